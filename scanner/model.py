@@ -1,0 +1,153 @@
+"""The data every stage passes on: rules, raw hits, locations, blast labels and findings.
+
+Kept free of heavy imports so that `credfence scan --staged` starts fast.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+SEVERITY_RANK = {s: i for i, s in enumerate(reversed(SEVERITIES))}  # info=0 .. critical=4
+ENVS = ("production", "staging", "development", "test", "unknown")
+SCOPES = ("account", "environment", "unknown")
+PRIVILEGES = ("destructive", "write", "read", "unknown")
+
+
+@dataclass
+class Rule:
+    """One detector, loaded from detectors/rules/*.yaml (see detectors/README.md)."""
+
+    id: str
+    provider: str
+    name: str
+    pattern: str
+    keywords: list[str]
+    scope: str = "unknown"
+    privilege: str = "unknown"
+    entropy: float | None = None
+    context: str | None = None  # regex that must match near the hit
+    context_lines: int = 3
+    validate: str | None = None  # name of a checker in detectors.validators
+    env_from_secret: dict[str, str] = field(default_factory=dict)  # secret prefix -> env
+    privilege_from_secret: dict[str, str] = field(default_factory=dict)  # secret prefix -> privilege
+    scope_from_secret: dict[str, str] = field(default_factory=dict)  # secret prefix -> scope
+    public: bool = False  # public by design (publishable keys): never a credential
+    generic: bool = False  # name+entropy heuristics, rated below provider-specific rules
+    multiline: bool = False  # the match may span lines (PEM blocks)
+    structured: bool = False  # emitted by a parser in detectors/structured, not by the pattern alone
+    example_path: str = ""  # structured rules: the file name their examples are parsed as
+    impact: str = ""  # what it can do, one clause: "can delete production volumes and backups"
+    description: str = ""
+    positive: list[str] = field(default_factory=list)
+    negative: list[str] = field(default_factory=list)
+    family: str = ""  # the YAML file it came from
+    regex: re.Pattern | None = None
+    context_regex: re.Pattern | None = None
+
+
+@dataclass
+class Hit:
+    """One match of one rule in one piece of content (a file or a blob)."""
+
+    rule_id: str
+    secret: str
+    line: int  # 1-based
+    column: int  # 1-based
+    # evidence read from the content around the hit: key (variable name), section, host,
+    # db_user, jwt_role, local (docker-compose/devcontainer) ... see scanner/context.py
+    context: dict = field(default_factory=dict)
+
+
+@dataclass
+class Location:
+    kind: str  # worktree | history | staged
+    path: str
+    line: int
+    column: int = 1
+    status: str | None = None  # worktree: tracked | untracked | ignored
+    commit: str | None = None  # history
+    date: str | None = None  # history: author date, ISO-8601
+    refs: list[str] | None = None  # history: refs that still reach the commit
+    blob: str | None = None  # history/staged: the blob id that holds it
+
+    def to_json(self) -> dict:
+        d: dict = {"kind": self.kind}
+        if self.status is not None:
+            d["status"] = self.status
+        if self.commit is not None:
+            d["commit"] = self.commit
+        d["path"] = self.path
+        d["line"] = self.line
+        d["column"] = self.column
+        if self.kind == "history":
+            d["date"] = self.date
+            d["refs"] = list(self.refs or [])
+        return d
+
+
+@dataclass
+class Blast:
+    env: str = "unknown"
+    scope: str = "unknown"
+    privilege: str = "unknown"
+    severity: str = "medium"
+    evidence: list[str] = field(default_factory=list)
+    reaches_production: bool = False
+    why: str = ""  # one line for the terminal report
+
+    def to_json(self) -> dict:
+        return {"env": self.env, "scope": self.scope, "privilege": self.privilege,
+                "severity": self.severity, "evidence": list(self.evidence)}
+
+
+@dataclass
+class Finding:
+    rule: Rule
+    secret: str
+    locations: list[Location] = field(default_factory=list)
+    contexts: list[dict] = field(default_factory=list)  # one per location, same order
+    blast: Blast = field(default_factory=Blast)
+    task_related: bool | None = None
+    hidden_from: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.secret.encode("utf-8", "surrogateescape")).hexdigest()
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across moves: hash of rule and secret, never of offsets."""
+        return hashlib.sha256(f"{self.rule.id}:{self.secret}".encode("utf-8", "surrogateescape")).hexdigest()
+
+    @property
+    def redacted(self) -> str:
+        from scanner.redact import redact
+        return redact(self.secret, self.rule.keywords)
+
+    @property
+    def severity_rank(self) -> int:
+        return SEVERITY_RANK[self.blast.severity]
+
+    @property
+    def worktree_paths(self) -> list[str]:
+        return sorted({loc.path for loc in self.locations if loc.kind == "worktree"})
+
+    def to_json(self, show_secrets: bool = False) -> dict:
+        d = {
+            "rule": self.rule.id,
+            "provider": self.rule.provider,
+            "secret_redacted": self.redacted,
+            "secret_sha256": self.sha256,
+            "fingerprint": self.fingerprint,
+            "locations": [loc.to_json() for loc in self.locations],
+            "blast": self.blast.to_json(),
+            "task_related": self.task_related,
+            "hidden_from": list(self.hidden_from),
+            "notes": list(self.notes),
+        }
+        if show_secrets:
+            d["secret"] = self.secret
+        return d

@@ -1,0 +1,28 @@
+"""Redaction: the only form in which a secret leaves the process unless --show-secrets."""
+from __future__ import annotations
+
+ELLIPSIS = "…"
+
+
+def redact(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> str:
+    """A few leading characters of the public prefix, then an ellipsis.
+
+    Never returns a string that contains the whole secret: at most a quarter of the
+    non-prefix part, and at most three of its characters, are shown.
+    """
+    if not secret:
+        return ELLIPSIS
+    if secret.startswith("-----BEGIN"):
+        header = secret.split("\n", 1)[0].rstrip("-").rstrip()
+        return header[:40] + ELLIPSIS
+    known = ""
+    for p in sorted(prefixes, key=len, reverse=True):
+        if p and len(p) < len(secret) and secret.lower().startswith(p.lower()):
+            known = secret[: len(p)]
+            break
+    rest = len(secret) - len(known)
+    extra = min(3, rest // 4)
+    shown = secret[: len(known) + extra]
+    if len(shown) >= len(secret):  # only possible for tiny secrets
+        shown = ""
+    return shown + ELLIPSIS

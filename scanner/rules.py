@@ -1,0 +1,142 @@
+"""Load detector rules from YAML (detectors/rules/*.yaml and user config) into Rule objects.
+
+Parsing YAML for hundreds of rules costs more than a pre-commit hook can spend, so the
+parsed rules are cached as JSON keyed by a hash of the rule files' bytes (see cache.py).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from scanner.model import PRIVILEGES, SCOPES, ENVS, Rule
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "detectors" / "rules"
+
+_FIELDS = {"id", "provider", "name", "pattern", "keywords", "entropy", "context", "context_lines",
+           "validate", "scope", "privilege", "env_from_secret", "privilege_from_secret",
+           "scope_from_secret", "public", "generic", "impact", "description", "examples",
+           "multiline", "structured", "example_path"}
+
+
+class RuleError(ValueError):
+    """A rule file is malformed; the message names the file and rule."""
+
+
+def rule_files(extra: list[Path] | None = None) -> list[Path]:
+    return sorted(RULES_DIR.glob("*.yaml")) + list(extra or [])
+
+
+def files_digest(files: list[Path], extra_rules: list[dict] | None = None) -> str:
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    if extra_rules:
+        h.update(json.dumps(extra_rules, sort_keys=True).encode())
+    return h.hexdigest()[:24]
+
+
+def rule_from_dict(d: dict, family: str) -> Rule:
+    where = f"{family}: rule {d.get('id', '?')}"
+    unknown = set(d) - _FIELDS
+    if unknown:
+        raise RuleError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+    for key in ("id", "provider") if d.get("structured") else ("id", "provider", "pattern"):
+        if not isinstance(d.get(key), str) or not d.get(key):
+            raise RuleError(f"{where}: missing {key!r}")
+    if d.get("scope", "unknown") not in SCOPES:
+        raise RuleError(f"{where}: scope must be one of {', '.join(SCOPES)}")
+    if d.get("privilege", "unknown") not in PRIVILEGES:
+        raise RuleError(f"{where}: privilege must be one of {', '.join(PRIVILEGES)}")
+    for m, allowed in (("env_from_secret", ENVS), ("privilege_from_secret", PRIVILEGES), ("scope_from_secret", SCOPES)):
+        for v in (d.get(m) or {}).values():
+            if v not in allowed:
+                raise RuleError(f"{where}: {m} value {v!r} must be one of {', '.join(allowed)}")
+    ex = d.get("examples") or {}
+    rule = Rule(
+        id=d["id"], provider=d["provider"], name=d.get("name") or d["id"], pattern=d.get("pattern") or "",
+        keywords=[str(k) for k in (d.get("keywords") or [])],
+        scope=d.get("scope", "unknown"), privilege=d.get("privilege", "unknown"),
+        entropy=d.get("entropy"), context=d.get("context"), context_lines=int(d.get("context_lines", 3)),
+        validate=d.get("validate"), env_from_secret=dict(d.get("env_from_secret") or {}),
+        privilege_from_secret=dict(d.get("privilege_from_secret") or {}),
+        scope_from_secret=dict(d.get("scope_from_secret") or {}),
+        public=bool(d.get("public", False)), generic=bool(d.get("generic", False)),
+        impact=d.get("impact", ""), description=d.get("description", ""),
+        positive=[str(x) for x in ex.get("positive") or []], negative=[str(x) for x in ex.get("negative") or []],
+        multiline=bool(d.get("multiline", False)), structured=bool(d.get("structured", False)),
+        example_path=d.get("example_path", ""), family=family,
+    )
+    compile_rule(rule, where)
+    return rule
+
+
+def compile_rule(rule: Rule, where: str = "") -> None:
+    if rule.structured and not rule.pattern:
+        return
+    try:
+        rule.regex = re.compile(rule.pattern)
+        rule.context_regex = re.compile(rule.context) if rule.context else None
+    except re.error as e:
+        raise RuleError(f"{where or rule.id}: bad regex: {e}") from None
+    if "secret" not in rule.regex.groupindex:
+        raise RuleError(f"{where or rule.id}: pattern has no (?P<secret>...) group")
+
+
+def rule_to_dict(r: Rule) -> dict:
+    d = {k: getattr(r, k) for k in ("id", "provider", "name", "pattern", "keywords", "scope", "privilege",
+                                     "entropy", "context", "context_lines", "validate", "env_from_secret",
+                                     "privilege_from_secret", "scope_from_secret", "public", "generic",
+                                     "impact", "description", "multiline", "structured", "example_path")}
+    d["examples"] = {"positive": r.positive, "negative": r.negative}
+    return d
+
+
+def parse_rule_files(files: list[Path]) -> list[Rule]:
+    import yaml  # lazy: only when the cache is cold
+
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for f in files:
+        try:
+            doc = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+            raise RuleError(f"{f.name}: cannot read rules: {str(e).splitlines()[0]}") from None
+        if not isinstance(doc, dict) or not isinstance(doc.get("rules"), list):
+            raise RuleError(f"{f.name}: expected a mapping with a 'rules' list")
+        for d in doc["rules"]:
+            if not isinstance(d, dict):
+                raise RuleError(f"{f.name}: each rule must be a mapping")
+            r = rule_from_dict(d, f.stem)
+            if r.id in seen:
+                raise RuleError(f"{f.name}: duplicate rule id {r.id!r}")
+            seen.add(r.id)
+            rules.append(r)
+    return rules
+
+
+def load_rules(extra_rules: list[dict] | None = None, use_cache: bool = True) -> list[Rule]:
+    """All built-in rules plus extra rule dicts from the user's configuration."""
+    from scanner import cache
+
+    files = rule_files()
+    digest = files_digest(files, extra_rules)
+    cached = cache.load_json(f"rules-{digest}.json") if use_cache else None
+    if cached is not None:
+        rules = []
+        for d in cached:
+            r = rule_from_dict(d, d.pop("_family", ""))
+            rules.append(r)
+        return rules
+    rules = parse_rule_files(files)
+    seen = {r.id for r in rules}
+    for d in extra_rules or []:
+        r = rule_from_dict(d, "config")
+        if r.id in seen:
+            raise RuleError(f"config: rule id {r.id!r} already exists")
+        rules.append(r)
+    if use_cache:
+        cache.store_json(f"rules-{digest}.json", [{**rule_to_dict(r), "_family": r.family} for r in rules])
+    return rules
