@@ -1,0 +1,179 @@
+"""Checks that need code: checksums and decodable structure that reject look-alikes.
+
+Each validator is ``fn(secret: str, match: re.Match) -> bool | dict``. Falsy rejects the
+candidate, ``True`` accepts it, and a dict accepts it and is merged into the hit's context;
+a ``"rule_id"`` key in that dict re-labels the hit (a JWT that is a Supabase key).
+`VALIDATORS` maps the names used in the rule YAML (`validate: NAME`) to the functions.
+
+Everything here is offline: no network call ever verifies a secret.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import zlib
+
+_B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _base62(n: int, width: int) -> str:
+    digits = ""
+    while n:
+        n, d = divmod(n, 62)
+        digits = _B62[d] + digits
+    return digits.rjust(width, "0")
+
+
+def _crc32_base62_ok(body: str, check: str) -> bool:
+    return _base62(zlib.crc32(body.encode("ascii", "replace")) & 0xFFFFFFFF, len(check)) == check
+
+
+def github_crc32(secret: str, match: re.Match | None = None) -> bool | dict:
+    """GitHub's token format: PREFIX_ + 30 random base62 chars + 6-char base62 CRC32 of those 30.
+
+    Applies to ghp_, gho_, ghu_, ghs_ and 36-char ghr_ tokens. Longer refresh tokens (ghr_
+    with 76 chars) carry no documented checksum and are accepted on shape alone.
+    """
+    _, _, rest = secret.partition("_")
+    if len(rest) != 36:
+        return len(rest) > 36
+    if _crc32_base62_ok(rest[:30], rest[30:]):
+        return {"checksum": "valid"}
+    return False
+
+
+def _b64url_json(part: str):
+    try:
+        raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        return json.loads(raw.decode("utf-8"))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+
+
+# the token on jwt.io's front page, pasted into countless READMEs and tests
+_JWTIO_PAYLOAD = {"sub": "1234567890", "name": "John Doe", "iat": 1516239022}
+_JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+# Supabase CLI's well-known local-development keys (iss "supabase-demo") are public
+_WELL_KNOWN_ISS = {"supabase-demo"}
+
+
+def jwt(secret: str, match: re.Match | None = None) -> bool | dict:
+    """Decode header and payload (no signature check); label Supabase keys by their claims."""
+    parts = secret.split(".")
+    if len(parts) != 3:
+        return False
+    header, payload = _b64url_json(parts[0]), _b64url_json(parts[1])
+    if not isinstance(header, dict) or not isinstance(payload, dict):
+        return False
+    if parts[2] == _JWTIO_SIG or all(payload.get(k) == v for k, v in _JWTIO_PAYLOAD.items()):
+        return False
+    iss = payload.get("iss")
+    if isinstance(iss, str) and iss in _WELL_KNOWN_ISS:
+        return False
+    ctx: dict = {"jwt_alg": str(header.get("alg", ""))}
+    for claim in ("iss", "sub", "role", "aud", "exp", "ref", "scope"):
+        v = payload.get(claim)
+        if isinstance(v, (str, int, float)) and not isinstance(v, bool):
+            ctx[f"jwt_{claim}"] = v
+    role = payload.get("role")
+    if iss == "supabase" and role == "service_role":
+        ctx["rule_id"] = "supabase-service-role-key"
+    elif role == "anon":
+        ctx["rule_id"] = "supabase-anon-key"
+    else:
+        ctx["rule_id"] = "jwt"  # a supabase-* rule that matched a JWT of another kind
+    return ctx
+
+
+def _macaroon_fields(raw: bytes) -> dict | None:
+    """Parse a v2 binary macaroon (libmacaroons format) into location, identifier, caveats."""
+    if not raw or raw[0] != 2:
+        return None
+    i, out = 1, {"caveats": []}
+    section = 0
+    cur: dict = {}
+
+    def varint(j):
+        shift = val = 0
+        while j < len(raw):
+            b = raw[j]
+            j += 1
+            val |= (b & 0x7F) << shift
+            if not b & 0x80:
+                return val, j
+            shift += 7
+        raise ValueError("truncated varint")
+
+    try:
+        while i < len(raw):
+            field, i = varint(i)
+            if field == 0:  # end of section
+                if section == 0:
+                    section = 1
+                elif cur:
+                    out["caveats"].append(cur)
+                    cur = {}
+                else:
+                    section = 2  # end of caveats
+                    break
+                continue
+            n, i = varint(i)
+            data = raw[i:i + n]
+            i += n
+            if section == 0:
+                out[{1: "location", 2: "identifier"}.get(field, f"f{field}")] = data
+            else:
+                cur[{1: "location", 2: "identifier", 4: "vid"}.get(field, f"f{field}")] = data
+    except ValueError:
+        return None
+    return out
+
+
+def pypi_macaroon(secret: str, match: re.Match | None = None) -> bool | dict:
+    """PyPI API tokens are 'pypi-' + base64url(macaroon v2) with location https://pypi.org/ or test.pypi.org.
+
+    Caveats are JSON; a project-restricted token names its projects, an account-wide one does not.
+    """
+    body = secret[5:] if secret.startswith("pypi-") else secret
+    try:
+        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    m = _macaroon_fields(raw)
+    if not m:
+        return False
+    loc = m.get("location", b"")
+    if b"pypi.org" not in loc:
+        return False
+    ctx: dict = {"pypi_index": "test" if b"test.pypi.org" in loc else "pypi"}
+    scope = "account"
+    for cav in m["caveats"]:
+        ident = cav.get("identifier", b"")
+        try:
+            c = json.loads(ident)
+        except ValueError:
+            continue
+        # legacy: {"version": 1, "permissions": {"projects": [...]}} or "user"
+        # current: [1, [project names]] (ProjectName caveat), [0, exp, nbf] (Expiry), [3, id] (ProjectID)
+        if isinstance(c, dict) and isinstance(c.get("permissions"), dict):
+            scope = "project"
+        elif isinstance(c, list) and c and c[0] in (1, 3):
+            scope = "project"
+    ctx["pypi_scope"] = scope
+    return ctx
+
+
+def luhn_free_hex(secret: str, match: re.Match | None = None) -> bool:
+    """Reject hex-looking values that are obviously not random: all digits or all letters."""
+    s = secret.lower()
+    return not (s.isdigit() or s.isalpha())
+
+
+VALIDATORS = {
+    "github-crc32": github_crc32,
+    "jwt": jwt,
+    "pypi-macaroon": pypi_macaroon,
+    "mixed-hex": luhn_free_hex,
+}

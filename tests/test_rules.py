@@ -1,0 +1,129 @@
+"""The detector rules as data: schema, Hyperscan compatibility and every example through both engines."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from scanner import rules as rules_mod
+
+RULES = rules_mod.parse_rule_files(rules_mod.rule_files())
+PATTERN_RULES = [r for r in RULES if not r.structured]
+
+
+def _engine_available() -> bool:
+    try:
+        import scanner.engine  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _hyperscan_available() -> bool:
+    try:
+        import hyperscan  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def test_ids_unique_and_kebab_case():
+    ids = [r.id for r in RULES]
+    assert len(ids) == len(set(ids))
+    for i in ids:
+        assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", i), i
+
+
+def test_at_least_200_providers():
+    # counts every rule file, structured.yaml included
+    providers = {r.provider for r in RULES}
+    assert len(providers) >= 200, f"only {len(providers)} providers"
+
+
+REQUIRED = """aws-access-key-id aws-secret-access-key stripe-secret-key stripe-restricted-key stripe-publishable-key
+github-pat github-fine-grained-pat github-oauth-token github-app-token github-refresh-token gitlab-pat
+slack-bot-token slack-user-token slack-webhook-url openai-api-key anthropic-api-key anthropic-admin-key
+sendgrid-api-key google-api-key npm-token digitalocean-pat twilio-api-key railway-account-token
+railway-project-token heroku-api-key postgres-url mysql-url mongodb-url redis-url amqp-url jwt
+supabase-service-role-key supabase-anon-key private-key""".split()
+
+
+def test_required_rule_ids_exist():
+    ids = {r.id for r in RULES}
+    assert not [i for i in REQUIRED if i not in ids]
+
+
+@pytest.mark.parametrize("rule", PATTERN_RULES, ids=lambda r: r.id)
+def test_rule_is_complete(rule):
+    assert len(rule.positive) >= 3, "needs at least three positive examples"
+    assert len(rule.negative) >= 3, "needs at least three negative examples"
+    assert rule.keywords, "needs keywords"
+    assert rule.impact and rule.description
+    assert "secret" in rule.regex.groupindex
+    if rule.validate:
+        from detectors.validators import VALIDATORS
+        assert rule.validate in VALIDATORS
+
+
+@pytest.mark.parametrize("rule", PATTERN_RULES, ids=lambda r: r.id)
+def test_keywords_occur_in_every_positive_match(rule):
+    for example in rule.positive:
+        for m in rule.regex.finditer(example):
+            text = m.group(0).lower()
+            assert any(k.lower() in text for k in rule.keywords), (rule.id, example)
+
+
+@pytest.mark.skipif(not _hyperscan_available(), reason="hyperscan not installed")
+@pytest.mark.parametrize("rule", PATTERN_RULES, ids=lambda r: r.id)
+def test_pattern_compiles_in_hyperscan_prefilter(rule):
+    import hyperscan
+
+    db = hyperscan.Database()
+    db.compile(expressions=[rule.pattern.encode()], ids=[0], elements=1, flags=[hyperscan.HS_FLAG_PREFILTER])
+
+
+def _examples():
+    for r in PATTERN_RULES:
+        for i, ex in enumerate(r.positive):
+            yield pytest.param(r, ex, True, id=f"{r.id}+{i}")
+        for i, ex in enumerate(r.negative):
+            yield pytest.param(r, ex, False, id=f"{r.id}-{i}")
+
+
+_ENGINES: dict = {}
+
+
+def _engine(use_hyperscan: bool):
+    if use_hyperscan not in _ENGINES:
+        from scanner.engine import Engine
+        _ENGINES[use_hyperscan] = Engine(RULES, use_hyperscan=use_hyperscan)
+    return _ENGINES[use_hyperscan]
+
+
+@pytest.mark.skipif(not _engine_available(), reason="scanner.engine not available")
+@pytest.mark.parametrize("use_hyperscan", [
+    pytest.param(True, marks=pytest.mark.skipif(not _hyperscan_available(), reason="no hyperscan")),
+    False,
+], ids=["hyperscan", "python"])
+@pytest.mark.parametrize("rule,example,expect", list(_examples()))
+def test_example_through_engine(rule, example, expect, use_hyperscan):
+    hits = _engine(use_hyperscan).scan_text(example, path="example.txt")
+    found = [h for h in hits if h.rule_id == rule.id]
+    if expect:
+        assert found, f"{rule.id}: positive example not found: {example[:100]!r} (hits: {[h.rule_id for h in hits]})"
+    else:
+        assert not found, f"{rule.id}: negative example matched: {example[:100]!r}"
+
+
+def test_validators():
+    import zlib
+    from detectors import validators as v
+
+    body = "q7Fm2ZtLw9KxR4pNc8VbH3yJd6GsT1"
+    crc = v._base62(zlib.crc32(body.encode()) & 0xFFFFFFFF, 6)
+    assert v.github_crc32(f"ghp_{body}{crc}", None)
+    assert not v.github_crc32(f"ghp_{body}{'0' * 6 if crc != '000000' else '111111'}", None)
+    jwtio = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
+             ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
+    assert not v.jwt(jwtio, None)
+    assert not v.jwt("eyJhbGciOiJIUzI1NiJ9.eyJub3QganNvbg.c2ln", None)
