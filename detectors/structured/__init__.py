@@ -1,0 +1,121 @@
+"""Structured credential files, parsed rather than regex-matched (issue 8 items 2 and 3).
+
+Public API (the engine calls these; all are pure functions of (path, text), never raise,
+never execute anything, and return [] quickly for ordinary source files):
+
+- `scan_structured(path, text) -> list[Hit]`: kubeconfig, GCP service-account JSON, AWS
+  credentials/config, .netrc, .pypirc, .npmrc, Docker config.json, .git-credentials,
+  Kubernetes Secret manifests, Terraform, dotenv. Hit.context carries `key`, `section`,
+  `host`, `user` (omitted when unknown) plus parser-specific extras.
+- `notebook_texts(text) -> list[(first_line, text)]`: un-escaped .ipynb cell sources/outputs
+  for the engine to scan with its regex rules (see notebook.py for the line mapping).
+- `k8s_secret_texts(text) -> list[(line, "KEY=value", context)]`: decoded Secret values.
+- `decoded_texts(text, max_depth=2, max_len=65536) -> list[(line, decoded)]`: base64 and
+  URL-encoded values in secret-bearing contexts, decoded.
+- `is_structured_candidate(path, text) -> bool`: the cheap dispatch check alone.
+"""
+from __future__ import annotations
+
+import re
+
+from scanner.model import Hit
+
+from .decode import decoded_texts
+from .k8s_secret import k8s_secret_texts
+from .notebook import notebook_texts
+
+__all__ = ["scan_structured", "notebook_texts", "k8s_secret_texts", "decoded_texts", "is_structured_candidate",
+           "STRUCTURED_RULE_IDS"]
+
+STRUCTURED_RULE_IDS = (
+    "kubeconfig-token", "kubeconfig-client-key", "kubeconfig-password", "gcp-service-account-key",
+    "aws-secret-access-key", "aws-session-token", "netrc-password", "pypirc-password", "pypi-token",
+    "npmrc-auth", "docker-config-auth", "git-credentials", "kubernetes-secret", "terraform-secret",
+    "dotenv-secret",
+)
+
+_KIND = re.compile(r"^kind:\s*[\"']?(Config|Secret)[\"']?\s*$", re.M)
+_AWS_KEYS = re.compile(r"aws_secret_access_key|aws_session_token", re.I)
+_YAML_EXT = {"yaml", "yml", ""}
+_INI_EXT = {"ini", "cfg", "conf", "config", "txt", ""}
+
+
+def _split(path: str) -> tuple[str, str, str]:
+    p = path.replace("\\", "/")
+    base = p.rsplit("/", 1)[-1]
+    low = base.lower()
+    ext = low.rsplit(".", 1)[-1] if "." in low.lstrip(".") else ""
+    return p.lower(), low, ext
+
+
+def _is_dotenv(low: str) -> bool:
+    return low == ".env" or low.startswith(".env.") or (low.endswith(".env") and len(low) > 4)
+
+
+def _parsers(path: str, text: str):
+    """The parser modules that apply, decided from the name and cheap substring checks."""
+    p, low, ext = _split(path)
+    if ext in ("py", "js", "ts", "tsx", "jsx", "go", "rs", "java", "c", "h", "cpp", "rb", "php", "md", "html",
+               "css", "scss", "svg", "lock", "sum", "mod", "ipynb", "csv", "xml", "sh", "kt", "swift", "cs"):
+        return
+    if _is_dotenv(low):
+        from . import dotenv
+        yield dotenv
+        return
+    if low in (".netrc", "_netrc", "netrc"):
+        from . import netrc
+        yield netrc
+        return
+    if low == ".pypirc":
+        from . import pypirc
+        yield pypirc
+        return
+    if low in (".npmrc", "npmrc"):
+        from . import npmrc
+        yield npmrc
+        return
+    if low in (".git-credentials", "git-credentials") or p.endswith(".config/git/credentials"):
+        from . import gitcreds
+        yield gitcreds
+        return
+    if ext in ("tf", "tfvars"):
+        from . import terraform
+        yield terraform
+        return
+    if ext == "json" or low == ".dockercfg":
+        if low in ("config.json", ".dockercfg", "dockerconfig.json", ".dockerconfigjson") and '"auth' in text:
+            from . import docker
+            yield docker
+        if '"service_account"' in text and '"private_key"' in text:
+            from . import gcp
+            yield gcp
+        return
+    if (ext in _INI_EXT or low == "credentials" or "/.aws/" in p or p.startswith(".aws/")) and _AWS_KEYS.search(text):
+        from . import aws
+        yield aws
+    if (ext in _YAML_EXT or "kubeconfig" in low or "/.kube/" in p or p.startswith(".kube/")) and "kind:" in text:
+        kinds = {m.group(1) for m in _KIND.finditer(text)}
+        if "Config" in kinds and "users:" in text:
+            from . import kubeconfig
+            yield kubeconfig
+        if "Secret" in kinds:
+            from . import k8s_secret
+            yield k8s_secret
+
+
+def is_structured_candidate(path: str, text: str) -> bool:
+    return next(iter(_parsers(path, text)), None) is not None
+
+
+def scan_structured(path: str, text: str) -> list[Hit]:
+    """Hits from every structured parser that applies to this file; [] on any parse problem."""
+    hits: list[Hit] = []
+    try:
+        for mod in _parsers(path, text):
+            try:
+                hits.extend(mod.scan(text))
+            except Exception:  # malformed input never raises out of a parser
+                continue
+    except Exception:
+        return hits
+    return hits

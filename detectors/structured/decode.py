@@ -1,0 +1,102 @@
+"""Decoding (issue 8 item 3): base64 and URL-encoded values in secret-bearing contexts are
+decoded so the engine can scan the decoded text once more with its regex rules.
+
+`decoded_texts(text)` returns (line, decoded_text) pairs, line 1-based in `text`; every
+decoded line belongs to that one line. A value is decoded only when it sits in a secret-bearing
+context: right after a secret-sounding key (`password`, `token`, `secret`, `auth`, `*_key`,
+`credentials`, `config` ...), after a `data:`/`value:` key, or inside a YAML `data:` /
+`stringData:` / `binaryData:` block. Decoded text is decoded again up to `max_depth` levels;
+the total decoded size is capped at `max_len` characters.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+from ._util import b64decode_any, printable_text
+
+# cheap pre-check over the whole text: a long base64-ish run, or a %XX escape
+_PRE = re.compile(r"[A-Za-z0-9+/_\-]{24}|%[0-9A-Fa-f]{2}")
+_ASSIGN = re.compile(r"""(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?::|=|=>)\s*(?:!!binary\s+)?["'`]?(?P<val>[^\s"'`,;<>{}()\[\]]{8,})""")
+_KEY = re.compile(
+    r"(?i)pass(?:word|wd|phrase)?|pwd|secret|token|api[_.\-]?key|apikey|private|credential|auth|"
+    r"(?:^|[_.\-])key(?:$|[_.\-])|key$|config|cfg|dockerconfigjson|^data$|^value$|^payload$|connection")
+_B64 = re.compile(r"^(?:[A-Za-z0-9+/]{24,}={0,2}|[A-Za-z0-9_\-]{24,}={0,2})$")
+_PCT = re.compile(r"%[0-9A-Fa-f]{2}")
+_BLOCK_PARENT = re.compile(r"^\s*(?:data|stringData|binaryData|secrets?|credentials)\s*:\s*(?:#.*)?$")
+_MAX_CANDIDATES = 2000
+
+
+def _in_data_block(lines: list[str], idx: int) -> bool:
+    line = lines[idx]
+    indent = len(line) - len(line.lstrip())
+    if indent == 0:
+        return False
+    for j in range(idx - 1, max(-1, idx - 500), -1):
+        s = lines[j]
+        if not s.strip() or s.lstrip().startswith("#"):
+            continue
+        lead = len(s) - len(s.lstrip())
+        if lead < indent:
+            return bool(_BLOCK_PARENT.match(s))
+    return False
+
+
+def _decode_value(val: str) -> str | None:
+    if _B64.match(val) and not re.fullmatch(r"[0-9a-fA-F]+", val):
+        raw = b64decode_any(val)
+        if raw is not None:
+            return printable_text(raw)
+        return None
+    if _PCT.search(val):
+        dec = unquote(val)
+        return dec if dec != val else None
+    return None
+
+
+def _candidates(text: str) -> list[tuple[int, str]]:
+    if not _PRE.search(text):
+        return []
+    lines = text.splitlines()
+    out: list[tuple[int, str]] = []
+    for idx, line in enumerate(lines):
+        if len(line) > 100_000 or not _PRE.search(line):
+            continue
+        for m in _ASSIGN.finditer(line):
+            val = m.group("val")
+            if not (_KEY.search(m.group("key")) or _in_data_block(lines, idx)):
+                continue
+            dec = _decode_value(val)
+            if dec and dec.strip():
+                out.append((idx + 1, dec))
+                if len(out) >= _MAX_CANDIDATES:
+                    return out
+    return out
+
+
+def decoded_texts(text: str, max_depth: int = 2, max_len: int = 64 * 1024) -> list[tuple[int, str]]:
+    result: list[tuple[int, str]] = []
+    seen: set[tuple[int, str]] = set()
+    budget = max_len
+    frontier: list[tuple[int, str]] = [(0, text)]  # (line in the original text, or 0 for the text itself)
+    for _depth in range(max(0, max_depth)):
+        nxt: list[tuple[int, str]] = []
+        for base_line, t in frontier:
+            try:
+                cands = _candidates(t)
+            except Exception:  # never raise on odd input
+                cands = []
+            for line, dec in cands:
+                orig = base_line or line
+                if (orig, dec) in seen:
+                    continue
+                if len(dec) > budget:
+                    return result
+                budget -= len(dec)
+                seen.add((orig, dec))
+                result.append((orig, dec))
+                nxt.append((orig, dec))
+        if not nxt:
+            break
+        frontier = nxt
+    return result

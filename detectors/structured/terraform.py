@@ -1,0 +1,69 @@
+"""Terraform `*.tf` / `*.tfvars`: literal strings assigned to secret-sounding attributes
+(`password`, `token`, `secret_key`, `access_key` ...), in provider/backend/resource blocks, in
+`variable` defaults whose name is secret-sounding, and at the top level of tfvars.
+
+Only quoted string literals count: expressions (`var.x`, `local.y`) and interpolations
+(`${...}`) are references, not secrets. An AWS access key id (AKIA/ASIA...) under `access_key`
+is left to the regex rule `aws-access-key-id`; other `access_key`s (azurerm backend storage
+keys, Alibaba, ...) are secrets.
+"""
+from __future__ import annotations
+
+import re
+
+from scanner.model import Hit
+
+from ._util import ctx, is_placeholder
+
+_ATTR = re.compile(r'^\s*"?(?P<key>[A-Za-z_][A-Za-z0-9_\-]*)"?\s*[=:]\s*"(?P<val>(?:[^"\\]|\\.)*)"\s*,?\s*(?:#.*|//.*)?$')
+_BLOCK = re.compile(r'^\s*(?P<type>[A-Za-z_][A-Za-z0-9_\-]*)((?:\s+"[^"]*"|\s+[A-Za-z_][A-Za-z0-9_\-]*)*)\s*\{\s*$')
+_OPEN_INLINE = re.compile(r'^\s*[A-Za-z_][A-Za-z0-9_\-]*\s*=\s*\{\s*$')
+SECRET_ATTR = re.compile(
+    r"(?i)(?:^|_)(?:password|passwd|passphrase|secret|token|api_?key|access_key|secret_key|private_key|"
+    r"client_secret|credentials?|auth|sas|connection_string|signing_key|master_key|account_key|shared_key)(?:$|_)|"
+    r"password$|secret$|token$")
+_NOT_SECRET_ATTR = re.compile(r"(?i)(?:_id|_name|_arn|_file|_path|_length|_ttl|_type|_version|_enabled|_url)$|"
+                              r"^(?:sensitive|description|type)$|key_vault|_rotation")
+_AKID = re.compile(r"^(?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{16}$")
+
+
+def scan(text: str) -> list[Hit]:
+    hits: list[Hit] = []
+    stack: list[tuple[str, str | None]] = []  # (block type, label) for each open brace
+    for i, raw in enumerate(text.splitlines()):
+        s = raw.strip()
+        if not s or s.startswith(("#", "//")):
+            continue
+        m = _BLOCK.match(raw)
+        if m and not _OPEN_INLINE.match(raw):
+            labels = re.findall(r'"([^"]*)"|([A-Za-z_][A-Za-z0-9_\-]*)', m.group(2) or "")
+            labels = [a or b for a, b in labels]
+            stack.append((m.group("type"), ".".join(labels) if labels else None))
+            continue
+        m = _ATTR.match(raw)
+        if m:
+            key, val = m.group("key"), m.group("val")
+            block = stack[-1] if stack else (None, None)
+            name_for_check = key
+            if block[0] == "variable" and key == "default":
+                name_for_check = block[1] or ""
+            if (SECRET_ATTR.search(name_for_check) and not _NOT_SECRET_ATTR.search(name_for_check)
+                    and val and "${" not in val and "%{" not in val and not is_placeholder(val)
+                    and not (key == "access_key" and _AKID.match(val))):
+                section = None
+                for t, lab in reversed(stack):
+                    if t in ("provider", "backend", "resource", "data", "module", "variable"):
+                        section = f"{t}.{lab}" if t in ("variable", "data", "module") and lab else (lab or t)
+                        break
+                if stack and section is None:
+                    section = stack[0][1] or stack[0][0]
+                hits.append(Hit("terraform-secret", val.replace('\\"', '"'), i + 1, m.start("val") + 1,
+                                ctx(key=name_for_check, section=section,
+                                    block=stack[-1][0] if stack else None)))
+            continue
+        opens, closes = s.count("{"), s.count("}")
+        if opens > closes:
+            stack.extend([("{", None)] * (opens - closes))
+        elif closes > opens:
+            del stack[len(stack) - min(len(stack), closes - opens):]
+    return hits
