@@ -77,8 +77,9 @@ def compile_rule(rule: Rule, where: str = "") -> None:
     if rule.structured and not rule.pattern:
         return
     try:
-        rule.regex = re.compile(rule.pattern)
-        rule.context_regex = re.compile(rule.context) if rule.context else None
+        # ASCII semantics for \b and \w, the same as Hyperscan's, so both engines agree
+        rule.regex = re.compile(rule.pattern, re.ASCII)
+        rule.context_regex = re.compile(rule.context, re.ASCII) if rule.context else None
     except re.error as e:
         raise RuleError(f"{where or rule.id}: bad regex: {e}") from None
     if "secret" not in rule.regex.groupindex:

@@ -1,0 +1,200 @@
+"""Blast radius: env, scope, privilege and severity for a finding, each with its evidence.
+
+env comes from evidence only, strongest first: the key itself, the variable name, the
+enclosing section, the host in a URL, the file path, local-only context. No evidence
+means `unknown`: never guess. scope and privilege start from what the credential type can
+do (rule data) and are refined by what the value and its surroundings say. Severity
+combines the three; an account-wide credential found in a staging, development or unknown
+context still reaches production, and the evidence says so: that is the incident.
+"""
+from __future__ import annotations
+
+import re
+
+from scanner.model import SEVERITIES, Blast, Finding
+
+ENV_WORDS = {
+    "production": {"prod", "production", "prd", "live", "prodn"},
+    "staging": {"staging", "stage", "stg", "preprod", "uat", "qa"},
+    "development": {"dev", "development", "develop", "local", "devel", "localdev"},
+    "test": {"test", "tests", "testing", "spec", "specs", "fixture", "fixtures", "mock", "mocks", "e2e"},
+}
+_WORD_ENV = {w: env for env, words in ENV_WORDS.items() for w in words}
+SENSITIVITY = {"production": 4, "staging": 3, "development": 2, "test": 1, "unknown": 0}
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "host.docker.internal", "db", "postgres", "postgresql",
+               "mysql", "mariadb", "redis", "mongo", "mongodb", "rabbitmq", "database", "cache"}
+SUPERUSERS = {"postgres", "root", "admin", "sa", "superuser", "master", "administrator", "rdsadmin",
+              "azure_superuser", "cloudsqlsuperuser", "dba", "sysadmin", "system", "sys"}
+_READONLY_USER = re.compile(r"(?i)(^|[_\-.])(ro|readonly|read_only|reader|read|viewer|replica|report|reporting)"
+                            r"($|[_\-.])|readonly|reader$|_ro$")
+_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
+SCOPE_WORDS = {"account": "account-wide", "environment": "environment-bound", "unknown": "unknown-scope"}
+
+
+def tokens(s: str) -> list[str]:
+    return [t.lower() for t in _SPLIT.split(s) if t]
+
+
+def env_of_words(s: str) -> str | None:
+    """The most sensitive environment a name's words mention, or None."""
+    found = [_WORD_ENV[t] for t in tokens(s) if t in _WORD_ENV]
+    return max(found, key=SENSITIVITY.get) if found else None
+
+
+def _is_local_file(path: str) -> bool:
+    low = path.lower()
+    name = low.rsplit("/", 1)[-1]
+    return (name.startswith(("docker-compose", "compose.")) or "/.devcontainer/" in "/" + low
+            or name in ("devcontainer.json", ".env.local", "vagrantfile"))
+
+
+def location_env(finding: Finding, path: str, ctx: dict) -> tuple[int, str, str] | None:
+    """(strength, env, evidence) from one location, strongest source first."""
+    key = ctx.get("key")
+    if key:
+        env = env_of_words(key)
+        if env:
+            return 5, env, f"variable name {key} names {env}"
+    for sec in list(ctx.get("section") or []) + list(ctx.get("markers") or []):
+        env = env_of_words(str(sec))
+        if env:
+            return 4, env, f"enclosing section or namespace '{sec}' names {env}"
+    host = ctx.get("host")
+    if host:
+        if host.lower() in LOCAL_HOSTS or host.startswith("127."):
+            return 3, "development", f"host {host} is local"
+        env = env_of_words(host)
+        if env:
+            return 3, env, f"host {host} names {env}"
+    env = env_of_words(path)
+    if env:
+        return 2, env, f"path {path} names {env}"
+    if _is_local_file(path):
+        return 1, "development", f"{path} is local-only configuration (compose/devcontainer)"
+    return None
+
+
+def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
+    rule = finding.rule
+    secret = finding.secret
+    b = Blast(scope=rule.scope, privilege=rule.privilege)
+    ev = b.evidence
+    env_source_is_key = False
+
+    # ---- env ------------------------------------------------------------------------------
+    for prefix, env in rule.env_from_secret.items():
+        if secret.startswith(prefix) or (prefix.startswith("$") and prefix in secret):
+            b.env = env
+            env_source_is_key = True
+            ev.append(f"key prefix {prefix} means {env}")
+            break
+    if not env_source_is_key:
+        best: tuple[int, int, str, str] | None = None
+        for loc, ctx in zip(finding.locations, finding.contexts):
+            r = location_env(finding, loc.path, ctx)
+            if r and (best is None or (r[0], SENSITIVITY[r[1]]) > (best[0], best[1])):
+                best = (r[0], SENSITIVITY[r[1]], r[1], r[2])
+        if best:
+            b.env = best[2]
+            ev.append(best[3])
+
+    # ---- scope and privilege: type facts, refined by the value ------------------------------
+    ev.append(f"{rule.name}: {SCOPE_WORDS[rule.scope]} by type, privilege {rule.privilege} by type")
+    for prefix, scope in rule.scope_from_secret.items():
+        if secret.startswith(prefix):
+            b.scope = scope
+            ev.append(f"key prefix {prefix} means scope {scope}")
+            break
+    for prefix, priv in rule.privilege_from_secret.items():
+        if secret.startswith(prefix):
+            b.privilege = priv
+            ev.append(f"key prefix {prefix} means privilege {priv}")
+            break
+    ctx0 = _merged_context(finding)
+    user = ctx0.get("user")
+    if user and rule.provider in ("postgres", "postgresql", "mysql", "mongodb", "redis", "database", "mssql",
+                                  "amqp", "rabbitmq", "generic") or (user and "url" in rule.id):
+        u = user.lower()
+        if u in SUPERUSERS:
+            b.privilege = "destructive"
+            ev.append(f"database user '{user}' is a superuser")
+        elif _READONLY_USER.search(u):
+            b.privilege = "read"
+            ev.append(f"database user '{user}' is read-only by name")
+    if ctx0.get("jwt_role"):
+        ev.append(f"JWT role claim '{ctx0['jwt_role']}'")
+    for k in ("privilege", "scope"):
+        v = ctx0.get(k)
+        if v and v in ({"destructive", "write", "read", "unknown"} if k == "privilege" else {"account", "environment", "unknown"}):
+            setattr(b, k, v)
+            ev.append(f"{k} {v}: {ctx0.get(k + '_evidence', 'from the credential itself')}")
+
+    # ---- severity -----------------------------------------------------------------------------
+    b.severity, b.reaches_production = _severity(b, env_source_is_key, rule.generic)
+    if b.reaches_production and b.env != "production":
+        where = {"staging": "a staging context", "development": "a development context",
+                 "unknown": "a context that names no environment", "test": "a test context"}[b.env]
+        ev.append(f"found in {where}, but this token type is account-wide: it reaches production")
+    statuses = {loc.status for loc in finding.locations if loc.kind == "worktree"}
+    kinds = {loc.kind for loc in finding.locations}
+    if "ignored" in statuses:
+        ev.append("in a git-ignored file: invisible to git, readable by every agent")
+    if history_only_note:
+        ev.append(history_only_note)
+    if b.severity not in ("critical", "info") and b.env != "test" and ("ignored" in statuses or kinds == {"history"}):
+        b.severity = _bump(b.severity, cap="high")
+    if rule.public:
+        b.severity = "info"
+    return b
+
+
+def _merged_context(f: Finding) -> dict:
+    out: dict = {}
+    for c in f.contexts:
+        for k, v in c.items():
+            out.setdefault(k, v)
+    return out
+
+
+_MATRIX = {
+    "production": {"destructive": "critical", "write": "high", "read": "medium"},
+    "unknown": {"destructive": "high", "write": "medium", "read": "low"},
+    "staging": {"destructive": "high", "write": "medium", "read": "low"},
+    "development": {"destructive": "medium", "write": "low", "read": "low"},
+    "test": {"destructive": "low", "write": "low", "read": "low"},
+}
+
+
+def _severity(b: Blast, env_from_key: bool, generic: bool) -> tuple[str, bool]:
+    priv = "destructive" if b.privilege == "unknown" else b.privilege  # unknown counts as destructive
+    reaches = b.env == "production" or (b.scope == "account" and (b.env != "test" or not env_from_key))
+    eff = "production" if reaches else b.env
+    sev = _MATRIX[eff][priv]
+    if generic:
+        sev = _lower(sev)
+    return sev, reaches
+
+
+def _bump(sev: str, cap: str = "critical") -> str:
+    i = SEVERITIES.index(sev)
+    return SEVERITIES[max(i - 1, SEVERITIES.index(cap))] if i > SEVERITIES.index(cap) else sev
+
+
+def _lower(sev: str) -> str:
+    i = SEVERITIES.index(sev)
+    return SEVERITIES[min(i + 1, len(SEVERITIES) - 2)]  # never below low for a real credential
+
+
+def why_line(f: Finding) -> str:
+    """One line for the terminal report: what it is, where, and what it can do."""
+    b = f.blast
+    paths = f.worktree_paths or sorted({loc.path for loc in f.locations})
+    where = paths[0] + (f" (+{len(paths) - 1} more)" if len(paths) > 1 else "")
+    scope = {"account": "account-wide ", "environment": ""}.get(b.scope, "")
+    s = f"{scope}{f.rule.name} in {where}"
+    if f.task_related is False:
+        s += ", outside the task"
+    impact = f.rule.impact or ("can act on production" if b.reaches_production else "")
+    if impact:
+        s += f": it {impact}"
+    return s

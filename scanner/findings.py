@@ -1,0 +1,56 @@
+"""Group hits into findings: one per distinct credential (rule + secret), with every place
+it was seen in the workspace, the index or the history."""
+from __future__ import annotations
+
+from scanner.model import Finding, Hit, Location, Rule
+
+GENERIC = "generic-secret"
+
+
+class FindingSet:
+    def __init__(self, rules_by_id: dict[str, Rule]):
+        self.rules = rules_by_id
+        self._by_key: dict[tuple[str, str], Finding] = {}
+
+    def _finding(self, hit: Hit) -> Finding | None:
+        rule = self.rules.get(hit.rule_id)
+        if rule is None or rule.public:
+            return None  # public-by-design values are not credentials
+        key = (rule.id, hit.secret)
+        f = self._by_key.get(key)
+        if f is None:
+            f = self._by_key[key] = Finding(rule=rule, secret=hit.secret)
+        return f
+
+    def add(self, hit: Hit, loc: Location) -> None:
+        f = self._finding(hit)
+        if f is None:
+            return
+        for old in f.locations:
+            if (old.kind, old.path, old.line, old.commit) == (loc.kind, loc.path, loc.line, loc.commit):
+                return
+        f.locations.append(loc)
+        f.contexts.append(hit.context)
+
+    def add_alias(self, link: str, target: str) -> None:
+        """A symlink inside the root shows its target's content under another name: an
+        agent reading the link reads the secret, so the link is a location too."""
+        for f in self._by_key.values():
+            for loc, ctx in list(zip(f.locations, f.contexts)):
+                if loc.kind == "worktree" and loc.path == target:
+                    f.locations.append(Location("worktree", link, loc.line, loc.column, status=loc.status))
+                    f.contexts.append(ctx)
+                    break
+
+    def findings(self) -> list[Finding]:
+        out = list(self._by_key.values())
+        # a secret that a provider rule recognised is not also a generic finding
+        specific = {f.secret for f in out if f.rule.id != GENERIC}
+        out = [f for f in out if f.rule.id != GENERIC or f.secret not in specific]
+        for f in out:
+            order = {"worktree": 0, "staged": 1, "history": 2}
+            pairs = sorted(zip(f.locations, f.contexts),
+                           key=lambda p: (order.get(p[0].kind, 3), p[0].path, p[0].line, p[0].date or ""))
+            f.locations = [p[0] for p in pairs]
+            f.contexts = [p[1] for p in pairs]
+        return out

@@ -1,0 +1,139 @@
+"""The only place credfence runs git.
+
+A scanned repository may be hostile: its config can name hooks, an fsmonitor, external
+diff and textconv drivers, pagers and credential helpers, any of which would run its code.
+Every invocation here disables them, ignores system and global configuration, and runs
+with a controlled environment. GitPython is not used for anything that reads the
+repository's config for the same reason; we talk to git's plumbing directly.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+# -c options that switch off every way a repository's config could run a program.
+SAFE_CONFIG = (
+    "core.fsmonitor=false",
+    "core.hooksPath=/dev/null",
+    "core.pager=cat",
+    "core.askPass=",
+    "core.sshCommand=false",
+    "core.gitProxy=",
+    "core.editor=false",
+    "core.untrackedCache=false",
+    "diff.external=",
+    "diff.noprefix=false",
+    "credential.helper=",
+    "protocol.allow=never",
+    "uploadpack.packObjectsHook=",
+    "gc.auto=0",
+    "maintenance.auto=false",
+    "feature.manyFiles=false",
+    "safe.directory=*",
+)
+
+
+class GitError(RuntimeError):
+    """git failed or is missing; the message is one line a user can act on."""
+
+
+def git_available() -> bool:
+    return shutil.which("git") is not None
+
+
+def safe_env() -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items()
+            if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "TZ")}
+    keep.update({
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_ASKPASS": "",
+        "SSH_ASKPASS": "",
+        "GIT_PAGER": "cat",
+        "PAGER": "cat",
+        "GIT_EXTERNAL_DIFF": "",
+        "GIT_OPTIONAL_LOCKS": "0",  # never write the index (refresh) while scanning
+        "GIT_NO_REPLACE_OBJECTS": "1",
+        "GIT_LFS_SKIP_SMUDGE": "1",
+        "LC_ALL": "C",
+    })
+    return keep
+
+
+def git_argv(repo: Path | str, *args: str) -> list[str]:
+    argv = ["git", "--no-pager", "-C", str(repo)]
+    for opt in SAFE_CONFIG:
+        argv += ["-c", opt]
+    # textconv and external diff drivers are only honoured by diff/log with --textconv;
+    # we never pass it, and pass --no-textconv/--no-ext-diff where a command accepts them.
+    return argv + list(args)
+
+
+def run(repo: Path | str, *args: str, check: bool = True, input: bytes | None = None,
+        timeout: float | None = None) -> bytes:
+    """Run git and return stdout. Raises GitError with git's first error line."""
+    if not git_available():
+        raise GitError("git is not installed or not on PATH: install git, or scan with --no-history outside a repository")
+    try:
+        p = subprocess.run(git_argv(repo, *args), input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=safe_env(), timeout=timeout, stdin=None if input is not None else subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git {args[0]} timed out") from None
+    except OSError as e:
+        raise GitError(f"cannot run git: {e.strerror}") from None
+    if check and p.returncode != 0:
+        msg = p.stderr.decode("utf-8", "replace").strip().splitlines()
+        first = next((m for m in msg if m.startswith(("fatal", "error"))), msg[0] if msg else f"exit {p.returncode}")
+        raise GitError(f"git {args[0]} failed: {first}")
+    return p.stdout
+
+
+def popen(repo: Path | str, *args: str, stdin=subprocess.PIPE) -> subprocess.Popen:
+    if not git_available():
+        raise GitError("git is not installed or not on PATH")
+    return subprocess.Popen(git_argv(repo, *args), stdin=stdin, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, env=safe_env(), bufsize=1 << 20)
+
+
+def toplevel(path: Path) -> Path | None:
+    """The work tree root containing path, or None when path is not inside a git work tree."""
+    if not git_available():
+        return None
+    try:
+        out = run(path, "rev-parse", "--show-toplevel", check=True).decode("utf-8", "surrogateescape").strip()
+    except GitError:
+        return None
+    return Path(out) if out else None
+
+
+def git_dir(path: Path) -> Path | None:
+    """The git directory of a repository (work tree or bare), or None."""
+    if not git_available():
+        return None
+    try:
+        out = run(path, "rev-parse", "--absolute-git-dir").decode("utf-8", "surrogateescape").strip()
+    except GitError:
+        return None
+    return Path(out) if out else None
+
+
+def is_bare(path: Path) -> bool:
+    try:
+        return run(path, "rev-parse", "--is-bare-repository").strip() == b"true"
+    except GitError:
+        return False
+
+
+def is_shallow(path: Path) -> bool:
+    try:
+        return run(path, "rev-parse", "--is-shallow-repository").strip() == b"true"
+    except GitError:
+        return False
+
+
+def ls_z(repo: Path, *args: str) -> list[str]:
+    out = run(repo, *args)
+    return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]

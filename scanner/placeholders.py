@@ -1,0 +1,60 @@
+"""Values that have the shape of a credential but are documentation, templates or fixtures.
+
+Applied to every candidate secret, whatever rule found it, so rules need not repeat it.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+_TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\(|\$\(|^\$[A-Za-z_]|%[A-Z_]+%|\.\.\.|…")
+_WORDS = re.compile(
+    r"(?i)example|placeholder|changeme|change_me|replace_?me|your[_-]?(?:api|secret|token|key|password|own)|"
+    r"insert[_-]?(?:your|key|token)|dummy|redacted|sample[_-]?(?:key|token|secret)|fake[_-]?(?:key|token|secret)|"
+    r"not[_-]?a[_-]?real|xxxx|\*\*\*\*|0000000000|1234567|abcdefg|qwerty"
+)
+_REPEAT = re.compile(r"(.)\1{7,}")
+# the token everybody pastes from jwt.io's front page
+_JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+_KNOWN = {"password", "secret", "token", "apikey", "api_key", "none", "null", "true", "false", "undefined",
+          "string", "pass", "passwd", "test", "admin", "root", "postgres", "user", "username"}
+
+
+def shannon_entropy(s: str) -> float:
+    if not s:
+        return 0.0
+    n = len(s)
+    return -sum(c / n * math.log2(c / n) for c in Counter(s).values())
+
+
+def _sequential(s: str) -> bool:
+    run = 1
+    for a, b in zip(s, s[1:]):
+        run = run + 1 if ord(b) - ord(a) == 1 else 1
+        if run >= 6:
+            return True
+    return False
+
+
+def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> bool:
+    """True when the value is evidently not a live credential."""
+    s = secret.strip()
+    if len(s) < 6:
+        return True
+    body = s
+    for p in sorted(prefixes, key=len, reverse=True):
+        if p and s.lower().startswith(p.lower()):
+            body = s[len(p):]
+            break
+    if s.lower() in _KNOWN or body.lower() in _KNOWN:
+        return True
+    if _TEMPLATE.search(s) or _WORDS.search(s):
+        return True
+    if _JWTIO_SIG in s:
+        return True
+    if _REPEAT.search(body):
+        return True
+    if len(body) >= 6 and (len(set(body)) <= 2 or _sequential(body.lower())):
+        return True
+    return False

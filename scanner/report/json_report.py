@@ -1,0 +1,29 @@
+"""The JSON report of DESIGN.md: stable field names, redacted secrets, mode 0600."""
+from __future__ import annotations
+
+import json
+
+from scanner import __version__
+from scanner.outfile import write_private
+
+
+def report_dict(result, findings, show_secrets: bool = False, extra: dict | None = None) -> dict:
+    d = {
+        "version": 1,
+        "tool": {"name": "credfence", "version": __version__},
+        "root": str(result.root),
+        "findings": [f.to_json(show_secrets) for f in findings],
+        "stats": result.stats,
+        "warnings": result.warnings,
+    }
+    if extra:
+        d.update(extra)
+    return d
+
+
+def render(result, findings, show_secrets: bool = False, extra: dict | None = None) -> str:
+    return json.dumps(report_dict(result, findings, show_secrets, extra), indent=2, ensure_ascii=True) + "\n"
+
+
+def write(path: str, text: str) -> None:
+    write_private(path, text.encode("utf-8"))

@@ -1,0 +1,263 @@
+"""The scan: sources -> engine -> findings -> blast radius, for `scan`, `audit` and friends."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scanner import gitcmd
+from scanner.findings import FindingSet
+from scanner.model import Finding, Location
+
+
+class ScanError(Exception):
+    """Nothing could be scanned; the message is one line saying what to do."""
+
+
+@dataclass
+class ScanOptions:
+    root: Path
+    history: bool | None = None  # None: on in a repository
+    staged: bool = False
+    since: str | None = None
+    all_objects: bool = False
+    jobs: int = 0
+    max_file_size: int = 25 * 1024 * 1024
+    task_paths: list[str] = field(default_factory=list)
+    task_text: str | None = None
+    recurse_submodules: bool = False
+    progress: bool = False
+    exclude: object = None  # callable(relpath) -> bool
+    extra_rules: list[dict] = field(default_factory=list)
+    use_hyperscan: bool | None = None
+
+
+@dataclass
+class ScanResult:
+    root: Path
+    findings: list[Finding]
+    stats: dict
+    warnings: list[str]
+    in_repo: bool
+    symlinks: dict[str, str] = field(default_factory=dict)
+    history_scanned: bool = False
+
+
+def _engine(opts: ScanOptions):
+    from scanner.engine import Engine
+    from scanner.rules import load_rules
+
+    rules = load_rules(opts.extra_rules or None)
+    return Engine(rules, use_hyperscan=opts.use_hyperscan), {r.id: r for r in rules}
+
+
+def _progress(opts: ScanOptions, label: str, total_items: int, total_bytes: int):
+    """A rich progress bar on a terminal; nothing otherwise."""
+    if not opts.progress or total_items < 200:
+        return None, lambda n, b: None
+    from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn
+
+    p = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), DownloadColumn(), transient=True)
+    task = p.add_task(label, total=total_bytes or 1)
+    items = [0]
+
+    def cb(n: int, b: int) -> None:
+        items[0] += n
+        p.update(task, advance=b, description=f"{label} {items[0]}/{total_items}")
+
+    return p, cb
+
+
+def run_scan(opts: ScanOptions) -> ScanResult:
+    from scanner.pipeline import default_jobs, run_chunks
+    from scanner.sources import history as hist
+    from scanner.sources import workspace as wsmod
+
+    t0 = time.monotonic()
+    root = opts.root
+    if not root.exists():
+        raise ScanError(f"{root}: no such file or directory")
+    if not root.is_dir():
+        raise ScanError(f"{root}: not a directory; give the repository or directory to scan")
+    root = root.resolve()
+    jobs = opts.jobs or default_jobs()
+    warnings: list[str] = []
+    top = gitcmd.toplevel(root) if gitcmd.git_available() else None
+    gdir = gitcmd.git_dir(root) if gitcmd.git_available() else None
+    bare = gdir is not None and top is None and gitcmd.is_bare(root)
+    in_repo = top is not None or bare
+    if not gitcmd.git_available():
+        warnings.append("git is not installed: scanned the files on disk only, without history or git status")
+    if opts.staged or opts.since or opts.history:
+        if not in_repo:
+            what = "--staged" if opts.staged else "--since" if opts.since else "--history"
+            raise ScanError(f"{root}: not a git repository, and {what} needs one (drop {what} to scan the files)")
+    engine, rules_by_id = _engine(opts)
+    fs = FindingSet(rules_by_id)
+    stats = {"files": 0, "bytes": 0, "blobs": 0, "commits": 0, "skipped": {}, "seconds": 0.0,
+             "engine": "hyperscan" if engine.hyperscan else "python"}
+
+    def skipped(d: dict) -> None:
+        for k, v in d.items():
+            stats["skipped"][k] = stats["skipped"].get(k, 0) + v
+
+    symlinks: dict[str, str] = {}
+    if opts.staged:
+        from scanner.sources.staged import staged_blobs
+
+        blobs = staged_blobs(root)
+        res = run_chunks("blobs", hist.chunks(blobs), engine, root, 1, opts.max_file_size)
+        stats["blobs"] = res.items
+        stats["bytes"] = res.bytes
+        skipped(res.skipped)
+        paths = {oid: path for oid, _, path in blobs}
+        for oid, hits in res.hits:
+            for h in hits:
+                fs.add(h, Location("staged", paths[oid], h.line, h.column, blob=oid))
+        return _finish(root, fs, stats, warnings, True, symlinks, False, t0)
+
+    # ---- workspace ------------------------------------------------------------------------
+    only = None
+    if opts.since:
+        only = _changed_since(root, opts.since)
+    if not bare:
+        ws = wsmod.walk(root, opts.max_file_size, opts.recurse_submodules, opts.exclude, only)
+        warnings += ws.warnings
+        skipped(ws.skipped)
+        symlinks = ws.symlinks
+        status = {f.path: f.status for f in ws.files}
+        chunks = _file_chunks(ws.files)
+        prog, cb = _progress(opts, "files", len(ws.files), sum(f.size for f in ws.files))
+        if prog:
+            prog.start()
+        try:
+            res = run_chunks("files", chunks, engine, root, jobs, opts.max_file_size, cb)
+        finally:
+            if prog:
+                prog.stop()
+        stats["files"] = res.items
+        stats["bytes"] += res.bytes
+        skipped(res.skipped)
+        for rel, hits in res.hits:
+            for h in hits:
+                fs.add(h, Location("worktree", rel, h.line, h.column, status=status.get(rel, "untracked")))
+        for link, target in symlinks.items():
+            fs.add_alias(link, target)
+
+    # ---- history ------------------------------------------------------------------------------
+    do_history = in_repo and (opts.history if opts.history is not None else True)
+    if do_history:
+        try:
+            bl = hist.enumerate_blobs(root, opts.since, opts.all_objects, opts.max_file_size)
+        except gitcmd.GitError as e:
+            if bare or not stats["files"]:
+                raise ScanError(f"{root}: cannot read the git history: {e}") from None
+            warnings.append(f"history not scanned: {e}")
+            bl = None
+        if bl is not None:
+            warnings += bl.warnings
+            skipped(bl.skipped)
+            stats["commits"] = bl.commits
+            prog, cb = _progress(opts, "history", len(bl.blobs), sum(b[1] for b in bl.blobs))
+            if prog:
+                prog.start()
+            try:
+                res = run_chunks("blobs", hist.chunks(bl.blobs), engine, root, jobs, opts.max_file_size, cb)
+            except gitcmd.GitError as e:
+                warnings.append(f"history scan incomplete: {e}")
+                res = None
+            finally:
+                if prog:
+                    prog.stop()
+            if res is not None:
+                stats["blobs"] = res.items
+                stats["bytes"] += res.bytes
+                skipped(res.skipped)
+                if res.skipped.get("missing-object"):
+                    warnings.append(f"{res.skipped['missing-object']} objects could not be read (corrupt or missing pack?)")
+                _add_history(root, fs, res.hits, opts.since, warnings)
+    return _finish(root, fs, stats, warnings, in_repo, symlinks, do_history, t0)
+
+
+def _add_history(root: Path, fs: FindingSet, hits: list, since: str | None, warnings: list[str]) -> None:
+    from scanner.sources.history import provenance
+
+    oids = {oid for oid, _ in hits}
+    try:
+        prov = provenance(root, oids, since)
+    except gitcmd.GitError as e:
+        warnings.append(f"could not resolve the commits of history findings: {e}")
+        return
+    for oid, blob_hits in hits:
+        intro = prov.introduced.get(oid) or []
+        if not intro:  # unreachable (dangling) blob: found with --all-objects
+            for h in blob_hits:
+                fs.add(h, Location("history", "", h.line, h.column, commit=None, date=None, refs=[], blob=oid))
+            continue
+        for commit, path, date in intro:
+            for h in blob_hits:
+                fs.add(h, Location("history", path, h.line, h.column, commit=commit, date=date,
+                                   refs=prov.refs.get(commit, []), blob=oid))
+        if oid in prov.removed:
+            for h in blob_hits:
+                h.context.setdefault("removed_at", prov.removed[oid][1])
+
+
+def _changed_since(root: Path, since: str) -> set[str]:
+    out = gitcmd.run(root, "diff", "--name-only", "-z", "--no-renames", "--no-textconv", "--no-ext-diff", since)
+    changed = {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
+    changed |= set(gitcmd.ls_z(root, "ls-files", "-z", "--others", "--exclude-standard"))
+    return changed
+
+
+def _file_chunks(files, target_bytes: int = 4 << 20, max_n: int = 400) -> list[list[str]]:
+    out, cur, size = [], [], 0
+    for f in files:
+        cur.append(f.path)
+        size += f.size
+        if size >= target_bytes or len(cur) >= max_n:
+            out.append(cur)
+            cur, size = [], 0
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _finish(root, fs, stats, warnings, in_repo, symlinks, history, t0) -> ScanResult:
+    findings = fs.findings()
+    stats["seconds"] = round(time.monotonic() - t0, 3)
+    return ScanResult(root, findings, stats, warnings, in_repo, symlinks, history)
+
+
+def history_note(f: Finding) -> str | None:
+    """For a secret no longer in the working tree: when it left, and what still holds it."""
+    if any(loc.kind in ("worktree", "staged") for loc in f.locations):
+        return None
+    hist = [loc for loc in f.locations if loc.kind == "history"]
+    if not hist:
+        return None
+    refs = sorted({r for loc in hist for r in (loc.refs or [])})
+    removed = max((c.get("removed_at") for c in f.contexts if c.get("removed_at")), default=None)
+    n = len(refs)
+    reach = f"still in {n} ref{'s' if n != 1 else ''}" if n else "still in the object store (unreachable)"
+    if removed:
+        return f"removed from HEAD on {removed[:10]}, {reach}: rotate it, removing the line did not revoke it"
+    return f"not in the working tree, {reach} ({', '.join(refs[:3])}): rotate it, every clone has it"
+
+
+def annotate(result: ScanResult, task=None, agent_view=None) -> None:
+    """Blast radius, task relatedness and agent visibility for every finding, in place;
+    findings sorted most severe first."""
+    from scanner.blast import classify
+
+    for f in result.findings:
+        note = history_note(f)
+        if note:
+            f.notes.append(note)
+        f.blast = classify(f, note)
+        f.task_related = task.related(f) if task is not None else None
+        if agent_view is not None:
+            paths = f.worktree_paths
+            f.hidden_from = sorted(set.intersection(*(set(agent_view.hidden_from(p)) for p in paths))) if paths else []
+    result.findings.sort(key=lambda f: (-f.severity_rank, f.task_related is not False,
+                                        f.locations[0].path if f.locations else "", f.rule.id))

@@ -1,0 +1,175 @@
+"""Git history: every blob reachable from any ref, each unique blob read once.
+
+Enumeration is two git processes for the whole repository: `rev-list --objects` for what
+is reachable (with a path for each blob, which the structured parsers need), and
+`cat-file --batch-all-objects --batch-check --unordered` for pack order and sizes. Blobs
+are then read in pack order, in chunks, each worker process through its own long-lived
+`git cat-file --batch` (reading in pack order is 2.5 times faster than in object-id order).
+
+Provenance (which commits introduced a blob at which path, when, and which refs still
+reach it) is computed afterwards, only for the few blobs that hold findings: one
+`git log --raw` pass, plus one `for-each-ref --contains` per introducing commit.
+"""
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scanner import gitcmd
+
+CHUNK_BYTES = 60_000  # oids per request stay under the 64 KiB pipe buffer: no deadlock
+
+
+@dataclass
+class BlobList:
+    blobs: list[tuple[str, int, str]] = field(default_factory=list)  # (oid, size, path) in pack order
+    commits: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    shallow: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def enumerate_blobs(repo: Path, since: str | None = None, all_objects: bool = False,
+                    max_size: int = 25 * 1024 * 1024, only_paths: set[str] | None = None) -> BlobList:
+    bl = BlobList(shallow=gitcmd.is_shallow(repo))
+    if bl.shallow:
+        bl.warnings.append("shallow clone: only the history present locally was scanned")
+    has_commits = bool(gitcmd.run(repo, "for-each-ref", "--count=1", "--format=%(refname)").strip()) or \
+        _has_head(repo)
+    paths: dict[str, str] = {}
+    if has_commits:
+        args = ["rev-list", "--objects", "--all"]
+        if since:
+            args += ["--not", since]
+        out = gitcmd.run(repo, *args)
+        for line in out.split(b"\n"):
+            if len(line) > 41 and line[40:41] == b" ":
+                paths.setdefault(line[:40].decode(), line[41:].decode("utf-8", "surrogateescape"))
+            elif len(line) == 40:
+                paths.setdefault(line.decode(), "")
+        cargs = ["rev-list", "--count", "--all"] + (["--not", since] if since else [])
+        bl.commits = int(gitcmd.run(repo, *cargs).strip() or 0)
+    fmt = "--batch-check=%(objectname) %(objecttype) %(objectsize)"
+    out = gitcmd.run(repo, "cat-file", "--batch-all-objects", fmt, "--unordered")
+    for line in out.split(b"\n"):
+        parts = line.split(b" ")
+        if len(parts) != 3 or parts[1] != b"blob":
+            continue
+        oid = parts[0].decode()
+        if oid in paths:
+            path = paths[oid]
+        elif all_objects and not since:
+            path = ""
+        else:
+            continue
+        if only_paths is not None and path not in only_paths:
+            continue
+        size = int(parts[2])
+        if size > max_size:
+            bl.skipped["too-large"] = bl.skipped.get("too-large", 0) + 1
+            continue
+        bl.blobs.append((oid, size, path))
+    return bl
+
+
+def _has_head(repo: Path) -> bool:
+    try:
+        gitcmd.run(repo, "rev-parse", "--verify", "-q", "HEAD")
+        return True
+    except gitcmd.GitError:
+        return False
+
+
+def chunks(blobs: list[tuple[str, int, str]], target_bytes: int = 8 << 20) -> list[list[tuple[str, int, str]]]:
+    """Split in pack order into chunks of about target_bytes of content and at most
+    CHUNK_BYTES of oids, so that a chunk's request fits in the pipe buffer."""
+    out, cur, size = [], [], 0
+    max_n = CHUNK_BYTES // 41
+    for b in blobs:
+        cur.append(b)
+        size += b[1]
+        if size >= target_bytes or len(cur) >= max_n:
+            out.append(cur)
+            cur, size = [], 0
+    if cur:
+        out.append(cur)
+    return out
+
+
+class BlobReader:
+    """One long-lived `git cat-file --batch` process."""
+
+    def __init__(self, repo: Path):
+        self.proc = gitcmd.popen(repo, "cat-file", "--batch")
+
+    def read(self, oids: list[str]):
+        """Yield (oid, data or None) for each oid, in order."""
+        req = "".join(o + "\n" for o in oids).encode()
+        assert len(req) <= CHUNK_BYTES + 64
+        self.proc.stdin.write(req)
+        self.proc.stdin.flush()
+        out = self.proc.stdout
+        for oid in oids:
+            header = out.readline()
+            if not header:
+                raise gitcmd.GitError("git cat-file stopped unexpectedly (corrupt repository?)")
+            parts = header.split()
+            if len(parts) < 3 or parts[1] != b"blob":  # "<oid> missing"
+                yield oid, None
+                continue
+            n = int(parts[2])
+            data = out.read(n)
+            out.read(1)
+            yield oid, data
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+
+
+@dataclass
+class Provenance:
+    # blob -> [(commit, path, author date)] where the blob entered the tree
+    introduced: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    # blob -> (commit, date) of the latest commit that replaced it at a path
+    removed: dict[str, tuple[str, str]] = field(default_factory=dict)
+    refs: dict[str, list[str]] = field(default_factory=dict)  # commit -> refs that reach it
+
+
+def provenance(repo: Path, oids: set[str], since: str | None = None) -> Provenance:
+    prov = Provenance()
+    if not oids:
+        return prov
+    args = ["log", "--all", "--raw", "--no-abbrev", "--no-renames", "--no-textconv", "--no-ext-diff",
+            "-m", "--format=%x00%H %aI"]
+    if since:
+        args += ["--not", since]
+    out = gitcmd.run(repo, *args)
+    commit = date = ""
+    for line in out.split(b"\n"):
+        if line.startswith(b"\0"):
+            commit, _, date = line[1:].decode().partition(" ")
+            continue
+        if not line.startswith(b":"):
+            continue
+        meta, _, path = line.partition(b"\t")
+        parts = meta.split(b" ")
+        if len(parts) < 5:
+            continue
+        old, new = parts[2].decode(), parts[3].decode()
+        if new in oids:
+            lst = prov.introduced.setdefault(new, [])
+            p = path.decode("utf-8", "surrogateescape")
+            if not any(c == commit and q == p for c, q, _ in lst):
+                lst.append((commit, p, date))
+        if old in oids and old != new:
+            # log is newest first: keep the first (latest) removal seen
+            prov.removed.setdefault(old, (commit, date))
+    for c in {c for lst in prov.introduced.values() for c, _, _ in lst}:
+        refs = gitcmd.run(repo, "for-each-ref", "--format=%(refname)", "--contains", c)
+        prov.refs[c] = [r for r in refs.decode("utf-8", "surrogateescape").split("\n") if r]
+    return prov

@@ -1,0 +1,207 @@
+"""The workspace as an agent sees it: every file on disk, tracked, untracked and ignored.
+
+git's view of each file comes from two `git ls-files` calls for the whole tree, never one
+per file. Symlinks are never followed: a link to a file inside the root is recorded (the
+agent files hide both link and target), a link out of the root or to a directory is
+skipped and counted. Skips are counted by reason in `stats.skipped`, never silent.
+"""
+from __future__ import annotations
+
+import os
+import stat as statmod
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scanner import gitcmd
+
+DEFAULT_MAX_FILE_SIZE = 25 * 1024 * 1024
+# Directories an agent may see but that are installed, generated or cached: scanning them
+# buries real findings under third-party test fixtures. Counted as skipped.
+NOISE_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox", ".mypy_cache",
+              ".pytest_cache", ".ruff_cache", ".hypothesis", "bower_components", ".next", ".cache",
+              ".gradle", ".idea/caches", "site-packages"}
+NOISE_FILES = {"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Pipfile.lock", "Cargo.lock",
+               "composer.lock", "Gemfile.lock", "go.sum", "uv.lock", "bun.lockb", "npm-shrinkwrap.json",
+               ".credfence-baseline.json", ".secrets.baseline"}
+NOISE_SUFFIXES = (".min.js", ".min.css", ".js.map", ".css.map", ".min.map")
+BINARY_SUFFIXES = {
+    ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".webp", ".tiff", ".psd", ".pdf", ".zip", ".gz", ".tgz",
+    ".bz2", ".xz", ".7z", ".rar", ".jar", ".war", ".class", ".so", ".dylib", ".dll", ".exe", ".o", ".a",
+    ".pyc", ".pyo", ".whl", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".mov", ".avi",
+    ".wav", ".flac", ".ogg", ".webm", ".sqlite", ".db", ".parquet", ".onnx", ".pt", ".bin", ".iso", ".dmg",
+}
+LFS_MAGIC = b"version https://git-lfs.github.com/spec/v1"
+
+
+@dataclass
+class FileItem:
+    path: str  # relative to the root, "/" separators
+    status: str  # tracked | untracked | ignored
+    size: int
+
+
+@dataclass
+class Workspace:
+    root: Path
+    files: list[FileItem] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    symlinks: dict[str, str] = field(default_factory=dict)  # link -> target, both root-relative
+    in_repo: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def skip(self, reason: str, n: int = 1) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + n
+
+
+def _rel(root: str, p: str) -> str:
+    r = os.path.relpath(p, root)
+    return r.replace(os.sep, "/")
+
+
+def git_status_sets(root: Path) -> tuple[set[str], set[str], list[str]] | None:
+    """(tracked, untracked files, untracked directory prefixes) relative to root, or None
+    when root is not inside a git work tree."""
+    if gitcmd.toplevel(root) is None:
+        return None
+    tracked = set(gitcmd.ls_z(root, "ls-files", "-z", "--cached"))
+    others = gitcmd.ls_z(root, "ls-files", "-z", "--others", "--exclude-standard", "--directory", "--no-empty-directory")
+    untracked = {p for p in others if not p.endswith("/")}
+    dirs = [p for p in others if p.endswith("/")]
+    return tracked, untracked, dirs
+
+
+def walk(root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE, recurse_submodules: bool = False,
+         exclude=None, only: set[str] | None = None) -> Workspace:
+    """List the files to scan. `exclude(relpath) -> bool` drops configured paths; `only`
+    restricts to a set of relative paths (the --since mode)."""
+    ws = Workspace(root=root)
+    roots = str(root)
+    real_root = os.path.realpath(roots)
+    try:
+        sets = git_status_sets(root)
+    except gitcmd.GitError as e:
+        ws.warnings.append(f"git could not list files ({e}); treating every file as untracked")
+        sets = None
+    ws.in_repo = sets is not None
+    tracked, untracked, udirs = sets if sets else (set(), set(), [])
+    udirs_t = tuple(udirs)
+
+    def status_of(rel: str) -> str:
+        if not ws.in_repo:
+            return "untracked"
+        if rel in tracked:
+            return "tracked"
+        if rel in untracked or (udirs_t and rel.startswith(udirs_t)):
+            return "untracked"
+        return "ignored"
+
+    stack = [roots]
+    visited: set[tuple[int, int]] = set()
+    while stack:
+        d = stack.pop()
+        try:
+            st = os.stat(d, follow_symlinks=False)
+            if (st.st_dev, st.st_ino) in visited:
+                continue
+            visited.add((st.st_dev, st.st_ino))
+            entries = list(os.scandir(d))
+        except OSError:
+            ws.skip("unreadable-directory")
+            continue
+        for e in entries:
+            name = e.name
+            full = e.path
+            rel = _rel(roots, full)
+            try:
+                if e.is_symlink():
+                    _symlink(ws, full, rel, real_root)
+                    continue
+                if e.is_dir(follow_symlinks=False):
+                    if name in NOISE_DIRS:
+                        if name != ".git":
+                            ws.skip("noise-directory")
+                        continue
+                    if not recurse_submodules and os.path.lexists(os.path.join(full, ".git")):
+                        ws.skip("nested-repository")  # a submodule or nested clone: its own repository
+                        continue
+                    if exclude is not None and exclude(rel + "/"):
+                        ws.skip("excluded")
+                        continue
+                    stack.append(full)
+                    continue
+                if not e.is_file(follow_symlinks=False):
+                    ws.skip("special-file")
+                    continue
+                size = e.stat(follow_symlinks=False).st_size
+            except OSError:
+                ws.skip("unreadable")
+                continue
+            if only is not None and rel not in only:
+                continue
+            if exclude is not None and exclude(rel):
+                ws.skip("excluded")
+                continue
+            if name in NOISE_FILES or name.endswith(NOISE_SUFFIXES):
+                ws.skip("noise-file")
+                continue
+            if os.path.splitext(name)[1].lower() in BINARY_SUFFIXES:
+                ws.skip("binary")
+                continue
+            if size > max_file_size:
+                ws.skip("too-large")
+                continue
+            ws.files.append(FileItem(rel, status_of(rel), size))
+    ws.files.sort(key=lambda f: f.path)
+    return ws
+
+
+def _symlink(ws: Workspace, full: str, rel: str, real_root: str) -> None:
+    try:
+        target = os.path.realpath(full)
+    except (OSError, RuntimeError):
+        ws.skip("symlink-loop")
+        return
+    if not (target == real_root or target.startswith(real_root + os.sep)):
+        ws.skip("symlink-outside-root")
+        return
+    try:
+        st = os.stat(target)
+    except OSError:
+        ws.skip("symlink-broken")
+        return
+    if statmod.S_ISREG(st.st_mode):
+        ws.symlinks[rel] = _rel(real_root, target)
+    else:
+        ws.skip("symlink-directory")
+
+
+def read_file(root: Path, rel: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple[bytes | None, str | None]:
+    """Read a file without following a symlink swapped in since the walk.
+    Returns (data, None) or (None, skip reason)."""
+    path = os.path.join(str(root), rel)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return None, "vanished"
+    except OSError:
+        return None, "unreadable"
+    try:
+        st = os.fstat(fd)
+        if not statmod.S_ISREG(st.st_mode):
+            return None, "special-file"
+        if st.st_size > max_size:
+            return None, "too-large"
+        chunks = []
+        while True:
+            b = os.read(fd, 1 << 20)
+            if not b:
+                break
+            chunks.append(b)
+        data = b"".join(chunks)
+    except OSError:
+        return None, "unreadable"
+    finally:
+        os.close(fd)
+    if data.startswith(LFS_MAGIC):
+        return None, "lfs-pointer"
+    return data, None
