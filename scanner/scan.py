@@ -259,5 +259,15 @@ def annotate(result: ScanResult, task=None, agent_view=None) -> None:
         if agent_view is not None:
             paths = f.worktree_paths
             f.hidden_from = sorted(set.intersection(*(set(agent_view.hidden_from(p)) for p in paths))) if paths else []
-    result.findings.sort(key=lambda f: (-f.severity_rank, f.task_related is not False,
-                                        f.locations[0].path if f.locations else "", f.rule.id))
+    result.findings.sort(key=danger_order)
+
+
+def danger_order(f: Finding) -> tuple:
+    """Most dangerous first: severity, then what the type can do (known destructive before
+    unknown), account-wide before bound, the incident pattern (account-wide in a
+    non-production context) first, outside the task before inside, on disk before history."""
+    b = f.blast
+    incident = b.scope == "account" and b.env != "production" and b.reaches_production
+    on_disk = any(loc.kind == "worktree" for loc in f.locations)
+    return (-f.severity_rank, b.privilege != "destructive", b.scope != "account", not incident,
+            f.task_related is not False, not on_disk, f.locations[0].path if f.locations else "", f.rule.id)
