@@ -118,9 +118,10 @@ def compose_yaml_all(text: str) -> list:
     if len(text) > MAX_PARSE:
         return []
     import yaml
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    # the pure-Python loader on purpose: libyaml's composer recurses in C and overflows the
+    # stack (segfault) on deeply nested input; Python raises RecursionError, which we catch
     try:
-        return [d for d in yaml.compose_all(text, Loader=loader) if d is not None]
+        return [d for d in yaml.compose_all(text, Loader=yaml.SafeLoader) if d is not None]
     except Exception:  # yaml.YAMLError, RecursionError, ValueError on odd input
         return []
 

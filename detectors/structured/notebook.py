@@ -57,24 +57,28 @@ def notebook_texts(text: str) -> list[tuple[int, str]]:
         wanted = _wanted(nb)
     except Exception:
         return []
+    from collections import Counter
+    remaining = Counter(wanted)
     lines = Lines(text)
     result: list[tuple[int, str]] = []
-    pos = 0
-    for want in wanted:
-        # find the next "source"/"text" field in the raw file that decodes to this text
-        line = None
-        for m in _FIELD.finditer(text, pos):
-            try:
-                val, end = _DEC.raw_decode(text, m.end())
-            except ValueError:
-                continue
-            if _joined(val) == want:
-                first = m.end()
-                if isinstance(val, list):
-                    q = text.find('"', m.end())
-                    first = q if q != -1 else first
-                line = lines.pos(first)[0]
-                pos = end
-                break
-        result.append((line or 1, want))
+    # walk the raw "source"/"text" fields in file order (nbformat sorts keys, so outputs come
+    # before source) and keep those that decode to a wanted text
+    for m in _FIELD.finditer(text):
+        if not remaining:
+            break
+        try:
+            val, _end = _DEC.raw_decode(text, m.end())
+        except (ValueError, RecursionError):
+            continue
+        joined = _joined(val)
+        if joined is None or remaining[joined] <= 0:
+            continue
+        remaining[joined] -= 1
+        first = m.end()
+        if isinstance(val, list):
+            q = text.find('"', m.end())
+            first = q if q != -1 else first
+        result.append((lines.pos(first)[0], joined))
+    for t, n in remaining.items():  # not located (odd escaping): report at line 1
+        result.extend((1, t) for _ in range(n))
     return result

@@ -1,0 +1,460 @@
+"""Structured credential files (detectors/structured): every structured rule's examples parsed
+as whole files, exact positions and context for the main formats, the virtual-text helpers
+(notebooks, Kubernetes Secrets, decoding) and hostile input."""
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+from detectors.structured import (
+    decoded_texts,
+    is_structured_candidate,
+    k8s_secret_texts,
+    notebook_texts,
+    scan_structured,
+)
+from detectors.structured._util import is_placeholder
+from scanner import rules as rules_mod
+
+STRUCTURED_YAML = Path(rules_mod.RULES_DIR) / "structured.yaml"
+RULES = rules_mod.parse_rule_files([STRUCTURED_YAML])
+ALL_IDS = {r.id for r in rules_mod.parse_rule_files(rules_mod.rule_files())}
+
+
+def _b64(s: str) -> str:
+    return base64.b64encode(s.encode()).decode()
+
+
+def _hits(path, text, rule_id=None):
+    hs = scan_structured(path, text)
+    return [h for h in hs if rule_id is None or h.rule_id == rule_id]
+
+
+# --- the rule file itself ---------------------------------------------------------------
+
+def test_every_rule_is_structured_and_complete():
+    assert RULES
+    for r in RULES:
+        assert r.structured, r.id
+        assert r.example_path, r.id
+        assert len(r.positive) >= 3 and len(r.negative) >= 3, r.id
+        assert r.impact and r.description and r.name, r.id
+
+
+def test_structured_ids_do_not_shadow_regex_rules():
+    # aws-secret-access-key (and pypi-token) are emitted by parsers but owned by the regex rules
+    ids = {r.id for r in RULES}
+    assert "aws-secret-access-key" not in ids
+    assert "pypi-token" not in ids
+
+
+@pytest.mark.parametrize("rule,i", [(r, i) for r in RULES for i in range(len(r.positive))],
+                         ids=lambda x: x.id if hasattr(x, "id") else str(x))
+def test_positive_examples(rule, i):
+    hs = _hits(rule.example_path, rule.positive[i], rule.id)
+    assert hs, f"{rule.id} positive #{i} produced no hit"
+    for h in hs:
+        assert h.secret and h.line >= 1 and h.column >= 1
+        assert h.secret not in ("", None)
+
+
+@pytest.mark.parametrize("rule,i", [(r, i) for r in RULES for i in range(len(r.negative))],
+                         ids=lambda x: x.id if hasattr(x, "id") else str(x))
+def test_negative_examples(rule, i):
+    hs = _hits(rule.example_path, rule.negative[i], rule.id)
+    assert not hs, f"{rule.id} negative #{i} produced {[(h.line, h.secret) for h in hs]}"
+
+
+# --- positions and context --------------------------------------------------------------
+
+KUBECONFIG = """\
+apiVersion: v1
+kind: Config
+clusters:
+- name: prod-eu
+  cluster:
+    server: https://k8s.prod-eu.acme.internal:6443
+- name: dev
+  cluster:
+    server: https://127.0.0.1:6443
+contexts:
+- name: prod
+  context:
+    cluster: prod-eu
+    user: deployer
+    namespace: payments
+- name: dev
+  context:
+    cluster: dev
+    user: dev-admin
+users:
+- name: deployer
+  user:
+    token: QL05HA064GiIjHGb3CXlMaXZjljENUhJduRHHJEY
+- name: dev-admin
+  user:
+    username: admin
+    password: "Tq9vL2xR7mW4nK8z"
+    client-key-data: {key}
+""".replace("{key}", _b64("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBq9vL2xR7mW4nK8zTq9vL2xR7mW4nK8zoAoGCCqGSM49\n-----END EC PRIVATE KEY-----\n"))
+
+
+def test_kubeconfig_lines_and_context():
+    hs = {h.rule_id: h for h in scan_structured(".kube/config", KUBECONFIG)}
+    assert set(hs) == {"kubeconfig-token", "kubeconfig-password", "kubeconfig-client-key"}
+    tok = hs["kubeconfig-token"]
+    assert (tok.line, tok.column) == (23, 12)
+    assert tok.secret == "QL05HA064GiIjHGb3CXlMaXZjljENUhJduRHHJEY"
+    assert tok.context["section"] == "prod"
+    assert tok.context["host"] == "k8s.prod-eu.acme.internal"
+    assert tok.context["key"] == "token"
+    assert tok.context["namespace"] == "payments"
+    pw = hs["kubeconfig-password"]
+    assert (pw.line, pw.column) == (27, 16) and pw.secret == "Tq9vL2xR7mW4nK8z"
+    assert pw.context["section"] == "dev" and pw.context["host"] == "127.0.0.1" and pw.context["user"] == "admin"
+    key = hs["kubeconfig-client-key"]
+    assert key.line == 28 and base64.b64decode(key.secret).startswith(b"-----BEGIN EC PRIVATE KEY")
+
+
+@pytest.mark.parametrize("path", ["kubeconfig", "deploy/kubeconfig.yaml", "ci/admin.kubeconfig", ".kube/config"])
+def test_kubeconfig_file_names(path):
+    assert _hits(path, KUBECONFIG, "kubeconfig-token")
+
+
+def test_netrc_lines_and_hosts():
+    text = ("# work\n"
+            "machine api.heroku.com\n"
+            "  login ops@acme.io\n"
+            "  password 6Yo4gfqrc5XlrWi0B26R08qzjI6GKFSu\n"
+            "macdef init\n"
+            "  password not-a-password-here\n"
+            "\n"
+            "machine github.com login bot password ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3\n")
+    hs = _hits(".netrc", text, "netrc-password")
+    assert [(h.line, h.column, h.context["host"], h.context["user"]) for h in hs] == [
+        (4, 12, "api.heroku.com", "ops@acme.io"), (8, 39, "github.com", "bot")]
+    assert hs[1].secret == "ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3"
+    assert _hits("_netrc", text, "netrc-password")
+
+
+def test_gcp_service_account_line_and_project():
+    rule = next(r for r in RULES if r.id == "gcp-service-account-key")
+    (h,) = _hits("keys/sa.json", rule.positive[0], "gcp-service-account-key")
+    assert h.line == 5
+    assert h.secret.startswith("-----BEGIN PRIVATE KEY-----\nMIIEvQ")  # unescaped PEM
+    assert h.secret.endswith("-----END PRIVATE KEY-----\n")
+    assert h.context["section"] == "acme-prod"
+    assert h.context["user"] == "deployer@acme-prod.iam.gserviceaccount.com"
+    assert h.context["key_id"] == "3f1c2b7a9e8d6c5b4a3f2e1d0c9b8a7f6e5d4c3b"
+    line = rule.positive[0].splitlines()[h.line - 1]
+    assert line[h.column - 1:].startswith("-----BEGIN PRIVATE KEY-----")
+
+
+AWS_CREDENTIALS = """\
+[default]
+aws_access_key_id = AKIAQL05HA064GIIJHGB
+aws_secret_access_key = fzjsQGMrb9h+ImB+LK777pzNk8cL6j5IXAAjlsHU
+
+[prod]
+aws_access_key_id=AKIAXG4JDPMRCXGGCJBW
+aws_secret_access_key=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
+aws_session_token=IQoJb3JpZ2luX2VjEJr//////////wEaCWV1LXdlc3QtMSJGMEQCIH87q7J58m1CiAhzCueQpBenQtYh5Xj8T
+
+[sandbox]
+aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+"""
+
+
+@pytest.mark.parametrize("path", [".aws/credentials", "home/me/.aws/credentials", ".aws/config", "ci/aws.ini"])
+def test_aws_credentials_profiles(path):
+    hs = _hits(path, AWS_CREDENTIALS)
+    got = [(h.rule_id, h.line, h.context["section"]) for h in hs]
+    assert got == [("aws-secret-access-key", 3, "default"), ("aws-secret-access-key", 7, "prod"),
+                   ("aws-session-token", 8, "prod")]
+    assert hs[0].column == 25 and hs[0].secret == "fzjsQGMrb9h+ImB+LK777pzNk8cL6j5IXAAjlsHU"
+    assert hs[1].context["access_key_id"] == "AKIAXG4JDPMRCXGGCJBW"
+
+
+def test_aws_config_profile_prefix():
+    text = "[profile staging]\nregion = eu-west-1\naws_secret_access_key = qJoUD/+Ydua+5ZMs1SWOpQaPRYpzbLGViYXjU2Jg\n"
+    (h,) = _hits(".aws/config", text)
+    assert h.context["section"] == "staging"
+
+
+def test_pypirc_token_uses_pypi_token_rule():
+    text = "[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmcCJGE4ZjQ1OWQ1LWI2NzktNGFjYi1iYTQ2LWM5ZDhhNzk2YmQ3OQ\n"
+    hs = _hits(".pypirc", text)
+    assert [(h.rule_id, h.line, h.context["section"], h.context["host"]) for h in hs] == [
+        ("pypi-token", 3, "pypi", "upload.pypi.org")]
+
+
+def test_npmrc_skips_npm_tokens_and_reports_host():
+    text = ("//registry.npmjs.org/:_authToken=npm_QL05HA064GiIjHGb3CXlMaXZjljENUhJduRH\n"
+            "//npm.pkg.github.com/:_authToken=ghp_rCaqx9vJupc94tnwlavyfErGPmpGXafq0fjz\n")
+    hs = _hits(".npmrc", text)
+    assert [(h.rule_id, h.line, h.column, h.context["host"]) for h in hs] == [
+        ("npmrc-auth", 2, 34, "npm.pkg.github.com")]
+
+
+def test_docker_config_decodes_password():
+    text = json.dumps({"auths": {"registry.prod.acme.io": {"auth": _b64("deploybot:Xg4JdpmrcXgGCJbW56eC")}}}, indent=2)
+    (h,) = _hits(".docker/config.json", text, "docker-config-auth")
+    assert h.secret == "Xg4JdpmrcXgGCJbW56eC"
+    assert h.context["user"] == "deploybot" and h.context["host"] == "registry.prod.acme.io"
+    assert h.line == 4
+    # any other config.json without auths is not a docker config
+    assert not _hits("config.json", '{"name": "app", "auth": false}')
+
+
+def test_git_credentials():
+    text = "https://deploy:ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3@github.com\nhttps://gitlab.com\n"
+    (h,) = _hits(".git-credentials", text)
+    assert (h.rule_id, h.line, h.column, h.context["host"], h.context["user"]) == (
+        "git-credentials", 1, 16, "github.com", "deploy")
+
+
+def test_terraform_sections_and_interpolations():
+    text = ('provider "aws" {\n'
+            '  region     = "eu-west-1"\n'
+            '  access_key = "AKIAQL05HA064GIIJHGB"\n'
+            '  secret_key = "fzjsQGMrb9h+ImB+LK777pzNk8cL6j5IXAAjlsHU"\n'
+            '  token      = var.session_token\n'
+            '}\n'
+            'resource "aws_db_instance" "prod" {\n'
+            '  tags = {\n'
+            '    Name = "db"\n'
+            '  }\n'
+            '  password = "${var.db_password}"\n'
+            '  master_password = "Pr0d-Db-9xQ2vL7mK4tZ"\n'
+            '}\n')
+    hs = _hits("infra/main.tf", text, "terraform-secret")
+    assert [(h.line, h.context["key"], h.context["section"]) for h in hs] == [
+        (4, "secret_key", "aws"), (12, "master_password", "aws_db_instance.prod")]
+    tfvars = 'region = "eu-west-1"\ndb_password = "Pr0d-Db-9xQ2vL7mK4tZ"\napi_token = "${TOKEN}"\n'
+    hs = _hits("env/prod.tfvars", tfvars, "terraform-secret")
+    assert [(h.line, h.column, h.context["key"]) for h in hs] == [(2, 16, "db_password")]
+
+
+@pytest.mark.parametrize("path", [".env", ".env.production", "config/prod.env", "deploy/.env.local"])
+def test_dotenv_file_names(path):
+    (h,) = _hits(path, "APP=shop\nDB_PASSWORD=Tq9vL2xR7mW4nK8z\n", "dotenv-secret")
+    assert (h.line, h.column, h.context["key"]) == (2, 13, "DB_PASSWORD")
+
+
+def test_ordinary_files_are_not_candidates():
+    src = 'PASSWORD = "Tq9vL2xR7mW4nK8z"\nprint("kind: Config users:")\n'
+    for path in ("app.py", "src/index.ts", "README.md", "Makefile", "docs/guide.txt", "values.yaml"):
+        assert scan_structured(path, src) == []
+    assert not is_structured_candidate("app.py", src)
+    assert not is_structured_candidate("deploy/values.yaml", "replicas: 3\nimage: nginx\n")
+    assert is_structured_candidate(".env", "")
+
+
+@pytest.mark.parametrize("value", ["", "changeme", "password", "xxxxxxxxxxxx", "<your-token>", "${TOKEN}",
+                                   "{{ .Values.x }}", "your-api-key", "AKIAIOSFODNN7EXAMPLE", "example",
+                                   "dummy", "***", "aaaaaaaaaa", "REDACTED", "DATA+OMITTED"])
+def test_placeholders(value):
+    assert is_placeholder(value)
+
+
+@pytest.mark.parametrize("value", ["Tq9vL2xR7mW4nK8z", "ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3"])
+def test_not_placeholders(value):
+    assert not is_placeholder(value)
+
+
+# --- virtual texts for the engine ---------------------------------------------------------
+
+def _notebook() -> str:
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": ["# Title\n", "some text"]},
+            {"cell_type": "code", "execution_count": 1, "metadata": {},
+             "outputs": [{"name": "stdout", "output_type": "stream", "text": ["token is ghp_abc\n"]}],
+             "source": ["import os\n", "key = \"sk_live_4eC39HqLyjWDarjtT1zdp7dc\"\n", "print(key)"]},
+            {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [], "source": "x = 1"},
+        ],
+        "metadata": {"kernelspec": {"name": "python3"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }
+    return json.dumps(nb, indent=1)
+
+
+def test_notebook_texts_line_mapping():
+    text = _notebook()
+    lines = text.splitlines()
+    got = notebook_texts(text)
+    assert [t for _, t in got] == ["# Title\nsome text", "token is ghp_abc\n",
+                                   'import os\nkey = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\nprint(key)', "x = 1"]
+    for first_line, vt in got:
+        # each virtual line k sits at file line first_line + k - 1 (one JSON string per line)
+        for k, vline in enumerate(vt.splitlines()):
+            assert json.dumps(vline)[1:-1] in lines[first_line - 1 + k], (first_line, k, vline)
+    src_line = got[2][0] + 1  # the key = ... line
+    assert "sk_live_4eC39HqLyjWDarjtT1zdp7dc" in lines[src_line - 1]
+
+
+def test_notebook_texts_compact_and_not_scanned_as_structured():
+    text = json.dumps(json.loads(_notebook()))  # one line
+    got = notebook_texts(text)
+    assert len(got) == 4 and all(line == 1 for line, _ in got)
+    assert scan_structured("analysis.ipynb", text) == []
+
+
+K8S_SECRET = """\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: app
+  namespace: production
+type: Opaque
+data:
+  DATABASE_URL: {url}
+  username: YWRtaW4=
+  DB_PASSWORD: {pw}
+  bad: '!!!notbase64'
+stringData:
+  GITHUB_TOKEN: ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3
+""".format(url=_b64("postgres://app:Pr0d9xQ2vL7m@prod-db.acme.internal:5432/app"), pw=_b64("Pr0d-Db-9xQ2vL7mK4tZ"))
+
+
+def test_k8s_secret_texts():
+    got = k8s_secret_texts(K8S_SECRET)
+    assert [(line, t) for line, t, _ in got] == [
+        (8, "DATABASE_URL=postgres://app:Pr0d9xQ2vL7m@prod-db.acme.internal:5432/app"),
+        (9, "username=admin"),
+        (10, "DB_PASSWORD=Pr0d-Db-9xQ2vL7mK4tZ"),
+        (13, "GITHUB_TOKEN=ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3"),
+    ]
+    assert got[0][2]["section"] == "production" and got[0][2]["key"] == "DATABASE_URL"
+
+
+def test_k8s_secret_hits():
+    hs = _hits("k8s/app-secret.yaml", K8S_SECRET, "kubernetes-secret")
+    assert [(h.line, h.context["key"], h.secret) for h in hs] == [
+        (10, "DB_PASSWORD", "Pr0d-Db-9xQ2vL7mK4tZ"),
+        (13, "GITHUB_TOKEN", "ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3")]
+    assert all(h.context["section"] == "production" for h in hs)
+
+
+def test_k8s_dockerconfigjson_secret():
+    dcj = json.dumps({"auths": {"ghcr.io": {"auth": _b64("bot:ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3")}}})
+    text = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\n  namespace: prod\n"
+            "type: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: " + _b64(dcj) + "\n")
+    (h,) = _hits("regcred.yaml", text)
+    assert (h.rule_id, h.line, h.secret) == ("docker-config-auth", 8, "ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3")
+    assert h.context["host"] == "ghcr.io" and h.context["section"] == "prod"
+
+
+def test_decoded_texts_base64_in_secret_context():
+    token = "ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3"
+    text = ("name: app\n"
+            f"description: {_b64('just some harmless words here')}\n"
+            f"API_TOKEN={_b64(token)}\n"
+            f'  "password": "{_b64("Pr0d-Db-9xQ2vL7mK4tZ-long")}",\n')
+    got = decoded_texts(text)
+    assert (3, token) in got
+    assert (4, "Pr0d-Db-9xQ2vL7mK4tZ-long") in got
+    assert not any(line == 2 for line, _ in got)  # not a secret-bearing key
+
+
+def test_decoded_texts_data_block_urlsafe_and_depth():
+    inner = json.dumps({"auths": {"ghcr.io": {"auth": _b64("bot:ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3")}}})
+    urlsafe = base64.urlsafe_b64encode(b"sk_live_4eC39HqLyjWDarjtT1zdp7dc?>>?").decode()
+    text = ("kind: Secret\n"
+            "data:\n"
+            f"  .dockerconfigjson: {_b64(inner)}\n"
+            f"  other.cfg: {urlsafe}\n")
+    got = decoded_texts(text)
+    assert (3, inner) in got
+    assert (3, "bot:ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3") in got  # second level
+    assert (4, "sk_live_4eC39HqLyjWDarjtT1zdp7dc?>>?") in got
+    assert (3, "bot:ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3") not in decoded_texts(text, max_depth=1)
+
+
+def test_decoded_texts_url_encoded():
+    text = "REDIS_PASSWORD=p%40ss%3AW0rd%2F9xQ2vL7m\nhomepage=https%3A%2F%2Facme.io\n"
+    assert decoded_texts(text) == [(1, "p@ss:W0rd/9xQ2vL7m")]
+
+
+def test_decoded_texts_rejects_binary_and_is_bounded():
+    import os
+    rnd = base64.b64encode(os.urandom(48)).decode()
+    assert decoded_texts(f"SECRET_KEY={rnd}\n") == []
+    assert decoded_texts("plain text without anything long\n") == []
+    big = "".join(f"TOKEN_{i}={_b64('x' * 20 + str(i) + 'ghp_' + 'a1b2' * 10)}\n" for i in range(500))
+    got = decoded_texts(big, max_len=2000)
+    assert sum(len(t) for _, t in got) <= 2000
+
+
+# --- hostile and malformed input ----------------------------------------------------------
+
+YAML_BOMB = """\
+kind: Config
+users: &u
+- name: a
+  user: {token: x}
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+contexts: *i
+clusters: *i
+"""
+
+MALFORMED = [
+    '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIE',  # truncated JSON
+    "\x00\x01\x02\xff\xfe garbage \x00 kind: Config\nusers: [\x00",
+    YAML_BOMB,
+    "kind: Secret\ndata: [" * 5000,
+    "[" * 100000,
+    "{" * 100000,
+    "kind: Config\nusers:\n" + "- " * 5000 + "x\n",
+    "kind: Secret\ndata:\n  password: \"unterminated\n",
+    "machine",
+    "machine a login",
+    "password",
+    "[default\naws_secret_access_key",
+    'provider "aws" {{{{\n  password = "unterminated\n}}}}}}}\n',
+    "export =\n=\n'''\n",
+    '{"auths": {"x": {"auth": "%%%not base64%%%"}}}',
+    '{"auths": []}',
+    '{"cells": 5}',
+    '{"cells": [{"source": 7, "outputs": 3}]}',
+]
+PATHS = [".kube/config", "sa.json", ".aws/credentials", ".netrc", ".pypirc", ".npmrc", ".docker/config.json",
+         ".git-credentials", "secret.yaml", "main.tf", "prod.tfvars", ".env", "x.ipynb", "config", "kubeconfig"]
+
+
+@pytest.mark.parametrize("text", MALFORMED, ids=range(len(MALFORMED)))
+def test_malformed_input_never_raises(text):
+    for path in PATHS:
+        hs = scan_structured(path, text)
+        assert isinstance(hs, list)
+    assert isinstance(notebook_texts(text), list)
+    assert isinstance(k8s_secret_texts(text), list)
+    assert isinstance(decoded_texts(text), list)
+
+
+def test_yaml_bomb_is_not_expanded():
+    assert scan_structured(".kube/config", YAML_BOMB) == []
+    assert k8s_secret_texts(YAML_BOMB.replace("kind: Config", "kind: Secret")) == []
+
+
+def test_oversized_input_is_not_parsed():
+    big = '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\n' + "A" * (3 * 1024 * 1024)
+    assert scan_structured("sa.json", big + '\\n-----END PRIVATE KEY-----\\n"}') == []
+
+
+def test_structured_rule_ids_known_to_the_rule_set():
+    """Every id a parser can emit is defined by some rule file (pypi-token may still be pending)."""
+    from detectors.structured import STRUCTURED_RULE_IDS
+    missing = [i for i in STRUCTURED_RULE_IDS if i not in ALL_IDS and i != "pypi-token"]
+    assert not missing
