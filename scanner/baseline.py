@@ -1,0 +1,309 @@
+"""Accepted findings: credfence's own baseline, detect-secrets' baseline, inline allow markers.
+
+credfence baseline (``.credfence-baseline.json``, written by ``credfence baseline``)::
+
+    {"version": 1, "tool": "credfence", "generated_at": "2024-05-01T12:00:00+00:00",
+     "accepted": [{"fingerprint": "<sha256 of 'rule:secret'>", "rule": "stripe-secret-key",
+                   "secret_sha256": "<sha256 of the secret>", "secret_redacted": "sk_live_4eC…",
+                   "paths": ["src/x.py"]}]}
+
+* The fingerprint is ``Finding.fingerprint``: a hash of rule id and secret, never of an
+  offset, so an accepted secret stays accepted when it moves to another line or file.
+  A finding is accepted when its fingerprint OR its secret_sha256 is listed (the second
+  keeps a value accepted when a rule is renamed or a more specific rule takes it over).
+  ``paths`` is informational (for review in pull requests); matching does not use it.
+* It holds hashes and redacted forms only, never a secret, and is meant to be committed:
+  it is written atomically with mode 0644 (not 0600 like reports, which may be private).
+  Re-writing it with the same accepted set leaves the file untouched (no churn of
+  ``generated_at`` in commits).
+
+detect-secrets baseline (``.secrets.baseline``)::
+
+    {"results": {"app/x.py": [{"type": ..., "hashed_secret": "<sha1 of the secret>",
+                               "line_number": 3, "is_secret": false}]}, ...}
+
+* An entry matches a finding when sha1(finding.secret) equals ``hashed_secret`` and the
+  file name equals the finding's path (detect-secrets baselines are per file).
+* ``is_secret: false`` (audited as a false positive): accepted.
+* no ``is_secret`` (never audited): accepted, as detect-secrets' own pre-commit hook
+  treats every secret already in the baseline as known and reports only new ones.
+* ``is_secret: true`` (audited and confirmed a real secret): NOT accepted. Someone
+  confirmed it is live; credfence's job is to say who can reach it. detect-secrets writes
+  one entry per plugin that saw a value; a confirmation on any of them wins.
+* ``Accepted.covers(finding)`` via detect-secrets needs every tree path of the finding
+  (worktree/staged; history paths only for a history-only finding) to be accepted for
+  that hash: the same credential pasted into a new file is a new exposure.
+  ``Accepted.covers_location`` answers for one location.
+
+Inline markers (``has_allow_marker``, ``line_allowed``), case-insensitive, on the hit line
+or the line before: ``credfence: allow``; detect-secrets' ``pragma: allowlist secret`` and
+``pragma: allowlist nextline secret``; ``gitleaks:allow``; kingfisher's
+``kingfisher:ignore``; trufflehog's ``trufflehog:ignore``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from scanner.model import Finding, Location
+
+CREDFENCE_BASELINE = ".credfence-baseline.json"
+DETECT_SECRETS_BASELINE = ".secrets.baseline"
+BASELINE_VERSION = 1
+BASELINE_MODE = 0o644
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be used; the message is one line naming the file."""
+
+
+# --------------------------------------------------------------------------- inline markers
+
+_MARKER = re.compile(
+    r"credfence\s*:\s*allow"
+    r"|pragma\s*:\s*allowlist[ \t-]+(?:nextline[ \t-]+)?secret"
+    r"|gitleaks\s*:\s*allow"
+    r"|kingfisher\s*:\s*ignore"
+    r"|trufflehog\s*:\s*ignore",
+    re.IGNORECASE,
+)
+
+
+def has_allow_marker(line: str) -> bool:
+    """True when `line` carries an inline allow marker (see the module docstring)."""
+    if not line:
+        return False
+    low = line.lower()
+    if "allow" not in low and "ignore" not in low:
+        return False
+    return _MARKER.search(line) is not None
+
+
+def line_allowed(line: str, previous_line: str | None = None) -> bool:
+    """A hit on `line` is suppressed by a marker on that line or on the line before."""
+    return has_allow_marker(line) or (previous_line is not None and has_allow_marker(previous_line))
+
+
+# --------------------------------------------------------------------------- accepted set
+
+def _norm_path(p: str) -> str:
+    p = p.replace("\\", "/")
+    while p.startswith("./"):
+        p = p[2:]
+    return p.lstrip("/")
+
+
+def _sha1(secret: str) -> str:
+    return hashlib.sha1(secret.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+@dataclass
+class Accepted:
+    """Findings accepted by baselines. Empty when there is no baseline."""
+
+    fingerprints: set[str] = field(default_factory=set)
+    secret_sha256: set[str] = field(default_factory=set)
+    # detect-secrets: sha1 of the secret -> file names where it is accepted
+    detect_secrets: dict[str, set[str]] = field(default_factory=dict)
+    sources: list[Path] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.fingerprints or self.secret_sha256 or self.detect_secrets)
+
+    def _by_hash(self, f: Finding) -> bool:
+        return f.fingerprint in self.fingerprints or f.sha256 in self.secret_sha256
+
+    def covers(self, finding: Finding) -> bool:
+        if self._by_hash(finding):
+            return True
+        if not self.detect_secrets:
+            return False
+        files = self.detect_secrets.get(_sha1(finding.secret))
+        if not files:
+            return False
+        paths = {_norm_path(loc.path) for loc in finding.locations if loc.kind != "history"}
+        if not paths:
+            paths = {_norm_path(loc.path) for loc in finding.locations}
+        return bool(paths) and paths <= files
+
+    def covers_location(self, finding: Finding, location: Location) -> bool:
+        if self._by_hash(finding):
+            return True
+        files = self.detect_secrets.get(_sha1(finding.secret)) if self.detect_secrets else None
+        return bool(files) and _norm_path(location.path) in files
+
+    def merge(self, other: "Accepted") -> "Accepted":
+        self.fingerprints |= other.fingerprints
+        self.secret_sha256 |= other.secret_sha256
+        for h, files in other.detect_secrets.items():
+            self.detect_secrets.setdefault(h, set()).update(files)
+        self.sources += other.sources
+        return self
+
+
+def _read_json(path: Path):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BaselineError(f"baseline {path}: file not found") from None
+    except UnicodeDecodeError:
+        raise BaselineError(f"baseline {path}: not UTF-8 text") from None
+    except OSError as e:
+        raise BaselineError(f"baseline {path}: cannot read it ({e.strerror or e})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise BaselineError(f"baseline {path}: invalid JSON (line {e.lineno}: {e.msg})") from None
+
+
+def _parse_credfence(path: Path, data: dict) -> Accepted:
+    if data.get("version") != BASELINE_VERSION:
+        raise BaselineError(f"baseline {path}: unsupported version {data.get('version')!r} (expected 1)")
+    entries = data.get("accepted")
+    if not isinstance(entries, list):
+        raise BaselineError(f"baseline {path}: 'accepted' must be a list")
+    acc = Accepted(sources=[path])
+    for i, e in enumerate(entries):
+        if not isinstance(e, dict):
+            raise BaselineError(f"baseline {path}: accepted[{i}] must be an object")
+        fp, sha = e.get("fingerprint"), e.get("secret_sha256")
+        if fp is None and sha is None:
+            raise BaselineError(f"baseline {path}: accepted[{i}] has neither 'fingerprint' nor 'secret_sha256'")
+        for key, val in (("fingerprint", fp), ("secret_sha256", sha)):
+            if val is not None and not (isinstance(val, str) and _HEX64.match(val)):
+                raise BaselineError(f"baseline {path}: accepted[{i}].{key} must be a sha256 hex string")
+        if fp:
+            acc.fingerprints.add(fp)
+        if sha:
+            acc.secret_sha256.add(sha)
+    return acc
+
+
+def _parse_detect_secrets(path: Path, data: dict) -> Accepted:
+    results = data.get("results")
+    if not isinstance(results, dict):
+        raise BaselineError(f"baseline {path}: 'results' must be an object of file names")
+    acc = Accepted(sources=[path])
+    confirmed: set[tuple[str, str]] = set()
+    for filename, entries in results.items():
+        if not isinstance(entries, list):
+            raise BaselineError(f"baseline {path}: results[{filename!r}] must be a list")
+        for i, e in enumerate(entries):
+            if not isinstance(e, dict) or not isinstance(e.get("hashed_secret"), str):
+                raise BaselineError(f"baseline {path}: results[{filename!r}][{i}] needs a 'hashed_secret' string")
+            is_secret = e.get("is_secret")
+            if is_secret is not None and not isinstance(is_secret, bool):
+                raise BaselineError(f"baseline {path}: results[{filename!r}][{i}].is_secret must be true or false")
+            name = _norm_path(e.get("filename") if isinstance(e.get("filename"), str) else filename)
+            if is_secret is True:  # audited as a real secret: keep reporting it
+                confirmed.add((e["hashed_secret"].lower(), name))
+                continue
+            acc.detect_secrets.setdefault(e["hashed_secret"].lower(), set()).add(name)
+    # one value can have several entries (one per plugin): a confirmation wins over the others
+    for h, name in confirmed:
+        files = acc.detect_secrets.get(h)
+        if files is not None:
+            files.discard(name)
+            if not files:
+                del acc.detect_secrets[h]
+    return acc
+
+
+def load_baseline_file(path: Path) -> Accepted:
+    """Read one baseline, credfence's or detect-secrets' (told apart by content)."""
+    path = Path(path)
+    data = _read_json(path)
+    if not isinstance(data, dict):
+        raise BaselineError(f"baseline {path}: expected a JSON object")
+    if data.get("tool") == "credfence" or "accepted" in data:
+        return _parse_credfence(path, data)
+    if "results" in data:
+        return _parse_detect_secrets(path, data)
+    raise BaselineError(f"baseline {path}: neither a credfence baseline nor a detect-secrets .secrets.baseline")
+
+
+def load_accepted(root: Path, baseline_path: Path | None = None) -> Accepted:
+    """The accepted set for a scan of `root`.
+
+    With `baseline_path`, that one file (it must exist). Without, both
+    `<root>/.credfence-baseline.json` and `<root>/.secrets.baseline` when present, merged.
+    Raises BaselineError on an unreadable, invalid or wrongly shaped file.
+    """
+    if baseline_path is not None:
+        return load_baseline_file(Path(baseline_path))
+    acc = Accepted()
+    for name in (CREDFENCE_BASELINE, DETECT_SECRETS_BASELINE):
+        p = Path(root) / name
+        if p.is_file():
+            acc.merge(load_baseline_file(p))
+    return acc
+
+
+# --------------------------------------------------------------------------- writing
+
+def baseline_entries(findings: list[Finding]) -> list[dict]:
+    out = []
+    for f in findings:
+        out.append({
+            "fingerprint": f.fingerprint,
+            "rule": f.rule.id,
+            "secret_sha256": f.sha256,
+            "secret_redacted": f.redacted,
+            "paths": sorted({_norm_path(loc.path) for loc in f.locations}),
+        })
+    out.sort(key=lambda e: (e["rule"], e["fingerprint"]))
+    # one entry per fingerprint (findings are already distinct, but be safe)
+    uniq: dict[str, dict] = {}
+    for e in out:
+        if e["fingerprint"] in uniq:
+            uniq[e["fingerprint"]]["paths"] = sorted(set(uniq[e["fingerprint"]]["paths"]) | set(e["paths"]))
+        else:
+            uniq[e["fingerprint"]] = e
+    return list(uniq.values())
+
+
+def write_baseline(path, findings: list[Finding]) -> dict:
+    """Record `findings` as accepted in `path` (atomic, mode 0644). Returns the document."""
+    path = Path(path)
+    accepted = baseline_entries(findings)
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(old, dict) and old.get("tool") == "credfence" and old.get("accepted") == accepted \
+                and old.get("version") == BASELINE_VERSION:
+            return old
+    except (OSError, ValueError):
+        pass
+    doc = {
+        "version": BASELINE_VERSION,
+        "tool": "credfence",
+        "generated_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "accepted": accepted,
+    }
+    secrets = [f.secret for f in findings if len(f.secret) >= 8]
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if any(s in text for s in secrets):  # cannot happen with hashes and redacted forms; never risk it
+        raise BaselineError(f"baseline {path}: refusing to write a plain secret")
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        os.fchmod(fd, BASELINE_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return doc
