@@ -1,0 +1,293 @@
+"""Agent ignore and deny files: what each AI coding agent honours, and the writers.
+
+API (used by ``credfence ignore`` and ``credfence audit``):
+
+* ``AGENTS``: ordered registry ``name -> AgentSpec`` (``.file``, ``.human``,
+  ``.covers_shell``, ``.docs``).
+* ``detect_configured(root)`` / ``resolve_agents(root, "auto|all|a,b")``.
+* ``plan(root, cred_paths, agents) -> list[Change]``; ``check(...)`` keeps the out-of-date
+  ones; ``apply(root, changes)`` writes atomically and verifies with each agent's matcher.
+* ``hidden_from(root, path)`` / ``AgentView(root).hidden_from(path)``: which agents' current
+  files hide a path.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import (
+    aider,
+    android_studio,
+    claude_code,
+    codex,
+    copilot,
+    cursor,
+    gemini_cli,
+    goose,
+    jetbrains,
+    kilo_code,
+    kiro,
+    roo_code,
+    windsurf,
+)
+from ._managed import (
+    AgentFileError,
+    AgentSpec,
+    VerificationError,
+    atomic_write,
+    clean_paths,
+    read_target,
+    unified_diff,
+)
+
+__all__ = [
+    "AGENTS",
+    "AgentFileError",
+    "AgentSpec",
+    "AgentView",
+    "Change",
+    "VerificationError",
+    "apply",
+    "check",
+    "detect_configured",
+    "hidden_from",
+    "plan",
+    "resolve_agents",
+]
+
+AGENTS: dict[str, AgentSpec] = {
+    m.AGENT.name: m.AGENT
+    for m in (
+        cursor,
+        claude_code,
+        gemini_cli,
+        jetbrains,
+        android_studio,
+        aider,
+        windsurf,
+        roo_code,
+        kilo_code,
+        kiro,
+        goose,
+        codex,
+        copilot,
+    )
+}
+
+
+@dataclass
+class Change:
+    agent: str
+    path: str | None  # repo-relative file; None for copilot
+    old: bytes | None
+    new: bytes | None
+    diff: str = ""
+    conflicts: list[str] = field(default_factory=list)
+    note: str = ""
+    error: str = ""  # set when credfence refuses the file (invalid JSON, unsafe symlink...)
+    cred_paths: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return not self.error and self.path is not None and self.old != self.new
+
+
+# --------------------------------------------------------------------------- detection
+
+# agent -> predicates over the root (cheap: a handful of stats and one listdir)
+def _exists(*rels: str) -> Callable[[Path, set[str]], bool]:
+    return lambda root, names: any((root / r).exists() for r in rels)
+
+
+def _prefix(*prefixes: str) -> Callable[[Path, set[str]], bool]:
+    return lambda root, names: any(n.startswith(p) for n in names for p in prefixes)
+
+
+def _jetbrains(root: Path, names: set[str]) -> bool:
+    if ".aiignore" in names:
+        return True
+    idea = root / ".idea"
+    if not idea.is_dir():
+        return False
+    try:
+        return any(("ai" in n.lower() or "junie" in n.lower()) for n in os.listdir(idea)) or (root / ".junie").exists()
+    except OSError:
+        return False
+
+
+_DETECT: dict[str, Callable[[Path, set[str]], bool]] = {
+    "cursor": _exists(".cursor", ".cursorrules", ".cursorignore", ".cursorindexingignore"),
+    "claude-code": _exists(".claude", "CLAUDE.md", "CLAUDE.local.md"),
+    "gemini-cli": _exists("GEMINI.md", ".gemini", ".geminiignore"),
+    "jetbrains": _jetbrains,
+    "android-studio": _exists(".aiexclude"),
+    "aider": _prefix(".aider"),
+    "windsurf": _prefix(".windsurf", ".codeium"),
+    "roo-code": _exists(".roo", ".rooignore", ".roomodes", ".roorules"),
+    "kilo-code": _exists(".kilocode", ".kilocodeignore", ".kilocodemodes"),
+    "kiro": _exists(".kiro", ".kiroignore"),
+    "goose": _prefix(".goose"),
+    "codex": _exists("AGENTS.md", ".codex"),
+    "copilot": _exists(".github/copilot-instructions.md", ".github/instructions", ".github/copilot"),
+}
+
+
+def detect_configured(root: Path) -> list[str]:
+    """Agents configured in the repository, in registry order."""
+    root = Path(root)
+    try:
+        names = set(os.listdir(root))
+    except OSError:
+        names = set()
+    return [name for name in AGENTS if _DETECT[name](root, names)]
+
+
+def resolve_agents(root: Path, spec: str) -> list[str]:
+    """``auto`` (configured, or all when none), ``all``, or a comma-separated list."""
+    spec = (spec or "auto").strip()
+    if spec == "all":
+        return list(AGENTS)
+    if spec == "auto":
+        return detect_configured(root) or list(AGENTS)
+    wanted = [s.strip() for s in spec.split(",") if s.strip()]
+    bad = [w for w in wanted if w not in AGENTS]
+    if bad or not wanted:
+        raise ValueError(
+            f"unknown agent {', '.join(bad) or repr(spec)}; valid: auto, all, {', '.join(AGENTS)}"
+        )
+    return [name for name in AGENTS if name in wanted]
+
+
+# --------------------------------------------------------------------------- plan/apply
+
+
+def plan(root: Path, cred_paths: Iterable[str], agents: Iterable[str]) -> list[Change]:
+    root = Path(root)
+    paths = clean_paths(cred_paths)
+    changes = []
+    for name in _known(agents):
+        spec = AGENTS[name]
+        try:
+            old = read_target(root, spec.file) if spec.file else None
+        except AgentFileError as exc:
+            changes.append(Change(name, spec.file, None, None, error=str(exc), cred_paths=paths))
+            continue
+        try:
+            r = spec.render(root, old, paths)
+        except AgentFileError as exc:
+            changes.append(Change(name, spec.file, old, old, error=str(exc), cred_paths=paths))
+            continue
+        diff = unified_diff(spec.file, old, r.new) if spec.file else ""
+        changes.append(Change(name, spec.file, old, r.new, diff, r.conflicts, r.note, cred_paths=paths))
+    return changes
+
+
+def check(root: Path, cred_paths: Iterable[str], agents: Iterable[str]) -> list[Change]:
+    """The changes that are out of date (or refused): what ``--check`` fails on."""
+    return [c for c in plan(root, cred_paths, agents) if c.changed or c.error]
+
+
+def apply(root: Path, changes: Iterable[Change]) -> list[str]:
+    """Write every changed file atomically, then verify it; return the paths written.
+
+    Raises ``AgentFileError`` (nothing written) when a change was refused or its new
+    content would not hide every credential file; ``VerificationError`` when a file as
+    re-read from disk does not.
+    """
+    root = Path(root)
+    changes = list(changes)
+    for c in changes:
+        if c.error:
+            raise AgentFileError(c.error)
+    # verify in memory first: never write a file that would not do its job
+    for c in changes:
+        if c.changed and c.new is not None:
+            AGENTS[c.agent].verify(root, c.new, c.cred_paths)
+    written = []
+    for c in changes:
+        if not c.changed:
+            continue
+        current = read_target(root, c.path)
+        if current != c.old:
+            raise AgentFileError(f"{c.path} changed on disk since the plan was made; re-run")
+        atomic_write(root, c.path, c.new)
+        written.append(c.path)
+    _CACHE.pop(_key(root), None)
+    for c in changes:
+        if c.changed:
+            data = read_target(root, c.path)
+            if data != c.new:
+                raise VerificationError(f"{c.path}: the bytes on disk differ from what credfence wrote")
+            AGENTS[c.agent].verify(root, data, c.cred_paths)
+    return written
+
+
+def _known(agents: Iterable[str]) -> list[str]:
+    agents = list(agents)
+    bad = [a for a in agents if a not in AGENTS]
+    if bad:
+        raise ValueError(f"unknown agent {', '.join(bad)}; valid: {', '.join(AGENTS)}")
+    return [a for a in AGENTS if a in agents]
+
+
+# --------------------------------------------------------------------------- views
+
+
+class AgentView:
+    """Each agent's current on-disk file parsed once; ``hidden_from(path)`` per file."""
+
+    def __init__(self, root: Path, agents: Iterable[str] | None = None):
+        self.root = Path(root)
+        self.errors: dict[str, str] = {}
+        self._matchers: dict[str, Callable[[str], bool]] = {}
+        for name in _known(agents) if agents is not None else list(AGENTS):
+            spec = AGENTS[name]
+            try:
+                data = read_target(self.root, spec.file) if spec.file else None
+                self._matchers[name] = spec.matcher(self.root, data)
+            except AgentFileError as exc:
+                self.errors[name] = str(exc)
+                self._matchers[name] = lambda path: False
+
+    def hidden_from(self, path: str) -> list[str]:
+        return [name for name, match in self._matchers.items() if match(path)]
+
+    def visible_to(self, path: str) -> list[str]:
+        return [name for name, match in self._matchers.items() if not match(path)]
+
+
+_CACHE: dict[tuple, AgentView] = {}
+
+
+def _key(root: Path) -> tuple:
+    return (os.path.realpath(root),)
+
+
+def _stamp(root: Path) -> tuple:
+    out = []
+    for spec in AGENTS.values():
+        if spec.file:
+            try:
+                st = os.lstat(Path(root) / spec.file)
+                out.append((st.st_mtime_ns, st.st_size, st.st_ino))
+            except OSError:
+                out.append(None)
+    return tuple(out)
+
+
+_STAMPS: dict[tuple, tuple] = {}
+
+
+def hidden_from(root: Path, path: str) -> list[str]:
+    """Agents whose current files hide ``path`` (cached per root, refreshed on change)."""
+    key = _key(root)
+    stamp = _stamp(root)
+    view = _CACHE.get(key)
+    if view is None or _STAMPS.get(key) != stamp:
+        view = AgentView(root)
+        _CACHE[key] = view
+        _STAMPS[key] = stamp
+    return view.hidden_from(path)
