@@ -78,7 +78,14 @@ def jwt(secret: str, match: re.Match | None = None) -> bool | dict:
         if isinstance(v, (str, int, float)) and not isinstance(v, bool):
             ctx[f"jwt_{claim}"] = v
     role = payload.get("role")
-    if iss == "supabase" and role == "service_role":
+    access = payload.get("a")
+    if header.get("alg") == "EdDSA" and access in ("rw", "ro") and isinstance(payload.get("id"), str):
+        # Turso / libSQL database token: {"a": "rw"|"ro", "id": <database id>}
+        ctx["jwt_a"] = access
+        ctx["rule_id"] = "turso-token"
+        if access == "ro":
+            ctx["privilege"] = "read"
+    elif iss == "supabase" and role == "service_role":
         ctx["rule_id"] = "supabase-service-role-key"
     elif role == "anon":
         ctx["rule_id"] = "supabase-anon-key"
