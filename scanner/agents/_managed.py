@@ -236,7 +236,7 @@ def clean_paths(paths: Iterable[str]) -> list[str]:
 
 
 def gitignore_matcher(lines: Iterable[str]) -> Callable[[str], bool]:
-    spec = GitIgnoreSpec.from_lines([line_content(line) for line in lines])
+    spec = GitIgnoreSpec.from_lines([printable(line_content(line)) for line in lines])
     return lambda path: bool(spec.match_file(path))
 
 
@@ -425,7 +425,7 @@ class GitignoreAgent(AgentSpec):
             c = line_content(line)
             if not c.startswith("!"):
                 continue
-            spec = GitIgnoreSpec.from_lines([c[1:]])
+            spec = GitIgnoreSpec.from_lines([printable(c[1:])])
             hit = [p for p in paths if spec.match_file(p)]
             if not hit:
                 continue
