@@ -108,13 +108,13 @@ def test_kubeconfig_lines_and_context():
     tok = hs["kubeconfig-token"]
     assert (tok.line, tok.column) == (23, 12)
     assert tok.secret == "QL05HA064GiIjHGb3CXlMaXZjljENUhJduRHHJEY"
-    assert tok.context["section"] == "prod"
+    assert tok.context["section"][0] == "prod"
     assert tok.context["host"] == "k8s.prod-eu.acme.internal"
     assert tok.context["key"] == "token"
     assert tok.context["namespace"] == "payments"
     pw = hs["kubeconfig-password"]
     assert (pw.line, pw.column) == (27, 16) and pw.secret == "Tq9vL2xR7mW4nK8z"
-    assert pw.context["section"] == "dev" and pw.context["host"] == "127.0.0.1" and pw.context["user"] == "admin"
+    assert pw.context["section"][0] == "dev" and pw.context["host"] == "127.0.0.1" and pw.context["user"] == "admin"
     key = hs["kubeconfig-client-key"]
     assert key.line == 28 and base64.b64decode(key.secret).startswith(b"-----BEGIN EC PRIVATE KEY")
 
@@ -146,7 +146,7 @@ def test_gcp_service_account_line_and_project():
     assert h.line == 5
     assert h.secret.startswith("-----BEGIN PRIVATE KEY-----\nMIIEvQ")  # unescaped PEM
     assert h.secret.endswith("-----END PRIVATE KEY-----\n")
-    assert h.context["section"] == "acme-prod"
+    assert h.context["section"][0] == "acme-prod"
     assert h.context["user"] == "deployer@acme-prod.iam.gserviceaccount.com"
     assert h.context["key_id"] == "3f1c2b7a9e8d6c5b4a3f2e1d0c9b8a7f6e5d4c3b"
     line = rule.positive[0].splitlines()[h.line - 1]
@@ -171,7 +171,7 @@ aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
 @pytest.mark.parametrize("path", [".aws/credentials", "home/me/.aws/credentials", ".aws/config", "ci/aws.ini"])
 def test_aws_credentials_profiles(path):
     hs = _hits(path, AWS_CREDENTIALS)
-    got = [(h.rule_id, h.line, h.context["section"]) for h in hs]
+    got = [(h.rule_id, h.line, h.context["section"][0]) for h in hs]
     assert got == [("aws-secret-access-key", 3, "default"), ("aws-secret-access-key", 7, "prod"),
                    ("aws-session-token", 8, "prod")]
     assert hs[0].column == 25 and hs[0].secret == "fzjsQGMrb9h+ImB+LK777pzNk8cL6j5IXAAjlsHU"
@@ -181,13 +181,13 @@ def test_aws_credentials_profiles(path):
 def test_aws_config_profile_prefix():
     text = "[profile staging]\nregion = eu-west-1\naws_secret_access_key = qJoUD/+Ydua+5ZMs1SWOpQaPRYpzbLGViYXjU2Jg\n"
     (h,) = _hits(".aws/config", text)
-    assert h.context["section"] == "staging"
+    assert h.context["section"][0] == "staging"
 
 
 def test_pypirc_token_uses_pypi_token_rule():
     text = "[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmcCJGE4ZjQ1OWQ1LWI2NzktNGFjYi1iYTQ2LWM5ZDhhNzk2YmQ3OQ\n"
     hs = _hits(".pypirc", text)
-    assert [(h.rule_id, h.line, h.context["section"], h.context["host"]) for h in hs] == [
+    assert [(h.rule_id, h.line, h.context["section"][0], h.context["host"]) for h in hs] == [
         ("pypi-token", 3, "pypi", "upload.pypi.org")]
 
 
@@ -231,7 +231,7 @@ def test_terraform_sections_and_interpolations():
             '  master_password = "Pr0d-Db-9xQ2vL7mK4tZ"\n'
             '}\n')
     hs = _hits("infra/main.tf", text, "terraform-secret")
-    assert [(h.line, h.context["key"], h.context["section"]) for h in hs] == [
+    assert [(h.line, h.context["key"], h.context["section"][0]) for h in hs] == [
         (4, "secret_key", "aws"), (12, "master_password", "aws_db_instance.prod")]
     tfvars = 'region = "eu-west-1"\ndb_password = "Pr0d-Db-9xQ2vL7mK4tZ"\napi_token = "${TOKEN}"\n'
     hs = _hits("env/prod.tfvars", tfvars, "terraform-secret")
@@ -328,7 +328,7 @@ def test_k8s_secret_texts():
         (10, "DB_PASSWORD=Pr0d-Db-9xQ2vL7mK4tZ"),
         (13, "GITHUB_TOKEN=ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3"),
     ]
-    assert got[0][2]["section"] == "production" and got[0][2]["key"] == "DATABASE_URL"
+    assert got[0][2]["section"][0] == "production" and got[0][2]["key"] == "DATABASE_URL"
 
 
 def test_k8s_secret_hits():
@@ -336,7 +336,7 @@ def test_k8s_secret_hits():
     assert [(h.line, h.context["key"], h.secret) for h in hs] == [
         (10, "DB_PASSWORD", "Pr0d-Db-9xQ2vL7mK4tZ"),
         (13, "GITHUB_TOKEN", "ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3")]
-    assert all(h.context["section"] == "production" for h in hs)
+    assert all(h.context["section"][0] == "production" for h in hs)
 
 
 def test_k8s_dockerconfigjson_secret():
@@ -345,7 +345,7 @@ def test_k8s_dockerconfigjson_secret():
             "type: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: " + _b64(dcj) + "\n")
     (h,) = _hits("regcred.yaml", text)
     assert (h.rule_id, h.line, h.secret) == ("docker-config-auth", 8, "ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3")
-    assert h.context["host"] == "ghcr.io" and h.context["section"] == "prod"
+    assert h.context["host"] == "ghcr.io" and h.context["section"][0] == "prod"
 
 
 def test_decoded_texts_base64_in_secret_context():
@@ -458,3 +458,16 @@ def test_structured_rule_ids_known_to_the_rule_set():
     from detectors.structured import STRUCTURED_RULE_IDS
     missing = [i for i in STRUCTURED_RULE_IDS if i not in ALL_IDS and i != "pypi-token"]
     assert not missing
+
+
+def test_virtual_texts_dispatch():
+    from detectors.structured import virtual_texts
+    nb = virtual_texts("a/b.ipynb", _notebook())
+    assert [t for _, t, _ in nb] == [t for _, t in notebook_texts(_notebook())]
+    assert not any(e.get("fixed_line") for _, _, e in nb)
+    k8s = virtual_texts("deploy/secret.yaml", K8S_SECRET)
+    assert k8s[0][0] == 8 and k8s[0][1].startswith("DATABASE_URL=postgres://") and k8s[0][2]["fixed_line"]
+    assert k8s[0][2]["section"][0] == "production"
+    dec = virtual_texts("app/settings.py", f'API_TOKEN = "{_b64("ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3")}"\n')
+    assert dec == [(1, "ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3", {"fixed_line": True})]
+    assert virtual_texts("app.py", "x = 1\nname = 'averyveryverylongidentifiername_here'\n") == []

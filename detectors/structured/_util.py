@@ -186,6 +186,16 @@ def url_host(url: str) -> str | None:
 
 
 def ctx(key=None, section=None, host=None, user=None, **extra) -> dict:
+    """Hit context. `section` is a list of enclosing names, innermost first (the shape
+    scanner/context.py produces and scanner/blast.py reads); a single name is wrapped."""
+    if isinstance(section, str):
+        section = [section]
+    if section:
+        seen: list[str] = []
+        for s in section:
+            if s and isinstance(s, str) and s not in seen:
+                seen.append(s)
+        section = seen
     d = {"key": key, "section": section, "host": host, "user": user}
     d.update(extra)
     return {k: v for k, v in d.items() if v not in (None, "", [])}

@@ -36,7 +36,7 @@ def scan(text: str) -> list[Hit]:
             ctxs = refs.get(uname or "", [])
             cname, cluster, namespace = ctxs[0] if ctxs else (None, None, None)
             server = servers.get(cluster or "")
-            base = dict(section=cname or cluster or uname, host=url_host(server) if server else None,
+            base = dict(section=[cname, cluster, namespace] if (cname or cluster) else [uname], host=url_host(server) if server else None,
                         user=ystr(yget(body, "username")) or uname, cluster=cluster, namespace=namespace,
                         server=server, contexts=[c[0] for c in ctxs if c[0]], kube_user=uname)
             for key, rule in (("token", "kubeconfig-token"), ("password", "kubeconfig-password"),
