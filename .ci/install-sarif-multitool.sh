@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.." || exit 0
 prefix=.ci/npm
 native="$prefix/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 shim="$prefix/node_modules/.bin/sarif-multitool"
-if [ -x "$native" ] || [ -x "$shim" ]; then
+if [ -x "$native" ] || { [ "$(uname -s)" != Linux ] && [ -x "$shim" ]; }; then
     echo "sarif-multitool: already installed in $prefix"
     exit 0
 fi

@@ -69,7 +69,8 @@ def _findings() -> list[Finding]:
     )
     medium = Finding(
         rule=RAILWAY, secret="0a1b2c3d-" + "4e5f-4a6b-8c7d-9e0f1a2b3c4d",
-        locations=[Location(kind="worktree", path="ci/x.yml", line=3, column=2, status="untracked")],
+        locations=[Location(kind="worktree", path="ci/données #1%.yml", line=3, column=2, status="untracked"),
+                   Location(kind="worktree", path="ci/x.yml", line=0, column=0, status="untracked")],
         blast=Blast(severity="medium"),
     )
     return [test, railway, live, info, medium]
@@ -144,7 +145,10 @@ def test_levels_and_locations():
     assert railway[0]["properties"]["commits"] == ["b" * 40, "c" * 40]
     assert "history" in railway[0]["message"]["text"]
     medium = [r for r in _results_for(sarif, "railway-api-token") if r["properties"]["severity"] == "medium"]
-    assert medium[0]["level"] == "warning"
+    assert [r["level"] for r in medium] == ["warning", "warning"]
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in medium] == \
+        ["ci/donn%C3%A9es%20%231%25.yml", "ci/x.yml"]
+    assert medium[1]["locations"][0]["physicalLocation"]["region"] == {"startLine": 1, "startColumn": 1}
     info = _results_for(sarif, "stripe-publishable-key")
     assert info[0]["level"] == "note"
 
