@@ -166,7 +166,7 @@ def test_claude_invalid_json_refused(tmp_path):
     with pytest.raises(A.AgentFileError):
         A.apply(tmp_path, [c])
     assert f.read_bytes() == b'{"model": "opus",}\n'
-    assert c in A.check(tmp_path, CREDS, ["claude-code"]) or A.check(tmp_path, CREDS, ["claude-code"])[0].error
+    assert A.check(tmp_path, CREDS, ["claude-code"])[0].error
 
 
 def test_codex_keeps_comments_and_tables(tmp_path):
@@ -290,7 +290,6 @@ def test_no_dirs_created_when_nothing_to_write(tmp_path):
 def test_utf16_and_bom_round_trip(tmp_path):
     make_repo(tmp_path)
     f = tmp_path / ".rooignore"
-    original = "\ufeff# ü rules\r\nbuild/\r\n".encode("utf-16-le")
     original = b"\xff\xfe" + "# ü rules\r\nbuild/\r\n".encode("utf-16-le")
     f.write_bytes(original)
     run(tmp_path, agents="roo-code")

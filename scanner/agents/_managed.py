@@ -161,8 +161,9 @@ def outside_block(text: str) -> str:
         return text
     before = list(sp.before)
     if not sp.after and line_ending(sp.block[-1]) == "" and before:
-        last = before[-1]
-        before[-1] = last[: len(last) - len(line_ending(last))]
+        sep = line_ending(sp.block[0]) or "\n"
+        if before[-1].endswith(sep):
+            before[-1] = before[-1][: -len(sep)]
     return "".join(before) + "".join(sp.after)
 
 
