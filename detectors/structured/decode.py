@@ -21,9 +21,7 @@ _ASSIGN = re.compile(r"""(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?::|=|=>)\s*
 _KEY = re.compile(
     r"(?i)pass(?:word|wd|phrase)?|pwd|secret|token|api[_.\-]?key|apikey|private|credential|auth|"
     r"(?:^|[_.\-])key(?:$|[_.\-])|key$|config|cfg|dockerconfigjson|^data$|^value$|^payload$|connection")
-_KEYED = re.compile(
-    r"(?i)(?:pass|pwd|secret|token|key|auth|credential|config|cfg|value|payload|connection)[A-Za-z0-9_.\-]*"
-    r"[\"']?\s*(?::|=)\s*(?:!!binary\s+)?[\"'`]?(?:[A-Za-z0-9+/_\-]{24}|[^\s\"'`]*%[0-9A-Fa-f]{2})")
+_VAL = re.compile(r"""[:=][ \t]*(?:!!binary[ \t]+)?["'`]?(?:[A-Za-z0-9+/_\-]{24}|[^\s"'`%]{0,200}%[0-9A-Fa-f]{2})""")
 _B64 = re.compile(r"^(?:[A-Za-z0-9+/]{24,}={0,2}|[A-Za-z0-9_\-]{24,}={0,2})$")
 _PCT = re.compile(r"%[0-9A-Fa-f]{2}")
 _BLOCK_PARENT = re.compile(r"^\s*(?:data|stringData|binaryData|secrets?|credentials)\s*:\s*(?:#.*)?$")
@@ -57,23 +55,19 @@ def _decode_value(val: str) -> str | None:
     return None
 
 
-def _worth_it(text: str) -> bool:
-    """Cheap pre-check: a secret-ish key assigned a long/escaped value, or a YAML data block
-    holding a long base64 run."""
-    if _KEYED.search(text):
-        return True
-    return ("data:" in text or "Data:" in text) and _PRE.search(text) is not None
-
-
 def _candidates(text: str) -> list[tuple[int, str]]:
-    if not _worth_it(text):
+    # cheap pre-check: an assignment of a long base64-ish or %-escaped value; inside YAML data
+    # blocks (where the key name says nothing) any long base64 run
+    rx = _PRE if ("data:" in text or "Data:" in text) else _VAL
+    first = rx.search(text)
+    if first is None:
         return []
     from ._util import Lines
     lines = text.splitlines()
     where = Lines(text)
     done: set[int] = set()
     out: list[tuple[int, str]] = []
-    for pm in _PRE.finditer(text):
+    for pm in rx.finditer(text, first.start()):
         idx = where.pos(pm.start())[0] - 1
         if idx in done or idx >= len(lines):
             continue
