@@ -237,8 +237,20 @@ def clean_paths(paths: Iterable[str]) -> list[str]:
 
 
 def gitignore_matcher(lines: Iterable[str]) -> Callable[[str], bool]:
-    spec = GitIgnoreSpec.from_lines([printable(line_content(line)) for line in lines])
+    spec = GitIgnoreSpec.from_lines(_valid_patterns(printable(line_content(line)) for line in lines))
     return lambda path: bool(spec.match_file(path))
+
+
+def _valid_patterns(lines: Iterable[str]) -> list[str]:
+    """Drop lines git would ignore as invalid (pathspec raises on them instead)."""
+    out = []
+    for line in lines:
+        try:
+            GitIgnoreSpec.from_lines([line])
+        except Exception:
+            continue
+        out.append(line)
+    return out
 
 
 # --------------------------------------------------------------------------- files
@@ -426,7 +438,7 @@ class GitignoreAgent(AgentSpec):
             c = line_content(line)
             if not c.startswith("!"):
                 continue
-            spec = GitIgnoreSpec.from_lines([printable(c[1:])])
+            spec = GitIgnoreSpec.from_lines(_valid_patterns([printable(c[1:])]))
             hit = [p for p in paths if spec.match_file(p)]
             if not hit:
                 continue
