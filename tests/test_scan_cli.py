@@ -1,0 +1,165 @@
+"""Issue 2: `credfence scan` as a user meets it: exit codes, one-line errors, the JSON
+contract of DESIGN.md, report files mode 0600, no plain secrets, and the same findings
+from both matching engines. The real CLI in a subprocess, real repositories."""
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+
+from gitrepo import Repo, credfence, scan_api, scan_json, sha, write_tree
+
+SK = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dcTYooMQauvdEDq54Ni"
+GH = "ghp_" + "1NzPjNABzLPEbirvMKksEwq8GQTIsn2HT8lN"
+GL = "glpat-" + "chhPjrsiumMlkXGVe8Q5"
+RAILWAY = "eb9f630f-d16a-4a57-" + "8d11-a1408fce203a"
+PG_PW = "Zq8rLw2m" + "Xv9kTn4pQ"
+
+
+@pytest.fixture
+def repo(tmp_path):
+    r = Repo(tmp_path / "repo")
+    r.commit("init", {
+        ".gitignore": ".env\n",
+        "src/billing.py": f'STRIPE_KEY = "{SK}"\n',
+        "scripts/staging_cleanup.sh": f"#!/bin/sh\nexport RAILWAY_API_TOKEN={RAILWAY}\n",
+    })
+    r.commit("old", {"ops/mirror.sh": f"GITLAB_TOKEN={GL}\n"})
+    r.commit("drop", {"ops/mirror.sh": None})
+    r.write(".env", f"DATABASE_URL=postgres://postgres:{PG_PW}@prod-db.internal:5432/app\n")
+    return r
+
+
+def test_clean_repository_exits_zero(tmp_path):
+    r = Repo(tmp_path / "clean")
+    r.commit("init", {"README.md": "# hello\n", "src/app.py": "import os\nKEY = os.environ['API_KEY']\n"})
+    p = credfence("scan", str(r.path), "--quiet")
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "No credentials found" in p.stdout
+    assert "Traceback" not in p.stderr
+
+
+def test_findings_exit_one_and_text_report_is_redacted(repo):
+    p = credfence("scan", str(repo.path), "--quiet")
+    assert p.returncode == 1, p.stderr
+    out = p.stdout + p.stderr
+    for secret in (SK, GH, GL, RAILWAY, PG_PW):
+        assert secret not in out
+    assert "sk_live_" in out and "CRITICAL" in out
+
+
+@pytest.mark.parametrize("args", [
+    ["scan", "{tmp}/does-not-exist"],
+    ["scan", "{tmp}/does-not-exist", "--format", "json"],
+    ["scan", "{tmp}/a-file.txt"],
+    ["scan", "{tmp}/plain", "--since", "HEAD"],
+])
+def test_operational_errors_exit_two_with_one_line(tmp_path, args):
+    (tmp_path / "a-file.txt").write_text("x\n")
+    write_tree(tmp_path / "plain", {"a.txt": "a\n"})
+    p = credfence(*[a.format(tmp=tmp_path) for a in args])
+    assert p.returncode == 2, p.stdout + p.stderr
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1, p.stderr
+    assert "Traceback" not in p.stderr and p.stdout == ""
+
+
+def test_json_report_contract_and_mode(repo, tmp_path):
+    out = tmp_path / "r.json"
+    p = credfence("scan", str(repo.path), "--format", "json", "--output", str(out), "--quiet")
+    assert p.returncode == 1, p.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    raw = out.read_text()
+    for secret in (SK, GL, RAILWAY, PG_PW):
+        assert secret not in raw and secret not in p.stdout + p.stderr
+    rep = json.loads(raw)
+
+    assert rep["version"] == 1
+    assert rep["tool"] == {"name": "credfence", "version": rep["tool"]["version"]} and rep["tool"]["version"]
+    assert rep["root"] == str(repo.path.resolve())
+    st = rep["stats"]
+    for k, t in (("files", int), ("bytes", int), ("blobs", int), ("commits", int), ("skipped", dict),
+                 ("seconds", float)):
+        assert isinstance(st[k], t), k
+    assert st["commits"] == 3 and st["files"] == 4 and st["blobs"] >= 4 and st["bytes"] > 0
+
+    by = {f["secret_sha256"]: f for f in rep["findings"]}
+    assert set(by) >= {sha(SK), sha(GL), sha(RAILWAY), sha(PG_PW)}
+    for f in rep["findings"]:
+        assert set(f) >= {"rule", "provider", "secret_redacted", "secret_sha256", "locations", "blast",
+                          "task_related", "hidden_from"}
+        assert isinstance(f["rule"], str) and isinstance(f["provider"], str)
+        assert len(f["secret_sha256"]) == 64 and "…" in f["secret_redacted"]
+        assert set(f["blast"]) >= {"env", "scope", "privilege", "severity", "evidence"}
+        assert f["blast"]["env"] in ("production", "staging", "development", "test", "unknown")
+        assert f["blast"]["scope"] in ("account", "environment", "unknown")
+        assert f["blast"]["privilege"] in ("destructive", "write", "read", "unknown")
+        assert f["blast"]["severity"] in ("critical", "high", "medium", "low", "info")
+        assert f["blast"]["evidence"] and all(isinstance(e, str) for e in f["blast"]["evidence"])
+        assert f["task_related"] is None  # no task given
+        assert isinstance(f["hidden_from"], list)
+        for loc in f["locations"]:
+            if loc["kind"] == "worktree":
+                assert set(loc) >= {"kind", "status", "path", "line", "column"}
+                assert loc["status"] in ("tracked", "untracked", "ignored")
+                assert isinstance(loc["line"], int) and loc["line"] >= 1 and loc["column"] >= 1
+            else:
+                assert loc["kind"] == "history"
+                assert set(loc) >= {"kind", "commit", "path", "line", "date", "refs"}
+                assert len(loc["commit"]) == 40 and loc["date"][:4] == "2023"
+                assert isinstance(loc["refs"], list)
+            assert not loc["path"].startswith("/") and "\\" not in loc["path"]
+
+    stripe = by[sha(SK)]
+    assert stripe["rule"] == "stripe-secret-key" and stripe["provider"] == "stripe"
+    assert stripe["secret_redacted"].startswith("sk_live_") and len(stripe["secret_redacted"]) < 20
+    wt = [loc for loc in stripe["locations"] if loc["kind"] == "worktree"]
+    assert wt == [{"kind": "worktree", "status": "tracked", "path": "src/billing.py", "line": 1, "column": 15}]
+    assert [loc["status"] for loc in by[sha(PG_PW)]["locations"]] == ["ignored"]
+    assert {loc["kind"] for loc in by[sha(GL)]["locations"]} == {"history"}
+
+
+def test_json_to_stdout_and_show_secrets(repo):
+    p = credfence("scan", str(repo.path), "--format", "json", "--quiet", "--no-history")
+    assert p.returncode == 1
+    rep = json.loads(p.stdout)
+    assert SK not in p.stdout and sha(SK) in {f["secret_sha256"] for f in rep["findings"]}
+    p = credfence("scan", str(repo.path), "--format", "json", "--quiet", "--no-history", "--show-secrets")
+    assert SK in p.stdout
+
+
+def test_existing_report_file_gets_mode_0600(repo, tmp_path):
+    out = tmp_path / "r.json"
+    out.write_text("old")
+    out.chmod(0o644)
+    rep, _ = scan_json(repo.path, "--no-history", out=out)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600 and rep["version"] == 1
+
+
+def test_min_severity_threshold_sets_the_exit_code(tmp_path):
+    r = Repo(tmp_path / "repo")
+    r.commit("init", {"tests/test_pay.py": 'KEY = "sk_test_' + '4eC39HqLyjWDarjtT1zdp7dcTYooMQauvdEDq54Ni"\n'})
+    rep, p = scan_json(r.path)
+    assert p.returncode == 1 and [f["blast"]["severity"] for f in rep["findings"]] == ["low"]
+    rep, p = scan_json(r.path, "--min-severity", "high")
+    assert p.returncode == 0 and rep["findings"] == []
+
+
+def _engine_view(result) -> list[tuple]:
+    return sorted((f.rule.id, f.sha256, tuple((loc.kind, loc.path, loc.line, loc.column, loc.commit)
+                                               for loc in f.locations), f.blast.severity)
+                  for f in result.findings)
+
+
+def test_both_engines_give_the_same_findings(repo):
+    pytest.importorskip("hyperscan")
+    repo.write("mixed.txt", "\n".join([
+        f"token: {GH}", "nothing here", f"url=postgres://app_ro:{PG_PW}@staging-db:5432/x",
+        "password = 'hunter2'", 'api_key = "Zx9Kq2Lm8Np4Rt6Vw1Ys3Bc5"', "AKIAIOSFODNN7EXAMPLE",
+    ]) + "\n")
+    py = scan_api(repo.path, use_hyperscan=False)
+    hs = scan_api(repo.path, use_hyperscan=True)
+    assert py.stats["engine"] == "python" and hs.stats["engine"] == "hyperscan"
+    assert _engine_view(py) == _engine_view(hs)
+    assert len(py.findings) >= 6
