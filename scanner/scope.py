@@ -26,11 +26,24 @@ def _stem(w: str) -> str:
     return w
 
 
+def _norm_glob(p: str) -> str:
+    neg = p.startswith("!")
+    body = p[1:] if neg else p
+    while body.startswith("./"):
+        body = body[2:]
+    if body in ("", "."):
+        body = "*"  # `.` or `./`: the whole tree is the task
+    return "!" + body if neg else body
+
+
 class TaskScope:
     def __init__(self, paths: list[str] | None = None, text: str | None = None):
         import pathspec
 
-        self.globs = [p for p in (paths or []) if p.strip()]
+        # `./src/x/` is how a shell user writes a path relative to the root, but in gitignore
+        # syntax it matches nothing: drop leading "./" (fix: --task-paths ./src/ marked nothing)
+        self.globs = [_norm_glob(p) for p in (paths or []) if p.strip()]
+        self.globs = [p for p in self.globs if p]
         self.spec = pathspec.GitIgnoreSpec.from_lines(self.globs) if self.globs else None
         words = [w for w in re.findall(r"[A-Za-z0-9]+", (text or "").lower()) if len(w) >= 3 and w not in _STOP]
         self.words = {_stem(w) for w in words}

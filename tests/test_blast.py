@@ -1,0 +1,230 @@
+"""Issue 4: blast radius. Each source of env evidence on its own tiny file set, the
+precedence between them, scope and privilege from the type refined by the value, severity
+(unknown privilege counts as destructive; account-wide in a non-production context reaches
+production: the incident), exposure, and public-by-design values. Real files, real scans."""
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from gitrepo import Repo, by_sha, scan_api, scan_json, sha, write_tree
+
+SK_LIVE = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dcTYooMQauvdEDq54Ni"
+SK_TEST = "sk_test_" + "4eC39HqLyjWDarjtT1zdp7dcTYooMQauvdEDq54Ni"
+RK_LIVE = "rk_live_" + "8kg29Fm4MMksOppvxWILYQFGPqcsNgzk"
+PK_LIVE = "pk_live_" + "51HxYzAbCdEfGh1234567890KlMnOp"
+GH = "ghp_" + "1NzPjNABzLPEbirvMKksEwq8GQTIsn2HT8lN"
+RAILWAY = "eb9f630f-d16a-4a57-" + "8d11-a1408fce203a"
+PW = "Zq8rLw2m" + "Xv9kTn4pQ"
+
+
+def blast(files: dict[str, str], tmp_path, secret: str | None = None):
+    """Scan a plain directory holding `files`; the blast of the one finding (or of the
+    finding for `secret`)."""
+    root = write_tree(tmp_path / "ws", files)
+    res = scan_api(root)
+    fs = [f for f in res.findings if secret is None or f.secret == secret]
+    assert len(fs) == 1, [(f.rule.id, f.secret[:12]) for f in res.findings]
+    return fs[0].blast
+
+
+def ev(b) -> str:
+    return " | ".join(b.evidence)
+
+
+# ---- env: the key itself -------------------------------------------------------------------
+@pytest.mark.parametrize("key,env,privilege,severity", [
+    (SK_LIVE, "production", "destructive", "critical"),
+    (SK_TEST, "test", "destructive", "low"),
+    (RK_LIVE, "production", "unknown", "critical"),
+])
+def test_key_prefix(tmp_path, key, env, privilege, severity):
+    b = blast({"src/pay.py": f'KEY = "{key}"\n'}, tmp_path)
+    assert (b.env, b.scope, b.privilege, b.severity) == (env, "account", privilege, severity)
+    assert f"key prefix {key[:8]}" in ev(b)
+
+
+def test_conflicting_evidence_the_key_wins(tmp_path):
+    b = blast({"deploy/prod/stripe.env": f"PROD_STRIPE_KEY={SK_TEST}\n"}, tmp_path)
+    assert b.env == "test" and b.severity == "low"
+    assert "sk_test_" in ev(b)
+
+
+# ---- env: the variable name ------------------------------------------------------------------
+@pytest.mark.parametrize("name,env", [
+    ("PROD_GITHUB_TOKEN", "production"),
+    ("STAGING_GITHUB_TOKEN", "staging"),
+    ("GITHUB_TOKEN_DEV", "development"),
+    ("prodGithubToken", "production"),
+])
+def test_variable_name(tmp_path, name, env):
+    b = blast({"ci/vars.sh": f"export {name}={GH}\n"}, tmp_path)
+    assert b.env == env and f"variable name {name}" in ev(b)
+
+
+def test_variable_name_beats_the_path(tmp_path):
+    b = blast({"tests/conftest.py": f'PROD_GITHUB_TOKEN = "{GH}"\n'}, tmp_path)
+    assert b.env == "production"
+
+
+# ---- env: the enclosing section -------------------------------------------------------------
+def test_ini_section(tmp_path):
+    text = f"[production]\ngithub_token = {GH}\n\n[staging]\nother = 1\n"
+    assert blast({"settings.ini": text}, tmp_path).env == "production"
+
+
+def test_ini_section_is_the_nearest_one(tmp_path):
+    text = f"[production]\nhost = a\n\n[staging]\ngithub_token = {GH}\n"
+    assert blast({"settings.ini": text}, tmp_path).env == "staging"
+
+
+def test_yaml_parent_key(tmp_path):
+    text = f"staging:\n  url: https://a\nproduction:\n  github:\n    token: {GH}\n"
+    b = blast({"config/app.yml": text}, tmp_path)
+    assert b.env == "production" and "production" in ev(b)
+
+
+def test_yaml_sibling_section_does_not_leak(tmp_path):
+    text = f"production:\n  url: https://a\nstaging:\n  github:\n    token: {GH}\n"
+    assert blast({"config/app.yml": text}, tmp_path).env == "staging"
+
+
+def test_k8s_namespace(tmp_path):
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ci\n  namespace: prod\n"
+            f"data:\n  token: {GH}\n")
+    b = blast({"k8s/ci.yaml": text}, tmp_path)
+    assert b.env == "production" and "'prod'" in ev(b)
+
+
+# ---- env: the host -------------------------------------------------------------------------
+@pytest.mark.parametrize("host,env", [
+    ("prod-db.internal", "production"),
+    ("db.staging.example.com", "staging"),
+    ("staging-pg", "staging"),
+    ("localhost", "development"),
+    ("127.0.0.1", "development"),
+])
+def test_host(tmp_path, host, env):
+    b = blast({"app.cfg": f"DATABASE_URL=postgres://app:{PW}@{host}:5432/app\n"}, tmp_path)
+    assert b.env == env and host in ev(b)
+
+
+# ---- env: the path ---------------------------------------------------------------------------
+@pytest.mark.parametrize("path,env", [
+    ("deploy/prod/app.sh", "production"),
+    (".env.staging", "staging"),
+    ("config.prod.json", "production"),
+    ("environments/production/main.tf", "production"),
+    ("tests/test_api.py", "test"),
+    ("fixtures/tokens.txt", "test"),
+])
+def test_path(tmp_path, path, env):
+    b = blast({path: f'GITHUB_TOKEN="{GH}"\n'}, tmp_path)
+    assert b.env == env and f"path {path}" in ev(b)
+
+
+def test_docker_compose_is_development(tmp_path):
+    text = ("services:\n  api:\n    image: api\n    environment:\n"
+            f"      DATABASE_URL: postgres://app:{PW}@pg.example.com:5432/app\n")
+    b = blast({"docker-compose.yml": text}, tmp_path)
+    assert b.env == "development" and "local-only" in ev(b)
+
+
+def test_no_evidence_is_unknown(tmp_path):
+    b = blast({"src/client.py": f'DATABASE_URL = "postgres://app:{PW}@pg.example.com:5432/app"\n'}, tmp_path)
+    assert b.env == "unknown"
+    assert not any("names" in e for e in b.evidence), "never guess"
+
+
+# ---- the incident ------------------------------------------------------------------------------
+def test_incident_account_token_in_a_staging_script_is_critical(tmp_path):
+    r = Repo(tmp_path / "repo")
+    r.commit("init", {
+        "src/checkout/totals.py": "def total(xs):\n    return round(sum(xs), 2)\n",
+        "scripts/staging_cleanup.sh": ("#!/bin/sh\n# clean staging volumes\n"
+                                       f"RAILWAY_API_TOKEN={RAILWAY}\n"
+                                       "curl -H \"Authorization: Bearer $RAILWAY_API_TOKEN\" "
+                                       "https://backboard.railway.app/graphql/v2\n"),
+    })
+    rep, p = scan_json(r.path, "--task-paths", "src/checkout/")
+    assert p.returncode == 1
+    f = by_sha(rep)[sha(RAILWAY)]
+    b = f["blast"]
+    assert (b["env"], b["scope"], b["privilege"], b["severity"]) == ("staging", "account", "destructive", "critical")
+    text = " ".join(b["evidence"])
+    assert "account-wide" in text and "reaches production" in text
+    assert f["task_related"] is False
+    assert rep["findings"][0]["secret_sha256"] == sha(RAILWAY), "the incident leads the report"
+
+
+def test_environment_bound_token_in_staging_is_not_rated_production(tmp_path):
+    b = blast({"scripts/staging_deploy.sh": f"RAILWAY_TOKEN={RAILWAY}\n"}, tmp_path)
+    assert (b.env, b.scope, b.privilege) == ("staging", "environment", "destructive")
+    assert b.severity == "high" and not b.reaches_production
+    assert "reaches production" not in ev(b)
+
+
+# ---- privilege refined by the value --------------------------------------------------------------
+@pytest.mark.parametrize("user,privilege", [
+    ("postgres", "destructive"),
+    ("root", "destructive"),
+    ("readonly", "read"),
+    ("analytics_ro", "read"),
+    ("app", "unknown"),
+])
+def test_database_user(tmp_path, user, privilege):
+    b = blast({"app.cfg": f"DATABASE_URL=postgres://{user}:{PW}@pg.example.com:5432/app\n"}, tmp_path)
+    assert b.scope == "environment" and b.privilege == privilege
+    if privilege != "unknown":
+        assert f"'{user}'" in ev(b)
+
+
+def test_unknown_privilege_counts_as_destructive(tmp_path):
+    def sev(user):
+        return blast({"x/app.cfg": f"DATABASE_URL=postgres://{user}:{PW}@staging-db:5432/app\n"},
+                     tmp_path / user).severity
+    assert sev("app") == sev("postgres") == "high"
+    assert sev("reader") == "low"
+
+
+def _jwt(payload: dict) -> str:
+    def b64(d) -> str:
+        return base64.urlsafe_b64encode(json.dumps(d, separators=(",", ":")).encode()).rstrip(b"=").decode()
+    return f"{b64({'alg': 'HS256', 'typ': 'JWT'})}.{b64(payload)}.9lUxtrwOkb8DYuyTlRB7MSz2hPau4Q-ZPJEUmDnZh-Q"
+
+
+SERVICE = _jwt({"iss": "supabase", "ref": "olvjksmgcmldmjkzpafa", "role": "service_role",
+                "iat": 1700000000, "exp": 2015576000})
+ANON = _jwt({"iss": "supabase", "ref": "olvjksmgcmldmjkzpafa", "role": "anon", "iat": 1700000000, "exp": 2015576000})
+
+
+def test_supabase_service_role_is_destructive_and_anon_is_not_reported(tmp_path):
+    root = write_tree(tmp_path / "ws", {"web/.env.production": (f"SUPABASE_SERVICE_ROLE_KEY={SERVICE}\n"
+                                                               f"NEXT_PUBLIC_SUPABASE_ANON_KEY={ANON}\n")})
+    res = scan_api(root)
+    assert [f.secret for f in res.findings] == [SERVICE]
+    f = res.findings[0]
+    assert f.rule.id == "supabase-service-role-key"
+    assert (f.blast.env, f.blast.scope, f.blast.privilege, f.blast.severity) == \
+        ("production", "environment", "destructive", "critical")
+
+
+def test_public_by_design_is_not_reported(tmp_path):
+    root = write_tree(tmp_path / "ws", {"web/checkout.js": f'Stripe("{PK_LIVE}");\n',
+                                        "web/.env": f"NEXT_PUBLIC_SUPABASE_ANON_KEY={ANON}\n"})
+    assert scan_api(root).findings == []
+
+
+# ---- exposure ------------------------------------------------------------------------------------
+def test_git_ignored_file_is_not_safer(tmp_path):
+    line = f"DATABASE_URL=postgres://reader:{PW}@staging-db:5432/app\n"
+    r = Repo(tmp_path / "repo")
+    r.commit("init", {".gitignore": "secrets.env\n", "tracked.env": line.replace(PW, PW + "x")})
+    r.write("secrets.env", line)
+    res = scan_api(r.path, history=False)
+    sev = {f.locations[0].status: f.blast for f in res.findings}
+    assert sev["tracked"].severity == "low"
+    assert sev["ignored"].severity == "medium"
+    assert "git-ignored" in ev(sev["ignored"])
