@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 from bisect import bisect_left, bisect_right
 
 from scanner import context as ctxmod
@@ -26,6 +27,12 @@ GENERIC_RULE = "generic-secret"
 GENERIC_CANDIDATE = (
     r"(?i)(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_\-.]?key|apikey|auth[_\-.]?key|"
     r"credential|private[_\-.]?key|access[_\-.]?key|client[_\-.]?secret)[A-Za-z0-9_.\-]*[\"']?\s*(?:=|:|=>)"
+)
+# an encoded (base64 or %-escaped) value assigned to a secret-bearing name: worth decoding
+DECODE_CANDIDATE = (
+    r"(?i)(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_.\-]?key|apikey|auth|credential|private[_.\-]?key|"
+    r"dockerconfigjson|connection[_.\-]?string)[A-Za-z0-9_.\-]*[\"']?\s*(?::|=>|=)\s*(?:!!binary\s+)?[\"'`]?"
+    r"(?:[A-Za-z0-9+/_\-]{24}|[^\s\"'`%]{0,200}%[0-9A-Fa-f]{2})"
 )
 _ALLOW = ("credfence: allow", "credfence:allow", "pragma: allowlist secret", "gitleaks:allow")
 _ALLOW_NEXT = ("pragma: allowlist nextline secret",)
@@ -90,13 +97,49 @@ class _Lines:
         return bisect_right(self.starts, offset) - 1
 
 
+_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")
+
+
+@dataclass
+class Candidates:
+    rule_lines: dict[int, set[int]] = field(default_factory=dict)  # rule index -> 0-based lines
+    generic_lines: set[int] = field(default_factory=set)
+    decode_lines: set[int] = field(default_factory=set)  # encoded values under secret-bearing keys
+    needs_text: bool = False  # some rules are matched by keywords on the text
+
+    @property
+    def empty(self) -> bool:
+        return not (self.rule_lines or self.generic_lines or self.needs_text)
+
+
+def _secret_group(m: re.Match) -> str:
+    """The group holding the secret: `secret`, or for patterns whose alternatives cannot
+    share one group, the first of `secret2`, `secret3`... that matched."""
+    if m.group("secret") is not None:
+        return "secret"
+    return next((k for k, v in m.groupdict().items() if k.startswith("secret") and v is not None), "secret")
+
+
+def _secret_of(m: re.Match) -> str | None:
+    return m.group(_secret_group(m))
+
+
+def regex_of(rule: Rule) -> re.Pattern:
+    if rule.regex is None:
+        from scanner.rules import compile_rule
+
+        compile_rule(rule)
+    return rule.regex
+
+
 class Engine:
     def __init__(self, rules: list[Rule], use_hyperscan: bool | None = None, generic: bool = True):
         self.rules = rules
         self.by_id = {r.id: r for r in rules}
-        self.regex_rules = [r for r in rules if r.regex is not None]
+        self.regex_rules = [r for r in rules if r.pattern]
         self.generic = generic and GENERIC_RULE in self.by_id
         self._generic_re = re.compile(GENERIC_CANDIDATE, re.ASCII)
+        self._decode_re = re.compile(DECODE_CANDIDATE, re.ASCII)
         self._kw: list[tuple[str, list[int]]] = []
         self._always: list[int] = []
         self._hs = None
@@ -127,7 +170,7 @@ class Engine:
             return None
         from scanner import cache
 
-        pats = [r.pattern for r in self.regex_rules] + [GENERIC_CANDIDATE]
+        pats = [r.pattern for r in self.regex_rules] + [GENERIC_CANDIDATE, DECODE_CANDIDATE]
         digest = hashlib.sha256(("\0".join(pats) + hyperscan.__version__).encode()).hexdigest()[:24]
         name = f"hs-{digest}.db"
         meta = cache.load_json(name + ".json")
@@ -163,21 +206,25 @@ class Engine:
         cache.store_json(name + ".json", {"ids": ids, "fallback": self._hs_fallback})
         return db
 
-    def _candidates_hs(self, data: bytes) -> tuple[dict[int, set[int]], list[int]]:
-        """rule index -> byte end offsets, and end offsets of generic candidates."""
+    def _candidates_hs(self, data: bytes) -> tuple[dict[int, set[int]], list[int], list[int]]:
+        """rule index -> byte end offsets, end offsets of generic candidates, and end
+        offsets of encoded values under secret-bearing keys (worth decoding)."""
         found: dict[int, set[int]] = {}
         generic: list[int] = []
+        decode_hint = []
         n = len(self.regex_rules)
 
         def on_match(i, _frm, to, _flags, _ctx):
-            if i == n:
+            if i < n:
+                found.setdefault(i, set()).add(to)
+            elif i == n:
                 generic.append(to)
             else:
-                found.setdefault(i, set()).add(to)
+                decode_hint.append(to)
             return False
 
         self._hs.scan(data, match_event_handler=on_match)
-        return found, generic
+        return found, generic, decode_hint
 
     def _candidate_lines_keywords(self, text: str, lines: _Lines, idxs_kw) -> dict[int, set[int]]:
         low = text.lower()
@@ -198,36 +245,52 @@ class Engine:
         return out
 
     # ---- scanning ----------------------------------------------------------------------
-    def scan_bytes(self, data: bytes, path: str = "") -> list[Hit]:
-        return self.scan_text(decode(data), path, data if self.hyperscan and not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) else None)
-
-    def scan_text(self, text: str, path: str = "", data: bytes | None = None) -> list[Hit]:
-        lines = _Lines(text)
-        rule_lines: dict[int, set[int]] = {}
-        generic_lines: set[int] = set()
-        if self.hyperscan:
-            if data is None:
-                data = text.encode("utf-8", "surrogateescape")
-            ends, gen_ends = self._candidates_hs(data)
-            if ends or gen_ends:
-                # byte offsets -> line numbers; bytes and text have the same newlines
-                nl = _newlines(data)
+    def candidates(self, data: bytes | None = None, text: str | None = None) -> Candidates:
+        """One pass over the content: which rules may fire on which lines. With Hyperscan
+        the bytes are enough, so content without candidates is never decoded."""
+        c = Candidates()
+        if self.hyperscan and data is not None:
+            ends, gen_ends, dec_ends = self._candidates_hs(data)
+            if ends or gen_ends or dec_ends:
+                nl = _newlines(data)  # bytes and text have the same newlines
 
                 def line_of(to: int) -> int:  # `to` is one past the last byte of the match
                     return bisect_left(nl, max(0, to - 1))
-                for i, offs in ends.items():
-                    rule_lines[i] = {line_of(o) for o in offs}
-                generic_lines = {line_of(o) for o in gen_ends}
-            if self._kw or self._always:
-                for i, ls in self._candidate_lines_keywords(text, lines, self._kw).items():
-                    rule_lines.setdefault(i, set()).update(ls)
-        else:
-            rule_lines = self._candidate_lines_keywords(text, lines, self._kw)
-            if self.generic:
-                generic_lines = {lines.index_of(m.start()) for m in self._generic_re.finditer(text)}
+                c.rule_lines = {i: {line_of(o) for o in offs} for i, offs in ends.items()}
+                c.generic_lines = {line_of(o) for o in gen_ends}
+                c.decode_lines = {line_of(o) for o in dec_ends}
+            c.needs_text = bool(self._kw or self._always)
+            return c
+        if text is None:
+            text = decode(data)
+        lines = _Lines(text)
+        c.rule_lines = self._candidate_lines_keywords(text, lines, self._kw)
+        if self.generic:
+            c.generic_lines = {lines.index_of(m.start()) for m in self._generic_re.finditer(text)}
+        c.decode_lines = {lines.index_of(m.start()) for m in self._decode_re.finditer(text)}
+        c.needs_text = True
+        return c
+
+    def scan_bytes(self, data: bytes, path: str = "") -> list[Hit]:
+        hs_ok = self.hyperscan and not data.startswith(_BOMS)
+        cand = self.candidates(data if hs_ok else None, None if hs_ok else decode(data))
+        if cand.empty:
+            return []
+        return self.confirm(decode(data), cand, path)
+
+    def scan_text(self, text: str, path: str = "") -> list[Hit]:
+        data = text.encode("utf-8", "surrogateescape") if self.hyperscan else None
+        return self.confirm(text, self.candidates(data, text), path)
+
+    def confirm(self, text: str, cand: Candidates, path: str = "") -> list[Hit]:
+        """Run the rules' own regexes and checks on the candidate lines."""
+        lines = _Lines(text)
+        rule_lines = {i: set(ls) for i, ls in cand.rule_lines.items()}
+        if self.hyperscan and (self._kw or self._always):
+            for i, ls in self._candidate_lines_keywords(text, lines, self._kw).items():
+                rule_lines.setdefault(i, set()).update(ls)
         for i in self._always:
             rule_lines[i] = set(range(len(lines.starts)))
-
         hits: list[Hit] = []
         for i, lset in rule_lines.items():
             rule = self.regex_rules[i]
@@ -235,24 +298,29 @@ class Engine:
                 hits += self._confirm_multiline(rule, lines, lset)
             else:
                 for li in sorted(lset):
-                    hits += self._confirm(rule, lines, li, lines.lines[li])
-        if self.generic and generic_lines:
+                    if li < len(lines.lines):
+                        hits += self._confirm(rule, lines, li, lines.lines[li])
+        if self.generic and cand.generic_lines:
             from detectors.generic import generic_hits
 
-            taken = {(h.line, h.secret) for h in hits}
-            for li in sorted(generic_lines):
+            for li in sorted(cand.generic_lines):
                 if li < len(lines.lines) and not allowed(lines.lines, li):
                     for h in generic_hits(lines.lines[li], li + 1, path):
-                        if (h.line, h.secret) in taken or any(h.line == o.line and (h.secret in o.secret or o.secret in h.secret) for o in hits):
-                            continue
+                        if any(h.line == o.line and (h.secret in o.secret or o.secret in h.secret) for o in hits):
+                            continue  # a provider rule already has this value
                         h.context = ctxmod.extract(lines.lines, li, h.column - 1)
                         hits.append(h)
         return _dedupe(hits)
 
     def _confirm(self, rule: Rule, lines: _Lines, li: int, line: str, base_col: int = 0) -> list[Hit]:
         out = []
-        for m in rule.regex.finditer(line):
-            secret = m.group("secret")
+        if rule.keywords and not rule.multiline:
+            # every match holds a keyword: a cheap gate in front of a prefilter hit
+            low = line.lower()
+            if not any(k.lower() in low for k in rule.keywords):
+                return []
+        for m in regex_of(rule).finditer(line):
+            secret = _secret_of(m)
             if not secret:
                 continue
             if not self._accept(rule, secret, lines.lines, li):
@@ -260,8 +328,8 @@ class Engine:
             extra = self._validate(rule, secret, m)
             if extra is None:
                 continue
-            col = m.start("secret")
-            groups = {k: v for k, v in m.groupdict().items() if k != "secret" and v}
+            col = m.start(_secret_group(m))
+            groups = {k: v for k, v in m.groupdict().items() if not k.startswith("secret") and v}
             ctx = ctxmod.extract(lines.lines, li, col, groups)
             rule_id = rule.id
             if isinstance(extra, dict):
@@ -279,9 +347,9 @@ class Engine:
             if end <= done_until:
                 continue
             start = lines.starts[lines.index_of(max(0, end - MULTILINE_WINDOW))]
-            for m in rule.regex.finditer(text, start, end):
-                secret = m.group("secret")
-                s_li = lines.index_of(m.start("secret"))
+            for m in regex_of(rule).finditer(text, start, end):
+                secret = _secret_of(m)
+                s_li = lines.index_of(m.start(_secret_group(m)))
                 if not secret or allowed(lines.lines, s_li):
                     continue
                 if rule.entropy and shannon_entropy(secret) < rule.entropy:
@@ -289,7 +357,7 @@ class Engine:
                 extra = self._validate(rule, secret, m)
                 if extra is None:
                     continue
-                col = m.start("secret") - lines.starts[s_li]
+                col = m.start(_secret_group(m)) - lines.starts[s_li]
                 ctx = ctxmod.extract(lines.lines, s_li, col)
                 rule_id = rule.id
                 if isinstance(extra, dict):
@@ -304,6 +372,8 @@ class Engine:
             return False
         if rule.entropy and shannon_entropy(secret) < rule.entropy:
             return False
+        if rule.context and rule.context_regex is None:
+            regex_of(rule)
         if rule.context_regex is not None:
             lo, hi = max(0, li - rule.context_lines), min(len(lines), li + rule.context_lines + 1)
             if not any(rule.context_regex.search(s) for s in lines[lo:hi]):

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from scanner.engine import Engine, decode, is_binary
+from detectors import structured
+from detectors.structured.decode import decoded_lines
+from scanner.engine import _BOMS, Engine, decode, is_binary
+from scanner.sources.workspace import LFS_MAGIC
 from scanner.model import Hit
 
 _ENGINE: Engine | None = None
@@ -31,36 +34,39 @@ class ChunkResult:
 
 
 def scan_content(engine: Engine, data: bytes, path: str) -> tuple[list[Hit] | None, str | None]:
-    """Hits in one file or blob, or (None, skip reason)."""
+    """Hits in one file or blob, or (None, skip reason). Content is decoded to text only
+    when a rule, a structured parser or the decoder may have something to say."""
     if is_binary(data):
         return None, "binary"
-    if data.startswith(b"version https://git-lfs.github.com/spec/v1"):
+    if data.startswith(LFS_MAGIC):
         return None, "lfs-pointer"
-    text = decode(data)
-    hits = engine.scan_bytes(data, path) if not data.startswith((b"\xff\xfe", b"\xfe\xff")) else engine.scan_text(text, path)
-    try:
-        from detectors import structured
-    except ImportError:  # pragma: no cover - the structured parsers are optional at import time
-        return hits, None
-    hits += _structured_hits(engine, structured, path, text)
+    hs_ok = engine.hyperscan and not data.startswith(_BOMS)
+    text = None if hs_ok else decode(data)
+    cand = engine.candidates(data if hs_ok else None, text)
+    parse = structured.path_may_be_structured(path)
+    if cand.empty and not cand.decode_lines and not parse:
+        return [], None
+    if text is None:
+        text = decode(data)
+    hits = engine.confirm(text, cand, path) if not cand.empty else []
+    if parse:
+        hits += structured.scan_structured(path, text)
+    # texts hidden inside other encodings are decoded once and scanned with the regex rules:
+    # notebook cells and k8s Secret data (whole file), encoded values under secret-bearing keys
+    virtual: list[tuple[int, str, dict]] = []
+    if parse and (path.endswith(".ipynb") or ("kind:" in text and "Secret" in text)):
+        virtual = structured.virtual_texts(path, text)
+    elif cand.decode_lines:
+        lines = text.split("\n")
+        virtual = [(ln, t, {"fixed_line": True}) for ln, t in decoded_lines(lines, cand.decode_lines)]
+    for base_line, vtext, extra in virtual:
+        fixed = extra.pop("fixed_line", False)
+        for h in engine.scan_text(vtext, path):
+            h.line = base_line if fixed else base_line + h.line - 1
+            h.context.update(extra)
+            h.context["decoded"] = True
+            hits.append(h)
     return _merge(hits), None
-
-
-def _structured_hits(engine: Engine, structured, path: str, text: str) -> list[Hit]:
-    out: list[Hit] = list(structured.scan_structured(path, text))
-    # texts hidden inside other encodings (notebook cells, k8s Secret data, base64 values)
-    # are decoded once and scanned with the regex rules, line numbers re-based
-    for fn_name in ("virtual_texts",):
-        fn = getattr(structured, fn_name, None)
-        if fn is None:
-            continue
-        for base_line, vtext, extra in fn(path, text):
-            for h in engine.scan_text(vtext, path):
-                h.line = base_line + h.line - 1 if "\n" in vtext else base_line
-                h.context.update(extra or {})
-                h.context.setdefault("decoded", True)
-                out.append(h)
-    return out
 
 
 def _merge(hits: list[Hit]) -> list[Hit]:

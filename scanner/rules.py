@@ -38,7 +38,7 @@ def files_digest(files: list[Path], extra_rules: list[dict] | None = None) -> st
     return h.hexdigest()[:24]
 
 
-def rule_from_dict(d: dict, family: str) -> Rule:
+def rule_from_dict(d: dict, family: str, compile: bool = True) -> Rule:
     where = f"{family}: rule {d.get('id', '?')}"
     unknown = set(d) - _FIELDS
     if unknown:
@@ -69,7 +69,8 @@ def rule_from_dict(d: dict, family: str) -> Rule:
         multiline=bool(d.get("multiline", False)), structured=bool(d.get("structured", False)),
         example_path=d.get("example_path", ""), family=family,
     )
-    compile_rule(rule, where)
+    if compile:
+        compile_rule(rule, where)
     return rule
 
 
@@ -127,10 +128,9 @@ def load_rules(extra_rules: list[dict] | None = None, use_cache: bool = True) ->
     cached = cache.load_json(f"rules-{digest}.json") if use_cache else None
     if cached is not None:
         rules = []
-        for d in cached:
-            r = rule_from_dict(d, d.pop("_family", ""))
-            rules.append(r)
-        return rules
+        # validated when cached; regexes compile on first use (engine.regex_of), since a
+        # pre-commit run touches only the few rules whose patterns fire
+        return [rule_from_dict(d, d.pop("_family", ""), compile=False) for d in cached]
     rules = parse_rule_files(files)
     seen = {r.id for r in rules}
     for d in extra_rules or []:

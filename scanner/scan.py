@@ -1,6 +1,7 @@
 """The scan: sources -> engine -> findings -> blast radius, for `scan`, `audit` and friends."""
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +49,10 @@ def _engine(opts: ScanOptions):
     from scanner.rules import load_rules
 
     rules = load_rules(opts.extra_rules or None)
-    return Engine(rules, use_hyperscan=opts.use_hyperscan), {r.id: r for r in rules}
+    use_hs = opts.use_hyperscan
+    if use_hs is None and os.environ.get("CREDFENCE_ENGINE") in ("python", "hyperscan"):
+        use_hs = os.environ["CREDFENCE_ENGINE"] == "hyperscan"  # for tests and comparisons
+    return Engine(rules, use_hyperscan=use_hs), {r.id: r for r in rules}
 
 
 def _progress(opts: ScanOptions, label: str, total_items: int, total_bytes: int):

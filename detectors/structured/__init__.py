@@ -147,3 +147,14 @@ def virtual_texts(path: str, text: str) -> list[tuple[int, str, dict]]:
     except Exception:
         return out
     return out
+
+
+_CODE_EXT = {"py", "js", "ts", "tsx", "jsx", "go", "rs", "java", "c", "h", "cpp", "rb", "php", "md", "html",
+             "css", "scss", "svg", "lock", "sum", "mod", "csv", "xml", "sh", "kt", "swift", "cs"}
+
+
+def path_may_be_structured(path: str) -> bool:
+    """From the name alone: could a parser or an embedded-text extractor apply? False for
+    ordinary source files, so the scanner need not decode them when no rule fires."""
+    _p, _low, ext = _split(path)
+    return ext not in _CODE_EXT

@@ -72,20 +72,49 @@ def _candidates(text: str) -> list[tuple[int, str]]:
         if idx in done or idx >= len(lines):
             continue
         done.add(idx)
-        line = lines[idx]
-        if len(line) > 100_000:
+        out += _line_candidates(lines, idx)
+        if len(out) >= _MAX_CANDIDATES:
+            return out[:_MAX_CANDIDATES]
+    return out
+
+
+def _line_candidates(lines: list[str], idx: int) -> list[tuple[int, str]]:
+    """Decoded values assigned on lines[idx] under a secret-bearing key or in a data block."""
+    out: list[tuple[int, str]] = []
+    line = lines[idx]
+    if len(line) > 100_000:
+        return out
+    for m in _ASSIGN.finditer(line):
+        val = m.group("val")
+        if not (_B64.match(val) or _PCT.search(val)):
             continue
-        for m in _ASSIGN.finditer(line):
-            val = m.group("val")
-            if not (_B64.match(val) or _PCT.search(val)):
-                continue
-            if not (_KEY.search(m.group("key")) or _in_data_block(lines, idx)):
-                continue
-            dec = _decode_value(val)
-            if dec and dec.strip():
-                out.append((idx + 1, dec))
-                if len(out) >= _MAX_CANDIDATES:
-                    return out
+        if not (_KEY.search(m.group("key")) or _in_data_block(lines, idx)):
+            continue
+        dec = _decode_value(val)
+        if dec and dec.strip():
+            out.append((idx + 1, dec))
+    return out
+
+
+def decoded_lines(lines: list[str], idxs, max_depth: int = 2, max_len: int = 64 * 1024) -> list[tuple[int, str]]:
+    """Like decoded_texts, for the candidate lines the engine's single pass found (0-based
+    indexes): the whole text is never re-read in Python."""
+    first: list[tuple[int, str]] = []
+    for idx in sorted(idxs):
+        if 0 <= idx < len(lines):
+            first += _line_candidates(lines, idx)
+        if len(first) >= _MAX_CANDIDATES:
+            break
+    out: list[tuple[int, str]] = []
+    budget = max_len
+    for line, dec in first:
+        if len(dec) > budget:
+            break
+        budget -= len(dec)
+        out.append((line, dec))
+        if max_depth > 1:  # a value encoded twice: decode once more, within the same budget
+            for _l, dec2 in decoded_texts(dec, max_depth - 1, budget):
+                out.append((line, dec2))
     return out
 
 
