@@ -55,6 +55,8 @@ def _b64url_json(part: str):
 # the token on jwt.io's front page, pasted into countless READMEs and tests
 _JWTIO_PAYLOAD = {"sub": "1234567890", "name": "John Doe", "iat": 1516239022}
 _JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+# payloads of the samples in popular JWT libraries' READMEs (PyJWT, joserfc, jose ...)
+_DOC_PAYLOADS = ({"some": "payload"}, {"k": "value"}, {"foo": "bar"}, {"hello": "world"}, {"test": "test"})
 # Supabase CLI's well-known local-development keys (iss "supabase-demo") are public
 _WELL_KNOWN_ISS = {"supabase-demo"}
 
@@ -68,6 +70,8 @@ def jwt(secret: str, match: re.Match | None = None) -> bool | dict:
     if not isinstance(header, dict) or not isinstance(payload, dict):
         return False
     if parts[2] == _JWTIO_SIG or all(payload.get(k) == v for k, v in _JWTIO_PAYLOAD.items()):
+        return False
+    if payload in _DOC_PAYLOADS:
         return False
     iss = payload.get("iss")
     if isinstance(iss, str) and iss in _WELL_KNOWN_ISS:
