@@ -8,6 +8,7 @@ repository's config for the same reason; we talk to git's plumbing directly.
 """
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -24,6 +25,11 @@ SAFE_CONFIG = (
     "core.editor=false",
     "core.untrackedCache=false",
     "diff.external=",
+    # log.showSignature would run gpg.program on every signed commit `git log` shows
+    "log.showSignature=false",
+    "gpg.program=false",
+    "gpg.ssh.program=false",
+    "gpg.x509.program=false",
     "diff.noprefix=false",
     "credential.helper=",
     "protocol.allow=never",
@@ -43,7 +49,7 @@ def git_available() -> bool:
     return shutil.which("git") is not None
 
 
-def safe_env() -> dict[str, str]:
+def safe_env(repo: Path | str | None = None) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items()
             if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "TZ")}
     keep.update({
@@ -60,7 +66,45 @@ def safe_env() -> dict[str, str]:
         "GIT_LFS_SKIP_SMUDGE": "1",
         "LC_ALL": "C",
     })
+    if repo is not None:
+        # neutralise the repository's filter drivers (see filter_overrides) through the
+        # environment: unlike `-c key=value`, GIT_CONFIG_KEY_n does not split on "=", so a
+        # driver named `x=y` cannot dodge the override
+        over = filter_overrides(str(repo))
+        keep["GIT_CONFIG_COUNT"] = str(len(over))
+        for i, (k, v) in enumerate(over):
+            keep[f"GIT_CONFIG_KEY_{i}"] = k
+            keep[f"GIT_CONFIG_VALUE_{i}"] = v
     return keep
+
+
+@functools.lru_cache(maxsize=64)
+def filter_overrides(repo: str) -> tuple[tuple[str, str], ...]:
+    """Config entries that switch off every filter driver the repository defines.
+
+    A `.gitattributes` line `* filter=x` makes git run `filter.x.clean` (or a long-running
+    `filter.x.process`) whenever it reads a work-tree file's content, e.g. `git diff REF`
+    comparing stat-dirty files (issue 7: `scan --since` ran a hostile repository's clean
+    filter). Driver names are arbitrary, so no fixed `-c` list can name them: list the
+    repository's config (reading config runs nothing) and blank each one. An empty command
+    is "no filter" to git; `required=false` keeps git from failing on the missing filter.
+    """
+    try:
+        p = subprocess.run(git_argv(repo, "config", "-z", "--list"), stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=safe_env(), timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    names: set[str] = set()
+    for entry in p.stdout.split(b"\0"):
+        key = entry.split(b"\n", 1)[0].decode("utf-8", "surrogateescape")
+        # git prints section and variable lower-cased, the subsection (driver name) as is
+        if key.startswith("filter.") and key.count(".") >= 2:
+            names.add(key[len("filter."):].rpartition(".")[0])
+    out: list[tuple[str, str]] = []
+    for n in sorted(names):
+        out += [(f"filter.{n}.clean", ""), (f"filter.{n}.smudge", ""), (f"filter.{n}.process", ""),
+                (f"filter.{n}.required", "false")]
+    return tuple(out)
 
 
 def git_argv(repo: Path | str, *args: str) -> list[str]:
@@ -79,7 +123,7 @@ def run(repo: Path | str, *args: str, check: bool = True, input: bytes | None = 
         raise GitError("git is not installed or not on PATH: install git, or scan with --no-history outside a repository")
     try:
         p = subprocess.run(git_argv(repo, *args), input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           env=safe_env(), timeout=timeout, stdin=None if input is not None else subprocess.DEVNULL)
+                           env=safe_env(repo), timeout=timeout, stdin=None if input is not None else subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         raise GitError(f"git {args[0]} timed out") from None
     except OSError as e:
@@ -95,7 +139,7 @@ def popen(repo: Path | str, *args: str, stdin=subprocess.PIPE) -> subprocess.Pop
     if not git_available():
         raise GitError("git is not installed or not on PATH")
     return subprocess.Popen(git_argv(repo, *args), stdin=stdin, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, env=safe_env(), bufsize=1 << 20)
+                            stderr=subprocess.DEVNULL, env=safe_env(repo), bufsize=1 << 20)
 
 
 def toplevel(path: Path) -> Path | None:

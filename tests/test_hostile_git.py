@@ -1,0 +1,339 @@
+"""Issue 7.1: scanning a hostile repository never runs its code.
+
+Each repository here is configured (in .git/config, .gitattributes, hooks, the user's
+global config and the environment) so that any of git's ways of running a program would
+`touch` a marker file. After every credfence command that reads the repository, no marker
+may exist, git must still have worked (the planted secrets are found), and nothing may
+crash. Real git, the real CLI, no mocks.
+"""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gitrepo import Repo, git_env
+from helpers import GITHUB, STRIPE, assert_clean_exit, clean_env, cli, commands
+
+STAGED = "sk_live_" + "Tq47Bn2Wc9LmXr5Kd8Hf3Jv6Ys1Pa0Ez"  # only in the index
+HOOKS = ("applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit",
+         "prepare-commit-msg", "commit-msg", "post-commit", "pre-rebase", "post-checkout", "post-merge",
+         "pre-push", "pre-receive", "update", "proc-receive", "post-receive", "post-update",
+         "reference-transaction", "push-to-checkout", "pre-auto-gc", "post-rewrite", "sendemail-validate",
+         "fsmonitor-watchman", "p4-changelist", "p4-prepare-changelist", "p4-post-changelist", "p4-pre-submit",
+         "post-index-change")
+
+
+def _script(path: Path, marker: Path, tail: str = "") -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"#!/bin/sh\ntouch '{marker}'\n{tail}")
+    path.chmod(0o755)
+    return str(path)
+
+
+def markers(d: Path) -> list[str]:
+    return sorted(os.listdir(d))
+
+
+def make_hostile(tmp_path: Path) -> tuple[Repo, Path]:
+    """A repository with two commits (a GitHub token, then a Stripe key), a staged file,
+    a modified tracked file, and config that would run a marker script in every way git
+    can run one. Returns (repo, marker directory)."""
+    mdir = tmp_path / "markers"
+    mdir.mkdir()
+    bindir = tmp_path / "evil-bin"
+    r = Repo(tmp_path / "repo")
+    r.commit("one", {"app.py": f'TOKEN = "{GITHUB}"\n', "notes.txt": "hello\n",
+                     ".gitattributes": "*.py filter=evil diff=evil merge=evil\n*.txt filter=evilproc diff=evil\n"
+                                       "*.env filter=x=y\n* diff=evil\n"})
+    r.commit("two", {"billing.py": f'STRIPE_KEY = "{STRIPE}"\n'})
+    # a signed-looking commit: `git log` with log.showSignature runs gpg.program on it
+    tree = r.git("rev-parse", "HEAD^{tree}")
+    body = (f"tree {tree}\nparent {r.head()}\nauthor A <a@example.com> 1700300000 +0000\n"
+            f"committer A <a@example.com> 1700300000 +0000\ngpgsig -----BEGIN PGP SIGNATURE-----\n \n"
+            f" iQEzBAABCAAdFiEEabcdefabcdefabcdefabcdefabcdefabcdQUCZZZZZZ\n -----END PGP SIGNATURE-----\n\nsigned\n")
+    p = subprocess.run(["git", "-C", str(r.path), "hash-object", "-t", "commit", "-w", "--stdin"], input=body,
+                       env=git_env(), capture_output=True, text=True, check=True)
+    r.git("update-ref", "refs/heads/signed", p.stdout.strip())
+    # staged (for --staged), and a stat-dirty tracked file (so a work-tree diff reads content)
+    r.write("staged.env", f"STRIPE_KEY={STAGED}\n")
+    r.write("staged.py", "import os\n")
+    r.git("add", "staged.env", "staged.py")
+    r.write("notes.txt", "hello again\n")
+    r.write("app.py", f'TOKEN = "{GITHUB}"\nprint(1)\n')
+
+    def s(name: str, tail: str = "") -> str:
+        return _script(bindir / name, mdir / name, tail)
+
+    hooks = tmp_path / "evil-hooks"
+    for h in HOOKS:
+        _script(hooks / h, mdir / f"hook-{h}")
+        _script(r.path / ".git" / "hooks" / h, mdir / f"githook-{h}")
+    (r.path / ".git" / "info").mkdir(exist_ok=True)
+    cfg = f"""
+[core]
+\tfsmonitor = {s('fsmonitor')}
+\thooksPath = {hooks}
+\tpager = {s('core-pager', 'cat')}
+\taskPass = {s('askpass')}
+\tsshCommand = {s('sshcommand')}
+\teditor = {s('editor')}
+\tgitProxy = {s('gitproxy')}
+\talternateRefsCommand = {s('alternaterefs')}
+\tuntrackedCache = true
+\tpreloadIndex = true
+[pager]
+\tlog = {s('pager-log', 'cat')}
+\tdiff = {s('pager-diff', 'cat')}
+\tshow = {s('pager-show', 'cat')}
+\tls-files = {s('pager-lsfiles', 'cat')}
+[diff]
+\texternal = {s('diff-external')}
+[diff "evil"]
+\ttextconv = {s('textconv', 'cat "$1"')}
+\tcommand = {s('diff-command')}
+[merge "evil"]
+\tdriver = {s('merge-driver')}
+[credential]
+\thelper = !{s('credential-helper')}
+[filter "evil"]
+\tclean = {s('filter-clean', 'cat')}
+\tsmudge = {s('filter-smudge', 'cat')}
+\trequired = true
+[filter "evilproc"]
+\tprocess = {s('filter-process')}
+\trequired = true
+[filter "x=y"]
+\tclean = {s('filter-clean-eq', 'cat')}
+\trequired = true
+[log]
+\tshowSignature = true
+[gpg]
+\tprogram = {s('gpg')}
+[gpg "ssh"]
+\tprogram = {s('gpg-ssh')}
+[sequence]
+\teditor = {s('sequence-editor')}
+[uploadpack]
+\tpackObjectsHook = {s('packobjectshook')}
+[protocol]
+\tallow = always
+[remote "origin"]
+\turl = ext::{s('ext-remote')}
+\tuploadpack = {s('uploadpack')}
+\tfetch = +refs/heads/*:refs/remotes/origin/*
+[gc]
+\tauto = 1
+\tautoDetach = false
+[maintenance]
+\tauto = true
+[include]
+\tpath = {tmp_path / 'included.config'}
+"""
+    (tmp_path / "included.config").write_text(f"[core]\n\tfsmonitor = {s('fsmonitor-included')}\n")
+    with open(r.path / ".git" / "config", "a") as fh:
+        fh.write(cfg)
+    assert markers(mdir) == []
+    return r, mdir
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    return make_hostile(tmp_path_factory.mktemp("hostile"))
+
+
+def test_the_hostile_config_is_armed(tmp_path):
+    """Control: plain git on this repository does run the planted programs, so the tests
+    below would see a marker if credfence let git run them."""
+    r, mdir = make_hostile(tmp_path)
+    env = git_env()
+    subprocess.run(["git", "-C", str(r.path), "diff", "--name-only", "HEAD~1"], env=env, capture_output=True)
+    subprocess.run(["git", "-C", str(r.path), "log", "-1", "signed"], env=env, capture_output=True)
+    subprocess.run(["git", "-C", str(r.path), "status"], env=env, capture_output=True)
+    got = set(markers(mdir))
+    assert {"filter-clean", "gpg"} <= got, got
+    assert "fsmonitor-included" in got or "fsmonitor" in got, got
+
+
+def _run_and_check(hostile, args, expect=()):
+    r, mdir = hostile
+    for m in os.listdir(mdir):  # a failure of an earlier case must not fail this one
+        os.unlink(mdir / m)
+    out = r.path.parent / "out.json"
+    p = cli(*args, env=clean_env(HOME=str(r.path.parent)))
+    assert markers(mdir) == [], f"credfence {' '.join(args[:2])} ran repository code: {markers(mdir)}"
+    assert_clean_exit(p)
+    if expect:
+        text = p.stdout + (out.read_text() if out.exists() else "")
+        rep = json.loads(text)
+        shas = {f["secret_sha256"] for f in rep["findings"]}
+        import hashlib
+        for secret in expect:
+            assert hashlib.sha256(secret.encode()).hexdigest() in shas, f"git did not work: {secret[:6]} not found"
+    return p
+
+
+def test_scan_runs_no_repository_code(hostile):
+    r, _ = hostile
+    p = _run_and_check(hostile, ["scan", str(r.path), "--format", "json", "-q"], expect=(GITHUB, STRIPE))
+    rep = json.loads(p.stdout)
+    assert rep["stats"]["commits"] >= 3  # the signed commit's ref too
+
+
+def test_scan_all_objects_sarif_runs_no_repository_code(hostile):
+    r, _ = hostile
+    _run_and_check(hostile, ["scan", str(r.path), "--all-objects", "--format", "sarif", "-q", "--jobs", "2"])
+
+
+def test_scan_staged_runs_no_repository_code(hostile):
+    r, _ = hostile
+    _run_and_check(hostile, ["scan", str(r.path), "--staged", "--format", "json", "-q"], expect=(STAGED,))
+
+
+def test_scan_since_runs_no_repository_code(hostile):
+    """`--since` compares the work tree with REF: the filter drivers named in
+    .gitattributes must not run on the stat-dirty files (they did, before gitcmd blanked them)."""
+    r, _ = hostile
+    p = _run_and_check(hostile, ["scan", str(r.path), "--since", "HEAD~1", "--format", "json", "-q"],
+                       expect=(STRIPE,))
+    paths = {loc["path"] for f in json.loads(p.stdout)["findings"] for loc in f["locations"]}
+    assert "app.py" in paths  # modified since HEAD~1 in the work tree
+
+
+def test_scan_text_report_runs_no_repository_code(hostile):
+    r, _ = hostile
+    _run_and_check(hostile, ["scan", str(r.path)])
+
+
+@pytest.mark.parametrize("cmd", ["audit", "ignore"])
+def test_other_commands_run_no_repository_code(hostile, cmd):
+    if cmd not in commands():
+        pytest.xfail(f"`credfence {cmd}` does not exist in this build yet")
+    r, _ = hostile
+    _run_and_check(hostile, [cmd, str(r.path)])
+
+
+def test_global_config_environment_and_home_are_ignored(tmp_path):
+    """The user's ~/.gitconfig, $XDG_CONFIG_HOME/git/config, GIT_CONFIG_SYSTEM and the
+    GIT_CONFIG_* / GIT_DIR / GIT_EXTERNAL_DIFF environment could all name programs: none
+    of them reaches the git processes credfence runs."""
+    mdir = tmp_path / "markers"
+    mdir.mkdir()
+    home = tmp_path / "home"
+    evil = _script(tmp_path / "bin" / "evil", mdir / "evil")
+    gcfg = (f"[core]\n\tfsmonitor = {_script(tmp_path / 'bin' / 'fsm', mdir / 'global-fsmonitor')}\n"
+            f"\thooksPath = {tmp_path / 'hooks'}\n\tpager = {evil}\n"
+            f"[filter \"g\"]\n\tclean = {_script(tmp_path / 'bin' / 'gclean', mdir / 'global-clean', 'cat')}\n"
+            f"[log]\n\tshowSignature = true\n[gpg]\n\tprogram = {evil}\n")
+    for h in HOOKS:
+        _script(tmp_path / "hooks" / h, mdir / f"hook-{h}")
+    (home / ".config" / "git").mkdir(parents=True)
+    (home / ".gitconfig").write_text(gcfg)
+    (home / ".config" / "git" / "config").write_text(gcfg)
+    (tmp_path / "system.config").write_text(gcfg)
+    (tmp_path / "attributes").write_text("* filter=g\n")
+    r = Repo(tmp_path / "repo")
+    r.commit("one", {"app.py": f'TOKEN = "{GITHUB}"\n'})
+    r.commit("two", {"b.py": f'K = "{STRIPE}"\n'})
+    r.write("app.py", f'TOKEN = "{GITHUB}"\n\n')  # stat-dirty: a work-tree diff reads it
+    r.write("new.py", "x = 1\n")
+    r.git("add", "new.py")
+    env = clean_env(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
+                    GIT_CONFIG_SYSTEM=str(tmp_path / "system.config"),
+                    GIT_CONFIG_COUNT="2", GIT_CONFIG_KEY_0="core.fsmonitor", GIT_CONFIG_VALUE_0=evil,
+                    GIT_CONFIG_KEY_1="core.attributesFile", GIT_CONFIG_VALUE_1=str(tmp_path / "attributes"),
+                    GIT_CONFIG_PARAMETERS=f"'core.pager={evil}'", GIT_EXTERNAL_DIFF=evil, GIT_PAGER=evil,
+                    GIT_SSH_COMMAND=evil, GIT_ASKPASS=evil, GIT_DIR=str(tmp_path / "nowhere"),
+                    GIT_WORK_TREE=str(tmp_path), GIT_INDEX_FILE=str(tmp_path / "index"))
+    # control: plain git in this environment (without GIT_DIR) does run them
+    ctl = dict(env)
+    for k in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        ctl.pop(k)
+    subprocess.run(["git", "-C", str(r.path), "diff", "--name-only", "HEAD~1"], env=ctl, capture_output=True)
+    assert "global-clean" in markers(mdir)
+    for m in os.listdir(mdir):
+        os.unlink(mdir / m)
+    for args in (["scan", str(r.path), "--format", "json", "-q"],
+                 ["scan", str(r.path), "--since", "HEAD~1", "--format", "json", "-q"],
+                 ["scan", str(r.path), "--staged", "--format", "json", "-q"]):
+        p = cli(*args, env=env)
+        assert markers(mdir) == [], (args, markers(mdir))
+        assert_clean_exit(p)
+        assert json.loads(p.stdout)["findings"] or "--staged" in args
+
+
+def test_every_git_process_gets_the_safe_environment_and_options(tmp_path):
+    """A `git` wrapper first on PATH records each invocation's argv and environment, then
+    runs the real git: every call credfence makes has system and global config off and the
+    code-running options disabled."""
+    real_git = subprocess.run(["sh", "-c", "command -v git"], capture_output=True, text=True).stdout.strip()
+    log = tmp_path / "git.log"
+    wrap = tmp_path / "wrap"
+    wrap.mkdir()
+    (wrap / "git").write_text(
+        "#!/bin/sh\n"
+        f"{{ printf 'CALL'; for a in \"$@\"; do printf ' [%s]' \"$a\"; done; echo;"
+        f" env | grep -E '^(GIT_|HOME=|PAGER=)' | sort; }} >> '{log}'\n"
+        f"exec '{real_git}' \"$@\"\n")
+    (wrap / "git").chmod(0o755)
+    r = Repo(tmp_path / "repo")
+    r.commit("one", {"app.py": f'TOKEN = "{GITHUB}"\n'})
+    r.commit("two", {"b.py": "x = 1\n"})
+    r.write("c.py", "y = 2\n")
+    r.git("add", "c.py")
+    env = clean_env(PATH=f"{wrap}{os.pathsep}{os.environ['PATH']}")
+    for args in (["scan", str(r.path), "-q", "--format", "json"], ["scan", str(r.path), "--staged", "-q"],
+                 ["scan", str(r.path), "--since", "HEAD~1", "-q"]):
+        assert_clean_exit(cli(*args, env=env))
+    calls = log.read_text().split("CALL")[1:]
+    assert len(calls) >= 8
+    subcommands = set()
+    for c in calls:
+        argv, _, envtext = c.partition("\n")
+        envs = dict(line.split("=", 1) for line in envtext.splitlines() if "=" in line)
+        assert envs.get("GIT_CONFIG_NOSYSTEM") == "1", argv
+        assert envs.get("GIT_CONFIG_GLOBAL") == os.devnull, argv
+        assert envs.get("GIT_OPTIONAL_LOCKS") == "0", argv
+        assert envs.get("GIT_TERMINAL_PROMPT") == "0", argv
+        for opt in ("core.fsmonitor=false", "core.hooksPath=/dev/null", "core.pager=cat", "diff.external=",
+                    "credential.helper=", "protocol.allow=never", "log.showSignature=false"):
+            assert f"[{opt}]" in argv, (opt, argv)
+        assert "[--no-pager]" in argv
+        words = [w.strip("[]") for w in argv.split(" [")]
+        sub = next(w for i, w in enumerate(words) if i and words[i - 1] not in ("-c", "-C") and not w.startswith("-")
+                   and "=" not in w and not w.startswith("/"))
+        subcommands.add(sub)
+        if sub in ("diff", "log"):
+            assert "[--no-textconv]" in argv and "[--no-ext-diff]" in argv, argv
+    assert {"ls-files", "rev-list", "cat-file", "diff"} <= subcommands, subcommands
+
+
+def test_partial_clone_never_fetches_missing_objects(tmp_path):
+    """A promisor remote whose URL is an `ext::` command: reading a missing object would
+    make git fetch it lazily, running the command. protocol.allow=never stops it; the
+    missing object is a counted skip or a warning, not a crash."""
+    mdir = tmp_path / "markers"
+    mdir.mkdir()
+    r = Repo(tmp_path / "repo")
+    r.commit("one", {"a.py": f'TOKEN = "{GITHUB}"\n'})
+    r.commit("two", {"b.py": f'K = "{STRIPE}"\n'})
+    blob = r.git("rev-parse", "HEAD:b.py")
+    obj = r.path / ".git" / "objects" / blob[:2] / blob[2:]
+    obj.chmod(stat.S_IWUSR | stat.S_IRUSR)
+    obj.unlink()
+    r.git("config", "core.repositoryformatversion", "1")
+    r.git("config", "extensions.partialClone", "origin")
+    r.git("config", "remote.origin.promisor", "true")
+    r.git("config", "remote.origin.url", f"ext::{_script(tmp_path / 'bin' / 'fetch', mdir / 'fetch')}")
+    r.git("config", "protocol.allow", "always")
+    r.git("config", "remote.origin.uploadpack", _script(tmp_path / "bin" / "up", mdir / "uploadpack"))
+    p = cli("scan", str(r.path), "--format", "json", "-q")
+    assert markers(mdir) == []
+    assert_clean_exit(p, (0, 1, 2))
+    if p.returncode in (0, 1):
+        rep = json.loads(p.stdout)
+        assert rep["findings"]  # the GitHub token on disk and in history
