@@ -212,5 +212,163 @@ def scan(path, history, since, all_objects, min_severity, baseline_path, no_base
     sys.exit(EXIT_FINDINGS if findings else 0)
 
 
+def _agents_for(root: Path, spec: str | None, cfg) -> tuple[list[str], list[str]]:
+    from scanner.agents import detect_configured, resolve_agents
+
+    if spec is None:
+        conf = getattr(cfg, "agents", None) if cfg is not None else None
+        spec = ",".join(conf) if isinstance(conf, list) else (conf or "auto")
+    try:
+        return resolve_agents(root, spec), detect_configured(root)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+
+
+def credential_paths(findings, threshold: str) -> list[str]:
+    """Files to hide: every file holding a finding at or above the threshold, and every
+    file holding one outside the task, whatever its severity (link and target both)."""
+    out: set[str] = set()
+    for f in findings:
+        if SEVERITY_RANK[f.blast.severity] >= SEVERITY_RANK[threshold] or f.task_related is False:
+            out.update(f.worktree_paths)
+    return sorted(out)
+
+
+@main.command()
+@scan_options
+@click.option("--agents", "agents_spec", metavar="auto|all|LIST", help="Agents to check (default: auto).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE (mode 0600).")
+@guarded
+def audit(path, history, since, all_objects, min_severity, baseline_path, no_baseline, task_paths, task_text, jobs,
+          show_secrets, config_path, max_file_size, recurse_submodules, quiet, agents_spec, fmt, output):
+    """Before an agent is let in: what it could see, what that can hurt, and whether it is hidden.
+
+    Workspace and history, blast radius, and per agent configured here which credential
+    files its file tools could read today. Exit 1 when a critical or high exposure is not hidden."""
+    from scanner.report import audit as audit_report
+    from scanner.report.text import console
+
+    result, findings, suppressed, cfg = _do_scan(path, history, since, all_objects, task_paths, task_text, jobs,
+                                                 config_path, max_file_size, recurse_submodules, quiet, False,
+                                                 min_severity, baseline_path, no_baseline)
+    agents, configured = _agents_for(result.root, agents_spec, cfg)
+    if fmt == "text" and not output:
+        audit_report.render(console(), result, findings, agents, configured)
+    else:
+        _emit(fmt, output, result, findings, show_secrets, "credfence audit", suppressed,
+              audit_report.audit_json(findings, agents, configured) if fmt == "json" else None)
+    sys.exit(EXIT_FINDINGS if audit_report.exposed(findings, agents) else 0)
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path())
+@click.option("--write", is_flag=True, help="Write the files (default: show the diff only).")
+@click.option("--check", is_flag=True, help="Exit 1 when any agent file is out of date (CI, pre-commit).")
+@click.option("--agents", "agents_spec", metavar="auto|all|LIST", help="Agents to write for (default: auto).")
+@click.option("--min-severity", "threshold", type=click.Choice(SEVERITIES), default=None,
+              help="Hide files holding findings at or above this severity (default: medium).")
+@click.option("--task-paths", multiple=True, metavar="GLOB", help="Files the task concerns; credentials outside are always hidden.")
+@click.option("--task", "task_text", metavar="TEXT", help="The task in words.")
+@click.option("--baseline", "baseline_path", type=click.Path(), help="Accepted findings file.")
+@click.option("--config", "config_path", type=click.Path(), help="Configuration file.")
+@click.option("--quiet", "-q", is_flag=True, help="Only the summary and errors.")
+@guarded
+def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, baseline_path, config_path, quiet):
+    """Generate or update the agents' ignore and deny files for every credential file on disk.
+
+    Shows the diff it would make; --write applies it; --check fails when a file is out of date."""
+    from scanner import agents as agentmod
+
+    if write and check:
+        raise click.UsageError("--write and --check exclude each other")
+    result, findings, _, cfg = _do_scan(path, False, None, False, task_paths, task_text, 0, config_path, None,
+                                        False, True, False, "info", baseline_path, False)
+    threshold = threshold or (getattr(cfg, "ignore_threshold", None) if cfg is not None else None) or "medium"
+    agents, _ = _agents_for(result.root, agents_spec, cfg)
+    paths = credential_paths(findings, threshold)
+    changes = agentmod.plan(result.root, paths, agents)
+    errors = [c for c in changes if c.error]
+    for c in errors:
+        click.echo(f"credfence: {c.path}: {c.error}", err=True)
+    for c in changes:
+        for conflict in c.conflicts:
+            click.echo(f"conflict: {c.path}: {conflict}", err=True)
+    stale = [c for c in changes if c.changed]
+    if check:
+        for c in stale:
+            click.echo(f"out of date: {c.path} ({agentmod.AGENTS[c.agent].human})")
+        if stale or errors:
+            click.echo(f"credfence: {len(stale)} agent file(s) out of date; run `credfence ignore --write`", err=True)
+            sys.exit(EXIT_FINDINGS)
+        if not quiet:
+            click.echo(f"agent files up to date: {len(paths)} credential file(s) hidden from {len(agents)} agent(s)")
+        return
+    if write:
+        if errors:
+            raise Fatal(f"{len(errors)} agent file(s) could not be updated; nothing was written")
+        written = agentmod.apply(result.root, stale)
+        for w in written:
+            click.echo(f"wrote {w}")
+        click.echo(f"{len(paths)} credential file(s) hidden from {len(agents)} agent(s); {len(written)} file(s) changed")
+    else:
+        if not quiet:
+            for c in stale:
+                click.echo(c.diff, nl=not c.diff.endswith("\n"))
+        click.echo(f"{len(stale)} agent file(s) would change for {len(paths)} credential file(s); rerun with --write",
+                   err=True)
+    for c in changes:
+        if c.note and not quiet:
+            click.echo(c.note)
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path())
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Baseline file (default: PATH/.credfence-baseline.json).")
+@click.option("--history/--no-history", default=None, help="Include history findings (default in a repository).")
+@click.option("--config", "config_path", type=click.Path(), help="Configuration file.")
+@guarded
+def baseline(path, output, history, config_path):
+    """Record the current findings as accepted (hashes and redacted forms only, never a secret).
+
+    Later scans report only what is new. detect-secrets' .secrets.baseline is read too."""
+    from scanner.baseline import write_baseline
+
+    result, findings, _, _ = _do_scan(path, history, None, False, (), None, 0, config_path, None, False, True,
+                                      False, "info", None, True)
+    target = Path(output) if output else result.root / ".credfence-baseline.json"
+    write_baseline(target, findings)
+    click.echo(f"{len(findings)} finding(s) accepted in {target}")
+
+
+@main.command()
+@click.option("--keep", type=click.Path(file_okay=False), help="Build the demo repository in this directory.")
+@guarded
+def demo(keep):
+    """Reproduce the incident in a throwaway repository, audit it, hide the credentials, audit again."""
+    from scanner import demo as demomod
+
+    root = demomod.build(Path(keep) if keep else None)
+    con_echo = click.echo
+    con_echo(f"Demo repository: {root}")
+    con_echo(f"The agent's task: {demomod.TASK!r} (task paths: {', '.join(demomod.TASK_PATHS)})\n")
+    args = [str(root), "--task-paths", *demomod.TASK_PATHS, "--quiet"]
+    con_echo("=== 1. credfence audit, before ===")
+    _invoke(audit, args)
+    con_echo("\n=== 2. credfence ignore --write ===")
+    _invoke(ignore, [str(root), "--write"] + ["--task-paths", *demomod.TASK_PATHS])
+    con_echo("\n=== 3. credfence audit, after ===")
+    _invoke(audit, args)
+    con_echo(f"\nThe repository is still there to explore: {root}")
+
+
+def _invoke(cmd, args: list[str]) -> int:
+    try:
+        cmd.main(args, standalone_mode=False)
+    except SystemExit as e:
+        return int(e.code or 0)
+    return 0
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

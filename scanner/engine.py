@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from bisect import bisect_left, bisect_right
 
 from scanner import context as ctxmod
+from scanner.baseline import line_allowed
 from scanner.model import Hit, Rule
 from scanner.placeholders import is_placeholder, shannon_entropy
 
@@ -34,19 +35,10 @@ DECODE_CANDIDATE = (
     r"dockerconfigjson|connection[_.\-]?string)[A-Za-z0-9_.\-]*[\"']?\s*(?::|=>|=)\s*(?:!!binary\s+)?[\"'`]?"
     r"(?:[A-Za-z0-9+/_\-]{24}|[^\s\"'`%]{0,200}%[0-9A-Fa-f]{2})"
 )
-_ALLOW = ("credfence: allow", "credfence:allow", "pragma: allowlist secret", "gitleaks:allow")
-_ALLOW_NEXT = ("pragma: allowlist nextline secret",)
-
-
 def allowed(lines: list[str], idx: int) -> bool:
     """An inline allow marker on the hit's line, or on the line before it."""
-    line = lines[idx].lower() if idx < len(lines) else ""
-    if any(m in line for m in _ALLOW):
-        return True
-    if idx > 0:
-        prev = lines[idx - 1].lower()
-        return any(m in prev for m in _ALLOW + _ALLOW_NEXT)
-    return False
+    line = lines[idx] if idx < len(lines) else ""
+    return line_allowed(line, lines[idx - 1] if idx > 0 else None)
 
 
 def is_binary(data: bytes) -> bool:

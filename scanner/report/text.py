@@ -16,7 +16,7 @@ def console(stderr: bool = False):
 
     stream = sys.stderr if stderr else sys.stdout
     tty = stream.isatty()
-    return Console(file=stream, width=None if tty else 140, highlight=False, soft_wrap=not tty)
+    return Console(file=stream, width=None if tty else 140, highlight=False)
 
 
 def where(loc) -> str:
