@@ -92,10 +92,9 @@ def run_scan(opts: ScanOptions) -> ScanResult:
     in_repo = top is not None or bare
     if not gitcmd.git_available():
         warnings.append("git is not installed: scanned the files on disk only, without history or git status")
-    if opts.staged or opts.since or opts.history:
-        if not in_repo:
-            what = "--staged" if opts.staged else "--since" if opts.since else "--history"
-            raise ScanError(f"{root}: not a git repository, and {what} needs one (drop {what} to scan the files)")
+    if (opts.staged or opts.since or opts.history) and not in_repo:
+        what = "--staged" if opts.staged else "--since" if opts.since else "--history"
+        raise ScanError(f"{root}: not a git repository, and {what} needs one (drop {what} to scan the files)")
     engine, rules_by_id = _engine(opts)
     fs = FindingSet(rules_by_id)
     stats = {"files": 0, "bytes": 0, "blobs": 0, "commits": 0, "skipped": {}, "seconds": 0.0,
@@ -120,41 +119,15 @@ def run_scan(opts: ScanOptions) -> ScanResult:
                 fs.add(h, Location("staged", paths[oid], h.line, h.column, blob=oid))
         return _finish(root, fs, stats, warnings, True, symlinks, False, t0)
 
-    # ---- workspace ------------------------------------------------------------------------
-    only = None
-    if opts.since:
-        only = _changed_since(root, opts.since)
-    if not bare:
-        ws = wsmod.walk(root, opts.max_file_size, opts.recurse_submodules, opts.exclude, only)
-        warnings += ws.warnings
-        skipped(ws.skipped)
-        symlinks = ws.symlinks
-        status = {f.path: f.status for f in ws.files}
-        chunks = _file_chunks(ws.files)
-        prog, cb = _progress(opts, "files", len(ws.files), sum(f.size for f in ws.files))
-        if prog:
-            prog.start()
-        try:
-            res = run_chunks("files", chunks, engine, root, jobs, opts.max_file_size, cb)
-        finally:
-            if prog:
-                prog.stop()
-        stats["files"] = res.items
-        stats["bytes"] += res.bytes
-        skipped(res.skipped)
-        for rel, hits in res.hits:
-            for h in hits:
-                fs.add(h, Location("worktree", rel, h.line, h.column, status=status.get(rel, "untracked")))
-        for link, target in symlinks.items():
-            fs.add_alias(link, target)
-
-    # ---- history ------------------------------------------------------------------------------
+    # ---- history first: its blobs also stand for unmodified tracked files ---------------------
     do_history = in_repo and (opts.history if opts.history is not None else True)
+    blob_hits: dict[str, list] = {}
+    scanned_blobs: set[str] = set()
     if do_history:
         try:
             bl = hist.enumerate_blobs(root, opts.since, opts.all_objects, opts.max_file_size)
         except gitcmd.GitError as e:
-            if bare or not stats["files"]:
+            if bare:
                 raise ScanError(f"{root}: cannot read the git history: {e}") from None
             warnings.append(f"history not scanned: {e}")
             bl = None
@@ -162,25 +135,85 @@ def run_scan(opts: ScanOptions) -> ScanResult:
             warnings += bl.warnings
             skipped(bl.skipped)
             stats["commits"] = bl.commits
-            prog, cb = _progress(opts, "history", len(bl.blobs), sum(b[1] for b in bl.blobs))
-            if prog:
-                prog.start()
-            try:
-                res = run_chunks("blobs", hist.chunks(bl.blobs), engine, root, jobs, opts.max_file_size, cb)
-            except gitcmd.GitError as e:
-                warnings.append(f"history scan incomplete: {e}")
-                res = None
-            finally:
-                if prog:
-                    prog.stop()
+            res = _run(opts, "history", "blobs", hist.chunks(bl.blobs), len(bl.blobs), sum(b[1] for b in bl.blobs),
+                       engine, root, jobs, warnings)
             if res is not None:
                 stats["blobs"] = res.items
                 stats["bytes"] += res.bytes
                 skipped(res.skipped)
                 if res.skipped.get("missing-object"):
                     warnings.append(f"{res.skipped['missing-object']} objects could not be read (corrupt or missing pack?)")
+                blob_hits = dict(res.hits)
+                scanned_blobs = {b[0] for b in bl.blobs}
                 _add_history(root, fs, res.hits, opts.since, warnings)
+
+    # ---- workspace ------------------------------------------------------------------------------
+    if not bare:
+        only = _changed_since(root, opts.since) if opts.since else None
+        ws = wsmod.walk(root, opts.max_file_size, opts.recurse_submodules, opts.exclude, only)
+        warnings += ws.warnings
+        skipped(ws.skipped)
+        symlinks = ws.symlinks
+        status = {f.path: f.status for f in ws.files}
+        # an unmodified tracked file is its index blob, already scanned with the history:
+        # reuse those hits instead of reading and matching the file again
+        reuse = _clean_tracked_blobs(root, scanned_blobs, warnings) if scanned_blobs else {}
+        todo = [f for f in ws.files if f.path not in reuse]
+        res = _run(opts, "files", "files", _file_chunks(todo), len(todo), sum(f.size for f in todo),
+                   engine, root, jobs, warnings)
+        stats["files"] = len(ws.files) - len(todo) + (res.items if res else 0)
+        if res is not None:
+            stats["bytes"] += res.bytes
+            skipped(res.skipped)
+            file_hits = list(res.hits)
+        else:
+            file_hits = []
+        file_hits += [(rel, blob_hits[oid]) for rel, oid in reuse.items() if oid in blob_hits and rel in status]
+        for rel, hits in file_hits:
+            for h in hits:
+                fs.add(h, Location("worktree", rel, h.line, h.column, status=status.get(rel, "untracked")))
+        for link, target in symlinks.items():
+            fs.add_alias(link, target)
     return _finish(root, fs, stats, warnings, in_repo, symlinks, do_history, t0)
+
+
+def _run(opts, label, kind, chunks, n_items, n_bytes, engine, root, jobs, warnings):
+    """run_chunks with a progress bar on a terminal; a git failure mid-way is a warning."""
+    from scanner.pipeline import run_chunks
+
+    prog, cb = _progress(opts, label, n_items, n_bytes)
+    if prog:
+        prog.start()
+    try:
+        return run_chunks(kind, chunks, engine, root, jobs, opts.max_file_size, cb)
+    except gitcmd.GitError as e:
+        warnings.append(f"{label} scan incomplete: {e}")
+        return None
+    finally:
+        if prog:
+            prog.stop()
+
+
+def _clean_tracked_blobs(root: Path, scanned: set[str], warnings: list[str]) -> dict[str, str]:
+    """path -> blob id of tracked files whose working copy matches the index and whose
+    blob the history scan has read. Two git calls for the whole tree."""
+    try:
+        staged = gitcmd.run(root, "ls-files", "-s", "-z")
+        modified = set(gitcmd.ls_z(root, "diff-files", "--name-only", "-z", "--no-renames", "--ignore-submodules"))
+    except gitcmd.GitError as e:
+        warnings.append(f"could not compare the working tree with the index ({e}); rescanned every file")
+        return {}
+    out: dict[str, str] = {}
+    for entry in staged.split(b"\0"):
+        meta, _, path = entry.partition(b"\t")
+        parts = meta.split(b" ")
+        if len(parts) != 3 or parts[2] != b"0" or parts[0] not in (b"100644", b"100755"):
+            continue
+        rel = path.decode("utf-8", "surrogateescape")
+        oid = parts[1].decode()
+        if oid in scanned and rel not in modified:
+            out[rel] = oid
+    return out
 
 
 def _add_history(root: Path, fs: FindingSet, hits: list, since: str | None, warnings: list[str]) -> None:
