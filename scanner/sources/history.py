@@ -144,20 +144,29 @@ def provenance(repo: Path, oids: set[str], since: str | None = None) -> Provenan
     prov = Provenance()
     if not oids:
         return prov
-    args = ["log", "--all", "--raw", "--no-abbrev", "--no-renames", "--no-textconv", "--no-ext-diff",
+    # -z: paths verbatim. Without it git C-quotes any path holding a newline, a quote, a
+    # backslash or a non-ASCII byte ("\"caf\\303\\251.env\""), and history findings carried
+    # the quoted form instead of the file's name (issue 7).
+    args = ["log", "--all", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-textconv", "--no-ext-diff",
             "-m", "--format=%x00%H %aI"]
     if since:
         args += ["--not", since]
     out = gitcmd.run(repo, *args)
+    # tokens: "", "<commit> <date>", "\n:<meta>", "<path>", ":<meta>", "<path>", "", "<commit> <date>", ...
     commit = date = ""
-    for line in out.split(b"\n"):
-        if line.startswith(b"\0"):
-            commit, _, date = line[1:].decode().partition(" ")
+    tokens = out.split(b"\0")
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i].lstrip(b"\n")
+        i += 1
+        if not tok:
             continue
-        if not line.startswith(b":"):
+        if not tok.startswith(b":"):
+            commit, _, date = tok.decode("utf-8", "replace").partition(" ")
             continue
-        meta, _, path = line.partition(b"\t")
-        parts = meta.split(b" ")
+        path = tokens[i] if i < len(tokens) else b""
+        i += 1
+        parts = tok.split(b" ")
         if len(parts) < 5:
             continue
         old, new = parts[2].decode(), parts[3].decode()

@@ -175,12 +175,34 @@ def _symlink(ws: Workspace, full: str, rel: str, real_root: str) -> None:
         ws.skip("symlink-directory")
 
 
+def _open_beneath(root: str, rel: str) -> int:
+    """Open root/rel for reading without following a symlink at ANY component.
+
+    O_NOFOLLOW alone only guards the last component: a directory on the way swapped for a
+    link to somewhere outside the root since the walk (`sub -> /home/me/.aws`) would still be
+    followed (issue 7). So walk down one directory at a time with openat(O_NOFOLLOW)."""
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    parts = rel.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        raise PermissionError(f"not a plain relative path: {rel!r}")
+    if os.open not in os.supports_dir_fd:  # pragma: no cover - not POSIX
+        return os.open(os.path.join(root, rel), os.O_RDONLY | nofollow)
+    dfd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        for part in parts[:-1]:
+            nfd = os.open(part, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | nofollow, dir_fd=dfd)
+            os.close(dfd)
+            dfd = nfd
+        return os.open(parts[-1], os.O_RDONLY | nofollow | getattr(os, "O_NONBLOCK", 0), dir_fd=dfd)
+    finally:
+        os.close(dfd)
+
+
 def read_file(root: Path, rel: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple[bytes | None, str | None]:
     """Read a file without following a symlink swapped in since the walk.
     Returns (data, None) or (None, skip reason)."""
-    path = os.path.join(str(root), rel)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        fd = _open_beneath(str(root), rel)
     except FileNotFoundError:
         return None, "vanished"
     except OSError:
