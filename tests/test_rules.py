@@ -127,3 +127,24 @@ def test_validators():
              ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
     assert not v.jwt(jwtio, None)
     assert not v.jwt("eyJhbGciOiJIUzI1NiJ9.eyJub3QganNvbg.c2ln", None)
+
+
+def test_relabel_targets_exist():
+    """The jwt validator re-labels hits into these rules; they must exist."""
+    ids = {r.id for r in RULES}
+    for target in ("jwt", "supabase-service-role-key", "supabase-anon-key", "turso-token"):
+        assert target in ids, target
+
+
+@pytest.mark.parametrize("rule", PATTERN_RULES, ids=lambda r: r.id)
+def test_no_catastrophic_backtracking(rule):
+    import time
+
+    texts = []
+    for k in rule.keywords[:2]:
+        texts += [(k + "A" * 3000) * 3, (k + "=") * 1000, k + ("aB3-_." * 800), (k + " ") * 2000]
+    start = time.perf_counter()
+    for text in texts:
+        for _ in rule.regex.finditer(text):
+            pass
+    assert time.perf_counter() - start < 1.0
