@@ -11,7 +11,10 @@ import re
 _LEFT_KEY = re.compile(r"""([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?:=>|:=|=|:|\s)\s*["'`]?\s*$""")
 _LINE_KEY = re.compile(r"""^\s*(?:export\s+|set\s+|\$env:)?["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?:=>|:=|=|:)""")
 _INI_HEADER = re.compile(r"^\s*\[{1,2}\s*([^\]]+?)\s*\]{1,2}\s*$")
-_YAML_PARENT = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z0-9_.\-\"' ]+?)\s*:\s*(?:#.*)?$")
+# a key that opens a block: YAML `name:`, and (fix: JSON and HCL/Python nesting gave no section
+# evidence) JSON `"name": {`, HCL/Python `name = {`
+_YAML_PARENT = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z0-9_.\-\"' ]+?)\s*(?::\s*[{\[]?|=\s*[{\[])\s*(?:#.*)?$")
+_DOC_SEP = re.compile(r"^(?:---|\.\.\.)(?:\s.*)?$")
 _NAMESPACE = re.compile(r"^\s*(namespace|project_id|project|cluster|context|environment|env|stage)\s*[:=]\s*[\"']?([A-Za-z0-9_.\-]+)")
 _URL_HOST = re.compile(r"://(?:[^@/\s\"']*@)?\[?([A-Za-z0-9_.\-]+)")
 _MAX_UP = 400  # lines to look upward for a section
@@ -55,13 +58,67 @@ def _sections(lines: list[str], idx: int) -> list[str]:
     return out
 
 
+def _indent(s: str) -> int:
+    return len(s) - len(s.lstrip())
+
+
+def _blank(s: str) -> bool:
+    t = s.strip()
+    return not t or t.startswith(("#", ";", "//"))
+
+
+def _parent(lines: list[str], j: int, lo: int) -> int | None:
+    """Index of the line that opens the block holding lines[j] (by indentation), or None."""
+    ind = _indent(lines[j])
+    for k in range(j - 1, lo - 1, -1):
+        if not _blank(lines[k]) and _indent(lines[k]) < ind:
+            return k
+    return None
+
+
+def _ini_section(lines: list[str], j: int, lo: int) -> int | None:
+    for k in range(j - 1, lo - 1, -1):
+        if _INI_HEADER.match(lines[k]):
+            return k
+    return None
+
+
 def _markers(lines: list[str], idx: int) -> list[str]:
+    """namespace/project/environment markers that apply to the hit at lines[idx].
+
+    Fix: markers were read from every line within 400 above and 50 below, so the namespace of
+    another YAML document (`---`) or the `environment:` of a sibling CI job labelled the hit.
+    Now a marker counts only in the hit's own YAML document, in its own INI/TOML section
+    (or above every section header), and at document level (indent 0, or directly under a
+    top-level key such as k8s `metadata:`) or inside a block that encloses the hit."""
     lo, hi = max(0, idx - _MAX_UP), min(len(lines), idx + 50)
+    for k in range(idx - 1, lo - 1, -1):
+        if _DOC_SEP.match(lines[k]):
+            lo = k + 1
+            break
+    for k in range(idx + 1, hi):
+        if _DOC_SEP.match(lines[k]):
+            hi = k
+            break
+    hit_section = _ini_section(lines, idx, lo)
+    ancestors: set[int] = set()
+    p = _parent(lines, idx, lo) if lines[idx].strip() else None
+    while p is not None:
+        ancestors.add(p)
+        p = _parent(lines, p, lo)
     out = []
-    for s in lines[lo:hi]:
-        m = _NAMESPACE.match(s)
-        if m:
-            out.append(m.group(2))
+    for j in range(lo, hi):
+        m = _NAMESPACE.match(lines[j])
+        if not m:
+            continue
+        sec = _ini_section(lines, j, lo)
+        if sec is not None and sec != hit_section:
+            continue  # another INI/TOML section
+        if _indent(lines[j]) > 0:
+            par = _parent(lines, j, lo)
+            if par is not None and _indent(lines[par]) > 0 and par not in ancestors:
+                continue  # inside a sibling block (another CI job, another service)
+        out.append(m.group(2))
     return out
 
 

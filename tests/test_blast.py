@@ -98,6 +98,32 @@ def test_k8s_namespace(tmp_path):
     assert b.env == "production" and "'prod'" in ev(b)
 
 
+def test_k8s_namespace_of_another_document_does_not_apply(tmp_path):
+    doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ci\n  namespace: {ns}\ndata:\n  token: {tok}\n"
+    gl = "glpat-" + "chhPjrsiumMlkXGVe8Q5"
+    text = doc.format(ns="dev", tok=gl) + "---\n" + doc.format(ns="prod", tok=GH)
+    assert blast({"k8s/all.yaml": text}, tmp_path, GH).env == "production"
+    assert blast({"k8s/all.yaml": text}, tmp_path / "2", gl).env == "development"
+
+
+def test_environment_of_a_sibling_ci_job_does_not_apply(tmp_path):
+    text = ("jobs:\n  deploy:\n    environment: production\n    steps: []\n  build:\n    steps:\n"
+            f"      - run: make\n        env:\n          GH_TOKEN: {GH}\n")
+    assert blast({".github/workflows/ci.yml": text}, tmp_path).env == "unknown"
+    own = text.replace("  build:\n", "  build:\n    environment: staging\n")
+    assert blast({".github/workflows/ci.yml": own}, tmp_path / "2").env == "staging"
+
+
+def test_json_nesting_is_a_section(tmp_path):
+    text = '{\n  "staging": {"url": "x"},\n  "production": {\n    "github": {\n      "token": "' + GH + '"\n    }\n  }\n}\n'
+    assert blast({"settings.json": text}, tmp_path).env == "production"
+
+
+def test_toml_dotted_table(tmp_path):
+    text = f'[default]\nname = "x"\n\n[default.staging]\ntoken = "{GH}"\n'
+    assert blast({"settings.toml": text}, tmp_path).env == "staging"
+
+
 # ---- env: the host -------------------------------------------------------------------------
 @pytest.mark.parametrize("host,env", [
     ("prod-db.internal", "production"),
