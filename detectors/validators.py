@@ -44,6 +44,18 @@ def github_crc32(secret: str, match: re.Match | None = None) -> bool | dict:
     return False
 
 
+def npm_crc32(secret: str, match: re.Match | None = None) -> dict:
+    """npm tokens (npm_ + 30 random + 6 base62 CRC32) use GitHub's checksum design.
+
+    Annotates rather than rejects: fixtures and older tooling produce npm_ tokens without a
+    valid checksum, and a miss costs more than a false alarm for a publish token. The
+    context key lets reports rank an invalid checksum lower.
+    """
+    rest = secret[4:] if secret.startswith("npm_") else secret
+    ok = len(rest) == 36 and _crc32_base62_ok(rest[:30], rest[30:])
+    return {"checksum": "valid" if ok else "invalid"}
+
+
 def _b64url_json(part: str):
     try:
         raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
@@ -184,6 +196,7 @@ def luhn_free_hex(secret: str, match: re.Match | None = None) -> bool:
 
 VALIDATORS = {
     "github-crc32": github_crc32,
+    "npm-crc32": npm_crc32,
     "jwt": jwt,
     "pypi-macaroon": pypi_macaroon,
     "mixed-hex": luhn_free_hex,

@@ -127,6 +127,10 @@ def test_validators():
              ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
     assert not v.jwt(jwtio, None)
     assert not v.jwt("eyJhbGciOiJIUzI1NiJ9.eyJub3QganNvbg.c2ln", None)
+    assert v.npm_crc32(f"npm_{body}{crc}", None) == {"checksum": "valid"}
+    assert v.npm_crc32(f"npm_{body}zzzzzz", None) == {"checksum": "invalid"}
+    supa = v.jwt("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJvbGUiOiJzZXJ2aWNlX3JvbGUifQ.c2lnbmF0dXJlc2lnbmF0dXJl", None)
+    assert supa["rule_id"] == "supabase-service-role-key" and supa["jwt_role"] == "service_role"
 
 
 def test_relabel_targets_exist():
