@@ -109,3 +109,24 @@ def test_every_history_and_branch_plant_has_a_history_location_with_its_commit(c
             loc = next(loc for loc in hist if loc["commit"] in tips)
             assert tips[loc["commit"]] in loc["refs"] and "refs/heads/main" not in loc["refs"]
         assert all(loc["path"] == p["path"] and p["lines"][0] <= loc["line"] <= p["lines"][1] for loc in hist), p["id"]
+
+
+def _view(result) -> list[tuple]:
+    return sorted((f.rule.id, f.sha256, f.blast.severity, f.blast.env,
+                   tuple((loc.kind, loc.path, loc.line, loc.column, loc.commit) for loc in f.locations))
+                  for f in result.findings)
+
+
+def test_engines_and_job_counts_agree_on_the_corpus(corpus):
+    pytest.importorskip("hyperscan")
+    from gitrepo import scan_api
+
+    out, _ = corpus
+    hs1 = scan_api(out, use_hyperscan=True, jobs=1)
+    hs2 = scan_api(out, use_hyperscan=True, jobs=2)
+    py2 = scan_api(out, use_hyperscan=False, jobs=2)
+    assert hs1.stats["engine"] == "hyperscan" and py2.stats["engine"] == "python"
+    assert _view(hs1) == _view(hs2) == _view(py2)
+    assert len(hs1.findings) >= 27
+    for k in ("files", "blobs", "commits", "bytes"):
+        assert hs1.stats[k] == hs2.stats[k] == py2.stats[k], k
