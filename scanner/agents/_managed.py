@@ -236,8 +236,17 @@ def clean_paths(paths: Iterable[str]) -> list[str]:
     return sorted({normalize_rel(p) for p in paths})
 
 
+def _as_git_reads_it(pattern: str) -> str:
+    """git strips only trailing ASCII spaces from a pattern; pathspec strips any trailing
+    whitespace (str.rstrip), so a name ending in, say, U+00A0 would match in git but not
+    in pathspec. Wrap such a last character in a bracket so pathspec keeps it too."""
+    if pattern and pattern[-1].isspace() and pattern[-1] not in " \t\r\n":
+        return pattern[:-1] + "[" + pattern[-1] + "]"
+    return pattern
+
+
 def gitignore_matcher(lines: Iterable[str]) -> Callable[[str], bool]:
-    spec = GitIgnoreSpec.from_lines(_valid_patterns(printable(line_content(line)) for line in lines))
+    spec = GitIgnoreSpec.from_lines(_valid_patterns(_as_git_reads_it(printable(line_content(line))) for line in lines))
     return lambda path: bool(spec.match_file(path))
 
 
