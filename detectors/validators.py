@@ -56,6 +56,14 @@ def npm_crc32(secret: str, match: re.Match | None = None) -> dict:
     return {"checksum": "valid" if ok else "invalid"}
 
 
+def crc32_suffix(secret: str, match: re.Match | None = None) -> dict:
+    """Scannable tokens ending in a 6-char base62 CRC32 of the part between prefix and suffix
+    (Vercel vcp_/vci_/vca_/vcr_/vck_). Annotates rather than rejects, like npm-crc32."""
+    _, _, rest = secret.partition("_")
+    ok = len(rest) > 6 and _crc32_base62_ok(rest[:-6], rest[-6:])
+    return {"checksum": "valid" if ok else "invalid"}
+
+
 def _b64url_json(part: str):
     try:
         raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
@@ -197,6 +205,7 @@ def luhn_free_hex(secret: str, match: re.Match | None = None) -> bool:
 VALIDATORS = {
     "github-crc32": github_crc32,
     "npm-crc32": npm_crc32,
+    "crc32-suffix": crc32_suffix,
     "jwt": jwt,
     "pypi-macaroon": pypi_macaroon,
     "mixed-hex": luhn_free_hex,
