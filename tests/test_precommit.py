@@ -1,0 +1,285 @@
+"""The pre-commit hooks through the real pre-commit framework (issue 6).
+
+`pre-commit try-repo` runs the hooks of this checkout's committed HEAD (the manifest
+`.pre-commit-hooks.yaml` and the code), building the hook's virtualenv from the clone with
+pip exactly as a user's machine does. try-repo uses a fresh store on every call, so it is
+used for the two headline cases; the other cases install the same hooks (`repo:` this
+checkout, `rev:` its HEAD) with `pre-commit install` into a temporary repository and run
+real `git commit`s, with one PRE_COMMIT_HOME for the module so the hook env is built once.
+
+Secrets are generated at run time (random, valid shapes), never literals.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import string
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+
+from gitrepo import ROOT, Repo, git_env
+
+ALNUM = string.ascii_letters + string.digits
+B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+
+
+def stripe_live() -> str:
+    return "sk_live_" + "".join(secrets.choice(ALNUM) for _ in range(99))
+
+
+def github_pat() -> str:
+    """A classic GitHub token: 30 random characters and their CRC32 in base62 (6 chars)."""
+    body = "".join(secrets.choice(ALNUM) for _ in range(30))
+    crc = zlib.crc32(body.encode()) & 0xFFFFFFFF
+    digits = ""
+    while crc:
+        crc, d = divmod(crc, 62)
+        digits = B62[d] + digits
+    return f"ghp_{body}{digits.rjust(6, '0')}"
+
+
+def _head() -> str | None:
+    p = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
+    if p.returncode != 0:
+        return None
+    has = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", "HEAD:.pre-commit-hooks.yaml"],
+                         capture_output=True)
+    return p.stdout.strip() if has.returncode == 0 else None
+
+
+HEAD = _head()
+pytestmark = [
+    pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
+    pytest.mark.skipif(HEAD is None, reason="the checkout has no committed .pre-commit-hooks.yaml"),
+]
+try:
+    import pre_commit  # noqa: F401
+except ImportError:  # pragma: no cover
+    pytestmark.append(pytest.mark.skip(reason="pre-commit is not installed (pip install -e '.[test]')"))
+
+
+def env_for(home: Path) -> dict[str, str]:
+    env = git_env()
+    env["PRE_COMMIT_HOME"] = str(home)
+    env.pop("PRE_COMMIT", None)
+    env.pop("CREDFENCE_DEBUG", None)
+    # the hook's own virtualenv must provide `credfence`, not the one running the tests
+    env.pop("VIRTUAL_ENV", None)
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
+                                  if Path(sys.executable).parent != Path(p))
+    return env
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=str(cwd), env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def precommit(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return run([sys.executable, "-m", "pre_commit", *args], cwd, env)
+
+
+def out(p: subprocess.CompletedProcess) -> str:
+    return p.stdout + p.stderr
+
+
+def assert_no_secret(text: str, *values: str) -> None:
+    for v in values:
+        assert v not in text, "a full secret was printed"
+        assert v[-12:] not in text, "the tail of a secret was printed"
+
+
+# ----------------------------------------------------------------------------- try-repo
+
+def test_try_repo_blocks_staged_live_keys(tmp_path):
+    """`pre-commit try-repo <checkout> credfence`: a staged live Stripe key and a GitHub
+    token fail the hook; the output names provider, file:line, redacted value, severity."""
+    stripe, gh = stripe_live(), github_pat()
+    repo = Repo(tmp_path / "r")
+    repo.write("README.md", "hello\n")
+    repo.git("add", "README.md")
+    repo.git("commit", "-q", "-m", "init")
+    repo.write("billing/charge.py", f'import os\n\nSTRIPE_KEY = "{stripe}"\n')
+    repo.write("deploy/ci.sh", f"#!/bin/sh\nexport GITHUB_TOKEN={gh}\n")
+    repo.git("add", "-A")
+    p = precommit("try-repo", str(ROOT), "credfence", "--ref", HEAD, "--verbose",
+                  cwd=repo.path, env=env_for(tmp_path / "home"))
+    text = out(p)
+    assert p.returncode == 1, text
+    assert "Failed" in text and "- hook id: credfence" in text, text
+    assert "billing/charge.py:3" in text and "deploy/ci.sh:2" in text, text
+    assert "stripe" in text and "github" in text, text
+    assert "critical" in text, text
+    assert stripe[:10] in text and gh[:6] in text, text  # the redacted forms keep the public prefix
+    assert "…" in text
+    assert "What to do" in text
+    assert_no_secret(text, stripe, gh)
+
+
+def test_try_repo_clean_and_allowlisted_changes_pass(tmp_path):
+    """A clean change and lines carrying `credfence: allow` / `pragma: allowlist secret` pass."""
+    repo = Repo(tmp_path / "r")
+    repo.write("README.md", "hello\n")
+    repo.git("add", "README.md")
+    repo.git("commit", "-q", "-m", "init")
+    repo.write("app.py", "import os\n\nSTRIPE_KEY = os.environ['STRIPE_KEY']\n")
+    repo.write("fixtures.py", f'A = "{stripe_live()}"  # credfence: allow\n'
+                              f'B = "{github_pat()}"  # pragma: allowlist secret\n')
+    repo.git("add", "-A")
+    p = precommit("try-repo", str(ROOT), "credfence", "--ref", HEAD, "--verbose",
+                  cwd=repo.path, env=env_for(tmp_path / "home"))
+    assert p.returncode == 0, out(p)
+    assert "Passed" in out(p)
+
+
+# ----------------------------------------------------------------------------- installed hooks
+
+CONFIG = """\
+repos:
+  - repo: {repo}
+    rev: {rev}
+    hooks:
+      - id: credfence
+      - id: credfence-agent-files
+"""
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    """One PRE_COMMIT_HOME for the module: the hook env is built once, on first use."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+@pytest.fixture
+def hooked(tmp_path, home):
+    """A repository with this checkout's hooks installed by `pre-commit install`."""
+    repo = Repo(tmp_path / "r")
+    env = env_for(home)
+    repo.write(".pre-commit-config.yaml", CONFIG.format(repo=ROOT, rev=HEAD))
+    repo.write("README.md", "hello\n")
+    repo.git("add", "-A")
+    p = precommit("install", cwd=repo.path, env=env)
+    assert p.returncode == 0, out(p)
+    # install the hook environments now (once per module), so commits below are quick
+    p = precommit("install-hooks", cwd=repo.path, env=env)
+    assert p.returncode == 0, out(p)
+    p = commit(repo, env, "init")
+    assert p.returncode == 0, out(p)
+    return repo, env
+
+
+def commit(repo: Repo, env: dict[str, str], msg: str) -> subprocess.CompletedProcess:
+    return run(["git", "commit", "-m", msg], repo.path, env)
+
+
+def head_count(repo: Repo) -> int:
+    return int(repo.git("rev-list", "--count", "HEAD"))
+
+
+def test_git_commit_blocked_by_staged_key(hooked):
+    repo, env = hooked
+    key = stripe_live()
+    repo.write("settings.py", f"DEBUG = False\nSTRIPE_SECRET_KEY = '{key}'\n")
+    repo.git("add", "settings.py")
+    before = head_count(repo)
+    p = commit(repo, env, "add settings")
+    assert p.returncode != 0, out(p)
+    assert head_count(repo) == before, "the commit was recorded despite the hook"
+    assert "settings.py:2" in out(p) and "stripe" in out(p) and "critical" in out(p)
+    assert_no_secret(out(p), key)
+    # the fix the hook suggests works: move it to the environment, stage again, commit
+    repo.write("settings.py", "import os\nDEBUG = False\nSTRIPE_SECRET_KEY = os.environ['STRIPE_SECRET_KEY']\n")
+    repo.git("add", "settings.py")
+    p = commit(repo, env, "add settings")
+    assert p.returncode == 0, out(p)
+    assert head_count(repo) == before + 1
+
+
+@pytest.mark.parametrize("marker", ["# credfence: allow", "# pragma: allowlist secret", "# gitleaks:allow"])
+def test_git_commit_allowlisted_line_passes(hooked, marker):
+    repo, env = hooked
+    repo.write("tests/fixture.py", f'TOKEN = "{github_pat()}"  {marker}\n')
+    repo.git("add", "-A")
+    p = commit(repo, env, "fixture")
+    assert p.returncode == 0, out(p)
+
+
+def test_git_commit_marker_on_previous_line_passes(hooked):
+    repo, env = hooked
+    repo.write("tests/fixture.py", f'# credfence: allow\nTOKEN = "{stripe_live()}"\n')
+    repo.git("add", "-A")
+    assert commit(repo, env, "fixture").returncode == 0
+
+
+def test_git_commit_secret_only_in_working_copy_passes(hooked):
+    """Staged content is what counts: a clean staged version commits, whatever the working
+    copy holds, and a staged secret blocks even when the working copy is clean again."""
+    repo, env = hooked
+    key = stripe_live()
+    repo.write("app.py", "import os\nKEY = os.environ['KEY']\n")
+    repo.git("add", "app.py")
+    repo.write("app.py", f"import os\nKEY = '{key}'\n")  # not staged
+    p = commit(repo, env, "clean staged version")
+    assert p.returncode == 0, out(p)
+    assert key in (repo.path / "app.py").read_text(), "the working copy must be left as it was"
+    assert key not in repo.git("show", "HEAD:app.py")
+
+    # the reverse: the secret staged, the working copy cleaned afterwards: still blocked
+    repo.git("add", "app.py")
+    repo.write("app.py", "import os\nKEY = os.environ['KEY']\n")
+    p = commit(repo, env, "secret staged")
+    assert p.returncode != 0, out(p)
+    assert "app.py:2" in out(p)
+    assert_no_secret(out(p), key)
+
+
+def test_scan_staged_reads_the_index_not_the_working_copy(tmp_path):
+    """The CLI directly (no pre-commit stash in between): only the index counts."""
+    cf = Path(sys.executable).parent / "credfence"
+    cmd = [str(cf)] if cf.exists() else [sys.executable, "-m", "scanner.cli"]
+    env = git_env()
+    repo = Repo(tmp_path / "r")
+    repo.write("a.txt", "x\n")
+    repo.git("add", "a.txt")
+    repo.git("commit", "-q", "-m", "init")
+    key = stripe_live()
+    repo.write("a.txt", f"x\nkey={key}\n")  # working copy only
+    p = run([*cmd, "scan", "--staged", "--quiet"], repo.path, env)
+    assert p.returncode == 0, out(p)
+    repo.git("add", "a.txt")
+    repo.write("a.txt", "x\n")  # index has it, working copy does not
+    p = run([*cmd, "scan", "--staged", "--quiet"], repo.path, env)
+    assert p.returncode == 1, out(p)
+    assert "a.txt:2" in out(p)
+    assert_no_secret(out(p), key)
+
+
+def test_agent_files_hook_red_then_green(hooked):
+    """credfence-agent-files: a credential file (git-ignored .env) not hidden from the
+    agent configured here (CLAUDE.md: Claude Code) fails the commit; after
+    `credfence ignore --write` and staging the written file, the commit passes."""
+    repo, env = hooked
+    key = stripe_live()
+    repo.write(".gitignore", ".env\n")
+    repo.write("CLAUDE.md", "# Notes for the agent\n")
+    repo.write(".env", f"STRIPE_SECRET_KEY={key}\n")
+    repo.git("add", ".gitignore", "CLAUDE.md")
+    p = commit(repo, env, "agent notes")
+    assert p.returncode != 0, out(p)
+    assert "credfence-agent-files" in out(p)
+    assert ".claude/settings.json" in out(p) and "credfence ignore --write" in out(p)
+    assert_no_secret(out(p), key)
+
+    # the hook's env has credfence; use it, as a user following the hint would
+    venvs = list(Path(env["PRE_COMMIT_HOME"]).glob("repo*/py_env-*/bin/credfence"))
+    assert venvs, "the hook env has no credfence script"
+    p = run([str(venvs[0]), "ignore", "--write"], repo.path, env)
+    assert p.returncode == 0, out(p)
+    repo.git("add", ".claude/settings.json")
+    p = commit(repo, env, "agent notes")
+    assert p.returncode == 0, out(p)
+    assert "Read(/.env)" in repo.git("show", "HEAD:.claude/settings.json")
