@@ -181,7 +181,15 @@ def plan(root: Path, cred_paths: Iterable[str], agents: Iterable[str]) -> list[C
             changes.append(Change(name, spec.file, old, old, error=str(exc), cred_paths=paths))
             continue
         diff = unified_diff(spec.file, old, r.new) if spec.file else ""
-        changes.append(Change(name, spec.file, old, r.new, diff, r.conflicts, r.note, cred_paths=paths))
+        # Verify the planned content even when it equals the file on disk: a user's `!` line
+        # after the block (or Codex's sandbox_mode) leaves a credential readable without any
+        # byte to change, and `--check` must not call that up to date nor `--write` succeed.
+        error = ""
+        try:
+            spec.verify(root, r.new, paths)
+        except AgentFileError as exc:
+            error = str(exc)
+        changes.append(Change(name, spec.file, old, r.new, diff, r.conflicts, r.note, error=error, cred_paths=paths))
     return changes
 
 
