@@ -221,7 +221,9 @@ def _agents_for(root: Path, spec: str | None, cfg) -> tuple[list[str], list[str]
     try:
         return resolve_agents(root, spec), detect_configured(root)
     except ValueError as e:
-        raise click.UsageError(str(e)) from None
+        # Fatal, not click.UsageError: the error must be one line on stderr (exit 2), and
+        # UsageError prints a three-line usage banner first
+        raise Fatal(str(e)) from None
 
 
 def credential_paths(findings, threshold: str) -> list[str]:
