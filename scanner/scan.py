@@ -121,11 +121,16 @@ def run_scan(opts: ScanOptions) -> ScanResult:
 
     # ---- history first: its blobs also stand for unmodified tracked files ---------------------
     do_history = in_repo and (opts.history if opts.history is not None else True)
+    # scanning a subdirectory of a work tree: history is limited to it, and its paths are
+    # made relative to the scanned root like the worktree's
+    prefix = ""
+    if top is not None and top.resolve() != root:
+        prefix = root.relative_to(top.resolve()).as_posix() + "/"
     blob_hits: dict[str, list] = {}
     scanned_blobs: set[str] = set()
     if do_history:
         try:
-            bl = hist.enumerate_blobs(root, opts.since, opts.all_objects, opts.max_file_size)
+            bl = hist.enumerate_blobs(root, opts.since, opts.all_objects, opts.max_file_size, prefix=prefix)
         except gitcmd.GitError as e:
             if bare:
                 raise ScanError(f"{root}: cannot read the git history: {e}") from None
@@ -145,7 +150,7 @@ def run_scan(opts: ScanOptions) -> ScanResult:
                     warnings.append(f"{res.skipped['missing-object']} objects could not be read (corrupt or missing pack?)")
                 blob_hits = dict(res.hits)
                 scanned_blobs = {b[0] for b in bl.blobs}
-                _add_history(root, fs, res.hits, opts.since, warnings)
+                _add_history(root, fs, res.hits, opts.since, warnings, prefix)
 
     # ---- workspace ------------------------------------------------------------------------------
     if not bare:
@@ -216,12 +221,13 @@ def _clean_tracked_blobs(root: Path, scanned: set[str], warnings: list[str]) -> 
     return out
 
 
-def _add_history(root: Path, fs: FindingSet, hits: list, since: str | None, warnings: list[str]) -> None:
+def _add_history(root: Path, fs: FindingSet, hits: list, since: str | None, warnings: list[str],
+                 prefix: str = "") -> None:
     from scanner.sources.history import provenance
 
     oids = {oid for oid, _ in hits}
     try:
-        prov = provenance(root, oids, since)
+        prov = provenance(root, oids, since, prefix)
     except gitcmd.GitError as e:
         warnings.append(f"could not resolve the commits of history findings: {e}")
         return
@@ -232,6 +238,10 @@ def _add_history(root: Path, fs: FindingSet, hits: list, since: str | None, warn
                 fs.add(h, Location("history", "", h.line, h.column, commit=None, date=None, refs=[], blob=oid))
             continue
         for commit, path, date in intro:
+            if prefix:
+                if not path.startswith(prefix):
+                    continue
+                path = path[len(prefix):]
             for h in blob_hits:
                 fs.add(h, Location("history", path, h.line, h.column, commit=commit, date=date,
                                    refs=prov.refs.get(commit, []), blob=oid))

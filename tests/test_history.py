@@ -196,11 +196,8 @@ def reachable_blobs(repo: Repo) -> int:
     return p.stdout.split().count("blob")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "scanner/sources/history.py provenance(): `git log -m --raw` diffs a merge against each parent, so a "
-    "--no-ff merge of a branch is reported as introducing every blob the branch brought in; a merge should "
-    "count only for blobs that differ from all of its parents (combined diff)"))
 def test_merge_commit_does_not_introduce_what_the_branch_brought(repo):
+    """A --no-ff merge did not introduce what its branch brought (combined diff, not -m)."""
     repo.checkout("feature", new=True)
     c = repo.commit("feature work", {"src/sms.py": f'TOKEN = "{GH}"\n'})
     repo.checkout("main")
@@ -212,11 +209,8 @@ def test_merge_commit_does_not_introduce_what_the_branch_brought(repo):
     assert [loc["commit"] for loc in hist(f)] == [c]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "scanner/sources/history.py provenance(): with `git log -m`, a stash made with --include-untracked "
-    "(a merge of HEAD, the index commit and a parentless untracked-files commit) is diffed against its "
-    "untracked-files parent, so the stash is reported as introducing every tracked file's blob"))
 def test_stash_with_untracked_files_does_not_reintroduce_tracked_blobs(repo):
+    """A stash with untracked files is a 3-parent merge: it introduces only the untracked files."""
     c = repo.commit("token", {"ops/mirror.sh": f"GITLAB_TOKEN={GL}\n"})
     repo.write("scratch.env", f"NPM_TOKEN={NPM}\n")
     repo.stash(include_untracked=True)
@@ -226,11 +220,8 @@ def test_stash_with_untracked_files_does_not_reintroduce_tracked_blobs(repo):
     assert [loc["commit"] for loc in hist(by_sha(rep)[sha(GL)])] == [c]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "scanner/scan.py run_scan/_add_history: scanning a subdirectory of a repository gives worktree paths "
-    "relative to the scanned root but history paths relative to the repository top level, so one file has "
-    "two spellings (DESIGN.md: paths are relative to the root)"))
 def test_subdirectory_scan_uses_one_path_spelling(repo):
+    """Paths are relative to the scanned root, in history as in the worktree."""
     repo.commit("key", {"src/pay/keys.py": f'STRIPE_KEY = "{SK}"\n'})
     rep, _ = scan_json(repo.path / "src")
     f = by_sha(rep)[sha(SK)]

@@ -31,7 +31,11 @@ class BlobList:
 
 
 def enumerate_blobs(repo: Path, since: str | None = None, all_objects: bool = False,
-                    max_size: int = 25 * 1024 * 1024, only_paths: set[str] | None = None) -> BlobList:
+                    max_size: int = 25 * 1024 * 1024, only_paths: set[str] | None = None,
+                    prefix: str = "") -> BlobList:
+    """Blobs to scan, in pack order. `prefix` (a subdirectory of the work tree, with a
+    trailing slash) limits them to that subdirectory's history; paths stay relative to the
+    repository's top level."""
     bl = BlobList(shallow=gitcmd.is_shallow(repo))
     if bl.shallow:
         bl.warnings.append("shallow clone: only the history present locally was scanned")
@@ -42,13 +46,15 @@ def enumerate_blobs(repo: Path, since: str | None = None, all_objects: bool = Fa
         args = ["rev-list", "--objects", "--all"]
         if since:
             args += ["--not", since]
+        if prefix:  # a subdirectory of a repository (git runs there): only its own history
+            args += ["--", "."]
         out = gitcmd.run(repo, *args)
         for line in out.split(b"\n"):
             if len(line) > 41 and line[40:41] == b" ":
                 paths.setdefault(line[:40].decode(), line[41:].decode("utf-8", "surrogateescape"))
             elif len(line) == 40:
                 paths.setdefault(line.decode(), "")
-        cargs = ["rev-list", "--count", "--all"] + (["--not", since] if since else [])
+        cargs = ["rev-list", "--count", "--all"] + (["--not", since] if since else []) + (["--", "."] if prefix else [])
         bl.commits = int(gitcmd.run(repo, *cargs).strip() or 0)
     fmt = "--batch-check=%(objectname) %(objecttype) %(objectsize)"
     out = gitcmd.run(repo, "cat-file", "--batch-all-objects", fmt, "--unordered")
@@ -59,6 +65,8 @@ def enumerate_blobs(repo: Path, since: str | None = None, all_objects: bool = Fa
         oid = parts[0].decode()
         if oid in paths:
             path = paths[oid]
+            if prefix and not path.startswith(prefix):
+                continue
         elif all_objects and not since:
             path = ""
         else:
@@ -140,17 +148,22 @@ class Provenance:
     refs: dict[str, list[str]] = field(default_factory=dict)  # commit -> refs that reach it
 
 
-def provenance(repo: Path, oids: set[str], since: str | None = None) -> Provenance:
+def provenance(repo: Path, oids: set[str], since: str | None = None, prefix: str = "") -> Provenance:
     prov = Provenance()
     if not oids:
         return prov
     # -z: paths verbatim. Without it git C-quotes any path holding a newline, a quote, a
     # backslash or a non-ASCII byte ("\"caf\\303\\251.env\""), and history findings carried
     # the quoted form instead of the file's name (issue 7).
+    # -c: a merge lists only paths that differ from ALL its parents (combined diff), so a
+    # merge (or a stash with untracked files) is not taken for introducing what a branch
+    # brought in; root commits show their files as added (log.showRoot is on by default).
     args = ["log", "--all", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-textconv", "--no-ext-diff",
-            "-m", "--format=%x00%H %aI"]
+            "-c", "--root", "--format=%x00%H %aI"]
     if since:
         args += ["--not", since]
+    if prefix:
+        args += ["--", "."]
     out = gitcmd.run(repo, *args)
     # tokens: "", "<commit> <date>", "\n:<meta>", "<path>", ":<meta>", "<path>", "", "<commit> <date>", ...
     commit = date = ""
@@ -166,10 +179,13 @@ def provenance(repo: Path, oids: set[str], since: str | None = None) -> Provenan
             continue
         path = tokens[i] if i < len(tokens) else b""
         i += 1
-        parts = tok.split(b" ")
-        if len(parts) < 5:
+        # ":m1 m2 old new S" for one parent; "::m1 m2 m3 o1 o2 new SS" for a merge
+        n = len(tok) - len(tok.lstrip(b":"))
+        parts = tok[n:].split(b" ")
+        if len(parts) < 2 * n + 3:
             continue
-        old, new = parts[2].decode(), parts[3].decode()
+        blob_ids = parts[n + 1: 2 * n + 2]
+        old, new = blob_ids[0].decode(), blob_ids[-1].decode()
         if new in oids:
             lst = prov.introduced.setdefault(new, [])
             p = path.decode("utf-8", "surrogateescape")
