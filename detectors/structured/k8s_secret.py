@@ -46,7 +46,7 @@ def _items(text: str):
 
 def k8s_secret_texts(text: str) -> list[tuple[int, str, dict]]:
     out = []
-    for ns, name, typ, key, raw, s, b, line, col, is_data in _items(text):
+    for ns, name, typ, key, _raw, s, _b, line, _col, _is_data in _items(text):
         if s is None:
             continue
         out.append((line, f"{key}={s}", ctx(key=key, section=ns, namespace=ns, secret_name=name, secret_type=typ)))
@@ -55,7 +55,7 @@ def k8s_secret_texts(text: str) -> list[tuple[int, str, dict]]:
 
 def scan(text: str) -> list[Hit]:
     hits: list[Hit] = []
-    for ns, name, typ, key, raw, s, b, line, col, is_data in _items(text):
+    for ns, name, typ, key, raw, s, _b, line, col, _is_data in _items(text):
         c = ctx(key=key, section=ns, namespace=ns, secret_name=name, secret_type=typ)
         if key in (".dockerconfigjson", ".dockercfg") and s:
             for h in docker.scan(s):

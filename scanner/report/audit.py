@@ -7,7 +7,8 @@ from scanner.model import SEVERITY_RANK
 
 EXPOSURE_RANK = SEVERITY_RANK["high"]  # critical and high exposures fail the audit
 SANDBOX_HINTS = {
-    "claude-code": "Claude Code: `sandbox.filesystem.denyRead` in .claude/settings.json (credfence writes it) also covers shell commands when the sandbox is on",
+    "claude-code": ("Claude Code: `sandbox.filesystem.denyRead` in .claude/settings.json (credfence writes it) "
+                    "also covers shell commands when the sandbox is on"),
     "codex": "Codex CLI: the permission profile in .codex/config.toml (credfence writes it) denies reads to its sandboxed shell too",
     "cursor": "Cursor: .cursorignore does not stop its terminal; run agents in a sandbox or keep secrets out of the tree",
 }
