@@ -24,13 +24,21 @@ class FindingSet:
 
     def add(self, hit: Hit, loc: Location) -> None:
         f = self._finding(hit)
-        if f is None:
-            return
+        if f is not None:
+            self._append(f, loc, hit.context)
+
+    def add_location(self, rule: Rule, secret: str, loc: Location, context: dict) -> None:
+        """A location found elsewhere (a nested repository's own scan)."""
+        f = self._finding(Hit(rule.id, secret, loc.line, loc.column, context))
+        if f is not None:
+            self._append(f, loc, context)
+
+    def _append(self, f: Finding, loc: Location, context: dict) -> None:
         for old in f.locations:
             if (old.kind, old.path, old.line, old.commit) == (loc.kind, loc.path, loc.line, loc.commit):
                 return
         f.locations.append(loc)
-        f.contexts.append(hit.context)
+        f.contexts.append(context)
 
     def add_alias(self, link: str, target: str) -> None:
         """A symlink inside the root shows its target's content under another name: an

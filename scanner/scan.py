@@ -179,7 +179,30 @@ def run_scan(opts: ScanOptions) -> ScanResult:
                 fs.add(h, Location("worktree", rel, h.line, h.column, status=status.get(rel, "untracked")))
         for link, target in symlinks.items():
             fs.add_alias(link, target)
+        for rel in ws.nested:
+            _scan_nested(opts, root, rel, fs, stats, warnings)
     return _finish(root, fs, stats, warnings, in_repo, symlinks, do_history, t0)
+
+
+def _scan_nested(opts: ScanOptions, root: Path, rel: str, fs: FindingSet, stats: dict, warnings: list[str]) -> None:
+    """A submodule or nested clone, scanned as its own repository (its own history and git
+    status); its findings join ours with paths under rel/."""
+    from dataclasses import replace
+
+    try:
+        sub = run_scan(replace(opts, root=root / rel, since=None, progress=False))
+    except ScanError as e:
+        warnings.append(f"{rel}: {e}")
+        return
+    warnings += [f"{rel}: {w}" for w in sub.warnings]
+    for k in ("files", "bytes", "blobs", "commits"):
+        stats[k] += sub.stats.get(k, 0)
+    for k, v in sub.stats.get("skipped", {}).items():
+        stats["skipped"][k] = stats["skipped"].get(k, 0) + v
+    for f in sub.findings:
+        for loc, ctx in zip(f.locations, f.contexts):
+            loc.path = f"{rel}/{loc.path}" if loc.path else rel
+            fs.add_location(f.rule, f.secret, loc, ctx)
 
 
 def _run(opts, label, kind, chunks, n_items, n_bytes, engine, root, jobs, warnings):

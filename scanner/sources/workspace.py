@@ -48,6 +48,7 @@ class Workspace:
     symlinks: dict[str, str] = field(default_factory=dict)  # link -> target, both root-relative
     in_repo: bool = False
     warnings: list[str] = field(default_factory=list)
+    nested: list[str] = field(default_factory=list)  # nested repositories to scan on their own
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + n
@@ -121,8 +122,13 @@ def walk(root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE, recurse_submodu
                         if name != ".git":
                             ws.skip("noise-directory")
                         continue
-                    if not recurse_submodules and os.path.lexists(os.path.join(full, ".git")):
-                        ws.skip("nested-repository")  # a submodule or nested clone: its own repository
+                    if os.path.lexists(os.path.join(full, ".git")):
+                        # a submodule or nested clone is its own repository: scanned as one
+                        # (history included) with --recurse-submodules, else counted
+                        if recurse_submodules:
+                            ws.nested.append(rel)
+                        else:
+                            ws.skip("nested-repository")
                         continue
                     if exclude is not None and exclude(rel + "/"):
                         ws.skip("excluded")
