@@ -137,11 +137,10 @@ def _do_scan(path, history, since, all_objects, task_paths, task_text, jobs, con
     if max_file_size:
         opts.max_file_size = max_file_size
     result = run_scan(opts)
-    try:
+    view = None
+    if not staged:  # the pre-commit hook has no use for the agent files: keep it fast
         from scanner.agents import AgentView
         view = AgentView(root)
-    except ImportError:
-        view = None
     annotate(result, TaskScope(opts.task_paths, opts.task_text), view)
     threshold = min_severity or (getattr(cfg, "min_severity", None) if cfg is not None else None) or "low"
     findings = [f for f in result.findings if SEVERITY_RANK[f.blast.severity] >= SEVERITY_RANK[threshold]]
