@@ -55,10 +55,34 @@ class FindingSet:
         # a secret that a provider rule recognised is not also a generic finding
         specific = {f.secret for f in out if f.rule.id != GENERIC}
         out = [f for f in out if f.rule.id != GENERIC or f.secret not in specific]
+        order = {"worktree": 0, "staged": 1, "history": 2}
         for f in out:
-            order = {"worktree": 0, "staged": 1, "history": 2}
-            pairs = sorted(zip(f.locations, f.contexts),
-                           key=lambda p: (order.get(p[0].kind, 3), p[0].path, p[0].line, p[0].date or ""))
+            pairs = _first_introductions(list(zip(f.locations, f.contexts)))
+            pairs.sort(key=lambda p: (order.get(p[0].kind, 3), p[0].path, p[0].line, p[0].date or ""))
             f.locations = [p[0] for p in pairs]
             f.contexts = [p[1] for p in pairs]
         return out
+
+
+def _first_introductions(pairs: list[tuple[Location, dict]]) -> list[tuple[Location, dict]]:
+    """Every later edit of a file that still holds the secret makes a new blob, and so a
+    new history location; keep, per path, the commit that first brought the secret in,
+    with the refs that reach any of them and the latest removal date."""
+    keep: dict[str, tuple[Location, dict]] = {}
+    rest = []
+    for loc, ctx in pairs:
+        if loc.kind != "history" or not loc.commit:
+            rest.append((loc, ctx))
+            continue
+        cur = keep.get(loc.path)
+        if cur is None:
+            keep[loc.path] = (loc, dict(ctx))
+            continue
+        first, fctx = (loc, dict(ctx)) if (loc.date or "") < (cur[0].date or "") else cur
+        other_loc, other_ctx = cur if first is loc else (loc, ctx)
+        first.refs = sorted(set(first.refs or []) | set(other_loc.refs or []))
+        removed = max(filter(None, (fctx.get("removed_at"), other_ctx.get("removed_at"))), default=None)
+        if removed:
+            fctx["removed_at"] = removed
+        keep[loc.path] = (first, fctx)
+    return rest + list(keep.values())
