@@ -21,7 +21,8 @@ _NAME = re.compile(r"(?i)(pass(word|wd|phrase)?|pwd|secret|token|api[_\-.]?key|a
                    r"private[_\-.]?key|access[_\-.]?key|client[_\-.]?secret)")
 _NOT_SECRET_NAME = re.compile(r"(?i)(_type|_name|_id|_url|_uri|_path|_file|_field|_length|_len|_prefix|"
                               r"_header|_policy|_format|_expir\w*|_ttl|_count|_hash|_regex|_pattern|_label|_hint|"
-                              r"_endpoint|_version|_mode|_kind|_key_name|_env|_var|_placeholder|_validator)$")
+                              r"_endpoint|_version|_mode|_kind|_key_name|_env|_var|_placeholder|_validator|_sha1|_sha256|_sha512|_md5|"
+                              r"_digest|_checksum|_fingerprint|_redacted|_masked)$")
 _SHELL = re.compile(r"""^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*[:=]\s*(["']?)([^\s"'`;#]{8,256})\2\s*(?:#.*)?$""")
 _REFERENCE = re.compile(r"^(?:\$|%|@|&|\*|os\.|env\.|process\.env|ENV\[|getenv|settings\.|config\.|self\.|this\.|"
                         r"[a-z_][a-z0-9_]*\(|[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_]|true$|false$|null$|none$|nil$)", re.I)

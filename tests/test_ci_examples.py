@@ -162,9 +162,6 @@ def test_github_actions_commands_on_a_pull_request(pr_clone):
     assert p.returncode == 0, p.stdout + p.stderr
 
 
-@pytest.mark.xfail(reason="bug: --since REF scans `rev-list --all --not REF`, so every other unmerged branch "
-                          "the CI clone fetched (origin/feature here) is reported on an unrelated pull request; "
-                          "it should be HEAD's commits not reachable from REF (REF..HEAD)", strict=False)
 def test_github_actions_scan_passes_a_clean_pull_request(tmp_path, pr_clone):
     """The same command on a PR that adds no secret: exit 0, an empty but valid SARIF, even
     though the CI clone also holds another unmerged branch (origin/feature) with a secret:
@@ -237,9 +234,6 @@ def test_pre_commit_config_example_names_the_hooks():
         assert h["language"] == "python" and h["pass_filenames"] is False and h["entry"].startswith("credfence ")
 
 
-@pytest.mark.xfail(reason="bug: credfence flags its own reports: 'secret_redacted' and 'secret_sha256' values in "
-                          "credfence.json / credfence.sarif are reported as medium generic-secret findings, so a "
-                          "report left in the workspace fails the next scan and `ignore --check`", strict=False)
 def test_own_report_on_disk_is_not_a_finding(pr_clone):
     clone, old, new = pr_clone
     env = ci_env()

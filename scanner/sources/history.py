@@ -43,9 +43,7 @@ def enumerate_blobs(repo: Path, since: str | None = None, all_objects: bool = Fa
         _has_head(repo)
     paths: dict[str, str] = {}
     if has_commits:
-        args = ["rev-list", "--objects", "--all"]
-        if since:
-            args += ["--not", since]
+        args = ["rev-list", "--objects", *_revs(since)]
         if prefix:  # a subdirectory of a repository (git runs there): only its own history
             args += ["--", "."]
         out = gitcmd.run(repo, *args)
@@ -54,7 +52,7 @@ def enumerate_blobs(repo: Path, since: str | None = None, all_objects: bool = Fa
                 paths.setdefault(line[:40].decode(), line[41:].decode("utf-8", "surrogateescape"))
             elif len(line) == 40:
                 paths.setdefault(line.decode(), "")
-        cargs = ["rev-list", "--count", "--all"] + (["--not", since] if since else []) + (["--", "."] if prefix else [])
+        cargs = ["rev-list", "--count", *_revs(since)] + (["--", "."] if prefix else [])
         bl.commits = int(gitcmd.run(repo, *cargs).strip() or 0)
     fmt = "--batch-check=%(objectname) %(objecttype) %(objectsize)"
     out = gitcmd.run(repo, "cat-file", "--batch-all-objects", fmt, "--unordered")
@@ -79,6 +77,12 @@ def enumerate_blobs(repo: Path, since: str | None = None, all_objects: bool = Fa
             continue
         bl.blobs.append((oid, size, path))
     return bl
+
+
+def _revs(since: str | None) -> list[str]:
+    """Every ref; or, for a pull request, the commits HEAD brings that REF does not have
+    (other branches a CI clone fetched are not this change's business)."""
+    return ["HEAD", "--not", since] if since else ["--all"]
 
 
 def _has_head(repo: Path) -> bool:
@@ -158,10 +162,8 @@ def provenance(repo: Path, oids: set[str], since: str | None = None, prefix: str
     # -c: a merge lists only paths that differ from ALL its parents (combined diff), so a
     # merge (or a stash with untracked files) is not taken for introducing what a branch
     # brought in; root commits show their files as added (log.showRoot is on by default).
-    args = ["log", "--all", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-textconv", "--no-ext-diff",
-            "-c", "--root", "--format=%x00%H %aI"]
-    if since:
-        args += ["--not", since]
+    args = ["log", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-textconv", "--no-ext-diff",
+            "-c", "--root", "--format=%x00%H %aI", *_revs(since)]
     if prefix:
         args += ["--", "."]
     out = gitcmd.run(repo, *args)
