@@ -233,9 +233,8 @@ def test_auto_with_no_agent_configured_means_all(repo):
     assert "hidden from 13 agent(s)" in p.stdout
 
 
-@pytest.mark.parametrize("spec", ["bogus", "cursor,bogus"])
-@pytest.mark.parametrize("cmd", ["ignore", "audit"])
-def test_unknown_agent_is_one_line_exit_2(repo, spec, cmd):
+@pytest.mark.parametrize("cmd, spec", [("ignore", "bogus"), ("audit", "cursor,bogus")])
+def test_unknown_agent_is_one_line_exit_2(repo, cmd, spec):
     before = snapshot(repo)
     p = run(cmd, str(repo), "--agents", spec)
     assert p.returncode == 2, p.stdout + p.stderr
