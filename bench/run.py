@@ -51,6 +51,7 @@ SHARED_BIG = Path("/work/corp/big")  # a 20000/8000/200 corpus another session b
 WS_ARGS = dict(files=5000, commits=100, file_lines=120, seed=7)
 HIST_ARGS = dict(files=20000, commits=8000, file_lines=200, seed=7)
 
+SLOW = 60.0  # seconds: a warm-up slower than this gets one timed run instead of --runs
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
@@ -231,7 +232,9 @@ def bench(name: str, cmd: list[str], runs: int, warmup: int = 1, **kw) -> dict:
     """Warm-up run(s) not counted, then `runs` timed runs; the first failure ends it."""
     print(f"[bench] {name}: {shlex.join(cmd)}", file=sys.stderr, flush=True)
     samples: list[dict] = []
-    for i in range(warmup + runs):
+    total = warmup + runs
+    i = 0
+    while i < total:
         r = run_once(cmd, **kw)
         if not r["ok"]:
             print(f"[bench]   FAILED: {r['why']}", file=sys.stderr, flush=True)
@@ -240,6 +243,11 @@ def bench(name: str, cmd: list[str], runs: int, warmup: int = 1, **kw) -> dict:
             samples.append(r)
         print(f"[bench]   {'warm-up' if i < warmup else 'run'} {r['wall']:.3f} s rc={r['rc']} "
               f"rss={r['maxrss_kb'] // 1024} MB tree={r['tree_rss_kb'] // 1024} MB", file=sys.stderr, flush=True)
+        if i < warmup and r["wall"] > SLOW and runs > 1:
+            # a tool that takes minutes has no cache to warm: one timed run, said in the table
+            print(f"[bench]   slow (> {SLOW:.0f} s): one timed run only", file=sys.stderr, flush=True)
+            total = warmup + 1
+        i += 1
     walls = [s["wall"] for s in samples]
     return {"name": name, "cmd": cmd, "ok": True, "median": statistics.median(walls), "min": min(walls),
             "max": max(walls), "runs": len(walls), "rcs": sorted({s["rc"] for s in samples}),
@@ -366,15 +374,15 @@ def fmt_mb(kb: int) -> str:
 def table(rows: list[dict], ref: str | None = "credfence", extra_ratio: tuple[str, dict] | None = None) -> str:
     """Markdown table of bench() results; ratio = tool / reference (credfence)."""
     refr = next((r for r in rows if r["name"] == ref and r["ok"]), None)
-    head = ["tool", "median s", "min s", "ratio to credfence", "peak RSS MB (largest process)",
+    head = ["tool", "median s", "min s", "runs", "ratio to credfence", "peak RSS MB (largest process)",
             "peak RSS MB (process tree)", "CPU s", "exit", "findings"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         if not r["ok"]:
-            lines.append(f"| {r['name']} | FAILED | | | | | | {r.get('rc')} | {r['why'][:120].replace('|', '/')} |")
+            lines.append(f"| {r['name']} | FAILED | | | | | | | {r.get('rc')} | {r['why'][:120].replace('|', '/')} |")
             continue
         ratio = f"{r['median'] / refr['median']:.2f}" if refr else "n/a"
-        lines.append(f"| {r['name']} | {fmt_s(r['median'])} | {fmt_s(r['min'])} | {ratio} | {fmt_mb(r['maxrss_kb'])} | "
+        lines.append(f"| {r['name']} | {fmt_s(r['median'])} | {fmt_s(r['min'])} | {r['runs']} | {ratio} | {fmt_mb(r['maxrss_kb'])} | "
                      f"{fmt_mb(r['tree_rss_kb'])} | {r['cpu']:.2f} | {','.join(map(str, r['rcs']))} | "
                      f"{r['findings'] if r['findings'] is not None else ''} |")
     return "\n".join(lines)
