@@ -283,3 +283,24 @@ def test_agent_files_hook_red_then_green(hooked):
     p = commit(repo, env, "agent notes")
     assert p.returncode == 0, out(p)
     assert "Read(/.env)" in repo.git("show", "HEAD:.claude/settings.json")
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks here")
+def test_scan_staged_symlink_replaced_by_a_file_with_a_key(tmp_path):
+    """A type change (symlink -> regular file) is new content: it must be scanned."""
+    cf = Path(sys.executable).parent / "credfence"
+    cmd = [str(cf)] if cf.exists() else [sys.executable, "-m", "scanner.cli"]
+    repo = Repo(tmp_path / "r")
+    repo.write("target.txt", "x\n")
+    os.symlink("target.txt", repo.path / "link")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "init")
+    (repo.path / "link").unlink()
+    key = stripe_live()
+    repo.write("link", f"KEY={key}\n")
+    repo.git("add", "link")
+    assert " T\t" in repo.git("diff", "--cached", "--raw")
+    p = run([*cmd, "scan", "--staged", "--quiet"], repo.path, git_env())
+    assert p.returncode == 1, out(p)
+    assert "link:1" in out(p)
+    assert_no_secret(out(p), key)

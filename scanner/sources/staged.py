@@ -7,11 +7,14 @@ from scanner import gitcmd
 
 
 def staged_blobs(repo: Path) -> list[tuple[str, int, str]]:
-    """(blob oid, size (0: unknown), path) of every added, copied or modified staged file.
+    """(blob oid, size (0: unknown), path) of every added, copied, modified or type-changed staged file.
 
     One `git diff --cached --raw` call; contents are then read by the blob reader."""
     out = gitcmd.run(repo, "diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames",
-                     "--diff-filter=ACM", "--no-textconv", "--no-ext-diff", "--ignore-submodules")
+                     # T too: a symlink (or submodule) turned into a regular file is new content;
+                     # without it a key committed in place of a symlink passed the hook. The
+                     # new mode is checked below, so a file turned into a symlink is still skipped.
+                     "--diff-filter=ACMT", "--no-textconv", "--no-ext-diff", "--ignore-submodules")
     parts = out.split(b"\0")
     blobs = []
     i = 0
