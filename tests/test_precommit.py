@@ -95,21 +95,53 @@ def assert_no_secret(text: str, *values: str) -> None:
 
 # ----------------------------------------------------------------------------- try-repo
 
-def test_try_repo_blocks_staged_live_keys(tmp_path):
-    """`pre-commit try-repo <checkout> credfence`: a staged live Stripe key and a GitHub
-    token fail the hook; the output names provider, file:line, redacted value, severity."""
-    stripe, gh = stripe_live(), github_pat()
-    repo = Repo(tmp_path / "r")
+def _staged_repo(path: Path, files: dict[str, str]) -> Repo:
+    repo = Repo(path)
     repo.write("README.md", "hello\n")
     repo.git("add", "README.md")
     repo.git("commit", "-q", "-m", "init")
-    repo.write("billing/charge.py", f'import os\n\nSTRIPE_KEY = "{stripe}"\n')
-    repo.write("deploy/ci.sh", f"#!/bin/sh\nexport GITHUB_TOKEN={gh}\n")
+    for rel, text in files.items():
+        repo.write(rel, text)
     repo.git("add", "-A")
-    p = precommit("try-repo", str(ROOT), "credfence", "--ref", HEAD, "--verbose",
-                  cwd=repo.path, env=env_for(tmp_path / "home"))
-    text = out(p)
-    assert p.returncode == 1, text
+    return repo
+
+
+def test_try_repo_against_the_checkout(tmp_path):
+    """`pre-commit try-repo <checkout> credfence --ref HEAD` on three temporary repositories:
+    a staged live Stripe key and GitHub token fail the hook, and the output names provider,
+    file:line, redacted value and severity, never the secret; a clean change passes; lines
+    allowlisted with `credfence: allow` / `pragma: allowlist secret` pass.
+
+    try-repo builds the hook env from scratch on every call (a private store), so the three
+    runs go in parallel."""
+    stripe, gh = stripe_live(), github_pat()
+    cases = {
+        "blocked": _staged_repo(tmp_path / "blocked", {
+            "billing/charge.py": f'import os\n\nSTRIPE_KEY = "{stripe}"\n',
+            "deploy/ci.sh": f"#!/bin/sh\nexport GITHUB_TOKEN={gh}\n",
+        }),
+        "clean": _staged_repo(tmp_path / "clean", {
+            "app.py": "import os\n\nSTRIPE_KEY = os.environ['STRIPE_KEY']\n",
+        }),
+        "allowlisted": _staged_repo(tmp_path / "allowlisted", {
+            "fixtures.py": f'A = "{stripe_live()}"  # credfence: allow\n'
+                           f'B = "{github_pat()}"  # pragma: allowlist secret\n',
+        }),
+    }
+    procs = {
+        name: subprocess.Popen([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "credfence",
+                                "--ref", HEAD, "--verbose"], cwd=str(repo.path),
+                               env=env_for(tmp_path / f"home-{name}"), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+        for name, repo in cases.items()
+    }
+    results = {}
+    for name, proc in procs.items():
+        o, e = proc.communicate(timeout=600)
+        results[name] = (proc.returncode, o + e)
+
+    code, text = results["blocked"]
+    assert code == 1, text
     assert "Failed" in text and "- hook id: credfence" in text, text
     assert "billing/charge.py:3" in text and "deploy/ci.sh:2" in text, text
     assert "stripe" in text and "github" in text, text
@@ -119,21 +151,10 @@ def test_try_repo_blocks_staged_live_keys(tmp_path):
     assert "What to do" in text
     assert_no_secret(text, stripe, gh)
 
-
-def test_try_repo_clean_and_allowlisted_changes_pass(tmp_path):
-    """A clean change and lines carrying `credfence: allow` / `pragma: allowlist secret` pass."""
-    repo = Repo(tmp_path / "r")
-    repo.write("README.md", "hello\n")
-    repo.git("add", "README.md")
-    repo.git("commit", "-q", "-m", "init")
-    repo.write("app.py", "import os\n\nSTRIPE_KEY = os.environ['STRIPE_KEY']\n")
-    repo.write("fixtures.py", f'A = "{stripe_live()}"  # credfence: allow\n'
-                              f'B = "{github_pat()}"  # pragma: allowlist secret\n')
-    repo.git("add", "-A")
-    p = precommit("try-repo", str(ROOT), "credfence", "--ref", HEAD, "--verbose",
-                  cwd=repo.path, env=env_for(tmp_path / "home"))
-    assert p.returncode == 0, out(p)
-    assert "Passed" in out(p)
+    for name in ("clean", "allowlisted"):
+        code, text = results[name]
+        assert code == 0, (name, text)
+        assert "Passed" in text, (name, text)
 
 
 # ----------------------------------------------------------------------------- installed hooks
