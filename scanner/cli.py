@@ -250,6 +250,8 @@ def audit(path, history, since, all_objects, min_severity, baseline_path, no_bas
     from scanner.report import audit as audit_report
     from scanner.report.text import console
 
+    if agents_spec:
+        _agents_for(_root(path), agents_spec, None)  # a bad --agents fails before the scan
     result, findings, suppressed, cfg = _do_scan(path, history, since, all_objects, task_paths, task_text, jobs,
                                                  config_path, max_file_size, recurse_submodules, quiet, False,
                                                  min_severity, baseline_path, no_baseline)
@@ -283,6 +285,8 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
 
     if write and check:
         raise click.UsageError("--write and --check exclude each other")
+    if agents_spec:
+        _agents_for(_root(path), agents_spec, None)  # a bad --agents fails before the scan
     result, findings, _, cfg = _do_scan(path, False, None, False, task_paths, task_text, 0, config_path, None,
                                         False, True, False, "info", baseline_path, False)
     threshold = threshold or (getattr(cfg, "ignore_threshold", None) if cfg is not None else None) or "medium"
@@ -291,7 +295,8 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
     changes = agentmod.plan(result.root, paths, agents)
     errors = [c for c in changes if c.error]
     for c in errors:
-        click.echo(f"credfence: {c.path}: {c.error}", err=True)
+        msg = c.error if c.path and c.error.startswith(c.path) else f"{c.path}: {c.error}"
+        click.echo(f"credfence: {msg}", err=True)
     for c in changes:
         for conflict in c.conflicts:
             click.echo(f"conflict: {c.path}: {conflict}", err=True)
@@ -300,7 +305,9 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
         for c in stale:
             click.echo(f"out of date: {c.path} ({agentmod.AGENTS[c.agent].human})")
         if stale or errors:
-            click.echo(f"credfence: {len(stale)} agent file(s) out of date; run `credfence ignore --write`", err=True)
+            what = [f"{len(stale)} agent file(s) out of date (run `credfence ignore --write`)"] if stale else []
+            what += [f"{len(errors)} agent file(s) leave a credential readable (fix the lines reported above)"] if errors else []
+            click.echo("credfence: " + "; ".join(what), err=True)
             sys.exit(EXIT_FINDINGS)
         if not quiet:
             click.echo(f"agent files up to date: {len(paths)} credential file(s) hidden from {len(agents)} agent(s)")

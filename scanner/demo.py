@@ -69,7 +69,7 @@ HISTORY_ONLY = ("scripts/release.sh", "#!/bin/sh\nGITHUB_TOKEN={gh}\ngh release 
 
 
 def build(where: Path | None = None) -> Path:
-    root = Path(where or tempfile.mkdtemp(prefix="credfence-demo-")) / "fleet-api"
+    root = Path(where or tempfile.mkdtemp(prefix="credfence-demo-")).resolve() / "fleet-api"
     root.mkdir(parents=True)
     values = {"railway": _uuid(), "pg": _s(ALNUM, 24), "pg2": _s(ALNUM, 20), "gh": _github(),
               "stripe_test": "sk_test_" + _s(ALNUM, 99)}
