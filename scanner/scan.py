@@ -108,7 +108,7 @@ def run_scan(opts: ScanOptions) -> ScanResult:
     if opts.staged:
         from scanner.sources.staged import staged_blobs
 
-        blobs = staged_blobs(root)
+        blobs = _not_excluded(opts, staged_blobs(root), stats)
         res = run_chunks("blobs", hist.chunks(blobs), engine, root, 1, opts.max_file_size)
         stats["blobs"] = res.items
         stats["bytes"] = res.bytes
@@ -139,6 +139,7 @@ def run_scan(opts: ScanOptions) -> ScanResult:
         if bl is not None:
             warnings += bl.warnings
             skipped(bl.skipped)
+            bl.blobs = _not_excluded(opts, bl.blobs, stats)
             stats["commits"] = bl.commits
             res = _run(opts, "history", "blobs", hist.chunks(bl.blobs), len(bl.blobs), sum(b[1] for b in bl.blobs),
                        engine, root, jobs, warnings)
@@ -182,6 +183,16 @@ def run_scan(opts: ScanOptions) -> ScanResult:
         for rel in ws.nested:
             _scan_nested(opts, root, rel, fs, stats, warnings)
     return _finish(root, fs, stats, warnings, in_repo, symlinks, do_history, t0)
+
+
+def _not_excluded(opts: ScanOptions, blobs: list, stats: dict) -> list:
+    """Blobs whose path the configuration does not exclude (counted as skipped)."""
+    if opts.exclude is None:
+        return blobs
+    kept = [b for b in blobs if not (b[2] and opts.exclude(b[2]))]
+    if len(kept) != len(blobs):
+        stats["skipped"]["excluded"] = stats["skipped"].get("excluded", 0) + len(blobs) - len(kept)
+    return kept
 
 
 def _scan_nested(opts: ScanOptions, root: Path, rel: str, fs: FindingSet, stats: dict, warnings: list[str]) -> None:

@@ -178,9 +178,6 @@ def test_invalid_extra_rule_is_exit_2(repo):
     assert len(p.stderr.strip().splitlines()) == 1 and "Traceback" not in p.stderr, p.stderr
 
 
-@pytest.mark.xfail(reason="bug: `exclude` is applied to the workspace walk only (scan.py passes opts.exclude to "
-                          "workspace.walk); history blobs and --staged blobs of excluded paths are still reported, "
-                          "so the pre-commit hook blocks commits to excluded paths", strict=False)
 @pytest.mark.parametrize("mode", ["history", "staged"])
 def test_exclude_applies_to_history_and_staged(repo, mode):
     yaml_config(repo, 'exclude: ["vendor/"]\n')
