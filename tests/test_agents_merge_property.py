@@ -53,8 +53,12 @@ def test_decode_encode_round_trip(data):
     assert encode(*decode(data)) == data
 
 
+# body lines come from gitignore_escape (a leading "#" is escaped), so never a marker line
+body_line = line_text.filter(lambda s: s.strip() not in (BEGIN, END))
+
+
 @PROPS
-@given(text=user_text(), body=st.lists(line_text, max_size=5), position=st.sampled_from(["end", "start"]))
+@given(text=user_text(), body=st.lists(body_line, max_size=5), position=st.sampled_from(["end", "start"]))
 def test_merge_keeps_user_text_and_is_idempotent(text, body, position):
     once = merge_block(text, body, position)
     assert outside_block(once) == text

@@ -173,6 +173,9 @@ def merge_block(text: str, body: list[str] | None, position: str = "end") -> str
     ``body`` lines have no terminators. ``position`` ("end" or "start") is where a
     new block goes when the file has none; an existing block stays where it is.
     """
+    if body and any(b.strip() in (BEGIN, END) for b in body):
+        # a marker inside the body would end or restart the block on the next read
+        raise AgentFileError("refusing a managed block whose body contains a credfence marker line")
     sp = split_block(text)
     outside = outside_block(text)
     nl = detect_newline(outside, default=line_ending(sp.block[0]) if sp.block else "\n") or "\n"
