@@ -44,14 +44,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from scanner.model import Finding, Location
+from scanner.outfile import write_private
 
 CREDFENCE_BASELINE = ".credfence-baseline.json"
 DETECT_SECRETS_BASELINE = ".secrets.baseline"
@@ -291,19 +290,5 @@ def write_baseline(path, findings: list[Finding]) -> dict:
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if any(s in text for s in secrets):  # cannot happen with hashes and redacted forms; never risk it
         raise BaselineError(f"baseline {path}: refusing to write a plain secret")
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        os.fchmod(fd, BASELINE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_private(path, text.encode("utf-8"), BASELINE_MODE)
     return doc

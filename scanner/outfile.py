@@ -5,11 +5,13 @@ import os
 import tempfile
 
 
-def write_private(path: str, data: bytes) -> None:
+def write_private(path, data: bytes, mode: int = 0o600) -> None:
+    """Write data to path through a temporary file in the same directory and a rename:
+    a reader sees the old file or the new one, never half of one."""
     directory = os.path.dirname(os.path.abspath(path)) or "."
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".credfence-")
     try:
-        os.fchmod(fd, 0o600)
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -43,12 +43,11 @@ by Microsoft's SARIF Multitool in tests/test_sarif.py):
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
 from scanner.model import SEVERITY_RANK, Finding, Location
+from scanner.outfile import write_private
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -303,19 +302,4 @@ def to_sarif(findings: list[Finding], root: str, tool_version: str) -> dict:
 def write_sarif(path, sarif: dict) -> None:
     """Write `sarif` to `path` atomically (temporary file + rename), mode 0600."""
     path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    data = json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_private(path, (json.dumps(sarif, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
