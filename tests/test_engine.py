@@ -1,0 +1,61 @@
+"""The matching engine: Hyperscan candidates are a cheap superset, confirmed in Python.
+
+A rule whose Hyperscan prefilter fires on ordinary code (a lookaround that gated an
+alternative, dropped by the prefilter) does not change results, but it puts a Python
+regex on every line of every blob: these tests keep the hot path cold."""
+from __future__ import annotations
+
+import random
+import string
+import uuid
+
+import pytest
+
+from scanner.engine import Engine
+from scanner.rules import load_rules
+
+
+@pytest.fixture(scope="module")
+def engine():
+    try:
+        return Engine(load_rules(), use_hyperscan=True)
+    except RuntimeError:
+        pytest.skip("hyperscan is not available on this machine")
+
+
+def ordinary_code(n: int, seed: int = 3) -> bytes:
+    """Lines that look like a real code base: identifiers, UUIDs, commit ids, checksums,
+    base64 blobs in fixtures, URLs, numbers; no credential and no credential name."""
+    r = random.Random(seed)
+    words = ["user", "order", "cart", "item", "price", "total", "config", "client", "session", "handler",
+             "request", "response", "cache", "retry", "limit", "offset", "page", "query", "invoice", "status"]
+    hexs = "0123456789abcdef"
+    out = []
+    for _ in range(n):
+        a, b = r.choice(words), r.choice(words)
+        out.append(r.choice([
+            f"    {a}_id = \"{uuid.UUID(int=r.getrandbits(128))}\"",
+            f"    commit = \"{''.join(r.choice(hexs) for _ in range(40))}\"  # {a} schema",
+            f"  checksum: sha256:{''.join(r.choice(hexs) for _ in range(64))}",
+            f"  data: {''.join(r.choice(string.ascii_letters + string.digits + '+/') for _ in range(76))}",
+            f"def {a}_{b}({a}, limit={r.randrange(1000)}):",
+            f"    return requests.get(f\"https://api.example.com/{a}/{{{b}}}\", timeout=10)",
+            f"const {a}{b.title()} = await fetch(`/api/{a}/${{id}}`);",
+        ]))
+    return ("\n".join(out) + "\n").encode()
+
+
+def test_no_rule_prefilter_fires_on_ordinary_code(engine):
+    data = ordinary_code(5000)
+    ends, generic, decode = engine._candidates_hs(data)
+    noisy = {engine.regex_rules[i].id: len(offs) for i, offs in ends.items() if len(offs) > 25}
+    assert not noisy, f"rules whose Hyperscan prefilter fires on ordinary code: {noisy}"
+
+
+def test_hyperscan_and_fallback_agree_on_ordinary_code_with_a_planted_key(engine):
+    data = ordinary_code(400) + b'HEROKU_API_KEY=3f0c9d2e-8b1a-4c6d-9e2f-7a5b3c1d0e9f\n'
+    fallback = Engine(engine.rules, use_hyperscan=False)
+    got_hs = {(h.rule_id, h.secret, h.line) for h in engine.scan_bytes(data, "app.py")}
+    got_py = {(h.rule_id, h.secret, h.line) for h in fallback.scan_bytes(data, "app.py")}
+    assert got_hs == got_py
+    assert ("heroku-api-key", "3f0c9d2e-8b1a-4c6d-9e2f-7a5b3c1d0e9f", 401) in got_hs
