@@ -95,6 +95,11 @@ def run_scan(opts: ScanOptions) -> ScanResult:
     if (opts.staged or opts.since or opts.history) and not in_repo:
         what = "--staged" if opts.staged else "--since" if opts.since else "--history"
         raise ScanError(f"{root}: not a git repository, and {what} needs one (drop {what} to scan the files)")
+    if opts.since:
+        try:
+            gitcmd.run(root, "rev-parse", "--verify", "-q", "--end-of-options", opts.since + "^{commit}")
+        except gitcmd.GitError:
+            raise ScanError(f"--since {opts.since}: no such commit or ref in {root} (fetch it first?)") from None
     engine, rules_by_id = _engine(opts)
     fs = FindingSet(rules_by_id)
     stats = {"files": 0, "bytes": 0, "blobs": 0, "commits": 0, "skipped": {}, "seconds": 0.0,
@@ -151,7 +156,7 @@ def run_scan(opts: ScanOptions) -> ScanResult:
                     warnings.append(f"{res.skipped['missing-object']} objects could not be read (corrupt or missing pack?)")
                 blob_hits = dict(res.hits)
                 scanned_blobs = {b[0] for b in bl.blobs}
-                _add_history(root, fs, res.hits, opts.since, warnings, prefix)
+                _add_history(root, fs, res.hits, bl.prov, warnings, prefix)
 
     # ---- workspace ------------------------------------------------------------------------------
     if not bare:
@@ -255,16 +260,13 @@ def _clean_tracked_blobs(root: Path, scanned: set[str], warnings: list[str]) -> 
     return out
 
 
-def _add_history(root: Path, fs: FindingSet, hits: list, since: str | None, warnings: list[str],
-                 prefix: str = "") -> None:
-    from scanner.sources.history import provenance
+def _add_history(root: Path, fs: FindingSet, hits: list, prov, warnings: list[str], prefix: str = "") -> None:
+    from scanner.sources.history import reaching_refs
 
-    oids = {oid for oid, _ in hits}
     try:
-        prov = provenance(root, oids, since, prefix)
+        reaching_refs(root, prov, {oid for oid, _ in hits})
     except gitcmd.GitError as e:
-        warnings.append(f"could not resolve the commits of history findings: {e}")
-        return
+        warnings.append(f"could not list the refs that reach history findings: {e}")
     for oid, blob_hits in hits:
         intro = prov.introduced.get(oid) or []
         if not intro:  # unreachable (dangling) blob: found with --all-objects

@@ -274,10 +274,13 @@ def test_every_git_process_gets_the_safe_environment_and_options(tmp_path):
     log = tmp_path / "git.log"
     wrap = tmp_path / "wrap"
     wrap.mkdir()
+    # one append per call: credfence runs some git processes concurrently, and their
+    # records must not interleave
     (wrap / "git").write_text(
         "#!/bin/sh\n"
-        f"{{ printf 'CALL'; for a in \"$@\"; do printf ' [%s]' \"$a\"; done; echo;"
-        f" env | grep -E '^(GIT_|HOME=|PAGER=)' | sort; }} >> '{log}'\n"
+        f"rec=$({{ printf 'CALL'; for a in \"$@\"; do printf ' [%s]' \"$a\"; done; echo;"
+        f" env | grep -E '^(GIT_|HOME=|PAGER=)' | sort; }})\n"
+        f"printf '%s\\n' \"$rec\" >> '{log}'\n"
         f"exec '{real_git}' \"$@\"\n")
     (wrap / "git").chmod(0o755)
     r = Repo(tmp_path / "repo")
@@ -309,7 +312,7 @@ def test_every_git_process_gets_the_safe_environment_and_options(tmp_path):
         subcommands.add(sub)
         if sub in ("diff", "log"):
             assert "[--no-textconv]" in argv and "[--no-ext-diff]" in argv, argv
-    assert {"ls-files", "rev-list", "cat-file", "diff"} <= subcommands, subcommands
+    assert {"ls-files", "log", "cat-file", "diff"} <= subcommands, subcommands
 
 
 def test_partial_clone_never_fetches_missing_objects(tmp_path):

@@ -1,14 +1,15 @@
 """Git history: every blob reachable from any ref, each unique blob read once.
 
-Enumeration is two git processes for the whole repository: `rev-list --objects` for what
-is reachable (with a path for each blob, which the structured parsers need), and
-`cat-file --batch-all-objects --batch-check --unordered` for pack order and sizes. Blobs
-are then read in pack order, in chunks, each worker process through its own long-lived
-`git cat-file --batch` (reading in pack order is 2.5 times faster than in object-id order).
-
-Provenance (which commits introduced a blob at which path, when, and which refs still
-reach it) is computed afterwards, only for the few blobs that hold findings: one
-`git log --raw` pass, plus one `for-each-ref --contains` per introducing commit.
+One `git log --all --raw -c --root` pass lists, for every commit, the blobs it brought in
+and the blobs it replaced: the union of what commits brought in is every reachable blob
+(a root commit shows all its files; a merge shows only what differs from all its parents,
+and the rest came from a parent), and the same pass gives each blob its provenance (the
+commits and paths that introduced it, when, and when it was replaced) for free. A
+concurrent `cat-file --batch-all-objects --batch-check --unordered` gives pack order and
+sizes. Blobs are then read in pack order, in chunks, each worker process through its own
+long-lived `git cat-file --batch` (reading in pack order is 2.5 times faster than in
+object-id order). Only the refs that still reach a finding's commits are asked for
+afterwards: one `for-each-ref --contains` per such commit.
 """
 from __future__ import annotations
 
@@ -19,6 +20,16 @@ from pathlib import Path
 from scanner import gitcmd
 
 CHUNK_BYTES = 60_000  # oids per request stay under the 64 KiB pipe buffer: no deadlock
+_SUBMODULE = b"160000"
+
+
+@dataclass
+class Provenance:
+    # blob -> [(commit, path, author date)] where the blob entered the tree
+    introduced: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    # blob -> (commit, date) of the latest commit that replaced it at a path
+    removed: dict[str, tuple[str, str]] = field(default_factory=dict)
+    refs: dict[str, list[str]] = field(default_factory=dict)  # commit -> refs that reach it
 
 
 @dataclass
@@ -28,41 +39,46 @@ class BlobList:
     skipped: dict[str, int] = field(default_factory=dict)
     shallow: bool = False
     warnings: list[str] = field(default_factory=list)
+    prov: Provenance = field(default_factory=Provenance)
+
+
+def _revs(since: str | None) -> list[str]:
+    """Every ref; or, for a pull request, the commits HEAD brings that REF does not have
+    (other branches a CI clone fetched are not this change's business)."""
+    return ["HEAD", "--not", since] if since else ["--all"]
 
 
 def enumerate_blobs(repo: Path, since: str | None = None, all_objects: bool = False,
                     max_size: int = 25 * 1024 * 1024, only_paths: set[str] | None = None,
                     prefix: str = "") -> BlobList:
-    """Blobs to scan, in pack order. `prefix` (a subdirectory of the work tree, with a
-    trailing slash) limits them to that subdirectory's history; paths stay relative to the
-    repository's top level."""
+    """Blobs to scan, in pack order, with their provenance. `prefix` (a subdirectory of
+    the work tree, with a trailing slash) limits them to that subdirectory's history;
+    paths stay relative to the repository's top level."""
     bl = BlobList(shallow=gitcmd.is_shallow(repo))
     if bl.shallow:
         bl.warnings.append("shallow clone: only the history present locally was scanned")
-    has_commits = bool(gitcmd.run(repo, "for-each-ref", "--count=1", "--format=%(refname)").strip()) or \
-        _has_head(repo)
-    paths: dict[str, str] = {}
-    if has_commits:
-        args = ["rev-list", "--objects", *_revs(since)]
-        if prefix:  # a subdirectory of a repository (git runs there): only its own history
-            args += ["--", "."]
-        out = gitcmd.run(repo, *args)
-        for line in out.split(b"\n"):
-            if len(line) > 41 and line[40:41] == b" ":
-                paths.setdefault(line[:40].decode(), line[41:].decode("utf-8", "surrogateescape"))
-            elif len(line) == 40:
-                paths.setdefault(line.decode(), "")
-        cargs = ["rev-list", "--count", *_revs(since)] + (["--", "."] if prefix else [])
-        bl.commits = int(gitcmd.run(repo, *cargs).strip() or 0)
     fmt = "--batch-check=%(objectname) %(objecttype) %(objectsize)"
-    out = gitcmd.run(repo, "cat-file", "--batch-all-objects", fmt, "--unordered")
-    for line in out.split(b"\n"):
+    check = gitcmd.popen(repo, "cat-file", "--batch-all-objects", fmt, "--unordered", stdin=subprocess.DEVNULL)
+    try:
+        has_commits = bool(gitcmd.run(repo, "for-each-ref", "--count=1", "--format=%(refname)").strip()) or \
+            _has_head(repo)
+        if has_commits:
+            bl.commits = _read_log(repo, since, prefix, bl.prov)
+        listing = check.stdout.read()
+    finally:
+        check.stdout.close()
+        check.wait()
+    if check.returncode != 0:
+        raise gitcmd.GitError("git cat-file could not list the object store (corrupt repository?)")
+    intro = bl.prov.introduced
+    for line in listing.split(b"\n"):
         parts = line.split(b" ")
         if len(parts) != 3 or parts[1] != b"blob":
             continue
         oid = parts[0].decode()
-        if oid in paths:
-            path = paths[oid]
+        where = intro.get(oid)
+        if where:
+            path = where[-1][1]  # the oldest introduction (log is newest first)
             if prefix and not path.startswith(prefix):
                 continue
         elif all_objects and not since:
@@ -79,10 +95,67 @@ def enumerate_blobs(repo: Path, since: str | None = None, all_objects: bool = Fa
     return bl
 
 
-def _revs(since: str | None) -> list[str]:
-    """Every ref; or, for a pull request, the commits HEAD brings that REF does not have
-    (other branches a CI clone fetched are not this change's business)."""
-    return ["HEAD", "--not", since] if since else ["--all"]
+def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance) -> int:
+    """Stream `git log --raw` into prov; returns the number of commits."""
+    args = ["log", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-textconv", "--no-ext-diff",
+            "-c", "--root", "--format=%x00%H %aI", *_revs(since)]
+    if prefix:  # git runs in the subdirectory: "." is its own history
+        args += ["--", "."]
+    proc = gitcmd.popen(repo, *args, stdin=subprocess.DEVNULL)
+    commits = 0
+    commit = date = ""
+    pending_meta: bytes | None = None
+    buf = b""
+    intro, removed = prov.introduced, prov.removed
+    try:
+        while True:
+            chunk = proc.stdout.read(1 << 20)
+            if chunk:
+                buf += chunk
+                tokens = buf.split(b"\0")
+                buf = tokens.pop()
+            else:
+                tokens, buf = ([buf] if buf else []), b""
+            for raw in tokens:
+                tok = raw.lstrip(b"\n")
+                if pending_meta is not None:  # this token is the path of the raw line before
+                    meta, pending_meta = pending_meta, None
+                    _record(meta, tok.decode("utf-8", "surrogateescape"), commit, date, intro, removed)
+                    continue
+                if not tok:
+                    continue
+                if tok.startswith(b":"):
+                    pending_meta = tok
+                else:
+                    commit, _, date = tok.decode("utf-8", "replace").partition(" ")
+                    commits += 1
+            if not chunk:
+                break
+    finally:
+        proc.stdout.close()
+        proc.wait()
+    if proc.returncode not in (0, None):
+        raise gitcmd.GitError("git log failed to walk the history (corrupt repository or unknown --since ref?)")
+    return commits
+
+
+def _record(meta: bytes, path: str, commit: str, date: str, intro: dict, removed: dict) -> None:
+    # ":m1 m2 old new S" for one parent; "::m1 m2 m3 o1 o2 new SS" for a merge
+    n = len(meta) - len(meta.lstrip(b":"))
+    parts = meta[n:].split(b" ")
+    if len(parts) < 2 * n + 3:
+        return
+    new_mode = parts[n]
+    ids = parts[n + 1: 2 * n + 2]
+    new = ids[-1].decode()
+    if new_mode != _SUBMODULE and not new.startswith("0000000"):
+        lst = intro.setdefault(new, [])
+        if not lst or lst[-1][:2] != (commit, path):
+            lst.append((commit, path, date))
+    for old_b in ids[:-1]:
+        old = old_b.decode()
+        if old != new and not old.startswith("0000000"):
+            removed.setdefault(old, (commit, date))  # newest first: the latest replacement
 
 
 def _has_head(repo: Path) -> bool:
@@ -143,60 +216,9 @@ class BlobReader:
             self.proc.kill()
 
 
-@dataclass
-class Provenance:
-    # blob -> [(commit, path, author date)] where the blob entered the tree
-    introduced: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
-    # blob -> (commit, date) of the latest commit that replaced it at a path
-    removed: dict[str, tuple[str, str]] = field(default_factory=dict)
-    refs: dict[str, list[str]] = field(default_factory=dict)  # commit -> refs that reach it
-
-
-def provenance(repo: Path, oids: set[str], since: str | None = None, prefix: str = "") -> Provenance:
-    prov = Provenance()
-    if not oids:
-        return prov
-    # -z: paths verbatim. Without it git C-quotes any path holding a newline, a quote, a
-    # backslash or a non-ASCII byte ("\"caf\\303\\251.env\""), and history findings carried
-    # the quoted form instead of the file's name (issue 7).
-    # -c: a merge lists only paths that differ from ALL its parents (combined diff), so a
-    # merge (or a stash with untracked files) is not taken for introducing what a branch
-    # brought in; root commits show their files as added (log.showRoot is on by default).
-    args = ["log", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-textconv", "--no-ext-diff",
-            "-c", "--root", "--format=%x00%H %aI", *_revs(since)]
-    if prefix:
-        args += ["--", "."]
-    out = gitcmd.run(repo, *args)
-    # tokens: "", "<commit> <date>", "\n:<meta>", "<path>", ":<meta>", "<path>", "", "<commit> <date>", ...
-    commit = date = ""
-    tokens = out.split(b"\0")
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i].lstrip(b"\n")
-        i += 1
-        if not tok:
-            continue
-        if not tok.startswith(b":"):
-            commit, _, date = tok.decode("utf-8", "replace").partition(" ")
-            continue
-        path = tokens[i] if i < len(tokens) else b""
-        i += 1
-        # ":m1 m2 old new S" for one parent; "::m1 m2 m3 o1 o2 new SS" for a merge
-        n = len(tok) - len(tok.lstrip(b":"))
-        parts = tok[n:].split(b" ")
-        if len(parts) < 2 * n + 3:
-            continue
-        blob_ids = parts[n + 1: 2 * n + 2]
-        old, new = blob_ids[0].decode(), blob_ids[-1].decode()
-        if new in oids:
-            lst = prov.introduced.setdefault(new, [])
-            p = path.decode("utf-8", "surrogateescape")
-            if not any(c == commit and q == p for c, q, _ in lst):
-                lst.append((commit, p, date))
-        if old in oids and old != new:
-            # log is newest first: keep the first (latest) removal seen
-            prov.removed.setdefault(old, (commit, date))
-    for c in {c for lst in prov.introduced.values() for c, _, _ in lst}:
+def reaching_refs(repo: Path, prov: Provenance, oids: set[str]) -> None:
+    """Fill prov.refs for the commits that introduced the given blobs (few: only blobs
+    that hold findings)."""
+    for c in {c for o in oids for c, _, _ in prov.introduced.get(o, [])}:
         refs = gitcmd.run(repo, "for-each-ref", "--format=%(refname)", "--contains", c)
         prov.refs[c] = [r for r in refs.decode("utf-8", "surrogateescape").split("\n") if r]
-    return prov
