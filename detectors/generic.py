@@ -38,8 +38,16 @@ def _detectors():
     return KeywordDetector(), filters
 
 
+_FILE_NAME = re.compile(r"^[\w.\-/]*\.(?:json|ya?ml|txt|baseline|py|js|ts|env|cfg|ini|toml|pem|key|crt|cer|p12|pfx|"
+                        r"jks|keystore|gpg|asc|lock|log|md|sh|conf)$", re.I)
+_WEAK = re.compile(r"(?i)^(?:pass(?:word|wd)?|passw0rd|p@ssw0rd|secret|token|changeit|letmein|admin|root|test|"
+                   r"qwerty|welcome|default|guest|user)[\d!@#$%_\-]*$")
+
+
 def _plausible(name: str, value: str) -> bool:
     if len(value) < MIN_LEN or len(value) > 256:
+        return False
+    if _FILE_NAME.match(value) or _WEAK.match(value):  # a file name, or a documentation-grade password
         return False
     if _NOT_SECRET_NAME.search(name or ""):
         return False
@@ -77,6 +85,8 @@ def generic_hits(line: str, line_no: int, path: str = "") -> list[Hit]:
         name = key_m.group(1) if key_m else name_m.group(0)
         if col < 0 or not _NAME.search(name) or not _plausible(name, v):
             continue
+        if re.match(r"""["'`]?\s*\+""", line[col + len(v):]):
+            continue  # "abc" + "def": a fragment of a concatenated string, not a value
         if any(f(secret=v) for f in filters):
             continue
         out.append(Hit(RULE_ID, v, line_no, col + 1, {}))

@@ -1,6 +1,8 @@
 """Redaction: the only form in which a secret leaves the process unless --show-secrets."""
 from __future__ import annotations
 
+import re
+
 ELLIPSIS = "…"
 
 
@@ -13,8 +15,9 @@ def redact(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> str:
     if not secret:
         return ELLIPSIS
     if secret.startswith("-----BEGIN"):
-        header = secret.split("\n", 1)[0].rstrip("-").rstrip()
-        return header[:40] + ELLIPSIS
+        # the armour line only: the body may follow a real newline or an escaped "\n"
+        m = re.match(r"-----BEGIN[A-Z0-9 ]{0,40}-----", secret)
+        return (m.group(0) if m else "-----BEGIN") + ELLIPSIS
     known = ""
     for p in sorted(prefixes, key=len, reverse=True):
         if p and len(p) < len(secret) and secret.lower().startswith(p.lower()):
