@@ -59,3 +59,20 @@ def test_hyperscan_and_fallback_agree_on_ordinary_code_with_a_planted_key(engine
     got_py = {(h.rule_id, h.secret, h.line) for h in fallback.scan_bytes(data, "app.py")}
     assert got_hs == got_py
     assert ("heroku-api-key", "3f0c9d2e-8b1a-4c6d-9e2f-7a5b3c1d0e9f", 401) in got_hs
+
+
+@pytest.mark.parametrize("use_hyperscan", [True, False])
+def test_generic_secret_examples(use_hyperscan):
+    """generic.yaml's examples through the whole engine (its rule has no pattern of its own:
+    candidates come from the engine's name pass, values from detect-secrets)."""
+    rules = load_rules()
+    try:
+        eng = Engine(rules, use_hyperscan=use_hyperscan)
+    except RuntimeError:
+        pytest.skip("hyperscan is not available on this machine")
+    rule = next(r for r in rules if r.id == "generic-secret")
+    assert len(rule.positive) >= 3 and len(rule.negative) >= 3
+    for line in rule.positive:
+        assert any(h.rule_id == "generic-secret" for h in eng.scan_text(line + "\n", "settings.py")), line
+    for line in rule.negative:
+        assert not any(h.rule_id == "generic-secret" for h in eng.scan_text(line + "\n", "settings.py")), line
