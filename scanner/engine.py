@@ -24,15 +24,18 @@ from scanner.placeholders import is_placeholder, shannon_entropy
 MULTILINE_WINDOW = 20000  # characters before a multi-line hit's end to look for its start
 GENERIC_RULE = "generic-secret"
 # lines where a secret-sounding name is assigned a value: candidates for detect-secrets'
-# keyword plugin (the only place generic secrets come from)
+# keyword plugin (the only place generic secrets come from). The name's tail is bounded
+# ({0,64}, not *): unbounded, every keyword in a long run like `secret_secret_secret...`
+# rescanned the rest of the run, quadratic in the fallback engine (a 200k-character line
+# took minutes; issue 7). DECODE_CANDIDATE likewise.
 GENERIC_CANDIDATE = (
     r"(?i)(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_\-.]?key|apikey|auth[_\-.]?key|"
-    r"credential|private[_\-.]?key|access[_\-.]?key|client[_\-.]?secret)[A-Za-z0-9_.\-]*[\"']?\s*(?:=|:|=>)"
+    r"credential|private[_\-.]?key|access[_\-.]?key|client[_\-.]?secret)[A-Za-z0-9_.\-]{0,64}[\"']?\s*(?:=|:|=>)"
 )
 # an encoded (base64 or %-escaped) value assigned to a secret-bearing name: worth decoding
 DECODE_CANDIDATE = (
     r"(?i)(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_.\-]?key|apikey|auth|credential|private[_.\-]?key|"
-    r"dockerconfigjson|connection[_.\-]?string)[A-Za-z0-9_.\-]*[\"']?\s*(?::|=>|=)\s*(?:!!binary\s+)?[\"'`]?"
+    r"dockerconfigjson|connection[_.\-]?string)[A-Za-z0-9_.\-]{0,64}[\"']?\s*(?::|=>|=)\s*(?:!!binary\s+)?[\"'`]?"
     r"(?:[A-Za-z0-9+/_\-]{24}|[^\s\"'`%]{0,200}%[0-9A-Fa-f]{2})"
 )
 def allowed(lines: list[str], idx: int) -> bool:
@@ -241,6 +244,12 @@ class Engine:
         """One pass over the content: which rules may fire on which lines. With Hyperscan
         the bytes are enough, so content without candidates is never decoded."""
         c = Candidates()
+        if self.hyperscan and data is None and text is not None:
+            # Text only (a UTF-16 or BOM file, decoded): with Hyperscan loaded, the keyword
+            # path below knows only the rules Hyperscan cannot compile, so every other rule
+            # was silently skipped for such files (issue 7). Match the text's UTF-8 instead:
+            # it has the same newlines, so the same line numbers.
+            data = _utf8(text)
         if self.hyperscan and data is not None:
             ends, gen_ends, dec_ends = self._candidates_hs(data)
             if ends or gen_ends or dec_ends:
@@ -271,7 +280,7 @@ class Engine:
         return self.confirm(decode(data), cand, path)
 
     def scan_text(self, text: str, path: str = "") -> list[Hit]:
-        data = text.encode("utf-8", "surrogateescape") if self.hyperscan else None
+        data = _utf8(text) if self.hyperscan else None  # a lone surrogate must not raise
         return self.confirm(text, self.candidates(data, text), path)
 
     def confirm(self, text: str, cand: Candidates, path: str = "") -> list[Hit]:
@@ -385,6 +394,13 @@ class Engine:
         if not res:
             return None
         return dict(res) if isinstance(res, dict) else True
+
+
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8", "surrogateescape")  # undecodable bytes back as they were
+    except UnicodeEncodeError:  # other lone surrogates (e.g. from a UTF-16 decode)
+        return text.encode("utf-8", "surrogatepass")
 
 
 def _newlines(data: bytes) -> list[int]:
