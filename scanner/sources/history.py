@@ -71,8 +71,14 @@ def enumerate_blobs(repo: Path, since: str | None = None, all_objects: bool = Fa
     if check.returncode != 0:
         raise gitcmd.GitError("git cat-file could not list the object store (corrupt repository?)")
     intro = bl.prov.introduced
+    unreadable = 0
     for line in listing.split(b"\n"):
         parts = line.split(b" ")
+        if len(parts) == 2 and parts[1] == b"missing" and parts[0].decode() in intro:
+            # a reachable blob git cannot read (a corrupt loose object is listed as
+            # "missing"): count it and say so, never a silent partial scan (issue 7)
+            unreadable += 1
+            continue
         if len(parts) != 3 or parts[1] != b"blob":
             continue
         oid = parts[0].decode()
@@ -92,6 +98,9 @@ def enumerate_blobs(repo: Path, since: str | None = None, all_objects: bool = Fa
             bl.skipped["too-large"] = bl.skipped.get("too-large", 0) + 1
             continue
         bl.blobs.append((oid, size, path))
+    if unreadable:
+        bl.skipped["missing-object"] = bl.skipped.get("missing-object", 0) + unreadable
+        bl.warnings.append(f"{unreadable} objects could not be read (corrupt repository?): the history scan is incomplete")
     return bl
 
 

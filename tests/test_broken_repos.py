@@ -1,0 +1,139 @@
+"""Issue 7.4: repositories in every state of disrepair. A clear one-line message and exit
+2 where nothing could be scanned, partial results with a warning where some could, and
+never a traceback."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gitrepo import Repo, git_env, sha
+from helpers import GITHUB, STRIPE, assert_clean_exit, clean_env, cli
+
+OLD = "sk_live_" + "Hist0ryRmn86Xx1XR2hlqeIjuI6Kq"  # only in history
+
+
+def scan(path: Path, *args: str, env=None, codes=(0, 1)):
+    p = cli("scan", str(path), "--format", "json", "-q", *args, env=env, timeout=60)
+    assert_clean_exit(p, codes)
+    return (json.loads(p.stdout) if p.returncode in (0, 1) else None), p
+
+
+def shas(rep: dict) -> set[str]:
+    return {f["secret_sha256"] for f in rep["findings"]}
+
+
+@pytest.fixture
+def src(tmp_path):
+    r = Repo(tmp_path / "src")
+    r.commit("one", {"old.env": f"STRIPE_KEY={OLD}\n"})
+    r.commit("two", {"old.env": None, "app.py": f'TOKEN = "{GITHUB}"\n'})
+    return r
+
+
+def test_shallow_clone_scans_and_warns(src, tmp_path):
+    dst = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{src.path}", str(dst)], env=git_env(), check=True)
+    rep, p = scan(dst)
+    assert sha(GITHUB) in shas(rep)
+    assert sha(OLD) not in shas(rep)  # not in the local history
+    assert any("shallow" in w for w in rep["warnings"])
+
+
+def test_repository_without_commits(tmp_path):
+    r = Repo(tmp_path / "empty")
+    r.write("app.env", f"STRIPE_KEY={STRIPE}\n")
+    rep, _ = scan(r.path)
+    assert sha(STRIPE) in shas(rep)
+    r.git("add", "app.env")
+    rep, _ = scan(r.path, "--staged")
+    assert sha(STRIPE) in shas(rep)
+    scan(r.path, "--since", "HEAD", codes=(2,))  # no such ref yet: one line, exit 2
+
+
+def test_corrupt_loose_object(src):
+    blob = src.git("rev-parse", "HEAD~1:old.env")
+    obj = src.path / ".git" / "objects" / blob[:2] / blob[2:]
+    obj.chmod(0o644)
+    obj.write_bytes(b"\x78\x9cgarbage, not zlib")
+    rep, p = scan(src.path, codes=(0, 1, 2))
+    if rep is not None:
+        assert sha(GITHUB) in shas(rep)  # the work tree is still scanned
+        assert rep["warnings"] or rep["stats"]["skipped"].get("missing-object"), "a silent partial scan"
+        assert sha(OLD) not in shas(rep)
+
+
+def test_missing_packfile(src):
+    src.git("repack", "-q", "-a", "-d")
+    src.git("prune-packed")
+    packs = list((src.path / ".git" / "objects" / "pack").glob("*.pack"))
+    assert packs
+    for pk in packs:
+        pk.unlink()
+    rep, p = scan(src.path, codes=(0, 1, 2))
+    if rep is not None:
+        assert sha(GITHUB) in shas(rep)
+        assert rep["warnings"], "history could not be read, and nothing says so"
+
+
+def test_worktree(src, tmp_path):
+    wt = tmp_path / "wt"
+    src.git("worktree", "add", "-q", "-b", "side", str(wt), "HEAD~1")
+    rep, _ = scan(wt)
+    by = {f["secret_sha256"]: f for f in rep["findings"]}
+    assert {loc["kind"] for loc in by[sha(OLD)]["locations"]} == {"worktree", "history"}
+    assert sha(GITHUB) in by  # the main branch's history is the same repository's
+
+
+def test_bare_repository_is_history_only(src, tmp_path):
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(src.path), str(bare)], env=git_env(), check=True)
+    rep, _ = scan(bare)
+    assert {sha(OLD), sha(GITHUB)} <= shas(rep)
+    assert all(loc["kind"] == "history" for f in rep["findings"] for loc in f["locations"])
+    # a broken bare repository: nothing can be scanned -> exit 2, one line
+    for pk in (bare / "objects").rglob("*"):
+        if pk.is_file():
+            pk.chmod(0o644)
+            pk.write_bytes(b"junk")
+    (bare / "HEAD").write_text("junk\n")
+    _, p = scan(bare, codes=(0, 1, 2))
+
+
+def test_dot_git_as_a_file(tmp_path):
+    """Submodule style: `.git` is a file `gitdir: ...` pointing elsewhere."""
+    wt = tmp_path / "work"
+    gd = tmp_path / "gitdirs" / "work.git"
+    wt.mkdir()
+    gd.parent.mkdir()
+    subprocess.run(["git", "init", "-q", "--separate-git-dir", str(gd), str(wt)], env=git_env(), check=True)
+    assert (wt / ".git").is_file()
+    r = Repo.__new__(Repo)
+    r.path, r.clock = wt, 1_700_000_000
+    r.commit("one", {"old.env": f"STRIPE_KEY={OLD}\n"})
+    r.commit("two", {"old.env": None, "app.py": f'TOKEN = "{GITHUB}"\n'})
+    rep, _ = scan(wt)
+    assert {sha(OLD), sha(GITHUB)} <= shas(rep)
+    # a dangling gitdir link: not a repository any more, the files are still scanned
+    (wt / ".git").write_text(f"gitdir: {tmp_path / 'nowhere'}\n")
+    rep, _ = scan(wt)
+    assert sha(GITHUB) in shas(rep)
+    scan(wt, "--history", codes=(2,))
+
+
+def test_git_not_installed(src, tmp_path):
+    env = clean_env(PATH=str(tmp_path / "empty-bin"))
+    rep, p = scan(src.path, env=env)
+    assert sha(GITHUB) in shas(rep) and sha(OLD) not in shas(rep)
+    assert any("git" in w for w in rep["warnings"])
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "k.env").write_text(f"STRIPE_KEY={STRIPE}\n")
+    rep, _ = scan(plain, env=env)
+    assert sha(STRIPE) in shas(rep)
+    for extra in (["--staged"], ["--history"], ["--since", "HEAD~1"]):
+        _, p = scan(src.path, *extra, env=env, codes=(2,))
+        assert "git" in p.stderr
