@@ -85,6 +85,11 @@ def versions() -> dict[str, str]:
                       ("betterleaks", ["betterleaks", "version"]), ("detect-secrets", ["detect-secrets", "--version"])]:
         exe = tool(cmd[0])
         v[name] = _first_line([exe, *cmd[1:]]) if exe else "not installed"
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                          text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "--",
+                            "scanner", "detectors"], capture_output=True, text=True).stdout.strip()
+    v["credfence"] += f" (checkout {head}{', with uncommitted changes in scanner/ or detectors/' if dirty else ''})"
     v["git"] = _first_line(["git", "--version"])
     py = str(venv_bin() / "python")
     v["python (venv)"] = _first_line([py, "-c", "import sys; print(sys.version.split()[0])"])
