@@ -19,7 +19,7 @@ from bisect import bisect_left, bisect_right
 from scanner import context as ctxmod
 from scanner.baseline import line_allowed
 from scanner.model import Hit, Rule
-from scanner.placeholders import is_placeholder, shannon_entropy
+from scanner.placeholders import is_placeholder, is_placeholder_text, shannon_entropy
 
 MULTILINE_WINDOW = 20000  # characters before a multi-line hit's end to look for its start
 GENERIC_RULE = "generic-secret"
@@ -311,7 +311,7 @@ class Engine:
                             continue  # a provider rule already has this value
                         h.context = ctxmod.extract(lines.lines, li, h.column - 1)
                         hits.append(h)
-        return _dedupe(hits)
+        return _dedupe(hits, self.by_id)
 
     def _confirm(self, rule: Rule, lines: _Lines, li: int, line: str, base_col: int = 0) -> list[Hit]:
         out = []
@@ -351,9 +351,9 @@ class Engine:
             for m in regex_of(rule).finditer(text, start, end):
                 secret = _secret_of(m)
                 s_li = lines.index_of(m.start(_secret_group(m)))
-                if not secret or allowed(lines.lines, s_li):
-                    continue
-                if rule.entropy and shannon_entropy(secret) < rule.entropy:
+                # the same checks as a one-line hit, but the placeholder test only on the
+                # key's words: a real key body can hold long runs of one letter ("AAAAAAAA")
+                if not secret or not self._accept(rule, secret, lines.lines, s_li, strict=False):
                     continue
                 extra = self._validate(rule, secret, m)
                 if extra is None:
@@ -368,8 +368,8 @@ class Engine:
             done_until = end
         return out
 
-    def _accept(self, rule: Rule, secret: str, lines: list[str], li: int) -> bool:
-        if is_placeholder(secret, rule.keywords):
+    def _accept(self, rule: Rule, secret: str, lines: list[str], li: int, strict: bool = True) -> bool:
+        if is_placeholder(secret, rule.keywords) if strict else is_placeholder_text(secret):
             return False
         if rule.entropy and shannon_entropy(secret) < rule.entropy:
             return False
@@ -413,12 +413,18 @@ def _newlines(data: bytes) -> list[int]:
     return out
 
 
-def _dedupe(hits: list[Hit]) -> list[Hit]:
-    """One hit per (line, secret); where two rules report overlapping values on a line,
-    the provider-specific one wins over the generic one."""
+def _dedupe(hits: list[Hit], rules: dict[str, Rule]) -> list[Hit]:
+    """One hit per (line, secret). Where two rules report the same value, the more specific
+    one wins, whatever order they ran in: a provider rule over a generic one, a rule that
+    needed nearby context (a Clerk key next to "clerk") over one that did not (any sk_live_),
+    then the rule id, so the result never depends on rule order."""
+    def rank(h: Hit) -> tuple:
+        r = rules.get(h.rule_id)
+        return (bool(r and r.generic), not (r and r.context), h.rule_id)
+
     seen: dict[tuple[int, str], Hit] = {}
     for h in hits:
         k = (h.line, h.secret)
-        if k not in seen:
+        if k not in seen or rank(h) < rank(seen[k]):
             seen[k] = h
     return sorted(seen.values(), key=lambda h: (h.line, h.column, h.rule_id))

@@ -58,3 +58,9 @@ def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> b
     if len(body) >= 6 and (len(set(body)) <= 2 or _sequential(body.lower())):
         return True
     return False
+
+
+def is_placeholder_text(secret: str) -> bool:
+    """The word and template checks alone, for multi-line keys whose bodies may repeat
+    characters legitimately: `-----BEGIN ... EXAMPLE` or a `{{ template }}` key."""
+    return bool(_TEMPLATE.search(secret) or _WORDS.search(secret))
