@@ -29,7 +29,6 @@ import datetime as _dt
 import hashlib
 import json
 import shlex
-import subprocess
 import sys
 from pathlib import Path
 

@@ -132,9 +132,6 @@ def test_odd_file_names_are_scanned_under_their_own_names(tmp_path, names=ODD_NA
         assert paths_of(f, "history") == {want}, (name, f["locations"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "scanner/agents/_managed.py matcher: pathspec encodes the path as strict UTF-8, so a finding in a "
-    "file whose name is not UTF-8 (surrogate-escaped) crashes AgentView.hidden_from -> internal error, exit 2"))
 def test_non_utf8_file_names_are_scanned(tmp_path):
     test_odd_file_names_are_scanned_under_their_own_names(tmp_path, NON_UTF8)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gitrepo import Repo, by_sha, scan_api, scan_json, sha
+from gitrepo import Repo, scan_api, scan_json, sha
 
 GH = "ghp_" + "1NzPjNABzLPEbirvMKksEwq8GQTIsn2HT8lN"
 GL = "glpat-" + "chhPjrsiumMlkXGVe8Q5"

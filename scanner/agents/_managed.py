@@ -249,7 +249,10 @@ def _as_git_reads_it(pattern: str) -> str:
 
 
 def gitignore_matcher(lines: Iterable[str]) -> Callable[[str], bool]:
-    spec = GitIgnoreSpec.from_lines(_valid_patterns(_as_git_reads_it(printable(line_content(line))) for line in lines))
+    # backend="simple" (Python regexes over str) everywhere: pathspec's Hyperscan backend
+    # encodes paths as strict UTF-8 and raised on file names that are not UTF-8
+    spec = GitIgnoreSpec.from_lines(_valid_patterns(_as_git_reads_it(printable(line_content(line))) for line in lines),
+                                    backend="simple")
     return lambda path: bool(spec.match_file(path))
 
 
@@ -454,7 +457,7 @@ class GitignoreAgent(AgentSpec):
             c = line_content(line)
             if not c.startswith("!"):
                 continue
-            spec = GitIgnoreSpec.from_lines(_valid_patterns([printable(c[1:])]))
+            spec = GitIgnoreSpec.from_lines(_valid_patterns([printable(c[1:])]), backend="simple")
             hit = [p for p in paths if spec.match_file(p)]
             if not hit:
                 continue

@@ -219,7 +219,7 @@ class ClaudeCode(AgentSpec):
             else:
                 patterns.append(spec)  # "/x" anchored at the project root, bare names any depth
         patterns = [p for p in patterns if p not in ("", "/")]
-        gi = GitIgnoreSpec.from_lines(_valid_patterns(patterns))
+        gi = GitIgnoreSpec.from_lines(_valid_patterns(patterns), backend="simple")
         return lambda path: bool(gi.match_file(path))
 
     def verify(self, root: Path, data: bytes | None, paths: list[str]) -> None:

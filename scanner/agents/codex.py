@@ -122,7 +122,7 @@ class Codex(AgentSpec):
         if not isinstance(roots, dict):
             return lambda path: False
         denied = {k for k, v in roots.items() if v == "none" and isinstance(k, str)}
-        globs = GitIgnoreSpec.from_lines(_valid_patterns(["/" + k.lstrip("/") for k in denied if k not in (".", "")]))
+        globs = GitIgnoreSpec.from_lines(_valid_patterns(["/" + k.lstrip("/") for k in denied if k not in (".", "")]), backend="simple")
         return lambda path: path in denied or bool(globs.match_file(path))
 
 
