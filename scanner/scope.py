@@ -38,13 +38,15 @@ def _norm_glob(p: str) -> str:
 
 class TaskScope:
     def __init__(self, paths: list[str] | None = None, text: str | None = None):
-        import pathspec
-
         # `./src/x/` is how a shell user writes a path relative to the root, but in gitignore
         # syntax it matches nothing: drop leading "./" (fix: --task-paths ./src/ marked nothing)
         self.globs = [_norm_glob(p) for p in (paths or []) if p.strip()]
         self.globs = [p for p in self.globs if p]
-        self.spec = pathspec.GitIgnoreSpec.from_lines(self.globs) if self.globs else None
+        self.spec = None
+        if self.globs:  # imported only when needed: the pre-commit hook has no task
+            import pathspec
+
+            self.spec = pathspec.GitIgnoreSpec.from_lines(self.globs, backend="simple")
         words = [w for w in re.findall(r"[A-Za-z0-9]+", (text or "").lower()) if len(w) >= 3 and w not in _STOP]
         self.words = {_stem(w) for w in words}
         self.text = text
