@@ -265,8 +265,36 @@ class BlobReader:
 
 
 def reaching_refs(repo: Path, prov: Provenance, oids: set[str]) -> None:
-    """Fill prov.refs for the commits that introduced the given blobs (few: only blobs
-    that hold findings)."""
-    for c in {c for o in oids for c, _, _ in prov.introduced.get(o, [])}:
-        refs = gitcmd.run(repo, "for-each-ref", "--format=%(refname)", "--contains", c)
-        prov.refs[c] = [r for r in refs.decode("utf-8", "surrogateescape").split("\n") if r]
+    """Fill prov.refs for the commits that introduced the given blobs (only blobs that
+    hold findings). With fewer refs than commits, one `rev-list` per ref answers for all
+    commits at once; otherwise one `for-each-ref --contains` per commit. Either way the
+    git processes run side by side."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    commits = sorted({c for o in oids for c, _, _ in prov.introduced.get(o, [])})
+    if not commits:
+        return
+    refs = [r for r in gitcmd.run(repo, "for-each-ref", "--format=%(refname)").decode(
+        "utf-8", "surrogateescape").split("\n") if r]
+    workers = 4
+    if len(refs) < len(commits):
+        wanted = set(commits)
+
+        def reach(ref: str) -> tuple[str, set[str]]:
+            out = gitcmd.run(repo, "rev-list", "--end-of-options", ref)
+            return ref, wanted.intersection(out.decode().split())
+
+        found: dict[str, list[str]] = {c: [] for c in commits}
+        with ThreadPoolExecutor(workers) as ex:
+            for ref, hits in ex.map(reach, refs):
+                for c in hits:
+                    found[c].append(ref)
+        prov.refs.update({c: sorted(r) for c, r in found.items()})
+        return
+
+    def contains(c: str) -> tuple[str, list[str]]:
+        out = gitcmd.run(repo, "for-each-ref", "--format=%(refname)", "--contains", c)
+        return c, [r for r in out.decode("utf-8", "surrogateescape").split("\n") if r]
+
+    with ThreadPoolExecutor(workers) as ex:
+        prov.refs.update(dict(ex.map(contains, commits)))
