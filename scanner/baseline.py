@@ -66,30 +66,8 @@ class BaselineError(Exception):
 
 # --------------------------------------------------------------------------- inline markers
 
-_MARKER = re.compile(
-    r"credfence\s*:\s*allow"
-    r"|pragma\s*:\s*allowlist[ \t-]+(?:nextline[ \t-]+)?secret"
-    r"|gitleaks\s*:\s*allow"
-    r"|kingfisher\s*:\s*ignore"
-    r"|trufflehog\s*:\s*ignore",
-    re.IGNORECASE,
-)
-
-
-def has_allow_marker(line: str) -> bool:
-    """True when `line` carries an inline allow marker (see the module docstring)."""
-    if not line:
-        return False
-    low = line.lower()
-    if "allow" not in low and "ignore" not in low:
-        return False
-    return _MARKER.search(line) is not None
-
-
-def line_allowed(line: str, previous_line: str | None = None) -> bool:
-    """A hit on `line` is suppressed by a marker on that line or on the line before."""
-    return has_allow_marker(line) or (previous_line is not None and has_allow_marker(previous_line))
-
+# in scanner/allow.py (the engine needs them on its hot path without this module's imports)
+from scanner.allow import has_allow_marker, line_allowed  # noqa: E402,F401
 
 # --------------------------------------------------------------------------- accepted set
 

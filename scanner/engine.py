@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from bisect import bisect_left, bisect_right
 
 from scanner import context as ctxmod
-from scanner.baseline import line_allowed
+from scanner.allow import line_allowed
 from scanner.model import Hit, Rule
 from scanner.placeholders import is_placeholder, is_placeholder_text, shannon_entropy
 

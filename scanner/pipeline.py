@@ -7,14 +7,11 @@ hits travel back, never contents, so memory stays bounded by one chunk per worke
 """
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from detectors import structured
-from detectors.structured.decode import decoded_lines
 from scanner.engine import _BOMS, Engine, decode, is_binary
 from scanner.sources.workspace import LFS_MAGIC
 from scanner.model import Hit
@@ -40,6 +37,8 @@ def scan_content(engine: Engine, data: bytes, path: str) -> tuple[list[Hit] | No
         return None, "binary"
     if data.startswith(LFS_MAGIC):
         return None, "lfs-pointer"
+    from detectors import structured  # imported on first use: keeps the pre-commit start-up short
+
     hs_ok = engine.hyperscan and not data.startswith(_BOMS)
     text = None if hs_ok else decode(data)
     cand = engine.candidates(data if hs_ok else None, text)
@@ -58,6 +57,8 @@ def scan_content(engine: Engine, data: bytes, path: str) -> tuple[list[Hit] | No
         virtual = structured.virtual_texts(path, text)
     elif cand.decode_lines:
         lines = text.split("\n")
+        from detectors.structured.decode import decoded_lines
+
         virtual = [(ln, t, {"fixed_line": True}) for ln, t in decoded_lines(lines, cand.decode_lines)]
     for base_line, vtext, extra in virtual:
         fixed = extra.pop("fixed_line", False)
@@ -129,6 +130,8 @@ def _scan_blobs(blobs: list[tuple[str, int, str]]) -> ChunkResult:
 def run_chunks(kind: str, chunks: list, engine: Engine, repo: Path, jobs: int, max_size: int,
                progress: Callable[[int, int], None] | None = None) -> ChunkResult:
     """Scan chunks of files ('files') or blobs ('blobs'); merge the results."""
+    import multiprocessing as mp
+
     fn = _scan_files if kind == "files" else _scan_blobs
     total = ChunkResult()
 
