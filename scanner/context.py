@@ -6,6 +6,7 @@ The blast-radius stage (blast.py) turns this evidence into labels; this module o
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 # `NAME = "`, `NAME: `, `"name": "`, `name=`, `--name `, `NAME := ` immediately left of the secret
 _LEFT_KEY = re.compile(r"""([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?:=>|:=|=|:|\s)\s*["'`]?\s*$""")
@@ -34,27 +35,19 @@ def _key_near(line: str, col: int) -> str | None:
 
 
 def _sections(lines: list[str], idx: int) -> list[str]:
-    """Enclosing INI/TOML headers and YAML parent keys, innermost first, plus
-    file-level namespace/project markers."""
+    """Enclosing YAML parent keys (innermost first), then the INI/TOML header the hit sits
+    under: the chain of enclosing lines by indentation, memoised per file."""
     out: list[str] = []
-    line = lines[idx]
-    indent = len(line) - len(line.lstrip())
-    for j in range(idx - 1, max(-1, idx - _MAX_UP), -1):
-        s = lines[j]
-        if not s.strip() or s.lstrip().startswith("#"):
-            continue
-        m = _INI_HEADER.match(s)
+    lo = max(0, idx - _MAX_UP)
+    header = _ini_section(lines, idx, lo)
+    p = _parent(lines, idx, lo) if lines[idx].strip() else None
+    while p is not None and (header is None or p > header):
+        m = _YAML_PARENT.match(lines[p])
         if m:
-            out.append(m.group(1))
-            break  # an INI section ends the search: nothing above encloses it
-        lead = len(s) - len(s.lstrip())
-        if lead < indent:
-            m = _YAML_PARENT.match(s)
-            if m:
-                out.append(m.group(2).strip("\"' "))
-                indent = lead
-        if indent == 0 and out:
-            break
+            out.append(m.group(2).strip("\"' "))
+        p = _parent(lines, p, lo)
+    if header is not None:
+        out.append(_INI_HEADER.match(lines[header]).group(1))
     return out
 
 
@@ -67,20 +60,48 @@ def _blank(s: str) -> bool:
     return not t or t.startswith(("#", ";", "//"))
 
 
+class _Index:
+    """Per-file facts that many hits in one file share (a rule file or fixture can hold
+    thousands): marker, document-separator and INI-header lines, found once; parents
+    memoised. Without it each hit re-read hundreds of lines, quadratic in the hits."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.markers = [j for j, s in enumerate(lines) if ("=" in s or ":" in s) and _NAMESPACE.match(s)]
+        self.docseps = [j for j, s in enumerate(lines) if s[:3] in ("---", "...") and _DOC_SEP.match(s)]
+        self.headers = [j for j, s in enumerate(lines) if "[" in s and _INI_HEADER.match(s)]
+        self.parents: dict[int, int | None] = {}
+
+
+_LAST: list = [None]
+
+
+def _index(lines: list[str]) -> _Index:
+    ix = _LAST[0]
+    if ix is None or ix.lines is not lines:
+        ix = _LAST[0] = _Index(lines)
+    return ix
+
+
 def _parent(lines: list[str], j: int, lo: int) -> int | None:
     """Index of the line that opens the block holding lines[j] (by indentation), or None."""
-    ind = _indent(lines[j])
-    for k in range(j - 1, lo - 1, -1):
-        if not _blank(lines[k]) and _indent(lines[k]) < ind:
-            return k
-    return None
+    memo = _index(lines).parents
+    if j not in memo:
+        ind = _indent(lines[j])
+        found = None
+        for k in range(j - 1, max(-1, j - _MAX_UP - 1), -1):
+            if not _blank(lines[k]) and _indent(lines[k]) < ind:
+                found = k
+                break
+        memo[j] = found
+    found = memo[j]
+    return found if found is not None and found >= lo else None
 
 
 def _ini_section(lines: list[str], j: int, lo: int) -> int | None:
-    for k in range(j - 1, lo - 1, -1):
-        if _INI_HEADER.match(lines[k]):
-            return k
-    return None
+    headers = _index(lines).headers
+    i = bisect_left(headers, j) - 1
+    return headers[i] if i >= 0 and headers[i] >= lo else None
 
 
 def _markers(lines: list[str], idx: int) -> list[str]:
@@ -91,15 +112,14 @@ def _markers(lines: list[str], idx: int) -> list[str]:
     Now a marker counts only in the hit's own YAML document, in its own INI/TOML section
     (or above every section header), and at document level (indent 0, or directly under a
     top-level key such as k8s `metadata:`) or inside a block that encloses the hit."""
+    ix = _index(lines)
     lo, hi = max(0, idx - _MAX_UP), min(len(lines), idx + 50)
-    for k in range(idx - 1, lo - 1, -1):
-        if _DOC_SEP.match(lines[k]):
-            lo = k + 1
-            break
-    for k in range(idx + 1, hi):
-        if _DOC_SEP.match(lines[k]):
-            hi = k
-            break
+    i = bisect_left(ix.docseps, idx)
+    if i > 0 and ix.docseps[i - 1] >= lo:
+        lo = ix.docseps[i - 1] + 1
+    j = bisect_right(ix.docseps, idx)
+    if j < len(ix.docseps) and ix.docseps[j] < hi:
+        hi = ix.docseps[j]
     hit_section = _ini_section(lines, idx, lo)
     ancestors: set[int] = set()
     p = _parent(lines, idx, lo) if lines[idx].strip() else None
@@ -107,10 +127,8 @@ def _markers(lines: list[str], idx: int) -> list[str]:
         ancestors.add(p)
         p = _parent(lines, p, lo)
     out = []
-    for j in range(lo, hi):
+    for j in ix.markers[bisect_left(ix.markers, lo):bisect_left(ix.markers, hi)]:
         m = _NAMESPACE.match(lines[j])
-        if not m:
-            continue
         sec = _ini_section(lines, j, lo)
         if sec is not None and sec != hit_section:
             continue  # another INI/TOML section

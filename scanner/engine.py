@@ -38,10 +38,21 @@ DECODE_CANDIDATE = (
     r"dockerconfigjson|connection[_.\-]?string)[A-Za-z0-9_.\-]{0,64}[\"']?\s*(?::|=>|=)\s*(?:!!binary\s+)?[\"'`]?"
     r"(?:[A-Za-z0-9+/_\-]{24}|[^\s\"'`%]{0,200}%[0-9A-Fa-f]{2})"
 )
+_ALLOW_MEMO: list = [None, {}]
+
+
 def allowed(lines: list[str], idx: int) -> bool:
-    """An inline allow marker on the hit's line, or on the line before it."""
-    line = lines[idx] if idx < len(lines) else ""
-    return line_allowed(line, lines[idx - 1] if idx > 0 else None)
+    """An inline allow marker on the hit's line, or on the line before it. Memoised per
+    line of the current text: a minified line can hold thousands of hits, and searching
+    its megabytes once per hit was quadratic."""
+    if _ALLOW_MEMO[0] is not lines:
+        _ALLOW_MEMO[0], _ALLOW_MEMO[1] = lines, {}
+    memo = _ALLOW_MEMO[1]
+    got = memo.get(idx)
+    if got is None:
+        line = lines[idx] if idx < len(lines) else ""
+        got = memo[idx] = line_allowed(line, lines[idx - 1] if idx > 0 else None)
+    return got
 
 
 def is_binary(data: bytes) -> bool:
@@ -69,6 +80,7 @@ class _Lines:
         self.text = text
         self._starts: list[int] | None = None
         self._lines: list[str] | None = None
+        self._lower: dict[int, str] | None = None
 
     @property
     def starts(self) -> list[int]:
@@ -90,6 +102,15 @@ class _Lines:
 
     def index_of(self, offset: int) -> int:
         return bisect_right(self.starts, offset) - 1
+
+    def lower(self, li: int) -> str:
+        """Line li in lower case, computed once (many rules may gate on one long line)."""
+        if self._lower is None:
+            self._lower = {}
+        low = self._lower.get(li)
+        if low is None:
+            low = self._lower[li] = self.lines[li].lower()
+        return low
 
 
 _BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")
@@ -317,7 +338,7 @@ class Engine:
         out = []
         if rule.keywords and not rule.multiline:
             # every match holds a keyword: a cheap gate in front of a prefilter hit
-            low = line.lower()
+            low = lines.lower(li)
             if not any(k.lower() in low for k in rule.keywords):
                 return []
         for m in regex_of(rule).finditer(line):
