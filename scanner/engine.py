@@ -322,10 +322,13 @@ class Engine:
                 for li in sorted(lset):
                     if li < len(lines.lines):
                         hits += self._confirm(rule, lines, li, lines.lines[li])
-        if self.generic and cand.generic_lines:
+        # a line a provider rule already explains needs no generic guess (and skipping it
+        # spares the pre-commit hook detect-secrets' import in the common case)
+        remaining = sorted(cand.generic_lines - {h.line - 1 for h in hits}) if self.generic else []
+        if remaining:
             from detectors.generic import generic_hits
 
-            for li in sorted(cand.generic_lines):
+            for li in remaining:
                 if li < len(lines.lines) and not allowed(lines.lines, li):
                     for h in generic_hits(lines.lines[li], li + 1, path):
                         if any(h.line == o.line and (h.secret in o.secret or o.secret in h.secret) for o in hits):
