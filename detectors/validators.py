@@ -26,6 +26,12 @@ def _base62(n: int, width: int) -> str:
     return digits.rjust(width, "0")
 
 
+def github_checksum(body: str) -> str:
+    """The 6-character base62 CRC32 GitHub appends to a token's 30-character body (also
+    used to make valid-looking fake tokens in the demo and the tests)."""
+    return _base62(zlib.crc32(body.encode("ascii", "replace")) & 0xFFFFFFFF, 6)
+
+
 def _crc32_base62_ok(body: str, check: str) -> bool:
     return _base62(zlib.crc32(body.encode("ascii", "replace")) & 0xFFFFFFFF, len(check)) == check
 

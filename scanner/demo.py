@@ -11,13 +11,12 @@ import secrets
 import string
 import subprocess
 import tempfile
-import zlib
 from pathlib import Path
 
+from detectors.validators import github_checksum
 from scanner import gitcmd
 
 ALNUM = string.ascii_letters + string.digits
-B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 TASK = "fix the staging credential mismatch in src/app/config.py"
 TASK_PATHS = ["src/app/"]
 
@@ -33,12 +32,7 @@ def _uuid() -> str:
 
 def _github() -> str:
     body = _s(ALNUM, 30)
-    crc = zlib.crc32(body.encode()) & 0xFFFFFFFF
-    digits = ""
-    while crc:
-        crc, d = divmod(crc, 62)
-        digits = B62[d] + digits
-    return f"ghp_{body}{digits.rjust(6, '0')}"
+    return f"ghp_{body}{github_checksum(body)}"
 
 
 FILES = {

@@ -166,6 +166,21 @@ def _close_reader() -> None:
         _READER = None
 
 
+def chunk_by_size(items, size_of, target_bytes: int, max_n: int) -> list[list]:
+    """Split items, in order, into chunks of about target_bytes of content and at most
+    max_n items: enough work per task to amortise the hand-off, little enough to balance."""
+    out, cur, size = [], [], 0
+    for it in items:
+        cur.append(it)
+        size += size_of(it)
+        if size >= target_bytes or len(cur) >= max_n:
+            out.append(cur)
+            cur, size = [], 0
+    if cur:
+        out.append(cur)
+    return out
+
+
 def default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))

@@ -294,16 +294,9 @@ def _changed_since(root: Path, since: str) -> set[str]:
 
 
 def _file_chunks(files, target_bytes: int = 4 << 20, max_n: int = 400) -> list[list[str]]:
-    out, cur, size = [], [], 0
-    for f in files:
-        cur.append(f.path)
-        size += f.size
-        if size >= target_bytes or len(cur) >= max_n:
-            out.append(cur)
-            cur, size = [], 0
-    if cur:
-        out.append(cur)
-    return out
+    from scanner.pipeline import chunk_by_size
+
+    return [[f.path for f in c] for c in chunk_by_size(files, lambda f: f.size, target_bytes, max_n)]
 
 
 def _finish(root, fs, stats, warnings, in_repo, symlinks, history, t0) -> ScanResult:

@@ -146,3 +146,14 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(content)
     return Path(root)
+
+
+def github_pat() -> str:
+    """A fresh fake classic GitHub token with a valid checksum (never a fixed literal)."""
+    import secrets
+    import string
+
+    from detectors.validators import github_checksum
+
+    body = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(30))
+    return f"ghp_{body}{github_checksum(body)}"

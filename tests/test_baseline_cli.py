@@ -12,29 +12,17 @@ import shutil
 import string
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pytest
 
-from gitrepo import ROOT, Repo, git_env
+from gitrepo import ROOT, Repo, git_env, github_pat
 
 MAKE_CORPUS = ROOT.parent / "shared" / "corpus" / "make_corpus.py"
 ALNUM = string.ascii_letters + string.digits
-B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 BIN = Path(sys.executable).parent
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
-
-def github_pat() -> str:
-    body = "".join(secrets.choice(ALNUM) for _ in range(30))
-    crc = zlib.crc32(body.encode()) & 0xFFFFFFFF
-    digits = ""
-    while crc:
-        crc, d = divmod(crc, 62)
-        digits = B62[d] + digits
-    return f"ghp_{body}{digits.rjust(6, '0')}"
 
 
 def aws_key_id() -> str:

@@ -17,30 +17,17 @@ import shutil
 import string
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pytest
 
-from gitrepo import ROOT, Repo, git_env
+from gitrepo import ROOT, Repo, git_env, github_pat
 
 ALNUM = string.ascii_letters + string.digits
-B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 
 
 def stripe_live() -> str:
     return "sk_live_" + "".join(secrets.choice(ALNUM) for _ in range(99))
-
-
-def github_pat() -> str:
-    """A classic GitHub token: 30 random characters and their CRC32 in base62 (6 chars)."""
-    body = "".join(secrets.choice(ALNUM) for _ in range(30))
-    crc = zlib.crc32(body.encode()) & 0xFFFFFFFF
-    digits = ""
-    while crc:
-        crc, d = divmod(crc, 62)
-        digits = B62[d] + digits
-    return f"ghp_{body}{digits.rjust(6, '0')}"
 
 
 def _head() -> str | None:

@@ -217,17 +217,9 @@ def _has_head(repo: Path) -> bool:
 def chunks(blobs: list[tuple[str, int, str]], target_bytes: int = 8 << 20) -> list[list[tuple[str, int, str]]]:
     """Split in pack order into chunks of about target_bytes of content and at most
     CHUNK_BYTES of oids, so that a chunk's request fits in the pipe buffer."""
-    out, cur, size = [], [], 0
-    max_n = CHUNK_BYTES // 41
-    for b in blobs:
-        cur.append(b)
-        size += b[1]
-        if size >= target_bytes or len(cur) >= max_n:
-            out.append(cur)
-            cur, size = [], 0
-    if cur:
-        out.append(cur)
-    return out
+    from scanner.pipeline import chunk_by_size
+
+    return chunk_by_size(blobs, lambda b: b[1], target_bytes, CHUNK_BYTES // 41)
 
 
 class BlobReader:
