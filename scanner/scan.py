@@ -75,7 +75,6 @@ def _progress(opts: ScanOptions, label: str, total_items: int, total_bytes: int)
 def run_scan(opts: ScanOptions) -> ScanResult:
     from scanner.pipeline import default_jobs, run_chunks
     from scanner.sources import history as hist
-    from scanner.sources import workspace as wsmod
 
     t0 = time.monotonic()
     root = opts.root
@@ -133,6 +132,9 @@ def run_scan(opts: ScanOptions) -> ScanResult:
         prefix = root.relative_to(top.resolve()).as_posix() + "/"
     blob_hits: dict[str, list] = {}
     scanned_blobs: set[str] = set()
+    # the walk and git's view of the tree are syscalls and git processes: they run beside
+    # the history enumeration, whose own work is in git log processes
+    ws_job = _Background(_walk_and_index, opts, root, do_history) if not bare else None
     if do_history:
         try:
             bl = hist.enumerate_blobs(root, opts.since, opts.all_objects, opts.max_file_size, prefix=prefix)
@@ -160,15 +162,14 @@ def run_scan(opts: ScanOptions) -> ScanResult:
 
     # ---- workspace ------------------------------------------------------------------------------
     if not bare:
-        only = _changed_since(root, opts.since) if opts.since else None
-        ws = wsmod.walk(root, opts.max_file_size, opts.recurse_submodules, opts.exclude, only)
+        ws, clean = ws_job.result()
         warnings += ws.warnings
         skipped(ws.skipped)
         symlinks = ws.symlinks
         status = {f.path: f.status for f in ws.files}
         # an unmodified tracked file is its index blob, already scanned with the history:
         # reuse those hits instead of reading and matching the file again
-        reuse = _clean_tracked_blobs(root, scanned_blobs, warnings) if scanned_blobs else {}
+        reuse = {rel: oid for rel, oid in clean.items() if oid in scanned_blobs}
         todo = [f for f in ws.files if f.path not in reuse]
         res = _run(opts, "files", "files", _file_chunks(todo), len(todo), sum(f.size for f in todo),
                    engine, root, jobs, warnings)
@@ -238,9 +239,43 @@ def _run(opts, label, kind, chunks, n_items, n_bytes, engine, root, jobs, warnin
             prog.stop()
 
 
-def _clean_tracked_blobs(root: Path, scanned: set[str], warnings: list[str]) -> dict[str, str]:
-    """path -> blob id of tracked files whose working copy matches the index and whose
-    blob the history scan has read. Two git calls for the whole tree."""
+class _Background:
+    """fn(*args) in a thread; result() joins and re-raises its error in the caller."""
+
+    def __init__(self, fn, *args):
+        import threading
+
+        self._out: list = []
+        self._t = threading.Thread(target=self._go, args=(fn, args), daemon=True)
+        self._t.start()
+
+    def _go(self, fn, args) -> None:
+        try:
+            self._out.append((True, fn(*args)))
+        except BaseException as e:  # handed to the caller by result()
+            self._out.append((False, e))
+
+    def result(self):
+        self._t.join()
+        ok, value = self._out[0]
+        if not ok:
+            raise value
+        return value
+
+
+def _walk_and_index(opts: ScanOptions, root: Path, with_history: bool):
+    """The workspace listing, and (when history is scanned) its clean tracked files."""
+    from scanner.sources import workspace as wsmod
+
+    only = _changed_since(root, opts.since) if opts.since else None
+    ws = wsmod.walk(root, opts.max_file_size, opts.recurse_submodules, opts.exclude, only)
+    clean = _clean_tracked_blobs(root, ws.warnings) if with_history and ws.in_repo else {}
+    return ws, clean
+
+
+def _clean_tracked_blobs(root: Path, warnings: list[str]) -> dict[str, str]:
+    """path -> index blob id of tracked files whose working copy matches the index. Two git
+    calls for the whole tree."""
     try:
         staged = gitcmd.run(root, "ls-files", "-s", "-z")
         modified = set(gitcmd.ls_z(root, "diff-files", "--name-only", "-z", "--no-renames", "--ignore-submodules"))
@@ -254,9 +289,8 @@ def _clean_tracked_blobs(root: Path, scanned: set[str], warnings: list[str]) -> 
         if len(parts) != 3 or parts[2] != b"0" or parts[0] not in (b"100644", b"100755"):
             continue
         rel = path.decode("utf-8", "surrogateescape")
-        oid = parts[1].decode()
-        if oid in scanned and rel not in modified:
-            out[rel] = oid
+        if rel not in modified:
+            out[rel] = parts[1].decode()
     return out
 
 
