@@ -100,7 +100,7 @@ class Repo:
         return self.head("refs/stash")
 
 
-def credfence(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def credfence(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run the real CLI (`python -m scanner.cli`) in a subprocess."""
     env = {k: v for k, v in os.environ.items() if k not in ("CREDFENCE_DEBUG", "CREDFENCE_ENGINE")}
     return subprocess.run([sys.executable, "-m", "scanner.cli", *args], cwd=str(cwd or ROOT), env=env,
@@ -115,6 +115,15 @@ def scan_json(root: Path, *args: str, out: Path | None = None) -> tuple[dict, su
     p = credfence("scan", str(root), "--format", "json", "--output", str(out), "--quiet", *args)
     assert p.returncode in (0, 1), f"exit {p.returncode}: {p.stderr}"
     return json.loads(out.read_text()), p
+
+
+def stdout_report(cwd: Path, *extra: str) -> tuple[int, dict]:
+    """`credfence scan . --format json` run inside cwd; exit code and the parsed report."""
+    import json
+
+    p = credfence("scan", ".", "--format", "json", "--quiet", *extra, cwd=cwd)
+    assert p.returncode in (0, 1), p.stderr
+    return p.returncode, json.loads(p.stdout)
 
 
 def by_sha(report: dict) -> dict[str, dict]:

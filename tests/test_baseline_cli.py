@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import ROOT, Repo, git_env, github_pat
+from gitrepo import ROOT, Repo, git_env, github_pat, credfence as cf, stdout_report as scan_json
 
 MAKE_CORPUS = ROOT.parent / "shared" / "corpus" / "make_corpus.py"
 ALNUM = string.ascii_letters + string.digits
@@ -31,20 +31,6 @@ def aws_key_id() -> str:
 
 def sha256(s: str) -> str:
     return hashlib.sha256(s.encode()).hexdigest()
-
-
-def cf(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    script = BIN / "credfence"
-    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "scanner.cli"]
-    env = git_env()
-    env.pop("CREDFENCE_DEBUG", None)
-    return subprocess.run([*cmd, *args], cwd=str(cwd), env=env, capture_output=True, text=True, timeout=300)
-
-
-def scan_json(cwd: Path, *extra: str) -> tuple[int, dict]:
-    p = cf("scan", ".", "--format", "json", "--quiet", *extra, cwd=cwd)
-    assert p.returncode in (0, 1), p.stderr
-    return p.returncode, json.loads(p.stdout)
 
 
 def git(repo: Path, *args: str) -> str:

@@ -7,13 +7,12 @@ import json
 import secrets
 import shutil
 import string
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from gitrepo import Repo, git_env
+from gitrepo import Repo, credfence as cf, stdout_report as report
 
 ALNUM = string.ascii_letters + string.digits
 BIN = Path(sys.executable).parent
@@ -23,20 +22,6 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not 
 
 def rnd(n: int) -> str:
     return "".join(secrets.choice(ALNUM) for _ in range(n))
-
-
-def cf(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    script = BIN / "credfence"
-    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "scanner.cli"]
-    env = git_env()
-    env.pop("CREDFENCE_DEBUG", None)
-    return subprocess.run([*cmd, *args], cwd=str(cwd), env=env, capture_output=True, text=True, timeout=300)
-
-
-def report(cwd: Path, *extra: str) -> tuple[int, dict]:
-    p = cf("scan", ".", "--format", "json", "--quiet", *extra, cwd=cwd)
-    assert p.returncode in (0, 1), p.stderr
-    return p.returncode, json.loads(p.stdout)
 
 
 def paths(rep: dict) -> set[str]:
