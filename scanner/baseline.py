@@ -60,6 +60,17 @@ BASELINE_MODE = 0o644
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
+def is_baseline_file(data: bytes) -> bool:
+    """A credfence or detect-secrets baseline, by its opening: hashes and redacted prefixes
+    only, never a secret, yet every `"secret_sha256": "<hex>"` line looks like an
+    assignment to the generic detector (a second per baseline version in a history)."""
+    if not data.startswith(b"{"):
+        return False
+    head = data[:512]
+    return (b'"tool": "credfence"' in head and b'"accepted"' in head) or \
+        (b'"plugins_used"' in head and b'"version"' in head)
+
+
 class BaselineError(Exception):
     """A baseline file that cannot be used; the message is one line naming the file."""
 

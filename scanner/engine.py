@@ -38,6 +38,10 @@ DECODE_CANDIDATE = (
     r"dockerconfigjson|connection[_.\-]?string)[A-Za-z0-9_.\-]{0,64}[\"']?\s*(?::|=>|=)\s*(?:!!binary\s+)?[\"'`]?"
     r"(?:[A-Za-z0-9+/_\-]{24}|[^\s\"'`%]{0,200}%[0-9A-Fa-f]{2})"
 )
+# what a structured parser (detectors/structured) looks for in a file whose name alone does
+# not decide: a Kubernetes `kind:`, an AWS key name, a Docker `"auth` or a GCP service
+# account. Matched with the rules, so config files without any are never decoded.
+STRUCTURED_CANDIDATE = r"kind:|(?i:aws_se)|\"auth|\"service_account\""
 _ALLOW_MEMO: list = [None, {}]
 
 
@@ -122,6 +126,7 @@ class Candidates:
     generic_lines: set[int] = field(default_factory=set)
     decode_lines: set[int] = field(default_factory=set)  # encoded values under secret-bearing keys
     needs_text: bool = False  # some rules are matched by keywords on the text
+    structured_hint: bool = False  # a structured parser's marker (STRUCTURED_CANDIDATE) is present
 
     @property
     def empty(self) -> bool:
@@ -156,9 +161,12 @@ class Engine:
         self.generic = generic and GENERIC_RULE in self.by_id
         self._generic_re = re.compile(GENERIC_CANDIDATE, re.ASCII)
         self._decode_re = re.compile(DECODE_CANDIDATE, re.ASCII)
+        self._structured_re = re.compile(STRUCTURED_CANDIDATE)
         self._kw: list[tuple[str, list[int]]] = []
         self._always: list[int] = []
         self._hs = None
+        self._concat_safe: bool | None = None
+        self._any_anchored: bool | None = None  # set with the Hyperscan database
         self._hs_fallback: list[int] = []  # rules Hyperscan cannot compile: keyword path
         self.hyperscan = False
         if use_hyperscan is not False:
@@ -186,7 +194,7 @@ class Engine:
             return None
         from scanner import cache
 
-        pats = [r.pattern for r in self.regex_rules] + [GENERIC_CANDIDATE, DECODE_CANDIDATE]
+        pats = [r.pattern for r in self.regex_rules] + [GENERIC_CANDIDATE, DECODE_CANDIDATE, STRUCTURED_CANDIDATE]
         digest = hashlib.sha256(("\0".join(pats) + hyperscan.__version__).encode()).hexdigest()[:24]
         name = f"hs-{digest}.db"
         meta = cache.load_json(name + ".json")
@@ -196,6 +204,7 @@ class Engine:
                 db = hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK)
                 self._hs_ids = meta["ids"]
                 self._hs_fallback = meta["fallback"]
+                self._any_anchored = meta.get("anchored")
                 db.scratch = hyperscan.Scratch(db)
                 return db
             except Exception:
@@ -219,28 +228,84 @@ class Engine:
         self._hs_ids = ids
         self._hs_fallback = [i for i in bad if i < len(self.regex_rules)]
         cache.store_bytes(name, hyperscan.dumpb(db))
-        cache.store_json(name + ".json", {"ids": ids, "fallback": self._hs_fallback})
+        self._any_anchored = any(_anchored(p) for p in pats)
+        cache.store_json(name + ".json", {"ids": ids, "fallback": self._hs_fallback, "anchored": self._any_anchored})
         return db
 
-    def _candidates_hs(self, data: bytes) -> tuple[dict[int, set[int]], list[int], list[int]]:
-        """rule index -> byte end offsets, end offsets of generic candidates, and end
-        offsets of encoded values under secret-bearing keys (worth decoding)."""
-        found: dict[int, set[int]] = {}
-        generic: list[int] = []
-        decode_hint = []
-        n = len(self.regex_rules)
+    def _hs_matches(self, data) -> list[tuple[int, int]]:
+        """(pattern id, end offset) of every prefilter match in data: ids below
+        len(regex_rules) are rules, then GENERIC_, DECODE_ and STRUCTURED_CANDIDATE."""
+        out: list[tuple[int, int]] = []
+        add = out.append
 
         def on_match(i, _frm, to, _flags, _ctx):
+            add((i, to))
+
+        self._hs.scan(data, match_event_handler=on_match)
+        return out
+
+    def _candidates_hs(self, data: bytes) -> tuple[dict[int, set[int]], list[int], list[int], bool]:
+        """rule index -> byte end offsets, end offsets of generic candidates, end offsets
+        of encoded values under secret-bearing keys (worth decoding), and whether a
+        structured parser's marker is present."""
+        return self._sort_matches(self._hs_matches(data))
+
+    def _sort_matches(self, matches) -> tuple[dict[int, set[int]], list[int], list[int], bool]:
+        found: dict[int, set[int]] = {}
+        generic: list[int] = []
+        decode_hint: list[int] = []
+        marker = False
+        n = len(self.regex_rules)
+        for i, to in matches:
             if i < n:
                 found.setdefault(i, set()).add(to)
             elif i == n:
                 generic.append(to)
-            else:
+            elif i == n + 1:
                 decode_hint.append(to)
-            return False
+            else:
+                marker = True
+        return found, generic, decode_hint, marker
 
-        self._hs.scan(data, match_event_handler=on_match)
-        return found, generic, decode_hint
+    @property
+    def concatenation_safe(self) -> bool:
+        """Can many contents be matched in one buffer (match_spans)? Yes with Hyperscan
+        and no keyword-matched rules, as long as no pattern is anchored to the start or
+        end of its input (rule patterns use \\b only; a user's own rule might not)."""
+        if self._concat_safe is None:
+            if self._any_anchored is None:  # a database cached by an earlier version
+                self._any_anchored = any(_anchored(r.pattern) for r in self.regex_rules)
+            self._concat_safe = bool(self.hyperscan and not self._kw and not self._always and not self._any_anchored)
+        return self._concat_safe
+
+    def match_spans(self, buf, spans: list[tuple[int, int]]) -> dict[int, list[tuple[int, int]]]:
+        """One Hyperscan pass over a buffer holding many contents, at the given (start,
+        end) spans in order, each followed by a newline (git cat-file's layout). Returns,
+        for each span index with matches, its (pattern id, end offset within the span).
+        No pattern is anchored, so a content's own matches are all found; a match that
+        began in the bytes before a span is a spurious candidate the rule's regex drops."""
+        starts = [s for s, _ in spans]
+        out: dict[int, list[tuple[int, int]]] = {}
+        last = [-1, 0, 0]  # the span of the previous match: matches mostly come in order
+
+        def on_match(i, _frm, to, _flags, _ctx):
+            k, st, en = last
+            if not (st < to <= en):
+                k = bisect_right(starts, to - 1) - 1
+                if k < 0:
+                    return
+                st, en = spans[k]
+                if to > en:
+                    return
+                last[:] = (k, st, en)
+            got = out.get(k)
+            if got is None:
+                out[k] = [(i, to - st)]
+            else:
+                got.append((i, to - st))
+
+        self._hs.scan(buf, match_event_handler=on_match)
+        return out
 
     def _candidate_lines_keywords(self, text: str, lines: _Lines, idxs_kw) -> dict[int, set[int]]:
         low = text.lower()
@@ -272,7 +337,23 @@ class Engine:
             # it has the same newlines, so the same line numbers.
             data = _utf8(text)
         if self.hyperscan and data is not None:
-            ends, gen_ends, dec_ends = self._candidates_hs(data)
+            return self.candidates_from_matches(data, self._hs_matches(data))
+        if text is None:
+            text = decode(data)
+        lines = _Lines(text)
+        c.rule_lines = self._candidate_lines_keywords(text, lines, self._kw)
+        if self.generic:
+            c.generic_lines = {lines.index_of(m.start()) for m in self._generic_re.finditer(text)}
+        c.decode_lines = {lines.index_of(m.start()) for m in self._decode_re.finditer(text)}
+        c.structured_hint = self._structured_re.search(text) is not None
+        c.needs_text = True
+        return c
+
+    def candidates_from_matches(self, data: bytes, matches: list[tuple[int, int]]) -> Candidates:
+        """Candidates from Hyperscan matches (_hs_matches, or one span of match_spans)."""
+        c = Candidates(needs_text=bool(self._kw or self._always))
+        if matches:
+            ends, gen_ends, dec_ends, c.structured_hint = self._sort_matches(matches)
             if ends or gen_ends or dec_ends:
                 nl = _newlines(data)  # bytes and text have the same newlines
 
@@ -281,16 +362,6 @@ class Engine:
                 c.rule_lines = {i: {line_of(o) for o in offs} for i, offs in ends.items()}
                 c.generic_lines = {line_of(o) for o in gen_ends}
                 c.decode_lines = {line_of(o) for o in dec_ends}
-            c.needs_text = bool(self._kw or self._always)
-            return c
-        if text is None:
-            text = decode(data)
-        lines = _Lines(text)
-        c.rule_lines = self._candidate_lines_keywords(text, lines, self._kw)
-        if self.generic:
-            c.generic_lines = {lines.index_of(m.start()) for m in self._generic_re.finditer(text)}
-        c.decode_lines = {lines.index_of(m.start()) for m in self._decode_re.finditer(text)}
-        c.needs_text = True
         return c
 
     def scan_bytes(self, data: bytes, path: str = "") -> list[Hit]:
@@ -418,6 +489,28 @@ class Engine:
         if not res:
             return None
         return dict(res) if isinstance(res, dict) else True
+
+
+def _anchored(pattern: str) -> bool:
+    """Does the pattern use ^, $, \\A or \\Z (which would not hold inside a buffer of many
+    contents)? Decided on the parsed pattern, so escapes and character classes do not count."""
+    import re._parser as sre_parse
+
+    def walk(sub) -> bool:
+        for op, av in sub:
+            if op is sre_parse.AT and av not in (sre_parse.AT_BOUNDARY, sre_parse.AT_NON_BOUNDARY):
+                return True
+            for x in (av if isinstance(av, (list, tuple)) else [av]):
+                if isinstance(x, sre_parse.SubPattern) and walk(x):
+                    return True
+                if isinstance(x, (list, tuple)) and any(isinstance(y, sre_parse.SubPattern) and walk(y) for y in x):
+                    return True
+        return False
+
+    try:
+        return walk(sre_parse.parse(pattern))
+    except Exception:  # a pattern Python cannot parse is not matched concatenated
+        return True
 
 
 def _utf8(text: str) -> bytes:

@@ -30,20 +30,28 @@ class ChunkResult:
     bytes: int = 0
 
 
-def scan_content(engine: Engine, data: bytes, path: str) -> tuple[list[Hit] | None, str | None]:
+def scan_content(engine: Engine, data: bytes, path: str, cand=None) -> tuple[list[Hit] | None, str | None]:
     """Hits in one file or blob, or (None, skip reason). Content is decoded to text only
-    when a rule, a structured parser or the decoder may have something to say."""
+    when a rule, a structured parser or the decoder may have something to say. `cand`:
+    the content's candidates when they were matched already (a chunk of blobs at once)."""
     if is_binary(data):
         return None, "binary"
     if data.startswith(LFS_MAGIC):
         return None, "lfs-pointer"
-    from detectors import structured  # imported on first use: keeps the pre-commit start-up short
+    if data.startswith(b"{"):
+        from scanner.baseline import is_baseline_file
 
-    hs_ok = engine.hyperscan and not data.startswith(_BOMS)
-    text = None if hs_ok else decode(data)
-    cand = engine.candidates(data if hs_ok else None, text)
+        if is_baseline_file(data):
+            return None, "baseline-file"
+    structured = _structured()
+    text = None
+    if cand is None:
+        hs_ok = engine.hyperscan and not data.startswith(_BOMS)
+        text = None if hs_ok else decode(data)
+        cand = engine.candidates(data if hs_ok else None, text)
     parse = structured.path_may_be_structured(path)
-    if cand.empty and not cand.decode_lines and not parse:
+    if cand.empty and not cand.decode_lines and \
+            (not parse or not (cand.structured_hint or structured.name_decides_parse(path))):
         return [], None
     if text is None:
         text = decode(data)
@@ -68,6 +76,20 @@ def scan_content(engine: Engine, data: bytes, path: str) -> tuple[list[Hit] | No
             h.context["decoded"] = True
             hits.append(h)
     return _merge(hits), None
+
+
+_STRUCTURED = None
+
+
+def _structured():
+    """detectors.structured, imported on first use (keeps the pre-commit start-up short)
+    and then kept: an import statement per blob cost a second on a large history."""
+    global _STRUCTURED
+    if _STRUCTURED is None:
+        from detectors import structured
+
+        _STRUCTURED = structured
+    return _STRUCTURED
 
 
 def _merge(hits: list[Hit]) -> list[Hit]:
@@ -97,11 +119,7 @@ def _scan_files(rels: list[str]) -> ChunkResult:
             res.skipped[why] = res.skipped.get(why, 0) + 1
             continue
         res.bytes += len(data)
-        hits, why = scan_content(_ENGINE, data, rel)
-        if hits is None:
-            res.skipped[why] = res.skipped.get(why, 0) + 1
-        elif hits:
-            res.hits.append((rel, hits))
+        _count(res, rel, *scan_content(_ENGINE, data, rel))
     return res
 
 
@@ -111,6 +129,8 @@ def _scan_blobs(blobs: list[tuple[str, int, str]]) -> ChunkResult:
 
     if _READER is None:
         _READER = BlobReader(_REPO)
+    if _ENGINE.concatenation_safe:
+        return _scan_blob_chunk(blobs)
     res = ChunkResult()
     paths = {oid: path for oid, _, path in blobs}
     for oid, data in _READER.read([b[0] for b in blobs]):
@@ -119,11 +139,47 @@ def _scan_blobs(blobs: list[tuple[str, int, str]]) -> ChunkResult:
             res.skipped["missing-object"] = res.skipped.get("missing-object", 0) + 1
             continue
         res.bytes += len(data)
-        hits, why = scan_content(_ENGINE, data, paths[oid])
-        if hits is None:
-            res.skipped[why] = res.skipped.get(why, 0) + 1
-        elif hits:
-            res.hits.append((oid, hits))
+        _count(res, oid, *scan_content(_ENGINE, data, paths[oid]))
+    return res
+
+
+def _count(res: ChunkResult, key: str, hits: list[Hit] | None, why: str | None) -> None:
+    if hits is None:
+        res.skipped[why] = res.skipped.get(why, 0) + 1
+    elif hits:
+        res.hits.append((key, hits))
+
+
+def _scan_blob_chunk(blobs: list[tuple[str, int, str]]) -> ChunkResult:
+    """Blobs read into one buffer and matched by one Hyperscan pass per group of about a
+    megabyte; only the blobs with a candidate (or a name a structured parser always
+    reads, or a byte-order mark) are copied out and looked at one by one. Per-blob Python
+    work was most of the history scan's own time on a large repository."""
+    res = ChunkResult(items=len(blobs))
+    structured = _structured()
+    for buf, lo, hi, group in _READER.read_groups(blobs):
+        present = [(i, st - lo, en - lo) for i, st, en in group if st is not None]
+        res.skipped["missing-object"] = res.skipped.get("missing-object", 0) + len(group) - len(present)
+        with memoryview(buf) as view, view[lo:hi] as window:
+            matches = _ENGINE.match_spans(window, [(st, en) for _, st, en in present])
+        for k, (i, st, en) in enumerate(present):
+            st += lo
+            en += lo
+            res.bytes += en - st
+            oid, _, path = blobs[i]
+            m = matches.get(k)
+            if m is None and not buf.startswith(_BOMS, st, en) and not structured.name_decides_parse(path):
+                # nothing to look at: only the skip reasons a full scan would give are counted
+                if buf.find(b"\0", st, min(en, st + 8192)) >= 0:
+                    res.skipped["binary"] = res.skipped.get("binary", 0) + 1
+                elif buf.startswith(LFS_MAGIC, st, en):
+                    res.skipped["lfs-pointer"] = res.skipped.get("lfs-pointer", 0) + 1
+                continue
+            data = bytes(buf[st:en])  # only blobs worth a look are copied out
+            cand = None if data.startswith(_BOMS) else _ENGINE.candidates_from_matches(data, m or [])
+            _count(res, oid, *scan_content(_ENGINE, data, path, cand))
+    if not res.skipped.get("missing-object"):
+        res.skipped.pop("missing-object", None)
     return res
 
 
@@ -152,6 +208,8 @@ def run_chunks(kind: str, chunks: list, engine: Engine, repo: Path, jobs: int, m
         finally:
             _close_reader()
         return total
+    if kind == "blobs":
+        engine.concatenation_safe  # decided once here, not in every worker  # noqa: B018
     ctx = mp.get_context("fork")
     with ctx.Pool(min(jobs, len(chunks)), initializer=_init_worker, initargs=(engine, repo, max_size)) as pool:
         for r in pool.imap_unordered(fn, chunks):

@@ -302,7 +302,7 @@ def _add_history(root: Path, fs: FindingSet, hits: list, prov, warnings: list[st
     except gitcmd.GitError as e:
         warnings.append(f"could not list the refs that reach history findings: {e}")
     for oid, blob_hits in hits:
-        intro = prov.introduced.get(oid) or []
+        intro = prov.introductions(oid)
         if not intro:  # unreachable (dangling) blob: found with --all-objects
             for h in blob_hits:
                 fs.add(h, Location("history", "", h.line, h.column, commit=None, date=None, refs=[], blob=oid))
@@ -315,9 +315,10 @@ def _add_history(root: Path, fs: FindingSet, hits: list, prov, warnings: list[st
             for h in blob_hits:
                 fs.add(h, Location("history", path, h.line, h.column, commit=commit, date=date,
                                    refs=prov.refs.get(commit, []), blob=oid))
-        if oid in prov.removed:
+        removal = prov.removal(oid)
+        if removal:
             for h in blob_hits:
-                h.context.setdefault("removed_at", prov.removed[oid][1])
+                h.context.setdefault("removed_at", removal[1])
 
 
 def _changed_since(root: Path, since: str) -> set[str]:

@@ -18,10 +18,14 @@ never execute anything, and return [] quickly for ordinary source files):
   (a decoded value sits on one line of the file); otherwise virtual line k is file line
   `base_line + k - 1` (notebook cells).
 - `is_structured_candidate(path, text) -> bool`: the cheap dispatch check alone.
+- `path_may_be_structured(path)` and `name_decides_parse(path)`: the same question from
+  the name alone, before decoding; the content markers the other parsers need are matched
+  by the engine with the rules (scanner.engine.STRUCTURED_CANDIDATE).
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from scanner.model import Hit
 
@@ -45,6 +49,7 @@ _YAML_EXT = {"yaml", "yml", ""}
 _INI_EXT = {"ini", "cfg", "conf", "config", "txt", ""}
 
 
+@lru_cache(maxsize=1 << 16)  # a history holds many versions of the same paths
 def _split(path: str) -> tuple[str, str, str]:
     p = path.replace("\\", "/")
     base = p.rsplit("/", 1)[-1]
@@ -153,8 +158,20 @@ _CODE_EXT = {"py", "js", "ts", "tsx", "jsx", "go", "rs", "java", "c", "h", "cpp"
              "css", "scss", "svg", "lock", "sum", "mod", "csv", "xml", "sh", "kt", "swift", "cs"}
 
 
+@lru_cache(maxsize=1 << 16)
 def path_may_be_structured(path: str) -> bool:
     """From the name alone: could a parser or an embedded-text extractor apply? False for
     ordinary source files, so the scanner need not decode them when no rule fires."""
     _p, _low, ext = _split(path)
     return ext not in _CODE_EXT
+
+
+@lru_cache(maxsize=1 << 16)
+def name_decides_parse(path: str) -> bool:
+    """Files parsed whatever they hold (dotenv, .netrc, .pypirc, .npmrc, git credentials,
+    Terraform, notebooks). Every other structured parser first looks for a marker that
+    scanner.engine.STRUCTURED_CANDIDATE lists, so a file without one has nothing to parse."""
+    p, low, ext = _split(path)
+    return ext in ("ipynb", "tf", "tfvars") or _is_dotenv(low) or \
+        low in (".netrc", "_netrc", "netrc", ".pypirc", ".npmrc", "npmrc", ".git-credentials", "git-credentials") or \
+        p.endswith(".config/git/credentials")

@@ -24,13 +24,26 @@ CHUNK_BYTES = 60_000  # oids per request stay under the 64 KiB pipe buffer: no d
 _SUBMODULE = b"160000"
 
 
+_ZERO_IDS = (b"0" * 40, b"0" * 64)
+
+
 @dataclass
 class Provenance:
-    # blob -> [(commit, path, author date)] where the blob entered the tree
-    introduced: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    """Where blobs entered the history. Filled from raw `git log` bytes and kept as bytes:
+    only the few blobs that hold findings are ever decoded (introductions(), removal())."""
+    # blob -> [(commit, path, author date)] where the blob entered the tree, newest first
+    introduced: dict[bytes, list[tuple[bytes, bytes, bytes]]] = field(default_factory=dict)
     # blob -> (commit, date) of the latest commit that replaced it at a path
-    removed: dict[str, tuple[str, str]] = field(default_factory=dict)
+    removed: dict[bytes, tuple[bytes, bytes]] = field(default_factory=dict)
     refs: dict[str, list[str]] = field(default_factory=dict)  # commit -> refs that reach it
+
+    def introductions(self, oid: str) -> list[tuple[str, str, str]]:
+        return [(c.decode(), p.decode("utf-8", "surrogateescape"), d.decode())
+                for c, p, d in self.introduced.get(oid.encode(), [])]
+
+    def removal(self, oid: str) -> tuple[str, str] | None:
+        r = self.removed.get(oid.encode())
+        return (r[0].decode(), r[1].decode()) if r else None
 
 
 @dataclass
@@ -49,60 +62,89 @@ def _revs(since: str | None) -> list[str]:
     return ["HEAD", "--not", since] if since else ["--all"]
 
 
-def enumerate_blobs(repo: Path, since: str | None = None, all_objects: bool = False,
-                    max_size: int = 25 * 1024 * 1024, only_paths: set[str] | None = None,
-                    prefix: str = "") -> BlobList:
-    """Blobs to scan, in pack order, with their provenance. `prefix` (a subdirectory of
-    the work tree, with a trailing slash) limits them to that subdirectory's history;
-    paths stay relative to the repository's top level."""
-    bl = BlobList(shallow=gitcmd.is_shallow(repo))
-    if bl.shallow:
-        bl.warnings.append("shallow clone: only the history present locally was scanned")
-    fmt = "--batch-check=%(objectname) %(objecttype) %(objectsize)"
-    check = gitcmd.popen(repo, "cat-file", "--batch-all-objects", fmt, "--unordered", stdin=subprocess.DEVNULL)
-    try:
-        has_commits = bool(gitcmd.run(repo, "for-each-ref", "--count=1", "--format=%(refname)").strip()) or \
-            _has_head(repo)
-        if has_commits:
-            bl.commits = _read_log(repo, since, prefix, bl.prov)
-        listing = check.stdout.read()
-    finally:
-        check.stdout.close()
-        check.wait()
-    if check.returncode != 0:
-        raise gitcmd.GitError("git cat-file could not list the object store (corrupt repository?)")
-    intro = bl.prov.introduced
-    unreadable = 0
-    for line in listing.split(b"\n"):
-        parts = line.split(b" ")
-        if len(parts) == 2 and parts[1] == b"missing" and parts[0].decode() in intro:
-            # a reachable blob git cannot read (a corrupt loose object is listed as
-            # "missing"): count it and say so, never a silent partial scan (issue 7)
-            unreadable += 1
-            continue
-        if len(parts) != 3 or parts[1] != b"blob":
-            continue
-        oid = parts[0].decode()
-        where = intro.get(oid)
-        if where:
-            path = where[-1][1]  # the oldest introduction (log is newest first)
-            if prefix and not path.startswith(prefix):
+class Enumeration:
+    """The blobs to scan, in pack order, with their provenance, listed in the background:
+    created as early as possible (the git processes start at once and their output is
+    parsed by threads while the caller loads its engine and walks the work tree), joined by
+    result(). `prefix` (a subdirectory of the work tree, with a trailing slash) limits the
+    blobs to that subdirectory's history; paths stay relative to the repository's top level."""
+
+    def __init__(self, repo: Path, since: str | None = None, all_objects: bool = False,
+                 max_size: int = 25 * 1024 * 1024, prefix: str = ""):
+        self._args = (since, all_objects, max_size, prefix)
+        self._bl = BlobList(shallow=gitcmd.is_shallow(repo))
+        self._listing: list[bytes] = []
+        self._errors: list[str] = []
+        fmt = "--batch-check=%(objectname) %(objecttype) %(objectsize)"
+        self._check = gitcmd.popen(repo, "cat-file", "--batch-all-objects", fmt, "--unordered", stdin=subprocess.DEVNULL)
+        self._threads = [threading.Thread(target=self._read_listing, daemon=True),
+                         threading.Thread(target=self._read_history, args=(repo,), daemon=True)]
+        for t in self._threads:
+            t.start()
+
+    def _read_listing(self) -> None:
+        try:
+            self._listing.append(self._check.stdout.read())
+        finally:
+            self._check.stdout.close()
+            self._check.wait()
+
+    def _read_history(self, repo: Path) -> None:
+        since, _, _, prefix = self._args
+        try:
+            has_commits = bool(gitcmd.run(repo, "for-each-ref", "--count=1", "--format=%(refname)").strip()) or \
+                _has_head(repo)
+            if has_commits:
+                self._bl.commits = _read_log(repo, since, prefix, self._bl.prov)
+        except gitcmd.GitError as e:
+            self._errors.append(str(e))
+
+    def result(self) -> BlobList:
+        for t in self._threads:
+            t.join()
+        if self._errors:
+            raise gitcmd.GitError(self._errors[0])
+        if self._check.returncode != 0:
+            raise gitcmd.GitError("git cat-file could not list the object store (corrupt repository?)")
+        since, all_objects, max_size, prefix = self._args
+        bl = self._bl
+        if bl.shallow:
+            bl.warnings.append("shallow clone: only the history present locally was scanned")
+        intro = bl.prov.introduced
+        unreadable = too_large = 0
+        for line in self._listing[0].split(b"\n"):
+            oid, _, rest = line.partition(b" ")
+            if rest[:5] != b"blob ":
+                if rest == b"missing" and oid in intro:
+                    # a reachable blob git cannot read (a corrupt loose object is listed as
+                    # "missing"): count it and say so, never a silent partial scan (issue 7)
+                    unreadable += 1
                 continue
-        elif all_objects and not since:
-            path = ""
-        else:
-            continue
-        if only_paths is not None and path not in only_paths:
-            continue
-        size = int(parts[2])
-        if size > max_size:
-            bl.skipped["too-large"] = bl.skipped.get("too-large", 0) + 1
-            continue
-        bl.blobs.append((oid, size, path))
-    if unreadable:
-        bl.skipped["missing-object"] = bl.skipped.get("missing-object", 0) + unreadable
-        bl.warnings.append(f"{unreadable} objects could not be read (corrupt repository?): the history scan is incomplete")
-    return bl
+            where = intro.get(oid)
+            if where:
+                path = where[-1][1].decode("utf-8", "surrogateescape")  # the oldest introduction
+                if prefix and not path.startswith(prefix):
+                    continue
+            elif all_objects and not since:
+                path = ""
+            else:
+                continue
+            size = int(rest[5:])
+            if size > max_size:
+                too_large += 1
+                continue
+            bl.blobs.append((oid.decode(), size, path))
+        if too_large:
+            bl.skipped["too-large"] = too_large
+        if unreadable:
+            bl.skipped["missing-object"] = unreadable
+            bl.warnings.append(f"{unreadable} objects could not be read (corrupt repository?): the history scan is incomplete")
+        return bl
+
+
+def enumerate_blobs(repo: Path, since: str | None = None, all_objects: bool = False,
+                    max_size: int = 25 * 1024 * 1024, prefix: str = "") -> BlobList:
+    return Enumeration(repo, since, all_objects, max_size, prefix).result()
 
 
 def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs: int = 2) -> int:
@@ -128,9 +170,14 @@ def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs
         t.join()
     if errors:
         raise gitcmd.GitError(errors[0])
-    for res in results:  # newest part first: first-seen order is preserved
+    prov.introduced, prov.removed = results[0].introduced, results[0].removed
+    for res in results[1:]:  # older parts after newer ones: newest-first order is kept
         for oid, lst in res.introduced.items():
-            prov.introduced.setdefault(oid, []).extend(lst)
+            mine = prov.introduced.get(oid)
+            if mine is None:
+                prov.introduced[oid] = lst
+            else:
+                mine.extend(lst)
         for oid, rem in res.removed.items():
             prov.removed.setdefault(oid, rem)
     return len(commits)
@@ -152,31 +199,18 @@ def _log_part(repo: Path, prefix: str, commits: list[bytes], prov: Provenance, e
 
     writer = threading.Thread(target=feed, daemon=True)
     writer.start()
-    commit = date = ""
-    pending_meta: bytes | None = None
+    state = (b"", b"")
     buf = b""
-    intro, removed = prov.introduced, prov.removed
     try:
         while True:
             chunk = proc.stdout.read(1 << 20)
-            if chunk:
-                buf += chunk
-                tokens = buf.split(b"\0")
-                buf = tokens.pop()
-            else:
-                tokens, buf = ([buf] if buf else []), b""
-            for raw in tokens:
-                tok = raw.lstrip(b"\n")
-                if pending_meta is not None:  # this token is the path of the raw line before
-                    meta, pending_meta = pending_meta, None
-                    _record(meta, tok.decode("utf-8", "surrogateescape"), commit, date, intro, removed)
-                    continue
-                if not tok:
-                    continue
-                if tok.startswith(b":"):
-                    pending_meta = tok
-                else:
-                    commit, _, date = tok.decode("utf-8", "replace").partition(" ")
+            buf += chunk
+            # parse whole commits only: a commit's header starts right after the NUL that
+            # ends the previous commit's last path, so the last "\0\0" is a safe cut
+            cut = buf.rfind(b"\0\0") if chunk else len(buf)
+            if cut > 0:
+                state = _parse_raw(buf[:cut], prov, state)
+                buf = buf[cut:]
             if not chunk:
                 break
     finally:
@@ -187,23 +221,39 @@ def _log_part(repo: Path, prefix: str, commits: list[bytes], prov: Provenance, e
         errors.append("git log failed to walk the history (corrupt repository?)")
 
 
-def _record(meta: bytes, path: str, commit: str, date: str, intro: dict, removed: dict) -> None:
-    # ":m1 m2 old new S" for one parent; "::m1 m2 m3 o1 o2 new SS" for a merge
-    n = len(meta) - len(meta.lstrip(b":"))
-    parts = meta[n:].split(b" ")
-    if len(parts) < 2 * n + 3:
-        return
-    new_mode = parts[n]
-    ids = parts[n + 1: 2 * n + 2]
-    new = ids[-1].decode()
-    if new_mode != _SUBMODULE and not new.startswith("0000000"):
-        lst = intro.setdefault(new, [])
-        if not lst or lst[-1][:2] != (commit, path):
-            lst.append((commit, path, date))
-    for old_b in ids[:-1]:
-        old = old_b.decode()
-        if old != new and not old.startswith("0000000"):
-            removed.setdefault(old, (commit, date))  # newest first: the latest replacement
+def _parse_raw(data: bytes, prov: Provenance, state: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
+    """Commit headers (`\0<commit> <date>`) and -z raw entries (`:m1 m2 old new S\0path\0`,
+    or `::m1 m2 m3 o1 o2 new SS\0path\0` for a merge) into prov; returns the current commit
+    and date, which a later piece continues from. Bytes throughout: this runs once per
+    changed file of every commit."""
+    commit, date = state
+    intro, removed = prov.introduced, prov.removed
+    it = iter(data.split(b"\0"))
+    for tok in it:
+        if not tok:
+            continue
+        if tok[0] == 10:  # "\n" between a header and its first entry
+            tok = tok[1:]
+        if tok[:1] != b":":
+            commit, _, date = tok.partition(b" ")
+            continue
+        path = next(it, b"")
+        parts = tok.split(b" ")
+        n = 1 if tok[1:2] != b":" else len(tok) - len(tok.lstrip(b":"))
+        if len(parts) < 2 * n + 3:
+            continue
+        ids = parts[n + 1: 2 * n + 2]
+        new = ids[-1]
+        if parts[n] != _SUBMODULE and new not in _ZERO_IDS:
+            lst = intro.get(new)
+            if lst is None:
+                intro[new] = [(commit, path, date)]
+            elif lst[-1][0] != commit or lst[-1][1] != path:
+                lst.append((commit, path, date))
+        for old in ids[:-1]:
+            if old != new and old not in removed and old not in _ZERO_IDS:
+                removed[old] = (commit, date)  # newest first: the latest replacement
+    return commit, date
 
 
 def _has_head(repo: Path) -> bool:
@@ -227,6 +277,13 @@ class BlobReader:
 
     def __init__(self, repo: Path):
         self.proc = gitcmd.popen(repo, "cat-file", "--batch")
+        self._buf = bytearray()
+        try:  # a larger pipe lets git run further ahead of the matching (Linux; best effort)
+            import fcntl
+
+            fcntl.fcntl(self.proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+        except (ImportError, AttributeError, OSError):
+            pass
 
     def read(self, oids: list[str]):
         """Yield (oid, data or None) for each oid, in order."""
@@ -248,6 +305,60 @@ class BlobReader:
             out.read(1)
             yield oid, data
 
+    def read_groups(self, blobs: list[tuple[str, int, str]], group_bytes: int = 1 << 20):
+        """All of blobs' contents in one reused buffer, as git writes them ("<oid> blob
+        <size>\\n<content>\\n" each), handed out in groups of about group_bytes as they
+        arrive: yields (buffer, lo, hi, [(index in blobs, start, end) or (index, None, None)
+        for an object git could not read]) where [lo, hi) holds the group. While the caller
+        matches one group, git writes the next into the (enlarged) pipe. The sizes from the
+        object listing give the buffer's size up front: no allocation after the first chunk."""
+        req = "".join(b[0] + "\n" for b in blobs).encode()
+        assert len(req) <= CHUNK_BYTES + 64
+        self.proc.stdin.write(req)
+        self.proc.stdin.flush()
+        need = sum(size for _, size, _ in blobs) + 60 * len(blobs)  # + "<oid> blob <size>\\n" and "\\n"
+        if len(self._buf) < need:
+            self._buf = bytearray(need)
+        buf = self._buf
+        # straight from the pipe into the buffer (a reader uses read() or read_groups(),
+        # never both, so nothing waits in the BufferedReader's own buffer)
+        raw = self.proc.stdout.raw
+        filled = pos = lo = 0
+        group: list[tuple[int, int | None, int | None]] = []
+
+        def fill(upto: int) -> None:
+            nonlocal filled, buf
+            if upto > len(buf):  # git disagrees with the listing about a size: grow
+                self._buf = buf = buf + bytearray(upto - len(buf))
+            with memoryview(buf) as view:
+                while filled < upto:
+                    k = raw.readinto(view[filled:])  # what is there: a missing object
+                    if not k:                        # makes the output shorter than `need`
+                        raise gitcmd.GitError("git cat-file stopped unexpectedly (corrupt repository?)")
+                    filled += k
+
+        for i in range(len(blobs)):
+            nl = buf.find(b"\n", pos, filled)
+            while nl < 0:
+                fill(filled + 1)
+                nl = buf.find(b"\n", pos, filled)
+            sp = buf.rfind(b" ", pos, nl)
+            if sp < 5 or buf[sp - 5:sp] != b" blob":  # "<oid> missing"
+                group.append((i, None, None))
+                pos = nl + 1
+                continue
+            start = nl + 1
+            end = start + int(buf[sp + 1:nl])
+            if end >= filled:
+                fill(end + 1)
+            group.append((i, start, end))
+            pos = end + 1
+            if pos - lo >= group_bytes:
+                yield buf, lo, pos, group
+                lo, group = pos, []
+        if group:
+            yield buf, lo, pos, group
+
     def close(self) -> None:
         try:
             self.proc.stdin.close()
@@ -263,7 +374,7 @@ def reaching_refs(repo: Path, prov: Provenance, oids: set[str]) -> None:
     git processes run side by side."""
     from concurrent.futures import ThreadPoolExecutor
 
-    commits = sorted({c for o in oids for c, _, _ in prov.introduced.get(o, [])})
+    commits = sorted({c for o in oids for c, _, _ in prov.introductions(o)})
     if not commits:
         return
     refs = [r for r in gitcmd.run(repo, "for-each-ref", "--format=%(refname)").decode(
