@@ -183,9 +183,99 @@ def _scan_blob_chunk(blobs: list[tuple[str, int, str]]) -> ChunkResult:
     return res
 
 
+@dataclass
+class Probe:
+    """One pass over blobs without their paths (probe_blobs): the blobs worth a full look
+    (a candidate match, or a byte-order mark), and why the others need none."""
+    interesting: list[str] = field(default_factory=list)
+    binary: list[str] = field(default_factory=list)
+    lfs: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    items: int = 0
+    bytes: int = 0
+
+    def add(self, other: "Probe") -> None:
+        for name in ("interesting", "binary", "lfs", "missing"):
+            getattr(self, name).extend(getattr(other, name))
+        self.items += other.items
+        self.bytes += other.bytes
+
+
+def probe_blobs(blobs: list[tuple[str, int, str]]) -> Probe:
+    """Read and match blobs before their paths are known (the history walk that names
+    them runs meanwhile). Without a candidate a blob has nothing to say, unless its name
+    is one a structured parser reads whatever it holds: the caller rescans those, and the
+    interesting ones, once the paths are known."""
+    global _READER
+    from scanner.sources.history import BlobReader
+
+    if _READER is None:
+        _READER = BlobReader(_REPO)
+    res = Probe(items=len(blobs))
+    _warm_up()
+    for buf, lo, hi, group in _READER.read_groups(blobs):
+        present = [(i, st - lo, en - lo) for i, st, en in group if st is not None]
+        res.missing += [blobs[i][0] for i, st, _ in group if st is None]
+        with memoryview(buf) as view, view[lo:hi] as window:
+            matches = _ENGINE.match_spans(window, [(st, en) for _, st, en in present])
+        for k, (i, st, en) in enumerate(present):
+            st += lo
+            en += lo
+            res.bytes += en - st
+            if k in matches or buf.startswith(_BOMS, st, en):
+                res.interesting.append(blobs[i][0])
+            elif buf.find(b"\0", st, min(en, st + 8192)) >= 0:
+                res.binary.append(blobs[i][0])
+            elif buf.startswith(LFS_MAGIC, st, en):
+                res.lfs.append(blobs[i][0])
+    return res
+
+
+_WARM = False
+
+
+def _warm_up() -> None:
+    """Import what confirming a candidate needs (detect-secrets' keyword plugin above all)
+    while the probe keeps both cores busy, not at the end when the few blobs with
+    candidates are scanned and a core would otherwise wait for the import."""
+    global _WARM
+    if not _WARM:
+        _WARM = True
+        from detectors.generic import _detectors
+
+        _structured()
+        _detectors()
+
+
+class Workers:
+    """One pool of forked worker processes for a whole scan (probe, blobs, files), made
+    before the scan starts any thread: a fork copies only the forking thread, and a lock
+    another thread held at that moment would stay locked in the child."""
+
+    def __init__(self, engine: Engine, repo: Path, jobs: int, max_size: int):
+        import multiprocessing as mp
+
+        engine.concatenation_safe  # decided once here, not in every worker  # noqa: B018
+        self.pool = mp.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(engine, repo, max_size))
+
+    def imap(self, fn, chunks):
+        return self.pool.imap_unordered(fn, chunks)
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+
+def can_fork() -> bool:
+    import multiprocessing as mp
+
+    return "fork" in mp.get_all_start_methods()
+
+
 def run_chunks(kind: str, chunks: list, engine: Engine, repo: Path, jobs: int, max_size: int,
-               progress: Callable[[int, int], None] | None = None) -> ChunkResult:
-    """Scan chunks of files ('files') or blobs ('blobs'); merge the results."""
+               progress: Callable[[int, int], None] | None = None, workers: Workers | None = None) -> ChunkResult:
+    """Scan chunks of files ('files') or blobs ('blobs'); merge the results. With
+    `workers`, their pool does the work; otherwise a pool of `jobs` is made for it."""
     import multiprocessing as mp
 
     fn = _scan_files if kind == "files" else _scan_blobs
@@ -200,6 +290,10 @@ def run_chunks(kind: str, chunks: list, engine: Engine, repo: Path, jobs: int, m
         if progress:
             progress(r.items, r.bytes)
 
+    if workers is not None and chunks:
+        for r in workers.imap(fn, chunks):
+            add(r)
+        return total
     if jobs <= 1 or len(chunks) <= 1 or "fork" not in mp.get_all_start_methods():
         _init_worker(engine, repo, max_size)
         try:

@@ -73,8 +73,7 @@ def _progress(opts: ScanOptions, label: str, total_items: int, total_bytes: int)
 
 
 def run_scan(opts: ScanOptions) -> ScanResult:
-    from scanner.pipeline import default_jobs, run_chunks
-    from scanner.sources import history as hist
+    from scanner.pipeline import Workers, can_fork, default_jobs
 
     t0 = time.monotonic()
     root = opts.root
@@ -99,7 +98,33 @@ def run_scan(opts: ScanOptions) -> ScanResult:
             gitcmd.run(root, "rev-parse", "--verify", "-q", "--end-of-options", opts.since + "^{commit}")
         except gitcmd.GitError:
             raise ScanError(f"--since {opts.since}: no such commit or ref in {root} (fetch it first?)") from None
+    do_history = not opts.staged and in_repo and (opts.history if opts.history is not None else True)
+    # scanning a subdirectory of a work tree: history is limited to it, and its paths are
+    # made relative to the scanned root like the worktree's
+    prefix = ""
+    if top is not None and top.resolve() != root:
+        prefix = root.relative_to(top.resolve()).as_posix() + "/"
     engine, rules_by_id = _engine(opts)
+    # a full history scan reads and matches every blob while git log is still walking the
+    # history to name them; its worker pool is forked before any thread starts
+    workers = None
+    if do_history and not opts.since and not prefix and jobs > 1 and engine.concatenation_safe and can_fork():
+        workers = Workers(engine, root, jobs, opts.max_file_size)
+    try:
+        return _scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_id, workers, warnings, t0)
+    finally:
+        if workers is not None:
+            workers.close()
+
+
+def _scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_id, workers, warnings, t0) -> ScanResult:
+    from scanner.pipeline import run_chunks
+    from scanner.sources import history as hist
+
+    # the history enumeration (git log processes) and the walk and git's view of the tree
+    # (syscalls and git processes) run in threads beside each other
+    enum = _start_history(root, opts, prefix) if do_history else None
+    ws_job = _Background(_walk_and_index, opts, root, do_history) if not (bare or opts.staged) else None
     fs = FindingSet(rules_by_id)
     stats = {"files": 0, "bytes": 0, "blobs": 0, "commits": 0, "skipped": {}, "seconds": 0.0,
              "engine": "hyperscan" if engine.hyperscan else "python"}
@@ -124,41 +149,19 @@ def run_scan(opts: ScanOptions) -> ScanResult:
         return _finish(root, fs, stats, warnings, True, symlinks, False, t0)
 
     # ---- history first: its blobs also stand for unmodified tracked files ---------------------
-    do_history = in_repo and (opts.history if opts.history is not None else True)
-    # scanning a subdirectory of a work tree: history is limited to it, and its paths are
-    # made relative to the scanned root like the worktree's
-    prefix = ""
-    if top is not None and top.resolve() != root:
-        prefix = root.relative_to(top.resolve()).as_posix() + "/"
     blob_hits: dict[str, list] = {}
     scanned_blobs: set[str] = set()
-    # the walk and git's view of the tree are syscalls and git processes: they run beside
-    # the history enumeration, whose own work is in git log processes
-    ws_job = _Background(_walk_and_index, opts, root, do_history) if not bare else None
     if do_history:
-        try:
-            bl = hist.enumerate_blobs(root, opts.since, opts.all_objects, opts.max_file_size, prefix=prefix)
-        except gitcmd.GitError as e:
-            if bare:
-                raise ScanError(f"{root}: cannot read the git history: {e}") from None
-            warnings.append(f"history not scanned: {e}")
-            bl = None
-        if bl is not None:
-            warnings += bl.warnings
-            skipped(bl.skipped)
-            bl.blobs = _not_excluded(opts, bl.blobs, stats)
-            stats["commits"] = bl.commits
-            res = _run(opts, "history", "blobs", hist.chunks(bl.blobs), len(bl.blobs), sum(b[1] for b in bl.blobs),
-                       engine, root, jobs, warnings)
-            if res is not None:
-                stats["blobs"] = res.items
-                stats["bytes"] += res.bytes
-                skipped(res.skipped)
-                if res.skipped.get("missing-object"):
-                    warnings.append(f"{res.skipped['missing-object']} objects could not be read (corrupt or missing pack?)")
-                blob_hits = dict(res.hits)
-                scanned_blobs = {b[0] for b in bl.blobs}
-                _add_history(root, fs, res.hits, bl.prov, warnings, prefix)
+        bl, res = _scan_history(opts, root, bare, enum, engine, jobs, workers, warnings, stats)
+        if res is not None:
+            stats["blobs"] = res.items
+            stats["bytes"] += res.bytes
+            skipped(res.skipped)
+            if res.skipped.get("missing-object"):
+                warnings.append(f"{res.skipped['missing-object']} objects could not be read (corrupt or missing pack?)")
+            blob_hits = dict(res.hits)
+            scanned_blobs = {b[0] for b in bl.blobs}
+            _add_history(root, fs, res.hits, bl.prov, warnings, prefix, bl.ref_commits)
 
     # ---- workspace ------------------------------------------------------------------------------
     if not bare:
@@ -172,7 +175,7 @@ def run_scan(opts: ScanOptions) -> ScanResult:
         reuse = {rel: oid for rel, oid in clean.items() if oid in scanned_blobs}
         todo = [f for f in ws.files if f.path not in reuse]
         res = _run(opts, "files", "files", _file_chunks(todo), len(todo), sum(f.size for f in todo),
-                   engine, root, jobs, warnings)
+                   engine, root, jobs, warnings, workers)
         stats["files"] = len(ws.files) - len(todo) + (res.items if res else 0)
         if res is not None:
             stats["bytes"] += res.bytes
@@ -189,6 +192,98 @@ def run_scan(opts: ScanOptions) -> ScanResult:
         for rel in ws.nested:
             _scan_nested(opts, root, rel, fs, stats, warnings)
     return _finish(root, fs, stats, warnings, in_repo, symlinks, do_history, t0)
+
+
+def _scan_history(opts, root, bare, enum, engine, jobs, workers, warnings, stats):
+    """(BlobList, ChunkResult) of the history scan, or (None, None) when git cannot give
+    the history (a warning says why; in a bare repository, where the history is all there
+    is, a ScanError). With `workers`, every blob in the object
+    store is probed (read and matched) while git log walks the history; once the walk has
+    named the reachable blobs, only those the probe found worth it are scanned again with
+    their paths."""
+    from scanner.sources import history as hist
+
+    probe_job = None
+    try:
+        if isinstance(enum, gitcmd.GitError):
+            raise enum
+        if workers is not None:
+            listed, _ = enum.listed()
+            todo = [(oid.decode(), size, "") for oid, size in listed if size <= opts.max_file_size]
+            probe_job = _Background(_probe, opts, workers, todo)
+        bl = enum.result()
+    except gitcmd.GitError as e:
+        if bare:
+            raise ScanError(f"{root}: cannot read the git history: {e}") from None
+        warnings.append(f"history not scanned: {e}")
+        return None, None
+    warnings += bl.warnings
+    for k, v in bl.skipped.items():
+        stats["skipped"][k] = stats["skipped"].get(k, 0) + v
+    bl.blobs = _not_excluded(opts, bl.blobs, stats)
+    stats["commits"] = bl.commits
+    if probe_job is None:
+        return bl, _run(opts, "history", "blobs", hist.chunks(bl.blobs), len(bl.blobs), sum(b[1] for b in bl.blobs),
+                        engine, root, jobs, warnings)
+    try:
+        probe = probe_job.result()
+    except gitcmd.GitError as e:
+        warnings.append(f"history scan incomplete: {e}")
+        return bl, None
+    return bl, _after_probe(opts, bl.blobs, probe, engine, root, jobs, warnings, workers)
+
+
+def _probe(opts, workers, todo):
+    from scanner.pipeline import Probe, probe_blobs
+    from scanner.sources import history as hist
+
+    total = Probe()
+    prog, cb = _progress(opts, "history", len(todo), sum(b[1] for b in todo))
+    if prog:
+        prog.start()
+    try:
+        for r in workers.imap(probe_blobs, hist.chunks(todo)):
+            total.add(r)
+            cb(r.items, r.bytes)
+    finally:
+        if prog:
+            prog.stop()
+    return total
+
+
+def _after_probe(opts, blobs, probe, engine, root, jobs, warnings, workers):
+    """The reachable blobs the probe found a candidate in (and those whose name a
+    structured parser reads whatever they hold), scanned with their paths; the rest are
+    counted as the probe saw them."""
+    from detectors.structured import name_decides_parse
+    from scanner.sources import history as hist
+
+    interesting = set(probe.interesting)
+    quiet = set(probe.binary) | set(probe.lfs) | set(probe.missing)
+    full = [b for b in blobs if b[0] in interesting or (b[0] not in quiet and name_decides_parse(b[2]))]
+    res = _run(opts, "history", "blobs", hist.chunks(full), len(full), sum(b[1] for b in full), engine, root, jobs,
+               warnings, workers)
+    if res is None:
+        return None
+    reachable = {b[0] for b in blobs}
+    missing = set(probe.missing) & reachable
+    res.items = len(blobs)
+    res.bytes = sum(b[1] for b in blobs if b[0] not in missing)
+    for reason, oids in (("binary", probe.binary), ("lfs-pointer", probe.lfs), ("missing-object", missing)):
+        n = len(reachable.intersection(oids))
+        if n:
+            res.skipped[reason] = res.skipped.get(reason, 0) + n
+    return res
+
+
+def _start_history(root: Path, opts: ScanOptions, prefix: str):
+    """The history enumeration, started in the background; a GitError is kept for later."""
+    from scanner.sources import history as hist
+
+    try:
+        return hist.Enumeration(root, opts.since, opts.all_objects, opts.max_file_size, prefix)
+    except gitcmd.GitError as e:
+        return e
 
 
 def _not_excluded(opts: ScanOptions, blobs: list, stats: dict) -> list:
@@ -222,7 +317,7 @@ def _scan_nested(opts: ScanOptions, root: Path, rel: str, fs: FindingSet, stats:
             fs.add_location(f.rule, f.secret, loc, ctx)
 
 
-def _run(opts, label, kind, chunks, n_items, n_bytes, engine, root, jobs, warnings):
+def _run(opts, label, kind, chunks, n_items, n_bytes, engine, root, jobs, warnings, workers=None):
     """run_chunks with a progress bar on a terminal; a git failure mid-way is a warning."""
     from scanner.pipeline import run_chunks
 
@@ -230,7 +325,7 @@ def _run(opts, label, kind, chunks, n_items, n_bytes, engine, root, jobs, warnin
     if prog:
         prog.start()
     try:
-        return run_chunks(kind, chunks, engine, root, jobs, opts.max_file_size, cb)
+        return run_chunks(kind, chunks, engine, root, jobs, opts.max_file_size, cb, workers)
     except gitcmd.GitError as e:
         warnings.append(f"{label} scan incomplete: {e}")
         return None
@@ -294,11 +389,12 @@ def _clean_tracked_blobs(root: Path, warnings: list[str]) -> dict[str, str]:
     return out
 
 
-def _add_history(root: Path, fs: FindingSet, hits: list, prov, warnings: list[str], prefix: str = "") -> None:
+def _add_history(root: Path, fs: FindingSet, hits: list, prov, warnings: list[str], prefix: str = "",
+                 ref_commits=None) -> None:
     from scanner.sources.history import reaching_refs
 
     try:
-        reaching_refs(root, prov, {oid for oid, _ in hits})
+        reaching_refs(root, prov, {oid for oid, _ in hits}, ref_commits)
     except gitcmd.GitError as e:
         warnings.append(f"could not list the refs that reach history findings: {e}")
     for oid, blob_hits in hits:

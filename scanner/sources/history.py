@@ -54,6 +54,7 @@ class BlobList:
     shallow: bool = False
     warnings: list[str] = field(default_factory=list)
     prov: Provenance = field(default_factory=Provenance)
+    ref_commits: dict[str, set[bytes]] | None = None  # with few refs: each ref's commits (reaching_refs)
 
 
 def _revs(since: str | None) -> list[str]:
@@ -74,6 +75,7 @@ class Enumeration:
         self._args = (since, all_objects, max_size, prefix)
         self._bl = BlobList(shallow=gitcmd.is_shallow(repo))
         self._listing: list[bytes] = []
+        self._parsed: tuple[list[tuple[bytes, int]], set[bytes]] | None = None
         self._errors: list[str] = []
         fmt = "--batch-check=%(objectname) %(objecttype) %(objectsize)"
         self._check = gitcmd.popen(repo, "cat-file", "--batch-all-objects", fmt, "--unordered", stdin=subprocess.DEVNULL)
@@ -91,35 +93,51 @@ class Enumeration:
 
     def _read_history(self, repo: Path) -> None:
         since, _, _, prefix = self._args
+        # the object listing first: it is what lets blobs be read while the walk runs, and
+        # it is slow to come when the walk's git processes share the cores with it
+        self._threads[0].join()
         try:
             has_commits = bool(gitcmd.run(repo, "for-each-ref", "--count=1", "--format=%(refname)").strip()) or \
                 _has_head(repo)
             if has_commits:
                 self._bl.commits = _read_log(repo, since, prefix, self._bl.prov)
+                self._bl.ref_commits = _ref_commits(repo)
         except gitcmd.GitError as e:
             self._errors.append(str(e))
 
+    def listed(self) -> tuple[list[tuple[bytes, int]], set[bytes]]:
+        """Every blob in the object store, reachable or not, in pack order with its size,
+        and the objects git lists as unreadable. Ready long before the history walk: a
+        caller may start reading blobs while git log still runs."""
+        if self._parsed is None:
+            self._threads[0].join()
+            if self._check.returncode != 0:
+                raise gitcmd.GitError("git cat-file could not list the object store (corrupt repository?)")
+            blobs: list[tuple[bytes, int]] = []
+            missing: set[bytes] = set()
+            for line in self._listing[0].split(b"\n"):
+                oid, _, rest = line.partition(b" ")
+                if rest[:5] == b"blob ":
+                    blobs.append((oid, int(rest[5:])))
+                elif rest == b"missing":
+                    missing.add(oid)
+            self._parsed = (blobs, missing)
+        return self._parsed
+
     def result(self) -> BlobList:
-        for t in self._threads:
-            t.join()
+        """The blobs to scan (reachable ones, or all with --all-objects), in pack order
+        with a path each, and their provenance."""
+        listed, missing = self.listed()
+        self._threads[1].join()
         if self._errors:
             raise gitcmd.GitError(self._errors[0])
-        if self._check.returncode != 0:
-            raise gitcmd.GitError("git cat-file could not list the object store (corrupt repository?)")
         since, all_objects, max_size, prefix = self._args
         bl = self._bl
         if bl.shallow:
             bl.warnings.append("shallow clone: only the history present locally was scanned")
         intro = bl.prov.introduced
-        unreadable = too_large = 0
-        for line in self._listing[0].split(b"\n"):
-            oid, _, rest = line.partition(b" ")
-            if rest[:5] != b"blob ":
-                if rest == b"missing" and oid in intro:
-                    # a reachable blob git cannot read (a corrupt loose object is listed as
-                    # "missing"): count it and say so, never a silent partial scan (issue 7)
-                    unreadable += 1
-                continue
+        too_large = 0
+        for oid, size in listed:
             where = intro.get(oid)
             if where:
                 path = where[-1][1].decode("utf-8", "surrogateescape")  # the oldest introduction
@@ -129,13 +147,15 @@ class Enumeration:
                 path = ""
             else:
                 continue
-            size = int(rest[5:])
             if size > max_size:
                 too_large += 1
                 continue
             bl.blobs.append((oid.decode(), size, path))
         if too_large:
             bl.skipped["too-large"] = too_large
+        # a reachable blob git cannot read (a corrupt loose object is listed as "missing"):
+        # count it and say so, never a silent partial scan (issue 7)
+        unreadable = sum(1 for oid in missing if oid in intro)
         if unreadable:
             bl.skipped["missing-object"] = unreadable
             bl.warnings.append(f"{unreadable} objects could not be read (corrupt repository?): the history scan is incomplete")
@@ -367,15 +387,29 @@ class BlobReader:
             self.proc.kill()
 
 
-def reaching_refs(repo: Path, prov: Provenance, oids: set[str]) -> None:
+def _ref_commits(repo: Path, max_refs: int = 8) -> dict[str, set[bytes]] | None:
+    """Each ref's commits, when there are few refs: listed while the blobs are still being
+    read, so that naming the refs that reach the findings costs nothing at the end."""
+    refs = [r for r in gitcmd.run(repo, "for-each-ref", "--format=%(refname)").decode(
+        "utf-8", "surrogateescape").split("\n") if r]
+    if len(refs) > max_refs:
+        return None
+    return {ref: set(gitcmd.run(repo, "rev-list", "--end-of-options", ref).split()) for ref in refs}
+
+
+def reaching_refs(repo: Path, prov: Provenance, oids: set[str],
+                  ref_commits: dict[str, set[bytes]] | None = None) -> None:
     """Fill prov.refs for the commits that introduced the given blobs (only blobs that
-    hold findings). With fewer refs than commits, one `rev-list` per ref answers for all
-    commits at once; otherwise one `for-each-ref --contains` per commit. Either way the
-    git processes run side by side."""
+    hold findings). From `ref_commits` when the enumeration listed them; else, with fewer
+    refs than commits, one `rev-list` per ref answers for all commits at once; otherwise
+    one `for-each-ref --contains` per commit. Either way the git processes run side by side."""
     from concurrent.futures import ThreadPoolExecutor
 
     commits = sorted({c for o in oids for c, _, _ in prov.introductions(o)})
     if not commits:
+        return
+    if ref_commits is not None:
+        prov.refs.update({c: sorted(r for r, cs in ref_commits.items() if c.encode() in cs) for c in commits})
         return
     refs = [r for r in gitcmd.run(repo, "for-each-ref", "--format=%(refname)").decode(
         "utf-8", "surrogateescape").split("\n") if r]
