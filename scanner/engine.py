@@ -165,8 +165,6 @@ class Engine:
         self._kw: list[tuple[str, list[int]]] = []
         self._always: list[int] = []
         self._hs = None
-        self._concat_safe: bool | None = None
-        self._any_anchored: bool | None = None  # set with the Hyperscan database
         self._hs_fallback: list[int] = []  # rules Hyperscan cannot compile: keyword path
         self.hyperscan = False
         if use_hyperscan is not False:
@@ -195,7 +193,8 @@ class Engine:
         from scanner import cache
 
         pats = [r.pattern for r in self.regex_rules] + [GENERIC_CANDIDATE, DECODE_CANDIDATE, STRUCTURED_CANDIDATE]
-        digest = hashlib.sha256(("\0".join(pats) + hyperscan.__version__).encode()).hexdigest()[:24]
+        # the salt names how the database is compiled: a change there must not reuse a cache
+        digest = hashlib.sha256(("\0".join(pats) + hyperscan.__version__ + _HS_BUILD).encode()).hexdigest()[:24]
         name = f"hs-{digest}.db"
         meta = cache.load_json(name + ".json")
         blob = cache.load_bytes(name)
@@ -204,16 +203,20 @@ class Engine:
                 db = hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK)
                 self._hs_ids = meta["ids"]
                 self._hs_fallback = meta["fallback"]
-                self._any_anchored = meta.get("anchored")
                 db.scratch = hyperscan.Scratch(db)
                 return db
             except Exception:
                 pass
         ids, exprs, bad = [], [], []
+        # MULTILINE: a rule's ^ and $ are line anchors, as when its regex confirms a line
+        flags = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE
         for i, p in enumerate(pats):
+            if _buffer_anchored(p):  # \A or \Z: true of every line in Python, of one place in a buffer
+                bad.append(i)
+                continue
             try:
                 probe = hyperscan.Database()
-                probe.compile(expressions=[p.encode()], ids=[0], elements=1, flags=[hyperscan.HS_FLAG_PREFILTER])
+                probe.compile(expressions=[p.encode()], ids=[0], elements=1, flags=[flags])
             except Exception:
                 bad.append(i)
                 continue
@@ -221,15 +224,13 @@ class Engine:
             exprs.append(p.encode())
         try:
             db = hyperscan.Database()
-            db.compile(expressions=exprs, ids=ids, elements=len(exprs),
-                       flags=[hyperscan.HS_FLAG_PREFILTER] * len(exprs))
+            db.compile(expressions=exprs, ids=ids, elements=len(exprs), flags=[flags] * len(exprs))
         except Exception:
             return None
         self._hs_ids = ids
         self._hs_fallback = [i for i in bad if i < len(self.regex_rules)]
         cache.store_bytes(name, hyperscan.dumpb(db))
-        self._any_anchored = any(_anchored(p) for p in pats)
-        cache.store_json(name + ".json", {"ids": ids, "fallback": self._hs_fallback, "anchored": self._any_anchored})
+        cache.store_json(name + ".json", {"ids": ids, "fallback": self._hs_fallback})
         return db
 
     def _hs_matches(self, data) -> list[tuple[int, int]]:
@@ -269,14 +270,11 @@ class Engine:
 
     @property
     def concatenation_safe(self) -> bool:
-        """Can many contents be matched in one buffer (match_spans)? Yes with Hyperscan
-        and no keyword-matched rules, as long as no pattern is anchored to the start or
-        end of its input (rule patterns use \\b only; a user's own rule might not)."""
-        if self._concat_safe is None:
-            if self._any_anchored is None:  # a database cached by an earlier version
-                self._any_anchored = any(_anchored(r.pattern) for r in self.regex_rules)
-            self._concat_safe = bool(self.hyperscan and not self._kw and not self._always and not self._any_anchored)
-        return self._concat_safe
+        """Can many contents be matched in one buffer (match_spans)? Yes when Hyperscan
+        matches every rule: no pattern is anchored to a buffer (\\A and \\Z send a rule to
+        the keyword path) and ^ and $ are line anchors, which hold at a content's edges
+        since git puts a newline before and after each."""
+        return bool(self.hyperscan and not self._kw and not self._always)
 
     def match_spans(self, buf, spans: list[tuple[int, int]]) -> dict[int, list[tuple[int, int]]]:
         """One Hyperscan pass over a buffer holding many contents, at the given (start,
@@ -491,14 +489,19 @@ class Engine:
         return dict(res) if isinstance(res, dict) else True
 
 
-def _anchored(pattern: str) -> bool:
-    """Does the pattern use ^, $, \\A or \\Z (which would not hold inside a buffer of many
-    contents)? Decided on the parsed pattern, so escapes and character classes do not count."""
+_HS_BUILD = "prefilter+multiline, \\A/\\Z to keywords"
+
+
+def _buffer_anchored(pattern: str) -> bool:
+    """Does the pattern use \\A or \\Z? (Decided on the parsed pattern, so escapes and
+    character classes do not count; a pattern Python cannot parse counts as anchored.)"""
     import re._parser as sre_parse
+
+    buffer_anchors = (sre_parse.AT_BEGINNING_STRING, sre_parse.AT_END_STRING)
 
     def walk(sub) -> bool:
         for op, av in sub:
-            if op is sre_parse.AT and av not in (sre_parse.AT_BOUNDARY, sre_parse.AT_NON_BOUNDARY):
+            if op is sre_parse.AT and av in buffer_anchors:
                 return True
             for x in (av if isinstance(av, (list, tuple)) else [av]):
                 if isinstance(x, sre_parse.SubPattern) and walk(x):
@@ -507,9 +510,11 @@ def _anchored(pattern: str) -> bool:
                     return True
         return False
 
+    if "\\A" not in pattern and "\\Z" not in pattern:
+        return False
     try:
         return walk(sre_parse.parse(pattern))
-    except Exception:  # a pattern Python cannot parse is not matched concatenated
+    except Exception:
         return True
 
 

@@ -255,7 +255,6 @@ class Workers:
     def __init__(self, engine: Engine, repo: Path, jobs: int, max_size: int):
         import multiprocessing as mp
 
-        engine.concatenation_safe  # decided once here, not in every worker  # noqa: B018
         self.pool = mp.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(engine, repo, max_size))
 
     def imap(self, fn, chunks):
@@ -302,8 +301,6 @@ def run_chunks(kind: str, chunks: list, engine: Engine, repo: Path, jobs: int, m
         finally:
             _close_reader()
         return total
-    if kind == "blobs":
-        engine.concatenation_safe  # decided once here, not in every worker  # noqa: B018
     ctx = mp.get_context("fork")
     with ctx.Pool(min(jobs, len(chunks)), initializer=_init_worker, initargs=(engine, repo, max_size)) as pool:
         for r in pool.imap_unordered(fn, chunks):

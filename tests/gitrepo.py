@@ -100,19 +100,21 @@ class Repo:
         return self.head("refs/stash")
 
 
-def credfence(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run the real CLI (`python -m scanner.cli`) in a subprocess."""
-    env = {k: v for k, v in os.environ.items() if k not in ("CREDFENCE_DEBUG", "CREDFENCE_ENGINE")}
+def credfence(*args: str, cwd: Path | None = None, timeout: float = 300,
+              env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the real CLI (`python -m scanner.cli`) in a subprocess; `env` adds variables."""
+    env = {**{k: v for k, v in os.environ.items() if k not in ("CREDFENCE_DEBUG", "CREDFENCE_ENGINE")}, **(env or {})}
     return subprocess.run([sys.executable, "-m", "scanner.cli", *args], cwd=str(cwd or ROOT), env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
 
 
-def scan_json(root: Path, *args: str, out: Path | None = None) -> tuple[dict, subprocess.CompletedProcess]:
+def scan_json(root: Path, *args: str, out: Path | None = None,
+              env: dict[str, str] | None = None) -> tuple[dict, subprocess.CompletedProcess]:
     """`credfence scan ROOT --format json --output FILE ARGS...`; the parsed report."""
     import json
 
     out = out or root.parent / f"{root.name}-report.json"
-    p = credfence("scan", str(root), "--format", "json", "--output", str(out), "--quiet", *args)
+    p = credfence("scan", str(root), "--format", "json", "--output", str(out), "--quiet", *args, env=env)
     assert p.returncode in (0, 1), f"exit {p.returncode}: {p.stderr}"
     return json.loads(out.read_text()), p
 

@@ -1,0 +1,145 @@
+"""Issue 3, how the history is read: a full-history scan probes every blob (read and matched
+a megabyte at a time, without paths) while git log names them, then rescans the few with a
+candidate; `--jobs 1` reads and matches chunk by chunk after the walk; the pure-Python
+engine matches blob by blob. All three must report the same findings and the same counts,
+whatever sits at a blob's edges. Real repositories, the real CLI."""
+from __future__ import annotations
+
+import base64
+import codecs
+import json
+import random
+
+import pytest
+
+from gitrepo import Repo, by_sha, credfence, scan_json, sha
+
+GH = "ghp_" + "1NzPjNABzLPEbirvMKksEwq8GQTIsn2HT8lN"
+GH2 = "ghp_" + "Q7wErTyUiOpAsDfGhJkLzXcVbNm1234RtYuI"
+GL = "glpat-" + "chhPjrsiumMlkXGVe8Q5"
+SK = "sk_live_" + "Rmn86Xx1XR2hlqeIjuI62hIrK4iuXwnP"
+NPM = "npm_" + "LEFgzWORDu9hQvoJ5htMjvUT1UXgiB1kYVvT"
+AWS_ID = "AKIA" + "Q3ZB7XKP2MNR4TWV"
+AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYzq9Xk3LmTpQ"
+
+
+def filler(rng: random.Random, size: int) -> str:
+    words = ["def", "return", "value", "config", "items", "for", "in", "if", "else", "print", "self", "data"]
+    out, n = [], 0
+    while n < size:
+        line = "    " + " ".join(rng.choice(words) for _ in range(rng.randint(3, 12))) + "\n"
+        out.append(line)
+        n += len(line)
+    return "".join(out)
+
+
+@pytest.fixture(scope="module")
+def edge_repo(tmp_path_factory):
+    rng = random.Random(3)
+    r = Repo(tmp_path_factory.mktemp("probe") / "repo")
+    r.commit("initial", {"README.md": "# edges\n", "empty.txt": ""})
+    # secrets at the very start and the very end of blobs, with and without a newline
+    r.commit("edges", {
+        "a/starts.txt": f"{GL}\nrest of the file\n",
+        "a/only.txt": SK,
+        "a/ends.py": "x = 1\n" + f'TOKEN = "{GH}"',
+        "b/bom8.txt": b"\xef\xbb\xbf" + NPM.encode() + b"\n",
+        "b/bom16.txt": codecs.BOM_UTF16_LE + f"TOKEN={GH2}\r\n".encode("utf-16-le"),
+        "b/binary.bin": b"\x00\x01\x02" + GH.encode() + b"\x00",
+        "b/big.lfs": b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"a" * 64 + b"\nsize 1234\n",
+    })
+    # large blobs: several one-megabyte groups, secrets in the middle and at the end
+    big = {f"src/big{i}.py": filler(rng, 400_000) + (f'KEY = "{GL}"\n' if i % 2 else "") + filler(rng, 20_000)
+           + (f"# {SK}" if i == 3 else "") for i in range(6)}
+    r.commit("big files", big)
+    # structured files: parsed by name (.env, AWS credentials) or by a marker (k8s Secret)
+    secret_b64 = base64.b64encode(GH2.encode()).decode()
+    r.commit("config", {
+        ".env.production": "SESSION_SECRET=f3K9xQ2mV7pL4wN8rT1yB6cZ\nDEBUG=false\n",
+        ".aws/credentials": f"[default]\naws_access_key_id = {AWS_ID}\naws_secret_access_key = {AWS_SECRET}\n",
+        "deploy/secret.yaml": f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: gh\ndata:\n  token: {secret_b64}\n",
+        "deploy/values.yaml": "replicas: 3\nimage: nginx\n",
+    })
+    # history only: added, then removed
+    r.commit("remove", {"a/only.txt": None, "deploy/secret.yaml": None, ".aws/credentials": None})
+    return r
+
+
+def summary(report: dict) -> tuple:
+    findings = sorted(
+        (f["rule"], f["secret_sha256"],
+         tuple(sorted((loc["kind"], loc["path"], loc["line"], loc.get("commit") or "") for loc in f["locations"])))
+        for f in report["findings"])
+    stats = {k: report["stats"][k] for k in ("files", "blobs", "bytes", "commits", "skipped")}
+    return findings, stats
+
+
+def test_probe_two_phase_and_per_blob_scans_agree(edge_repo, tmp_path):
+    probe, _ = scan_json(edge_repo.path, out=tmp_path / "probe.json")
+    two_phase, _ = scan_json(edge_repo.path, "--jobs", "1", out=tmp_path / "two.json")
+    per_blob, _ = scan_json(edge_repo.path, out=tmp_path / "python.json", env={"CREDFENCE_ENGINE": "python"})
+    assert summary(probe) == summary(two_phase) == summary(per_blob)
+
+    found = by_sha(probe)
+    for secret in (GL, SK, GH, NPM, GH2, AWS_SECRET):
+        assert sha(secret) in found, f"{secret[:6]}... missing"
+    # a removed file's secret keeps its history location and the commit that added it
+    only = found[sha(SK)]
+    assert any(loc["kind"] == "history" and loc["path"] == "a/only.txt" for loc in only["locations"])
+    skipped = probe["stats"]["skipped"]
+    assert skipped.get("binary", 0) >= 1 and skipped.get("lfs-pointer", 0) >= 1
+
+
+def test_an_unreachable_blob_is_read_but_reported_only_with_all_objects(edge_repo, tmp_path):
+    dangling = "ghp_" + "Zx8Cv7Bn6Mm5Ll4Kk3Jj2Hh1Gg0Ff9Dd8Ss"
+    path = tmp_path / "loose.txt"
+    path.write_text(f"TOKEN={dangling}\n")
+    edge_repo.git("hash-object", "-w", str(path))
+    try:
+        plain, _ = scan_json(edge_repo.path, out=tmp_path / "plain.json")
+        assert sha(dangling) not in by_sha(plain)
+        every, _ = scan_json(edge_repo.path, "--all-objects", out=tmp_path / "all.json")
+        (loc,) = [loc for loc in by_sha(every)[sha(dangling)]["locations"]]
+        assert loc["kind"] == "history" and loc["path"] == "" and not loc.get("commit")
+        assert every["stats"]["blobs"] == plain["stats"]["blobs"] + 1
+    finally:
+        edge_repo.git("prune", "--expire=now")
+
+
+def test_a_user_rule_with_anchors_matches_every_line_in_every_mode(tmp_path):
+    r = Repo(tmp_path / "repo")
+    r.write(".credfence.yaml", "rules:\n"
+            "  - id: acme-line-key\n    provider: acme\n"
+            "    pattern: '^ACME_KEY=(?P<secret>acme_[a-z0-9]{24})$'\n    keywords: [acme_key]\n"
+            "  - id: acme-anchored-key\n    provider: acme\n"
+            "    pattern: '\\AACME2=(?P<secret>acme2_[a-z0-9]{24})'\n    keywords: [acme2]\n")
+    first = "acme_" + "k3j9x2m7q4w8z1p6r5t0y2u8"
+    third = "acme_" + "p1o2i3u4y5t6r7e8w9q0a1s2"
+    other = "acme2_" + "z9x8c7v6b5n4m3l2k1j0h9g8"
+    r.commit("keys", {"conf/one.env": f"ACME_KEY={first}\nx=1\n", "conf/two.env": f"a=1\nb=2\nACME_KEY={third}\n",
+                      "conf/three.txt": f"y=2\nACME2={other}\n"})
+    r.commit("gone", {"conf/one.env": None, "conf/two.env": None, "conf/three.txt": None})
+    reports = [scan_json(r.path, *args, out=tmp_path / f"r{i}.json", env=env)[0] for i, (args, env) in enumerate(
+        [((), None), (("--jobs", "1"), None), ((), {"CREDFENCE_ENGINE": "python"})])]
+    assert summary(reports[0]) == summary(reports[1]) == summary(reports[2])
+    found = by_sha(reports[0])
+    assert {found[sha(first)]["locations"][0]["line"], found[sha(third)]["locations"][0]["line"]} == {1, 3}
+    assert found[sha(other)]["locations"][0]["line"] == 2, "\\A is the start of the line, as in the rule's own regex"
+
+
+def test_baseline_files_are_skipped_and_counted(tmp_path):
+    r = Repo(tmp_path / "repo")
+    r.commit("code", {"src/app.py": f'TOKEN = "{GH}"\n'})
+    p = credfence("baseline", str(r.path))
+    assert p.returncode == 0, p.stderr
+    r.write(".secrets.baseline", json.dumps({"version": "1.5.0", "plugins_used": [{"name": "KeywordDetector"}],
+                                             "results": {"x.py": [{"type": "Secret Keyword", "hashed_secret": "a" * 40,
+                                                                   "line_number": 1}]}}, indent=2))
+    # a JSON file that only mentions credfence further down is an ordinary file
+    r.write("data/notes.json", json.dumps({"notes": "x" * 600, "tool": "credfence", "accepted": [], "key": SK}))
+    r.commit("baselines")
+    rep, _ = scan_json(r.path)
+    assert rep["stats"]["skipped"].get("baseline-file", 0) >= 2
+    paths = {loc["path"] for f in rep["findings"] for loc in f["locations"]}
+    assert ".credfence-baseline.json" not in paths and ".secrets.baseline" not in paths
+    assert sha(SK) in by_sha(rep), "notes.json is scanned"
