@@ -687,6 +687,10 @@ def main(argv: list[str] | None = None) -> int:
         print(build_corpus(Path(a.out), a.files, a.commits, a.file_lines, a.seed))
         return 0
 
+    # credfence's bytecode, as ./quickstart and a regular install leave it (this machine sets
+    # PYTHONDONTWRITEBYTECODE, so nothing else would write it)
+    subprocess.run([str(venv_bin() / "python"), "-m", "compileall", "-q", str(ROOT / "scanner"), str(ROOT / "detectors")],
+                   stdout=subprocess.DEVNULL, check=False)
     quiet = wait_for_quiet(a.wait_load, a.wait_max)
     meta = {"date": _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z"),
             "command": "python bench/run.py " + shlex.join(sys.argv[1:] if argv is None else argv),
