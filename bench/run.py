@@ -253,6 +253,37 @@ def bench(name: str, cmd: list[str], runs: int, warmup: int = 1, **kw) -> dict:
             print(f"[bench]   slow (> {SLOW:.0f} s): one timed run only", file=sys.stderr, flush=True)
             total = warmup + 1
         i += 1
+    return _summary(name, cmd, samples)
+
+
+def bench_round_robin(entries: list[tuple[str, list[str], dict]], runs: int) -> list[dict]:
+    """Like bench() for several tools on the same data, but the timed runs take turns (each
+    round runs every tool once, starting one further along each time), so that the
+    machine's slower and faster minutes (other tenants, the host) fall on every tool alike
+    instead of on whichever ran during them. One uncounted warm-up each first."""
+    samples: dict[str, list[dict]] = {name: [] for name, _, _ in entries}
+    failed: dict[str, dict] = {}
+    for name, cmd, _ in entries:
+        print(f"[bench] {name}: {shlex.join(cmd)}", file=sys.stderr, flush=True)
+    for rnd in range(runs + 1):
+        order = entries[rnd % len(entries):] + entries[:rnd % len(entries)]
+        for name, cmd, kw in order:
+            if name in failed:
+                continue
+            r = run_once(cmd, **kw)
+            if not r["ok"]:
+                print(f"[bench]   {name} FAILED: {r['why']}", file=sys.stderr, flush=True)
+                failed[name] = {"name": name, "cmd": cmd, "ok": False, "why": r["why"], "rc": r["rc"],
+                                "samples": samples[name]}
+                continue
+            if rnd:
+                samples[name].append(r)
+            print(f"[bench]   {name}: {'run' if rnd else 'warm-up'} {r['wall']:.3f} s rc={r['rc']} "
+                  f"rss={r['maxrss_kb'] // 1024} MB tree={r['tree_rss_kb'] // 1024} MB", file=sys.stderr, flush=True)
+    return [failed.get(name) or _summary(name, cmd, samples[name]) for name, cmd, _ in entries]
+
+
+def _summary(name: str, cmd: list[str], samples: list[dict]) -> dict:
     walls = [s["wall"] for s in samples]
     return {"name": name, "cmd": cmd, "ok": True, "median": statistics.median(walls), "min": min(walls),
             "max": max(walls), "runs": len(walls), "rcs": sorted({s["rc"] for s in samples}),
@@ -463,13 +494,12 @@ def _history_rows(repo: Path, tag: str, runs: int, timeout: float) -> list[dict]
          ["git", "-C", str(repo), "cat-file", "--batch-all-objects", "--batch", "--unordered"], (0,),
          Path(os.devnull), None),
     ]
-    rows = []
-    for name, cmd, ok, stdout, check in specs:
-        if cmd[0] is None:
-            rows.append({"name": name, "cmd": cmd[1:], "ok": False, "why": "not installed", "rc": None})
-            continue
-        rows.append(bench(name, cmd, runs, ok_codes=ok, stdout_path=stdout, check=check, cwd=OUT, timeout=timeout))
-    return rows
+    missing = {name: {"name": name, "cmd": cmd[1:], "ok": False, "why": "not installed", "rc": None}
+               for name, cmd, *_ in specs if cmd[0] is None}
+    done = bench_round_robin([(name, cmd, dict(ok_codes=ok, stdout_path=stdout, check=check, cwd=OUT, timeout=timeout))
+                              for name, cmd, ok, stdout, check in specs if name not in missing], runs)
+    by_name = {r["name"]: r for r in done}
+    return [missing.get(name) or by_name[name] for name, *_ in specs]
 
 
 def bench_history(a) -> dict:
