@@ -4,12 +4,15 @@ One `git log --all --raw -c --root` pass lists, for every commit, the blobs it b
 and the blobs it replaced: the union of what commits brought in is every reachable blob
 (a root commit shows all its files; a merge shows only what differs from all its parents,
 and the rest came from a parent), and the same pass gives each blob its provenance (the
-commits and paths that introduced it, when, and when it was replaced) for free. A
-concurrent `cat-file --batch-all-objects --batch-check --unordered` gives pack order and
-sizes. Blobs are then read in pack order, in chunks, each worker process through its own
-long-lived `git cat-file --batch` (reading in pack order is 2.5 times faster than in
-object-id order). Only the refs that still reach a finding's commits are asked for
-afterwards: one `for-each-ref --contains` per such commit.
+commits and paths that introduced it, when, and when it was replaced), kept as raw bytes
+and decoded only for the blobs that hold findings. A `cat-file --batch-all-objects
+--batch-check --unordered` listing, started first, gives pack order and sizes long before
+the walk ends. Blobs are read in pack order (2.5 times faster than in object-id order), in
+chunks, each worker process through its own long-lived `git cat-file --batch`, straight
+into one reused buffer (BlobReader.read_groups). In a full-history scan the workers read
+and match every listed blob while git log still walks (scanner/scan.py, "probe"); the walk
+then says which are reachable and what they are called. The refs that reach a finding's
+commits are listed while blobs are read when there are few refs, else asked for at the end.
 """
 from __future__ import annotations
 
