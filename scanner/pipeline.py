@@ -127,10 +127,10 @@ def _scan_blobs(blobs: list[tuple[str, int, str]]) -> ChunkResult:
     global _READER
     from scanner.sources.history import BlobReader
 
-    if _READER is None:
-        _READER = BlobReader(_REPO)
     if _ENGINE.concatenation_safe:
         return _scan_blob_chunk(blobs)
+    if _READER is None:
+        _READER = BlobReader(_REPO)
     res = ChunkResult()
     paths = {oid: path for oid, _, path in blobs}
     for oid, data in _READER.read([b[0] for b in blobs]):
@@ -150,36 +150,56 @@ def _count(res: ChunkResult, key: str, hits: list[Hit] | None, why: str | None) 
         res.hits.append((key, hits))
 
 
-def _scan_blob_chunk(blobs: list[tuple[str, int, str]]) -> ChunkResult:
-    """Blobs read into one buffer and matched by one Hyperscan pass per group of about a
-    megabyte; only the blobs with a candidate (or a name a structured parser always
-    reads, or a byte-order mark) are copied out and looked at one by one. Per-blob Python
-    work was most of the history scan's own time on a large repository."""
-    res = ChunkResult(items=len(blobs))
-    structured = _structured()
+def _matched_blobs(blobs: list[tuple[str, int, str]]):
+    """A chunk of blobs read into one buffer and matched by one Hyperscan pass per group of
+    about a megabyte (BlobReader.read_groups, Engine.match_spans): yields (index in blobs,
+    buffer, start, end, the blob's matches or None), start None for an object git could
+    not read. Per-blob Python work was most of the history scan's own time."""
+    global _READER
+    from scanner.sources.history import BlobReader
+
+    if _READER is None:
+        _READER = BlobReader(_REPO)
     for buf, lo, hi, group in _READER.read_groups(blobs):
         present = [(i, st - lo, en - lo) for i, st, en in group if st is not None]
-        res.skipped["missing-object"] = res.skipped.get("missing-object", 0) + len(group) - len(present)
         with memoryview(buf) as view, view[lo:hi] as window:
             matches = _ENGINE.match_spans(window, [(st, en) for _, st, en in present])
+        for i, st, _ in group:
+            if st is None:
+                yield i, buf, None, None, None
         for k, (i, st, en) in enumerate(present):
-            st += lo
-            en += lo
-            res.bytes += en - st
-            oid, _, path = blobs[i]
-            m = matches.get(k)
-            if m is None and not buf.startswith(_BOMS, st, en) and not structured.name_decides_parse(path):
-                # nothing to look at: only the skip reasons a full scan would give are counted
-                if buf.find(b"\0", st, min(en, st + 8192)) >= 0:
-                    res.skipped["binary"] = res.skipped.get("binary", 0) + 1
-                elif buf.startswith(LFS_MAGIC, st, en):
-                    res.skipped["lfs-pointer"] = res.skipped.get("lfs-pointer", 0) + 1
-                continue
-            data = bytes(buf[st:en])  # only blobs worth a look are copied out
-            cand = None if data.startswith(_BOMS) else _ENGINE.candidates_from_matches(data, m or [])
-            _count(res, oid, *scan_content(_ENGINE, data, path, cand))
-    if not res.skipped.get("missing-object"):
-        res.skipped.pop("missing-object", None)
+            yield i, buf, st + lo, en + lo, matches.get(k)
+
+
+def _quiet_reason(buf: bytearray, st: int, en: int) -> str | None:
+    """The skip reason a full scan would give a blob without candidates, from its bytes."""
+    if buf.find(b"\0", st, min(en, st + 8192)) >= 0:
+        return "binary"
+    if buf.startswith(LFS_MAGIC, st, en):
+        return "lfs-pointer"
+    return None
+
+
+def _scan_blob_chunk(blobs: list[tuple[str, int, str]]) -> ChunkResult:
+    """Blobs matched a chunk at a time (_matched_blobs); only those with a candidate (or a
+    name a structured parser always reads, or a byte-order mark) are copied out and looked
+    at one by one."""
+    res = ChunkResult(items=len(blobs))
+    structured = _structured()
+    for i, buf, st, en, m in _matched_blobs(blobs):
+        if st is None:
+            res.skipped["missing-object"] = res.skipped.get("missing-object", 0) + 1
+            continue
+        res.bytes += en - st
+        oid, _, path = blobs[i]
+        if m is None and not buf.startswith(_BOMS, st, en) and not structured.name_decides_parse(path):
+            why = _quiet_reason(buf, st, en)
+            if why:
+                res.skipped[why] = res.skipped.get(why, 0) + 1
+            continue
+        data = bytes(buf[st:en])  # only blobs worth a look are copied out
+        cand = None if data.startswith(_BOMS) else _ENGINE.candidates_from_matches(data, m or [])
+        _count(res, oid, *scan_content(_ENGINE, data, path, cand))
     return res
 
 
@@ -188,15 +208,14 @@ class Probe:
     """One pass over blobs without their paths (probe_blobs): the blobs worth a full look
     (a candidate match, or a byte-order mark), and why the others need none."""
     interesting: list[str] = field(default_factory=list)
-    binary: list[str] = field(default_factory=list)
-    lfs: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
+    skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> blobs ("binary", "missing-object"...)
     items: int = 0
     bytes: int = 0
 
     def add(self, other: "Probe") -> None:
-        for name in ("interesting", "binary", "lfs", "missing"):
-            getattr(self, name).extend(getattr(other, name))
+        self.interesting += other.interesting
+        for why, oids in other.skipped.items():
+            self.skipped.setdefault(why, []).extend(oids)
         self.items += other.items
         self.bytes += other.bytes
 
@@ -206,28 +225,20 @@ def probe_blobs(blobs: list[tuple[str, int, str]]) -> Probe:
     them runs meanwhile). Without a candidate a blob has nothing to say, unless its name
     is one a structured parser reads whatever it holds: the caller rescans those, and the
     interesting ones, once the paths are known."""
-    global _READER
-    from scanner.sources.history import BlobReader
-
-    if _READER is None:
-        _READER = BlobReader(_REPO)
     res = Probe(items=len(blobs))
     _warm_up()
-    for buf, lo, hi, group in _READER.read_groups(blobs):
-        present = [(i, st - lo, en - lo) for i, st, en in group if st is not None]
-        res.missing += [blobs[i][0] for i, st, _ in group if st is None]
-        with memoryview(buf) as view, view[lo:hi] as window:
-            matches = _ENGINE.match_spans(window, [(st, en) for _, st, en in present])
-        for k, (i, st, en) in enumerate(present):
-            st += lo
-            en += lo
-            res.bytes += en - st
-            if k in matches or buf.startswith(_BOMS, st, en):
-                res.interesting.append(blobs[i][0])
-            elif buf.find(b"\0", st, min(en, st + 8192)) >= 0:
-                res.binary.append(blobs[i][0])
-            elif buf.startswith(LFS_MAGIC, st, en):
-                res.lfs.append(blobs[i][0])
+    for i, buf, st, en, m in _matched_blobs(blobs):
+        oid = blobs[i][0]
+        if st is None:
+            res.skipped.setdefault("missing-object", []).append(oid)
+            continue
+        res.bytes += en - st
+        if m is not None or buf.startswith(_BOMS, st, en):
+            res.interesting.append(oid)
+            continue
+        why = _quiet_reason(buf, st, en)
+        if why:
+            res.skipped.setdefault(why, []).append(oid)
     return res
 
 
@@ -241,10 +252,10 @@ def _warm_up() -> None:
     global _WARM
     if not _WARM:
         _WARM = True
-        from detectors.generic import _detectors
+        from detectors.generic import prepare
 
         _structured()
-        _detectors()
+        prepare()
 
 
 class Workers:

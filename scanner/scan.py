@@ -259,20 +259,20 @@ def _after_probe(opts, blobs, probe, engine, root, jobs, warnings, workers):
     from scanner.sources import history as hist
 
     interesting = set(probe.interesting)
-    quiet = set(probe.binary) | set(probe.lfs) | set(probe.missing)
+    quiet = {oid for oids in probe.skipped.values() for oid in oids}
     full = [b for b in blobs if b[0] in interesting or (b[0] not in quiet and name_decides_parse(b[2]))]
     res = _run(opts, "history", "blobs", hist.chunks(full), len(full), sum(b[1] for b in full), engine, root, jobs,
                warnings, workers)
     if res is None:
         return None
     reachable = {b[0] for b in blobs}
-    missing = set(probe.missing) & reachable
+    missing = reachable.intersection(probe.skipped.get("missing-object", ()))
     res.items = len(blobs)
     res.bytes = sum(b[1] for b in blobs if b[0] not in missing)
-    for reason, oids in (("binary", probe.binary), ("lfs-pointer", probe.lfs), ("missing-object", missing)):
+    for why, oids in probe.skipped.items():
         n = len(reachable.intersection(oids))
         if n:
-            res.skipped[reason] = res.skipped.get(reason, 0) + n
+            res.skipped[why] = res.skipped.get(why, 0) + n
     return res
 
 

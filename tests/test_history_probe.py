@@ -13,12 +13,8 @@ import random
 import pytest
 
 from gitrepo import Repo, by_sha, credfence, scan_json, sha
+from test_history import GH, GH2, GL, NPM, SK
 
-GH = "ghp_" + "1NzPjNABzLPEbirvMKksEwq8GQTIsn2HT8lN"
-GH2 = "ghp_" + "Q7wErTyUiOpAsDfGhJkLzXcVbNm1234RtYuI"
-GL = "glpat-" + "chhPjrsiumMlkXGVe8Q5"
-SK = "sk_live_" + "Rmn86Xx1XR2hlqeIjuI62hIrK4iuXwnP"
-NPM = "npm_" + "LEFgzWORDu9hQvoJ5htMjvUT1UXgiB1kYVvT"
 AWS_ID = "AKIA" + "Q3ZB7XKP2MNR4TWV"
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYzq9Xk3LmTpQ"
 

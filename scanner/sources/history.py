@@ -165,11 +165,6 @@ class Enumeration:
         return bl
 
 
-def enumerate_blobs(repo: Path, since: str | None = None, all_objects: bool = False,
-                    max_size: int = 25 * 1024 * 1024, prefix: str = "") -> BlobList:
-    return Enumeration(repo, since, all_objects, max_size, prefix).result()
-
-
 def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs: int = 2) -> int:
     """Stream `git log --raw` into prov; returns the number of commits.
 
