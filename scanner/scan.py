@@ -197,10 +197,9 @@ def _scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_
 def _scan_history(opts, root, bare, enum, engine, jobs, workers, warnings, stats):
     """(BlobList, ChunkResult) of the history scan, or (None, None) when git cannot give
     the history (a warning says why; in a bare repository, where the history is all there
-    is, a ScanError). With `workers`, every blob in the object
-    store is probed (read and matched) while git log walks the history; once the walk has
-    named the reachable blobs, only those the probe found worth it are scanned again with
-    their paths."""
+    is, a ScanError). With `workers`, every blob in the object store is probed (read and
+    matched) while git log walks the history; once the walk has named the reachable blobs,
+    only those the probe found worth it are scanned again with their paths."""
     from scanner.sources import history as hist
 
     probe_job = None
