@@ -76,3 +76,22 @@ def test_generic_secret_examples(use_hyperscan):
         assert any(h.rule_id == "generic-secret" for h in eng.scan_text(line + "\n", "settings.py")), line
     for line in rule.negative:
         assert not any(h.rule_id == "generic-secret" for h in eng.scan_text(line + "\n", "settings.py")), line
+
+
+def test_generic_detector_defers_requests():
+    """detect-secrets imports `requests` for live verification, which credfence never
+    does: the generic detector loads without it (two tenths of a second per worker), and
+    the deferred module still gives detect-secrets the real thing if it asks."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from detectors.generic import generic_hits\n"
+            "hits = generic_hits('db_password = \"Zq8vN2rT5wXy\"', 1, 'settings.py')\n"
+            "assert [h.rule_id for h in hits] == ['generic-secret'], hits\n"
+            "assert 'urllib3' not in sys.modules\n"
+            "import requests\n"
+            "assert issubclass(requests.exceptions.RequestException, OSError)\n"
+            "assert 'urllib3' in sys.modules and sys.modules['requests'].__file__\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
