@@ -160,7 +160,12 @@ def _matched_blobs(blobs: list[tuple[str, int, str]]):
 
     if _READER is None:
         _READER = BlobReader(_REPO)
-    for buf, lo, hi, group in _READER.read_groups(blobs):
+    return _match_groups(_READER.read_groups(blobs))
+
+
+def _match_groups(groups):
+    """_matched_blobs for any source of groups in BlobReader.read_groups' layout."""
+    for buf, lo, hi, group in groups:
         present = [(i, st - lo, en - lo) for i, st, en in group if st is not None]
         with memoryview(buf) as view, view[lo:hi] as window:
             matches = _ENGINE.match_spans(window, [(st, en) for _, st, en in present])
@@ -209,11 +214,13 @@ class Probe:
     (a candidate match, or a byte-order mark), and why the others need none."""
     interesting: list[str] = field(default_factory=list)
     skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> blobs ("binary", "missing-object"...)
+    clean: list[tuple[str, str]] = field(default_factory=list)  # (path, blob): work tree files that are the blob
     items: int = 0
     bytes: int = 0
 
     def add(self, other: "Probe") -> None:
         self.interesting += other.interesting
+        self.clean += other.clean
         for why, oids in other.skipped.items():
             self.skipped.setdefault(why, []).extend(oids)
         self.items += other.items
@@ -227,19 +234,50 @@ def probe_blobs(blobs: list[tuple[str, int, str]]) -> Probe:
     interesting ones, once the paths are known."""
     res = Probe(items=len(blobs))
     _warm_up()
-    for i, buf, st, en, m in _matched_blobs(blobs):
-        oid = blobs[i][0]
-        if st is None:
-            res.skipped.setdefault("missing-object", []).append(oid)
-            continue
-        res.bytes += en - st
-        if m is not None or buf.startswith(_BOMS, st, en):
-            res.interesting.append(oid)
-            continue
-        why = _quiet_reason(buf, st, en)
-        if why:
-            res.skipped.setdefault(why, []).append(oid)
+    _probe_into(res, blobs, _matched_blobs(blobs))
     return res
+
+
+def probe_worktree_blobs(blobs: list[tuple[str, int, str, tuple[str, ...]]]) -> Probe:
+    """probe_blobs for blobs that tracked files of the work tree may hold (oid, size, path,
+    other paths with the same blob in the index): a file that hashes to its blob is read
+    from disk and recorded as clean (the blob's findings are the file's); the blobs whose
+    file does not are read from git. Other paths are only hashed."""
+    from scanner.sources.workspace import read_worktree_blobs
+
+    res = Probe(items=len(blobs))
+    _warm_up()
+    from_git = []
+    for i, buf, st, en, m in _match_groups(read_worktree_blobs(_REPO, blobs)):
+        if st is None:
+            from_git.append(blobs[i][:3])
+            continue
+        res.clean.append((blobs[i][2], blobs[i][0]))
+        _probe_one(res, blobs[i][0], buf, st, en, m)
+    if from_git:
+        _probe_into(res, from_git, _matched_blobs(from_git))
+    same = [(oid, size, path) for oid, size, _, others in blobs for path in others]
+    for _, _, _, group in read_worktree_blobs(_REPO, same):
+        res.clean += [(same[i][2], same[i][0]) for i, st, _ in group if st is not None]
+    return res
+
+
+def _probe_into(res: Probe, blobs, matched) -> None:
+    for i, buf, st, en, m in matched:
+        if st is None:
+            res.skipped.setdefault("missing-object", []).append(blobs[i][0])
+        else:
+            _probe_one(res, blobs[i][0], buf, st, en, m)
+
+
+def _probe_one(res: Probe, oid: str, buf, st: int, en: int, m) -> None:
+    res.bytes += en - st
+    if m is not None or buf.startswith(_BOMS, st, en):
+        res.interesting.append(oid)
+        return
+    why = _quiet_reason(buf, st, en)
+    if why:
+        res.skipped.setdefault(why, []).append(oid)
 
 
 _WARM = False

@@ -124,7 +124,9 @@ def _scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_
     # the history enumeration (git log processes) and the walk and git's view of the tree
     # (syscalls and git processes) run in threads beside each other
     enum = _start_history(root, opts, prefix) if do_history else None
-    ws_job = _Background(_walk_and_index, opts, root, do_history) if not (bare or opts.staged) else None
+    # with a probe, the probe itself finds the files that are their index blob
+    ws_job = _Background(_walk_and_index, opts, root, do_history and workers is None) \
+        if not (bare or opts.staged) else None
     fs = FindingSet(rules_by_id)
     stats = {"files": 0, "bytes": 0, "blobs": 0, "commits": 0, "skipped": {}, "seconds": 0.0,
              "engine": "hyperscan" if engine.hyperscan else "python"}
@@ -151,8 +153,9 @@ def _scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_
     # ---- history first: its blobs also stand for unmodified tracked files ---------------------
     blob_hits: dict[str, list] = {}
     scanned_blobs: set[str] = set()
+    probed_clean = None
     if do_history:
-        bl, res = _scan_history(opts, root, bare, enum, engine, jobs, workers, warnings, stats)
+        bl, res, probed_clean = _scan_history(opts, root, bare, enum, engine, jobs, workers, warnings, stats)
         if res is not None:
             stats["blobs"] = res.items
             stats["bytes"] += res.bytes
@@ -166,6 +169,8 @@ def _scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_
     # ---- workspace ------------------------------------------------------------------------------
     if not bare:
         ws, clean = ws_job.result()
+        if probed_clean is not None:
+            clean = probed_clean
         warnings += ws.warnings
         skipped(ws.skipped)
         symlinks = ws.symlinks
@@ -195,11 +200,13 @@ def _scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_
 
 
 def _scan_history(opts, root, bare, enum, engine, jobs, workers, warnings, stats):
-    """(BlobList, ChunkResult) of the history scan, or (None, None) when git cannot give
-    the history (a warning says why; in a bare repository, where the history is all there
-    is, a ScanError). With `workers`, every blob in the object store is probed (read and
-    matched) while git log walks the history; once the walk has named the reachable blobs,
-    only those the probe found worth it are scanned again with their paths."""
+    """(BlobList, ChunkResult, clean files) of the history scan, or (None, None, None) when
+    git cannot give the history (a warning says why; in a bare repository, where the
+    history is all there is, a ScanError). With `workers`, every blob in the object store
+    is probed (read and matched) while git log walks the history; once the walk has named
+    the reachable blobs, only those the probe found worth it are scanned again with their
+    paths. The probe reads a blob from the work tree when a tracked file there hashes to
+    it, and names those files (path -> blob): their findings are their blob's."""
     from scanner.sources import history as hist
 
     probe_job = None
@@ -207,15 +214,28 @@ def _scan_history(opts, root, bare, enum, engine, jobs, workers, warnings, stats
         if isinstance(enum, gitcmd.GitError):
             raise enum
         if workers is not None:
+            index = {} if bare else _index_blobs(root, warnings)
             listed, _ = enum.listed()
-            todo = [(oid.decode(), size, "") for oid, size in listed if size <= opts.max_file_size]
-            probe_job = _Background(_probe, opts, workers, todo)
+            on_disk: dict[str, list[str]] = {}
+            for path, oid in index.items():
+                on_disk.setdefault(oid, []).append(path)
+            from_git, from_worktree = [], []
+            for oid_b, size in listed:
+                if size <= opts.max_file_size:
+                    oid = oid_b.decode()
+                    paths = on_disk.get(oid)
+                    if paths is None:
+                        from_git.append((oid, size, ""))
+                    else:  # (blob, size, the path to read, other paths that may hold it)
+                        from_worktree.append((oid, size, paths[0], tuple(paths[1:])))
+            from_worktree.sort(key=lambda b: b[2])  # directory by directory
+            probe_job = _Background(_probe, opts, workers, from_worktree, from_git)
         bl = enum.result()
     except gitcmd.GitError as e:
         if bare:
             raise ScanError(f"{root}: cannot read the git history: {e}") from None
         warnings.append(f"history not scanned: {e}")
-        return None, None
+        return None, None, None
     warnings += bl.warnings
     for k, v in bl.skipped.items():
         stats["skipped"][k] = stats["skipped"].get(k, 0) + v
@@ -223,27 +243,33 @@ def _scan_history(opts, root, bare, enum, engine, jobs, workers, warnings, stats
     stats["commits"] = bl.commits
     if probe_job is None:
         return bl, _run(opts, "history", "blobs", hist.chunks(bl.blobs), len(bl.blobs), sum(b[1] for b in bl.blobs),
-                        engine, root, jobs, warnings)
+                        engine, root, jobs, warnings), None
     try:
         probe = probe_job.result()
     except gitcmd.GitError as e:
         warnings.append(f"history scan incomplete: {e}")
-        return bl, None
-    return bl, _after_probe(opts, bl.blobs, probe, engine, root, jobs, warnings, workers)
+        return bl, None, None
+    return bl, _after_probe(opts, bl.blobs, probe, engine, root, jobs, warnings, workers), dict(probe.clean)
 
 
-def _probe(opts, workers, todo):
-    from scanner.pipeline import Probe, probe_blobs
+def _probe(opts, workers, from_worktree, from_git):
+    """Every listed blob read and matched by the workers: those a tracked file may hold
+    from the work tree first, the rest from git, all queued at once."""
+    from scanner.pipeline import Probe, probe_blobs, probe_worktree_blobs
     from scanner.sources import history as hist
 
     total = Probe()
+    todo = from_worktree + from_git
     prog, cb = _progress(opts, "history", len(todo), sum(b[1] for b in todo))
     if prog:
         prog.start()
     try:
-        for r in workers.imap(probe_blobs, hist.chunks(todo)):
-            total.add(r)
-            cb(r.items, r.bytes)
+        runs = [workers.imap(probe_worktree_blobs, hist.chunks(from_worktree)),
+                workers.imap(probe_blobs, hist.chunks(from_git))]
+        for run in runs:
+            for r in run:
+                total.add(r)
+                cb(r.items, r.bytes)
     finally:
         if prog:
             prog.stop()
@@ -371,10 +397,19 @@ def _clean_tracked_blobs(root: Path, warnings: list[str]) -> dict[str, str]:
     """path -> index blob id of tracked files whose working copy matches the index. Two git
     calls for the whole tree."""
     try:
-        staged = gitcmd.run(root, "ls-files", "-s", "-z")
         modified = set(gitcmd.ls_z(root, "diff-files", "--name-only", "-z", "--no-renames", "--ignore-submodules"))
     except gitcmd.GitError as e:
         warnings.append(f"could not compare the working tree with the index ({e}); rescanned every file")
+        return {}
+    return {rel: oid for rel, oid in _index_blobs(root, warnings).items() if rel not in modified}
+
+
+def _index_blobs(root: Path, warnings: list[str]) -> dict[str, str]:
+    """path -> blob id of the index's regular files (merge conflicts left out)."""
+    try:
+        staged = gitcmd.run(root, "ls-files", "-s", "-z")
+    except gitcmd.GitError as e:
+        warnings.append(f"could not read the index ({e}); rescanned every file")
         return {}
     out: dict[str, str] = {}
     for entry in staged.split(b"\0"):
@@ -382,9 +417,7 @@ def _clean_tracked_blobs(root: Path, warnings: list[str]) -> dict[str, str]:
         parts = meta.split(b" ")
         if len(parts) != 3 or parts[2] != b"0" or parts[0] not in (b"100644", b"100755"):
             continue
-        rel = path.decode("utf-8", "surrogateescape")
-        if rel not in modified:
-            out[rel] = parts[1].decode()
+        out[path.decode("utf-8", "surrogateescape")] = parts[1].decode()
     return out
 
 

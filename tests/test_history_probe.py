@@ -12,7 +12,7 @@ import random
 
 import pytest
 
-from gitrepo import Repo, by_sha, credfence, scan_json, sha
+from gitrepo import Repo, by_sha, credfence, github_pat, scan_json, sha
 from test_history import GH, GH2, GL, NPM, SK
 
 AWS_ID = "AKIA" + "Q3ZB7XKP2MNR4TWV"
@@ -139,3 +139,61 @@ def test_baseline_files_are_skipped_and_counted(tmp_path):
     paths = {loc["path"] for f in rep["findings"] for loc in f["locations"]}
     assert ".credfence-baseline.json" not in paths and ".secrets.baseline" not in paths
     assert sha(SK) in by_sha(rep), "notes.json is scanned"
+
+
+def test_work_tree_files_stand_for_their_blobs_only_when_they_hash_to_them(tmp_path):
+    """A full-history scan reads a blob from the work tree when the tracked file there is
+    the blob byte for byte (its git id is recomputed), and then the blob's findings are the
+    file's. A modified file, one git rewrites on checkout (line endings here), and a link
+    swapped in for a tracked file are not the blob: the blob is read from git and the file
+    is scanned as it is, and a link out of the root is never followed."""
+    import os
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text(f"OUTSIDE={GH2}\n")
+    now_in_file = github_pat()  # as long as GH: the edited file has the blob's size
+    assert len(now_in_file) == len(GH)
+    r = Repo(tmp_path / "repo")
+    r.commit("init", {".gitattributes": "*.crlf text eol=crlf\n", "a/modified.py": f'TOKEN = "{GH}"\n',
+                      "a/lines.crlf": f"x=1\nKEY={GL}\n", "a/dup1.txt": f"{SK}\n", "b/dup2.txt": f"{SK}\n",
+                      "a/link.txt": f"NPM={NPM}\n", "a/clean.py": "x = 1\n"})
+    (r.path / "a/modified.py").write_text(f'TOKEN = "{now_in_file}"\n')
+    (r.path / "a/lines.crlf").unlink()
+    r.git("checkout", "--", "a/lines.crlf")
+    assert (r.path / "a/lines.crlf").read_bytes().count(b"\r\n") == 2
+    (r.path / "a/link.txt").unlink()
+    os.symlink(outside, r.path / "a/link.txt")
+
+    probe, _ = scan_json(r.path, out=tmp_path / "probe.json")
+    two_phase, _ = scan_json(r.path, "--jobs", "1", out=tmp_path / "two.json")
+    assert summary(probe)[0] == summary(two_phase)[0]
+    for k in ("files", "blobs", "commits"):
+        assert probe["stats"][k] == two_phase["stats"][k], k
+
+    def where(secret: str) -> set[tuple[str, str]]:
+        return {(loc["kind"], loc["path"]) for loc in by_sha(probe)[sha(secret)]["locations"]}
+
+    assert where(GH) == {("history", "a/modified.py")}, "the committed blob, not the edited file"
+    assert where(now_in_file) == {("worktree", "a/modified.py")}
+    assert where(GL) == {("history", "a/lines.crlf"), ("worktree", "a/lines.crlf")}
+    assert where(SK) == {("history", "a/dup1.txt"), ("history", "b/dup2.txt"),
+                         ("worktree", "a/dup1.txt"), ("worktree", "b/dup2.txt")}
+    assert where(NPM) == {("history", "a/link.txt")}
+    assert sha(GH2) not in by_sha(probe), "the link out of the root was followed"
+
+
+def test_a_sha256_repository_is_scanned_like_a_sha1_one(tmp_path):
+    r = Repo(tmp_path / "repo")
+    r.git("init", "-q", "--object-format=sha256", str(tmp_path / "repo256"))
+    r256 = Repo(tmp_path / "repo256")
+    for repo in (r, r256):
+        repo.commit("add", {"app/settings.py": f'TOKEN = "{GH}"\n', "app/old.txt": f"{SK}\n", "x.txt": "x\n"})
+        repo.commit("remove", {"app/old.txt": None})
+    reports = [scan_json(repo.path, *args, out=tmp_path / f"{i}.json")[0]
+               for i, (repo, args) in enumerate([(r, ()), (r256, ()), (r256, ("--jobs", "1"))])]
+    views = [sorted((f["rule"], tuple(sorted((loc["kind"], loc["path"], loc["line"]) for loc in f["locations"])))
+                    for f in rep["findings"]) for rep in reports]
+    assert views[0] == views[1] == views[2]
+    assert {len(loc.get("commit") or "") for f in reports[1]["findings"] for loc in f["locations"]} == {0, 64}
+    # the clean files were recognised as their SHA-256 blobs: nothing was read twice
+    assert reports[0]["stats"]["bytes"] == reports[1]["stats"]["bytes"] == reports[2]["stats"]["bytes"]
