@@ -86,16 +86,39 @@ def _index(lines: list[str]) -> _Index:
 def _parent(lines: list[str], j: int, lo: int) -> int | None:
     """Index of the line that opens the block holding lines[j] (by indentation), or None."""
     memo = _index(lines).parents
-    if j not in memo:
-        ind = _indent(lines[j])
-        found = None
-        for k in range(j - 1, max(-1, j - _MAX_UP - 1), -1):
-            if not _blank(lines[k]) and _indent(lines[k]) < ind:
-                found = k
-                break
-        memo[j] = found
-    found = memo[j]
+    found = memo.get(j, _UNSET)
+    if found is _UNSET:
+        found = memo[j] = _nearest_parent(lines, memo, j)
     return found if found is not None and found >= lo else None
+
+
+_UNSET = object()
+
+
+def _nearest_parent(lines: list[str], memo: dict[int, int | None], j: int) -> int | None:
+    """The nearest line above lines[j], at most _MAX_UP lines up, that is not blank and is
+    indented less. A line on the way indented as deep or deeper, whose parent is known,
+    sends the search straight to that parent: every line between them is indented at
+    least as deep. Hundreds of hits in one list (a rule file's examples) each walked up
+    through all their siblings before."""
+    ind = _indent(lines[j])
+    stop = max(0, j - _MAX_UP)
+    k = j - 1
+    while k >= stop:
+        s = lines[k]
+        if _blank(s):
+            k -= 1
+            continue
+        if _indent(s) < ind:
+            return k
+        p = memo.get(k, _UNSET)
+        if p is _UNSET:
+            k -= 1
+        elif p is None:  # nothing indented less than lines[k] in the _MAX_UP lines above it
+            return None
+        else:
+            k = p
+    return None
 
 
 def _ini_section(lines: list[str], j: int, lo: int) -> int | None:

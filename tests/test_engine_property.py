@@ -76,3 +76,28 @@ def test_every_positive_example_agrees(engines):
     for ex in EXAMPLES:
         for text in (ex, f"x = 1\n  value: {ex}  \nend\n"):
             assert _key(hs.scan_text(text)) == _key(py.scan_text(text)), ex
+
+
+def _parent_by_walking(lines: list[str], j: int) -> int | None:
+    """The definition: the nearest non-blank line at most _MAX_UP lines up, indented less."""
+    from scanner.context import _MAX_UP, _blank, _indent
+
+    for k in range(j - 1, max(-1, j - _MAX_UP - 1), -1):
+        if not _blank(lines[k]) and _indent(lines[k]) < _indent(lines[j]):
+            return k
+    return None
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 6), st.sampled_from(["key:", "- item", "", "# note", "k = v", "[s]"])),
+                min_size=1, max_size=900),
+       st.lists(st.integers(0, 10_000), min_size=1, max_size=60))
+def test_section_parents_shortcut_agrees_with_the_walk(rows, queries):
+    """context._parent skips from a line to its known parent; the answer must be the one a
+    line-by-line walk gives, whatever order the hits come in (the memo fills as they do)."""
+    from scanner import context
+
+    lines = [" " * (2 * ind) + text for ind, text in rows]
+    for q in queries:
+        j = q % len(lines)
+        assert context._parent(lines, j, 0) == _parent_by_walking(lines, j), (j, lines[max(0, j - 5):j + 1])
