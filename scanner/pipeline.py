@@ -212,14 +212,14 @@ def _scan_blob_chunk(blobs: list[tuple[str, int, str]]) -> ChunkResult:
 class Probe:
     """One pass over blobs without their paths (probe_blobs): the blobs worth a full look
     (a candidate match, or a byte-order mark), and why the others need none."""
-    interesting: list[str] = field(default_factory=list)
+    interesting: dict[str, int] = field(default_factory=dict)  # blob -> its candidate matches
     skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> blobs ("binary", "missing-object"...)
     clean: list[tuple[str, str]] = field(default_factory=list)  # (path, blob): work tree files that are the blob
     items: int = 0
     bytes: int = 0
 
     def add(self, other: "Probe") -> None:
-        self.interesting += other.interesting
+        self.interesting.update(other.interesting)
         self.clean += other.clean
         for why, oids in other.skipped.items():
             self.skipped.setdefault(why, []).extend(oids)
@@ -273,7 +273,7 @@ def _probe_into(res: Probe, blobs, matched) -> None:
 def _probe_one(res: Probe, oid: str, buf, st: int, en: int, m) -> None:
     res.bytes += en - st
     if m is not None or buf.startswith(_BOMS, st, en):
-        res.interesting.append(oid)
+        res.interesting[oid] = len(m) if m else 1
         return
     why = _quiet_reason(buf, st, en)
     if why:
@@ -364,9 +364,13 @@ def _close_reader() -> None:
         _READER = None
 
 
-def chunk_by_size(items, size_of, target_bytes: int, max_n: int) -> list[list]:
+def chunk_by_size(items, size_of, target_bytes: int, max_n: int, parts: int = 1) -> list[list]:
     """Split items, in order, into chunks of about target_bytes of content and at most
-    max_n items: enough work per task to amortise the hand-off, little enough to balance."""
+    max_n items: enough work per task to amortise the hand-off, little enough to balance.
+    Into at least `parts` chunks when the items allow: a small scan (a repository of a few
+    megabytes) was one chunk, and one worker did all of it while the others waited."""
+    if parts > 1:
+        target_bytes = min(target_bytes, max(1, -(-sum(size_of(it) for it in items) // parts)))
     out, cur, size = [], [], 0
     for it in items:
         cur.append(it)

@@ -179,7 +179,7 @@ def _scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_
         # reuse those hits instead of reading and matching the file again
         reuse = {rel: oid for rel, oid in clean.items() if oid in scanned_blobs}
         todo = [f for f in ws.files if f.path not in reuse]
-        res = _run(opts, "files", "files", _file_chunks(todo), len(todo), sum(f.size for f in todo),
+        res = _run(opts, "files", "files", _file_chunks(todo, 4 * jobs), len(todo), sum(f.size for f in todo),
                    engine, root, jobs, warnings, workers)
         stats["files"] = len(ws.files) - len(todo) + (res.items if res else 0)
         if res is not None:
@@ -229,7 +229,7 @@ def _scan_history(opts, root, bare, enum, engine, jobs, workers, warnings, stats
                     else:  # (blob, size, the path to read, other paths that may hold it)
                         from_worktree.append((oid, size, paths[0], tuple(paths[1:])))
             from_worktree.sort(key=lambda b: b[2])  # directory by directory
-            probe_job = _Background(_probe, opts, workers, from_worktree, from_git)
+            probe_job = _Background(_probe, opts, workers, from_worktree, from_git, 4 * jobs)
         bl = enum.result()
     except gitcmd.GitError as e:
         if bare:
@@ -242,7 +242,7 @@ def _scan_history(opts, root, bare, enum, engine, jobs, workers, warnings, stats
     bl.blobs = _not_excluded(opts, bl.blobs, stats)
     stats["commits"] = bl.commits
     if probe_job is None:
-        return bl, _run(opts, "history", "blobs", hist.chunks(bl.blobs), len(bl.blobs), sum(b[1] for b in bl.blobs),
+        return bl, _run(opts, "history", "blobs", hist.chunks(bl.blobs, 4 * jobs), len(bl.blobs), sum(b[1] for b in bl.blobs),
                         engine, root, jobs, warnings), None
     try:
         probe = probe_job.result()
@@ -252,7 +252,7 @@ def _scan_history(opts, root, bare, enum, engine, jobs, workers, warnings, stats
     return bl, _after_probe(opts, bl.blobs, probe, engine, root, jobs, warnings, workers), dict(probe.clean)
 
 
-def _probe(opts, workers, from_worktree, from_git):
+def _probe(opts, workers, from_worktree, from_git, parts):
     """Every listed blob read and matched by the workers: those a tracked file may hold
     from the work tree first, the rest from git, all queued at once."""
     from scanner.pipeline import Probe, probe_blobs, probe_worktree_blobs
@@ -264,8 +264,8 @@ def _probe(opts, workers, from_worktree, from_git):
     if prog:
         prog.start()
     try:
-        runs = [workers.imap(probe_worktree_blobs, hist.chunks(from_worktree)),
-                workers.imap(probe_blobs, hist.chunks(from_git))]
+        runs = [workers.imap(probe_worktree_blobs, hist.chunks(from_worktree, parts)),
+                workers.imap(probe_blobs, hist.chunks(from_git, parts))]
         for run in runs:
             for r in run:
                 total.add(r)
@@ -283,10 +283,13 @@ def _after_probe(opts, blobs, probe, engine, root, jobs, warnings, workers):
     from detectors.structured import name_decides_parse
     from scanner.sources import history as hist
 
-    interesting = set(probe.interesting)
+    interesting = probe.interesting
     quiet = {oid for oids in probe.skipped.values() for oid in oids}
     full = [b for b in blobs if b[0] in interesting or (b[0] not in quiet and name_decides_parse(b[2]))]
-    res = _run(opts, "history", "blobs", hist.chunks(full), len(full), sum(b[1] for b in full), engine, root, jobs,
+    # confirming a candidate (regex, context, filters) costs about what matching 100 kB does:
+    # a rule file with hundreds of example secrets is worth a chunk of its own
+    chunks = hist.chunks(full, 4 * jobs, lambda b: b[1] + 100_000 * interesting.get(b[0], 0))
+    res = _run(opts, "history", "blobs", chunks, len(full), sum(b[1] for b in full), engine, root, jobs,
                warnings, workers)
     if res is None:
         return None
@@ -456,10 +459,10 @@ def _changed_since(root: Path, since: str) -> set[str]:
     return changed
 
 
-def _file_chunks(files, target_bytes: int = 4 << 20, max_n: int = 400) -> list[list[str]]:
+def _file_chunks(files, parts: int = 1, target_bytes: int = 4 << 20, max_n: int = 400) -> list[list[str]]:
     from scanner.pipeline import chunk_by_size
 
-    return [[f.path for f in c] for c in chunk_by_size(files, lambda f: f.size, target_bytes, max_n)]
+    return [[f.path for f in c] for c in chunk_by_size(files, lambda f: f.size, target_bytes, max_n, parts)]
 
 
 def _finish(root, fs, stats, warnings, in_repo, symlinks, history, t0) -> ScanResult:

@@ -197,3 +197,20 @@ def test_a_sha256_repository_is_scanned_like_a_sha1_one(tmp_path):
     assert {len(loc.get("commit") or "") for f in reports[1]["findings"] for loc in f["locations"]} == {0, 64}
     # the clean files were recognised as their SHA-256 blobs: nothing was read twice
     assert reports[0]["stats"]["bytes"] == reports[1]["stats"]["bytes"] == reports[2]["stats"]["bytes"]
+
+
+def test_chunks_spread_small_scans_and_fit_the_pipe():
+    """A history of a few megabytes is split for every worker (it was one chunk, scanned
+    by one worker while the other waited), a blob worth much confirming work gets a chunk
+    of its own, and a chunk's request of SHA-256 ids still fits in the pipe buffer."""
+    from scanner.sources.history import CHUNK_BYTES, chunks
+
+    blobs = [(f"{i:040x}", 1000, "") for i in range(40)]
+    assert len(chunks(blobs)) == 1
+    split = chunks(blobs, parts=8)
+    assert len(split) >= 8 and [b for c in split for b in c] == blobs, "every blob once, in order"
+    weighted = chunks(blobs, parts=2, cost=lambda b: b[1] + (10**6 if b[0] == blobs[5][0] else 0))
+    assert [blobs[5]] in weighted or weighted[0][-1] == blobs[5], "the costly blob closes its chunk"
+    many = [(f"{i:064x}", 10, "") for i in range(5000)]
+    for c in chunks(many):
+        assert len("".join(b[0] + "\n" for b in c)) <= CHUNK_BYTES + 64

@@ -282,12 +282,14 @@ def _has_head(repo: Path) -> bool:
         return False
 
 
-def chunks(blobs: list[tuple[str, int, str]], target_bytes: int = 8 << 20) -> list[list[tuple[str, int, str]]]:
-    """Split in pack order into chunks of about target_bytes of content and at most
-    CHUNK_BYTES of oids, so that a chunk's request fits in the pipe buffer."""
+def chunks(blobs: list[tuple], parts: int = 1, cost=None) -> list[list[tuple]]:
+    """Split in pack order into chunks of about 8 MB of content (or of `cost(blob)`, the
+    work a blob is worth in bytes) and at most CHUNK_BYTES of oids, so that a chunk's
+    request fits in the pipe buffer (SHA-256 ids are 64 hex digits), and into at least
+    `parts` chunks when there are that many blobs."""
     from scanner.pipeline import chunk_by_size
 
-    return chunk_by_size(blobs, lambda b: b[1], target_bytes, CHUNK_BYTES // 41)
+    return chunk_by_size(blobs, cost or (lambda b: b[1]), 8 << 20, CHUNK_BYTES // 65, parts)
 
 
 class BlobReader:
