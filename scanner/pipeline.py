@@ -215,12 +215,14 @@ class Probe:
     interesting: dict[str, int] = field(default_factory=dict)  # blob -> its candidate matches
     skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> blobs ("binary", "missing-object"...)
     clean: list[tuple[str, str]] = field(default_factory=list)  # (path, blob): work tree files that are the blob
+    unread: list[str] = field(default_factory=list)  # blobs no work tree file holds: to read from git
     items: int = 0
     bytes: int = 0
 
     def add(self, other: "Probe") -> None:
         self.interesting.update(other.interesting)
         self.clean += other.clean
+        self.unread += other.unread
         for why, oids in other.skipped.items():
             self.skipped.setdefault(why, []).extend(oids)
         self.items += other.items
@@ -239,25 +241,24 @@ def probe_blobs(blobs: list[tuple[str, int, str]]) -> Probe:
 
 
 def probe_worktree_blobs(blobs: list[tuple[str, int, str, tuple[str, ...]]]) -> Probe:
-    """probe_blobs for blobs that tracked files of the work tree may hold (oid, size, path,
-    other paths with the same blob in the index): a file that hashes to its blob is read
-    from disk and recorded as clean (the blob's findings are the file's); the blobs whose
-    file does not are read from git. Other paths are only hashed."""
+    """probe_blobs for the index's blobs, from the tracked files of the work tree (oid, _,
+    path, other paths with the same blob): a file that hashes to its blob is read and
+    recorded as clean (the blob's findings are the file's); the blobs no file holds are
+    left `unread`, for the caller to read from git. Other paths are only hashed."""
     from scanner.sources.workspace import read_worktree_blobs
 
-    res = Probe(items=len(blobs))
+    res = Probe()
     _warm_up()
-    from_git = []
-    for i, buf, st, en, m in _match_groups(read_worktree_blobs(_REPO, blobs)):
+    for i, buf, st, en, m in _match_groups(read_worktree_blobs(_REPO, blobs, _MAX_SIZE)):
+        oid = blobs[i][0]
         if st is None:
-            from_git.append(blobs[i][:3])
+            res.unread.append(oid)
             continue
-        res.clean.append((blobs[i][2], blobs[i][0]))
-        _probe_one(res, blobs[i][0], buf, st, en, m)
-    if from_git:
-        _probe_into(res, from_git, _matched_blobs(from_git))
-    same = [(oid, size, path) for oid, size, _, others in blobs for path in others]
-    for _, _, _, group in read_worktree_blobs(_REPO, same):
+        res.items += 1
+        res.clean.append((blobs[i][2], oid))
+        _probe_one(res, oid, buf, st, en, m)
+    same = [(oid, 0, path) for oid, _, _, others in blobs for path in others]
+    for _, _, _, group in read_worktree_blobs(_REPO, same, _MAX_SIZE):
         res.clean += [(same[i][2], same[i][0]) for i, st, _ in group if st is not None]
     return res
 

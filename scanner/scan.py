@@ -214,22 +214,10 @@ def _scan_history(opts, root, bare, enum, engine, jobs, workers, warnings, stats
         if isinstance(enum, gitcmd.GitError):
             raise enum
         if workers is not None:
-            index = {} if bare else _index_blobs(root, warnings)
-            listed, _ = enum.listed()
-            on_disk: dict[str, list[str]] = {}
-            for path, oid in index.items():
+            on_disk: dict[str, list[str]] = {}  # the index's blobs -> their paths
+            for path, oid in ({} if bare else _index_blobs(root, warnings)).items():
                 on_disk.setdefault(oid, []).append(path)
-            from_git, from_worktree = [], []
-            for oid_b, size in listed:
-                if size <= opts.max_file_size:
-                    oid = oid_b.decode()
-                    paths = on_disk.get(oid)
-                    if paths is None:
-                        from_git.append((oid, size, ""))
-                    else:  # (blob, size, the path to read, other paths that may hold it)
-                        from_worktree.append((oid, size, paths[0], tuple(paths[1:])))
-            from_worktree.sort(key=lambda b: b[2])  # directory by directory
-            probe_job = _Background(_probe, opts, workers, from_worktree, from_git, 4 * jobs)
+            probe_job = _Background(_probe, opts, workers, enum, on_disk, 4 * jobs)
         bl = enum.result()
     except gitcmd.GitError as e:
         if bare:
@@ -252,21 +240,40 @@ def _scan_history(opts, root, bare, enum, engine, jobs, workers, warnings, stats
     return bl, _after_probe(opts, bl.blobs, probe, engine, root, jobs, warnings, workers), dict(probe.clean)
 
 
-def _probe(opts, workers, from_worktree, from_git, parts):
-    """Every listed blob read and matched by the workers: those a tracked file may hold
-    from the work tree first, the rest from git, all queued at once."""
+def _probe(opts, workers, enum, on_disk, parts):
+    """Every blob in the object store read and matched by the workers. The index's blobs
+    come from the work tree's files, queued at once (sizes come from the files: no need
+    to wait for git's object listing); the rest from git, queued once git has listed the
+    objects; then, from git, the index's blobs no file held."""
     from scanner.pipeline import Probe, probe_blobs, probe_worktree_blobs
     from scanner.sources import history as hist
 
+    # (blob, size unknown, the path to read, other paths with the same blob), by path
+    from_worktree = sorted(((oid, 0, paths[0], tuple(paths[1:])) for oid, paths in on_disk.items()),
+                           key=lambda b: b[2])
+    runs = [workers.imap(probe_worktree_blobs, hist.chunks(from_worktree, parts, lambda b: 8 << 10))]
+    listed, _ = enum.listed()
+    sizes: dict[str, int] = {}
+    from_git = []
+    for oid_b, size in listed:
+        if size <= opts.max_file_size:
+            oid = oid_b.decode()
+            if oid in on_disk:
+                sizes[oid] = size
+            else:
+                from_git.append((oid, size, ""))
+    runs.append(workers.imap(probe_blobs, hist.chunks(from_git, parts)))
     total = Probe()
-    todo = from_worktree + from_git
-    prog, cb = _progress(opts, "history", len(todo), sum(b[1] for b in todo))
+    prog, cb = _progress(opts, "history", len(sizes) + len(from_git), sum(sizes.values()) + sum(b[1] for b in from_git))
     if prog:
         prog.start()
     try:
-        runs = [workers.imap(probe_worktree_blobs, hist.chunks(from_worktree, parts)),
-                workers.imap(probe_blobs, hist.chunks(from_git, parts))]
-        for run in runs:
+        for r in runs[0]:
+            total.add(r)
+            cb(r.items, r.bytes)
+        unread = [(oid, sizes[oid], "") for oid in total.unread if oid in sizes]
+        runs.append(workers.imap(probe_blobs, hist.chunks(unread, parts)))
+        for run in runs[1:]:
             for r in run:
                 total.add(r)
                 cb(r.items, r.bytes)

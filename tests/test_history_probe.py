@@ -237,7 +237,7 @@ def test_the_work_tree_reader_follows_no_link_on_the_way(tmp_path):
     blobs = [(oid, len(body), p) for p in ("real/a.env", "linked/a.env", "sub/a.env", "sub/b.env", "sub/c.env",
                                           "sub/gone.env", "../outside/a.env")]
     got = {}
-    for buf, lo, hi, group in read_worktree_blobs(root, blobs):
+    for buf, _, _, group in read_worktree_blobs(root, blobs):
         for i, st, en in group:
             got[blobs[i][2]] = None if st is None else bytes(buf[st:en])
     assert got == {"real/a.env": body, "sub/a.env": body, "linked/a.env": None, "sub/b.env": None,

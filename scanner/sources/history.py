@@ -6,13 +6,15 @@ and the blobs it replaced: the union of what commits brought in is every reachab
 and the rest came from a parent), and the same pass gives each blob its provenance (the
 commits and paths that introduced it, when, and when it was replaced), kept as raw bytes
 and decoded only for the blobs that hold findings. A `cat-file --batch-all-objects
---batch-check --unordered` listing, started first, gives pack order and sizes long before
-the walk ends. Blobs are read in pack order (2.5 times faster than in object-id order), in
-chunks, each worker process through its own long-lived `git cat-file --batch`, straight
-into one reused buffer (BlobReader.read_groups). In a full-history scan the workers read
-and match every listed blob while git log still walks (scanner/scan.py, "probe"); the walk
-then says which are reachable and what they are called. The refs that reach a finding's
-commits are listed while blobs are read when there are few refs, else asked for at the end.
+--batch-check --unordered` listing, started beside the walk, gives pack order and sizes
+long before the walk ends. Blobs are read in pack order (2.5 times faster than in object-id
+order), in chunks, each worker process through its own long-lived `git cat-file --batch`,
+straight into one reused buffer (BlobReader.read_groups). In a full-history scan the
+workers read and match every blob while git log still walks (scanner/scan.py, "probe"):
+the index's blobs from the work tree's files when they hash to them, the others from git;
+the walk then says which are reachable and what they are called. The refs that reach a
+finding's commits are listed beside the walk when there are few refs, else asked for at
+the end.
 """
 from __future__ import annotations
 
@@ -96,17 +98,22 @@ class Enumeration:
 
     def _read_history(self, repo: Path) -> None:
         since, _, _, prefix = self._args
-        # the object listing first: it is what lets blobs be read while the walk runs, and
-        # it is slow to come when the walk's git processes share the cores with it
-        self._threads[0].join()
         try:
             has_commits = bool(gitcmd.run(repo, "for-each-ref", "--count=1", "--format=%(refname)").strip()) or \
                 _has_head(repo)
             if has_commits:
+                refs = threading.Thread(target=self._read_ref_commits, args=(repo,), daemon=True)
+                refs.start()
                 self._bl.commits = _read_log(repo, since, prefix, self._bl.prov)
-                self._bl.ref_commits = _ref_commits(repo)
+                refs.join()
         except gitcmd.GitError as e:
             self._errors.append(str(e))
+
+    def _read_ref_commits(self, repo: Path) -> None:
+        try:
+            self._bl.ref_commits = _ref_commits(repo)
+        except gitcmd.GitError:
+            pass  # reaching_refs asks git again at the end
 
     def listed(self) -> tuple[list[tuple[bytes, int]], set[bytes]]:
         """Every blob in the object store, reachable or not, in pack order with its size,

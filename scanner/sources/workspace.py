@@ -256,35 +256,51 @@ def read_file(root: Path, rel: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> tu
     return data, None
 
 
-def read_worktree_blobs(root: Path, blobs: list[tuple[str, int, str]], group_bytes: int = 1 << 20):
-    """Blobs (oid, size, path) read from the work tree instead of the object store, in
+def read_worktree_blobs(root: Path, blobs: list[tuple], max_size: int = DEFAULT_MAX_FILE_SIZE,
+                        group_bytes: int = 1 << 20):
+    """Blobs (oid, _, path, ...) read from the work tree instead of the object store, in
     BlobReader.read_groups' layout: yields (buffer, lo, hi, [(index in blobs, start, end)
-    or (index, None, None)]), each content followed by a newline. A file stands for the
-    blob only when its bytes hash to the blob's id; a modified file, one git rewrites on
-    checkout (line endings, LFS, git-crypt), a link or a missing file is (index, None,
-    None), for the caller to read from git. Inflating a blob out of a pack costs git
-    about twice what reading and hashing the same bytes from the page cache costs."""
-    buf = bytearray(sum(b[1] + 1 for b in blobs) + 1)
+    or (index, None, None)]), each content followed by a newline; the buffer is reused
+    for the next group once the caller asks for it. A file stands for the blob only when
+    its bytes hash to the blob's id; a modified file, one git rewrites on checkout (line
+    endings, LFS, git-crypt), a link, a file over max_size or a missing file is (index,
+    None, None), for the caller to read from git. Inflating a blob out of a pack costs
+    git about twice what reading and hashing the same bytes from the page cache costs.
+    Sizes come from the files, so this can start before git has listed the objects."""
+    buf = bytearray(group_bytes + 1)
+    view = memoryview(buf)
     dirs = _DirCache(str(root))
-    pos = lo = 0
+    pos = 0
     group: list[tuple[int, int | None, int | None]] = []
-    view = memoryview(buf)  # the buffer never changes size: views may stay
     try:
-        for i, (oid, size, rel, *_) in enumerate(blobs):
-            if _read_exactly(dirs, rel, view[pos:pos + size + 1], size) and \
-                    git_blob_id(view[pos:pos + size], len(oid)) == oid:
+        for i, (oid, _, rel, *_) in enumerate(blobs):
+            fd, size = _open_regular(dirs, rel, max_size)
+            if fd < 0:
+                group.append((i, None, None))
+                continue
+            try:
+                if pos + size + 1 > len(buf):
+                    if group:
+                        yield buf, 0, pos, group
+                        pos, group = 0, []
+                    if size + 1 > len(buf):
+                        view.release()
+                        buf = bytearray(size + 1)
+                        view = memoryview(buf)
+                ok = _read_exactly(fd, view[pos:pos + size + 1], size) and \
+                    git_blob_id(view[pos:pos + size], len(oid)) == oid
+            finally:
+                os.close(fd)
+            if ok:
                 buf[pos + size] = 10  # "\n"
                 group.append((i, pos, pos + size))
                 pos += size + 1
             else:
                 group.append((i, None, None))
-            if pos - lo >= group_bytes:
-                yield buf, lo, pos, group
-                lo, group = pos, []
     finally:
         dirs.close()
     if group:
-        yield buf, lo, pos, group
+        yield buf, 0, pos, group
 
 
 class _DirCache:
@@ -311,28 +327,36 @@ class _DirCache:
         self.rel, self.fd = None, -1
 
 
-def _read_exactly(dirs: _DirCache, rel: str, into: memoryview, size: int) -> bool:
-    """Fill into[:size] with the regular file rel (no link followed on the way) when it
-    holds exactly size bytes; `into` has one byte more, to see a file that grew."""
+def _open_regular(dirs: "_DirCache", rel: str, max_size: int) -> tuple[int, int]:
+    """(descriptor, size) of the regular file rel, reached without following a link and
+    at most max_size bytes long, or (-1, 0)."""
     try:
         fd = dirs.open(rel)
     except OSError:
-        return False
+        return -1, 0
     try:
         st = os.fstat(fd)
-        if not statmod.S_ISREG(st.st_mode) or st.st_size != size:
-            return False
-        got = 0
+        if statmod.S_ISREG(st.st_mode) and st.st_size <= max_size:
+            return fd, st.st_size
+    except OSError:
+        pass
+    os.close(fd)
+    return -1, 0
+
+
+def _read_exactly(fd: int, into: memoryview, size: int) -> bool:
+    """Fill into[:size] from fd when the file holds exactly size bytes; `into` has one byte
+    more, to see a file that grew since its size was taken."""
+    got = 0
+    try:
         while got <= size:
             k = os.readv(fd, [into[got:]])
             if not k:
                 break
             got += k
-        return got == size
     except OSError:
         return False
-    finally:
-        os.close(fd)
+    return got == size
 
 
 def git_blob_id(data, hex_len: int = 40) -> str:
