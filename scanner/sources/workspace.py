@@ -190,16 +190,11 @@ def _open_beneath(root: str, rel: str) -> int:
     O_NOFOLLOW alone only guards the last component: a directory on the way swapped for a
     link to somewhere outside the root since the walk (`sub -> /home/me/.aws`) would still be
     followed (issue 7). So walk down one directory at a time with openat(O_NOFOLLOW)."""
-    parts = rel.split("/")
-    if any(p in ("", ".", "..") for p in parts):
-        raise PermissionError(f"not a plain relative path: {rel!r}")
-    if os.open not in os.supports_dir_fd:  # pragma: no cover - not POSIX
-        return os.open(os.path.join(root, rel), os.O_RDONLY | _NOFOLLOW)
-    dfd = _open_dir_beneath(root, parts[:-1])
+    dirs = _DirCache(root)
     try:
-        return _open_in(dfd, parts[-1])
+        return dirs.open(rel)
     finally:
-        os.close(dfd)
+        dirs.close()
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -221,8 +216,31 @@ def _open_dir_beneath(root: str, parts: list[str]) -> int:
     return dfd
 
 
-def _open_in(dfd: int, name: str) -> int:
-    return os.open(name, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=dfd)
+class _DirCache:
+    """Opens files beneath root (_open_beneath), keeping the descriptor of the directory the
+    previous file was in: read_worktree_blobs' files come sorted by path, and opening every
+    directory on the way for each file was a third of its reading."""
+
+    def __init__(self, root: str):
+        self.root, self.rel, self.fd = root, None, -1
+
+    def open(self, rel: str) -> int:
+        parts = rel.split("/")
+        if any(p in ("", ".", "..") for p in parts):
+            raise PermissionError(f"not a plain relative path: {rel!r}")
+        if os.open not in os.supports_dir_fd:  # pragma: no cover - not POSIX
+            return os.open(os.path.join(self.root, rel), os.O_RDONLY | _NOFOLLOW)
+        d = rel.rpartition("/")[0]
+        if d != self.rel:
+            self.close()
+            self.fd = _open_dir_beneath(self.root, parts[:-1])
+            self.rel = d
+        return os.open(parts[-1], os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=self.fd)
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+        self.rel, self.fd = None, -1
 
 
 def read_file(root: Path, rel: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple[bytes | None, str | None]:
@@ -303,31 +321,7 @@ def read_worktree_blobs(root: Path, blobs: list[tuple], max_size: int = DEFAULT_
         yield buf, 0, pos, group
 
 
-class _DirCache:
-    """The descriptor of the directory the previous file was in: files come sorted by path,
-    and opening every directory on the way for each file was a third of the reading."""
-
-    def __init__(self, root: str):
-        self.root, self.rel, self.fd = root, None, -1
-
-    def open(self, rel: str) -> int:
-        d, _, name = rel.rpartition("/")
-        parts = rel.split("/")
-        if any(p in ("", ".", "..") for p in parts):
-            raise PermissionError(f"not a plain relative path: {rel!r}")
-        if d != self.rel:
-            self.close()
-            self.fd = _open_dir_beneath(self.root, parts[:-1])
-            self.rel = d
-        return _open_in(self.fd, name)
-
-    def close(self) -> None:
-        if self.fd >= 0:
-            os.close(self.fd)
-        self.rel, self.fd = None, -1
-
-
-def _open_regular(dirs: "_DirCache", rel: str, max_size: int) -> tuple[int, int]:
+def _open_regular(dirs: _DirCache, rel: str, max_size: int) -> tuple[int, int]:
     """(descriptor, size) of the regular file rel, reached without following a link and
     at most max_size bytes long, or (-1, 0)."""
     try:
