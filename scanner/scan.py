@@ -72,6 +72,29 @@ def _progress(opts: ScanOptions, label: str, total_items: int, total_bytes: int)
     return p, cb
 
 
+@dataclass
+class _Scan:
+    """What the stages of one scan share: the options, the repository's shape, the engine,
+    the worker pool (full-history scans only), and the warnings and counts so far."""
+    opts: ScanOptions
+    root: Path
+    bare: bool
+    in_repo: bool
+    history: bool  # the history is scanned
+    prefix: str  # a subdirectory of the work tree, with a trailing slash, or ""
+    jobs: int
+    engine: object
+    rules_by_id: dict
+    workers: object  # scanner.pipeline.Workers or None
+    t0: float
+    warnings: list[str] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+
+    def skipped(self, counts: dict) -> None:
+        for k, v in counts.items():
+            self.stats["skipped"][k] = self.stats["skipped"].get(k, 0) + v
+
+
 def run_scan(opts: ScanOptions) -> ScanResult:
     from scanner.pipeline import Workers, can_fork, default_jobs
 
@@ -110,81 +133,77 @@ def run_scan(opts: ScanOptions) -> ScanResult:
     workers = None
     if do_history and not opts.since and not prefix and jobs > 1 and engine.concatenation_safe and can_fork():
         workers = Workers(engine, root, jobs, opts.max_file_size)
+    stats = {"files": 0, "bytes": 0, "blobs": 0, "commits": 0, "skipped": {}, "seconds": 0.0,
+             "engine": "hyperscan" if engine.hyperscan else "python"}
+    s = _Scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_id, workers, t0, warnings, stats)
     try:
-        return _scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_id, workers, warnings, t0)
+        return _scan(s)
     finally:
         if workers is not None:
             workers.close()
 
 
-def _scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_id, workers, warnings, t0) -> ScanResult:
+def _scan(s: _Scan) -> ScanResult:
     from scanner.pipeline import run_chunks
     from scanner.sources import history as hist
 
+    opts, root, stats = s.opts, s.root, s.stats
     # the history enumeration (git log processes) and the walk and git's view of the tree
     # (syscalls and git processes) run in threads beside each other
-    enum = _start_history(root, opts, prefix) if do_history else None
+    enum = _start_history(root, opts, s.prefix) if s.history else None
     # with a probe, the probe itself finds the files that are their index blob
-    ws_job = _Background(_walk_and_index, opts, root, do_history and workers is None) \
-        if not (bare or opts.staged) else None
-    fs = FindingSet(rules_by_id)
-    stats = {"files": 0, "bytes": 0, "blobs": 0, "commits": 0, "skipped": {}, "seconds": 0.0,
-             "engine": "hyperscan" if engine.hyperscan else "python"}
-
-    def skipped(d: dict) -> None:
-        for k, v in d.items():
-            stats["skipped"][k] = stats["skipped"].get(k, 0) + v
-
+    ws_job = _Background(_walk_and_index, opts, root, s.history and s.workers is None) \
+        if not (s.bare or opts.staged) else None
+    fs = FindingSet(s.rules_by_id)
     symlinks: dict[str, str] = {}
     if opts.staged:
         from scanner.sources.staged import staged_blobs
 
         blobs = _not_excluded(opts, staged_blobs(root), stats)
-        res = run_chunks("blobs", hist.chunks(blobs), engine, root, 1, opts.max_file_size)
+        res = run_chunks("blobs", hist.chunks(blobs), s.engine, root, 1, opts.max_file_size)
         stats["blobs"] = res.items
         stats["bytes"] = res.bytes
-        skipped(res.skipped)
+        s.skipped(res.skipped)
         paths = {oid: path for oid, _, path in blobs}
         for oid, hits in res.hits:
             for h in hits:
                 fs.add(h, Location("staged", paths[oid], h.line, h.column, blob=oid))
-        return _finish(root, fs, stats, warnings, True, symlinks, False, t0)
+        return _finish(s, fs, True, symlinks, False)
 
     # ---- history first: its blobs also stand for unmodified tracked files ---------------------
     blob_hits: dict[str, list] = {}
     scanned_blobs: set[str] = set()
     probed_clean = None
-    if do_history:
-        bl, res, probed_clean = _scan_history(opts, root, bare, enum, engine, jobs, workers, warnings, stats)
+    if s.history:
+        bl, res, probed_clean = _scan_history(s, enum)
         if res is not None:
             stats["blobs"] = res.items
             stats["bytes"] += res.bytes
-            skipped(res.skipped)
+            s.skipped(res.skipped)
             if res.skipped.get("missing-object"):
-                warnings.append(f"{res.skipped['missing-object']} objects could not be read (corrupt or missing pack?)")
+                s.warnings.append(f"{res.skipped['missing-object']} objects could not be read (corrupt or missing pack?)")
             blob_hits = dict(res.hits)
             scanned_blobs = {b[0] for b in bl.blobs}
-            _add_history(root, fs, res.hits, bl.prov, warnings, prefix, bl.ref_commits)
+            _add_history(root, fs, res.hits, bl.prov, s.warnings, s.prefix, bl.ref_commits)
 
     # ---- workspace ------------------------------------------------------------------------------
-    if not bare:
+    if not s.bare:
         ws, clean = ws_job.result()
         if probed_clean is not None:
             clean = probed_clean
-        warnings += ws.warnings
-        skipped(ws.skipped)
+        s.warnings += ws.warnings
+        s.skipped(ws.skipped)
         symlinks = ws.symlinks
         status = {f.path: f.status for f in ws.files}
         # an unmodified tracked file is its index blob, already scanned with the history:
         # reuse those hits instead of reading and matching the file again
         reuse = {rel: oid for rel, oid in clean.items() if oid in scanned_blobs}
         todo = [f for f in ws.files if f.path not in reuse]
-        res = _run(opts, "files", "files", _file_chunks(todo, 4 * jobs), len(todo), sum(f.size for f in todo),
-                   engine, root, jobs, warnings, workers)
+        res = _run(s, "files", "files", _file_chunks(todo, 4 * s.jobs), len(todo), sum(f.size for f in todo))
         stats["files"] = len(ws.files) - len(todo) + (res.items if res else 0)
         if res is not None:
             stats["bytes"] += res.bytes
-            skipped(res.skipped)
+            s.skipped(res.skipped)
             file_hits = list(res.hits)
         else:
             file_hits = []
@@ -195,11 +214,11 @@ def _scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_
         for link, target in symlinks.items():
             fs.add_alias(link, target)
         for rel in ws.nested:
-            _scan_nested(opts, root, rel, fs, stats, warnings)
-    return _finish(root, fs, stats, warnings, in_repo, symlinks, do_history, t0)
+            _scan_nested(opts, root, rel, fs, stats, s.warnings)
+    return _finish(s, fs, s.in_repo, symlinks, s.history)
 
 
-def _scan_history(opts, root, bare, enum, engine, jobs, workers, warnings, stats):
+def _scan_history(s: _Scan, enum):
     """(BlobList, ChunkResult, clean files) of the history scan, or (None, None, None) when
     git cannot give the history (a warning says why; in a bare repository, where the
     history is all there is, a ScanError). With `workers`, every blob in the object store
@@ -213,34 +232,33 @@ def _scan_history(opts, root, bare, enum, engine, jobs, workers, warnings, stats
     try:
         if isinstance(enum, gitcmd.GitError):
             raise enum
-        if workers is not None:
+        if s.workers is not None:
             on_disk: dict[str, list[str]] = {}  # the index's blobs -> their paths
-            for path, oid in ({} if bare else _index_blobs(root, warnings)).items():
+            for path, oid in ({} if s.bare else _index_blobs(s.root, s.warnings)).items():
                 on_disk.setdefault(oid, []).append(path)
-            probe_job = _Background(_probe, opts, workers, enum, on_disk, 4 * jobs)
+            probe_job = _Background(_probe, s, enum, on_disk)
         bl = enum.result()
     except gitcmd.GitError as e:
-        if bare:
-            raise ScanError(f"{root}: cannot read the git history: {e}") from None
-        warnings.append(f"history not scanned: {e}")
+        if s.bare:
+            raise ScanError(f"{s.root}: cannot read the git history: {e}") from None
+        s.warnings.append(f"history not scanned: {e}")
         return None, None, None
-    warnings += bl.warnings
-    for k, v in bl.skipped.items():
-        stats["skipped"][k] = stats["skipped"].get(k, 0) + v
-    bl.blobs = _not_excluded(opts, bl.blobs, stats)
-    stats["commits"] = bl.commits
+    s.warnings += bl.warnings
+    s.skipped(bl.skipped)
+    bl.blobs = _not_excluded(s.opts, bl.blobs, s.stats)
+    s.stats["commits"] = bl.commits
     if probe_job is None:
-        return bl, _run(opts, "history", "blobs", hist.chunks(bl.blobs, 4 * jobs), len(bl.blobs), sum(b[1] for b in bl.blobs),
-                        engine, root, jobs, warnings), None
+        return bl, _run(s, "history", "blobs", hist.chunks(bl.blobs, 4 * s.jobs), len(bl.blobs),
+                        sum(b[1] for b in bl.blobs)), None
     try:
         probe = probe_job.result()
     except gitcmd.GitError as e:
-        warnings.append(f"history scan incomplete: {e}")
+        s.warnings.append(f"history scan incomplete: {e}")
         return bl, None, None
-    return bl, _after_probe(opts, bl.blobs, probe, engine, root, jobs, warnings, workers), dict(probe.clean)
+    return bl, _after_probe(s, bl.blobs, probe), dict(probe.clean)
 
 
-def _probe(opts, workers, enum, on_disk, parts):
+def _probe(s: _Scan, enum, on_disk: dict[str, list[str]]):
     """Every blob in the object store read and matched by the workers. The index's blobs
     come from the work tree's files, queued at once (sizes come from the files: no need
     to wait for git's object listing); the rest from git, queued once git has listed the
@@ -248,23 +266,24 @@ def _probe(opts, workers, enum, on_disk, parts):
     from scanner.pipeline import Probe, probe_blobs, probe_worktree_blobs
     from scanner.sources import history as hist
 
+    parts = 4 * s.jobs
     # (blob, size unknown, the path to read, other paths with the same blob), by path
     from_worktree = sorted(((oid, 0, paths[0], tuple(paths[1:])) for oid, paths in on_disk.items()),
                            key=lambda b: b[2])
-    runs = [workers.imap(probe_worktree_blobs, hist.chunks(from_worktree, parts, lambda b: 8 << 10))]
+    runs = [s.workers.imap(probe_worktree_blobs, hist.chunks(from_worktree, parts, lambda b: 8 << 10))]
     listed, _ = enum.listed()
     sizes: dict[str, int] = {}
     from_git = []
     for oid_b, size in listed:
-        if size <= opts.max_file_size:
+        if size <= s.opts.max_file_size:
             oid = oid_b.decode()
             if oid in on_disk:
                 sizes[oid] = size
             else:
                 from_git.append((oid, size, ""))
-    runs.append(workers.imap(probe_blobs, hist.chunks(from_git, parts)))
+    runs.append(s.workers.imap(probe_blobs, hist.chunks(from_git, parts)))
     total = Probe()
-    prog, cb = _progress(opts, "history", len(sizes) + len(from_git), sum(sizes.values()) + sum(b[1] for b in from_git))
+    prog, cb = _progress(s.opts, "history", len(sizes) + len(from_git), sum(sizes.values()) + sum(b[1] for b in from_git))
     if prog:
         prog.start()
     try:
@@ -272,7 +291,7 @@ def _probe(opts, workers, enum, on_disk, parts):
             total.add(r)
             cb(r.items, r.bytes)
         unread = [(oid, sizes[oid], "") for oid in total.unread if oid in sizes]
-        runs.append(workers.imap(probe_blobs, hist.chunks(unread, parts)))
+        runs.append(s.workers.imap(probe_blobs, hist.chunks(unread, parts)))
         for run in runs[1:]:
             for r in run:
                 total.add(r)
@@ -283,7 +302,7 @@ def _probe(opts, workers, enum, on_disk, parts):
     return total
 
 
-def _after_probe(opts, blobs, probe, engine, root, jobs, warnings, workers):
+def _after_probe(s: _Scan, blobs, probe):
     """The reachable blobs the probe found a candidate in (and those whose name a
     structured parser reads whatever they hold), scanned with their paths; the rest are
     counted as the probe saw them."""
@@ -295,9 +314,8 @@ def _after_probe(opts, blobs, probe, engine, root, jobs, warnings, workers):
     full = [b for b in blobs if b[0] in interesting or (b[0] not in quiet and name_decides_parse(b[2]))]
     # confirming a candidate (regex, context, filters) costs about what matching 100 kB does:
     # a rule file with hundreds of example secrets is worth a chunk of its own
-    chunks = hist.chunks(full, 4 * jobs, lambda b: b[1] + 100_000 * interesting.get(b[0], 0))
-    res = _run(opts, "history", "blobs", chunks, len(full), sum(b[1] for b in full), engine, root, jobs,
-               warnings, workers)
+    chunks = hist.chunks(full, 4 * s.jobs, lambda b: b[1] + 100_000 * interesting.get(b[0], 0))
+    res = _run(s, "history", "blobs", chunks, len(full), sum(b[1] for b in full))
     if res is None:
         return None
     reachable = {b[0] for b in blobs}
@@ -352,17 +370,17 @@ def _scan_nested(opts: ScanOptions, root: Path, rel: str, fs: FindingSet, stats:
             fs.add_location(f.rule, f.secret, loc, ctx)
 
 
-def _run(opts, label, kind, chunks, n_items, n_bytes, engine, root, jobs, warnings, workers=None):
+def _run(s: _Scan, label, kind, chunks, n_items, n_bytes):
     """run_chunks with a progress bar on a terminal; a git failure mid-way is a warning."""
     from scanner.pipeline import run_chunks
 
-    prog, cb = _progress(opts, label, n_items, n_bytes)
+    prog, cb = _progress(s.opts, label, n_items, n_bytes)
     if prog:
         prog.start()
     try:
-        return run_chunks(kind, chunks, engine, root, jobs, opts.max_file_size, cb, workers)
+        return run_chunks(kind, chunks, s.engine, s.root, s.jobs, s.opts.max_file_size, cb, s.workers)
     except gitcmd.GitError as e:
-        warnings.append(f"{label} scan incomplete: {e}")
+        s.warnings.append(f"{label} scan incomplete: {e}")
         return None
     finally:
         if prog:
@@ -472,10 +490,10 @@ def _file_chunks(files, parts: int = 1, target_bytes: int = 4 << 20, max_n: int 
     return [[f.path for f in c] for c in chunk_by_size(files, lambda f: f.size, target_bytes, max_n, parts)]
 
 
-def _finish(root, fs, stats, warnings, in_repo, symlinks, history, t0) -> ScanResult:
+def _finish(s: _Scan, fs, in_repo, symlinks, history) -> ScanResult:
     findings = fs.findings()
-    stats["seconds"] = round(time.monotonic() - t0, 3)
-    return ScanResult(root, findings, stats, warnings, in_repo, symlinks, history)
+    s.stats["seconds"] = round(time.monotonic() - s.t0, 3)
+    return ScanResult(s.root, findings, s.stats, s.warnings, in_repo, symlinks, history)
 
 
 def history_note(f: Finding) -> str | None:
