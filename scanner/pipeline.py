@@ -311,8 +311,11 @@ class Workers:
         return self.pool.imap_unordered(fn, chunks)
 
     def close(self) -> None:
-        self.pool.terminate()
-        self.pool.join()
+        """Stop the workers (again: a no-op)."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
 
 
 def can_fork() -> bool:

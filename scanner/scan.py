@@ -239,6 +239,9 @@ def _scan_history(s: _Scan, enum):
             probe_job = _Background(_probe, s, enum, on_disk)
         bl = enum.result()
     except gitcmd.GitError as e:
+        if probe_job is not None:  # its reading is of no use now: stop it, and leave the
+            s.workers.close()      # work tree to a pool of its own (run_chunks)
+            s.workers = None
         if s.bare:
             raise ScanError(f"{s.root}: cannot read the git history: {e}") from None
         s.warnings.append(f"history not scanned: {e}")

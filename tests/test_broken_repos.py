@@ -136,3 +136,16 @@ def test_git_not_installed(src, tmp_path):
     for extra in (["--staged"], ["--history"], ["--since", "HEAD~1"]):
         _, p = scan(src.path, *extra, env=env, codes=(2,))
         assert "git" in p.stderr
+
+
+def test_history_walk_fails_after_the_probe_started(src):
+    """A corrupt tree stops git log while the object listing and the probe of the blobs are
+    under way: the history is reported as not scanned, the probe is stopped, and the work
+    tree is still scanned, by a pool of its own."""
+    tree = src.git("rev-parse", "HEAD~1^{tree}")
+    obj = src.path / ".git" / "objects" / tree[:2] / tree[2:]
+    obj.chmod(0o644)
+    obj.write_bytes(b"\x78\x9cgarbage, not zlib")
+    rep, p = scan(src.path, "--jobs", "2", codes=(0, 1))
+    assert sha(GITHUB) in shas(rep)
+    assert any("history not scanned" in w for w in rep["warnings"]), rep["warnings"]
