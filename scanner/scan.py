@@ -56,13 +56,17 @@ def _engine(opts: ScanOptions):
 
 
 def _progress(opts: ScanOptions, label: str, total_items: int, total_bytes: int):
-    """A rich progress bar on a terminal; nothing otherwise."""
+    """A rich progress bar on a terminal, with items (files or blobs) and bytes; nothing
+    otherwise."""
     if not opts.progress or total_items < 200:
         return None, lambda n, b: None
-    from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
-    p = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), DownloadColumn(), transient=True)
-    task = p.add_task(label, total=total_bytes or 1)
+    # on stderr: stdout may carry the report
+    p = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), transient=True,
+                 console=Console(stderr=True))
+    task = p.add_task(f"{label} 0/{total_items}", total=total_bytes or 1)
     items = [0]
 
     def cb(n: int, b: int) -> None:

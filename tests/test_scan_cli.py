@@ -163,3 +163,45 @@ def test_both_engines_give_the_same_findings(repo):
     assert py.stats["engine"] == "python" and hs.stats["engine"] == "hyperscan"
     assert _engine_view(py) == _engine_view(hs)
     assert len(py.findings) >= 6
+
+
+def test_progress_bar_on_a_terminal_counts_items_and_bytes(tmp_path):
+    """On a terminal the history scan shows blobs done out of all and bytes; with --quiet,
+    or when stderr is not a terminal, only the summary line."""
+    import os
+    import pty
+    import re
+    import subprocess
+    import sys
+
+    from gitrepo import ROOT
+
+    r = Repo(tmp_path / "repo")
+    r.commit("many", {f"src/m{i}.py": f"VALUE_{i} = {i}\n" * 50 for i in range(260)})
+
+    def run(*extra: str) -> str:
+        master, slave = pty.openpty()
+        env = {k: v for k, v in os.environ.items() if k not in ("CREDFENCE_DEBUG", "CREDFENCE_ENGINE")}
+        env.update({"TERM": "xterm", "COLUMNS": "120"})
+        p = subprocess.Popen([sys.executable, "-m", "scanner.cli", "scan", str(r.path), "--format", "json",
+                              "-o", str(tmp_path / "r.json"), *extra], cwd=str(ROOT), env=env,
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
+        os.close(slave)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.close(master)
+        assert p.wait(timeout=120) == 0
+        return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.decode("utf-8", "replace"))
+
+    shown = run()
+    assert re.search(r"history \d+/\d+", shown), shown
+    assert re.search(r"\d+(\.\d+)?/\d+(\.\d+)? [kM]?B", shown), shown
+    quiet = run("--quiet")
+    assert "history" not in quiet.split("report written")[0].replace("history blobs", ""), quiet
