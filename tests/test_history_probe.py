@@ -242,3 +242,21 @@ def test_the_work_tree_reader_follows_no_link_on_the_way(tmp_path):
             got[blobs[i][2]] = None if st is None else bytes(buf[st:en])
     assert got == {"real/a.env": body, "sub/a.env": body, "linked/a.env": None, "sub/b.env": None,
                    "sub/c.env": None, "sub/gone.env": None, "../outside/a.env": None}
+
+
+def test_the_work_tree_reader_reuses_and_grows_its_buffer(tmp_path):
+    """Groups are handed out one at a time in one reused buffer, grown for a file larger
+    than a group: every file's bytes come out whole, each followed by a newline."""
+    from scanner.sources.workspace import git_blob_id, read_worktree_blobs
+
+    bodies = {f"f{i}.txt": (f"line {i}\n" * (1 + 40 * (i == 3))).encode() for i in range(7)}
+    for name, body in bodies.items():
+        (tmp_path / name).write_bytes(body)
+    blobs = [(git_blob_id(body), 0, name) for name, body in bodies.items()]
+    got, groups = {}, 0
+    for buf, lo, hi, group in read_worktree_blobs(tmp_path, blobs, group_bytes=20):
+        groups += 1
+        for i, st, en in group:
+            assert lo <= st <= en < hi and buf[en] == 10
+            got[blobs[i][2]] = bytes(buf[st:en])
+    assert got == bodies and groups > 2
