@@ -245,13 +245,10 @@ class Engine:
         self._hs.scan(data, match_event_handler=on_match)
         return out
 
-    def _candidates_hs(self, data: bytes) -> tuple[dict[int, set[int]], list[int], list[int], bool]:
+    def _sort_matches(self, matches) -> tuple[dict[int, set[int]], list[int], list[int], bool]:
         """rule index -> byte end offsets, end offsets of generic candidates, end offsets
         of encoded values under secret-bearing keys (worth decoding), and whether a
         structured parser's marker is present."""
-        return self._sort_matches(self._hs_matches(data))
-
-    def _sort_matches(self, matches) -> tuple[dict[int, set[int]], list[int], list[int], bool]:
         found: dict[int, set[int]] = {}
         generic: list[int] = []
         decode_hint: list[int] = []
