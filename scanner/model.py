@@ -9,6 +9,9 @@ import re
 from dataclasses import dataclass, field
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
+# how sure a finding is to be a real credential: high = checksummed, structured or
+# provider-specific with its context; medium = a provider pattern alone; low = a generic guess
+CONFIDENCES = ("high", "medium", "low")
 SEVERITY_RANK = {s: i for i, s in enumerate(reversed(SEVERITIES))}  # info=0 .. critical=4
 ENVS = ("production", "staging", "development", "test", "unknown")
 SCOPES = ("account", "environment", "unknown")
@@ -112,6 +115,7 @@ class Finding:
     task_related: bool | None = None
     hidden_from: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    confidence: str = "medium"  # one of CONFIDENCES
 
     @property
     def sha256(self) -> str:
@@ -144,6 +148,7 @@ class Finding:
             "fingerprint": self.fingerprint,
             "locations": [loc.to_json() for loc in self.locations],
             "blast": self.blast.to_json(),
+            "confidence": self.confidence,
             "task_related": self.task_related,
             "hidden_from": list(self.hidden_from),
             "notes": list(self.notes),

@@ -42,6 +42,9 @@ class ScanResult:
     in_repo: bool
     symlinks: dict[str, str] = field(default_factory=dict)
     history_scanned: bool = False
+    # what the scan was asked to cover and could not (a ref, an object, a file, a submodule):
+    # each {"what": ..., "reason": ...}; a non-empty list is never reported as clean
+    incomplete: list[dict] = field(default_factory=list)
 
 
 def _engine(opts: ScanOptions):
