@@ -25,7 +25,11 @@ are kept. It defines the profile ``credfence``::
 from __future__ import annotations
 
 import json
-import tomllib
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10: the same parser, as a package (declared in pyproject)
+    import tomli as tomllib  # type: ignore[no-redef]
 from pathlib import Path
 from typing import Callable
 

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The lowest Python the README names (3.10): install credfence in its own venv and run the
+# command-line tests there, so a 3.11-only import cannot slip in again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+py=""
+for c in python3.10 "$HOME/.pyenv/versions/3.10"*/bin/python3.10; do
+    if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then
+        py=$(command -v "$c"); break
+    fi
+done
+if [ -z "$py" ]; then
+    echo "py310: SKIPPED, no Python 3.10 on this machine (install python3.10 to run the command-line tests on it)"
+    exit 0
+fi
+[ -x .venv-py310/bin/python ] || "$py" -m venv .venv-py310
+.venv-py310/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+echo "py310: command-line tests on $(.venv-py310/bin/python --version)"
+.venv-py310/bin/python -m pytest -n 2 -p no:cacheprovider -q \
+    tests/test_scan_cli.py tests/test_audit_cli.py tests/test_ignore_cli.py tests/test_config_cli.py \
+    tests/test_baseline_cli.py tests/test_demo.py
