@@ -310,8 +310,8 @@ def audit(path, agents_spec, fmt, output, show_secrets, **kw):
 @main.command()
 @click.argument("path", default=".", type=click.Path())
 @click.option("--write", is_flag=True, help="Write the files (default: show the diff only).")
-@click.option("--check", is_flag=True, help="Exit 1 when any agent file is out of date (CI, pre-commit).")
-@click.option("--agents", "agents_spec", metavar="auto|all|LIST", help="Agents to write for (default: auto).")
+@click.option("--check", is_flag=True, help="Exit 1 when an agent file is out of date, naming the credential files it does not hide (CI, pre-commit); with --agents auto, only agents configured in the repository are checked.")
+@click.option("--agents", "agents_spec", metavar="auto|all|LIST", help="Agents to write for (default: auto: those configured here, else all; --check: only those configured here).")
 @click.option("--min-severity", "threshold", type=click.Choice(SEVERITIES), default=None,
               help="Hide files holding findings at or above this severity (default: medium).")
 @click.option("--task-paths", multiple=True, metavar="GLOB", help="Files the task concerns; credentials outside are always hidden.")
@@ -334,7 +334,14 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
         path=path, history=False, task_paths=tuple(task_paths), task_text=task_text, config_path=config_path,
         quiet=True, min_severity="info", baseline_path=baseline_path))
     threshold = threshold or (cfg.ignore_threshold if cfg is not None else None) or "medium"
-    agents, _ = _agents_for(result.root, agents_spec, cfg)
+    agents, configured = _agents_for(result.root, agents_spec, cfg)
+    if check and not configured and (agents_spec or (cfg.agents if cfg is not None else "auto")) == "auto":
+        # no agent is configured here: no agent file is owed (a repository without agents
+        # must not fail every pull request); --agents all|LIST checks them anyway
+        if not quiet:
+            click.echo("no AI agent is configured in this repository: no agent file to check "
+                       "(--agents all checks every agent's files)")
+        return
     paths = credential_paths(findings, threshold)
     changes = agentmod.plan(result.root, paths, agents)
     errors = [c for c in changes if c.error]
@@ -346,8 +353,11 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
             click.echo(f"conflict: {c.path}: {conflict}", err=True)
     stale = [c for c in changes if c.changed]
     if check:
+        view = agentmod.AgentView(result.root)
         for c in stale:
-            click.echo(f"out of date: {c.path} ({agentmod.AGENTS[c.agent].human})")
+            open_ = [p for p in paths if c.agent not in view.hidden_from(p)]
+            why = ("does not hide " + ", ".join(open_)) if open_ else "holds entries for files that no longer hold a credential"
+            click.echo(f"out of date: {c.path} ({agentmod.AGENTS[c.agent].human}) {why}")
         if stale or errors:
             what = [f"{len(stale)} agent file(s) out of date (run `credfence ignore --write`)"] if stale else []
             what += [f"{len(errors)} agent file(s) leave a credential readable (fix the lines reported above)"] if errors else []
@@ -359,10 +369,16 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
     if write:
         if errors:
             raise Fatal(f"{len(errors)} agent file(s) could not be updated; nothing was written")
-        written = agentmod.apply(result.root, stale)
-        for w in written:
-            click.echo(f"wrote {w}")
-        click.echo(f"{len(paths)} credential file(s) hidden from {len(agents)} agent(s); {len(written)} file(s) changed")
+        written = set(agentmod.apply(result.root, stale))
+        for c in changes:
+            if c.path is None:
+                continue
+            if c.path in written:
+                click.echo(f"{'removed' if c.new is None else 'wrote'} {c.path}")
+            elif not quiet:
+                click.echo(f"unchanged {c.path}")
+        n = len(written)
+        click.echo(f"{len(paths)} credential file(s) hidden from {len(agents)} agent(s); {n} file(s) changed")
     else:
         if not quiet:
             for c in stale:
