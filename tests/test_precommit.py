@@ -356,7 +356,7 @@ def test_readme_config_run_all_files_blocks_a_committed_token_and_passes_a_clean
     assert f"export STRIPE_SECRET_KEY={key[:10]}" in text, text  # the matched line, redacted in place
     assert_no_secret(text, key)
     assert "credfence (agent ignore/deny files up to date)" in text
-    assert re.search(r"agent ignore/deny files up to date\.+Passed", text), text
+    assert re.search(r"agent ignore/deny files up to date\)\.+Passed", text), text
 
     repo.write("scripts/release.sh", "#!/bin/sh\nexport STRIPE_SECRET_KEY=\"$STRIPE_SECRET_KEY\"\n")
     repo.git("add", "-A")
