@@ -78,12 +78,15 @@ def reach(f, agents: list[str]) -> str:
     return s
 
 
-def next_steps(findings, agents: list[str], root: str) -> list[dict]:
+def next_steps(findings, agents: list[str], root: str, hide_threshold: str = "medium") -> list[dict]:
     """What is still open, each {"why", "command"}: nothing is advised that is done already."""
     from scanner.agents import AGENTS
 
     out = []
-    view = agent_view(findings, agents)
+    # the files `ignore --write` hides (its default threshold): advising it for the rest
+    # would never go away
+    view = agent_view([f for f in findings if f.severity_rank >= SEVERITY_RANK[hide_threshold]
+                       or f.task_related is False], agents)
     open_agents = [a for a in agents if view[a]["visible"]]
     files = sorted({p for a in open_agents for p in view[a]["visible"]})
     q = _quote(root)
