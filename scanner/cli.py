@@ -88,7 +88,7 @@ def scan_options(fn):
         click.option("--history/--no-history", default=None, help="Scan every commit on every ref (default in a repository)."),
         click.option("--since", metavar="REF", help="Only commits not reachable from REF, and files changed since REF."),
         click.option("--all-objects", is_flag=True, help="Also scan unreachable objects (dangling after a rewrite)."),
-        click.option("--min-severity", type=click.Choice(SEVERITIES), default=None, help="Report findings at or above this severity (default: low; info: public-by-design values too)."),
+        click.option("--min-severity", type=click.Choice(SEVERITIES), default=None, help="Report findings at or above this severity (default: low). info is the level of public-by-design values, which are never reported as findings."),
         click.option("--min-confidence", type=click.Choice(CONFIDENCES), default=None, help="Report findings at least this sure to be real credentials (default: low, i.e. all): high = checksummed or structured, medium = a provider's pattern, low = a generic guess."),
         click.option("--context", "context_lines", type=click.IntRange(0, 20), default=0, metavar="N", help="Lines shown around each matched line (secrets redacted in place)."),
         click.option("--baseline", "baseline_path", type=click.Path(), help="Accepted findings (default: .credfence-baseline.json or .secrets.baseline)."),
