@@ -241,3 +241,14 @@ def test_history_only_doubtful_finding_does_not_fail_the_audit(tmp_path):
     assert audit.doubtful(f)
     steps = audit.next_steps([f], ["claude-code"], ".")
     assert not any("rotate" in s["why"] for s in steps), steps
+
+
+def test_terminal_escapes_in_a_path_are_not_sent_to_the_terminal(tmp_path):
+    """A file name carrying an escape sequence is printed escaped (\\x1b), never raw."""
+    repo = Repo(tmp_path / "r")
+    name = "evil\x1b[2Jname.env"
+    repo.write(name, f"STRIPE_SECRET_KEY={stripe_live()}\n")
+    for args in (("scan", ".", "--no-history"), ("scan", name, "--format", "hook"), ("audit", ".", "--no-history")):
+        p = cf(*args, cwd=repo.path)
+        assert p.returncode == 1, p.stderr
+        assert "\x1b[2J" not in p.stdout and "\\x1b[2J" in p.stdout, (args, p.stdout)

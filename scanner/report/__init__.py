@@ -63,4 +63,3 @@ class Report:
     context_lines: int = 0  # lines shown around each matched line (--context)
     agents: list[str] | None = None  # the audit: the agents checked
     configured: list[str] = field(default_factory=list)  # the audit: agents configured here
-    folded: list = field(default_factory=list)  # below the report's thresholds: listed, folded

@@ -128,12 +128,12 @@ def render(report, out=None) -> None:
 
 
 def _render(con, report, snippets) -> None:
-    from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
 
     from scanner.agents import AGENTS
     from scanner.report.text import STYLE, labels, matched_lines, summary_line, where
+    from scanner.report.text import esc as escape
 
     result, findings, agents, configured = report.result, report.findings, report.agents or [], report.configured
     ex = exposed(findings, agents)
@@ -154,7 +154,7 @@ def _render(con, report, snippets) -> None:
             for e in [e for e in f.blast.evidence if "reaches production" in e] + f.notes:
                 con.print(f"      [dim]{escape(e)}[/dim]")
             loc = f.locations[0]
-            con.print(f"      {escape(where(loc))}" + (f" [dim](+{len(f.locations) - 1} more)[/dim]" if len(f.locations) > 1 else ""))
+            con.print(f"      {escape(snippets.safe(where(loc)))}" + (f" [dim](+{len(f.locations) - 1} more)[/dim]" if len(f.locations) > 1 else ""))
             for ln in snippets.around(loc, report.context_lines):
                 mark = ">" if ln.hit and report.context_lines else " "
                 con.print(f"      [dim]{mark}{ln.number:>5} |[/dim] {escape(ln.text)}", soft_wrap=True)
@@ -168,7 +168,7 @@ def _render(con, report, snippets) -> None:
             loc = f.locations[0]
             state = "doubtful, history only" if doubtful(f) else reach(f, agents)
             con.print(f"  [{STYLE[f.blast.severity]}]{f.blast.severity:<8}[/] {escape(f.rule.name or f.rule.id)} "
-                      f"{escape(where(loc))}  [dim]{escape(f.secret if report.show_secrets else f.redacted)} "
+                      f"{escape(snippets.safe(where(loc)))}  [dim]{escape(f.secret if report.show_secrets else f.redacted)} "
                       f"({escape(labels(f))}; {escape(state)})[/dim]")
             if report.context_lines:
                 matched_lines(con, report, snippets, [f], indent="      ")

@@ -22,7 +22,7 @@ def render(report, out=None) -> None:
         for f in findings:
             shown = f.secret if report.show_secrets else f.redacted
             for loc in f.locations:
-                out.write(f"  {f.blast.severity:<8} {f.rule.provider:<12} {snippets.show_line(where(loc))}  {shown}"
+                out.write(f"  {f.blast.severity:<8} {f.rule.provider:<12} {snippets.safe(where(loc))}  {shown}"
                           f"  ({labels(f)})\n")
                 for ln in snippets.around(loc, report.context_lines):
                     mark = ">" if ln.hit and report.context_lines else " "

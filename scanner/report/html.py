@@ -112,7 +112,7 @@ def _finding(f, report, snippets, n_places: int = 3) -> str:
     shown = f.secret if report.show_secrets else f.redacted
     places = []
     for loc in f.locations[:n_places]:
-        places.append(f"<li><code>{e(_where(loc))}</code>{_lines(snippets, loc, report.context_lines)}</li>")
+        places.append(f"<li><code>{e(snippets.safe(_where(loc)))}</code>{_lines(snippets, loc, report.context_lines)}</li>")
     more = f"<li>and {len(f.locations) - n_places} more place(s)</li>" if len(f.locations) > n_places else ""
     evidence = "".join(f"<li>{e(x)}</li>" for x in dict.fromkeys(list(b.evidence) + list(f.notes))) or "<li>no evidence names an environment</li>"
     task = {None: "no task given", True: "inside the task", False: "outside the task: the agent has no reason to see it"}[f.task_related]

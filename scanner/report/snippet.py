@@ -128,6 +128,10 @@ class Snippets:
             text = ("…" if start else "") + text[start:start + MAX_WIDTH] + ("…" if start + MAX_WIDTH < len(text) else "")
         return escape_controls(text)
 
+    def safe(self, text: str) -> str:
+        """A short string from the scanned content (a path): secrets redacted, controls escaped."""
+        return escape_controls(text if self.show else redact_line(text, self.secrets))
+
     def around(self, loc: Location, context: int = 0) -> list[Line]:
         """The matched line of `loc` and `context` lines either side; [] when unreadable."""
         key = self._key(loc)
