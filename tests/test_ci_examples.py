@@ -62,9 +62,8 @@ def installed(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("install")
     clone = base / "credfence"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], env=git_env(), check=True, capture_output=True)
-    if subprocess.run(["git", "-C", str(clone), "rev-parse", "-q", "--verify", f"refs/tags/{TAG}"],
-                      capture_output=True).returncode != 0:
-        subprocess.run(["git", "-C", str(clone), "tag", TAG], env=git_env(), check=True)
+    # the tag names this checkout's HEAD (the code under test), wherever the original points
+    subprocess.run(["git", "-C", str(clone), "tag", "-f", TAG, "HEAD"], env=git_env(), check=True, capture_output=True)
     venv = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True, timeout=300)
     env = git_env()

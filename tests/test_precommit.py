@@ -326,9 +326,8 @@ def tagged_clone(tmp_path_factory) -> Path:
     rev = yaml.safe_load((ROOT / "examples" / "pre-commit-config.yaml").read_text())["repos"][0]["rev"]
     clone = tmp_path_factory.mktemp("upstream") / "credfence"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], env=git_env(), check=True, capture_output=True)
-    if subprocess.run(["git", "-C", str(clone), "rev-parse", "-q", "--verify", f"refs/tags/{rev}"],
-                      capture_output=True).returncode != 0:
-        subprocess.run(["git", "-C", str(clone), "tag", rev, HEAD], env=git_env(), check=True)
+    # the tag names this checkout's HEAD (the code under test), wherever the original points
+    subprocess.run(["git", "-C", str(clone), "tag", "-f", rev, HEAD], env=git_env(), check=True, capture_output=True)
     return clone
 
 
