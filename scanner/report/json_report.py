@@ -1,4 +1,4 @@
-"""The JSON report of DESIGN.md: stable field names, redacted secrets, mode 0600."""
+"""The JSON report of docs/report.md: stable field names, redacted secrets, mode 0600."""
 from __future__ import annotations
 
 import json
