@@ -42,6 +42,8 @@ or the line before: ``credfence: allow``; detect-secrets' ``pragma: allowlist se
 """
 from __future__ import annotations
 
+from scanner.errors import CredfenceError
+
 import hashlib
 import json
 import re
@@ -71,7 +73,7 @@ def is_baseline_file(data: bytes) -> bool:
         (b'"plugins_used"' in head and b'"version"' in head)
 
 
-class BaselineError(Exception):
+class BaselineError(CredfenceError):
     """A baseline file that cannot be used; the message is one line naming the file."""
 
 

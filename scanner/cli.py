@@ -7,8 +7,10 @@ CREDFENCE_DEBUG=1 to see one).
 from __future__ import annotations
 
 import functools
+import io
 import os
 import sys
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import click
@@ -16,27 +18,17 @@ import click
 from scanner import __version__
 from scanner.model import SEVERITIES, SEVERITY_RANK
 
+from scanner.errors import CredfenceError
+from scanner.model import CONFIDENCES, SEVERITIES, SEVERITY_RANK
+from scanner.report import Report, formats, formats_help
+
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+CONFIDENCE_RANK = {c: i for i, c in enumerate(reversed(CONFIDENCES))}  # low=0 .. high=2
 
 
-class Fatal(Exception):
-    """An operational error: one line for the user, exit 2."""
-
-
-def _known_errors() -> tuple[type[BaseException], ...]:
-    from scanner.gitcmd import GitError
-    from scanner.rules import RuleError
-    from scanner.scan import ScanError
-
-    errs: list[type[BaseException]] = [Fatal, GitError, RuleError, ScanError]
-    for mod, name in (("scanner.config", "ConfigError"), ("scanner.baseline", "BaselineError"),
-                      ("scanner.agents", "AgentFileError")):
-        try:
-            errs.append(getattr(__import__(mod, fromlist=[name]), name))
-        except (ImportError, AttributeError):
-            pass
-    return tuple(errs)
+class Fatal(CredfenceError):
+    """An operational error of the command line itself: one line for the user, exit 2."""
 
 
 def guarded(fn):
@@ -56,7 +48,7 @@ def guarded(fn):
         except Exception as e:  # noqa: BLE001 - this is the one place errors become exit codes
             if os.environ.get("CREDFENCE_DEBUG"):
                 raise
-            if isinstance(e, _known_errors()):
+            if isinstance(e, CredfenceError):
                 msg = str(e).splitlines()[0] if str(e) else type(e).__name__
             elif isinstance(e, OSError):
                 msg = f"{e.strerror or 'I/O error'}: {e.filename or ''}".rstrip(": ")
@@ -86,25 +78,24 @@ def _root(path: str) -> Path:
 
 
 def _load_config(root: Path, config_path: str | None):
-    try:
-        from scanner.config import load_config
-    except ImportError:
-        return None
+    from scanner.config import load_config
+
     return load_config(root, Path(config_path) if config_path else None)
 
 
 def scan_options(fn):
     opts = [
-        click.argument("path", default=".", type=click.Path(file_okay=True, dir_okay=True)),
         click.option("--history/--no-history", default=None, help="Scan every commit on every ref (default in a repository)."),
         click.option("--since", metavar="REF", help="Only commits not reachable from REF, and files changed since REF."),
         click.option("--all-objects", is_flag=True, help="Also scan unreachable objects (dangling after a rewrite)."),
-        click.option("--min-severity", type=click.Choice(SEVERITIES), default=None, help="Report findings at or above this severity (default: low)."),
+        click.option("--min-severity", type=click.Choice(SEVERITIES), default=None, help="Report findings at or above this severity (default: low). info is the level of public-by-design values, which are never reported as findings."),
+        click.option("--min-confidence", type=click.Choice(CONFIDENCES), default=None, help="Report findings at least this sure to be real credentials (default: low, i.e. all): high = checksummed or structured, medium = a provider's pattern, low = a generic guess."),
+        click.option("--context", "context_lines", type=click.IntRange(0, 20), default=0, metavar="N", help="Lines shown around each matched line (secrets redacted in place)."),
         click.option("--baseline", "baseline_path", type=click.Path(), help="Accepted findings (default: .credfence-baseline.json or .secrets.baseline)."),
         click.option("--no-baseline", is_flag=True, help="Ignore any baseline file."),
         click.option("--task-paths", multiple=True, metavar="GLOB", help="Files the agent's task concerns (repeatable)."),
         click.option("--task", "task_text", metavar="TEXT", help="The task in words, matched against paths and names."),
-        click.option("--jobs", "-j", type=click.IntRange(0, 256), default=0, help="Worker processes (default: all cores)."),
+        click.option("--jobs", "-j", type=click.IntRange(0, 256), default=0, help="Worker processes; 0 (the default) means one per core."),
         click.option("--show-secrets", is_flag=True, help="Print full secrets. Never use in CI logs."),
         click.option("--config", "config_path", type=click.Path(), help="Configuration file (default: .credfence.yaml or pyproject.toml)."),
         click.option("--max-file-size", type=click.IntRange(1), default=None, help="Skip files larger than this many bytes."),
@@ -116,105 +107,161 @@ def scan_options(fn):
     return fn
 
 
-def _do_scan(path, history, since, all_objects, task_paths, task_text, jobs, config_path, max_file_size,
-             recurse_submodules, quiet, staged=False, min_severity=None, baseline_path=None, no_baseline=False):
+@dataclass(frozen=True, kw_only=True)
+class ScanSettings:
+    """One scan's settings: the flags, before the configuration file fills the gaps."""
+
+    path: str = "."
+    source: str | None = None  # scanner/sources SOURCES: "stdin", "files"; None: the full scan
+    inputs: tuple[str, ...] = ()
+    stdin_name: str | None = None
+    history: bool | None = None
+    since: str | None = None
+    all_objects: bool = False
+    staged: bool = False
+    task_paths: tuple[str, ...] = ()
+    task_text: str | None = None
+    jobs: int = 0
+    config_path: str | None = None
+    max_file_size: int | None = None
+    recurse_submodules: bool = False
+    quiet: bool = False
+    min_severity: str | None = None
+    min_confidence: str | None = None
+    baseline_path: str | None = None
+    no_baseline: bool = False
+    agent_view: bool = True  # label which agents hide each finding (not needed by hooks)
+
+    @classmethod
+    def of(cls, kw: dict, **more) -> "ScanSettings":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in {**kw, **more}.items() if k in names})
+
+
+def _do_scan(st: ScanSettings):
     """Run the scan and the analysis; returns (result, reported findings, suppressed, cfg)."""
     from scanner.scan import ScanOptions, annotate, run_scan
     from scanner.scope import TaskScope
 
-    root = _root(path)
-    cfg = _load_config(root, config_path)
-    opts = ScanOptions(root=root, history=history, staged=staged, since=since, all_objects=all_objects, jobs=jobs,
-                       task_paths=list(task_paths), task_text=task_text, recurse_submodules=recurse_submodules,
-                       progress=not quiet and sys.stderr.isatty())
+    root = _root(st.path)
+    cfg = _load_config(root, st.config_path)
+    opts = ScanOptions(root=root, history=st.history, staged=st.staged, since=st.since, all_objects=st.all_objects,
+                       jobs=st.jobs, task_paths=list(st.task_paths), task_text=st.task_text,
+                       recurse_submodules=st.recurse_submodules, progress=not st.quiet and sys.stderr.isatty(),
+                       source=st.source, inputs=list(st.inputs), stdin_name=st.stdin_name)
+    max_file_size = st.max_file_size
     if cfg is not None:
-        opts.exclude = getattr(cfg, "is_excluded", None)
-        opts.extra_rules = list(getattr(cfg, "rules", None) or [])
-        if not opts.task_paths and getattr(cfg, "task_paths", None):
+        opts.exclude = cfg.is_excluded
+        opts.extra_rules = list(cfg.rules or [])
+        if not opts.task_paths and cfg.task_paths:
             opts.task_paths = list(cfg.task_paths)
-        if max_file_size is None and getattr(cfg, "max_file_size", None):
+        if max_file_size is None and cfg.max_file_size:
             max_file_size = cfg.max_file_size
     if max_file_size:
         opts.max_file_size = max_file_size
     result = run_scan(opts)
     suppressed = 0
-    if not no_baseline:
+    if not st.no_baseline:
         # accepted findings leave before the analysis: a repository whose baseline accepts
         # thousands of fixtures spent a core for a third of a second labelling them
         from scanner.baseline import load_accepted
 
-        accepted = load_accepted(root, Path(baseline_path) if baseline_path else None)
+        accepted = load_accepted(root, Path(st.baseline_path) if st.baseline_path else None)
         kept = [f for f in result.findings if not accepted.covers(f)]
         suppressed = len(result.findings) - len(kept)
         result.findings = kept
     view = None
-    if not staged:  # the pre-commit hook has no use for the agent files: keep it fast
+    if st.agent_view and not st.staged:  # the pre-commit hook has no use for the agent files
         from scanner.agents import AgentView
         view = AgentView(root)
     annotate(result, TaskScope(opts.task_paths, opts.task_text), view)
-    threshold = min_severity or (getattr(cfg, "min_severity", None) if cfg is not None else None) or "low"
-    findings = [f for f in result.findings if SEVERITY_RANK[f.blast.severity] >= SEVERITY_RANK[threshold]]
+    threshold = st.min_severity or (cfg.min_severity if cfg is not None else None) or "low"
+    sure = st.min_confidence or "low"
+    findings = [f for f in result.findings if SEVERITY_RANK[f.blast.severity] >= SEVERITY_RANK[threshold]
+                and CONFIDENCE_RANK.get(f.confidence, 1) >= CONFIDENCE_RANK[sure]]
     return result, findings, suppressed, cfg
 
 
-def _emit(fmt, output, result, findings, show_secrets, title, suppressed=0, extra=None):
-    from scanner.report import json_report, text
+def _emit(command: str, fmt: str, output: str | None, report) -> None:
+    """The report in `fmt` on stdout, or written to `output` (mode 0600) with a summary on stderr."""
+    from scanner.outfile import write_private
+    from scanner.report import reporter
+    from scanner.report.text import summary_line
 
-    if fmt == "json":
-        body = json_report.render(result, findings, show_secrets, extra)
-    elif fmt == "sarif":
-        import json
-
-        from scanner.report.sarif import to_sarif
-        body = json.dumps(to_sarif(findings, str(result.root), __version__), indent=2) + "\n"
-    else:
-        body = None
-    if body is not None:
-        if output:
-            json_report.write(output, body)
-            click.echo(text.summary_line(findings, result.stats) + f"; report written to {output}", err=True)
-        else:
-            click.echo(body, nl=False)
+    mod = reporter(command, fmt)
+    if not output:
+        mod.render(report, sys.stdout)
+        sys.stdout.flush()
         return
-    if output:
-        from io import StringIO
-
-        from rich.console import Console
-        buf = StringIO()
-        text.render(result, findings, Console(file=buf, width=140, no_color=True), show_secrets, title, suppressed)
-        json_report.write(output, buf.getvalue())
-        click.echo(text.summary_line(findings, result.stats) + f"; report written to {output}", err=True)
+    if hasattr(mod, "write_file"):
+        mod.write_file(report, output)
     else:
-        text.render(result, findings, None, show_secrets, title, suppressed)
+        buf = io.StringIO()
+        mod.render(report, buf)
+        write_private(output, buf.getvalue().encode("utf-8"))
+    click.echo(summary_line(report.findings, report.result.stats) + f"; report written to {output}", err=True)
+
+
+def _scan_target(paths: tuple[str, ...]) -> dict:
+    """What `scan` was given: a directory (the full scan), `-` (standard input), or files."""
+    if not paths:
+        return {"path": "."}
+    if paths == ("-",):
+        return {"path": ".", "source": "stdin"}
+    if len(paths) == 1 and not os.path.isfile(paths[0]):
+        return {"path": paths[0]}  # a directory (or an error _root explains)
+    for p in paths:
+        if p == "-":
+            raise Fatal("`-` (standard input) cannot be combined with file names")
+        if not os.path.lexists(p):
+            raise Fatal(f"{p}: no such file or directory")
+        if os.path.isdir(p) and not os.path.islink(p):
+            raise Fatal(f"{p}: a directory among file names; give one directory, or files")
+    from scanner import gitcmd
+
+    top = gitcmd.toplevel(Path.cwd()) if gitcmd.git_available() else None
+    return {"path": str(top or Path.cwd()), "source": "files", "inputs": paths}
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATH | - | FILE...]")
 @scan_options
-@click.option("--staged", is_flag=True, help="Scan the staged content (pre-commit), not the working copy.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text")
+@click.option("--staged", is_flag=True, help="Scan the staged content (the index), not the working copy.")
+@click.option("--stdin-name", metavar="NAME", help="With `-`: the file name to parse standard input as (e.g. .env).")
+@click.option("--format", "fmt", type=click.Choice(formats("scan")), default="text", help=formats_help("scan"))
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE (mode 0600).")
 @guarded
-def scan(path, history, since, all_objects, min_severity, baseline_path, no_baseline, task_paths, task_text, jobs,
-         show_secrets, config_path, max_file_size, recurse_submodules, quiet, staged, fmt, output):
-    """Scan PATH (default: .) for credentials: the workspace as an agent sees it, and the git history.
+def scan(paths, fmt, output, show_secrets, staged, **kw):
+    """Scan for credentials: PATH (default: .), the workspace as an agent sees it and the git
+    history; `-`, standard input; FILE..., exactly those files (what pre-commit passes).
 
     Exit 1 when findings at or above --min-severity remain after the baseline."""
-    result, findings, suppressed, _ = _do_scan(path, history, since, all_objects, task_paths, task_text, jobs,
-                                               config_path, max_file_size, recurse_submodules, quiet, staged,
-                                               min_severity, baseline_path, no_baseline)
+    target = _scan_target(paths)
+    if target.get("source"):
+        given = [name for name, on in (("--staged", staged), ("--history", kw.get("history")),
+                                       ("--since", kw.get("since")), ("--all-objects", kw.get("all_objects")),
+                                       ("--recurse-submodules", kw.get("recurse_submodules"))) if on]
+        if given:
+            raise Fatal(f"{given[0]} applies to a directory scan, not to "
+                        + ("standard input" if target["source"] == "stdin" else "named files"))
+    st = ScanSettings.of(kw, staged=staged, agent_view=fmt != "hook", **target)
+    result, findings, suppressed, _ = _do_scan(st)
     if staged and fmt == "text" and not output:
-        from scanner.report.hook import render_hook
-        render_hook(result, findings, suppressed)
-    else:
-        _emit(fmt, output, result, findings, show_secrets, "credfence scan", suppressed)
+        fmt = "hook"
+    report = Report(result, findings, "credfence scan", suppressed, show_secrets, st_context(kw))
+    _emit("scan", fmt, output, report)
     sys.exit(EXIT_FINDINGS if findings else 0)
+
+
+def st_context(kw: dict) -> int:
+    return int(kw.get("context_lines") or 0)
 
 
 def _agents_for(root: Path, spec: str | None, cfg) -> tuple[list[str], list[str]]:
     from scanner.agents import detect_configured, resolve_agents
 
     if spec is None:
-        conf = getattr(cfg, "agents", None) if cfg is not None else None
+        conf = cfg.agents if cfg is not None else None
         spec = ",".join(conf) if isinstance(conf, list) else (conf or "auto")
     try:
         return resolve_agents(root, spec), detect_configured(root)
@@ -235,39 +282,36 @@ def credential_paths(findings, threshold: str) -> list[str]:
 
 
 @main.command()
+@click.argument("path", default=".", type=click.Path(file_okay=True, dir_okay=True))
 @scan_options
-@click.option("--agents", "agents_spec", metavar="auto|all|LIST", help="Agents to check (default: auto).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text")
+@click.option("--agents", "agents_spec", metavar="auto|all|LIST", help="Agents to check (default: auto: those configured here, else all).")
+@click.option("--format", "fmt", type=click.Choice(formats("audit")), default="text", help=formats_help("audit"))
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE (mode 0600).")
 @guarded
-def audit(path, history, since, all_objects, min_severity, baseline_path, no_baseline, task_paths, task_text, jobs,
-          show_secrets, config_path, max_file_size, recurse_submodules, quiet, agents_spec, fmt, output):
+def audit(path, agents_spec, fmt, output, show_secrets, **kw):
     """Before an agent is let in: what it could see, what that can hurt, and whether it is hidden.
 
     Workspace and history, blast radius, and per agent configured here which credential
-    files its file tools could read today. Exit 1 when a critical or high exposure is not hidden."""
+    files its file tools could read today. Exit 1 when a critical or high exposure is not
+    hidden (a history-only finding of low confidence is listed but does not fail it)."""
     from scanner.report import audit as audit_report
-    from scanner.report.text import console
 
     if agents_spec:
         _agents_for(_root(path), agents_spec, None)  # a bad --agents fails before the scan
-    result, findings, suppressed, cfg = _do_scan(path, history, since, all_objects, task_paths, task_text, jobs,
-                                                 config_path, max_file_size, recurse_submodules, quiet, False,
-                                                 min_severity, baseline_path, no_baseline)
+    st = ScanSettings.of(kw, path=path)
+    result, findings, suppressed, cfg = _do_scan(st)
     agents, configured = _agents_for(result.root, agents_spec, cfg)
-    if fmt == "text" and not output:
-        audit_report.render(console(), result, findings, agents, configured)
-    else:
-        _emit(fmt, output, result, findings, show_secrets, "credfence audit", suppressed,
-              audit_report.audit_json(findings, agents, configured) if fmt == "json" else None)
+    report = Report(result, findings, "credfence audit", suppressed, show_secrets, st_context(kw),
+                    agents=agents, configured=configured)
+    _emit("audit", fmt, output, report)
     sys.exit(EXIT_FINDINGS if audit_report.exposed(findings, agents) else 0)
 
 
 @main.command()
 @click.argument("path", default=".", type=click.Path())
 @click.option("--write", is_flag=True, help="Write the files (default: show the diff only).")
-@click.option("--check", is_flag=True, help="Exit 1 when any agent file is out of date (CI, pre-commit).")
-@click.option("--agents", "agents_spec", metavar="auto|all|LIST", help="Agents to write for (default: auto).")
+@click.option("--check", is_flag=True, help="Exit 1 when an agent file is out of date, naming the credential files it does not hide (CI, pre-commit); with --agents auto, only agents configured in the repository are checked.")
+@click.option("--agents", "agents_spec", metavar="auto|all|LIST", help="Agents to write for (default: auto: those configured here, else all; --check: only those configured here).")
 @click.option("--min-severity", "threshold", type=click.Choice(SEVERITIES), default=None,
               help="Hide files holding findings at or above this severity (default: medium).")
 @click.option("--task-paths", multiple=True, metavar="GLOB", help="Files the task concerns; credentials outside are always hidden.")
@@ -286,10 +330,18 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
         raise click.UsageError("--write and --check exclude each other")
     if agents_spec:
         _agents_for(_root(path), agents_spec, None)  # a bad --agents fails before the scan
-    result, findings, _, cfg = _do_scan(path, False, None, False, task_paths, task_text, 0, config_path, None,
-                                        False, True, False, "info", baseline_path, False)
-    threshold = threshold or (getattr(cfg, "ignore_threshold", None) if cfg is not None else None) or "medium"
-    agents, _ = _agents_for(result.root, agents_spec, cfg)
+    result, findings, _, cfg = _do_scan(ScanSettings(
+        path=path, history=False, task_paths=tuple(task_paths), task_text=task_text, config_path=config_path,
+        quiet=True, min_severity="info", baseline_path=baseline_path))
+    threshold = threshold or (cfg.ignore_threshold if cfg is not None else None) or "medium"
+    agents, configured = _agents_for(result.root, agents_spec, cfg)
+    if check and not configured and (agents_spec or (cfg.agents if cfg is not None else "auto")) == "auto":
+        # no agent is configured here: no agent file is owed (a repository without agents
+        # must not fail every pull request); --agents all|LIST checks them anyway
+        if not quiet:
+            click.echo("no AI agent is configured in this repository: no agent file to check "
+                       "(--agents all checks every agent's files)")
+        return
     paths = credential_paths(findings, threshold)
     changes = agentmod.plan(result.root, paths, agents)
     errors = [c for c in changes if c.error]
@@ -301,8 +353,11 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
             click.echo(f"conflict: {c.path}: {conflict}", err=True)
     stale = [c for c in changes if c.changed]
     if check:
+        view = agentmod.AgentView(result.root)
         for c in stale:
-            click.echo(f"out of date: {c.path} ({agentmod.AGENTS[c.agent].human})")
+            open_ = [p for p in paths if c.agent not in view.hidden_from(p)]
+            why = ("does not hide " + ", ".join(open_)) if open_ else "holds entries for files that no longer hold a credential"
+            click.echo(f"out of date: {c.path} ({agentmod.AGENTS[c.agent].human}) {why}")
         if stale or errors:
             what = [f"{len(stale)} agent file(s) out of date (run `credfence ignore --write`)"] if stale else []
             what += [f"{len(errors)} agent file(s) leave a credential readable (fix the lines reported above)"] if errors else []
@@ -314,10 +369,16 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
     if write:
         if errors:
             raise Fatal(f"{len(errors)} agent file(s) could not be updated; nothing was written")
-        written = agentmod.apply(result.root, stale)
-        for w in written:
-            click.echo(f"wrote {w}")
-        click.echo(f"{len(paths)} credential file(s) hidden from {len(agents)} agent(s); {len(written)} file(s) changed")
+        written = set(agentmod.apply(result.root, stale))
+        for c in changes:
+            if c.path is None:
+                continue
+            if c.path in written:
+                click.echo(f"{'removed' if c.new is None else 'wrote'} {c.path}")
+            elif not quiet:
+                click.echo(f"unchanged {c.path}")
+        n = len(written)
+        click.echo(f"{len(paths)} credential file(s) hidden from {len(agents)} agent(s); {n} file(s) changed")
     else:
         if not quiet:
             for c in stale:
@@ -341,8 +402,8 @@ def baseline(path, output, history, config_path):
     Later scans report only what is new. detect-secrets' .secrets.baseline is read too."""
     from scanner.baseline import write_baseline
 
-    result, findings, _, _ = _do_scan(path, history, None, False, (), None, 0, config_path, None, False, True,
-                                      False, "info", None, True)
+    result, findings, _, _ = _do_scan(ScanSettings(path=path, history=history, config_path=config_path, quiet=True,
+                                                   min_severity="info", no_baseline=True, agent_view=False))
     target = Path(output) if output else result.root / ".credfence-baseline.json"
     write_baseline(target, findings)
     click.echo(f"{len(findings)} finding(s) accepted in {target}")

@@ -34,6 +34,8 @@ The configuration of a scanned repository is data, never code: YAML is read with
 """
 from __future__ import annotations
 
+from scanner.errors import CredfenceError
+
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +49,7 @@ MAX_CONFIG_BYTES = 1 << 20
 KEYS = ("exclude", "min_severity", "rules", "agents", "task_paths", "max_file_size", "ignore_threshold")
 
 
-class ConfigError(Exception):
+class ConfigError(CredfenceError):
     """An unusable configuration; the message is one line naming the file (and key)."""
 
 

@@ -8,6 +8,8 @@ repository's config for the same reason; we talk to git's plumbing directly.
 """
 from __future__ import annotations
 
+from scanner.errors import CredfenceError
+
 import functools
 import os
 import shutil
@@ -41,7 +43,7 @@ SAFE_CONFIG = (
 )
 
 
-class GitError(RuntimeError):
+class GitError(CredfenceError, RuntimeError):
     """git failed or is missing; the message is one line a user can act on."""
 
 

@@ -5,6 +5,8 @@ parsed rules are cached as JSON keyed by a hash of the rule files' bytes (see ca
 """
 from __future__ import annotations
 
+from scanner.errors import CredfenceError
+
 import hashlib
 import json
 import re
@@ -20,7 +22,7 @@ _FIELDS = {"id", "provider", "name", "pattern", "keywords", "entropy", "context"
            "multiline", "structured", "example_path"}
 
 
-class RuleError(ValueError):
+class RuleError(CredfenceError, ValueError):
     """A rule file is malformed; the message names the file and rule."""
 
 

@@ -1,6 +1,8 @@
 """The scan: sources -> engine -> findings -> blast radius, for `scan`, `audit` and friends."""
 from __future__ import annotations
 
+from scanner.errors import CredfenceError
+
 import os
 import time
 from dataclasses import dataclass, field
@@ -11,7 +13,7 @@ from scanner.findings import FindingSet
 from scanner.model import Finding, Location
 
 
-class ScanError(Exception):
+class ScanError(CredfenceError):
     """Nothing could be scanned; the message is one line saying what to do."""
 
 
@@ -31,6 +33,10 @@ class ScanOptions:
     exclude: object = None  # callable(relpath) -> bool
     extra_rules: list[dict] = field(default_factory=list)
     use_hyperscan: bool | None = None
+    # a simple source (scanner/sources SOURCES: "stdin", "files") instead of the full scan
+    source: str | None = None
+    inputs: list[str] = field(default_factory=list)  # the files of the "files" source
+    stdin_name: str | None = None  # the "stdin" source: the file name to parse it as
 
 
 @dataclass
@@ -45,6 +51,8 @@ class ScanResult:
     # what the scan was asked to cover and could not (a ref, an object, a file, a submodule):
     # each {"what": ..., "reason": ...}; a non-empty list is never reported as clean
     incomplete: list[dict] = field(default_factory=list)
+    # content that no file holds (standard input), by location path: the reports' snippets
+    texts: dict[str, bytes] = field(default_factory=dict)
 
 
 def _engine(opts: ScanOptions):
@@ -112,6 +120,8 @@ def run_scan(opts: ScanOptions) -> ScanResult:
     if not root.is_dir():
         raise ScanError(f"{root}: not a directory; give the repository or directory to scan")
     root = root.resolve()
+    if opts.source:
+        return _scan_source(opts, root, t0)
     jobs = opts.jobs or default_jobs()
     warnings: list[str] = []
     top = gitcmd.toplevel(root) if gitcmd.git_available() else None
@@ -148,6 +158,38 @@ def run_scan(opts: ScanOptions) -> ScanResult:
     finally:
         if workers is not None:
             workers.close()
+
+
+def _scan_source(opts: ScanOptions, root: Path, t0: float) -> ScanResult:
+    """A simple source (scanner/sources SOURCES): each piece of content scanned in this
+    process, its hits placed by its provenance."""
+    import importlib
+
+    from scanner.pipeline import scan_content
+    from scanner.sources import SOURCES
+
+    engine, rules_by_id = _engine(opts)
+    stats = {"files": 0, "bytes": 0, "blobs": 0, "commits": 0, "skipped": {}, "seconds": 0.0,
+             "engine": "hyperscan" if engine.hyperscan else "python"}
+    s = _Scan(opts, root, False, gitcmd.git_available() and gitcmd.toplevel(root) is not None, False, "", 1,
+              engine, rules_by_id, None, t0, [], stats)
+    fs = FindingSet(rules_by_id)
+    texts: dict[str, bytes] = {}
+    for item in importlib.import_module(SOURCES[opts.source]).items(opts):
+        hits, why = (None, item.skipped) if item.data is None else scan_content(engine, item.data, item.provenance.path)
+        if hits is None:
+            s.skipped({why: 1})
+            continue
+        stats["files"] += 1
+        stats["bytes"] += len(item.data)
+        for h in hits:
+            loc = item.provenance.location(h)
+            if loc.kind == "stdin":
+                texts[loc.path] = item.data
+            fs.add(h, loc)
+    result = _finish(s, fs, s.in_repo, {}, False)
+    result.texts = texts
+    return result
 
 
 def _scan(s: _Scan) -> ScanResult:

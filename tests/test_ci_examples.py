@@ -34,11 +34,62 @@ def stripe_live() -> str:
     return "sk_live_" + "".join(secrets.choice(ALNUM) for _ in range(99))
 
 
+UPSTREAM = "https://github.com/credfence/credfence"
+TAG = "v0.1.0"  # the README's and the examples' `rev:`/`@`; created on the local clone
+
+
+def install_lines() -> list[str]:
+    """The examples' install lines, exactly as CI runs them."""
+    wf = yaml.safe_load((EXAMPLES / "github-actions.yml").read_text())
+    (job,) = wf["jobs"].values()
+    gh = [s["run"] for s in job["steps"] if "pip install" in s.get("run", "")]
+    gl = [c for c in yaml.safe_load((EXAMPLES / "gitlab-ci.yml").read_text())["credfence"]["before_script"]
+          if "pip install" in c]
+    return gh + gl
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """The examples' install line run against a local clone of this checkout (the repository
+    URL replaced by the clone's, the release tag created there) in a fresh virtualenv:
+    its bin directory, which CI's PATH would have."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    lines = install_lines()
+    assert len(lines) == 2 and len(set(lines)) == 1, lines
+    line = lines[0]
+    assert f"git+{UPSTREAM}@{TAG}" in line, line
+    base = tmp_path_factory.mktemp("install")
+    clone = base / "credfence"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], env=git_env(), check=True, capture_output=True)
+    # the tag names this checkout's HEAD (the code under test), wherever the original points
+    subprocess.run(["git", "-C", str(clone), "tag", "-f", TAG, "HEAD"], env=git_env(), check=True, capture_output=True)
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True, timeout=300)
+    env = git_env()
+    env["PATH"] = os.pathsep.join([str(venv / "bin"), env.get("PATH", "")])
+    env.pop("VIRTUAL_ENV", None)
+    env.pop("PYTHONPATH", None)
+    p = sh(line.replace(UPSTREAM, clone.as_uri()) + " --disable-pip-version-check -q", base, env)
+    if p.returncode != 0 and ("No matching distribution" in p.stderr or "Could not fetch" in p.stderr
+                              or "connection" in p.stderr.lower()):
+        pytest.skip("the package index is unreachable: the dependencies cannot be installed")
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert (venv / "bin" / "credfence").exists()
+    v = subprocess.run([str(venv / "bin" / "credfence"), "--version"], capture_output=True, text=True)
+    assert v.returncode == 0 and "0.1.0" in v.stdout, v.stdout + v.stderr
+    return venv / "bin"
+
+
+_BIN: list[Path] = []
+
+
 def ci_env() -> dict[str, str]:
     env = git_env()
     env.pop("CREDFENCE_DEBUG", None)
-    # `credfence` on PATH as `pip install credfence` would put it; prefer this checkout's
-    env["PATH"] = os.pathsep.join([str(BIN), env.get("PATH", "")])
+    # `credfence` on PATH as the examples' install line puts it
+    env["PATH"] = os.pathsep.join([str(_BIN[0] if _BIN else BIN), env.get("PATH", "")])
+    env.pop("VIRTUAL_ENV", None)
     return env
 
 
@@ -48,10 +99,9 @@ def sh(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProce
 
 
 @pytest.fixture
-def pr_clone(tmp_path):
+def pr_clone(tmp_path, installed):
     """(clone path, old secret on main, new secret of the PR) with the PR branch checked out."""
-    if not (BIN / "credfence").exists():
-        pytest.skip("the credfence console script is not installed beside this Python")
+    _BIN[:] = [installed]
     old, new = stripe_live(), stripe_live()
     up = Repo(tmp_path / "upstream")
     up.write("README.md", "# shop\n")
@@ -231,7 +281,12 @@ def test_pre_commit_config_example_names_the_hooks():
     used = [h["id"] for repo in cfg["repos"] for h in repo["hooks"]]
     assert set(used) == {"credfence", "credfence-agent-files"} <= ids
     for h in hooks:
-        assert h["language"] == "python" and h["pass_filenames"] is False and h["entry"].startswith("credfence ")
+        assert h["language"] == "python" and h["entry"].startswith("credfence ")
+    by_id = {h["id"]: h for h in hooks}
+    # like every other hook, credfence scans the files pre-commit passes
+    assert by_id["credfence"].get("pass_filenames", True) is True and not by_id["credfence"].get("always_run")
+    assert by_id["credfence-agent-files"]["pass_filenames"] is False
+    assert cfg["repos"][0]["rev"] == TAG
 
 
 def test_own_report_on_disk_is_not_a_finding(pr_clone):

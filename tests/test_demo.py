@@ -22,7 +22,8 @@ def bullets(section: str) -> list[str]:
     """The exposure list of one audit, one string per bullet (rich's wrapped lines joined)."""
     if "EXPOSED" not in section:
         return []
-    body = section[section.index("EXPOSED"):section.index("What each agent's file tools")]
+    end = min(i for i in (section.find("other finding(s)"), section.index("What each agent's file tools")) if i >= 0)
+    body = section[section.index("EXPOSED"):end]
     body = " ".join(line.strip() for line in body.splitlines()[1:])
     return [b.strip() for b in body.split("•")[1:]]
 

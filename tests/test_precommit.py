@@ -12,6 +12,7 @@ Secrets are generated at run time (random, valid shapes), never literals.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import string
@@ -280,6 +281,7 @@ def test_agent_files_hook_red_then_green(hooked):
     assert p.returncode != 0, out(p)
     assert "credfence-agent-files" in out(p)
     assert ".claude/settings.json" in out(p) and "credfence ignore --write" in out(p)
+    assert "does not hide .env" in out(p), out(p)  # the credential file that turned it red
     assert_no_secret(out(p), key)
 
     # the hook's env has credfence; use it, as a user following the hint would
@@ -312,3 +314,52 @@ def test_scan_staged_symlink_replaced_by_a_file_with_a_key(tmp_path):
     assert p.returncode == 1, out(p)
     assert "link:1" in out(p)
     assert_no_secret(out(p), key)
+
+
+# ----------------------------------------------------------------------------- the README's config, --all-files
+
+@pytest.fixture(scope="module")
+def tagged_clone(tmp_path_factory) -> Path:
+    """A local clone of this checkout with the release tag the README's `rev:` names."""
+    import yaml
+
+    rev = yaml.safe_load((ROOT / "examples" / "pre-commit-config.yaml").read_text())["repos"][0]["rev"]
+    clone = tmp_path_factory.mktemp("upstream") / "credfence"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], env=git_env(), check=True, capture_output=True)
+    # the tag names this checkout's HEAD (the code under test), wherever the original points
+    subprocess.run(["git", "-C", str(clone), "tag", "-f", rev, HEAD], env=git_env(), check=True, capture_output=True)
+    return clone
+
+
+def test_readme_config_run_all_files_blocks_a_committed_token_and_passes_a_clean_tree(tmp_path, home, tagged_clone):
+    """examples/pre-commit-config.yaml as a user copies it (`rev: v0.1.0`, the repository
+    URL pointed at a local clone with that tag): `pre-commit run --all-files` fails on a
+    token committed earlier (without the hook), naming file:line, the labels and the
+    matched line with the secret redacted; it passes once the tree is clean. No agent is
+    configured in the repository, so credfence-agent-files passes throughout."""
+    env = env_for(home)
+    cfg = (ROOT / "examples" / "pre-commit-config.yaml").read_text()
+    cfg = cfg.replace("https://github.com/credfence/credfence", str(tagged_clone))
+    repo = Repo(tmp_path / "r")
+    key = stripe_live()
+    repo.write(".pre-commit-config.yaml", cfg)
+    repo.write("README.md", "hello\n")
+    repo.write("scripts/release.sh", f"#!/bin/sh\nexport STRIPE_SECRET_KEY={key}\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "init")  # no hook installed: the token is in the tree
+    p = precommit("run", "--all-files", cwd=repo.path, env=env)
+    text = out(p)
+    assert p.returncode == 1, text
+    assert "- hook id: credfence" in text and "scripts/release.sh:2" in text, text
+    assert "env=" in text and "scope=" in text and "privilege=" in text and "confidence=" in text, text
+    assert f"export STRIPE_SECRET_KEY={key[:10]}" in text, text  # the matched line, redacted in place
+    assert_no_secret(text, key)
+    assert "credfence (agent ignore/deny files up to date)" in text
+    assert re.search(r"agent ignore/deny files up to date\)\.+Passed", text), text
+
+    repo.write("scripts/release.sh", "#!/bin/sh\nexport STRIPE_SECRET_KEY=\"$STRIPE_SECRET_KEY\"\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "from the environment")
+    p = precommit("run", "--all-files", cwd=repo.path, env=env)
+    assert p.returncode == 0, out(p)
+    assert "Passed" in out(p)

@@ -52,7 +52,7 @@ def test_findings_exit_one_and_text_report_is_redacted(repo):
 @pytest.mark.parametrize("args", [
     ["scan", "{tmp}/does-not-exist"],
     ["scan", "{tmp}/does-not-exist", "--format", "json"],
-    ["scan", "{tmp}/a-file.txt"],
+    ["scan", "{tmp}/a-file.txt", "{tmp}/plain"],  # a directory among file names
     ["scan", "{tmp}/plain", "--since", "HEAD"],
 ])
 def test_operational_errors_exit_two_with_one_line(tmp_path, args):

@@ -18,6 +18,8 @@ One job each, all byte-exact:
 
 from __future__ import annotations
 
+from scanner.errors import CredfenceError
+
 import codecs
 import difflib
 import os
@@ -34,7 +36,7 @@ BEGIN = "# >>> credfence >>>"
 END = "# <<< credfence <<<"
 
 
-class AgentFileError(Exception):
+class AgentFileError(CredfenceError):
     """A file credfence refuses to touch (unsafe path, invalid content...)."""
 
 

@@ -1,5 +1,6 @@
 """The audit view: per agent, which credential files it could read today, the critical
-exposures first, the honest caveat about shells, and the next commands to run."""
+exposures first (each with its matched line, the secret redacted), every other finding
+folded to one line, the honest caveat about shells, and next steps for what is still open."""
 from __future__ import annotations
 
 from scanner.blast import why_line
@@ -24,15 +25,29 @@ def agent_view(findings, agents: list[str]) -> dict:
     return {a: {k: sorted(v) for k, v in d.items()} for a, d in out.items()}
 
 
+def doubtful(f) -> bool:
+    """A history-only finding that is probably not a credential (low confidence or a
+    placeholder's shape): listed, but it does not fail the audit."""
+    if f.worktree_paths or any(loc.kind in ("staged", "stdin") for loc in f.locations):
+        return False
+    if f.confidence == "low":
+        return True
+    from scanner.placeholders import is_placeholder
+
+    return is_placeholder(f.secret, f.rule.keywords)
+
+
 def exposed(findings, agents: list[str]) -> list:
     """Critical and high findings that some selected agent can still reach: a file not
-    hidden from it, or history, which no ignore file hides from a shell."""
+    hidden from it, or history, which no ignore file hides from a shell (unless doubtful)."""
     out = []
     for f in findings:
         if f.severity_rank < EXPOSURE_RANK:
             continue
         on_disk = f.worktree_paths
-        if not on_disk or any(a not in f.hidden_from for a in agents):
+        if on_disk and any(a not in f.hidden_from for a in agents):
+            out.append(f)
+        elif not on_disk and not doubtful(f):
             out.append(f)
     return out
 
@@ -45,22 +60,87 @@ def audit_json(findings, agents: list[str], configured: list[str]) -> dict:
         "agents": {a: {"configured": a in configured, "file": AGENTS[a].file, "covers_shell": AGENTS[a].covers_shell,
                        "visible": view[a]["visible"], "hidden": view[a]["hidden"]} for a in agents},
         "exposed": [f.fingerprint for f in exposed(findings, agents)],
+        "doubtful": [f.fingerprint for f in findings if f.severity_rank >= EXPOSURE_RANK and doubtful(f)],
+        "next": next_steps(findings, agents, "."),
     }}
 
 
-def render(con, result, findings, agents: list[str], configured: list[str], title: str = "credfence audit") -> None:
-    from rich.markup import escape
+def reach(f, agents: list[str]) -> str:
+    from scanner.agents import AGENTS
+
+    if not f.worktree_paths:
+        return "history only: any agent with a shell can run `git log -p`"
+    readers = [AGENTS[a].human for a in agents if a not in f.hidden_from]
+    hidden = [AGENTS[a].human for a in agents if a in f.hidden_from]
+    s = "readable by " + ", ".join(readers) if readers else "hidden from every selected agent's file tools"
+    if readers and hidden:
+        s += "; hidden from " + ", ".join(hidden)
+    return s
+
+
+def next_steps(findings, agents: list[str], root: str, hide_threshold: str = "medium") -> list[dict]:
+    """What is still open, each {"why", "command"}: nothing is advised that is done already."""
+    from scanner.agents import AGENTS
+
+    out = []
+    # the files `ignore --write` hides (its default threshold): advising it for the rest
+    # would never go away
+    view = agent_view([f for f in findings if f.severity_rank >= SEVERITY_RANK[hide_threshold]
+                       or f.task_related is False], agents)
+    open_agents = [a for a in agents if view[a]["visible"]]
+    files = sorted({p for a in open_agents for p in view[a]["visible"]})
+    q = _quote(root)
+    if open_agents:
+        out.append({"why": f"{len(files)} credential file(s) still readable by "
+                           + ", ".join(AGENTS[a].human for a in open_agents) + ": hide them from the agents' file tools",
+                    "command": f"credfence ignore {q} --write"})
+    if findings and not open_agents:
+        out.append({"why": "every credential file is hidden: keep it so, fail CI or pre-commit when a new one appears",
+                    "command": f"credfence ignore {q} --check"})
+    hist = [f for f in exposed(findings, agents) if not f.worktree_paths]
+    if hist:
+        out.append({"why": f"{len(hist)} credential(s) only in history: rotate each at its provider; "
+                           "removing the line did not revoke it", "command": ""})
+    if any(f.worktree_paths for f in exposed(findings, agents)) or files:
+        out.append({"why": "the fix that works everywhere: move each secret out of the repository "
+                           "(a secret manager or the deploy platform's variables) and rotate it", "command": ""})
+    if findings:
+        out.append({"why": "accept the findings you have reviewed as not secret", "command": f"credfence baseline {q}"})
+    return out
+
+
+def _quote(p: str) -> str:
+    import shlex
+
+    return shlex.quote(p)
+
+
+def render(report, out=None) -> None:
+    """The audit for the terminal (reporter signature: scanner/report)."""
+    from scanner.report.snippet import Snippets
+    from scanner.report.text import console
+
+    snippets = Snippets(report.result, report.findings, report.show_secrets)
+    try:
+        _render(console(file=out), report, snippets)
+    finally:
+        snippets.close()
+
+
+def _render(con, report, snippets) -> None:
     from rich.panel import Panel
     from rich.table import Table
 
     from scanner.agents import AGENTS
-    from scanner.report.text import STYLE, summary_line
+    from scanner.report.text import STYLE, labels, matched_lines, summary_line, where
+    from scanner.report.text import esc as escape
 
+    result, findings, agents, configured = report.result, report.findings, report.agents or [], report.configured
     ex = exposed(findings, agents)
     head = (f"[bold]{escape(str(result.root))}[/bold]\n"
             f"agents configured here: {', '.join(AGENTS[a].human for a in configured) or 'none detected (checking all)'}\n"
             + escape(summary_line(findings, result.stats)))
-    con.print(Panel(head, title=title, expand=False))
+    con.print(Panel(head, title=report.title, expand=False))
     for w in result.warnings:
         con.print(f"[yellow]warning:[/yellow] {escape(w)}")
     if not findings:
@@ -68,17 +148,30 @@ def render(con, result, findings, agents: list[str], configured: list[str], titl
         return
     if ex:
         con.print(f"\n[{STYLE['critical']}] {len(ex)} EXPOSED [/] critical or high credentials an agent can still reach:")
-        for f in ex[:12]:
-            reach = "history only: any agent with a shell can run `git log -p`" if not f.worktree_paths else \
-                "readable by " + ", ".join(AGENTS[a].human for a in agents if a not in f.hidden_from)
+        for f in ex:
             con.print(f"  [bold]•[/bold] [{STYLE[f.blast.severity]}]{f.blast.severity}[/] {escape(why_line(f))}")
-            con.print(f"      [dim]{escape(reach)}[/dim]")
+            con.print(f"      [dim]{escape(labels(f))}; {escape(reach(f, agents))}[/dim]")
             for e in [e for e in f.blast.evidence if "reaches production" in e] + f.notes:
                 con.print(f"      [dim]{escape(e)}[/dim]")
-        if len(ex) > 12:
-            con.print(f"  … and {len(ex) - 12} more")
+            loc = f.locations[0]
+            con.print(f"      {escape(snippets.safe(where(loc)))}" + (f" [dim](+{len(f.locations) - 1} more)[/dim]" if len(f.locations) > 1 else ""))
+            for ln in snippets.around(loc, report.context_lines):
+                mark = ">" if ln.hit and report.context_lines else " "
+                con.print(f"      [dim]{mark}{ln.number:>5} |[/dim] {escape(ln.text)}", soft_wrap=True)
     else:
         con.print("\n[green]Every critical and high credential on disk is hidden from the selected agents' file tools.[/green]")
+    rest = [f for f in findings if f not in ex]
+    if rest:
+        con.print(f"\n[bold]{len(rest)} other finding(s)[/bold] [dim](hidden, lower severity, or history-only of "
+                  "low confidence; one line each)[/dim]")
+        for f in rest:
+            loc = f.locations[0]
+            state = "doubtful, history only" if doubtful(f) else reach(f, agents)
+            con.print(f"  [{STYLE[f.blast.severity]}]{f.blast.severity:<8}[/] {escape(f.rule.name or f.rule.id)} "
+                      f"{escape(snippets.safe(where(loc)))}  [dim]{escape(f.secret if report.show_secrets else f.redacted)} "
+                      f"({escape(labels(f))}; {escape(state)})[/dim]")
+            if report.context_lines:
+                matched_lines(con, report, snippets, [f], indent="      ")
 
     view = agent_view(findings, agents)
     t = Table(title="What each agent's file tools could read today", header_style="bold", expand=False)
@@ -104,9 +197,11 @@ def render(con, result, findings, agents: list[str], configured: list[str], titl
         + "\n[bold]The fix that works everywhere: move the secret out of the repository (a secret manager "
         "or the deploy platform's variables) and rotate it.[/bold]",
         title="what ignore files cannot do", expand=False))
-    con.print("[bold]Next:[/bold]")
-    con.print(f"  credfence ignore {escape(str(result.root))} --write      # hide every credential file from the agents' file tools")
-    con.print(f"  credfence ignore {escape(str(result.root))} --check      # in CI or pre-commit: fail when a new credential file appears")
-    con.print(f"  credfence baseline {escape(str(result.root))}            # accept the findings you have reviewed as not secret")
-    if any(not f.worktree_paths for f in ex):
-        con.print("  rotate every credential that is only in history: removing it from the tree did not revoke it")
+    steps = next_steps(findings, agents, str(result.root))
+    if steps:
+        con.print("[bold]Next:[/bold]")
+        for s in steps:
+            if s["command"]:
+                con.print(f"  {escape(s['command'])}   [dim]# {escape(s['why'])}[/dim]")
+            else:
+                con.print(f"  {escape(s['why'])}")

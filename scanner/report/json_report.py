@@ -1,4 +1,4 @@
-"""The JSON report of DESIGN.md: stable field names, redacted secrets, mode 0600."""
+"""The JSON report of docs/report.md: stable field names, redacted secrets, mode 0600."""
 from __future__ import annotations
 
 import json
@@ -21,7 +21,17 @@ def report_dict(result, findings, show_secrets: bool = False, extra: dict | None
     return d
 
 
-def render(result, findings, show_secrets: bool = False, extra: dict | None = None) -> str:
+def render(report, out) -> None:
+    """The JSON report (reporter signature: scanner/report); with the audit's agents."""
+    extra = None
+    if report.agents is not None:
+        from scanner.report.audit import audit_json
+
+        extra = audit_json(report.findings, report.agents, report.configured)
+    out.write(dumps(report.result, report.findings, report.show_secrets, extra))
+
+
+def dumps(result, findings, show_secrets: bool = False, extra: dict | None = None) -> str:
     return json.dumps(report_dict(result, findings, show_secrets, extra), indent=2, ensure_ascii=True) + "\n"
 
 

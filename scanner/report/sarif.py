@@ -172,6 +172,7 @@ def _properties(f: Finding, severity: str, loc: Location) -> dict:
         "task_related": f.task_related,
         "hidden_from": list(f.hidden_from),
         "location_kind": loc.kind,
+        "confidence": f.confidence,
     }
     if loc.status:
         props["status"] = loc.status
@@ -299,7 +300,27 @@ def to_sarif(findings: list[Finding], root: str, tool_version: str) -> dict:
     return _scrub(sarif, secrets) if secrets else sarif
 
 
+def dumps(sarif: dict, ascii_only: bool = False) -> str:
+    return json.dumps(sarif, indent=2, ensure_ascii=ascii_only) + "\n"
+
+
 def write_sarif(path, sarif: dict) -> None:
     """Write `sarif` to `path` atomically (temporary file + rename), mode 0600."""
     path = Path(path)
-    write_private(path, (json.dumps(sarif, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_private(path, dumps(sarif).encode("utf-8"))
+
+
+def _doc(report) -> dict:
+    from scanner import __version__
+
+    return to_sarif(report.findings, str(report.result.root), __version__)
+
+
+def render(report, out) -> None:
+    """The SARIF log on `out` (reporter signature: scanner/report)."""
+    out.write(dumps(_doc(report), ascii_only=True))  # a terminal's encoding may not be UTF-8
+
+
+def write_file(report, path) -> None:
+    """`--output FILE`: the SARIF log through write_sarif."""
+    write_sarif(path, _doc(report))
