@@ -182,7 +182,8 @@ def test_codex_keeps_comments_and_tables(tmp_path):
     assert cfg["model"] == "o3" and cfg["mcp_servers"]["docs"]["command"] == "docs"
     assert cfg["default_permissions"] == "credfence"
     roots = cfg["permissions"]["credfence"]["filesystem"][":project_roots"]
-    assert all(roots[p] == "none" for p in CREDS) and roots["."] == "write"
+    assert all(roots[p] == "none" for p in CREDS) and "." not in roots
+    assert cfg["permissions"]["credfence"]["extends"] == ":workspace"
     assert not A.plan(tmp_path, CREDS, ["codex"])[0].changed
 
 
