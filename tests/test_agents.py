@@ -203,14 +203,26 @@ def test_awkward_paths_escaped_and_matched(tmp_path, name):
     (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / name).write_text("x")
     (tmp_path / "other.env").write_text("x")
-    run(tmp_path, creds=[name])
+    changes = run(tmp_path, creds=[name])
+    notes = {c.agent: c.note for c in changes}
     for agent in GITIGNORE_AGENTS:
-        spec = spec_of((tmp_path / A.AGENTS[agent].file).read_bytes())
-        assert spec.match_file(name), (agent, name)
-        assert not spec.match_file("other.env"), (agent, name)
-    assert "claude-code" in A.hidden_from(tmp_path, name)
+        spec = A.AGENTS[agent]
+        if not spec.node_ignore:  # git's own reading (pathspec) for the git-dialect agents
+            git = spec_of((tmp_path / spec.file).read_bytes())
+            assert git.match_file(name), (agent, name)
+            assert not git.match_file("other.env"), (agent, name)
+    for agent, spec in A.AGENTS.items():
+        if agent == "copilot":
+            continue
+        why = spec.unhideable(name)
+        # each agent's model of its own matching (proved against the real matchers in
+        # tests/test_agents_real.py): hidden, or reported as not hidden with the reason
+        assert (agent in A.hidden_from(tmp_path, name)) == (why is None), (agent, name)
+        if why:
+            assert f"not hidden from {spec.human}: {name}" in notes[agent]
+        assert agent not in A.hidden_from(tmp_path, "other.env"), (agent, name)
+    assert ("\\" in name) == ("claude-code" not in A.hidden_from(tmp_path, name))
     assert "codex" in A.hidden_from(tmp_path, name)
-    assert "claude-code" not in A.hidden_from(tmp_path, "other.env")
 
 
 @pytest.mark.parametrize("bad", ["", ".", "/", "*", "**", "./", "../x", "/etc/passwd", "a/../b", "a\nb"])

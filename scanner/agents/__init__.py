@@ -175,6 +175,7 @@ def plan(root: Path, cred_paths: Iterable[str], agents: Iterable[str]) -> list[C
         except AgentFileError as exc:
             changes.append(Change(name, spec.file, None, None, error=str(exc), cred_paths=paths))
             continue
+        unhideable = {p: why for p in paths if (why := spec.unhideable(p))}
         try:
             r = spec.render(root, old, paths)
         except AgentFileError as exc:
@@ -189,7 +190,12 @@ def plan(root: Path, cred_paths: Iterable[str], agents: Iterable[str]) -> list[C
             spec.verify(root, r.new, paths)
         except AgentFileError as exc:
             error = str(exc)
-        changes.append(Change(name, spec.file, old, r.new, diff, r.conflicts, r.note, error=error, cred_paths=paths))
+        note = r.note
+        if unhideable:
+            # a name the agent cannot express is reported as not hidden, with why
+            note = "\n".join(([note] if note else []) + [f"not hidden from {spec.human}: {p} ({why})"
+                                                          for p, why in unhideable.items()])
+        changes.append(Change(name, spec.file, old, r.new, diff, r.conflicts, note, error=error, cred_paths=paths))
     return changes
 
 

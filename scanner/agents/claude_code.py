@@ -31,8 +31,6 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-from pathspec import GitIgnoreSpec
-
 from ._managed import (
     AgentFileError,
     AgentSpec,
@@ -42,15 +40,20 @@ from ._managed import (
     decode,
     detect_newline,
     encode,
-    gitignore_escape,
-    _valid_patterns,
+    node_escape,
+    node_ignore_matcher,
 )
 
 _READ_RULE = re.compile(r"^Read\((.*)\)$", re.S)
 
 
 def read_rule(path: str) -> str:
-    return f"Read({gitignore_escape(path)})"
+    # Claude Code's rules follow npm ignore's reading: "\?" never matches, so "?" stays a
+    # wildcard; a trailing space is "[ ]" (see _managed.node_escape)
+    return f"Read({node_escape(path)})"
+
+
+BACKSLASH_WHY = "Claude Code reads a backslash in a name as a path separator: no Read rule can match it"
 
 
 def sandbox_entry(path: str) -> str:
@@ -70,7 +73,15 @@ def _unescape_literal(pattern: str) -> str | None:
             out.append(s[i + 1])
             i += 2
             continue
-        if ch in "*?[":
+        if s.startswith("[ ]", i):
+            out.append(" ")
+            i += 3
+            continue
+        if ch == "?":  # credfence writes a literal "?" bare (see read_rule)
+            out.append(ch)
+            i += 1
+            continue
+        if ch in "*[":
             return None
         out.append(ch)
         i += 1
@@ -143,6 +154,7 @@ class ClaudeCode(AgentSpec):
         fs = _sub(sandbox, "filesystem", dict, rel, "sandbox.filesystem") if sandbox is not None else None
         deny_read = _sub(fs, "denyRead", list, rel, "sandbox.filesystem.denyRead") if fs is not None else None
 
+        paths = [p for p in paths if self.unhideable(p) is None]
         want_rules = [read_rule(p) for p in paths]
         want_sandbox = [sandbox_entry(p) for p in paths]
 
@@ -219,11 +231,14 @@ class ClaudeCode(AgentSpec):
             else:
                 patterns.append(spec)  # "/x" anchored at the project root, bare names any depth
         patterns = [p for p in patterns if p not in ("", "/")]
-        gi = GitIgnoreSpec.from_lines(_valid_patterns(patterns), backend="simple")
-        return lambda path: bool(gi.match_file(path))
+        return node_ignore_matcher(patterns, trim=False, backslash_names=False)
+
+    def unhideable(self, path: str) -> str | None:
+        return BACKSLASH_WHY if "\\" in path else None
 
     def verify(self, root: Path, data: bytes | None, paths: list[str]) -> None:
         super().verify(root, data, paths)
+        paths = [p for p in paths if self.unhideable(p) is None]
         if not paths:
             return
         obj, _, _ = parse_settings(data or b"{}", self.file or "")
