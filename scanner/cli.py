@@ -259,7 +259,7 @@ def audit(path, history, since, all_objects, min_severity, baseline_path, no_bas
         audit_report.render(console(), result, findings, agents, configured)
     else:
         _emit(fmt, output, result, findings, show_secrets, "credfence audit", suppressed,
-              audit_report.audit_json(findings, agents, configured) if fmt == "json" else None)
+              audit_report.audit_json(findings, agents, configured, result.root) if fmt == "json" else None)
     sys.exit(EXIT_FINDINGS if audit_report.exposed(findings, agents) else 0)
 
 

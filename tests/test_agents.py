@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -47,7 +48,32 @@ def test_registry_order_and_fields():
     for spec in A.AGENTS.values():
         assert spec.human and spec.docs.startswith("https://")
     assert A.AGENTS["copilot"].file is None
-    assert A.AGENTS["claude-code"].covers_shell and not A.AGENTS["cursor"].covers_shell
+    assert not A.AGENTS["cursor"].covers_shell and not A.AGENTS["goose"].covers_shell
+    assert A.AGENTS["windsurf"].caveat and A.AGENTS["kiro"].caveat and A.AGENTS["gemini-cli"].caveat
+
+
+def test_shell_coverage_only_in_the_settings_in_force(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "claude-home"))
+    monkeypatch.setenv("CODEX_HOME", str(tmp_path / "codex-home"))
+    root = tmp_path / "repo"
+    root.mkdir()
+    make_repo(root)
+    run(root, agents="claude-code,codex")
+    claude, codex = A.AGENTS["claude-code"], A.AGENTS["codex"]
+    covered, why = claude.shell_coverage(root)
+    assert not covered and "sandbox not enabled" in why
+    settings = json.loads((root / ".claude/settings.json").read_text())
+    settings["sandbox"]["enabled"] = True
+    (root / ".claude/settings.json").write_text(json.dumps(settings))
+    assert claude.shell_coverage(root)[0] == bool(shutil.which("bwrap") and shutil.which("socat"))
+    (root / ".claude/settings.local.json").write_text('{"sandbox": {"enabled": false}}')
+    assert not claude.shell_coverage(root)[0]  # the local scope outranks the project's
+    # Codex: the profile is in force only in a trusted project
+    covered, why = codex.shell_coverage(root)
+    assert not covered and "not trusted" in why
+    (tmp_path / "codex-home").mkdir()
+    (tmp_path / "codex-home/config.toml").write_text(f'[projects.{json.dumps(str(root))}]\ntrust_level = "trusted"\n')
+    assert codex.shell_coverage(root) == (True, "permission profile in force")
 
 
 def test_every_agent_writes_and_hides(tmp_path):

@@ -407,6 +407,12 @@ class AgentSpec:
     file: str | None = None
     covers_shell: bool = False
     docs: str = ""
+    #: what the audit must say about this agent's fence (a limit of the agent, not of credfence)
+    caveat: str = ""
+
+    def shell_coverage(self, root: Path) -> tuple[bool, str]:
+        """(does the fence cover the agent's shell in the settings in force here, why not)."""
+        return self.covers_shell, "" if self.covers_shell else "file tools only"
 
     def render(self, root: Path, old: bytes | None, paths: list[str]) -> Rendered:  # pragma: no cover
         raise NotImplementedError

@@ -135,8 +135,32 @@ class ClaudeCode(AgentSpec):
     name = "claude-code"
     human = "Claude Code"
     file = ".claude/settings.json"
-    covers_shell = True  # via sandbox.filesystem.denyRead, once the sandbox is enabled
+    covers_shell = False  # only with sandbox.enabled at some scope: see shell_coverage
     docs = "https://code.claude.com/docs/en/permissions"
+    caveat = ("Claude Code applies the project's .claude/settings.json only when it starts at the repository "
+              "root (started in a subdirectory it read both credential files)")
+
+    def shell_coverage(self, root: Path) -> tuple[bool, str]:
+        """Covered only when ``sandbox.enabled`` is true in the settings in force: the first
+        scope that sets it, in Claude Code's precedence (managed, local, project, user).
+        Its Read deny rules are merged into the sandbox's read denials; without the sandbox
+        ``F=.en; cat ${F}v`` printed the file."""
+        import shutil
+
+        for f in settings_scopes(Path(root)):
+            try:
+                obj = json.loads(f.read_text(encoding="utf-8-sig"))
+            except (OSError, ValueError):
+                continue
+            sb = obj.get("sandbox") if isinstance(obj, dict) else None
+            if isinstance(sb, dict) and isinstance(sb.get("enabled"), bool):
+                if not sb["enabled"]:
+                    return False, f"sandbox.enabled is false in {f}"
+                missing = [t for t in ("bwrap", "socat") if shutil.which(t) is None]
+                if missing and os.name == "posix" and os.uname().sysname == "Linux":
+                    return False, f"sandbox enabled, but {' and '.join(missing)} not installed here"
+                return True, f"sandbox enabled in {f}"
+        return False, "sandbox not enabled; ignore --write --sandbox"
 
     def render(self, root: Path, old: bytes | None, paths: list[str]) -> Rendered:
         rel = self.file
@@ -247,6 +271,13 @@ class ClaudeCode(AgentSpec):
         missing = [p for p in paths if sandbox_entry(p) not in deny_read]
         if missing:
             raise VerificationError(f"{self.file}: sandbox.filesystem.denyRead lacks {', '.join(missing[:5])}")
+
+
+def settings_scopes(root: Path) -> list[Path]:
+    """Claude Code's settings files, highest precedence first."""
+    home = Path(os.environ.get("CLAUDE_CONFIG_DIR") or Path.home() / ".claude")
+    return [Path("/etc/claude-code/managed-settings.json"), root / ".claude/settings.local.json",
+            root / ".claude/settings.json", home / "settings.json"]
 
 
 def _literal_of(entry: str) -> str | None:

@@ -140,12 +140,44 @@ def _parse(text: str, rel: str) -> dict:
         raise AgentFileError(f"{rel} is not valid TOML ({exc}); not touched, fix it and re-run") from None
 
 
+def project_trusted(root: Path) -> bool:
+    import os
+
+    home = Path(os.environ.get("CODEX_HOME") or Path.home() / ".codex")
+    try:
+        cfg = tomllib.loads((home / "config.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+    projects = cfg.get("projects") if isinstance(cfg.get("projects"), dict) else {}
+    real = os.path.realpath(root)
+    for key, val in projects.items():
+        if isinstance(val, dict) and val.get("trust_level") == "trusted" and os.path.realpath(key) in (real, str(root)):
+            return True
+    return False
+
+
 class Codex(AgentSpec):
     name = "codex"
     human = "Codex CLI"
     file = ".codex/config.toml"
     covers_shell = True
     docs = "https://developers.openai.com/codex/permissions"
+    caveat = TRUST_CAVEAT + "; project hooks likewise, and each hook must be trusted in /hooks"
+
+    def shell_coverage(self, root: Path) -> tuple[bool, str]:
+        """Covered when credfence's profile is the one in force and the project is trusted."""
+        try:
+            data = (Path(root) / (self.file or "")).read_bytes()
+            cfg = tomllib.loads(printable(decode(data)[0]))
+        except (OSError, tomllib.TOMLDecodeError):
+            return False, "no .codex/config.toml profile"
+        if "sandbox_mode" in cfg:
+            return False, "sandbox_mode set: Codex ignores permission profiles"
+        if cfg.get("default_permissions") != PROFILE:
+            return False, f"default_permissions is not {PROFILE!r}"
+        if not project_trusted(Path(root)):
+            return False, "project not trusted in $CODEX_HOME/config.toml, so Codex does not load the file"
+        return True, "permission profile in force"
 
     def body(self, paths: list[str], user: dict) -> list[str]:
         lines = block_header(self.human)

@@ -18,6 +18,7 @@ class GeminiCli(GitignoreAgent):
     docs = "https://geminicli.com/docs/cli/gemini-ignore/"
     # @google/gemini-cli-core 0.61's FileDiscoveryService: npm ignore 7.0.0 on trimmed lines,
     # backslashes read as separators (tests/test_agents_real.py runs it on what credfence writes)
+    caveat = "Gemini CLI's grep tool accepts no_ignore: true from the model, which searches ignored files too"
     node_ignore = True
     trims_lines = True
     backslash_names = False
