@@ -202,6 +202,8 @@ def scan(path, history, since, all_objects, min_severity, baseline_path, no_base
     result, findings, suppressed, _ = _do_scan(path, history, since, all_objects, task_paths, task_text, jobs,
                                                config_path, max_file_size, recurse_submodules, quiet, staged,
                                                min_severity, baseline_path, no_baseline)
+    if not staged and not since:
+        _refresh_guard(result.root, findings, credential_paths(findings, "medium"), create=False, quiet=True)
     if staged and fmt == "text" and not output:
         from scanner.report.hook import render_hook
         render_hook(result, findings, suppressed)
@@ -317,6 +319,7 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
         written = agentmod.apply(result.root, stale)
         for w in written:
             click.echo(f"wrote {w}")
+        _refresh_guard(result.root, findings, paths, create=True, quiet=quiet)
         click.echo(f"{len(paths)} credential file(s) hidden from {len(agents)} agent(s); {len(written)} file(s) changed")
     else:
         if not quiet:
@@ -327,6 +330,32 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
     for c in changes:
         if c.note and not quiet:
             click.echo(c.note)
+
+
+def _refresh_guard(root, findings, paths, create: bool, quiet: bool) -> None:
+    """Write (or, when it exists, refresh) `credfence guard`'s state: hashes and paths only."""
+    from scanner import guard as guardmod
+
+    target = guardmod.state_path(str(root))
+    if target is None or (not create and not os.path.exists(target)):
+        return
+    guardmod.write_state(root, findings, paths)
+    if not quiet:
+        click.echo(f"guard state: {target} (hashes and paths only, mode 0600)")
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.option("--agent", type=click.Choice(["claude-code", "codex", "gemini-cli", "cursor"]), default=None,
+              help="The agent whose hook JSON arrives on stdin (default: from the event's name).")
+@click.option("--fail-closed", is_flag=True, help="Deny when the guard's state is missing or broken.")
+def guard(agent, fail_closed):
+    """Hook command: read an agent's hook JSON on stdin and deny a tool call that reads a credential
+    file or carries a known credential's value. Installed by `credfence ignore --write --hooks`
+    as `credfence-guard` (the same code with a lighter start)."""
+    from scanner import guard as guardmod
+
+    argv = (["--agent", agent] if agent else []) + (["--fail-closed"] if fail_closed else [])
+    sys.exit(guardmod.run(argv, sys.stdin, sys.stdout, sys.stderr))
 
 
 @main.command()
