@@ -277,8 +277,11 @@ def audit(path, history, since, all_objects, min_severity, baseline_path, no_bas
 @click.option("--baseline", "baseline_path", type=click.Path(), help="Accepted findings file.")
 @click.option("--config", "config_path", type=click.Path(), help="Configuration file.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary and errors.")
+@click.option("--hooks", is_flag=True, help="Also install `credfence guard` in the agents' hooks (Claude Code, Codex, Gemini CLI, Cursor).")
+@click.option("--sandbox", is_flag=True, help="Also turn on Claude Code's OS sandbox with the credential files denied (opt-in).")
 @guarded
-def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, baseline_path, config_path, quiet):
+def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, baseline_path, config_path, quiet,
+           hooks=False, sandbox=False):
     """Generate or update the agents' ignore and deny files for every credential file on disk.
 
     Shows the diff it would make; --write applies it; --check fails when a file is out of date."""
@@ -293,7 +296,7 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
     threshold = threshold or (getattr(cfg, "ignore_threshold", None) if cfg is not None else None) or "medium"
     agents, _ = _agents_for(result.root, agents_spec, cfg)
     paths = credential_paths(findings, threshold)
-    changes = agentmod.plan(result.root, paths, agents)
+    changes = agentmod.plan(result.root, paths, agents, hooks=hooks, sandbox=sandbox)
     errors = [c for c in changes if c.error]
     for c in errors:
         msg = c.error if c.path and c.error.startswith(c.path) else f"{c.path}: {c.error}"
@@ -321,6 +324,10 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
             click.echo(f"wrote {w}")
         _refresh_guard(result.root, findings, paths, create=True, quiet=quiet)
         click.echo(f"{len(paths)} credential file(s) hidden from {len(agents)} agent(s); {len(written)} file(s) changed")
+        if hooks or sandbox:
+            from scanner.agents.hooks import requirements
+            for line in requirements(agents, sandbox, hooks):
+                click.echo(f"note: {line}")
     else:
         if not quiet:
             for c in stale:
