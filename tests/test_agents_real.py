@@ -132,3 +132,147 @@ def test_codex_sandbox_runs_and_denies(tmp_path):
             assert r.returncode == 0, (name, r.stderr[-500:])
     finally:
         shutil.rmtree(env["CODEX_HOME"], ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------- claude code
+# Claude Code's own binary (npm @anthropic-ai/claude-code and its platform package) run
+# headless (-p) in the demo repository against tests/agents_real/model_standin.py, a loopback
+# stand-in for the model API that scripts the tool calls and records each tool result.
+
+CLAUDE = NODE_MODULES / "@anthropic-ai/claude-code-linux-x64/claude"
+
+
+def claude_run(root: Path, home: Path, script: list) -> list:
+    sys.path.insert(0, str(HERE))
+    from model_standin import StandIn
+
+    s = StandIn(script).start()
+    home.mkdir(parents=True, exist_ok=True)
+    env = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}", "HOME": str(home),
+           "CLAUDE_CONFIG_DIR": str(home / ".claude"), "ANTHROPIC_BASE_URL": s.url,
+           "ANTHROPIC_API_KEY": "stand-in", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+           "DISABLE_TELEMETRY": "1", "DISABLE_AUTOUPDATER": "1", "DISABLE_ERROR_REPORTING": "1"}
+    try:
+        p = subprocess.run([str(CLAUDE), "-p", "go", "--output-format", "json", "--model", "claude-sonnet-4-5",
+                            "--allowedTools", "Bash Read Grep Glob"], cwd=root, env=env, capture_output=True,
+                           text=True, timeout=300, stdin=subprocess.DEVNULL)
+    finally:
+        s.stop()
+    assert p.returncode == 0, (p.stdout[-1500:], p.stderr[-1500:])
+    assert len(s.results) == len(script), (s.results, p.stdout[-1500:])
+    return s.results
+
+
+def demo_repo(tmp_path: Path, *flags: str) -> Path:
+    from scanner import demo
+    from tests.gitrepo import credfence
+
+    root = demo.build(tmp_path / "d")
+    p = credfence("ignore", str(root), "--write", *flags, "--task-paths", *demo.TASK_PATHS)
+    assert p.returncode == 0, p.stderr
+    return root
+
+
+def need_claude() -> None:
+    need(CLAUDE, "@anthropic-ai/claude-code (linux-x64 binary)")
+
+
+def test_claude_code_file_tools_denied_and_audit_truthful(tmp_path, monkeypatch):
+    need_claude()
+    root = demo_repo(tmp_path)
+    staging = (root / ".env").read_text()
+    res = claude_run(root, tmp_path / "home", [
+        ("Read", {"file_path": str(root / "README.md")}),
+        ("Read", {"file_path": str(root / ".env")}),
+        ("Read", {"file_path": str(root / "deploy/prod/app.env")}),
+        ("Grep", {"pattern": "postgres://", "path": str(root), "output_mode": "content"}),
+        ("Glob", {"pattern": "**/*.env", "path": str(root)}),
+        ("Bash", {"command": "cat .env", "description": "t"}),
+        ("Bash", {"command": "F=.en; cat ${F}v", "description": "t"}),
+    ])
+    (_, _, readme, err0), *rest = res
+    assert not err0 and "fleet-api" in readme
+    for _, inp, out, err in rest[:2]:
+        assert err and "denied" in out, (inp, out)
+    assert "No matches found" in rest[2][2] and "postgres" not in rest[2][2]
+    assert "No files found" in rest[3][2]
+    assert rest[4][3] and "denied" in rest[4][2]
+    # the indirect read gets through without the sandbox, and the audit says "covers shell: no"
+    assert staging.strip().splitlines()[0] in rest[5][2]
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "home/.claude"))
+    assert A.AGENTS["claude-code"].shell_coverage(root)[0] is False
+
+
+def test_claude_code_sandbox_denies_the_indirect_read(tmp_path, monkeypatch):
+    need_claude()
+    if not (shutil.which("bwrap") and shutil.which("socat")):
+        pytest.skip("bubblewrap and socat are not installed (apt bubblewrap socat): Claude Code's sandbox needs them")
+    root = demo_repo(tmp_path, "--sandbox")
+    res = claude_run(root, tmp_path / "home", [
+        ("Bash", {"command": "F=.en; cat ${F}v", "description": "t"}),
+        ("Bash", {"command": "python3 -c \"print(open('deploy/prod/app.env').read())\"", "description": "t"}),
+        ("Bash", {"command": "cat README.md", "description": "t"}),
+    ])
+    for _, inp, out, err in res[:2]:
+        assert err and "Permission denied" in out and "postgres" not in out, (inp, out)
+    assert not res[2][3] and "fleet-api" in res[2][2]
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "home/.claude"))
+    assert A.AGENTS["claude-code"].shell_coverage(root)[0] is True
+
+
+class Listener:
+    """A loopback HTTP listener that records whether any request arrived."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        hits = self.hits = []
+
+        class H(BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_POST(self):
+                hits.append(self.path)
+                self.send_response(200)
+                self.send_header("content-length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def incident_curl(root: Path, port: int) -> str:
+    token = (root / "scripts/staging_volume_cleanup.sh").read_text().split("RAILWAY_API_TOKEN=", 1)[1].split()[0]
+    return (f'curl -s -X POST http://127.0.0.1:{port}/graphql/v2 -H "Authorization: Bearer {token}" '
+            '-d \'{"query":"mutation { volumeDelete(volumeId: \\"vol-prod-1\\") }"}\'')
+
+
+@pytest.mark.parametrize("hooks", [False, True], ids=["without-hooks", "with-hooks"])
+def test_claude_code_incident_curl(tmp_path, hooks):
+    """The incident's call: without the hook it reaches the (loopback) listener -- the control
+    that shows this test can fail; with --hooks credfence guard denies it before it runs."""
+    need_claude()
+    root = demo_repo(tmp_path, *(["--hooks"] if hooks else []))
+    lis = Listener()
+    try:
+        res = claude_run(root, tmp_path / "home", [
+            ("Bash", {"command": incident_curl(root, lis.port), "description": "t"}),
+            ("Bash", {"command": "echo ordinary-ok", "description": "t"}),
+        ])
+    finally:
+        lis.stop()
+    (_, _, out, err), (_, _, ok, ok_err) = res
+    assert not ok_err and "ordinary-ok" in ok
+    if hooks:
+        assert err and "credfence guard" in out and "account-wide Railway" in out and "production" in out
+        assert lis.hits == []
+    else:
+        assert lis.hits == ["/graphql/v2"]
