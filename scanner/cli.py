@@ -402,6 +402,10 @@ def demo(keep):
     _invoke(ignore, [str(root), "--write"] + ["--task-paths", *demomod.TASK_PATHS])
     con_echo("\n=== 3. credfence audit, after ===")
     _invoke(audit, args)
+    con_echo("\n=== 4. credfence guard: the agent's call from the incident, before it runs ===")
+    shown, answer = demomod.guard_example(root)
+    con_echo(f"Claude Code asks its PreToolUse hook (`credfence ignore --write --hooks` installs it) about:\n  {shown}")
+    con_echo(f"credfence guard answers:\n{answer}")
     con_echo(f"\nThe repository is still there to explore: {root}")
 
 
