@@ -276,3 +276,25 @@ def test_claude_code_incident_curl(tmp_path, hooks):
         assert lis.hits == []
     else:
         assert lis.hits == ["/graphql/v2"]
+
+
+def test_gemini_cli_hook_runner_blocks_with_credfence_guard(tmp_path):
+    """gemini-cli-core's own HookRunner runs the BeforeTool hook credfence wrote and reads its
+    answer with createHookOutput: blocking for a credential read and for the incident's curl."""
+    core = NODE_MODULES / "@google/gemini-cli-core"
+    need(core, "@google/gemini-cli-core")
+    root = demo_repo(tmp_path, "--hooks", "--agents", "gemini-cli")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+    def run(tool: str, tool_input: dict) -> dict:
+        p = subprocess.run(["node", str(HERE / "gemini_hook.mjs"), str(core), str(root), tool, json.dumps(tool_input)],
+                           capture_output=True, text=True, timeout=120, env=env)
+        assert p.returncode == 0, p.stderr[-1500:]
+        return json.loads(p.stdout.strip().splitlines()[-1])
+
+    r = run("read_file", {"file_path": ".env"})
+    assert r["ran"] == 1 and r["blocking"] and "credfence guard" in r["reason"]
+    r = run("run_shell_command", {"command": incident_curl(root, 9)})
+    assert r["blocking"] and "account-wide Railway" in r["reason"]
+    r = run("run_shell_command", {"command": "npm test"})
+    assert r["ran"] == 1 and not r["blocking"]
