@@ -130,6 +130,15 @@ def test_codex_sandbox_runs_and_denies(tmp_path):
         for name in ORDINARY:
             r = codex_cat(root, env, name)
             assert r.returncode == 0, (name, r.stderr[-500:])
+        # the audit's column agrees: covered in this trusted project, not once it is untrusted
+        old_home = os.environ.get("CODEX_HOME")
+        os.environ["CODEX_HOME"] = env["CODEX_HOME"]
+        try:
+            assert A.AGENTS["codex"].shell_coverage(root)[0] is True
+            (Path(env["CODEX_HOME"]) / "config.toml").write_text("")
+            assert A.AGENTS["codex"].shell_coverage(root)[0] is False
+        finally:
+            os.environ.pop("CODEX_HOME") if old_home is None else os.environ.__setitem__("CODEX_HOME", old_home)
     finally:
         shutil.rmtree(env["CODEX_HOME"], ignore_errors=True)
 
@@ -298,3 +307,50 @@ def test_gemini_cli_hook_runner_blocks_with_credfence_guard(tmp_path):
     assert r["blocking"] and "account-wide Railway" in r["reason"]
     r = run("run_shell_command", {"command": "npm test"})
     assert r["ran"] == 1 and not r["blocking"]
+
+
+def test_codex_exec_profile_and_hooks(tmp_path):
+    """Codex 0.171's own `codex exec`, driven by a loopback stand-in for the Responses API
+    (tests/agents_real/responses_standin.py), in the demo repository after
+    `ignore --write --hooks`: the profile denies the indirect shell read, the PreToolUse hook
+    denies `cat .env` and the incident's curl (nothing reaches the loopback listener), and
+    ordinary commands run. The hook runs under --dangerously-bypass-hook-trust, standing for
+    the user's trusting it in /hooks."""
+    need(CODEX_VENDOR / "bin/codex", "@openai/codex (linux-x64)")
+    if shutil.which("bwrap") is None:
+        pytest.skip("bubblewrap is not installed (apt bubblewrap)")
+    sys.path.insert(0, str(HERE))
+    from responses_standin import ResponsesStandIn
+
+    root = demo_repo(tmp_path, "--hooks", "--agents", "codex")
+    lis = Listener()
+    script = [("exec_command", {"cmd": "cat README.md"}),
+              ("exec_command", {"cmd": "F=.en; cat ${F}v"}),
+              ("exec_command", {"cmd": "cat .env"}),
+              ("exec_command", {"cmd": incident_curl(root, lis.port)}),
+              ("exec_command", {"cmd": "echo ordinary-ok"})]
+    s = ResponsesStandIn(script).start()
+    env = codex_env(tmp_path, root)
+    with open(Path(env["CODEX_HOME"]) / "config.toml", "a") as fh:
+        fh.write(f'[model_providers.standin]\nname = "standin"\nbase_url = "{s.url}"\nwire_api = "responses"\n'
+                 'env_key = "STANDIN_KEY"\nrequest_max_retries = 0\nstream_max_retries = 0\n')
+    env["STANDIN_KEY"] = "stand-in"
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    try:
+        p = subprocess.run([str(CODEX_VENDOR / "bin/codex"), "exec", "-c", 'model_provider="standin"', "-m", "stand-in",
+                            "--dangerously-bypass-hook-trust", "go"], cwd=root, env=env, capture_output=True,
+                           text=True, timeout=300, stdin=subprocess.DEVNULL)
+    finally:
+        s.stop()
+        lis.stop()
+        shutil.rmtree(env["CODEX_HOME"], ignore_errors=True)
+    assert p.returncode == 0, p.stderr[-2000:]
+    out = {args["cmd"]: text for _, args, text in s.results}
+    assert len(out) == len(script), (s.results, p.stderr[-2000:])
+    assert "fleet-api" in out["cat README.md"]
+    assert "Permission denied" in out["F=.en; cat ${F}v"] and "postgres" not in out["F=.en; cat ${F}v"]
+    assert "blocked by PreToolUse hook: credfence guard" in out["cat .env"]
+    curl = out[incident_curl(root, lis.port)]
+    assert "credfence guard" in curl and "account-wide Railway" in curl
+    assert lis.hits == []
+    assert "ordinary-ok" in out["echo ordinary-ok"]
