@@ -49,15 +49,19 @@ else
     [ "$ok" = " $NPM_PKGS" ] && echo "$NPM_PKGS" >"$stamp"
 fi
 
-# ---- PyPI aider-chat (its ignore logic: aider/repo.py, pathspec-based)
+# ---- PyPI aider-chat, with the exact oslex and pathspec it pins, in a directory of its own
+# (never the project's venv: aider pins another pathspec). The test imports aider.repo there.
 py=.venv/bin/python
+pytarget=.ci/npm/py-aider
+AIDER_PKGS="aider-chat==0.86.2 oslex==0.1.3 pathspec==1.0.4"
 if [ -x "$py" ]; then
-    if "$py" -c "import importlib.util,sys; sys.exit(0 if importlib.util.find_spec('aider') else 1)" 2>/dev/null; then
-        say "aider-chat: present"
+    if [ -f "$pytarget/.installed" ] && [ "$(cat "$pytarget/.installed")" = "$AIDER_PKGS" ]; then
+        say "aider-chat: already installed in $pytarget"
     else
         log=$(mktemp)
-        if "$py" -m pip install -q --disable-pip-version-check --no-deps aider-chat==0.86.2 >"$log" 2>&1; then
-            say "aider-chat: installed (no deps)"
+        if "$py" -m pip install -q --disable-pip-version-check --no-deps --upgrade --target "$pytarget" $AIDER_PKGS >"$log" 2>&1; then
+            echo "$AIDER_PKGS" >"$pytarget/.installed"
+            say "aider-chat: installed in $pytarget"
         else
             say "aider-chat: pip install failed, the aider test will skip: $(tail -n 1 "$log")"
         fi
