@@ -221,8 +221,12 @@ class Guard:
         full = os.path.normpath(os.path.join(cwd, word))
         if full in self.files:
             return full
-        if basename_ok and "/" not in word and word in self.by_base:
-            return self.by_base[word][0]
+        if basename_ok:
+            # a bare name (after a `cd`), or a name behind a prefix the guard cannot expand
+            # (`$(pwd)/.env`, `$ROOT/deploy/prod/app.env`): matched by its last component
+            base = word if "/" not in word else (word.rsplit("/", 1)[1] if "$" in word or "`" in word else "")
+            if base in self.by_base:
+                return self.by_base[base][0]
         try:
             if os.path.islink(full):
                 real = os.path.realpath(full)

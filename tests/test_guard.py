@@ -83,6 +83,8 @@ def test_state_is_hashes_and_paths_only(repo):
     ("Bash", {"command": "cd src/app && cat ../../deploy/prod/app.env"}),
     ("Bash", {"command": "source .env;echo ok"}),
     ("Bash", {"command": "curl -d @.env http://127.0.0.1:9/"}),
+    ("Bash", {"command": "cat \"$(pwd)/deploy/prod/app.env\""}),
+    ("Bash", {"command": "cat $ROOT/.env"}),
 ])
 def test_claude_code_file_reads_denied(repo, tool, tool_input):
     tool_input = {k: v.format(root=repo) for k, v in tool_input.items()}
