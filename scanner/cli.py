@@ -346,6 +346,15 @@ def _refresh_guard(root, findings, paths, create: bool, quiet: bool) -> None:
     target = guardmod.state_path(str(root))
     if target is None or (not create and not os.path.exists(target)):
         return
+    if not create:
+        # a scan refreshes the hashes; the files `ignore` chose to hide (its threshold and task)
+        # stay while they exist
+        try:
+            old = guardmod.load_state(str(root))
+            paths = sorted(set(paths) | {f["path"] for f in old["files"]
+                                         if isinstance(f.get("path"), str) and os.path.lexists(os.path.join(root, f["path"]))})
+        except (OSError, ValueError):
+            pass
     guardmod.write_state(root, findings, paths)
     if not quiet:
         click.echo(f"guard state: {target} (hashes and paths only, mode 0600)")

@@ -210,5 +210,7 @@ def test_scan_refreshes_existing_state(repo):
     path = Path(G.state_path(str(repo)))
     before = path.stat().st_mtime_ns
     os.utime(path, ns=(before - 10**9, before - 10**9))
+    files = {f["path"] for f in json.loads(path.read_text())["files"]}
     credfence("scan", str(repo), "--quiet", "--no-history", "--format", "json", "--output", str(repo.parent / "r.json"))
     assert path.stat().st_mtime_ns > before - 10**9
+    assert {f["path"] for f in json.loads(path.read_text())["files"]} == files  # ignore's choice kept
