@@ -354,3 +354,16 @@ def test_codex_exec_profile_and_hooks(tmp_path):
     assert "credfence guard" in curl and "account-wide Railway" in curl
     assert lis.hits == []
     assert "ordinary-ok" in out["echo ordinary-ok"]
+
+
+def test_claude_code_started_in_a_subdirectory_ignores_the_project_settings(tmp_path):
+    """The audit's caveat, observed: started in src/app, Claude Code loads neither the deny
+    rules nor the hooks of the repository's .claude/settings.json and reads both files."""
+    need_claude()
+    root = demo_repo(tmp_path, "--hooks")
+    res = claude_run(root / "src/app", tmp_path / "home", [
+        ("Read", {"file_path": str(root / ".env")}),
+        ("Bash", {"command": "cat ../../deploy/prod/app.env", "description": "t"}),
+    ])
+    assert all(not err and "postgres://" in out for _, _, out, err in res)
+    assert "repository root" in A.AGENTS["claude-code"].caveat
