@@ -214,3 +214,12 @@ def test_scan_refreshes_existing_state(repo):
     credfence("scan", str(repo), "--quiet", "--no-history", "--format", "json", "--output", str(repo.parent / "r.json"))
     assert path.stat().st_mtime_ns > before - 10**9
     assert {f["path"] for f in json.loads(path.read_text())["files"]} == files  # ignore's choice kept
+
+
+def test_audit_says_where_the_guard_is_installed(repo):
+    out = repo.parent / "audit.json"
+    credfence("audit", str(repo), "--quiet", "--no-history", "--agents", AGENTS4 + ",aider", "--format", "json",
+              "--output", str(out))
+    agents = json.loads(out.read_text())["audit"]["agents"]
+    assert all(agents[a]["guard_hook"] for a in AGENTS4.split(","))
+    assert agents["aider"]["guard_hook"] is False

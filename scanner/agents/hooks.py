@@ -130,6 +130,21 @@ def render_json(old: bytes | None, rel: str, edit) -> bytes | None:
     return encode(dump_like(obj, text), enc)
 
 
+def installed(root: Path, agent: str) -> bool:
+    """Is credfence's guard among this agent's hooks in the repository?"""
+    rel = ".claude/settings.json" if agent == "claude-code" else HOOK_FILES.get(agent)
+    if rel is None:
+        return False
+    try:
+        obj = json.loads((Path(root) / rel).read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        return False
+    hooks = obj.get("hooks") if isinstance(obj, dict) else None
+    if not isinstance(hooks, dict):
+        return False
+    return any(_ours(e) for entries in hooks.values() if isinstance(entries, list) for e in entries)
+
+
 def requirements(agents: list[str], sandbox: bool, hooks: bool) -> list[str]:
     """What each opted-in feature needs on this machine, said plainly."""
     out = []

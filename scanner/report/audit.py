@@ -45,6 +45,12 @@ def shell_coverage(root, agents: list[str]) -> dict:
     return {a: AGENTS[a].shell_coverage(root) for a in agents}
 
 
+def _guard_hook(root, agent: str) -> bool:
+    from scanner.agents.hooks import installed
+
+    return installed(root, agent)
+
+
 def audit_json(findings, agents: list[str], configured: list[str], root=None) -> dict:
     from scanner.agents import AGENTS
 
@@ -53,9 +59,28 @@ def audit_json(findings, agents: list[str], configured: list[str], root=None) ->
     return {"audit": {
         "agents": {a: {"configured": a in configured, "file": AGENTS[a].file, "covers_shell": shell[a][0],
                        "shell_note": shell[a][1], "caveat": AGENTS[a].caveat,
+                       "guard_hook": _guard_hook(root, a) if root is not None else False,
                        "visible": view[a]["visible"], "hidden": view[a]["hidden"]} for a in agents},
         "exposed": [f.fingerprint for f in exposed(findings, agents)],
     }}
+
+
+def _guard_line(root, agents: list[str]) -> str:
+    from scanner.agents import AGENTS
+    from scanner.agents.hooks import HOOK_AGENTS
+
+    from rich.markup import escape
+
+    capable = [a for a in agents if a in HOOK_AGENTS]
+    if not capable:
+        return ""
+    on = [AGENTS[a].human for a in capable if _guard_hook(root, a)]
+    off = [AGENTS[a].human for a in capable if not _guard_hook(root, a)]
+    line = "\n• credfence guard (a hook that refuses a tool call naming a credential file or carrying a credential's value): "
+    line += (f"installed for {', '.join(on)}" if on else "not installed")
+    if off:
+        line += f"; `credfence ignore --write --hooks` installs it for {', '.join(off)}"
+    return escape(line)
 
 
 def render(con, result, findings, agents: list[str], configured: list[str], title: str = "credfence audit") -> None:
@@ -113,6 +138,7 @@ def render(con, result, findings, agents: list[str], configured: list[str], titl
         "`git log -p` still reads what they hide.\n"
         + "\n".join(f"• {escape(SANDBOX_HINTS[a])}" for a in agents if a in SANDBOX_HINTS)
         + "".join(f"\n• {escape(AGENTS[a].caveat)}" for a in agents if AGENTS[a].caveat)
+        + _guard_line(result.root, agents)
         + "\n[bold]The fix that works everywhere: move the secret out of the repository (a secret manager "
         "or the deploy platform's variables) and rotate it.[/bold]",
         title="what ignore files cannot do", expand=False))
