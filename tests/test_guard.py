@@ -223,3 +223,11 @@ def test_audit_says_where_the_guard_is_installed(repo):
     agents = json.loads(out.read_text())["audit"]["agents"]
     assert all(agents[a]["guard_hook"] for a in AGENTS4.split(","))
     assert agents["aider"]["guard_hook"] is False
+
+
+def test_credfence_guard_subcommand_is_the_same_hook(repo):
+    ev = {"hook_event_name": "BeforeTool", "cwd": str(repo), "tool_name": "read_file",
+          "tool_input": {"file_path": "deploy/prod/app.env"}}
+    p = subprocess.run([sys.executable, "-m", "scanner.cli", "guard", "--agent", "gemini-cli"], input=json.dumps(ev),
+                       text=True, capture_output=True, timeout=60)
+    assert p.returncode == 0 and json.loads(p.stdout)["decision"] == "deny", p.stderr
