@@ -246,6 +246,8 @@ def scan(paths, fmt, output, show_secrets, staged, **kw):
                         + ("standard input" if target["source"] == "stdin" else "named files"))
     st = ScanSettings.of(kw, staged=staged, agent_view=fmt != "hook", **target)
     result, findings, suppressed, _ = _do_scan(st)
+    if not staged and not kw.get("since") and not target.get("source"):
+        _refresh_guard(result.root, findings, credential_paths(findings, "medium"), create=False, quiet=True)
     if staged and fmt == "text" and not output:
         fmt = "hook"
     report = Report(result, findings, "credfence scan", suppressed, show_secrets, st_context(kw))
@@ -319,8 +321,11 @@ def audit(path, agents_spec, fmt, output, show_secrets, **kw):
 @click.option("--baseline", "baseline_path", type=click.Path(), help="Accepted findings file.")
 @click.option("--config", "config_path", type=click.Path(), help="Configuration file.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary and errors.")
+@click.option("--hooks", is_flag=True, help="Also install `credfence guard` in the agents' hooks (Claude Code, Codex, Gemini CLI, Cursor).")
+@click.option("--sandbox", is_flag=True, help="Also turn on Claude Code's OS sandbox with the credential files denied (opt-in).")
 @guarded
-def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, baseline_path, config_path, quiet):
+def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, baseline_path, config_path, quiet,
+           hooks=False, sandbox=False):
     """Generate or update the agents' ignore and deny files for every credential file on disk.
 
     Shows the diff it would make; --write applies it; --check fails when a file is out of date."""
@@ -343,7 +348,7 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
                        "(--agents all checks every agent's files)")
         return
     paths = credential_paths(findings, threshold)
-    changes = agentmod.plan(result.root, paths, agents)
+    changes = agentmod.plan(result.root, paths, agents, hooks=hooks, sandbox=sandbox)
     errors = [c for c in changes if c.error]
     for c in errors:
         msg = c.error if c.path and c.error.startswith(c.path) else f"{c.path}: {c.error}"
@@ -377,8 +382,13 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
                 click.echo(f"{'removed' if c.new is None else 'wrote'} {c.path}")
             elif not quiet:
                 click.echo(f"unchanged {c.path}")
+        _refresh_guard(result.root, findings, paths, create=True, quiet=quiet)
         n = len(written)
         click.echo(f"{len(paths)} credential file(s) hidden from {len(agents)} agent(s); {n} file(s) changed")
+        if hooks or sandbox:
+            from scanner.agents.hooks import requirements
+            for line in requirements(agents, sandbox, hooks):
+                click.echo(f"note: {line}")
     else:
         if not quiet:
             for c in stale:
@@ -388,6 +398,41 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
     for c in changes:
         if c.note and not quiet:
             click.echo(c.note)
+
+
+def _refresh_guard(root, findings, paths, create: bool, quiet: bool) -> None:
+    """Write (or, when it exists, refresh) `credfence guard`'s state: hashes and paths only."""
+    from scanner import guard as guardmod
+
+    target = guardmod.state_path(str(root))
+    if target is None or (not create and not os.path.exists(target)):
+        return
+    if not create:
+        # a scan refreshes the hashes; the files `ignore` chose to hide (its threshold and task)
+        # stay while they exist
+        try:
+            old = guardmod.load_state(str(root))
+            paths = sorted(set(paths) | {f["path"] for f in old["files"]
+                                         if isinstance(f.get("path"), str) and os.path.lexists(os.path.join(root, f["path"]))})
+        except (OSError, ValueError):
+            pass
+    guardmod.write_state(root, findings, paths)
+    if not quiet:
+        click.echo(f"guard state: {target} (hashes and paths only, mode 0600)")
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.option("--agent", type=click.Choice(["claude-code", "codex", "gemini-cli", "cursor"]), default=None,
+              help="The agent whose hook JSON arrives on stdin (default: from the event's name).")
+@click.option("--fail-closed", is_flag=True, help="Deny when the guard's state is missing or broken.")
+def guard(agent, fail_closed):
+    """Hook command: read an agent's hook JSON on stdin and deny a tool call that reads a credential
+    file or carries a known credential's value. Installed by `credfence ignore --write --hooks`
+    as `credfence-guard` (the same code with a lighter start)."""
+    from scanner import guard as guardmod
+
+    argv = (["--agent", agent] if agent else []) + (["--fail-closed"] if fail_closed else [])
+    sys.exit(guardmod.run(argv, sys.stdin, sys.stdout, sys.stderr))
 
 
 @main.command()
@@ -427,6 +472,10 @@ def demo(keep):
     _invoke(ignore, [str(root), "--write"] + ["--task-paths", *demomod.TASK_PATHS])
     con_echo("\n=== 3. credfence audit, after ===")
     _invoke(audit, args)
+    con_echo("\n=== 4. credfence guard: the agent's call from the incident, before it runs ===")
+    shown, answer = demomod.guard_example(root)
+    con_echo(f"Claude Code asks its PreToolUse hook (`credfence ignore --write --hooks` installs it) about:\n  {shown}")
+    con_echo(f"credfence guard answers:\n{answer}")
     con_echo(f"\nThe repository is still there to explore: {root}")
 
 

@@ -89,6 +89,24 @@ def build(where: Path | None = None) -> Path:
     return root
 
 
+def guard_example(root: Path) -> tuple[str, str]:
+    """The incident's call as Claude Code would send it to `credfence guard` (PreToolUse), with
+    the token redacted for display; loopback address: nothing is ever run. Returns (the command
+    as shown, the guard's answer)."""
+    import json
+
+    from scanner import guard
+
+    token = (root / "scripts/staging_volume_cleanup.sh").read_text().split("RAILWAY_API_TOKEN=", 1)[1].split()[0]
+    cmd = ('curl -X POST http://127.0.0.1:8080/graphql/v2 -H "Authorization: Bearer {t}" '
+           '-d \'{{"query":"mutation {{ volumeDelete(volumeId: \\"vol-prod-1\\") }}"}}\'')
+    event = {"hook_event_name": "PreToolUse", "cwd": str(root), "tool_name": "Bash",
+             "tool_input": {"command": cmd.format(t=token)}}
+    reason, name = guard.decide(event, "claude-code", False, lambda m: None)
+    answer = guard.render("claude-code", name, reason) or "(allowed)"
+    return cmd.format(t=token[:4] + "…(redacted)"), json.dumps(json.loads(answer), indent=2) if reason else answer
+
+
 def _write(root: Path, rel: str, text: str) -> None:
     p = root / rel
     p.parent.mkdir(parents=True, exist_ok=True)

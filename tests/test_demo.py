@@ -76,6 +76,10 @@ def test_demo_before_and_after(tmp_path):
     assert re.search(r"Cursor \*\s*│\s*\.cursorignore\s*│\s*0\s*│", after), after
     assert re.search(r"Claude Code \*\s*│\s*\.claude/settings\.json\s*│\s*0\s*│", after), after
 
+    # the guard's refusal of the incident's call, in Claude Code's hook format
+    guard_out = out[out.index("=== 4. credfence guard"):]
+    assert '"permissionDecision": "deny"' in guard_out and "account-wide Railway" in guard_out, guard_out
+
     # no full secret anywhere in the output
     secrets = demo_secrets(root)
     assert len(secrets) == 5, secrets

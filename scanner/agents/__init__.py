@@ -89,6 +89,7 @@ class Change:
     note: str = ""
     error: str = ""  # set when credfence refuses the file (invalid JSON, unsafe symlink...)
     cred_paths: list[str] = field(default_factory=list)
+    kind: str = "fence"  # "fence": the agent's ignore/deny file; "hooks": a hook file (--hooks)
 
     @property
     def changed(self) -> bool:
@@ -164,19 +165,35 @@ def resolve_agents(root: Path, spec: str) -> list[str]:
 # --------------------------------------------------------------------------- plan/apply
 
 
-def plan(root: Path, cred_paths: Iterable[str], agents: Iterable[str]) -> list[Change]:
+def plan(root: Path, cred_paths: Iterable[str], agents: Iterable[str], hooks: bool = False,
+         sandbox: bool = False) -> list[Change]:
+    """The changes for each agent; ``hooks`` adds ``credfence-guard`` to the agents' hook
+    settings, ``sandbox`` turns on Claude Code's OS sandbox (see agents/hooks.py)."""
+    from . import hooks as hookmod
+
     root = Path(root)
     paths = clean_paths(cred_paths)
     changes = []
-    for name in _known(agents):
+    agents = _known(agents)
+    for name in agents:
         spec = AGENTS[name]
         try:
             old = read_target(root, spec.file) if spec.file else None
         except AgentFileError as exc:
             changes.append(Change(name, spec.file, None, None, error=str(exc), cred_paths=paths))
             continue
+        unhideable = {p: why for p in paths if (why := spec.unhideable(p))}
         try:
             r = spec.render(root, old, paths)
+            if name == "claude-code" and (hooks or sandbox):
+                hideable = [p for p in paths if spec.unhideable(p) is None]
+
+                def edit(obj, rel=spec.file, hideable=hideable):
+                    if hooks:
+                        hookmod.add_hooks(obj, name, rel)
+                    if sandbox:
+                        hookmod.add_sandbox(obj, hideable, rel)
+                r.new = hookmod.render_json(r.new, spec.file, edit)
         except AgentFileError as exc:
             changes.append(Change(name, spec.file, old, old, error=str(exc), cred_paths=paths))
             continue
@@ -189,7 +206,24 @@ def plan(root: Path, cred_paths: Iterable[str], agents: Iterable[str]) -> list[C
             spec.verify(root, r.new, paths)
         except AgentFileError as exc:
             error = str(exc)
-        changes.append(Change(name, spec.file, old, r.new, diff, r.conflicts, r.note, error=error, cred_paths=paths))
+        note = r.note
+        if unhideable:
+            # a name the agent cannot express is reported as not hidden, with why
+            note = "\n".join(([note] if note else []) + [f"not hidden from {spec.human}: {p} ({why})"
+                                                          for p, why in unhideable.items()])
+        changes.append(Change(name, spec.file, old, r.new, diff, r.conflicts, note, error=error, cred_paths=paths))
+    if hooks:
+        for name in agents:
+            rel = hookmod.HOOK_FILES.get(name)
+            if rel is None:
+                continue
+            try:
+                old = read_target(root, rel)
+                new = hookmod.render_json(old, rel, lambda obj, n=name, r=rel: hookmod.add_hooks(obj, n, r))
+            except AgentFileError as exc:
+                changes.append(Change(name, rel, None, None, error=str(exc), kind="hooks"))
+                continue
+            changes.append(Change(name, rel, old, new, unified_diff(rel, old, new), kind="hooks"))
     return changes
 
 
@@ -212,7 +246,7 @@ def apply(root: Path, changes: Iterable[Change]) -> list[str]:
             raise AgentFileError(c.error)
     # verify in memory first: never write a file that would not do its job
     for c in changes:
-        if c.changed and c.new is not None:
+        if c.changed and c.new is not None and c.kind == "fence":
             AGENTS[c.agent].verify(root, c.new, c.cred_paths)
     written = []
     for c in changes:
@@ -229,7 +263,8 @@ def apply(root: Path, changes: Iterable[Change]) -> list[str]:
             data = read_target(root, c.path)
             if data != c.new:
                 raise VerificationError(f"{c.path}: the bytes on disk differ from what credfence wrote")
-            AGENTS[c.agent].verify(root, data, c.cred_paths)
+            if c.kind == "fence":
+                AGENTS[c.agent].verify(root, data, c.cred_paths)
     return written
 
 

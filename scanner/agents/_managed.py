@@ -237,6 +237,36 @@ def gitignore_escape(path: str) -> str:
     return "/" + s
 
 
+def node_escape(path: str) -> str:
+    """The pattern for agents matching with npm ``ignore`` 7 (Gemini CLI, Roo Code, Kilo Code)
+    or Claude Code's permission rules, checked against those matchers (tests/test_agents_real.py):
+    ``\\?`` and ``[?]``/``[*]`` never match there, so ``?`` stays a bare wildcard (it matches a
+    literal ``?`` too, and also any other one character there); a trailing space is written
+    ``[ ]`` (Gemini trims each line, losing ``\\ ``); ``\\*``, ``\\[``, ``\\#``, ``\\!`` work."""
+    p = normalize_rel(path)
+    s = "".join("\\" + ch if ch in "\\*[#!" else ch for ch in p)
+    stripped = s.rstrip(" ")
+    return "/" + stripped + "[ ]" * (len(s) - len(stripped))
+
+
+def node_ignore_matcher(patterns: Iterable[str], trim: bool = False,
+                        backslash_names: bool = True) -> Callable[[str], bool]:
+    """npm ``ignore`` 7.0's reading of gitignore patterns, as far as credfence writes them:
+    a pattern holding ``\\?`` or the class ``[?]``/``[*]`` never matches; with ``trim`` each
+    line is stripped first (Gemini CLI); without ``backslash_names`` no name holding a
+    backslash is ever matched (Gemini CLI and Claude Code turn it into a separator)."""
+    kept = []
+    for c in patterns:
+        c = printable(line_content(c))
+        if trim:
+            c = c.strip()
+        if re.search(r"\\\?|\[[*?]\]", c):
+            continue
+        kept.append(_as_git_reads_it(c))
+    spec = GitIgnoreSpec.from_lines(_valid_patterns(kept), backend="simple")
+    return lambda path: (backslash_names or "\\" not in path) and bool(spec.match_file(path))
+
+
 def clean_paths(paths: Iterable[str]) -> list[str]:
     return sorted({normalize_rel(p) for p in paths})
 
@@ -379,6 +409,12 @@ class AgentSpec:
     file: str | None = None
     covers_shell: bool = False
     docs: str = ""
+    #: what the audit must say about this agent's fence (a limit of the agent, not of credfence)
+    caveat: str = ""
+
+    def shell_coverage(self, root: Path) -> tuple[bool, str]:
+        """(does the fence cover the agent's shell in the settings in force here, why not)."""
+        return self.covers_shell, "" if self.covers_shell else "file tools only"
 
     def render(self, root: Path, old: bytes | None, paths: list[str]) -> Rendered:  # pragma: no cover
         raise NotImplementedError
@@ -387,7 +423,12 @@ class AgentSpec:
         """What the agent hides given its current file content (``None``: no file)."""
         raise NotImplementedError
 
+    def unhideable(self, path: str) -> str | None:
+        """Why this agent cannot express ``path`` at all (None: it can)."""
+        return None
+
     def verify(self, root: Path, data: bytes | None, paths: list[str]) -> None:
+        paths = [p for p in paths if self.unhideable(p) is None]
         match = self.matcher(root, data)
         missed = [p for p in paths if not match(p)]
         if missed:
@@ -414,6 +455,20 @@ class GitignoreAgent(AgentSpec):
     empty_blocks_all: bool = False
     #: negation (``!pattern``) is honoured by the tool
     supports_negation: bool = True
+    #: the agent matches with npm ``ignore`` 7 (see node_escape / node_ignore_matcher)
+    node_ignore: bool = False
+    #: the agent strips each line before matching (Gemini CLI)
+    trims_lines: bool = False
+    #: a file name holding a backslash can be matched
+    backslash_names: bool = True
+
+    def escape(self, path: str) -> str:
+        return node_escape(path) if self.node_ignore else gitignore_escape(path)
+
+    def unhideable(self, path: str) -> str | None:
+        if not self.backslash_names and "\\" in path:
+            return f"{self.human} reads a backslash in a name as a path separator: no pattern can match it"
+        return None
 
     def body(self, paths: list[str]) -> list[str]:
         lines = block_header(self.human)
@@ -421,7 +476,7 @@ class GitignoreAgent(AgentSpec):
             lines += [f"# {self.human} drops its built-in defaults when this file exists; re-emitted:"]
             lines += list(self.extra_patterns)
             lines += ["# credential files found by credfence:"]
-        lines += [gitignore_escape(p) for p in paths]
+        lines += [self.escape(p) for p in paths if self.unhideable(p) is None]
         return lines
 
     def render(self, root: Path, old: bytes | None, paths: list[str]) -> Rendered:
@@ -483,6 +538,8 @@ class GitignoreAgent(AgentSpec):
             lines = [line for line in lines if not line_content(line).startswith("!")]
         if self.empty_blocks_all and not _has_pattern(text):
             return lambda path: True
+        if self.node_ignore:
+            return node_ignore_matcher(lines, self.trims_lines, self.backslash_names)
         return gitignore_matcher(lines)
 
 

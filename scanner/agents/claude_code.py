@@ -31,8 +31,6 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-from pathspec import GitIgnoreSpec
-
 from ._managed import (
     AgentFileError,
     AgentSpec,
@@ -42,15 +40,20 @@ from ._managed import (
     decode,
     detect_newline,
     encode,
-    gitignore_escape,
-    _valid_patterns,
+    node_escape,
+    node_ignore_matcher,
 )
 
 _READ_RULE = re.compile(r"^Read\((.*)\)$", re.S)
 
 
 def read_rule(path: str) -> str:
-    return f"Read({gitignore_escape(path)})"
+    # Claude Code's rules follow npm ignore's reading: "\?" never matches, so "?" stays a
+    # wildcard; a trailing space is "[ ]" (see _managed.node_escape)
+    return f"Read({node_escape(path)})"
+
+
+BACKSLASH_WHY = "Claude Code reads a backslash in a name as a path separator: no Read rule can match it"
 
 
 def sandbox_entry(path: str) -> str:
@@ -70,7 +73,15 @@ def _unescape_literal(pattern: str) -> str | None:
             out.append(s[i + 1])
             i += 2
             continue
-        if ch in "*?[":
+        if s.startswith("[ ]", i):
+            out.append(" ")
+            i += 3
+            continue
+        if ch == "?":  # credfence writes a literal "?" bare (see read_rule)
+            out.append(ch)
+            i += 1
+            continue
+        if ch in "*[":
             return None
         out.append(ch)
         i += 1
@@ -124,8 +135,32 @@ class ClaudeCode(AgentSpec):
     name = "claude-code"
     human = "Claude Code"
     file = ".claude/settings.json"
-    covers_shell = True  # via sandbox.filesystem.denyRead, once the sandbox is enabled
+    covers_shell = False  # only with sandbox.enabled at some scope: see shell_coverage
     docs = "https://code.claude.com/docs/en/permissions"
+    caveat = ("Claude Code applies the project's .claude/settings.json only when it starts at the repository "
+              "root (started in a subdirectory it read both credential files)")
+
+    def shell_coverage(self, root: Path) -> tuple[bool, str]:
+        """Covered only when ``sandbox.enabled`` is true in the settings in force: the first
+        scope that sets it, in Claude Code's precedence (managed, local, project, user).
+        Its Read deny rules are merged into the sandbox's read denials; without the sandbox
+        ``F=.en; cat ${F}v`` printed the file."""
+        import shutil
+
+        for f in settings_scopes(Path(root)):
+            try:
+                obj = json.loads(f.read_text(encoding="utf-8-sig"))
+            except (OSError, ValueError):
+                continue
+            sb = obj.get("sandbox") if isinstance(obj, dict) else None
+            if isinstance(sb, dict) and isinstance(sb.get("enabled"), bool):
+                if not sb["enabled"]:
+                    return False, f"sandbox.enabled is false in {f}"
+                missing = [t for t in ("bwrap", "socat") if shutil.which(t) is None]
+                if missing and os.name == "posix" and os.uname().sysname == "Linux":
+                    return False, f"sandbox enabled, but {' and '.join(missing)} not installed here"
+                return True, f"sandbox enabled in {f}"
+        return False, "sandbox not enabled; ignore --write --sandbox"
 
     def render(self, root: Path, old: bytes | None, paths: list[str]) -> Rendered:
         rel = self.file
@@ -143,6 +178,7 @@ class ClaudeCode(AgentSpec):
         fs = _sub(sandbox, "filesystem", dict, rel, "sandbox.filesystem") if sandbox is not None else None
         deny_read = _sub(fs, "denyRead", list, rel, "sandbox.filesystem.denyRead") if fs is not None else None
 
+        paths = [p for p in paths if self.unhideable(p) is None]
         want_rules = [read_rule(p) for p in paths]
         want_sandbox = [sandbox_entry(p) for p in paths]
 
@@ -219,11 +255,14 @@ class ClaudeCode(AgentSpec):
             else:
                 patterns.append(spec)  # "/x" anchored at the project root, bare names any depth
         patterns = [p for p in patterns if p not in ("", "/")]
-        gi = GitIgnoreSpec.from_lines(_valid_patterns(patterns), backend="simple")
-        return lambda path: bool(gi.match_file(path))
+        return node_ignore_matcher(patterns, trim=False, backslash_names=False)
+
+    def unhideable(self, path: str) -> str | None:
+        return BACKSLASH_WHY if "\\" in path else None
 
     def verify(self, root: Path, data: bytes | None, paths: list[str]) -> None:
         super().verify(root, data, paths)
+        paths = [p for p in paths if self.unhideable(p) is None]
         if not paths:
             return
         obj, _, _ = parse_settings(data or b"{}", self.file or "")
@@ -232,6 +271,13 @@ class ClaudeCode(AgentSpec):
         missing = [p for p in paths if sandbox_entry(p) not in deny_read]
         if missing:
             raise VerificationError(f"{self.file}: sandbox.filesystem.denyRead lacks {', '.join(missing[:5])}")
+
+
+def settings_scopes(root: Path) -> list[Path]:
+    """Claude Code's settings files, highest precedence first."""
+    home = Path(os.environ.get("CLAUDE_CONFIG_DIR") or Path.home() / ".claude")
+    return [Path("/etc/claude-code/managed-settings.json"), root / ".claude/settings.local.json",
+            root / ".claude/settings.json", home / "settings.json"]
 
 
 def _literal_of(entry: str) -> str | None:

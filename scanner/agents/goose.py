@@ -6,7 +6,9 @@ tools"). "Default Patterns (No Ignore Files)": ``**/.env``, ``**/.env.*``, ``**/
 and "These default patterns are only active when no .gooseignore files exist. Once you
 create either a global or local .gooseignore file, you'll need to add these patterns
 yourself" -- so the managed block re-emits them. The Developer extension's shell honours
-the file, so it covers Goose's own shell tool (not other extensions).
+the file, but its check splits the command on whitespace and compares the words with the
+patterns: ``F=.en; cat ${F}v`` or ``cat .e""nv`` pass it, so it is not counted as covering
+the shell (the audit says why).
 """
 
 from pathlib import Path
@@ -21,7 +23,9 @@ class Goose(GitignoreAgent):
     name = "goose"
     human = "Goose"
     file = ".gooseignore"
-    covers_shell = True
+    covers_shell = False
+    caveat = ("Goose's shell check splits a command on whitespace and matches the words: an indirect "
+              "name (F=.en; cat ${F}v) passes it")
     docs = "https://block.github.io/goose/docs/guides/using-gooseignore"
     extra_patterns = GOOSE_DEFAULTS
 

@@ -14,6 +14,7 @@ class KiloCode(GitignoreAgent):
     file = ".kilocodeignore"
     covers_shell = False
     docs = "https://kilo.ai/docs/customize/context/kilocodeignore"
+    node_ignore = True  # matched with npm ignore 7 (Roo Code, and Kilo Code, its fork)
 
 
 AGENT = KiloCode()

@@ -12,6 +12,7 @@ class Kiro(GitignoreAgent):
     human = "Kiro"
     file = ".kiroignore"
     covers_shell = False
+    caveat = "Kiro's IDE honours .kiroignore only when it is listed in the setting kiroAgent.agentIgnoreFiles"
     docs = "https://kiro.dev/docs/kiroignore/"
 
 

@@ -14,6 +14,7 @@ class RooCode(GitignoreAgent):
     file = ".rooignore"
     covers_shell = False
     docs = "https://docs.roocode.com/features/rooignore"
+    node_ignore = True  # matched with npm ignore 7 (Roo Code, and Kilo Code, its fork)
 
 
 AGENT = RooCode()

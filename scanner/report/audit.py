@@ -8,9 +8,10 @@ from scanner.model import SEVERITY_RANK
 
 EXPOSURE_RANK = SEVERITY_RANK["high"]  # critical and high exposures fail the audit
 SANDBOX_HINTS = {
-    "claude-code": ("Claude Code: `sandbox.filesystem.denyRead` in .claude/settings.json (credfence writes it) "
-                    "also covers shell commands when the sandbox is on"),
-    "codex": "Codex CLI: the permission profile in .codex/config.toml (credfence writes it) denies reads to its sandboxed shell too",
+    "claude-code": ("Claude Code: its Read deny rules reach shell commands only with its sandbox on "
+                    "(`credfence ignore --write --sandbox`; needs bubblewrap and socat on Linux)"),
+    "codex": ("Codex CLI: the permission profile in .codex/config.toml (credfence writes it) denies reads to its "
+              "sandboxed shell too, once the project is trusted"),
     "cursor": "Cursor: .cursorignore does not stop its terminal; run agents in a sandbox or keep secrets out of the tree",
 }
 
@@ -52,17 +53,51 @@ def exposed(findings, agents: list[str]) -> list:
     return out
 
 
-def audit_json(findings, agents: list[str], configured: list[str]) -> dict:
+def shell_coverage(root, agents: list[str]) -> dict:
+    """agent -> (covers its shell in the settings in force, why not)."""
+    from scanner.agents import AGENTS
+
+    return {a: AGENTS[a].shell_coverage(root) for a in agents}
+
+
+def _guard_hook(root, agent: str) -> bool:
+    from scanner.agents.hooks import installed
+
+    return installed(root, agent)
+
+
+def audit_json(findings, agents: list[str], configured: list[str], root=None) -> dict:
     from scanner.agents import AGENTS
 
     view = agent_view(findings, agents)
+    shell = shell_coverage(root, agents) if root is not None else {a: (AGENTS[a].covers_shell, "") for a in agents}
     return {"audit": {
-        "agents": {a: {"configured": a in configured, "file": AGENTS[a].file, "covers_shell": AGENTS[a].covers_shell,
+        "agents": {a: {"configured": a in configured, "file": AGENTS[a].file, "covers_shell": shell[a][0],
+                       "shell_note": shell[a][1], "caveat": AGENTS[a].caveat,
+                       "guard_hook": _guard_hook(root, a) if root is not None else False,
                        "visible": view[a]["visible"], "hidden": view[a]["hidden"]} for a in agents},
         "exposed": [f.fingerprint for f in exposed(findings, agents)],
         "doubtful": [f.fingerprint for f in findings if f.severity_rank >= EXPOSURE_RANK and doubtful(f)],
         "next": next_steps(findings, agents, "."),
     }}
+
+
+def _guard_line(root, agents: list[str]) -> str:
+    from scanner.agents import AGENTS
+    from scanner.agents.hooks import HOOK_AGENTS
+
+    from rich.markup import escape
+
+    capable = [a for a in agents if a in HOOK_AGENTS]
+    if not capable:
+        return ""
+    on = [AGENTS[a].human for a in capable if _guard_hook(root, a)]
+    off = [AGENTS[a].human for a in capable if not _guard_hook(root, a)]
+    line = "\n• credfence guard (a hook that refuses a tool call naming a credential file or carrying a credential's value): "
+    line += (f"installed for {', '.join(on)}" if on else "not installed")
+    if off:
+        line += f"; `credfence ignore --write --hooks` installs it for {', '.join(off)}"
+    return escape(line)
 
 
 def reach(f, agents: list[str]) -> str:
@@ -180,12 +215,13 @@ def _render(con, report, snippets) -> None:
     t.add_column("credential files visible", justify="right")
     t.add_column("hidden", justify="right")
     t.add_column("covers shell")
+    shell = shell_coverage(result.root, agents)
     for a in agents:
         spec = AGENTS[a]
         vis = len(view[a]["visible"])
         t.add_row(spec.human + (" *" if a in configured else ""), spec.file or "(repository setting)",
                   f"[{'red' if vis else 'green'}]{vis}[/]", str(len(view[a]["hidden"])),
-                  "yes" if spec.covers_shell else "no")
+                  "yes" if shell[a][0] else escape("no" + (f" ({shell[a][1]})" if a in configured and shell[a][1] else "")))
     con.print(t)
     if configured:
         con.print("[dim]* configured in this repository[/dim]")
@@ -194,6 +230,8 @@ def _render(con, report, snippets) -> None:
         "Ignore files stop an agent's file tools, not its shell: an agent that can run `cat .env` or "
         "`git log -p` still reads what they hide.\n"
         + "\n".join(f"• {escape(SANDBOX_HINTS[a])}" for a in agents if a in SANDBOX_HINTS)
+        + "".join(f"\n• {escape(AGENTS[a].caveat)}" for a in agents if AGENTS[a].caveat)
+        + _guard_line(result.root, agents)
         + "\n[bold]The fix that works everywhere: move the secret out of the repository (a secret manager "
         "or the deploy platform's variables) and rotate it.[/bold]",
         title="what ignore files cannot do", expand=False))

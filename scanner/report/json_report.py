@@ -27,7 +27,7 @@ def render(report, out) -> None:
     if report.agents is not None:
         from scanner.report.audit import audit_json
 
-        extra = audit_json(report.findings, report.agents, report.configured)
+        extra = audit_json(report.findings, report.agents, report.configured, report.result.root)
     out.write(dumps(report.result, report.findings, report.show_secrets, extra))
 
 
