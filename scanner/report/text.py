@@ -64,13 +64,13 @@ def render(result, findings, con=None, show_secrets: bool = False, title: str = 
             con.print(f"  … and {len(top) - 15} more below")
     con.print()
     t = Table(show_lines=False, header_style="bold", expand=False)
-    for col in ("severity", "provider", "where", "secret", "env", "scope", "privilege", "task"):
+    for col in ("severity", "conf", "provider", "where", "secret", "env", "scope", "privilege", "task"):
         t.add_column(col, overflow="fold")
     for f in findings:
         locs = f.locations
         w = where(locs[0]) + (f" (+{len(locs) - 1})" if len(locs) > 1 else "")
         task = {None: "", True: "in task", False: "outside"}[f.task_related]
-        t.add_row(f"[{STYLE[f.blast.severity]}]{f.blast.severity}[/]", escape(f.rule.provider), escape(w),
+        t.add_row(f"[{STYLE[f.blast.severity]}]{f.blast.severity}[/]", f.confidence, escape(f.rule.provider), escape(w),
                   escape(f.secret if show_secrets else f.redacted), f.blast.env, f.blast.scope, f.blast.privilege, task)
     con.print(t)
     tail = f" ({suppressed} more accepted by baseline or allow markers)" if suppressed else ""
