@@ -325,6 +325,8 @@ _WEAK = re.compile(r"(?i)^(?:pass(?:word|wd)?|passw0rd|p@ssw0rd|secret|token|cha
                    r"qwerty|welcome|default|guest|user|none|null|nil|true|false|undefined|empty|required|optional|"
                    r"string|str|bytes|text|hidden|masked|redacted|unset|disabled|enabled)[\d!@#$%_\-]*$")
 _CONN_KEY = re.compile(r"(?i)(?:^|[;\s&?,])\s*((?:password|passwd|pwd|pass|user\s+password)\s*=\s*)([^;&\s,'\"]+)")
+_CODEISH = re.compile(r"[(\[{]|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^(?:self|this|cls|os|env|process|request|config|"
+                      r"settings|params|args|opts|options|data|json|ctx|req|res)\b")
 _FLAG = re.compile(r"(?i)(?:^|\s)(--?(?:password|passwd|pass|db-password|token|api-key|apikey|secret|"
                    r"client-secret|auth-token|access-token)(?:[= ]))")
 _MYSQL_P = re.compile(r"(?:^|[\s;&|(\"'`])(?:mysql\w*|mariadb\w*|sshpass)\b[^\n]*?\s-p(\S+)")
@@ -453,7 +455,14 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
         while e < len(line) and not line[e].isspace() and line[e] not in ";&|\"'`":
             e += 1
     text = line[s:e].rstrip(",")
+    if _CODEISH.search(text) or (lang in ("text", "sh") and end - j > 1 and not _one_word(val, line)):
+        return None  # a call, an index, an attribute, an expression: code, also in prose
     return text, s, "bare"
+
+
+def _one_word(val: list[Tok], line: str) -> bool:
+    """The tokens touch each other: one bare word like `Zx9#mQ2pLk1`, not `a + b`."""
+    return all(a.end == b.start for a, b in zip(val, val[1:])) or val[0].start + len(line[val[0].start:].split()[0]) >= val[-1].end
 
 
 def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
