@@ -100,14 +100,15 @@ def secret_name(name: str) -> str | None:
     ws = name_words(name)
     if not ws or len(ws) > 8:
         return None
-    if ws[-1] in _NOT_TAIL or ws[0] in _NOT_HEAD or (len(ws) > 1 and "_".join(ws[-2:]) in _NOT_TAIL):
+    tail = ws[-1].rstrip("0123456789") or ws[-1]
+    if tail in _NOT_TAIL or ws[0] in _NOT_HEAD or (len(ws) > 1 and "_".join(ws[-2:]) in _NOT_TAIL):
         return None
     for w in ws:
         w = w.rstrip("0123456789") or w  # token1, password2
         if w in SECRET_WORDS:
             return w
         for suf in _SUFFIXES:
-            if w.endswith(suf) and len(w) > len(suf) + 1:
+            if w.endswith(suf) and len(w) > len(suf):
                 return suf
     for a, b in zip(ws, ws[1:]):
         if (a, b) in _PAIRS:
@@ -325,9 +326,17 @@ _WEAK = re.compile(r"(?i)^(?:pass(?:word|wd)?|passw0rd|p@ssw0rd|secret|token|cha
                    r"qwerty|welcome|default|guest|user|none|null|nil|true|false|undefined|empty|required|optional|"
                    r"string|str|bytes|text|hidden|masked|redacted|unset|disabled|enabled)[\d!@#$%_\-]*$")
 _CONN_KEY = re.compile(r"(?i)(?:^|[;\s&?,])\s*((?:password|passwd|pwd|pass|user\s+password)\s*=\s*)([^;&\s,'\"]+)")
+_HEX_NUMBER = re.compile(r"^0[xX][0-9a-fA-F]+$")
+_ENCRYPTED = re.compile(r"^(?:ENC\(.*\)|\{cipher\}.*|\$ANSIBLE_VAULT.*|vault:v\d+:.*)$")
+_SQL = re.compile(r"(?i)\b(?:identified\s+(?:with\s+\S+\s+)?by|(?:login\s+|with\s+)?password)\s*=?\s*"
+                  r"(?:'([^'\s]{4,})'|\"([^\"\s]{4,})\"|(?<=by )([^\s;'\"()]{6,}))")
+_XML_ELEM = re.compile(r"<([\w:.-]*(?:password|passwd|secret|token|apikey|api[_-]key)[\w.-]*)(?:\s[^>]*)?>([^<\s]{4,})</\1>", re.I)
+_DECL = {"define", "global", "set", "setx", "env", "setenv"}
+_DEFAULT_CALLS = {"get", "getenv", "fetch", "getProperty", "env", "getOrDefault", "getString", "environ"}
 _CODEISH = re.compile(r"[(\[{]|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^(?:self|this|cls|os|env|process|request|config|"
                       r"settings|params|args|opts|options|data|json|ctx|req|res)\b")
-_FLAG = re.compile(r"(?i)(?:^|\s)(--?(?:password|passwd|pass|db-password|token|api-key|apikey|secret|"
+_OPENSSL_PASS = re.compile(r"(?i)\s-pass(?:in|out)?\s+[\"']?pass:([^\s\"']+)")
+_FLAG = re.compile(r"(?i)(?:^|\s)(--?(?:password|passwd|pass|passphrase|db-password|token|api-key|apikey|secret|"
                    r"client-secret|auth-token|access-token)(?:[= ]))")
 _MYSQL_P = re.compile(r"(?:^|[\s;&|(\"'`])(?:mysql\w*|mariadb\w*|sshpass)\b[^\n]*?\s-p(\S+)")
 _U_P = re.compile(r"\s-u\s*\S+\s+-p\s*(\S+)")
@@ -359,8 +368,17 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         v2 = unquote(v)
         if v2 != v and re.search(r"[A-Za-z]=\w|;\w+=", v2):
             return False  # an escaped `key=value;` fragment of a connection string
-    if v.count("/") > 2 or v.startswith(("/", "./", "~/", "../")):
-        return False  # a path
+    if v.isalpha() and word.replace(" ", "") in name_words(v):
+        return False  # FooBarBazToken, MyPassword: letters naming what they stand for
+    if "%" in v:
+        from urllib.parse import unquote
+        v2 = unquote(v)
+        if len(v2) < 6 or any(ord(c) < 32 or ord(c) == 127 for c in v2):
+            return False  # an escaped fragment (URL-parser test data), not a typed secret
+    if _HEX_NUMBER.match(v) or _ENCRYPTED.match(v):
+        return False  # a number written in hex; an encrypted value (Jasypt ENC(...), {cipher}...)
+    if v.startswith(("/", "./", "~/", "../")) or v.count("/") > 2 and "+" not in v and not v.endswith("="):
+        return False  # a path (base64 has `+` or padding more often than not)
     if v.replace("_", "").replace("-", "").replace(".", "").isalpha() and v.islower() and len(v) < 24:
         return False  # a lower-case word or identifier
     if v.isdigit() and len(v) < 12:
@@ -443,8 +461,10 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
         return None
     # a bare value in configuration: the text up to a comment or the end (YAML/INI), or one
     # word (shell, prose)
-    if first.kind == OP and first.text in ("$", "%", "@", "&", "*", "!", "|", ">", "<", "[", "{", "(", "`", "-"):
+    if first.kind == OP and first.text in ("$", "%", "@", "&", "*", "|", ">", "<", "[", "{", "(", "`", "-"):
         return None
+    if first.kind == OP and first.text == "!" and lang == "yaml":
+        return None  # a YAML tag (!vault, !Ref)
     if first.kind == NAME and first.text.startswith("$"):
         return None
     s = first.start
@@ -465,6 +485,40 @@ def _one_word(val: list[Tok], line: str) -> bool:
     return all(a.end == b.start for a, b in zip(val, val[1:])) or val[0].start + len(line[val[0].start:].split()[0]) >= val[-1].end
 
 
+def _default_literal(toks: list[Tok], j: int):
+    """A hard-coded fallback in code: `getenv("X", "literal")`, `env.get("X") or "literal"`,
+    `process.env.X || "literal"`: the literal is what runs when the variable is unset."""
+    end = _expr_end(toks, j, {",", ";"})
+    val = toks[j:end]
+    if len(val) < 3:
+        return None
+    last = val[-1]
+    if last.kind == STR and val[-2].kind == OP and val[-2].text in ("or", "||", "??", "?:") or \
+            last.kind == STR and val[-2].kind == NAME and val[-2].text == "or":
+        return last.body, last.start, "literal"
+    # name(...)(..., "literal") with the call's name a lookup with a default
+    for a, t in enumerate(val):
+        if t.kind == OP and t.text == "(" and a > 0 and val[a - 1].kind == NAME and val[a - 1].text in _DEFAULT_CALLS:
+            depth, args, cur = 0, [], []
+            for u in val[a + 1:]:
+                if u.kind == OP and u.text in "([{":
+                    depth += 1
+                elif u.kind == OP and u.text in ")]}":
+                    if depth == 0:
+                        args.append(cur)
+                        break
+                    depth -= 1
+                elif u.kind == OP and u.text == "," and depth == 0:
+                    args.append(cur)
+                    cur = []
+                    continue
+                cur.append(u)
+            if len(args) >= 2 and len(args[-1]) == 1 and args[-1][0].kind == STR:
+                return args[-1][0].body, args[-1][0].start, "literal"
+            return None
+    return None
+
+
 def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
     """(key, value, column, how) for each key whose value is a literal."""
     out = []
@@ -480,9 +534,23 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
         else:
             continue
         word = secret_name(key)
+        if not word and lang == "text" and t.kind == NAME and i > 0 and toks[i - 1].kind == NAME and \
+                toks[i - 1].end + 1 == t.start:
+            word = secret_name(toks[i - 1].text + "_" + key)  # prose keys of two words: "Secret Key:"
         if not word:
             continue
         j = i + 1
+        if j < n and toks[j].kind == STR and i > 0 and toks[i - 1].kind == NAME and \
+                toks[i - 1].text.lower() in _DECL and (j + 1 >= n or toks[j + 1].kind in (OP, COMMENT)):
+            # #define PASSWORD "...", %global PASSWORD "...", SET password "...", ENV PASSWORD "..."
+            out.append((key, toks[j].body, toks[j], "literal", word))
+            continue
+        if j < n and toks[j].kind in (NAME, NUM) and i > 0 and toks[i - 1].kind == NAME and \
+                toks[i - 1].text in ("ENV", "env", "setenv") and bare_ok:
+            got = _value_of(toks, j, "sh", True, line)  # Dockerfile `ENV PASSWORD value`
+            if got:
+                out.append((key, got[0], Tok(WORD, got[0], got[1], got[1] + len(got[0])), "bare", word))
+            continue
         if j >= n:
             continue
         op = toks[j]
@@ -507,17 +575,19 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
         k = j + 1
         if k >= n:
             continue
-        if op.text == ":" and lang in ("py", "js") and toks[k].kind == NAME:
+        if op.text == ":" and lang not in ("yaml", "ini") and toks[k].kind == NAME:
             # an annotation: `password: str = "..."` takes the value after `=`; without one,
             # `password: Optional[str]` is a type (an object literal's `key: name` is code too)
             e = k
             while e < n and not (toks[e].kind == OP and toks[e].text in ("=", ",", ";", ")")):
                 e += 1
-            if e < n and toks[e].text == "=" and e + 1 < n:
+            if e < n and toks[e].text == "=" and e + 1 < n and toks[e + 1].kind == STR:
                 k = e + 1
-            else:
+            elif lang in ("py", "js", "c", "go", "php", "rb"):
                 continue
         got = _value_of(toks, k, lang, bare_ok, line)
+        if got is None:
+            got = _default_literal(toks, k)
         if got is None:
             continue
         value, col, how = got
@@ -556,9 +626,22 @@ def _flags(text: str):
                 e += 1
         flag = m.group(1).strip("-= ")
         out.append((flag, text[s:e], s, "flag", secret_name(flag) or "password"))
-    for rx in (_MYSQL_P, _U_P):
+    for rx in (_MYSQL_P, _U_P, _OPENSSL_PASS):
         for m in rx.finditer(text):
             out.append(("-p", m.group(1).strip("\"'"), m.start(1), "flag", "password"))
+    return out
+
+
+def _sql_and_xml(line: str):
+    """SQL's `IDENTIFIED BY '...'` and `PASSWORD '...'`, an XML element <password>...</password>."""
+    out = []
+    if "dentified" in line or "DENTIFIED" in line or "assword" in line or "ASSWORD" in line:
+        for m in _SQL.finditer(line):
+            g = next(k for k in (1, 2, 3) if m.group(k))
+            out.append(("password", m.group(g), m.start(g), "sql", "password"))
+    if "<" in line:
+        for m in _XML_ELEM.finditer(line):
+            out.append((m.group(1), m.group(2), m.start(2), "xml", secret_name(m.group(1)) or "password"))
     return out
 
 
@@ -621,8 +704,13 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
     if in_docstring:
         lang = "text"
     bare_ok = kind in (CONFIG, SHELL, DOC) or in_docstring
+    if kind == DOC or path.endswith((".xml", ".drawio", ".html", ".htm")):
+        if "&" in line:
+            import html
+            line = html.unescape(line)
     toks = lex(line, lang)
     comment = bool(toks) and toks[0].kind == COMMENT
+    trailing = [] if comment or not toks or toks[-1].kind != COMMENT else [toks[-1]]
     if comment:
         # a commented-out assignment is read as text: `# password = "..."`, `// token: ...`
         body = toks[0].text.lstrip("#/;-! ")
@@ -632,8 +720,17 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
         line_for_bare = line
     else:
         line_for_bare = line
+    comment_values: set[str] = set()
     found = _find_assignments(toks, lang if not comment else "text", bare_ok, line_for_bare)
     found += _strings_as_config(toks)
+    for c in trailing:  # `x = 1  # password: ...`: a comment after code, read as text
+        body = c.text.lstrip("#/;-! ")
+        base = c.end - len(body)
+        ctoks = [Tok(t.kind, t.text, t.start + base, t.end + base, t.body, t.quote) for t in lex(body, "text")]
+        for got in _find_assignments(ctoks, "text", kind != CODE, line):
+            found.append(got)
+            comment_values.add(got[1])
+    found += _sql_and_xml(line)
     if kind in (SHELL, DOC, CONFIG) or comment or in_docstring:
         found += _flags(line)
     test = is_test_path(path) if path else False
@@ -658,7 +755,8 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
             vcol = line.find(value)
         if vcol < 0:
             continue
-        ctx = {"confidence": _confidence(value, word, kind, doc or in_docstring, test, comment),
+        ctx = {"confidence": _confidence(value, word, kind, doc or in_docstring, test,
+                                         comment or value in comment_values),
                "generic_how": how}
         if doc or in_docstring or kind == DOC:
             ctx["doc"] = True

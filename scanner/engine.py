@@ -34,9 +34,9 @@ GENERIC_CANDIDATE = (
     r"contrase(?:ñ|n)[ay]|senha|wachtwoord|l(?:ö|o)senord|salasana|has(?:ł|l)o|parola|heslo|jelsz(?:ó|o)|"
     r"(?:ş|s)ifre|parol|mot[_\- ]?de[_\- ]?passe|mdp|lozinka|passord|sandi|"
     r"пароль|Пароль|ПАРОЛЬ|密码|密碼|口令|パスワード|비밀번호)"
-    r"[A-Za-z0-9_.\-]{0,64}[\"']?\s*(?:=|:|=>|\(\s*[\"'])"
+    r"[A-Za-z0-9_.\-]{0,64}[\"']?\s*(?:=|:|=>|!=|\(\s*[\"']|,\s*[\"']|\s+[\"'])"
     r"|(?:^|\s)--?(?:password|passwd|pass|token|api-?key|secret|client-secret|auth-token|access-token)[= ]"
-    r"|(?:mysql|mariadb|sshpass)[^\n]{0,200}\s-p\S|\s-u\s*\S+\s+-p\s*\S)"
+    r"|(?:mysql|mariadb|sshpass)[^\n]{0,200}\s-p\S|\s-u\s*\S+\s+-p\s*\S|identified\s+by|pass:|passphrase\s)"
 )
 # an encoded (base64 or %-escaped) value assigned to a secret-bearing name: worth decoding
 DECODE_CANDIDATE = (
