@@ -101,7 +101,7 @@ def secret_name(name: str) -> str | None:
     if not ws or len(ws) > 8:
         return None
     tail = ws[-1].rstrip("0123456789") or ws[-1]
-    if tail in _NOT_TAIL or ws[0] in _NOT_HEAD or (len(ws) > 1 and "_".join(ws[-2:]) in _NOT_TAIL):
+    if tail in _NOT_TAIL or ws[-1] in _NOT_TAIL or ws[0] in _NOT_HEAD or (len(ws) > 1 and "_".join(ws[-2:]) in _NOT_TAIL):
         return None
     for w in ws:
         w = w.rstrip("0123456789") or w  # token1, password2
