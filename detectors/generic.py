@@ -208,7 +208,13 @@ def _comment_at(line: str, i: int, lang: str) -> bool:
     if c == "#":
         # `#` starts a comment in Python, Ruby, shell, YAML, TOML, conf, Perl, R; not in
         # C-like languages (`#define`), where it is a preprocessor line we still read
-        return lang not in ("c", "php") or i == 0 and lang == "php"
+        if lang in ("c", "php"):
+            return i == 0 and lang == "php"
+        if lang == "ini":
+            return line[:i].strip() == ""
+        if lang in ("yaml", "sh", "text"):
+            return i == 0 or line[i - 1].isspace()  # `pa#ss` is a value, ` # note` a comment
+        return True
     if c == "/" and line.startswith("//", i):
         return lang in ("c", "php", "go", "js") and (i == 0 or line[i - 1] != ":")
     if c == ";" and lang == "ini":

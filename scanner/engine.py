@@ -36,7 +36,9 @@ GENERIC_CANDIDATE = (
     r"пароль|Пароль|ПАРОЛЬ|密码|密碼|口令|パスワード|비밀번호)"
     r"[A-Za-z0-9_.\-]{0,64}[\"']?\s*(?:=|:|=>|!=|\(\s*[\"']|,\s*[\"']|\s+[\"'])"
     r"|(?:^|\s)--?(?:password|passwd|pass|token|api-?key|secret|client-secret|auth-token|access-token)[= ]"
-    r"|(?:mysql|mariadb|sshpass)[^\n]{0,200}\s-p\S|\s-u\s*\S+\s+-p\s*\S|identified\s+by|pass:|passphrase\s)"
+    r"|(?:mysql|mariadb|sshpass)[^\n]{0,200}\s-p\S|\s-u\s*\S+\s+-p\s*\S|identified\s+by|pass:|passphrase\s"
+    r"|(?:^|\s)ENV\s+[A-Za-z0-9_]{0,40}(?:pass|pwd|secret|token|key)[A-Za-z0-9_]{0,40}\s+\S"
+    r"|<[A-Za-z0-9_:.\-]{0,40}(?:password|passwd|secret|token|api[_\-]?key)[^<>\n]{0,80}>[^<\s])"
 )
 # an encoded (base64 or %-escaped) value assigned to a secret-bearing name: worth decoding
 DECODE_CANDIDATE = (
