@@ -653,38 +653,40 @@ def _sql_and_xml(line: str):
 
 # ---- documentation spans inside code -------------------------------------------------------
 _SPANS: list = [None, None]
-_PY_STR = re.compile(r"(?s)#[^\n]*|[rRbBuUfF]{0,2}(\"\"\"|''')(?:\\.|(?!\1).)*(?:\1|$)|\"(?:\\.|[^\"\\\n])*\"|"
-                     r"'(?:\\.|[^'\\\n])*'")
-_C_BLOCK = re.compile(r"(?s)/\*.*?(?:\*/|$)|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`|//[^\n]*")
 
 
 def _doc_lines(lines: list[str], lang: str) -> set[int]:
     """Line indices inside a Python triple-quoted string (docstrings and text blocks) or a
-    C-style block comment: prose, where assignments are examples. Memoised per text."""
+    C-style block comment: prose, where assignments are examples. Memoised per text. Only
+    the delimiters are looked at (a `\"\"\"` inside a one-line string or a comment is rare),
+    so the cost is a C-level search, not a walk over every string of the file."""
     if _SPANS[0] is lines:
         return _SPANS[1]
     out: set[int] = set()
-    rx = _PY_STR if lang == "py" else _C_BLOCK if lang in ("js", "c", "go", "php") else None
-    if rx is not None:
+    if lang in ("py", "js", "c", "go", "php"):
         text = "\n".join(lines)
-        if ('"""' in text or "'''" in text) if lang == "py" else "/*" in text:
-            starts = [0]
-            for ln in lines:
-                starts.append(starts[-1] + len(ln) + 1)
-            import bisect
+        rx = _TRIPLE if lang == "py" else _BLOCK
+        if ('"""' in text or "\'\'\'" in text) if lang == "py" else "/*" in text:
+            opened = None
+            pos = line = 0  # newlines counted up to pos, so each count covers new ground
             for m in rx.finditer(text):
-                tok = m.group(0)
-                if "\n" not in tok:
-                    continue
-                if lang == "py" and not m.group(1):
-                    continue
-                if lang != "py" and not tok.startswith("/*"):
-                    continue
-                a = bisect.bisect_right(starts, m.start()) - 1
-                b = bisect.bisect_right(starts, m.end() - 1) - 1
-                out.update(range(a + (0 if lang != "py" else 0), b + 1))
+                d = m.group(0)
+                if opened is None:
+                    if d != "*/":
+                        opened = (m.start(), "*/" if d == "/*" else d)
+                elif d == opened[1]:
+                    a = line + text.count("\n", pos, opened[0])
+                    b = a + text.count("\n", opened[0], m.start())
+                    pos, line = m.start(), b
+                    if b > a:
+                        out.update(range(a, b + 1))
+                    opened = None
     _SPANS[0], _SPANS[1] = lines, out
     return out
+
+
+_TRIPLE = re.compile(r'"""|\'\'\'')
+_BLOCK = re.compile(r"/\*|\*/")
 
 
 # ---- entry point ----------------------------------------------------------------------------
@@ -705,7 +707,9 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
         lang, kind = "sh", SHELL  # `export NAME=...`, Dockerfile `ENV`: shell syntax in any file
     doc = is_doc_path(path) if path else False
     in_docstring = False
-    if lines is not None and lang in ("py", "js", "c", "go", "php") and 0 < line_no <= len(lines):
+    if lines is not None and lang in ("py", "js", "c", "go", "php") and 0 < line_no <= len(lines) and \
+            _find_assignments(lex(line, "text"), "text", True, line):
+        # only a line that holds a value when read as prose asks where the docstrings are
         in_docstring = (line_no - 1) in _doc_lines(lines, lang)
     if in_docstring:
         lang = "text"
