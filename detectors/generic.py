@@ -336,6 +336,9 @@ _HEX_NUMBER = re.compile(r"^0[xX][0-9a-fA-F]+$")
 _ENCRYPTED = re.compile(r"^(?:ENC\(.*\)|\{cipher\}.*|\$ANSIBLE_VAULT.*|vault:v\d+:.*)$")
 _SQL = re.compile(r"(?i)\b(?:identified\s+(?:with\s+\S+\s+)?by|(?:login\s+|with\s+)?password)\s*=?\s*"
                   r"(?:'([^'\s]{4,})'|\"([^\"\s]{4,})\"|(?<=by )([^\s;'\"()]{6,}))")
+_SQL_STMT = re.compile(r"(?i)\b(?:create|alter)\s+(?:user|login|role)\b|\bset\s+password\b|\bidentified\s+"
+                       r"(?:with\s+\S+\s+)?by\s+['\"]")
+_REGEX_VALUE = re.compile(r"\(\?[:=!<P]|\\[wdsbWDS]|\[\^|\[[a-z]-[a-z]|\.\*|\.\+")
 _XML_ELEM = re.compile(r"<([\w:.-]*(?:password|passwd|secret|token|apikey|api[_-]key)[\w.-]*)(?:\s[^>]*)?>([^<\s]{4,})</\1>", re.I)
 _DECL = {"define", "global", "set", "setx", "env", "setenv"}
 _DEFAULT_CALLS = {"get", "getenv", "fetch", "getProperty", "env", "getOrDefault", "getString", "environ"}
@@ -355,7 +358,7 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     if not v or len(v) > MAX_VALUE or "\n" in v:
         return False
     pw = password_like(word)
-    if len(v) < (6 if pw else MIN_LEN):
+    if len(v) < (6 if pw else 12):  # tokens and keys are long; passwords may be short
         return False
     if any(ch.isspace() for ch in v):
         return False  # prose, a command, a list
@@ -381,6 +384,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         v2 = unquote(v)
         if len(v2) < 6 or any(ord(c) < 32 or ord(c) == 127 for c in v2):
             return False  # an escaped fragment (URL-parser test data), not a typed secret
+    if _REGEX_VALUE.search(v) or re.match(r"^\(\w+\)$", v):
+        return False  # a regular expression; a (placeholder)
     if _HEX_NUMBER.match(v) or _ENCRYPTED.match(v):
         return False  # a number written in hex; an encrypted value (Jasypt ENC(...), {cipher}...)
     if v.startswith(("/", "./", "~/", "../")) or v.count("/") > 2 and "+" not in v and not v.endswith("="):
@@ -481,6 +486,8 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
         while e < len(line) and not line[e].isspace() and line[e] not in ";&|\"'`":
             e += 1
     text = line[s:e].rstrip(",")
+    if lang in ("text", "sh"):
+        text = text.rstrip(",;)]}>")
     if _CODEISH.search(text) or (lang in ("text", "sh") and end - j > 1 and not _one_word(val, line)):
         return None  # a call, an index, an attribute, an expression: code, also in prose
     return text, s, "bare"
@@ -567,7 +574,7 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
         if op.kind == OP and op.text == "(":
             # a setter with one literal: setPassword("..."), withToken('...'), .password("...")
             ws = name_words(key)
-            if (ws and ws[0] in ("set", "with", "put")) or key.lower() == word:
+            if (ws and ws[0] in ("set", "with", "put")) or key.lower() == word and password_like(word):
                 if j + 2 < n and toks[j + 1].kind == STR and toks[j + 2].text == ")":
                     out.append((key, toks[j + 1].body, toks[j + 1], "setter", word))
             continue
@@ -641,7 +648,7 @@ def _flags(text: str):
 def _sql_and_xml(line: str):
     """SQL's `IDENTIFIED BY '...'` and `PASSWORD '...'`, an XML element <password>...</password>."""
     out = []
-    if "dentified" in line or "DENTIFIED" in line or "assword" in line or "ASSWORD" in line:
+    if _SQL_STMT.search(line):
         for m in _SQL.finditer(line):
             g = next(k for k in (1, 2, 3) if m.group(k))
             out.append(("password", m.group(g), m.start(g), "sql", "password"))
@@ -663,6 +670,11 @@ def _doc_lines(lines: list[str], lang: str) -> set[int]:
     if _SPANS[0] is lines:
         return _SPANS[1]
     out: set[int] = set()
+    if lang == "py":
+        spans = _py_string_lines(lines)
+        if spans is not None:
+            _SPANS[0], _SPANS[1] = lines, spans
+            return spans
     if lang in ("py", "js", "c", "go", "php"):
         text = "\n".join(lines)
         rx = _TRIPLE if lang == "py" else _BLOCK
@@ -682,6 +694,22 @@ def _doc_lines(lines: list[str], lang: str) -> set[int]:
                         out.update(range(a, b + 1))
                     opened = None
     _SPANS[0], _SPANS[1] = lines, out
+    return out
+
+
+def _py_string_lines(lines: list[str]) -> set[int] | None:
+    """Python's own tokenizer: the lines of every string token that spans lines (docstrings,
+    text blocks). None when the text does not tokenize (a fragment, Python 2)."""
+    import io
+    import tokenize
+
+    out: set[int] = set()
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline):
+            if tok.type == tokenize.STRING and tok.end[0] > tok.start[0]:
+                out.update(range(tok.start[0] - 1, tok.end[0]))
+    except (tokenize.TokenError, IndentationError, SyntaxError, ValueError):
+        return None
     return out
 
 
