@@ -445,6 +445,8 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
     stops = {",", ";", ":"} if lang not in ("yaml", "text", "ini", "sh") else {";"} if lang == "sh" else set()
     end = _expr_end(toks, j, stops)
     val = toks[j:end]
+    while len(val) > 1 and val[-1].kind == OP and val[-1].text in (",", ";"):
+        val = val[:-1]  # `"key": "value",` in prose and JSON
     if not val:
         return None
     first = val[0]
@@ -580,7 +582,9 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
             continue
         if op.kind == OP and op.text == "," and t.kind == STR and i > 0 and toks[i - 1].text in ("(", "["):
             # ("password", "...") pairs: a tuple, a header, a form field
-            if j + 1 < n and toks[j + 1].kind == STR and (j + 2 >= n or toks[j + 2].text in (")", "]", ",")):
+            tail = (name_words(key) or [""])[-1]
+            if secret_name(tail) and j + 1 < n and toks[j + 1].kind == STR and \
+                    (j + 2 >= n or toks[j + 2].text in (")", "]", ",")):
                 out.append((key, toks[j + 1].body, toks[j + 1], "pair", word))
             continue
         if not (op.kind == OP and op.text in _ASSIGN_OPS):
@@ -736,7 +740,8 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
     doc = is_doc_path(path) if path else False
     in_docstring = False
     if lines is not None and lang in ("py", "js", "c", "go", "php") and 0 < line_no <= len(lines) and \
-            _find_assignments(lex(line, "text"), "text", True, line):
+            (_find_assignments(lex(line, lang), lang, False, line) or
+             _find_assignments(lex(line, "text"), "text", True, line)):
         # only a line that holds a value when read as prose asks where the docstrings are
         in_docstring = (line_no - 1) in _doc_lines(lines, lang)
     if in_docstring:
