@@ -489,7 +489,7 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
             e += 1
     text = line[s:e].rstrip(",")
     if lang in ("text", "sh"):
-        text = text.rstrip(",;)]}>")
+        text = text.rstrip(",;:)]}>")
     if _CODEISH.search(text) or (lang in ("text", "sh") and end - j > 1 and not _one_word(val, line)):
         return None  # a call, an index, an attribute, an expression: code, also in prose
     return text, s, "bare"
