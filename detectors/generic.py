@@ -674,11 +674,6 @@ def _doc_lines(lines: list[str], lang: str) -> set[int]:
     if _SPANS[0] is lines:
         return _SPANS[1]
     out: set[int] = set()
-    if lang == "py":
-        spans = _py_string_lines(lines)
-        if spans is not None:
-            _SPANS[0], _SPANS[1] = lines, spans
-            return spans
     if lang in ("py", "js", "c", "go", "php"):
         text = "\n".join(lines)
         rx = _TRIPLE if lang == "py" else _BLOCK
@@ -698,22 +693,6 @@ def _doc_lines(lines: list[str], lang: str) -> set[int]:
                         out.update(range(a, b + 1))
                     opened = None
     _SPANS[0], _SPANS[1] = lines, out
-    return out
-
-
-def _py_string_lines(lines: list[str]) -> set[int] | None:
-    """Python's own tokenizer: the lines of every string token that spans lines (docstrings,
-    text blocks). None when the text does not tokenize (a fragment, Python 2)."""
-    import io
-    import tokenize
-
-    out: set[int] = set()
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline):
-            if tok.type == tokenize.STRING and tok.end[0] > tok.start[0]:
-                out.update(range(tok.start[0] - 1, tok.end[0]))
-    except (tokenize.TokenError, IndentationError, SyntaxError, ValueError):
-        return None
     return out
 
 
