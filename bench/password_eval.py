@@ -56,7 +56,10 @@ def main() -> int:
             data = json.loads(out.read_text())
             for f in data.get("findings") or []:
                 if args.peer == "betterleaks":
-                    key = (Path(f["location"]["path"]).name, int(f["location"]["start_line"]))
+                    loc = f.get("location") or {}
+                    if "start_line" not in loc:
+                        continue  # inside an archive: no line of a sample file
+                    key = (Path(loc["path"]).name, int(loc["start_line"]))
                     conf, rule = f.get("confidence") or "low", f["rule_id"]
                 else:
                     key = (Path(f["finding"]["path"]).name, int(f["finding"]["line"]))
