@@ -1,18 +1,32 @@
-"""Generic secrets: values assigned to secret-sounding names, from detect-secrets' keyword
-plugin and its heuristic filters, run only on the candidate lines the engine hands over.
+"""Generic secrets: a literal value assigned to a secret-sounding name, read the way the
+file's language reads it (issue 15).
 
-detect-secrets reads quoted assignments in code and YAML; shell and dotenv assignments
-(`export API_TOKEN=...`) it leaves alone, so those get a stricter check of our own: a
-secret-sounding name, no template or reference, and enough entropy to be random.
+The engine hands over candidate lines (a secret-sounding word followed by `=`, `:`, `=>`,
+`(` or a command-line flag). Each line is cut into tokens by a small quote-aware lexer
+that knows the file's language: quoted string literals (with Python's `r/b/f` prefixes,
+JavaScript template literals, Go raw strings), names, numbers, operators and comments.
+Then:
+
+* a name, keyword argument, dictionary or object key, annotation, flag or setter whose
+  words say password / secret / token / api key (in any case, snake, camel or kebab, and
+  in other languages: passwort, contraseña, senha, пароль, 密码 ...) is a key;
+* its value is what follows the operator up to the end of the expression. In code
+  (Python, JavaScript/TypeScript, Go, Java, Ruby, PHP, C ...) only a quoted string
+  literal can be a secret: a name, an attribute, a call, a type, a constant, an
+  expression is code. In configuration (.env, INI, properties, YAML, shell, Dockerfile,
+  prose) a bare value is a literal too, unless it is a reference (`$VAR`, `${...}`,
+  `%(x)s`, `{{ }}`), an environment variable's name, or the name itself;
+* a quoted literal that holds `Password=...;` (a connection string) or `--password ...`
+  (a command line) is read again as such.
+
+Confidence (scanner/confidence.py reads it from the hit's context): `low` in
+documentation (docs files, docstrings, comments, examples), tests, and for short or
+word-like values; `medium` for a random-looking literal under a strong name in code or
+configuration. Generic findings are never `high`.
 """
 from __future__ import annotations
 
-import importlib
-import os
 import re
-import sys
-import types
-from functools import lru_cache
 
 from scanner.model import Hit
 from scanner.placeholders import is_placeholder, shannon_entropy
@@ -20,95 +34,753 @@ from scanner.placeholders import is_placeholder, shannon_entropy
 RULE_ID = "generic-secret"
 MIN_LEN = 8
 MIN_ENTROPY = 3.0
-_NAME = re.compile(r"(?i)(pass(word|wd|phrase)?|pwd|secret|token|api[_\-.]?key|apikey|auth[_\-.]?key|credential|"
-                   r"private[_\-.]?key|access[_\-.]?key|client[_\-.]?secret)")
-_NOT_SECRET_NAME = re.compile(r"(?i)(_type|_name|_id|_url|_uri|_path|_file|_field|_length|_len|_prefix|"
-                              r"_header|_policy|_format|_expir\w*|_ttl|_count|_hash|_regex|_pattern|_label|_hint|"
-                              r"_endpoint|_version|_mode|_kind|_key_name|_env|_var|_placeholder|_validator|_sha1|_sha256|_sha512|_md5|"
-                              r"_digest|_checksum|_fingerprint|_redacted|_masked)$")
-_SHELL = re.compile(r"""^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*[:=]\s*(["']?)([^\s"'`;#]{8,256})\2\s*(?:#.*)?$""")
-_REFERENCE = re.compile(r"^(?:\$|%|@|&|\*|os\.|env\.|process\.env|ENV\[|getenv|settings\.|config\.|self\.|this\.|"
-                        r"[a-z_][a-z0-9_]*\(|[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_]|true$|false$|null$|none$|nil$)", re.I)
+MAX_VALUE = 256
+
+# ---- names -----------------------------------------------------------------------------
+# words that make a name secret-bearing (compared with the name's words, lower-cased)
+SECRET_WORDS = {
+    "password", "passwd", "pass", "pwd", "pswd", "passw", "pw", "passphrase", "secret", "token", "apikey",
+    "credential", "credentials", "privatekey", "accesskey", "secretkey", "authkey", "clientsecret",
+    # other languages' labels for a password
+    "passwort", "kennwort", "contraseña", "contrasena", "contrasenya", "senha", "пароль", "密码", "密碼", "口令",
+    "パスワード", "비밀번호", "wachtwoord", "lösenord", "losenord", "salasana", "hasło", "haslo", "parola", "heslo",
+    "jelszó", "jelszo", "şifre", "sifre", "parol", "motdepasse", "mdp", "lozinka", "geslo", "adgangskode",
+    "passord", "κωδικός", "סיסמה", "كلمة_المرور", "mật_khẩu", "matkhau", "sandi", "katasandi",
+}
+_PAIRS = {("api", "key"), ("auth", "key"), ("private", "key"), ("access", "key"), ("app", "key"),
+          ("client", "secret"), ("signing", "key"), ("encryption", "key"), ("master", "key"),
+          ("mot", "de"), ("de", "passe"), ("kata", "sandi"), ("mật", "khẩu")}
+# a compound word ending so (dbpassword, authtoken, ACCESSTOKEN)
+_SUFFIXES = ("password", "passwd", "passphrase", "secret", "token", "apikey", "pwd", "passwort", "senha")
+# the name says it holds something about a secret, not the secret
+_NOT_TAIL = {
+    "type", "types", "name", "names", "id", "ids", "url", "uri", "path", "file", "filename", "dir", "field",
+    "fields", "length", "len", "prefix", "suffix", "header", "headers", "policy", "format", "expiry", "expires",
+    "expire", "expired", "expiration", "ttl", "count", "hash", "hashed", "regex", "re", "pattern", "label", "hint",
+    "endpoint", "version", "mode", "kind", "env", "var", "placeholder", "validator", "sha1", "sha256", "sha512",
+    "md5", "digest", "checksum", "fingerprint", "redacted", "masked", "min", "max", "required", "enabled",
+    "disabled", "strength", "reset", "timeout", "lifetime", "age", "index", "idx", "pos", "position", "start",
+    "end", "size", "limit", "class", "style", "icon", "placement", "location", "source", "store", "storage",
+    "provider", "manager", "service", "handler", "helper", "factory", "builder", "input", "widget", "form",
+    "button", "message", "msg", "error", "errors", "text", "title", "description", "desc", "help", "prompt",
+    "view", "template", "column", "col", "attr", "attribute", "param", "params", "option", "options", "flag",
+    "list", "lists", "set", "map", "dict", "array", "queue", "stream", "iter", "parser", "tokenizer", "lexer",
+    "category", "level", "depth", "width", "height", "scope", "scopes", "audience", "issuer", "algorithm",
+    "alg", "encoding", "charset", "status", "state", "event", "events", "callback", "hook", "route", "rule",
+    "rules", "check", "checker", "mock", "class_", "cls", "key_name", "keyname", "module", "plugin", "command",
+    "cmd", "script", "program", "prog", "exe", "bin", "binary", "secrets", "tokens", "passwords", "stdin",
+    "mask", "len_", "chars", "charset", "complexity", "rotation", "lock", "locked", "changed", "updated",
+    "created", "at", "date", "time", "timestamp", "when", "display", "visible", "visibility", "toggle",
+}
+_NOT_HEAD = {"is", "has", "use", "uses", "show", "hide", "enable", "disable", "num", "n", "max", "min", "check",
+             "validate", "verify", "should", "can", "allow", "require", "requires", "no", "skip", "ignore",
+             "parse", "hash", "encode", "decode", "generate", "gen", "make", "create", "get", "read", "load",
+             "fetch", "find", "lookup", "resolve", "compute", "count", "len", "last", "prev", "next", "bypass",
+             "forgot", "forgotten", "reset", "expect", "expected", "want", "wants", "need", "needs"}
+
+_ASCII_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
+_SPLIT = re.compile(r"[\W_]+", re.UNICODE)
 
 
-class _DeferredImport(types.ModuleType):
-    """A module imported on first use of one of its attributes. detect-secrets imports
-    `requests` at the top of its plugin base for live verification, which credfence never
-    asks for; importing it cost each worker process two tenths of a second."""
-
-    def __getattr__(self, attr: str):
-        if sys.modules.get(self.__name__) is self:
-            del sys.modules[self.__name__]
-        return getattr(importlib.import_module(self.__name__), attr)
-
-
-@lru_cache(maxsize=1)
-def _detectors():
-    if "requests" not in sys.modules:
-        sys.modules["requests"] = _DeferredImport("requests")
-    from detect_secrets.filters import heuristic
-    from detect_secrets.plugins.keyword import KeywordDetector
-
-    filters = (heuristic.is_sequential_string, heuristic.is_potential_uuid, heuristic.is_templated_secret,
-               heuristic.is_prefixed_with_dollar_sign)
-    return KeywordDetector(), filters
+def name_words(name: str) -> list[str]:
+    """A name's words, lower-cased: `DB_PASSWORD`, `dbPassword`, `db-password` -> db, password."""
+    out: list[str] = []
+    for part in _SPLIT.split(name):
+        if not part:
+            continue
+        if part.isascii():
+            out += [w.lower() for w in _ASCII_PART.findall(part)]
+        else:
+            out.append(part.lower())
+    return out
 
 
-def prepare() -> None:
-    """Import detect-secrets now (five hundredths of a second), before the first generic candidate."""
-    _detectors()
+def secret_name(name: str) -> str | None:
+    """Why the name is secret-bearing (`password`, `api key` ...), or None."""
+    ws = name_words(name)
+    if not ws or len(ws) > 8:
+        return None
+    tail = ws[-1].rstrip("0123456789") or ws[-1]
+    if tail in _NOT_TAIL or ws[-1] in _NOT_TAIL or ws[0] in _NOT_HEAD or (len(ws) > 1 and "_".join(ws[-2:]) in _NOT_TAIL):
+        return None
+    for w in ws:
+        w = w.rstrip("0123456789") or w  # token1, password2
+        if w in SECRET_WORDS:
+            return w
+        for suf in _SUFFIXES:
+            if w.endswith(suf) and len(w) > len(suf):
+                return suf
+    for a, b in zip(ws, ws[1:]):
+        if (a, b) in _PAIRS:
+            return f"{a} {b}"
+    return None
 
 
+def password_like(word: str) -> bool:
+    return word not in ("secret", "token", "apikey", "credential", "credentials", "privatekey", "accesskey",
+                        "secretkey", "authkey", "clientsecret", "api key", "auth key", "private key",
+                        "access key", "app key", "client secret", "signing key", "encryption key", "master key")
+
+
+# ---- files -----------------------------------------------------------------------------
+CODE = "code"
+CONFIG = "config"
+SHELL = "shell"
+DOC = "doc"
+_EXT_KIND = {}
+for _e in ("py pyw pyi js jsx mjs cjs ts tsx go java kt kts scala groovy gradle cs fs vb rb php swift rs c h cc cpp "
+           "cxx hpp hh m mm dart lua pl pm r ex exs erl hs clj cljs elm jl nim zig v sol tf hcl jsonnet cue").split():
+    _EXT_KIND[_e] = CODE
+for _e in ("env ini cfg conf cnf properties prefs toml yaml yml json jsonc json5 xml plist config npmrc pypirc "
+           "netrc pgpass tfvars sql csv tsv htpasswd service desktop").split():
+    _EXT_KIND[_e] = CONFIG
+for _e in "sh bash zsh ksh fish bat cmd ps1 psm1 envrc mk".split():
+    _EXT_KIND[_e] = SHELL
+for _e in "md markdown rst txt adoc asciidoc rdoc textile org wiki tex html htm xhtml myt mako jinja j2 ipynb".split():
+    _EXT_KIND[_e] = DOC
+_SHELL_NAMES = {"dockerfile", "containerfile", "makefile", "gnumakefile", "procfile", "vagrantfile", "jenkinsfile"}
+_DOC_DIRS = {"doc", "docs", "documentation", "_docs", "man", "manual", "guide", "guides", "tutorial", "tutorials",
+             "example", "examples", "sample", "samples", "demo", "demos", "_templates", "book", "wiki"}
+_DOC_NAMES = re.compile(r"(?i)^(readme|changes|changelog|history|news|contributing|authors|install|usage|faq|"
+                        r"howto|notes|todo|upgrading|migration)([._-].*)?$")
+_TEST = re.compile(r"(?i)(^|/)(tests?|testing|spec|specs|__tests__|fixtures?|testdata|test_data|mocks?|e2e)(/|$)|"
+                   r"(^|/)(test_[^/]*|[^/]*_test\.[a-z]+|[^/]*\.(test|spec)\.[a-z]+|conftest\.py)$")
+
+
+def file_kind(path: str) -> str:
+    name = path.rsplit("/", 1)[-1].lower()
+    if name.startswith(".env") or name.endswith(".env"):
+        return CONFIG
+    if name in _SHELL_NAMES or name.startswith(("dockerfile", "containerfile")):
+        return SHELL
+    ext = name.rsplit(".", 1)[-1] if "." in name.lstrip(".") else ""
+    kind = _EXT_KIND.get(ext)
+    if kind:
+        return kind
+    if _DOC_NAMES.match(name):
+        return DOC
+    return CONFIG  # no or unknown extension: a bare value may be a literal
+
+
+def is_doc_path(path: str) -> bool:
+    """Documentation by where it lives: docs/, examples/, README*, *.md, *.rst ..."""
+    low = path.lower()
+    parts = low.split("/")
+    name = parts[-1]
+    ext = name.rsplit(".", 1)[-1] if "." in name else ""
+    if _EXT_KIND.get(ext) == DOC and ext not in ("ipynb", "txt", "html", "htm", "xhtml", "j2", "jinja"):
+        # not .txt (notes and key backups), nor HTML/templates outside a docs folder (apps)
+        return True
+    if _DOC_NAMES.match(name):
+        return True
+    return any(p in _DOC_DIRS for p in parts[:-1])
+
+
+def is_test_path(path: str) -> bool:
+    return bool(_TEST.search(path))
+
+
+# ---- the lexer --------------------------------------------------------------------------
+# token kinds
+STR, NAME, NUM, OP, WORD, COMMENT = "str", "name", "num", "op", "word", "comment"
+_PY_PREFIX = re.compile(r"(?i)(?:[rbuf]|rb|br|fr|rf)(?=['\"])")
+_NAME_RE = re.compile(r"[^\W\d][\w$]*|\$[\w{(]", re.UNICODE)
+_NUM_RE = re.compile(r"\d[\w.]*")
+_OPS = ("===", "!==", "=>", ":=", "==", "!=", "?=", "||=", "+=", "::", "->", "<-")
+
+
+class Tok(tuple):
+    __slots__ = ()
+
+    def __new__(cls, kind, text, start, end, body=None, quote=""):
+        return tuple.__new__(cls, (kind, text, start, end, body, quote))
+
+    kind = property(lambda s: s[0])
+    text = property(lambda s: s[1])
+    start = property(lambda s: s[2])
+    end = property(lambda s: s[3])
+    body = property(lambda s: s[4])  # a string's content
+    quote = property(lambda s: s[5])
+
+
+def _comment_at(line: str, i: int, lang: str) -> bool:
+    c = line[i]
+    if c == "#":
+        # `#` starts a comment in Python, Ruby, shell, YAML, TOML, conf, Perl, R; not in
+        # C-like languages (`#define`), where it is a preprocessor line we still read
+        if lang in ("c", "php"):
+            return i == 0 and lang == "php"
+        if lang == "ini":
+            return line[:i].strip() == ""
+        if lang in ("yaml", "sh", "text"):
+            return i == 0 or line[i - 1].isspace()  # `pa#ss` is a value, ` # note` a comment
+        return True
+    if c == "/" and line.startswith("//", i):
+        return lang in ("c", "php", "go", "js") and (i == 0 or line[i - 1] != ":")
+    if c == ";" and lang == "ini":
+        return i == 0 or line[:i].strip() == ""
+    if c == "-" and line.startswith("--", i) and lang == "sql":
+        return True
+    return False
+
+
+def lex(line: str, lang: str) -> list[Tok]:
+    """Tokens of one line. `lang`: py, js, go, c (C-like: Java, C#, C, Rust ...), rb, php,
+    sh, yaml, ini, sql or text. Strings that do not close on the line run to its end."""
+    out: list[Tok] = []
+    i, n = 0, len(line)
+    quotes = "\"'`" if lang in ("js", "go", "sh", "rb", "text") else "\"'"
+    while i < n:
+        c = line[i]
+        if c.isspace():
+            i += 1
+            continue
+        if _comment_at(line, i, lang):
+            out.append(Tok(COMMENT, line[i:], i, n))
+            break
+        pre = _PY_PREFIX.match(line, i) if lang in ("py", "text") and c in "rbufRBUF" else None
+        if pre:
+            q0 = pre.end()
+            prefix = pre.group(0).lower()
+        else:
+            q0, prefix = i, ""
+        if q0 < n and line[q0] in quotes:
+            q = line[q0]
+            triple = line.startswith(q * 3, q0) and lang in ("py", "text", "c", "go")
+            qs = q * 3 if triple else q
+            j = q0 + len(qs)
+            raw = "r" in prefix or q == "`" and lang == "go" or q == "'" and lang in ("sh", "yaml")
+            body_start = j
+            while j < n:
+                if line[j] == "\\" and not raw:
+                    j += 2
+                    continue
+                if line.startswith(qs, j):
+                    if q == "'" and lang == "yaml" and line.startswith("''", j):
+                        j += 2  # YAML's escaped quote
+                        continue
+                    break
+                j += 1
+            body = line[body_start:min(j, n)]
+            end = min(j + len(qs), n) if j < n else n
+            out.append(Tok(STR, line[i:end], i, end, body, ("f" if "f" in prefix else "") + q))
+            i = end
+            continue
+        m = _NAME_RE.match(line, i)
+        if m:
+            j = m.end()
+            if lang in ("yaml", "ini", "sh", "text"):  # kebab-case and dotted keys
+                while j < n and (line[j] in "-." and j + 1 < n and (line[j + 1].isalnum() or line[j + 1] == "_")):
+                    m2 = re.compile(r"[\w]+").match(line, j + 1)
+                    j = m2.end() if m2 else j + 1
+            out.append(Tok(NAME, line[i:j], i, j))
+            i = j
+            continue
+        if c.isdigit():
+            m = _NUM_RE.match(line, i)
+            out.append(Tok(NUM, m.group(0), i, m.end()))
+            i = m.end()
+            continue
+        for op in _OPS:
+            if line.startswith(op, i):
+                out.append(Tok(OP, op, i, i + len(op)))
+                i += len(op)
+                break
+        else:
+            out.append(Tok(OP, c, i, i + 1))
+            i += 1
+    return out
+
+
+def _lang(path: str, kind: str) -> str:
+    name = path.rsplit("/", 1)[-1].lower()
+    ext = name.rsplit(".", 1)[-1] if "." in name else ""
+    if ext in ("py", "pyw", "pyi"):
+        return "py"
+    if ext in ("js", "jsx", "mjs", "cjs", "ts", "tsx", "json", "jsonc", "json5", "dart", "kt", "kts", "scala",
+               "groovy", "gradle", "swift"):
+        return "js"
+    if ext == "go":
+        return "go"
+    if ext in ("rb", "pl", "pm", "r", "ex", "exs", "tf", "hcl", "toml", "jl", "nim", "cr"):
+        return "rb"  # `#` comments, C-like otherwise
+    if ext == "php":
+        return "php"
+    if ext in ("yaml", "yml"):
+        return "yaml"
+    if ext in ("ini", "cfg", "conf", "cnf", "properties", "prefs", "desktop", "service"):
+        return "ini"
+    if ext == "sql":
+        return "sql"
+    if kind == SHELL or ext == "env" or name.startswith(".env"):
+        return "sh"
+    if kind == CODE:
+        return "c"
+    return "text"
+
+
+# ---- values ------------------------------------------------------------------------------
+_ASSIGN_OPS = {"=", ":", ":=", "=>", "?=", "||=", "==", "!=", "===", "!==", "<-"}
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+_IDENT = re.compile(r"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$")  # snake/dotted/kebab identifier, lower case
+_TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|#\{|%\(\w+\)[sd]|%[sd]\b|\{\d*\}|\{[A-Za-z_][\w.]*\}|^\$[A-Za-z_(]|"
+                       r"^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<[^>]+>$|^\[[^\]]+\]$|^\*+$")
 _FILE_NAME = re.compile(r"^[\w.\-/]*\.(?:json|ya?ml|txt|baseline|py|js|ts|env|cfg|ini|toml|pem|key|crt|cer|p12|pfx|"
-                        r"jks|keystore|gpg|asc|lock|log|md|sh|conf)$", re.I)
+                        r"jks|keystore|gpg|asc|lock|log|md|sh|conf|html|xml|properties)$", re.I)
 _WEAK = re.compile(r"(?i)^(?:pass(?:word|wd)?|passw0rd|p@ssw0rd|secret|token|changeit|letmein|admin|root|test|"
-                   r"qwerty|welcome|default|guest|user)[\d!@#$%_\-]*$")
+                   r"qwerty|welcome|default|guest|user|none|null|nil|true|false|undefined|empty|required|optional|"
+                   r"string|str|bytes|text|hidden|masked|redacted|unset|disabled|enabled)[\d!@#$%_\-]*$")
+_CONN_KEY = re.compile(r"(?i)(?:^|[;\s&?,])\s*((?:password|passwd|pwd|pass|user\s+password)\s*=\s*)([^;&\s,'\"]+)")
+_HEX_NUMBER = re.compile(r"^0[xX][0-9a-fA-F]+$")
+_ENCRYPTED = re.compile(r"^(?:ENC\(.*\)|\{cipher\}.*|\$ANSIBLE_VAULT.*|vault:v\d+:.*)$")
+_SQL = re.compile(r"(?i)\b(?:identified\s+(?:with\s+\S+\s+)?by|(?:login\s+|with\s+)?password)\s*=?\s*"
+                  r"(?:'([^'\s]{4,})'|\"([^\"\s]{4,})\"|(?<=by )([^\s;'\"()]{6,}))")
+_SQL_STMT = re.compile(r"(?i)\b(?:create|alter)\s+(?:user|login|role)\b|\bset\s+password\b|\bidentified\s+"
+                       r"(?:with\s+\S+\s+)?by\s+['\"]")
+_REGEX_VALUE = re.compile(r"\(\?[:=!<P]|\\[wdsbWDS]|\[\^|\[[a-z]-[a-z]|\.\*|\.\+")
+_XML_ELEM = re.compile(r"<([\w:.-]*(?:password|passwd|secret|token|apikey|api[_-]key)[\w.-]*)(?:\s[^>]*)?>([^<\s]{4,})</\1>", re.I)
+_DECL = {"define", "global", "set", "setx", "env", "setenv"}
+_DEFAULT_CALLS = {"get", "getenv", "fetch", "getProperty", "env", "getOrDefault", "getString", "environ"}
+_CODEISH = re.compile(r"[(\[{]|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^(?:self|this|cls|os|env|process|request|config|"
+                      r"settings|params|args|opts|options|data|json|ctx|req|res)\b")
+_OPENSSL_PASS = re.compile(r"(?i)\s-pass(?:in|out)?\s+[\"']?pass:([^\s\"']+)")
+_FLAG = re.compile(r"(?i)(?:^|\s)(--?(?:password|passwd|pass|passphrase|db-password|token|api-key|apikey|secret|"
+                   r"client-secret|auth-token|access-token)(?:[= ]))")
+_MYSQL_P = re.compile(r"(?:^|[\s;&|(\"'`])(?:mysql\w*|mariadb\w*|sshpass)\b[^\n]*?\s-p(\S+)")
+_U_P = re.compile(r"\s-u\s*\S+\s+-p\s*(\S+)")
 
 
-def _plausible(name: str, value: str) -> bool:
-    if len(value) < MIN_LEN or len(value) > 256:
+def _value_ok(key: str, value: str, word: str) -> bool:
+    """Does a literal assigned to `key` look like a secret rather than a name, a path, a
+    reference or prose?"""
+    v = value.strip()
+    if not v or len(v) > MAX_VALUE or "\n" in v:
         return False
-    if _FILE_NAME.match(value) or _WEAK.match(value):  # a file name, or a documentation-grade password
+    pw = password_like(word)
+    if len(v) < (6 if pw else 12):  # tokens and keys are long; passwords may be short
         return False
-    if _NOT_SECRET_NAME.search(name or ""):
+    if any(ch.isspace() for ch in v):
+        return False  # prose, a command, a list
+    if _TEMPLATE.search(v) or is_placeholder(v):
         return False
-    if _REFERENCE.match(value) or is_placeholder(value):
+    if _FILE_NAME.match(v) or _WEAK.match(v) or "://" in v:
         return False
-    if shannon_entropy(value) < MIN_ENTROPY:
-        return False
-    # prose, paths and identifiers are not passwords
-    if " " in value or value.count("/") > 2 or value.replace("_", "").replace("-", "").isalpha() and value.islower():
-        return False
-    return True
+    if _ENV_NAME.match(v) or _IDENT.match(v):
+        return False  # an environment variable's or a constant's name, an identifier
+    kw = "".join(name_words(key))
+    vw = "".join(name_words(v))
+    if vw and (vw == kw or kw.endswith(vw) or vw.endswith(kw) and len(kw) >= 4):
+        return False  # the name itself: password="PASSWORD", token: "api_token"
+    if "%" in v:
+        from urllib.parse import unquote
+        v2 = unquote(v)
+        if v2 != v and re.search(r"[A-Za-z]=\w|;\w+=", v2):
+            return False  # an escaped `key=value;` fragment of a connection string
+    if v.isalpha() and word.replace(" ", "") in name_words(v):
+        return False  # FooBarBazToken, MyPassword: letters naming what they stand for
+    if "%" in v:
+        from urllib.parse import unquote
+        v2 = unquote(v)
+        if len(v2) < 6 or any(ord(c) < 32 or ord(c) == 127 for c in v2):
+            return False  # an escaped fragment (URL-parser test data), not a typed secret
+    if _REGEX_VALUE.search(v) or re.match(r"^\(\w+\)$", v):
+        return False  # a regular expression; a (placeholder)
+    if _HEX_NUMBER.match(v) or _ENCRYPTED.match(v):
+        return False  # a number written in hex; an encrypted value (Jasypt ENC(...), {cipher}...)
+    if v.startswith(("/", "./", "~/", "../")) or v.count("/") > 2 and "+" not in v and not v.endswith("="):
+        return False  # a path (base64 has `+` or padding more often than not)
+    if v.replace("_", "").replace("-", "").replace(".", "").isalpha() and v.islower() and len(v) < 24:
+        return False  # a lower-case word or identifier
+    if v.isdigit() and len(v) < 12:
+        return False  # a port, a number, a PIN-length code
+    classes = sum((any(c.islower() for c in v), any(c.isupper() for c in v), any(c.isdigit() for c in v),
+                   any(not c.isalnum() for c in v)))
+    ent = shannon_entropy(v)
+    if pw:
+        # a password: short values count when they mix kinds of characters
+        return classes >= 2 and ent >= 2.5
+    return ent >= MIN_ENTROPY and classes >= 2 or ent >= 3.5
 
 
-def generic_hits(line: str, line_no: int, path: str = "") -> list[Hit]:
+def _confidence(value: str, word: str, kind: str, doc: bool, test: bool, comment: bool) -> str:
+    if doc or test or comment:
+        return "low"
+    if kind == DOC:
+        return "low"
+    classes = sum((any(c.islower() for c in value), any(c.isupper() for c in value),
+                   any(c.isdigit() for c in value), any(not c.isalnum() for c in value)))
+    if len(value) >= 12 and shannon_entropy(value) >= 3.3 and classes >= 3:
+        return "medium"
+    if len(value) >= 20 and shannon_entropy(value) >= 3.8:
+        return "medium"
+    return "low"
+
+
+def _expr_end(toks: list[Tok], j: int, stop_ops: set[str]) -> int:
+    """Index one past the value expression starting at toks[j]: up to `,` `;` or a closing
+    bracket at depth 0, a comment, or the end of the line."""
+    depth = 0
+    k = j
+    while k < len(toks):
+        t = toks[k]
+        if t.kind == COMMENT:
+            break
+        if t.kind == OP:
+            if t.text in "([{":
+                depth += 1
+            elif t.text in ")]}":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth == 0 and t.text in stop_ops:
+                break
+        k += 1
+    return k
+
+
+def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
+    """(literal value, start column, how) of the expression at toks[j], or None when it is
+    code (a name, an attribute, a call, a type, an expression) or a reference."""
+    stops = {",", ";", ":"} if lang not in ("yaml", "text", "ini", "sh") else {";"} if lang == "sh" else set()
+    end = _expr_end(toks, j, stops)
+    val = toks[j:end]
+    while len(val) > 1 and val[-1].kind == OP and val[-1].text in (",", ";"):
+        val = val[:-1]  # `"key": "value",` in prose and JSON
+    if not val:
+        return None
+    first = val[0]
+    if first.kind == STR:
+        # one literal, or literals glued by implicit concatenation; `+` joins are fragments
+        if all(t.kind == STR for t in val):
+            if any(t.quote.startswith("f") or t.quote == "`" and lang == "js" for t in val) and \
+                    any("{" in t.body for t in val):
+                return None  # an f-string or template literal with placeholders
+            return "".join(t.body for t in val), first.start, "literal"
+        if lang == "py" and len(val) >= 2 and val[1].kind == OP and val[1].text == "%":
+            return None  # "..." % args: a format
+        if len(val) >= 2 and val[1].kind == OP and val[1].text == ".":
+            return None  # "...".format(), "...".encode(): an expression on a literal
+        if len(val) >= 2 and val[1].kind == OP and val[1].text in ("or", "||", "?", "??"):
+            return None
+        if lang in ("yaml", "text", "ini") and len(val) >= 2:
+            return None
+        if len(val) >= 2 and val[1].kind == OP and val[1].text == "+":
+            return None  # "abc" + x: a fragment of a concatenation
+        if val[-1].kind == OP and val[-1].text in (",", ";"):
+            return None
+        return None
+    if not bare_ok:
+        return None
+    # a bare value in configuration: the text up to a comment or the end (YAML/INI), or one
+    # word (shell, prose)
+    if first.kind == OP and first.text in ("$", "%", "@", "&", "*", "|", ">", "<", "[", "{", "(", "`", "-"):
+        return None
+    if first.kind == OP and first.text == "!" and lang == "yaml":
+        return None  # a YAML tag (!vault, !Ref)
+    if first.kind == NAME and first.text.startswith("$"):
+        return None
+    s = first.start
+    if lang in ("yaml", "ini"):
+        e = val[-1].end
+    else:
+        e = s
+        while e < len(line) and not line[e].isspace() and line[e] not in ";&|\"'`":
+            e += 1
+    text = line[s:e].rstrip(",")
+    if lang in ("text", "sh"):
+        text = text.rstrip(",;:)]}>")
+    if _CODEISH.search(text) or (lang in ("text", "sh") and end - j > 1 and not _one_word(val, line)):
+        return None  # a call, an index, an attribute, an expression: code, also in prose
+    return text, s, "bare"
+
+
+def _one_word(val: list[Tok], line: str) -> bool:
+    """The tokens touch each other: one bare word like `Zx9#mQ2pLk1`, not `a + b`."""
+    return all(a.end == b.start for a, b in zip(val, val[1:])) or val[0].start + len(line[val[0].start:].split()[0]) >= val[-1].end
+
+
+def _default_literal(toks: list[Tok], j: int):
+    """A hard-coded fallback in code: `getenv("X", "literal")`, `env.get("X") or "literal"`,
+    `process.env.X || "literal"`: the literal is what runs when the variable is unset."""
+    end = _expr_end(toks, j, {",", ";"})
+    val = toks[j:end]
+    if len(val) < 3:
+        return None
+    last = val[-1]
+    if last.kind == STR and val[-2].kind == OP and val[-2].text in ("or", "||", "??", "?:") or \
+            last.kind == STR and val[-2].kind == NAME and val[-2].text == "or":
+        return last.body, last.start, "literal"
+    # name(...)(..., "literal") with the call's name a lookup with a default
+    for a, t in enumerate(val):
+        if t.kind == OP and t.text == "(" and a > 0 and val[a - 1].kind == NAME and val[a - 1].text in _DEFAULT_CALLS:
+            depth, args, cur = 0, [], []
+            for u in val[a + 1:]:
+                if u.kind == OP and u.text in "([{":
+                    depth += 1
+                elif u.kind == OP and u.text in ")]}":
+                    if depth == 0:
+                        args.append(cur)
+                        break
+                    depth -= 1
+                elif u.kind == OP and u.text == "," and depth == 0:
+                    args.append(cur)
+                    cur = []
+                    continue
+                cur.append(u)
+            if len(args) >= 2 and len(args[-1]) == 1 and args[-1][0].kind == STR:
+                return args[-1][0].body, args[-1][0].start, "literal"
+            return None
+    return None
+
+
+def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
+    """(key, value, column, how) for each key whose value is a literal."""
+    out = []
+    n = len(toks)
+    for i, t in enumerate(toks):
+        if t.kind == COMMENT:
+            break
+        if t.kind == NAME:
+            key = t.text
+        elif t.kind == STR and t.body and len(t.body) <= 64 and i + 1 < n and toks[i + 1].kind == OP and \
+                toks[i + 1].text in (":", "=>", "=", ","):
+            key = t.body  # "password": "...", 'password' => '...'
+        else:
+            continue
+        word = secret_name(key)
+        if not word and lang == "text" and t.kind == NAME and i > 0 and toks[i - 1].kind == NAME and \
+                toks[i - 1].end + 1 == t.start:
+            word = secret_name(toks[i - 1].text + "_" + key)  # prose keys of two words: "Secret Key:"
+        if not word:
+            continue
+        j = i + 1
+        if j < n and toks[j].kind == STR and i > 0 and toks[i - 1].kind == NAME and \
+                toks[i - 1].text.lower() in _DECL and (j + 1 >= n or toks[j + 1].kind in (OP, COMMENT)):
+            # #define PASSWORD "...", %global PASSWORD "...", SET password "...", ENV PASSWORD "..."
+            out.append((key, toks[j].body, toks[j], "literal", word))
+            continue
+        if j < n and toks[j].kind in (NAME, NUM) and i > 0 and toks[i - 1].kind == NAME and \
+                toks[i - 1].text in ("ENV", "env", "setenv") and bare_ok:
+            got = _value_of(toks, j, "sh", True, line)  # Dockerfile `ENV PASSWORD value`
+            if got:
+                out.append((key, got[0], Tok(WORD, got[0], got[1], got[1] + len(got[0])), "bare", word))
+            continue
+        if j >= n:
+            continue
+        op = toks[j]
+        if op.kind == OP and op.text == ")" and i > 0 and toks[i - 1].text == "(":
+            continue
+        if op.kind == OP and op.text in (".", "[", "->", "::"):
+            continue  # password.strip(), token[0], self.token->x: an access, not a key
+        if op.kind == OP and op.text == "(":
+            # a setter with one literal: setPassword("..."), withToken('...'), .password("...")
+            ws = name_words(key)
+            if (ws and ws[0] in ("set", "with", "put")) or key.lower() == word and password_like(word):
+                if j + 2 < n and toks[j + 1].kind == STR and toks[j + 2].text == ")":
+                    out.append((key, toks[j + 1].body, toks[j + 1], "setter", word))
+            continue
+        if op.kind == OP and op.text == "," and t.kind == STR and i > 0 and toks[i - 1].text in ("(", "["):
+            # ("password", "...") pairs: a tuple, a header, a form field
+            tail = (name_words(key) or [""])[-1]
+            if secret_name(tail) and j + 1 < n and toks[j + 1].kind == STR and \
+                    (j + 2 >= n or toks[j + 2].text in (")", "]", ",")):
+                out.append((key, toks[j + 1].body, toks[j + 1], "pair", word))
+            continue
+        if not (op.kind == OP and op.text in _ASSIGN_OPS):
+            continue
+        k = j + 1
+        if k >= n:
+            continue
+        if op.text == ":" and lang not in ("yaml", "ini") and toks[k].kind == NAME:
+            # an annotation: `password: str = "..."` takes the value after `=`; without one,
+            # `password: Optional[str]` is a type (an object literal's `key: name` is code too)
+            e = k
+            while e < n and not (toks[e].kind == OP and toks[e].text in ("=", ",", ";", ")")):
+                e += 1
+            if e < n and toks[e].text == "=" and e + 1 < n and toks[e + 1].kind == STR:
+                k = e + 1
+            elif lang in ("py", "js", "c", "go", "php", "rb"):
+                continue
+        got = _value_of(toks, k, lang, bare_ok, line)
+        if got is None:
+            got = _default_literal(toks, k)
+        if got is None:
+            continue
+        value, col, how = got
+        tok = toks[k]
+        out.append((key, value, tok if how == "literal" else Tok(WORD, value, col, col + len(value)), how, word))
+    return out
+
+
+def _strings_as_config(toks: list[Tok]):
+    """A quoted literal that is itself a connection string or a command line."""
+    out = []
+    for t in toks:
+        if t.kind != STR or len(t.body) < 10:
+            continue
+        body = t.body
+        off = t.start + (len(t.text) - len(body) - (1 if t.text.endswith(t.quote[-1:]) else 0))
+        for m in _CONN_KEY.finditer(body):
+            out.append(("password", m.group(2), off + m.start(2), "connection string", "password"))
+        for key, v, col, how, word in _flags(body):
+            out.append((key, v, off + col, how, word))
+    return out
+
+
+def _flags(text: str):
+    out = []
+    for m in _FLAG.finditer(text):
+        s = m.end(1)
+        e = s
+        q = text[s] if s < len(text) and text[s] in "\"'" else ""
+        if q:
+            s += 1
+            e = text.find(q, s)
+            e = len(text) if e < 0 else e
+        else:
+            while e < len(text) and not text[e].isspace() and text[e] not in ";&|\"'`)":
+                e += 1
+        flag = m.group(1).strip("-= ")
+        out.append((flag, text[s:e], s, "flag", secret_name(flag) or "password"))
+    for rx in (_MYSQL_P, _U_P, _OPENSSL_PASS):
+        for m in rx.finditer(text):
+            out.append(("-p", m.group(1).strip("\"'"), m.start(1), "flag", "password"))
+    return out
+
+
+def _sql_and_xml(line: str):
+    """SQL's `IDENTIFIED BY '...'` and `PASSWORD '...'`, an XML element <password>...</password>."""
+    out = []
+    if _SQL_STMT.search(line):
+        for m in _SQL.finditer(line):
+            g = next(k for k in (1, 2, 3) if m.group(k))
+            out.append(("password", m.group(g), m.start(g), "sql", "password"))
+    if "<" in line:
+        for m in _XML_ELEM.finditer(line):
+            out.append((m.group(1), m.group(2), m.start(2), "xml", secret_name(m.group(1)) or "password"))
+    return out
+
+
+# ---- documentation spans inside code -------------------------------------------------------
+_SPANS: list = [None, None]
+
+
+def _doc_lines(lines: list[str], lang: str) -> set[int]:
+    """Line indices inside a Python triple-quoted string (docstrings and text blocks) or a
+    C-style block comment: prose, where assignments are examples. Memoised per text. Only
+    the delimiters are looked at (a `\"\"\"` inside a one-line string or a comment is rare),
+    so the cost is a C-level search, not a walk over every string of the file."""
+    if _SPANS[0] is lines:
+        return _SPANS[1]
+    out: set[int] = set()
+    if lang in ("py", "js", "c", "go", "php"):
+        text = "\n".join(lines)
+        rx = _TRIPLE if lang == "py" else _BLOCK
+        if ('"""' in text or "\'\'\'" in text) if lang == "py" else "/*" in text:
+            opened = None
+            pos = line = 0  # newlines counted up to pos, so each count covers new ground
+            for m in rx.finditer(text):
+                d = m.group(0)
+                if opened is None:
+                    if d != "*/":
+                        opened = (m.start(), "*/" if d == "/*" else d)
+                elif d == opened[1]:
+                    a = line + text.count("\n", pos, opened[0])
+                    b = a + text.count("\n", opened[0], m.start())
+                    pos, line = m.start(), b
+                    if b > a:
+                        out.update(range(a, b + 1))
+                    opened = None
+    _SPANS[0], _SPANS[1] = lines, out
+    return out
+
+
+_TRIPLE = re.compile(r'"""|\'\'\'')
+_BLOCK = re.compile(r"/\*|\*/")
+
+
+# ---- entry point ----------------------------------------------------------------------------
+def prepare() -> None:
+    """Nothing to import ahead of the first candidate any more (kept for the pipeline)."""
+
+
+_SHELL_LINE = re.compile(r"^\s*(?:export|set|setx|ENV|ARG|declare|local|readonly)\s+[A-Za-z_]")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+
+def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | None = None) -> list[Hit]:
     if len(line) > 4096:
         return []
-    kd, filters = _detectors()
+    kind = file_kind(path or "file.txt")
+    lang = _lang(path or "file.txt", kind)
+    if _SHELL_LINE.match(line) and lang not in ("yaml",):
+        lang, kind = "sh", SHELL  # `export NAME=...`, Dockerfile `ENV`: shell syntax in any file
+    doc = is_doc_path(path) if path else False
+    in_docstring = False
+    if lines is not None and lang in ("py", "js", "c", "go", "php") and 0 < line_no <= len(lines) and \
+            (_find_assignments(lex(line, lang), lang, False, line) or
+             _find_assignments(lex(line, "text"), "text", True, line)):
+        # only a line that holds a value when read as prose asks where the docstrings are
+        in_docstring = (line_no - 1) in _doc_lines(lines, lang)
+    if in_docstring:
+        lang = "text"
+    bare_ok = kind in (CONFIG, SHELL, DOC) or in_docstring
+    if kind == DOC or path.endswith((".xml", ".drawio", ".html", ".htm")):
+        if "&" in line:
+            import html
+            line = html.unescape(line)
+    toks = lex(line, lang)
+    comment = bool(toks) and toks[0].kind == COMMENT
+    trailing = [] if comment or not toks or toks[-1].kind != COMMENT else [toks[-1]]
+    if comment:
+        # a commented-out assignment is read as text: `# password = "..."`, `// token: ...`
+        body = toks[0].text.lstrip("#/;-! ")
+        base = len(line) - len(body)
+        toks = [Tok(t.kind, t.text, t.start + base, t.end + base, t.body, t.quote) for t in lex(body, "text")]
+        bare_ok = kind != CODE
+        line_for_bare = line
+    else:
+        line_for_bare = line
+    comment_values: set[str] = set()
+    found = _find_assignments(toks, lang if not comment else "text", bare_ok, line_for_bare)
+    found += _strings_as_config(toks)
+    for c in trailing:  # `x = 1  # password: ...`: a comment after code, read as text
+        body = c.text.lstrip("#/;-! ")
+        base = c.end - len(body)
+        ctoks = [Tok(t.kind, t.text, t.start + base, t.end + base, t.body, t.quote) for t in lex(body, "text")]
+        for got in _find_assignments(ctoks, "text", kind != CODE, line):
+            found.append(got)
+            comment_values.add(got[1])
+    found += _sql_and_xml(line)
+    if kind in (SHELL, DOC, CONFIG) or comment or in_docstring:
+        found += _flags(line)
+    test = is_test_path(path) if path else False
     out: list[Hit] = []
-    name_m = _NAME.search(line)
-    if not name_m:
-        return out
-    fname = os.path.basename(path) or "file.txt"
-    try:
-        found = kd.analyze_line(filename=fname, line=line, line_number=line_no)
-    except Exception:  # detect-secrets on odd input: fall back to our own check
-        found = set()
-    values = [s.secret_value for s in found if s.secret_value]
-    if not values:
-        m = _SHELL.match(line)
-        if m and _NAME.search(m.group(1)):
-            values = [m.group(3)]
-    for v in values:
-        col = line.find(v)
-        key_m = re.search(r"([A-Za-z_][A-Za-z0-9_.\-]*)[\"']?\s*(?:=>|:=|=|:)\s*[\"'`]?\s*$", line[:max(col, 0)])
-        name = key_m.group(1) if key_m else name_m.group(0)
-        if col < 0 or not _NAME.search(name) or not _plausible(name, v):
+    seen = set()
+    for key, value, where, how, word in found:
+        col = where.start if isinstance(where, Tok) else where
+        if isinstance(where, Tok) and where.kind == STR:
+            col = where.start + where.text.find(where.body) if where.body else where.start
+        value = value.strip()
+        if not value or value in seen:
             continue
-        if re.match(r"""["'`]?\s*\+""", line[col + len(v):]):
-            continue  # "abc" + "def": a fragment of a concatenated string, not a value
-        if any(f(secret=v) for f in filters):
+        if how in ("connection string", "flag") and not _value_ok(key, value, word):
             continue
-        out.append(Hit(RULE_ID, v, line_no, col + 1, {}))
+        if how not in ("connection string", "flag") and not _value_ok(key, value, word):
+            continue
+        if _UUID.match(value) and not password_like(word):
+            continue  # an id more often than a secret (detect-secrets' heuristic)
+        seen.add(value)
+        vcol = line.find(value, max(0, col - 2))
+        if vcol < 0:
+            vcol = line.find(value)
+        if vcol < 0:
+            continue
+        ctx = {"confidence": _confidence(value, word, kind, doc or in_docstring, test,
+                                         comment or value in comment_values),
+               "generic_how": how}
+        if doc or in_docstring or kind == DOC:
+            ctx["doc"] = True
+        out.append(Hit(RULE_ID, value, line_no, vcol + 1, ctx))
     return out

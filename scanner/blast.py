@@ -143,6 +143,10 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
         ev.append(history_only_note)
     if b.severity not in ("critical", "info") and b.env != "test" and ("ignored" in statuses or kinds == {"history"}):
         b.severity = _bump(b.severity, cap="high")
+    if finding.confidence == "low" and b.severity not in ("low", "info"):
+        # a generic guess or a documentation example: reported for review, never above low
+        b.severity = "low"
+        ev.append("low confidence (a generic guess or a documentation example): rated low, reported for review")
     if rule.public:
         b.severity = "info"
     return b

@@ -275,9 +275,13 @@ def _agents_for(root: Path, spec: str | None, cfg) -> tuple[list[str], list[str]
 
 def credential_paths(findings, threshold: str) -> list[str]:
     """Files to hide: every file holding a finding at or above the threshold, and every
-    file holding one outside the task, whatever its severity (link and target both)."""
+    file holding one outside the task, whatever its severity (link and target both).
+    Low-confidence findings (generic guesses, documentation examples) are reported for
+    review and never hide a file: an agent may need it (issue 15)."""
     out: set[str] = set()
     for f in findings:
+        if getattr(f, "confidence", "medium") == "low":
+            continue
         if SEVERITY_RANK[f.blast.severity] >= SEVERITY_RANK[threshold] or f.task_related is False:
             out.update(f.worktree_paths)
     return sorted(out)

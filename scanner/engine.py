@@ -29,8 +29,16 @@ GENERIC_RULE = "generic-secret"
 # rescanned the rest of the run, quadratic in the fallback engine (a 200k-character line
 # took minutes; issue 7). DECODE_CANDIDATE likewise.
 GENERIC_CANDIDATE = (
-    r"(?i)(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_\-.]?key|apikey|auth[_\-.]?key|"
-    r"credential|private[_\-.]?key|access[_\-.]?key|client[_\-.]?secret)[A-Za-z0-9_.\-]{0,64}[\"']?\s*(?:=|:|=>)"
+    r"(?i)(?:(?:pass(?:word|wd|phrase)?|pwd|pswd|pw|secret|token|api[_\-.]?key|apikey|auth[_\-.]?key|"
+    r"credential|private[_\-.]?key|access[_\-.]?key|client[_\-.]?secret|app[_\-.]?key|passwort|kennwort|"
+    r"contrase(?:ñ|n)[ay]|senha|wachtwoord|l(?:ö|o)senord|salasana|has(?:ł|l)o|parola|heslo|jelsz(?:ó|o)|"
+    r"(?:ş|s)ifre|parol|mot[_\- ]?de[_\- ]?passe|mdp|lozinka|passord|sandi|"
+    r"пароль|Пароль|ПАРОЛЬ|密码|密碼|口令|パスワード|비밀번호)"
+    r"[A-Za-z0-9_.\-]{0,64}[\"']?\s*(?:=|:|=>|!=|\(\s*[\"']|,\s*[\"']|\s+[\"'])"
+    r"|(?:^|\s)--?(?:password|passwd|pass|token|api-?key|secret|client-secret|auth-token|access-token)[= ]"
+    r"|(?:mysql|mariadb|sshpass)[^\n]{0,200}\s-p\S|\s-u\s*\S+\s+-p\s*\S|identified\s+by|pass:|passphrase\s"
+    r"|(?:^|\s)ENV\s+[A-Za-z0-9_]{0,40}(?:pass|pwd|secret|token|key)[A-Za-z0-9_]{0,40}\s+\S"
+    r"|<[A-Za-z0-9_:.\-]{0,40}(?:password|passwd|secret|token|api[_\-]?key)[^<>\n]{0,80}>[^<\s])"
 )
 # an encoded (base64 or %-escaped) value assigned to a secret-bearing name: worth decoding
 DECODE_CANDIDATE = (
@@ -396,10 +404,10 @@ class Engine:
 
             for li in remaining:
                 if li < len(lines.lines) and not allowed(lines.lines, li):
-                    for h in generic_hits(lines.lines[li], li + 1, path):
+                    for h in generic_hits(lines.lines[li], li + 1, path, lines.lines):
                         if any(h.line == o.line and (h.secret in o.secret or o.secret in h.secret) for o in hits):
                             continue  # a provider rule already has this value
-                        h.context = ctxmod.extract(lines.lines, li, h.column - 1)
+                        h.context = {**ctxmod.extract(lines.lines, li, h.column - 1), **h.context}
                         hits.append(h)
         return _dedupe(hits, self.by_id)
 

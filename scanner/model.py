@@ -41,6 +41,10 @@ class Rule:
     multiline: bool = False  # the match may span lines (PEM blocks)
     structured: bool = False  # emitted by a parser in detectors/structured, not by the pattern alone
     example_path: str = ""  # structured rules: the file name their examples are parsed as
+    # what makes a match real beyond its pattern (issue 15): context (the provider named
+    # nearby), entropy (a random body), checksum (validate), structure (fixed segments).
+    # Required for weak, short prefixes; `context` and `checksum` raise confidence to high
+    requires: list[str] = field(default_factory=list)
     impact: str = ""  # what it can do, one clause: "can delete production volumes and backups"
     description: str = ""
     positive: list[str] = field(default_factory=list)

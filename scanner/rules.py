@@ -19,7 +19,8 @@ RULES_DIR = Path(__file__).resolve().parent.parent / "detectors" / "rules"
 _FIELDS = {"id", "provider", "name", "pattern", "keywords", "entropy", "context", "context_lines",
            "validate", "scope", "privilege", "env_from_secret", "privilege_from_secret",
            "scope_from_secret", "public", "generic", "impact", "description", "examples",
-           "multiline", "structured", "example_path"}
+           "multiline", "structured", "example_path", "requires"}
+REQUIRES = ("context", "entropy", "checksum", "structure")
 
 
 class RuleError(CredfenceError, ValueError):
@@ -56,6 +57,15 @@ def rule_from_dict(d: dict, family: str, compile: bool = True) -> Rule:
         for v in (d.get(m) or {}).values():
             if v not in allowed:
                 raise RuleError(f"{where}: {m} value {v!r} must be one of {', '.join(allowed)}")
+    for req in d.get("requires") or []:
+        if req not in REQUIRES:
+            raise RuleError(f"{where}: requires value {req!r} must be among {', '.join(REQUIRES)}")
+    if "context" in (d.get("requires") or []) and not d.get("context"):
+        raise RuleError(f"{where}: requires context but has no context regex")
+    if "entropy" in (d.get("requires") or []) and not d.get("entropy"):
+        raise RuleError(f"{where}: requires entropy but has no entropy threshold")
+    if "checksum" in (d.get("requires") or []) and not d.get("validate"):
+        raise RuleError(f"{where}: requires checksum but has no validator")
     ex = d.get("examples") or {}
     rule = Rule(
         id=d["id"], provider=d["provider"], name=d.get("name") or d["id"], pattern=d.get("pattern") or "",
@@ -69,7 +79,7 @@ def rule_from_dict(d: dict, family: str, compile: bool = True) -> Rule:
         impact=d.get("impact", ""), description=d.get("description", ""),
         positive=[str(x) for x in ex.get("positive") or []], negative=[str(x) for x in ex.get("negative") or []],
         multiline=bool(d.get("multiline", False)), structured=bool(d.get("structured", False)),
-        example_path=d.get("example_path", ""), family=family,
+        example_path=d.get("example_path", ""), family=family, requires=[str(x) for x in d.get("requires") or []],
     )
     if compile:
         compile_rule(rule, where)
@@ -93,7 +103,7 @@ def rule_to_dict(r: Rule) -> dict:
     d = {k: getattr(r, k) for k in ("id", "provider", "name", "pattern", "keywords", "scope", "privilege",
                                      "entropy", "context", "context_lines", "validate", "env_from_secret",
                                      "privilege_from_secret", "scope_from_secret", "public", "generic",
-                                     "impact", "description", "multiline", "structured", "example_path")}
+                                     "impact", "description", "multiline", "structured", "example_path", "requires")}
     d["examples"] = {"positive": r.positive, "negative": r.negative}
     return d
 

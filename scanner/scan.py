@@ -568,8 +568,10 @@ def annotate(result: ScanResult, task=None, agent_view=None) -> None:
     """Blast radius, task relatedness and agent visibility for every finding, in place;
     findings sorted most severe first."""
     from scanner.blast import classify
+    from scanner.confidence import finding_confidence
 
     for f in result.findings:
+        f.confidence = finding_confidence(f)
         note = history_note(f)
         if note:
             f.notes.append(note)

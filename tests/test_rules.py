@@ -152,3 +152,29 @@ def test_no_catastrophic_backtracking(rule):
         for _ in rule.regex.finditer(text):
             pass
     assert time.perf_counter() - start < 1.0
+
+
+def test_weak_prefix_rules_say_what_makes_them_real():
+    """Issue 15: a rule whose literal prefix is short (`md-`, `hf_`, `pa-`: four characters
+    or fewer) matches code and CSS too (MkDocs' `--md-primary-fg-color--light` was a
+    Mandrill key). Each such rule declares in `requires` what makes a match real, and has it:
+    the provider named nearby (context), a random body (entropy), a checksum, or a structure
+    of fixed segments."""
+    import re as _re
+
+    from scanner.rules import load_rules
+
+    missing = []
+    for r in load_rules(use_cache=False):
+        if not r.pattern or r.generic or not r.keywords:
+            continue
+        if not _re.match(r"^(?:\\b|\(\?<!\[[^\]]*\]\))?\(\?P<secret>", r.pattern):
+            continue
+        if min(len(k) for k in r.keywords) > 4:
+            continue
+        if not r.requires:
+            missing.append(r.id)
+        assert "context" not in r.requires or r.context, r.id
+        assert "entropy" not in r.requires or r.entropy, r.id
+        assert "checksum" not in r.requires or r.validate, r.id
+    assert not missing, missing

@@ -139,6 +139,9 @@ def _rule_descriptor(f: Finding, severity: str) -> dict:
     }
 
 
+RANK = {"high": 90.0, "medium": 60.0, "low": 20.0}
+
+
 def _message(f: Finding, severity: str, loc: Location, history_only: bool) -> str:
     b = f.blast
     name = f.rule.name or f.rule.id
@@ -266,6 +269,7 @@ def to_sarif(findings: list[Finding], root: str, tool_version: str) -> dict:
                 "message": {"text": _message(f, sev, loc, history_only)},
                 "locations": [{"physicalLocation": _physical(loc)}],
                 "partialFingerprints": {FINGERPRINT_KEY: fp},
+                "rank": RANK.get(f.confidence, 50.0),  # how sure: confidence high/medium/low
             }
             if commits is not None:
                 props["commits"] = [c.commit for c in commits]

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanner import gitcmd
+from scanner.sources.workspace import noise_path
 
 CHUNK_BYTES = 60_000  # oids per request stay under the 64 KiB pipe buffer: no deadlock
 _SUBMODULE = b"160000"
@@ -146,7 +147,7 @@ class Enumeration:
         if bl.shallow:
             bl.warnings.append("shallow clone: only the history present locally was scanned")
         intro = bl.prov.introduced
-        too_large = 0
+        too_large = noise = 0
         for oid, size in listed:
             where = intro.get(oid)
             if where:
@@ -160,9 +161,14 @@ class Enumeration:
             if size > max_size:
                 too_large += 1
                 continue
+            if path and noise_path(path):  # the work tree's noise filter (issue 15)
+                noise += 1
+                continue
             bl.blobs.append((oid.decode(), size, path))
         if too_large:
             bl.skipped["too-large"] = too_large
+        if noise:
+            bl.skipped["noise-file"] = noise
         # a reachable blob git cannot read (a corrupt loose object is listed as "missing"):
         # count it and say so, never a silent partial scan (issue 7)
         unreadable = sum(1 for oid in missing if oid in intro)

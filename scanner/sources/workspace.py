@@ -34,6 +34,20 @@ BINARY_SUFFIXES = {
 LFS_MAGIC = b"version https://git-lfs.github.com/spec/v1"
 
 
+def noise_path(rel: str) -> bool:
+    """The work tree's noise rule for a repo-relative path (history blobs use it too, issue
+    15): a lock file, a minified bundle or source map, or a file under an installed,
+    generated or cached directory (node_modules/, .venv/ ...). Built documentation on a
+    gh-pages branch is mostly minified assets (MkDocs, Sphinx), caught by the same suffixes."""
+    parts = rel.split("/")
+    name = parts[-1]
+    if name in (".credfence-baseline.json", ".secrets.baseline"):
+        return False  # history reads these by content and counts them as baseline-file
+    if name in NOISE_FILES or name.endswith(NOISE_SUFFIXES):
+        return True
+    return any(d in NOISE_DIRS for d in parts[:-1])
+
+
 @dataclass
 class FileItem:
     path: str  # relative to the root, "/" separators

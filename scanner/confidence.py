@@ -1,0 +1,63 @@
+"""How sure a finding is to be a real credential (issue 15): `high`, `medium` or `low`.
+
+- high: the credential proved its shape: a checksum or a decoded structure (`validate`),
+  a structured parser (kubeconfig, service-account JSON, .netrc ...), a PEM block, or a
+  provider pattern whose rule also needed the provider named nearby (`context`).
+- medium: a provider pattern alone; a generic value that is random-looking and assigned to
+  a secret-bearing name in code or configuration.
+- low: every other generic guess, and anything in documentation (docs/, examples/,
+  README, *.md, *.rst, docstrings, comments) or, for generic values, in tests, unless a
+  checksum or a structure says otherwise: these are reported for review, rated low, and
+  never make `credfence ignore` hide a file.
+
+A finding seen in several places takes the highest confidence of its places.
+"""
+from __future__ import annotations
+
+from scanner.model import CONFIDENCES, Finding, Rule
+
+_ORDER = {c: i for i, c in enumerate(reversed(CONFIDENCES))}  # low=0 .. high=2
+DOC_NOTE = "documentation example: low confidence, reported for review"
+GENERIC_NOTE = "generic guess (a secret-sounding name and a literal value): low confidence, reported for review"
+
+
+def proven(rule: Rule) -> bool:
+    """A checksum, a decoded structure or a parser vouches for the value."""
+    return bool(rule.validate or (rule.structured and not rule.generic) or rule.multiline)
+
+
+def location_confidence(rule: Rule, path: str, ctx: dict) -> tuple[str, bool]:
+    """(confidence, is documentation) for one place a finding was seen."""
+    from detectors.generic import is_doc_path
+
+    doc = bool(ctx.get("doc")) or (bool(path) and is_doc_path(path))
+    if rule.generic:
+        conf = ctx.get("confidence") or "low"
+        return ("low" if doc else conf), doc
+    if proven(rule) or ctx.get("structured"):
+        return "high", doc
+    if doc:
+        return "low", doc
+    if rule.context:
+        return "high", doc
+    return "medium", doc
+
+
+def finding_confidence(f: Finding) -> str:
+    best, all_doc = "low", True
+    for loc, ctx in zip(f.locations, f.contexts or [{}] * len(f.locations)):
+        conf, doc = location_confidence(f.rule, loc.path, ctx or {})
+        all_doc = all_doc and doc
+        if _ORDER[conf] > _ORDER[best]:
+            best = conf
+    if not f.locations:
+        best = "medium"
+    if best == "low":
+        note = DOC_NOTE if all_doc and f.locations else GENERIC_NOTE if f.rule.generic else None
+        if note and note not in f.notes:
+            f.notes.append(note)
+    return best
+
+
+def at_least(conf: str, floor: str) -> bool:
+    return _ORDER[conf] >= _ORDER[floor]

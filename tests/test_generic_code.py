@@ -1,0 +1,198 @@
+"""Issue 15 and issue 17 (passwords): the generic detector reads code the way its language
+does. A secret-named key whose value is a name, an attribute, a call, a type, a constant,
+an environment variable's name, a format placeholder or the name itself is not a secret;
+a quoted literal (or a bare value where the format makes bare values literal) can be.
+Through the whole engine (both engines where Hyperscan loads), then through the CLI on
+real git repositories: confidence, severity, `ignore`, SARIF, and history's noise filter.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scanner.engine import Engine
+from scanner.rules import load_rules
+from tests.gitrepo import Repo, credfence, scan_json
+
+# (path, line, the secret it must yield) -- values are made-up random strings
+POSITIVE = [
+    # Python
+    ("app/settings.py", 'DB_PASSWORD = "Kq8vT2mWx9Lp&3nRzY"', "Kq8vT2mWx9Lp&3nRzY"),
+    ("app/settings.py", "    password: str = 'Xk2#pL9vQz7w'", "Xk2#pL9vQz7w"),
+    ("app/db.py", 'connect(host="db", password="Zx9#mQ2pLk")', "Zx9#mQ2pLk"),
+    ("app/db.py", 'cfg = {"api_key": "a8Fk29sLq0ZmXr7TbV3n"}', "a8Fk29sLq0ZmXr7TbV3n"),
+    ("app/db.py", 'PASSWORD = os.environ.get("PASSWORD", "at5G6zi!mQ")', "at5G6zi!mQ"),
+    ("app/db.py", 'secret = os.getenv("APP_SECRET") or "Hq7vN2kLp9XwR4tZ"', "Hq7vN2kLp9XwR4tZ"),
+    ("app/db.py", 'dsn = "Server=db1;Database=app;User Id=sa;Password=Zx9#mQ2pLk;"', "Zx9#mQ2pLk"),
+    ("app/db.py", "contraseña = 'Zx9mQ2pLk1'", "Zx9mQ2pLk1"),
+    # JavaScript / TypeScript
+    ("web/config.ts", "const apiKey: string = 'a8Fk29sLq0ZmXr7T';", "a8Fk29sLq0ZmXr7T"),
+    ("web/config.js", "  password: 'Zx9#mQ2pLk',", "Zx9#mQ2pLk"),
+    ("web/config.js", 'if (password !== "PaS5w0rD2#x") {', "PaS5w0rD2#x"),
+    # Go
+    ("cmd/main.go", 'password := "n84ASM54y4"', "n84ASM54y4"),
+    ("cmd/main.go", "\tToken: `Hq7vN2kLp9XwR4tZ`,", "Hq7vN2kLp9XwR4tZ"),
+    # Java / Kotlin
+    ("src/Db.java", 'private static final String PASSWORD = "exord13Paw64";', "exord13Paw64"),
+    ("src/Db.java", 'ds.setPassword("Zx9#mQ2pLk");', "Zx9#mQ2pLk"),
+    ("src/Db.kt", 'val passwd: String = "cq2tPr1a2x"', "cq2tPr1a2x"),
+    # Ruby / PHP
+    ("config/db.rb", "  :password => 'Zx9#mQ2pLk',", "Zx9#mQ2pLk"),
+    ("config/db.php", "define( 'DB_PASSWORD', '2Arh5dA1Sn0ywiVYdnpwr3a' );", "2Arh5dA1Sn0ywiVYdnpwr3a"),
+    # YAML / INI / TOML / properties / dotenv
+    ("deploy/app.yml", "  password: Ce7shE0ENPiBlE_EdEose0cBAA", "Ce7shE0ENPiBlE_EdEose0cBAA"),
+    ("deploy/app.ini", "password = s3cr3tP4ss!x", "s3cr3tP4ss!x"),
+    ("deploy/app.toml", 'api_token = "f7Hk2Lm9Qx4Tz8Wv3Np6"', "f7Hk2Lm9Qx4Tz8Wv3Np6"),
+    ("deploy/app.properties", "spring.datasource.password=Wq8#nZ3vKp", "Wq8#nZ3vKp"),
+    (".env", "SMTP_PASSWORD=Wq8nZ3vKp2xY", "Wq8nZ3vKp2xY"),
+    # shell, Dockerfile, command lines
+    ("bin/run.sh", "export API_TOKEN=f7Hk2Lm9Qx4Tz8Wv3Np6", "f7Hk2Lm9Qx4Tz8Wv3Np6"),
+    ("bin/run.sh", "mysql -u root -pS3cretPw1x app", "S3cretPw1x"),
+    ("bin/run.sh", "curl --password 'Zx9mQ2pLk1' https://host", "Zx9mQ2pLk1"),
+    ("Dockerfile", "ENV DB_PASSWORD Wq8nZ3vKp2xY", "Wq8nZ3vKp2xY"),
+    # SQL, XML, other languages' labels
+    ("db/init.sql", "CREATE USER app WITH PASSWORD 'Wq8nZ3vKp2xY';", "Wq8nZ3vKp2xY"),
+    ("db/init.sql", "ALTER USER 'app'@'%' IDENTIFIED BY 'Wq8nZ3vKp2xY';", "Wq8nZ3vKp2xY"),
+    ("conf/settings.xml", "<password>Wq8nZ3vKp2xY</password>", "Wq8nZ3vKp2xY"),
+    ("notes/access.txt", "пароль: Zx9mQ2pLk1", "Zx9mQ2pLk1"),
+    ("notes/access.txt", "密码=Zx9mQ2pLk1", "Zx9mQ2pLk1"),
+    ("notes/access.txt", "Passwort: Zx9#mQ2pLk", "Zx9#mQ2pLk"),
+]
+
+NEGATIVE = [
+    # Python code: names, attributes, calls, types, constants (sqlalchemy, sympy, oauthlib shapes)
+    ("lib/orm.py", "            passive=PASSIVE_NO_FETCH)"),
+    ("lib/orm.py", "    password: Optional[str]"),
+    ("lib/orm.py", "    token_lists: Sequence[Sequence[str]],"),
+    ("lib/orm.py", "token = line[start:pos]"),
+    ("lib/orm.py", "    identity_token=identity_token,"),
+    ("lib/orm.py", "        token_placement=AUTH_HEADER):"),
+    ("lib/orm.py", "TOKEN_EXECUTE = (STANDARD_RIGHTS_EXECUTE)"),
+    ("lib/orm.py", "symbols_passed = symbols[:]"),
+    ("lib/orm.py", "fiber_force_length_passive=FiberForceLengthPassiveDeGroote2016,"),
+    ("lib/orm.py", 'DB_PASSWORD = os.environ["DB_PASSWORD"]'),
+    ("lib/orm.py", 'token = f"{prefix}{Hq7vN2kLp9XwR4tZ}"'),
+    ("lib/orm.py", 'password = "%(password)s" % params'),
+    ("lib/orm.py", 'password = "{password}".format(password=p)'),
+    ("lib/orm.py", 'password = "PASSWORD"'),
+    ("lib/orm.py", 'pass_mask32 = "0x31c45018"'),
+    ("lib/orm.py", '"secretKey": "ENC(2dfRFqV/cS6TzRd+JyO=)"'),
+    ("lib/orm.py", 'request_headers = {"X-Auth-Token": "FooBarBazToken"}'),
+    # JavaScript / TypeScript / Go / Java / Ruby code
+    ("web/a.ts", "  password: string;"),
+    ("web/a.ts", "const token = `Bearer ${t}`;"),
+    ("web/a.js", "const password = req.body.password;"),
+    ("cmd/a.go", "password := cfg.Password"),
+    ("src/A.java", "private String password = getPassword();"),
+    ("config/a.rb", "  password: ENV['DB_PASSWORD'],"),
+    # configuration: references, environment variable names
+    ("tox.ini", "passenv = CODECOV_TOKEN"),
+    ("deploy/a.yml", "  password: ${DB_PASSWORD}"),
+    ("deploy/a.yml", "  token: GITHUB_TOKEN"),
+    ("deploy/a.yml", "  password: !vault |"),
+    ("bin/a.sh", 'export PASSWORD="$(cat /run/secrets/db)"'),
+    # prose and documentation code
+    ("docs/views.rst", "    password = request.form['password']"),
+    ("docs/user/advanced.rst", "app_secret = 'YOUR_APP_SECRET'"),
+    ("docs/testing.rst", "    return jsonify(token=generate_token(email, password))"),
+    ("README.md", "the password is: stored in the vault"),
+    # CSS custom properties are not Mandrill keys (issue 15, httpx's gh-pages)
+    ("site/main.css", ":root{--md-primary-fg-color:#4051b5;--md-primary-fg-color--light:#5d6cc0}"),
+]
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["hyperscan", "python"])
+def engine(request):
+    try:
+        return Engine(load_rules(), use_hyperscan=request.param)
+    except RuntimeError:
+        pytest.skip("hyperscan is not available on this machine")
+
+
+@pytest.mark.parametrize("path,line,secret", POSITIVE, ids=[f"{p}:{s[:4]}" for p, _, s in POSITIVE])
+def test_literal_under_secret_name_is_found(engine, path, line, secret):
+    hits = engine.scan_text(line + "\n", path)
+    assert any(h.secret == secret for h in hits), (line, [(h.rule_id, h.secret) for h in hits])
+
+
+@pytest.mark.parametrize("path,line", NEGATIVE, ids=[f"{p}:{i}" for i, (p, _) in enumerate(NEGATIVE)])
+def test_code_reference_or_name_is_not_a_secret(engine, path, line):
+    hits = [h for h in engine.scan_text(line + "\n", path)]
+    assert not hits, (line, [(h.rule_id, h.secret) for h in hits])
+
+
+def test_docstring_value_is_a_low_confidence_documentation_example(engine):
+    text = 'def f():\n    """Example:\n\n        api_key = "a8Fk29sLq0ZmXr7TbV3n"\n    """\n    return 1\n'
+    hits = engine.scan_text(text, "lib/client.py")
+    assert [h.secret for h in hits] == ["a8Fk29sLq0ZmXr7TbV3n"]
+    assert hits[0].context.get("doc") and hits[0].context.get("confidence") == "low"
+
+
+def test_confidence_in_code_and_in_docs(engine):
+    code = engine.scan_text('API_SECRET = "a8Fk29sLq0ZmXr7TbV3n"\n', "app/settings.py")
+    doc = engine.scan_text('API_SECRET = "a8Fk29sLq0ZmXr7TbV3n"\n', "docs/config.rst")
+    test = engine.scan_text('API_SECRET = "a8Fk29sLq0ZmXr7TbV3n"\n', "tests/test_app.py")
+    assert code[0].context["confidence"] == "medium"
+    assert doc[0].context["confidence"] == "low" and doc[0].context.get("doc")
+    assert test[0].context["confidence"] == "low"
+
+
+# ---- through the CLI on real repositories ---------------------------------------------------
+STRIPE = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dcTYooMQauvdEDq54NiTphI7jx"
+
+
+def test_confidence_severity_and_ignore(tmp_path):
+    """A provider key in code: medium or high confidence, hidden by `ignore`. A documentation
+    example and a generic guess in a test: low confidence, severity capped at low, noted,
+    reported, and never hidden."""
+    r = Repo(tmp_path / "repo")
+    r.commit("init", {
+        "app/billing.py": f'STRIPE_KEY = "{STRIPE}"\n',
+        "docs/config.rst": "Set it::\n\n    SECRET_KEY = '192b9bdd22ab9ed4d12e236c78afcb9a'\n",
+        "tests/test_login.py": 'client.login(username="bob", password="Zx9#mQ2pLk7")\n',
+        "lib/orm.py": "def get(self, passive=PASSIVE_OFF):\n    token = tokens[0]\n",
+    })
+    report, _ = scan_json(r.path, "--no-history")
+    conf = {f["locations"][0]["path"]: f for f in report["findings"]}
+    assert set(conf) == {"app/billing.py", "docs/config.rst", "tests/test_login.py"}, sorted(conf)
+    assert conf["app/billing.py"]["confidence"] in ("high", "medium")
+    for p in ("docs/config.rst", "tests/test_login.py"):
+        assert conf[p]["confidence"] == "low"
+        assert conf[p]["blast"]["severity"] == "low"
+    assert any("documentation example" in n for n in conf["docs/config.rst"]["notes"])
+    p = credfence("ignore", str(r.path), "--agents", "cursor", "--write")
+    assert p.returncode == 0, p.stderr
+    hidden = (r.path / ".cursorignore").read_text()
+    assert "app/billing.py" in hidden
+    assert "docs/config.rst" not in hidden and "tests/test_login.py" not in hidden and "lib/orm.py" not in hidden
+
+
+def test_sarif_rank_and_text_show_confidence(tmp_path):
+    r = Repo(tmp_path / "repo")
+    r.commit("init", {"docs/config.rst": "    SECRET_KEY = '192b9bdd22ab9ed4d12e236c78afcb9a'\n"})
+    out = tmp_path / "r.sarif"
+    p = credfence("scan", str(r.path), "--no-history", "--format", "sarif", "--output", str(out), "-q")
+    assert p.returncode in (0, 1), p.stderr
+    res = json.loads(out.read_text())["runs"][0]["results"]
+    assert res and res[0]["rank"] == 20.0 and res[0]["properties"]["confidence"] == "low"
+    p = credfence("scan", str(r.path), "--no-history")
+    assert " low " in p.stdout and "conf" in p.stdout
+
+
+def test_history_skips_noise_like_the_work_tree(tmp_path):
+    """A minified bundle, a lock file or a node_modules/ file that only history holds is
+    skipped and counted as noise, as in the work tree; a real file beside it is scanned."""
+    r = Repo(tmp_path / "repo")
+    r.commit("built docs", {
+        "assets/bundle.min.js": f'var k="{STRIPE}";\n',
+        "node_modules/x/index.js": f'module.exports = "{STRIPE}";\n',
+        "yarn.lock": f'  resolved "{STRIPE}"\n',
+        "deploy.sh": f"export STRIPE_KEY={STRIPE}\n",
+    })
+    r.commit("remove", {"assets/bundle.min.js": None, "node_modules/x/index.js": None, "yarn.lock": None,
+                        "deploy.sh": None})
+    report, _ = scan_json(r.path)
+    paths = {loc["path"] for f in report["findings"] for loc in f["locations"]}
+    assert paths == {"deploy.sh"}, paths
+    assert report["stats"]["skipped"].get("noise-file", 0) >= 3, report["stats"]["skipped"]
