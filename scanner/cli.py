@@ -63,7 +63,10 @@ def guarded(fn):
             else:
                 # the message of an unexpected error could quote scanned content: keep it out
                 msg = f"internal error ({type(e).__name__}); rerun with CREDFENCE_DEBUG=1 for details"
-            click.echo(f"credfence: {msg}", err=True)
+            from scanner.redact import escape_terminal
+            # a message may quote a file name or a configuration value: never a control
+            # character on the user's terminal, never a second line
+            click.echo(f"credfence: {escape_terminal(msg)}", err=True)
             sys.exit(EXIT_ERROR)
 
     return wrapper
@@ -291,18 +294,29 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
     threshold = threshold or (getattr(cfg, "ignore_threshold", None) if cfg is not None else None) or "medium"
     agents, _ = _agents_for(result.root, agents_spec, cfg)
     paths = credential_paths(findings, threshold)
+    secrets = [f.secret for f in result.findings]
+
+    def show(text: str, block: bool = False) -> str:
+        """Agent files are repository content: secrets redacted, controls escaped."""
+        from scanner.redact import escape_terminal, redact_text
+        return escape_terminal(redact_text(text, secrets, detect=block), keep_newlines=block)
+
+    paths, unnameable = _agent_nameable(paths)
+    for p in unnameable:
+        click.echo(f"warning: {show(p)}: its name holds a line break, NUL or bytes that are not UTF-8, which an "
+                   "agent's ignore file cannot express; it is left out of them (rename the file to hide it)", err=True)
     changes = agentmod.plan(result.root, paths, agents)
     errors = [c for c in changes if c.error]
     for c in errors:
         msg = c.error if c.path and c.error.startswith(c.path) else f"{c.path}: {c.error}"
-        click.echo(f"credfence: {msg}", err=True)
+        click.echo(f"credfence: {show(msg)}", err=True)
     for c in changes:
         for conflict in c.conflicts:
-            click.echo(f"conflict: {c.path}: {conflict}", err=True)
+            click.echo(f"conflict: {show(c.path or '')}: {show(conflict)}", err=True)
     stale = [c for c in changes if c.changed]
     if check:
         for c in stale:
-            click.echo(f"out of date: {c.path} ({agentmod.AGENTS[c.agent].human})")
+            click.echo(f"out of date: {show(c.path or '')} ({agentmod.AGENTS[c.agent].human})")
         if stale or errors:
             what = [f"{len(stale)} agent file(s) out of date (run `credfence ignore --write`)"] if stale else []
             what += [f"{len(errors)} agent file(s) leave a credential readable (fix the lines reported above)"] if errors else []
@@ -316,17 +330,31 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
             raise Fatal(f"{len(errors)} agent file(s) could not be updated; nothing was written")
         written = agentmod.apply(result.root, stale)
         for w in written:
-            click.echo(f"wrote {w}")
+            click.echo(f"wrote {show(w)}")
         click.echo(f"{len(paths)} credential file(s) hidden from {len(agents)} agent(s); {len(written)} file(s) changed")
     else:
         if not quiet:
             for c in stale:
-                click.echo(c.diff, nl=not c.diff.endswith("\n"))
+                diff = show(c.diff, block=True)
+                click.echo(diff, nl=not diff.endswith("\n"))
         click.echo(f"{len(stale)} agent file(s) would change for {len(paths)} credential file(s); rerun with --write",
                    err=True)
     for c in changes:
         if c.note and not quiet:
-            click.echo(c.note)
+            click.echo(show(c.note))
+
+
+def _agent_nameable(paths: list[str]) -> tuple[list[str], list[str]]:
+    """(names an agent file can hold, names none can): a line break or NUL ends a pattern
+    line, and bytes that are not UTF-8 have no form in JSON, TOML or the agents' UTF-8
+    readers. One such name must not stop every agent file from being written."""
+    ok, bad = [], []
+    for p in paths:
+        if "\n" in p or "\r" in p or "\0" in p or any("\ud800" <= ch <= "\udfff" for ch in p):
+            bad.append(p)
+        else:
+            ok.append(p)
+    return ok, bad
 
 
 @main.command()

@@ -81,7 +81,8 @@ class Location:
             d["status"] = self.status
         if self.commit is not None:
             d["commit"] = self.commit
-        d["path"] = self.path
+        from scanner.redact import path_fields
+        d.update(path_fields(self.path))  # + "path_b64" (exact bytes) for a name that is not UTF-8
         d["line"] = self.line
         d["column"] = self.column
         if self.kind == "history":

@@ -49,12 +49,12 @@ def audit_json(findings, agents: list[str], configured: list[str]) -> dict:
 
 
 def render(con, result, findings, agents: list[str], configured: list[str], title: str = "credfence audit") -> None:
-    from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
 
     from scanner.agents import AGENTS
     from scanner.report.text import STYLE, summary_line
+    from scanner.report.text import safe as escape  # terminal controls and markup
 
     ex = exposed(findings, agents)
     head = (f"[bold]{escape(str(result.root))}[/bold]\n"

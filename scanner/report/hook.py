@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+from scanner.redact import escape_terminal as esc
+
 
 def render_hook(result, findings, suppressed: int = 0) -> None:
     if not findings:
@@ -11,8 +13,9 @@ def render_hook(result, findings, suppressed: int = 0) -> None:
     click.echo(f"credfence: {n} credential{'s' if n != 1 else ''} in the staged changes:")
     for f in findings:
         for loc in f.locations:
-            click.echo(f"  {f.blast.severity:<8} {f.rule.provider:<12} {loc.path}:{loc.line}  {f.redacted}"
-                       f"  ({f.blast.env}, {f.blast.scope}, {f.blast.privilege})")
+            # every field may come from the repository (names) or its configuration (rules)
+            click.echo(f"  {f.blast.severity:<8} {esc(f.rule.provider):<12} {esc(loc.path)}:{loc.line}  "
+                       f"{esc(f.redacted)}  ({esc(f.blast.env)}, {esc(f.blast.scope)}, {esc(f.blast.privilege)})")
     click.echo("What to do: move the secret out of the repository (an environment variable or a secret manager),"
                " rotate it if it was ever committed, then `git add` again.")
     click.echo("A false alarm? Add `credfence: allow` on the line, or run `credfence baseline` to accept it.")

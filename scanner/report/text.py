@@ -14,12 +14,24 @@ STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow"
 def console(stderr: bool = False):
     from rich.console import Console
 
+    from scanner.redact import TerminalSafeWriter
+
     stream = sys.stderr if stderr else sys.stdout
     tty = stream.isatty()
-    return Console(file=stream, width=None if tty else 140, highlight=False)
+    # the writer is a safety net: every repository-derived field is escaped below already
+    return Console(file=TerminalSafeWriter(stream), width=None if tty else 140, highlight=False)
+
+
+def safe(s) -> str:
+    """A repository-derived string for rich: terminal controls escaped, then markup."""
+    from rich.markup import escape
+
+    from scanner.redact import escape_terminal
+    return escape(escape_terminal(str(s)))
 
 
 def where(loc) -> str:
+    """file:line (@commit), unescaped: pass it through safe() or escape_terminal()."""
     if loc.kind == "history":
         return f"{loc.path}:{loc.line} @{(loc.commit or 'unreachable')[:10]}"
     return f"{loc.path}:{loc.line}"
@@ -38,9 +50,9 @@ def summary_line(findings, stats) -> str:
 
 def render(result, findings, con=None, show_secrets: bool = False, title: str = "credfence scan",
            suppressed: int = 0) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
+    escape = safe  # every string below may come from the repository or its configuration
     con = con or console()
     con.print(f"[bold]{escape(title)}[/bold] of {escape(str(result.root))}")
     for w in result.warnings:
@@ -71,7 +83,8 @@ def render(result, findings, con=None, show_secrets: bool = False, title: str = 
         w = where(locs[0]) + (f" (+{len(locs) - 1})" if len(locs) > 1 else "")
         task = {None: "", True: "in task", False: "outside"}[f.task_related]
         t.add_row(f"[{STYLE[f.blast.severity]}]{f.blast.severity}[/]", escape(f.rule.provider), escape(w),
-                  escape(f.secret if show_secrets else f.redacted), f.blast.env, f.blast.scope, f.blast.privilege, task)
+                  escape(f.secret if show_secrets else f.redacted), escape(f.blast.env), escape(f.blast.scope),
+                  escape(f.blast.privilege), task)
     con.print(t)
     tail = f" ({suppressed} more accepted by baseline or allow markers)" if suppressed else ""
     con.print(escape(summary_line(findings, result.stats)) + tail)
