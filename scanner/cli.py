@@ -58,6 +58,7 @@ def guarded(fn):
                 raise
             if isinstance(e, _known_errors()):
                 msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+                msg = msg if len(msg) <= 400 else msg[:400] + "…"
             elif isinstance(e, OSError):
                 msg = f"{e.strerror or 'I/O error'}: {e.filename or ''}".rstrip(": ")
             else:
@@ -147,6 +148,7 @@ def _do_scan(path, history, since, all_objects, task_paths, task_text, jobs, con
         from scanner.baseline import load_accepted
 
         accepted = load_accepted(root, Path(baseline_path) if baseline_path else None)
+        result.warnings += accepted.warnings
         kept = [f for f in result.findings if not accepted.covers(f)]
         suppressed = len(result.findings) - len(kept)
         result.findings = kept
@@ -371,9 +373,17 @@ def baseline(path, output, history, config_path):
 
     result, findings, _, _ = _do_scan(path, history, None, False, (), None, 0, config_path, None, False, True,
                                       False, "info", None, True)
+    from scanner.baseline import hashable
+    from scanner.redact import MIN_SECRET_LEN, escape_terminal
+
     target = Path(output) if output else result.root / ".credfence-baseline.json"
+    short = [f for f in findings if not hashable(f)]
+    if short:
+        click.echo(f"warning: {len(short)} finding(s) with a secret shorter than {MIN_SECRET_LEN} characters are not "
+                   "recorded (a hash of so short a value can be reversed); mark their lines `credfence: allow` "
+                   "instead", err=True)
     write_baseline(target, findings)
-    click.echo(f"{len(findings)} finding(s) accepted in {target}")
+    click.echo(f"{len(findings) - len(short)} finding(s) accepted in {escape_terminal(str(target))}")
 
 
 @main.command()

@@ -145,6 +145,22 @@ def _secret_of(m: re.Match) -> str | None:
     return m.group(_secret_group(m))
 
 
+CONFIG_FAMILY = "config"  # rules from the user's .credfence.yaml / pyproject.toml
+
+
+def _whole_capture(text: str, m: re.Match) -> tuple[str | None, int]:
+    """A configuration rule's capture as the whole credential around it, or None when
+    that is shorter than MIN_SECRET_LEN: a rule written to capture short or overlapping
+    slices of a token would otherwise get each slice shown and hashed (issue 13)."""
+    from scanner.redact import MIN_SECRET_LEN, whole_credential
+
+    g = _secret_group(m)
+    s, e = whole_credential(text, m.start(g), m.end(g))
+    if e - s < MIN_SECRET_LEN:
+        return None, s
+    return text[s:e], s
+
+
 def regex_of(rule: Rule) -> re.Pattern:
     if rule.regex is None:
         from scanner.rules import compile_rule
@@ -414,12 +430,16 @@ class Engine:
             secret = _secret_of(m)
             if not secret:
                 continue
+            col = m.start(_secret_group(m))
+            if rule.family == CONFIG_FAMILY:
+                secret, col = _whole_capture(line, m)
+                if secret is None:
+                    continue
             if not self._accept(rule, secret, lines.lines, li):
                 continue
             extra = self._validate(rule, secret, m)
             if extra is None:
                 continue
-            col = m.start(_secret_group(m))
             groups = {k: v for k, v in m.groupdict().items() if not k.startswith("secret") and v}
             ctx = ctxmod.extract(lines.lines, li, col, groups)
             rule_id = rule.id
@@ -440,7 +460,10 @@ class Engine:
             start = lines.starts[lines.index_of(max(0, end - MULTILINE_WINDOW))]
             for m in regex_of(rule).finditer(text, start, end):
                 secret = _secret_of(m)
-                s_li = lines.index_of(m.start(_secret_group(m)))
+                s_at = m.start(_secret_group(m))
+                if secret and rule.family == CONFIG_FAMILY:
+                    secret, s_at = _whole_capture(text, m)
+                s_li = lines.index_of(s_at)
                 # the same checks as a one-line hit, but the placeholder test only on the
                 # key's words: a real key body can hold long runs of one letter ("AAAAAAAA")
                 if not secret or not self._accept(rule, secret, lines.lines, s_li, strict=False):
@@ -448,7 +471,7 @@ class Engine:
                 extra = self._validate(rule, secret, m)
                 if extra is None:
                     continue
-                col = m.start(_secret_group(m)) - lines.starts[s_li]
+                col = s_at - lines.starts[s_li]
                 ctx = ctxmod.extract(lines.lines, s_li, col)
                 rule_id = rule.id
                 if isinstance(extra, dict):
