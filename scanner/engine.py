@@ -18,6 +18,7 @@ from bisect import bisect_left, bisect_right
 
 from scanner import context as ctxmod
 from scanner.allow import line_allowed
+from scanner.budget import OverBudget
 from scanner.model import Hit, Rule
 from scanner.placeholders import is_placeholder, is_placeholder_text, shannon_entropy
 
@@ -183,6 +184,7 @@ class Engine:
         self._hs = None
         self._hs_fallback: list[int] = []  # rules Hyperscan cannot compile: keyword path
         self.hyperscan = False
+        self.over_budget: set[str] = set()  # configuration rules over their time budget
         if use_hyperscan is not False:
             self._hs = self._load_hyperscan()
             self.hyperscan = self._hs is not None
@@ -232,7 +234,7 @@ class Engine:
                 continue
             try:
                 probe = hyperscan.Database()
-                probe.compile(expressions=[p.encode()], ids=[0], elements=1, flags=[flags])
+                _interruptible(lambda: probe.compile(expressions=[p.encode()], ids=[0], elements=1, flags=[flags]))
             except Exception:
                 bad.append(i)
                 continue
@@ -240,7 +242,7 @@ class Engine:
             exprs.append(p.encode())
         try:
             db = hyperscan.Database()
-            db.compile(expressions=exprs, ids=ids, elements=len(exprs), flags=[flags] * len(exprs))
+            _interruptible(lambda: db.compile(expressions=exprs, ids=ids, elements=len(exprs), flags=[flags] * len(exprs)))
         except Exception:
             return None
         self._hs_ids = ids
@@ -398,12 +400,22 @@ class Engine:
         hits: list[Hit] = []
         for i, lset in rule_lines.items():
             rule = self.regex_rules[i]
-            if rule.multiline:
-                hits += self._confirm_multiline(rule, lines, lset)
-            else:
-                for li in sorted(lset):
-                    if li < len(lines.lines):
-                        hits += self._confirm(rule, lines, li, lines.lines[li])
+            if rule.id in self.over_budget:
+                continue
+            try:
+                if rule.multiline:
+                    found = self._confirm_multiline(rule, lines, lset)
+                else:
+                    found = []
+                    for li in sorted(lset):
+                        if li < len(lines.lines):
+                            found += self._confirm(rule, lines, li, lines.lines[li])
+            except OverBudget:
+                # a configuration rule too slow to run (scanner/budget.py): skipped from
+                # now on; the scan drops its findings and reports it once by id
+                self.over_budget.add(rule.id)
+                continue
+            hits += found
         # a line a provider rule already explains needs no generic guess (and skipping it
         # spares the pre-commit hook detect-secrets' import in the common case)
         remaining = sorted(cand.generic_lines - {h.line - 1 for h in hits}) if self.generic else []
@@ -510,6 +522,33 @@ class Engine:
 
 
 _HS_BUILD = "prefilter+multiline, \\A/\\Z to keywords"
+
+
+def _interruptible(fn):
+    """fn() in a thread while the main thread waits in short joins: Hyperscan's compiler
+    (seconds, cold cache, a new rule in the configuration) is C code that Ctrl-C cannot
+    stop, but it releases the GIL, so the waiting main thread takes the KeyboardInterrupt
+    within a tenth of a second (issue 13). Off the main thread, a plain call."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return fn()
+    out: list = []
+
+    def run():
+        try:
+            out.append((True, fn()))
+        except BaseException as e:  # noqa: BLE001 - handed to the caller
+            out.append((False, e))
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    while t.is_alive():
+        t.join(0.1)
+    ok, value = out[0]
+    if not ok:
+        raise value
+    return value
 
 
 def _buffer_anchored(pattern: str) -> bool:

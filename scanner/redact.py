@@ -91,8 +91,8 @@ def redact(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> str:
             break
     n = len(secret)
     rest = n - len(known)
-    extra = min(3, rest // 4) if n >= SHOW_MIN_LEN else 0
-    shown = secret[: len(known) + extra]
+    extra = min(3, rest // 4, rest - MIN_HIDDEN) if n >= SHOW_MIN_LEN else 0
+    shown = secret[: len(known) + max(0, extra)]
     if n - len(shown) < MIN_HIDDEN:
         shown = ""
     return shown + ELLIPSIS

@@ -132,6 +132,12 @@ def compile_rule(rule: Rule, where: str = "") -> None:
         raise RuleError(f"{where or rule.id}: bad regex: {e}") from None
     if "secret" not in rule.regex.groupindex:
         raise RuleError(f"{where or rule.id}: pattern has no (?P<secret>...) group")
+    if rule.family == "config":  # a scanned repository's own rules: under a time budget
+        from scanner.budget import BudgetedPattern
+
+        rule.regex = BudgetedPattern(rule.regex, rule.id)
+        if rule.context_regex is not None:
+            rule.context_regex = BudgetedPattern(rule.context_regex, rule.id)
 
 
 def rule_to_dict(r: Rule) -> dict:
