@@ -173,10 +173,12 @@ def test_names_with_escape_sequences_are_escaped_everywhere(named_repo, tmp_path
     _no_raw_controls(out.read_text())
     # the pre-commit hook: the same names staged
     r.write("b" + ESCAPES + ".env", f"KEY={STRIPE}\n")
+    with open(os.fsencode(str(r.path)) + b"/staged\xff.env", "wb") as fh:  # crashed the hook (UnicodeEncodeError)
+        fh.write(f"KEY={GITHUB}\n".encode())
     r.git("add", "-A")
     p = cli("scan", "--staged", str(r.path))
     assert_clean_exit(p)
-    assert p.returncode == 1 and "\\x1b" in p.stdout, p.stdout + p.stderr
+    assert p.returncode == 1 and "\\x1b" in p.stdout and "staged\\xff.env" in p.stdout, p.stdout + p.stderr
     _no_raw_controls(_raw(p))
 
 
