@@ -197,7 +197,9 @@ def _detected(text: str) -> list[str]:
         from scanner.engine import Engine
         from scanner.rules import load_rules
 
-        engine = Engine(load_rules())
+        # the pure-Python engine: a diff is small, and Hyperscan's database for the built-in
+        # rules alone may not be cached (a configuration with rules has its own)
+        engine = Engine(load_rules(), use_hyperscan=False)
         return [h.secret for h in engine.scan_text(text)]
     except Exception:  # noqa: BLE001 - redaction must not fail for want of the detectors
         return []
