@@ -104,6 +104,8 @@ class Accepted:
     # detect-secrets: sha1 of the secret -> file names where it is accepted
     detect_secrets: dict[str, set[str]] = field(default_factory=dict)
     sources: list[Path] = field(default_factory=list)
+    # baselines found on their own that could not be used (the scan goes on without them)
+    warnings: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.fingerprints or self.secret_sha256 or self.detect_secrets)
@@ -136,6 +138,7 @@ class Accepted:
         for h, files in other.detect_secrets.items():
             self.detect_secrets.setdefault(h, set()).update(files)
         self.sources += other.sources
+        self.warnings += other.warnings
         return self
 
 
@@ -152,11 +155,24 @@ def _read_json(path: Path):
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise BaselineError(f"baseline {path}: invalid JSON (line {e.lineno}: {e.msg})") from None
+    except RecursionError:
+        raise BaselineError(f"baseline {path}: invalid JSON (nested too deeply)") from None
+    except ValueError as e:  # a number too long to convert (Python's int digit limit)
+        raise BaselineError(f"baseline {path}: invalid JSON (a number with too many digits)") from None
+
+
+def _short(value) -> str:
+    """repr of a value from the file, cut short: an error message is one line."""
+    try:
+        r = repr(value)
+    except ValueError:  # an int too long for repr
+        return "(a number too long to show)"
+    return r if len(r) <= 60 else r[:57] + "..."
 
 
 def _parse_credfence(path: Path, data: dict) -> Accepted:
     if data.get("version") != BASELINE_VERSION:
-        raise BaselineError(f"baseline {path}: unsupported version {data.get('version')!r} (expected 1)")
+        raise BaselineError(f"baseline {path}: unsupported version {_short(data.get('version'))} (expected 1)")
     entries = data.get("accepted")
     if not isinstance(entries, list):
         raise BaselineError(f"baseline {path}: 'accepted' must be a list")
@@ -185,13 +201,13 @@ def _parse_detect_secrets(path: Path, data: dict) -> Accepted:
     confirmed: set[tuple[str, str]] = set()
     for filename, entries in results.items():
         if not isinstance(entries, list):
-            raise BaselineError(f"baseline {path}: results[{filename!r}] must be a list")
+            raise BaselineError(f"baseline {path}: results[{_short(filename)}] must be a list")
         for i, e in enumerate(entries):
             if not isinstance(e, dict) or not isinstance(e.get("hashed_secret"), str):
-                raise BaselineError(f"baseline {path}: results[{filename!r}][{i}] needs a 'hashed_secret' string")
+                raise BaselineError(f"baseline {path}: results[{_short(filename)}][{i}] needs a 'hashed_secret' string")
             is_secret = e.get("is_secret")
             if is_secret is not None and not isinstance(is_secret, bool):
-                raise BaselineError(f"baseline {path}: results[{filename!r}][{i}].is_secret must be true or false")
+                raise BaselineError(f"baseline {path}: results[{_short(filename)}][{i}].is_secret must be true or false")
             name = _norm_path(e.get("filename") if isinstance(e.get("filename"), str) else filename)
             if is_secret is True:  # audited as a real secret: keep reporting it
                 confirmed.add((e["hashed_secret"].lower(), name))
@@ -225,7 +241,10 @@ def load_accepted(root: Path, baseline_path: Path | None = None) -> Accepted:
 
     With `baseline_path`, that one file (it must exist). Without, both
     `<root>/.credfence-baseline.json` and `<root>/.secrets.baseline` when present, merged.
-    Raises BaselineError on an unreadable, invalid or wrongly shaped file.
+    Raises BaselineError on an unreadable, invalid or wrongly shaped file given as
+    `baseline_path`. A baseline found on its own that cannot be used is left out with a
+    warning (``Accepted.warnings``): repositories ship broken `.secrets.baseline` files
+    as test data, and a file nobody asked for must never make a scan fail or find less.
     """
     if baseline_path is not None:
         return load_baseline_file(Path(baseline_path))
@@ -233,15 +252,30 @@ def load_accepted(root: Path, baseline_path: Path | None = None) -> Accepted:
     for name in (CREDFENCE_BASELINE, DETECT_SECRETS_BASELINE):
         p = Path(root) / name
         if p.is_file():
-            acc.merge(load_baseline_file(p))
+            try:
+                acc.merge(load_baseline_file(p))
+            except BaselineError as e:
+                acc.warnings.append(f"{str(e).splitlines()[0]}; scanned without it")
     return acc
 
 
 # --------------------------------------------------------------------------- writing
 
+def hashable(f: Finding) -> bool:
+    """May a baseline store hashes of this finding's secret? Not when it is shorter than
+    MIN_SECRET_LEN: the sha256 of a short value is reversed by trying every value, and the
+    hashes of short overlapping pieces of one token would rebuild it (issue 13)."""
+    from scanner.redact import MIN_SECRET_LEN
+    return len(f.secret) >= MIN_SECRET_LEN
+
+
 def baseline_entries(findings: list[Finding]) -> list[dict]:
+    """Entries for the findings a baseline may hold (see `hashable`; the others are left
+    out, and write_baseline's caller says so)."""
     out = []
     for f in findings:
+        if not hashable(f):
+            continue
         out.append({
             "fingerprint": f.fingerprint,
             "rule": f.rule.id,

@@ -50,12 +50,16 @@ def guarded(fn):
                 raise
             if isinstance(e, CredfenceError):
                 msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+                msg = msg if len(msg) <= 400 else msg[:400] + "…"
             elif isinstance(e, OSError):
                 msg = f"{e.strerror or 'I/O error'}: {e.filename or ''}".rstrip(": ")
             else:
                 # the message of an unexpected error could quote scanned content: keep it out
                 msg = f"internal error ({type(e).__name__}); rerun with CREDFENCE_DEBUG=1 for details"
-            click.echo(f"credfence: {msg}", err=True)
+            from scanner.redact import escape_terminal
+            # a message may quote a file name or a configuration value: never a control
+            # character on the user's terminal, never a second line
+            click.echo(f"credfence: {escape_terminal(msg)}", err=True)
             sys.exit(EXIT_ERROR)
 
     return wrapper
@@ -167,6 +171,7 @@ def _do_scan(st: ScanSettings):
         from scanner.baseline import load_accepted
 
         accepted = load_accepted(root, Path(st.baseline_path) if st.baseline_path else None)
+        result.warnings += accepted.warnings
         kept = [f for f in result.findings if not accepted.covers(f)]
         suppressed = len(result.findings) - len(kept)
         result.findings = kept
@@ -352,21 +357,32 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
                        "(--agents all checks every agent's files)")
         return
     paths = credential_paths(findings, threshold)
+    secrets = [f.secret for f in result.findings]
+
+    def show(text: str, block: bool = False) -> str:
+        """Agent files are repository content: secrets redacted, controls escaped."""
+        from scanner.redact import escape_terminal, redact_text
+        return escape_terminal(redact_text(text, secrets, detect=block), keep_newlines=block)
+
+    paths, unnameable = _agent_nameable(paths)
+    for p in unnameable:
+        click.echo(f"warning: {show(p)}: its name holds a line break, NUL or bytes that are not UTF-8, which an "
+                   "agent's ignore file cannot express; it is left out of them (rename the file to hide it)", err=True)
     changes = agentmod.plan(result.root, paths, agents, hooks=hooks, sandbox=sandbox)
     errors = [c for c in changes if c.error]
     for c in errors:
         msg = c.error if c.path and c.error.startswith(c.path) else f"{c.path}: {c.error}"
-        click.echo(f"credfence: {msg}", err=True)
+        click.echo(f"credfence: {show(msg)}", err=True)
     for c in changes:
         for conflict in c.conflicts:
-            click.echo(f"conflict: {c.path}: {conflict}", err=True)
+            click.echo(f"conflict: {show(c.path or '')}: {show(conflict)}", err=True)
     stale = [c for c in changes if c.changed]
     if check:
         view = agentmod.AgentView(result.root)
         for c in stale:
             open_ = [p for p in paths if c.agent not in view.hidden_from(p)]
-            why = ("does not hide " + ", ".join(open_)) if open_ else "holds entries for files that no longer hold a credential"
-            click.echo(f"out of date: {c.path} ({agentmod.AGENTS[c.agent].human}) {why}")
+            why = ("does not hide " + ", ".join(show(p) for p in open_)) if open_ else "holds entries for files that no longer hold a credential"
+            click.echo(f"out of date: {show(c.path or '')} ({agentmod.AGENTS[c.agent].human}) {why}")
         if stale or errors:
             what = [f"{len(stale)} agent file(s) out of date (run `credfence ignore --write`)"] if stale else []
             what += [f"{len(errors)} agent file(s) leave a credential readable (fix the lines reported above)"] if errors else []
@@ -383,9 +399,9 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
             if c.path is None:
                 continue
             if c.path in written:
-                click.echo(f"{'removed' if c.new is None else 'wrote'} {c.path}")
+                click.echo(f"{'removed' if c.new is None else 'wrote'} {show(c.path)}")
             elif not quiet:
-                click.echo(f"unchanged {c.path}")
+                click.echo(f"unchanged {show(c.path)}")
         _refresh_guard(result.root, findings, paths, create=True, quiet=quiet)
         n = len(written)
         click.echo(f"{len(paths)} credential file(s) hidden from {len(agents)} agent(s); {n} file(s) changed")
@@ -396,12 +412,26 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
     else:
         if not quiet:
             for c in stale:
-                click.echo(c.diff, nl=not c.diff.endswith("\n"))
+                diff = show(c.diff, block=True)
+                click.echo(diff, nl=not diff.endswith("\n"))
         click.echo(f"{len(stale)} agent file(s) would change for {len(paths)} credential file(s); rerun with --write",
                    err=True)
     for c in changes:
         if c.note and not quiet:
-            click.echo(c.note)
+            click.echo(show(c.note))
+
+
+def _agent_nameable(paths: list[str]) -> tuple[list[str], list[str]]:
+    """(names an agent file can hold, names none can): a line break or NUL ends a pattern
+    line, and bytes that are not UTF-8 have no form in JSON, TOML or the agents' UTF-8
+    readers. One such name must not stop every agent file from being written."""
+    ok, bad = [], []
+    for p in paths:
+        if "\n" in p or "\r" in p or "\0" in p or any("\ud800" <= ch <= "\udfff" for ch in p):
+            bad.append(p)
+        else:
+            ok.append(p)
+    return ok, bad
 
 
 def _refresh_guard(root, findings, paths, create: bool, quiet: bool) -> None:
@@ -453,9 +483,17 @@ def baseline(path, output, history, config_path):
 
     result, findings, _, _ = _do_scan(ScanSettings(path=path, history=history, config_path=config_path, quiet=True,
                                                    min_severity="info", no_baseline=True, agent_view=False))
+    from scanner.baseline import hashable
+    from scanner.redact import MIN_SECRET_LEN, escape_terminal
+
     target = Path(output) if output else result.root / ".credfence-baseline.json"
+    short = [f for f in findings if not hashable(f)]
+    if short:
+        click.echo(f"warning: {len(short)} finding(s) with a secret shorter than {MIN_SECRET_LEN} characters are not "
+                   "recorded (a hash of so short a value can be reversed); mark their lines `credfence: allow` "
+                   "instead", err=True)
     write_baseline(target, findings)
-    click.echo(f"{len(findings)} finding(s) accepted in {target}")
+    click.echo(f"{len(findings) - len(short)} finding(s) accepted in {escape_terminal(str(target))}")
 
 
 @main.command()

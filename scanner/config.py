@@ -123,6 +123,8 @@ def _load_yaml(path: Path, shown: str) -> dict:
         raise ConfigError(f"{shown}: invalid YAML{where}: {problem}") from None
     except RecursionError:
         raise ConfigError(f"{shown}: invalid YAML: nested too deeply") from None
+    except ValueError:  # a number with more digits than Python converts
+        raise ConfigError(f"{shown}: invalid YAML: a number with too many digits") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -142,6 +144,10 @@ def _load_toml(path: Path, shown: str, pyproject: bool) -> dict | None:
         data = toml.loads(text)
     except toml.TOMLDecodeError as e:
         raise ConfigError(f"{shown}: invalid TOML: {e}") from None
+    except RecursionError:
+        raise ConfigError(f"{shown}: invalid TOML: nested too deeply") from None
+    except ValueError:  # a number with more digits than Python converts
+        raise ConfigError(f"{shown}: invalid TOML: a number with too many digits") from None
     tool = data.get("tool")
     if isinstance(tool, dict) and "credfence" in tool:
         table = tool["credfence"]
@@ -168,6 +174,19 @@ def _severity(key: str, where: str, value) -> str:
     if not isinstance(value, str) or value.lower() not in SEVERITIES:
         raise ConfigError(f"'{key}' in {where} must be one of {', '.join(SEVERITIES)}, not {value!r}"[:300])
     return value.lower()
+
+
+def _check_rules(rules: list[dict], where: str) -> None:
+    """Each rule's fields have their types, checked now so that a mistake is one line
+    naming this file and key (the rules are otherwise carried through unchanged)."""
+    from scanner.rules import RuleError, check_types
+
+    for r in rules:
+        rid = r.get("id", "?")
+        try:
+            check_types(r, f"{where}: rule {rid if isinstance(rid, str) else repr(rid)[:40]}")
+        except RuleError as e:
+            raise ConfigError(str(e)[:300]) from None
 
 
 def _build(raw: dict, where: str, source: Path) -> Config:
@@ -206,6 +225,7 @@ def _build(raw: dict, where: str, source: Path) -> Config:
                 if not isinstance(rule, dict) or not all(isinstance(rk, str) for rk in rule):
                     raise ConfigError(f"'{k}[{i}]' in {where} must be a mapping (a rule in the detectors' YAML format)")
             cfg.rules = [dict(r) for r in value]
+            _check_rules(cfg.rules, f"{where}: '{k}'")
         elif key == "agents":
             if isinstance(value, str):
                 v = value.strip().lower()

@@ -18,6 +18,7 @@ from bisect import bisect_left, bisect_right
 
 from scanner import context as ctxmod
 from scanner.allow import line_allowed
+from scanner.budget import OverBudget
 from scanner.model import Hit, Rule
 from scanner.placeholders import is_placeholder, is_placeholder_text, shannon_entropy
 
@@ -153,6 +154,22 @@ def _secret_of(m: re.Match) -> str | None:
     return m.group(_secret_group(m))
 
 
+CONFIG_FAMILY = "config"  # rules from the user's .credfence.yaml / pyproject.toml
+
+
+def _whole_capture(text: str, m: re.Match) -> tuple[str | None, int]:
+    """A configuration rule's capture as the whole credential around it, or None when
+    that is shorter than MIN_SECRET_LEN: a rule written to capture short or overlapping
+    slices of a token would otherwise get each slice shown and hashed (issue 13)."""
+    from scanner.redact import MIN_SECRET_LEN, whole_credential
+
+    g = _secret_group(m)
+    s, e = whole_credential(text, m.start(g), m.end(g))
+    if e - s < MIN_SECRET_LEN:
+        return None, s
+    return text[s:e], s
+
+
 def regex_of(rule: Rule) -> re.Pattern:
     if rule.regex is None:
         from scanner.rules import compile_rule
@@ -175,6 +192,7 @@ class Engine:
         self._hs = None
         self._hs_fallback: list[int] = []  # rules Hyperscan cannot compile: keyword path
         self.hyperscan = False
+        self.over_budget: set[str] = set()  # configuration rules over their time budget
         if use_hyperscan is not False:
             self._hs = self._load_hyperscan()
             self.hyperscan = self._hs is not None
@@ -224,7 +242,7 @@ class Engine:
                 continue
             try:
                 probe = hyperscan.Database()
-                probe.compile(expressions=[p.encode()], ids=[0], elements=1, flags=[flags])
+                _interruptible(lambda: probe.compile(expressions=[p.encode()], ids=[0], elements=1, flags=[flags]))
             except Exception:
                 bad.append(i)
                 continue
@@ -232,7 +250,7 @@ class Engine:
             exprs.append(p.encode())
         try:
             db = hyperscan.Database()
-            db.compile(expressions=exprs, ids=ids, elements=len(exprs), flags=[flags] * len(exprs))
+            _interruptible(lambda: db.compile(expressions=exprs, ids=ids, elements=len(exprs), flags=[flags] * len(exprs)))
         except Exception:
             return None
         self._hs_ids = ids
@@ -390,12 +408,22 @@ class Engine:
         hits: list[Hit] = []
         for i, lset in rule_lines.items():
             rule = self.regex_rules[i]
-            if rule.multiline:
-                hits += self._confirm_multiline(rule, lines, lset)
-            else:
-                for li in sorted(lset):
-                    if li < len(lines.lines):
-                        hits += self._confirm(rule, lines, li, lines.lines[li])
+            if rule.id in self.over_budget:
+                continue
+            try:
+                if rule.multiline:
+                    found = self._confirm_multiline(rule, lines, lset)
+                else:
+                    found = []
+                    for li in sorted(lset):
+                        if li < len(lines.lines):
+                            found += self._confirm(rule, lines, li, lines.lines[li])
+            except OverBudget:
+                # a configuration rule too slow to run (scanner/budget.py): skipped from
+                # now on; the scan drops its findings and reports it once by id
+                self.over_budget.add(rule.id)
+                continue
+            hits += found
         # a line a provider rule already explains needs no generic guess (and skipping it
         # spares the pre-commit hook detect-secrets' import in the common case)
         remaining = sorted(cand.generic_lines - {h.line - 1 for h in hits}) if self.generic else []
@@ -422,12 +450,16 @@ class Engine:
             secret = _secret_of(m)
             if not secret:
                 continue
+            col = m.start(_secret_group(m))
+            if rule.family == CONFIG_FAMILY:
+                secret, col = _whole_capture(line, m)
+                if secret is None:
+                    continue
             if not self._accept(rule, secret, lines.lines, li):
                 continue
             extra = self._validate(rule, secret, m)
             if extra is None:
                 continue
-            col = m.start(_secret_group(m))
             groups = {k: v for k, v in m.groupdict().items() if not k.startswith("secret") and v}
             ctx = ctxmod.extract(lines.lines, li, col, groups)
             rule_id = rule.id
@@ -448,7 +480,10 @@ class Engine:
             start = lines.starts[lines.index_of(max(0, end - MULTILINE_WINDOW))]
             for m in regex_of(rule).finditer(text, start, end):
                 secret = _secret_of(m)
-                s_li = lines.index_of(m.start(_secret_group(m)))
+                s_at = m.start(_secret_group(m))
+                if secret and rule.family == CONFIG_FAMILY:
+                    secret, s_at = _whole_capture(text, m)
+                s_li = lines.index_of(s_at)
                 # the same checks as a one-line hit, but the placeholder test only on the
                 # key's words: a real key body can hold long runs of one letter ("AAAAAAAA")
                 if not secret or not self._accept(rule, secret, lines.lines, s_li, strict=False):
@@ -456,7 +491,7 @@ class Engine:
                 extra = self._validate(rule, secret, m)
                 if extra is None:
                     continue
-                col = m.start(_secret_group(m)) - lines.starts[s_li]
+                col = s_at - lines.starts[s_li]
                 ctx = ctxmod.extract(lines.lines, s_li, col)
                 rule_id = rule.id
                 if isinstance(extra, dict):
@@ -495,6 +530,33 @@ class Engine:
 
 
 _HS_BUILD = "prefilter+multiline, \\A/\\Z to keywords"
+
+
+def _interruptible(fn):
+    """fn() in a thread while the main thread waits in short joins: Hyperscan's compiler
+    (seconds, cold cache, a new rule in the configuration) is C code that Ctrl-C cannot
+    stop, but it releases the GIL, so the waiting main thread takes the KeyboardInterrupt
+    within a tenth of a second (issue 13). Off the main thread, a plain call."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return fn()
+    out: list = []
+
+    def run():
+        try:
+            out.append((True, fn()))
+        except BaseException as e:  # noqa: BLE001 - handed to the caller
+            out.append((False, e))
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    while t.is_alive():
+        t.join(0.1)
+    ok, value = out[0]
+    if not ok:
+        raise value
+    return value
 
 
 def _buffer_anchored(pattern: str) -> bool:

@@ -85,7 +85,8 @@ class Location:
             d["status"] = self.status
         if self.commit is not None:
             d["commit"] = self.commit
-        d["path"] = self.path
+        from scanner.redact import path_fields
+        d.update(path_fields(self.path))  # + "path_b64" (exact bytes) for a name that is not UTF-8
         d["line"] = self.line
         d["column"] = self.column
         if self.kind == "history":
@@ -122,12 +123,27 @@ class Finding:
     confidence: str = "medium"  # one of CONFIDENCES
 
     @property
-    def sha256(self) -> str:
+    def short(self) -> bool:
+        """A secret too short to hash where others can read the hash (reports, baselines):
+        sha256 of a value under MIN_SECRET_LEN characters is reversed by trying them all."""
+        from scanner.redact import MIN_SECRET_LEN
+        return len(self.secret) < MIN_SECRET_LEN
+
+    @property
+    def sha256(self) -> str | None:
+        """sha256 of the secret; None for a short one (see `short`)."""
+        if self.short:
+            return None
         return hashlib.sha256(self.secret.encode("utf-8", "surrogateescape")).hexdigest()
 
     @property
     def fingerprint(self) -> str:
-        """Stable across moves: hash of rule and secret, never of offsets."""
+        """Stable across moves: hash of rule and secret, never of offsets. A short secret's
+        is a hash of rule and first place instead (see `short`), never of the secret."""
+        if self.short:
+            loc = self.locations[0] if self.locations else None
+            where = f"{loc.kind}:{loc.path}:{loc.line}" if loc else ""
+            return hashlib.sha256(f"short:{self.rule.id}:{where}".encode("utf-8", "surrogateescape")).hexdigest()
         return hashlib.sha256(f"{self.rule.id}:{self.secret}".encode("utf-8", "surrogateescape")).hexdigest()
 
     @property

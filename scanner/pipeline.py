@@ -28,6 +28,7 @@ class ChunkResult:
     skipped: dict[str, int] = field(default_factory=dict)
     items: int = 0
     bytes: int = 0
+    over_budget: list[str] = field(default_factory=list)  # configuration rules skipped (scanner/budget.py)
 
 
 def scan_content(engine: Engine, data: bytes, path: str, cand=None) -> tuple[list[Hit] | None, str | None]:
@@ -144,6 +145,8 @@ def _scan_blobs(blobs: list[tuple[str, int, str]]) -> ChunkResult:
 
 
 def _count(res: ChunkResult, key: str, hits: list[Hit] | None, why: str | None) -> None:
+    if _ENGINE.over_budget:
+        res.over_budget = sorted(_ENGINE.over_budget)
     if hits is None:
         res.skipped[why] = res.skipped.get(why, 0) + 1
     elif hits:
@@ -334,6 +337,9 @@ def run_chunks(kind: str, chunks: list, engine: Engine, repo: Path, jobs: int, m
     total = ChunkResult()
 
     def add(r: ChunkResult) -> None:
+        if r.over_budget:  # the workers' engines are copies: tell the caller's
+            engine.over_budget.update(r.over_budget)
+            total.over_budget = sorted(engine.over_budget)
         total.hits += r.hits
         total.items += r.items
         total.bytes += r.bytes

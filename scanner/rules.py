@@ -42,7 +42,8 @@ def files_digest(files: list[Path], extra_rules: list[dict] | None = None) -> st
 
 
 def rule_from_dict(d: dict, family: str, compile: bool = True) -> Rule:
-    where = f"{family}: rule {d.get('id', '?')}"
+    rid = d.get("id", "?")
+    where = f"{family}: rule {rid if isinstance(rid, str) else repr(rid)[:40]}"
     unknown = set(d) - _FIELDS
     if unknown:
         raise RuleError(f"{where}: unknown key {sorted(unknown)[0]!r}")
@@ -53,6 +54,7 @@ def rule_from_dict(d: dict, family: str, compile: bool = True) -> Rule:
         raise RuleError(f"{where}: scope must be one of {', '.join(SCOPES)}")
     if d.get("privilege", "unknown") not in PRIVILEGES:
         raise RuleError(f"{where}: privilege must be one of {', '.join(PRIVILEGES)}")
+    check_types(d, where)
     for m, allowed in (("env_from_secret", ENVS), ("privilege_from_secret", PRIVILEGES), ("scope_from_secret", SCOPES)):
         for v in (d.get(m) or {}).values():
             if v not in allowed:
@@ -86,6 +88,51 @@ def rule_from_dict(d: dict, family: str, compile: bool = True) -> Rule:
     return rule
 
 
+_STR_FIELDS = ("name", "context", "validate", "impact", "description", "example_path", "scope", "privilege")
+_BOOL_FIELDS = ("public", "generic", "multiline", "structured")
+MAX_PATTERN = 4096  # characters of a rule's pattern or context regex
+
+
+def _kind(v) -> str:
+    return type(v).__name__
+
+
+def check_types(d: dict, where: str) -> None:
+    """Every field of a rule has its type, or one RuleError line names the rule and key
+    (a wrong type used to surface as "internal error (TypeError)" mid-scan)."""
+    for k in _STR_FIELDS:
+        if d.get(k) is not None and not isinstance(d[k], str):
+            raise RuleError(f"{where}: '{k}' must be a string, not {_kind(d[k])}")
+    for k in ("pattern", "context"):
+        if isinstance(d.get(k), str) and len(d[k]) > MAX_PATTERN:
+            raise RuleError(f"{where}: '{k}' is longer than {MAX_PATTERN} characters")
+    for k in _BOOL_FIELDS:
+        if d.get(k) is not None and not isinstance(d[k], bool):
+            raise RuleError(f"{where}: '{k}' must be true or false, not {_kind(d[k])}")
+    kw = d.get("keywords")
+    if kw is not None and (not isinstance(kw, list) or not all(isinstance(k, str) and k for k in kw)):
+        raise RuleError(f"{where}: 'keywords' must be a list of non-empty strings, not {_kind(kw)}")
+    ent = d.get("entropy")
+    if ent is not None and (isinstance(ent, bool) or not isinstance(ent, (int, float)) or not 0 <= ent <= 8):
+        raise RuleError(f"{where}: 'entropy' must be a number from 0 to 8 (bits per character), not {_kind(ent)}")
+    cl = d.get("context_lines")
+    if cl is not None and (isinstance(cl, bool) or not isinstance(cl, int) or not 0 <= cl <= 1000):
+        raise RuleError(f"{where}: 'context_lines' must be a whole number from 0 to 1000, not {_kind(cl)}")
+    for k in ("env_from_secret", "privilege_from_secret", "scope_from_secret"):
+        m = d.get(k)
+        if m is not None and (not isinstance(m, dict) or not all(isinstance(a, str) and isinstance(b, str)
+                                                                 for a, b in m.items())):
+            raise RuleError(f"{where}: '{k}' must be a mapping of secret prefixes to names")
+    ex = d.get("examples")
+    if ex is not None:
+        if not isinstance(ex, dict) or set(ex) - {"positive", "negative"}:
+            raise RuleError(f"{where}: 'examples' must be a mapping with 'positive' and 'negative' lists")
+        for k in ("positive", "negative"):
+            v = ex.get(k)
+            if v is not None and (not isinstance(v, list) or not all(isinstance(x, (str, int, float)) for x in v)):
+                raise RuleError(f"{where}: 'examples.{k}' must be a list of strings")
+
+
 def compile_rule(rule: Rule, where: str = "") -> None:
     if rule.structured and not rule.pattern:
         return
@@ -97,6 +144,12 @@ def compile_rule(rule: Rule, where: str = "") -> None:
         raise RuleError(f"{where or rule.id}: bad regex: {e}") from None
     if "secret" not in rule.regex.groupindex:
         raise RuleError(f"{where or rule.id}: pattern has no (?P<secret>...) group")
+    if rule.family == "config":  # a scanned repository's own rules: under a time budget
+        from scanner.budget import BudgetedPattern
+
+        rule.regex = BudgetedPattern(rule.regex, rule.id)
+        if rule.context_regex is not None:
+            rule.context_regex = BudgetedPattern(rule.context_regex, rule.id)
 
 
 def rule_to_dict(r: Rule) -> dict:

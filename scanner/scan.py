@@ -545,7 +545,21 @@ def _file_chunks(files, parts: int = 1, target_bytes: int = 4 << 20, max_n: int 
 def _finish(s: _Scan, fs, in_repo, symlinks, history) -> ScanResult:
     findings = fs.findings()
     s.stats["seconds"] = round(time.monotonic() - s.t0, 3)
-    return ScanResult(s.root, findings, s.stats, s.warnings, in_repo, symlinks, history)
+    slow = sorted(s.engine.over_budget)
+    incomplete = []
+    if slow:
+        # a configuration rule over its time budget (scanner/budget.py) is skipped whole:
+        # what it found before it was stopped depends on the order files came in
+        findings = [f for f in findings if f.rule.id not in slow]
+        from scanner.budget import CALL_SECONDS, TOTAL_SECONDS
+        for rid in slow:
+            why = (f"its regex ran longer than {CALL_SECONDS:g}s on one line or {TOTAL_SECONDS:g}s in all "
+                   "(catastrophic backtracking?)")
+            s.warnings.append(f"rule {rid} from the configuration skipped: {why}")
+            incomplete.append({"what": f"rule {rid}", "reason": why})
+    res = ScanResult(s.root, findings, s.stats, s.warnings, in_repo, symlinks, history)
+    res.incomplete += incomplete
+    return res
 
 
 def history_note(f: Finding) -> str | None:

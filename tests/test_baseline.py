@@ -102,12 +102,16 @@ def test_no_baseline_is_empty(tmp_path):
     ('{"hello": 1}', "neither a credfence baseline nor"),
 ])
 def test_bad_baselines_raise_one_line_naming_file(tmp_path, content, needle):
+    """Given explicitly, a bad baseline is an error; found on its own, a warning (issue 13)."""
     path = tmp_path / ".credfence-baseline.json"
     path.write_text(content)
     with pytest.raises(BaselineError) as exc:
-        load_accepted(tmp_path)
+        load_accepted(tmp_path, path)
     msg = str(exc.value)
     assert needle in msg and str(path) in msg and "\n" not in msg
+    acc = load_accepted(tmp_path)
+    assert not acc and len(acc.warnings) == 1
+    assert needle in acc.warnings[0] and str(path) in acc.warnings[0] and "\n" not in acc.warnings[0]
 
 
 def test_missing_explicit_and_non_utf8(tmp_path):

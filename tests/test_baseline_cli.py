@@ -126,19 +126,24 @@ def test_accepted_secret_moved_to_another_line_stays_accepted(corpus):
 
 
 def test_corrupt_baseline_is_exit_2_with_one_line(corpus):
-    (corpus / ".credfence-baseline.json").write_text('{"version": 1, "accepted": [')
-    p = cf("scan", ".", "--quiet", cwd=corpus)
-    assert p.returncode == 2, p.stdout + p.stderr
-    lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1 and ".credfence-baseline.json" in lines[0] and "Traceback" not in p.stderr, p.stderr
-    # --no-baseline still scans
-    assert cf("scan", ".", "--quiet", "--no-baseline", cwd=corpus).returncode == 1
+    """Named with --baseline, a broken baseline is exit 2 with one line. Found on its own it
+    must never make the scan fail or find less (issue 13): a warning, and every finding."""
+    full = cf("scan", ".", "--quiet", "--no-baseline", "--format", "json", cwd=corpus)
+    assert full.returncode == 1
+    n = len(json.loads(full.stdout)["findings"])
+    for broken in ('{"version": 1, "accepted": [', '["not", "a", "baseline"]'):
+        (corpus / ".credfence-baseline.json").write_text(broken)
+        p = cf("scan", ".", "--quiet", "--baseline", ".credfence-baseline.json", cwd=corpus)
+        assert p.returncode == 2, p.stdout + p.stderr
+        lines = p.stderr.strip().splitlines()
+        assert len(lines) == 1 and ".credfence-baseline.json" in lines[0] and "Traceback" not in p.stderr, p.stderr
+        p = cf("scan", ".", "--quiet", "--format", "json", cwd=corpus)
+        assert p.returncode == 1, p.stderr
+        rep = json.loads(p.stdout)
+        assert len(rep["findings"]) == n
+        assert any(".credfence-baseline.json" in w and "without it" in w for w in rep["warnings"]), rep["warnings"]
     # a baseline named on the command line that does not exist
     p = cf("scan", ".", "--quiet", "--baseline", "nope.json", cwd=corpus)
-    assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1, p.stderr
-    # a JSON document that is neither format
-    (corpus / ".credfence-baseline.json").write_text('["not", "a", "baseline"]')
-    p = cf("scan", ".", "--quiet", cwd=corpus)
     assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1, p.stderr
 
 

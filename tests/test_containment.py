@@ -33,7 +33,10 @@ def findings_by_sha(rep: dict) -> dict[str, dict]:
 
 
 def paths_of(f: dict, kind: str = "worktree") -> set[str]:
-    return {loc["path"] for loc in f["locations"] if loc["kind"] == kind}
+    """Exact names: a name that is not UTF-8 is in "path_b64" (issue 13), as os.fsdecode has it."""
+    import base64
+    return {os.fsdecode(base64.b64decode(loc["path_b64"])) if "path_b64" in loc else loc["path"]
+            for loc in f["locations"] if loc["kind"] == kind}
 
 
 @pytest.fixture

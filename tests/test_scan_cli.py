@@ -147,7 +147,7 @@ def test_min_severity_threshold_sets_the_exit_code(tmp_path):
 
 
 def _engine_view(result) -> list[tuple]:
-    return sorted((f.rule.id, f.sha256, tuple((loc.kind, loc.path, loc.line, loc.column, loc.commit)
+    return sorted((f.rule.id, f.fingerprint, tuple((loc.kind, loc.path, loc.line, loc.column, loc.commit)
                                                for loc in f.locations), f.blast.severity)
                   for f in result.findings)
 

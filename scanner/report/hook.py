@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from scanner.redact import escape_terminal as esc
+
 
 def render(report, out=None) -> None:
     from scanner.report.snippet import Snippets
@@ -22,11 +24,11 @@ def render(report, out=None) -> None:
         for f in findings:
             shown = f.secret if report.show_secrets else f.redacted
             for loc in f.locations:
-                out.write(f"  {f.blast.severity:<8} {f.rule.provider:<12} {snippets.safe(where(loc))}  {shown}"
-                          f"  ({labels(f)})\n")
+                out.write(f"  {f.blast.severity:<8} {esc(f.rule.provider):<12} {snippets.safe(where(loc))}  {esc(shown)}"
+                          f"  ({esc(labels(f))})\n")
                 for ln in snippets.around(loc, report.context_lines):
                     mark = ">" if ln.hit and report.context_lines else " "
-                    out.write(f"     {mark}{ln.number:>5} | {ln.text}\n")
+                    out.write(f"     {mark}{ln.number:>5} | {esc(ln.text)}\n")
     finally:
         snippets.close()
     out.write("What to do: move the secret out of the repository (an environment variable or a secret manager),"

@@ -32,7 +32,11 @@ def render(report, out) -> None:
 
 
 def dumps(result, findings, show_secrets: bool = False, extra: dict | None = None) -> str:
-    return json.dumps(report_dict(result, findings, show_secrets, extra), indent=2, ensure_ascii=True) + "\n"
+    """The report as JSON text: valid Unicode throughout (a name that is not UTF-8 keeps its
+    exact bytes in a location's "path_b64"; see scanner.redact.path_fields)."""
+    from scanner.redact import json_safe
+
+    return json.dumps(json_safe(report_dict(result, findings, show_secrets, extra)), indent=2, ensure_ascii=True) + "\n"
 
 
 def write(path: str, text: str) -> None:

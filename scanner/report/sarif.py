@@ -70,7 +70,9 @@ def _uri(path: str) -> str:
     p = path.replace("\\", "/")
     while p.startswith("./"):
         p = p[2:]
-    return quote(p.lstrip("/"), safe="/-._~!$&'()*+,;=:@")
+    # the name's exact bytes, so a name that is not UTF-8 is a valid URI too (RFC 3986: %XX)
+    from scanner.redact import name_bytes
+    return quote(name_bytes(p.lstrip("/")), safe="/-._~!$&'()*+,;=:@")
 
 
 def _physical(loc: Location) -> dict:
@@ -200,7 +202,8 @@ def _history_related(hist: list[Location], start_id: int = 1) -> list[dict]:
 
 
 def _history_json(hist: list[Location]) -> list[dict]:
-    return [{"commit": h.commit, "path": h.path, "line": h.line, "date": h.date} for h in hist]
+    from scanner.redact import path_fields
+    return [{"commit": h.commit, **path_fields(h.path), "line": h.line, "date": h.date} for h in hist]
 
 
 def _scrub(obj, secrets: list[str]):
@@ -301,7 +304,8 @@ def to_sarif(findings: list[Finding], root: str, tool_version: str) -> dict:
     }
     secrets = sorted({(f.secret, f.redacted) for f in findings if f.secret and len(f.secret) >= _SCRUB_MIN_LEN},
                      key=lambda s: -len(s[0]))
-    return _scrub(sarif, secrets) if secrets else sarif
+    from scanner.redact import json_safe
+    return json_safe(_scrub(sarif, secrets) if secrets else sarif)  # valid Unicode for any file name
 
 
 def dumps(sarif: dict, ascii_only: bool = False) -> str:

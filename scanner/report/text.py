@@ -14,12 +14,16 @@ STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow"
 def console(stderr: bool = False, file=None):
     from rich.console import Console
 
+    from scanner.redact import TerminalSafeWriter
+
     stream = file if file is not None else sys.stderr if stderr else sys.stdout
     tty = hasattr(stream, "isatty") and stream.isatty()
-    return Console(file=stream, width=None if tty else 140, highlight=False)
+    # the writer is a safety net: every repository-derived field is escaped (esc) already
+    return Console(file=TerminalSafeWriter(stream), width=None if tty else 140, highlight=False)
 
 
 def where(loc) -> str:
+    """file:line (@commit), unescaped: pass it through safe() or escape_terminal()."""
     if loc.kind == "history":
         return f"{loc.path}:{loc.line} @{(loc.commit or 'unreachable')[:10]}"
     return f"{loc.path}:{loc.line}"
@@ -40,9 +44,9 @@ def esc(s) -> str:
     """Content-derived text for rich: control characters escaped, markup escaped."""
     from rich.markup import escape
 
-    from scanner.report.snippet import escape_controls
+    from scanner.redact import escape_terminal
 
-    return escape(escape_controls(str(s)))
+    return escape(escape_terminal(str(s)))
 
 
 def labels(f) -> str:
@@ -112,7 +116,7 @@ def _render(report, con, snippets) -> None:
         w = where(locs[0]) + (f" (+{len(locs) - 1})" if len(locs) > 1 else "")
         task = {None: "", True: "in task", False: "outside"}[f.task_related]
         t.add_row(f"[{STYLE[f.blast.severity]}]{f.blast.severity}[/]", esc(f.rule.provider), esc(w),
-                  esc(f.secret if show_secrets else f.redacted), f.blast.env, f.blast.scope, f.blast.privilege,
+                  esc(f.secret if show_secrets else f.redacted), esc(f.blast.env), esc(f.blast.scope), esc(f.blast.privilege),
                   f.confidence, task)
     con.print(t)
     con.print("\n[bold]What matched[/bold] [dim](secrets redacted in place; --context N shows lines around)[/dim]")
