@@ -539,7 +539,8 @@ def _dedupe(hits: list[Hit], rules: dict[str, Rule]) -> list[Hit]:
     then the rule id, so the result never depends on rule order."""
     def rank(h: Hit) -> tuple:
         r = rules.get(h.rule_id)
-        return (bool(r and r.generic), not (r and r.context), h.rule_id)
+        # a carrier rule (Authorization header, URL password) yields to a provider's
+        return (bool(r and r.generic), bool(r and r.carrier), not (r and r.context), h.rule_id)
 
     seen: dict[tuple[int, str], Hit] = {}
     for h in hits:

@@ -20,6 +20,9 @@ class FindingSet:
         f = self._by_key.get(key)
         if f is None:
             f = self._by_key[key] = Finding(rule=rule, secret=hit.secret)
+            if not rule.generic:  # generic findings: the generic detector sets theirs
+                from scanner.rules import rule_confidence
+                f.confidence = rule_confidence(rule, hit.context)
         return f
 
     def add(self, hit: Hit, loc: Location) -> None:

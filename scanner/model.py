@@ -41,6 +41,8 @@ class Rule:
     multiline: bool = False  # the match may span lines (PEM blocks)
     structured: bool = False  # emitted by a parser in detectors/structured, not by the pattern alone
     example_path: str = ""  # structured rules: the file name their examples are parsed as
+    confidence: str = ""  # high|medium|low as the rule data says; "" derives it (scanner.rules.rule_confidence)
+    carrier: bool = False  # a carrier pattern (auth header, URL): yields to a provider rule on the same value
     impact: str = ""  # what it can do, one clause: "can delete production volumes and backups"
     description: str = ""
     positive: list[str] = field(default_factory=list)

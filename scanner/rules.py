@@ -10,14 +10,14 @@ import json
 import re
 from pathlib import Path
 
-from scanner.model import PRIVILEGES, SCOPES, ENVS, Rule
+from scanner.model import CONFIDENCES, PRIVILEGES, SCOPES, ENVS, Rule
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "detectors" / "rules"
 
 _FIELDS = {"id", "provider", "name", "pattern", "keywords", "entropy", "context", "context_lines",
            "validate", "scope", "privilege", "env_from_secret", "privilege_from_secret",
            "scope_from_secret", "public", "generic", "impact", "description", "examples",
-           "multiline", "structured", "example_path"}
+           "multiline", "structured", "example_path", "confidence", "carrier"}
 
 
 class RuleError(ValueError):
@@ -48,6 +48,8 @@ def rule_from_dict(d: dict, family: str, compile: bool = True) -> Rule:
             raise RuleError(f"{where}: missing {key!r}")
     if d.get("scope", "unknown") not in SCOPES:
         raise RuleError(f"{where}: scope must be one of {', '.join(SCOPES)}")
+    if (d.get("confidence") or "high") not in CONFIDENCES:
+        raise RuleError(f"{where}: confidence must be one of {', '.join(CONFIDENCES)}")
     if d.get("privilege", "unknown") not in PRIVILEGES:
         raise RuleError(f"{where}: privilege must be one of {', '.join(PRIVILEGES)}")
     for m, allowed in (("env_from_secret", ENVS), ("privilege_from_secret", PRIVILEGES), ("scope_from_secret", SCOPES)):
@@ -67,7 +69,8 @@ def rule_from_dict(d: dict, family: str, compile: bool = True) -> Rule:
         impact=d.get("impact", ""), description=d.get("description", ""),
         positive=[str(x) for x in ex.get("positive") or []], negative=[str(x) for x in ex.get("negative") or []],
         multiline=bool(d.get("multiline", False)), structured=bool(d.get("structured", False)),
-        example_path=d.get("example_path", ""), family=family,
+        example_path=d.get("example_path", ""), family=family, confidence=d.get("confidence") or "",
+        carrier=bool(d.get("carrier", False)),
     )
     if compile:
         compile_rule(rule, where)
@@ -91,9 +94,33 @@ def rule_to_dict(r: Rule) -> dict:
     d = {k: getattr(r, k) for k in ("id", "provider", "name", "pattern", "keywords", "scope", "privilege",
                                      "entropy", "context", "context_lines", "validate", "env_from_secret",
                                      "privilege_from_secret", "scope_from_secret", "public", "generic",
-                                     "impact", "description", "multiline", "structured", "example_path")}
+                                     "impact", "description", "multiline", "structured", "example_path",
+                                     "confidence", "carrier")}
     d["examples"] = {"positive": r.positive, "negative": r.negative}
     return d
+
+
+# validators that check a checksum or decode a structure: a hit they accept is a credential
+# by construction, not by shape alone
+_STRUCTURAL_VALIDATORS = {"github-crc32", "pypi-macaroon", "pem-body", "b64-private-key", "basic-auth", "jwt"}
+
+
+def rule_confidence(rule: Rule, context: dict | None = None) -> str:
+    """How sure a finding of this rule is (scanner.model.CONFIDENCES): the rule's own
+    `confidence:` when it sets one; else high for parsers, checksummed or decoded values
+    and provider patterns that needed nearby context, low for generic guesses, medium for a
+    provider pattern alone. A checksum the validator found invalid lowers it to low."""
+    if context and context.get("checksum") == "invalid":
+        return "low"
+    if rule.confidence:
+        return rule.confidence
+    if rule.generic:
+        return "low"
+    if rule.structured or rule.validate in _STRUCTURAL_VALIDATORS or rule.context:
+        return "high"
+    if context and context.get("checksum") == "valid":
+        return "high"
+    return "medium"
 
 
 def parse_rule_files(files: list[Path]) -> list[Rule]:
