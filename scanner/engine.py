@@ -39,9 +39,10 @@ DECODE_CANDIDATE = (
     r"(?:[A-Za-z0-9+/_\-]{24}|[^\s\"'`%]{0,200}%[0-9A-Fa-f]{2})"
 )
 # what a structured parser (detectors/structured) looks for in a file whose name alone does
-# not decide: a Kubernetes `kind:`, an AWS key name, a Docker `"auth` or a GCP service
-# account. Matched with the rules, so config files without any are never decoded.
-STRUCTURED_CANDIDATE = r"kind:|(?i:aws_se)|\"auth|\"service_account\""
+# not decide: a Kubernetes `kind:`, an AWS key name, a Docker `"auth`, a GCP service account,
+# a Maven `<password>`... each parser's marker in detectors/structured_registry.py. Matched
+# with the rules, so config files without any are never decoded.
+from detectors.structured_registry import MARKER as STRUCTURED_CANDIDATE  # noqa: E402
 _ALLOW_MEMO: list = [None, {}]
 
 
