@@ -43,12 +43,13 @@ class Parser:
     paths: tuple = ()
     exts: frozenset = frozenset()
     name_test: Callable[[str], bool] | None = None  # on the lower-case base name
+    path_test: Callable[[str], bool] | None = None  # on the lower-case path
     wants: Callable[[str, str, str, str], bool] | None = None  # (path lower, base lower, ext, text)
     marker: str | None = None
 
     def by_name(self, p: str, low: str, ext: str) -> bool:
         return low in self.names or ext in self.exts or any(p.endswith(s) for s in self.paths) or \
-            bool(self.name_test and self.name_test(low))
+            bool(self.name_test and self.name_test(low)) or bool(self.path_test and self.path_test(p))
 
 
 PARSERS: tuple[Parser, ...] = (
@@ -59,6 +60,7 @@ PARSERS: tuple[Parser, ...] = (
     Parser("gitcreds", names=frozenset({".git-credentials", "git-credentials"}), paths=(".config/git/credentials",)),
     Parser("terraform", exts=frozenset({"tf", "tfvars"})),
     Parser("pgpass", names=frozenset({".pgpass", "pgpass", "pgpass.conf"})),
+    Parser("rails_key", paths=("config/master.key",), path_test=lambda p: "config/credentials/" in p and p.endswith(".key")),
     # container registry credentials: a Docker config by name, or an `auths` map in any JSON
     Parser("docker", marker=r'"auth',
            wants=lambda p, low, ext, text: (ext == "json" or low == ".dockercfg") and (

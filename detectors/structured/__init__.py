@@ -40,7 +40,7 @@ STRUCTURED_RULE_IDS = (
     "kubeconfig-token", "kubeconfig-client-key", "kubeconfig-password", "gcp-service-account-key",
     "aws-secret-access-key", "aws-session-token", "netrc-password", "pypirc-password", "pypi-token",
     "npmrc-auth", "docker-config-auth", "git-credentials", "kubernetes-secret", "terraform-secret",
-    "dotenv-secret", "pgpass-password", "maven-server-password", "maven-master-password",
+    "dotenv-secret", "pgpass-password", "maven-server-password", "maven-master-password", "rails-master-key",
 )
 
 # source files no parser reads (the registry's content checks never run on them)
