@@ -208,6 +208,88 @@ def luhn_free_hex(secret: str, match: re.Match | None = None) -> bool:
     return not (s.isdigit() or s.isalpha())
 
 
+_B64_RUN = re.compile(r"[A-Za-z0-9+/=]{16,}")
+_ESCAPES = re.compile(r"\\+[nrt]")
+
+
+def pem_body(secret: str, match: re.Match | None = None) -> bool | dict:
+    """A PEM private key in any wrapping: plain, inside string literals joined with `+`,
+    with escaped newlines (`\\n` in JSON, Java or YAML strings), or with a log prefix on
+    every line. Accepts when the text between the armour lines is mostly base64 runs
+    (wrapping characters aside) and long enough to hold a key: documentation stubs such as
+    `-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----` are rejected."""
+    head_end = secret.find("-----", 10)
+    tail = secret.rfind("-----END")
+    if head_end < 0 or tail <= head_end:
+        return False
+    body = _ESCAPES.sub(" ", secret[head_end + 5:tail])
+    runs = _B64_RUN.findall(body)
+    b64 = sum(len(r) for r in runs)
+    dense = sum(1 for c in body if not c.isspace())
+    if b64 < 100 or b64 < 0.6 * dense:
+        return False
+    return {"wrapped": True} if b64 < dense else True
+
+
+def _b64decode(s: str) -> bytes | None:
+    s = s.strip().rstrip("=")
+    s = s[: len(s) - len(s) % 4] if len(s) % 4 == 1 else s
+    try:
+        return base64.b64decode(s + "=" * (-len(s) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def b64_private_key(secret: str, match: re.Match | None = None) -> bool | dict:
+    """Base64 (once or twice) of a PEM private key, or the base64 body of an OpenSSH key
+    without its armour: accepted when decoding shows the key's header."""
+    data: bytes | None = secret.encode()
+    for depth in (1, 2):
+        data = _b64decode(data.decode("ascii", "replace")) if data is not None else None
+        if data is None:
+            return False
+        if data.startswith(b"openssh-key-v1\0") or (data.startswith(b"-----BEGIN") and b"PRIVATE KEY" in data[:80]):
+            return {"encoding": "base64" if depth == 1 else "base64x2"}
+        if not data[:20].isascii():
+            return False
+    return False
+
+
+def basic_auth(secret: str, match: re.Match | None = None) -> bool | dict:
+    """HTTP Basic credentials: base64 of `user:password` with a printable user and a
+    password that is not a placeholder."""
+    if len(secret.rstrip("=")) % 4 == 1:
+        return False
+    raw = _b64decode(secret)
+    if raw is None:
+        return False
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    user, sep, pw = text.partition(":")
+    if not sep or not user or len(pw) < 3 or not text.isprintable():
+        return False
+    from scanner.placeholders import is_placeholder
+    if pw.lower() in ("password", "pass", "secret", "passwd") or (len(pw) >= 6 and is_placeholder(pw)):
+        return False
+    return {"user": user[:64]}
+
+
+def mixed_token(secret: str, match: re.Match | None = None) -> bool:
+    """An opaque token: has both letters and digits, and is not a known sample JWT."""
+    if not (any(c.isdigit() for c in secret) and any(c.isalpha() for c in secret)):
+        return False
+    if secret.startswith("eyJ") and secret.count(".") == 2:
+        return bool(jwt(secret, match))
+    return True
+
+
+def not_port(secret: str, match: re.Match | None = None) -> bool:
+    """A URL's password part that is not a port number (`host:8080@...`) or a bare variable."""
+    return not (secret.isdigit() and len(secret) <= 5)
+
+
 VALIDATORS = {
     "github-crc32": github_crc32,
     "npm-crc32": npm_crc32,
@@ -215,4 +297,9 @@ VALIDATORS = {
     "jwt": jwt,
     "pypi-macaroon": pypi_macaroon,
     "mixed-hex": luhn_free_hex,
+    "pem-body": pem_body,
+    "b64-private-key": b64_private_key,
+    "basic-auth": basic_auth,
+    "mixed-token": mixed_token,
+    "not-port": not_port,
 }

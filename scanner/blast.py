@@ -130,7 +130,9 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
             ev.append(f"{k} {v}: {ctx0.get(k + '_evidence', 'from the credential itself')}")
 
     # ---- severity -----------------------------------------------------------------------------
-    b.severity, b.reaches_production = _severity(b, env_source_is_key, rule.generic)
+    # a carrier rule (a password in a URL or connection string, an Authorization header) knows
+    # no provider either: rated one level lower, as a generic finding is
+    b.severity, b.reaches_production = _severity(b, env_source_is_key, rule.generic or rule.carrier)
     if b.reaches_production and b.env != "production":
         where = {"staging": "a staging context", "development": "a development context",
                  "unknown": "a context that names no environment", "test": "a test context"}[b.env]

@@ -21,23 +21,34 @@ DOC_NOTE = "documentation example: low confidence, reported for review"
 GENERIC_NOTE = "generic guess (a secret-sounding name and a literal value): low confidence, reported for review"
 
 
-def proven(rule: Rule) -> bool:
+# validators that prove a value's structure (a checksum, a decodable key, a parsed token),
+# as opposed to ones that only reject unlikely shapes (mixed-hex, not-port)
+STRUCTURAL_VALIDATORS = {"github-crc32", "pypi-macaroon", "pem-body", "b64-private-key", "basic-auth", "jwt"}
+
+
+def proven(rule: Rule, ctx: dict) -> bool:
     """A checksum, a decoded structure or a parser vouches for the value."""
-    return bool(rule.validate or (rule.structured and not rule.generic) or rule.multiline)
+    return bool(rule.validate in STRUCTURAL_VALIDATORS or ctx.get("checksum") == "valid"
+                or (rule.structured and not rule.generic) or rule.multiline or ctx.get("structured"))
 
 
 def location_confidence(rule: Rule, path: str, ctx: dict) -> tuple[str, bool]:
-    """(confidence, is documentation) for one place a finding was seen."""
+    """(confidence, is documentation) for one place a finding was seen. A rule's own
+    `confidence:` (rule data) stands unless a checksum failed or the place is documentation."""
     from detectors.generic import is_doc_path
 
     doc = bool(ctx.get("doc")) or (bool(path) and is_doc_path(path))
     if rule.generic:
         conf = ctx.get("confidence") or "low"
         return ("low" if doc else conf), doc
-    if proven(rule) or ctx.get("structured"):
+    if ctx.get("checksum") == "invalid":
+        return "low", doc  # a documentation-format or older token: kept, and said so
+    if proven(rule, ctx):
         return "high", doc
     if doc:
         return "low", doc
+    if rule.confidence:
+        return rule.confidence, doc
     if rule.context:
         return "high", doc
     return "medium", doc

@@ -48,9 +48,10 @@ DECODE_CANDIDATE = (
     r"(?:[A-Za-z0-9+/_\-]{24}|[^\s\"'`%]{0,200}%[0-9A-Fa-f]{2})"
 )
 # what a structured parser (detectors/structured) looks for in a file whose name alone does
-# not decide: a Kubernetes `kind:`, an AWS key name, a Docker `"auth` or a GCP service
-# account. Matched with the rules, so config files without any are never decoded.
-STRUCTURED_CANDIDATE = r"kind:|(?i:aws_se)|\"auth|\"service_account\""
+# not decide: a Kubernetes `kind:`, an AWS key name, a Docker `"auth`, a GCP service account,
+# a Maven `<password>`... each parser's marker in detectors/structured_registry.py. Matched
+# with the rules, so config files without any are never decoded.
+from detectors.structured_registry import MARKER as STRUCTURED_CANDIDATE  # noqa: E402
 _ALLOW_MEMO: list = [None, {}]
 
 
@@ -609,7 +610,8 @@ def _dedupe(hits: list[Hit], rules: dict[str, Rule]) -> list[Hit]:
     then the rule id, so the result never depends on rule order."""
     def rank(h: Hit) -> tuple:
         r = rules.get(h.rule_id)
-        return (bool(r and r.generic), not (r and r.context), h.rule_id)
+        # a carrier rule (Authorization header, URL password) yields to a provider's
+        return (bool(r and r.generic), bool(r and r.carrier), not (r and r.context), h.rule_id)
 
     seen: dict[tuple[int, str], Hit] = {}
     for h in hits:

@@ -45,6 +45,8 @@ class Rule:
     # nearby), entropy (a random body), checksum (validate), structure (fixed segments).
     # Required for weak, short prefixes; `context` and `checksum` raise confidence to high
     requires: list[str] = field(default_factory=list)
+    confidence: str = ""  # high|medium|low as the rule data says; "" derives it (scanner.confidence)
+    carrier: bool = False  # a carrier pattern (auth header, URL): yields to a provider rule on the same value
     impact: str = ""  # what it can do, one clause: "can delete production volumes and backups"
     description: str = ""
     positive: list[str] = field(default_factory=list)

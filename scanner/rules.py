@@ -12,14 +12,14 @@ import json
 import re
 from pathlib import Path
 
-from scanner.model import PRIVILEGES, SCOPES, ENVS, Rule
+from scanner.model import CONFIDENCES, PRIVILEGES, SCOPES, ENVS, Rule
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "detectors" / "rules"
 
 _FIELDS = {"id", "provider", "name", "pattern", "keywords", "entropy", "context", "context_lines",
            "validate", "scope", "privilege", "env_from_secret", "privilege_from_secret",
            "scope_from_secret", "public", "generic", "impact", "description", "examples",
-           "multiline", "structured", "example_path", "requires"}
+           "multiline", "structured", "example_path", "requires", "confidence", "carrier"}
 REQUIRES = ("context", "entropy", "checksum", "structure")
 
 
@@ -52,6 +52,8 @@ def rule_from_dict(d: dict, family: str, compile: bool = True) -> Rule:
             raise RuleError(f"{where}: missing {key!r}")
     if d.get("scope", "unknown") not in SCOPES:
         raise RuleError(f"{where}: scope must be one of {', '.join(SCOPES)}")
+    if (d.get("confidence") or "high") not in CONFIDENCES:
+        raise RuleError(f"{where}: confidence must be one of {', '.join(CONFIDENCES)}")
     if d.get("privilege", "unknown") not in PRIVILEGES:
         raise RuleError(f"{where}: privilege must be one of {', '.join(PRIVILEGES)}")
     check_types(d, where)
@@ -82,6 +84,7 @@ def rule_from_dict(d: dict, family: str, compile: bool = True) -> Rule:
         positive=[str(x) for x in ex.get("positive") or []], negative=[str(x) for x in ex.get("negative") or []],
         multiline=bool(d.get("multiline", False)), structured=bool(d.get("structured", False)),
         example_path=d.get("example_path", ""), family=family, requires=[str(x) for x in d.get("requires") or []],
+        confidence=d.get("confidence") or "", carrier=bool(d.get("carrier", False)),
     )
     if compile:
         compile_rule(rule, where)
@@ -156,11 +159,14 @@ def rule_to_dict(r: Rule) -> dict:
     d = {k: getattr(r, k) for k in ("id", "provider", "name", "pattern", "keywords", "scope", "privilege",
                                      "entropy", "context", "context_lines", "validate", "env_from_secret",
                                      "privilege_from_secret", "scope_from_secret", "public", "generic",
-                                     "impact", "description", "multiline", "structured", "example_path", "requires")}
+                                     "impact", "description", "multiline", "structured", "example_path", "requires",
+                                     "confidence", "carrier")}
     d["examples"] = {"positive": r.positive, "negative": r.negative}
     return d
 
 
+# validators that check a checksum or decode a structure: a hit they accept is a credential
+# by construction, not by shape alone
 def parse_rule_files(files: list[Path]) -> list[Rule]:
     import yaml  # lazy: only when the cache is cold
 

@@ -134,10 +134,31 @@ def test_netrc_lines_and_hosts():
             "\n"
             "machine github.com login bot password ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3\n")
     hs = _hits(".netrc", text, "netrc-password")
-    assert [(h.line, h.column, h.context["host"], h.context["user"]) for h in hs] == [
-        (4, 12, "api.heroku.com", "ops@acme.io"), (8, 39, "github.com", "bot")]
-    assert hs[1].secret == "ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3"
+    assert [(h.line, h.column, h.context["host"], h.context["user"]) for h in hs] == [(8, 39, "github.com", "bot")]
+    assert hs[0].secret == "ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3"
     assert _hits("_netrc", text, "netrc-password")
+    # the Heroku CLI's entry is the account's API key, and rated as one
+    (h,) = _hits(".netrc", text, "heroku-api-key")
+    assert (h.line, h.column, h.context["host"]) == (4, 12, "api.heroku.com")
+
+
+def test_structured_registry_drives_dispatch_and_marker():
+    """Issue 14: the parsers and the engine's marker come from one registry."""
+    import re
+    from detectors.structured_registry import MARKER, PARSERS
+    from scanner.engine import STRUCTURED_CANDIDATE
+    assert STRUCTURED_CANDIDATE == MARKER
+    for entry in PARSERS:
+        assert entry.wants is None or entry.marker, entry.module  # content parsers need a marker
+    # an auths map in any JSON file, a Secret in JSON or as an indented list item
+    auths = '{"auths": {"registry.acme.io": {"auth": "ZGVwbG95OlZiOG5RMnhMcjVUa1c5bVo="}}}'
+    assert re.search(MARKER, auths) and _hits("deploy/pull-secret.json", auths, "docker-config-auth")
+    secret_list = ("apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Secret\n"
+                   "    metadata: {name: db}\n    stringData:\n      DB_PASSWORD: Qz7vR2mXk9LpT4wN\n")
+    assert re.search(MARKER, secret_list)
+    (h,) = _hits("k8s/all.yaml", secret_list, "kubernetes-secret")
+    assert h.line == 8
+    assert not is_structured_candidate("src/app.py", auths)
 
 
 def test_gcp_service_account_line_and_project():

@@ -24,9 +24,9 @@ never execute anything, and return [] quickly for ordinary source files):
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
+from detectors.structured_registry import BY_CONTENT, NAME_DECIDES, YAML_EXT as _YAML_EXT, kinds
 from scanner.model import Hit
 
 from .decode import decoded_texts
@@ -40,13 +40,12 @@ STRUCTURED_RULE_IDS = (
     "kubeconfig-token", "kubeconfig-client-key", "kubeconfig-password", "gcp-service-account-key",
     "aws-secret-access-key", "aws-session-token", "netrc-password", "pypirc-password", "pypi-token",
     "npmrc-auth", "docker-config-auth", "git-credentials", "kubernetes-secret", "terraform-secret",
-    "dotenv-secret",
+    "dotenv-secret", "pgpass-password", "maven-server-password", "maven-master-password", "rails-master-key",
 )
 
-_KIND = re.compile(r"^kind:\s*[\"']?(Config|Secret)[\"']?\s*$", re.M)
-_AWS_KEYS = re.compile(r"aws_secret_access_key|aws_session_token", re.I)
-_YAML_EXT = {"yaml", "yml", ""}
-_INI_EXT = {"ini", "cfg", "conf", "config", "txt", ""}
+# source files no parser reads (the registry's content checks never run on them)
+_SKIP_EXT = {"py", "js", "ts", "tsx", "jsx", "go", "rs", "java", "c", "h", "cpp", "rb", "php", "md", "html",
+             "css", "scss", "svg", "lock", "sum", "mod", "ipynb", "csv", "sh", "kt", "swift", "cs"}
 
 
 @lru_cache(maxsize=1 << 16)  # a history holds many versions of the same paths
@@ -58,59 +57,23 @@ def _split(path: str) -> tuple[str, str, str]:
     return p.lower(), low, ext
 
 
-def _is_dotenv(low: str) -> bool:
-    return low == ".env" or low.startswith(".env.") or (low.endswith(".env") and len(low) > 4)
+def _module(name: str):
+    import importlib
+    return importlib.import_module(f"{__name__}.{name}")
 
 
 def _parsers(path: str, text: str):
-    """The parser modules that apply, decided from the name and cheap substring checks."""
+    """The parser modules that apply (detectors.structured_registry decides)."""
     p, low, ext = _split(path)
-    if ext in ("py", "js", "ts", "tsx", "jsx", "go", "rs", "java", "c", "h", "cpp", "rb", "php", "md", "html",
-               "css", "scss", "svg", "lock", "sum", "mod", "ipynb", "csv", "xml", "sh", "kt", "swift", "cs"):
+    if ext in _SKIP_EXT:
         return
-    if _is_dotenv(low):
-        from . import dotenv
-        yield dotenv
-        return
-    if low in (".netrc", "_netrc", "netrc"):
-        from . import netrc
-        yield netrc
-        return
-    if low == ".pypirc":
-        from . import pypirc
-        yield pypirc
-        return
-    if low in (".npmrc", "npmrc"):
-        from . import npmrc
-        yield npmrc
-        return
-    if low in (".git-credentials", "git-credentials") or p.endswith(".config/git/credentials"):
-        from . import gitcreds
-        yield gitcreds
-        return
-    if ext in ("tf", "tfvars"):
-        from . import terraform
-        yield terraform
-        return
-    if ext == "json" or low == ".dockercfg":
-        if low in ("config.json", ".dockercfg", "dockerconfig.json", ".dockerconfigjson") and '"auth' in text:
-            from . import docker
-            yield docker
-        if '"service_account"' in text and '"private_key"' in text:
-            from . import gcp
-            yield gcp
-        return
-    if (ext in _INI_EXT or low == "credentials" or "/.aws/" in p or p.startswith(".aws/")) and _AWS_KEYS.search(text):
-        from . import aws
-        yield aws
-    if (ext in _YAML_EXT or "kubeconfig" in low or "/.kube/" in p or p.startswith(".kube/")) and "kind:" in text:
-        kinds = {m.group(1) for m in _KIND.finditer(text)}
-        if "Config" in kinds and "users:" in text:
-            from . import kubeconfig
-            yield kubeconfig
-        if "Secret" in kinds:
-            from . import k8s_secret
-            yield k8s_secret
+    for entry in NAME_DECIDES:
+        if entry.by_name(p, low, ext):
+            yield _module(entry.module)
+            return
+    for entry in BY_CONTENT:
+        if entry.wants(p, low, ext, text):
+            yield _module(entry.module)
 
 
 def is_structured_candidate(path: str, text: str) -> bool:
@@ -143,7 +106,7 @@ def virtual_texts(path: str, text: str) -> list[tuple[int, str, dict]]:
             compact = text.count("\n") < 2
             return [(line, t, {"notebook": True, "fixed_line": True} if compact else {"notebook": True})
                     for line, t in notebook_texts(text)]
-        if ext in _YAML_EXT and "kind:" in text and any(m.group(1) == "Secret" for m in _KIND.finditer(text)):
+        if ext in _YAML_EXT | {"json"} and "Secret" in kinds(text):
             out = [(line, t, {**c, "fixed_line": True}) for line, t, c in k8s_secret_texts(text)]
             if out:
                 return out
@@ -154,8 +117,7 @@ def virtual_texts(path: str, text: str) -> list[tuple[int, str, dict]]:
     return out
 
 
-_CODE_EXT = {"py", "js", "ts", "tsx", "jsx", "go", "rs", "java", "c", "h", "cpp", "rb", "php", "md", "html",
-             "css", "scss", "svg", "lock", "sum", "mod", "csv", "xml", "sh", "kt", "swift", "cs"}
+_CODE_EXT = _SKIP_EXT - {"ipynb"}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -169,9 +131,8 @@ def path_may_be_structured(path: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def name_decides_parse(path: str) -> bool:
     """Files parsed whatever they hold (dotenv, .netrc, .pypirc, .npmrc, git credentials,
-    Terraform, notebooks). Every other structured parser first looks for a marker that
-    scanner.engine.STRUCTURED_CANDIDATE lists, so a file without one has nothing to parse."""
+    Terraform, .pgpass, notebooks). Every other structured parser first looks for a marker
+    that scanner.engine.STRUCTURED_CANDIDATE lists (detectors.structured_registry.MARKER), so
+    a file without one has nothing to parse."""
     p, low, ext = _split(path)
-    return ext in ("ipynb", "tf", "tfvars") or _is_dotenv(low) or \
-        low in (".netrc", "_netrc", "netrc", ".pypirc", ".npmrc", "npmrc", ".git-credentials", "git-credentials") or \
-        p.endswith(".config/git/credentials")
+    return ext == "ipynb" or any(e.by_name(p, low, ext) for e in NAME_DECIDES)

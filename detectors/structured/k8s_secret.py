@@ -12,7 +12,7 @@ import re
 from scanner.model import Hit
 
 from . import docker
-from ._util import b64decode_any, compose_yaml_all, ctx, is_placeholder, printable_text, yget, ymap, ypos, ystr
+from ._util import b64decode_any, compose_yaml_all, ctx, is_placeholder, printable_text, yget, ymap, ypos, yseq, ystr
 
 SECRET_KEY = re.compile(
     r"(?i)pass(?:word|wd|phrase)?|pwd|secret|token|api[_.\-]?key|apikey|private|credential|auth|"
@@ -22,7 +22,10 @@ _NOT_SECRET_KEY = re.compile(r"(?i)(?:^|[_.\-])(?:user(?:name)?|host|port|id|url
 
 def _items(text: str):
     """(namespace, name, type, key, raw value, decoded str|None, bytes|None, line, col, is_data)"""
-    for doc in compose_yaml_all(text):
+    docs = []
+    for top in compose_yaml_all(text):  # a manifest, or a `kind: List` of them
+        docs += [top] + [d for d in yseq(yget(top, "items"))] if ystr(yget(top, "kind")) == "List" else [top]
+    for doc in docs:
         if ystr(yget(doc, "kind")) != "Secret":
             continue
         meta = yget(doc, "metadata")

@@ -7,6 +7,11 @@ from scanner.model import Hit
 
 from ._util import Lines, ctx, is_placeholder
 
+# hosts whose .netrc password is a provider's own credential, rated as that provider's: the
+# Heroku CLI stores the account's API key for api.heroku.com and git.heroku.com (Heroku Dev
+# Center, "CLI Authentication")
+PROVIDER_HOSTS = {"api.heroku.com": "heroku-api-key", "git.heroku.com": "heroku-api-key"}
+
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|\S+')
 
 
@@ -40,8 +45,8 @@ def scan(text: str) -> list[Hit]:
     def flush():
         for pw, at in pending:
             line, col = lines.pos(at)
-            hits.append(Hit("netrc-password", pw, line, col, ctx(key="password", host=machine, user=user,
-                                                                 section=machine)))
+            rule = PROVIDER_HOSTS.get((machine or "").lower(), "netrc-password")
+            hits.append(Hit(rule, pw, line, col, ctx(key="password", host=machine, user=user, section=machine)))
         pending.clear()
 
     while i < len(toks):

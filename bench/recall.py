@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Recall on public labelled credential samples nobody here wrote, credfence beside its peers.
+
+    python bench/recall.py [--set credsweeper|leaky] [-v] [--json OUT.json]
+
+Data: public repositories fetched with the search tool's `fetch` (their git directories under
+/work/.mirror, or pass --mirror DIR), exported at the commit printed in the results:
+
+  credsweeper  Samsung/CredSweeper tests/samples (229 files: code, config, docs, many languages).
+               Labels are the CredSweeper maintainers' own: a line is POSITIVE when their expected
+               default output (tests/data/output.json: patterns, filters and their ML model) reports
+               it (one credential per finding of theirs: a PEM key over many lines is one), NEGATIVE when their unfiltered regex output (tests/data/no_filters_no_ml.json)
+               reports it but the default output does not (a candidate they judged false). Lines in
+               archives (path with '!') are left out: not every tool opens archives. Other lines are
+               unlabelled and count neither way. This set's labels favour CredSweeper's view.
+  leaky        Plazmaz/leaky-repo. Labels: .leaky-meta/secrets.csv, per file the number of lines
+               holding a risk (a credential) and of informative lines. Scored per file: found =
+               min(lines a tool flags, risk lines); false = lines flagged beyond risk + informative;
+               a file the CSV does not list (README, LICENSE, .leaky-meta) flagged at all is false.
+
+Scoring per set: recall = positives found / positives, precision = true / (true + false),
+F1 their harmonic mean. Each tool runs once on a copy of the samples (no git history), with live
+verification off, the same commands as bench/accuracy.py's worktree scope.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as _dt
+import io
+import json
+import shlex
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import accuracy as A  # noqa: E402
+import run as R  # noqa: E402
+
+OUT = R.OUT / "recall"
+MIRROR = Path("/work/.mirror")
+SETS = {"credsweeper": "Samsung+CredSweeper", "leaky": "Plazmaz+leaky-repo"}
+
+
+def _git(gitdir: Path, *args: str) -> bytes:
+    return subprocess.run(["git", "--git-dir", str(gitdir), *args], check=True, capture_output=True).stdout
+
+
+def export(gitdir: Path, sub: str, dest: Path) -> str:
+    """The tree `sub` of the repository's HEAD, written under dest; returns the commit."""
+    commit = _git(gitdir, "rev-parse", "HEAD").decode().strip()
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    data = _git(gitdir, "archive", "--format=tar", "HEAD", *([sub] if sub else []))
+    with tarfile.open(fileobj=io.BytesIO(data)) as t:
+        t.extractall(dest, filter="data")
+    return commit
+
+
+def labels_credsweeper(gitdir: Path) -> tuple[list, set]:
+    """Positives: one per credential of the default output (a PEM key is one credential over
+    many lines), as the set of its lines; negatives: lines of the unfiltered output on no
+    positive's line."""
+    def creds(name: str) -> list:
+        d = json.loads(_git(gitdir, "show", f"HEAD:tests/data/{name}.json"))
+        out = []
+        for c in d:
+            lines = set()
+            for ld in c["line_data_list"]:
+                p = ld["path"]
+                if "!" in p or ":" in p.replace("./", ""):
+                    continue
+                p = p[2:] if p.startswith("./") else p
+                lines.add((p, ld["line_num"]))
+            if lines and lines not in out:
+                out.append(lines)
+        return out
+    pos = creds("output")
+    pos_lines = set().union(*pos)
+    neg = set().union(*creds("no_filters_no_ml")) - pos_lines
+    return pos, neg
+
+
+def score_lines(units: dict, pos: list, neg: set) -> dict:
+    flagged = set(units)
+    pos_lines = set().union(*pos)
+    tp = flagged & pos_lines
+    fp = flagged & neg
+    found = [c for c in pos if c & flagged]
+    recall = len(found) / len(pos) if pos else 0.0
+    precision = len(tp) / (len(tp) + len(fp)) if tp or fp else 0.0
+    f1 = 2 * recall * precision / (recall + precision) if recall + precision else 0.0
+    return {"recall": recall, "precision": precision, "f1": f1, "found": len(found), "plants": len(pos),
+            "fp": len(fp), "fp_list": sorted(f"{a}:{b}" for a, b in fp),
+            "missed": sorted("%s:%d" % min(c) for c in pos if not c & flagged)}
+
+
+def labels_leaky(gitdir: Path) -> dict:
+    text = _git(gitdir, "show", "HEAD:.leaky-meta/secrets.csv").decode()
+    out = {}
+    for row in csv.reader(line for line in text.splitlines() if line.strip() and not line.startswith("#")):
+        if len(row) >= 3 and row[1].strip().isdigit():
+            out[row[0].strip().lstrip("/")] = (int(row[1]), int(row[2]))
+    return out
+
+
+def score_leaky(units: dict, lab: dict) -> dict:
+    per_file: dict = {}
+    for (p, line) in units:
+        if p.startswith(".git/"):
+            continue
+        per_file.setdefault(p, set()).add(line)
+    tp = fp = 0
+    missed, fps = [], []
+    for p, (risk, info) in lab.items():
+        n = len(per_file.get(p, ()))
+        tp += min(n, risk)
+        if n < risk:
+            missed.append(f"{p} {risk - n}/{risk}")
+        if n > risk + info:
+            fp += n - risk - info
+            fps.append(f"{p} +{n - risk - info}")
+    for p, ls in per_file.items():
+        if p not in lab:
+            fp += len(ls)
+            fps.append(f"{p} +{len(ls)} (unlisted)")
+    pos = sum(r for r, _ in lab.values())
+    recall = tp / pos if pos else 0.0
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    f1 = 2 * recall * precision / (recall + precision) if recall + precision else 0.0
+    return {"recall": recall, "precision": precision, "f1": f1, "found": tp, "plants": pos, "fp": fp,
+            "fp_list": fps, "missed": missed}
+
+
+def run_set(name: str, mirror: Path, tools: set[str] | None) -> dict:
+    gitdir = mirror / SETS[name] / "repo"
+    if not gitdir.exists():
+        return {"set": name, "error": f"{gitdir} missing: fetch github:{SETS[name].replace('+', '/')} first"}
+    root = OUT / name / "tree"
+    if name == "credsweeper":
+        commit = export(gitdir, "tests/samples", root)
+        scan_root = root / "tests" / "samples"
+        # the labels' paths are relative to the CredSweeper checkout: tests/samples/X
+        pos, neg = labels_credsweeper(gitdir)
+        prefix = "tests/samples/"
+        scorer = lambda u: score_lines({(prefix + p, ln): h for (p, ln), h in u.items()}, pos, neg)  # noqa: E731
+        info = f"{len(pos)} positive credentials, {len(neg)} negative lines"
+    else:
+        commit = export(gitdir, "", root)
+        scan_root = root
+        lab = labels_leaky(gitdir)
+        scorer = lambda u: score_leaky(u, lab)  # noqa: E731
+        info = f"{sum(r for r, _ in lab.values())} risk lines in {sum(1 for r, _ in lab.values() if r)} files"
+    rows = []
+    for tname, cmd, ok, rep, stdout, reader in A.tools(scan_root, "worktree", f"recall-{name}"):
+        if tools and tname.split()[0] not in tools:
+            continue
+        if cmd[0] is None:
+            rows.append({"tool": tname, "ok": False, "why": "not installed"})
+            continue
+        if rep.exists():
+            rep.unlink()
+        print(f"[recall] {name} {tname}: {shlex.join(cmd)}", file=sys.stderr, flush=True)
+        r = R.run_once(cmd, cwd=scan_root, ok_codes=ok, stdout_path=stdout, timeout=1800)
+        if not r["ok"]:
+            rows.append({"tool": tname, "ok": False, "why": r["why"], "rc": r["rc"]})
+            continue
+        units = reader(rep, scan_root)
+        rows.append({"tool": tname, "ok": True, "rc": r["rc"], "wall": r["wall"], "cmd": cmd, **scorer(units)})
+    return {"set": name, "repo": SETS[name].replace("+", "/"), "commit": commit, "info": info, "rows": rows}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--set", action="append", choices=sorted(SETS), help="default: every set")
+    ap.add_argument("--tool", action="append", help="only these tools (credfence, betterleaks, kingfisher, detect-secrets)")
+    ap.add_argument("--mirror", type=Path, default=MIRROR)
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("-v", "--verbose", action="store_true", help="list misses and false positives")
+    a = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    (R.OUT).mkdir(parents=True, exist_ok=True)
+    meta = {"date": _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z"),
+            "command": "python bench/recall.py " + shlex.join(sys.argv[1:]), "versions": R.versions()}
+    results = [run_set(s, a.mirror, set(a.tool) if a.tool else None) for s in (a.set or sorted(SETS))]
+    print(f"Measured {meta['date']} with `{meta['command']}`.\n")
+    print("Tools: " + "; ".join(f"{k} {v}" for k, v in meta["versions"].items()) + ". Live verification off.\n")
+    for res in results:
+        if "error" in res:
+            print(f"{res['set']}: {res['error']}\n")
+            continue
+        A.print_table(f"{res['set']}: {res['repo']} at {res['commit'][:12]}, {res['info']}", res["rows"])
+        if a.verbose:
+            for r in res["rows"]:
+                if r.get("ok"):
+                    print(f"{res['set']} {r['tool']}: missed {len(r['missed'])}: {r['missed']}\n"
+                          f"  false {r['fp']}: {r['fp_list']}\n")
+    p = a.json or OUT / f"recall-{meta['date'].replace(':', '').replace(' ', 'T')}.json"
+    p.write_text(json.dumps({"meta": meta, "results": results}, indent=1, default=str))
+    print(f"(raw results: {p})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,90 @@
+"""Issue 17: credentials carried in wrappings and structured files, found through the real scan
+of a real git repository, with the confidence and blast rating each finding carries."""
+from __future__ import annotations
+
+import base64
+import secrets
+import string
+
+from tests.gitrepo import Repo, by_sha, github_pat, scan_json, sha
+
+_ALNUM = string.ascii_letters + string.digits
+
+
+def _rand(n: int, alphabet: str = _ALNUM) -> str:
+    return "".join(secrets.choice(alphabet) for _ in range(n))
+
+
+def _pem_lines(n: int = 6) -> list[str]:
+    return [_rand(64, _ALNUM + "+/") for _ in range(n)]
+
+
+def test_wrapped_private_keys_confidence_and_carriers(tmp_path):
+    body = _pem_lines()
+    java = ('String key = "-----BEGIN RSA PRIVATE KEY-----\\n" +\n'
+            + "".join(f'    "{x}\\n" +\n' for x in body) + '    "-----END RSA PRIVATE KEY-----";\n')
+    log = ("#6 0.245 -----BEGIN PRIVATE KEY-----\n" + "".join(f"#6 0.245 {x}\n" for x in _pem_lines())
+           + "#6 0.245 -----END PRIVATE KEY-----\n")
+    pem_b64 = base64.b64encode(("-----BEGIN EC PRIVATE KEY-----\n" + "\n".join(_pem_lines(3))).encode()).decode()
+    gh = github_pat()
+    pw = _rand(16)
+    basic = base64.b64encode(f"deploy:{pw}".encode()).decode()
+    stub = 'doc = "-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----"\n'
+    repo = Repo(tmp_path / "r")
+    repo.commit("add", {
+        "src/Keys.java": java,
+        "ci/build.log": log,
+        "k8s/tls.yaml": f"tls.key: {pem_b64}\n",
+        "scripts/release.sh": f'export GH_TOKEN={gh}\ncurl -H "Authorization: Basic {basic}" https://nexus.acme.io/\n',
+        "docs/keys.md": stub,
+        "dev/settings.py": f'DATABASE = "mysql://app:{_rand(14)}@localhost/app"\n',
+    })
+    report, _ = scan_json(repo.path, "--no-history")
+    found = {(f["rule"], f["locations"][0]["path"]): f for f in report["findings"]}
+    for path in ("src/Keys.java", "ci/build.log"):
+        f = found[("private-key", path)]
+        assert f["confidence"] == "high"
+    assert found[("private-key-base64", "k8s/tls.yaml")]["confidence"] == "high"
+    assert not any(p == "docs/keys.md" for _, p in found)  # a documentation stub is no key
+    # a checksummed GitHub token is high confidence; a Basic header decodes to its password
+    assert by_sha(report)[sha(gh)]["confidence"] == "high"
+    b = found[("http-basic-auth", "scripts/release.sh")]
+    assert b["confidence"] == "high" and "Basic" not in b["secret_redacted"]
+    # a password in a localhost URL is reported, rated development, one level below a provider's
+    db = found[("mysql-url", "dev/settings.py")]
+    assert db["blast"]["env"] == "development"
+
+
+def test_carrier_yields_to_provider_and_is_rated_lower(tmp_path):
+    gh = github_pat()
+    pw = _rand(16)
+    repo = Repo(tmp_path / "r")
+    repo.commit("add", {
+        "deploy/call.sh": f'curl -H "Authorization: Bearer {gh}" https://api.github.com/user\n',
+        "deploy/ftp.sh": f"lftp ftp://backup:{pw}@files.acme.io/\n",
+    })
+    report, _ = scan_json(repo.path, "--no-history")
+    rules = {f["rule"] for f in report["findings"]}
+    assert "github-pat" in rules and "http-bearer-token" not in rules  # the provider keeps the value
+    (ftp,) = [f for f in report["findings"] if f["rule"] == "url-credentials"]
+    # unknown env, unknown privilege: high for a provider rule, one level lower for a carrier
+    assert ftp["blast"]["severity"] == "medium"
+
+
+def test_structured_by_content_and_provider_blast(tmp_path):
+    key = _rand(32, "0123456789abcdef")
+    auth = base64.b64encode(f"ci:{_rand(18)}".encode()).decode()
+    repo = Repo(tmp_path / "r")
+    repo.commit("add", {
+        "deploy/pull-secret.json": '{"auths": {"registry.acme.io": {"auth": "%s"}}}\n' % auth,
+        ".netrc": f"machine api.heroku.com\n  login ops@acme.io\n  password {key}\n",
+        "config/master.key": _rand(32, "0123456789abcdef") + "\n",
+        ".pgpass": f"db.acme.io:5432:orders:postgres:{_rand(16)}\n",
+    })
+    report, _ = scan_json(repo.path, "--no-history")
+    got = {f["rule"]: f for f in report["findings"]}
+    assert got["docker-config-auth"]["locations"][0]["path"] == "deploy/pull-secret.json"
+    heroku = got["heroku-api-key"]  # the .netrc entry carries Heroku's blast radius
+    assert heroku["blast"]["scope"] == "account" and heroku["blast"]["privilege"] == "destructive"
+    assert "rails-master-key" in got
+    assert got["pgpass-password"]["blast"]["privilege"] == "destructive"  # postgres is a superuser
