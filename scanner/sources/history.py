@@ -41,6 +41,11 @@ class Provenance:
     # blob -> (commit, date) of the latest commit that replaced it at a path
     removed: dict[bytes, tuple[bytes, bytes]] = field(default_factory=dict)
     refs: dict[str, list[str]] = field(default_factory=dict)  # commit -> refs that reach it
+    # commit -> its parents (hex ids, space-separated, as git log's %P prints them): the
+    # commit graph of a full walk, from which the refs reaching a commit are computed in one
+    # pass for all findings (refs_from_graph); None when the walk was limited (--since, a
+    # subdirectory), where parents outside the walk are unknown
+    parents: dict[bytes, bytes] | None = None
 
     def introductions(self, oid: str) -> list[tuple[str, str, str]]:
         return [(c.decode(), p.decode("utf-8", "surrogateescape"), d.decode())
@@ -101,11 +106,13 @@ class Enumeration:
         try:
             has_commits = bool(gitcmd.run(repo, "for-each-ref", "--count=1", "--format=%(refname)").strip()) or \
                 _has_head(repo)
-            if has_commits:
+            if has_commits and (since or prefix):  # a limited walk: its graph cannot name the refs
                 refs = threading.Thread(target=self._read_ref_commits, args=(repo,), daemon=True)
                 refs.start()
                 self._bl.commits = _read_log(repo, since, prefix, self._bl.prov)
                 refs.join()
+            elif has_commits:
+                self._bl.commits = _read_log(repo, since, prefix, self._bl.prov)
         except gitcmd.GitError as e:
             self._errors.append(str(e))
 
@@ -185,7 +192,8 @@ def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs
         return 0
     n = max(1, min(jobs, len(commits) // 500))
     parts = [commits[i * len(commits) // n:(i + 1) * len(commits) // n] for i in range(n)]
-    results = [Provenance() for _ in parts]
+    graph = not since and not prefix  # the whole graph: every ref's tip and all it reaches
+    results = [Provenance(parents={} if graph else None) for _ in parts]
     errors: list[str] = []
     threads = [threading.Thread(target=_log_part, args=(repo, prefix, part, res, errors), daemon=True)
                for part, res in zip(parts, results)]
@@ -195,8 +203,10 @@ def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs
         t.join()
     if errors:
         raise gitcmd.GitError(errors[0])
-    prov.introduced, prov.removed = results[0].introduced, results[0].removed
+    prov.introduced, prov.removed, prov.parents = results[0].introduced, results[0].removed, results[0].parents
     for res in results[1:]:  # older parts after newer ones: newest-first order is kept
+        if prov.parents is not None:
+            prov.parents.update(res.parents)
         for oid, lst in res.introduced.items():
             mine = prov.introduced.get(oid)
             if mine is None:
@@ -209,8 +219,10 @@ def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs
 
 
 def _log_part(repo: Path, prefix: str, commits: list[bytes], prov: Provenance, errors: list[str]) -> None:
+    # with the parents (%P) when prov keeps the commit graph
+    fmt = "--format=%x00%H %aI" + (" %P" if prov.parents is not None else "")
     args = ["log", "--no-walk=unsorted", "--stdin", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-textconv",
-            "--no-ext-diff", "-c", "--root", "--format=%x00%H %aI"]
+            "--no-ext-diff", "-c", "--root", fmt]
     if prefix:  # git runs in the subdirectory: "." is its own history
         args += ["--", "."]
     proc = gitcmd.popen(repo, *args)
@@ -252,7 +264,7 @@ def _parse_raw(data: bytes, prov: Provenance, state: tuple[bytes, bytes]) -> tup
     and date, which a later piece continues from. Bytes throughout: this runs once per
     changed file of every commit."""
     commit, date = state
-    intro, removed = prov.introduced, prov.removed
+    intro, removed, parents = prov.introduced, prov.removed, prov.parents
     it = iter(data.split(b"\0"))
     for tok in it:
         if not tok:
@@ -261,6 +273,8 @@ def _parse_raw(data: bytes, prov: Provenance, state: tuple[bytes, bytes]) -> tup
             tok = tok[1:]
         if tok[:1] != b":":
             commit, _, date = tok.partition(b" ")
+            if parents is not None:
+                date, _, parents[commit] = date.partition(b" ")
             continue
         path = next(it, b"")
         parts = tok.split(b" ")
@@ -415,6 +429,11 @@ def reaching_refs(repo: Path, prov: Provenance, oids: set[str],
     commits = sorted({c for o in oids for c, _, _ in prov.introductions(o)})
     if not commits:
         return
+    if prov.parents is not None:
+        found = refs_from_graph(repo, prov.parents, commits)
+        if found is not None:
+            prov.refs.update(found)
+            return
     if ref_commits is not None:
         prov.refs.update({c: sorted(r for r, cs in ref_commits.items() if c.encode() in cs) for c in commits})
         return
@@ -442,3 +461,69 @@ def reaching_refs(repo: Path, prov: Provenance, oids: set[str],
 
     with ThreadPoolExecutor(workers) as ex:
         prov.refs.update(dict(ex.map(contains, commits)))
+
+
+def _ref_tips(repo: Path) -> list[tuple[str, bytes]] | None:
+    """(ref, the commit it points at, through annotated tags) for every ref that points at
+    a commit; None when a tag's chain could not be followed (the caller asks git instead)."""
+    out = gitcmd.run(repo, "for-each-ref", "--format=%(refname)%00%(objecttype)%00%(objectname)"
+                     "%00%(*objecttype)%00%(*objectname)")
+    tips: list[tuple[str, bytes]] = []
+    for line in out.split(b"\n"):
+        parts = line.split(b"\0")
+        if len(parts) != 5:
+            continue
+        ref = parts[0].decode("utf-8", "surrogateescape")
+        if parts[1] == b"commit":
+            tips.append((ref, parts[2]))
+        elif parts[1] == b"tag" and parts[3] == b"commit":
+            tips.append((ref, parts[4]))
+        elif parts[1] == b"tag" and parts[3] == b"tag":  # a tag of a tag: rare, ask git
+            try:
+                peeled = gitcmd.run(repo, "rev-parse", "--verify", "-q", "--end-of-options",
+                                    parts[2].decode() + "^{commit}").strip()
+            except gitcmd.GitError:
+                continue  # a chain ending in a tree or a blob reaches no commit
+            tips.append((ref, peeled))
+    return tips
+
+
+def refs_from_graph(repo: Path, parents: dict[bytes, bytes], commits: list[str]) -> dict[str, list[str]] | None:
+    """commit -> the refs that reach it, for the given commits, from the commit graph the
+    walk recorded: one pass over the graph for all commits at once (each commit's value is
+    the set of wanted commits it reaches, as the bits of an integer, computed once from its
+    parents'), instead of one `git for-each-ref --contains` per commit (0.9 s each on a
+    repository of 60k commits and 120 refs). None when a ref's tip is not in the graph
+    (the caller asks git instead)."""
+    tips = _ref_tips(repo)
+    if tips is None or any(t not in parents for _, t in tips):
+        return None
+    bit = {c.encode(): 1 << i for i, c in enumerate(commits)}
+    reach: dict[bytes, int] = {}
+    for _, tip in tips:
+        if tip in reach:
+            continue
+        stack = [tip]
+        while stack:  # iterative post-order: a commit's value once all its parents have theirs
+            c = stack[-1]
+            if c in reach:
+                stack.pop()
+                continue
+            ps = parents.get(c, b"").split()
+            todo = [p for p in ps if p not in reach and p in parents]
+            if todo:
+                stack += todo
+                continue
+            stack.pop()
+            v = bit.get(c, 0)
+            for p in ps:
+                v |= reach.get(p, 0)
+            reach[c] = v
+    found: dict[str, list[str]] = {c: [] for c in commits}
+    for ref, tip in sorted(tips):
+        v = reach[tip]
+        if v:
+            for c, b in bit.items():
+                if v & b:
+                    found[c.decode()].append(ref)
+    return found
