@@ -28,6 +28,7 @@ class ChunkResult:
     skipped: dict[str, int] = field(default_factory=dict)
     items: int = 0
     bytes: int = 0
+    confirmed: int = 0  # contents with a candidate, looked at one by one (progress)
 
 
 def scan_content(engine: Engine, data: bytes, path: str, cand=None) -> tuple[list[Hit] | None, str | None]:
@@ -203,6 +204,7 @@ def _scan_blob_chunk(blobs: list[tuple[str, int, str]]) -> ChunkResult:
                 res.skipped[why] = res.skipped.get(why, 0) + 1
             continue
         data = bytes(buf[st:en])  # only blobs worth a look are copied out
+        res.confirmed += 1
         cand = None if data.startswith(_BOMS) else _ENGINE.candidates_from_matches(data, m or [])
         _count(res, oid, *scan_content(_ENGINE, data, path, cand))
     return res
@@ -325,7 +327,7 @@ def can_fork() -> bool:
 
 
 def run_chunks(kind: str, chunks: list, engine: Engine, repo: Path, jobs: int, max_size: int,
-               progress: Callable[[int, int], None] | None = None, workers: Workers | None = None) -> ChunkResult:
+               progress: Callable[[int, int, int], None] | None = None, workers: Workers | None = None) -> ChunkResult:
     """Scan chunks of files ('files') or blobs ('blobs'); merge the results. With
     `workers`, their pool does the work; otherwise a pool of `jobs` is made for it."""
     import multiprocessing as mp
@@ -337,10 +339,11 @@ def run_chunks(kind: str, chunks: list, engine: Engine, repo: Path, jobs: int, m
         total.hits += r.hits
         total.items += r.items
         total.bytes += r.bytes
+        total.confirmed += r.confirmed
         for k, v in r.skipped.items():
             total.skipped[k] = total.skipped.get(k, 0) + v
         if progress:
-            progress(r.items, r.bytes)
+            progress(r.items, r.bytes, r.confirmed)
 
     if workers is not None and chunks:
         for r in workers.imap(fn, chunks):

@@ -58,25 +58,53 @@ def _engine(opts: ScanOptions):
     return Engine(rules, use_hyperscan=use_hs), {r.id: r for r in rules}
 
 
-def _progress(opts: ScanOptions, label: str, total_items: int, total_bytes: int):
-    """A rich progress bar on a terminal, with items (files or blobs) and bytes; nothing
-    otherwise."""
-    if not opts.progress or total_items < 200:
-        return None, lambda n, b: None
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+class _Phases:
+    """The progress display: on a terminal (stderr), one line per phase with its own label
+    (listing objects, walking history, reading blobs, confirming, naming refs, scanning
+    files), counts that only grow, a bar and the time left where the total is known. Rich
+    redraws it ten times a second and a spinner turns on every line: no silent stretch."""
 
-    # on stderr: stdout may carry the report
-    p = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), transient=True,
-                 console=Console(stderr=True))
-    task = p.add_task(f"{label} 0/{total_items}", total=total_bytes or 1)
-    items = [0]
+    def __init__(self, enabled: bool):
+        self.p = None
+        self._tasks: dict[str, int] = {}
+        self._done: set[str] = set()
+        if not enabled:
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeRemainingColumn
 
-    def cb(n: int, b: int) -> None:
-        items[0] += n
-        p.update(task, advance=b, description=f"{label} {items[0]}/{total_items}")
+        self.p = Progress(SpinnerColumn(), TextColumn("{task.description:<16}"), BarColumn(),
+                          TextColumn("{task.fields[what]}"), TimeRemainingColumn(), transient=True,
+                          console=Console(stderr=True))
+        self.p.start()
 
-    return p, cb
+    def set(self, phase: str, done: float, total: float | None = None, what: str = "") -> None:
+        if self.p is None or phase in self._done:
+            return
+        t = self._tasks.get(phase)
+        if t is None:
+            t = self._tasks[phase] = self.p.add_task(phase, total=total, what=what)
+        self.p.update(t, completed=done, total=total, what=what)
+
+    def finish(self, phase: str) -> None:
+        """The phase is over: its bar full, its counts final (later set()s are ignored)."""
+        if self.p is None or phase not in self._tasks or phase in self._done:
+            return
+        self._done.add(phase)
+        t = self._tasks[phase]
+        task = next(x for x in self.p.tasks if x.id == t)
+        total = task.total if task.total else max(task.completed, 1)
+        self.p.update(t, completed=total, total=total)
+        self.p.stop_task(t)
+
+    def stop(self) -> None:
+        if self.p is not None:
+            self.p.stop()
+            self.p = None
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:,.0f} MB" if n >= 10e6 else f"{n / 1e6:.1f} MB"
 
 
 @dataclass
@@ -96,6 +124,7 @@ class _Scan:
     t0: float
     warnings: list[str] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    phases: _Phases = field(default_factory=lambda: _Phases(False))
 
     def skipped(self, counts: dict) -> None:
         for k, v in counts.items():
@@ -144,8 +173,10 @@ def run_scan(opts: ScanOptions) -> ScanResult:
              "engine": "hyperscan" if engine.hyperscan else "python"}
     s = _Scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_id, workers, t0, warnings, stats)
     try:
+        s.phases = _Phases(opts.progress)  # after the fork: its redrawing thread is not copied
         return _scan(s)
     finally:
+        s.phases.stop()
         if workers is not None:
             workers.close()
 
@@ -190,7 +221,7 @@ def _scan(s: _Scan) -> ScanResult:
                 s.warnings.append(f"{res.skipped['missing-object']} objects could not be read (corrupt or missing pack?)")
             blob_hits = dict(res.hits)
             scanned_blobs = {b[0] for b in bl.blobs}
-            _add_history(root, fs, res.hits, bl.prov, s.warnings, s.prefix, bl.ref_commits)
+            _add_history(root, fs, res.hits, bl.prov, s.warnings, s.prefix, bl.ref_commits, s.phases)
 
     # ---- workspace ------------------------------------------------------------------------------
     if not s.bare:
@@ -237,6 +268,7 @@ def _scan_history(s: _Scan, enum):
     try:
         if isinstance(enum, gitcmd.GitError):
             raise enum
+        _show_walk(s.phases, enum)
         bl = enum.result()
     except gitcmd.GitError as e:
         if s.bare:
@@ -253,6 +285,26 @@ def _scan_history(s: _Scan, enum):
               f"{sum(b[1] for b in bl.blobs)} B", file=sys.stderr)
     return bl, _run(s, "history", "blobs", hist.chunks(bl.blobs, 4 * s.jobs), len(bl.blobs),
                     sum(b[1] for b in bl.blobs)), None
+
+
+def _show_walk(phases: _Phases, enum) -> None:
+    """Until the enumeration ends: objects listed, commits walked (out of all, once
+    rev-list has counted them)."""
+    if phases.p is None:
+        return
+    pr = enum.progress
+    while not enum.done():
+        phases.set("listing objects", pr.objects, None, f"{pr.objects:,} objects")
+        if pr.listing_done:
+            phases.finish("listing objects")
+        if pr.commits_total:
+            phases.set("walking history", pr.commits, pr.commits_total, f"{pr.commits:,}/{pr.commits_total:,} commits")
+        time.sleep(0.1)
+    phases.set("listing objects", pr.objects, None, f"{pr.objects:,} objects")
+    phases.finish("listing objects")
+    if pr.commits_total:
+        phases.set("walking history", pr.commits, pr.commits_total, f"{pr.commits:,}/{pr.commits_total:,} commits")
+        phases.finish("walking history")
 
 
 def _start_history(root: Path, opts: ScanOptions, prefix: str):
@@ -297,20 +349,34 @@ def _scan_nested(opts: ScanOptions, root: Path, rel: str, fs: FindingSet, stats:
 
 
 def _run(s: _Scan, label, kind, chunks, n_items, n_bytes):
-    """run_chunks with a progress bar on a terminal; a git failure mid-way is a warning."""
+    """run_chunks with its progress lines on a terminal ("reading blobs" or "scanning
+    files", in bytes, and "confirming": the contents with a candidate looked at one by
+    one); a git failure mid-way is a warning."""
     from scanner.pipeline import run_chunks
 
-    prog, cb = _progress(s.opts, label, n_items, n_bytes)
-    if prog:
-        prog.start()
+    phase = "reading blobs" if kind == "blobs" else "scanning files"
+    unit = "blobs" if kind == "blobs" else "files"
+    done = [0, 0, 0]
+
+    def cb(n: int, b: int, confirmed: int = 0) -> None:
+        done[0] += n
+        done[1] += b
+        done[2] += confirmed
+        s.phases.set(phase, done[1], n_bytes or 1,
+                     f"{done[0]:,}/{n_items:,} {unit}, {_mb(done[1])}/{_mb(n_bytes)}")
+        s.phases.set("confirming", done[2], None, f"{done[2]:,} with a candidate")
+
+    if n_items:
+        cb(0, 0)
     try:
-        return run_chunks(kind, chunks, s.engine, s.root, s.jobs, s.opts.max_file_size, cb, s.workers)
+        return run_chunks(kind, chunks, s.engine, s.root, s.jobs, s.opts.max_file_size,
+                          cb if s.phases.p is not None else None, s.workers)
     except gitcmd.GitError as e:
         s.warnings.append(f"{label} scan incomplete: {e}")
         return None
     finally:
-        if prog:
-            prog.stop()
+        s.phases.finish(phase)
+        s.phases.finish("confirming")
 
 
 class _Background:
@@ -376,13 +442,18 @@ def _index_blobs(root: Path, warnings: list[str]) -> dict[str, str]:
 
 
 def _add_history(root: Path, fs: FindingSet, hits: list, prov, warnings: list[str], prefix: str = "",
-                 ref_commits=None) -> None:
+                 ref_commits=None, phases: _Phases | None = None) -> None:
     from scanner.sources.history import reaching_refs
 
+    n = len({c for oid, _ in hits for c, _, _ in prov.introductions(oid)})
+    if phases is not None and n:
+        phases.set("naming refs", 0, n, f"the refs reaching {n:,} commits")
     try:
         reaching_refs(root, prov, {oid for oid, _ in hits}, ref_commits)
     except gitcmd.GitError as e:
         warnings.append(f"could not list the refs that reach history findings: {e}")
+    if phases is not None and n:
+        phases.finish("naming refs")
     for oid, blob_hits in hits:
         intro = prov.introductions(oid)
         if not intro:  # unreachable (dangling) blob: found with --all-objects
