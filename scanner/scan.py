@@ -125,6 +125,7 @@ class _Scan:
     warnings: list[str] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
     phases: _Phases = field(default_factory=lambda: _Phases(False))
+    incomplete: list[dict] = field(default_factory=list)  # ScanResult.incomplete
 
     def skipped(self, counts: dict) -> None:
         for k, v in counts.items():
@@ -174,7 +175,10 @@ def run_scan(opts: ScanOptions) -> ScanResult:
     s = _Scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_id, workers, t0, warnings, stats)
     try:
         s.phases = _Phases(opts.progress)  # after the fork: its redrawing thread is not copied
-        return _scan(s)
+        result = _scan(s)
+        if workers is not None:
+            workers.close(graceful=True)
+        return result
     finally:
         s.phases.stop()
         if workers is not None:
@@ -219,6 +223,8 @@ def _scan(s: _Scan) -> ScanResult:
             s.skipped(res.skipped)
             if res.skipped.get("missing-object"):
                 s.warnings.append(f"{res.skipped['missing-object']} objects could not be read (corrupt or missing pack?)")
+                s.incomplete.append({"what": f"history: {res.skipped['missing-object']} blobs",
+                                     "reason": "git cat-file could not read them (corrupt or missing pack?)"})
             blob_hits = dict(res.hits)
             scanned_blobs = {b[0] for b in bl.blobs}
             _add_history(root, fs, res.hits, bl.prov, s.warnings, s.prefix, bl.ref_commits, s.phases)
@@ -268,9 +274,15 @@ def _scan_history(s: _Scan, enum):
     try:
         if isinstance(enum, gitcmd.GitError):
             raise enum
-        _show_walk(s.phases, enum)
-        bl = enum.result()
+        try:
+            _show_walk(s.phases, enum)
+            bl = enum.result()
+        finally:
+            enum.close()  # every git child of the walk reaped, on success, error or interrupt
+            s.incomplete += enum.incomplete
     except gitcmd.GitError as e:
+        if isinstance(enum, gitcmd.GitError):
+            s.incomplete.append({"what": "history", "reason": str(e)})
         if s.bare:
             raise ScanError(f"{s.root}: cannot read the git history: {e}") from None
         s.warnings.append(f"history not scanned: {e}")
@@ -373,6 +385,7 @@ def _run(s: _Scan, label, kind, chunks, n_items, n_bytes):
                           cb if s.phases.p is not None else None, s.workers)
     except gitcmd.GitError as e:
         s.warnings.append(f"{label} scan incomplete: {e}")
+        s.incomplete.append({"what": f"{label}: the {unit}' contents", "reason": str(e)})
         return None
     finally:
         s.phases.finish(phase)
@@ -490,7 +503,7 @@ def _file_chunks(files, parts: int = 1, target_bytes: int = 4 << 20, max_n: int 
 def _finish(s: _Scan, fs, in_repo, symlinks, history) -> ScanResult:
     findings = fs.findings()
     s.stats["seconds"] = round(time.monotonic() - s.t0, 3)
-    return ScanResult(s.root, findings, s.stats, s.warnings, in_repo, symlinks, history)
+    return ScanResult(s.root, findings, s.stats, s.warnings, in_repo, symlinks, history, incomplete=s.incomplete)
 
 
 def history_note(f: Finding) -> str | None:

@@ -107,10 +107,14 @@ class Enumeration:
         self._listing: list[bytes] = []
         self._parsed: tuple[list[tuple[bytes, int]], set[bytes]] | None = None
         self._errors: list[str] = []
+        # what the walk could not cover, each {"what": ..., "reason": ...} (ScanResult.incomplete)
+        self.incomplete: list[dict] = []
+        self._procs: list[subprocess.Popen] = []  # every git child of the walk: close() reaps them
         self.progress = WalkProgress()
         fmt = "--batch-check=%(objectname) %(objecttype) %(objectsize)"
         self._check = gitcmd.popen(repo, *PACK_LIMITS, "cat-file", "--batch-all-objects", fmt, "--unordered",
                                    stdin=subprocess.DEVNULL)
+        self._procs.append(self._check)
         self._threads = [threading.Thread(target=self._read_listing, daemon=True),
                          threading.Thread(target=self._read_history, args=(repo,), daemon=True)]
         for t in self._threads:
@@ -139,18 +143,35 @@ class Enumeration:
             if has_commits and (since or prefix):  # a limited walk: its graph cannot name the refs
                 refs = threading.Thread(target=self._read_ref_commits, args=(repo,), daemon=True)
                 refs.start()
-                self._bl.commits = _read_log(repo, since, prefix, self._bl.prov, progress=self.progress)
+                self._bl.commits = _read_log(repo, since, prefix, self._bl.prov, progress=self.progress,
+                                             procs=self._procs, incomplete=self.incomplete)
                 refs.join()
             elif has_commits:
-                self._bl.commits = _read_log(repo, since, prefix, self._bl.prov, progress=self.progress)
+                self._bl.commits = _read_log(repo, since, prefix, self._bl.prov, progress=self.progress,
+                                             procs=self._procs, incomplete=self.incomplete)
         except gitcmd.GitError as e:
             self._errors.append(str(e))
+            if not self.incomplete:
+                self.incomplete.append({"what": "history: the commits (git rev-list/log)", "reason": str(e)})
 
     def _read_ref_commits(self, repo: Path) -> None:
         try:
             self._bl.ref_commits = _ref_commits(repo)
         except gitcmd.GitError:
             pass  # reaching_refs asks git again at the end
+
+    def close(self) -> None:
+        """Stop and reap every git process of the walk (after an error or an interrupt; a
+        no-op once they have ended), and let the reading threads finish."""
+        for p in list(self._procs):
+            if p.poll() is None:
+                p.kill()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        for t in self._threads:
+            t.join(timeout=10)
 
     def done(self) -> bool:
         """The listing and the walk have ended (result() will not wait)."""
@@ -163,6 +184,8 @@ class Enumeration:
         if self._parsed is None:
             self._threads[0].join()
             if self._check.returncode != 0:
+                why = f"git cat-file --batch-all-objects exited with {self._check.returncode}"
+                self.incomplete.append({"what": "history: the object store's listing", "reason": why})
                 raise gitcmd.GitError("git cat-file could not list the object store (corrupt repository?)")
             blobs: list[tuple[bytes, int]] = []
             missing: set[bytes] = set()
@@ -210,11 +233,14 @@ class Enumeration:
         if unreadable:
             bl.skipped["missing-object"] = unreadable
             bl.warnings.append(f"{unreadable} objects could not be read (corrupt repository?): the history scan is incomplete")
+            self.incomplete.append({"what": f"history: {unreadable} reachable objects",
+                                    "reason": "git lists them as missing (corrupt repository?)"})
         return bl
 
 
 def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs: int = 2,
-              progress: WalkProgress | None = None) -> int:
+              progress: WalkProgress | None = None, procs: list | None = None,
+              incomplete: list[dict] | None = None) -> int:
     """Stream `git log --raw` into prov; returns the number of commits.
 
     Computing each commit's tree diff is most of the cost, so the commit list (newest
@@ -232,16 +258,19 @@ def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs
     progress.commits_total = len(commits)
     graph = not since and not prefix  # the whole graph: every ref's tip and all it reaches
     results = [Provenance(parents={} if graph else None) for _ in parts]
-    errors: list[str] = []
-    threads = [threading.Thread(target=_log_part, args=(repo, prefix, part, res, errors, progress.commits_done, k),
-                                daemon=True)
+    errors: list[dict] = []
+    procs = procs if procs is not None else []
+    threads = [threading.Thread(target=_log_part, args=(repo, prefix, part, res, errors, progress.commits_done, k,
+                                                        procs), daemon=True)
                for k, (part, res) in enumerate(zip(parts, results))]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     if errors:
-        raise gitcmd.GitError(errors[0])
+        if incomplete is not None:
+            incomplete += errors
+        raise gitcmd.GitError("git log failed to walk the history (corrupt repository?)")
     prov.introduced, prov.removed, prov.parents = results[0].introduced, results[0].removed, results[0].parents
     for res in results[1:]:  # older parts after newer ones: newest-first order is kept
         if prov.parents is not None:
@@ -257,8 +286,8 @@ def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs
     return len(commits)
 
 
-def _log_part(repo: Path, prefix: str, commits: list[bytes], prov: Provenance, errors: list[str],
-              done: list[int] | None = None, k: int = 0) -> None:
+def _log_part(repo: Path, prefix: str, commits: list[bytes], prov: Provenance, errors: list[dict],
+              done: list[int] | None = None, k: int = 0, procs: list | None = None) -> None:
     # with the parents (%P) when prov keeps the commit graph
     fmt = "--format=%x00%H %aI" + (" %P" if prov.parents is not None else "")
     args = ["log", "--no-walk=unsorted", "--stdin", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-textconv",
@@ -266,6 +295,8 @@ def _log_part(repo: Path, prefix: str, commits: list[bytes], prov: Provenance, e
     if prefix:  # git runs in the subdirectory: "." is its own history
         args += ["--", "."]
     proc = gitcmd.popen(repo, *PACK_LIMITS, *args)
+    if procs is not None:
+        procs.append(proc)
 
     def feed() -> None:
         try:
@@ -296,8 +327,9 @@ def _log_part(repo: Path, prefix: str, commits: list[bytes], prov: Provenance, e
         proc.stdout.close()
         writer.join()
         proc.wait()
-    if proc.returncode not in (0, None):
-        errors.append("git log failed to walk the history (corrupt repository?)")
+    if proc.returncode != 0:
+        errors.append({"what": f"history: {len(commits)} commits from {commits[0].decode()[:12]} (git log)",
+                       "reason": f"git log exited with {proc.returncode} (corrupt repository?)"})
 
 
 def _parse_raw(data: bytes, prov: Provenance, state: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
