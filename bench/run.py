@@ -502,7 +502,7 @@ def bench_workspace(a) -> dict:
                                                     "file_lines": a.file_lines, "seed": a.seed}}
 
 
-def _history_rows(repo: Path, tag: str, runs: int, timeout: float) -> list[dict]:
+def _history_rows(repo: Path, tag: str, runs: int, timeout: float, floor: bool = True) -> list[dict]:
     rep = OUT / "reports"
     rep.mkdir(parents=True, exist_ok=True)
     specs = [
@@ -519,6 +519,8 @@ def _history_rows(repo: Path, tag: str, runs: int, timeout: float) -> list[dict]
          ["git", "-C", str(repo), "cat-file", "--batch-all-objects", "--batch", "--unordered"], (0,),
          Path(os.devnull), None),
     ]
+    if not floor:
+        specs = [sp for sp in specs if not sp[0].startswith("floor")]
     missing = {name: {"name": name, "cmd": cmd[1:], "ok": False, "why": "not installed", "rc": None}
                for name, cmd, *_ in specs if cmd[0] is None}
     done = bench_round_robin([(name, cmd, dict(ok_codes=ok, stdout_path=stdout, check=check, cwd=OUT, timeout=timeout))
@@ -566,9 +568,7 @@ def bench_real(a) -> dict:
     for i, path in enumerate(a.repos):
         repo = Path(path).expanduser().resolve()
         before = loadavg()
-        rows = _history_rows(repo, f"real{i}", a.runs, a.timeout)
-        if not a.floor:
-            rows = [r for r in rows if not r["name"].startswith("floor")]
+        rows = _history_rows(repo, f"real{i}", a.runs, a.timeout, a.floor)
         out.append({"repo": str(repo), "name": repo.name, "facts": real_facts(repo), "rows": rows,
                     "load_before": before, "load_after": loadavg()})
     return {"title": "real", "repos": out}

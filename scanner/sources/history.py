@@ -1,20 +1,19 @@
 """Git history: every blob reachable from any ref, each unique blob read once.
 
-One `git log --all --raw -c --root` pass lists, for every commit, the blobs it brought in
-and the blobs it replaced: the union of what commits brought in is every reachable blob
-(a root commit shows all its files; a merge shows only what differs from all its parents,
-and the rest came from a parent), and the same pass gives each blob its provenance (the
-commits and paths that introduced it, when, and when it was replaced), kept as raw bytes
-and decoded only for the blobs that hold findings. A `cat-file --batch-all-objects
---batch-check --unordered` listing, started beside the walk, gives pack order and sizes
-long before the walk ends. Blobs are read in pack order (2.5 times faster than in object-id
-order), in chunks, each worker process through its own long-lived `git cat-file --batch`,
-straight into one reused buffer (BlobReader.read_groups). In a full-history scan the
-workers read and match every blob while git log still walks (scanner/scan.py, "probe"):
-the index's blobs from the work tree's files when they hash to them, the others from git;
-the walk then says which are reachable and what they are called. The refs that reach a
-finding's commits are listed beside the walk when there are few refs, else asked for at
-the end.
+One `git log --all --raw -c --root` pass (split into contiguous parts, one git process per
+core) lists, for every commit, the blobs it brought in and the blobs it replaced: the union
+of what commits brought in is every reachable blob (a root commit shows all its files; a
+merge shows only what differs from all its parents, and the rest came from a parent), and
+the same pass gives each blob its provenance (the commits and paths that introduced it,
+when, and when it was replaced), kept as raw bytes and decoded only for the blobs that hold
+findings, and the commit graph (%P), from which the refs reaching the findings' commits
+are computed in one pass at the end (refs_from_graph). A `cat-file --batch-all-objects
+--batch-check --unordered` listing, started beside the walk, gives pack order and sizes.
+Once the walk has named them, the reachable blobs are read in pack order (2.5 times faster
+than in object-id order), in chunks, each worker process through its own long-lived
+`git cat-file --batch`, straight into one reused buffer (BlobReader.read_groups), and
+matched and confirmed in the same pass with their paths (scanner/scan.py, _scan_history).
+A blob's path is decided in one place: Enumeration.result().
 """
 from __future__ import annotations
 
@@ -213,6 +212,7 @@ class Enumeration:
         too_large = 0
         for oid, size in listed:
             where = intro.get(oid)
+            # the one place a history blob's path is decided (a path predicate goes here)
             if where:
                 path = where[-1][1].decode("utf-8", "surrogateescape")  # the oldest introduction
                 if prefix and not path.startswith(prefix):
