@@ -50,9 +50,12 @@ def scan_content(engine: Engine, data: bytes, path: str, cand=None) -> tuple[lis
         hs_ok = engine.hyperscan and not data.startswith(_BOMS)
         text = None if hs_ok else decode(data)
         cand = engine.candidates(data if hs_ok else None, text)
-    parse = structured.path_may_be_structured(path)
-    if cand.empty and not cand.decode_lines and \
-            (not parse or not (cand.structured_hint or structured.name_decides_parse(path))):
+    # a parser applies only to a file its name decides or that holds a marker the engine
+    # looked for (STRUCTURED_CANDIDATE): without either, parsing a candidate file (a setup.cfg
+    # with a password in each of its hundred versions) searched its text for nothing
+    parse = structured.path_may_be_structured(path) and \
+        (cand.structured_hint or structured.name_decides_parse(path))
+    if cand.empty and not cand.decode_lines and not parse:
         return [], None
     if text is None:
         text = decode(data)
