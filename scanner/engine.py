@@ -357,6 +357,34 @@ class Engine:
                 c.decode_lines = {line_of(o) for o in dec_ends}
         return c
 
+    def known_quiet(self, buf, st: int, en: int, matches: list[tuple[int, int]], path: str) -> bool:
+        """Would confirming the content buf[st:en] (UTF-8, no byte-order mark), whose
+        Hyperscan matches these are, surely find nothing? Yes when every match is a
+        generic candidate and each such line, with this path, is one the keyword check has
+        already judged to hold no secret (_GENERIC_MEMO): then no rule, decoder or parser
+        has anything to look at, and decoding and splitting the whole content (most of the
+        work for the hundreds of versions of a file that assigns a test password) is spared.
+        The line is cut from the bytes as confirm() would cut it from the decoded text."""
+        n = len(self.regex_rules)
+        if not self.generic or self._kw or self._always or not matches:
+            return False
+        done: set[int] = set()
+        for i, to in matches:
+            if i != n:
+                return False
+            pos = st + max(0, to - 1)
+            a = buf.rfind(b"\n", st, pos) + 1 or st
+            if a < st:
+                a = st
+            if a in done:
+                continue
+            done.add(a)
+            b = buf.find(b"\n", pos, en)
+            line = bytes(buf[a:b if b >= 0 else en]).decode("utf-8", "surrogateescape")
+            if _GENERIC_MEMO.get((line, path)) != []:
+                return False
+        return True
+
     def scan_bytes(self, data: bytes, path: str = "") -> list[Hit]:
         hs_ok = self.hyperscan and not data.startswith(_BOMS)
         cand = self.candidates(data if hs_ok else None, None if hs_ok else decode(data))

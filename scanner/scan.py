@@ -503,6 +503,11 @@ def _file_chunks(files, parts: int = 1, target_bytes: int = 4 << 20, max_n: int 
 def _finish(s: _Scan, fs, in_repo, symlinks, history) -> ScanResult:
     findings = fs.findings()
     s.stats["seconds"] = round(time.monotonic() - s.t0, 3)
+    if os.environ.get("CREDFENCE_DEBUG_TIMING"):  # for bench/results/speed.md
+        import resource
+        import sys
+        print(f"[t] {s.stats['seconds']:.2f}s end; main process peak RSS "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB", file=sys.stderr)
     return ScanResult(s.root, findings, s.stats, s.warnings, in_repo, symlinks, history, incomplete=s.incomplete)
 
 
