@@ -598,7 +598,7 @@ def print_real(r: dict) -> None:
                                                        for x in r["repos"]) + ".\n")
     for x in r["repos"]:
         print(f"#### {x['name']}\n")
-        _print_hist_table(x["rows"])
+        _print_hist_table(x["rows"], target=0.5)
         print()
     print("Commands:\n")
     print(commands_block(r["repos"][0]["rows"], r["repos"][0]["repo"]) if r["repos"] else "")
@@ -705,7 +705,7 @@ def print_workspace(r: dict) -> None:
     print()
 
 
-def _print_hist_table(rows: list[dict]) -> None:
+def _print_hist_table(rows: list[dict], target: float = 0.6) -> None:
     print(table(rows))
     ok = {r["name"]: r for r in rows if r["ok"]}
     cf = ok.get("credfence")
@@ -713,7 +713,7 @@ def _print_hist_table(rows: list[dict]) -> None:
     floor = next((r for n, r in ok.items() if n.startswith("floor")), None)
     if cf and peers:
         fast = min(peers, key=lambda r: r["median"])
-        print(f"\ncredfence / faster peer ({fast['name']}): **{cf['median'] / fast['median']:.2f}** (target <= 0.6)")
+        print(f"\ncredfence / faster peer ({fast['name']}): **{cf['median'] / fast['median']:.2f}** (target <= {target})")
     if cf and floor:
         print(f"credfence / floor (git cat-file): **{cf['median'] / floor['median']:.2f}**")
 
