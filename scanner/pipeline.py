@@ -235,7 +235,7 @@ def _scan_blob_chunk(blobs: list[tuple[str, int, str]]) -> ChunkResult:
 
 
 class Workers:
-    """One pool of forked worker processes for a whole scan (probe, blobs, files), made
+    """One pool of forked worker processes for a whole scan (blobs, then files), made
     before the scan starts any thread: a fork copies only the forking thread, and a lock
     another thread held at that moment would stay locked in the child."""
 
