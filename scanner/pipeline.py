@@ -117,6 +117,8 @@ def _init_worker(engine: Engine, repo: Path | None, max_size: int) -> None:
 
     Finalize(None, _close_reader, exitpriority=10)
     signal.signal(signal.SIGTERM, _on_terminate)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it
+    # terminates the pool (no traceback from every worker)
 
 
 def _on_terminate(_signum, _frame) -> None:
