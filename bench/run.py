@@ -5,6 +5,7 @@
     python bench/run.py workspace  [--files 5000 --commits 100] [--runs 3]
     python bench/run.py history    [--repo /work/corp/big] [--real-repo PATH] [--runs 3]
     python bench/run.py precommit  [--runs 10]
+    python bench/run.py real --repos PATH... [--runs 3] [--floor]   (real clones, full history)
     python bench/run.py all        [--wait-load 1.0]
 
 Benchmarks, not tests: nothing here runs in the pytest suite. Standard library only; the
@@ -193,6 +194,20 @@ class _Sampler(threading.Thread):
         return self.peak
 
 
+_SUBREAPER = [False]
+
+
+def become_subreaper() -> None:
+    """Orphaned descendants (a git process whose parent worker was terminated) are
+    re-parented to this process instead of init, so that their CPU time is counted."""
+    try:
+        import ctypes
+
+        _SUBREAPER[0] = ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
 def run_once(cmd: list[str], cwd: Path | None = None, ok_codes=(0,), stdout_path: Path | None = None,
              timeout: float = 1800, env: dict | None = None, check=None) -> dict:
     """Run cmd once; wall time, exit code, peak memory, CPU time, and the check of its output."""
@@ -211,6 +226,16 @@ def run_once(cmd: list[str], cwd: Path | None = None, ok_codes=(0,), stdout_path
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - start
     timer.cancel()
+    cpu = ru.ru_utime + ru.ru_stime
+    maxrss = ru.ru_maxrss
+    if _SUBREAPER[0]:  # descendants nobody waited for (a killed worker's git) came to us: theirs too
+        while True:
+            try:
+                _, _, r2 = os.wait4(-1, 0)
+            except ChildProcessError:
+                break
+            cpu += r2.ru_utime + r2.ru_stime
+            maxrss = max(maxrss, r2.ru_maxrss)
     tree_peak = sampler.stop()
     p.returncode = os.waitstatus_to_exitcode(status)
     if stdout_path:
@@ -219,8 +244,8 @@ def run_once(cmd: list[str], cwd: Path | None = None, ok_codes=(0,), stdout_path
     err = errf.read().decode(errors="replace")
     errf.close()
     rc = p.returncode
-    res = {"cmd": cmd, "wall": wall, "rc": rc, "maxrss_kb": ru.ru_maxrss, "tree_rss_kb": max(tree_peak, ru.ru_maxrss),
-           "cpu": ru.ru_utime + ru.ru_stime, "ok": rc in ok_codes, "why": ""}
+    res = {"cmd": cmd, "wall": wall, "rc": rc, "maxrss_kb": maxrss, "tree_rss_kb": max(tree_peak, maxrss),
+           "cpu": cpu, "ok": rc in ok_codes, "why": ""}
     if rc not in ok_codes:
         res["why"] = f"exit {rc}" + (" (killed: timeout)" if rc == -9 else "") + ": " + " | ".join(
             err.strip().splitlines()[-3:])[:300]
@@ -477,7 +502,7 @@ def bench_workspace(a) -> dict:
                                                     "file_lines": a.file_lines, "seed": a.seed}}
 
 
-def _history_rows(repo: Path, tag: str, runs: int, timeout: float) -> list[dict]:
+def _history_rows(repo: Path, tag: str, runs: int, timeout: float, floor: bool = True) -> list[dict]:
     rep = OUT / "reports"
     rep.mkdir(parents=True, exist_ok=True)
     specs = [
@@ -494,6 +519,8 @@ def _history_rows(repo: Path, tag: str, runs: int, timeout: float) -> list[dict]
          ["git", "-C", str(repo), "cat-file", "--batch-all-objects", "--batch", "--unordered"], (0,),
          Path(os.devnull), None),
     ]
+    if not floor:
+        specs = [sp for sp in specs if not sp[0].startswith("floor")]
     missing = {name: {"name": name, "cmd": cmd[1:], "ok": False, "why": "not installed", "rc": None}
                for name, cmd, *_ in specs if cmd[0] is None}
     done = bench_round_robin([(name, cmd, dict(ok_codes=ok, stdout_path=stdout, check=check, cwd=OUT, timeout=timeout))
@@ -515,6 +542,67 @@ def bench_history(a) -> dict:
                        "rows": _history_rows(real, "real", a.runs, a.timeout), "load_before": before,
                        "load_after": loadavg()}
     return res
+
+
+def real_facts(repo: Path) -> dict:
+    """A real repository's shape: HEAD commit, commits, merges, refs, unique reachable blobs
+    (`git rev-list --all --objects | git cat-file --batch-check`) and their bytes, pack size."""
+    def git(*a: str, inp: bytes | None = None) -> bytes:
+        return subprocess.run(["git", "-C", str(repo), *a], input=inp, capture_output=True).stdout
+
+    objs = git("rev-list", "--all", "--objects")
+    check = git("cat-file", "--batch-check=%(objecttype) %(objectsize)", inp=b"\n".join(
+        line[:line.find(b" ")] if b" " in line else line for line in objs.splitlines()) + b"\n")
+    blobs = [int(x.split()[1]) for x in check.splitlines() if x.startswith(b"blob ")]
+    facts = repo_facts(repo)
+    facts.update({"head": git("rev-parse", "HEAD").decode().strip(),
+                  "merges": git("rev-list", "--all", "--merges", "--count").decode().strip(),
+                  "blobs": str(len(blobs)), "blob_mb": f"{sum(blobs) / 1e6:.0f}"})
+    return facts
+
+
+def bench_real(a) -> dict:
+    """Full-history scans of real clones: credfence, betterleaks git and kingfisher taking
+    turns on each repository (and, with --floor, git reading every object)."""
+    out = []
+    for i, path in enumerate(a.repos):
+        repo = Path(path).expanduser().resolve()
+        before = loadavg()
+        rows = _history_rows(repo, f"real{i}", a.runs, a.timeout, a.floor)
+        out.append({"repo": str(repo), "name": repo.name, "facts": real_facts(repo), "rows": rows,
+                    "load_before": before, "load_after": loadavg()})
+    return {"title": "real", "repos": out}
+
+
+def print_real(r: dict) -> None:
+    print("### Full-history scans of real repositories\n")
+    head = ["repository", "HEAD", "commits", "merges", "refs", "unique blobs", "blob MB", "credfence s",
+            "betterleaks git s", "kingfisher s", "ratio to the faster peer", "credfence CPU s",
+            "peer CPU s (bl / kf)", "credfence peak RSS MB (largest process)", "credfence tree MB"]
+    print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
+    for x in r["repos"]:
+        f = x["facts"]
+        ok = {row["name"]: row for row in x["rows"] if row["ok"]}
+        cf, bl, kf = ok.get("credfence"), ok.get("betterleaks git"), ok.get("kingfisher")
+        peers = [p for p in (bl, kf) if p]
+        fast = min(peers, key=lambda p: p["median"]) if peers else None
+        cell = lambda row: fmt_s(row["median"]) if row else "failed"  # noqa: E731
+        ratio = f"{cf['median'] / fast['median']:.2f} ({fast['name']})" if cf and fast else "n/a"
+        cpu = f"{cf['cpu']:.1f}" if cf else ""
+        peer_cpu = " / ".join(f"{p['cpu']:.1f}" if p else "-" for p in (bl, kf))
+        rss = f"{fmt_mb(cf['maxrss_kb'])} | {fmt_mb(cf['tree_rss_kb'])}" if cf else " | "
+        print(f"| {x['name']} | {f['head'][:10]} | {f['commits']} | {f['merges']} | {f['refs']} | {f['blobs']} | "
+              f"{f['blob_mb']} | {cell(cf)} | {cell(bl)} | {cell(kf)} | {ratio} | {cpu} | {peer_cpu} | {rss} |")
+    print("\nMedians of the timed runs, the tools taking turns (one uncounted warm-up each). Load average "
+          "before/after each repository: " + "; ".join(f"{x['name']} {x['load_before']} / {x['load_after']}"
+                                                       for x in r["repos"]) + ".\n")
+    for x in r["repos"]:
+        print(f"#### {x['name']}\n")
+        _print_hist_table(x["rows"], target=0.5)
+        print()
+    print("Commands:\n")
+    print(commands_block(r["repos"][0]["rows"], r["repos"][0]["repo"]) if r["repos"] else "")
+    print()
 
 
 def fake_github_pat(rng: random.Random) -> str:
@@ -617,7 +705,7 @@ def print_workspace(r: dict) -> None:
     print()
 
 
-def _print_hist_table(rows: list[dict]) -> None:
+def _print_hist_table(rows: list[dict], target: float = 0.6) -> None:
     print(table(rows))
     ok = {r["name"]: r for r in rows if r["ok"]}
     cf = ok.get("credfence")
@@ -625,7 +713,7 @@ def _print_hist_table(rows: list[dict]) -> None:
     floor = next((r for n, r in ok.items() if n.startswith("floor")), None)
     if cf and peers:
         fast = min(peers, key=lambda r: r["median"])
-        print(f"\ncredfence / faster peer ({fast['name']}): **{cf['median'] / fast['median']:.2f}** (target <= 0.6)")
+        print(f"\ncredfence / faster peer ({fast['name']}): **{cf['median'] / fast['median']:.2f}** (target <= {target})")
     if cf and floor:
         print(f"credfence / floor (git cat-file): **{cf['median'] / floor['median']:.2f}**")
 
@@ -704,6 +792,10 @@ def main(argv: list[str] | None = None) -> int:
         q.add_argument("--real-repo", help="a real repository with history (default: a clone of this checkout)")
         q.add_argument("--no-real", action="store_true", help="skip the real repository")
     common(sub.add_parser("precommit", help="staged one-file change in the workspace corpus"), 10)
+    p = sub.add_parser("real", help="full-history scans of real clones (--repos PATH...)")
+    common(p, 3)
+    p.add_argument("--repos", nargs="+", required=True, metavar="PATH", help="git clones to scan, full history")
+    p.add_argument("--floor", action="store_true", help="also time git reading every object (cat-file)")
     p = sub.add_parser("all", help="workspace, history and precommit; Markdown for BENCHMARKS.md")
     common(p, 3)
     p.add_argument("--precommit-runs", type=int, default=10)
@@ -725,7 +817,10 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"date": _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z"),
             "command": "python bench/run.py " + shlex.join(sys.argv[1:] if argv is None else argv),
             "machine": machine(), "versions": versions(), "load_start": quiet}
+    become_subreaper()
     results = []
+    if a.what == "real":
+        results.append(bench_real(a))
     if a.what in ("workspace", "all"):
         results.append(bench_workspace(a))
     if a.what in ("history", "all"):
@@ -745,10 +840,12 @@ def main(argv: list[str] | None = None) -> int:
     print_header(meta)
     print(f"Load average at start: {meta['load_start']}; at end: {meta['load_end']}.\n")
     for r in results:
-        {"workspace": print_workspace, "history": print_history, "precommit": print_precommit}[r["title"]](r)
+        {"workspace": print_workspace, "history": print_history, "precommit": print_precommit,
+         "real": print_real}[r["title"]](r)
     print(f"(raw results: {path.relative_to(ROOT)})")
     failed = [f"{r['title']}: {row['name']}" for r in results for row in
               r.get("rows", []) + r.get("real", {}).get("rows", []) +
+              [x for repo in r.get("repos", []) for x in repo["rows"]] +
               [x for v in r.get("variants", {}).values() for x in v["rows"]] if not row["ok"]]
     if failed:
         print("\nFailed: " + "; ".join(failed))

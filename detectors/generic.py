@@ -709,23 +709,40 @@ _SHELL_LINE = re.compile(r"^\s*(?:export|set|setx|ENV|ARG|declare|local|readonly
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
-def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | None = None) -> list[Hit]:
-    if len(line) > 4096:
-        return []
+def _kind_lang(line: str, path: str) -> tuple[str, str]:
     kind = file_kind(path or "file.txt")
     lang = _lang(path or "file.txt", kind)
     if _SHELL_LINE.match(line) and lang not in ("yaml",):
         lang, kind = "sh", SHELL  # `export NAME=...`, Dockerfile `ENV`: shell syntax in any file
+    return kind, lang
+
+
+def in_docstring(line: str, line_no: int, path: str, lines: list[str] | None) -> bool:
+    """Whether line `line_no` (1-based) of `lines` sits in a docstring: the one thing about a
+    line's generic hits that depends on the rest of the file."""
+    if len(line) > 4096 or lines is None or not 0 < line_no <= len(lines):
+        return False
+    _, lang = _kind_lang(line, path)
+    if lang not in ("py", "js", "c", "go", "php"):
+        return False
+    if not (_find_assignments(lex(line, lang), lang, False, line) or
+            _find_assignments(lex(line, "text"), "text", True, line)):
+        return False  # only a line that holds a value when read as prose asks where the docstrings are
+    return (line_no - 1) in _doc_lines(lines, lang)
+
+
+def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | None = None,
+                 docstring: bool | None = None) -> list[Hit]:
+    """Generic secrets on one line. `docstring` (in_docstring's answer) may be given when
+    known; otherwise it is worked out from `lines`."""
+    if len(line) > 4096:
+        return []
+    kind, lang = _kind_lang(line, path)
     doc = is_doc_path(path) if path else False
-    in_docstring = False
-    if lines is not None and lang in ("py", "js", "c", "go", "php") and 0 < line_no <= len(lines) and \
-            (_find_assignments(lex(line, lang), lang, False, line) or
-             _find_assignments(lex(line, "text"), "text", True, line)):
-        # only a line that holds a value when read as prose asks where the docstrings are
-        in_docstring = (line_no - 1) in _doc_lines(lines, lang)
-    if in_docstring:
+    in_doc = in_docstring(line, line_no, path, lines) if docstring is None else docstring
+    if in_doc:
         lang = "text"
-    bare_ok = kind in (CONFIG, SHELL, DOC) or in_docstring
+    bare_ok = kind in (CONFIG, SHELL, DOC) or in_doc
     if kind == DOC or path.endswith((".xml", ".drawio", ".html", ".htm")):
         if "&" in line:
             import html
@@ -753,7 +770,7 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
             found.append(got)
             comment_values.add(got[1])
     found += _sql_and_xml(line)
-    if kind in (SHELL, DOC, CONFIG) or comment or in_docstring:
+    if kind in (SHELL, DOC, CONFIG) or comment or in_doc:
         found += _flags(line)
     test = is_test_path(path) if path else False
     out: list[Hit] = []
@@ -777,10 +794,10 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
             vcol = line.find(value)
         if vcol < 0:
             continue
-        ctx = {"confidence": _confidence(value, word, kind, doc or in_docstring, test,
+        ctx = {"confidence": _confidence(value, word, kind, doc or in_doc, test,
                                          comment or value in comment_values),
                "generic_how": how}
-        if doc or in_docstring or kind == DOC:
+        if doc or in_doc or kind == DOC:
             ctx["doc"] = True
         out.append(Hit(RULE_ID, value, line_no, vcol + 1, ctx))
     return out

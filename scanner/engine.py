@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from bisect import bisect_left, bisect_right
 
 from scanner import context as ctxmod
@@ -377,14 +377,40 @@ class Engine:
         if matches:
             ends, gen_ends, dec_ends, c.structured_hint = self._sort_matches(matches)
             if ends or gen_ends or dec_ends:
-                nl = _newlines(data)  # bytes and text have the same newlines
-
-                def line_of(to: int) -> int:  # `to` is one past the last byte of the match
-                    return bisect_left(nl, max(0, to - 1))
+                # bytes and text have the same newlines
+                line_of = _line_counter(data, [o for offs in ends.values() for o in offs] + gen_ends + dec_ends)
                 c.rule_lines = {i: {line_of(o) for o in offs} for i, offs in ends.items()}
                 c.generic_lines = {line_of(o) for o in gen_ends}
                 c.decode_lines = {line_of(o) for o in dec_ends}
         return c
+
+    def known_quiet(self, buf, st: int, en: int, matches: list[tuple[int, int]], path: str) -> bool:
+        """Would confirming the content buf[st:en] (UTF-8, no byte-order mark), whose
+        Hyperscan matches these are, surely find nothing? Yes when every match is a
+        generic candidate and each such line, with this path, is one the keyword check has
+        already judged to hold no secret (_GENERIC_MEMO): then no rule, decoder or parser
+        has anything to look at, and decoding and splitting the whole content (most of the
+        work for the hundreds of versions of a file that assigns a test password) is spared.
+        The line is cut from the bytes as confirm() would cut it from the decoded text."""
+        n = len(self.regex_rules)
+        if not self.generic or self._kw or self._always or not matches:
+            return False
+        done: set[int] = set()
+        for i, to in matches:
+            if i != n:
+                return False
+            pos = st + max(0, to - 1)
+            a = buf.rfind(b"\n", st, pos) + 1 or st
+            if a < st:
+                a = st
+            if a in done:
+                continue
+            done.add(a)
+            b = buf.find(b"\n", pos, en)
+            line = bytes(buf[a:b if b >= 0 else en]).decode("utf-8", "surrogateescape")
+            if _GENERIC_MEMO.get((line, path)) != []:
+                return False
+        return True
 
     def scan_bytes(self, data: bytes, path: str = "") -> list[Hit]:
         hs_ok = self.hyperscan and not data.startswith(_BOMS)
@@ -429,11 +455,9 @@ class Engine:
         # spares the pre-commit hook detect-secrets' import in the common case)
         remaining = sorted(cand.generic_lines - {h.line - 1 for h in hits}) if self.generic else []
         if remaining:
-            from detectors.generic import generic_hits
-
             for li in remaining:
                 if li < len(lines.lines) and not allowed(lines.lines, li):
-                    for h in generic_hits(lines.lines[li], li + 1, path, lines.lines):
+                    for h in _generic_cached(lines.lines[li], li + 1, path, lines.lines):
                         if any(h.line == o.line and (h.secret in o.secret or o.secret in h.secret) for o in hits):
                             continue  # a provider rule already has this value
                         h.context = {**ctxmod.extract(lines.lines, li, h.column - 1), **h.context}
@@ -591,6 +615,45 @@ def _utf8(text: str) -> bytes:
         return text.encode("utf-8", "surrogateescape")  # undecodable bytes back as they were
     except UnicodeEncodeError:  # other lone surrogates (e.g. from a UTF-16 decode)
         return text.encode("utf-8", "surrogatepass")
+
+
+_GENERIC_MEMO: dict = {}
+_GENERIC_MEMO_CHARS = [0]
+
+
+def _generic_cached(line: str, line_no: int, path: str, lines: list[str]) -> list[Hit]:
+    """generic_hits for one line, judged once per (line, path, in a docstring) in a process:
+    a history holds hundreds of versions of a file, whose unchanged lines are the same
+    candidates again (the keyword check on them was a sixth of sqlalchemy's history scan).
+    Its hits depend on those three alone, apart from the line number they carry. The memo
+    is dropped whenever it holds 8 M characters of lines."""
+    from detectors.generic import generic_hits, in_docstring
+
+    doc = in_docstring(line, line_no, path, lines)
+    key = (line, path, doc)
+    got = _GENERIC_MEMO.get(key)
+    if got is None:
+        if _GENERIC_MEMO_CHARS[0] > 8_000_000:
+            _GENERIC_MEMO.clear()
+            _GENERIC_MEMO_CHARS[0] = 0
+        got = _GENERIC_MEMO[key] = generic_hits(line, 1, path, docstring=doc)
+        _GENERIC_MEMO_CHARS[0] += len(line) + len(path) + 100
+    return [replace(h, line=line_no, context=dict(h.context)) for h in got]
+
+
+def _line_counter(data: bytes, offsets):
+    """line_of(to) for every `to` in offsets: the 0-based line of a match ending just
+    before offset `to`, counted by bytes.count between the sorted offsets (C speed), not
+    looked up in a list of every newline offset built in Python: that list was a fifth of
+    a history scan's CPU on a repository whose blobs often mention a password (sqlalchemy)."""
+    lines: dict[int, int] = {}
+    off = n = 0
+    for to in sorted(set(offsets)):
+        pos = max(0, to - 1)
+        n += data.count(b"\n", off, pos)
+        off = pos
+        lines[to] = n
+    return lines.__getitem__
 
 
 def _newlines(data: bytes) -> list[int]:

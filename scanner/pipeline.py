@@ -29,6 +29,7 @@ class ChunkResult:
     items: int = 0
     bytes: int = 0
     over_budget: list[str] = field(default_factory=list)  # configuration rules skipped (scanner/budget.py)
+    confirmed: int = 0  # contents with a candidate, looked at one by one (progress)
 
 
 def scan_content(engine: Engine, data: bytes, path: str, cand=None) -> tuple[list[Hit] | None, str | None]:
@@ -50,9 +51,12 @@ def scan_content(engine: Engine, data: bytes, path: str, cand=None) -> tuple[lis
         hs_ok = engine.hyperscan and not data.startswith(_BOMS)
         text = None if hs_ok else decode(data)
         cand = engine.candidates(data if hs_ok else None, text)
-    parse = structured.path_may_be_structured(path)
-    if cand.empty and not cand.decode_lines and \
-            (not parse or not (cand.structured_hint or structured.name_decides_parse(path))):
+    # a parser applies only to a file its name decides or that holds a marker the engine
+    # looked for (STRUCTURED_CANDIDATE): without either, parsing a candidate file (a setup.cfg
+    # with a password in each of its hundred versions) searched its text for nothing
+    parse = structured.path_may_be_structured(path) and \
+        (cand.structured_hint or structured.name_decides_parse(path))
+    if cand.empty and not cand.decode_lines and not parse:
         return [], None
     if text is None:
         text = decode(data)
@@ -107,6 +111,25 @@ def _merge(hits: list[Hit]) -> list[Hit]:
 def _init_worker(engine: Engine, repo: Path | None, max_size: int) -> None:
     global _ENGINE, _REPO, _MAX_SIZE, _READER
     _ENGINE, _REPO, _MAX_SIZE, _READER = engine, repo, max_size, None
+    # a worker's `git cat-file` is waited for however the worker ends: a normal exit (the
+    # pool closed) runs the finalizer, a terminate (SIGTERM) the handler
+    import signal
+    from multiprocessing.util import Finalize
+
+    Finalize(None, _close_reader, exitpriority=10)
+    signal.signal(signal.SIGTERM, _on_terminate)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it
+    # terminates the pool (no traceback from every worker)
+
+
+def _on_terminate(_signum, _frame) -> None:
+    if _READER is not None:
+        try:
+            _READER.proc.kill()
+            _READER.proc.wait(timeout=5)
+        except Exception:  # noqa: BLE001 - exiting anyway
+            pass
+    os._exit(1)
 
 
 def _scan_files(rels: list[str]) -> ChunkResult:
@@ -205,103 +228,19 @@ def _scan_blob_chunk(blobs: list[tuple[str, int, str]]) -> ChunkResult:
             if why:
                 res.skipped[why] = res.skipped.get(why, 0) + 1
             continue
+        if m is not None and not buf.startswith(_BOMS, st, en) and buf[st:st + 1] != b"{" and \
+                not structured.name_decides_parse(path) and _quiet_reason(buf, st, en) is None and \
+                _ENGINE.known_quiet(buf, st, en, m, path):
+            continue  # every candidate a generic one on a line already judged empty for this path
         data = bytes(buf[st:en])  # only blobs worth a look are copied out
+        res.confirmed += 1
         cand = None if data.startswith(_BOMS) else _ENGINE.candidates_from_matches(data, m or [])
         _count(res, oid, *scan_content(_ENGINE, data, path, cand))
     return res
 
 
-@dataclass
-class Probe:
-    """One pass over blobs without their paths (probe_blobs): the blobs worth a full look
-    (a candidate match, or a byte-order mark), and why the others need none."""
-    interesting: dict[str, int] = field(default_factory=dict)  # blob -> its candidate matches
-    skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> blobs ("binary", "missing-object"...)
-    clean: list[tuple[str, str]] = field(default_factory=list)  # (path, blob): work tree files that are the blob
-    unread: list[str] = field(default_factory=list)  # blobs no work tree file holds: to read from git
-    items: int = 0
-    bytes: int = 0
-
-    def add(self, other: "Probe") -> None:
-        self.interesting.update(other.interesting)
-        self.clean += other.clean
-        self.unread += other.unread
-        for why, oids in other.skipped.items():
-            self.skipped.setdefault(why, []).extend(oids)
-        self.items += other.items
-        self.bytes += other.bytes
-
-
-def probe_blobs(blobs: list[tuple[str, int, str]]) -> Probe:
-    """Read and match blobs before their paths are known (the history walk that names
-    them runs meanwhile). Without a candidate a blob has nothing to say, unless its name
-    is one a structured parser reads whatever it holds: the caller rescans those, and the
-    interesting ones, once the paths are known."""
-    res = Probe(items=len(blobs))
-    _warm_up()
-    _probe_into(res, blobs, _matched_blobs(blobs))
-    return res
-
-
-def probe_worktree_blobs(blobs: list[tuple[str, int, str, tuple[str, ...]]]) -> Probe:
-    """probe_blobs for the index's blobs, from the tracked files of the work tree (oid, _,
-    path, other paths with the same blob): a file that hashes to its blob is read and
-    recorded as clean (the blob's findings are the file's); the blobs no file holds are
-    left `unread`, for the caller to read from git. Other paths are only hashed."""
-    from scanner.sources.workspace import read_worktree_blobs
-
-    res = Probe()
-    _warm_up()
-    for i, buf, st, en, m in _match_groups(read_worktree_blobs(_REPO, blobs, _MAX_SIZE)):
-        oid = blobs[i][0]
-        if st is None:
-            res.unread.append(oid)
-            continue
-        res.items += 1
-        res.clean.append((blobs[i][2], oid))
-        _probe_one(res, oid, buf, st, en, m)
-    same = [(oid, 0, path) for oid, _, _, others in blobs for path in others]
-    for _, _, _, group in read_worktree_blobs(_REPO, same, _MAX_SIZE):
-        res.clean += [(same[i][2], same[i][0]) for i, st, _ in group if st is not None]
-    return res
-
-
-def _probe_into(res: Probe, blobs, matched) -> None:
-    for i, buf, st, en, m in matched:
-        if st is None:
-            res.skipped.setdefault("missing-object", []).append(blobs[i][0])
-        else:
-            _probe_one(res, blobs[i][0], buf, st, en, m)
-
-
-def _probe_one(res: Probe, oid: str, buf, st: int, en: int, m) -> None:
-    res.bytes += en - st
-    if m is not None or buf.startswith(_BOMS, st, en):
-        res.interesting[oid] = len(m) if m else 1
-        return
-    why = _quiet_reason(buf, st, en)
-    if why:
-        res.skipped.setdefault(why, []).append(oid)
-
-
-_WARM = False
-
-
-def _warm_up() -> None:
-    """Import what confirming a candidate needs (detect-secrets' keyword plugin above all)
-    while the probe keeps both cores busy, not at the end when the few blobs with
-    candidates are scanned and a core would otherwise wait for the import."""
-    global _WARM
-    if not _WARM:
-        _WARM = True
-        from detectors.generic import prepare
-
-        _structured()
-        prepare()
-
-
 class Workers:
-    """One pool of forked worker processes for a whole scan (probe, blobs, files), made
+    """One pool of forked worker processes for a whole scan (blobs, then files), made
     before the scan starts any thread: a fork copies only the forking thread, and a lock
     another thread held at that moment would stay locked in the child."""
 
@@ -313,10 +252,15 @@ class Workers:
     def imap(self, fn, chunks):
         return self.pool.imap_unordered(fn, chunks)
 
-    def close(self) -> None:
-        """Stop the workers (again: a no-op)."""
+    def close(self, graceful: bool = False) -> None:
+        """Stop the workers (again: a no-op). Gracefully, once all work is done: each
+        worker exits on its own and waits for its git process; otherwise terminated, and
+        each still waits for its git (_on_terminate)."""
         if self.pool is not None:
-            self.pool.terminate()
+            if graceful:
+                self.pool.close()
+            else:
+                self.pool.terminate()
             self.pool.join()
             self.pool = None
 
@@ -328,7 +272,7 @@ def can_fork() -> bool:
 
 
 def run_chunks(kind: str, chunks: list, engine: Engine, repo: Path, jobs: int, max_size: int,
-               progress: Callable[[int, int], None] | None = None, workers: Workers | None = None) -> ChunkResult:
+               progress: Callable[[int, int, int], None] | None = None, workers: Workers | None = None) -> ChunkResult:
     """Scan chunks of files ('files') or blobs ('blobs'); merge the results. With
     `workers`, their pool does the work; otherwise a pool of `jobs` is made for it."""
     import multiprocessing as mp
@@ -343,10 +287,11 @@ def run_chunks(kind: str, chunks: list, engine: Engine, repo: Path, jobs: int, m
         total.hits += r.hits
         total.items += r.items
         total.bytes += r.bytes
+        total.confirmed += r.confirmed
         for k, v in r.skipped.items():
             total.skipped[k] = total.skipped.get(k, 0) + v
         if progress:
-            progress(r.items, r.bytes)
+            progress(r.items, r.bytes, r.confirmed)
 
     if workers is not None and chunks:
         for r in workers.imap(fn, chunks):

@@ -66,25 +66,53 @@ def _engine(opts: ScanOptions):
     return Engine(rules, use_hyperscan=use_hs), {r.id: r for r in rules}
 
 
-def _progress(opts: ScanOptions, label: str, total_items: int, total_bytes: int):
-    """A rich progress bar on a terminal, with items (files or blobs) and bytes; nothing
-    otherwise."""
-    if not opts.progress or total_items < 200:
-        return None, lambda n, b: None
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+class _Phases:
+    """The progress display: on a terminal (stderr), one line per phase with its own label
+    (listing objects, walking history, reading blobs, confirming, naming refs, scanning
+    files), counts that only grow, a bar and the time left where the total is known. Rich
+    redraws it ten times a second and a spinner turns on every line: no silent stretch."""
 
-    # on stderr: stdout may carry the report
-    p = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), transient=True,
-                 console=Console(stderr=True))
-    task = p.add_task(f"{label} 0/{total_items}", total=total_bytes or 1)
-    items = [0]
+    def __init__(self, enabled: bool):
+        self.p = None
+        self._tasks: dict[str, int] = {}
+        self._done: set[str] = set()
+        if not enabled:
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeRemainingColumn
 
-    def cb(n: int, b: int) -> None:
-        items[0] += n
-        p.update(task, advance=b, description=f"{label} {items[0]}/{total_items}")
+        self.p = Progress(SpinnerColumn(), TextColumn("{task.description:<16}"), BarColumn(),
+                          TextColumn("{task.fields[what]}"), TimeRemainingColumn(), transient=True,
+                          console=Console(stderr=True))
+        self.p.start()
 
-    return p, cb
+    def set(self, phase: str, done: float, total: float | None = None, what: str = "") -> None:
+        if self.p is None or phase in self._done:
+            return
+        t = self._tasks.get(phase)
+        if t is None:
+            t = self._tasks[phase] = self.p.add_task(phase, total=total, what=what)
+        self.p.update(t, completed=done, total=total, what=what)
+
+    def finish(self, phase: str) -> None:
+        """The phase is over: its bar full, its counts final (later set()s are ignored)."""
+        if self.p is None or phase not in self._tasks or phase in self._done:
+            return
+        self._done.add(phase)
+        t = self._tasks[phase]
+        task = next(x for x in self.p.tasks if x.id == t)
+        total = task.total if task.total else max(task.completed, 1)
+        self.p.update(t, completed=total, total=total)
+        self.p.stop_task(t)
+
+    def stop(self) -> None:
+        if self.p is not None:
+            self.p.stop()
+            self.p = None
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:,.0f} MB" if n >= 10e6 else f"{n / 1e6:.1f} MB"
 
 
 @dataclass
@@ -104,6 +132,8 @@ class _Scan:
     t0: float
     warnings: list[str] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    phases: _Phases = field(default_factory=lambda: _Phases(False))
+    incomplete: list[dict] = field(default_factory=list)  # ScanResult.incomplete
 
     def skipped(self, counts: dict) -> None:
         for k, v in counts.items():
@@ -154,8 +184,13 @@ def run_scan(opts: ScanOptions) -> ScanResult:
              "engine": "hyperscan" if engine.hyperscan else "python"}
     s = _Scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_id, workers, t0, warnings, stats)
     try:
-        return _scan(s)
+        s.phases = _Phases(opts.progress)  # after the fork: its redrawing thread is not copied
+        result = _scan(s)
+        if workers is not None:
+            workers.close(graceful=True)
+        return result
     finally:
+        s.phases.stop()
         if workers is not None:
             workers.close()
 
@@ -200,8 +235,7 @@ def _scan(s: _Scan) -> ScanResult:
     # the history enumeration (git log processes) and the walk and git's view of the tree
     # (syscalls and git processes) run in threads beside each other
     enum = _start_history(root, opts, s.prefix) if s.history else None
-    # with a probe, the probe itself finds the files that are their index blob
-    ws_job = _Background(_walk_and_index, opts, root, s.history and s.workers is None) \
+    ws_job = _Background(_walk_and_index, opts, root, s.history) \
         if not (s.bare or opts.staged) else None
     fs = FindingSet(s.rules_by_id)
     symlinks: dict[str, str] = {}
@@ -231,9 +265,11 @@ def _scan(s: _Scan) -> ScanResult:
             s.skipped(res.skipped)
             if res.skipped.get("missing-object"):
                 s.warnings.append(f"{res.skipped['missing-object']} objects could not be read (corrupt or missing pack?)")
+                s.incomplete.append({"what": f"history: {res.skipped['missing-object']} blobs",
+                                     "reason": "git cat-file could not read them (corrupt or missing pack?)"})
             blob_hits = dict(res.hits)
             scanned_blobs = {b[0] for b in bl.blobs}
-            _add_history(root, fs, res.hits, bl.prov, s.warnings, s.prefix, bl.ref_commits)
+            _add_history(root, fs, res.hits, bl.prov, s.warnings, s.prefix, bl.ref_commits, s.phases)
 
     # ---- workspace ------------------------------------------------------------------------------
     if not s.bare:
@@ -268,29 +304,27 @@ def _scan(s: _Scan) -> ScanResult:
 
 
 def _scan_history(s: _Scan, enum):
-    """(BlobList, ChunkResult, clean files) of the history scan, or (None, None, None) when
-    git cannot give the history (a warning says why; in a bare repository, where the
-    history is all there is, a ScanError). With `workers`, every blob in the object store
-    is probed (read and matched) while git log walks the history; once the walk has named
-    the reachable blobs, only those the probe found worth it are scanned again with their
-    paths. The probe reads a blob from the work tree when a tracked file there hashes to
-    it, and names those files (path -> blob): their findings are their blob's."""
+    """(BlobList, ChunkResult, None) of the history scan, or (None, None, None) when git
+    cannot give the history (a warning says why; in a bare repository, where the history
+    is all there is, a ScanError). The walk (git log, split over the cores) names every
+    reachable blob first; then each is read from git once, in pack order, and matched and
+    confirmed in the same pass with its path. (Reading every blob while the walk ran, and
+    again those with a candidate once their paths were known, read 45 % of sqlalchemy's
+    4.5 GB twice.)"""
     from scanner.sources import history as hist
 
-    probe_job = None
     try:
         if isinstance(enum, gitcmd.GitError):
             raise enum
-        if s.workers is not None:
-            on_disk: dict[str, list[str]] = {}  # the index's blobs -> their paths
-            for path, oid in ({} if s.bare else _index_blobs(s.root, s.warnings)).items():
-                on_disk.setdefault(oid, []).append(path)
-            probe_job = _Background(_probe, s, enum, on_disk)
-        bl = enum.result()
+        try:
+            _show_walk(s.phases, enum)
+            bl = enum.result()
+        finally:
+            enum.close()  # every git child of the walk reaped, on success, error or interrupt
+            s.incomplete += enum.incomplete
     except gitcmd.GitError as e:
-        if probe_job is not None:  # its reading is of no use now: stop it, and leave the
-            s.workers.close()      # work tree to a pool of its own (run_chunks)
-            s.workers = None
+        if isinstance(enum, gitcmd.GitError):
+            s.incomplete.append({"what": "history", "reason": str(e)})
         if s.bare:
             raise ScanError(f"{s.root}: cannot read the git history: {e}") from None
         s.warnings.append(f"history not scanned: {e}")
@@ -299,86 +333,32 @@ def _scan_history(s: _Scan, enum):
     s.skipped(bl.skipped)
     bl.blobs = _not_excluded(s.opts, bl.blobs, s.stats)
     s.stats["commits"] = bl.commits
-    if probe_job is None:
-        return bl, _run(s, "history", "blobs", hist.chunks(bl.blobs, 4 * s.jobs), len(bl.blobs),
-                        sum(b[1] for b in bl.blobs)), None
-    try:
-        probe = probe_job.result()
-    except gitcmd.GitError as e:
-        s.warnings.append(f"history scan incomplete: {e}")
-        return bl, None, None
-    return bl, _after_probe(s, bl.blobs, probe), dict(probe.clean)
+    if os.environ.get("CREDFENCE_DEBUG_TIMING"):
+        import sys
+        print(f"[t] {time.monotonic() - s.t0:.2f}s walk done: {bl.commits} commits, {len(bl.blobs)} blobs "
+              f"{sum(b[1] for b in bl.blobs)} B", file=sys.stderr)
+    return bl, _run(s, "history", "blobs", hist.chunks(bl.blobs, 4 * s.jobs), len(bl.blobs),
+                    sum(b[1] for b in bl.blobs)), None
 
 
-def _probe(s: _Scan, enum, on_disk: dict[str, list[str]]):
-    """Every blob in the object store read and matched by the workers. The index's blobs
-    come from the work tree's files, queued at once (sizes come from the files: no need
-    to wait for git's object listing); the rest from git, queued once git has listed the
-    objects; then, from git, the index's blobs no file held."""
-    from scanner.pipeline import Probe, probe_blobs, probe_worktree_blobs
-    from scanner.sources import history as hist
-
-    parts = 4 * s.jobs
-    # (blob, size unknown, the path to read, other paths with the same blob), by path
-    from_worktree = sorted(((oid, 0, paths[0], tuple(paths[1:])) for oid, paths in on_disk.items()),
-                           key=lambda b: b[2])
-    runs = [s.workers.imap(probe_worktree_blobs, hist.chunks(from_worktree, parts, lambda b: 8 << 10))]
-    listed, _ = enum.listed()
-    sizes: dict[str, int] = {}
-    from_git = []
-    for oid_b, size in listed:
-        if size <= s.opts.max_file_size:
-            oid = oid_b.decode()
-            if oid in on_disk:
-                sizes[oid] = size
-            else:
-                from_git.append((oid, size, ""))
-    runs.append(s.workers.imap(probe_blobs, hist.chunks(from_git, parts)))
-    total = Probe()
-    prog, cb = _progress(s.opts, "history", len(sizes) + len(from_git), sum(sizes.values()) + sum(b[1] for b in from_git))
-    if prog:
-        prog.start()
-    try:
-        for r in runs[0]:
-            total.add(r)
-            cb(r.items, r.bytes)
-        unread = [(oid, sizes[oid], "") for oid in total.unread if oid in sizes]
-        runs.append(s.workers.imap(probe_blobs, hist.chunks(unread, parts)))
-        for run in runs[1:]:
-            for r in run:
-                total.add(r)
-                cb(r.items, r.bytes)
-    finally:
-        if prog:
-            prog.stop()
-    return total
-
-
-def _after_probe(s: _Scan, blobs, probe):
-    """The reachable blobs the probe found a candidate in (and those whose name a
-    structured parser reads whatever they hold), scanned with their paths; the rest are
-    counted as the probe saw them."""
-    from detectors.structured import name_decides_parse
-    from scanner.sources import history as hist
-
-    interesting = probe.interesting
-    quiet = {oid for oids in probe.skipped.values() for oid in oids}
-    full = [b for b in blobs if b[0] in interesting or (b[0] not in quiet and name_decides_parse(b[2]))]
-    # confirming a candidate (regex, context, filters) costs about what matching 100 kB does:
-    # a rule file with hundreds of example secrets is worth a chunk of its own
-    chunks = hist.chunks(full, 4 * s.jobs, lambda b: b[1] + 100_000 * interesting.get(b[0], 0))
-    res = _run(s, "history", "blobs", chunks, len(full), sum(b[1] for b in full))
-    if res is None:
-        return None
-    reachable = {b[0] for b in blobs}
-    missing = reachable.intersection(probe.skipped.get("missing-object", ()))
-    res.items = len(blobs)
-    res.bytes = sum(b[1] for b in blobs if b[0] not in missing)
-    for why, oids in probe.skipped.items():
-        n = len(reachable.intersection(oids))
-        if n:
-            res.skipped[why] = res.skipped.get(why, 0) + n
-    return res
+def _show_walk(phases: _Phases, enum) -> None:
+    """Until the enumeration ends: objects listed, commits walked (out of all, once
+    rev-list has counted them)."""
+    if phases.p is None:
+        return
+    pr = enum.progress
+    while not enum.done():
+        phases.set("listing objects", pr.objects, None, f"{pr.objects:,} objects")
+        if pr.listing_done:
+            phases.finish("listing objects")
+        if pr.commits_total:
+            phases.set("walking history", pr.commits, pr.commits_total, f"{pr.commits:,}/{pr.commits_total:,} commits")
+        time.sleep(0.1)
+    phases.set("listing objects", pr.objects, None, f"{pr.objects:,} objects")
+    phases.finish("listing objects")
+    if pr.commits_total:
+        phases.set("walking history", pr.commits, pr.commits_total, f"{pr.commits:,}/{pr.commits_total:,} commits")
+        phases.finish("walking history")
 
 
 def _start_history(root: Path, opts: ScanOptions, prefix: str):
@@ -423,20 +403,35 @@ def _scan_nested(opts: ScanOptions, root: Path, rel: str, fs: FindingSet, stats:
 
 
 def _run(s: _Scan, label, kind, chunks, n_items, n_bytes):
-    """run_chunks with a progress bar on a terminal; a git failure mid-way is a warning."""
+    """run_chunks with its progress lines on a terminal ("reading blobs" or "scanning
+    files", in bytes, and "confirming": the contents with a candidate looked at one by
+    one); a git failure mid-way is a warning."""
     from scanner.pipeline import run_chunks
 
-    prog, cb = _progress(s.opts, label, n_items, n_bytes)
-    if prog:
-        prog.start()
+    phase = "reading blobs" if kind == "blobs" else "scanning files"
+    unit = "blobs" if kind == "blobs" else "files"
+    done = [0, 0, 0]
+
+    def cb(n: int, b: int, confirmed: int = 0) -> None:
+        done[0] += n
+        done[1] += b
+        done[2] += confirmed
+        s.phases.set(phase, done[1], n_bytes or 1,
+                     f"{done[0]:,}/{n_items:,} {unit}, {_mb(done[1])}/{_mb(n_bytes)}")
+        s.phases.set("confirming", done[2], None, f"{done[2]:,} with a candidate")
+
+    if n_items:
+        cb(0, 0)
     try:
-        return run_chunks(kind, chunks, s.engine, s.root, s.jobs, s.opts.max_file_size, cb, s.workers)
+        return run_chunks(kind, chunks, s.engine, s.root, s.jobs, s.opts.max_file_size,
+                          cb if s.phases.p is not None else None, s.workers)
     except gitcmd.GitError as e:
         s.warnings.append(f"{label} scan incomplete: {e}")
+        s.incomplete.append({"what": f"{label}: the {unit}' contents", "reason": str(e)})
         return None
     finally:
-        if prog:
-            prog.stop()
+        s.phases.finish(phase)
+        s.phases.finish("confirming")
 
 
 class _Background:
@@ -502,13 +497,18 @@ def _index_blobs(root: Path, warnings: list[str]) -> dict[str, str]:
 
 
 def _add_history(root: Path, fs: FindingSet, hits: list, prov, warnings: list[str], prefix: str = "",
-                 ref_commits=None) -> None:
+                 ref_commits=None, phases: _Phases | None = None) -> None:
     from scanner.sources.history import reaching_refs
 
+    n = len({c for oid, _ in hits for c, _, _ in prov.introductions(oid)})
+    if phases is not None and n:
+        phases.set("naming refs", 0, n, f"the refs reaching {n:,} commits")
     try:
         reaching_refs(root, prov, {oid for oid, _ in hits}, ref_commits)
     except gitcmd.GitError as e:
         warnings.append(f"could not list the refs that reach history findings: {e}")
+    if phases is not None and n:
+        phases.finish("naming refs")
     for oid, blob_hits in hits:
         intro = prov.introductions(oid)
         if not intro:  # unreachable (dangling) blob: found with --all-objects
@@ -557,9 +557,13 @@ def _finish(s: _Scan, fs, in_repo, symlinks, history) -> ScanResult:
                    "(catastrophic backtracking?)")
             s.warnings.append(f"rule {rid} from the configuration skipped: {why}")
             incomplete.append({"what": f"rule {rid}", "reason": why})
-    res = ScanResult(s.root, findings, s.stats, s.warnings, in_repo, symlinks, history)
-    res.incomplete += incomplete
-    return res
+    if os.environ.get("CREDFENCE_DEBUG_TIMING"):  # for bench/results/speed.md
+        import resource
+        import sys
+        print(f"[t] {s.stats['seconds']:.2f}s end; main process peak RSS "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB", file=sys.stderr)
+    return ScanResult(s.root, findings, s.stats, s.warnings, in_repo, symlinks, history,
+                      incomplete=s.incomplete + incomplete)
 
 
 def history_note(f: Finding) -> str | None:

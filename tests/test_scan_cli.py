@@ -166,8 +166,9 @@ def test_both_engines_give_the_same_findings(repo):
 
 
 def test_progress_bar_on_a_terminal_counts_items_and_bytes(tmp_path):
-    """On a terminal the history scan shows blobs done out of all and bytes; with --quiet,
-    or when stderr is not a terminal, only the summary line."""
+    """On a terminal the history scan shows one line per phase, each with its own label:
+    objects listed, commits walked, blobs read out of all and bytes; with --quiet, or when
+    stderr is not a terminal, only the summary line."""
     import os
     import pty
     import re
@@ -201,7 +202,9 @@ def test_progress_bar_on_a_terminal_counts_items_and_bytes(tmp_path):
         return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.decode("utf-8", "replace"))
 
     shown = run()
-    assert re.search(r"history \d+/\d+", shown), shown
-    assert re.search(r"\d+(\.\d+)?/\d+(\.\d+)? [kM]?B", shown), shown
+    assert re.search(r"listing objects .* [\d,]+ objects", shown), shown
+    assert re.search(r"reading blobs .* [\d,]+/[\d,]+ blobs, [\d.,]+ MB/[\d.,]+ MB", shown), shown
+    counts = [int(n.replace(",", "")) for n in re.findall(r"reading blobs .*? ([\d,]+)/[\d,]+ blobs", shown)]
+    assert counts == sorted(counts), "the counts only grow"
     quiet = run("--quiet")
-    assert "history" not in quiet.split("report written")[0].replace("history blobs", ""), quiet
+    assert "reading blobs" not in quiet and "listing objects" not in quiet, quiet

@@ -1,20 +1,19 @@
 """Git history: every blob reachable from any ref, each unique blob read once.
 
-One `git log --all --raw -c --root` pass lists, for every commit, the blobs it brought in
-and the blobs it replaced: the union of what commits brought in is every reachable blob
-(a root commit shows all its files; a merge shows only what differs from all its parents,
-and the rest came from a parent), and the same pass gives each blob its provenance (the
-commits and paths that introduced it, when, and when it was replaced), kept as raw bytes
-and decoded only for the blobs that hold findings. A `cat-file --batch-all-objects
---batch-check --unordered` listing, started beside the walk, gives pack order and sizes
-long before the walk ends. Blobs are read in pack order (2.5 times faster than in object-id
-order), in chunks, each worker process through its own long-lived `git cat-file --batch`,
-straight into one reused buffer (BlobReader.read_groups). In a full-history scan the
-workers read and match every blob while git log still walks (scanner/scan.py, "probe"):
-the index's blobs from the work tree's files when they hash to them, the others from git;
-the walk then says which are reachable and what they are called. The refs that reach a
-finding's commits are listed beside the walk when there are few refs, else asked for at
-the end.
+One `git log --all --raw -c --root` pass (split into contiguous parts, one git process per
+core) lists, for every commit, the blobs it brought in and the blobs it replaced: the union
+of what commits brought in is every reachable blob (a root commit shows all its files; a
+merge shows only what differs from all its parents, and the rest came from a parent), and
+the same pass gives each blob its provenance (the commits and paths that introduced it,
+when, and when it was replaced), kept as raw bytes and decoded only for the blobs that hold
+findings, and the commit graph (%P), from which the refs reaching the findings' commits
+are computed in one pass at the end (refs_from_graph). A `cat-file --batch-all-objects
+--batch-check --unordered` listing, started beside the walk, gives pack order and sizes.
+Once the walk has named them, the reachable blobs are read in pack order (2.5 times faster
+than in object-id order), in chunks, each worker process through its own long-lived
+`git cat-file --batch`, straight into one reused buffer (BlobReader.read_groups), and
+matched and confirmed in the same pass with their paths (scanner/scan.py, _scan_history).
+A blob's path is decided in one place: Enumeration.result().
 """
 from __future__ import annotations
 
@@ -31,6 +30,11 @@ _SUBMODULE = b"160000"
 
 
 _ZERO_IDS = (b"0" * 40, b"0" * 64)
+# git maps pack files into memory in windows of 1 GiB up to 8 GiB (64-bit defaults), and
+# what it has read stays resident: reading every blob of sympy's 300 MB pack made one
+# git cat-file 470 MB. Smaller windows and a limit keep each git process near 250 MB
+# whatever the pack's size, at no measurable CPU cost (11.9 vs 12.0 CPU-s for sympy's blobs).
+PACK_LIMITS = ("-c", "core.packedGitWindowSize=32m", "-c", "core.packedGitLimit=96m")
 
 
 @dataclass
@@ -42,6 +46,12 @@ class Provenance:
     # blob -> (commit, date) of the latest commit that replaced it at a path
     removed: dict[bytes, tuple[bytes, bytes]] = field(default_factory=dict)
     refs: dict[str, list[str]] = field(default_factory=dict)  # commit -> refs that reach it
+    # commit -> its parents (hex ids, space-separated, as git log's %P prints them): the
+    # commit graph of a full walk, from which the refs reaching a commit are computed in one
+    # pass for all findings (refs_from_graph); None when the walk was limited (--since, a
+    # subdirectory), where parents outside the walk are unknown
+    parents: dict[bytes, bytes] | None = None
+    walked: int = 0  # commits parsed so far (progress)
 
     def introductions(self, oid: str) -> list[tuple[str, str, str]]:
         return [(c.decode(), p.decode("utf-8", "surrogateescape"), d.decode())
@@ -63,6 +73,20 @@ class BlobList:
     ref_commits: dict[str, set[bytes]] | None = None  # with few refs: each ref's commits (reaching_refs)
 
 
+@dataclass
+class WalkProgress:
+    """What the enumeration has done so far, for a progress display: objects listed, and
+    commits walked out of all (known once rev-list has listed them). Only ever grows."""
+    objects: int = 0
+    listing_done: bool = False
+    commits_total: int = 0
+    commits_done: list[int] = field(default_factory=list)  # one counter per git log part
+
+    @property
+    def commits(self) -> int:
+        return sum(self.commits_done)
+
+
 def _revs(since: str | None) -> list[str]:
     """Every ref; or, for a pull request, the commits HEAD brings that REF does not have
     (other branches a CI clone fetched are not this change's business)."""
@@ -80,35 +104,67 @@ class Enumeration:
                  max_size: int = 25 * 1024 * 1024, prefix: str = ""):
         self._args = (since, all_objects, max_size, prefix)
         self._bl = BlobList(shallow=gitcmd.is_shallow(repo))
-        self._listing: list[bytes] = []
+        self._listing: list[tuple[list[tuple[bytes, int]], set[bytes]]] = []
         self._parsed: tuple[list[tuple[bytes, int]], set[bytes]] | None = None
         self._errors: list[str] = []
+        # what the walk could not cover, each {"what": ..., "reason": ...} (ScanResult.incomplete)
+        self.incomplete: list[dict] = []
+        self._procs: list[subprocess.Popen] = []  # every git child of the walk: close() reaps them
+        self.progress = WalkProgress()
         fmt = "--batch-check=%(objectname) %(objecttype) %(objectsize)"
-        self._check = gitcmd.popen(repo, "cat-file", "--batch-all-objects", fmt, "--unordered", stdin=subprocess.DEVNULL)
+        self._check = gitcmd.popen(repo, *PACK_LIMITS, "cat-file", "--batch-all-objects", fmt, "--unordered",
+                                   stdin=subprocess.DEVNULL)
+        self._procs.append(self._check)
         self._threads = [threading.Thread(target=self._read_listing, daemon=True),
                          threading.Thread(target=self._read_history, args=(repo,), daemon=True)]
         for t in self._threads:
             t.start()
 
     def _read_listing(self) -> None:
+        """Parsed as it arrives, a megabyte at a time: only the blobs are kept (the whole
+        listing, 640k objects on sympy, held at once and joined cost 70 MB at the peak)."""
+        blobs: list[tuple[bytes, int]] = []
+        missing: set[bytes] = set()
+        rest = b""
         try:
-            self._listing.append(self._check.stdout.read())
+            while True:
+                chunk = self._check.stdout.read(1 << 20)
+                data = rest + chunk
+                cut = data.rfind(b"\n") + 1 if chunk else len(data)
+                rest = data[cut:]
+                for line in data[:cut].split(b"\n"):
+                    oid, _, kind = line.partition(b" ")
+                    if kind[:5] == b"blob ":
+                        blobs.append((oid, int(kind[5:])))
+                    elif kind == b"missing":
+                        missing.add(oid)
+                self.progress.objects += data.count(b"\n", 0, cut)
+                if not chunk:
+                    break
+            self._listing.append((blobs, missing))
         finally:
             self._check.stdout.close()
             self._check.wait()
+            self.progress.listing_done = True
 
     def _read_history(self, repo: Path) -> None:
         since, _, _, prefix = self._args
         try:
             has_commits = bool(gitcmd.run(repo, "for-each-ref", "--count=1", "--format=%(refname)").strip()) or \
                 _has_head(repo)
-            if has_commits:
+            if has_commits and (since or prefix):  # a limited walk: its graph cannot name the refs
                 refs = threading.Thread(target=self._read_ref_commits, args=(repo,), daemon=True)
                 refs.start()
-                self._bl.commits = _read_log(repo, since, prefix, self._bl.prov)
+                self._bl.commits = _read_log(repo, since, prefix, self._bl.prov, progress=self.progress,
+                                             procs=self._procs, incomplete=self.incomplete)
                 refs.join()
+            elif has_commits:
+                self._bl.commits = _read_log(repo, since, prefix, self._bl.prov, progress=self.progress,
+                                             procs=self._procs, incomplete=self.incomplete)
         except gitcmd.GitError as e:
             self._errors.append(str(e))
+            if not self.incomplete:
+                self.incomplete.append({"what": "history: the commits (git rev-list/log)", "reason": str(e)})
 
     def _read_ref_commits(self, repo: Path) -> None:
         try:
@@ -116,23 +172,34 @@ class Enumeration:
         except gitcmd.GitError:
             pass  # reaching_refs asks git again at the end
 
+    def close(self) -> None:
+        """Stop and reap every git process of the walk (after an error or an interrupt; a
+        no-op once they have ended), and let the reading threads finish."""
+        for p in list(self._procs):
+            if p.poll() is None:
+                p.kill()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        for t in self._threads:
+            t.join(timeout=10)
+
+    def done(self) -> bool:
+        """The listing and the walk have ended (result() will not wait)."""
+        return not any(t.is_alive() for t in self._threads)
+
     def listed(self) -> tuple[list[tuple[bytes, int]], set[bytes]]:
         """Every blob in the object store, reachable or not, in pack order with its size,
         and the objects git lists as unreadable. Ready long before the history walk: a
         caller may start reading blobs while git log still runs."""
         if self._parsed is None:
             self._threads[0].join()
-            if self._check.returncode != 0:
+            if self._check.returncode != 0 or not self._listing:
+                why = f"git cat-file --batch-all-objects exited with {self._check.returncode}"
+                self.incomplete.append({"what": "history: the object store's listing", "reason": why})
                 raise gitcmd.GitError("git cat-file could not list the object store (corrupt repository?)")
-            blobs: list[tuple[bytes, int]] = []
-            missing: set[bytes] = set()
-            for line in self._listing[0].split(b"\n"):
-                oid, _, rest = line.partition(b" ")
-                if rest[:5] == b"blob ":
-                    blobs.append((oid, int(rest[5:])))
-                elif rest == b"missing":
-                    missing.add(oid)
-            self._parsed = (blobs, missing)
+            self._parsed = self._listing[0]
         return self._parsed
 
     def result(self) -> BlobList:
@@ -150,6 +217,7 @@ class Enumeration:
         too_large = noise = 0
         for oid, size in listed:
             where = intro.get(oid)
+            # the one place a history blob's path is decided (a path predicate goes here)
             if where:
                 path = where[-1][1].decode("utf-8", "surrogateescape")  # the oldest introduction
                 if prefix and not path.startswith(prefix):
@@ -175,10 +243,14 @@ class Enumeration:
         if unreadable:
             bl.skipped["missing-object"] = unreadable
             bl.warnings.append(f"{unreadable} objects could not be read (corrupt repository?): the history scan is incomplete")
+            self.incomplete.append({"what": f"history: {unreadable} reachable objects",
+                                    "reason": "git lists them as missing (corrupt repository?)"})
         return bl
 
 
-def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs: int = 2) -> int:
+def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs: int = 2,
+              progress: WalkProgress | None = None, procs: list | None = None,
+              incomplete: list[dict] | None = None) -> int:
     """Stream `git log --raw` into prov; returns the number of commits.
 
     Computing each commit's tree diff is most of the cost, so the commit list (newest
@@ -191,18 +263,28 @@ def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs
         return 0
     n = max(1, min(jobs, len(commits) // 500))
     parts = [commits[i * len(commits) // n:(i + 1) * len(commits) // n] for i in range(n)]
-    results = [Provenance() for _ in parts]
-    errors: list[str] = []
-    threads = [threading.Thread(target=_log_part, args=(repo, prefix, part, res, errors), daemon=True)
-               for part, res in zip(parts, results)]
+    progress = progress or WalkProgress()
+    progress.commits_done = [0] * n
+    progress.commits_total = len(commits)
+    graph = not since and not prefix  # the whole graph: every ref's tip and all it reaches
+    results = [Provenance(parents={} if graph else None) for _ in parts]
+    errors: list[dict] = []
+    procs = procs if procs is not None else []
+    threads = [threading.Thread(target=_log_part, args=(repo, prefix, part, res, errors, progress.commits_done, k,
+                                                        procs), daemon=True)
+               for k, (part, res) in enumerate(zip(parts, results))]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     if errors:
-        raise gitcmd.GitError(errors[0])
-    prov.introduced, prov.removed = results[0].introduced, results[0].removed
+        if incomplete is not None:
+            incomplete += errors
+        raise gitcmd.GitError("git log failed to walk the history (corrupt repository?)")
+    prov.introduced, prov.removed, prov.parents = results[0].introduced, results[0].removed, results[0].parents
     for res in results[1:]:  # older parts after newer ones: newest-first order is kept
+        if prov.parents is not None:
+            prov.parents.update(res.parents)
         for oid, lst in res.introduced.items():
             mine = prov.introduced.get(oid)
             if mine is None:
@@ -214,12 +296,17 @@ def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs
     return len(commits)
 
 
-def _log_part(repo: Path, prefix: str, commits: list[bytes], prov: Provenance, errors: list[str]) -> None:
+def _log_part(repo: Path, prefix: str, commits: list[bytes], prov: Provenance, errors: list[dict],
+              done: list[int] | None = None, k: int = 0, procs: list | None = None) -> None:
+    # with the parents (%P) when prov keeps the commit graph
+    fmt = "--format=%x00%H %aI" + (" %P" if prov.parents is not None else "")
     args = ["log", "--no-walk=unsorted", "--stdin", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-textconv",
-            "--no-ext-diff", "-c", "--root", "--format=%x00%H %aI"]
+            "--no-ext-diff", "-c", "--root", fmt]
     if prefix:  # git runs in the subdirectory: "." is its own history
         args += ["--", "."]
-    proc = gitcmd.popen(repo, *args)
+    proc = gitcmd.popen(repo, *PACK_LIMITS, *args)
+    if procs is not None:
+        procs.append(proc)
 
     def feed() -> None:
         try:
@@ -241,6 +328,8 @@ def _log_part(repo: Path, prefix: str, commits: list[bytes], prov: Provenance, e
             cut = buf.rfind(b"\0\0") if chunk else len(buf)
             if cut > 0:
                 state = _parse_raw(buf[:cut], prov, state)
+                if done is not None:
+                    done[k] = prov.walked
                 buf = buf[cut:]
             if not chunk:
                 break
@@ -248,8 +337,9 @@ def _log_part(repo: Path, prefix: str, commits: list[bytes], prov: Provenance, e
         proc.stdout.close()
         writer.join()
         proc.wait()
-    if proc.returncode not in (0, None):
-        errors.append("git log failed to walk the history (corrupt repository?)")
+    if proc.returncode != 0:
+        errors.append({"what": f"history: {len(commits)} commits from {commits[0].decode()[:12]} (git log)",
+                       "reason": f"git log exited with {proc.returncode} (corrupt repository?)"})
 
 
 def _parse_raw(data: bytes, prov: Provenance, state: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
@@ -258,7 +348,7 @@ def _parse_raw(data: bytes, prov: Provenance, state: tuple[bytes, bytes]) -> tup
     and date, which a later piece continues from. Bytes throughout: this runs once per
     changed file of every commit."""
     commit, date = state
-    intro, removed = prov.introduced, prov.removed
+    intro, removed, parents = prov.introduced, prov.removed, prov.parents
     it = iter(data.split(b"\0"))
     for tok in it:
         if not tok:
@@ -266,7 +356,10 @@ def _parse_raw(data: bytes, prov: Provenance, state: tuple[bytes, bytes]) -> tup
         if tok[0] == 10:  # "\n" between a header and its first entry
             tok = tok[1:]
         if tok[:1] != b":":
+            prov.walked += 1
             commit, _, date = tok.partition(b" ")
+            if parents is not None:
+                date, _, parents[commit] = date.partition(b" ")
             continue
         path = next(it, b"")
         parts = tok.split(b" ")
@@ -309,7 +402,7 @@ class BlobReader:
     """One long-lived `git cat-file --batch` process."""
 
     def __init__(self, repo: Path):
-        self.proc = gitcmd.popen(repo, "cat-file", "--batch")
+        self.proc = gitcmd.popen(repo, *PACK_LIMITS, "cat-file", "--batch")
         self._buf = bytearray()
         try:  # a larger pipe lets git run further ahead of the matching (Linux; best effort)
             import fcntl
@@ -421,6 +514,11 @@ def reaching_refs(repo: Path, prov: Provenance, oids: set[str],
     commits = sorted({c for o in oids for c, _, _ in prov.introductions(o)})
     if not commits:
         return
+    if prov.parents is not None:
+        found = refs_from_graph(repo, prov.parents, commits)
+        if found is not None:
+            prov.refs.update(found)
+            return
     if ref_commits is not None:
         prov.refs.update({c: sorted(r for r, cs in ref_commits.items() if c.encode() in cs) for c in commits})
         return
@@ -448,3 +546,69 @@ def reaching_refs(repo: Path, prov: Provenance, oids: set[str],
 
     with ThreadPoolExecutor(workers) as ex:
         prov.refs.update(dict(ex.map(contains, commits)))
+
+
+def _ref_tips(repo: Path) -> list[tuple[str, bytes]] | None:
+    """(ref, the commit it points at, through annotated tags) for every ref that points at
+    a commit; None when a tag's chain could not be followed (the caller asks git instead)."""
+    out = gitcmd.run(repo, "for-each-ref", "--format=%(refname)%00%(objecttype)%00%(objectname)"
+                     "%00%(*objecttype)%00%(*objectname)")
+    tips: list[tuple[str, bytes]] = []
+    for line in out.split(b"\n"):
+        parts = line.split(b"\0")
+        if len(parts) != 5:
+            continue
+        ref = parts[0].decode("utf-8", "surrogateescape")
+        if parts[1] == b"commit":
+            tips.append((ref, parts[2]))
+        elif parts[1] == b"tag" and parts[3] == b"commit":
+            tips.append((ref, parts[4]))
+        elif parts[1] == b"tag" and parts[3] == b"tag":  # a tag of a tag: rare, ask git
+            try:
+                peeled = gitcmd.run(repo, "rev-parse", "--verify", "-q", "--end-of-options",
+                                    parts[2].decode() + "^{commit}").strip()
+            except gitcmd.GitError:
+                continue  # a chain ending in a tree or a blob reaches no commit
+            tips.append((ref, peeled))
+    return tips
+
+
+def refs_from_graph(repo: Path, parents: dict[bytes, bytes], commits: list[str]) -> dict[str, list[str]] | None:
+    """commit -> the refs that reach it, for the given commits, from the commit graph the
+    walk recorded: one pass over the graph for all commits at once (each commit's value is
+    the set of wanted commits it reaches, as the bits of an integer, computed once from its
+    parents'), instead of one `git for-each-ref --contains` per commit (0.9 s each on a
+    repository of 60k commits and 120 refs). None when a ref's tip is not in the graph
+    (the caller asks git instead)."""
+    tips = _ref_tips(repo)
+    if tips is None or any(t not in parents for _, t in tips):
+        return None
+    bit = {c.encode(): 1 << i for i, c in enumerate(commits)}
+    reach: dict[bytes, int] = {}
+    for _, tip in tips:
+        if tip in reach:
+            continue
+        stack = [tip]
+        while stack:  # iterative post-order: a commit's value once all its parents have theirs
+            c = stack[-1]
+            if c in reach:
+                stack.pop()
+                continue
+            ps = parents.get(c, b"").split()
+            todo = [p for p in ps if p not in reach and p in parents]
+            if todo:
+                stack += todo
+                continue
+            stack.pop()
+            v = bit.get(c, 0)
+            for p in ps:
+                v |= reach.get(p, 0)
+            reach[c] = v
+    found: dict[str, list[str]] = {c: [] for c in commits}
+    for ref, tip in sorted(tips):
+        v = reach[tip]
+        if v:
+            for c, b in bit.items():
+                if v & b:
+                    found[c.decode()].append(ref)
+    return found
