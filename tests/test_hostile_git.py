@@ -340,3 +340,86 @@ def test_partial_clone_never_fetches_missing_objects(tmp_path):
     if p.returncode in (0, 1):
         rep = json.loads(p.stdout)
         assert rep["findings"]  # the GitHub token on disk and in history
+
+
+# ---- issue 13.1: no transport, no lazy fetch ---------------------------------------------------
+FETCH_ATTACKS = ("ext-promisor", "file-uploadpack", "sparse-index", "vcs-helper", "insteadof", "odd-remote-name")
+CREDFENCE_COMMANDS = (["scan"], ["scan", "--no-history"], ["scan", "--staged"], ["audit"], ["baseline"], ["ignore"])
+
+
+def _drop(r: Repo, oid: str) -> None:
+    obj = r.path / ".git" / "objects" / oid[:2] / oid[2:]
+    obj.chmod(0o644)
+    obj.unlink()
+
+
+def make_fetch_attack(tmp_path: Path, kind: str) -> tuple[Repo, Path]:
+    """A repository that makes git run a marker-writing command the moment it fetches: a
+    partial clone (`extensions.partialClone`) missing a tree that every history walk needs,
+    whose promisor remote is reached through a transport the repository's own config allows
+    (`protocol.<name>.allow=always` beats `-c protocol.allow=never`). `sparse-index` misses
+    a sparse directory's tree instead, which `ls-files` and `diff --cached` expand."""
+    mdir = tmp_path / "markers"
+    mdir.mkdir()
+    touch = _script(tmp_path / "bin" / "touch-marker", mdir / kind)
+    r = Repo(tmp_path / kind)
+    r.commit("one", {"sub/deep/a.txt": "x\n", "app.py": f'TOKEN = "{GITHUB}"\n'})
+    r.commit("two", {"sub/deep/b.txt": "y\n", "billing.py": f'K = "{STRIPE}"\n'})
+    if kind == "sparse-index":
+        r.git("sparse-checkout", "set", "--cone", "--sparse-index", "zzz")
+        r.git("config", "index.sparse", "true")
+        assert "sub/" in r.git("ls-files", "--sparse")
+        _drop(r, r.git("rev-parse", "HEAD:sub"))
+    else:
+        _drop(r, r.git("rev-parse", "HEAD~1:sub/deep"))
+    r.write("staged.py", "x = 1\n")
+    r.git("add", "staged.py")
+    remote = "origin"
+    r.git("config", "core.repositoryformatversion", "1")
+    if kind == "odd-remote-name":
+        remote = "we=ird"
+    r.git("config", "extensions.partialClone", remote)
+    cfg = r.path / ".git" / "config"
+    with open(cfg, "a") as fh:
+        fh.write(f'[remote "{remote}"]\n\tpromisor = true\n\tfetch = +refs/heads/*:refs/remotes/{remote}/*\n')
+        if kind == "file-uploadpack":
+            src = Repo(tmp_path / "upstream")
+            src.commit("one", {"x": "1\n"})
+            fh.write(f"\turl = file://{src.path}\n\tuploadpack = {touch}\n[protocol \"file\"]\n\tallow = always\n")
+        elif kind == "vcs-helper":
+            fh.write(f"\turl = {touch}\n\tvcs = ext\n[protocol \"ext\"]\n\tallow = always\n")
+        elif kind == "insteadof":
+            fh.write(f"\turl = evil:x\n[url \"ext::{touch} %S \"]\n\tinsteadOf = evil:\n"
+                     "[protocol \"ext\"]\n\tallow = always\n")
+        else:
+            fh.write(f"\turl = ext::{touch}\n[protocol \"ext\"]\n\tallow = always\n[protocol]\n\tallow = always\n")
+    return r, mdir
+
+
+@pytest.mark.parametrize("kind", FETCH_ATTACKS)
+def test_the_fetch_attacks_are_armed(tmp_path, kind):
+    """Control: plain git, even with `-c protocol.allow=never`, runs the remote's command."""
+    r, mdir = make_fetch_attack(tmp_path, kind)
+    cmd = ["ls-files"] if kind == "sparse-index" else ["log", "--raw", "--all"]
+    subprocess.run(["git", "-C", str(r.path), "-c", "protocol.allow=never", *cmd], env=git_env(),
+                   capture_output=True, timeout=60)
+    assert markers(mdir) == [kind]
+
+
+@pytest.fixture(scope="module", params=FETCH_ATTACKS)
+def fetch_attack(request, tmp_path_factory):
+    return make_fetch_attack(tmp_path_factory.mktemp("fetch"), request.param)
+
+
+@pytest.mark.parametrize("cmd", CREDFENCE_COMMANDS, ids=" ".join)
+def test_no_command_fetches_from_a_hostile_remote(fetch_attack, cmd):
+    r, mdir = fetch_attack
+    for m in os.listdir(mdir):
+        os.unlink(mdir / m)
+    args = [*cmd, str(r.path)]
+    if cmd[0] == "baseline":
+        args += ["--output", str(r.path.parent / "baseline.json")]
+    p = cli(*args, env=clean_env(HOME=str(r.path.parent)))
+    assert markers(mdir) == [], f"credfence {' '.join(cmd)} ran the remote's command"
+    assert_clean_exit(p, (0, 1, 2, 3))
+    assert "Could not read from remote" not in p.stderr  # git never got as far as a transport
