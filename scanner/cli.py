@@ -2,7 +2,8 @@
 
 Exit codes: 0 nothing to report, 1 findings (or drift for `ignore --check`), 2 usage or
 operational error, always as one line on stderr and never a traceback (set
-CREDFENCE_DEBUG=1 to see one).
+CREDFENCE_DEBUG=1 to see one), 3 the scan could not cover all it was asked to (a ref, an
+object, a file, a submodule: `stats.incomplete` and the report say what), never clean.
 """
 from __future__ import annotations
 
@@ -18,6 +19,50 @@ from scanner.model import SEVERITIES, SEVERITY_RANK
 
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+EXIT_INCOMPLETE = 3
+
+
+def _trust_owner(ctx, param, value):
+    if value:
+        from scanner import gitcmd
+        gitcmd.trust_owner(True)
+    return value
+
+
+def _allow_outside(ctx, param, value):
+    if value:
+        ctx.meta["credfence.allow_outside_git_dir"] = True
+    return value
+
+
+# git-safety flags every command that reads a repository takes (handled by callbacks, so
+# the commands' own signatures do not change)
+GIT_SAFETY_OPTIONS = [
+    click.option("--trust-owner", is_flag=True, expose_value=False, callback=_trust_owner,
+                 help="Scan a repository another user owns (git refuses those; credfence runs nothing from them)."),
+    click.option("--allow-outside-git-dir", is_flag=True, expose_value=False, callback=_allow_outside,
+                 help="Scan even when .git, its common dir, alternates or core.worktree lead outside PATH."),
+]
+
+
+def git_safety_options(fn):
+    for o in reversed(GIT_SAFETY_OPTIONS):
+        fn = o(fn)
+    return fn
+
+
+def _exit_code(result, code: int, said: bool = False) -> int:
+    """3 when the scan could not cover all it was asked to: never clean, whatever it found.
+    Each gap is a line on stderr unless the report on the terminal (`said`) lists them."""
+    if getattr(result, "incomplete", None):
+        for i in ([] if said else result.incomplete):
+            click.echo(f"credfence: incomplete: {_one_line(i['what'])}: {_one_line(i['reason'])}", err=True)
+        return EXIT_INCOMPLETE
+    return code
+
+
+def _one_line(x) -> str:
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in str(x))
 
 
 class Fatal(Exception):
@@ -110,6 +155,7 @@ def scan_options(fn):
         click.option("--max-file-size", type=click.IntRange(1), default=None, help="Skip files larger than this many bytes."),
         click.option("--recurse-submodules", is_flag=True, help="Scan nested repositories and submodules too."),
         click.option("--quiet", "-q", is_flag=True, help="No progress bar; only the report."),
+        *GIT_SAFETY_OPTIONS,
     ]
     for o in reversed(opts):
         fn = o(fn)
@@ -127,6 +173,8 @@ def _do_scan(path, history, since, all_objects, task_paths, task_text, jobs, con
     opts = ScanOptions(root=root, history=history, staged=staged, since=since, all_objects=all_objects, jobs=jobs,
                        task_paths=list(task_paths), task_text=task_text, recurse_submodules=recurse_submodules,
                        progress=not quiet and sys.stderr.isatty())
+    ctx = click.get_current_context(silent=True)
+    opts.allow_outside_git_dir = bool(ctx is not None and ctx.meta.get("credfence.allow_outside_git_dir"))
     if cfg is not None:
         opts.exclude = getattr(cfg, "is_excluded", None)
         opts.extra_rules = list(getattr(cfg, "rules", None) or [])
@@ -207,7 +255,8 @@ def scan(path, history, since, all_objects, min_severity, baseline_path, no_base
         render_hook(result, findings, suppressed)
     else:
         _emit(fmt, output, result, findings, show_secrets, "credfence scan", suppressed)
-    sys.exit(EXIT_FINDINGS if findings else 0)
+    said = fmt == "text" and not output and not staged
+    sys.exit(_exit_code(result, EXIT_FINDINGS if findings else 0, said))
 
 
 def _agents_for(root: Path, spec: str | None, cfg) -> tuple[list[str], list[str]]:
@@ -260,7 +309,8 @@ def audit(path, history, since, all_objects, min_severity, baseline_path, no_bas
     else:
         _emit(fmt, output, result, findings, show_secrets, "credfence audit", suppressed,
               audit_report.audit_json(findings, agents, configured) if fmt == "json" else None)
-    sys.exit(EXIT_FINDINGS if audit_report.exposed(findings, agents) else 0)
+    sys.exit(_exit_code(result, EXIT_FINDINGS if audit_report.exposed(findings, agents) else 0,
+                        fmt == "text" and not output))
 
 
 @main.command()
@@ -275,6 +325,7 @@ def audit(path, history, since, all_objects, min_severity, baseline_path, no_bas
 @click.option("--baseline", "baseline_path", type=click.Path(), help="Accepted findings file.")
 @click.option("--config", "config_path", type=click.Path(), help="Configuration file.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary and errors.")
+@git_safety_options
 @guarded
 def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, baseline_path, config_path, quiet):
     """Generate or update the agents' ignore and deny files for every credential file on disk.
@@ -310,6 +361,8 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
             sys.exit(EXIT_FINDINGS)
         if not quiet:
             click.echo(f"agent files up to date: {len(paths)} credential file(s) hidden from {len(agents)} agent(s)")
+        if _exit_code(result, 0):
+            sys.exit(EXIT_INCOMPLETE)
         return
     if write:
         if errors:
@@ -327,6 +380,8 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
     for c in changes:
         if c.note and not quiet:
             click.echo(c.note)
+    if _exit_code(result, 0):
+        sys.exit(EXIT_INCOMPLETE)
 
 
 @main.command()
@@ -334,6 +389,7 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Baseline file (default: PATH/.credfence-baseline.json).")
 @click.option("--history/--no-history", default=None, help="Include history findings (default in a repository).")
 @click.option("--config", "config_path", type=click.Path(), help="Configuration file.")
+@git_safety_options
 @guarded
 def baseline(path, output, history, config_path):
     """Record the current findings as accepted (hashes and redacted forms only, never a secret).
@@ -346,6 +402,9 @@ def baseline(path, output, history, config_path):
     target = Path(output) if output else result.root / ".credfence-baseline.json"
     write_baseline(target, findings)
     click.echo(f"{len(findings)} finding(s) accepted in {target}")
+    code = _exit_code(result, 0)
+    if code:
+        sys.exit(code)
 
 
 @main.command()

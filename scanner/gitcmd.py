@@ -12,6 +12,7 @@ import functools
 import os
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 # -c options that switch off every way a repository's config could run a program.
@@ -202,6 +203,47 @@ def popen(repo: Path | str, *args: str, stdin=subprocess.PIPE) -> subprocess.Pop
         raise GitError("git is not installed or not on PATH")
     return subprocess.Popen(git_argv(repo, *args), stdin=stdin, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, env=safe_env(repo), bufsize=1 << 20)
+
+
+@dataclass
+class Discovery:
+    """What git makes of a directory: its work tree's top level (None in a bare repository
+    or outside any), its git directory and common git directory (None outside a
+    repository), and, when git found a repository but refused or failed to open it, why."""
+    top: Path | None = None
+    git_dir: Path | None = None
+    common_dir: Path | None = None
+    bare: bool = False
+    error: str | None = None
+
+    @property
+    def dubious_owner(self) -> bool:
+        return bool(self.error) and "dubious ownership" in self.error
+
+
+def discover(path: Path) -> Discovery:
+    """One `rev-parse` (two in a work tree). "not a git repository" is no error: the
+    directory is simply not in one; anything else (another user's repository, a malformed
+    config, an unknown extension, a broken gitfile) is kept in `error`."""
+    if not git_available():
+        return Discovery()
+    try:
+        out = run(path, "rev-parse", "--absolute-git-dir", "--git-common-dir", "--is-bare-repository",
+                  "--is-inside-work-tree")
+    except GitError as e:
+        msg = str(e)
+        if "not a git repository (or any" in msg:
+            return Discovery()
+        return Discovery(error=msg.replace("git rev-parse failed: ", "", 1))
+    lines = out.decode("utf-8", "surrogateescape").split("\n")
+    if len(lines) < 4:
+        return Discovery(error="git rev-parse gave no git directory")
+    gdir = Path(lines[0])
+    common = Path(lines[1]) if os.path.isabs(lines[1]) else Path(path) / lines[1]
+    d = Discovery(git_dir=gdir, common_dir=Path(os.path.realpath(common)), bare=lines[2] == "true")
+    if lines[3] == "true" or not d.bare:  # core.worktree elsewhere: not inside, yet not bare
+        d.top = toplevel(path)
+    return d
 
 
 def toplevel(path: Path) -> Path | None:

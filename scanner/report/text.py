@@ -36,6 +36,15 @@ def summary_line(findings, stats) -> str:
             + f" from {stats.get('commits', 0)} commits, {stats.get('seconds', 0):.2f}s{sk}")
 
 
+def print_incomplete(con, result) -> None:
+    """What the scan was asked to cover and could not, one line each (ScanResult.incomplete)."""
+    from rich.markup import escape
+
+    for i in getattr(result, "incomplete", None) or []:
+        what = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in f"{i['what']}: {i['reason']}")
+        con.print(f"[bold red]incomplete:[/bold red] {escape(what)}")
+
+
 def render(result, findings, con=None, show_secrets: bool = False, title: str = "credfence scan",
            suppressed: int = 0) -> None:
     from rich.markup import escape
@@ -45,6 +54,12 @@ def render(result, findings, con=None, show_secrets: bool = False, title: str = 
     con.print(f"[bold]{escape(title)}[/bold] of {escape(str(result.root))}")
     for w in result.warnings:
         con.print(f"[yellow]warning:[/yellow] {escape(w)}")
+    print_incomplete(con, result)
+    if not findings and getattr(result, "incomplete", None):
+        con.print("[bold red]No credentials found in what could be scanned, but the scan is incomplete:[/bold red] "
+                  "this is not a clean result (exit 3).")
+        con.print(escape(summary_line(findings, result.stats)))
+        return
     if not findings:
         con.print("[green]No credentials found.[/green]" + (f" ({suppressed} accepted by baseline or allow markers)" if suppressed else ""))
         con.print(escape(summary_line(findings, result.stats)))
