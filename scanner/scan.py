@@ -607,7 +607,10 @@ def _add_history(root: Path, fs: FindingSet, hits: list, prov, warnings: list[st
 
 
 def _changed_since(root: Path, since: str) -> set[str]:
-    out = gitcmd.run(root, "diff", "--name-only", "-z", "--no-renames", "--no-textconv", "--no-ext-diff", since)
+    # a submodule is never entered: its own config (.git/modules/<name>/config) is not the one
+    # gitcmd neutralised; --recurse-submodules scans it as its own repository (_scan_nested)
+    out = gitcmd.run(root, "diff", "--name-only", "-z", "--no-renames", "--no-textconv", "--no-ext-diff",
+                     "--ignore-submodules=all", since)
     changed = {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
     changed |= set(gitcmd.ls_z(root, "ls-files", "-z", "--others", "--exclude-standard"))
     return changed
