@@ -119,6 +119,49 @@ def guarded(fn):
 def main() -> None:
     """credfence: which credentials can an AI coding agent see, which of them can hurt
     production, and are they kept out of its reach."""
+    _stop_on_ctrl_c()
+
+
+def _stop_on_ctrl_c() -> None:
+    """Ctrl-C ends credfence at once, leaving no process behind: the worker processes are
+    stopped (each waits for its git readers), every git process is killed and waited for,
+    and the exit is 130. A KeyboardInterrupt unwinding through thread joins and the worker
+    pool's own shutdown could hang, and left git processes unreaped (issue 13.11)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    from scanner import gitcmd
+
+    gitcmd.become_subreaper()
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        return  # started in the background by a shell: Ctrl-C was never ours
+
+    def interrupted(signum, frame):
+        import multiprocessing
+
+        from scanner import gitcmd
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            sys.stderr.write("credfence: interrupted\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        for _ in range(20):  # a pool may start a replacement for a worker just stopped
+            children = multiprocessing.active_children()
+            if not children:
+                break
+            for c in children:
+                c.terminate()
+            for c in children:
+                c.join(2)
+        gitcmd.reap()
+        gitcmd.reap_orphans()
+        os._exit(130)
+
+    signal.signal(signal.SIGINT, interrupted)
 
 
 def _root(path: str) -> Path:

@@ -8,10 +8,12 @@ repository's config for the same reason; we talk to git's plumbing directly.
 """
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -199,10 +201,104 @@ def run(repo: Path | str, *args: str, check: bool = True, input: bytes | None = 
 
 
 def popen(repo: Path | str, *args: str, stdin=subprocess.PIPE) -> subprocess.Popen:
+    """A long-running git process (log, cat-file --batch...). Every one is remembered until
+    reap() has waited for it: none outlives credfence, on success, error or Ctrl-C."""
     if not git_available():
         raise GitError("git is not installed or not on PATH")
-    return subprocess.Popen(git_argv(repo, *args), stdin=stdin, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, env=safe_env(repo), bufsize=1 << 20)
+    with _LIVE_LOCK:
+        _reap_done()
+        p = subprocess.Popen(git_argv(repo, *args), stdin=stdin, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, env=safe_env(repo), bufsize=1 << 20)
+        _LIVE.append(p)
+    return p
+
+
+_LIVE: list[subprocess.Popen] = []  # this process's popen() children not yet waited for
+_LIVE_LOCK = threading.RLock()  # reentrant: reap() may run in a signal handler (pipeline)
+
+
+def _reap_done() -> None:
+    _LIVE[:] = [p for p in _LIVE if p.poll() is None]
+
+
+def reap() -> None:
+    """Wait for every git process popen() started in this process: a git still running
+    now is of no use to anyone, so it is killed (SIGKILL) and waited for. Runs at exit
+    (atexit), and in each forked worker when it ends or the pool stops it
+    (scanner.pipeline). os.waitpid, not Popen.wait: this may run in a signal handler that
+    interrupted a Popen.wait holding its lock."""
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+    for p in live:
+        if p.returncode is None:
+            try:
+                p.kill()
+            except OSError:
+                pass
+            try:
+                os.waitpid(p.pid, 0)
+                p.returncode = -9
+            except ChildProcessError:  # already waited for
+                pass
+            except OSError:
+                pass
+    with _LIVE_LOCK:
+        _LIVE[:] = [p for p in _LIVE if p not in live]
+
+
+def become_subreaper() -> None:
+    """Make this process the one that inherits its descendants' orphans (Linux): a git
+    reader whose worker process was stopped is then ours to wait for (reap_orphans), not a
+    zombie left to an init that may never reap it (in a container)."""
+    global _SUBREAPER
+    try:
+        import ctypes
+
+        if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0:  # PR_SET_CHILD_SUBREAPER
+            _SUBREAPER = True
+    except (OSError, AttributeError):
+        pass
+
+
+_SUBREAPER = False
+
+
+def reap_orphans(timeout: float = 3.0) -> None:
+    """At exit: wait for every child left, our orphaned grandchildren included."""
+    import time
+
+    if not _SUBREAPER:
+        return
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        except OSError:
+            return
+        if pid == 0:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.01)
+
+
+def _at_exit() -> None:
+    reap()
+    reap_orphans()
+
+
+def _forget_parents_children() -> None:
+    # a forked worker inherits the list, not the processes: they are its parent's to wait for
+    global _LIVE_LOCK, _SUBREAPER
+    _LIVE.clear()
+    _LIVE_LOCK = threading.RLock()
+    _SUBREAPER = False  # the flag is per process (the kernel does not copy it to a child)
+
+
+atexit.register(_at_exit)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_parents_children)
 
 
 @dataclass

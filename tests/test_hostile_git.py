@@ -423,3 +423,99 @@ def test_no_command_fetches_from_a_hostile_remote(fetch_attack, cmd):
     assert markers(mdir) == [], f"credfence {' '.join(cmd)} ran the remote's command"
     assert_clean_exit(p, (0, 1, 2, 3))
     assert "Could not read from remote" not in p.stderr  # git never got as far as a transport
+
+
+# ---- issue 13.11: no child process outlives the scan -------------------------------------------
+def _session_procs(sid: int) -> list[tuple[int, str, str]]:
+    """(pid, state, name) of every process in session sid, zombies included."""
+    out = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                st = fh.read()
+        except OSError:
+            continue
+        name = st[st.index("(") + 1:st.rindex(")")]
+        rest = st[st.rindex(")") + 2:].split()
+        if int(rest[3]) == sid:
+            out.append((int(pid), rest[0], name))
+    return out
+
+
+def _big_history(path: Path, commits: int = 400) -> Repo:
+    """A repository with many commits and blobs, made in one `git fast-import`: enough for
+    the worker pool, the parallel log walk and cat-file --batch readers."""
+    r = Repo(path)
+    lines = []
+    for i in range(commits):
+        body = f"value_{i} = {i * 7919}\n" + ("x" * (i % 50)) + "\n"
+        if i == commits // 2:
+            body += f'TOKEN = "{GITHUB}"\n'
+        data = body.encode()
+        lines.append(f"commit refs/heads/main\ncommitter T <t@example.com> {1_700_000_000 + i} +0000\n"
+                     f"data 2\nc\nM 100644 inline f{i % 97}/file{i}.py\ndata {len(data)}\n")
+        lines.append(body + "\n")
+    subprocess.run(["git", "-C", str(r.path), "fast-import", "--quiet"], input="".join(lines).encode(),
+                   env=git_env(), check=True, capture_output=True)
+    r.git("checkout", "-q", "-f", "main")
+    return r
+
+
+def _run_in_session(args, interrupt_after: float | None = None) -> tuple[int, list]:
+    import signal
+    import sys
+    import time
+
+    from gitrepo import ROOT
+    p = subprocess.Popen([sys.executable, "-m", "scanner.cli", *args], cwd=str(ROOT), env=clean_env(),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    if interrupt_after is not None:
+        time.sleep(interrupt_after)
+        os.killpg(p.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole process group
+    try:
+        rc = p.wait(timeout=120)
+    finally:
+        p.stderr.close()
+    deadline = time.monotonic() + 2  # the kernel's bookkeeping, not our children's work
+    left = _session_procs(p.pid)
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)
+        left = _session_procs(p.pid)
+    return rc, left
+
+
+@pytest.fixture(scope="module")
+def big_repo(tmp_path_factory):
+    return _big_history(tmp_path_factory.mktemp("big") / "repo")
+
+
+@pytest.mark.parametrize("args", [["--jobs", "2"], ["--jobs", "1"], ["--all-objects", "--jobs", "2"],
+                                  ["--since", "HEAD~50"], ["--staged"], ["--no-history"]], ids=" ".join)
+def test_no_git_process_outlives_a_scan(big_repo, args):
+    rc, left = _run_in_session(["scan", str(big_repo.path), "--format", "json", "-q", *args])
+    assert rc in (0, 1), rc
+    assert left == [], f"left behind (pid, state, name): {left}"
+
+
+def test_no_git_process_outlives_a_failed_history_walk(tmp_path):
+    """The walk fails (a corrupt tree) while the probe's readers and the listing run."""
+    r = _big_history(tmp_path / "repo", 200)
+    tree = r.git("rev-parse", "HEAD~3^{tree}")
+    r.git("repack", "-q", "-d")  # loose objects for the corrupt one only
+    loose = r.path / ".git" / "objects" / tree[:2] / tree[2:]
+    loose.parent.mkdir(exist_ok=True)
+    loose.write_bytes(b"\x78\x9cgarbage, not zlib")
+    for pk in (r.path / ".git" / "objects" / "pack").glob("*.pack"):
+        pk.chmod(0o644)
+    rc, left = _run_in_session(["scan", str(r.path), "--format", "json", "-q", "--jobs", "2"])
+    assert rc in (1, 3), rc
+    assert left == [], left
+
+
+@pytest.mark.parametrize("after", [0.6, 0.9, 1.2, 1.5, 2.0])
+def test_no_git_process_outlives_ctrl_c(big_repo, after):
+    rc, left = _run_in_session(["scan", str(big_repo.path), "--format", "json", "-q", "--jobs", "2"], after)
+    assert left == [], (rc, left)
+    assert rc in (0, 1, 130, -2), rc  # -2: interrupted while Python was still starting
