@@ -164,3 +164,34 @@ def test_history_walk_fails_after_the_probe_started(src):
     assert sha(GITHUB) in shas(rep)
     assert any("history not scanned" in w for w in rep["warnings"]), rep["warnings"]
     assert "credfence: incomplete: history:" in p.stderr
+
+
+def test_malformed_config_is_incomplete_not_clean(src):
+    """Issue 13.6: git cannot open the repository: the files are scanned, the history is
+    not, and the scan says so (exit 3), never "No credentials found" with exit 0."""
+    with open(src.path / ".git" / "config", "a") as fh:
+        fh.write("[core\nbroken")
+    rep, p = scan(src.path, codes=(3,))
+    assert sha(GITHUB) in shas(rep) and sha(OLD) not in shas(rep)
+    assert rep["stats"]["incomplete"][0]["what"] == "history"
+    assert "bad config" in rep["stats"]["incomplete"][0]["reason"]
+    p = cli("scan", str(src.path), timeout=60)  # the text report says it too
+    assert p.returncode == 3 and "incomplete" in p.stdout and "No credentials found." not in p.stdout
+    scan(src.path, "--history", codes=(2,))  # asked for explicitly: one line, exit 2
+
+
+def test_ref_to_a_missing_object_is_incomplete_not_clean(src):
+    (src.path / ".git" / "refs" / "heads" / "ghost").write_text("1234567890" * 4 + "\n")
+    rep, p = scan(src.path, codes=(3,))
+    assert sha(GITHUB) in shas(rep)
+    assert any("ghost" in i["reason"] for i in rep["stats"]["incomplete"]), rep["stats"]["incomplete"]
+    assert "credfence: incomplete:" in p.stderr
+
+
+def test_nested_repository_that_cannot_be_scanned_is_incomplete(src, tmp_path):
+    inner = Repo(src.path / "vendor" / "lib")
+    inner.commit("x", {"x.txt": "1\n"})
+    with open(inner.path / ".git" / "config", "a") as fh:
+        fh.write("[core\nbroken")
+    rep, _ = scan(src.path, "--recurse-submodules", codes=(3,))
+    assert any(i["what"].startswith("vendor/lib") for i in rep["stats"]["incomplete"]), rep["stats"]["incomplete"]

@@ -519,3 +519,31 @@ def test_no_git_process_outlives_ctrl_c(big_repo, after):
     rc, left = _run_in_session(["scan", str(big_repo.path), "--format", "json", "-q", "--jobs", "2"], after)
     assert left == [], (rc, left)
     assert rc in (0, 1, 130, -2), rc  # -2: interrupted while Python was still starting
+
+
+# ---- issue 13.1: a repository owned by another user --------------------------------------------
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give a repository away")
+def test_another_users_repository_is_refused_unless_trusted(tmp_path):
+    """As root, git refuses a repository another user owns (its config could run programs
+    as root): credfence does the same with one line, and with --trust-owner scans it
+    running nothing from its config."""
+    r, mdir = make_hostile(tmp_path)
+    for d, dirs, files in os.walk(r.path):
+        for n in dirs + files:
+            os.lchown(os.path.join(d, n), 65534, 65534)
+    os.lchown(r.path, 65534, 65534)
+    for cmd in (["scan"], ["scan", "--no-history"], ["audit"], ["ignore"],
+                ["baseline", "--output", str(tmp_path / "b.json")]):
+        p = cli(cmd[0], str(r.path), *cmd[1:], env=clean_env(HOME=str(tmp_path)))
+        assert_clean_exit(p, (2,))
+        assert "another user" in p.stderr and "--trust-owner" in p.stderr, p.stderr
+    assert markers(mdir) == []
+    for cmd in (["scan", "--format", "json", "-q"], ["scan", "--since", "HEAD~1", "--format", "json", "-q"],
+                ["scan", "--staged", "--format", "json", "-q"], ["audit"], ["ignore"]):
+        p = cli(cmd[0], str(r.path), "--trust-owner", *cmd[1:], env=clean_env(HOME=str(tmp_path)))
+        assert markers(mdir) == [], (cmd, markers(mdir))
+        assert_clean_exit(p)
+    rep = json.loads(cli("scan", str(r.path), "--trust-owner", "--format", "json", "-q").stdout)
+    import hashlib
+    assert hashlib.sha256(STRIPE.encode()).hexdigest() in {f["secret_sha256"] for f in rep["findings"]}
+    assert rep["stats"]["commits"] >= 3
