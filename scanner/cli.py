@@ -2,7 +2,8 @@
 
 Exit codes: 0 nothing to report, 1 findings (or drift for `ignore --check`), 2 usage or
 operational error, always as one line on stderr and never a traceback (set
-CREDFENCE_DEBUG=1 to see one).
+CREDFENCE_DEBUG=1 to see one), 3 the scan could not cover all it was asked to (a ref, an
+object, a file, a submodule: `stats.incomplete` and the report say what), never clean.
 """
 from __future__ import annotations
 
@@ -25,6 +26,50 @@ from scanner.report import Report, formats, formats_help
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 CONFIDENCE_RANK = {c: i for i, c in enumerate(reversed(CONFIDENCES))}  # low=0 .. high=2
+EXIT_INCOMPLETE = 3
+
+
+def _trust_owner(ctx, param, value):
+    if value:
+        from scanner import gitcmd
+        gitcmd.trust_owner(True)
+    return value
+
+
+def _allow_outside(ctx, param, value):
+    if value:
+        ctx.meta["credfence.allow_outside_git_dir"] = True
+    return value
+
+
+# git-safety flags every command that reads a repository takes (handled by callbacks, so
+# the commands' own signatures do not change)
+GIT_SAFETY_OPTIONS = [
+    click.option("--trust-owner", is_flag=True, expose_value=False, callback=_trust_owner,
+                 help="Scan a repository another user owns (git refuses those; credfence runs nothing from them)."),
+    click.option("--allow-outside-git-dir", is_flag=True, expose_value=False, callback=_allow_outside,
+                 help="Scan even when .git, its common dir, alternates or core.worktree lead outside PATH."),
+]
+
+
+def git_safety_options(fn):
+    for o in reversed(GIT_SAFETY_OPTIONS):
+        fn = o(fn)
+    return fn
+
+
+def _exit_code(result, code: int, said: bool = False) -> int:
+    """3 when the scan could not cover all it was asked to: never clean, whatever it found.
+    Each gap is a line on stderr unless the report on the terminal (`said`) lists them."""
+    if getattr(result, "incomplete", None):
+        for i in ([] if said else result.incomplete):
+            click.echo(f"credfence: incomplete: {_one_line(i['what'])}: {_one_line(i['reason'])}", err=True)
+        return EXIT_INCOMPLETE
+    return code
+
+
+def _one_line(x) -> str:
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in str(x))
 
 
 class Fatal(CredfenceError):
@@ -70,6 +115,49 @@ def guarded(fn):
 def main() -> None:
     """credfence: which credentials can an AI coding agent see, which of them can hurt
     production, and are they kept out of its reach."""
+    _stop_on_ctrl_c()
+
+
+def _stop_on_ctrl_c() -> None:
+    """Ctrl-C ends credfence at once, leaving no process behind: the worker processes are
+    stopped (each waits for its git readers), every git process is killed and waited for,
+    and the exit is 130. A KeyboardInterrupt unwinding through thread joins and the worker
+    pool's own shutdown could hang, and left git processes unreaped (issue 13.11)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    from scanner import gitcmd
+
+    gitcmd.become_subreaper()
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        return  # started in the background by a shell: Ctrl-C was never ours
+
+    def interrupted(signum, frame):
+        import multiprocessing
+
+        from scanner import gitcmd
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            sys.stderr.write("credfence: interrupted\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        for _ in range(20):  # a pool may start a replacement for a worker just stopped
+            children = multiprocessing.active_children()
+            if not children:
+                break
+            for c in children:
+                c.terminate()
+            for c in children:
+                c.join(2)
+        gitcmd.reap()
+        gitcmd.reap_orphans()
+        os._exit(130)
+
+    signal.signal(signal.SIGINT, interrupted)
 
 
 def _root(path: str) -> Path:
@@ -105,6 +193,7 @@ def scan_options(fn):
         click.option("--max-file-size", type=click.IntRange(1), default=None, help="Skip files larger than this many bytes."),
         click.option("--recurse-submodules", is_flag=True, help="Scan nested repositories and submodules too."),
         click.option("--quiet", "-q", is_flag=True, help="No progress bar; only the report."),
+        *GIT_SAFETY_OPTIONS,
     ]
     for o in reversed(opts):
         fn = o(fn)
@@ -154,6 +243,8 @@ def _do_scan(st: ScanSettings):
                        recurse_submodules=st.recurse_submodules, progress=not st.quiet and sys.stderr.isatty(),
                        source=st.source, inputs=list(st.inputs), stdin_name=st.stdin_name)
     max_file_size = st.max_file_size
+    ctx = click.get_current_context(silent=True)
+    opts.allow_outside_git_dir = bool(ctx is not None and ctx.meta.get("credfence.allow_outside_git_dir"))
     if cfg is not None:
         opts.exclude = cfg.is_excluded
         opts.extra_rules = list(cfg.rules or [])
@@ -257,7 +348,7 @@ def scan(paths, fmt, output, show_secrets, staged, **kw):
         fmt = "hook"
     report = Report(result, findings, "credfence scan", suppressed, show_secrets, st_context(kw))
     _emit("scan", fmt, output, report)
-    sys.exit(EXIT_FINDINGS if findings else 0)
+    sys.exit(_exit_code(result, EXIT_FINDINGS if findings else 0, fmt == "text" and not output))
 
 
 def st_context(kw: dict) -> int:
@@ -315,7 +406,8 @@ def audit(path, agents_spec, fmt, output, show_secrets, **kw):
     report = Report(result, findings, "credfence audit", suppressed, show_secrets, st_context(kw),
                     agents=agents, configured=configured)
     _emit("audit", fmt, output, report)
-    sys.exit(EXIT_FINDINGS if audit_report.exposed(findings, agents) else 0)
+    sys.exit(_exit_code(result, EXIT_FINDINGS if audit_report.exposed(findings, agents) else 0,
+                        fmt == "text" and not output))
 
 
 @main.command()
@@ -332,6 +424,7 @@ def audit(path, agents_spec, fmt, output, show_secrets, **kw):
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary and errors.")
 @click.option("--hooks", is_flag=True, help="Also install `credfence guard` in the agents' hooks (Claude Code, Codex, Gemini CLI, Cursor).")
 @click.option("--sandbox", is_flag=True, help="Also turn on Claude Code's OS sandbox with the credential files denied (opt-in).")
+@git_safety_options
 @guarded
 def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, baseline_path, config_path, quiet,
            hooks=False, sandbox=False):
@@ -390,6 +483,8 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
             sys.exit(EXIT_FINDINGS)
         if not quiet:
             click.echo(f"agent files up to date: {len(paths)} credential file(s) hidden from {len(agents)} agent(s)")
+        if _exit_code(result, 0):
+            sys.exit(EXIT_INCOMPLETE)
         return
     if write:
         if errors:
@@ -419,6 +514,8 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
     for c in changes:
         if c.note and not quiet:
             click.echo(show(c.note))
+    if _exit_code(result, 0):
+        sys.exit(EXIT_INCOMPLETE)
 
 
 def _agent_nameable(paths: list[str]) -> tuple[list[str], list[str]]:
@@ -474,6 +571,7 @@ def guard(agent, fail_closed):
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Baseline file (default: PATH/.credfence-baseline.json).")
 @click.option("--history/--no-history", default=None, help="Include history findings (default in a repository).")
 @click.option("--config", "config_path", type=click.Path(), help="Configuration file.")
+@git_safety_options
 @guarded
 def baseline(path, output, history, config_path):
     """Record the current findings as accepted (hashes and redacted forms only, never a secret).
@@ -494,6 +592,9 @@ def baseline(path, output, history, config_path):
                    "instead", err=True)
     write_baseline(target, findings)
     click.echo(f"{len(findings) - len(short)} finding(s) accepted in {escape_terminal(str(target))}")
+    code = _exit_code(result, 0)
+    if code:
+        sys.exit(code)
 
 
 @main.command()

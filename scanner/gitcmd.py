@@ -8,12 +8,15 @@ repository's config for the same reason; we talk to git's plumbing directly.
 """
 from __future__ import annotations
 
+import atexit
 from scanner.errors import CredfenceError
 
 import functools
 import os
 import shutil
 import subprocess
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 # -c options that switch off every way a repository's config could run a program.
@@ -39,8 +42,38 @@ SAFE_CONFIG = (
     "gc.auto=0",
     "maintenance.auto=false",
     "feature.manyFiles=false",
-    "safe.directory=*",
+    # a sparse index is expanded by reading trees: a missing one would be fetched lazily
+    "index.sparse=false",
+    "fetch.recurseSubmodules=false",
+    "submodule.recurse=false",
+    "diff.ignoreSubmodules=all",
 )
+
+# Every transport git knows by name (and every `<name>::` remote helper the repository's
+# config names is added by repo_overrides): protocol.<name>.allow=never for each, because a
+# repository's own `protocol.ext.allow=always` beats the `protocol.allow=never` default.
+# GIT_ALLOW_PROTOCOL (safe_env) overrides all of these and is what actually closes them;
+# the keys are a second lock for a git that would ignore the variable.
+PROTOCOLS = ("file", "git", "ssh", "http", "https", "ftp", "ftps", "ext", "fd", "rsync", "git+ssh", "ssh+git",
+             "testgit", "bundle")
+# A GIT_ALLOW_PROTOCOL value no transport can have: "/" is not allowed in a URL scheme or a
+# remote helper's name, so every transport is refused, lazy fetches of a partial clone's
+# missing objects included (git 2.39 has no GIT_NO_LAZY_FETCH; it is set for newer gits).
+NO_PROTOCOL = "credfence/no-transport"
+_TRUST_OWNER = False
+
+
+def trust_owner(on: bool = True) -> None:
+    """Let git open repositories owned by another user (`--trust-owner`).
+
+    By default git's own ownership check stands (credfence ignores the user's global
+    config, so its `safe.directory` is not read either): a repository whose owner is not
+    the user running credfence is refused with one line. git refuses such repositories
+    because their config can run programs; credfence switches those off (SAFE_CONFIG,
+    repo_overrides, safe_env), so trusting one is the user's informed choice, not a hole.
+    """
+    global _TRUST_OWNER
+    _TRUST_OWNER = on
 
 
 class GitError(CredfenceError, RuntimeError):
@@ -67,12 +100,15 @@ def safe_env(repo: Path | str | None = None) -> dict[str, str]:
         "GIT_NO_REPLACE_OBJECTS": "1",
         "GIT_LFS_SKIP_SMUDGE": "1",
         "LC_ALL": "C",
+        "GIT_ALLOW_PROTOCOL": NO_PROTOCOL,
+        "GIT_PROTOCOL_FROM_USER": "0",
+        "GIT_NO_LAZY_FETCH": "1",
     })
     if repo is not None:
-        # neutralise the repository's filter drivers (see filter_overrides) through the
+        # neutralise what the repository's config names (see repo_overrides) through the
         # environment: unlike `-c key=value`, GIT_CONFIG_KEY_n does not split on "=", so a
         # driver named `x=y` cannot dodge the override
-        over = filter_overrides(str(repo))
+        over = repo_overrides(str(repo))
         keep["GIT_CONFIG_COUNT"] = str(len(over))
         for i, (k, v) in enumerate(over):
             keep[f"GIT_CONFIG_KEY_{i}"] = k
@@ -81,38 +117,67 @@ def safe_env(repo: Path | str | None = None) -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=64)
-def filter_overrides(repo: str) -> tuple[tuple[str, str], ...]:
-    """Config entries that switch off every filter driver the repository defines.
+def repo_overrides(repo: str) -> tuple[tuple[str, str], ...]:
+    """Config entries that switch off everything the repository's config names by an
+    arbitrary subsection, so that no fixed `-c` list can name it:
 
-    A `.gitattributes` line `* filter=x` makes git run `filter.x.clean` (or a long-running
-    `filter.x.process`) whenever it reads a work-tree file's content, e.g. `git diff REF`
-    comparing stat-dirty files (issue 7: `scan --since` ran a hostile repository's clean
-    filter). Driver names are arbitrary, so no fixed `-c` list can name them: list the
-    repository's config (reading config runs nothing) and blank each one. An empty command
-    is "no filter" to git; `required=false` keeps git from failing on the missing filter.
+    - filter drivers: a `.gitattributes` line `* filter=x` makes git run `filter.x.clean`
+      (or a long-running `filter.x.process`) whenever it reads a work-tree file's content,
+      e.g. `git diff REF` comparing stat-dirty files (issue 7). An empty command is "no
+      filter" to git; `required=false` keeps git from failing on the missing filter.
+    - remotes: `remote.x.uploadpack`/`receivepack` are commands a fetch or push runs (a
+      partial clone fetches missing objects lazily, issue 13), `remote.x.promisor` makes
+      git fetch from x at all, `remote.x.proxy` and `remote.x.vcs` pick what runs.
+    - transports: `protocol.x.allow=always` beats `protocol.allow=never`: every name the
+      config mentions gets `never` (the fixed PROTOCOLS too).
+
+    Listing the config runs nothing (includes are files read, not programs run).
     """
     try:
         p = subprocess.run(git_argv(repo, "config", "-z", "--list"), stdout=subprocess.PIPE,
                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=safe_env(), timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return ()
-    names: set[str] = set()
+    sections: dict[str, set[str]] = {"filter": set(), "remote": set(), "protocol": set(PROTOCOLS)}
     for entry in p.stdout.split(b"\0"):
         key = entry.split(b"\n", 1)[0].decode("utf-8", "surrogateescape")
         # git prints section and variable lower-cased, the subsection (driver name) as is
-        if key.startswith("filter.") and key.count(".") >= 2:
-            names.add(key[len("filter."):].rpartition(".")[0])
+        section, _, rest = key.partition(".")
+        if section in sections and "." in rest:
+            sections[section].add(rest.rpartition(".")[0])
+        if section == "url" and "." in rest:  # url.<base>.insteadOf names a transport too
+            scheme = rest.rpartition(".")[0].partition(":")[0]
+            sections["protocol"].add(scheme)
     out: list[tuple[str, str]] = []
-    for n in sorted(names):
+    for n in sorted(sections["filter"]):
         out += [(f"filter.{n}.clean", ""), (f"filter.{n}.smudge", ""), (f"filter.{n}.process", ""),
                 (f"filter.{n}.required", "false")]
+    for n in sorted(sections["remote"]):
+        out += [(f"remote.{n}.uploadpack", "git-upload-pack"), (f"remote.{n}.receivepack", "git-receive-pack"),
+                (f"remote.{n}.promisor", "false"), (f"remote.{n}.proxy", "")]
+    for n in sorted(sections["protocol"]):
+        out.append((f"protocol.{n}.allow", "never"))
+    for entry in p.stdout.split(b"\0"):  # `<helper>::address` URLs name their transport
+        key, _, value = entry.partition(b"\n")
+        if key.startswith(b"remote.") and key.endswith((b".url", b".pushurl", b".vcs")):
+            v = value.decode("utf-8", "surrogateescape")
+            helper = v if key.endswith(b".vcs") else v.partition("::")[0] if "::" in v else ""
+            if helper and ("protocol." + helper + ".allow", "never") not in out:
+                out.append((f"protocol.{helper}.allow", "never"))
     return tuple(out)
+
+
+def filter_overrides(repo: str) -> tuple[tuple[str, str], ...]:
+    """The filter-driver part of repo_overrides (kept for callers and tests)."""
+    return tuple(kv for kv in repo_overrides(repo) if kv[0].startswith("filter."))
 
 
 def git_argv(repo: Path | str, *args: str) -> list[str]:
     argv = ["git", "--no-pager", "-C", str(repo)]
     for opt in SAFE_CONFIG:
         argv += ["-c", opt]
+    if _TRUST_OWNER:  # the user said so (--trust-owner): see trust_owner()
+        argv += ["-c", "safe.directory=*"]
     # textconv and external diff drivers are only honoured by diff/log with --textconv;
     # we never pass it, and pass --no-textconv/--no-ext-diff where a command accepts them.
     return argv + list(args)
@@ -138,10 +203,145 @@ def run(repo: Path | str, *args: str, check: bool = True, input: bytes | None = 
 
 
 def popen(repo: Path | str, *args: str, stdin=subprocess.PIPE) -> subprocess.Popen:
+    """A long-running git process (log, cat-file --batch...). Every one is remembered until
+    reap() has waited for it: none outlives credfence, on success, error or Ctrl-C."""
     if not git_available():
         raise GitError("git is not installed or not on PATH")
-    return subprocess.Popen(git_argv(repo, *args), stdin=stdin, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, env=safe_env(repo), bufsize=1 << 20)
+    with _LIVE_LOCK:
+        _reap_done()
+        p = subprocess.Popen(git_argv(repo, *args), stdin=stdin, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, env=safe_env(repo), bufsize=1 << 20)
+        _LIVE.append(p)
+    return p
+
+
+_LIVE: list[subprocess.Popen] = []  # this process's popen() children not yet waited for
+_LIVE_LOCK = threading.RLock()  # reentrant: reap() may run in a signal handler (pipeline)
+
+
+def _reap_done() -> None:
+    _LIVE[:] = [p for p in _LIVE if p.poll() is None]
+
+
+def reap() -> None:
+    """Wait for every git process popen() started in this process: a git still running
+    now is of no use to anyone, so it is killed (SIGKILL) and waited for. Runs at exit
+    (atexit), and in each forked worker when it ends or the pool stops it
+    (scanner.pipeline). os.waitpid, not Popen.wait: this may run in a signal handler that
+    interrupted a Popen.wait holding its lock."""
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+    for p in live:
+        if p.returncode is None:
+            try:
+                p.kill()
+            except OSError:
+                pass
+            try:
+                os.waitpid(p.pid, 0)
+                p.returncode = -9
+            except ChildProcessError:  # already waited for
+                pass
+            except OSError:
+                pass
+    with _LIVE_LOCK:
+        _LIVE[:] = [p for p in _LIVE if p not in live]
+
+
+def become_subreaper() -> None:
+    """Make this process the one that inherits its descendants' orphans (Linux): a git
+    reader whose worker process was stopped is then ours to wait for (reap_orphans), not a
+    zombie left to an init that may never reap it (in a container)."""
+    global _SUBREAPER
+    try:
+        import ctypes
+
+        if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0:  # PR_SET_CHILD_SUBREAPER
+            _SUBREAPER = True
+    except (OSError, AttributeError):
+        pass
+
+
+_SUBREAPER = False
+
+
+def reap_orphans(timeout: float = 3.0) -> None:
+    """At exit: wait for every child left, our orphaned grandchildren included."""
+    import time
+
+    if not _SUBREAPER:
+        return
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        except OSError:
+            return
+        if pid == 0:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.01)
+
+
+def _at_exit() -> None:
+    reap()
+    reap_orphans()
+
+
+def _forget_parents_children() -> None:
+    # a forked worker inherits the list, not the processes: they are its parent's to wait for
+    global _LIVE_LOCK, _SUBREAPER
+    _LIVE.clear()
+    _LIVE_LOCK = threading.RLock()
+    _SUBREAPER = False  # the flag is per process (the kernel does not copy it to a child)
+
+
+atexit.register(_at_exit)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_parents_children)
+
+
+@dataclass
+class Discovery:
+    """What git makes of a directory: its work tree's top level (None in a bare repository
+    or outside any), its git directory and common git directory (None outside a
+    repository), and, when git found a repository but refused or failed to open it, why."""
+    top: Path | None = None
+    git_dir: Path | None = None
+    common_dir: Path | None = None
+    bare: bool = False
+    error: str | None = None
+
+    @property
+    def dubious_owner(self) -> bool:
+        return bool(self.error) and "dubious ownership" in self.error
+
+
+def discover(path: Path) -> Discovery:
+    """One `rev-parse` (two in a work tree). "not a git repository" is no error: the
+    directory is simply not in one; anything else (another user's repository, a malformed
+    config, an unknown extension, a broken gitfile) is kept in `error`."""
+    if not git_available():
+        return Discovery()
+    try:
+        out = run(path, "rev-parse", "--absolute-git-dir", "--git-common-dir", "--is-bare-repository",
+                  "--is-inside-work-tree")
+    except GitError as e:
+        msg = str(e)
+        if "not a git repository (or any" in msg:
+            return Discovery()
+        return Discovery(error=msg.replace("git rev-parse failed: ", "", 1))
+    lines = out.decode("utf-8", "surrogateescape").split("\n")
+    if len(lines) < 4:
+        return Discovery(error="git rev-parse gave no git directory")
+    gdir = Path(lines[0])
+    common = Path(lines[1]) if os.path.isabs(lines[1]) else Path(path) / lines[1]
+    d = Discovery(git_dir=gdir, common_dir=Path(os.path.realpath(common)), bare=lines[2] == "true")
+    if lines[3] == "true" or not d.bare:  # core.worktree elsewhere: not inside, yet not bare
+        d.top = toplevel(path)
+    return d
 
 
 def toplevel(path: Path) -> Path | None:

@@ -132,6 +132,21 @@ def _on_terminate(_signum, _frame) -> None:
     os._exit(1)
 
 
+def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int) -> None:
+    """_init_worker in a forked pool worker. Its git readers (cat-file --batch) are waited
+    for when it ends on its own (multiprocessing runs these finalizers, not atexit, before
+    the worker's os._exit); when the pool stops it with SIGTERM, they see EOF, end, and are
+    reaped by the main process, which is their subreaper (gitcmd.become_subreaper)."""
+    import signal
+    from multiprocessing.util import Finalize
+
+    from scanner import gitcmd
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it stops us
+    Finalize(None, gitcmd.reap, exitpriority=10)
+    _init_worker(engine, repo, max_size)
+
+
 def _scan_files(rels: list[str]) -> ChunkResult:
     from scanner.sources.workspace import read_file
 
@@ -247,7 +262,7 @@ class Workers:
     def __init__(self, engine: Engine, repo: Path, jobs: int, max_size: int):
         import multiprocessing as mp
 
-        self.pool = mp.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(engine, repo, max_size))
+        self.pool = mp.get_context("fork").Pool(jobs, initializer=_init_pool_worker, initargs=(engine, repo, max_size))
 
     def imap(self, fn, chunks):
         return self.pool.imap_unordered(fn, chunks)
@@ -306,7 +321,7 @@ def run_chunks(kind: str, chunks: list, engine: Engine, repo: Path, jobs: int, m
             _close_reader()
         return total
     ctx = mp.get_context("fork")
-    with ctx.Pool(min(jobs, len(chunks)), initializer=_init_worker, initargs=(engine, repo, max_size)) as pool:
+    with ctx.Pool(min(jobs, len(chunks)), initializer=_init_pool_worker, initargs=(engine, repo, max_size)) as pool:
         for r in pool.imap_unordered(fn, chunks):
             add(r)
     return total
@@ -343,3 +358,4 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
+

@@ -37,6 +37,10 @@ class ScanOptions:
     source: str | None = None
     inputs: list[str] = field(default_factory=list)  # the files of the "files" source
     stdin_name: str | None = None  # the "stdin" source: the file name to parse it as
+    # a git directory, common directory, alternate object store or core.worktree outside
+    # the scanned root is refused unless the user allows it (--allow-outside-git-dir)
+    allow_outside_git_dir: bool = False
+    contain: Path | None = None  # the bound they must stay in (default: the root; a submodule: its superproject's)
 
 
 @dataclass
@@ -53,6 +57,82 @@ class ScanResult:
     incomplete: list[dict] = field(default_factory=list)
     # content that no file holds (standard input), by location path: the reports' snippets
     texts: dict[str, bytes] = field(default_factory=dict)
+
+
+OUTSIDE_HINT = "rerun with --allow-outside-git-dir to scan it anyway"
+
+
+def _show(x) -> str:
+    """A path or message fit for one line: control characters escaped."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in str(x))
+
+
+def _inside(p: Path | str, bound: Path) -> bool:
+    return Path(os.path.realpath(p)).is_relative_to(os.path.realpath(bound))
+
+
+def _contain_dotgit(root: Path, bound: Path) -> None:
+    """A `.git` symlink or gitfile (`gitdir: X`) at the root must lead inside `bound`: checked
+    before git runs on it, so a pointer to another repository is never opened at all."""
+    dotgit = root / ".git"
+    target = None
+    if dotgit.is_symlink():
+        target = os.path.realpath(dotgit)
+    elif dotgit.is_file():
+        try:
+            with open(dotgit, "rb") as fh:
+                line = fh.read(4096).split(b"\n", 1)[0].strip()
+        except OSError:
+            return  # git will say what is wrong with it
+        if line.startswith(b"gitdir:"):
+            target = os.path.join(str(root), os.fsdecode(line[7:].strip()))
+    if target is not None and not _inside(target, bound):
+        raise ScanError(f"{_show(root)}: .git leads outside the scanned directory (to {_show(target)}); "
+                        + OUTSIDE_HINT)
+
+
+def _looks_like_git_dir(d: Path) -> bool:
+    return (d / "HEAD").is_file() and (d / "objects").is_dir() and (d / "refs").is_dir()
+
+
+def _alternates(objects: Path, depth: int = 0) -> list[Path]:
+    """The object directories objects/info/alternates names, and theirs (git follows 5 levels)."""
+    try:
+        lines = (objects / "info" / "alternates").read_bytes().split(b"\n")
+    except OSError:
+        return []
+    out: list[Path] = []
+    for ln in lines:
+        ln = ln.strip()
+        if not ln or ln.startswith(b"#"):
+            continue
+        if ln.startswith(b'"'):  # C-quoted: whatever it unquotes to, check the raw text's directory
+            ln = ln.strip(b'"')
+        p = Path(os.fsdecode(os.path.join(os.fsencode(objects), ln)))
+        out.append(p)
+        if depth < 5:
+            out += _alternates(p, depth + 1)
+    return out
+
+
+def _contain_repository(root: Path, found, bound: Path) -> None:
+    """The repository git opened stays inside the scanned directory: its git directory,
+    common directory (a worktree's `commondir`), alternate object stores and work tree
+    (`core.worktree`). Scanning a subdirectory of a work tree is scanning inside that
+    work tree: the bound is then the work tree."""
+    own = os.path.lexists(root / ".git") or (found.bare and found.git_dir is not None
+                                              and os.path.realpath(found.git_dir) == os.path.realpath(root))
+    if not own and found.top is not None and root.is_relative_to(os.path.realpath(found.top)):
+        bound = Path(os.path.realpath(found.top))
+    checks = [("the git directory", found.git_dir), ("the common git directory", found.common_dir)]
+    if found.top is not None:
+        checks.append(("core.worktree", found.top))
+    if found.common_dir is not None:
+        checks += [("objects/info/alternates", p) for p in _alternates(found.common_dir / "objects")]
+    for what, p in checks:
+        if p is not None and not _inside(p, bound):
+            raise ScanError(f"{_show(root)}: {what} leads outside the scanned directory (to {_show(p)}); "
+                            + OUTSIDE_HINT)
 
 
 def _engine(opts: ScanOptions):
@@ -135,6 +215,10 @@ class _Scan:
     phases: _Phases = field(default_factory=lambda: _Phases(False))
     incomplete: list[dict] = field(default_factory=list)  # ScanResult.incomplete
 
+    def not_covered(self, what: str, reason: str) -> None:
+        """Something the scan was asked to cover and could not: never reported as clean."""
+        self.incomplete.append({"what": what, "reason": reason})
+
     def skipped(self, counts: dict) -> None:
         for k, v in counts.items():
             self.stats["skipped"][k] = self.stats["skipped"].get(k, 0) + v
@@ -154,15 +238,35 @@ def run_scan(opts: ScanOptions) -> ScanResult:
         return _scan_source(opts, root, t0)
     jobs = opts.jobs or default_jobs()
     warnings: list[str] = []
-    top = gitcmd.toplevel(root) if gitcmd.git_available() else None
-    gdir = gitcmd.git_dir(root) if gitcmd.git_available() else None
-    bare = gdir is not None and top is None and gitcmd.is_bare(root)
+    incomplete: list[dict] = []
+    if not opts.allow_outside_git_dir:
+        _contain_dotgit(root, opts.contain or root)
+    found = gitcmd.discover(root)
+    top, gdir = found.top, found.git_dir
+    bare = gdir is not None and top is None and found.bare
     in_repo = top is not None or bare
     if not gitcmd.git_available():
         warnings.append("git is not installed: scanned the files on disk only, without history or git status")
-    if (opts.staged or opts.since or opts.history) and not in_repo:
-        what = "--staged" if opts.staged else "--since" if opts.since else "--history"
+    what = "--staged" if opts.staged else "--since" if opts.since else "--history" if opts.history else None
+    if found.dubious_owner:
+        raise ScanError(f"{_show(root)}: the repository belongs to another user, and git refuses to open it since its "
+                        "config could run programs: rerun with --trust-owner to scan it (credfence runs none of them)")
+    if found.error:
+        if what:
+            raise ScanError(f"{_show(root)}: git cannot open the repository ({_show(found.error)}), and {what} needs it")
+        warnings.append(f"history not scanned: git cannot open the repository: {found.error}")
+        if opts.history is None and not opts.staged:  # the history was asked for, by default
+            incomplete.append({"what": "history", "reason": f"git cannot open the repository: {found.error}"})
+    elif what and not in_repo:
         raise ScanError(f"{root}: not a git repository, and {what} needs one (drop {what} to scan the files)")
+    elif not in_repo and gitcmd.git_available() and opts.history is None:
+        broken = next((d for d in (root, root / ".git") if _looks_like_git_dir(d)), None)
+        if broken is not None:  # a repository git no longer recognises (a corrupt HEAD): not clean
+            name = "." if broken == root else ".git"
+            warnings.append(f"history not scanned: {name} looks like a git repository that git cannot open")
+            incomplete.append({"what": "history", "reason": f"{name} looks like a git repository that git cannot open"})
+    if in_repo and not opts.allow_outside_git_dir:
+        _contain_repository(root, found, opts.contain or root)
     if opts.since:
         try:
             gitcmd.run(root, "rev-parse", "--verify", "-q", "--end-of-options", opts.since + "^{commit}")
@@ -172,7 +276,7 @@ def run_scan(opts: ScanOptions) -> ScanResult:
     # scanning a subdirectory of a work tree: history is limited to it, and its paths are
     # made relative to the scanned root like the worktree's
     prefix = ""
-    if top is not None and top.resolve() != root:
+    if top is not None and top.resolve() != root and root.is_relative_to(top.resolve()):
         prefix = root.relative_to(top.resolve()).as_posix() + "/"
     engine, rules_by_id = _engine(opts)
     # a full history scan reads and matches every blob while git log is still walking the
@@ -182,7 +286,8 @@ def run_scan(opts: ScanOptions) -> ScanResult:
         workers = Workers(engine, root, jobs, opts.max_file_size)
     stats = {"files": 0, "bytes": 0, "blobs": 0, "commits": 0, "skipped": {}, "seconds": 0.0,
              "engine": "hyperscan" if engine.hyperscan else "python"}
-    s = _Scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_id, workers, t0, warnings, stats)
+    s = _Scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_id, workers, t0, warnings, stats,
+              incomplete)
     try:
         s.phases = _Phases(opts.progress)  # after the fork: its redrawing thread is not copied
         result = _scan(s)
@@ -270,6 +375,8 @@ def _scan(s: _Scan) -> ScanResult:
             blob_hits = dict(res.hits)
             scanned_blobs = {b[0] for b in bl.blobs}
             _add_history(root, fs, res.hits, bl.prov, s.warnings, s.prefix, bl.ref_commits, s.phases)
+        if stats["skipped"].get("missing-object"):
+            s.not_covered("history", f"{stats['skipped']['missing-object']} git objects could not be read")
 
     # ---- workspace ------------------------------------------------------------------------------
     if not s.bare:
@@ -298,8 +405,11 @@ def _scan(s: _Scan) -> ScanResult:
                 fs.add(h, Location("worktree", rel, h.line, h.column, status=status.get(rel, "untracked")))
         for link, target in symlinks.items():
             fs.add_alias(link, target)
+        for why in ("unreadable", "unreadable-directory"):
+            if stats["skipped"].get(why):
+                s.not_covered("files", f"{stats['skipped'][why]} {'directories' if 'dir' in why else 'files'} could not be read")
         for rel in ws.nested:
-            _scan_nested(opts, root, rel, fs, stats, s.warnings)
+            _scan_nested(opts, root, rel, fs, stats, s.warnings, s.incomplete)
     return _finish(s, fs, s.in_repo, symlinks, s.history)
 
 
@@ -328,6 +438,7 @@ def _scan_history(s: _Scan, enum):
         if s.bare:
             raise ScanError(f"{s.root}: cannot read the git history: {e}") from None
         s.warnings.append(f"history not scanned: {e}")
+        s.not_covered("history", str(e))
         return None, None, None
     s.warnings += bl.warnings
     s.skipped(bl.skipped)
@@ -381,16 +492,21 @@ def _not_excluded(opts: ScanOptions, blobs: list, stats: dict) -> list:
     return kept
 
 
-def _scan_nested(opts: ScanOptions, root: Path, rel: str, fs: FindingSet, stats: dict, warnings: list[str]) -> None:
+def _scan_nested(opts: ScanOptions, root: Path, rel: str, fs: FindingSet, stats: dict, warnings: list[str],
+                 incomplete: list[dict]) -> None:
     """A submodule or nested clone, scanned as its own repository (its own history and git
-    status); its findings join ours with paths under rel/."""
+    status, with the same hardening: gitcmd lists the submodule's own config); its
+    findings join ours with paths under rel/. Its git directory may live in ours
+    (.git/modules/<name>): it must stay inside the root we were asked to scan."""
     from dataclasses import replace
 
     try:
-        sub = run_scan(replace(opts, root=root / rel, since=None, progress=False))
-    except ScanError as e:
+        sub = run_scan(replace(opts, root=root / rel, since=None, progress=False, contain=opts.contain or root))
+    except (ScanError, gitcmd.GitError) as e:
         warnings.append(f"{rel}: {e}")
+        incomplete.append({"what": f"submodule {rel}", "reason": str(e)})
         return
+    incomplete += [{"what": f"{rel}: {i['what']}", "reason": i["reason"]} for i in sub.incomplete]
     warnings += [f"{rel}: {w}" for w in sub.warnings]
     for k in ("files", "bytes", "blobs", "commits"):
         stats[k] += sub.stats.get(k, 0)
@@ -427,7 +543,7 @@ def _run(s: _Scan, label, kind, chunks, n_items, n_bytes):
                           cb if s.phases.p is not None else None, s.workers)
     except gitcmd.GitError as e:
         s.warnings.append(f"{label} scan incomplete: {e}")
-        s.incomplete.append({"what": f"{label}: the {unit}' contents", "reason": str(e)})
+        s.not_covered(f"{label}: the {unit}' contents", str(e))
         return None
     finally:
         s.phases.finish(phase)
@@ -530,7 +646,10 @@ def _add_history(root: Path, fs: FindingSet, hits: list, prov, warnings: list[st
 
 
 def _changed_since(root: Path, since: str) -> set[str]:
-    out = gitcmd.run(root, "diff", "--name-only", "-z", "--no-renames", "--no-textconv", "--no-ext-diff", since)
+    # a submodule is never entered: its own config (.git/modules/<name>/config) is not the one
+    # gitcmd neutralised; --recurse-submodules scans it as its own repository (_scan_nested)
+    out = gitcmd.run(root, "diff", "--name-only", "-z", "--no-renames", "--no-textconv", "--no-ext-diff",
+                     "--ignore-submodules=all", since)
     changed = {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
     changed |= set(gitcmd.ls_z(root, "ls-files", "-z", "--others", "--exclude-standard"))
     return changed
@@ -562,8 +681,9 @@ def _finish(s: _Scan, fs, in_repo, symlinks, history) -> ScanResult:
         import sys
         print(f"[t] {s.stats['seconds']:.2f}s end; main process peak RSS "
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB", file=sys.stderr)
+    s.stats["incomplete"] = s.incomplete + incomplete
     return ScanResult(s.root, findings, s.stats, s.warnings, in_repo, symlinks, history,
-                      incomplete=s.incomplete + incomplete)
+                      incomplete=s.stats["incomplete"])
 
 
 def history_note(f: Finding) -> str | None:

@@ -1,6 +1,7 @@
 """Issue 7.4: repositories in every state of disrepair. A clear one-line message and exit
 2 where nothing could be scanned, partial results with a warning where some could, and
-never a traceback."""
+never a traceback. Issue 13.6: a scan that could not cover what it was asked is never
+clean: `stats.incomplete` says what and why, and the exit code is 3."""
 from __future__ import annotations
 
 import json
@@ -18,7 +19,10 @@ OLD = "sk_live_" + "Hist0ryRmn86Xx1XR2hlqeIjuI6Kq"  # only in history
 def scan(path: Path, *args: str, env=None, codes=(0, 1)):
     p = cli("scan", str(path), "--format", "json", "-q", *args, env=env, timeout=60)
     assert_clean_exit(p, codes)
-    return (json.loads(p.stdout) if p.returncode in (0, 1) else None), p
+    rep = json.loads(p.stdout) if p.returncode in (0, 1, 3) else None
+    if rep is not None:  # exit 3 exactly when something was not covered
+        assert bool(rep["stats"]["incomplete"]) == (p.returncode == 3), (p.returncode, rep["stats"]["incomplete"])
+    return rep, p
 
 
 def shas(rep: dict) -> set[str]:
@@ -58,11 +62,11 @@ def test_corrupt_loose_object(src):
     obj = src.path / ".git" / "objects" / blob[:2] / blob[2:]
     obj.chmod(0o644)
     obj.write_bytes(b"\x78\x9cgarbage, not zlib")
-    rep, p = scan(src.path, codes=(0, 1, 2))
-    if rep is not None:
-        assert sha(GITHUB) in shas(rep)  # the work tree is still scanned
-        assert rep["warnings"] or rep["stats"]["skipped"].get("missing-object"), "a silent partial scan"
-        assert sha(OLD) not in shas(rep)
+    rep, p = scan(src.path, codes=(3,))
+    assert sha(GITHUB) in shas(rep)  # the work tree is still scanned
+    assert rep["warnings"] and rep["stats"]["skipped"].get("missing-object"), "a silent partial scan"
+    assert sha(OLD) not in shas(rep)
+    assert rep["stats"]["incomplete"] == [{"what": "history", "reason": "1 git objects could not be read"}]
 
 
 def test_missing_packfile(src):
@@ -72,16 +76,18 @@ def test_missing_packfile(src):
     assert packs
     for pk in packs:
         pk.unlink()
-    rep, p = scan(src.path, codes=(0, 1, 2))
-    if rep is not None:
-        assert sha(GITHUB) in shas(rep)
-        assert rep["warnings"], "history could not be read, and nothing says so"
+    rep, p = scan(src.path, codes=(3,))
+    assert sha(GITHUB) in shas(rep)
+    assert rep["warnings"], "history could not be read, and nothing says so"
 
 
 def test_worktree(src, tmp_path):
     wt = tmp_path / "wt"
     src.git("worktree", "add", "-q", "-b", "side", str(wt), "HEAD~1")
-    rep, _ = scan(wt)
+    # its git directory is the main repository's: outside the scanned directory (issue 13.8)
+    _, p = scan(wt, codes=(2,))
+    assert "--allow-outside-git-dir" in p.stderr
+    rep, _ = scan(wt, "--allow-outside-git-dir")
     by = {f["secret_sha256"]: f for f in rep["findings"]}
     assert {loc["kind"] for loc in by[sha(OLD)]["locations"]} == {"worktree", "history"}
     assert sha(GITHUB) in by  # the main branch's history is the same repository's
@@ -99,7 +105,7 @@ def test_bare_repository_is_history_only(src, tmp_path):
             pk.chmod(0o644)
             pk.write_bytes(b"junk")
     (bare / "HEAD").write_text("junk\n")
-    _, p = scan(bare, codes=(0, 1, 2))
+    _, p = scan(bare, codes=(2, 3))
 
 
 def test_dot_git_as_a_file(tmp_path):
@@ -114,13 +120,21 @@ def test_dot_git_as_a_file(tmp_path):
     r.path, r.clock = wt, 1_700_000_000
     r.commit("one", {"old.env": f"STRIPE_KEY={OLD}\n"})
     r.commit("two", {"old.env": None, "app.py": f'TOKEN = "{GITHUB}"\n'})
-    rep, _ = scan(wt)
+    # the git directory is outside the scanned directory: refused unless asked (issue 13.8)
+    _, p = scan(wt, codes=(2,))
+    assert "--allow-outside-git-dir" in p.stderr
+    rep, _ = scan(wt, "--allow-outside-git-dir")
     assert {sha(OLD), sha(GITHUB)} <= shas(rep)
-    # a dangling gitdir link: not a repository any more, the files are still scanned
+    # a dangling gitdir link: the files are still scanned, the history is not: incomplete
     (wt / ".git").write_text(f"gitdir: {tmp_path / 'nowhere'}\n")
-    rep, _ = scan(wt)
+    rep, _ = scan(wt, "--allow-outside-git-dir", codes=(3,))
     assert sha(GITHUB) in shas(rep)
-    scan(wt, "--history", codes=(2,))
+    assert rep["stats"]["incomplete"][0]["what"] == "history"
+    scan(wt, "--history", "--allow-outside-git-dir", codes=(2,))
+    # a dangling gitdir link inside the directory
+    (wt / ".git").write_text("gitdir: ./nowhere\n")
+    rep, _ = scan(wt, codes=(3,))
+    assert sha(GITHUB) in shas(rep)
 
 
 def test_git_not_installed(src, tmp_path):
@@ -146,6 +160,38 @@ def test_history_walk_fails_after_the_probe_started(src):
     obj = src.path / ".git" / "objects" / tree[:2] / tree[2:]
     obj.chmod(0o644)
     obj.write_bytes(b"\x78\x9cgarbage, not zlib")
-    rep, p = scan(src.path, "--jobs", "2", codes=(0, 1))
+    rep, p = scan(src.path, "--jobs", "2", codes=(3,))
     assert sha(GITHUB) in shas(rep)
     assert any("history not scanned" in w for w in rep["warnings"]), rep["warnings"]
+    assert "credfence: incomplete: history:" in p.stderr
+
+
+def test_malformed_config_is_incomplete_not_clean(src):
+    """Issue 13.6: git cannot open the repository: the files are scanned, the history is
+    not, and the scan says so (exit 3), never "No credentials found" with exit 0."""
+    with open(src.path / ".git" / "config", "a") as fh:
+        fh.write("[core\nbroken")
+    rep, p = scan(src.path, codes=(3,))
+    assert sha(GITHUB) in shas(rep) and sha(OLD) not in shas(rep)
+    assert rep["stats"]["incomplete"][0]["what"] == "history"
+    assert "bad config" in rep["stats"]["incomplete"][0]["reason"]
+    p = cli("scan", str(src.path), timeout=60)  # the text report says it too
+    assert p.returncode == 3 and "incomplete" in p.stdout and "No credentials found." not in p.stdout
+    scan(src.path, "--history", codes=(2,))  # asked for explicitly: one line, exit 2
+
+
+def test_ref_to_a_missing_object_is_incomplete_not_clean(src):
+    (src.path / ".git" / "refs" / "heads" / "ghost").write_text("1234567890" * 4 + "\n")
+    rep, p = scan(src.path, codes=(3,))
+    assert sha(GITHUB) in shas(rep)
+    assert any("ghost" in i["reason"] for i in rep["stats"]["incomplete"]), rep["stats"]["incomplete"]
+    assert "credfence: incomplete:" in p.stderr
+
+
+def test_nested_repository_that_cannot_be_scanned_is_incomplete(src, tmp_path):
+    inner = Repo(src.path / "vendor" / "lib")
+    inner.commit("x", {"x.txt": "1\n"})
+    with open(inner.path / ".git" / "config", "a") as fh:
+        fh.write("[core\nbroken")
+    rep, _ = scan(src.path, "--recurse-submodules", codes=(3,))
+    assert any(i["what"].startswith("vendor/lib") for i in rep["stats"]["incomplete"]), rep["stats"]["incomplete"]

@@ -178,12 +178,15 @@ def test_core_worktree_pointing_outside_is_not_scanned(tmp_path, outside):
     r.commit("one", {"app.env": f"STRIPE_KEY={INSIDE}\n"})
     r.git("config", "core.worktree", str(outside))
     p = cli("scan", str(r.path), "--format", "json", "-q", timeout=60)
-    assert_clean_exit(p, (0, 1, 2))
+    assert_clean_exit(p, (2,))  # issue 13.8: refused with one line, not "internal error (ValueError)"
+    assert "core.worktree leads outside" in p.stderr and "--allow-outside-git-dir" in p.stderr, p.stderr
     assert OUTSIDE not in p.stdout + p.stderr
-    if p.returncode != 2:
-        by = findings_by_sha(json.loads(p.stdout))
-        assert sha(OUTSIDE) not in by
-        assert sha(INSIDE) in by
+    # asked for: the history is scanned, the work tree walked is still only the root
+    p = cli("scan", str(r.path), "--format", "json", "-q", "--allow-outside-git-dir", timeout=60)
+    assert_clean_exit(p, (0, 1, 3))
+    by = findings_by_sha(json.loads(p.stdout))
+    assert sha(OUTSIDE) not in by
+    assert sha(INSIDE) in by
 
 
 @pytest.mark.parametrize("mode", ["history", "staged", "since"])
@@ -215,3 +218,91 @@ def test_a_scan_writes_nothing_but_the_report_it_was_asked_for(tmp_path, outside
     assert snapshot(outside) == before_out
     assert sorted(os.listdir(tmp_path)) == before_tmp
     assert sorted(os.listdir(outdir)) == ["report.json", "report.sarif", "report.text"]
+
+
+# ---- issue 13.8: git pointers that lead outside the root ---------------------------------------
+def _outside_repo(tmp_path: Path) -> Repo:
+    """Another repository, outside the scanned root, whose history holds OUTSIDE."""
+    o = Repo(tmp_path / "other")
+    o.commit("secret", {"s.env": f"STRIPE_KEY={OUTSIDE}\n"})
+    o.commit("gone", {"s.env": None})
+    return o
+
+
+def _refused(root: Path, what: str, *extra: str) -> None:
+    for cmd in (["scan", "--format", "json"], ["scan", "--all-objects", "--format", "json"], ["audit"],
+                ["baseline", "--output", str(root.parent / "bl.json")], ["ignore"]):
+        p = cli(*cmd[:1], str(root), *cmd[1:], *extra, timeout=60)
+        assert_clean_exit(p, (2,))
+        assert what in p.stderr and "--allow-outside-git-dir" in p.stderr, (cmd, p.stderr)
+        assert OUTSIDE not in p.stdout + p.stderr
+    assert not (root.parent / "bl.json").exists()
+
+
+def _allowed(root: Path, *extra: str) -> dict:
+    p = cli("scan", str(root), "--format", "json", "-q", "--allow-outside-git-dir", *extra, timeout=60)
+    assert_clean_exit(p, (0, 1, 3))
+    return findings_by_sha(json.loads(p.stdout))
+
+
+def test_dot_git_symlink_to_another_repository_is_refused(tmp_path):
+    o = _outside_repo(tmp_path)
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "app.env").write_text(f"STRIPE_KEY={INSIDE}\n")
+    os.symlink(o.path / ".git", root / ".git")
+    _refused(root, ".git leads outside")
+    assert sha(OUTSIDE) in _allowed(root)  # the user asked for it: that repository's history
+
+
+def test_gitfile_to_another_repository_is_refused(tmp_path):
+    o = _outside_repo(tmp_path)
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "app.env").write_text(f"STRIPE_KEY={INSIDE}\n")
+    (root / ".git").write_text(f"gitdir: ../other/.git\n")
+    _refused(root, ".git leads outside")
+    (root / ".git").write_text(f"gitdir: {o.path / '.git'}\n")
+    _refused(root, ".git leads outside")
+
+
+def test_commondir_outside_is_refused(tmp_path):
+    """A git directory inside the root whose `commondir` file names another repository's:
+    git reads that repository's objects and refs."""
+    o = _outside_repo(tmp_path)
+    r = Repo(tmp_path / "root")
+    r.commit("one", {"app.env": f"STRIPE_KEY={INSIDE}\n"})
+    (r.path / ".git" / "commondir").write_text(str(o.path / ".git") + "\n")
+    _refused(r.path, "common git directory leads outside")
+
+
+def test_alternates_outside_are_refused(tmp_path):
+    """objects/info/alternates pointing at another repository's objects: --all-objects
+    would report that repository's blobs (issue 13.8)."""
+    o = _outside_repo(tmp_path)
+    r = Repo(tmp_path / "root")
+    r.commit("one", {"app.env": f"STRIPE_KEY={INSIDE}\n"})
+    alt = r.path / ".git" / "objects" / "info" / "alternates"
+    alt.parent.mkdir(exist_ok=True)
+    for line in (str(o.path / ".git" / "objects"), "../../../other/.git/objects"):
+        alt.write_text(f"# a comment\n{line}\n")
+        _refused(r.path, "objects/info/alternates leads outside")
+    assert sha(OUTSIDE) in _allowed(r.path, "--all-objects")
+    # an alternate inside the root is the repository's own business
+    inner = Repo(r.path / "vendor" / "store")
+    inner.commit("x", {"x.txt": "1\n"})
+    alt.write_text(str(inner.path / ".git" / "objects") + "\n")
+    p = cli("scan", str(r.path), "--format", "json", "-q", "--all-objects", timeout=60)
+    assert_clean_exit(p)
+    assert sha(INSIDE) in findings_by_sha(json.loads(p.stdout))
+
+
+def test_subdirectory_of_a_work_tree_is_still_scanned(tmp_path):
+    """Scanning a directory inside a work tree reads that work tree's repository: not a
+    pointer out of the root, no flag needed."""
+    r = Repo(tmp_path / "root")
+    r.commit("one", {"sub/app.env": f"STRIPE_KEY={INSIDE}\n", "top.env": f"STRIPE_KEY={OUTSIDE}\n"})
+    p = cli("scan", str(r.path / "sub"), "--format", "json", "-q", timeout=60)
+    assert_clean_exit(p)
+    by = findings_by_sha(json.loads(p.stdout))
+    assert sha(INSIDE) in by and sha(OUTSIDE) not in by

@@ -340,3 +340,210 @@ def test_partial_clone_never_fetches_missing_objects(tmp_path):
     if p.returncode in (0, 1):
         rep = json.loads(p.stdout)
         assert rep["findings"]  # the GitHub token on disk and in history
+
+
+# ---- issue 13.1: no transport, no lazy fetch ---------------------------------------------------
+FETCH_ATTACKS = ("ext-promisor", "file-uploadpack", "sparse-index", "vcs-helper", "insteadof", "odd-remote-name")
+CREDFENCE_COMMANDS = (["scan"], ["scan", "--no-history"], ["scan", "--staged"], ["audit"], ["baseline"], ["ignore"])
+
+
+def _drop(r: Repo, oid: str) -> None:
+    obj = r.path / ".git" / "objects" / oid[:2] / oid[2:]
+    obj.chmod(0o644)
+    obj.unlink()
+
+
+def make_fetch_attack(tmp_path: Path, kind: str) -> tuple[Repo, Path]:
+    """A repository that makes git run a marker-writing command the moment it fetches: a
+    partial clone (`extensions.partialClone`) missing a tree that every history walk needs,
+    whose promisor remote is reached through a transport the repository's own config allows
+    (`protocol.<name>.allow=always` beats `-c protocol.allow=never`). `sparse-index` misses
+    a sparse directory's tree instead, which `ls-files` and `diff --cached` expand."""
+    mdir = tmp_path / "markers"
+    mdir.mkdir()
+    touch = _script(tmp_path / "bin" / "touch-marker", mdir / kind)
+    r = Repo(tmp_path / kind)
+    r.commit("one", {"sub/deep/a.txt": "x\n", "app.py": f'TOKEN = "{GITHUB}"\n'})
+    r.commit("two", {"sub/deep/b.txt": "y\n", "billing.py": f'K = "{STRIPE}"\n'})
+    if kind == "sparse-index":
+        r.git("sparse-checkout", "set", "--cone", "--sparse-index", "zzz")
+        r.git("config", "index.sparse", "true")
+        assert "sub/" in r.git("ls-files", "--sparse")
+        _drop(r, r.git("rev-parse", "HEAD:sub"))
+    else:
+        _drop(r, r.git("rev-parse", "HEAD~1:sub/deep"))
+    r.write("staged.py", "x = 1\n")
+    r.git("add", "staged.py")
+    remote = "origin"
+    r.git("config", "core.repositoryformatversion", "1")
+    if kind == "odd-remote-name":
+        remote = "we=ird"
+    r.git("config", "extensions.partialClone", remote)
+    cfg = r.path / ".git" / "config"
+    with open(cfg, "a") as fh:
+        fh.write(f'[remote "{remote}"]\n\tpromisor = true\n\tfetch = +refs/heads/*:refs/remotes/{remote}/*\n')
+        if kind == "file-uploadpack":
+            src = Repo(tmp_path / "upstream")
+            src.commit("one", {"x": "1\n"})
+            fh.write(f"\turl = file://{src.path}\n\tuploadpack = {touch}\n[protocol \"file\"]\n\tallow = always\n")
+        elif kind == "vcs-helper":
+            fh.write(f"\turl = {touch}\n\tvcs = ext\n[protocol \"ext\"]\n\tallow = always\n")
+        elif kind == "insteadof":
+            fh.write(f"\turl = evil:x\n[url \"ext::{touch} %S \"]\n\tinsteadOf = evil:\n"
+                     "[protocol \"ext\"]\n\tallow = always\n")
+        else:
+            fh.write(f"\turl = ext::{touch}\n[protocol \"ext\"]\n\tallow = always\n[protocol]\n\tallow = always\n")
+    return r, mdir
+
+
+@pytest.mark.parametrize("kind", FETCH_ATTACKS)
+def test_the_fetch_attacks_are_armed(tmp_path, kind):
+    """Control: plain git, even with `-c protocol.allow=never`, runs the remote's command."""
+    r, mdir = make_fetch_attack(tmp_path, kind)
+    cmd = ["ls-files"] if kind == "sparse-index" else ["log", "--raw", "--all"]
+    subprocess.run(["git", "-C", str(r.path), "-c", "protocol.allow=never", *cmd], env=git_env(),
+                   capture_output=True, timeout=60)
+    assert markers(mdir) == [kind]
+
+
+@pytest.fixture(scope="module", params=FETCH_ATTACKS)
+def fetch_attack(request, tmp_path_factory):
+    return make_fetch_attack(tmp_path_factory.mktemp("fetch"), request.param)
+
+
+@pytest.mark.parametrize("cmd", CREDFENCE_COMMANDS, ids=" ".join)
+def test_no_command_fetches_from_a_hostile_remote(fetch_attack, cmd):
+    r, mdir = fetch_attack
+    for m in os.listdir(mdir):
+        os.unlink(mdir / m)
+    args = [*cmd, str(r.path)]
+    if cmd[0] == "baseline":
+        args += ["--output", str(r.path.parent / "baseline.json")]
+    p = cli(*args, env=clean_env(HOME=str(r.path.parent)))
+    assert markers(mdir) == [], f"credfence {' '.join(cmd)} ran the remote's command"
+    assert_clean_exit(p, (0, 1, 2, 3))
+    assert "Could not read from remote" not in p.stderr  # git never got as far as a transport
+
+
+# ---- issue 13.11: no child process outlives the scan -------------------------------------------
+def _session_procs(sid: int) -> list[tuple[int, str, str]]:
+    """(pid, state, name) of every process in session sid, zombies included."""
+    out = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                st = fh.read()
+        except OSError:
+            continue
+        name = st[st.index("(") + 1:st.rindex(")")]
+        rest = st[st.rindex(")") + 2:].split()
+        if int(rest[3]) == sid:
+            out.append((int(pid), rest[0], name))
+    return out
+
+
+def _big_history(path: Path, commits: int = 400) -> Repo:
+    """A repository with many commits and blobs, made in one `git fast-import`: enough for
+    the worker pool, the parallel log walk and cat-file --batch readers."""
+    r = Repo(path)
+    lines = []
+    for i in range(commits):
+        body = f"value_{i} = {i * 7919}\n" + ("x" * (i % 50)) + "\n"
+        if i == commits // 2:
+            body += f'TOKEN = "{GITHUB}"\n'
+        data = body.encode()
+        lines.append(f"commit refs/heads/main\ncommitter T <t@example.com> {1_700_000_000 + i} +0000\n"
+                     f"data 2\nc\nM 100644 inline f{i % 97}/file{i}.py\ndata {len(data)}\n")
+        lines.append(body + "\n")
+    subprocess.run(["git", "-C", str(r.path), "fast-import", "--quiet"], input="".join(lines).encode(),
+                   env=git_env(), check=True, capture_output=True)
+    r.git("checkout", "-q", "-f", "main")
+    return r
+
+
+def _run_in_session(args, interrupt_after: float | None = None) -> tuple[int, list]:
+    import signal
+    import sys
+    import time
+
+    from gitrepo import ROOT
+    p = subprocess.Popen([sys.executable, "-m", "scanner.cli", *args], cwd=str(ROOT), env=clean_env(),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    if interrupt_after is not None:
+        time.sleep(interrupt_after)
+        os.killpg(p.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole process group
+    try:
+        rc = p.wait(timeout=120)
+    finally:
+        p.stderr.close()
+    deadline = time.monotonic() + 2  # the kernel's bookkeeping, not our children's work
+    left = _session_procs(p.pid)
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)
+        left = _session_procs(p.pid)
+    return rc, left
+
+
+@pytest.fixture(scope="module")
+def big_repo(tmp_path_factory):
+    return _big_history(tmp_path_factory.mktemp("big") / "repo")
+
+
+@pytest.mark.parametrize("args", [["--jobs", "2"], ["--jobs", "1"], ["--all-objects", "--jobs", "2"],
+                                  ["--since", "HEAD~50"], ["--staged"], ["--no-history"]], ids=" ".join)
+def test_no_git_process_outlives_a_scan(big_repo, args):
+    rc, left = _run_in_session(["scan", str(big_repo.path), "--format", "json", "-q", *args])
+    assert rc in (0, 1), rc
+    assert left == [], f"left behind (pid, state, name): {left}"
+
+
+def test_no_git_process_outlives_a_failed_history_walk(tmp_path):
+    """The walk fails (a corrupt tree) while the probe's readers and the listing run."""
+    r = _big_history(tmp_path / "repo", 200)
+    tree = r.git("rev-parse", "HEAD~3^{tree}")
+    r.git("repack", "-q", "-d")  # loose objects for the corrupt one only
+    loose = r.path / ".git" / "objects" / tree[:2] / tree[2:]
+    loose.parent.mkdir(exist_ok=True)
+    loose.write_bytes(b"\x78\x9cgarbage, not zlib")
+    for pk in (r.path / ".git" / "objects" / "pack").glob("*.pack"):
+        pk.chmod(0o644)
+    rc, left = _run_in_session(["scan", str(r.path), "--format", "json", "-q", "--jobs", "2"])
+    assert rc in (1, 3), rc
+    assert left == [], left
+
+
+@pytest.mark.parametrize("after", [0.6, 0.9, 1.2, 1.5, 2.0])
+def test_no_git_process_outlives_ctrl_c(big_repo, after):
+    rc, left = _run_in_session(["scan", str(big_repo.path), "--format", "json", "-q", "--jobs", "2"], after)
+    assert left == [], (rc, left)
+    assert rc in (0, 1, 130, -2), rc  # -2: interrupted while Python was still starting
+
+
+# ---- issue 13.1: a repository owned by another user --------------------------------------------
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give a repository away")
+def test_another_users_repository_is_refused_unless_trusted(tmp_path):
+    """As root, git refuses a repository another user owns (its config could run programs
+    as root): credfence does the same with one line, and with --trust-owner scans it
+    running nothing from its config."""
+    r, mdir = make_hostile(tmp_path)
+    for d, dirs, files in os.walk(r.path):
+        for n in dirs + files:
+            os.lchown(os.path.join(d, n), 65534, 65534)
+    os.lchown(r.path, 65534, 65534)
+    for cmd in (["scan"], ["scan", "--no-history"], ["audit"], ["ignore"],
+                ["baseline", "--output", str(tmp_path / "b.json")]):
+        p = cli(cmd[0], str(r.path), *cmd[1:], env=clean_env(HOME=str(tmp_path)))
+        assert_clean_exit(p, (2,))
+        assert "another user" in p.stderr and "--trust-owner" in p.stderr, p.stderr
+    assert markers(mdir) == []
+    for cmd in (["scan", "--format", "json", "-q"], ["scan", "--since", "HEAD~1", "--format", "json", "-q"],
+                ["scan", "--staged", "--format", "json", "-q"], ["audit"], ["ignore"]):
+        p = cli(cmd[0], str(r.path), "--trust-owner", *cmd[1:], env=clean_env(HOME=str(tmp_path)))
+        assert markers(mdir) == [], (cmd, markers(mdir))
+        assert_clean_exit(p)
+    rep = json.loads(cli("scan", str(r.path), "--trust-owner", "--format", "json", "-q").stdout)
+    import hashlib
+    assert hashlib.sha256(STRIPE.encode()).hexdigest() in {f["secret_sha256"] for f in rep["findings"]}
+    assert rep["stats"]["commits"] >= 3

@@ -178,6 +178,12 @@ def _render(con, report, snippets) -> None:
     con.print(Panel(head, title=report.title, expand=False))
     for w in result.warnings:
         con.print(f"[yellow]warning:[/yellow] {escape(w)}")
+    from scanner.report.text import print_incomplete
+    print_incomplete(con, result)
+    if not findings and getattr(result, "incomplete", None):
+        con.print("[bold red]No credentials found in what could be scanned, but the scan is incomplete:[/bold red] "
+                  "this is not a clean result (exit 3).")
+        return
     if not findings:
         con.print("[green]No credentials found: nothing for an agent to meet.[/green]")
         return

@@ -40,6 +40,12 @@ def summary_line(findings, stats) -> str:
             + f" from {stats.get('commits', 0)} commits, {stats.get('seconds', 0):.2f}s{sk}")
 
 
+def print_incomplete(con, result) -> None:
+    """What the scan was asked to cover and could not, one line each (ScanResult.incomplete)."""
+    for i in getattr(result, "incomplete", None) or []:
+        con.print(f"[bold red]incomplete:[/bold red] {esc(i['what'])}: {esc(i['reason'])}")
+
+
 def esc(s) -> str:
     """Content-derived text for rich: control characters escaped, markup escaped."""
     from rich.markup import escape
@@ -90,6 +96,12 @@ def _render(report, con, snippets) -> None:
     con.print(f"[bold]{esc(report.title)}[/bold] of {esc(str(result.root))}")
     for w in result.warnings:
         con.print(f"[yellow]warning:[/yellow] {esc(w)}")
+    print_incomplete(con, result)
+    if not findings and getattr(result, "incomplete", None):
+        con.print("[bold red]No credentials found in what could be scanned, but the scan is incomplete:[/bold red] "
+                  "this is not a clean result (exit 3).")
+        con.print(esc(summary_line(findings, result.stats)))
+        return
     if not findings:
         con.print("[green]No credentials found.[/green]" + (f" ({suppressed} accepted by baseline or allow markers)" if suppressed else ""))
         con.print(esc(summary_line(findings, result.stats)))
