@@ -185,6 +185,9 @@ class Engine:
         self.by_id = {r.id: r for r in rules}
         self.regex_rules = [r for r in rules if r.pattern]
         self.generic = generic and GENERIC_RULE in self.by_id
+        # providers' public prefixes (`ABSKQmVkcm9ja0FQSUtleS`, `sk_live_`): a value that is
+        # nothing but one of them carries no secret, whatever name it is assigned to
+        self._prefixes = {k.lower() for r in rules if not r.generic for k in r.keywords if len(k) >= 4}
         self._generic_re = re.compile(GENERIC_CANDIDATE, re.ASCII)
         self._decode_re = re.compile(DECODE_CANDIDATE, re.ASCII)
         self._structured_re = re.compile(STRUCTURED_CANDIDATE)
@@ -458,6 +461,8 @@ class Engine:
             for li in remaining:
                 if li < len(lines.lines) and not allowed(lines.lines, li):
                     for h in _generic_cached(lines.lines[li], li + 1, path, lines.lines):
+                        if h.secret.lower() in self._prefixes:
+                            continue
                         if any(h.line == o.line and (h.secret in o.secret or o.secret in h.secret) for o in hits):
                             continue  # a provider rule already has this value
                         h.context = {**ctxmod.extract(lines.lines, li, h.column - 1), **h.context}

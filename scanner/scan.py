@@ -287,7 +287,7 @@ def run_scan(opts: ScanOptions) -> ScanResult:
     stats = {"files": 0, "bytes": 0, "blobs": 0, "commits": 0, "skipped": {}, "seconds": 0.0,
              "engine": "hyperscan" if engine.hyperscan else "python"}
     s = _Scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_id, workers, t0, warnings, stats,
-              incomplete)
+              incomplete=incomplete)
     try:
         s.phases = _Phases(opts.progress)  # after the fork: its redrawing thread is not copied
         result = _scan(s)
@@ -375,7 +375,7 @@ def _scan(s: _Scan) -> ScanResult:
             blob_hits = dict(res.hits)
             scanned_blobs = {b[0] for b in bl.blobs}
             _add_history(root, fs, res.hits, bl.prov, s.warnings, s.prefix, bl.ref_commits, s.phases)
-        if stats["skipped"].get("missing-object"):
+        if stats["skipped"].get("missing-object") and not any(i["what"].startswith("history") for i in s.incomplete):
             s.not_covered("history", f"{stats['skipped']['missing-object']} git objects could not be read")
 
     # ---- workspace ------------------------------------------------------------------------------

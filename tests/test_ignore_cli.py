@@ -112,10 +112,12 @@ def test_write_all_agents_on_corpus_with_users_cursorignore(base, repo):
             creds |= worktree_paths(f)
     plants = {pl["path"] for pl in manifest["plants"] if pl["where"] in ("tracked", "ignored", "untracked")}
     low = {path for f in report["findings"] if f["blast"]["severity"] in ("low", "info") for path in worktree_paths(f)}
-    # below the default threshold (medium) and so not hidden: only the test-mode plants
+    # below the default threshold (medium) and so not hidden: only the test-mode plants, and
+    # findings of low confidence (the corpus's npm token fails npm's CRC32: a real one passes)
     skipped = plants - creds
     assert skipped <= low, skipped
-    assert all(pl["env"] == "test" for pl in manifest["plants"] if pl["path"] in skipped), skipped
+    doubtful = {path for f in report["findings"] if f["confidence"] == "low" for path in worktree_paths(f)}
+    assert all(pl["env"] == "test" or pl["path"] in doubtful for pl in manifest["plants"] if pl["path"] in skipped), skipped
     creds |= plants - skipped
     assert "config/reporting.yml" in creds and "scripts/staging_volume_cleanup.sh" in creds
     assert all((repo / c).is_file() for c in creds)
