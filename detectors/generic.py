@@ -69,7 +69,7 @@ _NOT_TAIL = {
     "alg", "encoding", "charset", "status", "state", "event", "events", "callback", "hook", "route", "rule",
     "rules", "check", "checker", "mock", "class_", "cls", "key_name", "keyname", "module", "plugin", "command",
     "cmd", "script", "program", "prog", "exe", "bin", "binary", "secrets", "tokens", "passwords", "stdin",
-    "mask", "len_", "chars", "charset", "complexity", "rotation", "lock", "locked", "changed", "updated",
+    "mask", "len_", "chars", "complexity", "rotation", "lock", "locked", "changed", "updated",
     "created", "at", "date", "time", "timestamp", "when", "display", "visible", "visibility", "toggle",
 }
 _NOT_HEAD = {"is", "has", "use", "uses", "show", "hide", "enable", "disable", "num", "n", "max", "min", "check",

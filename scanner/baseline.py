@@ -157,7 +157,7 @@ def _read_json(path: Path):
         raise BaselineError(f"baseline {path}: invalid JSON (line {e.lineno}: {e.msg})") from None
     except RecursionError:
         raise BaselineError(f"baseline {path}: invalid JSON (nested too deeply)") from None
-    except ValueError as e:  # a number too long to convert (Python's int digit limit)
+    except ValueError:  # a number too long to convert (Python's int digit limit)
         raise BaselineError(f"baseline {path}: invalid JSON (a number with too many digits)") from None
 
 

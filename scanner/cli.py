@@ -20,7 +20,7 @@ from scanner import __version__
 from scanner.model import SEVERITIES, SEVERITY_RANK
 
 from scanner.errors import CredfenceError
-from scanner.model import CONFIDENCES, SEVERITIES, SEVERITY_RANK
+from scanner.model import CONFIDENCES
 from scanner.report import Report, formats, formats_help
 
 EXIT_FINDINGS = 1

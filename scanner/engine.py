@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 
 from scanner import context as ctxmod
 from scanner.allow import line_allowed

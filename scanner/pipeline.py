@@ -132,6 +132,21 @@ def _on_terminate(_signum, _frame) -> None:
     os._exit(1)
 
 
+def forked_pool(n: int, engine: Engine, repo: Path | None, max_size: int):
+    """A pool of n forked workers that Ctrl-C cannot kill: they are forked with SIGINT
+    blocked and ignore it from their first instruction. A worker that died of a
+    KeyboardInterrupt while holding the task queue's lock (a signal to the process group
+    arriving before its initializer ran) made Pool.terminate wait for that lock forever."""
+    import multiprocessing as mp
+    import signal
+
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return mp.get_context("fork").Pool(n, initializer=_init_pool_worker, initargs=(engine, repo, max_size))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a Ctrl-C that came meanwhile is delivered now
+
+
 def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int) -> None:
     """_init_worker in a forked pool worker. Its git readers (cat-file --batch) are waited
     for when it ends on its own (multiprocessing runs these finalizers, not atexit, before
@@ -143,6 +158,7 @@ def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int) -> None:
     from scanner import gitcmd
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it stops us
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by forked_pool until now
     Finalize(None, gitcmd.reap, exitpriority=10)
     _init_worker(engine, repo, max_size)
 
@@ -260,9 +276,8 @@ class Workers:
     another thread held at that moment would stay locked in the child."""
 
     def __init__(self, engine: Engine, repo: Path, jobs: int, max_size: int):
-        import multiprocessing as mp
 
-        self.pool = mp.get_context("fork").Pool(jobs, initializer=_init_pool_worker, initargs=(engine, repo, max_size))
+        self.pool = forked_pool(jobs, engine, repo, max_size)
 
     def imap(self, fn, chunks):
         return self.pool.imap_unordered(fn, chunks)
@@ -320,8 +335,7 @@ def run_chunks(kind: str, chunks: list, engine: Engine, repo: Path, jobs: int, m
         finally:
             _close_reader()
         return total
-    ctx = mp.get_context("fork")
-    with ctx.Pool(min(jobs, len(chunks)), initializer=_init_pool_worker, initargs=(engine, repo, max_size)) as pool:
+    with forked_pool(min(jobs, len(chunks)), engine, repo, max_size) as pool:
         for r in pool.imap_unordered(fn, chunks):
             add(r)
     return total

@@ -260,7 +260,7 @@ def test_gitfile_to_another_repository_is_refused(tmp_path):
     root = tmp_path / "root"
     root.mkdir()
     (root / "app.env").write_text(f"STRIPE_KEY={INSIDE}\n")
-    (root / ".git").write_text(f"gitdir: ../other/.git\n")
+    (root / ".git").write_text("gitdir: ../other/.git\n")
     _refused(root, ".git leads outside")
     (root / ".git").write_text(f"gitdir: {o.path / '.git'}\n")
     _refused(root, ".git leads outside")

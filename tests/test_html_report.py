@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import ROOT
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser") if shutil.which(n)), None)
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -15,7 +15,6 @@ import string
 import subprocess
 import sys
 
-import pytest
 
 from gitrepo import ROOT, Repo, git_env, github_pat, scan_api
 
