@@ -717,6 +717,14 @@ def _kind_lang(line: str, path: str) -> tuple[str, str]:
     return kind, lang
 
 
+def in_doc_block(line_no: int, path: str, lines: list[str]) -> bool:
+    """Whether line `line_no` (1-based) sits in a docstring of a language that has them."""
+    if not 0 < line_no <= len(lines):
+        return False
+    _, lang = _kind_lang(lines[line_no - 1], path)
+    return lang in ("py", "js", "c", "go", "php") and (line_no - 1) in _doc_lines(lines, lang)
+
+
 def in_docstring(line: str, line_no: int, path: str, lines: list[str] | None) -> bool:
     """Whether line `line_no` (1-based) of `lines` sits in a docstring: the one thing about a
     line's generic hits that depends on the rest of the file."""

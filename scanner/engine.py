@@ -467,6 +467,15 @@ class Engine:
                             continue  # a provider rule already has this value
                         h.context = {**ctxmod.extract(lines.lines, li, h.column - 1), **h.context}
                         hits.append(h)
+        for h in hits:
+            rule = self.by_id.get(h.rule_id)
+            if rule is not None and rule.carrier and not h.context.get("doc"):
+                # a URL or header with a password in a docstring is an example of the API,
+                # like a generic value there (scanner/confidence.py rates it low)
+                from detectors.generic import in_doc_block
+
+                if in_doc_block(h.line, path, lines.lines):
+                    h.context["doc"] = True
         return _dedupe(hits, self.by_id)
 
     def _confirm(self, rule: Rule, lines: _Lines, li: int, line: str, base_col: int = 0) -> list[Hit]:

@@ -196,3 +196,24 @@ def test_history_skips_noise_like_the_work_tree(tmp_path):
     paths = {loc["path"] for f in report["findings"] for loc in f["locations"]}
     assert paths == {"deploy.sh"}, paths
     assert report["stats"]["skipped"].get("noise-file", 0) >= 3, report["stats"]["skipped"]
+
+
+def test_a_password_url_in_a_docstring_is_a_documentation_example():
+    """A carrier rule (a URL with a password) inside a docstring is an example of the API
+    (httpx documents URL() with `scheme://user:password@host` in its class docstring): low
+    confidence, so `credfence ignore` never hides the module; the same URL in code is not."""
+    import json
+    import subprocess
+    import sys
+
+    url = "https://deploy:Vq8tL2rXw9kP4s@db.internal.example"
+    doc = f'class URL:\n    """\n    url = URL("{url}")\n    """\n'
+    code = f'URL_WITH_CREDS = "{url}"\n'
+
+    def conf(text):
+        p = subprocess.run([sys.executable, "-m", "scanner.cli", "scan", "-", "--stdin-name", "m.py", "--format", "json"],
+                           input=text, capture_output=True, text=True, timeout=120)
+        return {f["rule"]: f["confidence"] for f in json.loads(p.stdout)["findings"]}
+
+    assert conf(doc).get("url-credentials") == "low"
+    assert conf(code).get("url-credentials") in ("medium", "high")
