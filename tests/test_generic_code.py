@@ -206,7 +206,7 @@ def test_a_password_url_in_a_docstring_is_a_documentation_example():
     import subprocess
     import sys
 
-    url = "https://deploy:Vq8tL2rXw9kP4s@db.internal.example"
+    url = "https://deploy:Vq8tL2rXw9kP4s@db.internal.example"  # credfence: allow (a test value)
     doc = f'class URL:\n    """\n    url = URL("{url}")\n    """\n'
     code = f'URL_WITH_CREDS = "{url}"\n'
 
