@@ -245,8 +245,8 @@ def node_escape(path: str) -> str:
     ``[ ]`` (Gemini trims each line, losing ``\\ ``); ``\\*``, ``\\[``, ``\\#``, ``\\!`` work."""
     p = normalize_rel(path)
     s = "".join("\\" + ch if ch in "\\*[#!" else ch for ch in p)
-    stripped = s.rstrip(" ")
-    return "/" + stripped + "[ ]" * (len(s) - len(stripped))
+    stripped = s.rstrip()  # JavaScript's trim() takes every Unicode space (NBSP too), not only " "
+    return "/" + stripped + "".join(f"[{ch}]" for ch in s[len(stripped):])
 
 
 def node_ignore_matcher(patterns: Iterable[str], trim: bool = False,

@@ -38,7 +38,6 @@ from ._managed import (
     Rendered,
     VerificationError,
     decode,
-    detect_newline,
     encode,
     node_escape,
     node_ignore_matcher,
@@ -213,14 +212,9 @@ class ClaudeCode(AgentSpec):
 
         if old is not None and obj == original:
             return Rendered(old)
-        indent = _detect_indent(text) if text else 2
-        nl = detect_newline(text) if text else "\n"
-        out = json.dumps(obj, indent=indent, ensure_ascii=False)
-        if nl != "\n":
-            out = out.replace("\n", nl)
-        if not text or text.endswith("\n"):
-            out += nl
-        return Rendered(encode(out, enc))
+        from .hooks import dump_like
+
+        return Rendered(encode(dump_like(obj, text), enc))
 
     def matcher(self, root: Path, data: bytes | None) -> Callable[[str], bool]:
         if data is None:
