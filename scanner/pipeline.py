@@ -327,7 +327,12 @@ def run_chunks(kind: str, chunks: list, engine: Engine, repo: Path, jobs: int, m
         for r in workers.imap(fn, chunks):
             add(r)
         return total
-    if jobs <= 1 or len(chunks) <= 1 or "fork" not in mp.get_all_start_methods():
+    import threading
+
+    # never fork while another thread runs: a lock it holds (the import lock, a logging or
+    # queue lock) stays locked forever in the child, and a worker stuck on it left
+    # `imap` waiting for ever (seen as hung `scan --no-history` and `ignore` under load)
+    if jobs <= 1 or len(chunks) <= 1 or "fork" not in mp.get_all_start_methods() or threading.active_count() > 1:
         _init_worker(engine, repo, max_size)
         try:
             for c in chunks:
