@@ -285,6 +285,72 @@ def reap_orphans(timeout: float = 3.0) -> None:
             time.sleep(0.01)
 
 
+def _child_pids() -> set[int]:
+    """The live children of this process, from every thread (Linux /proc), or else the
+    ones we know of: the worker processes and the git processes popen() started."""
+    pids: set[int] = set()
+    try:
+        for task in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{task}/children") as f:
+                pids.update(int(x) for x in f.read().split())
+        return pids
+    except (OSError, ValueError):
+        import multiprocessing
+
+        pids = {c.pid for c in multiprocessing.active_children() if c.pid}
+        with _LIVE_LOCK:
+            pids.update(p.pid for p in _LIVE if p.returncode is None)
+        return pids
+
+
+def _reap_until(deadline: float) -> bool:
+    """Wait for children until none is left (True) or the deadline passes (False)."""
+    import time
+
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return True
+        except OSError:
+            return True
+        if pid:
+            continue
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.005)
+
+
+def stop_children(grace: float = 0.3) -> None:
+    """Ctrl-C: stop every process this one started, and wait for them, in well under a
+    second. Workers get SIGTERM first so they can kill their own git readers; whatever
+    still runs after `grace` seconds (a worker inside C code, which runs no Python signal
+    handler until it returns; a replacement the pool forked meanwhile) is killed. As the
+    subreaper (become_subreaper), orphaned grandchildren are ours to kill and wait for too.
+    Only for a process about to exit: the children's Popen objects are left unwaited."""
+    import signal as _signal
+    import time
+
+    for pid in _child_pids():
+        try:
+            os.kill(pid, _signal.SIGTERM)
+        except OSError:
+            pass
+    if _reap_until(time.monotonic() + grace):
+        return
+    for _ in range(10):
+        pids = _child_pids()
+        if not pids:
+            break
+        for pid in pids:
+            try:
+                os.kill(pid, _signal.SIGKILL)
+            except OSError:
+                pass
+        if _reap_until(time.monotonic() + 0.2):
+            break
+
+
 def _at_exit() -> None:
     reap()
     reap_orphans()

@@ -197,9 +197,10 @@ _PATHOLOGICAL = textwrap.dedent(r'''
     worst = [0.0, ""]
 
     def timed(what, fn, arg):
-        t = time.monotonic()
+        # CPU time, not wall time: a loaded machine must not fail this, a quadratic regex must
+        t = time.process_time()
         fn(arg)
-        dt = time.monotonic() - t
+        dt = time.process_time() - t
         if dt > worst[0]:
             worst[:] = [dt, what]
         if dt > 10:
@@ -235,7 +236,7 @@ def test_no_rule_backtracks_catastrophically_in_the_fallback_engine(tmp_path):
     script.write_text(_PATHOLOGICAL)
     try:
         p = subprocess.run([sys.executable, str(script), "200000"], cwd=str(ROOT), capture_output=True, text=True,
-                           timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                           timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
     except subprocess.TimeoutExpired as e:
         pytest.fail(f"the fallback engine hung on a long line: {(e.stdout or b'')!r}")
     assert p.returncode == 0, p.stderr[-2000:]
