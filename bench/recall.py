@@ -9,7 +9,8 @@ Data: public repositories fetched with the search tool's `fetch` (their git dire
   credsweeper  Samsung/CredSweeper tests/samples (229 files: code, config, docs, many languages).
                Labels are the CredSweeper maintainers' own: a line is POSITIVE when their expected
                default output (tests/data/output.json: patterns, filters and their ML model) reports
-               it (one credential per finding of theirs: a PEM key over many lines is one), NEGATIVE when their unfiltered regex output (tests/data/no_filters_no_ml.json)
+               it (one credential per finding of theirs: a PEM key over many lines is one), NEGATIVE
+               when their unfiltered regex output (tests/data/no_filters_no_ml.json)
                reports it but the default output does not (a candidate they judged false). Lines in
                archives (path with '!') are left out: not every tool opens archives. Other lines are
                unlabelled and count neither way. This set's labels favour CredSweeper's view.

@@ -24,17 +24,17 @@ def _interrupted_early(signum, frame):  # pragma: no cover - timing-dependent
 if __name__ == "__main__" or os.path.basename(sys.argv[0]) == "credfence":
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _interrupted_early)
-from dataclasses import dataclass, fields
-from pathlib import Path
+from dataclasses import dataclass, fields  # noqa: E402 - after the start-up Ctrl-C handler
+from pathlib import Path  # noqa: E402 - after the start-up Ctrl-C handler
 
-import click
+import click  # noqa: E402 - after the start-up Ctrl-C handler
 
-from scanner import __version__
-from scanner.model import SEVERITIES, SEVERITY_RANK
+from scanner import __version__  # noqa: E402 - after the start-up Ctrl-C handler
+from scanner.model import SEVERITIES, SEVERITY_RANK  # noqa: E402 - after the start-up Ctrl-C handler
 
-from scanner.errors import CredfenceError
-from scanner.model import CONFIDENCES
-from scanner.report import Report, formats, formats_help
+from scanner.errors import CredfenceError  # noqa: E402 - after the start-up Ctrl-C handler
+from scanner.model import CONFIDENCES  # noqa: E402 - after the start-up Ctrl-C handler
+from scanner.report import Report, formats, formats_help  # noqa: E402 - after the start-up Ctrl-C handler
 
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
@@ -179,9 +179,14 @@ def scan_options(fn):
         click.option("--history/--no-history", default=None, help="Scan every commit on every ref (default in a repository)."),
         click.option("--since", metavar="REF", help="Only commits not reachable from REF, and files changed since REF."),
         click.option("--all-objects", is_flag=True, help="Also scan unreachable objects (dangling after a rewrite)."),
-        click.option("--min-severity", type=click.Choice(SEVERITIES), default=None, help="Report findings at or above this severity (default: low). info is the level of public-by-design values, which are never reported as findings."),
-        click.option("--min-confidence", type=click.Choice(CONFIDENCES), default=None, help="Report findings at least this sure to be real credentials (default: low, i.e. all): high = checksummed or structured, medium = a provider's pattern, low = a generic guess."),
-        click.option("--context", "context_lines", type=click.IntRange(0, 20), default=0, metavar="N", help="Lines shown around each matched line (secrets redacted in place)."),
+        click.option("--min-severity", type=click.Choice(SEVERITIES), default=None,
+            help="Report findings at or above this severity (default: low). info is the level of "
+            "public-by-design values, which are never reported as findings."),
+        click.option("--min-confidence", type=click.Choice(CONFIDENCES), default=None,
+            help="Report findings at least this sure to be real credentials (default: low, i.e. all): high = checksummed "
+            "or structured, medium = a provider's pattern, low = a generic guess."),
+        click.option("--context", "context_lines", type=click.IntRange(0, 20), default=0, metavar="N", help="Lines shown around each matched line (secrets "
+            "redacted in place)."),
         click.option("--baseline", "baseline_path", type=click.Path(), help="Accepted findings (default: .credfence-baseline.json or .secrets.baseline)."),
         click.option("--no-baseline", is_flag=True, help="Ignore any baseline file."),
         click.option("--task-paths", multiple=True, metavar="GLOB", help="Files the agent's task concerns (repeatable)."),
@@ -412,8 +417,10 @@ def audit(path, agents_spec, fmt, output, show_secrets, **kw):
 @main.command()
 @click.argument("path", default=".", type=click.Path())
 @click.option("--write", is_flag=True, help="Write the files (default: show the diff only).")
-@click.option("--check", is_flag=True, help="Exit 1 when an agent file is out of date, naming the credential files it does not hide (CI, pre-commit); with --agents auto, only agents configured in the repository are checked.")
-@click.option("--agents", "agents_spec", metavar="auto|all|LIST", help="Agents to write for (default: auto: those configured here, else all; --check: only those configured here).")
+@click.option("--check", is_flag=True, help="Exit 1 when an agent file is out of date, naming the credential files it does not hide (CI, pre-commit); "
+    "with --agents auto, only agents configured in the repository are checked.")
+@click.option("--agents", "agents_spec", metavar="auto|all|LIST", help="Agents to write for (default: auto: those configured here, else all; "
+    "--check: only those configured here).")
 @click.option("--min-severity", "threshold", type=click.Choice(SEVERITIES), default=None,
               help="Hide files holding findings at or above this severity (default: medium).")
 @click.option("--task-paths", multiple=True, metavar="GLOB", help="Files the task concerns; credentials outside are always hidden.")

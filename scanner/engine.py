@@ -11,6 +11,8 @@ The compiled database is cached on disk keyed by a hash of the patterns.
 """
 from __future__ import annotations
 
+import functools
+
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
@@ -246,7 +248,7 @@ class Engine:
                 continue
             try:
                 probe = hyperscan.Database()
-                _interruptible(lambda: probe.compile(expressions=[p.encode()], ids=[0], elements=1, flags=[flags]))
+                _interruptible(functools.partial(probe.compile, expressions=[p.encode()], ids=[0], elements=1, flags=[flags]))
             except Exception:
                 bad.append(i)
                 continue

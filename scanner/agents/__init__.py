@@ -188,7 +188,7 @@ def plan(root: Path, cred_paths: Iterable[str], agents: Iterable[str], hooks: bo
             if name == "claude-code" and (hooks or sandbox):
                 hideable = [p for p in paths if spec.unhideable(p) is None]
 
-                def edit(obj, rel=spec.file, hideable=hideable):
+                def edit(obj, rel=spec.file, hideable=hideable, name=name):
                     if hooks:
                         hookmod.add_hooks(obj, name, rel)
                     if sandbox:

@@ -22,10 +22,12 @@ h3{font-size:1.05rem;margin:0 0 .4rem}
 .meta{color:var(--muted);font-size:.9rem;overflow-wrap:anywhere}
 .verdict{display:inline-block;padding:.3rem .7rem;border-radius:.3rem;font-weight:700;color:#fff;margin:.5rem 0}
 .verdict.bad{background:var(--crit)}.verdict.good{background:var(--ok)}
-.sev{display:inline-block;min-width:4.6rem;text-align:center;padding:.05rem .4rem;border-radius:.25rem;color:#fff;font-size:.8rem;font-weight:700;text-transform:uppercase}
+.sev{display:inline-block;min-width:4.6rem;text-align:center;padding:.05rem .4rem;border-radius:.25rem;
+color:#fff;font-size:.8rem;font-weight:700;text-transform:uppercase}
 .sev.critical{background:var(--crit)}.sev.high{background:var(--high)}.sev.medium{background:var(--med)}
 .sev.low{background:var(--low)}.sev.info{background:var(--info)}
-article.finding{background:var(--card);border:1px solid var(--line);border-left:6px solid var(--crit);border-radius:.4rem;padding:.8rem 1rem;margin:.8rem 0;break-inside:avoid}
+article.finding{background:var(--card);border:1px solid var(--line);border-left:6px solid var(--crit);border-radius:.4rem;
+padding:.8rem 1rem;margin:.8rem 0;break-inside:avoid}
 article.finding.high{border-left-color:var(--high)}
 dl{display:grid;grid-template-columns:9rem 1fr;gap:.2rem .8rem;margin:.4rem 0}
 dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
