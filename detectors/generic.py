@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 
 from scanner.model import Hit
-from scanner.placeholders import is_placeholder, shannon_entropy
+from detectors.placeholders import is_placeholder, shannon_entropy
 
 RULE_ID = "generic-secret"
 MIN_LEN = 8

@@ -270,7 +270,7 @@ def basic_auth(secret: str, match: re.Match | None = None) -> bool | dict:
     user, sep, pw = text.partition(":")
     if not sep or not user or len(pw) < 3 or not text.isprintable():
         return False
-    from scanner.placeholders import is_placeholder
+    from detectors.placeholders import is_placeholder
     if pw.lower() in ("password", "pass", "secret", "passwd") or (len(pw) >= 6 and is_placeholder(pw)):
         return False
     return {"user": user[:64]}

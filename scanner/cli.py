@@ -460,8 +460,9 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
 
     def show(text: str, block: bool = False) -> str:
         """Agent files are repository content: secrets redacted, controls escaped."""
+        from scanner.detect import secrets_in_text
         from scanner.redact import escape_terminal, redact_text
-        return escape_terminal(redact_text(text, secrets, detect=block), keep_newlines=block)
+        return escape_terminal(redact_text(text, secrets, secrets_in_text if block else None), keep_newlines=block)
 
     paths, unnameable = _agent_nameable(paths)
     for p in unnameable:

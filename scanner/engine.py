@@ -22,12 +22,13 @@ from scanner import context as ctxmod
 from scanner.allow import line_allowed
 from scanner.budget import OverBudget
 from scanner.model import Hit, Rule
-from scanner.placeholders import is_placeholder, is_placeholder_text, shannon_entropy
+from detectors.generic import RULE_ID as GENERIC_RULE
+from detectors.lines import Lines
+from detectors.placeholders import is_placeholder, is_placeholder_text, shannon_entropy
 
 MULTILINE_WINDOW = 20000  # characters before a multi-line hit's end to look for its start
-GENERIC_RULE = "generic-secret"
-# lines where a secret-sounding name is assigned a value: candidates for detect-secrets'
-# keyword plugin (the only place generic secrets come from). The name's tail is bounded
+# lines where a secret-sounding name is assigned a value: candidates for the generic
+# detector (detectors/generic.py, the only place generic secrets come from). The name's tail is bounded
 # ({0,64}, not *): unbounded, every keyword in a long run like `secret_secret_secret...`
 # rescanned the rest of the run, quadratic in the fallback engine (a 200k-character line
 # took minutes; issue 7). DECODE_CANDIDATE likewise.
@@ -89,47 +90,8 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
-class _Lines:
-    """Line lookups over one text, built lazily: most texts have no hit at all."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self._starts: list[int] | None = None
-        self._lines: list[str] | None = None
-        self._lower: dict[int, str] | None = None
-
-    @property
-    def starts(self) -> list[int]:
-        if self._starts is None:
-            starts = [0]
-            find = self.text.find
-            i = find("\n")
-            while i >= 0:
-                starts.append(i + 1)
-                i = find("\n", i + 1)
-            self._starts = starts
-        return self._starts
-
-    @property
-    def lines(self) -> list[str]:
-        if self._lines is None:
-            self._lines = self.text.split("\n")
-        return self._lines
-
-    def index_of(self, offset: int) -> int:
-        return bisect_right(self.starts, offset) - 1
-
-    def lower(self, li: int) -> str:
-        """Line li in lower case, computed once (many rules may gate on one long line)."""
-        if self._lower is None:
-            self._lower = {}
-        low = self._lower.get(li)
-        if low is None:
-            low = self._lower[li] = self.lines[li].lower()
-        return low
-
-
-_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")
+# a byte-order mark: such content is decoded before matching (Hyperscan matches bytes)
+BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")
 
 
 @dataclass
@@ -186,7 +148,7 @@ class Engine:
         self.rules = rules
         self.by_id = {r.id: r for r in rules}
         self.regex_rules = [r for r in rules if r.pattern]
-        self.generic = generic and GENERIC_RULE in self.by_id
+        self.generic = generic and GENERIC_RULE in self.by_id  # the generic detector's rule data is loaded
         # providers' public prefixes (`ABSKQmVkcm9ja0FQSUtleS`, `sk_live_`): a value that is
         # nothing but one of them carries no secret, whatever name it is assigned to
         self._prefixes = {k.lower() for r in rules if not r.generic for k in r.keywords if len(k) >= 4}
@@ -334,7 +296,7 @@ class Engine:
         self._hs.scan(buf, match_event_handler=on_match)
         return out
 
-    def _candidate_lines_keywords(self, text: str, lines: _Lines, idxs_kw) -> dict[int, set[int]]:
+    def _candidate_lines_keywords(self, text: str, lines: Lines, idxs_kw) -> dict[int, set[int]]:
         low = text.lower()
         out: dict[int, set[int]] = {}
         for k, idxs in idxs_kw:
@@ -367,7 +329,7 @@ class Engine:
             return self.candidates_from_matches(data, self._hs_matches(data))
         if text is None:
             text = decode(data)
-        lines = _Lines(text)
+        lines = Lines(text)
         c.rule_lines = self._candidate_lines_keywords(text, lines, self._kw)
         if self.generic:
             c.generic_lines = {lines.index_of(m.start()) for m in self._generic_re.finditer(text)}
@@ -417,20 +379,16 @@ class Engine:
                 return False
         return True
 
-    def scan_bytes(self, data: bytes, path: str = "") -> list[Hit]:
-        hs_ok = self.hyperscan and not data.startswith(_BOMS)
-        cand = self.candidates(data if hs_ok else None, None if hs_ok else decode(data))
-        if cand.empty:
-            return []
-        return self.confirm(decode(data), cand, path)
-
     def scan_text(self, text: str, path: str = "") -> list[Hit]:
+        """The regex rules and the generic detector on a text (no structured parsers, no
+        decoding: scanner/detect.py is the whole detection of a file or blob)."""
         data = _utf8(text) if self.hyperscan else None  # a lone surrogate must not raise
-        return self.confirm(text, self.candidates(data, text), path)
+        return dedupe(self.confirm(text, self.candidates(data, text), path), self.by_id)
 
     def confirm(self, text: str, cand: Candidates, path: str = "") -> list[Hit]:
-        """Run the rules' own regexes and checks on the candidate lines."""
-        lines = _Lines(text)
+        """Run the rules' own regexes and checks on the candidate lines (not deduplicated:
+        the caller applies `dedupe` once to everything found in a content)."""
+        lines = Lines(text)
         rule_lines = {i: set(ls) for i, ls in cand.rule_lines.items()}
         if self.hyperscan and (self._kw or self._always):
             for i, ls in self._candidate_lines_keywords(text, lines, self._kw).items():
@@ -457,7 +415,7 @@ class Engine:
                 continue
             hits += found
         # a line a provider rule already explains needs no generic guess (and skipping it
-        # spares the pre-commit hook detect-secrets' import in the common case)
+        # spares the pre-commit hook the generic detector's import in the common case)
         remaining = sorted(cand.generic_lines - {h.line - 1 for h in hits}) if self.generic else []
         if remaining:
             for li in remaining:
@@ -478,9 +436,9 @@ class Engine:
 
                 if in_doc_block(h.line, path, lines.lines):
                     h.context["doc"] = True
-        return _dedupe(hits, self.by_id)
+        return hits
 
-    def _confirm(self, rule: Rule, lines: _Lines, li: int, line: str, base_col: int = 0) -> list[Hit]:
+    def _confirm(self, rule: Rule, lines: Lines, li: int, line: str, base_col: int = 0) -> list[Hit]:
         out = []
         if rule.keywords and not rule.multiline:
             # every match holds a keyword: a cheap gate in front of a prefilter hit
@@ -510,7 +468,7 @@ class Engine:
             out.append(Hit(rule_id, secret, li + 1, base_col + col + 1, ctx))
         return out
 
-    def _confirm_multiline(self, rule: Rule, lines: _Lines, lset: set[int]) -> list[Hit]:
+    def _confirm_multiline(self, rule: Rule, lines: Lines, lset: set[int]) -> list[Hit]:
         out = []
         done_until = -1
         text = lines.text
@@ -682,7 +640,7 @@ def _newlines(data: bytes) -> list[int]:
     return out
 
 
-def _dedupe(hits: list[Hit], rules: dict[str, Rule]) -> list[Hit]:
+def dedupe(hits: list[Hit], rules: dict[str, Rule]) -> list[Hit]:
     """One hit per (line, secret). Where two rules report the same value, the more specific
     one wins, whatever order they ran in: a provider rule over a generic one, a rule that
     needed nearby context (a Clerk key next to "clerk") over one that did not (any sk_live_),

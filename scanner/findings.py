@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from scanner.model import Finding, Hit, Location, Rule
 
-GENERIC = "generic-secret"
-
 
 class FindingSet:
     def __init__(self, rules_by_id: dict[str, Rule]):
@@ -52,9 +50,10 @@ class FindingSet:
 
     def findings(self) -> list[Finding]:
         out = list(self._by_key.values())
-        # a secret that a provider rule recognised is not also a generic finding
-        specific = {f.secret for f in out if f.rule.id != GENERIC}
-        out = [f for f in out if f.rule.id != GENERIC or f.secret not in specific]
+        # a secret that a provider rule recognised is not also a generic finding (the
+        # order of scanner/engine.py's dedupe, across files: a provider rule first)
+        specific = {f.secret for f in out if not f.rule.generic}
+        out = [f for f in out if not f.rule.generic or f.secret not in specific]
         order = {"worktree": 0, "staged": 1, "history": 2}
         for f in out:
             pairs = _first_introductions(list(zip(f.locations, f.contexts)))

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from scanner.engine import _BOMS, Engine, decode, is_binary
+from scanner.detect import BOMS, detect, structured_parsers
+from scanner.engine import Engine
 from scanner.sources.workspace import LFS_MAGIC
 from scanner.model import Hit
 
@@ -30,81 +31,6 @@ class ChunkResult:
     bytes: int = 0
     over_budget: list[str] = field(default_factory=list)  # configuration rules skipped (scanner/budget.py)
     confirmed: int = 0  # contents with a candidate, looked at one by one (progress)
-
-
-def scan_content(engine: Engine, data: bytes, path: str, cand=None) -> tuple[list[Hit] | None, str | None]:
-    """Hits in one file or blob, or (None, skip reason). Content is decoded to text only
-    when a rule, a structured parser or the decoder may have something to say. `cand`:
-    the content's candidates when they were matched already (a chunk of blobs at once)."""
-    if is_binary(data):
-        return None, "binary"
-    if data.startswith(LFS_MAGIC):
-        return None, "lfs-pointer"
-    if data.startswith(b"{"):
-        from scanner.baseline import is_baseline_file
-
-        if is_baseline_file(data):
-            return None, "baseline-file"
-    structured = _structured()
-    text = None
-    if cand is None:
-        hs_ok = engine.hyperscan and not data.startswith(_BOMS)
-        text = None if hs_ok else decode(data)
-        cand = engine.candidates(data if hs_ok else None, text)
-    # a parser applies only to a file its name decides or that holds a marker the engine
-    # looked for (STRUCTURED_CANDIDATE): without either, parsing a candidate file (a setup.cfg
-    # with a password in each of its hundred versions) searched its text for nothing
-    parse = structured.path_may_be_structured(path) and \
-        (cand.structured_hint or structured.name_decides_parse(path))
-    if cand.empty and not cand.decode_lines and not parse:
-        return [], None
-    if text is None:
-        text = decode(data)
-    hits = engine.confirm(text, cand, path) if not cand.empty else []
-    if parse:
-        hits += structured.scan_structured(path, text)
-    # texts hidden inside other encodings are decoded once and scanned with the regex rules:
-    # notebook cells and k8s Secret data (whole file), encoded values under secret-bearing keys
-    virtual: list[tuple[int, str, dict]] = []
-    if parse and (path.endswith(".ipynb") or ("kind:" in text and "Secret" in text)):
-        virtual = structured.virtual_texts(path, text)
-    elif cand.decode_lines:
-        lines = text.split("\n")
-        from detectors.structured.decode import decoded_lines
-
-        virtual = [(ln, t, {"fixed_line": True}) for ln, t in decoded_lines(lines, cand.decode_lines)]
-    for base_line, vtext, extra in virtual:
-        fixed = extra.pop("fixed_line", False)
-        for h in engine.scan_text(vtext, path):
-            h.line = base_line if fixed else base_line + h.line - 1
-            h.context.update(extra)
-            h.context["decoded"] = True
-            hits.append(h)
-    return _merge(hits), None
-
-
-_STRUCTURED = None
-
-
-def _structured():
-    """detectors.structured, imported on first use (keeps the pre-commit start-up short)
-    and then kept: an import statement per blob cost a second on a large history."""
-    global _STRUCTURED
-    if _STRUCTURED is None:
-        from detectors import structured
-
-        _STRUCTURED = structured
-    return _STRUCTURED
-
-
-def _merge(hits: list[Hit]) -> list[Hit]:
-    seen: dict[tuple[int, str], Hit] = {}
-    for h in hits:
-        k = (h.line, h.secret)
-        old = seen.get(k)
-        if old is None or (old.rule_id == "generic-secret" and h.rule_id != "generic-secret"):
-            seen[k] = h
-    return sorted(seen.values(), key=lambda h: (h.line, h.column))
 
 
 # ---- workers ---------------------------------------------------------------------------
@@ -174,7 +100,7 @@ def _scan_files(rels: list[str]) -> ChunkResult:
             res.skipped[why] = res.skipped.get(why, 0) + 1
             continue
         res.bytes += len(data)
-        _count(res, rel, *scan_content(_ENGINE, data, rel))
+        _count(res, rel, *detect(_ENGINE, data, rel))
     return res
 
 
@@ -194,7 +120,7 @@ def _scan_blobs(blobs: list[tuple[str, int, str]]) -> ChunkResult:
             res.skipped["missing-object"] = res.skipped.get("missing-object", 0) + 1
             continue
         res.bytes += len(data)
-        _count(res, oid, *scan_content(_ENGINE, data, paths[oid]))
+        _count(res, oid, *detect(_ENGINE, data, paths[oid]))
     return res
 
 
@@ -247,26 +173,26 @@ def _scan_blob_chunk(blobs: list[tuple[str, int, str]]) -> ChunkResult:
     name a structured parser always reads, or a byte-order mark) are copied out and looked
     at one by one."""
     res = ChunkResult(items=len(blobs))
-    structured = _structured()
+    structured = structured_parsers()
     for i, buf, st, en, m in _matched_blobs(blobs):
         if st is None:
             res.skipped["missing-object"] = res.skipped.get("missing-object", 0) + 1
             continue
         res.bytes += en - st
         oid, _, path = blobs[i]
-        if m is None and not buf.startswith(_BOMS, st, en) and not structured.name_decides_parse(path):
+        if m is None and not buf.startswith(BOMS, st, en) and not structured.name_decides_parse(path):
             why = _quiet_reason(buf, st, en)
             if why:
                 res.skipped[why] = res.skipped.get(why, 0) + 1
             continue
-        if m is not None and not buf.startswith(_BOMS, st, en) and buf[st:st + 1] != b"{" and \
+        if m is not None and not buf.startswith(BOMS, st, en) and buf[st:st + 1] != b"{" and \
                 not structured.name_decides_parse(path) and _quiet_reason(buf, st, en) is None and \
                 _ENGINE.known_quiet(buf, st, en, m, path):
             continue  # every candidate a generic one on a line already judged empty for this path
         data = bytes(buf[st:en])  # only blobs worth a look are copied out
         res.confirmed += 1
-        cand = None if data.startswith(_BOMS) else _ENGINE.candidates_from_matches(data, m or [])
-        _count(res, oid, *scan_content(_ENGINE, data, path, cand))
+        cand = None if data.startswith(BOMS) else _ENGINE.candidates_from_matches(data, m or [])
+        _count(res, oid, *detect(_ENGINE, data, path, cand))
     return res
 
 

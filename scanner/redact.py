@@ -22,11 +22,12 @@ Redaction (a secret never leaves the process whole unless ``--show-secrets``)
     redacted in place"; escape the result with ``escape_terminal`` afterwards (escaping
     first would change the bytes the secret is looked up by).
 
-``redact_text(text: str, secrets: Iterable[str] = (), detect: bool = True) -> str``
+``redact_text(text: str, secrets: Iterable[str] = (), detected=None) -> str``
     Multi-line text taken from a repository file (an agent file's diff): ``redact_line``
     on every line with ``secrets``, then every value assigned to a secret-sounding key
     (``"API_TOKEN": "…"``, ``password = …``, ``secret: …``) masked whatever it looks
-    like, then (``detect``) every value credfence's own detectors find in the text.
+    like, then every value ``detected(text)`` returns (the caller passes
+    ``scanner.detect.secrets_in_text``: redaction does not depend on detection).
 
 Fragments: ``MIN_SECRET_LEN`` (8) is the shortest secret a rule from the user's
 configuration may report and the shortest secret whose hash a baseline may store
@@ -65,7 +66,7 @@ from __future__ import annotations
 
 import base64
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 ELLIPSIS = "…"
 MIN_SECRET_LEN = 8  # shortest secret a configuration rule may report or a baseline may hash
@@ -180,29 +181,19 @@ def _keyed_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def redact_text(text: str, secrets: Iterable[str] = (), detect: bool = True) -> str:
-    """Multi-line repository text with known secrets, secret-keyed values and anything the
-    detectors find redacted (module docstring)."""
+def redact_text(text: str, secrets: Iterable[str] = (),
+                detected: Callable[[str], list[str]] | None = None) -> str:
+    """Multi-line repository text with known secrets, secret-keyed values and whatever
+    `detected` finds redacted (module docstring)."""
     needles = list(secrets)
-    if detect and text:
-        needles += _detected(text)
+    if detected is not None and text:
+        try:
+            needles += detected(text)
+        except Exception:  # noqa: BLE001 - redaction must not fail for want of the detectors
+            pass
     needles = _needles(needles)
     lines = text.split("\n")
     return "\n".join(_mask_spans(ln, _secret_spans(ln, needles) + _keyed_spans(ln)) for ln in lines)
-
-
-def _detected(text: str) -> list[str]:
-    """Every secret credfence's detectors find in `text` (for redact_text)."""
-    try:
-        from scanner.engine import Engine
-        from scanner.rules import load_rules
-
-        # the pure-Python engine: a diff is small, and Hyperscan's database for the built-in
-        # rules alone may not be cached (a configuration with rules has its own)
-        engine = Engine(load_rules(), use_hyperscan=False)
-        return [h.secret for h in engine.scan_text(text)]
-    except Exception:  # noqa: BLE001 - redaction must not fail for want of the detectors
-        return []
 
 
 # ---------------------------------------------------------------------------- terminal

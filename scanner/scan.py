@@ -305,7 +305,7 @@ def _scan_source(opts: ScanOptions, root: Path, t0: float) -> ScanResult:
     process, its hits placed by its provenance."""
     import importlib
 
-    from scanner.pipeline import scan_content
+    from scanner.detect import detect
     from scanner.sources import SOURCES
 
     engine, rules_by_id = _engine(opts)
@@ -316,7 +316,7 @@ def _scan_source(opts: ScanOptions, root: Path, t0: float) -> ScanResult:
     fs = FindingSet(rules_by_id)
     texts: dict[str, bytes] = {}
     for item in importlib.import_module(SOURCES[opts.source]).items(opts):
-        hits, why = (None, item.skipped) if item.data is None else scan_content(engine, item.data, item.provenance.path)
+        hits, why = (None, item.skipped) if item.data is None else detect(engine, item.data, item.provenance.path)
         if hits is None:
             s.skipped({why: 1})
             continue

@@ -93,9 +93,9 @@ def test_every_agent_writes_and_hides(tmp_path):
                 continue
             assert not spec.match_file(p), (name, p)
     for p in CREDS:
-        hidden = A.hidden_from(tmp_path, p)
+        hidden = A.AgentView(tmp_path).hidden_from(p)
         assert set(hidden) == set(A.AGENTS) - {"copilot"}
-    assert A.hidden_from(tmp_path, "src/app.py") == []
+    assert A.AgentView(tmp_path).hidden_from("src/app.py") == []
 
 
 def test_second_run_writes_no_byte(tmp_path):
@@ -106,11 +106,11 @@ def test_second_run_writes_no_byte(tmp_path):
     assert not any(c.changed for c in changes)
     assert A.apply(tmp_path, changes) == []
     assert snapshot(tmp_path) == before
-    assert A.check(tmp_path, CREDS, list(A.AGENTS)) == []
+    assert [c for c in A.plan(tmp_path, CREDS, list(A.AGENTS)) if c.changed or c.error] == []
     # a new credential file makes --check red
     (tmp_path / "ops").mkdir()
     (tmp_path / "ops/railway.env").write_text("RAILWAY_API_TOKEN=x\n")
-    drift = A.check(tmp_path, CREDS + ["ops/railway.env"], list(A.AGENTS))
+    drift = [c for c in A.plan(tmp_path, CREDS + ["ops/railway.env"], list(A.AGENTS)) if c.changed or c.error]
     assert {c.agent for c in drift} == set(A.AGENTS) - {"copilot"}
 
 
@@ -139,7 +139,7 @@ def test_negation_after_block_is_a_conflict_and_apply_refuses(tmp_path):
     [c] = A.plan(tmp_path, CREDS, ["cursor"])
     assert any("undoes the credfence block" in m for m in c.conflicts)
     # the block itself is unchanged, so nothing to write; but the verifier sees the hole
-    assert "cursor" not in A.hidden_from(tmp_path, ".env")
+    assert "cursor" not in A.AgentView(tmp_path).hidden_from(".env")
     (tmp_path / "new.env").write_text("x")
     [c] = A.plan(tmp_path, CREDS + ["new.env"], ["cursor"])
     before = f.read_bytes()
@@ -192,7 +192,7 @@ def test_claude_invalid_json_refused(tmp_path):
     with pytest.raises(A.AgentFileError):
         A.apply(tmp_path, [c])
     assert f.read_bytes() == b'{"model": "opus",}\n'
-    assert A.check(tmp_path, CREDS, ["claude-code"])[0].error
+    assert [c for c in A.plan(tmp_path, CREDS, ["claude-code"]) if c.changed or c.error][0].error
 
 
 def test_codex_keeps_comments_and_tables(tmp_path):
@@ -243,12 +243,12 @@ def test_awkward_paths_escaped_and_matched(tmp_path, name):
         why = spec.unhideable(name)
         # each agent's model of its own matching (proved against the real matchers in
         # tests/test_agents_real.py): hidden, or reported as not hidden with the reason
-        assert (agent in A.hidden_from(tmp_path, name)) == (why is None), (agent, name)
+        assert (agent in A.AgentView(tmp_path).hidden_from(name)) == (why is None), (agent, name)
         if why:
             assert f"not hidden from {spec.human}: {name}" in notes[agent]
-        assert agent not in A.hidden_from(tmp_path, "other.env"), (agent, name)
-    assert ("\\" in name) == ("claude-code" not in A.hidden_from(tmp_path, name))
-    assert "codex" in A.hidden_from(tmp_path, name)
+        assert agent not in A.AgentView(tmp_path).hidden_from("other.env"), (agent, name)
+    assert ("\\" in name) == ("claude-code" not in A.AgentView(tmp_path).hidden_from(name))
+    assert "codex" in A.AgentView(tmp_path).hidden_from(name)
 
 
 @pytest.mark.parametrize("bad", ["", ".", "/", "*", "**", "./", "../x", "/etc/passwd", "a/../b", "a\nb"])

@@ -59,7 +59,7 @@ def verdicts(argv: list[str], env=None) -> dict[str, bool]:
 
 def agree(root: Path, agent: str, real: dict[str, bool]) -> None:
     spec = A.AGENTS[agent]
-    model = {p: agent in A.hidden_from(root, p) for p in real}
+    model = {p: agent in A.AgentView(root).hidden_from(p) for p in real}
     assert model == real, {p: (model[p], real[p]) for p in real if model[p] != real[p]}
     for p in AWKWARD:
         assert real[p] or spec.unhideable(p), f"{spec.human} still reads {p!r}"
@@ -126,7 +126,7 @@ def test_codex_sandbox_runs_and_denies(tmp_path):
         for name in AWKWARD:
             r = codex_cat(root, env, name)
             assert r.returncode != 0 and "Permission denied" in r.stderr, (name, r.stdout, r.stderr[-500:])
-            assert "codex" in A.hidden_from(root, name)
+            assert "codex" in A.AgentView(root).hidden_from(name)
         for name in ORDINARY:
             r = codex_cat(root, env, name)
             assert r.returncode == 0, (name, r.stderr[-500:])

@@ -83,7 +83,7 @@ def test_redact_line_api():
     assert redact_line("x = 1", []) == "x = 1"
     pem = "-----BEGIN RSA PRIVATE KEY-----\n" + _token(64) + "\n-----END RSA PRIVATE KEY-----"
     assert _token(64) not in redact_line("  " + _token(64), [pem])
-    assert tok not in redact_text(f'  "SOME_PASSWORD": "{tok}",\n', (), detect=False)
+    assert tok not in redact_text(f'  "SOME_PASSWORD": "{tok}",\n', ())
     assert redact("abc") == "…" and redact("abcdefghijk") == "…"  # short: nothing shown
     assert redact("sk_live_" + "a" * 9, ["sk_live_"]) == "sk_live_a…"  # 8 characters always stay hidden
     assert redact("sk_live_" + "a" * 8, ["sk_live_"]) == "sk_live_…"

@@ -7,73 +7,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import math
 import re
-from collections import Counter
+
+from detectors.lines import Lines  # noqa: F401 - the parsers' line index
+from detectors.placeholders import is_config_placeholder as is_placeholder  # noqa: F401 - one home
+from detectors.placeholders import shannon_entropy as entropy  # noqa: F401 - one entropy
 
 MAX_PARSE = 2 * 1024 * 1024  # bytes of text we are willing to hand to a JSON/YAML parser
-
-try:  # the lead's shared placeholder filter, when it exists
-    from scanner.placeholders import is_placeholder as _shared_is_placeholder
-except Exception:  # pragma: no cover - fallback keeps the package standalone
-    _shared_is_placeholder = None
-
-_PH_EXACT = {
-    "", "changeme", "change_me", "change-me", "password", "passwd", "secret", "token", "none", "null",
-    "nil", "true", "false", "undefined", "example", "dummy", "test", "todo", "tbd", "xxx", "redacted",
-    "data+omitted", "omitted", "hidden", "masked", "placeholder", "your_password", "your-password",
-}
-_PH_RE = re.compile(
-    r"(?i)^<.*>$|^\[.*\]$|\$\{|\{\{|\}\}|^\$[A-Za-z_(]|^%[A-Za-z_]+%$|example|placeholder|changeme|change_me|"
-    r"dummy|redacted|your[_-]|^x{3,}|xxxx|\*\*\*|^\.\.\.|…|not[_-]?a[_-]?real|fake[_-]?(?:key|token|secret|password)"
-)
-_REPEAT_ONLY = re.compile(r"^(.)\1*$")
-
-
-def is_placeholder(value: str, prefixes: tuple[str, ...] = (), shared: bool = True) -> bool:
-    """True for values that are evidently not live credentials (templates, docs, masks).
-    shared=False skips scanner.placeholders (its repeated-character test rejects real AWS
-    session tokens, which contain runs of '/')."""
-    v = (value or "").strip().strip("'\"")
-    if v.lower() in _PH_EXACT or _REPEAT_ONLY.match(v) or _PH_RE.search(v):
-        return True
-    if not shared:
-        return len(v) < 6
-    if _shared_is_placeholder is not None:
-        try:
-            return bool(_shared_is_placeholder(v, prefixes))
-        except Exception:
-            return False
-    return len(v) < 6
-
-
-def entropy(s: str) -> float:
-    if not s:
-        return 0.0
-    n = len(s)
-    return -sum(c / n * math.log2(c / n) for c in Counter(s).values())
-
-
-class Lines:
-    """Offset <-> (line, column) conversion, both 1-based, computed lazily."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self._starts: list[int] | None = None
-
-    def pos(self, offset: int) -> tuple[int, int]:
-        if self._starts is None:
-            starts = [0]
-            find = self.text.find
-            i = find("\n")
-            while i != -1:
-                starts.append(i + 1)
-                i = find("\n", i + 1)
-            self._starts = starts
-        import bisect
-        idx = bisect.bisect_right(self._starts, offset) - 1
-        return idx + 1, offset - self._starts[idx] + 1
-
 
 def b64decode_any(value: str) -> bytes | None:
     """Standard or URL-safe base64 (padding optional); None when it is not base64."""

@@ -5,10 +5,11 @@ API (used by ``credfence ignore`` and ``credfence audit``):
 * ``AGENTS``: ordered registry ``name -> AgentSpec`` (``.file``, ``.human``,
   ``.covers_shell``, ``.docs``).
 * ``detect_configured(root)`` / ``resolve_agents(root, "auto|all|a,b")``.
-* ``plan(root, cred_paths, agents) -> list[Change]``; ``check(...)`` keeps the out-of-date
-  ones; ``apply(root, changes)`` writes atomically and verifies with each agent's matcher.
-* ``hidden_from(root, path)`` / ``AgentView(root).hidden_from(path)``: which agents' current
-  files hide a path.
+* ``plan(root, cred_paths, agents) -> list[Change]`` (``Change.changed`` marks the
+  out-of-date ones); ``apply(root, changes)`` writes atomically and verifies with each
+  agent's matcher.
+* ``AgentView(root).hidden_from(path)``: which agents' current files hide a path (each
+  agent's file parsed once per view).
 """
 
 from __future__ import annotations
@@ -51,9 +52,7 @@ __all__ = [
     "Change",
     "VerificationError",
     "apply",
-    "check",
     "detect_configured",
-    "hidden_from",
     "plan",
     "resolve_agents",
 ]
@@ -227,11 +226,6 @@ def plan(root: Path, cred_paths: Iterable[str], agents: Iterable[str], hooks: bo
     return changes
 
 
-def check(root: Path, cred_paths: Iterable[str], agents: Iterable[str]) -> list[Change]:
-    """The changes that are out of date (or refused): what ``--check`` fails on."""
-    return [c for c in plan(root, cred_paths, agents) if c.changed or c.error]
-
-
 def apply(root: Path, changes: Iterable[Change]) -> list[str]:
     """Write every changed file atomically, then verify it; return the paths written.
 
@@ -257,7 +251,6 @@ def apply(root: Path, changes: Iterable[Change]) -> list[str]:
             raise AgentFileError(f"{c.path} changed on disk since the plan was made; re-run")
         atomic_write(root, c.path, c.new)
         written.append(c.path)
-    _CACHE.pop(_key(root), None)
     for c in changes:
         if c.changed:
             data = read_target(root, c.path)
@@ -297,40 +290,3 @@ class AgentView:
 
     def hidden_from(self, path: str) -> list[str]:
         return [name for name, match in self._matchers.items() if match(path)]
-
-    def visible_to(self, path: str) -> list[str]:
-        return [name for name, match in self._matchers.items() if not match(path)]
-
-
-_CACHE: dict[tuple, AgentView] = {}
-
-
-def _key(root: Path) -> tuple:
-    return (os.path.realpath(root),)
-
-
-def _stamp(root: Path) -> tuple:
-    out = []
-    for spec in AGENTS.values():
-        if spec.file:
-            try:
-                st = os.lstat(Path(root) / spec.file)
-                out.append((st.st_mtime_ns, st.st_size, st.st_ino))
-            except OSError:
-                out.append(None)
-    return tuple(out)
-
-
-_STAMPS: dict[tuple, tuple] = {}
-
-
-def hidden_from(root: Path, path: str) -> list[str]:
-    """Agents whose current files hide ``path`` (cached per root, refreshed on change)."""
-    key = _key(root)
-    stamp = _stamp(root)
-    view = _CACHE.get(key)
-    if view is None or _STAMPS.get(key) != stamp:
-        view = AgentView(root)
-        _CACHE[key] = view
-        _STAMPS[key] = stamp
-    return view.hidden_from(path)

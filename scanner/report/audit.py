@@ -33,7 +33,7 @@ def doubtful(f) -> bool:
         return False
     if f.confidence == "low":
         return True
-    from scanner.placeholders import is_placeholder
+    from detectors.placeholders import is_placeholder
 
     return is_placeholder(f.secret, f.rule.keywords)
 

@@ -64,3 +64,29 @@ def is_placeholder_text(secret: str) -> bool:
     """The word and template checks alone, for multi-line keys whose bodies may repeat
     characters legitimately: `-----BEGIN ... EXAMPLE` or a `{{ template }}` key."""
     return bool(_TEMPLATE.search(secret) or _WORDS.search(secret))
+
+
+# values in configuration files read by the structured parsers (detectors/structured):
+# the words people leave in a config template, besides is_placeholder's
+_CONFIG_EXACT = {
+    "", "changeme", "change_me", "change-me", "password", "passwd", "secret", "token", "none", "null",
+    "nil", "true", "false", "undefined", "example", "dummy", "test", "todo", "tbd", "xxx", "redacted",
+    "data+omitted", "omitted", "hidden", "masked", "placeholder", "your_password", "your-password",
+}
+_CONFIG_RE = re.compile(
+    r"(?i)^<.*>$|^\[.*\]$|\$\{|\{\{|\}\}|^\$[A-Za-z_(]|^%[A-Za-z_]+%$|example|placeholder|changeme|change_me|"
+    r"dummy|redacted|your[_-]|^x{3,}|xxxx|\*\*\*|^\.\.\.|…|not[_-]?a[_-]?real|fake[_-]?(?:key|token|secret|password)"
+)
+_REPEAT_ONLY = re.compile(r"^(.)\1*$")
+
+
+def is_config_placeholder(value: str, prefixes: tuple[str, ...] = (), shared: bool = True) -> bool:
+    """True for values that are evidently not live credentials (templates, docs, masks).
+    shared=False skips is_placeholder (its repeated-character test rejects real AWS
+    session tokens, which contain runs of '/')."""
+    v = (value or "").strip().strip("'\"")
+    if v.lower() in _CONFIG_EXACT or _REPEAT_ONLY.match(v) or _CONFIG_RE.search(v):
+        return True
+    if not shared:
+        return len(v) < 6
+    return is_placeholder(v, prefixes)
