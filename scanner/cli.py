@@ -24,7 +24,6 @@ def _interrupted_early(signum, frame):  # pragma: no cover - timing-dependent
 if __name__ == "__main__" or os.path.basename(sys.argv[0]) == "credfence":
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _interrupted_early)
-from dataclasses import dataclass, fields  # noqa: E402 - after the start-up Ctrl-C handler
 from pathlib import Path  # noqa: E402 - after the start-up Ctrl-C handler
 
 import click  # noqa: E402 - after the start-up Ctrl-C handler
@@ -35,11 +34,9 @@ from scanner.model import SEVERITIES, SEVERITY_RANK  # noqa: E402 - after the st
 from scanner.errors import CredfenceError  # noqa: E402 - after the start-up Ctrl-C handler
 from scanner.model import CONFIDENCES  # noqa: E402 - after the start-up Ctrl-C handler
 from scanner.report import Report, formats, formats_help  # noqa: E402 - after the start-up Ctrl-C handler
+from scanner.run import (EXIT_ERROR, EXIT_FINDINGS, EXIT_INCOMPLETE, ScanSettings, exit_code,  # noqa: E402, F401
+                         root_of, run)
 
-EXIT_FINDINGS = 1
-EXIT_ERROR = 2
-CONFIDENCE_RANK = {c: i for i, c in enumerate(reversed(CONFIDENCES))}  # low=0 .. high=2
-EXIT_INCOMPLETE = 3
 
 
 def _trust_owner(ctx, param, value):
@@ -47,6 +44,11 @@ def _trust_owner(ctx, param, value):
         from scanner import gitcmd
         gitcmd.trust_owner(True)
     return value
+
+
+def _outside_allowed() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get("credfence.allow_outside_git_dir"))
 
 
 def _allow_outside(ctx, param, value):
@@ -71,14 +73,16 @@ def git_safety_options(fn):
     return fn
 
 
-def _exit_code(result, code: int, said: bool = False) -> int:
-    """3 when the scan could not cover all it was asked to: never clean, whatever it found.
-    Each gap is a line on stderr unless the report on the terminal (`said`) lists them."""
-    if getattr(result, "incomplete", None):
-        for i in ([] if said else result.incomplete):
+def _exit(report: Report, command: str, said: bool = False) -> None:
+    """Exit with what the report means (scanner/run.py exit_code), or return when that is 0.
+    An incomplete scan's gaps are each a line on stderr unless the report on the terminal
+    (`said`) lists them."""
+    code = exit_code(report, command)
+    if code == EXIT_INCOMPLETE and not said:
+        for i in report.result.incomplete:
             click.echo(f"credfence: incomplete: {_one_line(i['what'])}: {_one_line(i['reason'])}", err=True)
-        return EXIT_INCOMPLETE
-    return code
+    if code:
+        sys.exit(code)
 
 
 def _one_line(x) -> str:
@@ -159,21 +163,6 @@ def _stop_on_ctrl_c() -> None:
     signal.signal(signal.SIGINT, interrupted)
 
 
-def _root(path: str) -> Path:
-    p = Path(path)
-    if not p.exists():
-        raise Fatal(f"{path}: no such file or directory")
-    if not p.is_dir():
-        raise Fatal(f"{path}: not a directory; give the repository or directory to scan")
-    return p.resolve()
-
-
-def _load_config(root: Path, config_path: str | None):
-    from scanner.config import load_config
-
-    return load_config(root, Path(config_path) if config_path else None)
-
-
 def scan_options(fn):
     opts = [
         click.option("--history/--no-history", default=None, help="Scan every commit on every ref (default in a repository)."),
@@ -202,84 +191,6 @@ def scan_options(fn):
     for o in reversed(opts):
         fn = o(fn)
     return fn
-
-
-@dataclass(frozen=True, kw_only=True)
-class ScanSettings:
-    """One scan's settings: the flags, before the configuration file fills the gaps."""
-
-    path: str = "."
-    source: str | None = None  # scanner/sources SOURCES: "stdin", "files"; None: the full scan
-    inputs: tuple[str, ...] = ()
-    stdin_name: str | None = None
-    history: bool | None = None
-    since: str | None = None
-    all_objects: bool = False
-    staged: bool = False
-    task_paths: tuple[str, ...] = ()
-    task_text: str | None = None
-    jobs: int = 0
-    config_path: str | None = None
-    max_file_size: int | None = None
-    recurse_submodules: bool = False
-    quiet: bool = False
-    min_severity: str | None = None
-    min_confidence: str | None = None
-    baseline_path: str | None = None
-    no_baseline: bool = False
-    agent_view: bool = True  # label which agents hide each finding (not needed by hooks)
-
-    @classmethod
-    def of(cls, kw: dict, **more) -> "ScanSettings":
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in {**kw, **more}.items() if k in names})
-
-
-def _do_scan(st: ScanSettings):
-    """Run the scan and the analysis; returns (result, reported findings, suppressed, cfg)."""
-    from scanner.scan import ScanOptions, annotate, run_scan
-    from scanner.scope import TaskScope
-
-    root = _root(st.path)
-    cfg = _load_config(root, st.config_path)
-    opts = ScanOptions(root=root, history=st.history, staged=st.staged, since=st.since, all_objects=st.all_objects,
-                       jobs=st.jobs, task_paths=list(st.task_paths), task_text=st.task_text,
-                       recurse_submodules=st.recurse_submodules, progress=not st.quiet and sys.stderr.isatty(),
-                       source=st.source, inputs=list(st.inputs), stdin_name=st.stdin_name)
-    max_file_size = st.max_file_size
-    ctx = click.get_current_context(silent=True)
-    opts.allow_outside_git_dir = bool(ctx is not None and ctx.meta.get("credfence.allow_outside_git_dir"))
-    if cfg is not None:
-        opts.exclude = cfg.is_excluded
-        opts.extra_rules = list(cfg.rules or [])
-        if not opts.task_paths and cfg.task_paths:
-            opts.task_paths = list(cfg.task_paths)
-        if max_file_size is None and cfg.max_file_size:
-            max_file_size = cfg.max_file_size
-    if max_file_size:
-        opts.max_file_size = max_file_size
-    result = run_scan(opts)
-    suppressed = 0
-    if not st.no_baseline:
-        # accepted findings leave before the analysis: a repository whose baseline accepts
-        # thousands of fixtures spent a core for a third of a second labelling them
-        from scanner.baseline import load_accepted
-
-        accepted = load_accepted(root, Path(st.baseline_path) if st.baseline_path else None)
-        result.warnings += accepted.warnings
-        kept = [f for f in result.findings if not accepted.covers(f)]
-        suppressed = len(result.findings) - len(kept)
-        result.findings = kept
-    view = None
-    if st.agent_view and not st.staged:  # the pre-commit hook has no use for the agent files
-        from scanner.agents import AgentView
-        view = AgentView(root)
-    annotate(result, TaskScope(opts.task_paths, opts.task_text), view)
-    threshold = st.min_severity or (cfg.min_severity if cfg is not None else None) or "low"
-    sure = st.min_confidence or "low"
-    findings = [f for f in result.findings if SEVERITY_RANK[f.blast.severity] >= SEVERITY_RANK[threshold]
-                and CONFIDENCE_RANK.get(f.confidence, 1) >= CONFIDENCE_RANK[sure]]
-    return result, findings, suppressed, cfg
 
 
 def _emit(command: str, fmt: str, output: str | None, report) -> None:
@@ -344,19 +255,16 @@ def scan(paths, fmt, output, show_secrets, staged, **kw):
         if given:
             raise Fatal(f"{given[0]} applies to a directory scan, not to "
                         + ("standard input" if target["source"] == "stdin" else "named files"))
-    st = ScanSettings.of(kw, staged=staged, agent_view=fmt != "hook", **target)
-    result, findings, suppressed, _ = _do_scan(st)
+    st = ScanSettings.of(kw, staged=staged, agent_view=fmt != "hook", show_secrets=show_secrets,
+                         allow_outside_git_dir=_outside_allowed(), **target)
+    report = run(st)
+    result, findings = report.result, report.findings
     if not staged and not kw.get("since") and not target.get("source"):
         _refresh_guard(result.root, findings, credential_paths(findings, "medium"), create=False, quiet=True)
     if staged and fmt == "text" and not output:
         fmt = "hook"
-    report = Report(result, findings, "credfence scan", suppressed, show_secrets, st_context(kw))
     _emit("scan", fmt, output, report)
-    sys.exit(_exit_code(result, EXIT_FINDINGS if findings else 0, fmt == "text" and not output))
-
-
-def st_context(kw: dict) -> int:
-    return int(kw.get("context_lines") or 0)
+    _exit(report, "scan", fmt == "text" and not output)
 
 
 def _agents_for(root: Path, spec: str | None, cfg) -> tuple[list[str], list[str]]:
@@ -400,18 +308,13 @@ def audit(path, agents_spec, fmt, output, show_secrets, **kw):
     Workspace and history, blast radius, and per agent configured here which credential
     files its file tools could read today. Exit 1 when a critical or high exposure is not
     hidden (a history-only finding of low confidence is listed but does not fail it)."""
-    from scanner.report import audit as audit_report
-
     if agents_spec:
-        _agents_for(_root(path), agents_spec, None)  # a bad --agents fails before the scan
-    st = ScanSettings.of(kw, path=path)
-    result, findings, suppressed, cfg = _do_scan(st)
-    agents, configured = _agents_for(result.root, agents_spec, cfg)
-    report = Report(result, findings, "credfence audit", suppressed, show_secrets, st_context(kw),
-                    agents=agents, configured=configured)
+        _agents_for(root_of(path), agents_spec, None)  # a bad --agents fails before the scan
+    report = run(ScanSettings.of(kw, path=path, title="credfence audit", show_secrets=show_secrets,
+                                 allow_outside_git_dir=_outside_allowed()))
+    report.agents, report.configured = _agents_for(report.result.root, agents_spec, report.config)
     _emit("audit", fmt, output, report)
-    sys.exit(_exit_code(result, EXIT_FINDINGS if audit_report.exposed(findings, agents) else 0,
-                        fmt == "text" and not output))
+    _exit(report, "audit", fmt == "text" and not output)
 
 
 @main.command()
@@ -442,10 +345,11 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
     if write and check:
         raise click.UsageError("--write and --check exclude each other")
     if agents_spec:
-        _agents_for(_root(path), agents_spec, None)  # a bad --agents fails before the scan
-    result, findings, _, cfg = _do_scan(ScanSettings(
+        _agents_for(root_of(path), agents_spec, None)  # a bad --agents fails before the scan
+    report = run(ScanSettings(
         path=path, history=False, task_paths=tuple(task_paths), task_text=task_text, config_path=config_path,
-        quiet=True, min_severity="info", baseline_path=baseline_path))
+        quiet=True, min_severity="info", baseline_path=baseline_path, allow_outside_git_dir=_outside_allowed()))
+    result, findings, cfg = report.result, report.findings, report.config
     threshold = threshold or (cfg.ignore_threshold if cfg is not None else None) or "medium"
     agents, configured = _agents_for(result.root, agents_spec, cfg)
     if check and not configured and (agents_spec or (cfg.agents if cfg is not None else "auto")) == "auto":
@@ -490,8 +394,7 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
             sys.exit(EXIT_FINDINGS)
         if not quiet:
             click.echo(f"agent files up to date: {len(paths)} credential file(s) hidden from {len(agents)} agent(s)")
-        if _exit_code(result, 0):
-            sys.exit(EXIT_INCOMPLETE)
+        _exit(report, "ignore")
         return
     if write:
         if errors:
@@ -521,8 +424,7 @@ def ignore(path, write, check, agents_spec, threshold, task_paths, task_text, ba
     for c in changes:
         if c.note and not quiet:
             click.echo(show(c.note))
-    if _exit_code(result, 0):
-        sys.exit(EXIT_INCOMPLETE)
+    _exit(report, "ignore")
 
 
 def _agent_nameable(paths: list[str]) -> tuple[list[str], list[str]]:
@@ -586,8 +488,9 @@ def baseline(path, output, history, config_path):
     Later scans report only what is new. detect-secrets' .secrets.baseline is read too."""
     from scanner.baseline import write_baseline
 
-    result, findings, _, _ = _do_scan(ScanSettings(path=path, history=history, config_path=config_path, quiet=True,
-                                                   min_severity="info", no_baseline=True, agent_view=False))
+    report = run(ScanSettings(path=path, history=history, config_path=config_path, quiet=True, min_severity="info",
+                              no_baseline=True, agent_view=False, allow_outside_git_dir=_outside_allowed()))
+    result, findings = report.result, report.findings
     from scanner.baseline import hashable
     from scanner.redact import MIN_SECRET_LEN, escape_terminal
 
@@ -599,9 +502,7 @@ def baseline(path, output, history, config_path):
                    "instead", err=True)
     write_baseline(target, findings)
     click.echo(f"{len(findings) - len(short)} finding(s) accepted in {escape_terminal(str(target))}")
-    code = _exit_code(result, 0)
-    if code:
-        sys.exit(code)
+    _exit(report, "baseline")
 
 
 @main.command()

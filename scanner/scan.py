@@ -656,7 +656,7 @@ def _changed_since(root: Path, since: str) -> set[str]:
 
 
 def _file_chunks(files, parts: int = 1, target_bytes: int = 4 << 20, max_n: int = 400) -> list[list[str]]:
-    from scanner.pipeline import chunk_by_size
+    from scanner.chunking import chunk_by_size
 
     return [[f.path for f in c] for c in chunk_by_size(files, lambda f: f.size, target_bytes, max_n, parts)]
 

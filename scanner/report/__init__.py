@@ -63,3 +63,4 @@ class Report:
     context_lines: int = 0  # lines shown around each matched line (--context)
     agents: list[str] | None = None  # the audit: the agents checked
     configured: list[str] = field(default_factory=list)  # the audit: agents configured here
+    config: object = None  # scanner.config.Config of the scanned root, when it has one

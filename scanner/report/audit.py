@@ -4,9 +4,9 @@ folded to one line, the honest caveat about shells, and next steps for what is s
 from __future__ import annotations
 
 from scanner.blast import why_line
+from scanner.exposure import EXPOSURE_RANK, doubtful, exposed  # noqa: F401 - the audit's policy
 from scanner.model import SEVERITY_RANK
 
-EXPOSURE_RANK = SEVERITY_RANK["high"]  # critical and high exposures fail the audit
 SANDBOX_HINTS = {
     "claude-code": ("Claude Code: its Read deny rules reach shell commands only with its sandbox on "
                     "(`credfence ignore --write --sandbox`; needs bubblewrap and socat on Linux)"),
@@ -24,33 +24,6 @@ def agent_view(findings, agents: list[str]) -> dict:
             for a in agents:
                 out[a]["hidden" if a in f.hidden_from else "visible"].add(p)
     return {a: {k: sorted(v) for k, v in d.items()} for a, d in out.items()}
-
-
-def doubtful(f) -> bool:
-    """A history-only finding that is probably not a credential (low confidence or a
-    placeholder's shape): listed, but it does not fail the audit."""
-    if f.worktree_paths or any(loc.kind in ("staged", "stdin") for loc in f.locations):
-        return False
-    if f.confidence == "low":
-        return True
-    from detectors.placeholders import is_placeholder
-
-    return is_placeholder(f.secret, f.rule.keywords)
-
-
-def exposed(findings, agents: list[str]) -> list:
-    """Critical and high findings that some selected agent can still reach: a file not
-    hidden from it, or history, which no ignore file hides from a shell (unless doubtful)."""
-    out = []
-    for f in findings:
-        if f.severity_rank < EXPOSURE_RANK:
-            continue
-        on_disk = f.worktree_paths
-        if on_disk and any(a not in f.hidden_from for a in agents):
-            out.append(f)
-        elif not on_disk and not doubtful(f):
-            out.append(f)
-    return out
 
 
 def shell_coverage(root, agents: list[str]) -> dict:

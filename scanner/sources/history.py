@@ -393,7 +393,7 @@ def chunks(blobs: list[tuple], parts: int = 1, cost=None) -> list[list[tuple]]:
     work a blob is worth in bytes) and at most CHUNK_BYTES of oids, so that a chunk's
     request fits in the pipe buffer (SHA-256 ids are 64 hex digits), and into at least
     `parts` chunks when there are that many blobs."""
-    from scanner.pipeline import chunk_by_size
+    from scanner.chunking import chunk_by_size
 
     return chunk_by_size(blobs, cost or (lambda b: b[1]), 8 << 20, CHUNK_BYTES // 65, parts)
 
