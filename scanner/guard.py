@@ -151,7 +151,8 @@ PATH_KEYS = {"path", "paths", "file_path", "notebook_path", "absolute_path", "di
 
 def glob_regex(pattern: str, dotfiles: bool = False) -> re.Pattern[str]:
     """A shell/ripgrep-style glob: ``*``/``?`` within a component, ``**`` across; a
-    component's leading wildcard does not match a leading ``.`` unless ``dotfiles``."""
+    component's leading wildcard does not match a leading ``.`` unless ``dotfiles``. (Codex's
+    path keys are globset globs, a different language: scanner/agents/codex.py glob_regex.)"""
     out = []
     i, n = 0, len(pattern)
     at_start = True

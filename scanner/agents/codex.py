@@ -76,7 +76,9 @@ def glob_regex(key: str) -> "re.Pattern[str] | None":
 
     ``*``/``?`` stay within one path component (the conservative reading), ``**`` crosses
     them, ``[...]`` is a class (``!``/``^`` negate), ``{a,b}`` alternation. None: invalid
-    (Codex then refuses to start its sandbox at all)."""
+    (Codex then refuses to start its sandbox at all). Not scanner/guard.py's glob_regex,
+    which reads a shell's globs: a shell escapes with a backslash, has no braces here and
+    hides dotfiles from a leading wildcard; globset does none of these."""
     out, i, n, depth = [], 0, len(key), 0
     while i < n:
         ch = key[i]
