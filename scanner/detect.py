@@ -51,19 +51,18 @@ def detect(engine: Engine, data: bytes, path: str, cand=None) -> tuple[list[Hit]
         hits += structured.scan_structured(path, text)
     # texts hidden inside other encodings are decoded once and scanned with the regex rules:
     # notebook cells and k8s Secret data (whole file), encoded values under secret-bearing keys
-    virtual: list[tuple[int, str, dict]] = []
+    virtual: list = []  # detectors.structured.VirtualText
     if parse and (path.endswith(".ipynb") or ("kind:" in text and "Secret" in text)):
         virtual = structured.virtual_texts(path, text)
     elif cand.decode_lines:
         lines = text.split("\n")
         from detectors.structured.decode import decoded_lines
 
-        virtual = [(ln, t, {"fixed_line": True}) for ln, t in decoded_lines(lines, cand.decode_lines)]
-    for base_line, vtext, extra in virtual:
-        fixed = extra.pop("fixed_line", False)
-        for h in engine.scan_text(vtext, path):
-            h.line = base_line if fixed else base_line + h.line - 1
-            h.context.update(extra)
+        virtual = [structured.VirtualText(ln, t, {}, True) for ln, t in decoded_lines(lines, cand.decode_lines)]
+    for v in virtual:
+        for h in engine.scan_text(v.text, path):
+            h.line = v.line if v.one_line else v.line + h.line - 1
+            h.context.update(v.context)
             h.context["decoded"] = True
             hits.append(h)
     return dedupe(hits, engine.by_id), None

@@ -484,11 +484,11 @@ def test_structured_rule_ids_known_to_the_rule_set():
 def test_virtual_texts_dispatch():
     from detectors.structured import virtual_texts
     nb = virtual_texts("a/b.ipynb", _notebook())
-    assert [t for _, t, _ in nb] == [t for _, t in notebook_texts(_notebook())]
-    assert not any(e.get("fixed_line") for _, _, e in nb)
+    assert [v.text for v in nb] == [t for _, t in notebook_texts(_notebook())]
+    assert not any(v.one_line for v in nb)
     k8s = virtual_texts("deploy/secret.yaml", K8S_SECRET)
-    assert k8s[0][0] == 8 and k8s[0][1].startswith("DATABASE_URL=postgres://") and k8s[0][2]["fixed_line"]
+    assert k8s[0][0] == 8 and k8s[0][1].startswith("DATABASE_URL=postgres://") and k8s[0].one_line
     assert k8s[0][2]["section"][0] == "production"
     dec = virtual_texts("app/settings.py", f'API_TOKEN = "{_b64("ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3")}"\n')
-    assert dec == [(1, "ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3", {"fixed_line": True})]
+    assert dec == [(1, "ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3", {}, True)]
     assert virtual_texts("app.py", "x = 1\nname = 'averyveryverylongidentifiername_here'\n") == []

@@ -12,11 +12,10 @@ never execute anything, and return [] quickly for ordinary source files):
 - `k8s_secret_texts(text) -> list[(line, "KEY=value", context)]`: decoded Secret values.
 - `decoded_texts(text, max_depth=2, max_len=65536) -> list[(line, decoded)]`: base64 and
   URL-encoded values in secret-bearing contexts, decoded.
-- `virtual_texts(path, text) -> list[(base_line, text, extra)]`: all of the above that apply
-  to this file, in the shape scanner/pipeline.py consumes. `extra` is merged into the hits'
-  context. When `extra["fixed_line"]` is true the whole virtual text belongs to `base_line`
-  (a decoded value sits on one line of the file); otherwise virtual line k is file line
-  `base_line + k - 1` (notebook cells).
+- `virtual_texts(path, text) -> list[VirtualText]`: all of the above that apply to this
+  file, for scanner/detect.py. `context` is merged into the hits' context. When `one_line`
+  is true the whole virtual text belongs to `line` (a decoded value sits on one line of
+  the file); otherwise virtual line k is file line `line + k - 1` (notebook cells).
 - `is_structured_candidate(path, text) -> bool`: the cheap dispatch check alone.
 - `path_may_be_structured(path)` and `name_decides_parse(path)`: the same question from
   the name alone, before decoding; the content markers the other parsers need are matched
@@ -25,6 +24,7 @@ never execute anything, and return [] quickly for ordinary source files):
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 from detectors.structured_registry import BY_CONTENT, NAME_DECIDES, YAML_EXT as _YAML_EXT, kinds
 from scanner.model import Hit
@@ -33,7 +33,7 @@ from .decode import decoded_texts
 from .k8s_secret import k8s_secret_texts
 from .notebook import notebook_texts
 
-__all__ = ["scan_structured", "virtual_texts", "notebook_texts", "k8s_secret_texts", "decoded_texts", "is_structured_candidate",
+__all__ = ["scan_structured", "virtual_texts", "VirtualText", "notebook_texts", "k8s_secret_texts", "decoded_texts", "is_structured_candidate",
            "STRUCTURED_RULE_IDS"]
 
 STRUCTURED_RULE_IDS = (
@@ -97,21 +97,28 @@ def scan_structured(path: str, text: str) -> list[Hit]:
 _MAX_DECODE_INPUT = 5 * 1024 * 1024
 
 
-def virtual_texts(path: str, text: str) -> list[tuple[int, str, dict]]:
+class VirtualText(NamedTuple):
+    """A text hidden inside another (a decoded value, a notebook cell), and where it sits."""
+    line: int  # the file line it starts on
+    text: str
+    context: dict  # merged into the context of every hit in it
+    one_line: bool  # the whole text belongs to `line` (a decoded value on one line)
+
+
+def virtual_texts(path: str, text: str) -> list[VirtualText]:
     """Texts hidden inside encodings, for the engine to scan with its regex rules."""
-    out: list[tuple[int, str, dict]] = []
+    out: list[VirtualText] = []
     try:
         _p, low, ext = _split(path)
         if ext == "ipynb":
             compact = text.count("\n") < 2
-            return [(line, t, {"notebook": True, "fixed_line": True} if compact else {"notebook": True})
-                    for line, t in notebook_texts(text)]
+            return [VirtualText(line, t, {"notebook": True}, compact) for line, t in notebook_texts(text)]
         if ext in _YAML_EXT | {"json"} and "Secret" in kinds(text):
-            out = [(line, t, {**c, "fixed_line": True}) for line, t, c in k8s_secret_texts(text)]
+            out = [VirtualText(line, t, dict(c), True) for line, t, c in k8s_secret_texts(text)]
             if out:
                 return out
         if len(text) <= _MAX_DECODE_INPUT:
-            out += [(line, t, {"fixed_line": True}) for line, t in decoded_texts(text)]
+            out += [VirtualText(line, t, {}, True) for line, t in decoded_texts(text)]
     except Exception:
         return out
     return out
