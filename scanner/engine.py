@@ -561,7 +561,10 @@ def _interruptible(fn):
 def _buffer_anchored(pattern: str) -> bool:
     """Does the pattern use \\A or \\Z? (Decided on the parsed pattern, so escapes and
     character classes do not count; a pattern Python cannot parse counts as anchored.)"""
-    import re._parser as sre_parse
+    try:
+        import re._parser as sre_parse  # Python 3.11+
+    except ImportError:  # Python 3.10
+        import sre_parse  # type: ignore[no-redef]
 
     buffer_anchors = (sre_parse.AT_BEGINNING_STRING, sre_parse.AT_END_STRING)
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tomllib
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
 from pathlib import Path
 
 import pytest
