@@ -346,8 +346,8 @@ def test_ctrl_c_stops_a_scan_within_a_second(tmp_path):
     """SIGINT to the process group while the scan compiles a cold Hyperscan database (C
     code that ignores signals; seconds with a new rule in the configuration), while the
     worker processes scan, or while Python is still importing credfence: exit 130 within
-    a second, one line, no traceback. (A worker inside a long regex match runs no Python
-    signal handler until the match returns: it is killed, not waited for.)"""
+    a second, one line, no traceback. (A backtracking regex is stopped by its budget, and by
+    Ctrl-C too: CPython's regex engine checks for signals as it backtracks.)"""
     r = Repo(tmp_path / "sig")
     r.commit("c", {".credfence.yaml": "rules:\n  - id: slowish\n    provider: x\n"
                                       "    pattern: '(?P<secret>(a|aa)+)$x'\n    keywords: [aaaa]\n",
