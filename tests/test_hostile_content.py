@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import signal
 import string
 import subprocess
@@ -314,6 +315,11 @@ def test_budgeted_pattern_unit():
     assert [m.group("secret") for m in ok.finditer("xabbb ab")] == ["abbb", "ab"]
 
 
+def _interactive_signals() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 def _session_state(sid: int) -> str:
     """Every process of the session and its threads: state, kernel wait channel, signal
     masks, and the Python stacks when py-spy is installed (a hang this test sees is rare:
@@ -333,10 +339,10 @@ def _session_state(sid: int) -> str:
                 tstat = Path(f"/proc/{pid}/task/{tid}/status").read_text().splitlines()
                 blk = next((t.split(":", 1)[1].strip() for t in tstat if t.startswith("SigBlk")), "?")
                 out.append(f"  thread {tid} wchan={wchan} SigBlk={blk}")
-            spy = Path(sys.executable).parent / "py-spy"
-            if "python" in cmd and spy.exists():
-                out.append(subprocess.run([str(spy), "dump", "--pid", str(pid)], capture_output=True, text=True,
-                                          timeout=30).stdout[-3000:])
+            spy = shutil.which("py-spy", path=f"{Path(sys.executable).parent}:{ROOT / '.venv' / 'bin'}")
+            if "python" in cmd and spy:
+                dump = subprocess.run([spy, "dump", "--native", "--pid", str(pid)], capture_output=True, text=True, timeout=60)
+                out.append((dump.stdout + dump.stderr)[-4000:])
         except (OSError, ValueError, KeyError, IndexError, subprocess.SubprocessError):
             continue
     return "\n".join(out)
@@ -355,8 +361,12 @@ def test_ctrl_c_stops_a_scan_within_a_second(tmp_path):
     interrupted = 0
     for delay in (0.1, 1.5, 4.0):
         env = clean_env(CREDFENCE_CACHE_DIR=str(tmp_path / f"cache{delay}"))
+        # Ctrl-C as a terminal delivers it: SIGINT at its default in the child. A suite started
+        # as a background job (a CI runner, `cmd &` in a script) has SIGINT ignored, and a
+        # process that inherits an ignored SIGINT rightly keeps ignoring it (cli._stop_on_ctrl_c)
         p = subprocess.Popen([sys.executable, "-m", "scanner.cli", "scan", str(r.path), "-q"], cwd=str(ROOT),
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                             preexec_fn=_interactive_signals)
         time.sleep(delay)
         if p.poll() is not None:
             continue  # finished already: nothing to interrupt on this machine
