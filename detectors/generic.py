@@ -40,6 +40,8 @@ MAX_VALUE = 256
 # words that make a name secret-bearing (compared with the name's words, lower-cased)
 SECRET_WORDS = {
     "password", "passwd", "pass", "pwd", "pswd", "passw", "pw", "passphrase", "secret", "token", "apikey",
+    # the usual shortenings and misspellings of password (PSSWD, pswrd, pasword ...)
+    "psswd", "pswrd", "psword", "psswrd", "pssword", "paswd", "paswrd", "pasword", "passwrd", "passord",
     "credential", "credentials", "privatekey", "accesskey", "secretkey", "authkey", "clientsecret",
     # other languages' labels for a password
     "passwort", "kennwort", "contraseña", "contrasena", "contrasenya", "senha", "пароль", "密码", "密碼", "口令",
@@ -48,10 +50,13 @@ SECRET_WORDS = {
     "passord", "κωδικός", "סיסמה", "كلمة_المرور", "mật_khẩu", "matkhau", "sandi", "katasandi",
 }
 _PAIRS = {("api", "key"), ("auth", "key"), ("private", "key"), ("access", "key"), ("app", "key"),
-          ("client", "secret"), ("signing", "key"), ("encryption", "key"), ("master", "key"),
+          ("client", "secret"), ("signing", "key"), ("authentication", "key"), ("encryption", "key"), ("master", "key"),
           ("mot", "de"), ("de", "passe"), ("kata", "sandi"), ("mật", "khẩu")}
 # a compound word ending so (dbpassword, authtoken, ACCESSTOKEN)
-_SUFFIXES = ("password", "passwd", "passphrase", "secret", "token", "apikey", "pwd", "passwort", "senha")
+_SUFFIXES = ("password", "passwd", "passphrase", "secret", "token", "apikey", "pwd", "passwort", "senha", "pass")
+# English words ending so that name no password (a compound's last word is read whole)
+_NOT_PASS = {"bypass", "compass", "surpass", "overpass", "underpass", "trespass", "encompass", "multipass",
+             "renderpass", "subpass", "onepass", "twopass", "firstpass", "secondpass", "singlepass", "airpass"}
 # the name says it holds something about a secret, not the secret
 _NOT_TAIL = {
     "type", "types", "name", "names", "id", "ids", "url", "uri", "path", "file", "filename", "dir", "field",
@@ -108,7 +113,7 @@ def secret_name(name: str) -> str | None:
         if w in SECRET_WORDS:
             return w
         for suf in _SUFFIXES:
-            if w.endswith(suf) and len(w) > len(suf):
+            if w.endswith(suf) and len(w) > len(suf) and not (suf == "pass" and w in _NOT_PASS):
                 return suf
     for a, b in zip(ws, ws[1:]):
         if (a, b) in _PAIRS:
@@ -345,8 +350,9 @@ _DEFAULT_CALLS = {"get", "getenv", "fetch", "getProperty", "env", "getOrDefault"
 _CODEISH = re.compile(r"[(\[{]|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^(?:self|this|cls|os|env|process|request|config|"
                       r"settings|params|args|opts|options|data|json|ctx|req|res)\b")
 _OPENSSL_PASS = re.compile(r"(?i)\s-pass(?:in|out)?\s+[\"']?pass:([^\s\"']+)")
-_FLAG = re.compile(r"(?i)(?:^|\s)(--?(?:password|passwd|pass|passphrase|db-password|token|api-key|apikey|secret|"
-                   r"client-secret|auth-token|access-token)(?:[= ]))")
+# a command-line flag (`--db-password X`, `-Password X`, `--superuser-password=X`): kept when its
+# name is secret-bearing by the same reading as any other name (secret_name)
+_FLAG = re.compile(r"(?i)(?<!\S)(--?[a-z][a-z0-9]*(?:[-_][a-z0-9]+){0,4}(?:[= ]))")
 _MYSQL_P = re.compile(r"(?:^|[\s;&|(\"'`])(?:mysql\w*|mariadb\w*|sshpass)\b[^\n]*?\s-p(\S+)")
 _U_P = re.compile(r"\s-u\s*\S+\s+-p\s*(\S+)")
 
@@ -463,6 +469,8 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
             return None  # "...".format(), "...".encode(): an expression on a literal
         if len(val) >= 2 and val[1].kind == OP and val[1].text in ("or", "||", "?", "??"):
             return None
+        if lang == "text" and len(val) >= 2 and val[1].kind == OP and val[1].text in (",", ";"):
+            return first.body, first.start, "literal"  # `password: "...", // note`: the literal ends at the comma
         if lang in ("yaml", "text", "ini") and len(val) >= 2:
             return None
         if len(val) >= 2 and val[1].kind == OP and val[1].text == "+":
@@ -490,9 +498,15 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
     text = line[s:e].rstrip(",")
     if lang in ("text", "sh"):
         text = text.rstrip(",;:)]}>")
-    if _CODEISH.search(text) or (lang in ("text", "sh") and end - j > 1 and not _one_word(val, line)):
+    if _CODEISH.search(text) or (lang in ("text", "sh") and end - j > 1 and not _one_word(val, line)
+                                 and not _NEXT_PAIR.match(line, e)):
         return None  # a call, an index, an attribute, an expression: code, also in prose
     return text, s, "bare"
+
+
+# after a bare word in prose, the next `label: value` or `label=value` of a line of several pairs
+# (`password:... username:master`, `PW:... ID:...`): the word was the whole value
+_NEXT_PAIR = re.compile(r"[ \t]*[,;]?[ \t]+[^\W\d][\w.\-]{0,30}[ \t]*[:=]", re.UNICODE)
 
 
 def _one_word(val: list[Tok], line: str) -> bool:
@@ -642,7 +656,10 @@ def _flags(text: str):
             while e < len(text) and not text[e].isspace() and text[e] not in ";&|\"'`)":
                 e += 1
         flag = m.group(1).strip("-= ")
-        out.append((flag, text[s:e], s, "flag", secret_name(flag) or "password"))
+        word = secret_name(flag)
+        if not word or text.startswith("-", s):
+            continue  # not a secret's flag; the next flag, not a value
+        out.append((flag, text[s:e], s, "flag", word))
     for rx in (_MYSQL_P, _U_P, _OPENSSL_PASS):
         for m in rx.finditer(text):
             out.append(("-p", m.group(1).strip("\"'"), m.start(1), "flag", "password"))

@@ -58,6 +58,21 @@ POSITIVE = [
     ("notes/access.txt", "пароль: Zx9mQ2pLk1", "Zx9mQ2pLk1"),
     ("notes/access.txt", "密码=Zx9mQ2pLk1", "Zx9mQ2pLk1"),
     ("notes/access.txt", "Passwort: Zx9#mQ2pLk", "Zx9#mQ2pLk"),
+    # spellings of password, compounds ending in pass, two-word prose labels
+    ("notes/access.txt", "PSSWD:=FlUgH8sKeqw2pL9", "FlUgH8sKeqw2pL9"),
+    ("notes/access.txt", "pswrd = Wq8nZ3vKp2xY", "Wq8nZ3vKp2xY"),
+    ("deploy/app.yml", "MYSQLPASS: Ce7shaB9xqLeRT27dD2", "Ce7shaB9xqLeRT27dD2"),
+    ("notes/access.txt", "Secret Key:AIhq5XgRYeKfaB3w", "AIhq5XgRYeKfaB3w"),
+    ("notes/access.txt", "Authentication key: AIhq5XgRYeKfaB3w", "AIhq5XgRYeKfaB3w"),
+    # a line of several label:value pairs; a literal before a trailing comment in an unknown format
+    ("notes/access.txt", "password:dipPr145Gg! username:master", "dipPr145Gg!"),
+    ("notes/access.txt", "ANYid:master pw:dipPr194Gg! ip:98.76.54.32", "dipPr194Gg!"),
+    ("notes/snippet", 'val password: String = "exordiumK1", // scala', "exordiumK1"),
+    # any flag whose name is secret-bearing: compound names, PowerShell's single dash
+    ("bin/run.sh", "initdb --superuser-password Zx9mQ2pLk1wE -D /data", "Zx9mQ2pLk1wE"),
+    ("bin/run.ps1", "New-LocalUser -Name bob -Password Zx9mQ2pLk1wE", "Zx9mQ2pLk1wE"),
+    ("bin/run.sh", "gpg --batch --passphrase Zx9mQ2pLk1wE --symmetric f", "Zx9mQ2pLk1wE"),
+    ("bin/run.sh", 'tool --oauth-token "eZs2fK9qLmN3pR7tV1xY5zA8b"', "eZs2fK9qLmN3pR7tV1xY5zA8b"),
 ]
 
 NEGATIVE = [
@@ -97,6 +112,15 @@ NEGATIVE = [
     ("docs/user/advanced.rst", "app_secret = 'YOUR_APP_SECRET'"),
     ("docs/testing.rst", "    return jsonify(token=generate_token(email, password))"),
     ("README.md", "the password is: stored in the vault"),
+    # flags that name something about a secret, a flag followed by the next flag, prose
+    ("bin/a.sh", "docker login --password-stdin --username bob"),
+    ("bin/a.sh", "tool --token-ttl 3600 --no-password"),
+    ("bin/a.sh", "tool --password --verbose"),
+    ("bin/a.sh", 'tool --client-secret "$CLIENT_SECRET"'),
+    ("notes/a.txt", "the password is Zx9mQ2pLk1 and the user: bob"),
+    ("notes/a.txt", "password = a + b"),
+    ("deploy/a.yml", "BYPASS: Ce7shaB9xqLeRT27dD2"),
+    ("deploy/a.yml", "compass: Ce7shaB9xqLeRT27dD2"),
     # CSS custom properties are not Mandrill keys (issue 15, httpx's gh-pages)
     ("site/main.css", ":root{--md-primary-fg-color:#4051b5;--md-primary-fg-color--light:#5d6cc0}"),
 ]
