@@ -498,8 +498,9 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
     text = line[s:e].rstrip(",")
     if lang in ("text", "sh"):
         text = text.rstrip(",;:)]}>")
+    shell_word = lang == "sh" and s >= 2 and line[s - 1] == "=" and not line[s - 2].isspace()
     if _CODEISH.search(text) or (lang in ("text", "sh") and end - j > 1 and not _one_word(val, line)
-                                 and not _NEXT_PAIR.match(line, e)):
+                                 and not _NEXT_PAIR.match(line, e) and not shell_word):
         return None  # a call, an index, an attribute, an expression: code, also in prose
     return text, s, "bare"
 
@@ -572,6 +573,12 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
         if j < n and toks[j].kind == STR and i > 0 and toks[i - 1].kind == NAME and \
                 toks[i - 1].text.lower() in _DECL and (j + 1 >= n or toks[j + 1].kind in (OP, COMMENT)):
             # #define PASSWORD "...", %global PASSWORD "...", SET password "...", ENV PASSWORD "..."
+            out.append((key, toks[j].body, toks[j], "literal", word))
+            continue
+        if j < n and toks[j].kind == STR and i == 0 and lang in ("js", "rb", "text") and \
+                (j + 1 >= n or toks[j + 1].kind == COMMENT) and not toks[j].quote.startswith("f"):
+            # a method called without parentheses, the whole statement: Gradle/Groovy
+            # `password "..."` in a credentials { } block, Ruby `password 'x'`
             out.append((key, toks[j].body, toks[j], "literal", word))
             continue
         if j < n and toks[j].kind in (NAME, NUM) and i > 0 and toks[i - 1].kind == NAME and \
@@ -666,9 +673,30 @@ def _flags(text: str):
     return out
 
 
+# .NET configuration's appSettings entry: <add key="ApiSecret" value="..." />
+_XML_ADD = re.compile(r"""<add\s+key\s*=\s*["']([^"'<>]{1,64})["']\s+value\s*=\s*["']([^"'<>]{1,256})["']""", re.I)
+# a user and a password given together, in the order the library documents: requests'
+# HTTPBasicAuth/HTTPDigestAuth and `auth=(user, password)`, aiohttp's BasicAuth, .NET's
+# NetworkCredential, Java's PasswordAuthentication and Apache HttpClient's
+# UsernamePasswordCredentials, and login(user, password) (smtplib, ftplib, imaplib, jsforce)
+_PAIR_CALL = re.compile(r"""(?:\b(?:HTTPBasicAuth|HTTPDigestAuth|HttpBasicAuth|BasicAuth|DigestAuth|"""
+                        r"""NetworkCredential|UsernamePasswordCredentials|PasswordAuthentication|login|"""
+                        r"""authenticate)\s*\(|\bauth\s*[=:]\s*[(\[])\s*(["'])[^"'\\\n]{1,128}\1\s*,\s*"""
+                        r"""(["'])([^"'\\\n]{1,256})\2\s*(?:\.toCharArray\(\)\s*)?[,)\]]""")
+
+
 def _sql_and_xml(line: str):
-    """SQL's `IDENTIFIED BY '...'` and `PASSWORD '...'`, an XML element <password>...</password>."""
+    """SQL's `IDENTIFIED BY '...'` and `PASSWORD '...'`, an XML element <password>...</password>,
+    a .NET <add key="..." value="..."/>, a user and password passed together."""
     out = []
+    if "<add" in line.lower():
+        for m in _XML_ADD.finditer(line):
+            w = secret_name(m.group(1))
+            if w:
+                out.append((m.group(1), m.group(2), m.start(2), "xml", w))
+    if "(" in line or "[" in line:
+        for m in _PAIR_CALL.finditer(line):
+            out.append(("password", m.group(3), m.start(3), "pair", "password"))
     if _SQL_STMT.search(line):
         for m in _SQL.finditer(line):
             g = next(k for k in (1, 2, 3) if m.group(k))

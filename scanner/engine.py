@@ -41,7 +41,9 @@ GENERIC_CANDIDATE = (
     r"|(?:^|\s)--?(?:[A-Za-z0-9]+[-_]){0,4}(?:password|passwd|passphrase|pass|pwd|token|api-?key|secret)[= ]"
     r"|(?:mysql|mariadb|sshpass)[^\n]{0,200}\s-p\S|\s-u\s*\S+\s+-p\s*\S|identified\s+by|pass:|passphrase\s"
     r"|(?:^|\s)ENV\s+[A-Za-z0-9_]{0,40}(?:pass|pwd|secret|token|key)[A-Za-z0-9_]{0,40}\s+\S"
-    r"|<[A-Za-z0-9_:.\-]{0,40}(?:password|passwd|secret|token|api[_\-]?key)[^<>\n]{0,80}>[^<\s])"
+    r"|<[A-Za-z0-9_:.\-]{0,40}(?:password|passwd|secret|token|api[_\-]?key)[^<>\n]{0,80}>[^<\s]"
+    r"|(?:Auth|Credentials?|login|authenticate)\s*\(\s*[\"'][^\"'\n]{1,128}[\"']\s*,\s*[\"']"
+    r"|\bauth\s*[=:]\s*[(\[]\s*[\"']|<add\s+key\s*=)"
 )
 # an encoded (base64 or %-escaped) value assigned to a secret-bearing name: worth decoding
 DECODE_CANDIDATE = (

@@ -73,6 +73,15 @@ POSITIVE = [
     ("bin/run.ps1", "New-LocalUser -Name bob -Password Zx9mQ2pLk1wE", "Zx9mQ2pLk1wE"),
     ("bin/run.sh", "gpg --batch --passphrase Zx9mQ2pLk1wE --symmetric f", "Zx9mQ2pLk1wE"),
     ("bin/run.sh", 'tool --oauth-token "eZs2fK9qLmN3pR7tV1xY5zA8b"', "eZs2fK9qLmN3pR7tV1xY5zA8b"),
+    # Gradle/Groovy DSL without parentheses; a shell assignment before a command
+    ("build.gradle", '            password "Hq7vN2kLp9XwR4tA"', "Hq7vN2kLp9XwR4tA"),
+    ("bin/run.sh", "PGPASSWORD=Zx9mQ2pLk1wE psql -h db -U app", "Zx9mQ2pLk1wE"),
+    # .NET appSettings; a user and a password passed together to a documented API
+    ("web.config", '<add key="SmtpPassword" value="Zx9mQ2pLk1wE" />', "Zx9mQ2pLk1wE"),
+    ("app/api.py", 'requests.get(url, auth=HTTPBasicAuth("deploy", "Zx9mQ2pLk1wK"))', "Zx9mQ2pLk1wK"),
+    ("app/api.py", 'r = httpx.get(url, auth=("deploy", "Zx9mQ2pLk1wJ"))', "Zx9mQ2pLk1wJ"),
+    ("app/mail.py", 'server.login("alerts@acme.io", "Zx9mQ2pLk1wL")', "Zx9mQ2pLk1wL"),
+    ("src/Client.cs", 'var c = new NetworkCredential("svc", "Zx9mQ2pLk1wM");', "Zx9mQ2pLk1wM"),
 ]
 
 NEGATIVE = [
@@ -121,6 +130,11 @@ NEGATIVE = [
     ("notes/a.txt", "password = a + b"),
     ("deploy/a.yml", "BYPASS: Ce7shaB9xqLeRT27dD2"),
     ("deploy/a.yml", "compass: Ce7shaB9xqLeRT27dD2"),
+    ("build.gradle", '    password project.findProperty("repoPassword")'),
+    ("bin/a.sh", "PGPASSWORD=$DB_PASSWORD psql -h db"),
+    ("web.config", '<add key="TokenEndpoint" value="https://login.acme.io/token" />'),
+    ("app/api.py", 'server.login(user, password)'),
+    ("app/api.py", 'auth = (username, "")'),
     # CSS custom properties are not Mandrill keys (issue 15, httpx's gh-pages)
     ("site/main.css", ":root{--md-primary-fg-color:#4051b5;--md-primary-fg-color--light:#5d6cc0}"),
 ]
