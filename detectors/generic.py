@@ -42,6 +42,8 @@ SECRET_WORDS = {
     "password", "passwd", "pass", "pwd", "pswd", "passw", "pw", "passphrase", "secret", "token", "apikey",
     # the usual shortenings and misspellings of password (PSSWD, pswrd, pasword ...)
     "psswd", "pswrd", "psword", "psswrd", "pssword", "paswd", "paswrd", "pasword", "passwrd", "passord",
+    # a bearer token by its name (curl's --oauth2-bearer, bearer_token is already a token)
+    "bearer",
     "credential", "credentials", "privatekey", "accesskey", "secretkey", "authkey", "clientsecret",
     # other languages' labels for a password
     "passwort", "kennwort", "contraseña", "contrasena", "contrasenya", "senha", "пароль", "密码", "密碼", "口令",
@@ -122,7 +124,7 @@ def secret_name(name: str) -> str | None:
 
 
 def password_like(word: str) -> bool:
-    return word not in ("secret", "token", "apikey", "credential", "credentials", "privatekey", "accesskey",
+    return word not in ("secret", "token", "bearer", "apikey", "credential", "credentials", "privatekey", "accesskey",
                         "secretkey", "authkey", "clientsecret", "api key", "auth key", "private key",
                         "access key", "app key", "client secret", "signing key", "encryption key", "master key")
 

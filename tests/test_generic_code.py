@@ -73,6 +73,7 @@ POSITIVE = [
     ("bin/run.ps1", "New-LocalUser -Name bob -Password Zx9mQ2pLk1wE", "Zx9mQ2pLk1wE"),
     ("bin/run.sh", "gpg --batch --passphrase Zx9mQ2pLk1wE --symmetric f", "Zx9mQ2pLk1wE"),
     ("bin/run.sh", 'tool --oauth-token "eZs2fK9qLmN3pR7tV1xY5zA8b"', "eZs2fK9qLmN3pR7tV1xY5zA8b"),
+    ("bin/run.sh", '    --oauth2-bearer "eZs2fjkjL9xQm3vT8wRz4pKd==" \\', "eZs2fjkjL9xQm3vT8wRz4pKd=="),
     # Gradle/Groovy DSL without parentheses; a shell assignment before a command
     ("build.gradle", '            password "Hq7vN2kLp9XwR4tA"', "Hq7vN2kLp9XwR4tA"),
     ("bin/run.sh", "PGPASSWORD=Zx9mQ2pLk1wE psql -h db -U app", "Zx9mQ2pLk1wE"),
@@ -130,6 +131,7 @@ NEGATIVE = [
     ("notes/a.txt", "password = a + b"),
     ("deploy/a.yml", "BYPASS: Ce7shaB9xqLeRT27dD2"),
     ("deploy/a.yml", "compass: Ce7shaB9xqLeRT27dD2"),
+    ("deploy/a.yml", "auth_type: bearer"),
     ("build.gradle", '    password project.findProperty("repoPassword")'),
     ("bin/a.sh", "PGPASSWORD=$DB_PASSWORD psql -h db"),
     ("web.config", '<add key="TokenEndpoint" value="https://login.acme.io/token" />'),
