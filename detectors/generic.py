@@ -567,8 +567,10 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
             continue
         word = secret_name(key)
         if not word and lang == "text" and t.kind == NAME and i > 0 and toks[i - 1].kind == NAME and \
-                toks[i - 1].end + 1 == t.start:
-            word = secret_name(toks[i - 1].text + "_" + key)  # prose keys of two words: "Secret Key:"
+                toks[i - 1].end + 1 == t.start and key.lower() in _PROSE_NOUNS:
+            # prose keys of two words ending in a noun for a secret: "Secret Key:", "Access key:";
+            # not a verb and its object ("you can pass to :meth:")
+            word = secret_name(toks[i - 1].text + "_" + key)
         if not word:
             continue
         j = i + 1
@@ -634,6 +636,9 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
         tok = toks[k]
         out.append((key, value, tok if how == "literal" else Tok(WORD, value, col, col + len(value)), how, word))
     return out
+
+
+_PROSE_NOUNS = {"key", "token", "secret", "code", "phrase", "passphrase", "password"}
 
 
 def _strings_as_config(toks: list[Tok]):

@@ -132,6 +132,8 @@ NEGATIVE = [
     ("deploy/a.yml", "BYPASS: Ce7shaB9xqLeRT27dD2"),
     ("deploy/a.yml", "compass: Ce7shaB9xqLeRT27dD2"),
     ("deploy/a.yml", "auth_type: bearer"),
+    ("docs/ode.txt", "that you can pass to :py:meth:`~sympy.solvers.ode.dsolve`:"),
+    ("docs/ode.txt", "the password for :class:`~app.Login` is checked"),
     ("build.gradle", '    password project.findProperty("repoPassword")'),
     ("bin/a.sh", "PGPASSWORD=$DB_PASSWORD psql -h db"),
     ("web.config", '<add key="TokenEndpoint" value="https://login.acme.io/token" />'),
