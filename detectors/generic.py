@@ -42,8 +42,9 @@ SECRET_WORDS = {
     "password", "passwd", "pass", "pwd", "pswd", "passw", "pw", "passphrase", "secret", "token", "apikey",
     # the usual shortenings and misspellings of password (PSSWD, pswrd, pasword ...)
     "psswd", "pswrd", "psword", "psswrd", "pssword", "paswd", "paswrd", "pasword", "passwrd", "passord",
-    # a bearer token by its name (curl's --oauth2-bearer, bearer_token is already a token)
-    "bearer",
+    # a bearer token by its name (curl's --oauth2-bearer, bearer_token is already a token); the
+    # value of an Authorization header given as a key ("authorization": "...")
+    "bearer", "authorization",
     "credential", "credentials", "privatekey", "accesskey", "secretkey", "authkey", "clientsecret",
     # other languages' labels for a password
     "passwort", "kennwort", "contraseña", "contrasena", "contrasenya", "senha", "пароль", "密码", "密碼", "口令",
@@ -110,8 +111,10 @@ def secret_name(name: str) -> str | None:
     tail = ws[-1].rstrip("0123456789") or ws[-1]
     if tail in _NOT_TAIL or ws[-1] in _NOT_TAIL or ws[0] in _NOT_HEAD or (len(ws) > 1 and "_".join(ws[-2:]) in _NOT_TAIL):
         return None
-    for w in ws:
+    for k, w in enumerate(ws):
         w = w.rstrip("0123456789") or w  # token1, password2
+        if w == "authorization" and k != len(ws) - 1:
+            continue  # authorization_code, authorization_endpoint: an OAuth step, not the header
         if w in SECRET_WORDS:
             return w
         for suf in _SUFFIXES:
@@ -124,7 +127,7 @@ def secret_name(name: str) -> str | None:
 
 
 def password_like(word: str) -> bool:
-    return word not in ("secret", "token", "bearer", "apikey", "credential", "credentials", "privatekey", "accesskey",
+    return word not in ("secret", "token", "bearer", "authorization", "apikey", "credential", "credentials", "privatekey", "accesskey",
                         "secretkey", "authkey", "clientsecret", "api key", "auth key", "private key",
                         "access key", "app key", "client secret", "signing key", "encryption key", "master key")
 

@@ -32,7 +32,7 @@ GENERIC_RULE = "generic-secret"
 # rescanned the rest of the run, quadratic in the fallback engine (a 200k-character line
 # took minutes; issue 7). DECODE_CANDIDATE likewise.
 GENERIC_CANDIDATE = (
-    r"(?i)(?:(?:pass(?:word|wd|phrase)?|pa?s{1,2}w(?:o?r)?d|pwd|pw|secret|token|api[_\-. ]?key|apikey|auth(?:entication)?[_\-. ]?key|"
+    r"(?i)(?:(?:pass(?:word|wd|phrase)?|pa?s{1,2}w(?:o?r)?d|pwd|pw|secret|token|api[_\-. ]?key|apikey|auth(?:entication)?[_\-. ]?key|authorization|"
     r"credential|private[_\-. ]?key|access[_\-. ]?key|client[_\-. ]?secret|app[_\-. ]?key|passwort|kennwort|"
     r"contrase(?:ñ|n)[ay]|senha|wachtwoord|l(?:ö|o)senord|salasana|has(?:ł|l)o|parola|heslo|jelsz(?:ó|o)|"
     r"(?:ş|s)ifre|parol|mot[_\- ]?de[_\- ]?passe|mdp|lozinka|passord|sandi|"

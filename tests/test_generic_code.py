@@ -74,6 +74,7 @@ POSITIVE = [
     ("bin/run.sh", "gpg --batch --passphrase Zx9mQ2pLk1wE --symmetric f", "Zx9mQ2pLk1wE"),
     ("bin/run.sh", 'tool --oauth-token "eZs2fK9qLmN3pR7tV1xY5zA8b"', "eZs2fK9qLmN3pR7tV1xY5zA8b"),
     ("bin/run.sh", '    --oauth2-bearer "eZs2fjkjL9xQm3vT8wRz4pKd==" \\', "eZs2fjkjL9xQm3vT8wRz4pKd=="),
+    ("conf/auth.json", '"authorization": "aMgHAgIKhwLgZq3Xk9vT2pR8wL5m"', "aMgHAgIKhwLgZq3Xk9vT2pR8wL5m"),
     # Gradle/Groovy DSL without parentheses; a shell assignment before a command
     ("build.gradle", '            password "Hq7vN2kLp9XwR4tA"', "Hq7vN2kLp9XwR4tA"),
     ("bin/run.sh", "PGPASSWORD=Zx9mQ2pLk1wE psql -h db -U app", "Zx9mQ2pLk1wE"),
@@ -132,6 +133,8 @@ NEGATIVE = [
     ("deploy/a.yml", "BYPASS: Ce7shaB9xqLeRT27dD2"),
     ("deploy/a.yml", "compass: Ce7shaB9xqLeRT27dD2"),
     ("deploy/a.yml", "auth_type: bearer"),
+    ("app/oauth.py", 'authorization_code = "SplxlOBeZQQYbYS6WxSbIA"'),
+    ("conf/auth.json", '"authorization": "required"'),
     ("docs/ode.txt", "that you can pass to :py:meth:`~sympy.solvers.ode.dsolve`:"),
     ("docs/ode.txt", "the password for :class:`~app.Login` is checked"),
     ("build.gradle", '    password project.findProperty("repoPassword")'),
