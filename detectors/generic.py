@@ -637,8 +637,21 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
             continue
         value, col, how = got
         tok = toks[k]
+        if how == "bare" and i >= 2 and toks[i - 1].kind == OP and toks[i - 1].text in ("/", "|") and \
+                toks[i - 2].kind == NAME and toks[i - 2].text.lower() in _ID_WORDS and \
+                value.count(toks[i - 1].text) == 1:
+            # a user and a password under one label, joined the way the label joins them:
+            # `ID/PW: master/s3cret`, `user/pass: bob/...`: the secret is the second part
+            sep = toks[i - 1].text
+            user, _, pw = value.partition(sep)
+            if user and pw:
+                col += len(user) + 1
+                value = pw
         out.append((key, value, tok if how == "literal" else Tok(WORD, value, col, col + len(value)), how, word))
     return out
+
+
+_ID_WORDS = {"id", "user", "username", "login", "account", "name", "uid", "userid", "아이디", "계정", "用户名", "账号"}
 
 
 _PROSE_NOUNS = {"key", "token", "secret", "code", "phrase", "passphrase", "password"}

@@ -68,6 +68,9 @@ POSITIVE = [
     ("notes/access.txt", "password:dipPr145Gg! username:master", "dipPr145Gg!"),
     ("notes/access.txt", "ANYid:master pw:dipPr194Gg! ip:98.76.54.32", "dipPr194Gg!"),
     ("notes/snippet", 'val password: String = "exordiumK1", // scala', "exordiumK1"),
+    # a user and a password under one joined label: the secret is the password part alone
+    ("notes/access.txt", "ID/PW:master/iPp0@GRq", "iPp0@GRq"),
+    ("notes/access.txt", "user/pass: bob/Zx9mQ2pLk1", "Zx9mQ2pLk1"),
     # any flag whose name is secret-bearing: compound names, PowerShell's single dash
     ("bin/run.sh", "initdb --superuser-password Zx9mQ2pLk1wE -D /data", "Zx9mQ2pLk1wE"),
     ("bin/run.ps1", "New-LocalUser -Name bob -Password Zx9mQ2pLk1wE", "Zx9mQ2pLk1wE"),
