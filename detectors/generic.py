@@ -589,8 +589,10 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
             out.append((key, toks[j].body, toks[j], "literal", word))
             continue
         if j < n and toks[j].kind in (NAME, NUM) and i > 0 and toks[i - 1].kind == NAME and \
-                toks[i - 1].text in ("ENV", "env", "setenv") and bare_ok:
-            got = _value_of(toks, j, "sh", True, line)  # Dockerfile `ENV PASSWORD value`
+                (toks[i - 1].text in ("ENV", "env", "setenv") or
+                 toks[i - 1].text in ("define", "global") and i > 1 and toks[i - 2].text == "%") and bare_ok:
+            # Dockerfile `ENV PASSWORD value`; an RPM spec's macro `%define token value`
+            got = _value_of(toks, j, "sh", True, line)
             if got:
                 out.append((key, got[0], Tok(WORD, got[0], got[1], got[1] + len(got[0])), "bare", word))
             continue

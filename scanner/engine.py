@@ -40,7 +40,7 @@ GENERIC_CANDIDATE = (
     r"[A-Za-z0-9_.\-]{0,64}(?:[ \t][A-Za-z]{2,16})?[\"']?\s*(?:=|:|=>|!=|\(\s*[\"']|,\s*[\"']|\s+[\"'])"
     r"|(?:^|\s)--?(?:[A-Za-z0-9]+[-_]){0,4}(?:password|passwd|passphrase|pass|pwd|token|api-?key|secret|bearer)[= ]"
     r"|(?:mysql|mariadb|sshpass)[^\n]{0,200}\s-p\S|\s-u\s*\S+\s+-p\s*\S|identified\s+by|pass:|passphrase\s"
-    r"|(?:^|\s)ENV\s+[A-Za-z0-9_]{0,40}(?:pass|pwd|secret|token|key)[A-Za-z0-9_]{0,40}\s+\S"
+    r"|(?:(?:^|\s)ENV|%define|%global)\s+[A-Za-z0-9_]{0,40}(?:pass|pwd|secret|token|key)[A-Za-z0-9_]{0,40}\s+\S"
     r"|<[A-Za-z0-9_:.\-]{0,40}(?:password|passwd|secret|token|api[_\-]?key)[^<>\n]{0,80}>[^<\s]"
     r"|(?:Auth|Credentials?|login|authenticate)\s*\(\s*[\"'][^\"'\n]{1,128}[\"']\s*,\s*[\"']"
     r"|\bauth\s*[=:]\s*[(\[]\s*[\"']|<add\s+key\s*=)"

@@ -81,6 +81,7 @@ POSITIVE = [
     # Gradle/Groovy DSL without parentheses; a shell assignment before a command
     ("build.gradle", '            password "Hq7vN2kLp9XwR4tA"', "Hq7vN2kLp9XwR4tA"),
     ("bin/run.sh", "PGPASSWORD=Zx9mQ2pLk1wE psql -h db -U app", "Zx9mQ2pLk1wE"),
+    ("pkg/app.spec", "%global db_password Zx9mQ2pLk1wE", "Zx9mQ2pLk1wE"),
     # .NET appSettings; a user and a password passed together to a documented API
     ("web.config", '<add key="SmtpPassword" value="Zx9mQ2pLk1wE" />', "Zx9mQ2pLk1wE"),
     ("app/api.py", 'requests.get(url, auth=HTTPBasicAuth("deploy", "Zx9mQ2pLk1wK"))', "Zx9mQ2pLk1wK"),
@@ -142,6 +143,8 @@ NEGATIVE = [
     ("docs/ode.txt", "the password for :class:`~app.Login` is checked"),
     ("build.gradle", '    password project.findProperty("repoPassword")'),
     ("bin/a.sh", "PGPASSWORD=$DB_PASSWORD psql -h db"),
+    ("pkg/app.spec", "%define keyring_dir /etc/keys"),
+    ("pkg/app.spec", "%define token_name %{name}-token"),
     ("web.config", '<add key="TokenEndpoint" value="https://login.acme.io/token" />'),
     ("app/api.py", 'server.login(user, password)'),
     ("app/api.py", 'auth = (username, "")'),
