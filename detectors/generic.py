@@ -706,8 +706,8 @@ _XML_ADD = re.compile(r"""<add\s+key\s*=\s*["']([^"'<>]{1,64})["']\s+value\s*=\s
 # UsernamePasswordCredentials, and login(user, password) (smtplib, ftplib, imaplib, jsforce)
 _PAIR_CALL = re.compile(r"""(?:\b(?:HTTPBasicAuth|HTTPDigestAuth|HttpBasicAuth|BasicAuth|DigestAuth|"""
                         r"""NetworkCredential|UsernamePasswordCredentials|PasswordAuthentication|login|"""
-                        r"""authenticate)\s*\(|\bauth\s*[=:]\s*[(\[])\s*(["'])[^"'\\\n]{1,128}\1\s*,\s*"""
-                        r"""(["'])([^"'\\\n]{1,256})\2\s*(?:\.toCharArray\(\)\s*)?[,)\]]""")
+                        r"""authenticate)\s*\(|\bauth\s*[=:]\s*[(\[])\s*(["'])(?P<user>[^"'\\\n]{1,128})\1\s*,\s*"""
+                        r"""(["'])(?P<pw>[^"'\\\n]{1,256})\3\s*(?:\.toCharArray\(\)\s*)?[,)\]]""")
 
 
 def _sql_and_xml(line: str):
@@ -721,7 +721,9 @@ def _sql_and_xml(line: str):
                 out.append((m.group(1), m.group(2), m.start(2), "xml", w))
     if "(" in line or "[" in line:
         for m in _PAIR_CALL.finditer(line):
-            out.append(("password", m.group(3), m.start(3), "pair", "password"))
+            if m.group("user").lower() in ("anonymous", "ftp", "guest"):
+                continue  # anonymous FTP (RFC 1635): the "password" is an e-mail address by convention
+            out.append(("password", m.group("pw"), m.start("pw"), "pair", "password"))
     if _SQL_STMT.search(line):
         for m in _SQL.finditer(line):
             g = next(k for k in (1, 2, 3) if m.group(k))

@@ -148,6 +148,7 @@ NEGATIVE = [
     ("web.config", '<add key="TokenEndpoint" value="https://login.acme.io/token" />'),
     ("app/api.py", 'server.login(user, password)'),
     ("app/api.py", 'auth = (username, "")'),
+    ("app/ftp.py", 'ftp.login("anonymous", "anonymous@")'),
     # CSS custom properties are not Mandrill keys (issue 15, httpx's gh-pages)
     ("site/main.css", ":root{--md-primary-fg-color:#4051b5;--md-primary-fg-color--light:#5d6cc0}"),
 ]
