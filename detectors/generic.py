@@ -359,6 +359,13 @@ _OPENSSL_PASS = re.compile(r"(?i)\s-pass(?:in|out)?\s+[\"']?pass:([^\s\"']+)")
 # name is secret-bearing by the same reading as any other name (secret_name)
 _FLAG = re.compile(r"(?i)(?<!\S)(--?[a-z][a-z0-9]*(?:[-_][a-z0-9]+){0,4}(?:[= ]))")
 _MYSQL_P = re.compile(r"(?:^|[\s;&|(\"'`])(?:mysql\w*|mariadb\w*|sshpass)\b[^\n]*?\s-p(\S+)")
+# command-line tools whose one-letter flag takes the password, as their manuals document it:
+# redis-cli -a, sqlcmd/bcp -P, the OpenLDAP clients -w, the MongoDB shell and tools -p, zip/unzip
+# -P, 7-Zip -p<password>, smbclient -U user%password
+_TOOL_P = re.compile(r"(?:^|[\s;&|(\"'`])(?:redis-cli\b[^\n]*?\s-a\s+|(?:sqlcmd|bcp)\b[^\n]*?\s-P\s*|"
+                     r"ldap(?:search|modify|add|delete|passwd|whoami|compare|exop)\b[^\n]*?\s-w\s+|"
+                     r"mongo(?:sh|dump|restore|export|import|stat|top)?\b[^\n]*?\s-p\s+|(?:un)?zip\b[^\n]*?\s-P\s+|"
+                     r"7za?\b[^\n]*?\s-p(?=\S)|smbclient\b[^\n]*?\s-U\s*[^%\s]+%)([^\s;&|]+)")
 _U_P = re.compile(r"\s-u\s*\S+\s+-p\s*(\S+)")
 
 
@@ -692,7 +699,7 @@ def _flags(text: str):
         if not word or text.startswith("-", s):
             continue  # not a secret's flag; the next flag, not a value
         out.append((flag, text[s:e], s, "flag", word))
-    for rx in (_MYSQL_P, _U_P, _OPENSSL_PASS):
+    for rx in (_MYSQL_P, _U_P, _OPENSSL_PASS, _TOOL_P):
         for m in rx.finditer(text):
             out.append(("-p", m.group(1).strip("\"'"), m.start(1), "flag", "password"))
     return out
