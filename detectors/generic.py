@@ -365,7 +365,10 @@ _MYSQL_P = re.compile(r"(?:^|[\s;&|(\"'`])(?:mysql\w*|mariadb\w*|sshpass)\b[^\n]
 _TOOL_P = re.compile(r"(?:^|[\s;&|(\"'`])(?:redis-cli\b[^\n]*?\s-a\s+|(?:sqlcmd|bcp)\b[^\n]*?\s-P\s*|"
                      r"ldap(?:search|modify|add|delete|passwd|whoami|compare|exop)\b[^\n]*?\s-w\s+|"
                      r"mongo(?:sh|dump|restore|export|import|stat|top)?\b[^\n]*?\s-p\s+|(?:un)?zip\b[^\n]*?\s-P\s+|"
-                     r"7za?\b[^\n]*?\s-p(?=\S)|smbclient\b[^\n]*?\s-U\s*[^%\s]+%)([^\s;&|]+)")
+                     r"7za?\b[^\n]*?\s-p(?=\S)|smbclient\b[^\n]*?\s-U\s*[^%\s]+%|"
+                     # Oracle's clients take user/password@connect_identifier (sqlplus scott/...@orcl)
+                     r"(?:sqlplus|sqlldr|expdp|impdp|rman|dgmgrl)\b[^\n]*?\s[\"']?[A-Za-z][\w$#]{0,29}/(?=[^\s@/]+@))"
+                     r"([^\s;&|@]+)")
 _U_P = re.compile(r"\s-u\s*\S+\s+-p\s*(\S+)")
 
 

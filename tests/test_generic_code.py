@@ -89,6 +89,7 @@ POSITIVE = [
     ("bin/run.sh", "zip -r -P Zx9mQ2pLk1wE backup.zip data/", "Zx9mQ2pLk1wE"),
     ("bin/run.sh", "7z a -pZx9mQ2pLk1wF backup.7z data/", "Zx9mQ2pLk1wF"),
     ("bin/run.sh", "smbclient //fs/share -U deploy%Zx9mQ2pLk1wG", "Zx9mQ2pLk1wG"),
+    ("bin/run.sh", "sqlplus scott/Zx9mQ2pLk1wH@orcl @script.sql", "Zx9mQ2pLk1wH"),
     # .NET appSettings; a user and a password passed together to a documented API
     ("web.config", '<add key="SmtpPassword" value="Zx9mQ2pLk1wE" />', "Zx9mQ2pLk1wE"),
     ("app/api.py", 'requests.get(url, auth=HTTPBasicAuth("deploy", "Zx9mQ2pLk1wK"))', "Zx9mQ2pLk1wK"),
@@ -155,6 +156,8 @@ NEGATIVE = [
     ("bin/a.sh", "ldapsearch -x -W -b dc=acme"),
     ("bin/a.sh", 'zip -r -P "$ZIP_PW" backup.zip data'),
     ("bin/a.sh", "gzip -P Zx9mQ2pLk1wE data"),
+    ("bin/a.sh", "sqlplus /nolog @script.sql"),
+    ("bin/a.sh", "sqlplus scott@orcl"),
     ("pkg/app.spec", "%define token_name %{name}-token"),
     ("web.config", '<add key="TokenEndpoint" value="https://login.acme.io/token" />'),
     ("app/api.py", 'server.login(user, password)'),
