@@ -651,7 +651,7 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
         tok = toks[k]
         if how == "bare" and i >= 2 and toks[i - 1].kind == OP and toks[i - 1].text in ("/", "|") and \
                 toks[i - 2].kind == NAME and toks[i - 2].text.lower() in _ID_WORDS and \
-                value.count(toks[i - 1].text) == 1:
+                value.count(toks[i - 1].text) == 1 and not is_placeholder(value):
             # a user and a password under one label, joined the way the label joins them:
             # `ID/PW: master/s3cret`, `user/pass: bob/...`: the secret is the second part
             sep = toks[i - 1].text

@@ -158,6 +158,7 @@ NEGATIVE = [
     ("bin/a.sh", "gzip -P Zx9mQ2pLk1wE data"),
     ("bin/a.sh", "sqlplus /nolog @script.sql"),
     ("bin/a.sh", "sqlplus scott@orcl"),
+    ("notes/a.txt", "ID/Pass:xxxx:master/IhqSb1Gg xxxx:master/IhqSb1Gg"),
     ("pkg/app.spec", "%define token_name %{name}-token"),
     ("web.config", '<add key="TokenEndpoint" value="https://login.acme.io/token" />'),
     ("app/api.py", 'server.login(user, password)'),
