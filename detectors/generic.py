@@ -41,7 +41,7 @@ MAX_VALUE = 256
 SECRET_WORDS = {
     "password", "passwd", "pass", "pwd", "pswd", "passw", "pw", "passphrase", "secret", "token", "apikey",
     # the usual shortenings and misspellings of password (PSSWD, pswrd, pasword ...)
-    "psswd", "pswrd", "psword", "psswrd", "pssword", "paswd", "paswrd", "pasword", "passwrd", "passord",
+    "psswd", "pswrd", "psword", "psswrd", "pssword", "paswd", "paswrd", "pasword", "passwrd",
     # a bearer token by its name (curl's --oauth2-bearer, bearer_token is already a token); the
     # value of an Authorization header given as a key ("authorization": "...")
     "bearer", "authorization",
