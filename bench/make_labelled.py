@@ -59,6 +59,27 @@ class G:
             out = B62[d] + out
         return out.rjust(6, "0")
 
+    def bech32(self, hrp: str, nbytes: int) -> str:
+        """BIP-173 Bech32 of nbytes random bytes: data in 5-bit groups, then the 6-character
+        checksum (the encoding age uses for its keys)."""
+        cs = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+        acc = bits = 0
+        data = []
+        for x in self.r.randbytes(nbytes):
+            acc, bits = (acc << 8) | x, bits + 8
+            while bits >= 5:
+                bits -= 5
+                data.append((acc >> bits) & 31)
+        if bits:
+            data.append((acc << (5 - bits)) & 31)
+        chk = 1
+        for v in [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp] + data + [0] * 6:
+            top, chk = chk >> 25, (chk & 0x1FFFFFF) << 5 ^ v
+            for i, g in enumerate((0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)):
+                chk ^= g if (top >> i) & 1 else 0
+        chk ^= 1
+        return hrp + "1" + "".join(cs[d] for d in data) + "".join(cs[(chk >> 5 * (5 - i)) & 31] for i in range(6))
+
     def b64(self, n: int) -> str:
         return base64.b64encode(self.r.randbytes(n)).decode()
 
@@ -180,8 +201,9 @@ SHAPES = [
     ("postman", "postman-api-key", "POSTMAN_API_KEY", lambda g: f"PMAK-{g.s(HEX, 24)}-{g.s(HEX, 34)}"),
     # Telegram bot token: bot id digits + ":" + 35 url-safe (Telegram Bot API, authorizing your bot)
     ("telegram", "telegram-bot-token", "TELEGRAM_BOT_TOKEN", lambda g: f"{g.s(DIG, 10)}:AA{g.s(URLSAFE, 33)}"),
-    # age secret key: "AGE-SECRET-KEY-1" + 58 upper-case bech32 (age specification)
-    ("age", "age-secret-key", "SOPS_AGE_KEY", lambda g: "AGE-SECRET-KEY-1" + g.s("QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", 58)),
+    # age secret key: Bech32 of 32 random bytes, human-readable part AGE-SECRET-KEY-, upper case
+    # (age specification: 58 characters after "1", the last 6 a checksum)
+    ("age", "age-secret-key", "SOPS_AGE_KEY", lambda g: g.bech32("age-secret-key-", 32).upper()),
     # Datadog API key: 32 hex, no prefix: only meaningful beside its name (Datadog docs, API keys)
     ("datadog", "datadog-api-key", "DD_API_KEY", lambda g: g.s(HEX, 32)),
     # Azure Storage account key: 64 random bytes base64 (88 chars) in a connection string (Azure docs)

@@ -40,6 +40,11 @@ MAX_VALUE = 256
 # words that make a name secret-bearing (compared with the name's words, lower-cased)
 SECRET_WORDS = {
     "password", "passwd", "pass", "pwd", "pswd", "passw", "pw", "passphrase", "secret", "token", "apikey",
+    # the usual shortenings and misspellings of password (PSSWD, pswrd, pasword ...)
+    "psswd", "pswrd", "psword", "psswrd", "pssword", "paswd", "paswrd", "pasword", "passwrd",
+    # a bearer token by its name (curl's --oauth2-bearer, bearer_token is already a token); the
+    # value of an Authorization header given as a key ("authorization": "...")
+    "bearer", "authorization",
     "credential", "credentials", "privatekey", "accesskey", "secretkey", "authkey", "clientsecret",
     # other languages' labels for a password
     "passwort", "kennwort", "contraseña", "contrasena", "contrasenya", "senha", "пароль", "密码", "密碼", "口令",
@@ -48,10 +53,13 @@ SECRET_WORDS = {
     "passord", "κωδικός", "סיסמה", "كلمة_المرور", "mật_khẩu", "matkhau", "sandi", "katasandi",
 }
 _PAIRS = {("api", "key"), ("auth", "key"), ("private", "key"), ("access", "key"), ("app", "key"),
-          ("client", "secret"), ("signing", "key"), ("encryption", "key"), ("master", "key"),
+          ("client", "secret"), ("signing", "key"), ("authentication", "key"), ("encryption", "key"), ("master", "key"),
           ("mot", "de"), ("de", "passe"), ("kata", "sandi"), ("mật", "khẩu")}
 # a compound word ending so (dbpassword, authtoken, ACCESSTOKEN)
-_SUFFIXES = ("password", "passwd", "passphrase", "secret", "token", "apikey", "pwd", "passwort", "senha")
+_SUFFIXES = ("password", "passwd", "passphrase", "secret", "token", "apikey", "pwd", "passwort", "senha", "pass")
+# English words ending so that name no password (a compound's last word is read whole)
+_NOT_PASS = {"bypass", "compass", "surpass", "overpass", "underpass", "trespass", "encompass", "multipass",
+             "renderpass", "subpass", "onepass", "twopass", "firstpass", "secondpass", "singlepass", "airpass"}
 # the name says it holds something about a secret, not the secret
 _NOT_TAIL = {
     "type", "types", "name", "names", "id", "ids", "url", "uri", "path", "file", "filename", "dir", "field",
@@ -103,12 +111,14 @@ def secret_name(name: str) -> str | None:
     tail = ws[-1].rstrip("0123456789") or ws[-1]
     if tail in _NOT_TAIL or ws[-1] in _NOT_TAIL or ws[0] in _NOT_HEAD or (len(ws) > 1 and "_".join(ws[-2:]) in _NOT_TAIL):
         return None
-    for w in ws:
+    for k, w in enumerate(ws):
         w = w.rstrip("0123456789") or w  # token1, password2
+        if w == "authorization" and k != len(ws) - 1:
+            continue  # authorization_code, authorization_endpoint: an OAuth step, not the header
         if w in SECRET_WORDS:
             return w
         for suf in _SUFFIXES:
-            if w.endswith(suf) and len(w) > len(suf):
+            if w.endswith(suf) and len(w) > len(suf) and not (suf == "pass" and w in _NOT_PASS):
                 return suf
     for a, b in zip(ws, ws[1:]):
         if (a, b) in _PAIRS:
@@ -117,7 +127,7 @@ def secret_name(name: str) -> str | None:
 
 
 def password_like(word: str) -> bool:
-    return word not in ("secret", "token", "apikey", "credential", "credentials", "privatekey", "accesskey",
+    return word not in ("secret", "token", "bearer", "authorization", "apikey", "credential", "credentials", "privatekey", "accesskey",
                         "secretkey", "authkey", "clientsecret", "api key", "auth key", "private key",
                         "access key", "app key", "client secret", "signing key", "encryption key", "master key")
 
@@ -345,9 +355,20 @@ _DEFAULT_CALLS = {"get", "getenv", "fetch", "getProperty", "env", "getOrDefault"
 _CODEISH = re.compile(r"[(\[{]|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^(?:self|this|cls|os|env|process|request|config|"
                       r"settings|params|args|opts|options|data|json|ctx|req|res)\b")
 _OPENSSL_PASS = re.compile(r"(?i)\s-pass(?:in|out)?\s+[\"']?pass:([^\s\"']+)")
-_FLAG = re.compile(r"(?i)(?:^|\s)(--?(?:password|passwd|pass|passphrase|db-password|token|api-key|apikey|secret|"
-                   r"client-secret|auth-token|access-token)(?:[= ]))")
+# a command-line flag (`--db-password X`, `-Password X`, `--superuser-password=X`): kept when its
+# name is secret-bearing by the same reading as any other name (secret_name)
+_FLAG = re.compile(r"(?i)(?<!\S)(--?[a-z][a-z0-9]*(?:[-_][a-z0-9]+){0,4}(?:[= ]))")
 _MYSQL_P = re.compile(r"(?:^|[\s;&|(\"'`])(?:mysql\w*|mariadb\w*|sshpass)\b[^\n]*?\s-p(\S+)")
+# command-line tools whose one-letter flag takes the password, as their manuals document it:
+# redis-cli -a, sqlcmd/bcp -P, the OpenLDAP clients -w, the MongoDB shell and tools -p, zip/unzip
+# -P, 7-Zip -p<password>, smbclient -U user%password
+_TOOL_P = re.compile(r"(?:^|[\s;&|(\"'`])(?:redis-cli\b[^\n]*?\s-a\s+|(?:sqlcmd|bcp)\b[^\n]*?\s-P\s*|"
+                     r"ldap(?:search|modify|add|delete|passwd|whoami|compare|exop)\b[^\n]*?\s-w\s+|"
+                     r"mongo(?:sh|dump|restore|export|import|stat|top)?\b[^\n]*?\s-p\s+|(?:un)?zip\b[^\n]*?\s-P\s+|"
+                     r"7za?\b[^\n]*?\s-p(?=\S)|smbclient\b[^\n]*?\s-U\s*[^%\s]+%|"
+                     # Oracle's clients take user/password@connect_identifier (sqlplus scott/...@orcl)
+                     r"(?:sqlplus|sqlldr|expdp|impdp|rman|dgmgrl)\b[^\n]*?\s[\"']?[A-Za-z][\w$#]{0,29}/(?=[^\s@/]+@))"
+                     r"([^\s;&|@]+)")
 _U_P = re.compile(r"\s-u\s*\S+\s+-p\s*(\S+)")
 
 
@@ -463,6 +484,8 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
             return None  # "...".format(), "...".encode(): an expression on a literal
         if len(val) >= 2 and val[1].kind == OP and val[1].text in ("or", "||", "?", "??"):
             return None
+        if lang == "text" and len(val) >= 2 and val[1].kind == OP and val[1].text in (",", ";"):
+            return first.body, first.start, "literal"  # `password: "...", // note`: the literal ends at the comma
         if lang in ("yaml", "text", "ini") and len(val) >= 2:
             return None
         if len(val) >= 2 and val[1].kind == OP and val[1].text == "+":
@@ -490,9 +513,16 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
     text = line[s:e].rstrip(",")
     if lang in ("text", "sh"):
         text = text.rstrip(",;:)]}>")
-    if _CODEISH.search(text) or (lang in ("text", "sh") and end - j > 1 and not _one_word(val, line)):
+    shell_word = lang == "sh" and s >= 2 and line[s - 1] == "=" and not line[s - 2].isspace()
+    if _CODEISH.search(text) or (lang in ("text", "sh") and end - j > 1 and not _one_word(val, line)
+                                 and not _NEXT_PAIR.match(line, e) and not shell_word):
         return None  # a call, an index, an attribute, an expression: code, also in prose
     return text, s, "bare"
+
+
+# after a bare word in prose, the next `label: value` or `label=value` of a line of several pairs
+# (`password:... username:master`, `PW:... ID:...`): the word was the whole value
+_NEXT_PAIR = re.compile(r"[ \t]*[,;]?[ \t]+[^\W\d][\w.\-]{0,30}[ \t]*[:=]", re.UNICODE)
 
 
 def _one_word(val: list[Tok], line: str) -> bool:
@@ -550,8 +580,10 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
             continue
         word = secret_name(key)
         if not word and lang == "text" and t.kind == NAME and i > 0 and toks[i - 1].kind == NAME and \
-                toks[i - 1].end + 1 == t.start:
-            word = secret_name(toks[i - 1].text + "_" + key)  # prose keys of two words: "Secret Key:"
+                toks[i - 1].end + 1 == t.start and key.lower() in _PROSE_NOUNS:
+            # prose keys of two words ending in a noun for a secret: "Secret Key:", "Access key:";
+            # not a verb and its object ("you can pass to :meth:")
+            word = secret_name(toks[i - 1].text + "_" + key)
         if not word:
             continue
         j = i + 1
@@ -560,9 +592,17 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
             # #define PASSWORD "...", %global PASSWORD "...", SET password "...", ENV PASSWORD "..."
             out.append((key, toks[j].body, toks[j], "literal", word))
             continue
+        if j < n and toks[j].kind == STR and i == 0 and lang in ("js", "rb", "text") and \
+                (j + 1 >= n or toks[j + 1].kind == COMMENT) and not toks[j].quote.startswith("f"):
+            # a method called without parentheses, the whole statement: Gradle/Groovy
+            # `password "..."` in a credentials { } block, Ruby `password 'x'`
+            out.append((key, toks[j].body, toks[j], "literal", word))
+            continue
         if j < n and toks[j].kind in (NAME, NUM) and i > 0 and toks[i - 1].kind == NAME and \
-                toks[i - 1].text in ("ENV", "env", "setenv") and bare_ok:
-            got = _value_of(toks, j, "sh", True, line)  # Dockerfile `ENV PASSWORD value`
+                (toks[i - 1].text in ("ENV", "env", "setenv") or
+                 toks[i - 1].text in ("define", "global") and i > 1 and toks[i - 2].text == "%") and bare_ok:
+            # Dockerfile `ENV PASSWORD value`; an RPM spec's macro `%define token value`
+            got = _value_of(toks, j, "sh", True, line)
             if got:
                 out.append((key, got[0], Tok(WORD, got[0], got[1], got[1] + len(got[0])), "bare", word))
             continue
@@ -609,8 +649,24 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
             continue
         value, col, how = got
         tok = toks[k]
+        if how == "bare" and i >= 2 and toks[i - 1].kind == OP and toks[i - 1].text in ("/", "|") and \
+                toks[i - 2].kind == NAME and toks[i - 2].text.lower() in _ID_WORDS and \
+                value.count(toks[i - 1].text) == 1 and not is_placeholder(value):
+            # a user and a password under one label, joined the way the label joins them:
+            # `ID/PW: master/s3cret`, `user/pass: bob/...`: the secret is the second part
+            sep = toks[i - 1].text
+            user, _, pw = value.partition(sep)
+            if user and pw:
+                col += len(user) + 1
+                value = pw
         out.append((key, value, tok if how == "literal" else Tok(WORD, value, col, col + len(value)), how, word))
     return out
+
+
+_ID_WORDS = {"id", "user", "username", "login", "account", "name", "uid", "userid", "아이디", "계정", "用户名", "账号"}
+
+
+_PROSE_NOUNS = {"key", "token", "secret", "code", "phrase", "passphrase", "password"}
 
 
 def _strings_as_config(toks: list[Tok]):
@@ -642,16 +698,42 @@ def _flags(text: str):
             while e < len(text) and not text[e].isspace() and text[e] not in ";&|\"'`)":
                 e += 1
         flag = m.group(1).strip("-= ")
-        out.append((flag, text[s:e], s, "flag", secret_name(flag) or "password"))
-    for rx in (_MYSQL_P, _U_P, _OPENSSL_PASS):
+        word = secret_name(flag)
+        if not word or text.startswith("-", s):
+            continue  # not a secret's flag; the next flag, not a value
+        out.append((flag, text[s:e], s, "flag", word))
+    for rx in (_MYSQL_P, _U_P, _OPENSSL_PASS, _TOOL_P):
         for m in rx.finditer(text):
             out.append(("-p", m.group(1).strip("\"'"), m.start(1), "flag", "password"))
     return out
 
 
+# .NET configuration's appSettings entry: <add key="ApiSecret" value="..." />
+_XML_ADD = re.compile(r"""<add\s+key\s*=\s*["']([^"'<>]{1,64})["']\s+value\s*=\s*["']([^"'<>]{1,256})["']""", re.I)
+# a user and a password given together, in the order the library documents: requests'
+# HTTPBasicAuth/HTTPDigestAuth and `auth=(user, password)`, aiohttp's BasicAuth, .NET's
+# NetworkCredential, Java's PasswordAuthentication and Apache HttpClient's
+# UsernamePasswordCredentials, and login(user, password) (smtplib, ftplib, imaplib, jsforce)
+_PAIR_CALL = re.compile(r"""(?:\b(?:HTTPBasicAuth|HTTPDigestAuth|HttpBasicAuth|BasicAuth|DigestAuth|"""
+                        r"""NetworkCredential|UsernamePasswordCredentials|PasswordAuthentication|login|"""
+                        r"""authenticate)\s*\(|\bauth\s*[=:]\s*[(\[])\s*(["'])(?P<user>[^"'\\\n]{1,128})\1\s*,\s*"""
+                        r"""(["'])(?P<pw>[^"'\\\n]{1,256})\3\s*(?:\.toCharArray\(\)\s*)?[,)\]]""")
+
+
 def _sql_and_xml(line: str):
-    """SQL's `IDENTIFIED BY '...'` and `PASSWORD '...'`, an XML element <password>...</password>."""
+    """SQL's `IDENTIFIED BY '...'` and `PASSWORD '...'`, an XML element <password>...</password>,
+    a .NET <add key="..." value="..."/>, a user and password passed together."""
     out = []
+    if "<add" in line.lower():
+        for m in _XML_ADD.finditer(line):
+            w = secret_name(m.group(1))
+            if w:
+                out.append((m.group(1), m.group(2), m.start(2), "xml", w))
+    if "(" in line or "[" in line:
+        for m in _PAIR_CALL.finditer(line):
+            if m.group("user").lower() in ("anonymous", "ftp", "guest"):
+                continue  # anonymous FTP (RFC 1635): the "password" is an e-mail address by convention
+            out.append(("password", m.group("pw"), m.start("pw"), "pair", "password"))
     if _SQL_STMT.search(line):
         for m in _SQL.finditer(line):
             g = next(k for k in (1, 2, 3) if m.group(k))

@@ -290,6 +290,32 @@ def not_port(secret: str, match: re.Match | None = None) -> bool:
     return not (secret.isdigit() and len(secret) <= 5)
 
 
+_BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+
+
+def _bech32_polymod(values: list[int]) -> int:
+    gen = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+    chk = 1
+    for v in values:
+        top = chk >> 25
+        chk = (chk & 0x1FFFFFF) << 5 ^ v
+        for i in range(5):
+            chk ^= gen[i] if (top >> i) & 1 else 0
+    return chk
+
+
+def bech32(secret: str, match: re.Match | None = None) -> bool | dict:
+    """A Bech32 string (BIP-173: human-readable part, `1`, data, 6-character checksum), the
+    encoding age documents for its secret keys (AGE-SECRET-KEY-1...). Every key age writes
+    passes; one that fails was typed or altered by hand (a sample), so it is rejected."""
+    low = secret.lower()
+    hrp, sep, data = low.rpartition("1")
+    if not sep or not hrp or len(data) < 6 or any(c not in _BECH32 for c in data):
+        return False
+    values = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp] + [_BECH32.index(c) for c in data]
+    return {"checksum": "valid"} if _bech32_polymod(values) == 1 else False
+
+
 VALIDATORS = {
     "github-crc32": github_crc32,
     "npm-crc32": npm_crc32,
@@ -302,4 +328,5 @@ VALIDATORS = {
     "basic-auth": basic_auth,
     "mixed-token": mixed_token,
     "not-port": not_port,
+    "bech32": bech32,
 }

@@ -23,7 +23,8 @@ GENERIC_NOTE = "generic guess (a secret-sounding name and a literal value): low 
 
 # validators that prove a value's structure (a checksum, a decodable key, a parsed token),
 # as opposed to ones that only reject unlikely shapes (mixed-hex, not-port)
-STRUCTURAL_VALIDATORS = {"github-crc32", "pypi-macaroon", "pem-body", "b64-private-key", "basic-auth", "jwt"}
+STRUCTURAL_VALIDATORS = {"github-crc32", "pypi-macaroon", "pem-body", "b64-private-key", "basic-auth", "jwt",
+                         "bech32"}
 
 
 def proven(rule: Rule, ctx: dict) -> bool:

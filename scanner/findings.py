@@ -50,9 +50,19 @@ class FindingSet:
 
     def findings(self) -> list[Finding]:
         out = list(self._by_key.values())
-        # a secret that a provider rule recognised is not also a generic finding (the
-        # order of scanner/engine.py's dedupe, across files: a provider rule first)
-        specific = {f.secret for f in out if not f.rule.generic}
+        # a secret that a provider rule recognised is not also a generic finding (the order
+        # of scanner/engine.py's dedupe, across files: a provider rule first); the places only
+        # the generic reading saw it (`export X=...` in one file, the provider's own format in
+        # another) are places of the provider's finding, not lost
+        specific: dict[str, Finding] = {}
+        for f in out:
+            if not f.rule.generic:
+                specific.setdefault(f.secret, f)
+        for f in out:
+            target = specific.get(f.secret) if f.rule.generic else None
+            if target is not None:
+                for loc, ctx in zip(f.locations, f.contexts):
+                    self._append(target, loc, ctx)
         out = [f for f in out if not f.rule.generic or f.secret not in specific]
         order = {"worktree": 0, "staged": 1, "history": 2}
         for f in out:

@@ -88,3 +88,25 @@ def test_structured_by_content_and_provider_blast(tmp_path):
     assert heroku["blast"]["scope"] == "account" and heroku["blast"]["privilege"] == "destructive"
     assert "rails-master-key" in got
     assert got["pgpass-password"]["blast"]["privilege"] == "destructive"  # postgres is a superuser
+
+
+def test_every_place_of_a_credential_is_a_location(tmp_path):
+    """A value one file carries in a provider's format and another under a bare name is one
+    credential with both places; one auth under two registries of a Docker config is two."""
+    secret = _rand(40, _ALNUM + "/+")
+    auth = base64.b64encode(f"_token:{_rand(30)}".encode()).decode()
+    repo = Repo(tmp_path / "r")
+    repo.commit("add", {
+        "cloud/credentials": f"[default]\naws_access_key_id = AKIA{_rand(16, string.ascii_uppercase + '234567')}\n"
+                             f"aws_secret_access_key = {secret}\n",
+        ".bash_profile": f"export S3_SECRET_ACCESS_KEY={secret}\n",
+        ".docker/config.json": '{"auths": {\n "https://index.docker.io/v1/": {\n  "auth": "%s"\n },\n'
+                               ' "https://registry.acme.io/": {\n  "auth": "%s"\n }\n}}\n' % (auth, auth),
+    })
+    report, _ = scan_json(repo.path, "--no-history")
+    f = by_sha(report)[sha(secret)]
+    assert f["rule"] == "aws-secret-access-key"
+    assert {(loc["path"], loc["line"]) for loc in f["locations"]} == {("cloud/credentials", 3), (".bash_profile", 1)}
+    assert not any(g["rule"] == "generic-secret" and g["secret_sha256"] == sha(secret) for g in report["findings"])
+    d = next(g for g in report["findings"] if g["rule"] == "docker-config-auth")
+    assert sorted(loc["line"] for loc in d["locations"]) == [3, 6]

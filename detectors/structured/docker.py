@@ -24,6 +24,7 @@ def scan(text: str) -> list[Hit]:
     data = load_json(text)
     hits: list[Hit] = []
     lines = Lines(text)
+    after: dict[tuple[str, str], int] = {}
     for host, entry in _entries(data):
         reg = url_host(host) or host
         user = entry.get("username") if isinstance(entry.get("username"), str) else None
@@ -46,7 +47,11 @@ def scan(text: str) -> list[Hit]:
         for key, raw_val, secret in cands:
             if not secret or is_placeholder(secret):
                 continue
-            m = re.search(r'"' + re.escape(key) + r'"\s*:\s*"' + re.escape(raw_val[:64]), text)
+            # the same value under two registries is two places: search on from the last one
+            rx = re.compile(r'"' + re.escape(key) + r'"\s*:\s*"' + re.escape(raw_val[:64]))
+            m = rx.search(text, after.get((key, raw_val), 0)) or rx.search(text)
+            if m:
+                after[(key, raw_val)] = m.end()
             line, col = lines.pos(m.end() - min(len(raw_val), 64)) if m else (1, 1)
             hits.append(Hit("docker-config-auth", secret, line, col, ctx(key=key, host=reg, section=reg, user=user)))
     return hits

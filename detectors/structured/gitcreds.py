@@ -8,7 +8,9 @@ from scanner.model import Hit
 
 from ._util import ctx, is_placeholder
 
-_URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<user>[^:@/\s]*)(?::(?P<pw>[^@\s]+))?@(?P<host>[^/\s:?#]+)")
+# the host follows the line's last `@`: a hand-written entry may leave an `@` of the user
+# name (an e-mail address) or of the password unencoded, and git reads it the same way
+_URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<user>[^:/\s]*)(?::(?P<pw>\S+))?@(?P<host>[^/\s:?#@]+)")
 
 
 def scan(text: str) -> list[Hit]:
