@@ -32,6 +32,30 @@ from scanner.model import Hit
 from detectors.placeholders import is_placeholder, shannon_entropy
 
 RULE_ID = "generic-secret"
+
+# The lines worth handing to generic_hits: a secret-sounding name assigned a value, a
+# secret-bearing flag, a known password-taking command (the engine matches it with the
+# rules, by Hyperscan or Python's re). The name's tail is bounded
+# ({0,64}, not *): unbounded, every keyword in a long run like `secret_secret_secret...`
+# rescanned the rest of the run, quadratic in the fallback engine (a 200k-character line
+# took minutes; issue 7). scanner/engine.py DECODE_CANDIDATE likewise.
+CANDIDATE = (
+    r"(?i)(?:(?:pass(?:word|wd|phrase)?|pa?s{1,2}w(?:o?r)?d|pwd|pw|secret|token|api[_\-. ]?key|apikey|auth(?:entication)?[_\-. ]?key|authorization|"
+    r"credential|private[_\-. ]?key|access[_\-. ]?key|client[_\-. ]?secret|app[_\-. ]?key|passwort|kennwort|"
+    r"contrase(?:ñ|n)[ay]|senha|wachtwoord|l(?:ö|o)senord|salasana|has(?:ł|l)o|parola|heslo|jelsz(?:ó|o)|"
+    r"(?:ş|s)ifre|parol|mot[_\- ]?de[_\- ]?passe|mdp|lozinka|passord|sandi|"
+    r"пароль|Пароль|ПАРОЛЬ|密码|密碼|口令|パスワード|비밀번호)"
+    r"[A-Za-z0-9_.\-]{0,64}(?:[ \t][A-Za-z]{2,16})?[\"']?\s*(?:=|:|=>|!=|\(\s*[\"']|,\s*[\"']|\s+[\"'])"
+    r"|(?:^|\s)--?(?:[A-Za-z0-9]+[-_]){0,4}(?:password|passwd|passphrase|pass|pwd|token|api-?key|secret|bearer)[= ]"
+    r"|(?:mysql|mariadb|sshpass)[^\n]{0,200}\s-p\S|(?:redis-cli[^\n]{0,200}\s-a|(?:sqlcmd|bcp)[^\n]{0,200}\s-P|"
+    r"ldap[a-z]{0,8}[^\n]{0,200}\s-w|mongo[a-z]{0,8}[^\n]{0,200}\s-p|zip[^\n]{0,200}\s-P|7za?[^\n]{0,200}\s-p|"
+    r"smbclient[^\n]{0,200}\s-U\s*[^%\s]{1,64}%|(?:sqlplus|sqlldr|expdp|impdp|rman|dgmgrl)[^\n]{0,200}\s[\"']?\w{1,30}/"
+    r"[^\s@/]{1,64}@)\s*\S|\s-u\s*\S+\s+-p\s*\S|identified\s+by|pass:|passphrase\s"
+    r"|(?:(?:^|\s)ENV|%define|%global)\s+[A-Za-z0-9_]{0,40}(?:pass|pwd|secret|token|key)[A-Za-z0-9_]{0,40}\s+\S"
+    r"|<[A-Za-z0-9_:.\-]{0,40}(?:password|passwd|secret|token|api[_\-]?key)[^<>\n]{0,80}>[^<\s]"
+    r"|(?:Auth|Credentials?|login|authenticate)\s*\(\s*[\"'][^\"'\n]{1,128}[\"']\s*,\s*[\"']"
+    r"|\bauth\s*[=:]\s*[(\[]\s*[\"']|<add\s+key\s*=)"
+)
 MIN_LEN = 8
 MIN_ENTROPY = 3.0
 MAX_VALUE = 256

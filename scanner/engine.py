@@ -25,34 +25,14 @@ from scanner.model import Hit, Rule
 from detectors.generic import RULE_ID as GENERIC_RULE
 from detectors.lines import Lines
 from detectors.placeholders import is_placeholder, is_placeholder_text, shannon_entropy
+from detectors.vocabulary import SECRET_WORDS
 
 MULTILINE_WINDOW = 20000  # characters before a multi-line hit's end to look for its start
-# lines where a secret-sounding name is assigned a value: candidates for the generic
-# detector (detectors/generic.py, the only place generic secrets come from). The name's tail is bounded
-# ({0,64}, not *): unbounded, every keyword in a long run like `secret_secret_secret...`
-# rescanned the rest of the run, quadratic in the fallback engine (a 200k-character line
-# took minutes; issue 7). DECODE_CANDIDATE likewise.
-GENERIC_CANDIDATE = (
-    r"(?i)(?:(?:pass(?:word|wd|phrase)?|pa?s{1,2}w(?:o?r)?d|pwd|pw|secret|token|api[_\-. ]?key|apikey|auth(?:entication)?[_\-. ]?key|authorization|"
-    r"credential|private[_\-. ]?key|access[_\-. ]?key|client[_\-. ]?secret|app[_\-. ]?key|passwort|kennwort|"
-    r"contrase(?:ñ|n)[ay]|senha|wachtwoord|l(?:ö|o)senord|salasana|has(?:ł|l)o|parola|heslo|jelsz(?:ó|o)|"
-    r"(?:ş|s)ifre|parol|mot[_\- ]?de[_\- ]?passe|mdp|lozinka|passord|sandi|"
-    r"пароль|Пароль|ПАРОЛЬ|密码|密碼|口令|パスワード|비밀번호)"
-    r"[A-Za-z0-9_.\-]{0,64}(?:[ \t][A-Za-z]{2,16})?[\"']?\s*(?:=|:|=>|!=|\(\s*[\"']|,\s*[\"']|\s+[\"'])"
-    r"|(?:^|\s)--?(?:[A-Za-z0-9]+[-_]){0,4}(?:password|passwd|passphrase|pass|pwd|token|api-?key|secret|bearer)[= ]"
-    r"|(?:mysql|mariadb|sshpass)[^\n]{0,200}\s-p\S|(?:redis-cli[^\n]{0,200}\s-a|(?:sqlcmd|bcp)[^\n]{0,200}\s-P|"
-    r"ldap[a-z]{0,8}[^\n]{0,200}\s-w|mongo[a-z]{0,8}[^\n]{0,200}\s-p|zip[^\n]{0,200}\s-P|7za?[^\n]{0,200}\s-p|"
-    r"smbclient[^\n]{0,200}\s-U\s*[^%\s]{1,64}%|(?:sqlplus|sqlldr|expdp|impdp|rman|dgmgrl)[^\n]{0,200}\s[\"']?\w{1,30}/"
-    r"[^\s@/]{1,64}@)\s*\S|\s-u\s*\S+\s+-p\s*\S|identified\s+by|pass:|passphrase\s"
-    r"|(?:(?:^|\s)ENV|%define|%global)\s+[A-Za-z0-9_]{0,40}(?:pass|pwd|secret|token|key)[A-Za-z0-9_]{0,40}\s+\S"
-    r"|<[A-Za-z0-9_:.\-]{0,40}(?:password|passwd|secret|token|api[_\-]?key)[^<>\n]{0,80}>[^<\s]"
-    r"|(?:Auth|Credentials?|login|authenticate)\s*\(\s*[\"'][^\"'\n]{1,128}[\"']\s*,\s*[\"']"
-    r"|\bauth\s*[=:]\s*[(\[]\s*[\"']|<add\s+key\s*=)"
-)
+# the generic detector's prefilter: lines where a secret-sounding name is assigned a value
+from detectors.generic import CANDIDATE as GENERIC_CANDIDATE  # noqa: E402
 # an encoded (base64 or %-escaped) value assigned to a secret-bearing name: worth decoding
 DECODE_CANDIDATE = (
-    r"(?i)(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_.\-]?key|apikey|auth|credential|private[_.\-]?key|"
-    r"dockerconfigjson|connection[_.\-]?string)[A-Za-z0-9_.\-]{0,64}[\"']?\s*(?::|=>|=)\s*(?:!!binary\s+)?[\"'`]?"
+    r"(?i)(?:" + SECRET_WORDS + r"|dockerconfigjson|connection[_.\-]?string)[A-Za-z0-9_.\-]{0,64}[\"']?\s*(?::|=>|=)\s*(?:!!binary\s+)?[\"'`]?"
     r"(?:[A-Za-z0-9+/_\-]{24}|[^\s\"'`%]{0,200}%[0-9A-Fa-f]{2})"
 )
 # what a structured parser (detectors/structured) looks for in a file whose name alone does

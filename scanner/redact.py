@@ -67,6 +67,7 @@ from __future__ import annotations
 import base64
 import re
 from typing import Callable, Iterable
+from detectors.vocabulary import SECRET_WORDS
 
 ELLIPSIS = "…"
 MIN_SECRET_LEN = 8  # shortest secret a configuration rule may report or a baseline may hash
@@ -164,8 +165,7 @@ def redact_line(line: str, secrets: Iterable[str]) -> str:
 
 
 # a value assigned to a name that says it is secret: JSON/TOML/YAML/env/INI forms
-_SECRET_KEY = (r"[A-Za-z0-9_.\-]*(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_.\-]?key|apikey|auth|"
-               r"credential|private[_.\-]?key|access[_.\-]?key|session|cookie|signature|dsn|"
+_SECRET_KEY = (r"[A-Za-z0-9_.\-]*(?:" + SECRET_WORDS + r"|access[_.\-]?key|session|cookie|signature|dsn|"
                r"conn(?:ection)?[_.\-]?str(?:ing)?|bearer|jwt|webhook|salt|license)[A-Za-z0-9_.\-]*")
 _KEYED_VALUE = re.compile(
     r"""(?ix)(?P<key>["']?""" + _SECRET_KEY + r"""["']?)\s*(?::|=>|=)\s*

@@ -14,12 +14,13 @@ import re
 from urllib.parse import unquote
 
 from ._util import b64decode_any, printable_text
+from detectors.vocabulary import SECRET_WORDS
 
 # cheap pre-check over the whole text: a long base64-ish run, or a %XX escape
 _PRE = re.compile(r"[A-Za-z0-9+/_\-]{24}|%[0-9A-Fa-f]{2}")
 _ASSIGN = re.compile(r"""(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?::|=|=>)\s*(?:!!binary\s+)?["'`]?(?P<val>[^\s"'`,;<>{}()\[\]]{8,})""")
 _KEY = re.compile(
-    r"(?i)pass(?:word|wd|phrase)?|pwd|secret|token|api[_.\-]?key|apikey|private|credential|auth|"
+    r"(?i)" + SECRET_WORDS + r"|private|"
     r"(?:^|[_.\-])key(?:$|[_.\-])|key$|config|cfg|dockerconfigjson|^data$|^value$|^payload$|connection")
 _VAL = re.compile(r"""[:=][ \t]*(?:!!binary[ \t]+)?["'`]?(?:[A-Za-z0-9+/_\-]{24}|[^\s"'`%]{0,200}%[0-9A-Fa-f]{2})""")
 _B64 = re.compile(r"^(?:[A-Za-z0-9+/]{24,}={0,2}|[A-Za-z0-9_\-]{24,}={0,2})$")

@@ -13,9 +13,10 @@ from scanner.model import Hit
 
 from . import docker
 from ._util import b64decode_any, compose_yaml_all, ctx, is_placeholder, printable_text, yget, ymap, ypos, yseq, ystr
+from detectors.vocabulary import SECRET_WORDS
 
 SECRET_KEY = re.compile(
-    r"(?i)pass(?:word|wd|phrase)?|pwd|secret|token|api[_.\-]?key|apikey|private|credential|auth|"
+    r"(?i)" + SECRET_WORDS + r"|private|"
     r"(?:^|[_.\-])key(?:$|[_.\-])|key$|^key|\.pem$|\.p12$|\.jks$|keystore|dsn$|connection[_-]?string")
 _NOT_SECRET_KEY = re.compile(r"(?i)(?:^|[_.\-])(?:user(?:name)?|host|port|id|url|uri|crt|cert|ca|pub|public)$|\.crt$|^ca\.")
 
