@@ -36,27 +36,10 @@ class ChunkResult:
 
 # ---- workers ---------------------------------------------------------------------------
 def _init_worker(engine: Engine, repo: Path | None, max_size: int) -> None:
+    """What a chunk function needs, in this process: a forked worker's, or the main
+    process's when it scans in-process (which must keep its own signal handlers)."""
     global _ENGINE, _REPO, _MAX_SIZE, _READER
     _ENGINE, _REPO, _MAX_SIZE, _READER = engine, repo, max_size, None
-    # a worker's `git cat-file` is waited for however the worker ends: a normal exit (the
-    # pool closed) runs the finalizer, a terminate (SIGTERM) the handler
-    import signal
-    from multiprocessing.util import Finalize
-
-    Finalize(None, _close_reader, exitpriority=10)
-    signal.signal(signal.SIGTERM, _on_terminate)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it
-    # terminates the pool (no traceback from every worker)
-
-
-def _on_terminate(_signum, _frame) -> None:
-    if _READER is not None:
-        try:
-            _READER.proc.kill()
-            _READER.proc.wait(timeout=5)
-        except Exception:  # noqa: BLE001 - exiting anyway
-            pass
-    os._exit(1)
 
 
 def forked_pool(n: int, engine: Engine, repo: Path | None, max_size: int):
@@ -75,18 +58,24 @@ def forked_pool(n: int, engine: Engine, repo: Path | None, max_size: int):
 
 
 def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int) -> None:
-    """_init_worker in a forked pool worker. Its git readers (cat-file --batch) are waited
-    for when it ends on its own (multiprocessing runs these finalizers, not atexit, before
-    the worker's os._exit); when the pool stops it with SIGTERM, they see EOF, end, and are
-    reaped by the main process, which is their subreaper (gitcmd.become_subreaper)."""
+    """_init_worker in a forked pool worker. Its git readers (cat-file --batch) are closed
+    and waited for when it ends on its own (multiprocessing runs these finalizers, not
+    atexit, before the worker's os._exit). SIGTERM (Pool.terminate, Ctrl-C) takes its
+    default action, death in the kernel: a Python handler runs only between bytecodes, and
+    one that arrived just before the worker blocked in the task queue's semaphore was never
+    run, so Pool.terminate joined that worker for ever (seen as a hung `scan --since` under
+    load). The dead worker's git readers see EOF and end, and the main process, their
+    subreaper (gitcmd.become_subreaper), reaps them."""
     import signal
     from multiprocessing.util import Finalize
 
     from scanner import gitcmd
 
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's Python handler, if any, is not ours
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it stops us
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by forked_pool until now
     Finalize(None, gitcmd.reap, exitpriority=10)
+    Finalize(None, _close_reader, exitpriority=11)
     _init_worker(engine, repo, max_size)
 
 
@@ -211,8 +200,8 @@ class Workers:
 
     def close(self, graceful: bool = False) -> None:
         """Stop the workers (again: a no-op). Gracefully, once all work is done: each
-        worker exits on its own and waits for its git process; otherwise terminated, and
-        each still waits for its git (_on_terminate)."""
+        worker exits on its own and waits for its git process; otherwise killed (SIGTERM,
+        default action), and its git processes end on EOF and are reaped by this one."""
         if self.pool is not None:
             if graceful:
                 self.pool.close()
@@ -267,9 +256,16 @@ def run_chunks(kind: str, chunks: list, engine: Engine, repo: Path, jobs: int, m
         finally:
             _close_reader()
         return total
-    with forked_pool(min(jobs, len(chunks)), engine, repo, max_size) as pool:
+    pool = forked_pool(min(jobs, len(chunks)), engine, repo, max_size)
+    try:
         for r in pool.imap_unordered(fn, chunks):
             add(r)
+        pool.close()  # all done: each worker takes its end-of-work sentinel and exits on its own
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
     return total
 
 

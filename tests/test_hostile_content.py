@@ -385,3 +385,18 @@ def test_ctrl_c_stops_a_scan_within_a_second(tmp_path):
         assert took < 1.5, took  # a second, and some slack for a loaded machine
         interrupted += 1
     assert interrupted, "every scan ended before the signal: the test proved nothing"
+
+
+def test_an_in_process_scan_keeps_the_callers_signal_handlers(tmp_path):
+    """Scanning in-process (one job, or one chunk) once installed a worker's handlers in
+    the main process: SIGINT ignored and SIGTERM caught for the rest of the scan, so Ctrl-C
+    did nothing once a small phase had run."""
+    from scanner.engine import Engine
+    from scanner.pipeline import run_chunks
+    from scanner.rules import load_rules
+    from scanner.sources import workspace
+
+    (tmp_path / "a.env").write_text("K=1\n")
+    before = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+    run_chunks("files", [["a.env"]], Engine(load_rules()), tmp_path, 1, workspace.DEFAULT_MAX_FILE_SIZE)
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
