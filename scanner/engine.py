@@ -413,7 +413,7 @@ class Engine:
             done.add(a)
             b = buf.find(b"\n", pos, en)
             line = bytes(buf[a:b if b >= 0 else en]).decode("utf-8", "surrogateescape")
-            if _GENERIC_MEMO.get((line, path)) != []:
+            if not _generic_known_empty(line, path):
                 return False
         return True
 
@@ -633,6 +633,8 @@ def _utf8(text: str) -> bytes:
         return text.encode("utf-8", "surrogatepass")
 
 
+# (line, path) -> [docstring_may_matter, hits outside a docstring, hits inside one], the
+# last two None until computed
 _GENERIC_MEMO: dict = {}
 _GENERIC_MEMO_CHARS = [0]
 
@@ -641,20 +643,32 @@ def _generic_cached(line: str, line_no: int, path: str, lines: list[str]) -> lis
     """generic_hits for one line, judged once per (line, path, in a docstring) in a process:
     a history holds hundreds of versions of a file, whose unchanged lines are the same
     candidates again (the keyword check on them was a sixth of sqlalchemy's history scan).
-    Its hits depend on those three alone, apart from the line number they carry. The memo
-    is dropped whenever it holds 8 M characters of lines."""
-    from detectors.generic import generic_hits, in_docstring
+    Its hits depend on those three alone, apart from the line number they carry; whether
+    the line may be in a docstring at all depends on (line, path) alone and is remembered
+    too (lexing the line to ask was a third of sqlalchemy's history scan). The memo is
+    dropped whenever it holds 8 M characters of lines."""
+    from detectors.generic import docstring_may_matter, generic_hits, in_docstring
 
-    doc = in_docstring(line, line_no, path, lines)
-    key = (line, path, doc)
-    got = _GENERIC_MEMO.get(key)
-    if got is None:
+    key = (line, path)
+    ent = _GENERIC_MEMO.get(key)
+    if ent is None:
         if _GENERIC_MEMO_CHARS[0] > 8_000_000:
             _GENERIC_MEMO.clear()
             _GENERIC_MEMO_CHARS[0] = 0
-        got = _GENERIC_MEMO[key] = generic_hits(line, 1, path, docstring=doc)
+        ent = _GENERIC_MEMO[key] = [docstring_may_matter(line, path), None, None]
         _GENERIC_MEMO_CHARS[0] += len(line) + len(path) + 100
+    doc = ent[0] and in_docstring(line, line_no, path, lines, may_matter=True)
+    got = ent[2 if doc else 1]
+    if got is None:
+        got = ent[2 if doc else 1] = generic_hits(line, 1, path, docstring=doc)
     return [replace(h, line=line_no, context=dict(h.context)) for h in got]
+
+
+def _generic_known_empty(line: str, path: str) -> bool:
+    """Is the line, with this path, one _generic_cached has judged to hold no generic
+    secret, wherever it sits in the file?"""
+    ent = _GENERIC_MEMO.get((line, path))
+    return ent is not None and ent[1] == [] and (not ent[0] or ent[2] == [])
 
 
 def _line_counter(data: bytes, offsets):
