@@ -389,31 +389,40 @@ class Engine:
                 c.decode_lines = {line_of(o) for o in dec_ends}
         return c
 
-    def known_quiet(self, buf, st: int, en: int, matches: list[tuple[int, int]], path: str) -> bool:
+    def known_quiet(self, buf, st: int, en: int, matches: list[tuple[int, int]], path: str,
+                    markers_matter: bool = True) -> bool:
         """Would confirming the content buf[st:en] (UTF-8, no byte-order mark), whose
         Hyperscan matches these are, surely find nothing? Yes when every match is a
-        generic candidate and each such line, with this path, is one the keyword check has
-        already judged to hold no secret (_GENERIC_MEMO): then no rule, decoder or parser
-        has anything to look at, and decoding and splitting the whole content (most of the
-        work for the hundreds of versions of a file that assigns a test password) is spared.
-        The line is cut from the bytes as confirm() would cut it from the decoded text."""
+        generic candidate on a line that, with this path, the keyword check has already
+        judged to hold no secret (_GENERIC_MEMO), or a candidate of a rule without nearby
+        context on a line that rule has already rejected (_RULE_QUIET): then no rule,
+        decoder or parser has anything to look at, and decoding and splitting the whole
+        content (most of the work for the hundreds of versions of a test file that holds a
+        password or a database URL) is spared. A structured parser's marker counts only
+        when `markers_matter` (a parser may apply to the path). The line is cut from the
+        bytes as confirm() would cut it from the decoded text."""
         n = len(self.regex_rules)
-        if not self.generic or self._kw or self._always or not matches:
+        if self._kw or self._always or not matches:
             return False
-        done: set[int] = set()
+        done: set[tuple[int, int]] = set()
         for i, to in matches:
-            if i != n:
+            if i == n + 2 and not markers_matter:
+                continue
+            if i > n or (i == n and not self.generic):
                 return False
             pos = st + max(0, to - 1)
             a = buf.rfind(b"\n", st, pos) + 1 or st
             if a < st:
                 a = st
-            if a in done:
+            if (i, a) in done:
                 continue
-            done.add(a)
+            done.add((i, a))
             b = buf.find(b"\n", pos, en)
             line = bytes(buf[a:b if b >= 0 else en]).decode("utf-8", "surrogateescape")
-            if not _generic_known_empty(line, path):
+            if i == n:
+                if not _generic_known_empty(line, path):
+                    return False
+            elif (i, line) not in _RULE_QUIET or self.regex_rules[i].id in self.over_budget:
                 return False
         return True
 
@@ -447,9 +456,18 @@ class Engine:
                     found = self._confirm_multiline(rule, lines, lset)
                 else:
                     found = []
+                    # a rule without nearby context judges a line by the line alone (and
+                    # the allow marker before it): a line it rejects is remembered, and a
+                    # later version of the file that has nothing else is not confirmed
+                    # again; so is a line a rule with context rejects by its regex alone
                     for li in sorted(lset):
                         if li < len(lines.lines):
-                            found += self._confirm(rule, lines, li, lines.lines[li])
+                            line = lines.lines[li]
+                            got = self._confirm(rule, lines, li, line)
+                            if not got and (not rule.context and not allowed(lines.lines, li) or
+                                            regex_of(rule).search(line) is None):
+                                _rule_line_quiet(i, line)
+                            found += got
             except OverBudget:
                 # a configuration rule too slow to run (scanner/budget.py): skipped from
                 # now on; the scan drops its findings and reports it once by id
@@ -661,7 +679,26 @@ def _generic_cached(line: str, line_no: int, path: str, lines: list[str]) -> lis
     got = ent[2 if doc else 1]
     if got is None:
         got = ent[2 if doc else 1] = generic_hits(line, 1, path, docstring=doc)
+        if ent[0] and ent[2 if not doc else 1] is None:
+            # judged both ways at once: a line that holds nothing either way is known
+            # empty (known_quiet) without finding the docstrings of the next version
+            ent[2 if not doc else 1] = generic_hits(line, 1, path, docstring=not doc)
     return [replace(h, line=line_no, context=dict(h.context)) for h in got]
+
+
+# (rule index, line) pairs a rule without nearby context confirmed and rejected, the line
+# not allowed by a marker: the rule finds nothing on that line wherever it appears
+_RULE_QUIET: set = set()
+_RULE_QUIET_CHARS = [0]
+
+
+def _rule_line_quiet(i: int, line: str) -> None:
+    if _RULE_QUIET_CHARS[0] > 8_000_000:
+        _RULE_QUIET.clear()
+        _RULE_QUIET_CHARS[0] = 0
+    if (i, line) not in _RULE_QUIET:
+        _RULE_QUIET.add((i, line))
+        _RULE_QUIET_CHARS[0] += len(line) + 60
 
 
 def _generic_known_empty(line: str, path: str) -> bool:

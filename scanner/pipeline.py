@@ -261,7 +261,7 @@ def _scan_blob_chunk(blobs: list[tuple[str, int, str]]) -> ChunkResult:
             continue
         if m is not None and not buf.startswith(_BOMS, st, en) and buf[st:st + 1] != b"{" and \
                 not structured.name_decides_parse(path) and _quiet_reason(buf, st, en) is None and \
-                _ENGINE.known_quiet(buf, st, en, m, path):
+                _ENGINE.known_quiet(buf, st, en, m, path, structured.path_may_be_structured(path)):
             continue  # every candidate a generic one on a line already judged empty for this path
         data = bytes(buf[st:en])  # only blobs worth a look are copied out
         res.confirmed += 1

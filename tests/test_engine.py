@@ -95,3 +95,30 @@ def test_generic_detector_defers_requests():
             "assert 'urllib3' in sys.modules and sys.modules['requests'].__file__\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+def _quiet(engine, data: bytes, path: str, markers_matter: bool = False) -> bool:
+    m = engine.match_spans(data, [(0, len(data))]).get(0, [])
+    return engine.known_quiet(data, 0, len(data), m, path, markers_matter)
+
+
+@pytest.mark.parametrize("line, path", [
+    # a rule's candidate the rule rejects (a placeholder password in a URL)
+    (b"url = 'postgresql://scott:tiger@localhost/test'\n", "lib/test/config.py"),
+    # a generic candidate the keyword check rejects, in a language with docstrings
+    (b"    secret = self.load_secret()\n", "lib/engine/base.py"),
+])
+def test_a_rejected_line_makes_the_next_version_quiet(engine, line, path):
+    """A history holds hundreds of versions of a file: a candidate line already confirmed
+    and rejected is not confirmed again (known_quiet), but only that line: a version that
+    adds a real secret beside it is still confirmed and found."""
+    from scanner.pipeline import scan_content
+
+    v1 = b"import os\n" + line + b"x = 1\n"
+    assert not _quiet(engine, v1, path)
+    assert scan_content(engine, v1, path)[0] == []
+    v2 = b"import os\n\n" + line + b"y = 2\n"  # the same line, moved
+    assert _quiet(engine, v2, path)
+    v3 = v2 + b"aws_key = 'AKIAIOSFODNN7EXAMPLF'\nSTRIPE = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'\n"
+    assert not _quiet(engine, v3, path)
+    assert scan_content(engine, v3, path)[0]
