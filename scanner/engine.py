@@ -422,8 +422,12 @@ class Engine:
             if i == n:
                 if not _generic_known_empty(line, path):
                     return False
-            elif (i, line) not in _RULE_QUIET or self.regex_rules[i].id in self.over_budget:
+            elif self.regex_rules[i].id in self.over_budget:
                 return False
+            elif (i, line) not in _RULE_QUIET:
+                rule = self.regex_rules[i]
+                if not rule.context or _context_window(buf, st, en, a, b if b >= 0 else en, i, rule) not in _RULE_QUIET:
+                    return False
         return True
 
     def scan_bytes(self, data: bytes, path: str = "") -> list[Hit]:
@@ -456,17 +460,22 @@ class Engine:
                     found = self._confirm_multiline(rule, lines, lset)
                 else:
                     found = []
-                    # a rule without nearby context judges a line by the line alone (and
-                    # the allow marker before it): a line it rejects is remembered, and a
-                    # later version of the file that has nothing else is not confirmed
-                    # again; so is a line a rule with context rejects by its regex alone
+                    # a rule judges a line by the line, the allow marker on the line
+                    # before it, and (a rule with context) the lines around it: a line it
+                    # rejects is remembered with what it depended on, and a later version
+                    # of the file that has nothing else is not confirmed again (known_quiet)
                     for li in sorted(lset):
                         if li < len(lines.lines):
                             line = lines.lines[li]
                             got = self._confirm(rule, lines, li, line)
-                            if not got and (not rule.context and not allowed(lines.lines, li) or
-                                            regex_of(rule).search(line) is None):
-                                _rule_line_quiet(i, line)
+                            if not got:
+                                if not rule.context and not allowed(lines.lines, li) or \
+                                        regex_of(rule).search(line) is None:
+                                    _rule_line_quiet((i, line))
+                                elif rule.context:
+                                    lo = max(0, li - max(1, rule.context_lines))
+                                    hi = li + rule.context_lines + 1
+                                    _rule_line_quiet((i, li - lo, "\n".join(lines.lines[lo:hi])))
                             found += got
             except OverBudget:
                 # a configuration rule too slow to run (scanner/budget.py): skipped from
@@ -692,13 +701,33 @@ _RULE_QUIET: set = set()
 _RULE_QUIET_CHARS = [0]
 
 
-def _rule_line_quiet(i: int, line: str) -> None:
+def _rule_line_quiet(key: tuple) -> None:
+    """Remember (rule index, line) or (rule index, the line's index in its window, the
+    window of lines the rule's context looks at) as rejected."""
     if _RULE_QUIET_CHARS[0] > 8_000_000:
         _RULE_QUIET.clear()
         _RULE_QUIET_CHARS[0] = 0
-    if (i, line) not in _RULE_QUIET:
-        _RULE_QUIET.add((i, line))
-        _RULE_QUIET_CHARS[0] += len(line) + 60
+    if key not in _RULE_QUIET:
+        _RULE_QUIET.add(key)
+        _RULE_QUIET_CHARS[0] += len(key[-1]) + 60
+
+
+def _context_window(buf, st: int, en: int, a: int, b: int, i: int, rule: Rule) -> tuple:
+    """The key confirm() remembers a rejected line of a rule with context by, cut from the
+    bytes: the line buf[a:b] of the content buf[st:en] with max(1, context_lines) lines
+    before it and context_lines after it (fewer at the content's edges)."""
+    k = 0
+    for _ in range(max(1, rule.context_lines)):
+        if a <= st:
+            break
+        a = buf.rfind(b"\n", st, a - 1) + 1 or st
+        k += 1
+    for _ in range(rule.context_lines):
+        if b >= en:
+            break
+        nxt = buf.find(b"\n", b + 1, en)
+        b = nxt if nxt >= 0 else en
+    return (i, k, bytes(buf[a:b]).decode("utf-8", "surrogateescape"))
 
 
 def _generic_known_empty(line: str, path: str) -> bool:

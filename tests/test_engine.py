@@ -122,3 +122,16 @@ def test_a_rejected_line_makes_the_next_version_quiet(engine, line, path):
     v3 = v2 + b"aws_key = 'AKIAIOSFODNN7EXAMPLF'\nSTRIPE = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'\n"
     assert not _quiet(engine, v3, path)
     assert scan_content(engine, v3, path)[0]
+
+
+def test_a_line_rejected_for_its_context_is_quiet_only_with_the_same_context(engine):
+    """A rule that needs context (an ODBC password needs a server on its line) rejects a
+    line by its regex, the allow marker on the line before it and the lines its context
+    looks at: the next version is quiet only where all of those are the same."""
+    from scanner.pipeline import scan_content
+
+    path = "app/settings.py"
+    body = b"a = 1\nb = 2\nc = 3\nconn_opts = 'password=changeme;'\nd = 4\n"
+    assert scan_content(engine, b"import os\n" + body, path)[0] == []
+    assert _quiet(engine, b"import sys\nimport os\n" + body, path)
+    assert not _quiet(engine, b"import os\n" + body.replace(b"c = 3", b"# credfence:allow"), path)
