@@ -161,6 +161,17 @@ def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int) -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by forked_pool until now
     Finalize(None, gitcmd.reap, exitpriority=10)
     _init_worker(engine, repo, max_size)
+    _warm_up(engine)
+
+
+def _warm_up(engine: Engine) -> None:
+    """The detectors' modules, imported while the history walk runs (a pool is forked
+    before it starts, and its workers would otherwise wait): imported lazily instead, they
+    fell on the first blobs' confirmation. (Compiling every rule's regex here as well cost
+    more CPU than the few a scan uses.)"""
+    from detectors import generic, validators  # noqa: F401
+
+    _structured()
 
 
 def _scan_files(rels: list[str]) -> ChunkResult:
