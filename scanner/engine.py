@@ -199,6 +199,9 @@ class Engine:
         self._hs_fallback: list[int] = []  # rules Hyperscan cannot compile: keyword path
         self.hyperscan = False
         self.over_budget: set[str] = set()  # configuration rules over their time budget
+        # what this engine's rules rejected (keys by rule index: _rule_line_quiet)
+        self._rule_quiet: set = set()
+        self._rule_quiet_chars = 0
         if use_hyperscan is not False:
             self._hs = self._load_hyperscan()
             self.hyperscan = self._hs is not None
@@ -395,7 +398,7 @@ class Engine:
         Hyperscan matches these are, surely find nothing? Yes when every match is a
         generic candidate on a line that, with this path, the keyword check has already
         judged to hold no secret (_GENERIC_MEMO), or a candidate of a rule without nearby
-        context on a line that rule has already rejected (_RULE_QUIET): then no rule,
+        context on a line that rule has already rejected (_rule_quiet): then no rule,
         decoder or parser has anything to look at, and decoding and splitting the whole
         content (most of the work for the hundreds of versions of a test file that holds a
         password or a database URL) is spared. A structured parser's marker counts only
@@ -424,11 +427,21 @@ class Engine:
                     return False
             elif self.regex_rules[i].id in self.over_budget:
                 return False
-            elif (i, line) not in _RULE_QUIET:
+            elif (i, line) not in self._rule_quiet:
                 rule = self.regex_rules[i]
-                if not rule.context or _context_window(buf, st, en, a, b if b >= 0 else en, i, rule) not in _RULE_QUIET:
+                if not rule.context or _context_window(buf, st, en, a, b if b >= 0 else en, i, rule) not in self._rule_quiet:
                     return False
         return True
+
+    def _rule_line_quiet(self, key: tuple) -> None:
+        """Remember (rule index, line) or (rule index, the line's index in its window, the
+        window of lines the rule's context looks at) as rejected; 8 M characters at most."""
+        if self._rule_quiet_chars > 8_000_000:
+            self._rule_quiet.clear()
+            self._rule_quiet_chars = 0
+        if key not in self._rule_quiet:
+            self._rule_quiet.add(key)
+            self._rule_quiet_chars += len(key[-1]) + 60
 
     def scan_bytes(self, data: bytes, path: str = "") -> list[Hit]:
         hs_ok = self.hyperscan and not data.startswith(_BOMS)
@@ -471,11 +484,11 @@ class Engine:
                             if not got:
                                 if not rule.context and not allowed(lines.lines, li) or \
                                         regex_of(rule).search(line) is None:
-                                    _rule_line_quiet((i, line))
+                                    self._rule_line_quiet((i, line))
                                 elif rule.context:
                                     lo = max(0, li - max(1, rule.context_lines))
                                     hi = li + rule.context_lines + 1
-                                    _rule_line_quiet((i, li - lo, "\n".join(lines.lines[lo:hi])))
+                                    self._rule_line_quiet((i, li - lo, "\n".join(lines.lines[lo:hi])))
                             found += got
             except OverBudget:
                 # a configuration rule too slow to run (scanner/budget.py): skipped from
@@ -693,23 +706,6 @@ def _generic_cached(line: str, line_no: int, path: str, lines: list[str]) -> lis
             # empty (known_quiet) without finding the docstrings of the next version
             ent[2 if not doc else 1] = generic_hits(line, 1, path, docstring=not doc)
     return [replace(h, line=line_no, context=dict(h.context)) for h in got]
-
-
-# (rule index, line) pairs a rule without nearby context confirmed and rejected, the line
-# not allowed by a marker: the rule finds nothing on that line wherever it appears
-_RULE_QUIET: set = set()
-_RULE_QUIET_CHARS = [0]
-
-
-def _rule_line_quiet(key: tuple) -> None:
-    """Remember (rule index, line) or (rule index, the line's index in its window, the
-    window of lines the rule's context looks at) as rejected."""
-    if _RULE_QUIET_CHARS[0] > 8_000_000:
-        _RULE_QUIET.clear()
-        _RULE_QUIET_CHARS[0] = 0
-    if key not in _RULE_QUIET:
-        _RULE_QUIET.add(key)
-        _RULE_QUIET_CHARS[0] += len(key[-1]) + 60
 
 
 def _context_window(buf, st: int, en: int, a: int, b: int, i: int, rule: Rule) -> tuple:

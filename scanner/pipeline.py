@@ -132,7 +132,7 @@ def _on_terminate(_signum, _frame) -> None:
     os._exit(1)
 
 
-def forked_pool(n: int, engine: Engine, repo: Path | None, max_size: int):
+def forked_pool(n: int, engine: Engine, repo: Path | None, max_size: int, warm: bool = False):
     """A pool of n forked workers that Ctrl-C cannot kill: they are forked with SIGINT
     blocked and ignore it from their first instruction. A worker that died of a
     KeyboardInterrupt while holding the task queue's lock (a signal to the process group
@@ -142,12 +142,12 @@ def forked_pool(n: int, engine: Engine, repo: Path | None, max_size: int):
 
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        return mp.get_context("fork").Pool(n, initializer=_init_pool_worker, initargs=(engine, repo, max_size))
+        return mp.get_context("fork").Pool(n, initializer=_init_pool_worker, initargs=(engine, repo, max_size, warm))
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a Ctrl-C that came meanwhile is delivered now
 
 
-def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int) -> None:
+def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int, warm: bool = False) -> None:
     """_init_worker in a forked pool worker. Its git readers (cat-file --batch) are waited
     for when it ends on its own (multiprocessing runs these finalizers, not atexit, before
     the worker's os._exit); when the pool stops it with SIGTERM, they see EOF, end, and are
@@ -161,14 +161,15 @@ def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int) -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by forked_pool until now
     Finalize(None, gitcmd.reap, exitpriority=10)
     _init_worker(engine, repo, max_size)
-    _warm_up(engine)
+    if warm:
+        _warm_up(engine)
 
 
 def _warm_up(engine: Engine) -> None:
-    """The detectors' modules, imported while the history walk runs (a pool is forked
-    before it starts, and its workers would otherwise wait): imported lazily instead, they
-    fell on the first blobs' confirmation. (Compiling every rule's regex here as well cost
-    more CPU than the few a scan uses.)"""
+    """The detectors' modules, imported while the history walk runs (the history's pool,
+    Workers, is forked before it starts, and its workers would otherwise wait): imported
+    lazily instead, they fell on the first blobs' confirmation. (Compiling every rule's
+    regex here as well cost more CPU than the few a scan uses.)"""
     from detectors import generic, validators  # noqa: F401
 
     _structured()
@@ -288,7 +289,7 @@ class Workers:
 
     def __init__(self, engine: Engine, repo: Path, jobs: int, max_size: int):
 
-        self.pool = forked_pool(jobs, engine, repo, max_size)
+        self.pool = forked_pool(jobs, engine, repo, max_size, warm=True)
 
     def imap(self, fn, chunks):
         return self.pool.imap_unordered(fn, chunks)
