@@ -397,8 +397,9 @@ class Engine:
         """Would confirming the content buf[st:en] (UTF-8, no byte-order mark), whose
         Hyperscan matches these are, surely find nothing? Yes when every match is a
         generic candidate on a line that, with this path, the keyword check has already
-        judged to hold no secret (_GENERIC_MEMO), or a candidate of a rule without nearby
-        context on a line that rule has already rejected (_rule_quiet): then no rule,
+        judged to hold no secret (_GENERIC_MEMO), or a rule's candidate on a line that rule
+        has already rejected (_rule_quiet: the line alone, or for a rule with context the
+        line with the window of lines around it, _context_window): then no rule,
         decoder or parser has anything to look at, and decoding and splitting the whole
         content (most of the work for the hundreds of versions of a test file that holds a
         password or a database URL) is spared. A structured parser's marker counts only
