@@ -326,8 +326,12 @@ def test_ctrl_c_stops_a_scan_within_a_second(tmp_path):
     interrupted = 0
     for delay in (0.1, 1.5, 4.0):
         env = clean_env(CREDFENCE_CACHE_DIR=str(tmp_path / f"cache{delay}"))
+        # SIGINT as in a terminal: a suite started in the background by a shell (`... &`)
+        # runs with SIGINT ignored, the child inherits that, and credfence rightly leaves
+        # a Ctrl-C that was never its own alone (the test then failed on a 10 s timeout)
         p = subprocess.Popen([sys.executable, "-m", "scanner.cli", "scan", str(r.path), "-q"], cwd=str(ROOT),
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         time.sleep(delay)
         if p.poll() is not None:
             continue  # finished already: nothing to interrupt on this machine
