@@ -831,17 +831,31 @@ def in_doc_block(line_no: int, path: str, lines: list[str]) -> bool:
     return lang in ("py", "js", "c", "go", "php") and (line_no - 1) in _doc_lines(lines, lang)
 
 
-def in_docstring(line: str, line_no: int, path: str, lines: list[str] | None) -> bool:
-    """Whether line `line_no` (1-based) of `lines` sits in a docstring: the one thing about a
-    line's generic hits that depends on the rest of the file."""
-    if len(line) > 4096 or lines is None or not 0 < line_no <= len(lines):
+def docstring_may_matter(line: str, path: str) -> bool:
+    """The part of in_docstring that depends on the line and path alone: False when the
+    line is not in a docstring whatever file holds it (a language without docstrings, or
+    a line that holds no value even when read as prose). A caller may remember it per
+    (line, path) and ask in_docstring(..., may_matter=True) only where it is True."""
+    if len(line) > 4096:
         return False
     _, lang = _kind_lang(line, path)
     if lang not in ("py", "js", "c", "go", "php"):
         return False
-    if not (_find_assignments(lex(line, lang), lang, False, line) or
-            _find_assignments(lex(line, "text"), "text", True, line)):
-        return False  # only a line that holds a value when read as prose asks where the docstrings are
+    # only a line that holds a value when read as prose asks where the docstrings are
+    return bool(_find_assignments(lex(line, lang), lang, False, line) or
+                _find_assignments(lex(line, "text"), "text", True, line))
+
+
+def in_docstring(line: str, line_no: int, path: str, lines: list[str] | None,
+                 may_matter: bool | None = None) -> bool:
+    """Whether line `line_no` (1-based) of `lines` sits in a docstring: the one thing about a
+    line's generic hits that depends on the rest of the file. `may_matter`:
+    docstring_may_matter(line, path), when the caller knows it already."""
+    if lines is None or not 0 < line_no <= len(lines):
+        return False
+    if not (docstring_may_matter(line, path) if may_matter is None else may_matter):
+        return False
+    _, lang = _kind_lang(line, path)
     return (line_no - 1) in _doc_lines(lines, lang)
 
 

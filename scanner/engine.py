@@ -146,6 +146,9 @@ class Engine:
         self._hs_fallback: list[int] = []  # rules Hyperscan cannot compile: keyword path
         self.hyperscan = False
         self.over_budget: set[str] = set()  # configuration rules over their time budget
+        # what this engine's rules rejected (keys by rule index: _rule_line_quiet)
+        self._rule_quiet: set = set()
+        self._rule_quiet_chars = 0
         if use_hyperscan is not False:
             self._hs = self._load_hyperscan()
             self.hyperscan = self._hs is not None
@@ -336,33 +339,57 @@ class Engine:
                 c.decode_lines = {line_of(o) for o in dec_ends}
         return c
 
-    def known_quiet(self, buf, st: int, en: int, matches: list[tuple[int, int]], path: str) -> bool:
+    def known_quiet(self, buf, st: int, en: int, matches: list[tuple[int, int]], path: str,
+                    markers_matter: bool = True) -> bool:
         """Would confirming the content buf[st:en] (UTF-8, no byte-order mark), whose
         Hyperscan matches these are, surely find nothing? Yes when every match is a
-        generic candidate and each such line, with this path, is one the keyword check has
-        already judged to hold no secret (_GENERIC_MEMO): then no rule, decoder or parser
-        has anything to look at, and decoding and splitting the whole content (most of the
-        work for the hundreds of versions of a file that assigns a test password) is spared.
-        The line is cut from the bytes as confirm() would cut it from the decoded text."""
+        generic candidate on a line that, with this path, the keyword check has already
+        judged to hold no secret (_GENERIC_MEMO), or a rule's candidate on a line that rule
+        has already rejected (_rule_quiet: the line alone, or for a rule with context the
+        line with the window of lines around it, _context_window): then no rule,
+        decoder or parser has anything to look at, and decoding and splitting the whole
+        content (most of the work for the hundreds of versions of a test file that holds a
+        password or a database URL) is spared. A structured parser's marker counts only
+        when `markers_matter` (a parser may apply to the path). The line is cut from the
+        bytes as confirm() would cut it from the decoded text."""
         n = len(self.regex_rules)
-        if not self.generic or self._kw or self._always or not matches:
+        if self._kw or self._always or not matches:
             return False
-        done: set[int] = set()
+        done: set[tuple[int, int]] = set()
         for i, to in matches:
-            if i != n:
+            if i == n + 2 and not markers_matter:
+                continue
+            if i > n or (i == n and not self.generic):
                 return False
             pos = st + max(0, to - 1)
             a = buf.rfind(b"\n", st, pos) + 1 or st
             if a < st:
                 a = st
-            if a in done:
+            if (i, a) in done:
                 continue
-            done.add(a)
+            done.add((i, a))
             b = buf.find(b"\n", pos, en)
             line = bytes(buf[a:b if b >= 0 else en]).decode("utf-8", "surrogateescape")
-            if _GENERIC_MEMO.get((line, path)) != []:
+            if i == n:
+                if not _generic_known_empty(line, path):
+                    return False
+            elif self.regex_rules[i].id in self.over_budget:
                 return False
+            elif (i, line) not in self._rule_quiet:
+                rule = self.regex_rules[i]
+                if not rule.context or _context_window(buf, st, en, a, b if b >= 0 else en, i, rule) not in self._rule_quiet:
+                    return False
         return True
+
+    def _rule_line_quiet(self, key: tuple) -> None:
+        """Remember (rule index, line) or (rule index, the line's index in its window, the
+        window of lines the rule's context looks at) as rejected; 8 M characters at most."""
+        if self._rule_quiet_chars > 8_000_000:
+            self._rule_quiet.clear()
+            self._rule_quiet_chars = 0
+        if key not in self._rule_quiet:
+            self._rule_quiet.add(key)
+            self._rule_quiet_chars += len(key[-1]) + 60
 
     def scan_text(self, text: str, path: str = "") -> list[Hit]:
         """The regex rules and the generic detector on a text (no structured parsers, no
@@ -390,9 +417,23 @@ class Engine:
                     found = self._confirm_multiline(rule, lines, lset)
                 else:
                     found = []
+                    # a rule judges a line by the line, the allow marker on the line
+                    # before it, and (a rule with context) the lines around it: a line it
+                    # rejects is remembered with what it depended on, and a later version
+                    # of the file that has nothing else is not confirmed again (known_quiet)
                     for li in sorted(lset):
                         if li < len(lines.lines):
-                            found += self._confirm(rule, lines, li, lines.lines[li])
+                            line = lines.lines[li]
+                            got = self._confirm(rule, lines, li, line)
+                            if not got:
+                                if not rule.context and not allowed(lines.lines, li) or \
+                                        regex_of(rule).search(line) is None:
+                                    self._rule_line_quiet((i, line))
+                                elif rule.context:
+                                    lo = max(0, li - max(1, rule.context_lines))
+                                    hi = li + rule.context_lines + 1
+                                    self._rule_line_quiet((i, li - lo, "\n".join(lines.lines[lo:hi])))
+                            found += got
             except OverBudget:
                 # a configuration rule too slow to run (scanner/budget.py): skipped from
                 # now on; the scan drops its findings and reports it once by id
@@ -579,6 +620,8 @@ def _utf8(text: str) -> bytes:
         return text.encode("utf-8", "surrogatepass")
 
 
+# (line, path) -> [docstring_may_matter, hits outside a docstring, hits inside one], the
+# last two None until computed
 _GENERIC_MEMO: dict = {}
 _GENERIC_MEMO_CHARS = [0]
 
@@ -587,20 +630,54 @@ def _generic_cached(line: str, line_no: int, path: str, lines: list[str]) -> lis
     """generic_hits for one line, judged once per (line, path, in a docstring) in a process:
     a history holds hundreds of versions of a file, whose unchanged lines are the same
     candidates again (the keyword check on them was a sixth of sqlalchemy's history scan).
-    Its hits depend on those three alone, apart from the line number they carry. The memo
-    is dropped whenever it holds 8 M characters of lines."""
-    from detectors.generic import generic_hits, in_docstring
+    Its hits depend on those three alone, apart from the line number they carry; whether
+    the line may be in a docstring at all depends on (line, path) alone and is remembered
+    too (lexing the line to ask was a third of sqlalchemy's history scan). The memo is
+    dropped whenever it holds 8 M characters of lines."""
+    from detectors.generic import docstring_may_matter, generic_hits, in_docstring
 
-    doc = in_docstring(line, line_no, path, lines)
-    key = (line, path, doc)
-    got = _GENERIC_MEMO.get(key)
-    if got is None:
+    key = (line, path)
+    ent = _GENERIC_MEMO.get(key)
+    if ent is None:
         if _GENERIC_MEMO_CHARS[0] > 8_000_000:
             _GENERIC_MEMO.clear()
             _GENERIC_MEMO_CHARS[0] = 0
-        got = _GENERIC_MEMO[key] = generic_hits(line, 1, path, docstring=doc)
+        ent = _GENERIC_MEMO[key] = [docstring_may_matter(line, path), None, None]
         _GENERIC_MEMO_CHARS[0] += len(line) + len(path) + 100
+    doc = ent[0] and in_docstring(line, line_no, path, lines, may_matter=True)
+    got = ent[2 if doc else 1]
+    if got is None:
+        got = ent[2 if doc else 1] = generic_hits(line, 1, path, docstring=doc)
+        if ent[0] and ent[2 if not doc else 1] is None:
+            # judged both ways at once: a line that holds nothing either way is known
+            # empty (known_quiet) without finding the docstrings of the next version
+            ent[2 if not doc else 1] = generic_hits(line, 1, path, docstring=not doc)
     return [replace(h, line=line_no, context=dict(h.context)) for h in got]
+
+
+def _context_window(buf, st: int, en: int, a: int, b: int, i: int, rule: Rule) -> tuple:
+    """The key confirm() remembers a rejected line of a rule with context by, cut from the
+    bytes: the line buf[a:b] of the content buf[st:en] with max(1, context_lines) lines
+    before it and context_lines after it (fewer at the content's edges)."""
+    k = 0
+    for _ in range(max(1, rule.context_lines)):
+        if a <= st:
+            break
+        a = buf.rfind(b"\n", st, a - 1) + 1 or st
+        k += 1
+    for _ in range(rule.context_lines):
+        if b >= en:
+            break
+        nxt = buf.find(b"\n", b + 1, en)
+        b = nxt if nxt >= 0 else en
+    return (i, k, bytes(buf[a:b]).decode("utf-8", "surrogateescape"))
+
+
+def _generic_known_empty(line: str, path: str) -> bool:
+    """Is the line, with this path, one _generic_cached has judged to hold no generic
+    secret, wherever it sits in the file?"""
+    ent = _GENERIC_MEMO.get((line, path))
+    return ent is not None and ent[1] == [] and (not ent[0] or ent[2] == [])
 
 
 def _line_counter(data: bytes, offsets):

@@ -42,7 +42,7 @@ def _init_worker(engine: Engine, repo: Path | None, max_size: int) -> None:
     _ENGINE, _REPO, _MAX_SIZE, _READER = engine, repo, max_size, None
 
 
-def forked_pool(n: int, engine: Engine, repo: Path | None, max_size: int):
+def forked_pool(n: int, engine: Engine, repo: Path | None, max_size: int, warm: bool = False):
     """A pool of n forked workers that Ctrl-C cannot kill: they are forked with SIGINT
     blocked and ignore it from their first instruction. A worker that died of a
     KeyboardInterrupt while holding the task queue's lock (a signal to the process group
@@ -52,12 +52,12 @@ def forked_pool(n: int, engine: Engine, repo: Path | None, max_size: int):
 
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        return mp.get_context("fork").Pool(n, initializer=_init_pool_worker, initargs=(engine, repo, max_size))
+        return mp.get_context("fork").Pool(n, initializer=_init_pool_worker, initargs=(engine, repo, max_size, warm))
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a Ctrl-C that came meanwhile is delivered now
 
 
-def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int) -> None:
+def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int, warm: bool = False) -> None:
     """_init_worker in a forked pool worker. Its git readers (cat-file --batch) are closed
     and waited for when it ends on its own (multiprocessing runs these finalizers, not
     atexit, before the worker's os._exit). SIGTERM (Pool.terminate, Ctrl-C) takes its
@@ -77,6 +77,18 @@ def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int) -> None:
     Finalize(None, gitcmd.reap, exitpriority=10)
     Finalize(None, _close_reader, exitpriority=11)
     _init_worker(engine, repo, max_size)
+    if warm:
+        _warm_up(engine)
+
+
+def _warm_up(engine: Engine) -> None:
+    """The detectors' modules, imported while the history walk runs (the history's pool,
+    Workers, is forked before it starts, and its workers would otherwise wait): imported
+    lazily instead, they fell on the first blobs' confirmation. (Compiling every rule's
+    regex here as well cost more CPU than the few a scan uses.)"""
+    from detectors import generic, validators  # noqa: F401
+
+    structured_parsers()
 
 
 def _scan_files(rels: list[str]) -> ChunkResult:
@@ -177,7 +189,7 @@ def _scan_blob_chunk(blobs: list[tuple[str, int, str]]) -> ChunkResult:
             continue
         if m is not None and not buf.startswith(BOMS, st, en) and buf[st:st + 1] != b"{" and \
                 not structured.name_decides_parse(path) and _quiet_reason(buf, st, en) is None and \
-                _ENGINE.known_quiet(buf, st, en, m, path):
+                _ENGINE.known_quiet(buf, st, en, m, path, structured.path_may_be_structured(path)):
             continue  # every candidate a generic one on a line already judged empty for this path
         data = bytes(buf[st:en])  # only blobs worth a look are copied out
         res.confirmed += 1
@@ -193,7 +205,7 @@ class Workers:
 
     def __init__(self, engine: Engine, repo: Path, jobs: int, max_size: int):
 
-        self.pool = forked_pool(jobs, engine, repo, max_size)
+        self.pool = forked_pool(jobs, engine, repo, max_size, warm=True)
 
     def imap(self, fn, chunks):
         return self.pool.imap_unordered(fn, chunks)

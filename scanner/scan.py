@@ -191,6 +191,19 @@ class _Phases:
             self.p = None
 
 
+_TIMING = bool(os.environ.get("CREDFENCE_DEBUG_TIMING"))
+
+
+def _mark(t0: float, what: str) -> None:
+    """With CREDFENCE_DEBUG_TIMING set: a line on stderr saying when a stage ended (for
+    bench/results/speed.md), seconds since the scan started and since the process did."""
+    if _TIMING:
+        import sys
+        now = time.monotonic()
+        cpu = time.process_time()
+        print(f"[t] {now - t0:.2f}s (main cpu {cpu:.2f}s) {what}", file=sys.stderr)
+
+
 def _mb(n: int) -> str:
     return f"{n / 1e6:,.0f} MB" if n >= 10e6 else f"{n / 1e6:.1f} MB"
 
@@ -278,7 +291,9 @@ def run_scan(opts: ScanOptions) -> ScanResult:
     prefix = ""
     if top is not None and top.resolve() != root and root.is_relative_to(top.resolve()):
         prefix = root.relative_to(top.resolve()).as_posix() + "/"
+    _mark(t0, "repository checked")
     engine, rules_by_id = _engine(opts)
+    _mark(t0, f"engine loaded ({'hyperscan' if engine.hyperscan else 'python'})")
     # a full history scan reads and matches every blob while git log is still walking the
     # history to name them; its worker pool is forked before any thread starts
     workers = None
@@ -288,6 +303,7 @@ def run_scan(opts: ScanOptions) -> ScanResult:
              "engine": "hyperscan" if engine.hyperscan else "python"}
     s = _Scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_id, workers, t0, warnings, stats,
               incomplete=incomplete)
+    _mark(t0, "workers forked")
     try:
         s.phases = _Phases(opts.progress)  # after the fork: its redrawing thread is not copied
         result = _scan(s)
@@ -374,13 +390,16 @@ def _scan(s: _Scan) -> ScanResult:
                                      "reason": "git cat-file could not read them (corrupt or missing pack?)"})
             blob_hits = dict(res.hits)
             scanned_blobs = {b[0] for b in bl.blobs}
+            _mark(s.t0, f"blobs read and matched ({res.confirmed} confirmed)")
             _add_history(root, fs, res.hits, bl.prov, s.warnings, s.prefix, bl.ref_commits, s.phases)
+            _mark(s.t0, "refs named")
         if stats["skipped"].get("missing-object") and not any(i["what"].startswith("history") for i in s.incomplete):
             s.not_covered("history", f"{stats['skipped']['missing-object']} git objects could not be read")
 
     # ---- workspace ------------------------------------------------------------------------------
     if not s.bare:
         ws, clean = ws_job.result()
+        _mark(s.t0, f"work tree listed ({len(ws.files)} files)")
         if probed_clean is not None:
             clean = probed_clean
         s.warnings += ws.warnings
@@ -410,6 +429,7 @@ def _scan(s: _Scan) -> ScanResult:
                 s.not_covered("files", f"{stats['skipped'][why]} {'directories' if 'dir' in why else 'files'} could not be read")
         for rel in ws.nested:
             _scan_nested(opts, root, rel, fs, stats, s.warnings, s.incomplete)
+    _mark(s.t0, "work tree scanned")
     return _finish(s, fs, s.in_repo, symlinks, s.history)
 
 
@@ -444,10 +464,7 @@ def _scan_history(s: _Scan, enum):
     s.skipped(bl.skipped)
     bl.blobs = _not_excluded(s.opts, bl.blobs, s.stats)
     s.stats["commits"] = bl.commits
-    if os.environ.get("CREDFENCE_DEBUG_TIMING"):
-        import sys
-        print(f"[t] {time.monotonic() - s.t0:.2f}s walk done: {bl.commits} commits, {len(bl.blobs)} blobs "
-              f"{sum(b[1] for b in bl.blobs)} B", file=sys.stderr)
+    _mark(s.t0, f"walk done: {bl.commits} commits, {len(bl.blobs)} blobs {sum(b[1] for b in bl.blobs)} B")
     return bl, _run(s, "history", "blobs", hist.chunks(bl.blobs, 4 * s.jobs), len(bl.blobs),
                     sum(b[1] for b in bl.blobs)), None
 

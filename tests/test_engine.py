@@ -93,3 +93,44 @@ def test_generic_detector_imports_nothing_heavy():
             "assert not {'urllib3', 'requests', 'detect_secrets'} & set(sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+def _quiet(engine, data: bytes, path: str, markers_matter: bool = False) -> bool:
+    m = engine.match_spans(data, [(0, len(data))]).get(0, [])
+    return engine.known_quiet(data, 0, len(data), m, path, markers_matter)
+
+
+@pytest.mark.parametrize("line, path", [
+    # a rule's candidate the rule rejects (a placeholder password in a URL)
+    (b"url = 'postgresql://scott:tiger@localhost/test'\n", "lib/test/config.py"),
+    # a generic candidate the keyword check rejects, in a language with docstrings
+    (b"    secret = self.load_secret()\n", "lib/engine/base.py"),
+])
+def test_a_rejected_line_makes_the_next_version_quiet(engine, line, path):
+    """A history holds hundreds of versions of a file: a candidate line already confirmed
+    and rejected is not confirmed again (known_quiet), but only that line: a version that
+    adds a real secret beside it is still confirmed and found."""
+    from scanner.detect import detect
+
+    v1 = b"import os\n" + line + b"x = 1\n"
+    assert not _quiet(engine, v1, path)
+    assert detect(engine, v1, path)[0] == []
+    v2 = b"import os\n\n" + line + b"y = 2\n"  # the same line, moved
+    assert _quiet(engine, v2, path)
+    key = b"sk_" + b"live_4eC39HqLyjWDarjtT1zdp7dc"  # built here: the self-scan reads this file
+    v3 = v2 + b"STRIPE = '" + key + b"'\n"
+    assert not _quiet(engine, v3, path)
+    assert detect(engine, v3, path)[0]
+
+
+def test_a_line_rejected_for_its_context_is_quiet_only_with_the_same_context(engine):
+    """A rule that needs context (an ODBC password needs a server on its line) rejects a
+    line by its regex, the allow marker on the line before it and the lines its context
+    looks at: the next version is quiet only where all of those are the same."""
+    from scanner.detect import detect
+
+    path = "app/settings.py"
+    body = b"a = 1\nb = 2\nc = 3\nconn_opts = 'password=changeme;'\nd = 4\n"
+    assert detect(engine, b"import os\n" + body, path)[0] == []
+    assert _quiet(engine, b"import sys\nimport os\n" + body, path)
+    assert not _quiet(engine, b"import os\n" + body.replace(b"c = 3", b"# credfence:allow"), path)
