@@ -649,6 +649,12 @@ def _add_history(root: Path, fs: FindingSet, hits: list, prov, warnings: list[st
                 fs.add(h, Location("history", "", h.line, h.column, commit=None, date=None, refs=[], blob=oid))
             continue
         for commit, path, date in intro:
+            if not commit:  # reached by a ref without a commit (sources/history.py _add_non_commit_refs)
+                ref, _, inner = path.partition(":")
+                for h in blob_hits:
+                    fs.add(h, Location("history", inner or ref, h.line, h.column, commit=None, date=None,
+                                       refs=[ref], blob=oid))
+                continue
             if prefix:
                 if not path.startswith(prefix):
                     continue

@@ -41,8 +41,8 @@ class Repo:
             self.git("init", "-q", "-b", branch)
 
     # ---- plumbing ------------------------------------------------------------------------
-    def git(self, *args: str, check: bool = True) -> str:
-        p = subprocess.run(["git", "-C", str(self.path), *args], env=git_env(self.clock),
+    def git(self, *args: str, check: bool = True, input: str | None = None) -> str:
+        p = subprocess.run(["git", "-C", str(self.path), *args], env=git_env(self.clock), input=input,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if check and p.returncode != 0:
             raise AssertionError(f"git {' '.join(args)} failed: {p.stderr.strip()}")

@@ -226,3 +226,22 @@ def test_subdirectory_scan_uses_one_path_spelling(repo):
     rep, _ = scan_json(repo.path / "src")
     f = by_sha(rep)[sha(SK)]
     assert {loc["path"] for loc in f["locations"]} == {"pay/keys.py"}
+
+
+def test_blobs_a_ref_reaches_without_a_commit_are_scanned(repo):
+    """A tag pointing at a blob (git.git tags a public key so) or an annotated tag of a
+    tree: no commit walk names their blobs, yet `git show TAG` prints them to anyone."""
+    blob = repo.git("hash-object", "-w", "--stdin", input=f"GITHUB_TOKEN={GH}\n").strip()
+    repo.git("tag", "keyblob", blob)
+    inner = repo.git("hash-object", "-w", "--stdin", input=f"NPM_TOKEN={NPM}\n").strip()
+    sub = repo.git("mktree", input=f"100644 blob {inner}\tnpm.env\n").strip()
+    tree = repo.git("mktree", input=f"040000 tree {sub}\tdeploy\n").strip()
+    repo.git("tag", "-a", "-m", "a tree", "snapshot", tree)
+
+    rep, p = scan_json(repo.path)
+    assert p.returncode == 1
+    (loc,) = hist(by_sha(rep)[sha(GH)])
+    assert loc["path"] == "refs/tags/keyblob" and loc["refs"] == ["refs/tags/keyblob"] and loc.get("commit") is None
+    (loc,) = hist(by_sha(rep)[sha(NPM)])
+    assert loc["path"] == "deploy/npm.env" and loc["refs"] == ["refs/tags/snapshot"]
+    assert not rep["stats"].get("incomplete")

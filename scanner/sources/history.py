@@ -172,6 +172,8 @@ class Enumeration:
             elif has_commits:
                 self._bl.commits = _read_log(repo, since, prefix, self._bl.prov, progress=self.progress,
                                              procs=self._procs, incomplete=self.incomplete)
+            if has_commits and not since and not prefix:
+                _add_non_commit_refs(repo, self._bl.prov)
         except gitcmd.GitError as e:
             self._errors.append(str(e))
             if not self.incomplete:
@@ -278,6 +280,41 @@ class Enumeration:
             self.incomplete.append({"what": f"history: {unreadable} reachable objects",
                                     "reason": "git lists them as missing (corrupt repository?)"})
         return bl
+
+
+def _add_non_commit_refs(repo: Path, prov: Provenance) -> None:
+    """The blobs that a ref reaches without any commit: a tag or ref that points at a blob
+    or a tree (git.git tags a public key so; anyone can hide a file under refs/). No commit
+    walk names them, yet `git show REF` prints them to anyone, an agent included. Each is
+    introduced with no commit, its path "REF" (a blob) or "REF:PATH" (a tree's entry)."""
+    out = gitcmd.run(repo, "for-each-ref", "--format=%(refname)%00%(objecttype)%00%(objectname)"
+                     "%00%(*objecttype)%00%(*objectname)")
+    for line in out.split(b"\n"):
+        parts = line.split(b"\0")
+        if len(parts) != 5:
+            continue
+        ref, kind, oid = parts[0], parts[1], parts[2]
+        if kind == b"tag":  # an annotated tag: what it points at (a tag of a tag: ask git)
+            kind, oid = parts[3], parts[4]
+            if kind == b"tag":
+                try:
+                    oid = gitcmd.run(repo, "rev-parse", "--verify", "-q", "--end-of-options", parts[2].decode() + "^{}").strip()
+                    kind = gitcmd.run(repo, "cat-file", "-t", "--end-of-options", oid.decode()).strip()
+                except gitcmd.GitError:
+                    continue
+        if kind == b"blob":
+            if oid not in prov.introduced:
+                prov.introduced[oid] = [(b"", ref, b"")]
+        elif kind == b"tree":
+            try:
+                listing = gitcmd.run(repo, "ls-tree", "-r", "-z", "--full-tree", "--end-of-options", oid.decode())
+            except gitcmd.GitError:
+                continue
+            for entry in listing.split(b"\0"):
+                meta, _, path = entry.partition(b"\t")
+                fields = meta.split(b" ")
+                if len(fields) == 3 and fields[1] == b"blob" and fields[2] not in prov.introduced:
+                    prov.introduced[fields[2]] = [(b"", ref + b":" + path, b"")]
 
 
 def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs: int = 2,
