@@ -140,30 +140,43 @@ def score(units: dict, plants: list[dict], outside: list[dict]) -> dict:
             "missed": [f"{p['id']} {p['kind']} {p['path']}" for p in missed]}
 
 
-def evaluate(root: Path, scope: str, tag: str, plants: list[dict], outside: list[dict], negatives=None) -> list[dict]:
-    rows = []
+def run_tools(root: Path, scope: str, tag: str, log: str, only: set[str] | None = None):
+    """Run every tool of tools() once over root; yield (row, units): row holds the tool,
+    whether it ran, its exit code, wall time and command; units, what its report flagged
+    (None when it did not run or its report could not be read, the reason in row["why"])."""
     for name, cmd, ok, rep, stdout, reader in tools(root, scope, tag):
+        if only and name.split()[0] not in only:
+            continue
         if cmd[0] is None:
-            rows.append({"tool": name, "ok": False, "why": "not installed"})
+            yield {"tool": name, "ok": False, "why": "not installed"}, None
             continue
         if rep.exists():
             rep.unlink()
-        print(f"[accuracy] {tag}/{scope} {name}: {shlex.join(cmd)}", file=sys.stderr, flush=True)
+        print(f"[{log}] {name}: {shlex.join(cmd)}", file=sys.stderr, flush=True)
         r = R.run_once(cmd, cwd=root, ok_codes=ok, stdout_path=stdout, timeout=1800)
         if not r["ok"]:
-            rows.append({"tool": name, "ok": False, "why": r["why"], "rc": r["rc"], "cmd": cmd})
+            yield {"tool": name, "ok": False, "why": r["why"], "rc": r["rc"], "cmd": cmd}, None
             continue
         try:
             units = reader(rep, root)
         except Exception as e:  # noqa: BLE001 - an unreadable report is a failure
-            rows.append({"tool": name, "ok": False, "why": f"report unreadable: {e}", "rc": r["rc"], "cmd": cmd})
+            yield {"tool": name, "ok": False, "why": f"report unreadable: {e}", "rc": r["rc"], "cmd": cmd}, None
+            continue
+        yield {"tool": name, "ok": True, "rc": r["rc"], "wall": r["wall"], "cmd": cmd}, units
+
+
+def evaluate(root: Path, scope: str, tag: str, plants: list[dict], outside: list[dict], negatives=None) -> list[dict]:
+    rows = []
+    for row, units in run_tools(root, scope, tag, f"accuracy {tag}/{scope}"):
+        if units is None:
+            rows.append(row)
             continue
         s = score(units, plants, outside)
         if negatives is not None:
             s["negatives_flagged"] = sum(1 for n in negatives if any(k[0] == n["file"] and n["line"] <= k[1] <= n["end_line"]
                                                                      for k in units))
             s["negatives"] = len(negatives)
-        rows.append({"tool": name, "ok": True, "rc": r["rc"], "wall": r["wall"], "cmd": cmd, **s})
+        rows.append({**row, **s})
     return rows
 
 

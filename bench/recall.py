@@ -157,22 +157,8 @@ def run_set(name: str, mirror: Path, tools: set[str] | None) -> dict:
         lab = labels_leaky(gitdir)
         scorer = lambda u: score_leaky(u, lab)  # noqa: E731
         info = f"{sum(r for r, _ in lab.values())} risk lines in {sum(1 for r, _ in lab.values() if r)} files"
-    rows = []
-    for tname, cmd, ok, rep, stdout, reader in A.tools(scan_root, "worktree", f"recall-{name}"):
-        if tools and tname.split()[0] not in tools:
-            continue
-        if cmd[0] is None:
-            rows.append({"tool": tname, "ok": False, "why": "not installed"})
-            continue
-        if rep.exists():
-            rep.unlink()
-        print(f"[recall] {name} {tname}: {shlex.join(cmd)}", file=sys.stderr, flush=True)
-        r = R.run_once(cmd, cwd=scan_root, ok_codes=ok, stdout_path=stdout, timeout=1800)
-        if not r["ok"]:
-            rows.append({"tool": tname, "ok": False, "why": r["why"], "rc": r["rc"]})
-            continue
-        units = reader(rep, scan_root)
-        rows.append({"tool": tname, "ok": True, "rc": r["rc"], "wall": r["wall"], "cmd": cmd, **scorer(units)})
+    rows = [row if units is None else {**row, **scorer(units)}
+            for row, units in A.run_tools(scan_root, "worktree", f"recall-{name}", f"recall {name}", set(tools or ()))]
     return {"set": name, "repo": SETS[name].replace("+", "/"), "commit": commit, "info": info, "rows": rows}
 
 

@@ -175,6 +175,7 @@ for _e in "md markdown rst txt adoc asciidoc rdoc textile org wiki tex html htm 
 _SHELL_NAMES = {"dockerfile", "containerfile", "makefile", "gnumakefile", "procfile", "vagrantfile", "jenkinsfile"}
 _DOC_DIRS = {"doc", "docs", "documentation", "_docs", "man", "manual", "guide", "guides", "tutorial", "tutorials",
              "example", "examples", "sample", "samples", "demo", "demos", "_templates", "book", "wiki"}
+_DOC_DIR_PREFIX = re.compile(r"^(?:docs?|documentation|examples?|samples?|tutorials?|demos?)[_.\-]")
 _DOC_NAMES = re.compile(r"(?i)^(readme|changes|changelog|history|news|contributing|authors|install|usage|faq|"
                         r"howto|notes|todo|upgrading|migration)([._-].*)?$")
 _TEST = re.compile(r"(?i)(^|/)(tests?|testing|spec|specs|__tests__|fixtures?|testdata|test_data|mocks?|e2e)(/|$)|"
@@ -207,7 +208,9 @@ def is_doc_path(path: str) -> bool:
         return True
     if _DOC_NAMES.match(name):
         return True
-    return any(p in _DOC_DIRS for p in parts[:-1])
+    # a folder named for documentation, or so named with a qualifier: docs_src (FastAPI,
+    # Typer, SQLModel keep their tutorials' code there), docs-site, examples_legacy
+    return any(p in _DOC_DIRS or _DOC_DIR_PREFIX.match(p) for p in parts[:-1])
 
 
 def is_test_path(path: str) -> bool:

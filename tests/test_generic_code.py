@@ -284,3 +284,16 @@ def test_a_password_url_in_a_docstring_is_a_documentation_example():
 
     assert conf(doc).get("url-credentials") == "low"
     assert conf(code).get("url-credentials") in ("medium", "high")
+
+
+def test_documentation_folders_with_a_qualifier_are_documentation():
+    """FastAPI's tutorial code lives in docs_src/ (`SECRET_KEY = "09d2..."` after "to get a
+    string like this run: openssl rand -hex 32"): documentation, like docs/, whatever the
+    language of the file."""
+    from detectors.generic import is_doc_path
+
+    for path in ("docs_src/security/tutorial004.py", "docs-site/app.js", "examples_legacy/settings.py",
+                 "pkg/doc.src/x.py", "docs/src/security/tutorial004.py"):
+        assert is_doc_path(path), path
+    for path in ("src/app.py", "documents/settings.py", "dockerfiles/app.env", "examplesvc/app.py", "demo.py"):
+        assert not is_doc_path(path), path
