@@ -136,10 +136,10 @@ def main() -> None:
 
 
 def _stop_on_ctrl_c() -> None:
-    """Ctrl-C ends credfence at once, leaving no process behind: the worker processes are
-    stopped (each waits for its git readers), every git process is killed and waited for,
-    and the exit is 130. A KeyboardInterrupt unwinding through thread joins and the worker
-    pool's own shutdown could hang, and left git processes unreaped (issue 13.11)."""
+    """Ctrl-C (or SIGTERM) ends credfence at once, leaving no process behind: the worker
+    processes and every git process are stopped and waited for, and the exit is 130 (143).
+    A KeyboardInterrupt unwinding through thread joins and the worker pool's own shutdown
+    could hang, and left git processes unreaped (issue 13.11)."""
     import threading
 
     if threading.current_thread() is not threading.main_thread():
@@ -147,19 +147,24 @@ def _stop_on_ctrl_c() -> None:
     from scanner import gitcmd
 
     gitcmd.become_subreaper()
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-        return  # started in the background by a shell: Ctrl-C was never ours
 
     def interrupted(signum, frame):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         try:
-            sys.stderr.write("credfence: interrupted\n")
+            sys.stderr.write("credfence: interrupted\n" if signum == signal.SIGINT else "credfence: terminated\n")
             sys.stderr.flush()
         except (OSError, ValueError):
             pass
         gitcmd.stop_children()
-        os._exit(130)
+        os._exit(128 + signum)
 
+    # SIGTERM (kill, a CI runner's timeout) too: its default action killed only this
+    # process, and the worker processes and their git readers went on without it
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN:
+        signal.signal(signal.SIGTERM, interrupted)
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        return  # started in the background by a shell: Ctrl-C was never ours
     signal.signal(signal.SIGINT, interrupted)
 
 

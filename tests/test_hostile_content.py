@@ -400,3 +400,34 @@ def test_an_in_process_scan_keeps_the_callers_signal_handlers(tmp_path):
     before = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
     run_chunks("files", [["a.env"]], Engine(load_rules()), tmp_path, 1, workspace.DEFAULT_MAX_FILE_SIZE)
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+
+
+
+def test_sigterm_to_the_scan_alone_leaves_no_process_behind(tmp_path):
+    """`kill PID` (a CI runner's timeout) reaches only credfence's own process: its worker
+    processes and their git readers went on scanning without it."""
+    r = Repo(tmp_path / "term")
+    r.commit("c", {".credfence.yaml": "rules:\n  - id: slowish\n    provider: x\n"
+                                      "    pattern: '(?P<secret>(a|aa)+)$x'\n    keywords: [aaaa]\n",
+                   "data.txt": ("a" * 26 + "b\n") * 400})
+    for i in range(30):
+        r.commit(f"c{i}", {f"f{i}.txt": ("a" * 26 + "b\n") * 100})
+    env = clean_env(CREDFENCE_CACHE_DIR=str(tmp_path / "cache"))
+    p = subprocess.Popen([sys.executable, "-m", "scanner.cli", "scan", str(r.path), "-q", "--jobs", "2"], cwd=str(ROOT),
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    time.sleep(3)
+    if p.poll() is not None:
+        pytest.skip("the scan ended before the signal on this machine")
+    os.kill(p.pid, signal.SIGTERM)
+    try:
+        _, err = p.communicate(timeout=10)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+    assert p.returncode == 143, err
+    deadline = time.monotonic() + 5
+    while _session_state(p.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = _session_state(p.pid)
+    os.killpg(p.pid, signal.SIGKILL) if left else None
+    assert not left, left
