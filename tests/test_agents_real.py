@@ -309,6 +309,25 @@ def test_gemini_cli_hook_runner_blocks_with_credfence_guard(tmp_path):
     assert r["ran"] == 1 and not r["blocking"]
 
 
+def _kill_left_behind(marker: str) -> None:
+    """Codex's file-system helper (a bubblewrap sandbox in a session of its own) outlives
+    `codex exec`: kill whatever still names this test's directory on its command line."""
+    import signal
+
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if marker in cmd:
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except OSError:
+                pass
+
+
 def test_codex_exec_profile_and_hooks(tmp_path):
     """Codex 0.171's own `codex exec`, driven by a loopback stand-in for the Responses API
     (tests/agents_real/responses_standin.py), in the demo repository after
@@ -343,6 +362,7 @@ def test_codex_exec_profile_and_hooks(tmp_path):
     finally:
         s.stop()
         lis.stop()
+        _kill_left_behind(str(root))
         shutil.rmtree(env["CODEX_HOME"], ignore_errors=True)
     assert p.returncode == 0, p.stderr[-2000:]
     out = {args["cmd"]: text for _, args, text in s.results}
