@@ -269,20 +269,8 @@ def reap_orphans(timeout: float = 3.0) -> None:
     """At exit: wait for every child left, our orphaned grandchildren included."""
     import time
 
-    if not _SUBREAPER:
-        return
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        except OSError:
-            return
-        if pid == 0:
-            if time.monotonic() > deadline:
-                return
-            time.sleep(0.01)
+    if _SUBREAPER:
+        _reap_until(time.monotonic() + timeout)
 
 
 def _child_pids() -> set[int]:

@@ -287,21 +287,7 @@ def _add_non_commit_refs(repo: Path, prov: Provenance) -> None:
     or a tree (git.git tags a public key so; anyone can hide a file under refs/). No commit
     walk names them, yet `git show REF` prints them to anyone, an agent included. Each is
     introduced with no commit, its path "REF" (a blob) or "REF:PATH" (a tree's entry)."""
-    out = gitcmd.run(repo, "for-each-ref", "--format=%(refname)%00%(objecttype)%00%(objectname)"
-                     "%00%(*objecttype)%00%(*objectname)")
-    for line in out.split(b"\n"):
-        parts = line.split(b"\0")
-        if len(parts) != 5:
-            continue
-        ref, kind, oid = parts[0], parts[1], parts[2]
-        if kind == b"tag":  # an annotated tag: what it points at (a tag of a tag: ask git)
-            kind, oid = parts[3], parts[4]
-            if kind == b"tag":
-                try:
-                    oid = gitcmd.run(repo, "rev-parse", "--verify", "-q", "--end-of-options", parts[2].decode() + "^{}").strip()
-                    kind = gitcmd.run(repo, "cat-file", "-t", "--end-of-options", oid.decode()).strip()
-                except gitcmd.GitError:
-                    continue
+    for ref, kind, oid in _peeled_refs(repo):
         if kind == b"blob":
             if oid not in prov.introduced:
                 prov.introduced[oid] = [(b"", ref, b"")]
@@ -617,29 +603,31 @@ def reaching_refs(repo: Path, prov: Provenance, oids: set[str],
         prov.refs.update(dict(ex.map(contains, commits)))
 
 
-def _ref_tips(repo: Path) -> list[tuple[str, bytes]] | None:
-    """(ref, the commit it points at, through annotated tags) for every ref that points at
-    a commit; None when a tag's chain could not be followed (the caller asks git instead)."""
+def _peeled_refs(repo: Path):
+    """(ref, type, object id) of what every ref points at, through annotated tags (a tag of
+    a tag is peeled by git; a chain git cannot follow is left out)."""
     out = gitcmd.run(repo, "for-each-ref", "--format=%(refname)%00%(objecttype)%00%(objectname)"
                      "%00%(*objecttype)%00%(*objectname)")
-    tips: list[tuple[str, bytes]] = []
     for line in out.split(b"\n"):
         parts = line.split(b"\0")
         if len(parts) != 5:
             continue
-        ref = parts[0].decode("utf-8", "surrogateescape")
-        if parts[1] == b"commit":
-            tips.append((ref, parts[2]))
-        elif parts[1] == b"tag" and parts[3] == b"commit":
-            tips.append((ref, parts[4]))
-        elif parts[1] == b"tag" and parts[3] == b"tag":  # a tag of a tag: rare, ask git
-            try:
-                peeled = gitcmd.run(repo, "rev-parse", "--verify", "-q", "--end-of-options",
-                                    parts[2].decode() + "^{commit}").strip()
-            except gitcmd.GitError:
-                continue  # a chain ending in a tree or a blob reaches no commit
-            tips.append((ref, peeled))
-    return tips
+        ref, kind, oid = parts[0], parts[1], parts[2]
+        if kind == b"tag":
+            kind, oid = parts[3], parts[4]
+            if kind == b"tag":  # a tag of a tag: rare, ask git
+                try:
+                    oid = gitcmd.run(repo, "rev-parse", "--verify", "-q", "--end-of-options", parts[2].decode() + "^{}").strip()
+                    kind = gitcmd.run(repo, "cat-file", "-t", "--end-of-options", oid.decode()).strip()
+                except gitcmd.GitError:
+                    continue
+        yield ref, kind, oid
+
+
+def _ref_tips(repo: Path) -> list[tuple[str, bytes]]:
+    """(ref, the commit it points at, through annotated tags) for every ref that points at
+    a commit."""
+    return [(ref.decode("utf-8", "surrogateescape"), oid) for ref, kind, oid in _peeled_refs(repo) if kind == b"commit"]
 
 
 def refs_from_graph(repo: Path, parents: dict[bytes, bytes], commits: list[str]) -> dict[str, list[str]] | None:
@@ -650,7 +638,7 @@ def refs_from_graph(repo: Path, parents: dict[bytes, bytes], commits: list[str])
     repository of 60k commits and 120 refs). None when a ref's tip is not in the graph
     (the caller asks git instead)."""
     tips = _ref_tips(repo)
-    if tips is None or any(t not in parents for _, t in tips):
+    if any(t not in parents for _, t in tips):
         return None
     bit = {c.encode(): 1 << i for i, c in enumerate(commits)}
     reach: dict[bytes, int] = {}
