@@ -87,7 +87,9 @@ def _first_introductions(pairs: list[tuple[Location, dict]]) -> list[tuple[Locat
         if cur is None:
             keep[loc.path] = (loc, dict(ctx))
             continue
-        first, fctx = (loc, dict(ctx)) if (loc.date or "") < (cur[0].date or "") else cur
+        # the earlier date; on a tie (a rebase keeps author dates) the lower commit id, so
+        # that the order the blobs were scanned in does not decide
+        first, fctx = (loc, dict(ctx)) if (loc.date or "", loc.commit) < (cur[0].date or "", cur[0].commit) else cur
         other_loc, other_ctx = cur if first is loc else (loc, ctx)
         first.refs = sorted(set(first.refs or []) | set(other_loc.refs or []))
         removed = max(filter(None, (fctx.get("removed_at"), other_ctx.get("removed_at"))), default=None)

@@ -260,3 +260,54 @@ def test_the_work_tree_reader_reuses_and_grows_its_buffer(tmp_path):
             assert lo <= st <= en < hi and buf[en] == 10
             got[blobs[i][2]] = bytes(buf[st:en])
     assert got == bodies and groups > 2
+
+
+def test_blobs_are_read_after_the_base_git_stores_them_against(tmp_path):
+    """The history's blobs come in the order of their deltas: every blob after the blob git
+    stores it as a delta against (git rebuilds it from that base, and its cache of rebuilt
+    bases then serves). Versions of a file packed as deltas by real git; a secret in one
+    version is still found in every version that holds it."""
+    from scanner.sources.history import Enumeration
+
+    rng = random.Random(5)
+    r = Repo(tmp_path / "repo")
+    body = filler(rng, 30_000)
+    for k in range(25):
+        lines = body.split("\n")
+        lines.insert(rng.randrange(len(lines)), f"    step = {k}")
+        body = "\n".join(lines)
+        r.commit(f"edit {k}", {"app/big.py": body + (f'\nTOKEN = "{GH}"\n' if 10 <= k < 15 else "\n")})
+    r.git("gc", "-q", "--aggressive")
+    listing = r.git("cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype) %(deltabase)")
+    base_of = {o: b for o, t, b in (line.split() for line in listing.splitlines()) if t == "blob" and b.strip("0")}
+    assert len(base_of) >= 20, "git stored most versions as deltas"
+    order = [oid for oid, _, _ in Enumeration(r.path).result().blobs]
+    at = {oid: k for k, oid in enumerate(order)}
+    assert len(at) == len(order) == 25
+    assert all(at[base] < at[oid] for oid, base in base_of.items() if base in at)
+    rep, _ = scan_json(r.path, out=tmp_path / "o.json")
+    [f] = [f for f in rep["findings"] if f["rule"] == "github-pat"]
+    assert len({loc["commit"] for loc in f["locations"] if loc["kind"] == "history"}) == 1  # first introduction per path
+
+
+def test_a_cycle_of_delta_bases_falls_back_to_pack_order():
+    from scanner.sources.history import order_by_delta
+
+    a, b, c = "a" * 40, "b" * 40, "c" * 40
+    assert order_by_delta([(a, 1, "x", b.encode()), (b, 1, "y", a.encode()), (c, 1, "z", b"0" * 40)]) == \
+        [(a, 1, "x"), (b, 1, "y"), (c, 1, "z")]
+    assert order_by_delta([(a, 1, "x", b.encode()), (b, 1, "y", b"0" * 40), (c, 1, "z", a.encode())]) == \
+        [(b, 1, "y"), (a, 1, "x"), (c, 1, "z")]
+
+
+def test_the_first_introduction_of_a_secret_does_not_depend_on_the_scan_order():
+    """Two commits that bring a secret into one path on the same date (a rebase keeps the
+    author dates): the report names the same one whichever blob was scanned first."""
+    from scanner.findings import _first_introductions
+    from scanner.model import Location
+
+    one = Location("history", "p", 1, 1, commit="b" * 40, date="2024-01-01T00:00:00+00:00")
+    two = Location("history", "p", 1, 1, commit="a" * 40, date="2024-01-01T00:00:00+00:00")
+    for pairs in ([(one, {}), (two, {})], [(two, {}), (one, {})]):
+        [(loc, _)] = _first_introductions([(Location(**vars(x)), c) for x, c in pairs])
+        assert loc.commit == "a" * 40
