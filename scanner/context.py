@@ -163,8 +163,31 @@ def _markers(lines: list[str], idx: int) -> list[str]:
     return out
 
 
+_MEMO: dict = {}
+_MEMO_CHARS = [0]
+
+
 def extract(lines: list[str], idx: int, col: int, groups: dict | None = None) -> dict:
-    """Evidence around the hit at lines[idx], character column col (0-based)."""
+    """Evidence around the hit at lines[idx], character column col (0-based): a new dict.
+    It depends on nothing but the lines from _MAX_UP above the hit to 50 below it, so it is
+    remembered by them: the next version of a file in the history, edited elsewhere, has
+    the same window around the same hit (reading the sections and markers again was a
+    third of a history scan of psf/requests, whose tests hold hundreds of URLs with a
+    user and password)."""
+    lo = max(0, idx - _MAX_UP)
+    window = "\n".join(lines[lo:idx + 51])
+    key = (window, idx - lo, col, tuple(sorted(groups.items())) if groups else (), len(lines) > 1)
+    got = _MEMO.get(key)
+    if got is None:
+        if _MEMO_CHARS[0] > 16_000_000:  # a bound on the memory it holds
+            _MEMO.clear()
+            _MEMO_CHARS[0] = 0
+        got = _MEMO[key] = _extract(lines, idx, col, groups)
+        _MEMO_CHARS[0] += len(window) + 100
+    return {k: (list(v) if isinstance(v, list) else v) for k, v in got.items()}
+
+
+def _extract(lines: list[str], idx: int, col: int, groups: dict | None = None) -> dict:
     line = lines[idx] if 0 <= idx < len(lines) else ""
     ctx: dict = {}
     if len(line) > 4096:  # a minified line: only the immediate neighbourhood means anything
