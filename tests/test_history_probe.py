@@ -293,11 +293,11 @@ def test_blobs_are_read_after_the_base_git_stores_them_against(tmp_path):
 def test_a_cycle_of_delta_bases_falls_back_to_pack_order():
     from scanner.sources.history import order_by_delta
 
-    a, b, c = "a" * 40, "b" * 40, "c" * 40
-    assert order_by_delta([(a, 1, "x", b.encode()), (b, 1, "y", a.encode()), (c, 1, "z", b"0" * 40)]) == \
-        [(a, 1, "x"), (b, 1, "y"), (c, 1, "z")]
-    assert order_by_delta([(a, 1, "x", b.encode()), (b, 1, "y", b"0" * 40), (c, 1, "z", a.encode())]) == \
-        [(b, 1, "y"), (a, 1, "x"), (c, 1, "z")]
+    a, b, c = (x.encode() * 40 for x in "abc")
+    assert order_by_delta([(a, 1, "x", b), (b, 1, "y", a), (c, 1, "z", b"0" * 40)]) == \
+        [(a.decode(), 1, "x"), (b.decode(), 1, "y"), (c.decode(), 1, "z")]
+    assert order_by_delta([(a, 1, "x", b), (b, 1, "y", b"0" * 40), (c, 1, "z", a)]) == \
+        [(b.decode(), 1, "y"), (a.decode(), 1, "x"), (c.decode(), 1, "z")]
 
 
 def test_the_first_introduction_of_a_secret_does_not_depend_on_the_scan_order():
