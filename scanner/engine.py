@@ -28,6 +28,8 @@ from detectors.placeholders import is_placeholder, is_placeholder_text, shannon_
 from detectors.vocabulary import SECRET_WORDS
 
 MULTILINE_WINDOW = 20000  # characters before a multi-line hit's end to look for its start
+# the context key of a hit whose evidence is still to be read (Engine.known_hits)
+DEFERRED = "_deferred"
 # the generic detector's prefilter: lines where a secret-sounding name is assigned a value
 from detectors.generic import CANDIDATE as GENERIC_CANDIDATE  # noqa: E402
 # an encoded (base64 or %-escaped) value assigned to a secret-bearing name: worth decoding
@@ -148,6 +150,7 @@ class Engine:
         self.over_budget: set[str] = set()  # configuration rules over their time budget
         # what this engine's rules rejected (keys by rule index: _rule_line_quiet)
         self._rule_quiet: set = set()
+        self._rule_hits: dict[tuple[int, str], tuple] = {}  # (rule index, line) -> what it found there
         self._rule_quiet_chars = 0
         if use_hyperscan is not False:
             self._hs = self._load_hyperscan()
@@ -352,15 +355,29 @@ class Engine:
         password or a database URL) is spared. A structured parser's marker counts only
         when `markers_matter` (a parser may apply to the path). The line is cut from the
         bytes as confirm() would cut it from the decoded text."""
+        return self.known_hits(buf, st, en, matches, path, markers_matter) == []
+
+    def known_hits(self, buf, st: int, en: int, matches: list[tuple[int, int]], path: str,
+                   markers_matter: bool = True) -> list[Hit] | None:
+        """The hits confirming the content buf[st:en] would give, when every candidate is
+        on a line already judged: known_quiet's lines, and lines a rule without context
+        accepted (_rule_hits: such a rule's hits depend on the line alone, and on no allow
+        marker on the line before, which is checked here); else None. Their evidence is
+        left to be read (context DEFERRED): it depends on the lines around the hit, and
+        only the first blob that brought a secret into a path keeps its evidence in the
+        report (findings._first_introductions), so it is read for those alone
+        (scan._fill_deferred). The hundreds of versions of a test file holding a URL with
+        a password were each decoded, split and confirmed again."""
         n = len(self.regex_rules)
         if self._kw or self._always or not matches:
-            return False
+            return None
         done: set[tuple[int, int]] = set()
+        hits: list[Hit] = []
         for i, to in matches:
             if i == n + 2 and not markers_matter:
                 continue
             if i > n or (i == n and not self.generic):
-                return False
+                return None
             pos = st + max(0, to - 1)
             a = buf.rfind(b"\n", st, pos) + 1 or st
             if a < st:
@@ -372,20 +389,40 @@ class Engine:
             line = bytes(buf[a:b if b >= 0 else en]).decode("utf-8", "surrogateescape")
             if i == n:
                 if not _generic_known_empty(line, path):
-                    return False
+                    return None
             elif self.regex_rules[i].id in self.over_budget:
-                return False
+                return None
             elif (i, line) not in self._rule_quiet:
                 rule = self.regex_rules[i]
-                if not rule.context or _context_window(buf, st, en, a, b if b >= 0 else en, i, rule) not in self._rule_quiet:
-                    return False
-        return True
+                found = self._rule_hits.get((i, line))
+                if found is not None:
+                    # accepted on its own: still so unless the line before now carries an allow marker
+                    prev = buf.rfind(b"\n", st, a - 1) + 1 if a > st else -1
+                    if prev >= 0 and line_allowed(bytes(buf[max(prev, st):a - 1]).decode("utf-8", "surrogateescape")):
+                        return None
+                    li = buf.count(b"\n", st, a)
+                    hits += [Hit(rid, secret, li + 1, col, {DEFERRED: True}) for rid, secret, col in found]
+                elif not rule.context or _context_window(buf, st, en, a, b if b >= 0 else en, i, rule) not in self._rule_quiet:
+                    return None
+        return hits
+
+    def _rule_line_hits(self, key: tuple[int, str], hits: list[Hit]) -> None:
+        """Remember what a rule without context found on a line (its hits depend on the
+        line alone, and on no allow marker on the line before: known_hits checks that)."""
+        if self._rule_quiet_chars > 8_000_000:
+            self._rule_quiet.clear()
+            self._rule_hits.clear()
+            self._rule_quiet_chars = 0
+        if key not in self._rule_hits:
+            self._rule_hits[key] = tuple((h.rule_id, h.secret, h.column) for h in hits)
+            self._rule_quiet_chars += len(key[1]) + 60
 
     def _rule_line_quiet(self, key: tuple) -> None:
         """Remember (rule index, line) or (rule index, the line's index in its window, the
         window of lines the rule's context looks at) as rejected; 8 M characters at most."""
         if self._rule_quiet_chars > 8_000_000:
             self._rule_quiet.clear()
+            self._rule_hits.clear()
             self._rule_quiet_chars = 0
         if key not in self._rule_quiet:
             self._rule_quiet.add(key)
@@ -425,6 +462,8 @@ class Engine:
                         if li < len(lines.lines):
                             line = lines.lines[li]
                             got = self._confirm(rule, lines, li, line)
+                            if got and not rule.context and not allowed(lines.lines, li):
+                                self._rule_line_hits((i, line), got)
                             if not got:
                                 if not rule.context and not allowed(lines.lines, li) or \
                                         regex_of(rule).search(line) is None:

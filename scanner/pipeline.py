@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from scanner.detect import BOMS, detect, structured_parsers
+from scanner.detect import BOMS, dedupe, detect, structured_parsers
 
 from scanner.engine import Engine
 from scanner.sources.workspace import LFS_MAGIC
@@ -188,9 +188,12 @@ def _scan_blob_chunk(blobs: list[tuple[str, int, str]]) -> ChunkResult:
                 res.skipped[why] = res.skipped.get(why, 0) + 1
             continue
         if m is not None and not buf.startswith(BOMS, st, en) and buf[st:st + 1] != b"{" and \
-                not structured.name_decides_parse(path) and _quiet_reason(buf, st, en) is None and \
-                _ENGINE.known_quiet(buf, st, en, m, path, structured.path_may_be_structured(path)):
-            continue  # every candidate a generic one on a line already judged empty for this path
+                not structured.name_decides_parse(path) and _quiet_reason(buf, st, en) is None:
+            known = _ENGINE.known_hits(buf, st, en, m, path, structured.path_may_be_structured(path))
+            if known is not None:  # every candidate on a line already judged: no need to confirm
+                if known:
+                    res.hits.append((oid, dedupe(known, _ENGINE.by_id)))
+                continue
         data = bytes(buf[st:en])  # only blobs worth a look are copied out
         res.confirmed += 1
         cand = None if data.startswith(BOMS) else _ENGINE.candidates_from_matches(data, m or [])

@@ -227,6 +227,10 @@ class _Scan:
     stats: dict = field(default_factory=dict)
     phases: _Phases = field(default_factory=lambda: _Phases(False))
     incomplete: list[dict] = field(default_factory=list)  # ScanResult.incomplete
+    # where a blob's hits were found: its oid -> the path it was scanned as (a history blob,
+    # a staged one); a work-tree file that stood for its blob: path -> the blob (_fill_deferred)
+    scanned_as: dict = field(default_factory=dict)
+    stood_for: dict = field(default_factory=dict)
 
     def not_covered(self, what: str, reason: str) -> None:
         """Something the scan was asked to cover and could not: never reported as clean."""
@@ -370,6 +374,7 @@ def _scan(s: _Scan) -> ScanResult:
         s.skipped(res.skipped)
         paths = {oid: path for oid, _, path in blobs}
         for oid, hits in res.hits:
+            s.scanned_as[oid] = paths[oid]
             for h in hits:
                 fs.add(h, Location("staged", paths[oid], h.line, h.column, blob=oid))
         return _finish(s, fs, True, symlinks, False)
@@ -390,6 +395,7 @@ def _scan(s: _Scan) -> ScanResult:
                                      "reason": "git cat-file could not read them (corrupt or missing pack?)"})
             blob_hits = dict(res.hits)
             scanned_blobs = {b[0] for b in bl.blobs}
+            s.scanned_as = {oid: path for oid, _, path in bl.blobs if oid in blob_hits}
             _mark(s.t0, f"blobs read and matched ({res.confirmed} confirmed)")
             _add_history(root, fs, res.hits, bl.prov, s.warnings, s.prefix, bl.ref_commits, s.phases)
             _mark(s.t0, "refs named")
@@ -419,6 +425,7 @@ def _scan(s: _Scan) -> ScanResult:
         else:
             file_hits = []
         file_hits += [(rel, blob_hits[oid]) for rel, oid in reuse.items() if oid in blob_hits and rel in status]
+        s.stood_for = reuse
         for rel, hits in file_hits:
             for h in hits:
                 fs.add(h, Location("worktree", rel, h.line, h.column, status=status.get(rel, "untracked")))
@@ -686,6 +693,7 @@ def _file_chunks(files, parts: int = 1, target_bytes: int = 4 << 20, max_n: int 
 
 def _finish(s: _Scan, fs, in_repo, symlinks, history) -> ScanResult:
     findings = fs.findings()
+    _fill_deferred(s, findings)
     s.stats["seconds"] = round(time.monotonic() - s.t0, 3)
     slow = sorted(s.engine.over_budget)
     incomplete = []
@@ -707,6 +715,45 @@ def _finish(s: _Scan, fs, in_repo, symlinks, history) -> ScanResult:
     s.stats["incomplete"] = s.incomplete + incomplete
     return ScanResult(s.root, findings, s.stats, s.warnings, in_repo, symlinks, history,
                       incomplete=s.stats["incomplete"])
+
+
+def _fill_deferred(s: _Scan, findings: list[Finding]) -> None:
+    """Read the evidence of the hits the workers took from a line already judged
+    (Engine.known_hits) at the places the report keeps: the blob is read again and
+    detected whole, once, and its hit's context replaces the placeholder (in place: the
+    same dict serves every place of that hit). A few blobs, where the history had
+    hundreds of versions."""
+    from scanner.engine import DEFERRED
+
+    todo: dict[str, list[tuple[Finding, Location, dict]]] = {}
+    for f in findings:
+        for loc, ctx in zip(f.locations, f.contexts):
+            if ctx.get(DEFERRED):
+                oid = loc.blob if loc.kind != "worktree" else s.stood_for.get(loc.path)
+                todo.setdefault(oid or "", []).append((f, loc, ctx))
+    if not todo:
+        return
+    from scanner.detect import detect
+    from scanner.sources.history import BlobReader
+
+    found: dict[tuple[str, str, int, int], dict] = {}
+    oids = [o for o in todo if o and o in s.scanned_as]
+    reader = BlobReader(s.root) if oids else None
+    try:
+        for k in range(0, len(oids), 500):
+            for oid, data in reader.read(oids[k:k + 500]):
+                hits, _ = detect(s.engine, data, s.scanned_as[oid]) if data is not None else (None, None)
+                for h in hits or []:
+                    found[(oid, h.secret, h.line, h.column)] = h.context
+    finally:
+        if reader is not None:
+            reader.close()
+    for oid, places in todo.items():
+        for f, loc, ctx in places:
+            ctx.pop(DEFERRED, None)
+            got = found.get((oid, f.secret, loc.line, loc.column))
+            if got is not None:
+                ctx.update({**got, **ctx})
 
 
 def history_note(f: Finding) -> str | None:

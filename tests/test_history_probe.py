@@ -311,3 +311,36 @@ def test_the_first_introduction_of_a_secret_does_not_depend_on_the_scan_order():
     for pairs in ([(one, {}), (two, {})], [(two, {}), (one, {})]):
         [(loc, _)] = _first_introductions([(Location(**vars(x)), c) for x, c in pairs])
         assert loc.commit == "a" * 40
+
+
+def test_versions_of_a_file_judged_by_their_lines_report_what_confirming_each_would(tmp_path):
+    """A secret on a line a rule accepted before is taken from that judgment in later
+    versions of the file (Engine.known_hits), its evidence read once for the places the
+    report keeps (scan._fill_deferred). The report must be the one the pure-Python engine
+    gives, which confirms every version whole: the line moves, the section above it
+    changes, an allow marker comes and goes on the line before, a copy lands in another
+    file."""
+    r = Repo(tmp_path / "repo")
+    secret_line = f'    url = "postgres://admin:Xq7-vRt2kP9mWz4L@db.internal.example.com:5432/app"\n'
+    token_line = f'GITHUB_TOKEN = "{GH}"\n'
+    header = "[production]\n"
+    for k in range(14):
+        above = "".join(f"# note {j}\n" for j in range(k))
+        marker = "# credfence: allow\n" if k in (5, 6) else ""
+        if k == 9:
+            header = "[staging]\n"
+        r.commit(f"v{k}", {"conf/app.ini": above + header + marker + secret_line + token_line + f"# end {k}\n",
+                           "docs/copy.ini": (header + secret_line) if k >= 11 else None})
+    fast, _ = scan_json(r.path, out=tmp_path / "fast.json")
+    slow, _ = scan_json(r.path, out=tmp_path / "slow.json", env={"CREDFENCE_ENGINE": "python"})
+
+    def view(rep):
+        return sorted(json.dumps(f, sort_keys=True) for f in rep["findings"])
+
+    assert view(fast) == view(slow)
+    assert "_deferred" not in json.dumps(fast)
+    found = by_sha(fast)
+    assert sha(GH) in found and len(fast["findings"]) >= 2
+    # the first version that brought the URL in kept its own evidence: the production section
+    url = [f for f in fast["findings"] if f["rule"] != "github-pat"]
+    assert url and all(f["blast"]["env"] == "production" for f in url), [f["blast"] for f in url]
