@@ -321,7 +321,7 @@ def test_versions_of_a_file_judged_by_their_lines_report_what_confirming_each_wo
     changes, an allow marker comes and goes on the line before, a copy lands in another
     file."""
     r = Repo(tmp_path / "repo")
-    secret_line = f'    url = "postgres://admin:Xq7-vRt2kP9mWz4L@db.internal.example.com:5432/app"\n'
+    secret_line = '    url = "postgres://admin:' + "Xq7-vRt2kP9mWz4L" + '@db.internal.example.com:5432/app"\n'
     token_line = f'GITHUB_TOKEN = "{GH}"\n'
     header = "[production]\n"
     for k in range(14):
