@@ -206,7 +206,7 @@ class Engine:
                 bad.append(i)
                 continue
             ids.append(i)
-            exprs.append(p.encode())
+            exprs.append(_prefilter_form(p).encode())
         try:
             db = hyperscan.Database()
             _interruptible(lambda: db.compile(expressions=exprs, ids=ids, elements=len(exprs), flags=[flags] * len(exprs)))
@@ -593,7 +593,45 @@ class Engine:
         return dict(res) if isinstance(res, dict) else True
 
 
-_HS_BUILD = "prefilter+multiline, \\A/\\Z to keywords"
+_HS_BUILD = "prefilter+multiline, \\A/\\Z to keywords, group repeats unbounded"
+_GROUP_REPEAT = re.compile(r"\{(\d+),(\d+)\}")
+
+
+def _prefilter_form(pattern: str) -> str:
+    """The pattern Hyperscan matches for a rule: the rule's own, with every bounded repeat
+    of a group (`(?:a|%[0-9A-F]{2}){1,64}`) left unbounded (`{1,}`). A superset, so a
+    prefilter still (the rule's regex bounds it again on the candidate line). Such a
+    repeat of an alternation made Hyperscan follow every URL of a text for up to 64
+    steps: fastapi's release notes, hundreds of versions of 700 kB of links, were matched
+    at 220 MB/s, at 340 MB/s without (code elsewhere: unchanged, 590-720 MB/s)."""
+    out: list[str] = []
+    i, n, in_class = 0, len(pattern), False
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            out.append(c)
+            i += 1
+            for lead in ("^", "]"):  # `[^]...]` and `[]...]`: a first ] is a member
+                if pattern.startswith(lead, i):
+                    out.append(lead)
+                    i += 1
+            continue
+        elif c == "{" and out and out[-1] == ")":
+            m = _GROUP_REPEAT.match(pattern, i)
+            if m:
+                out.append("{%s,}" % m.group(1))
+                i = m.end()
+                continue
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
 def _interruptible(fn):

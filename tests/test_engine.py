@@ -6,6 +6,7 @@ regex on every line of every blob: these tests keep the hot path cold."""
 from __future__ import annotations
 
 import random
+import re
 import string
 import uuid
 
@@ -134,3 +135,20 @@ def test_a_line_rejected_for_its_context_is_quiet_only_with_the_same_context(eng
     assert detect(engine, b"import os\n" + body, path)[0] == []
     assert _quiet(engine, b"import sys\nimport os\n" + body, path)
     assert not _quiet(engine, b"import os\n" + body.replace(b"c = 3", b"# credfence:allow"), path)
+
+
+def test_hyperscan_matches_an_unbounded_form_of_a_group_repeat_and_finds_what_the_rule_does():
+    """_prefilter_form leaves a bounded repeat of a group unbounded for Hyperscan (a superset:
+    a prefilter may over-report, never miss), and only that: class repeats, escaped or
+    bracketed parentheses and exact counts keep their bounds."""
+    from scanner.engine import _prefilter_form
+
+    assert _prefilter_form(r"(?:a|%[0-9A-F]{2}){1,64}@") == r"(?:a|%[0-9A-F]{2}){1,}@"
+    assert _prefilter_form(r"(ab){2,3}?x") == r"(ab){2,}?x"
+    for same in (r"[a-z]{1,20}", r"\){1,5}", r"[)]{1,9}", r"[^]{]{1,4}", r"(ab){3}", r"[\]){1,2}]"):
+        assert _prefilter_form(same) == same
+    for p in (r"(?:[^:/?#\s]|%[0-9A-Fa-f]{2}){1,64}:", r"(x|yz){0,10}q"):
+        loose, strict = re.compile(_prefilter_form(p)), re.compile(p)
+        for text in ("abc:", "a%41b:", "x" * 70 + ":", "yzyzq", "x" * 12 + "q", "q"):
+            if strict.search(text):
+                assert loose.search(text), (p, text)
