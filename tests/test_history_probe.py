@@ -315,7 +315,8 @@ def test_the_first_introduction_of_a_secret_does_not_depend_on_the_scan_order():
 
 def test_versions_of_a_file_judged_by_their_lines_report_what_confirming_each_would(tmp_path):
     """A secret on a line a rule accepted before is taken from that judgment in later
-    versions of the file (Engine.known_hits), its evidence read once for the places the
+    versions of the file (Engine.known_hits), and so is an encoded value whose decoding
+    found nothing (Engine._decode_quiet); the evidence is read once for the places the
     report keeps (scan._fill_deferred). The report must be the one the pure-Python engine
     gives, which confirms every version whole: the line moves, the section above it
     changes, an allow marker comes and goes on the line before, a copy lands in another
@@ -323,6 +324,10 @@ def test_versions_of_a_file_judged_by_their_lines_report_what_confirming_each_wo
     r = Repo(tmp_path / "repo")
     secret_line = '    url = "postgres://admin:' + "Xq7-vRt2kP9mWz4L" + '@db.internal.example.com:5432/app"\n'
     token_line = f'GITHUB_TOKEN = "{GH}"\n'
+    # encoded values (scanner/detect.py decodes them): one hides a token, one does not
+    hidden = base64.b64encode(f"token={GH2}".encode()).decode()
+    harmless = base64.b64encode(b"just some harmless configuration text here").decode()
+    token_line += f'auth_blob = "{hidden}"\nsession_blob = "{harmless}"\n'
     header = "[production]\n"
     for k in range(14):
         above = "".join(f"# note {j}\n" for j in range(k))
@@ -340,7 +345,7 @@ def test_versions_of_a_file_judged_by_their_lines_report_what_confirming_each_wo
     assert view(fast) == view(slow)
     assert "_deferred" not in json.dumps(fast)
     found = by_sha(fast)
-    assert sha(GH) in found and len(fast["findings"]) >= 2
+    assert sha(GH) in found and sha(GH2) in found and len(fast["findings"]) >= 3
     # the first version that brought the URL in kept its own evidence: the production section
-    url = [f for f in fast["findings"] if f["rule"] != "github-pat"]
+    url = [f for f in fast["findings"] if f["rule"] == "postgres-url"]
     assert url and all(f["blast"]["env"] == "production" for f in url), [f["blast"] for f in url]

@@ -97,6 +97,21 @@ def _line_candidates(lines: list[str], idx: int) -> list[tuple[int, str]]:
     return out
 
 
+def line_values(line: str) -> list[str]:
+    """Every value on the line that decoded_lines could decode, whatever key it is under
+    and whatever block the line sits in: a superset of what it decodes there."""
+    out: list[str] = []
+    if len(line) > 100_000:
+        return out
+    for m in _ASSIGN.finditer(line):
+        val = m.group("val")
+        if _B64.match(val) or _PCT.search(val):
+            dec = _decode_value(val)
+            if dec and dec.strip():
+                out.append(dec)
+    return out
+
+
 def decoded_lines(lines: list[str], idxs, max_depth: int = 2, max_len: int = 64 * 1024) -> list[tuple[int, str]]:
     """Like decoded_texts, for the candidate lines the engine's single pass found (0-based
     indexes): the whole text is never re-read in Python."""
