@@ -374,7 +374,8 @@ class Engine:
         if self._kw or self._always or not matches:
             return None
         done: set[tuple[int, int]] = set()
-        hits: list[Hit] = []
+        found_at: list[tuple[int, tuple]] = []  # (line start, (rule, secret, column) of each hit there)
+        generic: list[tuple[int, str]] = []  # (line start, line) of the generic candidates
         for i, to in matches:
             if i == n + 2 and not markers_matter:
                 continue
@@ -390,8 +391,7 @@ class Engine:
             b = buf.find(b"\n", pos, en)
             line = bytes(buf[a:b if b >= 0 else en]).decode("utf-8", "surrogateescape")
             if i == n:
-                if not _generic_known_empty(line, path):
-                    return None
+                generic.append((a, line))  # judged below, once the rules' hits are known
             elif i == n + 1:
                 if not self._decode_quiet(line, path):
                     return None
@@ -405,10 +405,30 @@ class Engine:
                     prev = buf.rfind(b"\n", st, a - 1) + 1 if a > st else -1
                     if prev >= 0 and line_allowed(bytes(buf[max(prev, st):a - 1]).decode("utf-8", "surrogateescape")):
                         return None
-                    li = buf.count(b"\n", st, a)
-                    hits += [Hit(rid, secret, li + 1, col, {DEFERRED: True}) for rid, secret, col in found]
+                    found_at.append((a, found))
                 elif not rule.context or _context_window(buf, st, en, a, b if b >= 0 else en, i, rule) not in self._rule_quiet:
                     return None
+        # as confirm() does: a line a rule explains, or that an allow marker covers, has no
+        # generic guess; nor has a value that is only a provider's public prefix
+        taken = {a for a, _ in found_at}  # lines are told apart by where they start
+        for a, line in generic:
+            if a in taken:
+                continue
+            found = _generic_known(line, path)
+            if found is None:
+                return None
+            if not found:
+                continue
+            prev = buf.rfind(b"\n", st, a - 1) + 1 if a > st else -1
+            if line_allowed(line, bytes(buf[max(prev, st):a - 1]).decode("utf-8", "surrogateescape") if prev >= 0 else None):
+                continue
+            found_at.append((a, tuple(h for h in found if h[1].lower() not in self._prefixes)))
+        hits: list[Hit] = []
+        li, pos = 0, st
+        for a, found in sorted(found_at):  # line numbers counted once, from one line to the next
+            li += buf.count(b"\n", pos, a)
+            pos = a
+            hits += [Hit(rid, secret, li + 1, col, {DEFERRED: True}) for rid, secret, col in found]
         return hits
 
     def _decode_quiet(self, line: str, path: str) -> bool:
@@ -773,11 +793,18 @@ def _context_window(buf, st: int, en: int, a: int, b: int, i: int, rule: Rule) -
     return (i, k, bytes(buf[a:b]).decode("utf-8", "surrogateescape"))
 
 
-def _generic_known_empty(line: str, path: str) -> bool:
-    """Is the line, with this path, one _generic_cached has judged to hold no generic
-    secret, wherever it sits in the file?"""
+def _generic_known(line: str, path: str) -> tuple | None:
+    """(rule, secret, column) of each generic hit on the line with this path, when
+    _generic_cached has judged it and its answer does not depend on whether the line sits
+    in a docstring (judged both ways alike, or a path where docstrings do not matter);
+    else None."""
     ent = _GENERIC_MEMO.get((line, path))
-    return ent is not None and ent[1] == [] and (not ent[0] or ent[2] == [])
+    if ent is None or ent[1] is None:
+        return None
+    out = tuple((h.rule_id, h.secret, h.column) for h in ent[1])
+    if ent[0] and (ent[2] is None or tuple((h.rule_id, h.secret, h.column) for h in ent[2]) != out):
+        return None
+    return out
 
 
 def _line_counter(data: bytes, offsets):

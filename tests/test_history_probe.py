@@ -315,8 +315,9 @@ def test_the_first_introduction_of_a_secret_does_not_depend_on_the_scan_order():
 
 def test_versions_of_a_file_judged_by_their_lines_report_what_confirming_each_would(tmp_path):
     """A secret on a line a rule accepted before is taken from that judgment in later
-    versions of the file (Engine.known_hits), and so is an encoded value whose decoding
-    found nothing (Engine._decode_quiet); the evidence is read once for the places the
+    versions of the file (Engine.known_hits), and so are a generic guess judged alike in
+    and out of a docstring and an encoded value whose decoding found nothing
+    (Engine._decode_quiet); the evidence is read once for the places the
     report keeps (scan._fill_deferred). The report must be the one the pure-Python engine
     gives, which confirms every version whole: the line moves, the section above it
     changes, an allow marker comes and goes on the line before, a copy lands in another
@@ -327,15 +328,20 @@ def test_versions_of_a_file_judged_by_their_lines_report_what_confirming_each_wo
     # encoded values (scanner/detect.py decodes them): one hides a token, one does not
     hidden = base64.b64encode(f"token={GH2}".encode()).decode()
     harmless = base64.b64encode(b"just some harmless configuration text here").decode()
-    token_line += f'auth_blob = "{hidden}"\nsession_blob = "{harmless}"\n'
+    encoded = f'auth_blob = "{hidden}"\nsession_blob = "{harmless}"\n'
     header = "[production]\n"
     for k in range(14):
         above = "".join(f"# note {j}\n" for j in range(k))
-        marker = "# credfence: allow\n" if k in (5, 6) else ""
+        marker = "# credfence: allow\n" if k in (0, 1) else ""  # the first versions: allowed
         if k == 9:
             header = "[staging]\n"
+        # a generic guess (a password assigned in code), in a docstring in some versions
+        doc_open, doc_close = ('"""Example:\n', '"""\n') if k in (3, 4, 12) else ("", "")
+        settings = ("import os\n" + above + doc_open + '    DB_PASSWORD = "' + "Zq8Lm3Xv7Rt2Kp9W" + '"\n' +
+                    doc_close + marker + 'API_SECRET = "' + "Hn4Bv8Cx2Zl6Qw1E" + '"\n')
         r.commit(f"v{k}", {"conf/app.ini": above + header + marker + secret_line + token_line + f"# end {k}\n",
-                           "docs/copy.ini": (header + secret_line) if k >= 11 else None})
+                           "docs/copy.ini": (header + secret_line) if k >= 11 else None,
+                           "app/settings.py": settings, "conf/encoded.ini": above + encoded})
     fast, _ = scan_json(r.path, out=tmp_path / "fast.json")
     slow, _ = scan_json(r.path, out=tmp_path / "slow.json", env={"CREDFENCE_ENGINE": "python"})
 
@@ -346,6 +352,12 @@ def test_versions_of_a_file_judged_by_their_lines_report_what_confirming_each_wo
     assert "_deferred" not in json.dumps(fast)
     found = by_sha(fast)
     assert sha(GH) in found and sha(GH2) in found and len(fast["findings"]) >= 3
+    assert any(f["rule"] == "generic-secret" for f in fast["findings"])
+    # the allow marker in the first two versions: the secrets below it came in with v2
+    commits = {c: r.git("log", "-1", "--format=%s", c).strip()
+               for f in fast["findings"] for c in [loc.get("commit") for loc in f["locations"]] if c}
+    firsts = {f["rule"]: {commits[loc["commit"]] for loc in f["locations"] if loc.get("commit")} for f in fast["findings"]}
+    assert firsts["postgres-url"] >= {"v2"} and "v0" not in firsts["postgres-url"], firsts
     # the first version that brought the URL in kept its own evidence: the production section
     url = [f for f in fast["findings"] if f["rule"] == "postgres-url"]
     assert url and all(f["blast"]["env"] == "production" for f in url), [f["blast"] for f in url]
