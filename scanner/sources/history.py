@@ -692,6 +692,7 @@ def refs_from_graph(repo: Path, parents: dict[bytes, bytes], commits: list[str])
         return None
     bit = {c.encode(): 1 << i for i, c in enumerate(commits)}
     reach: dict[bytes, int] = {}
+    split: dict[bytes, list[bytes]] = {}  # a commit's parents, split once
     for _, tip in tips:
         if tip in reach:
             continue
@@ -701,15 +702,17 @@ def refs_from_graph(repo: Path, parents: dict[bytes, bytes], commits: list[str])
             if c in reach:
                 stack.pop()
                 continue
-            ps = parents.get(c, b"").split()
-            todo = [p for p in ps if p not in reach and p in parents]
+            ps = split.get(c)
+            if ps is None:
+                ps = split[c] = [p for p in parents.get(c, b"").split() if p in parents]
+            todo = [p for p in ps if p not in reach]
             if todo:
                 stack += todo
                 continue
             stack.pop()
             v = bit.get(c, 0)
             for p in ps:
-                v |= reach.get(p, 0)
+                v |= reach[p]
             reach[c] = v
     found: dict[str, list[str]] = {c: [] for c in commits}
     for ref, tip in sorted(tips):
