@@ -174,6 +174,8 @@ def extract(lines: list[str], idx: int, col: int, groups: dict | None = None) ->
     the same window around the same hit (reading the sections and markers again was a
     third of a history scan of psf/requests, whose tests hold hundreds of URLs with a
     user and password)."""
+    if 0 <= idx < len(lines) and len(lines[idx]) > 4096:
+        return _extract(lines, idx, col, groups)  # a minified line's hits: not worth a key each
     lo = max(0, idx - _MAX_UP)
     window = "\n".join(lines[lo:idx + 51])
     key = (window, idx - lo, col, tuple(sorted(groups.items())) if groups else (), len(lines) > 1)

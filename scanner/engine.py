@@ -152,6 +152,7 @@ class Engine:
         self._rule_quiet: set = set()
         self._rule_hits: dict[tuple[int, str], tuple] = {}  # (rule index, line) -> what it found there
         self._decode_memo: dict[tuple[str, str], bool] = {}  # (line, path) -> decoding it finds nothing
+        self._decode_chars = 0
         self._rule_quiet_chars = 0
         if use_hyperscan is not False:
             self._hs = self._load_hyperscan()
@@ -444,9 +445,11 @@ class Engine:
 
             got = not any(self.scan_text(t, path)
                           for dec in line_values(line) for t in [dec] + [t for _, t in decoded_texts(dec, 1)])
-            if len(self._decode_memo) > 50_000:
+            if self._decode_chars > 8_000_000:  # a bound on the memory the lines hold
                 self._decode_memo.clear()
+                self._decode_chars = 0
             self._decode_memo[key] = got
+            self._decode_chars += len(line) + len(path) + 60
         return got
 
     def _rule_line_hits(self, key: tuple[int, str], hits: list[Hit]) -> None:

@@ -444,8 +444,8 @@ def _scan_history(s: _Scan, enum):
     """(BlobList, ChunkResult, None) of the history scan, or (None, None, None) when git
     cannot give the history (a warning says why; in a bare repository, where the history
     is all there is, a ScanError). The walk (git log, split over the cores) names every
-    reachable blob first; then each is read from git once, in the order of their deltas, and matched and
-    confirmed in the same pass with its path. (Reading every blob while the walk ran, and
+    reachable blob first; then each is read from git once, in the order of the deltas git
+    stores them as, and matched and confirmed in the same pass with its path. (Reading every blob while the walk ran, and
     again those with a candidate once their paths were known, read 45 % of sqlalchemy's
     4.5 GB twice.)"""
     from scanner.sources import history as hist

@@ -95,11 +95,12 @@ def _revs(since: str | None) -> list[str]:
 
 
 class Enumeration:
-    """The blobs to scan, in the order of their deltas (order_by_delta), with their provenance, listed in the background:
-    created as early as possible (the git processes start at once and their output is
-    parsed by threads while the caller loads its engine and walks the work tree), joined by
-    result(). `prefix` (a subdirectory of the work tree, with a trailing slash) limits the
-    blobs to that subdirectory's history; paths stay relative to the repository's top level."""
+    """The blobs to scan, in the order of their deltas (order_by_delta), with their
+    provenance, listed in the background: created as early as possible (the git processes
+    start at once and their output is parsed by threads while the caller loads its engine
+    and walks the work tree), joined by result(). `prefix` (a subdirectory of the work
+    tree, with a trailing slash) limits the blobs to that subdirectory's history; paths
+    stay relative to the repository's top level."""
 
     def __init__(self, repo: Path, since: str | None = None, all_objects: bool = False,
                  max_size: int = 25 * 1024 * 1024, prefix: str = ""):
@@ -242,8 +243,8 @@ class Enumeration:
         raw.clear()
 
     def result(self) -> BlobList:
-        """The blobs to scan (reachable ones, or all with --all-objects), in the order of their deltas
-        with a path each, and their provenance."""
+        """The blobs to scan (reachable ones, or all with --all-objects), in the order of
+        their deltas, with a path each, and their provenance."""
         listed, missing = self.listed()
         self._threads[1].join()
         if self._errors:
