@@ -745,15 +745,24 @@ def _fill_deferred(s: _Scan, findings: list[Finding]) -> None:
                 hits, _ = detect(s.engine, data, s.scanned_as[oid]) if data is not None else (None, None)
                 for h in hits or []:
                     found[(oid, h.secret, h.line, h.column)] = h.context
+    except gitcmd.GitError:
+        pass  # counted below: the findings stay, without their evidence
     finally:
         if reader is not None:
             reader.close()
     for oid, places in todo.items():
         for f, loc, ctx in places:
-            ctx.pop(DEFERRED, None)
             got = found.get((oid, f.secret, loc.line, loc.column))
-            if got is not None:
+            if got is not None and ctx.pop(DEFERRED, None):  # else filled already (a dict serves several places)
                 ctx.update({**got, **ctx})
+    missed = 0
+    for places in todo.values():
+        for _, _, ctx in places:
+            if ctx.pop(DEFERRED, None):
+                missed += 1
+    if missed:
+        s.warnings.append(f"the evidence around {missed} finding locations could not be read again "
+                          "(the blob became unreadable during the scan): their blast radius may be understated")
 
 
 def history_note(f: Finding) -> str | None:

@@ -361,3 +361,31 @@ def test_versions_of_a_file_judged_by_their_lines_report_what_confirming_each_wo
     # the first version that brought the URL in kept its own evidence: the production section
     url = [f for f in fast["findings"] if f["rule"] == "postgres-url"]
     assert url and all(f["blast"]["env"] == "production" for f in url), [f["blast"] for f in url]
+
+
+def test_deferred_evidence_is_read_from_its_blob_or_the_scan_says_it_could_not(tmp_path):
+    """scan._fill_deferred reads a deferred hit's evidence from the blob it was found in;
+    a blob that cannot be read again leaves the finding, without evidence, and a warning."""
+    from scanner.engine import DEFERRED, Engine
+    from scanner.model import Finding, Location
+    from scanner.rules import load_rules
+    from scanner.scan import ScanOptions, _fill_deferred, _Scan
+
+    r = Repo(tmp_path / "repo")
+    r.commit("add", {"conf/app.ini": f'[production]\nGITHUB_TOKEN = "{GH}"\n'})
+    blob = r.git("rev-parse", "HEAD:conf/app.ini").strip()
+    rules = load_rules()
+    engine = Engine(rules)
+    s = _Scan(ScanOptions(root=r.path), r.path, False, True, True, "", 1, engine, {x.id: x for x in rules}, None, 0.0)
+    gone = "0" * 40
+    s.scanned_as = {blob: "conf/app.ini", gone: "conf/old.ini"}
+    rule = next(x for x in rules if x.id == "github-pat")
+    kept = Finding(rule, GH, [Location("history", "conf/app.ini", 2, 17, commit="c", blob=blob)],
+                   [{DEFERRED: True, "removed_at": "2024-01-01"}])
+    lost = Finding(rule, GH, [Location("history", "conf/old.ini", 2, 17, commit="d", blob=gone)], [{DEFERRED: True}])
+    _fill_deferred(s, [kept, lost])
+    assert kept.contexts[0].get("key") == "GITHUB_TOKEN" and kept.contexts[0]["removed_at"] == "2024-01-01"
+    assert kept.contexts[0].get("section") == ["production"]
+    assert lost.contexts[0] == {}
+    assert any("could not be read again" in w for w in s.warnings)
+    assert not any(DEFERRED in c for f in (kept, lost) for c in f.contexts)
