@@ -403,8 +403,7 @@ class Engine:
                 found = self._rule_hits.get((i, line))
                 if found is not None:
                     # accepted on its own: still so unless the line before now carries an allow marker
-                    prev = buf.rfind(b"\n", st, a - 1) + 1 if a > st else -1
-                    if prev >= 0 and line_allowed(bytes(buf[max(prev, st):a - 1]).decode("utf-8", "surrogateescape")):
+                    if _allowed_here(buf, st, a, ""):
                         return None
                     found_at.append((a, found))
                 elif not rule.context or _context_window(buf, st, en, a, b if b >= 0 else en, i, rule) not in self._rule_quiet:
@@ -418,19 +417,12 @@ class Engine:
             found = _generic_known(line, path)
             if found is None:
                 return None
-            if not found:
-                continue
-            prev = buf.rfind(b"\n", st, a - 1) + 1 if a > st else -1
-            if line_allowed(line, bytes(buf[max(prev, st):a - 1]).decode("utf-8", "surrogateescape") if prev >= 0 else None):
+            if not found or _allowed_here(buf, st, a, line):
                 continue
             found_at.append((a, tuple(h for h in found if h[1].lower() not in self._prefixes)))
-        hits: list[Hit] = []
-        li, pos = 0, st
-        for a, found in sorted(found_at):  # line numbers counted once, from one line to the next
-            li += buf.count(b"\n", pos, a)
-            pos = a
-            hits += [Hit(rid, secret, li + 1, col, {DEFERRED: True}) for rid, secret, col in found]
-        return hits
+        line_of = _line_counter(buf, [a + 1 for a, _ in found_at], st)
+        return [Hit(rid, secret, line_of(a + 1) + 1, col, {DEFERRED: True})
+                for a, found in found_at for rid, secret, col in found]
 
     def _decode_quiet(self, line: str, path: str) -> bool:
         """Would decoding the values on this line (scanner/detect.py's rescan of encoded
@@ -796,6 +788,16 @@ def _context_window(buf, st: int, en: int, a: int, b: int, i: int, rule: Rule) -
     return (i, k, bytes(buf[a:b]).decode("utf-8", "surrogateescape"))
 
 
+def _allowed_here(buf, st: int, a: int, line: str) -> bool:
+    """allowed() for the line starting at buf[a] of the content starting at buf[st], whose
+    text is `line`, cut from the bytes: an allow marker on it or on the line before."""
+    prev = None
+    if a > st:
+        b = buf.rfind(b"\n", st, a - 1) + 1
+        prev = bytes(buf[max(b, st):a - 1]).decode("utf-8", "surrogateescape")
+    return line_allowed(line, prev)
+
+
 def _generic_known(line: str, path: str) -> tuple | None:
     """(rule, secret, column) of each generic hit on the line with this path, when
     _generic_cached has judged it and its answer does not depend on whether the line sits
@@ -810,15 +812,16 @@ def _generic_known(line: str, path: str) -> tuple | None:
     return out
 
 
-def _line_counter(data: bytes, offsets):
-    """line_of(to) for every `to` in offsets: the 0-based line of a match ending just
-    before offset `to`, counted by bytes.count between the sorted offsets (C speed), not
-    looked up in a list of every newline offset built in Python: that list was a fifth of
-    a history scan's CPU on a repository whose blobs often mention a password (sqlalchemy)."""
+def _line_counter(data, offsets, start: int = 0):
+    """line_of(to) for every `to` in offsets: the 0-based line, counted from `start`, of a
+    match ending just before offset `to`, counted by bytes.count between the sorted
+    offsets (C speed), not looked up in a list of every newline offset built in Python:
+    that list was a fifth of a history scan's CPU on a repository whose blobs often
+    mention a password (sqlalchemy)."""
     lines: dict[int, int] = {}
-    off = n = 0
+    off, n = start, 0
     for to in sorted(set(offsets)):
-        pos = max(0, to - 1)
+        pos = max(start, to - 1)
         n += data.count(b"\n", off, pos)
         off = pos
         lines[to] = n
