@@ -146,6 +146,10 @@ class Engine:
         self._always: list[int] = []
         self._hs = None
         self._hs_fallback: list[int] = []  # rules Hyperscan cannot compile: keyword path
+        # Hyperscan id -> rule index of the rules matched through their context (ungate)
+        self._gates: dict[int, int] = {}
+        self._gate_memo: dict[tuple[int, bytes], tuple[int, ...]] = {}
+        self._gate_chars = 0
         self.hyperscan = False
         self.over_budget: set[str] = set()  # configuration rules over their time budget
         # what this engine's rules rejected (keys by rule index: _rule_line_quiet)
@@ -180,8 +184,11 @@ class Engine:
         from scanner import cache
 
         pats = [r.pattern for r in self.regex_rules] + [GENERIC_CANDIDATE, DECODE_CANDIDATE, STRUCTURED_CANDIDATE]
+        gate_of = {i: r.context for i, r in enumerate(self.regex_rules)
+                   if r.prefilter == "context" and r.context and not r.multiline}
         # the salt names how the database is compiled: a change there must not reuse a cache
-        digest = hashlib.sha256(("\0".join(pats) + hyperscan.__version__ + _HS_BUILD).encode()).hexdigest()[:24]
+        digest = hashlib.sha256(("\0".join(pats + [f"gate {i} {c}" for i, c in gate_of.items()]) +
+                                 hyperscan.__version__ + _HS_BUILD).encode()).hexdigest()[:24]
         name = f"hs-{digest}.db"
         meta = cache.load_json(name + ".json")
         blob = cache.load_bytes(name)
@@ -190,21 +197,35 @@ class Engine:
                 db = hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK)
                 self._hs_ids = meta["ids"]
                 self._hs_fallback = meta["fallback"]
+                self._gates = {int(g): i for g, i in meta["gates"].items()}
                 db.scratch = hyperscan.Scratch(db)
                 return db
             except Exception:
                 pass
         ids, exprs, bad = [], [], []
+        gates: dict[int, int] = {}
         # MULTILINE: a rule's ^ and $ are line anchors, as when its regex confirms a line
         flags = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE
-        for i, p in enumerate(pats):
+
+        def compiles(p: str) -> bool:
             if _buffer_anchored(p):  # \A or \Z: true of every line in Python, of one place in a buffer
-                bad.append(i)
-                continue
+                return False
             try:
                 probe = hyperscan.Database()
-                _interruptible(functools.partial(probe.compile, expressions=[p.encode()], ids=[0], elements=1, flags=[flags]))
+                _interruptible(functools.partial(probe.compile, expressions=[p.encode()], ids=[0], elements=1,
+                                                 flags=[flags]))
             except Exception:
+                return False
+            return True
+
+        for i, p in enumerate(pats):
+            if i in gate_of and compiles(gate_of[i]):  # matched through its context (ungate)
+                gid = len(pats) + len(gates)
+                gates[gid] = i
+                ids.append(gid)
+                exprs.append(_prefilter_form(gate_of[i]).encode())
+                continue
+            if not compiles(p):
                 bad.append(i)
                 continue
             ids.append(i)
@@ -216,8 +237,9 @@ class Engine:
             return None
         self._hs_ids = ids
         self._hs_fallback = [i for i in bad if i < len(self.regex_rules)]
+        self._gates = gates
         cache.store_bytes(name, hyperscan.dumpb(db))
-        cache.store_json(name + ".json", {"ids": ids, "fallback": self._hs_fallback})
+        cache.store_json(name + ".json", {"ids": ids, "fallback": self._hs_fallback, "gates": gates})
         return db
 
     def _hs_matches(self, data) -> list[tuple[int, int]]:
@@ -230,7 +252,7 @@ class Engine:
             add((i, to))
 
         self._hs.scan(data, match_event_handler=on_match)
-        return out
+        return self.ungate(data, 0, len(data), out) if self._gates else out
 
     def _sort_matches(self, matches) -> tuple[dict[int, set[int]], list[int], list[int], bool]:
         """rule index -> byte end offsets, end offsets of generic candidates, end offsets
@@ -260,15 +282,19 @@ class Engine:
         since git puts a newline before and after each."""
         return bool(self.hyperscan and not self._kw and not self._always)
 
-    def match_spans(self, buf, spans: list[tuple[int, int]]) -> dict[int, list[tuple[int, int]]]:
-        """One Hyperscan pass over a buffer holding many contents, at the given (start,
-        end) spans in order, each followed by a newline (git cat-file's layout). Returns,
-        for each span index with matches, its (pattern id, end offset within the span).
-        No pattern is anchored, so a content's own matches are all found; a match that
-        began in the bytes before a span is a spurious candidate the rule's regex drops."""
+    def match_spans(self, buf, spans: list[tuple[int, int]], lo: int = 0,
+                    hi: int | None = None) -> dict[int, list[tuple[int, int]]]:
+        """One Hyperscan pass over buf[lo:hi], which holds many contents, at the given
+        (start, end) spans (offsets from lo) in order, each followed by a newline (git
+        cat-file's layout). Returns, for each span index with matches, its (pattern id, end
+        offset within the span). No pattern is anchored, so a content's own matches are all
+        found; a match that began in the bytes before a span is a spurious candidate the
+        rule's regex drops."""
         starts = [s for s, _ in spans]
         out: dict[int, list[tuple[int, int]]] = {}
         last = [-1, 0, 0]  # the span of the previous match: matches mostly come in order
+        gated: set[int] = set()  # spans with a match of a rule's context (ungate)
+        first_gate = len(self.regex_rules) + 3
 
         def on_match(i, _frm, to, _flags, _ctx):
             k, st, en = last
@@ -285,9 +311,75 @@ class Engine:
                 out[k] = [(i, to - st)]
             else:
                 got.append((i, to - st))
+            if i >= first_gate:
+                gated.add(k)
 
-        self._hs.scan(buf, match_event_handler=on_match)
+        with memoryview(buf) as view, view[lo:hi] as window:
+            self._hs.scan(window, match_event_handler=on_match)
+        for k in gated:
+            st, en = spans[k]
+            got = self.ungate(buf, lo + st, lo + en, out[k])
+            if got:
+                out[k] = got
+            else:
+                del out[k]
         return out
+
+    def ungate(self, buf, st: int, en: int, matches: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The matches of the content buf[st:en] with each match of a rule's context (a rule
+        with `prefilter: context`, whose pattern has no literal Hyperscan can start from:
+        Discord's bot token made Hyperscan 1.4 times slower on code) replaced by a match of
+        that rule on every line within its context_lines where the rule's regex matches
+        the line, as confirm() would run it: a hit needs its context on a line within
+        context_lines (_accept), so these are all the lines it can be on. Remembered per
+        window of lines (a file's versions repeat them)."""
+        out: list[tuple[int, int]] = []
+        seen: set[tuple[int, int]] = set()
+        for i, to in matches:
+            k = self._gates.get(i)
+            if k is None:
+                out.append((i, to))
+                continue
+            rule = self.regex_rules[k]
+            pos = st + max(0, to - 1)
+            a = buf.rfind(b"\n", st, pos) + 1 or st
+            b = buf.find(b"\n", pos, en)
+            b = en if b < 0 else b
+            for _ in range(rule.context_lines):
+                if a > st:
+                    a = buf.rfind(b"\n", st, a - 1) + 1 or st
+                if b < en:
+                    nxt = buf.find(b"\n", b + 1, en)
+                    b = en if nxt < 0 else nxt
+            if (k, a) in seen:
+                continue
+            seen.add((k, a))
+            window = bytes(buf[a:b])
+            found = self._gate_memo.get((k, window))
+            if found is None:
+                found = self._gate_lines(rule, window)
+                if self._gate_chars > 8_000_000:  # a bound on the memory the windows hold
+                    self._gate_memo.clear()
+                    self._gate_chars = 0
+                self._gate_memo[(k, window)] = found
+                self._gate_chars += len(window) + 60
+            out += [(k, a - st + rel + 1) for rel in found]
+        return out
+
+    @staticmethod
+    def _gate_lines(rule: Rule, window: bytes) -> tuple[int, ...]:
+        """Offsets in the window of the lines where the rule's regex matches (every line
+        when the regex is over its time budget: confirm() then drops the rule)."""
+        rx = regex_of(rule)
+        found, rel = [], 0
+        for line in window.split(b"\n"):
+            try:
+                if rx.search(line.decode("utf-8", "surrogateescape")):
+                    found.append(rel)
+            except OverBudget:
+                found.append(rel)
+            rel += len(line) + 1
+        return tuple(found)
 
     def _candidate_lines_keywords(self, text: str, lines: Lines, idxs_kw) -> dict[int, set[int]]:
         low = text.lower()
@@ -631,7 +723,7 @@ class Engine:
         return dict(res) if isinstance(res, dict) else True
 
 
-_HS_BUILD = "prefilter+multiline, \\A/\\Z to keywords, group repeats unbounded"
+_HS_BUILD = "prefilter+multiline, \\A/\\Z to keywords, group repeats unbounded, context gates"
 _GROUP_REPEAT = re.compile(r"\{(\d+),(\d+)\}")
 
 

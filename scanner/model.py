@@ -47,6 +47,9 @@ class Rule:
     requires: list[str] = field(default_factory=list)
     confidence: str = ""  # high|medium|low as the rule data says; "" derives it (scanner.confidence)
     carrier: bool = False  # a carrier pattern (auth header, URL): yields to a provider rule on the same value
+    # "context": Hyperscan looks for the rule's context instead of its pattern, and the
+    # pattern is tried on the lines around each context match (scanner/engine.py, ungate)
+    prefilter: str = ""
     impact: str = ""  # what it can do, one clause: "can delete production volumes and backups"
     description: str = ""
     positive: list[str] = field(default_factory=list)

@@ -152,8 +152,7 @@ def _match_groups(groups):
     """_matched_blobs for any source of groups in BlobReader.read_groups' layout."""
     for buf, lo, hi, group in groups:
         present = [(i, st - lo, en - lo) for i, st, en in group if st is not None]
-        with memoryview(buf) as view, view[lo:hi] as window:
-            matches = _ENGINE.match_spans(window, [(st, en) for _, st, en in present])
+        matches = _ENGINE.match_spans(buf, [(st, en) for _, st, en in present], lo, hi)
         for i, st, _ in group:
             if st is None:
                 yield i, buf, None, None, None

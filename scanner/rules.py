@@ -19,7 +19,7 @@ RULES_DIR = Path(__file__).resolve().parent.parent / "detectors" / "rules"
 _FIELDS = {"id", "provider", "name", "pattern", "keywords", "entropy", "context", "context_lines",
            "validate", "scope", "privilege", "env_from_secret", "privilege_from_secret",
            "scope_from_secret", "public", "generic", "impact", "description", "examples",
-           "multiline", "structured", "example_path", "requires", "confidence", "carrier"}
+           "multiline", "structured", "example_path", "requires", "confidence", "carrier", "prefilter"}
 REQUIRES = ("context", "entropy", "checksum", "structure")
 
 
@@ -70,6 +70,11 @@ def rule_from_dict(d: dict, family: str, compile: bool = True) -> Rule:
         raise RuleError(f"{where}: requires entropy but has no entropy threshold")
     if "checksum" in (d.get("requires") or []) and not d.get("validate"):
         raise RuleError(f"{where}: requires checksum but has no validator")
+    if d.get("prefilter"):
+        if d["prefilter"] != "context":
+            raise RuleError(f"{where}: prefilter must be 'context'")
+        if "context" not in (d.get("requires") or []) or d.get("multiline"):
+            raise RuleError(f"{where}: prefilter: context needs requires: [context] and a one-line pattern")
     ex = d.get("examples") or {}
     rule = Rule(
         id=d["id"], provider=d["provider"], name=d.get("name") or d["id"], pattern=d.get("pattern") or "",
@@ -85,13 +90,15 @@ def rule_from_dict(d: dict, family: str, compile: bool = True) -> Rule:
         multiline=bool(d.get("multiline", False)), structured=bool(d.get("structured", False)),
         example_path=d.get("example_path", ""), family=family, requires=[str(x) for x in d.get("requires") or []],
         confidence=d.get("confidence") or "", carrier=bool(d.get("carrier", False)),
+        prefilter=d.get("prefilter") or "",
     )
     if compile:
         compile_rule(rule, where)
     return rule
 
 
-_STR_FIELDS = ("name", "context", "validate", "impact", "description", "example_path", "scope", "privilege")
+_STR_FIELDS = ("name", "context", "validate", "impact", "description", "example_path", "scope", "privilege",
+               "prefilter")
 _BOOL_FIELDS = ("public", "generic", "multiline", "structured")
 MAX_PATTERN = 4096  # characters of a rule's pattern or context regex
 
@@ -160,7 +167,7 @@ def rule_to_dict(r: Rule) -> dict:
                                      "entropy", "context", "context_lines", "validate", "env_from_secret",
                                      "privilege_from_secret", "scope_from_secret", "public", "generic",
                                      "impact", "description", "multiline", "structured", "example_path", "requires",
-                                     "confidence", "carrier")}
+                                     "confidence", "carrier", "prefilter")}
     d["examples"] = {"positive": r.positive, "negative": r.negative}
     return d
 

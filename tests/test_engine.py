@@ -152,3 +152,81 @@ def test_hyperscan_matches_an_unbounded_form_of_a_group_repeat_and_finds_what_th
         for text in ("abc:", "a%41b:", "x" * 70 + ":", "yzyzq", "x" * 12 + "q", "q"):
             if strict.search(text):
                 assert loose.search(text), (p, text)
+
+
+# ---- a rule matched through its context (prefilter: context) ------------------------------
+DISCORD = "OvePJpFQvn0PrA5PwrG2vsWk.xFIB39.BZvSIfigqJJBmQaFoVQcFnIsOeIooNwYTAXxis"
+
+
+def _discord_text(gap: int, before: bool = True, filler: str = "x = compute(value)") -> bytes:
+    """A Discord-shaped token `gap` lines from a line naming Discord (above or below it)."""
+    near = ["# the discord client"] + [filler] * (gap - 1) if gap else []
+    lines = ["import os", filler] + (near if before else []) + \
+        [f"TOKEN = '{DISCORD}'" + ("  # discord" if gap == 0 else "")] + \
+        (list(reversed(near)) if not before else []) + [filler, "print(TOKEN)"]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _discord_ends(engine, matches) -> list[int]:
+    n = len(engine.regex_rules)
+    return sorted(to for i, to in matches or [] if i < n and engine.regex_rules[i].id == "discord-bot-token")
+
+
+def test_the_discord_rule_is_matched_through_its_context(engine):
+    """The mechanism is on: without it this test would pass vacuously below."""
+    ids = [engine.regex_rules[i].id for i in engine._gates.values()]
+    assert "discord-bot-token" in ids
+    assert engine.by_id["discord-bot-token"].prefilter == "context"
+
+
+@pytest.mark.parametrize("gap", [0, 1, 2, 3, 4])
+@pytest.mark.parametrize("before", [True, False])
+def test_a_gated_rule_finds_what_the_pure_python_engine_finds(engine, gap, before):
+    """A hit needs its context within context_lines (2 for Discord): the token is found
+    up to 2 lines from the word, above or below, and not at 3, by both engines, through
+    one content (detect) and through many in one buffer (match_spans)."""
+    py = Engine(load_rules(), use_hyperscan=False)
+    data = _discord_text(gap, before)
+    want = sorted((h.rule_id, h.line) for h in detect(py, data, "bot.py")[0] if h.rule_id == "discord-bot-token")
+    got = sorted((h.rule_id, h.line) for h in detect(engine, data, "bot.py")[0] if h.rule_id == "discord-bot-token")
+    assert got == want
+    assert bool(want) == (gap <= 2)
+    other = b"unrelated = 1\n"
+    buf = other + data + other
+    spans = [(0, len(other) - 1), (len(other), len(other) + len(data) - 1), (len(other) + len(data), len(buf) - 1)]
+    gated = _discord_ends(engine, engine.match_spans(buf, spans).get(1))
+    line_of = {data.count(b"\n", 0, max(0, to - 1)) + 1 for to in gated}
+    assert {line for _, line in want} <= line_of
+
+
+def test_a_context_in_the_content_before_does_not_open_the_gate(engine):
+    """The lines a context match opens stop at its content's edges: a token in the next
+    blob, one line after `discord`, is not a candidate there."""
+    first = b"# discord\n"
+    second = f"TOKEN = '{DISCORD}'\n".encode()
+    buf = first + second
+    m = engine.match_spans(buf, [(0, len(first) - 1), (len(first), len(buf) - 1)])
+    assert not _discord_ends(engine, m.get(1))
+
+
+def test_a_gate_window_is_remembered_and_gives_the_same_lines(engine):
+    data = _discord_text(1)
+    first = engine._hs_matches(data)
+    again = engine._hs_matches(b"other = 2\n" + data)
+    shift = len(b"other = 2\n")
+    want = _discord_ends(engine, first)
+    assert want and [to - shift for to in _discord_ends(engine, again)] == want
+
+
+@pytest.mark.parametrize("extra, msg", [
+    ({"prefilter": "keywords"}, "prefilter must be 'context'"),
+    ({"prefilter": "context", "requires": []}, "needs requires: [context]"),
+    ({"prefilter": "context", "multiline": True}, "one-line pattern"),
+])
+def test_the_loader_refuses_a_prefilter_the_rule_cannot_have(extra, msg):
+    from scanner.rules import RuleError, rule_from_dict
+
+    d = {"id": "x-token", "provider": "x", "pattern": r"\b(?P<secret>[MNO][A-Za-z0-9]{30})\b",
+         "context": "(?i)xcorp", "requires": ["context"], **extra}
+    with pytest.raises(RuleError, match=re.escape(msg)):
+        rule_from_dict(d, "test")
