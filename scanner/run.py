@@ -108,7 +108,8 @@ def run(st: ScanSettings) -> Report:
         suppressed = len(result.findings) - len(kept)
         result.findings = kept
     view = None
-    if st.agent_view and not st.staged:  # the pre-commit hook has no use for the agent files
+    # the pre-commit hook has no use for the agent files, nor has a scan with nothing on disk
+    if st.agent_view and not st.staged and any(f.worktree_paths for f in result.findings):
         from scanner.agents import AgentView
         view = AgentView(root)
     annotate(result, TaskScope(opts.task_paths, opts.task_text), view)

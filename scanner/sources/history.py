@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import subprocess
 import threading
+from itertools import compress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -226,9 +227,10 @@ class Enumeration:
         raw lines ("<oid> <size> <base>" or "<oid> missing"), in order; the missing ones go
         to `missing`."""
         for data in raw:
-            if b" missing" not in data:  # every line three words: split once, in C
+            if b" missing" not in data:  # every line three words: split once, and filter, in C
                 words = data.split()
-                for oid, size, base in [w for w in zip(words[0::3], words[1::3], words[2::3]) if w[0] in intro]:
+                oids = words[0::3]
+                for oid, size, base in compress(zip(oids, words[1::3], words[2::3]), map(intro.__contains__, oids)):
                     yield oid, int(size), base
                 continue
             for line in data.split(b"\n"):
