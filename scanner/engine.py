@@ -334,7 +334,7 @@ class Engine:
         context_lines (_accept), so these are all the lines it can be on. Remembered per
         window of lines (a file's versions repeat them)."""
         out: list[tuple[int, int]] = []
-        seen: set[tuple[int, int]] = set()
+        seen: set[tuple[int, int, int]] = set()  # windows of lines already opened
         for i, to in matches:
             k = self._gates.get(i)
             if k is None:
@@ -351,9 +351,9 @@ class Engine:
                 if b < en:
                     nxt = buf.find(b"\n", b + 1, en)
                     b = en if nxt < 0 else nxt
-            if (k, a) in seen:
+            if (k, a, b) in seen:  # (a window cut at the content's start can end further down)
                 continue
-            seen.add((k, a))
+            seen.add((k, a, b))
             window = bytes(buf[a:b])
             found = self._gate_memo.get((k, window))
             if found is None:

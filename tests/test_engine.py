@@ -230,3 +230,13 @@ def test_the_loader_refuses_a_prefilter_the_rule_cannot_have(extra, msg):
          "context": "(?i)xcorp", "requires": ["context"], **extra}
     with pytest.raises(RuleError, match=re.escape(msg)):
         rule_from_dict(d, "test")
+
+
+def test_two_context_matches_near_the_start_each_open_their_own_lines(engine):
+    """Two lines naming Discord at the top of a content: their windows both start at the
+    content's first line, but the second reaches one line further, where the token is."""
+    py = Engine(load_rules(), use_hyperscan=False)
+    data = f"# discord\n# a discord bot\nx = 1\nTOKEN = '{DISCORD}'\n".encode()
+    want = [(h.rule_id, h.line) for h in detect(py, data, "bot.py")[0] if h.rule_id == "discord-bot-token"]
+    got = [(h.rule_id, h.line) for h in detect(engine, data, "bot.py")[0] if h.rule_id == "discord-bot-token"]
+    assert want == [("discord-bot-token", 4)] and got == want
