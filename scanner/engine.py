@@ -344,13 +344,7 @@ class Engine:
             pos = st + max(0, to - 1)
             a = buf.rfind(b"\n", st, pos) + 1 or st
             b = buf.find(b"\n", pos, en)
-            b = en if b < 0 else b
-            for _ in range(rule.context_lines):
-                if a > st:
-                    a = buf.rfind(b"\n", st, a - 1) + 1 or st
-                if b < en:
-                    nxt = buf.find(b"\n", b + 1, en)
-                    b = en if nxt < 0 else nxt
+            a, b, _ = _lines_around(buf, st, en, a, en if b < 0 else b, rule.context_lines, rule.context_lines)
             if (k, a, b) in seen:  # (a window cut at the content's start can end further down)
                 continue
             seen.add((k, a, b))
@@ -866,18 +860,25 @@ def _context_window(buf, st: int, en: int, a: int, b: int, i: int, rule: Rule) -
     """The key confirm() remembers a rejected line of a rule with context by, cut from the
     bytes: the line buf[a:b] of the content buf[st:en] with max(1, context_lines) lines
     before it and context_lines after it (fewer at the content's edges)."""
+    a, b, k = _lines_around(buf, st, en, a, b, max(1, rule.context_lines), rule.context_lines)
+    return (i, k, bytes(buf[a:b]).decode("utf-8", "surrogateescape"))
+
+
+def _lines_around(buf, st: int, en: int, a: int, b: int, up: int, down: int) -> tuple[int, int, int]:
+    """(start, end, lines gone up) of the line buf[a:b] of the content buf[st:en] with `up`
+    lines before it and `down` after it, fewer at the content's edges."""
     k = 0
-    for _ in range(max(1, rule.context_lines)):
+    for _ in range(up):
         if a <= st:
             break
         a = buf.rfind(b"\n", st, a - 1) + 1 or st
         k += 1
-    for _ in range(rule.context_lines):
+    for _ in range(down):
         if b >= en:
             break
         nxt = buf.find(b"\n", b + 1, en)
         b = nxt if nxt >= 0 else en
-    return (i, k, bytes(buf[a:b]).decode("utf-8", "surrogateescape"))
+    return a, b, k
 
 
 def _allowed_here(buf, st: int, a: int, line: str) -> bool:
