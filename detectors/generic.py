@@ -513,6 +513,10 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
             return None
         if lang == "text" and len(val) >= 2 and val[1].kind == OP and val[1].text in (",", ";"):
             return first.body, first.start, "literal"  # `password: "...", // note`: the literal ends at the comma
+        if len(val) >= 3 and val[1].kind == NAME and val[2].kind == OP and val[2].text in ("=", ":"):
+            # the next pair starts without a comma: `password="..." host="..."` (shell and
+            # prose pairs, attributes, or a slip in code): the literal was the whole value
+            return first.body, first.start, "literal"
         if lang in ("yaml", "text", "ini") and len(val) >= 2:
             return None
         if len(val) >= 2 and val[1].kind == OP and val[1].text == "+":

@@ -946,4 +946,10 @@ def dedupe(hits: list[Hit], rules: dict[str, Rule]) -> list[Hit]:
         k = (h.line, h.secret)
         if k not in seen or rank(h) < rank(seen[k]):
             seen[k] = h
+    # a part of a block another hit holds whole (an OpenSSH key's first body line, which
+    # is also base64 of "openssh-key-v1") is that credential again, not a second one
+    blocks = [(h.line, h.line + h.secret.count("\n"), h.secret) for h in seen.values() if "\n" in h.secret]
+    if blocks:
+        seen = {k: h for k, h in seen.items()
+                if not any(a <= h.line <= b and h.secret != s and h.secret in s for a, b, s in blocks)}
     return sorted(seen.values(), key=lambda h: (h.line, h.column, h.rule_id))

@@ -5,6 +5,7 @@ alternative, dropped by the prefilter) does not change results, but it puts a Py
 regex on every line of every blob: these tests keep the hot path cold."""
 from __future__ import annotations
 
+import base64
 import random
 import re
 import string
@@ -240,3 +241,16 @@ def test_two_context_matches_near_the_start_each_open_their_own_lines(engine):
     want = [(h.rule_id, h.line) for h in detect(py, data, "bot.py")[0] if h.rule_id == "discord-bot-token"]
     got = [(h.rule_id, h.line) for h in detect(engine, data, "bot.py")[0] if h.rule_id == "discord-bot-token"]
     assert want == [("discord-bot-token", 4)] and got == want
+
+
+def test_an_openssh_key_block_is_one_credential(engine):
+    """The first body line of every OpenSSH key is base64 of "openssh-key-v1", which the
+    base64-encoded key rule looks for; inside the block it is the same key, not a second."""
+    rnd = random.Random(7)
+    body = base64.b64encode(b"openssh-key-v1\0" + bytes(rnd.randrange(256) for _ in range(400))).decode()
+    block = "\n".join(["-----BEGIN OPENSSH PRIVATE KEY-----", *(body[i:i + 70] for i in range(0, len(body), 70)),
+                       "-----END OPENSSH PRIVATE KEY-----"])
+    hits = engine.scan_text("key:\n" + block + "\n", "deploy/id_ed25519")
+    assert [(h.rule_id, h.line) for h in hits] == [("private-key", 2)]
+    alone = engine.scan_text("SSH_KEY_B64=" + body + "\n", "ci/env")  # the body alone, no block: still found
+    assert [h.rule_id for h in alone] == ["private-key-base64"]

@@ -68,6 +68,9 @@ POSITIVE = [
     ("notes/access.txt", "password:dipPr145Gg! username:master", "dipPr145Gg!"),
     ("notes/access.txt", "ANYid:master pw:dipPr194Gg! ip:98.76.54.32", "dipPr194Gg!"),
     ("notes/snippet", 'val password: String = "exordiumK1", // scala', "exordiumK1"),
+    # a quoted literal followed by the next pair without a comma: shell, attributes, a slip in code
+    ("bin/db.sh", 'mysql user="root" password="Kq8vT2mWx9Lp" host=db1', "Kq8vT2mWx9Lp"),
+    ("mail/send.py", 'def send(user="a@b.c", password="Zx9mQ2pLk1wE" host="smtp.b.c"):', "Zx9mQ2pLk1wE"),
     # a user and a password under one joined label: the secret is the password part alone
     ("notes/access.txt", "ID/PW:master/iPp0@GRq", "iPp0@GRq"),
     ("notes/access.txt", "user/pass: bob/Zx9mQ2pLk1", "Zx9mQ2pLk1"),
@@ -117,6 +120,8 @@ NEGATIVE = [
     ("lib/orm.py", 'pass_mask32 = "0x31c45018"'),
     ("lib/orm.py", '"secretKey": "ENC(2dfRFqV/cS6TzRd+JyO=)"'),
     ("lib/orm.py", 'request_headers = {"X-Auth-Token": "FooBarBazToken"}'),
+    ("lib/orm.py", 'password = "Hq7vN2kLp9XwR4tZ" if debug else os.environ["PASSWORD"]'),
+    ("lib/orm.py", 'token = "Hq7vN2kLp9XwR4tZ" in allowed and x == 1'),
     # JavaScript / TypeScript / Go / Java / Ruby code
     ("web/a.ts", "  password: string;"),
     ("web/a.ts", "const token = `Bearer ${t}`;"),
