@@ -197,6 +197,33 @@ def file_kind(path: str) -> str:
     return CONFIG  # no or unknown extension: a bare value may be a literal
 
 
+# a script with no extension (bin/deploy, git hooks, Ansible's old modules) says its language
+# on its #! line; read as configuration, `password = other_name` in a Python script was a value
+_SHEBANG = re.compile(rb"#![ \t]*(\S+)(?:[ \t]+(-\S*[ \t]+)*(\S+))?")
+_INTERPRETER = re.compile(rb"(python|pypy|node|nodejs|deno|bun|ruby|perl|php|bash|sh|zsh|ksh|dash|ash)[\d.]*$")
+_INTERPRETER_EXT = {b"python": "py", b"pypy": "py", b"node": "js", b"nodejs": "js", b"deno": "js", b"bun": "js",
+                    b"ruby": "rb", b"perl": "pl", b"php": "php"}
+
+
+def reading_path(path: str, head: bytes) -> str:
+    """The path the generic detector reads a file as: its own, or for a file whose name has
+    no extension and whose first line (head) is a #! naming a known interpreter, the path
+    with that language's extension. Locations, documentation and test paths keep the real one."""
+    name = path.rsplit("/", 1)[-1]
+    if not head.startswith(b"#!") or "." in name.lstrip("."):
+        return path
+    m = _SHEBANG.match(head)
+    if not m:
+        return path
+    prog = m.group(1).rsplit(b"/", 1)[-1]
+    if prog == b"env" and m.group(3):  # #!/usr/bin/env [-S] python3
+        prog = m.group(3).rsplit(b"/", 1)[-1]
+    it = _INTERPRETER.match(prog)
+    if not it:
+        return path
+    return f"{path}.{_INTERPRETER_EXT.get(it.group(1), 'sh')}"
+
+
 def is_doc_path(path: str) -> bool:
     """Documentation by where it lives: docs/, examples/, README*, *.md, *.rst ..."""
     low = path.lower()
@@ -361,7 +388,7 @@ _ASSIGN_OPS = {"=", ":", ":=", "=>", "?=", "||=", "==", "!=", "===", "!==", "<-"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _IDENT = re.compile(r"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$")  # snake/dotted/kebab identifier, lower case
-_TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|#\{|%\(\w+\)[sd]|%[sd]\b|\{\d*\}|\{[A-Za-z_][\w.]*\}|^\$[A-Za-z_(]|"
+_TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|#\{|%\(\w+\)[sd]|%[sd]\b|\{\d*\}|\{\.?[A-Za-z_][\w.]*\}|^\$[A-Za-z_(]|"
                        r"^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<[^>]+>$|^\[[^\]]+\]$|^\*+$")
 _FILE_NAME = re.compile(r"^[\w.\-/]*\.(?:json|ya?ml|txt|baseline|py|js|ts|env|cfg|ini|toml|pem|key|crt|cer|p12|pfx|"
                         r"jks|keystore|gpg|asc|lock|log|md|sh|conf|html|xml|properties)$", re.I)
@@ -370,6 +397,17 @@ _WEAK = re.compile(r"(?i)^(?:pass(?:word|wd)?|passw0rd|p@ssw0rd|secret|token|cha
                    r"string|str|bytes|text|hidden|masked|redacted|unset|disabled|enabled)[\d!@#$%_\-]*$")
 _CONN_KEY = re.compile(r"(?i)(?:^|[;\s&?,])\s*((?:password|passwd|pwd|pass|user\s+password)\s*=\s*)([^;&\s,'\"]+)")
 _HEX_NUMBER = re.compile(r"^0[xX][0-9a-fA-F]+$")
+# a password's hash as servers store it, not the password: crypt(3) ($1$ MD5, $5$/$6$ SHA,
+# $2b$ bcrypt, $y$ yescrypt), $argon2id$, Django's pbkdf2_sha256$..., LDAP's {SSHA}...
+_HASHED = re.compile(r"^(?:\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?)\$[^\s]{8,}|"
+                     r"(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|scrypt|sha1|md5)\$[^\s]*\$[^\s]{8,}|"
+                     r"\{(?:SSHA|SHA|SMD5|MD5|CRYPT|SSHA256|SSHA512|PBKDF2[\w-]*|ARGON2)\}\S{8,})$", re.I)
+# a PowerShell command (Verb-Noun with one of its approved verbs): `$token = Get-LimitedToken`
+_CMDLET = re.compile(r"^(?:Get|Set|New|Remove|Add|Clear|Copy|Move|Rename|Invoke|Start|Stop|Restart|Read|Write|"
+                     r"Import|Export|ConvertTo|ConvertFrom|Test|Select|Join|Split|Resolve|Out|Format|Register|"
+                     r"Unregister|Enable|Disable|Update|Install|Uninstall|Find|Save|Connect|Disconnect|Protect|"
+                     r"Unprotect|Grant|Revoke|Wait|Use|Measure|Compare|Group|Sort|Where|ForEach|Request|Send|"
+                     r"Receive|Initialize|Reset|Open|Close|Show|Hide|Push|Pop|Enter|Exit|Assert|Confirm)-[A-Z]\w+$")
 _ENCRYPTED = re.compile(r"^(?:ENC\(.*\)|\{cipher\}.*|\$ANSIBLE_VAULT.*|vault:v\d+:.*)$")
 _SQL = re.compile(r"(?i)\b(?:identified\s+(?:with\s+\S+\s+)?by|(?:login\s+|with\s+)?password)\s*=?\s*"
                   r"(?:'([^'\s]{4,})'|\"([^\"\s]{4,})\"|(?<=by )([^\s;'\"()]{6,}))")
@@ -434,8 +472,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
             return False  # an escaped fragment (URL-parser test data), not a typed secret
     if _REGEX_VALUE.search(v) or re.match(r"^\(\w+\)$", v):
         return False  # a regular expression; a (placeholder)
-    if _HEX_NUMBER.match(v) or _ENCRYPTED.match(v):
-        return False  # a number written in hex; an encrypted value (Jasypt ENC(...), {cipher}...)
+    if _HEX_NUMBER.match(v) or _ENCRYPTED.match(v) or _HASHED.match(v) or _CMDLET.match(v):
+        return False  # a number written in hex; an encrypted or hashed value; a PowerShell command
     if v.startswith(("/", "./", "~/", "../")) or v.count("/") > 2 and "+" not in v and not v.endswith("="):
         return False  # a path (base64 has `+` or padding more often than not)
     if v.replace("_", "").replace("-", "").replace(".", "").isalpha() and v.islower() and len(v) < 24:
@@ -830,11 +868,18 @@ def _kind_lang(line: str, path: str) -> tuple[str, str]:
     return kind, lang
 
 
+def _file_lang(path: str) -> str:
+    """The language of the whole file (which has docstrings), whatever one line looks like:
+    `export TOKEN=...` inside a Python docstring is still in the docstring."""
+    path = path or "file.txt"
+    return _lang(path, file_kind(path))
+
+
 def in_doc_block(line_no: int, path: str, lines: list[str]) -> bool:
     """Whether line `line_no` (1-based) sits in a docstring of a language that has them."""
     if not 0 < line_no <= len(lines):
         return False
-    _, lang = _kind_lang(lines[line_no - 1], path)
+    lang = _file_lang(path)
     return lang in ("py", "js", "c", "go", "php") and (line_no - 1) in _doc_lines(lines, lang)
 
 
@@ -845,9 +890,9 @@ def docstring_may_matter(line: str, path: str) -> bool:
     (line, path) and ask in_docstring(..., may_matter=True) only where it is True."""
     if len(line) > 4096:
         return False
-    _, lang = _kind_lang(line, path)
-    if lang not in ("py", "js", "c", "go", "php"):
+    if _file_lang(path) not in ("py", "js", "c", "go", "php"):
         return False
+    _, lang = _kind_lang(line, path)
     # only a line that holds a value when read as prose asks where the docstrings are
     return bool(_find_assignments(lex(line, lang), lang, False, line) or
                 _find_assignments(lex(line, "text"), "text", True, line))
@@ -862,8 +907,7 @@ def in_docstring(line: str, line_no: int, path: str, lines: list[str] | None,
         return False
     if not (docstring_may_matter(line, path) if may_matter is None else may_matter):
         return False
-    _, lang = _kind_lang(line, path)
-    return (line_no - 1) in _doc_lines(lines, lang)
+    return (line_no - 1) in _doc_lines(lines, _file_lang(path))
 
 
 def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | None = None,
@@ -873,7 +917,8 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
     if len(line) > 4096:
         return []
     kind, lang = _kind_lang(line, path)
-    doc = is_doc_path(path) if path else False
+    # a documentation file stays one when a line of it reads as shell (`export TOKEN=...`)
+    doc = (is_doc_path(path) or file_kind(path) == DOC) if path else False
     in_doc = in_docstring(line, line_no, path, lines) if docstring is None else docstring
     if in_doc:
         lang = "text"
@@ -914,7 +959,7 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
         col = where.start if isinstance(where, Tok) else where
         if isinstance(where, Tok) and where.kind == STR:
             col = where.start + where.text.find(where.body) if where.body else where.start
-        value = value.strip()
+        value = value.strip().strip("\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb")  # typographic quotes in prose
         if not value or value in seen:
             continue
         if how in ("connection string", "flag") and not _value_ok(key, value, word):

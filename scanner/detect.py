@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from scanner.model import Hit  # noqa: F401 - the type detect returns
 
+from detectors.generic import reading_path
 from scanner.engine import BOMS, Engine, decode, dedupe, is_binary
 from scanner.sources.workspace import LFS_MAGIC
 
@@ -40,13 +41,15 @@ def detect(engine: Engine, data: bytes, path: str, cand=None) -> tuple[list[Hit]
     # a parser applies only to a file its name decides or that holds a marker the engine
     # looked for (STRUCTURED_CANDIDATE): without either, parsing a candidate file (a setup.cfg
     # with a password in each of its hundred versions) searched its text for nothing
-    parse = structured.path_may_be_structured(path) and \
+    # a script with no extension is read in the language its #! line names, not as configuration
+    rpath = reading_path(path, data[:200])
+    parse = structured.path_may_be_structured(rpath) and \
         (cand.structured_hint or structured.name_decides_parse(path))
     if cand.empty and not cand.decode_lines and not parse:
         return [], None
     if text is None:
         text = decode(data)
-    hits = engine.confirm(text, cand, path) if not cand.empty else []
+    hits = engine.confirm(text, cand, rpath) if not cand.empty else []
     if parse:
         hits += structured.scan_structured(path, text)
     # texts hidden inside other encodings are decoded once and scanned with the regex rules:

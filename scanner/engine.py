@@ -618,9 +618,11 @@ class Engine:
                         hits.append(h)
         for h in hits:
             rule = self.by_id.get(h.rule_id)
-            if rule is not None and rule.carrier and not h.context.get("doc"):
-                # a URL or header with a password in a docstring is an example of the API,
-                # like a generic value there (scanner/confidence.py rates it low)
+            if rule is not None and not rule.generic and not h.context.get("doc"):
+                # a URL with a password, a key or a connection string in a docstring or a
+                # text block (Ansible's RETURN samples) is an example of the API, like a
+                # generic value there: scanner/confidence.py rates it low unless a checksum
+                # or a structure (a PEM block) vouches for it
                 from detectors.generic import in_doc_block
 
                 if in_doc_block(h.line, path, lines.lines):

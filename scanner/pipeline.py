@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from detectors.generic import reading_path
 from scanner.detect import BOMS, dedupe, detect, structured_parsers
 
 from scanner.engine import Engine
@@ -188,7 +189,8 @@ def _scan_blob_chunk(blobs: list[tuple[str, int, str]]) -> ChunkResult:
             continue
         if m is not None and not buf.startswith(BOMS, st, en) and buf[st:st + 1] != b"{" and \
                 not structured.name_decides_parse(path) and _quiet_reason(buf, st, en) is None:
-            known = _ENGINE.known_hits(buf, st, en, m, path, structured.path_may_be_structured(path))
+            rpath = reading_path(path, bytes(buf[st:st + 200])) if buf.startswith(b"#!", st, en) else path
+            known = _ENGINE.known_hits(buf, st, en, m, rpath, structured.path_may_be_structured(rpath))
             if known is not None:  # every candidate on a line already judged: no need to confirm
                 if known:
                     res.hits.append((oid, dedupe(known, _ENGINE.by_id)))

@@ -121,6 +121,13 @@ NEGATIVE = [
     ("lib/orm.py", '"secretKey": "ENC(2dfRFqV/cS6TzRd+JyO=)"'),
     ("lib/orm.py", 'request_headers = {"X-Auth-Token": "FooBarBazToken"}'),
     ("lib/orm.py", 'password = "Hq7vN2kLp9XwR4tZ" if debug else os.environ["PASSWORD"]'),
+    # a password's hash as a server stores it; a JSONPath template; a PowerShell command
+    ("conf/users.xml", "<secret>$1$ZsXC$zZ50wqBdZlgEhYhQ8sj2e0</secret>"),
+    ("deploy/users.yml", "password: $6$rounds=5000$saltsalt$D4IrlXatmP7rx3P3InaxBeoomnAihCKRVQP22JZ6EY47"),
+    ("app/settings.py", 'ADMIN_PASSWORD_HASH = "pbkdf2_sha256$260000$abcdefgh12345678$Zq8vN2rT5wXyZq8vN2rT5wX="'),
+    ("ldap/users.ldif", "userPassword: {SSHA}Zq8vN2rT5wXyZq8vN2rT5wXyAB=="),
+    ("lib/gke.py", "    'token-key': '{.credential.access_token}',"),
+    ("scripts/run.ps1", "$impersonation_token = Get-LimitedToken"),
     ("lib/orm.py", 'token = "Hq7vN2kLp9XwR4tZ" in allowed and x == 1'),
     # JavaScript / TypeScript / Go / Java / Ruby code
     ("web/a.ts", "  password: string;"),
@@ -199,6 +206,52 @@ def test_docstring_value_is_a_low_confidence_documentation_example(engine):
     hits = engine.scan_text(text, "lib/client.py")
     assert [h.secret for h in hits] == ["a8Fk29sLq0ZmXr7TbV3n"]
     assert hits[0].context.get("doc") and hits[0].context.get("confidence") == "low"
+
+
+def test_a_shell_line_in_a_docstring_or_a_documentation_file_is_documentation(engine):
+    """`export TOKEN=...` reads as shell wherever it is, but inside a Python docstring (an
+    inventory script's usage notes) or an HTML page it is still an example."""
+    text = "#!/usr/bin/env python\n'''Usage:\n    export PACKET_API_TOKEN=Bq9sE4fT7wZk2LxN8mPa\n'''\n"
+    for path, content in (("contrib/inventory.py", text),
+                          ("site/api.html", "<div>export AWS_SECRET_ACCESS_KEY=&#8217;Zq8vN2rT5wXy&#8217;</div>\n")):
+        hits = engine.scan_text(content, path)
+        assert len(hits) == 1 and hits[0].context.get("doc") and hits[0].context.get("confidence") == "low", \
+            (path, [(h.secret, h.context) for h in hits])
+    assert engine.scan_text(text, "contrib/inventory.py")[0].secret == "Bq9sE4fT7wZk2LxN8mPa"
+
+
+def test_a_script_without_an_extension_is_read_in_its_shebang_language(engine):
+    """Ansible's modules had no extension for years (#!/usr/bin/python): read as
+    configuration, `aws_secret_access_key = ec2_secret_key,` was a value, and the AWS
+    credentials-file parser took it for a secret key. Read as Python it is a name."""
+    from scanner.detect import detect
+
+    script = ("#!/usr/bin/python -tt\nimport boto\n\nec2 = boto.connect_euca(host=h,\n"
+              "    aws_access_key_id = ec2_access_key,\n    aws_secret_access_key = ec2_secret_key,\n"
+              "    port = url.port)\n").encode()
+    assert detect(engine, script, "library/ec2")[0] == []
+    # the same text with no #! line: still no AWS secret key, which is 40 characters by definition
+    assert not [h for h in detect(engine, script.split(b"\n", 1)[1], "library/ec2")[0]
+                if h.rule_id == "aws-secret-access-key"]
+    # a literal in such a script is still found, as Python
+    hits = detect(engine, b"#!/usr/bin/env python3\nDB_PASSWORD = 'Kq8vT2mWx9Lp&3nRzY'\n", "bin/migrate")[0]
+    assert [h.secret for h in hits] == ["Kq8vT2mWx9Lp&3nRzY"]
+
+
+def test_a_provider_token_in_a_text_block_is_a_documentation_example(engine):
+    """Ansible documents each module's output in a RETURN text block, with sample values
+    (an access key ID, a Service Bus connection string): examples, as the README says of
+    docstrings. The same value in code is not; a PEM key there keeps its high confidence."""
+    from scanner.confidence import location_confidence
+
+    key_id = "AKIA" + "QYLPMN5HHHFPZAM2"
+    block = f'RETURN = r"""\ns3_offload:\n    sample:\n        access_key_id: "{key_id}"\n"""\n'
+    code = f'ACCESS_KEY_ID = "{key_id}"\n'
+    [doc_hit] = [h for h in engine.scan_text(block, "plugins/modules/info.py") if h.rule_id == "aws-access-key-id"]
+    [code_hit] = [h for h in engine.scan_text(code, "plugins/modules/info.py") if h.rule_id == "aws-access-key-id"]
+    rule = engine.by_id["aws-access-key-id"]
+    assert location_confidence(rule, "plugins/modules/info.py", doc_hit.context) == ("low", True)
+    assert location_confidence(rule, "plugins/modules/info.py", code_hit.context)[0] == "medium"
 
 
 def test_confidence_in_code_and_in_docs(engine):

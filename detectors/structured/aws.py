@@ -5,11 +5,16 @@ the two findings merge into one; `aws_session_token` as `aws-session-token`.
 """
 from __future__ import annotations
 
+import re
+
 from scanner.model import Hit
 
 from ._util import ctx, ini_items, is_placeholder
 
 _RULES = {"aws_secret_access_key": "aws-secret-access-key", "aws_session_token": "aws-session-token"}
+# AWS documents a secret access key as 40 characters of base64's alphabet; anything else under
+# that name (`aws_secret_access_key = ec2_secret_key,` in a script read as INI) is not one
+_SECRET_KEY = re.compile(r"[A-Za-z0-9/+]{40}")
 
 
 def _profile(section: str | None) -> str | None:
@@ -31,6 +36,8 @@ def scan(text: str) -> list[Hit]:
         if k == "aws_access_key_id":
             key_ids[prof] = value
         rule = _RULES.get(k)
+        if rule == "aws-secret-access-key" and not _SECRET_KEY.fullmatch(value or ""):
+            continue
         if rule and value and not is_placeholder(value, shared=rule != "aws-session-token") and " " not in value:
             found.append((rule, value, line, col, key, prof))
     for rule, value, line, col, key, prof in found:
