@@ -402,6 +402,11 @@ _HEX_NUMBER = re.compile(r"^0[xX][0-9a-fA-F]+$")
 _HASHED = re.compile(r"^(?:\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?)\$[^\s]{8,}|"
                      r"(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|scrypt|sha1|md5)\$[^\s]*\$[^\s]{8,}|"
                      r"\{(?:SSHA|SHA|SMD5|MD5|CRYPT|SSHA256|SSHA512|PBKDF2[\w-]*|ARGON2)\}\S{8,})$", re.I)
+# a list of validation rules or flags (Laravel's 'required|string|min:8|confirmed', a
+# format's 'json|yaml'): lower-case words, some with a `:argument`, joined by |
+_RULE_LIST = re.compile(r"^[a-z][a-z_]*(?::[\w,.\-]*)?(?:\|[a-z][a-z_]*(?::[\w,.\-]*)?)+$")
+# a class named by its namespace (PHP's Auth\PasswordController, Laravel's Controller@method)
+_QUALIFIED_CLASS = re.compile(r"^\\?[A-Z]\w*(?:\\{1,2}[A-Z]\w*)+(?:@\w+)?$|^[A-Z]\w*Controller@\w+$")
 # a PowerShell command (Verb-Noun with one of its approved verbs): `$token = Get-LimitedToken`
 _CMDLET = re.compile(r"^(?:Get|Set|New|Remove|Add|Clear|Copy|Move|Rename|Invoke|Start|Stop|Restart|Read|Write|"
                      r"Import|Export|ConvertTo|ConvertFrom|Test|Select|Join|Split|Resolve|Out|Format|Register|"
@@ -474,6 +479,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a regular expression; a (placeholder)
     if _HEX_NUMBER.match(v) or _ENCRYPTED.match(v) or _HASHED.match(v) or _CMDLET.match(v):
         return False  # a number written in hex; an encrypted or hashed value; a PowerShell command
+    if _RULE_LIST.match(v) or _QUALIFIED_CLASS.match(v):
+        return False  # validation rules; a namespaced class name
     if v.startswith(("/", "./", "~/", "../")) or v.count("/") > 2 and "+" not in v and not v.endswith("="):
         return False  # a path (base64 has `+` or padding more often than not)
     if v.replace("_", "").replace("-", "").replace(".", "").isalpha() and v.islower() and len(v) < 24:

@@ -15,6 +15,14 @@ _WORDS = re.compile(
     r"not[_-]?a[_-]?real|xxxx|\*\*\*\*|0000000000|1234567|abcdefg|qwerty"
 )
 _REPEAT = re.compile(r"(.)\1{7,}")
+# a value made of nothing but the words for a secret, a possessive or an intensifier and a
+# short number: mysecretpassword (the postgres image's documented example), supersecret,
+# my_secret_key, secretpassword (two words at least: pass123 in a .netrc is a weak password,
+# not a stand-in). Whatever it unlocks, it is written as a stand-in.
+_PREFIX = r"(?:my|your|our|the|some|super|very|top|dev|local|default)"
+_SECRET_WORD = r"(?:secret|password|passw0rd|passwd|pass|pwd|token|key)"
+_STAND_IN = re.compile(rf"(?i)^(?:(?:{_PREFIX}[_\-.]?)+{_SECRET_WORD}|{_SECRET_WORD}[_\-.]?{_SECRET_WORD})"
+                       rf"(?:[_\-.]?{_SECRET_WORD})*[_\-.]?\d{{0,4}}!?$")
 # the token everybody pastes from jwt.io's front page
 _JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 _KNOWN = {"password", "secret", "token", "apikey", "api_key", "none", "null", "true", "false", "undefined",
@@ -47,7 +55,7 @@ def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> b
         if p and s.lower().startswith(p.lower()):
             body = s[len(p):]
             break
-    if s.lower() in _KNOWN or body.lower() in _KNOWN:
+    if s.lower() in _KNOWN or body.lower() in _KNOWN or _STAND_IN.match(body):
         return True
     if _TEMPLATE.search(s) or _WORDS.search(s):
         return True

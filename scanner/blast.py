@@ -143,7 +143,10 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
         ev.append("in a git-ignored file: invisible to git, readable by every agent")
     if history_only_note:
         ev.append(history_only_note)
-    if b.severity not in ("critical", "info") and b.env != "test" and ("ignored" in statuses or kinds == {"history"}):
+    # a credential left in history or in an ignored file is one more to rotate, except one for
+    # a test or a local development service (a compose file's `db`), which rotating does not protect
+    if b.severity not in ("critical", "info") and b.env not in ("test", "development") and \
+            ("ignored" in statuses or kinds == {"history"}):
         b.severity = _bump(b.severity, cap="high")
     if finding.confidence == "low" and b.severity not in ("low", "info"):
         # a generic guess or a documentation example: reported for review, never above low

@@ -254,3 +254,18 @@ def test_git_ignored_file_is_not_safer(tmp_path):
     assert sev["tracked"].severity == "low"
     assert sev["ignored"].severity == "medium"
     assert "git-ignored" in ev(sev["ignored"])
+
+
+def test_history_only_raises_severity_except_for_a_local_development_service(tmp_path):
+    """A credential removed from HEAD but still in history is one more to rotate, rated a
+    step higher; one for a compose file's own `db` service is not (awesome-compose had a
+    postgres URL rated high for that alone): rotating it protects nothing."""
+    r = Repo(tmp_path / "repo")
+    compose = f"services:\n  web:\n    environment:\n      - DATABASE_URL=postgres://app:{PW}@db/app\n"
+    shared = f'DATABASE_URL = "postgres://app:{PW}x@pg.example.com:5432/app"\n'
+    r.commit("add", {"docker-compose.yaml": compose, "src/settings.py": shared})
+    r.commit("remove", {"docker-compose.yaml": None, "src/settings.py": None})
+    res = scan_api(r.path)
+    sev = {f.locations[0].path: f.blast for f in res.findings}
+    assert sev["docker-compose.yaml"].env == "development" and sev["docker-compose.yaml"].severity == "medium"
+    assert sev["src/settings.py"].env == "unknown" and sev["src/settings.py"].severity == "high"

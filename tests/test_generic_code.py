@@ -128,6 +128,12 @@ NEGATIVE = [
     ("ldap/users.ldif", "userPassword: {SSHA}Zq8vN2rT5wXyZq8vN2rT5wXyAB=="),
     ("lib/gke.py", "    'token-key': '{.credential.access_token}',"),
     ("scripts/run.ps1", "$impersonation_token = Get-LimitedToken"),
+    # Laravel: validation rules, and a route to a namespaced controller
+    ("app/Http/Controllers/Auth/RegisterController.php", "            'password' => 'required|string|min:8|confirmed',"),
+    ("app/Http/routes.php", "    'password' => 'Auth\\PasswordController',"),
+    # a stand-in written as words for a secret (the postgres image's documented example)
+    ("deploy/compose.yaml", "      - DATABASE_URL=postgres://postgres:mysecretpassword@db/postgres"),
+    ("app/settings.py", 'SECRET_KEY = "my_super_secret_key"'),
     ("lib/orm.py", 'token = "Hq7vN2kLp9XwR4tZ" in allowed and x == 1'),
     # JavaScript / TypeScript / Go / Java / Ruby code
     ("web/a.ts", "  password: string;"),
