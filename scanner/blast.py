@@ -17,7 +17,7 @@ ENV_WORDS = {
     "production": {"prod", "production", "prd", "live", "prodn"},
     "staging": {"staging", "stage", "stg", "preprod", "uat", "qa"},
     "development": {"dev", "development", "develop", "local", "devel", "localdev"},
-    "test": {"test", "tests", "testing", "spec", "specs", "fixture", "fixtures", "mock", "mocks", "e2e"},
+    "test": {"test", "tests", "testing", "testdata", "spec", "specs", "fixture", "fixtures", "mock", "mocks", "e2e"},
 }
 _WORD_ENV = {w: env for env, words in ENV_WORDS.items() for w in words}
 SENSITIVITY = {"production": 4, "staging": 3, "development": 2, "test": 1, "unknown": 0}

@@ -145,6 +145,7 @@ def test_host(tmp_path, host, env):
     ("environments/production/main.tf", "production"),
     ("tests/test_api.py", "test"),
     ("fixtures/tokens.txt", "test"),
+    ("cmd/server/testdata/tokens.txt", "test"),  # Go keeps test inputs in testdata/
 ])
 def test_path(tmp_path, path, env):
     b = blast({path: f'GITHUB_TOKEN="{GH}"\n'}, tmp_path)

@@ -360,6 +360,16 @@ def test_k8s_secret_hits():
     assert all(h.context["section"][0] == "production" for h in hs)
 
 
+def test_k8s_secret_user_names_are_not_secrets():
+    """An iSCSI CHAP Secret (Kubernetes' documented type) names the mutual-CHAP user
+    `node.session.auth.username_in`: a user name, whatever `auth` says; its password is one."""
+    text = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: chap-secret\ntype: kubernetes.io/iscsi-chap\n"
+            "data:\n  node.session.auth.username_in: " + _b64("initiator-user7") + "\n"
+            "  node.session.auth.password_in: " + _b64("Vq8tL2rXw9kP4s") + "\n")
+    assert [(h.context["key"], h.secret) for h in _hits("k8s/chap.yaml", text, "kubernetes-secret")] == [
+        ("node.session.auth.password_in", "Vq8tL2rXw9kP4s")]
+
+
 def test_k8s_dockerconfigjson_secret():
     dcj = json.dumps({"auths": {"ghcr.io": {"auth": _b64("bot:ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3")}}})
     text = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\n  namespace: prod\n"

@@ -18,7 +18,9 @@ from detectors.vocabulary import SECRET_WORDS
 SECRET_KEY = re.compile(
     r"(?i)" + SECRET_WORDS + r"|private|"
     r"(?:^|[_.\-])key(?:$|[_.\-])|key$|^key|\.pem$|\.p12$|\.jks$|keystore|dsn$|connection[_-]?string")
-_NOT_SECRET_KEY = re.compile(r"(?i)(?:^|[_.\-])(?:user(?:name)?|host|port|id|url|uri|crt|cert|ca|pub|public)$|\.crt$|^ca\.")
+# the names beside a secret (iSCSI CHAP's node.session.auth.username_in, user2, host_out)
+_NOT_SECRET_KEY = re.compile(r"(?i)(?:^|[_.\-])(?:user(?:name)?|host|port|id|url|uri|crt|cert|ca|pub|public)"
+                             r"(?:[_.\-]?(?:in|out|\d{1,2}))?$|\.crt$|^ca\.")
 
 
 def _items(text: str):
