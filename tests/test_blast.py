@@ -131,6 +131,7 @@ def test_toml_dotted_table(tmp_path):
     ("staging-pg", "staging"),
     ("localhost", "development"),
     ("127.0.0.1", "development"),
+    ("db.example.com", "test"),  # RFC 2606's documentation domain
 ])
 def test_host(tmp_path, host, env):
     b = blast({"app.cfg": f"DATABASE_URL=postgres://app:{PW}@{host}:5432/app\n"}, tmp_path)
@@ -146,6 +147,7 @@ def test_host(tmp_path, host, env):
     ("tests/test_api.py", "test"),
     ("fixtures/tokens.txt", "test"),
     ("cmd/server/testdata/tokens.txt", "test"),  # Go keeps test inputs in testdata/
+    ("examples/server/settings.py", "test"),  # an example is not a deployment
 ])
 def test_path(tmp_path, path, env):
     b = blast({path: f'GITHUB_TOKEN="{GH}"\n'}, tmp_path)
@@ -154,13 +156,13 @@ def test_path(tmp_path, path, env):
 
 def test_docker_compose_is_development(tmp_path):
     text = ("services:\n  api:\n    image: api\n    environment:\n"
-            f"      DATABASE_URL: postgres://app:{PW}@pg.example.com:5432/app\n")
+            f"      DATABASE_URL: postgres://app:{PW}@pg.acme.internal:5432/app\n")
     b = blast({"docker-compose.yml": text}, tmp_path)
     assert b.env == "development" and "local-only" in ev(b)
 
 
 def test_no_evidence_is_unknown(tmp_path):
-    b = blast({"src/client.py": f'DATABASE_URL = "postgres://app:{PW}@pg.example.com:5432/app"\n'}, tmp_path)
+    b = blast({"src/client.py": f'DATABASE_URL = "postgres://app:{PW}@pg.acme.internal:5432/app"\n'}, tmp_path)
     assert b.env == "unknown"
     assert not any("names" in e for e in b.evidence), "never guess"
 
@@ -202,7 +204,7 @@ def test_environment_bound_token_in_staging_is_not_rated_production(tmp_path):
     ("app", "unknown"),
 ])
 def test_database_user(tmp_path, user, privilege):
-    b = blast({"app.cfg": f"DATABASE_URL=postgres://{user}:{PW}@pg.example.com:5432/app\n"}, tmp_path)
+    b = blast({"app.cfg": f"DATABASE_URL=postgres://{user}:{PW}@pg.acme.internal:5432/app\n"}, tmp_path)
     assert b.scope == "environment" and b.privilege == privilege
     if privilege != "unknown":
         assert f"'{user}'" in ev(b)
@@ -263,10 +265,21 @@ def test_history_only_raises_severity_except_for_a_local_development_service(tmp
     postgres URL rated high for that alone): rotating it protects nothing."""
     r = Repo(tmp_path / "repo")
     compose = f"services:\n  web:\n    environment:\n      - DATABASE_URL=postgres://app:{PW}@db/app\n"
-    shared = f'DATABASE_URL = "postgres://app:{PW}x@pg.example.com:5432/app"\n'
+    shared = f'DATABASE_URL = "postgres://app:{PW}x@pg.acme.internal:5432/app"\n'
     r.commit("add", {"docker-compose.yaml": compose, "src/settings.py": shared})
     r.commit("remove", {"docker-compose.yaml": None, "src/settings.py": None})
     res = scan_api(r.path)
     sev = {f.locations[0].path: f.blast for f in res.findings}
     assert sev["docker-compose.yaml"].env == "development" and sev["docker-compose.yaml"].severity == "medium"
     assert sev["src/settings.py"].env == "unknown" and sev["src/settings.py"].severity == "high"
+
+
+def test_a_key_in_an_example_is_low_but_an_account_token_there_still_reaches_production(tmp_path):
+    """aiohttp keeps the RSA key of its example server in examples/server.key: env test,
+    low. An account-wide token in an example still reaches production (the incident)."""
+    key = "-----BEGIN RSA PRIVATE KEY-----\n" + base64.b64encode(bytes(range(256)) * 3).decode() + \
+          "\n-----END RSA PRIVATE KEY-----\n"
+    b = blast({"examples/server.key": key}, tmp_path)
+    assert (b.env, b.severity) == ("test", "low")
+    b = blast({"examples/deploy.py": f'TOKEN = "{GH}"\n'}, tmp_path / "gh")
+    assert b.env == "test" and b.severity == "critical"
