@@ -10,7 +10,7 @@ from collections import Counter
 
 _TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\(|\$\(|^\$[A-Za-z_]|%[A-Z_]+%|\.\.\.|…")
 _WORDS = re.compile(
-    r"(?i)example|placeholder|changeme|change_me|replace_?me|your[_-]?(?:api|secret|token|key|password|own)|"
+    r"(?i)example|placeholder|change[_-]?(?:me|this)|replace[_-]?(?:me|this)|your[_-]?(?:api|secret|token|key|password|own)|"
     r"insert[_-]?(?:your|key|token)|dummy|redacted|sample[_-]?(?:key|token|secret)|fake[_-]?(?:key|token|secret)|"
     r"not[_-]?a[_-]?real|xxxx|\*\*\*\*|0000000000|1234567|abcdefg|qwerty"
 )
@@ -82,7 +82,7 @@ _CONFIG_EXACT = {
     "data+omitted", "omitted", "hidden", "masked", "placeholder", "your_password", "your-password",
 }
 _CONFIG_RE = re.compile(
-    r"(?i)^<.*>$|^\[.*\]$|\$\{|\{\{|\}\}|^\$[A-Za-z_(]|^%[A-Za-z_]+%$|example|placeholder|changeme|change_me|"
+    r"(?i)^<.*>$|^\[.*\]$|\$\{|\{\{|\}\}|^\$[A-Za-z_(]|^%[A-Za-z_]+%$|example|placeholder|change[_-]?(?:me|this)|"
     r"dummy|redacted|your[_-]|^x{3,}|xxxx|\*\*\*|^\.\.\.|…|not[_-]?a[_-]?real|fake[_-]?(?:key|token|secret|password)"
 )
 _REPEAT_ONLY = re.compile(r"^(.)\1*$")

@@ -265,6 +265,16 @@ def test_dotenv_file_names(path):
     assert (h.line, h.column, h.context["key"]) == (2, 13, "DB_PASSWORD")
 
 
+def test_a_template_env_file_holds_stand_ins():
+    """The FastAPI full-stack template ships a .env whose every secret is `changethis`, and a
+    URL built from them (`postgresql://postgres:${POSTGRES_PASSWORD}@localhost/app`): the
+    values to change, not credentials. A real value beside them is still found."""
+    text = ("SECRET_KEY=changethis\nFIRST_SUPERUSER_PASSWORD=changethis\nPOSTGRES_PASSWORD=changethis\n"
+            "DATABASE_URL=postgresql://postgres:${POSTGRES_PASSWORD}@localhost:5432/app\n"
+            "FLOWER_BASIC_AUTH=admin:changethis\nSENTRY_TOKEN=Tq9vL2xR7mW4nK8z\n")
+    assert [h.secret for h in scan_structured(".env", text)] == ["Tq9vL2xR7mW4nK8z"]
+
+
 def test_ordinary_files_are_not_candidates():
     src = 'PASSWORD = "Tq9vL2xR7mW4nK8z"\nprint("kind: Config users:")\n'
     for path in ("app.py", "src/index.ts", "README.md", "Makefile", "docs/guide.txt", "values.yaml"):
