@@ -43,6 +43,9 @@ DECODE_CANDIDATE = (
 # with the rules, so config files without any are never decoded.
 from detectors.structured_registry import MARKER as STRUCTURED_CANDIDATE  # noqa: E402
 _ALLOW_MEMO: list = [None, {}]
+GIANT_LINE = 65_536  # characters: a line this long is confirmed in windows (Engine._confirm_giant)
+WINDOW_BEFORE = 16_384  # bytes before a match's end
+WINDOW_AFTER = 2_048
 
 
 def allowed(lines: list[str], idx: int) -> bool:
@@ -88,6 +91,8 @@ class Candidates:
     decode_lines: set[int] = field(default_factory=set)  # encoded values under secret-bearing keys
     needs_text: bool = False  # some rules are matched by keywords on the text
     structured_hint: bool = False  # a structured parser's marker (STRUCTURED_CANDIDATE) is present
+    # rule index -> byte end offsets of its Hyperscan matches (for lines too long to confirm whole)
+    rule_ends: dict[int, set[int]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -426,6 +431,7 @@ class Engine:
                 # bytes and text have the same newlines
                 line_of = _line_counter(data, [o for offs in ends.values() for o in offs] + gen_ends + dec_ends)
                 c.rule_lines = {i: {line_of(o) for o in offs} for i, offs in ends.items()}
+                c.rule_ends = ends
                 c.generic_lines = {line_of(o) for o in gen_ends}
                 c.decode_lines = {line_of(o) for o in dec_ends}
         return c
@@ -585,6 +591,9 @@ class Engine:
                     for li in sorted(lset):
                         if li < len(lines.lines):
                             line = lines.lines[li]
+                            if len(line) > GIANT_LINE and cand.rule_ends.get(i):
+                                found += self._confirm_giant(rule, lines, li, line, cand.rule_ends[i])
+                                continue
                             got = self._confirm(rule, lines, li, line)
                             if got and not rule.context and not allowed(lines.lines, li):
                                 self._rule_line_hits((i, line), got)
@@ -657,6 +666,47 @@ class Engine:
                 rule_id = extra.pop("rule_id", rule_id)
                 ctx.update(extra)
             out.append(Hit(rule_id, secret, li + 1, base_col + col + 1, ctx))
+        return out
+
+    def _confirm_giant(self, rule: Rule, lines: Lines, li: int, line: str, ends: set[int]) -> list[Hit]:
+        """A rule on a line longer than GIANT_LINE characters (a minified bundle, a built
+        site's search index, a JSON dump) is tried on windows around its Hyperscan matches
+        (`ends`: byte offsets in the content), not on the whole line: whole-line confirming
+        of one 2.3 MB line took 2 s, and pydantic's gh-pages branch holds thousands of
+        versions of such files. A window reaches WINDOW_BEFORE bytes before a match's end,
+        more than any one-line secret, and WINDOW_AFTER after it; a rule's context is looked
+        for in the window (lines around a one-line file mean nothing). Not remembered per
+        line (known_quiet): the next version is confirmed the same way."""
+        if allowed(lines.lines, li):
+            return []
+        try:
+            start = len(lines.text[:lines.starts[li]].encode("utf-8", "surrogateescape"))
+            raw = line.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a lone surrogate (UTF-16 text): the whole line, as before
+            return self._confirm(rule, lines, li, line)
+        spans: list[list[int]] = []
+        for to in sorted(ends):
+            rel = to - start
+            if not 0 < rel <= len(raw):
+                continue
+            a, b = max(0, rel - WINDOW_BEFORE), min(len(raw), rel + WINDOW_AFTER)
+            while a < len(raw) and 0x80 <= raw[a] < 0xC0:  # never split a UTF-8 character
+                a += 1
+            while b < len(raw) and 0x80 <= raw[b] < 0xC0:
+                b += 1
+            if spans and a <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], b)
+            else:
+                spans.append([a, b])
+        out: list[Hit] = []
+        col = pos = 0  # characters of the line before spans' start, and that start in bytes
+        for a, b in spans:
+            col += len(raw[pos:a].decode("utf-8", "surrogateescape"))
+            pos = a
+            window = raw[a:b].decode("utf-8", "surrogateescape")
+            for h in self._confirm(rule, Lines(window), 0, window, col):
+                h.line = li + 1
+                out.append(h)
         return out
 
     def _confirm_multiline(self, rule: Rule, lines: Lines, lset: set[int]) -> list[Hit]:

@@ -254,3 +254,27 @@ def test_an_openssh_key_block_is_one_credential(engine):
     assert [(h.rule_id, h.line) for h in hits] == [("private-key", 2)]
     alone = engine.scan_text("SSH_KEY_B64=" + body + "\n", "ci/env")  # the body alone, no block: still found
     assert [h.rule_id for h in alone] == ["private-key-base64"]
+
+
+def test_a_giant_line_is_confirmed_around_its_matches(engine):
+    """A line longer than GIANT_LINE (a built site's search index, a minified bundle) is
+    confirmed in windows around Hyperscan's matches: the same hits, at the same columns
+    (non-ASCII text before them), as confirming the whole line; a context far away on the
+    line no longer counts; an allow marker on the line still does."""
+    from scanner.engine import GIANT_LINE
+
+    if not engine.hyperscan:
+        pytest.skip("windows come from Hyperscan's match offsets")
+    token = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dcTYooMQauvdEDq54NiTphI7jx"
+    filler = '{"t": "Größe 日本語 text", "u": "https://example.org/a"}, ' * 2000
+    line = "[" + filler + f'{{"token": "{token}"}}, ' + filler + f'{{"k": "{token[::-1]}"}}]'
+    assert len(line) > GIANT_LINE
+    hits = [h for h in engine.scan_text(line + "\n", "site/search/index.json") if h.rule_id.startswith("stripe")]
+    assert [(h.line, h.column, h.secret) for h in hits] == [(1, line.index(token) + 1, token)]
+    whole = Engine(load_rules(), use_hyperscan=False).scan_text(line + "\n", "site/search/index.json")
+    assert [(h.rule_id, h.column) for h in whole if h.rule_id.startswith("stripe")] == \
+        [(h.rule_id, h.column) for h in hits]
+    # ODBC's password=... needs a key=value; pair beside it: 1 MB away on the line is not beside it
+    odbc = "Server=db1;Database=app; " + "x" * 1_000_000 + " password=Zq8vN2rT5wXy;"
+    assert not [h for h in engine.scan_text(odbc + "\n", "site/search/index.json") if h.rule_id == "odbc-connection-string"]
+    assert not engine.scan_text(line + "  // credfence: allow\n", "site/search/index.json")
