@@ -13,6 +13,7 @@ _MARKER = re.compile(
     r"|trufflehog\s*:\s*ignore",
     re.IGNORECASE,
 )
+_TOOLS = ("credfence", "pragma", "gitleaks", "kingfisher", "trufflehog")
 
 
 def has_allow_marker(line: str) -> bool:
@@ -21,6 +22,10 @@ def has_allow_marker(line: str) -> bool:
         return False
     low = line.lower()
     if "allow" not in low and "ignore" not in low:
+        return False
+    # the marker's tool names first, at C speed: the case-blind regex ran at a few MB/s on
+    # a built site's one-line search index, which says "allow" in its prose
+    if not any(w in low for w in _TOOLS):
         return False
     return _MARKER.search(line) is not None
 

@@ -575,6 +575,7 @@ class Engine:
         for i in self._always:
             rule_lines[i] = set(range(len(lines.starts)))
         hits: list[Hit] = []
+        giant_allowed: dict[int, bool] = {}  # line index -> allow marker, for lines over GIANT_LINE
         for i, lset in rule_lines.items():
             rule = self.regex_rules[i]
             if rule.id in self.over_budget:
@@ -592,7 +593,12 @@ class Engine:
                         if li < len(lines.lines):
                             line = lines.lines[li]
                             if len(line) > GIANT_LINE and cand.rule_ends.get(i):
-                                found += self._confirm_giant(rule, lines, li, line, cand.rule_ends[i])
+                                # its allow marker looked for once for every rule: the windows'
+                                # own checks would push it out of allowed()'s one-text memo
+                                if li not in giant_allowed:
+                                    giant_allowed[li] = allowed(lines.lines, li)
+                                if not giant_allowed[li]:
+                                    found += self._confirm_giant(rule, lines, li, line, cand.rule_ends[i])
                                 continue
                             got = self._confirm(rule, lines, li, line)
                             if got and not rule.context and not allowed(lines.lines, li):
@@ -617,7 +623,9 @@ class Engine:
         remaining = sorted(cand.generic_lines - {h.line - 1 for h in hits}) if self.generic else []
         if remaining:
             for li in remaining:
-                if li < len(lines.lines) and not allowed(lines.lines, li):
+                # (generic_hits reads no line over 4096 characters: a minified line's allow
+                # marker is not looked for again)
+                if li < len(lines.lines) and len(lines.lines[li]) <= 4096 and not allowed(lines.lines, li):
                     for h in _generic_cached(lines.lines[li], li + 1, path, lines.lines):
                         if h.secret.lower() in self._prefixes:
                             continue
@@ -676,9 +684,8 @@ class Engine:
         versions of such files. A window reaches WINDOW_BEFORE bytes before a match's end,
         more than any one-line secret, and WINDOW_AFTER after it; a rule's context is looked
         for in the window (lines around a one-line file mean nothing). Not remembered per
-        line (known_quiet): the next version is confirmed the same way."""
-        if allowed(lines.lines, li):
-            return []
+        line (known_quiet): the next version is confirmed the same way. The caller has
+        checked the line's allow marker."""
         try:
             start = len(lines.text[:lines.starts[li]].encode("utf-8", "surrogateescape"))
             raw = line.encode("utf-8", "surrogateescape")
