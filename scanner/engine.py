@@ -575,7 +575,9 @@ class Engine:
         for i in self._always:
             rule_lines[i] = set(range(len(lines.starts)))
         hits: list[Hit] = []
-        giant_allowed: dict[int, bool] = {}  # line index -> allow marker, for lines over GIANT_LINE
+        # line index -> (its allow marker, where it starts in bytes, its bytes) for lines over
+        # GIANT_LINE, worked out once for every rule with a match there
+        giant: dict[int, tuple[bool, int, bytes | None]] = {}
         for i, lset in rule_lines.items():
             rule = self.regex_rules[i]
             if rule.id in self.over_budget:
@@ -593,12 +595,17 @@ class Engine:
                         if li < len(lines.lines):
                             line = lines.lines[li]
                             if len(line) > GIANT_LINE and cand.rule_ends.get(i):
-                                # its allow marker looked for once for every rule: the windows'
-                                # own checks would push it out of allowed()'s one-text memo
-                                if li not in giant_allowed:
-                                    giant_allowed[li] = allowed(lines.lines, li)
-                                if not giant_allowed[li]:
-                                    found += self._confirm_giant(rule, lines, li, line, cand.rule_ends[i])
+                                # (the allow marker too: the windows' own checks would push
+                                # the line out of allowed()'s one-text memo)
+                                if li not in giant:
+                                    giant[li] = (allowed(lines.lines, li), *_line_bytes(lines, li))
+                                marked, start, raw = giant[li]
+                                if marked:
+                                    continue
+                                if raw is None:  # a lone surrogate (UTF-16 text): the whole line, as before
+                                    found += self._confirm(rule, lines, li, line)
+                                else:
+                                    found += self._confirm_giant(rule, li, start, raw, cand.rule_ends[i])
                                 continue
                             got = self._confirm(rule, lines, li, line)
                             if got and not rule.context and not allowed(lines.lines, li):
@@ -676,7 +683,7 @@ class Engine:
             out.append(Hit(rule_id, secret, li + 1, base_col + col + 1, ctx))
         return out
 
-    def _confirm_giant(self, rule: Rule, lines: Lines, li: int, line: str, ends: set[int]) -> list[Hit]:
+    def _confirm_giant(self, rule: Rule, li: int, start: int, raw: bytes, ends: set[int]) -> list[Hit]:
         """A rule on a line longer than GIANT_LINE characters (a minified bundle, a built
         site's search index, a JSON dump) is tried on windows around its Hyperscan matches
         (`ends`: byte offsets in the content), not on the whole line: whole-line confirming
@@ -685,12 +692,7 @@ class Engine:
         more than any one-line secret, and WINDOW_AFTER after it; a rule's context is looked
         for in the window (lines around a one-line file mean nothing). Not remembered per
         line (known_quiet): the next version is confirmed the same way. The caller has
-        checked the line's allow marker."""
-        try:
-            start = len(lines.text[:lines.starts[li]].encode("utf-8", "surrogateescape"))
-            raw = line.encode("utf-8", "surrogateescape")
-        except UnicodeEncodeError:  # a lone surrogate (UTF-16 text): the whole line, as before
-            return self._confirm(rule, lines, li, line)
+        checked the line's allow marker; `raw` is the line's bytes, from `start` in the content."""
         spans: list[list[int]] = []
         for to in sorted(ends):
             rel = to - start
@@ -913,6 +915,16 @@ def _generic_cached(line: str, line_no: int, path: str, lines: list[str]) -> lis
             # empty (known_quiet) without finding the docstrings of the next version
             ent[2 if not doc else 1] = generic_hits(line, 1, path, docstring=not doc)
     return [replace(h, line=line_no, context=dict(h.context)) for h in got]
+
+
+def _line_bytes(lines: Lines, li: int) -> tuple[int, bytes | None]:
+    """(the byte offset where line li starts in the content, its bytes) as Hyperscan saw
+    them, or (0, None) when the text does not encode back (a lone surrogate)."""
+    try:
+        return (len(lines.text[:lines.starts[li]].encode("utf-8", "surrogateescape")),
+                lines.lines[li].encode("utf-8", "surrogateescape"))
+    except UnicodeEncodeError:
+        return 0, None
 
 
 def _context_window(buf, st: int, en: int, a: int, b: int, i: int, rule: Rule) -> tuple:
