@@ -12,6 +12,7 @@ The compiled database is cached on disk keyed by a hash of the patterns.
 from __future__ import annotations
 
 import functools
+import operator
 
 import hashlib
 import re
@@ -511,7 +512,7 @@ class Engine:
                 return None
             if not found or _allowed_here(buf, st, a, line):
                 continue
-            found_at.append((a, tuple(h for h in found if h[1].lower() not in self._prefixes)))
+            found_at.append((a, tuple(_kept_generic(found, _SECRET_OF_TUPLE, self._prefixes))))
         line_of = _line_counter(buf, [a + 1 for a, _ in found_at], st)
         return [Hit(rid, secret, line_of(a + 1) + 1, col, {DEFERRED: True})
                 for a, found in found_at for rid, secret, col in found]
@@ -633,11 +634,8 @@ class Engine:
                 # (generic_hits reads no line over 4096 characters: a minified line's allow
                 # marker is not looked for again)
                 if li < len(lines.lines) and len(lines.lines[li]) <= 4096 and not allowed(lines.lines, li):
-                    for h in _generic_cached(lines.lines[li], li + 1, path, lines.lines):
-                        if h.secret.lower() in self._prefixes:
-                            continue
-                        if any(h.line == o.line and (h.secret in o.secret or o.secret in h.secret) for o in hits):
-                            continue  # a provider rule already has this value
+                    found = _generic_cached(lines.lines[li], li + 1, path, lines.lines)
+                    for h in _kept_generic(found, _SECRET_OF_HIT, self._prefixes):
                         h.context = {**ctxmod.extract(lines.lines, li, h.column - 1), **h.context}
                         hits.append(h)
         for h in hits:
@@ -960,6 +958,26 @@ def _allowed_here(buf, st: int, a: int, line: str) -> bool:
         b = buf.rfind(b"\n", st, a - 1) + 1
         prev = bytes(buf[max(b, st):a - 1]).decode("utf-8", "surrogateescape")
     return line_allowed(line, prev)
+
+
+_SECRET_OF_HIT = operator.attrgetter("secret")
+_SECRET_OF_TUPLE = operator.itemgetter(1)
+
+
+def _kept_generic(found, secret_of, prefixes: frozenset | set) -> list:
+    """What a scan keeps of one line's generic hits, in order: not a provider's bare public
+    prefix, and not a value that holds, or is held by, one kept before it (`password=x`
+    beside `password_bytes=b'xBytes'`). One place for confirm() and known_hits(): when
+    only confirm() applied the second test, a version of a file taken from the memo had
+    one finding more than the same content confirmed, and which version of a file was
+    confirmed, so where a secret was first reported, changed from run to run."""
+    kept: list = []
+    for item in found:
+        s = secret_of(item)
+        if s.lower() in prefixes or any(s in secret_of(o) or secret_of(o) in s for o in kept):
+            continue
+        kept.append(item)
+    return kept
 
 
 def _generic_known(line: str, path: str) -> tuple | None:

@@ -125,6 +125,27 @@ def test_a_rejected_line_makes_the_next_version_quiet(engine, line, path):
     assert detect(engine, v3, path)[0]
 
 
+def test_a_line_taken_from_the_memo_gives_the_hits_confirming_it_gives(engine):
+    """Two generic values on one line, one holding the other (`password=` and
+    `password_bytes=` of the same word): confirming keeps the first only, and so must the
+    next version of the file, whose line is taken from the memo (known_hits). When only
+    confirming dropped the second, which version of a file was confirmed (the order the
+    workers took their chunks in) decided where a secret was first reported."""
+    from scanner.detect import detect
+
+    path = "docs/api/types.py"
+    line = b"    model = Model(password='Hq7vRt2kP9mW', password_bytes=b'Hq7vRt2kP9mWBytes')\n"
+    v1 = b"import os\n" + line
+    v2 = b"import os\nimport sys\n" + line
+    want = sorted((h.rule_id, h.secret, h.line) for h in detect(engine, v2, path)[0])
+    assert [s for _, s, _ in want] == ["Hq7vRt2kP9mW"]
+    assert detect(engine, v1, path)[0]
+    m = engine.match_spans(v2, [(0, len(v2))]).get(0, [])
+    known = engine.known_hits(v2, 0, len(v2), m, path, False)
+    assert known is not None, "the moved line was not taken from the memo: the test would prove nothing"
+    assert sorted((h.rule_id, h.secret, h.line) for h in known) == want
+
+
 def test_a_line_rejected_for_its_context_is_quiet_only_with_the_same_context(engine):
     """A rule that needs context (an ODBC password needs a server on its line) rejects a
     line by its regex, the allow marker on the line before it and the lines its context
