@@ -413,7 +413,12 @@ _CMDLET = re.compile(r"^(?:Get|Set|New|Remove|Add|Clear|Copy|Move|Rename|Invoke|
                      r"Unregister|Enable|Disable|Update|Install|Uninstall|Find|Save|Connect|Disconnect|Protect|"
                      r"Unprotect|Grant|Revoke|Wait|Use|Measure|Compare|Group|Sort|Where|ForEach|Request|Send|"
                      r"Receive|Initialize|Reset|Open|Close|Show|Hide|Push|Pop|Enter|Exit|Assert|Confirm)-[A-Z]\w+$")
-_ENCRYPTED = re.compile(r"^(?:ENC\(.*\)|\{cipher\}.*|\$ANSIBLE_VAULT.*|vault:v\d+:.*)$")
+# a value encrypted where it stands, safe to commit by the tool's design: Jasypt ENC(...),
+# Spring Cloud Config {cipher}, Ansible Vault, HashiCorp Vault transit vault:v1:, SOPS
+# ENC[AES256_GCM,data:...,iv:...,tag:...,type:...], Shopify's EJSON EJ[1:key:nonce:box],
+# dotenvx encrypted:<base64>
+_ENCRYPTED = re.compile(r"^(?:ENC\(.*\)|\{cipher\}.*|\$ANSIBLE_VAULT.*|vault:v\d+:.*|"
+                        r"ENC\[AES256_GCM,data:.*|EJ\[\d+:[A-Za-z0-9+/=]{40,}:.*|encrypted:[A-Za-z0-9+/=]{40,})$")
 _SQL = re.compile(r"(?i)\b(?:identified\s+(?:with\s+\S+\s+)?by|(?:login\s+|with\s+)?password)\s*=?\s*"
                   r"(?:'([^'\s]{4,})'|\"([^\"\s]{4,})\"|(?<=by )([^\s;'\"()]{6,}))")
 _SQL_STMT = re.compile(r"(?i)\b(?:create|alter)\s+(?:user|login|role)\b|\bset\s+password\b|\bidentified\s+"
