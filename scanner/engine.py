@@ -678,6 +678,8 @@ class Engine:
             if isinstance(extra, dict):
                 rule_id = extra.pop("rule_id", rule_id)
                 ctx.update(extra)
+            if rule.refine:
+                _refine(rule, lines.lines, li, ctx)
             out.append(Hit(rule_id, secret, li + 1, base_col + col + 1, ctx))
         return out
 
@@ -744,6 +746,8 @@ class Engine:
                 if isinstance(extra, dict):
                     rule_id = extra.pop("rule_id", rule_id)
                     ctx.update(extra)
+                if rule.refine:
+                    _refine(rule, lines.lines, s_li, ctx)
                 out.append(Hit(rule_id, secret, s_li + 1, col + 1, ctx))
             done_until = end
         return out
@@ -774,6 +778,26 @@ class Engine:
         if not res:
             return None
         return dict(res) if isinstance(res, dict) else True
+
+
+def _refine(rule: Rule, lines: list[str], li: int, ctx: dict) -> None:
+    """The first of the rule's refinements whose context is within its lines of the hit
+    sets the hit's privilege and/or scope, with its evidence (scanner/blast.py reads them):
+    a Firebase web app's API key is sent to every browser, a storage download token reads
+    one file. The lines read stay inside the window the evidence is remembered by
+    (context.extract), so a hit whose evidence is read again later gets the same answer."""
+    if not rule.refine_regexes and rule.refine:
+        from scanner.rules import compile_rule
+
+        compile_rule(rule)
+    for ref, regex in zip(rule.refine, rule.refine_regexes):
+        n = ref.get("context_lines", 0)
+        if any(regex.search(s) for s in lines[max(0, li - n):li + n + 1]):
+            for k in ("privilege", "scope"):
+                if ref.get(k):
+                    ctx[k] = ref[k]
+                    ctx[k + "_evidence"] = ref["evidence"]
+            return
 
 
 _HS_BUILD = "prefilter+multiline, \\A/\\Z to keywords, group repeats unbounded, context gates"

@@ -50,6 +50,10 @@ class Rule:
     # "context": Hyperscan looks for the rule's context instead of its pattern, and the
     # pattern is tried on the lines around each context match (scanner/engine.py, ungate)
     prefilter: str = ""
+    # what the lines around a hit say about what it can do: each {context, context_lines,
+    # privilege and/or scope, evidence, examples: {refined, unrefined}}; the first whose
+    # context matches sets the hit's privilege or scope (scanner/engine.py, _refine)
+    refine: list[dict] = field(default_factory=list)
     impact: str = ""  # what it can do, one clause: "can delete production volumes and backups"
     description: str = ""
     positive: list[str] = field(default_factory=list)
@@ -57,6 +61,7 @@ class Rule:
     family: str = ""  # the YAML file it came from
     regex: re.Pattern | None = None
     context_regex: re.Pattern | None = None
+    refine_regexes: list = field(default_factory=list)  # compiled refine contexts, in order
 
 
 @dataclass

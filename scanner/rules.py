@@ -19,8 +19,11 @@ RULES_DIR = Path(__file__).resolve().parent.parent / "detectors" / "rules"
 _FIELDS = {"id", "provider", "name", "pattern", "keywords", "entropy", "context", "context_lines",
            "validate", "scope", "privilege", "env_from_secret", "privilege_from_secret",
            "scope_from_secret", "public", "generic", "impact", "description", "examples",
-           "multiline", "structured", "example_path", "requires", "confidence", "carrier", "prefilter"}
+           "multiline", "structured", "example_path", "requires", "confidence", "carrier", "prefilter", "refine"}
 REQUIRES = ("context", "entropy", "checksum", "structure")
+_REFINE_FIELDS = {"context", "context_lines", "privilege", "scope", "evidence", "examples"}
+# a refinement reads lines the evidence memo keys on (scanner/context.py: 400 above, 50 below)
+MAX_REFINE_LINES = 50
 
 
 class RuleError(CredfenceError, ValueError):
@@ -90,7 +93,7 @@ def rule_from_dict(d: dict, family: str, compile: bool = True) -> Rule:
         multiline=bool(d.get("multiline", False)), structured=bool(d.get("structured", False)),
         example_path=d.get("example_path", ""), family=family, requires=[str(x) for x in d.get("requires") or []],
         confidence=d.get("confidence") or "", carrier=bool(d.get("carrier", False)),
-        prefilter=d.get("prefilter") or "",
+        prefilter=d.get("prefilter") or "", refine=[dict(x) for x in d.get("refine") or []],
     )
     if compile:
         compile_rule(rule, where)
@@ -133,6 +136,7 @@ def check_types(d: dict, where: str) -> None:
         if m is not None and (not isinstance(m, dict) or not all(isinstance(a, str) and isinstance(b, str)
                                                                  for a, b in m.items())):
             raise RuleError(f"{where}: '{k}' must be a mapping of secret prefixes to names")
+    _check_refine(d.get("refine"), where)
     ex = d.get("examples")
     if ex is not None:
         if not isinstance(ex, dict) or set(ex) - {"positive", "negative"}:
@@ -143,6 +147,37 @@ def check_types(d: dict, where: str) -> None:
                 raise RuleError(f"{where}: 'examples.{k}' must be a list of strings")
 
 
+def _check_refine(refine, where: str) -> None:
+    """`refine`: a list of mappings, each a context regex, the privilege or scope it means,
+    one clause of evidence, and an example text the tests run both ways."""
+    if refine is None:
+        return
+    if not isinstance(refine, list) or not all(isinstance(x, dict) for x in refine):
+        raise RuleError(f"{where}: 'refine' must be a list of mappings")
+    for x in refine:
+        unknown = set(x) - _REFINE_FIELDS
+        if unknown:
+            raise RuleError(f"{where}: refine: unknown key {sorted(unknown)[0]!r}")
+        if not isinstance(x.get("context"), str) or not x["context"] or len(x["context"]) > MAX_PATTERN:
+            raise RuleError(f"{where}: refine: 'context' must be a regex of at most {MAX_PATTERN} characters")
+        cl = x.get("context_lines", 0)
+        if isinstance(cl, bool) or not isinstance(cl, int) or not 0 <= cl <= MAX_REFINE_LINES:
+            raise RuleError(f"{where}: refine: 'context_lines' must be a whole number from 0 to {MAX_REFINE_LINES}")
+        if not x.get("privilege") and not x.get("scope"):
+            raise RuleError(f"{where}: refine: needs a 'privilege' or a 'scope'")
+        if x.get("privilege") is not None and x["privilege"] not in PRIVILEGES:
+            raise RuleError(f"{where}: refine: privilege must be one of {', '.join(PRIVILEGES)}")
+        if x.get("scope") is not None and x["scope"] not in SCOPES:
+            raise RuleError(f"{where}: refine: scope must be one of {', '.join(SCOPES)}")
+        if not isinstance(x.get("evidence"), str) or not x["evidence"]:
+            raise RuleError(f"{where}: refine: 'evidence' must be one clause of text")
+        ex = x.get("examples")
+        if ex is not None and (not isinstance(ex, dict) or set(ex) - {"refined", "unrefined"} or
+                               not all(isinstance(v, list) and all(isinstance(t, str) for t in v)
+                                       for v in ex.values())):
+            raise RuleError(f"{where}: refine: 'examples' must map 'refined' and 'unrefined' to lists of texts")
+
+
 def compile_rule(rule: Rule, where: str = "") -> None:
     if rule.structured and not rule.pattern:
         return
@@ -150,6 +185,7 @@ def compile_rule(rule: Rule, where: str = "") -> None:
         # ASCII semantics for \b and \w, the same as Hyperscan's, so both engines agree
         rule.regex = re.compile(rule.pattern, re.ASCII)
         rule.context_regex = re.compile(rule.context, re.ASCII) if rule.context else None
+        rule.refine_regexes = [re.compile(x["context"], re.ASCII) for x in rule.refine]
     except re.error as e:
         raise RuleError(f"{where or rule.id}: bad regex: {e}") from None
     if "secret" not in rule.regex.groupindex:
@@ -160,6 +196,7 @@ def compile_rule(rule: Rule, where: str = "") -> None:
         rule.regex = BudgetedPattern(rule.regex, rule.id)
         if rule.context_regex is not None:
             rule.context_regex = BudgetedPattern(rule.context_regex, rule.id)
+        rule.refine_regexes = [BudgetedPattern(r, rule.id) for r in rule.refine_regexes]
 
 
 def rule_to_dict(r: Rule) -> dict:
@@ -167,7 +204,7 @@ def rule_to_dict(r: Rule) -> dict:
                                      "entropy", "context", "context_lines", "validate", "env_from_secret",
                                      "privilege_from_secret", "scope_from_secret", "public", "generic",
                                      "impact", "description", "multiline", "structured", "example_path", "requires",
-                                     "confidence", "carrier", "prefilter")}
+                                     "confidence", "carrier", "prefilter", "refine")}
     d["examples"] = {"positive": r.positive, "negative": r.negative}
     return d
 

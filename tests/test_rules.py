@@ -115,6 +115,84 @@ def test_example_through_engine(rule, example, expect, use_hyperscan):
         assert not found, f"{rule.id}: negative example matched: {example[:100]!r}"
 
 
+def _refine_examples():
+    for r in PATTERN_RULES:
+        for k, ref in enumerate(r.refine):
+            ex = ref.get("examples") or {}
+            for i, text in enumerate(ex.get("refined") or []):
+                yield pytest.param(r, ref, text, True, id=f"{r.id}~{k}+{i}")
+            for i, text in enumerate(ex.get("unrefined") or []):
+                yield pytest.param(r, ref, text, False, id=f"{r.id}~{k}-{i}")
+
+
+def test_every_refinement_has_examples_both_ways():
+    refs = [(r.id, ref) for r in PATTERN_RULES for ref in r.refine]
+    assert refs, "no rule refines a hit by its context"
+    for rid, ref in refs:
+        ex = ref.get("examples") or {}
+        assert ex.get("refined") and ex.get("unrefined"), f"{rid}: a refinement needs refined and unrefined examples"
+
+
+@pytest.mark.skipif(not _engine_available(), reason="scanner.engine not available")
+@pytest.mark.parametrize("use_hyperscan", [
+    pytest.param(True, marks=pytest.mark.skipif(not _hyperscan_available(), reason="no hyperscan")),
+    False,
+], ids=["hyperscan", "python"])
+@pytest.mark.parametrize("rule,ref,text,refined", list(_refine_examples()))
+def test_refine_example_through_engine(rule, ref, text, refined, use_hyperscan):
+    """The rule still finds the value in every refinement example; in a `refined` one the
+    hit carries the refinement's privilege and scope with its evidence, in an `unrefined`
+    one it does not."""
+    hits = [h for h in _engine(use_hyperscan).scan_text(text, path="example.txt") if h.rule_id == rule.id]
+    assert hits, f"{rule.id}: refinement example not found at all: {text[:100]!r}"
+    for k in ("privilege", "scope"):
+        if ref.get(k):
+            got = [h.context.get(k) for h in hits]
+            if refined:
+                assert all(g == ref[k] for g in got), f"{rule.id}: {k} {got}, want {ref[k]} in {text[:100]!r}"
+                assert all(h.context.get(k + "_evidence") == ref["evidence"] for h in hits)
+            else:
+                assert not any(h.context.get(k + "_evidence") == ref["evidence"] for h in hits), text[:100]
+
+
+def test_refine_schema_errors_are_one_line():
+    base = {"id": "x-key", "provider": "x", "pattern": r"(?P<secret>xk_[a-z0-9]{20})", "keywords": ["xk_"]}
+    bad = [
+        ({"refine": {"context": "a"}}, "must be a list"),
+        ({"refine": [{"context": "a", "privilege": "read"}]}, "'evidence'"),
+        ({"refine": [{"context": "a", "evidence": "e"}]}, "a 'privilege' or a 'scope'"),
+        ({"refine": [{"context": "a", "privilege": "all", "evidence": "e"}]}, "privilege must be"),
+        ({"refine": [{"context": "a", "scope": "read", "evidence": "e"}]}, "scope must be"),
+        ({"refine": [{"context": "a", "privilege": "read", "evidence": "e", "context_lines": 51}]}, "context_lines"),
+        ({"refine": [{"context": "a", "privilege": "read", "evidence": "e", "when": 1}]}, "unknown key 'when'"),
+        ({"refine": [{"context": "(", "privilege": "read", "evidence": "e"}]}, "bad regex"),
+    ]
+    for extra, msg in bad:
+        with pytest.raises(rules_mod.RuleError, match=re.escape(msg)):
+            rules_mod.rule_from_dict({**base, **extra}, "config")
+
+
+def test_refined_hit_is_rated_by_its_refinement():
+    """A Firebase web config's API key is reported, as read access (medium), not critical;
+    the same key assigned alone keeps the type's rating."""
+    from scanner.blast import classify
+    from scanner.model import Finding, Location
+
+    eng = _engine(False)
+    rule = eng.by_id["google-api-key"]
+    texts = {"refined": rule.refine[0]["examples"]["refined"][0], "alone": rule.refine[0]["examples"]["unrefined"][0]}
+    sev = {}
+    for name, text in texts.items():
+        h = next(h for h in eng.scan_text(text, path="web/src/app.js") if h.rule_id == rule.id)
+        f = Finding(rule=rule, secret=h.secret, locations=[Location("worktree", "web/src/app.js", h.line, h.column, status="tracked")],
+                    contexts=[h.context])
+        f.confidence = "high"
+        b = classify(f)
+        sev[name] = (b.severity, b.privilege)
+    assert sev["refined"] == ("medium", "read")
+    assert sev["alone"] == ("critical", "unknown")
+
+
 def test_validators():
     import zlib
     from detectors import validators as v
