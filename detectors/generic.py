@@ -407,6 +407,11 @@ _HASHED = re.compile(r"^(?:\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2(?:id|i|d)|scry
 _RULE_LIST = re.compile(r"^[a-z][a-z_]*(?::[\w,.\-]*)?(?:\|[a-z][a-z_]*(?::[\w,.\-]*)?)+$")
 # a class named by its namespace (PHP's Auth\PasswordController, Laravel's Controller@method)
 _QUALIFIED_CLASS = re.compile(r"^\\?[A-Z]\w*(?:\\{1,2}[A-Z]\w*)+(?:@\w+)?$|^[A-Z]\w*Controller@\w+$")
+# a web framework's route target, controller#action (Rails' "email_confirmations#update")
+_ROUTE_TARGET = re.compile(r"^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*#[a-z_][a-z0-9_]*[?!]?$")
+# mount or build-secret options naming where a secret comes from, not the secret: Docker's
+# `--secret id=NAME,src=PATH`, `--mount=type=secret,id=NAME,env=VAR`
+_MOUNT_OPTIONS = re.compile(r"^(?:id|src|source|env|type|target|dst|destination)=[^,\s=]*(?:,[a-z]+=[^,\s=]*)*$")
 # a PowerShell command (Verb-Noun with one of its approved verbs): `$token = Get-LimitedToken`
 _CMDLET = re.compile(r"^(?:Get|Set|New|Remove|Add|Clear|Copy|Move|Rename|Invoke|Start|Stop|Restart|Read|Write|"
                      r"Import|Export|ConvertTo|ConvertFrom|Test|Select|Join|Split|Resolve|Out|Format|Register|"
@@ -484,8 +489,10 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a regular expression; a (placeholder)
     if _HEX_NUMBER.match(v) or _ENCRYPTED.match(v) or _HASHED.match(v) or _CMDLET.match(v):
         return False  # a number written in hex; an encrypted or hashed value; a PowerShell command
-    if _RULE_LIST.match(v) or _QUALIFIED_CLASS.match(v):
-        return False  # validation rules; a namespaced class name
+    if _RULE_LIST.match(v) or _QUALIFIED_CLASS.match(v) or _ROUTE_TARGET.match(v) or _MOUNT_OPTIONS.match(v):
+        return False  # validation rules; a namespaced class name; a route's controller#action; mount options
+    if any(ord(c) > 127 and c.isalpha() for c in v):
+        return False  # a word of a natural language (a translation catalogue's API-Schlüsselrolle), not a typed key
     if v.startswith(("/", "./", "~/", "../")) or v.count("/") > 2 and "+" not in v and not v.endswith("="):
         return False  # a path (base64 has `+` or padding more often than not)
     if v.replace("_", "").replace("-", "").replace(".", "").isalpha() and v.islower() and len(v) < 24:
