@@ -150,6 +150,13 @@ def secret_name(name: str) -> str | None:
     return None
 
 
+def _names_a_secret(name: str) -> bool:
+    """Whether a name's words include a secret word or pair (`private_key_File`,
+    `db_password_hash`), however the name ends: a name that mentions a secret."""
+    ws = [w.rstrip("0123456789") or w for w in name_words(name)]
+    return any(w in SECRET_WORDS for w in ws) or any(p in _PAIRS for p in zip(ws, ws[1:]))
+
+
 def password_like(word: str) -> bool:
     return word not in ("secret", "token", "bearer", "authorization", "apikey", "credential", "credentials", "privatekey", "accesskey",
                         "secretkey", "authkey", "clientsecret", "api key", "auth key", "private key",
@@ -388,6 +395,7 @@ _ASSIGN_OPS = {"=", ":", ":=", "=>", "?=", "||=", "==", "!=", "===", "!==", "<-"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _IDENT = re.compile(r"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$")  # snake/dotted/kebab identifier, lower case
+_SNAKE_NAME = re.compile(r"^[A-Za-z][a-z]*(?:_[A-Za-z][a-z]*)+$")  # words of letters joined by _, any case per word
 _TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|#\{|%\(\w+\)[sd]|%[sd]\b|\{\d*\}|\{\.?[A-Za-z_][\w.]*\}|^\$[A-Za-z_(]|"
                        r"^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<[^>]+>$|^\[[^\]]+\]$|^\*+$")
 _FILE_NAME = re.compile(r"^[\w.\-/]*\.(?:json|ya?ml|txt|baseline|py|js|ts|env|cfg|ini|toml|pem|key|crt|cer|p12|pfx|"
@@ -469,6 +477,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False
     if _ENV_NAME.match(v) or _IDENT.match(v):
         return False  # an environment variable's or a constant's name, an identifier
+    if _SNAKE_NAME.match(v) and _names_a_secret(v):
+        return False  # a field's name that names a secret (redash's "secret": ["private_key_File"])
     kw = "".join(name_words(key))
     vw = "".join(name_words(v))
     if vw and (vw == kw or kw.endswith(vw) or vw.endswith(kw) and len(kw) >= 4):
@@ -491,8 +501,10 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a number written in hex; an encrypted or hashed value; a PowerShell command
     if _RULE_LIST.match(v) or _QUALIFIED_CLASS.match(v) or _ROUTE_TARGET.match(v) or _MOUNT_OPTIONS.match(v):
         return False  # validation rules; a namespaced class name; a route's controller#action; mount options
-    if any(ord(c) > 127 and c.isalpha() for c in v):
-        return False  # a word of a natural language (a translation catalogue's API-Schlüsselrolle), not a typed key
+    if not any(c.isdigit() and c.isascii() for c in v) and any(ord(c) > 127 and c.isalpha() for c in v):
+        # words of a natural language (a translation catalogue's API-Schlüsselrolle), not a
+        # typed key; a password mixing in digits stays one (`Prl23Db#@,비번:Prl23Db#@`)
+        return False
     if v.startswith(("/", "./", "~/", "../")) or v.count("/") > 2 and "+" not in v and not v.endswith("="):
         return False  # a path (base64 has `+` or padding more often than not)
     if v.replace("_", "").replace("-", "").replace(".", "").isalpha() and v.islower() and len(v) < 24:
