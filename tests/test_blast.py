@@ -210,6 +210,20 @@ def test_database_user(tmp_path, user, privilege):
         assert f"'{user}'" in ev(b)
 
 
+@pytest.mark.parametrize("statement,user,privilege", [
+    ("CREATE ROLE redash_reader WITH PASSWORD '{pw}' NOCREATEROLE NOCREATEDB LOGIN;", "redash_reader", "read"),
+    ("ALTER USER postgres WITH PASSWORD '{pw}';", "postgres", "destructive"),
+    ("CREATE USER IF NOT EXISTS 'report_ro'@'%' IDENTIFIED BY '{pw}';", "report_ro", "read"),
+    ("CREATE LOGIN etl WITH PASSWORD = '{pw}';", "etl", "unknown"),
+])
+def test_the_user_a_sql_statement_creates_sets_the_privilege(tmp_path, statement, user, privilege):
+    """The role or user a CREATE/ALTER statement names is evidence, as a URL's user is."""
+    b = blast({"db/setup.sh": f'psql -c "{statement.format(pw=PW)}"\n'}, tmp_path, PW)
+    assert b.privilege == privilege, ev(b)
+    if privilege != "unknown":
+        assert f"'{user}'" in ev(b)
+
+
 def test_unknown_privilege_counts_as_destructive(tmp_path):
     def sev(user):
         return blast({"x/app.cfg": f"DATABASE_URL=postgres://{user}:{PW}@staging-db:5432/app\n"},
