@@ -161,6 +161,25 @@ def test_structured_registry_drives_dispatch_and_marker():
     assert not is_structured_candidate("src/app.py", auths)
 
 
+def test_the_marker_is_each_parser_s_own_key_not_a_common_word():
+    """A structured marker sends a content to be confirmed whole, in every version of it in
+    the history. `"auth` matched every package.json's `"author"` and `kind:` every
+    Kubernetes manifest: getsentry/sentry-javascript's 24,147 package.json versions were
+    each confirmed for nothing. A Docker config and a kubeconfig still carry theirs, and
+    their credentials are still found."""
+    import re
+    from detectors.structured_registry import MARKER
+
+    package_json = '{\n  "name": "@acme/core",\n  "author": "Acme",\n  "authors": ["x"]\n}\n'
+    manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
+    for text in (package_json, manifest):
+        assert not re.search(MARKER, text), text
+    legacy = '{"https://index.docker.io/v1/": {"auth": "ZGVwbG95OlZiOG5RMnhMcjVUa1c5bVo=", "email": "a@b.c"}}'
+    assert re.search(MARKER, legacy) and _hits(".dockercfg", legacy, "docker-config-auth")
+    for kind in ("kind: Config", '"kind": "Config"', "kind: 'Config'"):
+        assert re.search(MARKER, kind), kind
+
+
 def test_gcp_service_account_line_and_project():
     rule = next(r for r in RULES if r.id == "gcp-service-account-key")
     (h,) = _hits("keys/sa.json", rule.positive[0], "gcp-service-account-key")
