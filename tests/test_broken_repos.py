@@ -70,6 +70,26 @@ def test_corrupt_loose_object(src):
     assert len(gaps) == 1 and gaps[0]["what"].startswith("history") and "1 " in gaps[0]["what"] + gaps[0]["reason"], gaps
 
 
+def test_a_blob_missing_from_the_object_store_is_incomplete_not_clean(src):
+    """A tree names a blob no pack or loose object holds (a copy that lost objects, a
+    partial clone): the object listing never shows it, and the scan used to skip it in
+    silence (firebase/quickstart-js as fetched here misses one). It is counted, warned
+    about, and the scan is incomplete (exit 3)."""
+    blob = src.git("rev-parse", "HEAD~1:old.env")
+    obj = src.path / ".git" / "objects" / blob[:2] / blob[2:]
+    obj.chmod(0o644)
+    obj.unlink()
+    rep, p = scan(src.path, codes=(3,))
+    assert sha(GITHUB) in shas(rep)
+    assert rep["stats"]["skipped"].get("missing-object") == 1, rep["stats"]
+    gaps = rep["stats"]["incomplete"]
+    assert len(gaps) == 1 and gaps[0]["what"].startswith("history: 1 "), gaps
+    # a subdirectory's scan does not count a blob outside it
+    (src.path / "sub").mkdir()
+    rep, _ = scan(src.path / "sub", codes=(0, 1))
+    assert not rep["stats"]["incomplete"]
+
+
 def test_missing_packfile(src):
     src.git("repack", "-q", "-a", "-d")
     src.git("prune-packed")

@@ -261,10 +261,12 @@ class Enumeration:
             listed = self._untyped(listed, missing, intro)
         paths: dict[bytes, tuple[str, bool]] = {}  # a path's text and noise_path, once per path
         kept: list[tuple[str, int, str, bytes]] = []
+        present: set[bytes] = set()  # the walk's blobs the object store has
         for oid, size, base in listed:
             where = intro.get(oid)
             # the one place a history blob's path is decided (a path predicate goes here)
             if where:
+                present.add(oid)
                 raw = where[-1][1]  # the oldest introduction
                 known = paths.get(raw)
                 if known is None:
@@ -289,14 +291,19 @@ class Enumeration:
             bl.skipped["too-large"] = too_large
         if noise:
             bl.skipped["noise-file"] = noise
-        # a reachable blob git cannot read (a corrupt loose object is listed as "missing"):
-        # count it and say so, never a silent partial scan (issue 7)
-        unreadable = sum(1 for oid in missing if oid in intro)
+        # a reachable blob git cannot read (a corrupt loose object is listed as "missing"),
+        # or that the object store does not have at all (a tree names it, and no pack or
+        # loose object holds it: the listing never shows it): count it and say so, never a
+        # silent partial scan (issue 7)
+        absent = [oid for oid, where in intro.items() if oid not in present and oid not in missing
+                  and not (prefix and not where[-1][1].decode("utf-8", "surrogateescape").startswith(prefix))] \
+            if len(present) < len(intro) else []
+        unreadable = sum(1 for oid in missing if oid in intro) + len(absent)
         if unreadable:
             bl.skipped["missing-object"] = unreadable
             bl.warnings.append(f"{unreadable} objects could not be read (corrupt repository?): the history scan is incomplete")
-            self.incomplete.append({"what": f"history: {unreadable} reachable objects",
-                                    "reason": "git lists them as missing (corrupt repository?)"})
+            why = "git cannot read them, or the object store does not hold them (a corrupt copy, or a partial clone)"
+            self.incomplete.append({"what": f"history: {unreadable} reachable objects", "reason": why})
         return bl
 
 
