@@ -550,7 +550,13 @@ def real_facts(repo: Path) -> dict:
     def git(*a: str, inp: bytes | None = None) -> bytes:
         return subprocess.run(["git", "-C", str(repo), *a], input=inp, capture_output=True).stdout
 
-    objs = git("rev-list", "--all", "--objects")
+    walk = subprocess.run(["git", "-C", str(repo), "rev-list", "--all", "--objects"], capture_output=True)
+    objs = walk.stdout
+    if walk.returncode != 0:  # a reachable object is missing: the counts below would be partial
+        facts = repo_facts(repo)
+        facts.update({"head": git("rev-parse", "HEAD").decode().strip(), "blobs": "n/a (objects missing)",
+                      "merges": git("rev-list", "--all", "--merges", "--count").decode().strip(), "blob_mb": "n/a"})
+        return facts
     check = git("cat-file", "--batch-check=%(objecttype) %(objectsize)", inp=b"\n".join(
         line[:line.find(b" ")] if b" " in line else line for line in objs.splitlines()) + b"\n")
     blobs = [int(x.split()[1]) for x in check.splitlines() if x.startswith(b"blob ")]
