@@ -14,6 +14,13 @@ Data: public repositories fetched with the search tool's `fetch` (their git dire
                reports it but the default output does not (a candidate they judged false). Lines in
                archives (path with '!') are left out: not every tool opens archives. Other lines are
                unlabelled and count neither way. This set's labels favour CredSweeper's view.
+  noseyparker  praetorian-inc/noseyparker's rule examples (crates/noseyparker/data/default/builtin/
+               rules/*.yml): every `examples:` entry of a rule whose categories include `secret`,
+               written to its own file. Recall only: a file is found when a tool flags any line of
+               it. (Its `negative_examples` are values one rule must not match, often another
+               rule's secret, so they are not labels of "no secret".) Many examples are
+               placeholders (xxxx, 0000, sequential letters) or password hashes, which credfence
+               rejects or does not report on purpose: no tool can reach 1.0 here.
   leaky        Plazmaz/leaky-repo. Labels: .leaky-meta/secrets.csv, per file the number of lines
                holding a risk (a credential) and of informative lines. Scored per file: found =
                min(lines a tool flags, risk lines); false = lines flagged beyond risk + informative;
@@ -44,7 +51,8 @@ import run as R  # noqa: E402
 
 OUT = R.OUT / "recall"
 MIRROR = Path("/work/.mirror")
-SETS = {"credsweeper": "Samsung+CredSweeper", "leaky": "Plazmaz+leaky-repo"}
+SETS = {"credsweeper": "Samsung+CredSweeper", "leaky": "Plazmaz+leaky-repo",
+        "noseyparker": "praetorian-inc+noseyparker"}
 
 
 def _git(gitdir: Path, *args: str) -> bytes:
@@ -138,12 +146,48 @@ def score_leaky(units: dict, lab: dict) -> dict:
             "fp_list": fps, "missed": missed}
 
 
+def noseyparker_examples(gitdir: Path, dest: Path) -> tuple[str, list[str]]:
+    """Write each secret rule's examples to dest/<rule id>/<n>.txt; (commit, the files)."""
+    import yaml
+
+    commit = _git(gitdir, "rev-parse", "HEAD").decode().strip()
+    base = "crates/noseyparker/data/default/builtin/rules/"
+    names = [n for n in _git(gitdir, "ls-tree", "--name-only", f"HEAD:{base}").decode().split() if n.endswith(".yml")]
+    if dest.exists():
+        shutil.rmtree(dest)
+    files = []
+    for n in sorted(names):
+        doc = yaml.safe_load(_git(gitdir, "show", f"HEAD:{base}{n}")) or {}
+        for rule in doc.get("rules") or []:
+            if "secret" not in (rule.get("categories") or []):
+                continue
+            for k, ex in enumerate(rule.get("examples") or []):
+                f = dest / rule["id"] / f"{k}.txt"
+                f.parent.mkdir(parents=True, exist_ok=True)
+                f.write_text(ex if ex.endswith("\n") else ex + "\n")
+                files.append(str(f.relative_to(dest)))
+    return commit, files
+
+
+def score_files(units: dict, files: list[str]) -> dict:
+    flagged = {p for p, _ in units}
+    found = [f for f in files if f in flagged]
+    recall = len(found) / len(files) if files else 0.0
+    return {"recall": recall, "precision": float("nan"), "f1": float("nan"), "found": len(found),
+            "plants": len(files), "fp": 0, "fp_list": [], "missed": sorted(set(files) - set(found))}
+
+
 def run_set(name: str, mirror: Path, tools: set[str] | None) -> dict:
     gitdir = mirror / SETS[name] / "repo"
     if not gitdir.exists():
         return {"set": name, "error": f"{gitdir} missing: fetch github:{SETS[name].replace('+', '/')} first"}
     root = OUT / name / "tree"
-    if name == "credsweeper":
+    if name == "noseyparker":
+        commit, files = noseyparker_examples(gitdir, root)
+        scan_root = root
+        scorer = lambda u: score_files(u, files)  # noqa: E731
+        info = f"{len(files)} examples of {len({f.split('/')[0] for f in files})} secret rules (recall only)"
+    elif name == "credsweeper":
         commit = export(gitdir, "tests/samples", root)
         scan_root = root / "tests" / "samples"
         # the labels' paths are relative to the CredSweeper checkout: tests/samples/X
