@@ -506,8 +506,10 @@ def _history_rows(repo: Path, tag: str, runs: int, timeout: float, floor: bool =
     rep = OUT / "reports"
     rep.mkdir(parents=True, exist_ok=True)
     specs = [
+        # exit 3: the scan ran to the end and its report says what it could not read (a
+        # clone missing reachable objects); its time is a full scan's
         ("credfence", [tool("credfence"), "scan", str(repo), "--format", "json", "-o",
-                       str(rep / f"{tag}-credfence.json"), "-q"], (0, 1), None,
+                       str(rep / f"{tag}-credfence.json"), "-q"], (0, 1, 3), None,
          lambda: count_credfence(rep / f"{tag}-credfence.json")),
         ("betterleaks git", [tool("betterleaks"), "git", str(repo), "--no-color", "--no-banner",
                              "-o", str(rep / f"{tag}-betterleaks.json")], (0, 1), None,
