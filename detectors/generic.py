@@ -185,6 +185,9 @@ _DOC_DIRS = {"doc", "docs", "documentation", "_docs", "man", "manual", "guide", 
 _DOC_DIR_PREFIX = re.compile(r"^(?:docs?|documentation|examples?|samples?|tutorials?|demos?)[_.\-]")
 _DOC_NAMES = re.compile(r"(?i)^(readme|changes|changelog|history|news|contributing|authors|install|usage|faq|"
                         r"howto|notes|todo|upgrading|migration)([._-].*)?$")
+# a page or file named for documentation whatever its format: an app's API documentation
+# page (rubygems.org's app/views/pages/api_docs.html.erb), Go's doc.go, docs.html
+_DOC_WORD = re.compile(r"(?:^|[._-])(?:docs?|documentation|api[_-]?docs?)(?=[._-]|$)")
 _TEST = re.compile(r"(?i)(^|/)(tests?|testing|spec|specs|__tests__|fixtures?|testdata|test_data|mocks?|e2e)(/|$)|"
                    r"(^|/)(test_[^/]*|[^/]*_test\.[a-z]+|[^/]*\.(test|spec)\.[a-z]+|conftest\.py)$")
 
@@ -240,7 +243,7 @@ def is_doc_path(path: str) -> bool:
     if _EXT_KIND.get(ext) == DOC and ext not in ("ipynb", "txt", "html", "htm", "xhtml", "j2", "jinja"):
         # not .txt (notes and key backups), nor HTML/templates outside a docs folder (apps)
         return True
-    if _DOC_NAMES.match(name):
+    if _DOC_NAMES.match(name) or _DOC_WORD.search(name):
         return True
     # a folder named for documentation, or so named with a qualifier: docs_src (FastAPI,
     # Typer, SQLModel keep their tutorials' code there), docs-site, examples_legacy
@@ -415,6 +418,8 @@ _HASHED = re.compile(r"^(?:\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2(?:id|i|d)|scry
 _RULE_LIST = re.compile(r"^[a-z][a-z_]*(?::[\w,.\-]*)?(?:\|[a-z][a-z_]*(?::[\w,.\-]*)?)+$")
 # a class named by its namespace (PHP's Auth\PasswordController, Laravel's Controller@method)
 _QUALIFIED_CLASS = re.compile(r"^\\?[A-Z]\w*(?:\\{1,2}[A-Z]\w*)+(?:@\w+)?$|^[A-Z]\w*Controller@\w+$")
+# user:password@host (a URL's credentials without its scheme): judged by its password part
+_USERINFO = re.compile(r"^[^:@\s/]{1,64}:([^@\s/]{1,128})@[\w.-]+(?::\d{1,5})?(?:/\S*)?$")
 # a web framework's route target, controller#action (Rails' "email_confirmations#update")
 _ROUTE_TARGET = re.compile(r"^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*#[a-z_][a-z0-9_]*[?!]?$")
 # mount or build-secret options naming where a secret comes from, not the secret: Docker's
@@ -473,6 +478,9 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # prose, a command, a list
     if _TEMPLATE.search(v) or is_placeholder(v):
         return False
+    userinfo = _USERINFO.match(v)
+    if userinfo and is_placeholder(userinfo.group(1)):
+        return False  # user:password@host whose password is a stand-in (`user:secret@localhost`)
     if _FILE_NAME.match(v) or _WEAK.match(v) or "://" in v:
         return False
     if _ENV_NAME.match(v) or _IDENT.match(v):

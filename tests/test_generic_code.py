@@ -30,6 +30,7 @@ POSITIVE = [
     ("web/config.ts", "const apiKey: string = 'a8Fk29sLq0ZmXr7T';", "a8Fk29sLq0ZmXr7T"),
     ("web/config.js", "  password: 'Zx9#mQ2pLk',", "Zx9#mQ2pLk"),
     ("web/config.js", 'if (password !== "PaS5w0rD2#x") {', "PaS5w0rD2#x"),
+    ("deploy/app.yml", 'password: "app:Xq7vR2kP9wLm@db.acme.io"', "app:Xq7vR2kP9wLm@db.acme.io"),
     # Go
     ("cmd/main.go", 'password := "n84ASM54y4"', "n84ASM54y4"),
     ("cmd/main.go", "\tToken: `Hq7vN2kLp9XwR4tZ`,", "Hq7vN2kLp9XwR4tZ"),
@@ -111,6 +112,8 @@ NEGATIVE = [
     ("config/routes.rb", '  get "/confirm_email/:token" => "email_confirmations#update", as: "confirm_email"'),
     ("script/build_docker.sh", "  --secret id=BUNDLE_PACKAGER__DEV \\"),
     ("ci/build.sh", "docker buildx build --secret id=npm_token,src=$HOME/.npmrc ."),
+    # a URL's user:password@host without its scheme, its password a stand-in
+    ("deploy/app.yml", 'password: "user:secret@localhost"'),
     # a list of the fields that hold secrets (redash's query runners' schemas)
     ("redash/query_runner/snowflake.py", '            "secret": ["password", "private_key_File", "private_key_pwd"],'),
     # Python code: names, attributes, calls, types, constants (sqlalchemy, sympy, oauthlib shapes)
@@ -363,6 +366,19 @@ def test_a_password_url_in_a_docstring_is_a_documentation_example():
 
     assert conf(doc).get("url-credentials") == "low"
     assert conf(code).get("url-credentials") in ("medium", "high")
+
+
+def test_files_named_for_documentation_are_documentation():
+    """A page or file named for documentation, in any format and folder, is documentation:
+    an app's API docs page shows `curl -u user:password` as an example of the API."""
+    from detectors.generic import is_doc_path
+
+    for p in ("app/views/pages/api_docs.html.erb", "web/docs.html", "pkg/client/doc.go", "api-docs.json",
+              "templates/documentation.html"):
+        assert is_doc_path(p), p
+    for p in ("docker-compose.yml", "app/views/pages/dockets.html.erb", "src/documents.py", "lib/adoc.rb",
+              "app/templates/login.html"):
+        assert not is_doc_path(p), p
 
 
 def test_documentation_folders_with_a_qualifier_are_documentation():
