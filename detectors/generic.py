@@ -189,6 +189,8 @@ _DOC_NAMES = re.compile(r"(?i)^(readme|changes|changelog|history|news|contributi
 # page (rubygems.org's app/views/pages/api_docs.html.erb), Go's doc.go, docs.html
 _DOC_WORD = re.compile(r"(?:^|[._-])(?:docs?|documentation|api[_-]?docs?)(?=[._-]|$)")
 _TEST = re.compile(r"(?i)(^|/)(tests?|testing|spec|specs|__tests__|fixtures?|testdata|test_data|mocks?|e2e)(/|$)|"
+                   r"(^|/)(t|(?:fun|func|functional|unit|integration|api|acceptance|system|smoke|perf|load|ui|"
+                   r"regression)_?tests)/|"
                    r"(^|/)(test_[^/]*|[^/]*_test\.[a-z]+|[^/]*\.(test|spec)\.[a-z]+|conftest\.py)$")
 
 

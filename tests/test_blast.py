@@ -148,10 +148,18 @@ def test_host(tmp_path, host, env):
     ("fixtures/tokens.txt", "test"),
     ("cmd/server/testdata/tokens.txt", "test"),  # Go keeps test inputs in testdata/
     ("examples/server/settings.py", "test"),  # an example is not a deployment
+    ("t/unit/security/keys.py", "test"),  # Perl's, Git's and celery's test folder
+    ("funtests/stress/provision.sh", "test"),
 ])
 def test_path(tmp_path, path, env):
     b = blast({path: f'GITHUB_TOKEN="{GH}"\n'}, tmp_path)
     assert b.env == env and f"path {path}" in ev(b)
+
+
+@pytest.mark.parametrize("path", ["tools/t.py", "latest/settings.py", "at/app.cfg", "contests/app.cfg"])
+def test_a_path_that_only_looks_like_a_test_folder_names_no_environment(tmp_path, path):
+    b = blast({path: f'GITHUB_TOKEN="{GH}"\n'}, tmp_path)
+    assert b.env == "unknown", ev(b)
 
 
 def test_docker_compose_is_development(tmp_path):

@@ -368,6 +368,17 @@ def test_a_password_url_in_a_docstring_is_a_documentation_example():
     assert conf(code).get("url-credentials") in ("medium", "high")
 
 
+def test_test_folders_that_no_test_word_names():
+    """Perl's and Git's t/ (celery keeps its tests there) and one-word kinds of tests
+    (funtests/, unit_tests/) are test folders; a t.py file or a contests/ folder is not."""
+    from detectors.generic import is_test_path
+
+    for p in ("t/unit/security/__init__.py", "funtests/stress/run.sh", "unit_tests/conf.py", "pkg/integrationtests/a.go"):
+        assert is_test_path(p), p
+    for p in ("tools/t.py", "contests/settings.py", "latest/settings.py", "at/app.cfg"):
+        assert not is_test_path(p), p
+
+
 def test_files_named_for_documentation_are_documentation():
     """A page or file named for documentation, in any format and folder, is documentation:
     an app's API docs page shows `curl -u user:password` as an example of the API."""
