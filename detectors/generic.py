@@ -850,7 +850,11 @@ def _sql_and_xml(line: str):
             out.append(("password", m.group(g), m.start(g), "sql", "password"))
     if "<" in line:
         for m in _XML_ELEM.finditer(line):
-            out.append((m.group(1), m.group(2), m.start(2), "xml", secret_name(m.group(1)) or "password"))
+            # the element's name is read as any other name: <UserSecretsId> (.NET's user-secrets
+            # store id), <PasswordHash>, <tokenEndpoint> name no secret
+            w = secret_name(m.group(1).rpartition(":")[2])
+            if w:
+                out.append((m.group(1), m.group(2), m.start(2), "xml", w))
     return out
 
 

@@ -112,6 +112,9 @@ NEGATIVE = [
     ("config/routes.rb", '  get "/confirm_email/:token" => "email_confirmations#update", as: "confirm_email"'),
     ("script/build_docker.sh", "  --secret id=BUNDLE_PACKAGER__DEV \\"),
     ("ci/build.sh", "docker buildx build --secret id=npm_token,src=$HOME/.npmrc ."),
+    # an XML element whose name mentions a secret but names none: .NET's user-secrets store id
+    ("src/Web/Web.csproj", "    <UserSecretsId>aspnet-Web-6B1EFE4D-B682-4543-93F5-69EE95000B1D</UserSecretsId>"),
+    ("src/Web/Web.csproj", "    <UserSecretsId>231ddc1b-6787-4704-a0c0-18df6a022660</UserSecretsId>"),
     # a URL's user:password@host without its scheme, its password a stand-in
     ("deploy/app.yml", 'password: "user:secret@localhost"'),
     # a list of the fields that hold secrets (redash's query runners' schemas)
