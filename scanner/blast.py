@@ -10,6 +10,8 @@ context still reaches production, and the evidence says so: that is the incident
 from __future__ import annotations
 
 import re
+import time
+from datetime import datetime, timezone
 
 from scanner.model import SEVERITIES, Blast, Finding
 
@@ -157,6 +159,14 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
     if b.severity not in ("critical", "info") and b.env not in ("test", "development") and \
             ("ignored" in statuses or kinds == {"history"}):
         b.severity = _bump(b.severity, cap="high")
+    exp = ctx0.get("jwt_exp")
+    if isinstance(exp, (int, float)) and not isinstance(exp, bool) and 0 < exp < time.time():
+        # a JSON Web Token past its exp claim (a Postman collection's bearer token from 2018):
+        # rejected by every service that checks expiry, as the JWT standard requires
+        when = datetime.fromtimestamp(exp, timezone.utc).date().isoformat()
+        ev.append(f"expired on {when} (its exp claim): services that check expiry reject it")
+        if b.severity not in ("low", "info"):
+            b.severity = "low"
     if finding.confidence == "low" and b.severity not in ("low", "info"):
         # a generic guess or a documentation example: reported for review, never above low
         b.severity = "low"

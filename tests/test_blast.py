@@ -251,6 +251,15 @@ SERVICE = _jwt({"iss": "supabase", "ref": "olvjksmgcmldmjkzpafa", "role": "servi
 ANON = _jwt({"iss": "supabase", "ref": "olvjksmgcmldmjkzpafa", "role": "anon", "iat": 1700000000, "exp": 2015576000})
 
 
+def test_an_expired_jwt_is_rated_low_and_says_when_it_expired(tmp_path):
+    old = _jwt({"sub": "4f1c2e9a", "role": "admin", "iat": 1538991179, "exp": 1539595979})
+    live = _jwt({"sub": "4f1c2e9a", "role": "admin", "iat": 1700000000, "exp": 4102444800})
+    b = blast({"api/collection.json": f'{{"Authorization": "Bearer {old}"}}\n'}, tmp_path / "old", old)
+    assert b.severity == "low" and "expired on 2018-10-15" in ev(b), ev(b)
+    b = blast({"api/collection.json": f'{{"Authorization": "Bearer {live}"}}\n'}, tmp_path / "live", live)
+    assert b.severity != "low" and "expired" not in ev(b), ev(b)
+
+
 def test_supabase_service_role_is_destructive_and_anon_is_not_reported(tmp_path):
     root = write_tree(tmp_path / "ws", {"web/.env.production": (f"SUPABASE_SERVICE_ROLE_KEY={SERVICE}\n"
                                                                f"NEXT_PUBLIC_SUPABASE_ANON_KEY={ANON}\n")})
