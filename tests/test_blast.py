@@ -150,13 +150,15 @@ def test_host(tmp_path, host, env):
     ("examples/server/settings.py", "test"),  # an example is not a deployment
     ("t/unit/security/keys.py", "test"),  # Perl's, Git's and celery's test folder
     ("funtests/stress/provision.sh", "test"),
+    ("charts/node-exporter/ci/tls-secret-values.yaml", "test"),  # chart-testing's values
 ])
 def test_path(tmp_path, path, env):
     b = blast({path: f'GITHUB_TOKEN="{GH}"\n'}, tmp_path)
     assert b.env == env and f"path {path}" in ev(b)
 
 
-@pytest.mark.parametrize("path", ["tools/t.py", "latest/settings.py", "at/app.cfg", "contests/app.cfg"])
+@pytest.mark.parametrize("path", ["tools/t.py", "latest/settings.py", "at/app.cfg", "contests/app.cfg",
+                                  "ci/deploy.sh", "ci/config.yml"])
 def test_a_path_that_only_looks_like_a_test_folder_names_no_environment(tmp_path, path):
     b = blast({path: f'GITHUB_TOKEN="{GH}"\n'}, tmp_path)
     assert b.env == "unknown", ev(b)
