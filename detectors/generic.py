@@ -108,7 +108,9 @@ _NOT_HEAD = {"is", "has", "use", "uses", "show", "hide", "enable", "disable", "n
              "validate", "verify", "should", "can", "allow", "require", "requires", "no", "skip", "ignore",
              "parse", "hash", "encode", "decode", "generate", "gen", "make", "create", "get", "read", "load",
              "fetch", "find", "lookup", "resolve", "compute", "count", "len", "last", "prev", "next", "bypass",
-             "forgot", "forgotten", "reset", "expect", "expected", "want", "wants", "need", "needs"}
+             "forgot", "forgotten", "reset", "expect", "expected", "want", "wants", "need", "needs",
+             # what is public is no secret: .NET's PublicKeyToken, a public_key, a PUBLIC_API_KEY
+             "public"}
 
 _ASCII_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
 _SPLIT = re.compile(r"[\W_]+", re.UNICODE)

@@ -18,7 +18,7 @@ from scanner.model import SEVERITIES, Blast, Finding
 ENV_WORDS = {
     "production": {"prod", "production", "prd", "live", "prodn"},
     "staging": {"staging", "stage", "stg", "preprod", "uat", "qa"},
-    "development": {"dev", "development", "develop", "local", "devel", "localdev"},
+    "development": {"dev", "development", "develop", "local", "devel", "localdev", "localhost"},
     # an example or sample is not a deployment: `examples/server.key`, `SAMPLE_DB_URL`
     "test": {"test", "tests", "testing", "testdata", "spec", "specs", "fixture", "fixtures", "mock", "mocks", "e2e",
              "example", "examples", "sample", "samples"},

@@ -151,6 +151,7 @@ def test_host(tmp_path, host, env):
     ("t/unit/security/keys.py", "test"),  # Perl's, Git's and celery's test folder
     ("funtests/stress/provision.sh", "test"),
     ("charts/node-exporter/ci/tls-secret-values.yaml", "test"),  # chart-testing's values
+    ("callouts/ssl_creds/localhost.key", "development"),  # a key for serving localhost
 ])
 def test_path(tmp_path, path, env):
     b = blast({path: f'GITHUB_TOKEN="{GH}"\n'}, tmp_path)
