@@ -116,7 +116,8 @@ NEGATIVE = [
     ("src/Web/Web.csproj", "    <UserSecretsId>aspnet-Web-6B1EFE4D-B682-4543-93F5-69EE95000B1D</UserSecretsId>"),
     ("src/Web/Web.csproj", "    <UserSecretsId>231ddc1b-6787-4704-a0c0-18df6a022660</UserSecretsId>"),
     # .NET's PublicKeyToken identifies an assembly's public key
-    ("Properties/DataSources/Demo.datasource", "   <TypeInfo>Demo.Entities, Model1.Designer.cs, Version=0.0.0.0, Culture=neutral, PublicKeyToken=null</TypeInfo>"),
+    ("Properties/DataSources/Demo.datasource",
+     "   <TypeInfo>Demo.Entities, Model1.Designer.cs, Version=0.0.0.0, Culture=neutral, PublicKeyToken=null</TypeInfo>"),
     ("app/App.config", '<add key="PublicKeyToken" value="b77a5c561934e089" />'),
     # a URL's user:password@host without its scheme, its password a stand-in
     ("deploy/app.yml", 'password: "user:secret@localhost"'),
