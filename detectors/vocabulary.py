@@ -2,7 +2,17 @@
 names: the engine's decode prefilter, the decoders of encoded values and Kubernetes
 Secret keys, and the redaction of secret-keyed values. Each adds its own extras; the
 generic detector's richer vocabulary (other languages, misspellings, compounds) lives with
-it in detectors/generic.py, its Hyperscan prefilter included (CANDIDATE)."""
+it in detectors/generic.py, its Hyperscan prefilter included (CANDIDATE). And the test
+folders that no test word names, shared by blast radius and the generic detector."""
 from __future__ import annotations
 
+import re
+
 SECRET_WORDS = r"pass(?:word|wd|phrase)?|pwd|secret|token|api[_.\-]?key|apikey|auth|credential|private[_.\-]?key"
+
+# test folders no word names: Perl's and Git's t/ (celery's too), the kinds of tests written
+# as one word (funtests/, unittests/, integrationtests/), and a Helm chart's ci/*values*.yaml
+# (the values chart-testing installs it with). scanner/blast.py reads it as the
+# test environment, detectors.generic.is_test_path as a test path.
+TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|(?:fun|func|functional|unit|integration|api|acceptance|system|smoke|perf|"
+                         r"load|ui|regression)_?tests)/|(?:^|/)(ci)/[^/]*values[^/]*\.ya?ml$")

@@ -13,6 +13,7 @@ import re
 import time
 from datetime import datetime, timezone
 
+from detectors.vocabulary import TEST_FOLDER
 from scanner.model import SEVERITIES, Blast, Finding
 
 ENV_WORDS = {
@@ -31,10 +32,6 @@ SUPERUSERS = {"postgres", "root", "admin", "sa", "superuser", "master", "adminis
               "azure_superuser", "cloudsqlsuperuser", "dba", "sysadmin", "system", "sys"}
 _READONLY_USER = re.compile(r"(?i)(^|[_\-.])(ro|readonly|read_only|reader|read|viewer|replica|report|reporting)"
                             r"($|[_\-.])|readonly|reader$|_ro$")
-# test folders no word names: Perl's and Git's t/ (celery's too), and the kinds of tests
-# written as one word (funtests/, unittests/, integrationtests/)
-_TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|(?:fun|func|functional|unit|integration|api|acceptance|system|smoke|perf|"
-                          r"load|ui|regression)_?tests)/|(?:^|/)(ci)/[^/]*values[^/]*\.ya?ml$")
 _SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 SCOPE_WORDS = {"account": "account-wide", "environment": "environment-bound", "unknown": "unknown-scope"}
 
@@ -77,9 +74,8 @@ def location_env(finding: Finding, path: str, ctx: dict) -> tuple[int, str, str]
     env = env_of_words(path)
     if env:
         return 2, env, f"path {path} names {env}"
-    folder = _TEST_FOLDER.search(path)
+    folder = TEST_FOLDER.search(path)
     if folder:
-        # (a Helm chart's ci/*-values.yaml are the values chart-testing installs it with)
         return 2, "test", f"path {path} is under a test folder ({folder.group(1) or folder.group(2)}/)"
     if _is_local_file(path):
         return 1, "development", f"{path} is local-only configuration (compose/devcontainer)"

@@ -785,11 +785,8 @@ def _refine(rule: Rule, lines: list[str], li: int, ctx: dict) -> None:
     sets the hit's privilege and/or scope, with its evidence (scanner/blast.py reads them):
     a Firebase web app's API key is sent to every browser, a storage download token reads
     one file. The lines read stay inside the window the evidence is remembered by
-    (context.extract), so a hit whose evidence is read again later gets the same answer."""
-    if not rule.refine_regexes and rule.refine:
-        from scanner.rules import compile_rule
-
-        compile_rule(rule)
+    (context.extract), so a hit whose evidence is read again later gets the same answer.
+    (The rule was compiled, its refinements with it, before its regex matched: regex_of.)"""
     for ref, regex in zip(rule.refine, rule.refine_regexes):
         n = ref.get("context_lines", 0)
         if any(regex.search(s) for s in lines[max(0, li - n):li + n + 1]):
