@@ -104,6 +104,7 @@ _NOT_TAIL = {
     "cmd", "script", "program", "prog", "exe", "bin", "binary", "secrets", "tokens", "passwords", "stdin",
     "mask", "len_", "chars", "complexity", "rotation", "lock", "locked", "changed", "updated",
     "created", "at", "date", "time", "timestamp", "when", "display", "visible", "visibility", "toggle",
+    "role", "roles", "method", "methods",
 }
 _NOT_HEAD = {"is", "has", "use", "uses", "show", "hide", "enable", "disable", "num", "n", "max", "min", "check",
              "validate", "verify", "should", "can", "allow", "require", "requires", "no", "skip", "ignore",
@@ -130,27 +131,47 @@ def name_words(name: str) -> list[str]:
     return out
 
 
+# the word right after the secret's, when it makes the name about where or what the secret
+# is, whatever follows: VAULT_SECRET_PATH_DB, PASSWORD_FILE_PROD, TOKEN_URL_STAGING (but
+# secret_looks_like_linux_path names the secret)
+_QUALIFIER = {"path", "paths", "file", "filename", "dir", "url", "uri", "name", "names", "id", "ids", "type",
+              "field", "fields", "header", "headers", "length", "len", "hash", "hashed", "endpoint", "policy",
+              "format", "prefix", "suffix", "ttl", "env", "var"}
+
+
 def secret_name(name: str) -> str | None:
     """Why the name is secret-bearing (`password`, `api key` ...), or None."""
     ws = name_words(name)
-    if not ws or len(ws) > 8:
-        return None
-    tail = ws[-1].rstrip("0123456789") or ws[-1]
-    if tail in _NOT_TAIL or ws[-1] in _NOT_TAIL or ws[0] in _NOT_HEAD or (len(ws) > 1 and "_".join(ws[-2:]) in _NOT_TAIL):
+    if not ws or len(ws) > 8 or _names_something_else(ws):
         return None
     for k, w in enumerate(ws):
         w = w.rstrip("0123456789") or w  # token1, password2
         if w == "authorization" and k != len(ws) - 1:
             continue  # authorization_code, authorization_endpoint: an OAuth step, not the header
-        if w in SECRET_WORDS:
-            return w
-        for suf in _SUFFIXES:
-            if w.endswith(suf) and len(w) > len(suf) and not (suf == "pass" and w in _NOT_PASS):
-                return suf
-    for a, b in zip(ws, ws[1:]):
+        found = w if w in SECRET_WORDS else next(
+            (suf for suf in _SUFFIXES if w.endswith(suf) and len(w) > len(suf) and not (suf == "pass" and w in _NOT_PASS)),
+            None)
+        if found:
+            return None if k + 1 < len(ws) and ws[k + 1] in _QUALIFIER else found
+    for k, (a, b) in enumerate(zip(ws, ws[1:])):
         if (a, b) in _PAIRS:
-            return f"{a} {b}"
+            return None if k + 2 < len(ws) and ws[k + 2] in _QUALIFIER else f"{a} {b}"
     return None
+
+
+def _names_something_else(ws: list[str]) -> bool:
+    """A name's words (name_words) say it holds something about a secret: its last word is
+    a kind of thing (`token_type`, `aws_auth_iam_role`), its first a verb or a flag
+    (`is_secret`, `get_token`)."""
+    tail = ws[-1].rstrip("0123456789") or ws[-1]
+    return tail in _NOT_TAIL or ws[-1] in _NOT_TAIL or ws[0] in _NOT_HEAD or (len(ws) > 1 and "_".join(ws[-2:]) in _NOT_TAIL)
+
+
+def names_something_else(name: str) -> bool:
+    """The same, for a name as written: what a format's own vocabulary of secret names
+    (Terraform's attributes) asks before it takes a value for a secret."""
+    ws = name_words(name)
+    return bool(ws) and _names_something_else(ws)
 
 
 def _names_a_secret(name: str) -> bool:
@@ -429,6 +450,10 @@ _ROUTE_TARGET = re.compile(r"^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*#[a-z_][a-z0-9
 # mount or build-secret options naming where a secret comes from, not the secret: Docker's
 # `--secret id=NAME,src=PATH`, `--mount=type=secret,id=NAME,env=VAR`
 _MOUNT_OPTIONS = re.compile(r"^(?:id|src|source|env|type|target|dst|destination)=[^,\s=]*(?:,[a-z]+=[^,\s=]*)*$")
+# words joined by hyphens, each capitalised or an upper-case acronym with a version: an HTTP
+# header's name (`X-CSRF-Token`, `X-Oss-Security-Token`), optionally behind a lookup source
+# (`header:X-CSRF-Token`), or an algorithm's (`AWS4-HMAC-SHA256`), not a value of one
+_HEADER_NAME = re.compile(r"^(?:[a-z]+:)?(?:[A-Z][a-z]+|[A-Z]{1,8}\d{0,3})(?:-(?:[A-Z][a-z]+|[A-Z]{1,8}\d{0,3})){1,5}\*?$")
 # a PowerShell command (Verb-Noun with one of its approved verbs): `$token = Get-LimitedToken`
 _CMDLET = re.compile(r"^(?:Get|Set|New|Remove|Add|Clear|Copy|Move|Rename|Invoke|Start|Stop|Restart|Read|Write|"
                      r"Import|Export|ConvertTo|ConvertFrom|Test|Select|Join|Split|Resolve|Out|Format|Register|"
@@ -513,6 +538,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a number written in hex; an encrypted or hashed value; a PowerShell command
     if _RULE_LIST.match(v) or _QUALIFIED_CLASS.match(v) or _ROUTE_TARGET.match(v) or _MOUNT_OPTIONS.match(v):
         return False  # validation rules; a namespaced class name; a route's controller#action; mount options
+    if _HEADER_NAME.match(v):
+        return False  # a header's or an algorithm's name
     if not any(c.isdigit() and c.isascii() for c in v) and any(ord(c) > 127 and c.isalpha() for c in v):
         # words of a natural language (a translation catalogue's API-Schlüsselrolle), not a
         # typed key; a password mixing in digits stays one (`Prl23Db#@,비번:Prl23Db#@`)

@@ -23,6 +23,13 @@ _PREFIX = r"(?:my|your|our|the|some|super|very|top|dev|local|default)"
 _SECRET_WORD = r"(?:secret|password|passw0rd|passwd|pass|pwd|token|key)"
 _STAND_IN = re.compile(rf"(?i)^(?:(?:{_PREFIX}[_\-.]?)+{_SECRET_WORD}|{_SECRET_WORD}[_\-.]?{_SECRET_WORD})"
                        rf"(?:[_\-.]?{_SECRET_WORD})*[_\-.]?\d{{0,4}}!?$")
+# a name in single braces: a template's or a manifest's reference (C#'s `{GeneratePassword}`,
+# .NET Aspire's `{postgres.inputs.password}`, Python's str.format), not an ODBC-quoted value,
+# which needs braces only around `;`, `=` or braces; one with digits and no dot may be a password
+_BRACED_NAME = re.compile(r"^\{[A-Za-z_][\w:-]*(?:\.[A-Za-z_][\w:-]*)*\}$")
+# digits and symbols written for the letters they look like (P@ssw0rd, ch4ngeMe, superS3cret!)
+_LEET = str.maketrans("4@3105$7", "aaeiosst")
+_CHANGE_ME = re.compile(r"(?i)change[_-]?(?:me|this)|replace[_-]?(?:me|this)")
 # the token everybody pastes from jwt.io's front page
 _JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 _KNOWN = {"password", "secret", "token", "apikey", "api_key", "none", "null", "true", "false", "undefined",
@@ -57,6 +64,10 @@ def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> b
             break
     if s.lower() in _KNOWN or body.lower() in _KNOWN or _STAND_IN.match(body):
         return True
+    if _BRACED_NAME.match(s) and ("." in s or not any(c.isdigit() for c in s)):
+        return True
+    if _leet_stand_in(body):
+        return True
     if _TEMPLATE.search(s) or _WORDS.search(s):
         return True
     if _JWTIO_SIG in s:
@@ -66,6 +77,15 @@ def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> b
     if len(body) >= 6 and (len(set(body)) <= 2 or _sequential(body.lower())):
         return True
     return False
+
+
+def _leet_stand_in(body: str) -> bool:
+    """A request to change the value, spelt with digits for letters: ch4ngeMe~, r3plac3_m3.
+    (A word for a secret so spelt, P@ssw0rd or super$ecret, is a weak password, as the peers
+    and the public sample sets read it: still reported.)"""
+    if not any(c in "4@3105$7" for c in body):
+        return False
+    return bool(_CHANGE_ME.search(body.translate(_LEET)))
 
 
 def is_placeholder_text(secret: str) -> bool:

@@ -273,6 +273,8 @@ def basic_auth(secret: str, match: re.Match | None = None) -> bool | dict:
     from detectors.placeholders import is_placeholder
     if pw.lower() in ("password", "pass", "secret", "passwd") or (len(pw) >= 6 and is_placeholder(pw)):
         return False
+    if pw == user:
+        return False  # max:max, guest:guest: a documentation's or a default account's stand-in
     return {"user": user[:64]}
 
 

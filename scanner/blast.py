@@ -20,9 +20,10 @@ ENV_WORDS = {
     "production": {"prod", "production", "prd", "live", "prodn"},
     "staging": {"staging", "stage", "stg", "preprod", "uat", "qa"},
     "development": {"dev", "development", "develop", "local", "devel", "localdev", "localhost"},
-    # an example or sample is not a deployment: `examples/server.key`, `SAMPLE_DB_URL`
+    # an example or sample is not a deployment: `examples/server.key`, `SAMPLE_DB_URL`; nor is a
+    # dummy, fake, stub or demo (triton-go's authentication/dummy.go)
     "test": {"test", "tests", "testing", "testdata", "spec", "specs", "fixture", "fixtures", "mock", "mocks", "e2e",
-             "example", "examples", "sample", "samples"},
+             "example", "examples", "sample", "samples", "dummy", "fake", "fakes", "stub", "stubs", "demo", "demos"},
 }
 _WORD_ENV = {w: env for env, words in ENV_WORDS.items() for w in words}
 SENSITIVITY = {"production": 4, "staging": 3, "development": 2, "test": 1, "unknown": 0}

@@ -152,6 +152,9 @@ def test_host(tmp_path, host, env):
     ("funtests/stress/provision.sh", "test"),
     ("charts/node-exporter/ci/tls-secret-values.yaml", "test"),  # chart-testing's values
     ("callouts/ssl_creds/localhost.key", "development"),  # a key for serving localhost
+    ("vendor/github.com/joyent/triton-go/authentication/dummy.go", "test"),  # a dummy, a fake, a demo
+    ("internal/fakes/keys.go", "test"),
+    ("identity/vault-agent-k8s-demo/variables.tf", "test"),
 ])
 def test_path(tmp_path, path, env):
     b = blast({path: f'GITHUB_TOKEN="{GH}"\n'}, tmp_path)

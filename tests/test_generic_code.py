@@ -121,6 +121,14 @@ NEGATIVE = [
     ("app/App.config", '<add key="PublicKeyToken" value="b77a5c561934e089" />'),
     # a URL's user:password@host without its scheme, its password a stand-in
     ("deploy/app.yml", 'password: "user:secret@localhost"'),
+    # an HTTP header's or a signing algorithm's name (gofiber/fiber, minio/minio and its
+    # vendored aliyun-oss-go-sdk)
+    ("middleware/csrf/config.go", '\tTokenLookup: "header:X-CSRF-Token",'),
+    ("oss/const.go", '\tHTTPHeaderOssSecurityToken               = "X-Oss-Security-Token"'),
+    ("cmd/sts-handlers.go", '\tapiRouter.Methods("POST").HeadersRegexp("Authorization", "AWS4-HMAC-SHA256*").'),
+    # a name about where the secret is: the secret's path in Vault (hashicorp/vault-guides)
+    ("lambda/main.tf", '      VAULT_SECRET_PATH_DB = "database/creds/lambda-function",'),
+    ("deploy/env.sh", 'export DB_PASSWORD_FILE_PROD="run/secrets/Db-Pass9"'),
     # a list of the fields that hold secrets (redash's query runners' schemas)
     ("redash/query_runner/snowflake.py", '            "secret": ["password", "private_key_File", "private_key_pwd"],'),
     # Python code: names, attributes, calls, types, constants (sqlalchemy, sympy, oauthlib shapes)

@@ -278,6 +278,18 @@ def test_terraform_sections_and_interpolations():
     assert [(h.line, h.column, h.context["key"]) for h in hs] == [(2, 16, "db_password")]
 
 
+def test_terraform_names_about_a_secret_and_urls_with_stand_in_passwords():
+    """hashicorp/vault-guides: a role's name under `aws_auth_iam_role` (auth is a secret word,
+    role is what the name holds) and a connection string whose URL's password is a stand-in
+    are not secrets; a URL with a real password still is."""
+    text = ('variable "aws_auth_iam_role" {\n  default = "NoRole"\n}\n'
+            'variable "db_connection_string" {\n  default = "postgres://USERNAME:PASSWORD@URL"\n}\n'
+            'variable "db_url_secret" {\n  default = "postgres://username:password@host:port/database"\n}\n'
+            'variable "db_connection_string_prod" {\n  default = "postgres://app:Tq9vL2xR7mW4nK8z@db.acme.io/app"\n}\n')
+    hs = _hits("ops/variables.tf", text, "terraform-secret")
+    assert [(h.line, h.secret) for h in hs] == [(11, "postgres://app:Tq9vL2xR7mW4nK8z@db.acme.io/app")]
+
+
 @pytest.mark.parametrize("path", [".env", ".env.production", "config/prod.env", "deploy/.env.local"])
 def test_dotenv_file_names(path):
     (h,) = _hits(path, "APP=shop\nDB_PASSWORD=Tq9vL2xR7mW4nK8z\n", "dotenv-secret")
@@ -305,12 +317,20 @@ def test_ordinary_files_are_not_candidates():
 
 @pytest.mark.parametrize("value", ["", "changeme", "password", "xxxxxxxxxxxx", "<your-token>", "${TOKEN}",
                                    "{{ .Values.x }}", "your-api-key", "AKIAIOSFODNN7EXAMPLE", "example",
-                                   "dummy", "***", "aaaaaaaaaa", "REDACTED", "DATA+OMITTED"])
+                                   "dummy", "***", "aaaaaaaaaa", "REDACTED", "DATA+OMITTED",
+                                   # a template's reference in braces (.NET Aspire, C#, str.format)
+                                   "{GeneratePassword}", "{postgres.inputs.password}",
+                                   # "change me" spelt with digits for letters
+                                   "ch4ngeMe~", "r3plac3_m3"])
 def test_placeholders(value):
     assert is_placeholder(value)
 
 
-@pytest.mark.parametrize("value", ["Tq9vL2xR7mW4nK8z", "ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3"])
+@pytest.mark.parametrize("value", ["Tq9vL2xR7mW4nK8z", "ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3",
+                                   # an ODBC value quoted in braces, and one with digits that may be a password
+                                   "{Tq9v;L2xR7m}", "{Tq9vL2xR7mW4}", "h4ck3r-Tq9vL2",
+                                   # weak passwords, not stand-ins (noseyparker's and CredSweeper's examples)
+                                   "super$ecret", "PaS5w0rD2#"])
 def test_not_placeholders(value):
     assert not is_placeholder(value)
 

@@ -13,6 +13,8 @@ import re
 
 from scanner.model import Hit
 
+from detectors.generic import names_something_else
+
 from ._util import ctx, is_placeholder
 
 _ATTR = re.compile(r'^\s*"?(?P<key>[A-Za-z_][A-Za-z0-9_\-]*)"?\s*[=:]\s*"(?P<val>(?:[^"\\]|\\.)*)"\s*,?\s*(?:#.*|//.*)?$')
@@ -25,6 +27,17 @@ SECRET_ATTR = re.compile(
 _NOT_SECRET_ATTR = re.compile(r"(?i)(?:_id|_name|_arn|_file|_path|_length|_ttl|_type|_version|_enabled|_url)$|"
                               r"^(?:sensitive|description|type)$|key_vault|_rotation")
 _AKID = re.compile(r"^(?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{16}$")
+# a URL's credentials (`postgres://USERNAME:PASSWORD@URL`): the password is what is judged
+_URL_PASSWORD = re.compile(r"^[a-z][a-z0-9+.\-]*://[^:@/\s]*:([^@/\s]*)@")
+
+
+def _literal_secret(val: str) -> bool:
+    """A literal value that can be a secret: not a placeholder, and, for a URL with
+    credentials, not one whose password is a placeholder."""
+    if not val or "${" in val or "%{" in val or is_placeholder(val):
+        return False
+    url = _URL_PASSWORD.match(val)
+    return not (url and is_placeholder(url.group(1)))
 
 
 def scan(text: str) -> list[Hit]:
@@ -48,7 +61,7 @@ def scan(text: str) -> list[Hit]:
             if block[0] == "variable" and key == "default":
                 name_for_check = block[1] or ""
             if (SECRET_ATTR.search(name_for_check) and not _NOT_SECRET_ATTR.search(name_for_check)
-                    and val and "${" not in val and "%{" not in val and not is_placeholder(val)
+                    and not names_something_else(name_for_check) and _literal_secret(val)
                     and not (key == "access_key" and _AKID.match(val))):
                 section = None
                 for t, lab in reversed(stack):
