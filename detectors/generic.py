@@ -453,7 +453,12 @@ _MOUNT_OPTIONS = re.compile(r"^(?:id|src|source|env|type|target|dst|destination)
 # words joined by hyphens, each capitalised or an upper-case acronym with a version: an HTTP
 # header's name (`X-CSRF-Token`, `X-Oss-Security-Token`), optionally behind a lookup source
 # (`header:X-CSRF-Token`), or an algorithm's (`AWS4-HMAC-SHA256`), not a value of one
-_HEADER_NAME = re.compile(r"^(?:[a-z]+:)?(?:[A-Z][a-z]+|[A-Z]{1,8}\d{0,3})(?:-(?:[A-Z][a-z]+|[A-Z]{1,8}\d{0,3})){1,5}\*?$")
+_HEADER_NAME = re.compile(r"^(?:[a-z]+:)?[A-Z][A-Za-z]{0,20}\d{0,3}(?:-[A-Z][A-Za-z]{0,20}\d{0,3}){1,5}\*?$")
+# a property's or an error code's dotted name, words of letters (traefik.frontend.passTLSCert,
+# SDK.UnsupportedCredential), and a Kubernetes annotation's or label's key, a DNS prefix and
+# a name (ingress.kubernetes.io/auth-secret)
+_DOTTED_NAME = re.compile(r"^[A-Za-z][A-Za-z]{0,40}(?:\.[A-Za-z][A-Za-z]{0,40}){1,6}$")
+_ANNOTATION_KEY = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # a PowerShell command (Verb-Noun with one of its approved verbs): `$token = Get-LimitedToken`
 _CMDLET = re.compile(r"^(?:Get|Set|New|Remove|Add|Clear|Copy|Move|Rename|Invoke|Start|Stop|Restart|Read|Write|"
                      r"Import|Export|ConvertTo|ConvertFrom|Test|Select|Join|Split|Resolve|Out|Format|Register|"
@@ -538,8 +543,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a number written in hex; an encrypted or hashed value; a PowerShell command
     if _RULE_LIST.match(v) or _QUALIFIED_CLASS.match(v) or _ROUTE_TARGET.match(v) or _MOUNT_OPTIONS.match(v):
         return False  # validation rules; a namespaced class name; a route's controller#action; mount options
-    if _HEADER_NAME.match(v):
-        return False  # a header's or an algorithm's name
+    if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v) or _ANNOTATION_KEY.match(v):
+        return False  # a header's, an algorithm's, a property's or an annotation's name
     if not any(c.isdigit() and c.isascii() for c in v) and any(ord(c) > 127 and c.isalpha() for c in v):
         # words of a natural language (a translation catalogue's API-Schlüsselrolle), not a
         # typed key; a password mixing in digits stays one (`Prl23Db#@,비번:Prl23Db#@`)

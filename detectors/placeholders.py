@@ -30,6 +30,9 @@ _BRACED_NAME = re.compile(r"^\{[A-Za-z_][\w:-]*(?:\.[A-Za-z_][\w:-]*)*\}$")
 # digits and symbols written for the letters they look like (P@ssw0rd, ch4ngeMe, superS3cret!)
 _LEET = str.maketrans("4@3105$7", "aaeiosst")
 _CHANGE_ME = re.compile(r"(?i)change[_-]?(?:me|this)|replace[_-]?(?:me|this)")
+# lower-case words naming a secret, as a documentation writes where one goes
+# (`s3://access_key:access_secret@host:port/bucket`, appwrite's variables.php)
+_NAMED_SLOT = re.compile(rf"(?i)^(?=[a-z_\-]+$)(?:[a-z]+[_\-])*{_SECRET_WORD}(?:[_\-][a-z]+)*$")
 # the token everybody pastes from jwt.io's front page
 _JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 _KNOWN = {"password", "secret", "token", "apikey", "api_key", "none", "null", "true", "false", "undefined",
@@ -62,11 +65,11 @@ def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> b
         if p and s.lower().startswith(p.lower()):
             body = s[len(p):]
             break
-    if s.lower() in _KNOWN or body.lower() in _KNOWN or _STAND_IN.match(body):
+    if s.lower() in _KNOWN or body.lower() in _KNOWN or _STAND_IN.match(body) or _NAMED_SLOT.match(s):
         return True
     if _BRACED_NAME.match(s) and ("." in s or not any(c.isdigit() for c in s)):
         return True
-    if _leet_stand_in(body):
+    if _leet_stand_in(body) or _decodes_to_no_secret(body):
         return True
     if _TEMPLATE.search(s) or _WORDS.search(s):
         return True
@@ -79,6 +82,29 @@ def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> b
     return False
 
 
+# what a base64 value decodes to when it is no credential: a sentence, which no service
+# issues as a token (docker/distribution's
+# "Bearer dGhpcyBpcyBhIGZha2UgYmVhcmVyIHRva2VuIQ==", this is a fake bearer token!), or a JWT's
+# header alone ({"alg":"HS256","typ":"JWT"}), which signs nothing
+_PROSE = re.compile(r"^[A-Za-z][A-Za-z',]*(?: [A-Za-z',]+){2,}[.!?]?\n?$")
+_JWT_HEADER = re.compile(r'^\{\s*"(?:alg|typ|kid)"\s*:\s*"[^"]*"(?:\s*,\s*"(?:alg|typ|kid)"\s*:\s*"[^"]*")*\s*\}$')
+_B64_VALUE = re.compile(r"^[A-Za-z0-9+/_-]{16,}={0,2}$")
+
+
+def _decodes_to_no_secret(s: str) -> bool:
+    if not _B64_VALUE.match(s):
+        return False
+    import base64
+    import binascii
+    t = s.rstrip("=")
+    try:
+        raw = base64.b64decode(t.replace("-", "+").replace("_", "/") + "=" * (-len(t) % 4), validate=True)
+        text = raw.decode("ascii")
+    except (binascii.Error, ValueError):
+        return False
+    return bool(_PROSE.match(text) or _JWT_HEADER.match(text))
+
+
 def _leet_stand_in(body: str) -> bool:
     """A request to change the value, spelt with digits for letters: ch4ngeMe~, r3plac3_m3.
     (A word for a secret so spelt, P@ssw0rd or super$ecret, is a weak password, as the peers
@@ -86,6 +112,19 @@ def _leet_stand_in(body: str) -> bool:
     if not any(c in "4@3105$7" for c in body):
         return False
     return bool(_CHANGE_ME.search(body.translate(_LEET)))
+
+
+# a name in code: CamelCase or camelCase words of letters (ConfigurationManager), or words
+# joined by underscores, each all upper or all lower case (FRESHDESK_API_KEY_VALUE)
+_CODE_NAME = re.compile(r"^(?:[a-z]{2,}|[A-Z]{2,}(?=[A-Z][a-z])|[A-Z][a-z]+)(?:[A-Z]{2,}(?=[A-Z][a-z]|$)|[A-Z][a-z]+)+$|"
+                        r"^(?:[A-Z]{2,}\d?|[a-z]{2,}\d?)(?:_(?:[A-Z]{2,}\d?|[a-z]{2,}\d?)){2,}$")
+
+
+def is_code_name(secret: str) -> bool:
+    """The value of a provider's bare-token rule (`freshdesk... = <20 letters or digits>`)
+    is a name in code, not a token: `var freshdeskApiKey = ConfigurationManager.AppSettings[...]`
+    (bitwarden/server). Providers issue random strings, which are never whole words so."""
+    return len(secret) >= 8 and bool(_CODE_NAME.match(secret))
 
 
 def is_placeholder_text(secret: str) -> bool:

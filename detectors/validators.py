@@ -248,6 +248,9 @@ def b64_private_key(secret: str, match: re.Match | None = None) -> bool | dict:
         data = _b64decode(data.decode("ascii", "replace")) if data is not None else None
         if data is None:
             return False
+        if data.startswith(b"-----BEGIN") and b"PRIVATE KEY" in data[:80] and b"-----END" in data and \
+                not pem_body(data.decode("ascii", "replace")):
+            return False  # the armour around no key: a documentation stub, base64-encoded
         if data.startswith(b"openssh-key-v1\0") or (data.startswith(b"-----BEGIN") and b"PRIVATE KEY" in data[:80]):
             return {"encoding": "base64" if depth == 1 else "base64x2"}
         if not data[:20].isascii():
@@ -273,9 +276,7 @@ def basic_auth(secret: str, match: re.Match | None = None) -> bool | dict:
     from detectors.placeholders import is_placeholder
     if pw.lower() in ("password", "pass", "secret", "passwd") or (len(pw) >= 6 and is_placeholder(pw)):
         return False
-    if pw == user:
-        return False  # max:max, guest:guest: a documentation's or a default account's stand-in
-    return {"user": user[:64]}
+    return {"user": user[:64], "password_is_user": True} if pw == user else {"user": user[:64]}
 
 
 def mixed_token(secret: str, match: re.Match | None = None) -> bool:

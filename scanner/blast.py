@@ -165,6 +165,11 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
         ev.append(f"expired on {when} (its exp claim): services that check expiry reject it")
         if b.severity not in ("low", "info"):
             b.severity = "low"
+    if (ctx0.get("password_is_user") or user and secret.lower() == user.lower()) and b.severity not in ("low", "info"):
+        # postgres:postgres, guest:guest, max:max: an image's default or a documentation's
+        # example account, not a password anyone chose; reported, rated low
+        b.severity = "low"
+        ev.append(f"the password is the user's name ({user}): a default or example account, rated low")
     if finding.confidence == "low" and b.severity not in ("low", "info"):
         # a generic guess or a documentation example: reported for review, never above low
         b.severity = "low"

@@ -10,6 +10,12 @@ from bisect import bisect_left, bisect_right
 
 # `NAME = "`, `NAME: `, `"name": "`, `name=`, `--name `, `NAME := ` immediately left of the secret
 _LEFT_KEY = re.compile(r"""([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?:=>|:=|=|:|\s)\s*["'`]?\s*$""")
+# a typed declaration: Rust's `NAME: &str = "`, TypeScript's `apiKey: string = '`, Python's
+# `password: str = "`, whose name is left of the type (without this the key read was `str`)
+_TYPED_KEY = re.compile(r"""([A-Za-z_][A-Za-z0-9_]*)\s*:\s*&?(?:'static\s+)?[A-Za-z_][\w.:]*(?:<[\w\s,<>&']*>)?(?:\[\])?\??"""
+                        r"""\s*=\s*["'`]?\s*$""")
+# Go's `var token string = "`: the type follows the name
+_GO_TYPED_KEY = re.compile(r"""\b(?:var|const)\s+([A-Za-z_]\w*)\s+(?:string|\[\]byte)\s*=\s*["'`]?\s*$""")
 _LINE_KEY = re.compile(r"""^\s*(?:export\s+|set\s+|\$env:)?["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?:=>|:=|=|:)""")
 _INI_HEADER = re.compile(r"^\s*\[{1,2}\s*([^\]]+?)\s*\]{1,2}\s*$")
 # a key that opens a block: YAML `name:`, and (fix: JSON and HCL/Python nesting gave no section
@@ -27,7 +33,7 @@ def _key_near(line: str, col: int) -> str | None:
     if "://" in prefix:
         prefix = prefix[: prefix.rfind("://")]
         prefix = re.sub(r"[A-Za-z0-9+.\-]*$", "", prefix)
-    m = _LEFT_KEY.search(prefix)
+    m = _TYPED_KEY.search(prefix) or _GO_TYPED_KEY.search(prefix) or _LEFT_KEY.search(prefix)
     if m:
         return m.group(1)
     m = _LINE_KEY.match(line)

@@ -25,7 +25,7 @@ from scanner.budget import OverBudget
 from scanner.model import Hit, Rule
 from detectors.generic import RULE_ID as GENERIC_RULE
 from detectors.lines import Lines
-from detectors.placeholders import is_placeholder, is_placeholder_text, shannon_entropy
+from detectors.placeholders import is_code_name, is_placeholder, is_placeholder_text, shannon_entropy
 from detectors.vocabulary import SECRET_WORDS
 
 MULTILINE_WINDOW = 20000  # characters before a multi-line hit's end to look for its start
@@ -754,6 +754,8 @@ class Engine:
 
     def _accept(self, rule: Rule, secret: str, lines: list[str], li: int, strict: bool = True) -> bool:
         if is_placeholder(secret, rule.keywords) if strict else is_placeholder_text(secret):
+            return False
+        if strict and is_code_name(secret):
             return False
         if rule.entropy and shannon_entropy(secret) < rule.entropy:
             return False

@@ -125,6 +125,23 @@ def test_accepted_secret_moved_to_another_line_stays_accepted(corpus):
     assert p.returncode == 0, p.stdout + p.stderr
 
 
+def test_a_password_that_a_rule_id_contains_can_be_accepted(tmp_path):
+    """A role whose password is its name, `bitwarden` (bitwarden/server's create_role.sql), is
+    also part of the rule id `bitwarden-access-token`: the baseline's plain-secret guard reads
+    only what comes from the scanned content, so the baseline is written, and holds it."""
+    from scanner.rules import load_rules
+    token_line = next(r for r in load_rules() if r.id == "bitwarden-access-token").positive[0]
+    repo = Repo(tmp_path / "r")
+    repo.write("db/create_role.sql", "CREATE ROLE bitwarden NOSUPERUSER LOGIN PASSWORD 'bitwarden';\n")
+    repo.write("ops/sm.env", token_line + "\n")
+    repo.commit("role")
+    _, rep = scan_json(repo.path, "--no-history", "--no-baseline")
+    assert {f["rule"] for f in rep["findings"]} >= {"sql-user-password", "bitwarden-access-token"}, rep["findings"]
+    p = cf("baseline", ".", "--no-history", cwd=repo.path)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert cf("scan", ".", "--no-history", "--quiet", cwd=repo.path).returncode == 0
+
+
 def test_corrupt_baseline_is_exit_2_with_one_line(corpus):
     """Named with --baseline, a broken baseline is exit 2 with one line. Found on its own it
     must never make the scan fail or find less (issue 13): a warning, and every finding."""

@@ -64,6 +64,28 @@ def test_variable_name(tmp_path, name, env):
     assert b.env == env and f"variable name {name}" in ev(b)
 
 
+@pytest.mark.parametrize("path,line,name,env", [
+    # typed declarations: the name is left of the type (bitwarden/server's Rust test keys)
+    ("src/keys.rs", 'const PROD_GITHUB_TOKEN: &str = "{GH}";', "PROD_GITHUB_TOKEN", "production"),
+    ("src/api.ts", "export const stagingToken: string = '{GH}';", "stagingToken", "staging"),
+    ("cmd/main.go", 'var devToken string = "{GH}"', "devToken", "development"),
+    ("app/settings.py", 'test_token: str = "{GH}"', "test_token", "test"),
+])
+def test_variable_name_of_a_typed_declaration(tmp_path, path, line, name, env):
+    b = blast({path: line.replace("{GH}", GH) + "\n"}, tmp_path)
+    assert b.env == env and f"variable name {name}" in ev(b)
+
+
+def test_a_private_key_named_for_a_test_is_a_test_key(tmp_path):
+    """A PEM key in a Rust string named TEST_FAKE_RSA_KEY_0 (bitwarden/server's
+    util/RustSdk/rust/src/rsa_keys.rs): its name says test, rated low."""
+    key = base64.b64encode(bytes(range(256)) * 3).decode()
+    body = "\n".join(key[i:i + 64] for i in range(0, len(key), 64))
+    text = f'const TEST_FAKE_RSA_KEY_0: &str = "-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----";\n'
+    b = blast({"util/sdk/src/rsa_keys.rs": text}, tmp_path)
+    assert (b.env, b.severity) == ("test", "low") and "variable name TEST_FAKE_RSA_KEY_0" in ev(b)
+
+
 def test_variable_name_beats_the_path(tmp_path):
     b = blast({"tests/conftest.py": f'PROD_GITHUB_TOKEN = "{GH}"\n'}, tmp_path)
     assert b.env == "production"
@@ -236,6 +258,17 @@ def test_the_user_a_sql_statement_creates_sets_the_privilege(tmp_path, statement
     assert b.privilege == privilege, ev(b)
     if privilege != "unknown":
         assert f"'{user}'" in ev(b)
+
+
+@pytest.mark.parametrize("path,text,secret", [
+    ("db/roles.sql", "CREATE ROLE bitwarden NOSUPERUSER LOGIN PASSWORD 'bitwarden';\n", "bitwarden"),
+    ("app.cfg", "DATABASE_URL=postgres://guestuser:guestuser@pg.acme.internal:5432/app\n", "guestuser"),
+    ("docs/api.md", "> Authorization: Basic bWF4Om1heA==\n", "bWF4Om1heA=="),  # max:max
+])
+def test_a_password_that_is_its_users_name_is_rated_low(tmp_path, path, text, secret):
+    """bitwarden/server's role, django-rest-framework's max:max: reported, rated low."""
+    b = blast({path: text}, tmp_path, secret)
+    assert b.severity == "low" and "the password is the user's name" in ev(b), ev(b)
 
 
 def test_unknown_privilege_counts_as_destructive(tmp_path):

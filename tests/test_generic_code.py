@@ -126,6 +126,13 @@ NEGATIVE = [
     ("middleware/csrf/config.go", '\tTokenLookup: "header:X-CSRF-Token",'),
     ("oss/const.go", '\tHTTPHeaderOssSecurityToken               = "X-Oss-Security-Token"'),
     ("cmd/sts-handlers.go", '\tapiRouter.Methods("POST").HeadersRegexp("Authorization", "AWS4-HMAC-SHA256*").'),
+    ("vendor/github.com/dnsimple/dnsimple-go/dnsimple/authentication.go", '\thttpHeaderApiToken      = "X-DNSimple-Token"'),
+    # a property's or an error code's dotted name, a Kubernetes annotation's key (traefik/traefik)
+    ("provider/kubernetes/annotations.go", '\tannotationKubernetesPassTLSCert:              "traefik.frontend.passTLSCert",'),
+    ("sdk/errors/client_error.go", '\tUnsupportedCredentialErrorCode    = "SDK.UnsupportedCredential"'),
+    ("old/provider/kubernetes/annotations.go", '\tannotationKubernetesAuthSecret = "ingress.kubernetes.io/auth-secret"'),
+    # a JWT's header alone, {"alg":"HS256","typ":"JWT"}, signs nothing (outline/outline)
+    ("server.js", "var validJwtToken = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';"),
     # a name about where the secret is: the secret's path in Vault (hashicorp/vault-guides)
     ("lambda/main.tf", '      VAULT_SECRET_PATH_DB = "database/creds/lambda-function",'),
     ("deploy/env.sh", 'export DB_PASSWORD_FILE_PROD="run/secrets/Db-Pass9"'),

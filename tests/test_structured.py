@@ -321,7 +321,11 @@ def test_ordinary_files_are_not_candidates():
                                    # a template's reference in braces (.NET Aspire, C#, str.format)
                                    "{GeneratePassword}", "{postgres.inputs.password}",
                                    # "change me" spelt with digits for letters
-                                   "ch4ngeMe~", "r3plac3_m3"])
+                                   "ch4ngeMe~", "r3plac3_m3",
+                                   # words naming the secret that goes there
+                                   "access_secret", "client-secret-value",
+                                   # base64 of a sentence, of a JWT's header alone
+                                   "dGhpcyBpcyBhIGZha2UgYmVhcmVyIHRva2VuIQ==", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"])
 def test_placeholders(value):
     assert is_placeholder(value)
 
