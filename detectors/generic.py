@@ -435,9 +435,31 @@ _CONN_KEY = re.compile(r"(?i)(?:^|[;\s&?,])\s*((?:password|passwd|pwd|pass|user\
 _HEX_NUMBER = re.compile(r"^0[xX][0-9a-fA-F]+$")
 # a password's hash as servers store it, not the password: crypt(3) ($1$ MD5, $5$/$6$ SHA,
 # $2b$ bcrypt, $y$ yescrypt), $argon2id$, Django's pbkdf2_sha256$..., LDAP's {SSHA}...
+# ... and a digest written with its algorithm: a Vault audit log's `hmac-sha256:<hex>` (Vault
+# HMACs every secret it logs), a content digest `sha256:<hex>`
 _HASHED = re.compile(r"^(?:\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?)\$[^\s]{8,}|"
+                     r"(?:hmac-)?(?:sha(?:1|224|256|384|512)|md5|blake2b?):[0-9a-f]{32,128}|"
                      r"(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|scrypt|sha1|md5)\$[^\s]*\$[^\s]{8,}|"
                      r"\{(?:SSHA|SHA|SMD5|MD5|CRYPT|SSHA256|SSHA512|PBKDF2[\w-]*|ARGON2)\}\S{8,})$", re.I)
+_B64_61 = re.compile(r"^AQAAAA[A-Za-z0-9+/]{76}={0,2}$")
+
+
+def _identity_hash(v: str) -> bool:
+    """ASP.NET Core Identity's stored password hash (its V3 format: 0x01, the PRF, the
+    iteration count, a 16-byte salt's length, the salt and a 32-byte subkey, in base64:
+    `PasswordHash = "AQAAAAIAAYagAAAAE..."` in .NET seed data), not a password."""
+    if not _B64_61.match(v):
+        return False
+    import base64
+    import binascii
+    try:
+        raw = base64.b64decode(v, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return len(raw) == 61 and raw[0] == 1 and int.from_bytes(raw[1:5], "big") <= 2 and \
+        int.from_bytes(raw[9:13], "big") == 16
+
+
 # a list of validation rules or flags (Laravel's 'required|string|min:8|confirmed', a
 # format's 'json|yaml'): lower-case words, some with a `:argument`, joined by |
 _RULE_LIST = re.compile(r"^[a-z][a-z_]*(?::[\w,.\-]*)?(?:\|[a-z][a-z_]*(?::[\w,.\-]*)?)+$")
@@ -539,7 +561,7 @@ def _value_ok(key: str, value: str, word: str) -> bool:
             return False  # an escaped fragment (URL-parser test data), not a typed secret
     if _REGEX_VALUE.search(v) or re.match(r"^\(\w+\)$", v):
         return False  # a regular expression; a (placeholder)
-    if _HEX_NUMBER.match(v) or _ENCRYPTED.match(v) or _HASHED.match(v) or _CMDLET.match(v):
+    if _HEX_NUMBER.match(v) or _ENCRYPTED.match(v) or _HASHED.match(v) or _CMDLET.match(v) or _identity_hash(v):
         return False  # a number written in hex; an encrypted or hashed value; a PowerShell command
     if _RULE_LIST.match(v) or _QUALIFIED_CLASS.match(v) or _ROUTE_TARGET.match(v) or _MOUNT_OPTIONS.match(v):
         return False  # validation rules; a namespaced class name; a route's controller#action; mount options

@@ -133,6 +133,12 @@ NEGATIVE = [
     ("old/provider/kubernetes/annotations.go", '\tannotationKubernetesAuthSecret = "ingress.kubernetes.io/auth-secret"'),
     # a JWT's header alone, {"alg":"HS256","typ":"JWT"}, signs nothing (outline/outline)
     ("server.js", "var validJwtToken = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';"),
+    # a Vault audit log HMACs every secret it records (hashicorp/vault-guides)
+    ("monitoring/vault-audit.log",
+     '{"auth":{"client_token":"hmac-sha256:bd6dd75911924ab82f9dcfa7adae6b821423f0f6b02a5f00343247bde2671d67"}}'),
+    # ASP.NET Core Identity's password hash in seed data (bitwarden/server), not a password
+    ("util/Seeder/Factories/UserSeeder.cs",
+     '            MasterPassword = "AQAAAAIAAYagAAAAEBATmF66OHMpHuHKc1CsGZQ1ltHUHyhYK+7e4re3bVFi16SOpLpDfzdFswnvFQs2Rg==",'),
     # a name about where the secret is: the secret's path in Vault (hashicorp/vault-guides)
     ("lambda/main.tf", '      VAULT_SECRET_PATH_DB = "database/creds/lambda-function",'),
     ("deploy/env.sh", 'export DB_PASSWORD_FILE_PROD="run/secrets/Db-Pass9"'),
