@@ -424,7 +424,7 @@ _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _IDENT = re.compile(r"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$")  # snake/dotted/kebab identifier, lower case
 _SNAKE_NAME = re.compile(r"^[A-Za-z][a-z]*(?:_[A-Za-z][a-z]*)+$")  # words of letters joined by _, any case per word
-_TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|#\{|%\(\w+\)[sd]|%[sd]\b|\{\d*\}|\{\.?[A-Za-z_][\w.]*\}|^\$[A-Za-z_(]|"
+_TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|#\{|%\(\w+\)[sd]|%[sd]\b|\{\d*\}|\{\.?[A-Za-z_][\w.]*\}|^\$\$?[A-Za-z_(]|"
                        r"^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<[^>]+>$|^\[[^\]]+\]$|^\*+$")
 _FILE_NAME = re.compile(r"^[\w.\-/]*\.(?:json|ya?ml|txt|baseline|py|js|ts|env|cfg|ini|toml|pem|key|crt|cer|p12|pfx|"
                         r"jks|keystore|gpg|asc|lock|log|md|sh|conf|html|xml|properties)$", re.I)
@@ -475,11 +475,14 @@ _MOUNT_OPTIONS = re.compile(r"^(?:id|src|source|env|type|target|dst|destination)
 # words joined by hyphens, each capitalised or an upper-case acronym with a version: an HTTP
 # header's name (`X-CSRF-Token`, `X-Oss-Security-Token`), optionally behind a lookup source
 # (`header:X-CSRF-Token`), or an algorithm's (`AWS4-HMAC-SHA256`), not a value of one
-_HEADER_NAME = re.compile(r"^(?:[a-z]+:)?[A-Z][A-Za-z]{0,20}\d{0,3}(?:-[A-Z][A-Za-z]{0,20}\d{0,3}){1,5}\*?$")
-# a property's or an error code's dotted name, words of letters (traefik.frontend.passTLSCert,
-# SDK.UnsupportedCredential), and a Kubernetes annotation's or label's key, a DNS prefix and
-# a name (ingress.kubernetes.io/auth-secret)
-_DOTTED_NAME = re.compile(r"^[A-Za-z][A-Za-z]{0,40}(?:\.[A-Za-z][A-Za-z]{0,40}){1,6}$")
+_HEADER_NAME = re.compile(r"^(?:[a-z]+:)?(?:[A-Z]{1,8}\d{0,3}|[A-Z]{1,4}[a-z]{2,})(?:-(?:[A-Z]{1,8}\d{0,3}|[A-Z]{1,4}[a-z]{2,})){1,5}\*?$")
+# a property's or an error code's dotted name, each part a word, an acronym or words in camel
+# case (traefik.frontend.passTLSCert, SDK.UnsupportedCredential), and a Kubernetes
+# annotation's or label's key, a DNS prefix and a name (ingress.kubernetes.io/auth-secret).
+# Each capital starts a word of two or more letters: random text (an OIDC state
+# `e.tKFXdjZADh`, `VXXN-IucrFts`) is not cut into words so.
+_WORD_PART = r"(?:[a-z]{2,}(?:[A-Z]{1,4}[a-z]{2,})*(?:[A-Z]{2,4})?|(?:[A-Z]{1,4}[a-z]{2,})+(?:[A-Z]{2,4})?|[A-Z]{2,6})"
+_DOTTED_NAME = re.compile(rf"^{_WORD_PART}(?:\.{_WORD_PART}){{1,6}}$")
 _ANNOTATION_KEY = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # a PowerShell command (Verb-Noun with one of its approved verbs): `$token = Get-LimitedToken`
 _CMDLET = re.compile(r"^(?:Get|Set|New|Remove|Add|Clear|Copy|Move|Rename|Invoke|Start|Stop|Restart|Read|Write|"
@@ -870,7 +873,10 @@ def _flags(text: str):
         out.append((flag, text[s:e], s, "flag", word))
     for rx in (_MYSQL_P, _U_P, _OPENSSL_PASS, _TOOL_P):
         for m in rx.finditer(text):
-            out.append(("-p", m.group(1).strip("\"'"), m.start(1), "flag", "password"))
+            raw = m.group(1)
+            # `-p="$DOCKER_PASSWORD";`: the value, without the `=` and the shell's quotes and `;`
+            lead = len(raw) - len(raw.lstrip("=\"'"))
+            out.append(("-p", raw[lead:].rstrip(";").strip("\"'"), m.start(1) + lead, "flag", "password"))
     return out
 
 

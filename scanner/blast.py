@@ -34,6 +34,10 @@ SUPERUSERS = {"postgres", "root", "admin", "sa", "superuser", "master", "adminis
 _READONLY_USER = re.compile(r"(?i)(^|[_\-.])(ro|readonly|read_only|reader|read|viewer|replica|report|reporting)"
                             r"($|[_\-.])|readonly|reader$|_ro$")
 _SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
+# another project's code copied in: Go's vendor/ and Godeps/_workspace/, PHP's and Ruby's
+# vendor/, third_party/ (minio's vendored triton-go keeps a dummy key, hydra's Godeps lib/pq
+# its test server's key)
+_VENDORED = re.compile(r"(?:^|/)(vendor|third[_-]?party|Godeps/_workspace)/")
 SCOPE_WORDS = {"account": "account-wide", "environment": "environment-bound", "unknown": "unknown-scope"}
 
 
@@ -78,6 +82,9 @@ def location_env(finding: Finding, path: str, ctx: dict) -> tuple[int, str, str]
     folder = TEST_FOLDER.search(path)
     if folder:
         return 2, "test", f"path {path} is under a test folder ({folder.group(1) or folder.group(2)}/)"
+    vendored = _VENDORED.search(path)
+    if vendored:
+        return 2, "test", f"path {path} is vendored third-party code ({vendored.group(1)}/): another project's fixture"
     if _is_local_file(path):
         return 1, "development", f"{path} is local-only configuration (compose/devcontainer)"
     return None

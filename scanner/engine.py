@@ -755,7 +755,9 @@ class Engine:
     def _accept(self, rule: Rule, secret: str, lines: list[str], li: int, strict: bool = True) -> bool:
         if is_placeholder(secret, rule.keywords) if strict else is_placeholder_text(secret):
             return False
-        if strict and is_code_name(secret):
+        # a provider's token is random; a password a URL or a connection string carries may
+        # be words (`http://elastic:MagicWord@...`)
+        if strict and not rule.carrier and is_code_name(secret):
             return False
         if rule.entropy and shannon_entropy(secret) < rule.entropy:
             return False

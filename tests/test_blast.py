@@ -177,6 +177,8 @@ def test_host(tmp_path, host, env):
     ("vendor/github.com/joyent/triton-go/authentication/dummy.go", "test"),  # a dummy, a fake, a demo
     ("internal/fakes/keys.go", "test"),
     ("identity/vault-agent-k8s-demo/variables.tf", "test"),
+    ("Godeps/_workspace/src/github.com/lib/pq/certs/settings.go", "test"),  # vendored: another project's
+    ("third_party/grpc/creds.py", "test"),
 ])
 def test_path(tmp_path, path, env):
     b = blast({path: f'GITHUB_TOKEN="{GH}"\n'}, tmp_path)

@@ -100,6 +100,9 @@ POSITIVE = [
     ("app/api.py", 'r = httpx.get(url, auth=("deploy", "Zx9mQ2pLk1wJ"))', "Zx9mQ2pLk1wJ"),
     ("app/mail.py", 'server.login("alerts@acme.io", "Zx9mQ2pLk1wL")', "Zx9mQ2pLk1wL"),
     ("src/Client.cs", 'var c = new NetworkCredential("svc", "Zx9mQ2pLk1wM");', "Zx9mQ2pLk1wM"),
+    # random text with a hyphen or a dot is not a header's or a property's name
+    ("app/settings.py", 'API_TOKEN = "BYeWZwY-SUxPqLmT"', "BYeWZwY-SUxPqLmT"),
+    ("app/settings.py", 'API_TOKEN = "tKFXdjZADh.gpXcTKggBq"', "tKFXdjZADh.gpXcTKggBq"),
 ]
 
 NEGATIVE = [
