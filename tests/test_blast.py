@@ -273,6 +273,16 @@ def test_a_password_that_is_its_users_name_is_rated_low(tmp_path, path, text, se
     assert b.severity == "low" and "the password is the user's name" in ev(b), ev(b)
 
 
+def test_a_basic_authorization_header_in_documentation_is_low(tmp_path):
+    """Any base64 of user:password decodes so: in documentation (RFC 7617's Aladdin, a
+    README's curl line) an HTTP Basic value is an example, rated low; in code it is not."""
+    value = base64.b64encode(f"deploy:{PW}".encode()).decode()
+    b = blast({"docs/api.md": f"    curl -H 'Authorization: Basic {value}' https://api.acme.io/\n"}, tmp_path)
+    assert b.severity == "low", ev(b)
+    b = blast({"deploy/sync.sh": f"curl -H 'Authorization: Basic {value}' https://api.acme.io/\n"}, tmp_path / "c")
+    assert b.severity != "low", ev(b)
+
+
 def test_unknown_privilege_counts_as_destructive(tmp_path):
     def sev(user):
         return blast({"x/app.cfg": f"DATABASE_URL=postgres://{user}:{PW}@staging-db:5432/app\n"},
