@@ -481,8 +481,11 @@ _HEADER_NAME = re.compile(r"^(?:[a-z]+:)?(?:[A-Z]{1,8}\d{0,3}|[A-Z]{1,4}[a-z]{2,
 # annotation's or label's key, a DNS prefix and a name (ingress.kubernetes.io/auth-secret).
 # Each capital starts a word of two or more letters: random text (an OIDC state
 # `e.tKFXdjZADh`, `VXXN-IucrFts`) is not cut into words so.
-_WORD_PART = r"(?:[a-z]{2,}(?:[A-Z]{1,4}[a-z]{2,})*(?:[A-Z]{2,4})?|(?:[A-Z]{1,4}[a-z]{2,})+(?:[A-Z]{2,4})?|[A-Z]{2,6})"
+_WORD_PART = r"(?:[A-Z]?[a-z]{2,}|[A-Z]{2,6}(?=[A-Z][a-z]|[^A-Za-z]|$))+"
 _DOTTED_NAME = re.compile(rf"^{_WORD_PART}(?:\.{_WORD_PART}){{1,6}}$")
+# the same words joined by underscores or dots, when they name a secret: a cookie's or a
+# field's name (`shopify_customerToken`, `saleor.CSRFToken`, vercel/commerce)
+_FIELD_NAME = re.compile(rf"^{_WORD_PART}(?:[_.]{_WORD_PART}){{1,6}}$")
 _ANNOTATION_KEY = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # a PowerShell command (Verb-Noun with one of its approved verbs): `$token = Get-LimitedToken`
 _CMDLET = re.compile(r"^(?:Get|Set|New|Remove|Add|Clear|Copy|Move|Rename|Invoke|Start|Stop|Restart|Read|Write|"
@@ -544,7 +547,7 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False
     if _ENV_NAME.match(v) or _IDENT.match(v):
         return False  # an environment variable's or a constant's name, an identifier
-    if _SNAKE_NAME.match(v) and _names_a_secret(v):
+    if (_SNAKE_NAME.match(v) or _FIELD_NAME.match(v)) and _names_a_secret(v):
         return False  # a field's name that names a secret (redash's "secret": ["private_key_File"])
     kw = "".join(name_words(key))
     vw = "".join(name_words(v))

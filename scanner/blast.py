@@ -76,15 +76,17 @@ def location_env(finding: Finding, path: str, ctx: dict) -> tuple[int, str, str]
         env = env_of_words(host)
         if env:
             return 3, env, f"host {host} names {env}"
+    # another project's code first: its folders' words are its own (Kubernetes' source tree
+    # staging/src/k8s.io/..., vendored by every operator, names no staging environment of ours)
+    vendored = _VENDORED.search(path)
+    if vendored:
+        return 2, "test", f"path {path} is vendored third-party code ({vendored.group(1)}/): another project's fixture"
     env = env_of_words(path)
     if env:
         return 2, env, f"path {path} names {env}"
     folder = TEST_FOLDER.search(path)
     if folder:
         return 2, "test", f"path {path} is under a test folder ({folder.group(1) or folder.group(2)}/)"
-    vendored = _VENDORED.search(path)
-    if vendored:
-        return 2, "test", f"path {path} is vendored third-party code ({vendored.group(1)}/): another project's fixture"
     if _is_local_file(path):
         return 1, "development", f"{path} is local-only configuration (compose/devcontainer)"
     return None

@@ -133,6 +133,9 @@ NEGATIVE = [
     # a property's or an error code's dotted name, a Kubernetes annotation's key (traefik/traefik)
     ("provider/kubernetes/annotations.go", '\tannotationKubernetesPassTLSCert:              "traefik.frontend.passTLSCert",'),
     ("sdk/errors/client_error.go", '\tUnsupportedCredentialErrorCode    = "SDK.UnsupportedCredential"'),
+    # a cookie's or a field's name that names a secret (vercel/commerce)
+    ("framework/saleor/const.ts", "export const SALEOR_CRSF_TOKEN = 'saleor.CSRFToken'"),
+    ("framework/shopify/config.ts", "export const SHOPIFY_CUSTOMER_TOKEN_COOKIE = 'shopify_customerToken'"),
     ("old/provider/kubernetes/annotations.go", '\tannotationKubernetesAuthSecret = "ingress.kubernetes.io/auth-secret"'),
     # a JWT's header alone, {"alg":"HS256","typ":"JWT"}, signs nothing (outline/outline)
     ("server.js", "var validJwtToken = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';"),
