@@ -26,6 +26,8 @@ configuration. Generic findings are never `high`.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 
 from scanner.model import Hit
@@ -441,7 +443,7 @@ _HASHED = re.compile(r"^(?:\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2(?:id|i|d)|scry
                      r"(?:hmac-)?(?:sha(?:1|224|256|384|512)|md5|blake2b?):[0-9a-f]{32,128}|"
                      r"(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|scrypt|sha1|md5)\$[^\s]*\$[^\s]{8,}|"
                      r"\{(?:SSHA|SHA|SMD5|MD5|CRYPT|SSHA256|SSHA512|PBKDF2[\w-]*|ARGON2)\}\S{8,})$", re.I)
-_B64_61 = re.compile(r"^AQAAAA[A-Za-z0-9+/]{76}={0,2}$")
+_B64_61 = re.compile(r"^AQAAAA[A-Za-z0-9+/]{76}={0,2}$")  # base64 of 61 bytes starting 0x01 0x00 0x00 0x00
 
 
 def _identity_hash(v: str) -> bool:
@@ -450,8 +452,6 @@ def _identity_hash(v: str) -> bool:
     `PasswordHash = "AQAAAAIAAYagAAAAE..."` in .NET seed data), not a password."""
     if not _B64_61.match(v):
         return False
-    import base64
-    import binascii
     try:
         raw = base64.b64decode(v, validate=True)
     except (binascii.Error, ValueError):

@@ -4,6 +4,8 @@ Applied to every candidate secret, whatever rule found it, so rules need not rep
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
 from collections import Counter
@@ -27,7 +29,7 @@ _STAND_IN = re.compile(rf"(?i)^(?:(?:{_PREFIX}[_\-.]?)+{_SECRET_WORD}|{_SECRET_W
 # .NET Aspire's `{postgres.inputs.password}`, Python's str.format), not an ODBC-quoted value,
 # which needs braces only around `;`, `=` or braces; one with digits and no dot may be a password
 _BRACED_NAME = re.compile(r"^\{[A-Za-z_][\w:-]*(?:\.[A-Za-z_][\w:-]*)*\}$")
-# digits and symbols written for the letters they look like (P@ssw0rd, ch4ngeMe, superS3cret!)
+# digits and symbols written for the letters they look like (ch4ngeMe: _leet_stand_in)
 _LEET = str.maketrans("4@3105$7", "aaeiosst")
 _CHANGE_ME = re.compile(r"(?i)change[_-]?(?:me|this)|replace[_-]?(?:me|this)")
 # lower-case words naming a secret, as a documentation writes where one goes
@@ -94,8 +96,6 @@ _B64_VALUE = re.compile(r"^[A-Za-z0-9+/_-]{16,}={0,2}$")
 def _decodes_to_no_secret(s: str) -> bool:
     if not _B64_VALUE.match(s):
         return False
-    import base64
-    import binascii
     t = s.rstrip("=")
     try:
         raw = base64.b64decode(t.replace("-", "+").replace("_", "/") + "=" * (-len(t) % 4), validate=True)
@@ -121,9 +121,10 @@ _CODE_NAME = re.compile(r"^(?:[a-z]{2,}|[A-Z]{2,}(?=[A-Z][a-z])|[A-Z][a-z]+)(?:[
 
 
 def is_code_name(secret: str) -> bool:
-    """The value of a provider's bare-token rule (`freshdesk... = <20 letters or digits>`)
-    is a name in code, not a token: `var freshdeskApiKey = ConfigurationManager.AppSettings[...]`
-    (bitwarden/server). Providers issue random strings, which are never whole words so."""
+    """Whether a rule's value reads as a name in code: `var freshdeskApiKey =
+    ConfigurationManager.AppSettings[...]` (bitwarden/server). Random letters read as camel
+    case too, now and then (a 14-letter password did, one time in fifty): the engine asks
+    only when the value is followed by a member, an index or a call (Engine._confirm)."""
     return len(secret) >= 8 and bool(_CODE_NAME.match(secret))
 
 

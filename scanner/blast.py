@@ -175,8 +175,8 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
         if b.severity not in ("low", "info"):
             b.severity = "low"
     if (ctx0.get("password_is_user") or user and secret.lower() == user.lower()) and b.severity not in ("low", "info"):
-        # postgres:postgres, guest:guest, max:max: an image's default or a documentation's
-        # example account, not a password anyone chose; reported, rated low
+        # a role created with its own name as its password, Basic max:max: an image's default
+        # or a documentation's example account, not a password anyone chose; reported, rated low
         b.severity = "low"
         ev.append(f"the password is the user's name ({user}): a default or example account, rated low")
     if finding.confidence == "low" and b.severity not in ("low", "info"):

@@ -33,7 +33,8 @@ def _key_near(line: str, col: int) -> str | None:
     if "://" in prefix:
         prefix = prefix[: prefix.rfind("://")]
         prefix = re.sub(r"[A-Za-z0-9+.\-]*$", "", prefix)
-    m = _TYPED_KEY.search(prefix) or _GO_TYPED_KEY.search(prefix) or _LEFT_KEY.search(prefix)
+    near = prefix[-240:]  # a declaration is short; a minified line's prefix is not searched whole
+    m = _TYPED_KEY.search(near) or _GO_TYPED_KEY.search(near) or _LEFT_KEY.search(prefix)
     if m:
         return m.group(1)
     m = _LINE_KEY.match(line)

@@ -669,6 +669,11 @@ class Engine:
                     continue
             if not self._accept(rule, secret, lines.lines, li):
                 continue
+            end = m.end(_secret_group(m))
+            if line[end:end + 1] in (".", "(", "[") and is_code_name(secret):
+                # `freshdeskApiKey = ConfigurationManager.AppSettings[...]`: a name in code,
+                # followed by its member or its call, not a token (every provider rule)
+                continue
             extra = self._validate(rule, secret, m)
             if extra is None:
                 continue
@@ -754,10 +759,6 @@ class Engine:
 
     def _accept(self, rule: Rule, secret: str, lines: list[str], li: int, strict: bool = True) -> bool:
         if is_placeholder(secret, rule.keywords) if strict else is_placeholder_text(secret):
-            return False
-        # a provider's token is random; a password a URL or a connection string carries may
-        # be words (`http://elastic:MagicWord@...`)
-        if strict and not rule.carrier and is_code_name(secret):
             return False
         if rule.entropy and shannon_entropy(secret) < rule.entropy:
             return False
