@@ -481,7 +481,9 @@ _HEADER_NAME = re.compile(r"^(?:[a-z]+:)?(?:[A-Z]{1,8}\d{0,3}|[A-Z]{1,4}[a-z]{2,
 # annotation's or label's key, a DNS prefix and a name (ingress.kubernetes.io/auth-secret).
 # Each capital starts a word of two or more letters: random text (an OIDC state
 # `e.tKFXdjZADh`, `VXXN-IucrFts`) is not cut into words so.
-_WORD_PART = r"(?:[A-Z]?[a-z]{2,}|[A-Z]{2,6}(?=[A-Z][a-z]|[^A-Za-z]|$))+"
+# (a lower-case run is taken whole, `(?![a-z])`: a run that could be cut into words in many
+# ways made a long lower-case value take seconds to reject, exponential in its length)
+_WORD_PART = r"(?:[A-Z]?[a-z]{2,}(?![a-z])|[A-Z]{2,6}(?=[A-Z][a-z]|[^A-Za-z]|$))+"
 _DOTTED_NAME = re.compile(rf"^{_WORD_PART}(?:\.{_WORD_PART}){{1,6}}$")
 # the same words joined by underscores or dots, when they name a secret: a cookie's or a
 # field's name (`shopify_customerToken`, `saleor.CSRFToken`, vercel/commerce)

@@ -31,6 +31,7 @@ _STAND_IN = re.compile(rf"(?i)^(?:(?:{_PREFIX}[_\-.]?)+{_SECRET_WORD}|{_SECRET_W
 _BRACED_NAME = re.compile(r"^\{[A-Za-z_][\w:-]*(?:\.[A-Za-z_][\w:-]*)*\}$")
 # digits and symbols written for the letters they look like (ch4ngeMe: _leet_stand_in)
 _LEET = str.maketrans("4@3105$7", "aaeiosst")
+# only these of _WORDS: all of them on the de-leeted text cost one CredSweeper positive
 _CHANGE_ME = re.compile(r"(?i)change[_-]?(?:me|this)|replace[_-]?(?:me|this)")
 # lower-case words naming a secret, as a documentation writes where one goes
 # (`s3://access_key:access_secret@host:port/bucket`, appwrite's variables.php)
