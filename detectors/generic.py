@@ -285,7 +285,8 @@ def is_test_path(path: str) -> bool:
 # token kinds
 STR, NAME, NUM, OP, WORD, COMMENT = "str", "name", "num", "op", "word", "comment"
 _PY_PREFIX = re.compile(r"(?i)(?:[rbuf]|rb|br|fr|rf)(?=['\"])")
-_NAME_RE = re.compile(r"[^\W\d][\w$]*|\$[\w{(]", re.UNICODE)
+# `$password` (PHP, Perl, shell) is one name; `${` and `$(` open a reference
+_NAME_RE = re.compile(r"[^\W\d][\w$]*|\$\w+|\$[{(]", re.UNICODE)
 _NUM_RE = re.compile(r"\d[\w.]*")
 _OPS = ("===", "!==", "=>", ":=", "==", "!=", "?=", "||=", "+=", "::", "->", "<-")
 

@@ -41,6 +41,9 @@ POSITIVE = [
     # Ruby / PHP
     ("config/db.rb", "  :password => 'Zx9#mQ2pLk',", "Zx9#mQ2pLk"),
     ("config/db.php", "define( 'DB_PASSWORD', '2Arh5dA1Sn0ywiVYdnpwr3a' );", "2Arh5dA1Sn0ywiVYdnpwr3a"),
+    # a variable named by the secret word alone: `$password` is one name, not `$p` and `assword`
+    ("config/db.php", '$password = "Xk9mPq2Lw";', "Xk9mPq2Lw"),
+    ("lib/Db.pm", "my $passwd = 'Rb7vTq2Wz';", "Rb7vTq2Wz"),
     # YAML / INI / TOML / properties / dotenv
     ("deploy/app.yml", "  password: Ce7shE0ENPiBlE_EdEose0cBAA", "Ce7shE0ENPiBlE_EdEose0cBAA"),
     ("deploy/app.ini", "password = s3cr3tP4ss!x", "s3cr3tP4ss!x"),
