@@ -106,7 +106,7 @@ _NOT_TAIL = {
     "cmd", "script", "program", "prog", "exe", "bin", "binary", "secrets", "tokens", "passwords", "stdin",
     "mask", "len_", "chars", "complexity", "rotation", "lock", "locked", "changed", "updated",
     "created", "at", "date", "time", "timestamp", "when", "display", "visible", "visibility", "toggle",
-    "role", "roles", "method", "methods",
+    "role", "roles", "method", "methods", "scheme", "schemes",
 }
 _NOT_HEAD = {"is", "has", "use", "uses", "show", "hide", "enable", "disable", "num", "n", "max", "min", "check",
              "validate", "verify", "should", "can", "allow", "require", "requires", "no", "skip", "ignore",
@@ -508,6 +508,8 @@ _SQL_STMT = re.compile(r"(?i)\b(?:create|alter)\s+(?:user|login|role)\b|\bset\s+
                        r"(?:with\s+\S+\s+)?by\s+['\"]")
 _REGEX_VALUE = re.compile(r"\(\?[:=!<P]|\\[wdsbWDS]|\[\^|\[[a-z]-[a-z]|\.\*|\.\+")
 _XML_ELEM = re.compile(r"<([\w:.-]*(?:password|passwd|secret|token|apikey|api[_-]key)[\w.-]*)(?:\s[^>]*)?>([^<\s]{4,})</\1>", re.I)
+# a quote beside a `+`: an element's text built in code (`<clientToken>ABC"""+ID+"""</clientToken>`)
+_JOINED = re.compile(r"[\"'`]\s*\+|\+\s*[\"'`]")
 _DECL = {"define", "global", "set", "setx", "env", "setenv"}
 _DEFAULT_CALLS = {"get", "getenv", "fetch", "getProperty", "env", "getOrDefault", "getString", "environ"}
 _CODEISH = re.compile(r"[(\[{]|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^(?:self|this|cls|os|env|process|request|config|"
@@ -921,7 +923,7 @@ def _sql_and_xml(line: str):
             # the element's name is read as any other name: <UserSecretsId> (.NET's user-secrets
             # store id), <PasswordHash>, <tokenEndpoint> name no secret
             w = secret_name(m.group(1).rpartition(":")[2])
-            if w:
+            if w and not _JOINED.search(m.group(2)):
                 out.append((m.group(1), m.group(2), m.start(2), "xml", w))
     return out
 
@@ -970,13 +972,17 @@ def prepare() -> None:
 
 
 _SHELL_LINE = re.compile(r"^\s*(?:export|set|setx|ENV|ARG|declare|local|readonly)\s+[A-Za-z_]")
+# ...but not a declaration of JavaScript or TypeScript (`export const TypedTokenAuthMutation:
+# React.ComponentType<`, `declare const token: string`)
+_JS_DECL = re.compile(r"^\s*(?:export|declare)\s+(?:default|const|let|var|function|class|interface|type|enum|async|"
+                      r"abstract|declare|namespace|module)\b")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
 def _kind_lang(line: str, path: str) -> tuple[str, str]:
     kind = file_kind(path or "file.txt")
     lang = _lang(path or "file.txt", kind)
-    if _SHELL_LINE.match(line) and lang not in ("yaml",):
+    if _SHELL_LINE.match(line) and lang not in ("yaml",) and not (lang == "js" and _JS_DECL.match(line)):
         lang, kind = "sh", SHELL  # `export NAME=...`, Dockerfile `ENV`: shell syntax in any file
     return kind, lang
 
@@ -1075,9 +1081,7 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
         value = value.strip().strip("\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb")  # typographic quotes in prose
         if not value or value in seen:
             continue
-        if how in ("connection string", "flag") and not _value_ok(key, value, word):
-            continue
-        if how not in ("connection string", "flag") and not _value_ok(key, value, word):
+        if not _value_ok(key, value, word):
             continue
         if _UUID.match(value) and not password_like(word):
             continue  # an id more often than a secret (detect-secrets' heuristic)

@@ -319,6 +319,34 @@ def bech32(secret: str, match: re.Match | None = None) -> bool | dict:
     return {"checksum": "valid"} if _bech32_polymod(values) == 1 else False
 
 
+# AWS account ids that hold no real key: the default account of the AWS emulators
+# (LocalStack's 000000000000) and the example accounts of AWS's documentation (123456789012,
+# also moto's default; 111122223333 and 444455556666 in the IAM guides)
+_PLACEHOLDER_ACCOUNTS = {0, 123456789012, 111122223333, 444455556666}
+_AWS_KEY_ID = re.compile(r"(?:AKIA|ASIA|ABIA|ACCA)([A-Z2-7]{16})")
+
+
+def aws_key_account(key_id: str) -> int | None:
+    """The AWS account an access key ID belongs to, when the ID says: IDs issued since about
+    2019 carry it (the first bit of the base32-decoded body set, then the account's 40 bits),
+    as `aws sts get-access-key-info` reports; older IDs (AKIAI..., AKIAJ...) do not."""
+    m = _AWS_KEY_ID.match(key_id)
+    if not m:
+        return None
+    raw = base64.b32decode(m.group(1))
+    if not raw[0] & 0x80:
+        return None
+    return (int.from_bytes(raw[:6], "big") & 0x7FFFFFFFFF80) >> 7
+
+
+def aws_real_account(secret: str, match: re.Match | None = None) -> bool:
+    """An access key ID, or a secret key written after one (the ID opens the match), that
+    does not belong to an emulator's or AWS's documentation's account: keys that do were
+    made up (LocalStack and moto write such keys into every test that talks to them)."""
+    key_id = secret if match is None or _AWS_KEY_ID.match(secret) else match.group(0)
+    return aws_key_account(key_id) not in _PLACEHOLDER_ACCOUNTS
+
+
 VALIDATORS = {
     "github-crc32": github_crc32,
     "npm-crc32": npm_crc32,
@@ -332,4 +360,5 @@ VALIDATORS = {
     "mixed-token": mixed_token,
     "not-port": not_port,
     "bech32": bech32,
+    "aws-real-account": aws_real_account,
 }

@@ -28,6 +28,7 @@ POSITIVE = [
     ("app/db.py", "contraseña = 'Zx9mQ2pLk1'", "Zx9mQ2pLk1"),
     # JavaScript / TypeScript
     ("web/config.ts", "const apiKey: string = 'a8Fk29sLq0ZmXr7T';", "a8Fk29sLq0ZmXr7T"),
+    ("web/config.ts", 'export const API_TOKEN = "f7Hk2Lm9Qx4Tz8Wv3Np6";', "f7Hk2Lm9Qx4Tz8Wv3Np6"),
     ("web/config.js", "  password: 'Zx9#mQ2pLk',", "Zx9#mQ2pLk"),
     ("web/config.js", 'if (password !== "PaS5w0rD2#x") {', "PaS5w0rD2#x"),
     ("deploy/app.yml", 'password: "app:Xq7vR2kP9wLm@db.acme.io"', "app:Xq7vR2kP9wLm@db.acme.io"),
@@ -174,6 +175,8 @@ NEGATIVE = [
     ("lib/orm.py", 'password = "Hq7vN2kLp9XwR4tZ" if debug else os.environ["PASSWORD"]'),
     # a password's hash as a server stores it; a JSONPath template; a PowerShell command
     ("conf/users.xml", "<secret>$1$ZsXC$zZ50wqBdZlgEhYhQ8sj2e0</secret>"),
+    # an element's text built in code (getmoto/moto's EC2 response templates)
+    ("moto/ec2/responses/instances.py", '<clientToken>ABCDE"""+ACCOUNT_ID+"""3</clientToken>'),
     ("deploy/users.yml", "password: $6$rounds=5000$saltsalt$D4IrlXatmP7rx3P3InaxBeoomnAihCKRVQP22JZ6EY47"),
     ("app/settings.py", 'ADMIN_PASSWORD_HASH = "pbkdf2_sha256$260000$abcdefgh12345678$Zq8vN2rT5wXyZq8vN2rT5wX="'),
     ("ldap/users.ldif", "userPassword: {SSHA}Zq8vN2rT5wXyZq8vN2rT5wXyAB=="),
@@ -188,6 +191,9 @@ NEGATIVE = [
     ("lib/orm.py", 'token = "Hq7vN2kLp9XwR4tZ" in allowed and x == 1'),
     # JavaScript / TypeScript / Go / Java / Ruby code
     ("web/a.ts", "  password: string;"),
+    # a TypeScript declaration that starts like a shell `export` (saleor's dashboard)
+    ("web/auth/mutations.ts", "export const TypedTokenAuthMutation: React.ComponentType<"),
+    ("web/globals.d.ts", "declare const authToken: TokenProvider<Session>;"),
     ("web/a.ts", "const token = `Bearer ${t}`;"),
     ("web/a.js", "const password = req.body.password;"),
     ("cmd/a.go", "password := cfg.Password"),

@@ -211,6 +211,20 @@ def test_validators():
     assert supa["rule_id"] == "supabase-service-role-key" and supa["jwt_role"] == "service_role"
 
 
+def test_aws_key_ids_name_their_account():
+    """The account an access key ID carries (the published decoding, checked against the
+    worked example `ASIAY34FZKBOKMUTVV7A` -> 609629065308); IDs older than the encoding carry
+    none; the emulators' and AWS's documentation's accounts are not real ones."""
+    from detectors import validators as v
+
+    assert v.aws_key_account("ASIAY34FZKBOKMUTVV7A") == 609629065308
+    assert v.aws_key_account("AKIAIOSFODNN7EXAMPLE") is None  # AKIAI...: before the encoding
+    assert v.aws_key_account("AKIAQAAAAAAAO5623WZ6") == 0  # LocalStack's account
+    assert not v.aws_real_account("AKIAQAAAAAAAO5623WZ6")
+    assert not v.aws_real_account("AKIARZPUZDIKB6LXIUVD")  # 123456789012
+    assert v.aws_real_account("AKIAVQJXXVBO4OYQVJPJ") and v.aws_real_account("AKIAJDULPKHCC4KGTYVA")
+
+
 def test_relabel_targets_exist():
     """The jwt validator re-labels hits into these rules; they must exist."""
     ids = {r.id for r in RULES}

@@ -290,6 +290,15 @@ def test_terraform_names_about_a_secret_and_urls_with_stand_in_passwords():
     assert [(h.line, h.secret) for h in hs] == [(11, "postgres://app:Tq9vL2xR7mW4nK8z@db.acme.io/app")]
 
 
+def test_terraform_settings_named_like_secrets_are_not_secrets():
+    """getmoto/moto's RDS proxy: an `auth` block's scheme and an upper-case allowed value
+    under a name holding `auth` are settings; a password stays a password whatever its case."""
+    text = ('resource "aws_db_proxy" "main" {\n  auth {\n    auth_scheme = "SECRETS"\n'
+            '    iam_auth    = "REQUIRED"\n    password    = "HUNTERTWOX"\n  }\n}\n')
+    hs = _hits("infra/proxy.tf", text, "terraform-secret")
+    assert [(h.line, h.secret) for h in hs] == [(5, "HUNTERTWOX")]
+
+
 @pytest.mark.parametrize("path", [".env", ".env.production", "config/prod.env", "deploy/.env.local"])
 def test_dotenv_file_names(path):
     (h,) = _hits(path, "APP=shop\nDB_PASSWORD=Tq9vL2xR7mW4nK8z\n", "dotenv-secret")

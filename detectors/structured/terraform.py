@@ -13,7 +13,7 @@ import re
 
 from scanner.model import Hit
 
-from detectors.generic import names_something_else
+from detectors.generic import names_something_else, password_like, secret_name
 
 from ._util import ctx, is_placeholder
 
@@ -27,6 +27,9 @@ SECRET_ATTR = re.compile(
 _NOT_SECRET_ATTR = re.compile(r"(?i)(?:_id|_name|_arn|_file|_path|_length|_ttl|_type|_version|_enabled|_url)$|"
                               r"^(?:sensitive|description|type)$|key_vault|_rotation")
 _AKID = re.compile(r"^(?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{16}$")
+# an upper-case word under a name that is not a password's: one of the attribute's allowed
+# values (`iam_auth = "REQUIRED"`), not a secret
+_CONSTANT = re.compile(r"^[A-Z]+(?:_[A-Z]+)*$")
 # a URL's credentials (`postgres://USERNAME:PASSWORD@URL`): the password is what is judged
 _URL_PASSWORD = re.compile(r"^[a-z][a-z0-9+.\-]*://[^:@/\s]*:([^@/\s]*)@")
 
@@ -62,7 +65,8 @@ def scan(text: str) -> list[Hit]:
                 name_for_check = block[1] or ""
             if (SECRET_ATTR.search(name_for_check) and not _NOT_SECRET_ATTR.search(name_for_check)
                     and not names_something_else(name_for_check) and _literal_secret(val)
-                    and not (key == "access_key" and _AKID.match(val))):
+                    and not (key == "access_key" and _AKID.match(val))
+                    and not (_CONSTANT.match(val) and not password_like(secret_name(name_for_check) or "secret"))):
                 section = None
                 for t, lab in reversed(stack):
                     if t in ("provider", "backend", "resource", "data", "module", "variable"):
