@@ -106,7 +106,7 @@ _NOT_TAIL = {
     "cmd", "script", "program", "prog", "exe", "bin", "binary", "secrets", "tokens", "passwords", "stdin",
     "mask", "len_", "chars", "complexity", "rotation", "lock", "locked", "changed", "updated",
     "created", "at", "date", "time", "timestamp", "when", "display", "visible", "visibility", "toggle",
-    "role", "roles", "method", "methods", "scheme", "schemes",
+    "role", "roles", "method", "methods", "scheme", "schemes", "selector", "selectors", "model", "models",
 }
 _NOT_HEAD = {"is", "has", "use", "uses", "show", "hide", "enable", "disable", "num", "n", "max", "min", "check",
              "validate", "verify", "should", "can", "allow", "require", "requires", "no", "skip", "ignore",
@@ -146,6 +146,8 @@ def secret_name(name: str) -> str | None:
     ws = name_words(name)
     if not ws or len(ws) > 8 or _names_something_else(ws):
         return None
+    if any(w.startswith(("csrf", "xsrf")) for w in ws):
+        return None  # an anti-forgery token: a nonce the site hands every browser, no credential
     for k, w in enumerate(ws):
         w = w.rstrip("0123456789") or w  # token1, password2
         if w == "authorization" and k != len(ws) - 1:
@@ -469,6 +471,7 @@ _QUALIFIED_CLASS = re.compile(r"^\\?[A-Z]\w*(?:\\{1,2}[A-Z]\w*)+(?:@\w+)?$|^[A-Z
 # user:password@host (a URL's credentials without its scheme): judged by its password part
 _USERINFO = re.compile(r"^[^:@\s/]{1,64}:([^@\s/]{1,128})@[\w.-]+(?::\d{1,5})?(?:/\S*)?$")
 # a web framework's route target, controller#action (Rails' "email_confirmations#update")
+_ENTRY_POINT = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
 _ROUTE_TARGET = re.compile(r"^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*#[a-z_][a-z0-9_]*[?!]?$")
 # mount or build-secret options naming where a secret comes from, not the secret: Docker's
 # `--secret id=NAME,src=PATH`, `--mount=type=secret,id=NAME,env=VAR`
@@ -578,10 +581,14 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # validation rules; a namespaced class name; a route's controller#action; mount options
     if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v) or _ANNOTATION_KEY.match(v):
         return False  # a header's, an algorithm's, a property's or an annotation's name
-    if not any(c.isdigit() and c.isascii() for c in v) and any(ord(c) > 127 and c.isalpha() for c in v):
-        # words of a natural language (a translation catalogue's API-Schlüsselrolle), not a
-        # typed key; a password mixing in digits stays one (`Prl23Db#@,비번:Prl23Db#@`)
+    letters = sum(1 for c in v if ord(c) > 127 and c.isalpha())
+    if letters and (not any(c.isdigit() and c.isascii() for c in v) or 2 * letters >= len(v)):
+        # words of a natural language (a translation catalogue's API-Schlüsselrolle, or a
+        # sentence with a number in it), not a typed key; a password mixing in digits
+        # stays one (`Prl23Db#@,비번:Prl23Db#@`)
         return False
+    if _ENTRY_POINT.match(v):
+        return False  # a plugin's entry point, `package.module:function` (setup.cfg)
     if v.startswith(("/", "./", "~/", "../")) or v.count("/") > 2 and "+" not in v and not v.endswith("="):
         return False  # a path (base64 has `+` or padding more often than not)
     if v.replace("_", "").replace("-", "").replace(".", "").isalpha() and v.islower() and len(v) < 24:

@@ -26,9 +26,10 @@ _SECRET_WORD = r"(?:secret|password|passw0rd|passwd|pass|pwd|token|key)"
 _STAND_IN = re.compile(rf"(?i)^(?:(?:{_PREFIX}[_\-.]?)+{_SECRET_WORD}|{_SECRET_WORD}[_\-.]?{_SECRET_WORD})"
                        rf"(?:[_\-.]?{_SECRET_WORD})*[_\-.]?\d{{0,4}}!?$")
 # a name in single braces: a template's or a manifest's reference (C#'s `{GeneratePassword}`,
-# .NET Aspire's `{postgres.inputs.password}`, Python's str.format), not an ODBC-quoted value,
-# which needs braces only around `;`, `=` or braces; one with digits and no dot may be a password
-_BRACED_NAME = re.compile(r"^\{[A-Za-z_][\w:-]*(?:\.[A-Za-z_][\w:-]*)*\}$")
+# .NET Aspire's `{postgres.inputs.password}`, Python's str.format, `{args[3]}` in an f-string),
+# not an ODBC-quoted value, which needs braces only around `;`, `=` or braces; one with digits
+# and no dot or index may be a password
+_BRACED_NAME = re.compile(r"^\{[A-Za-z_][\w:-]*(?:\.[A-Za-z_][\w:-]*|\[\w+\])*\}$")
 # digits and symbols written for the letters they look like (ch4ngeMe: _leet_stand_in)
 _LEET = str.maketrans("4@3105$7", "aaeiosst")
 # only these of _WORDS: all of them on the de-leeted text cost one CredSweeper positive
@@ -36,6 +37,8 @@ _CHANGE_ME = re.compile(r"(?i)change[_-]?(?:me|this)|replace[_-]?(?:me|this)")
 # lower-case words naming a secret, as a documentation writes where one goes
 # (`s3://access_key:access_secret@host:port/bucket`, appwrite's variables.php)
 _NAMED_SLOT = re.compile(rf"(?i)^(?=[a-z_\-]+$)(?:[a-z]+[_\-])*{_SECRET_WORD}(?:[_\-][a-z]+)*$")
+# the same in camel case, ending in the secret's word: jumpserver's `http://esUser:esPassword@esHost`
+_CAMEL_SLOT = re.compile(r"^[a-z]+(?:[A-Z][a-z]+)*(?:Secret|Password|Passwd|Pass|Pwd|Token|Key)$")
 # the token everybody pastes from jwt.io's front page
 _JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 _KNOWN = {"password", "secret", "token", "apikey", "api_key", "none", "null", "true", "false", "undefined",
@@ -68,9 +71,10 @@ def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> b
         if p and s.lower().startswith(p.lower()):
             body = s[len(p):]
             break
-    if s.lower() in _KNOWN or body.lower() in _KNOWN or _STAND_IN.match(body) or _NAMED_SLOT.match(s):
+    if s.lower() in _KNOWN or body.lower() in _KNOWN or _STAND_IN.match(body) or _NAMED_SLOT.match(s) or \
+            _CAMEL_SLOT.match(s):
         return True
-    if _BRACED_NAME.match(s) and ("." in s or not any(c.isdigit() for c in s)):
+    if _BRACED_NAME.match(s) and ("." in s or "[" in s or not any(c.isdigit() for c in s)):
         return True
     if _leet_stand_in(body) or _decodes_to_no_secret(body):
         return True

@@ -194,6 +194,15 @@ NEGATIVE = [
     # a TypeScript declaration that starts like a shell `export` (saleor's dashboard)
     ("web/auth/mutations.ts", "export const TypedTokenAuthMutation: React.ComponentType<"),
     ("web/globals.d.ts", "declare const authToken: TokenProvider<Session>;"),
+    # a CSS selector, a model's class, a plugin's entry point (jumpserver, ansible/awx)
+    ("apps/assets/const/protocol.py", "    'password_selector': 'input[type=password]',"),
+    ("awx/settings/defaults.py", "OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = 'oauth2_provider.AccessToken'"),
+    ("setup.cfg", "aws_secretsmanager_credential = awx.main.credential_plugins.aws_secretsmanager:aws_secretmanager_plugin"),
+    # a translated sentence holding a number (jumpserver's Japanese catalogue)
+    ("apps/i18n/lina/ja.json", '  "TempPassword": "一時パスワードの有効期間は300秒で、使用後すぐに失効します",'),
+    # an anti-forgery token is a nonce every browser is handed, no credential
+    ("logs/app.log", "HTTP_COOKIE --> csrftoken=DNCBjEYS8DU3r76ViaGkjcWab1maXEhW7uDqYQcSeIgq26QtGknMhCgJbfpHQMe8"),
+    ("web/settings.py", 'CSRF_TOKEN = "k3HxWq9Vz2Lr7TbN5Ym8Pc4Jd6Fs1Ga0"'),
     ("web/a.ts", "const token = `Bearer ${t}`;"),
     ("web/a.js", "const password = req.body.password;"),
     ("cmd/a.go", "password := cfg.Password"),
