@@ -2,7 +2,7 @@
 it was seen in the workspace, the index or the history."""
 from __future__ import annotations
 
-from scanner.model import Finding, Hit, Location, Rule
+from scanner.model import Finding, Hit, Location, REFS_LISTED, ref_order, Rule
 
 
 class FindingSet:
@@ -91,7 +91,8 @@ def _first_introductions(pairs: list[tuple[Location, dict]]) -> list[tuple[Locat
         # that the order the blobs were scanned in does not decide
         first, fctx = (loc, dict(ctx)) if (loc.date or "", loc.commit) < (cur[0].date or "", cur[0].commit) else cur
         other_loc, other_ctx = cur if first is loc else (loc, ctx)
-        first.refs = sorted(set(first.refs or []) | set(other_loc.refs or []))
+        first.refs = sorted(set(first.refs or []) | set(other_loc.refs or []), key=ref_order)[:REFS_LISTED]
+        first.refs_count = max(len(first.refs), *(x.refs_count or 0 for x in (loc, cur[0])))
         removed = max(filter(None, (fctx.get("removed_at"), other_ctx.get("removed_at"))), default=None)
         if removed:
             fctx["removed_at"] = removed

@@ -77,6 +77,20 @@ class Hit:
     context: dict = field(default_factory=dict)
 
 
+REFS_LISTED = 20  # refs named per history location; Location.refs_count counts them all
+
+
+def ref_order(ref: str) -> tuple:
+    """Which refs to name first: the default branches, other local branches, tags, remote
+    branches, the rest (the stash, notes); by name within each."""
+    if ref in ("refs/heads/main", "refs/heads/master"):
+        return 0, ref
+    for rank, ns in enumerate(("refs/heads/", "refs/tags/", "refs/remotes/"), 1):
+        if ref.startswith(ns):
+            return rank, ref
+    return 4, ref
+
+
 @dataclass
 class Location:
     kind: str  # worktree | history | staged
@@ -86,7 +100,8 @@ class Location:
     status: str | None = None  # worktree: tracked | untracked | ignored
     commit: str | None = None  # history
     date: str | None = None  # history: author date, ISO-8601
-    refs: list[str] | None = None  # history: refs that still reach the commit
+    refs: list[str] | None = None  # history: refs that still reach the commit (the first REFS_LISTED)
+    refs_count: int | None = None  # history: how many refs reach it (None: len(refs))
     blob: str | None = None  # history/staged: the blob id that holds it
 
     def to_json(self) -> dict:
@@ -102,6 +117,7 @@ class Location:
         if self.kind == "history":
             d["date"] = self.date
             d["refs"] = list(self.refs or [])
+            d["refs_count"] = self.refs_count if self.refs_count is not None else len(d["refs"])
         return d
 
 

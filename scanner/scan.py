@@ -10,7 +10,7 @@ from pathlib import Path
 
 from scanner import gitcmd
 from scanner.findings import FindingSet
-from scanner.model import Finding, Location
+from scanner.model import Finding, Location, ref_order
 
 
 class ScanError(CredfenceError):
@@ -668,7 +668,8 @@ def _add_history(root: Path, fs: FindingSet, hits: list, prov, warnings: list[st
                 path = path[len(prefix):]
             for h in blob_hits:
                 fs.add(h, Location("history", path, h.line, h.column, commit=commit, date=date,
-                                   refs=prov.refs.get(commit, []), blob=oid))
+                                   refs=prov.refs.get(commit, []), refs_count=prov.ref_counts.get(commit),
+                                   blob=oid))
         removal = prov.removal(oid)
         if removal:
             for h in blob_hits:
@@ -772,9 +773,10 @@ def history_note(f: Finding) -> str | None:
     hist = [loc for loc in f.locations if loc.kind == "history"]
     if not hist:
         return None
-    refs = sorted({r for loc in hist for r in (loc.refs or [])})
+    refs = sorted({r for loc in hist for r in (loc.refs or [])}, key=ref_order)
     removed = max((c.get("removed_at") for c in f.contexts if c.get("removed_at")), default=None)
-    n = len(refs)
+    # at least: the refs named are the first of each location's, and its count is its own
+    n = max([len(refs)] + [loc.refs_count or 0 for loc in hist])
     reach = f"still in {n} ref{'s' if n != 1 else ''}" if n else "still in the object store (unreachable)"
     if removed:
         return f"removed from HEAD on {removed[:10]}, {reach}: rotate it, removing the line did not revoke it"

@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 import random
 
-from gitrepo import Repo
+from gitrepo import Repo, github_pat, scan_json
+from scanner.model import REFS_LISTED, ref_order
 from scanner.scan import ScanOptions, run_scan
 from scanner.sources import history as hist
 
@@ -44,8 +45,29 @@ def test_refs_from_the_graph_agree_with_for_each_ref_contains(tmp_path):
     got = hist.refs_from_graph(r.path, prov.parents, sorted(set(commits)))
     assert got is not None
     for c in set(commits):
-        assert got[c] == _contains(r, c), c
-    assert got[commits[5]] and "refs/tags/nested" in got[commits[5]]
+        want = _contains(r, c)
+        assert got[c] == (sorted(want, key=ref_order)[:REFS_LISTED], len(want)), c
+    assert got[commits[5]][0] and "refs/tags/nested" in got[commits[5]][0]
+
+
+def test_a_commit_many_refs_reach_names_the_first_twenty_and_counts_them_all(tmp_path):
+    """bitnami/charts has 30,823 refs: every one of them written into every history location
+    made a 366 MB report. The report names the first REFS_LISTED (default branch, other
+    local branches, tags, remote branches) and counts all of them; the note says how many."""
+    r = Repo(tmp_path / "repo")
+    c = r.commit("add token", {"deploy.sh": f"GITHUB_TOKEN={github_pat()}\n"})
+    r.commit("remove token", {"deploy.sh": "echo deploy\n"})
+    for i in range(30):
+        r.git("branch", f"feature-{i:02d}", c)
+        r.git("update-ref", f"refs/remotes/origin/pr-{i:02d}", c)
+    r.git("tag", "v1", c)
+    rep, _ = scan_json(r.path)
+    (f,) = rep["findings"]
+    (loc,) = [x for x in f["locations"] if x["kind"] == "history"]
+    assert loc["refs_count"] == 1 + 30 + 30 + 1
+    assert loc["refs"][:2] == ["refs/heads/main", "refs/heads/feature-00"]
+    assert len(loc["refs"]) == REFS_LISTED and not any(x.startswith("refs/remotes/") for x in loc["refs"])
+    assert any("still in 62 refs" in n for n in f["notes"])
 
 
 def _children() -> set[int]:

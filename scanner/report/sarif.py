@@ -192,6 +192,7 @@ def _history_related(hist: list[Location], start_id: int = 1) -> list[dict]:
             props["date"] = loc.date
         if loc.refs:
             props["refs"] = list(loc.refs)
+            props["refs_count"] = loc.refs_count if loc.refs_count is not None else len(loc.refs)
         out.append({
             "id": start_id + i,
             "physicalLocation": _physical(loc),
