@@ -771,9 +771,12 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
         if not word:
             continue
         j = i + 1
-        if j < n and toks[j].kind == STR and i > 0 and toks[i - 1].kind == NAME and \
+        if key.startswith("$") and j < n and toks[j].kind == OP and toks[j].text == ":=":
+            continue  # a Go template's (Helm's) variable: `{{- $pwd := .Values.auth.password }}`
+        if j < n and toks[j].kind == STR and i > 0 and toks[i - 1].kind == NAME and not key.startswith("$") and \
                 toks[i - 1].text.lower() in _DECL and (j + 1 >= n or toks[j + 1].kind in (OP, COMMENT)):
             # #define PASSWORD "...", %global PASSWORD "...", SET password "...", ENV PASSWORD "..."
+            # (not Helm's `set $credentials "subscriptionId" ...`, a map's key)
             out.append((key, toks[j].body, toks[j], "literal", word))
             continue
         if j < n and toks[j].kind == STR and i == 0 and lang in ("js", "rb", "text") and \

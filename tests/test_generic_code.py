@@ -203,6 +203,10 @@ NEGATIVE = [
     # an anti-forgery token is a nonce every browser is handed, no credential
     ("logs/app.log", "HTTP_COOKIE --> csrftoken=DNCBjEYS8DU3r76ViaGkjcWab1maXEhW7uDqYQcSeIgq26QtGknMhCgJbfpHQMe8"),
     ("web/settings.py", 'CSRF_TOKEN = "k3HxWq9Vz2Lr7TbN5Ym8Pc4Jd6Fs1Ga0"'),
+    # Helm's Go templates: a variable bound to a value's path, a map key set by name (bitnami/charts)
+    ("charts/web/templates/goss.yaml", "{{- $pwd := .Vars.secrets.localPassword }}"),
+    ("charts/thanos/templates/secret.yaml", "{{- range $user, $password := .Values.auth.basicAuthUsers }}"),
+    ("charts/dns/templates/_helpers.tpl", '{{- $_ := set $credentials "subscriptionId" .Values.azure.subscriptionId -}}'),
     ("web/a.ts", "const token = `Bearer ${t}`;"),
     ("web/a.js", "const password = req.body.password;"),
     ("cmd/a.go", "password := cfg.Password"),
