@@ -113,6 +113,8 @@ _NOT_HEAD = {"is", "has", "use", "uses", "show", "hide", "enable", "disable", "n
              "parse", "hash", "encode", "decode", "generate", "gen", "make", "create", "get", "read", "load",
              "fetch", "find", "lookup", "resolve", "compute", "count", "len", "last", "prev", "next", "bypass",
              "forgot", "forgotten", "reset", "expect", "expected", "want", "wants", "need", "needs",
+             # a digest of the secret: Helm's `checksum/secret` pod annotation
+             "checksum", "digest",
              # what is public is no secret: .NET's PublicKeyToken, a public_key, a PUBLIC_API_KEY
              "public"}
 
@@ -471,6 +473,7 @@ _QUALIFIED_CLASS = re.compile(r"^\\?[A-Z]\w*(?:\\{1,2}[A-Z]\w*)+(?:@\w+)?$|^[A-Z
 # user:password@host (a URL's credentials without its scheme): judged by its password part
 _USERINFO = re.compile(r"^[^:@\s/]{1,64}:([^@\s/]{1,128})@[\w.-]+(?::\d{1,5})?(?:/\S*)?$")
 # a web framework's route target, controller#action (Rails' "email_confirmations#update")
+_OBJECT_REF = re.compile(r"^[a-z]+(?:-[a-z]+)*/[a-z]+(?:-[a-z]+)*$")
 _ENTRY_POINT = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
 _ROUTE_TARGET = re.compile(r"^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*#[a-z_][a-z0-9_]*[?!]?$")
 # mount or build-secret options naming where a secret comes from, not the secret: Docker's
@@ -593,6 +596,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a path (base64 has `+` or padding more often than not)
     if v.replace("_", "").replace("-", "").replace(".", "").isalpha() and v.islower() and len(v) < 24:
         return False  # a lower-case word or identifier
+    if _OBJECT_REF.match(v):
+        return False  # a Kubernetes object's namespace/name (`auth-secret: "default/ca-secret"`)
     if v.isdigit() and len(v) < 12:
         return False  # a port, a number, a PIN-length code
     classes = sum((any(c.islower() for c in v), any(c.isupper() for c in v), any(c.isdigit() for c in v),
@@ -755,8 +760,18 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
     for i, t in enumerate(toks):
         if t.kind == COMMENT:
             break
+        if lang == "yaml" and t.kind == NAME and i > 1 and toks[i - 1].text == "/" and toks[i - 1].end == t.start \
+                and any(x.kind == OP and x.text == ":" for x in toks[:i - 1]):
+            # in a YAML value, a path's or an image's part, not a key (`image:
+            # docker.io/bitnami/rmq-default-credential-updater:1.0.2`); an annotation's key
+            # before the value (`nginx.ingress.kubernetes.io/auth-secret:`) is one; prose
+            # pairs (`ID:master/PW:...`) are read as text
+            continue
         if t.kind == NAME:
             key = t.text
+            if lang == "yaml" and i > 1 and toks[i - 1].text == "/" and toks[i - 1].end == t.start \
+                    and toks[i - 2].end == toks[i - 1].start:
+                key = line[toks[i - 2].start:t.end]  # an annotation's whole key: `checksum/secret`
         elif t.kind == STR and t.body and len(t.body) <= 64 and i + 1 < n and toks[i + 1].kind == OP and \
                 toks[i + 1].text in (":", "=>", "=", ","):
             key = t.body  # "password": "...", 'password' => '...'

@@ -96,6 +96,7 @@ def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> b
 _PROSE = re.compile(r"^[A-Za-z][A-Za-z',]*(?: [A-Za-z',]+){2,}[.!?]?\n?$")
 _JWT_HEADER = re.compile(r'^\{\s*"(?:alg|typ|kid)"\s*:\s*"[^"]*"(?:\s*,\s*"(?:alg|typ|kid)"\s*:\s*"[^"]*")*\s*\}$')
 _B64_VALUE = re.compile(r"^[A-Za-z0-9+/_-]{16,}={0,2}$")
+_PLAIN_WORD = re.compile(r"^[\w.@!#%+-]{6,64}$")
 
 
 def _decodes_to_no_secret(s: str) -> bool:
@@ -107,7 +108,10 @@ def _decodes_to_no_secret(s: str) -> bool:
         text = raw.decode("ascii")
     except (binascii.Error, ValueError):
         return False
-    return bool(_PROSE.match(text) or _JWT_HEADER.match(text))
+    # ...or a stand-in password itself, encoded as a Kubernetes Secret's data is (bitnami's
+    # mariadb-secrets.yaml: "bXktcm9vdC1wYXNzd29yZA==", my-root-password); a token's own
+    # structure (JSON, `kind:id:key`) is judged by its rule, not here
+    return bool(_PROSE.match(text) or _JWT_HEADER.match(text) or _PLAIN_WORD.match(text) and is_placeholder(text))
 
 
 def _leet_stand_in(body: str) -> bool:

@@ -48,6 +48,9 @@ POSITIVE = [
     # YAML / INI / TOML / properties / dotenv
     ("deploy/app.yml", "  password: Ce7shE0ENPiBlE_EdEose0cBAA", "Ce7shE0ENPiBlE_EdEose0cBAA"),
     ("deploy/app.ini", "password = s3cr3tP4ss!x", "s3cr3tP4ss!x"),
+    ("deploy/secrets.yaml", '  db-password: "VHE5dkwyeFI3bVc0bks4eg=="', "VHE5dkwyeFI3bVc0bks4eg=="),
+    # an annotation's key is a key; the value after it is judged (not cut at the key's `/`)
+    ("k8s/ingress.yml", '    example.com/api-token: "Tq9vL2xR7mW4nK8z"', "Tq9vL2xR7mW4nK8z"),
     ("deploy/app.toml", 'api_token = "f7Hk2Lm9Qx4Tz8Wv3Np6"', "f7Hk2Lm9Qx4Tz8Wv3Np6"),
     ("deploy/app.properties", "spring.datasource.password=Wq8#nZ3vKp", "Wq8#nZ3vKp"),
     (".env", "SMTP_PASSWORD=Wq8nZ3vKp2xY", "Wq8nZ3vKp2xY"),
@@ -207,6 +210,14 @@ NEGATIVE = [
     ("charts/web/templates/goss.yaml", "{{- $pwd := .Vars.secrets.localPassword }}"),
     ("charts/thanos/templates/secret.yaml", "{{- range $user, $password := .Values.auth.basicAuthUsers }}"),
     ("charts/dns/templates/_helpers.tpl", '{{- $_ := set $credentials "subscriptionId" .Values.azure.subscriptionId -}}'),
+    # an image's name holding a secret word, before its tag (bitnami/charts, 50 high)
+    ("charts/rabbitmq/Chart.yaml", "      image: docker.io/bitnami/rmq-default-credential-updater:1.0.2-debian-11-r14"),
+    # the Secret an annotation names, as namespace/name (traefik's ingress-nginx fixtures)
+    ("k8s/ingress.yml", '    nginx.ingress.kubernetes.io/auth-tls-secret: "default/ca-secret"'),
+    # Helm's annotation that rolls pods when the Secret changes: a digest of it (opentelemetry-demo)
+    ("kubernetes/demo.yaml", "        checksum/secret: bed677784356b2af7fb0d87455db21f077853059b594101a4f6532bfbd962a7f"),
+    # a Secret's data: base64 of a stand-in
+    ("charts/mariadb/secrets.yaml", '  mariadb-root-password: "bXktcm9vdC1wYXNzd29yZA=="'),
     ("web/a.ts", "const token = `Bearer ${t}`;"),
     ("web/a.js", "const password = req.body.password;"),
     ("cmd/a.go", "password := cfg.Password"),
