@@ -757,11 +757,13 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
     """(key, value, column, how) for each key whose value is a literal."""
     out = []
     n = len(toks)
+    # where a YAML line's value starts (once per line: a long value of paths stays linear)
+    first_colon = next((k for k, x in enumerate(toks) if x.kind == OP and x.text == ":"), n) if lang == "yaml" else n
     for i, t in enumerate(toks):
         if t.kind == COMMENT:
             break
         if lang == "yaml" and t.kind == NAME and i > 1 and toks[i - 1].text == "/" and toks[i - 1].end == t.start \
-                and any(x.kind == OP and x.text == ":" for x in toks[:i - 1]):
+                and first_colon < i - 1:
             # in a YAML value, a path's or an image's part, not a key (`image:
             # docker.io/bitnami/rmq-default-credential-updater:1.0.2`); an annotation's key
             # before the value (`nginx.ingress.kubernetes.io/auth-secret:`) is one; prose

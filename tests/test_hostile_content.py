@@ -297,6 +297,19 @@ def test_long_word_like_values_are_judged_in_linear_time(tmp_path):
     assert_clean_exit(p, codes=(0, 1))
 
 
+def test_a_yaml_value_of_many_path_parts_is_read_in_linear_time(tmp_path):
+    """A YAML value's `/`-separated names are not keys (an image's name); deciding so once
+    looked back over the line for each name: quadratic in a line of thousands of parts with
+    no `:` before them."""
+    text = "".join("- " + "/ab" * 1300 + f"/token{i}: x\n" for i in range(600))
+    r = Repo(tmp_path / "paths")
+    r.commit("c", {"values.yaml": text})
+    t0 = time.monotonic()
+    p = cli("scan", str(r.path), "--format", "json", "--no-history", timeout=120)
+    assert time.monotonic() - t0 < 60
+    assert_clean_exit(p, codes=(0, 1))
+
+
 def test_catastrophic_custom_rule_is_skipped_once_by_id(tmp_path):
     r = Repo(tmp_path / "redos")
     r.commit("c", {".credfence.yaml": "rules:\n  - id: evil-rule\n    provider: evil\n"
