@@ -473,6 +473,7 @@ _QUALIFIED_CLASS = re.compile(r"^\\?[A-Z]\w*(?:\\{1,2}[A-Z]\w*)+(?:@\w+)?$|^[A-Z
 # user:password@host (a URL's credentials without its scheme): judged by its password part
 _USERINFO = re.compile(r"^[^:@\s/]{1,64}:([^@\s/]{1,128})@[\w.-]+(?::\d{1,5})?(?:/\S*)?$")
 # a web framework's route target, controller#action (Rails' "email_confirmations#update")
+_VERSION = re.compile(r"^v?\d+(?:\.\d+){1,3}(?:[-+~][0-9A-Za-z]+(?:[.-][0-9A-Za-z]+)*)?$")
 _OBJECT_REF = re.compile(r"^[a-z]+(?:-[a-z]+)*/[a-z]+(?:-[a-z]+)*$")
 _ENTRY_POINT = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
 _ROUTE_TARGET = re.compile(r"^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*#[a-z_][a-z0-9_]*[?!]?$")
@@ -596,6 +597,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a path (base64 has `+` or padding more often than not)
     if v.replace("_", "").replace("-", "").replace(".", "").isalpha() and v.islower() and len(v) < 24:
         return False  # a lower-case word or identifier
+    if _VERSION.match(v):
+        return False  # a version or an image's tag (`rmq-default-credential-updater:1.0.2-debian-11-r14`)
     if _OBJECT_REF.match(v):
         return False  # a Kubernetes object's namespace/name (`auth-secret: "default/ca-secret"`)
     if v.isdigit() and len(v) < 12:

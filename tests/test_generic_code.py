@@ -212,6 +212,8 @@ NEGATIVE = [
     ("charts/dns/templates/_helpers.tpl", '{{- $_ := set $credentials "subscriptionId" .Values.azure.subscriptionId -}}'),
     # an image's name holding a secret word, before its tag (bitnami/charts, 50 high)
     ("charts/rabbitmq/Chart.yaml", "      image: docker.io/bitnami/rmq-default-credential-updater:1.0.2-debian-11-r14"),
+    # the same image named in prose, where `name:tag` reads as a pair: the tag is a version
+    ("docs/upgrade.md", "FROM docker.io/bitnami/rmq-default-credential-updater:1.0.2-debian-11-r14"),
     # the Secret an annotation names, as namespace/name (traefik's ingress-nginx fixtures)
     ("k8s/ingress.yml", '    nginx.ingress.kubernetes.io/auth-tls-secret: "default/ca-secret"'),
     # Helm's annotation that rolls pods when the Secret changes: a digest of it (opentelemetry-demo)
