@@ -6,7 +6,8 @@ For each git clone, three stages of credfence's own history scan, timed alone:
 - walk: the object listing and `git log --raw` (scanner.sources.history.Enumeration);
 - read: every reachable blob through two `git cat-file --batch` processes, in the order
   of their deltas, into the workers' buffers (BlobReader.read_groups), nothing else;
-- read + match: the same with Hyperscan over every blob (Engine.match_spans).
+- read + match: the same with Hyperscan over every blob, or where a delta differs from its
+  base (pipeline._match_groups, Engine.match_spans).
 A scan cannot take less than walk + read while it reads every version of every file whole;
 the difference between the full scan and walk + read + match is the confirmation, the
 report and the start-up. Two worker processes, as on the benchmark machine's two cores.
@@ -21,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scanner import pipeline  # noqa: E402
 from scanner.engine import Engine  # noqa: E402
 from scanner.rules import load_rules  # noqa: E402
 from scanner.sources import history as hist  # noqa: E402
@@ -33,10 +35,14 @@ def _read(chunk, match: bool) -> int:
     reader = hist.BlobReader(_REPO)
     n = 0
     try:
-        for buf, lo, hi, group in reader.read_groups(chunk):
-            if match:
-                _ENGINE.match_spans(buf, [(st - lo, en - lo) for _, st, en in group if st is not None], lo, hi)
-            n += hi - lo
+        groups = reader.read_groups(chunk)
+        if match:  # as the scan matches: each delta where it differs from its base
+            pipeline._ENGINE = _ENGINE
+            for _, _, st, en, _ in pipeline._match_groups(groups, chunk):
+                n += 0 if st is None else en - st
+        else:
+            for _, lo, hi, _ in groups:
+                n += hi - lo
     finally:
         reader.close()
     return n

@@ -107,7 +107,9 @@ def _scan_files(rels: list[str]) -> ChunkResult:
     return res
 
 
-def _scan_blobs(blobs: list[tuple[str, int, str]]) -> ChunkResult:
+def _scan_blobs(blobs: list[tuple]) -> ChunkResult:
+    """Blobs given as (oid, size, path), or (oid, size, path, delta base) from the history
+    (order_by_delta)."""
     global _READER
     from scanner.sources.history import BlobReader
 
@@ -116,7 +118,7 @@ def _scan_blobs(blobs: list[tuple[str, int, str]]) -> ChunkResult:
     if _READER is None:
         _READER = BlobReader(_REPO)
     res = ChunkResult()
-    paths = {oid: path for oid, _, path in blobs}
+    paths = {b[0]: b[2] for b in blobs}
     for oid, data in _READER.read([b[0] for b in blobs]):
         res.items += 1
         if data is None:
@@ -136,7 +138,7 @@ def _count(res: ChunkResult, key: str, hits: list[Hit] | None, why: str | None) 
         res.hits.append((key, hits))
 
 
-def _matched_blobs(blobs: list[tuple[str, int, str]]):
+def _matched_blobs(blobs: list[tuple]):
     """A chunk of blobs read into one buffer and matched by one Hyperscan pass per group of
     about a megabyte (BlobReader.read_groups, Engine.match_spans): yields (index in blobs,
     buffer, start, end, the blob's matches or None), start None for an object git could
@@ -146,14 +148,39 @@ def _matched_blobs(blobs: list[tuple[str, int, str]]):
 
     if _READER is None:
         _READER = BlobReader(_REPO)
-    return _match_groups(_READER.read_groups(blobs))
+    return _match_groups(_READER.read_groups(blobs), blobs)
 
 
-def _match_groups(groups):
-    """_matched_blobs for any source of groups in BlobReader.read_groups' layout."""
+def _match_groups(groups, blobs: list[tuple] | None = None):
+    """_matched_blobs for any source of groups in BlobReader.read_groups' layout. Blobs
+    given with their delta base (order_by_delta), when the base came earlier in the chunk,
+    are matched where they differ from it (Engine.match_spans' bases): the matches of
+    each base are kept until the chunk ends."""
+    where = {}  # oid -> index in blobs, of the blobs some later blob is stored against
+    if blobs and len(blobs[0]) > 3:
+        needed = {b[3] for b in blobs if b[3]}
+        where = {b[0]: i for i, b in enumerate(blobs) if b[0] in needed}
+    kept: dict[int, tuple[int, int, list]] = {}  # index -> (start, end, matches) of those bases
     for buf, lo, hi, group in groups:
         present = [(i, st - lo, en - lo) for i, st, en in group if st is not None]
-        matches = _ENGINE.match_spans(buf, [(st, en) for _, st, en in present], lo, hi)
+        bases, raw = None, None
+        if where:
+            bases, raw = {}, {}
+            here = {}  # index in blobs -> index in present, of this group's bases
+            for k, (i, _, _) in enumerate(present):
+                j = where.get(blobs[i][3])
+                if j is not None:
+                    if j in here:
+                        bases[k] = here[j]
+                    elif j in kept:
+                        b_st, b_en, b_matches = kept[j]
+                        bases[k] = (b_st - lo, b_en - lo, b_matches)
+                if blobs[i][0] in where:
+                    here[i] = k
+        matches = _ENGINE.match_spans(buf, [(st, en) for _, st, en in present], lo, hi, bases, raw)
+        if where:
+            for i, k in here.items():
+                kept[i] = (present[k][1] + lo, present[k][2] + lo, raw.get(k, []))
         for i, st, _ in group:
             if st is None:
                 yield i, buf, None, None, None
@@ -170,7 +197,7 @@ def _quiet_reason(buf: bytearray, st: int, en: int) -> str | None:
     return None
 
 
-def _scan_blob_chunk(blobs: list[tuple[str, int, str]]) -> ChunkResult:
+def _scan_blob_chunk(blobs: list[tuple]) -> ChunkResult:
     """Blobs matched a chunk at a time (_matched_blobs); only those with a candidate (or a
     name a structured parser always reads, or a byte-order mark) are copied out and looked
     at one by one."""
@@ -181,7 +208,7 @@ def _scan_blob_chunk(blobs: list[tuple[str, int, str]]) -> ChunkResult:
             res.skipped["missing-object"] = res.skipped.get("missing-object", 0) + 1
             continue
         res.bytes += en - st
-        oid, _, path = blobs[i]
+        oid, path = blobs[i][0], blobs[i][2]
         if m is None and not buf.startswith(BOMS, st, en) and not structured.name_decides_parse(path):
             why = _quiet_reason(buf, st, en)
             if why:

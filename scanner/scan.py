@@ -395,7 +395,7 @@ def _scan(s: _Scan) -> ScanResult:
                                      "reason": "git cat-file could not read them (corrupt or missing pack?)"})
             blob_hits = dict(res.hits)
             scanned_blobs = {b[0] for b in bl.blobs}
-            s.scanned_as = {oid: path for oid, _, path in bl.blobs if oid in blob_hits}
+            s.scanned_as = {b[0]: b[2] for b in bl.blobs if b[0] in blob_hits}
             _mark(s.t0, f"blobs read and matched ({res.confirmed} confirmed)")
             _add_history(root, fs, res.hits, bl.prov, s.warnings, s.prefix, bl.ref_commits, s.phases)
             _mark(s.t0, "refs named")

@@ -102,3 +102,91 @@ def test_section_parents_shortcut_agrees_with_the_walk(rows, queries):
     for q in queries:
         j = q % len(lines)
         assert context._parent(lines, j, 0) == _parent_by_walking(lines, j), (j, lines[max(0, j - 5):j + 1])
+
+
+MULTILINE_EXAMPLES = sorted({p for r in RULES if r.pattern and not r.structured for p in r.positive if "\n" in p})
+
+
+def _in_cat_file_layout(contents: list[bytes]) -> tuple[bytes, list[tuple[int, int]]]:
+    """Contents laid out as `git cat-file --batch` writes them, and each one's span."""
+    import hashlib
+
+    buf, spans = b"", []
+    for c in contents:
+        buf += hashlib.sha1(c).hexdigest().encode() + b" blob %d\n" % len(c)
+        spans.append((len(buf), len(buf) + len(c)))
+        buf += c + b"\n"
+    return buf, spans
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_content_matched_where_it_differs_from_its_base_gets_every_match(engines, data):
+    """A version stored as a delta is matched only around what it changed over its base
+    (Engine.match_spans' bases); the rest of its matches are the base's, moved. They must
+    be exactly the matches of the version matched whole, alone: secrets before, after,
+    inside and across the edit, edits that insert, delete or replace, near a secret or
+    not, multi-line keys included."""
+    import random as stdrandom
+
+    from scanner import engine as engine_mod
+
+    hs, _ = engines
+    rng = stdrandom.Random(data.draw(st.integers(0, 2 ** 32), label="seed"))
+    words = ["def", "return", "value", "config", "items", "for", "in", "if", "print", "self", "data", "x = 1"]
+    lines = ["    " + " ".join(rng.choice(words) for _ in range(rng.randint(2, 10))) for _ in range(1400)]
+    secret = st.one_of(st.sampled_from(EXAMPLES), st.sampled_from(MULTILINE_EXAMPLES))
+    secrets = data.draw(st.lists(secret, min_size=1, max_size=6), label="secrets")
+    for s in secrets:
+        lines.insert(rng.randrange(len(lines)), rng.choice(["", "TOKEN = ", "password: ", "key="]) + s)
+    base = "\n".join(lines).encode()
+    # edit at, in or just after a secret (or anywhere): where a cut in the wrong place shows
+    anchors = [base.find(s.encode()) + k * len(s.encode()) // 2 for s in secrets for k in (0, 1, 2)]
+    at = data.draw(st.sampled_from(anchors + [rng.randrange(len(base))]), label="edit near")
+    at = min(max(at + data.draw(st.sampled_from([0, 0, -1, 1, -2, 2, -30, 30]), label="offset"), 0), len(base))
+    cut = data.draw(st.sampled_from([0, 1, 2, 7, 60, 3000, 20_000]), label="deleted")
+    put = data.draw(st.one_of(st.sampled_from(["", "\n", " ", "x", "-", "# note\n", "password = 'hunter2-q" + "7" * 20 + "'\n"]),
+                              secret), label="inserted")
+    version = base[:at] + put.encode() + base[at + cut:]
+    # and a version of that version, edited elsewhere: its base is itself an edited content
+    at2 = rng.randrange(len(version))
+    again = version[:at2] + rng.choice([b"", b"\n", b"y = 2\n"]) + version[at2 + rng.choice([0, 1, 5, 500]):]
+    buf, spans = _in_cat_file_layout([base, version, again])
+
+    def alone(content: bytes) -> list:
+        one_buf, one_spans = _in_cat_file_layout([content])
+        got: dict = {}
+        hs.match_spans(one_buf, one_spans, raw=got)
+        return sorted(set(got.get(0, [])))
+
+    together: dict = {}  # the bases in the same buffer and call, as within a group of blobs
+    hs.match_spans(buf, spans, bases={1: 0, 2: 1}, raw=together)
+    base_raw: dict = {}  # the base from an earlier call, as from an earlier group
+    hs.match_spans(buf, spans[:1], raw=base_raw)
+    apart: dict = {}
+    hs.match_spans(buf, spans[1:2], bases={0: (*spans[0], base_raw.get(0, []))}, raw=apart)
+    assert sorted(set(together.get(1, []))) == sorted(set(apart.get(0, []))) == alone(version)
+    assert sorted(set(together.get(2, []))) == alone(again)
+    # and the cut was made: most of the version was not matched again
+    with memoryview(buf) as view:
+        (a_st, a_en), (b_st, b_en) = spans[:2]
+        assert engine_mod._edit_window(buf, view, a_st, a_en - a_st, b_st, b_en - b_st) is not None
+
+
+def test_an_edit_right_after_a_match_is_seen_by_the_byte_after_it(engines):
+    """A match ending where the unchanged start ends looks at the first changed byte (its
+    \\b): an AWS key ID followed by a newline in the base, by a letter in the version, is a
+    match in the base only. The version must not take it from the base."""
+    hs, _ = engines
+    filler = "".join(f"    value = {k} + items\n" for k in range(3000)).encode()
+    key = b"AKIA" + b"Q3ZB7XKP2MNR4TWV"
+    base = filler[:40_000] + b"aws = " + key + b"\n" + filler[40_000:]
+    version = filler[:40_000] + b"aws = " + key + b"x\n" + filler[40_000:]
+    buf, spans = _in_cat_file_layout([base, version])
+    got: dict = {}
+    hs.match_spans(buf, spans, bases={1: 0}, raw=got)
+    ends_in_base = {to for _, to in got.get(0, [])}
+    ends_in_version = {to for _, to in got.get(1, [])}
+    key_end = 40_000 + len(b"aws = ") + len(key)
+    assert key_end in ends_in_base and key_end not in ends_in_version

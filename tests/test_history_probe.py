@@ -281,7 +281,7 @@ def test_blobs_are_read_after_the_base_git_stores_them_against(tmp_path):
     listing = r.git("cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype) %(deltabase)")
     base_of = {o: b for o, t, b in (line.split() for line in listing.splitlines()) if t == "blob" and b.strip("0")}
     assert len(base_of) >= 20, "git stored most versions as deltas"
-    order = [oid for oid, _, _ in Enumeration(r.path).result().blobs]
+    order = [oid for oid, *_ in Enumeration(r.path).result().blobs]
     at = {oid: k for k, oid in enumerate(order)}
     assert len(at) == len(order) == 25
     assert all(at[base] < at[oid] for oid, base in base_of.items() if base in at)
@@ -295,9 +295,9 @@ def test_a_cycle_of_delta_bases_falls_back_to_pack_order():
 
     a, b, c = (x.encode() * 40 for x in "abc")
     assert order_by_delta([(a, 1, "x", b), (b, 1, "y", a), (c, 1, "z", b"0" * 40)]) == \
-        [(a.decode(), 1, "x"), (b.decode(), 1, "y"), (c.decode(), 1, "z")]
+        [(a.decode(), 1, "x", ""), (b.decode(), 1, "y", ""), (c.decode(), 1, "z", "")]
     assert order_by_delta([(a, 1, "x", b), (b, 1, "y", b"0" * 40), (c, 1, "z", a)]) == \
-        [(b.decode(), 1, "y"), (a.decode(), 1, "x"), (c.decode(), 1, "z")]
+        [(b.decode(), 1, "y", ""), (a.decode(), 1, "x", b.decode()), (c.decode(), 1, "z", a.decode())]
 
 
 def test_the_first_introduction_of_a_secret_does_not_depend_on_the_scan_order():
@@ -389,3 +389,53 @@ def test_deferred_evidence_is_read_from_its_blob_or_the_scan_says_it_could_not(t
     assert lost.contexts[0] == {}
     assert any("could not be read again" in w for w in s.warnings)
     assert not any(DEFERRED in c for f in (kept, lost) for c in f.contexts)
+
+
+def test_versions_matched_where_they_differ_from_their_base_report_what_whole_reads_do(tmp_path):
+    """A version git stores as a delta is matched only around what it changed over its base
+    (Engine.match_spans' bases); git stores an older version against a newer one. On a
+    large file edited over thirty commits, each secret is added in one version and
+    changed in the next, so that the version that adds it is matched against a base
+    without it: a token broken by a space in its middle (a match across the edit), a
+    key ID followed by a letter (a match ending where the edit starts), a PEM key with
+    one middle line rotated (a match starting far before the edit), a token below a block
+    of lines added further up (matches moved by the edit's length). The findings and
+    their locations are those of the pure-Python engine, which reads every version whole."""
+    rng = random.Random(11)
+    r = Repo(tmp_path / "repo")
+    lines = filler(rng, 60_000).split("\n")
+    key_body = [base64.b64encode(rng.randbytes(48)).decode() for _ in range(20)]
+    for k in range(30):
+        at = rng.randrange(len(lines) // 4, 3 * len(lines) // 4)
+        if k == 3:
+            lines.insert(at, f'GITLAB = "{GL}"')
+        elif k == 4:
+            lines = [ln.replace(GL, GL[:12] + " " + GL[12:]) for ln in lines]
+        elif k == 6:
+            lines.insert(len(lines) - 40, f"# deploy key\n{NPM}")
+        elif k == 7:
+            lines[40:40] = [f"    added = {j}" for j in range(60)]
+        elif k == 9:
+            lines.insert(at, "-----BEGIN RSA PRIVATE KEY-----\n" + "\n".join(key_body) + "\n-----END RSA PRIVATE KEY-----")
+        elif k == 10:
+            old = key_body[10]
+            key_body[10] = base64.b64encode(rng.randbytes(48)).decode()
+            lines = [ln.replace(old, key_body[10]) for ln in lines]
+        elif k == 12:
+            lines.insert(at, f"aws_key_id = {AWS_ID}")
+        elif k == 13:
+            lines = [ln.replace(AWS_ID, AWS_ID + "x") for ln in lines]
+        elif k == 25:
+            lines = [ln for ln in lines if NPM not in ln]
+        else:  # one line replaced: each version differs from the next in one place
+            lines[at] = f"    step = {k}"
+        r.commit(f"edit {k}", {"app/big.py": "\n".join(lines) + "\n", "app/other.py": f"x = {k}\n"})
+    r.git("gc", "-q", "--aggressive")
+    listing = r.git("cat-file", "--batch-all-objects", "--batch-check=%(objecttype) %(deltabase)")
+    assert sum(1 for ln in listing.splitlines() if ln.startswith("blob ") and ln.split()[1].strip("0")) >= 25
+    whole, _ = scan_json(r.path, out=tmp_path / "python.json", env={"CREDFENCE_ENGINE": "python"})
+    edited, _ = scan_json(r.path, out=tmp_path / "edited.json")
+    assert summary(edited) == summary(whole)
+    found = by_sha(edited)
+    assert {sha(GL), sha(NPM), sha(AWS_ID)} <= set(found)
+    assert sum(f["rule"] == "private-key" for f in edited["findings"]) == 2, "the key before and after rotation"

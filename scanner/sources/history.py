@@ -13,7 +13,8 @@ each blob's delta base. Once the walk has named them, the reachable blobs are re
 order of their deltas, each after the base git rebuilds it from (order_by_delta: pack order
 was 2.5 times faster than object-id order, this 1.8 times faster again), in chunks, each worker process through its own long-lived
 `git cat-file --batch`, straight into one reused buffer (BlobReader.read_groups), and
-matched and confirmed in the same pass with their paths (scanner/scan.py, _scan_history).
+matched (a delta only where it differs from its base: Engine.match_spans) and confirmed in
+the same pass with their paths (scanner/scan.py, _scan_history).
 A blob's path is decided in one place: Enumeration.result().
 """
 from __future__ import annotations
@@ -472,13 +473,15 @@ def _has_head(repo: Path) -> bool:
         return False
 
 
-def order_by_delta(blobs: list[tuple[bytes, int, str, bytes]]) -> list[tuple[str, int, str]]:
-    """(oid, size, path) of blobs given in pack order with their delta bases (the blob git
-    stores each as a delta against, or zeros), ordered so that each follows its base: a
-    depth-first walk of the delta forest, in pack order among siblings. git rebuilds a
-    delta from its base, and keeps the bases it rebuilt in a cache of 96 MB: read in pack
-    order, a base was often evicted by the time a delta on it came, and git rebuilt it
-    again (sqlalchemy's 87k blobs: 2.8 instead of 5.0 CPU-s of git, the same bytes out)."""
+def order_by_delta(blobs: list[tuple[bytes, int, str, bytes]]) -> list[tuple[str, int, str, str]]:
+    """(oid, size, path, base) of blobs given in pack order with their delta bases (the
+    blob git stores each as a delta against, or zeros), ordered so that each follows its
+    base: a depth-first walk of the delta forest, in pack order among siblings. `base` is
+    the base's oid when it is among the blobs, else "": a blob's matches are then mostly
+    its base's (Engine.match_spans). git rebuilds a delta from its base, and keeps the
+    bases it rebuilt in a cache of 96 MB: read in pack order, a base was often evicted by
+    the time a delta on it came, and git rebuilt it again (sqlalchemy's 87k blobs: 2.8
+    instead of 5.0 CPU-s of git, the same bytes out)."""
     known = {b[0] for b in blobs}  # a base of zeros (stored whole) is never among them
     children: dict[bytes, list[int]] = {}
     roots: list[int] = []
@@ -487,23 +490,26 @@ def order_by_delta(blobs: list[tuple[bytes, int, str, bytes]]) -> list[tuple[str
             children.setdefault(base, []).append(k)
         else:
             roots.append(k)
-    out: list[tuple[str, int, str]] = []
+    out: list[tuple[str, int, str, str]] = []
     add = out.append
     for r in roots:
         oid, size, path, _ = blobs[r]
-        add((oid.decode(), size, path))
+        name = oid.decode()
+        add((name, size, path, ""))
         kids = children.get(oid)
         if not kids:
             continue  # most roots: nothing is stored against them
-        stack = kids[::-1]
+        stack = [(k, name) for k in reversed(kids)]
         while stack:
-            oid, size, path, _ = blobs[stack.pop()]
-            add((oid.decode(), size, path))
+            k, base = stack.pop()
+            oid, size, path, _ = blobs[k]
+            name = oid.decode()
+            add((name, size, path, base))
             kids = children.get(oid)
             if kids:
-                stack += kids[::-1]
+                stack += [(k, name) for k in reversed(kids)]
     if len(out) != len(blobs):  # a cycle of bases (a corrupt pack): pack order
-        return [(oid.decode(), size, path) for oid, size, path, _ in blobs]
+        return [(oid.decode(), size, path, "") for oid, size, path, _ in blobs]
     return out
 
 
@@ -550,7 +556,7 @@ class BlobReader:
             out.read(1)
             yield oid, data
 
-    def read_groups(self, blobs: list[tuple[str, int, str]], group_bytes: int = 1 << 20):
+    def read_groups(self, blobs: list[tuple], group_bytes: int = 1 << 20):
         """All of blobs' contents in one reused buffer, as git writes them ("<oid> blob
         <size>\\n<content>\\n" each), handed out in groups of about group_bytes as they
         arrive: yields (buffer, lo, hi, [(index in blobs, start, end) or (index, None, None)
@@ -561,7 +567,7 @@ class BlobReader:
         assert len(req) <= CHUNK_BYTES + 64
         self.proc.stdin.write(req)
         self.proc.stdin.flush()
-        need = sum(size for _, size, _ in blobs) + 60 * len(blobs)  # + "<oid> blob <size>\\n" and "\\n"
+        need = sum(b[1] for b in blobs) + 60 * len(blobs)  # + "<oid> blob <size>\\n" and "\\n"
         if len(self._buf) < need:
             self._buf = bytearray(need)
         buf = self._buf
