@@ -475,6 +475,18 @@ _USERINFO = re.compile(r"^[^:@\s/]{1,64}:([^@\s/]{1,128})@[\w.-]+(?::\d{1,5})?(?
 # a web framework's route target, controller#action (Rails' "email_confirmations#update")
 _VERSION = re.compile(r"^v?\d+(?:\.\d+){1,3}(?:[-+~][0-9A-Za-z]+(?:[.-][0-9A-Za-z]+)*)?$")
 _OBJECT_REF = re.compile(r"^[a-z]+(?:-[a-z]+)*/[a-z]+(?:-[a-z]+)*$")
+# a Python requirement, PEP 508's name and version specifiers (`langchain==0.3.28`,
+# `openai>=1.0,<2`, `requests[socks]~=2.31`): a tox factor's dependency under a name that only
+# reads as secret (`langchain-notiktoken-v0.3.28: langchain==0.3.28`, getsentry/sentry-python)
+_PEP440 = r"[0-9]+(?:\.(?:[0-9]+|\*))*(?:[._-]?(?:a|b|c|rc|alpha|beta|pre|preview|post|dev)[0-9]*)*(?:\+[a-z0-9.]+)?"
+_REQUIREMENT = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[A-Za-z0-9._,-]+\])?"
+                          rf"(?:===?|~=|!=|>=|<=|<|>){_PEP440}(?:,(?:===?|~=|!=|>=|<=|<|>){_PEP440})*$")
+# a type written as a string (a forward reference, `authorization: "Optional[str]"`) or a
+# generic type (`List[Token]`, TypeScript's `Promise<Credentials>`): its parameters are names
+_TYPE_EXPR = re.compile(r"^[A-Za-z_][\w.]*(?:\[[A-Za-z_\"'.][\w.\[\], |\"']*\]|<[A-Za-z_][\w.<>, |\[\]]*>)$")
+# an environment variable set to a value (tox's `factor: TESTPATH=tests/integrations/x`, a
+# setenv line): the value is that variable's (kept when its name is secret-bearing)
+_ENV_ASSIGN = re.compile(r"^([A-Z][A-Z0-9_]{2,})=([^=].*)$")
 _ENTRY_POINT = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
 _ROUTE_TARGET = re.compile(r"^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*#[a-z_][a-z0-9_]*[?!]?$")
 # mount or build-secret options naming where a secret comes from, not the secret: Docker's
@@ -601,6 +613,11 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a version or an image's tag (`rmq-default-credential-updater:1.0.2-debian-11-r14`)
     if _OBJECT_REF.match(v):
         return False  # a Kubernetes object's namespace/name (`auth-secret: "default/ca-secret"`)
+    if _REQUIREMENT.match(v) or _TYPE_EXPR.match(v):
+        return False  # a package and its version; a type
+    env = _ENV_ASSIGN.match(v)
+    if env and not secret_name(env.group(1)):
+        return False  # another variable's setting
     if v.isdigit() and len(v) < 12:
         return False  # a port, a number, a PIN-length code
     classes = sum((any(c.islower() for c in v), any(c.isupper() for c in v), any(c.isdigit() for c in v),

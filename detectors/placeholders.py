@@ -61,6 +61,40 @@ def _sequential(s: str) -> bool:
     return False
 
 
+# the keys JWT libraries' and tutorials' samples are signed with (PyJWT's and python-jose's
+# READMEs `secret`, jwt.io's `your-256-bit-secret`, express-jwt's `shhhhh`): a token that
+# verifies with one is a sample anyone can make, not a credential someone was issued
+_EXAMPLE_HMAC_KEYS = (b"secret", b"your-256-bit-secret", b"your-384-bit-secret", b"your-512-bit-secret",
+                      b"key", b"secret-key", b"secret_key", b"secretkey", b"mysecret", b"my-secret",
+                      b"my_secret", b"mysecretkey", b"shhhhh", b"shhhhhhared-secret", b"changeme", b"test",
+                      b"supersecret", b"super-secret", b"your-secret-key", b"s3cr3t", b"jwt-secret", b"jwt_secret",
+                      b"keyboard cat", b"password")
+_HMAC_ALGS = {"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}
+_JWT_SHAPE = re.compile(r"^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{16,}$")
+
+
+def signed_with_example_key(token: str) -> bool:
+    """A JWT (header.payload.signature) whose HMAC signature verifies with a sample's key."""
+    import hashlib
+    import hmac
+    import json
+
+    if not _JWT_SHAPE.match(token):
+        return False
+    head, payload, sig = token.split(".")
+    try:
+        alg = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4))).get("alg")
+        mac = base64.urlsafe_b64decode(sig + "=" * (-len(sig) % 4))
+    except (binascii.Error, ValueError, UnicodeDecodeError, AttributeError):
+        return False
+    digest = _HMAC_ALGS.get(alg) if isinstance(alg, str) else None
+    if digest is None:
+        return False
+    signed = f"{head}.{payload}".encode()
+    return any(hmac.compare_digest(hmac.new(k, signed, getattr(hashlib, digest)).digest(), mac)
+               for k in _EXAMPLE_HMAC_KEYS)
+
+
 def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> bool:
     """True when the value is evidently not a live credential."""
     s = secret.strip()
@@ -80,7 +114,7 @@ def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> b
         return True
     if _TEMPLATE.search(s) or _WORDS.search(s):
         return True
-    if _JWTIO_SIG in s:
+    if _JWTIO_SIG in s or signed_with_example_key(s):
         return True
     if _REPEAT.search(body):
         return True

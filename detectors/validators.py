@@ -15,6 +15,8 @@ import json
 import re
 import zlib
 
+from detectors.placeholders import signed_with_example_key
+
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
@@ -88,12 +90,15 @@ _WELL_KNOWN_ISS = {"supabase-demo"}
 
 
 def jwt(secret: str, match: re.Match | None = None) -> bool | dict:
-    """Decode header and payload (no signature check); label Supabase keys by their claims."""
+    """Decode header and payload (no signature check, but a sample's: signed_with_example_key);
+    label Supabase keys by their claims."""
     parts = secret.split(".")
     if len(parts) != 3:
         return False
     header, payload = _b64url_json(parts[0]), _b64url_json(parts[1])
     if not isinstance(header, dict) or not isinstance(payload, dict):
+        return False
+    if signed_with_example_key(secret):
         return False
     if parts[2] == _JWTIO_SIG or all(payload.get(k) == v for k, v in _JWTIO_PAYLOAD.items()):
         return False

@@ -107,6 +107,9 @@ POSITIVE = [
     ("app/api.py", 'r = httpx.get(url, auth=("deploy", "Zx9mQ2pLk1wJ"))', "Zx9mQ2pLk1wJ"),
     ("app/mail.py", 'server.login("alerts@acme.io", "Zx9mQ2pLk1wL")', "Zx9mQ2pLk1wL"),
     ("src/Client.cs", 'var c = new NetworkCredential("svc", "Zx9mQ2pLk1wM");', "Zx9mQ2pLk1wM"),
+    # a password with brackets, comparison signs or an equals sign is still one
+    ("app/settings.py", 'DB_PASSWORD = "Zx9mQ[2024]pLk"', "Zx9mQ[2024]pLk"),
+    ("app/settings.py", 'DB_PASSWORD = "Zx9mQ==2pLk1w"', "Zx9mQ==2pLk1w"),
     # random text with a hyphen or a dot is not a header's or a property's name
     ("app/settings.py", 'API_TOKEN = "BYeWZwY-SUxPqLmT"', "BYeWZwY-SUxPqLmT"),
     ("app/settings.py", 'API_TOKEN = "tKFXdjZADh.gpXcTKggBq"', "tKFXdjZADh.gpXcTKggBq"),
@@ -218,6 +221,17 @@ NEGATIVE = [
     ("k8s/ingress.yml", '    nginx.ingress.kubernetes.io/auth-tls-secret: "default/ca-secret"'),
     # Helm's annotation that rolls pods when the Secret changes: a digest of it (opentelemetry-demo)
     ("kubernetes/demo.yaml", "        checksum/secret: bed677784356b2af7fb0d87455db21f077853059b594101a4f6532bfbd962a7f"),
+    # tox factors named after a tokenizer library: a package's version, another variable's
+    # setting; a string type annotation; generic types (getsentry/sentry-python, 236 high or medium)
+    ("tox.ini", "    langchain-notiktoken-v0.3.28: langchain==0.3.28"),
+    ("tox.ini", "    openai-notiktoken-latest: openai>=2.33.0,<3"),
+    ("scripts/populate_tox/tox.jinja", "    langchain-notiktoken: TESTPATH=tests/integrations/langchain"),
+    ("sentry_sdk/utils.py", '    authorization: "Optional[str]", url: "Optional[str]" = None'),
+    ("sentry_sdk/integrations/openai.py", '    streaming_message_total_token_usage: "Optional[CompletionUsage]",'),
+    ("web/auth.ts", "  accessToken: 'Promise<AccessToken>',"),
+    # a JWT signed with the key of every library's sample (`secret`): neither a token nor a value
+    ("app/jws.py", "    token = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyX2lkIjo0Miwicm9sZSI6ImFkbWluIiwiZXhwIjoxODkzNDU2MDAwfQ"
+                   ".xjadVv8Rv9qhewolaHdILUIXzsYjhJUocZ3wRYzNvUc'"),
     # a Secret's data: base64 of a stand-in
     ("charts/mariadb/secrets.yaml", '  mariadb-root-password: "bXktcm9vdC1wYXNzd29yZA=="'),
     ("web/a.ts", "const token = `Bearer ${t}`;"),
