@@ -713,7 +713,7 @@ class Engine:
                 return []
         for m in regex_of(rule).finditer(line):
             secret = _secret_of(m)
-            if not secret:
+            if not secret or _inside_a_word(line, m.start()):
                 continue
             col = m.start(_secret_group(m))
             if rule.family == CONFIG_FAMILY:
@@ -1026,6 +1026,16 @@ def _common_run(buf, view, a: int, b: int, n: int, backwards: bool) -> int:
         done += k
         step *= 2
     return done
+
+
+def _inside_a_word(line: str, at: int) -> bool:
+    """Does a match starting at `at` begin inside a lower-case word? A provider's name
+    matched case-insensitively inside another word is not that name: Etsy's in
+    `setSystemInstruction`, whose 24 letters after `: mock...` read as an Etsy key
+    (google-gemini/gemini-cli). A name starting a word, a snake-case part or a camel-case
+    part (`ETSY_KEY`, `myEtsyKey`), or after a capital (Java's `-Dsonar.login=`), is
+    one; patterns that start with a prefix or a boundary of their own never start so."""
+    return at > 0 and line[at].islower() and (line[at - 1].islower() or line[at - 1].isdigit())
 
 
 def _utf8(text: str) -> bytes:
