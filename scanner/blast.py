@@ -58,6 +58,20 @@ def _is_local_file(path: str) -> bool:
             or name in ("devcontainer.json", ".env.local", "vagrantfile"))
 
 
+def _fixture_folder(path: str) -> str | None:
+    """The first folder of the path that names tests or examples (`tests/`,
+    `certbot_integration_tests/`, `sample-config/`), when no folder above it names a
+    deployment: what lies below is that fixture's own layout, whatever its words say
+    (certbot's test configuration mirrors /etc/letsencrypt/live/, whose `live` read as
+    production and made its sample keys critical). A deployment's word above it still
+    counts (`deploy/prod/tests/` is production's)."""
+    parts = path.split("/")[:-1]
+    for k, part in enumerate(parts):
+        if any(_WORD_ENV.get(t) == "test" for t in tokens(part)):
+            return None if env_of_words("/".join(parts[:k])) else "/".join(parts[:k + 1])
+    return None
+
+
 def location_env(finding: Finding, path: str, ctx: dict) -> tuple[int, str, str] | None:
     """(strength, env, evidence) from one location, strongest source first."""
     key = ctx.get("key")
@@ -81,6 +95,9 @@ def location_env(finding: Finding, path: str, ctx: dict) -> tuple[int, str, str]
     vendored = _VENDORED.search(path)
     if vendored:
         return 2, "test", f"path {path} is vendored third-party code ({vendored.group(1)}/): another project's fixture"
+    fixture = _fixture_folder(path)
+    if fixture:
+        return 2, "test", f"path {path} is under a test or example folder ({fixture}/)"
     env = env_of_words(path)
     if env:
         return 2, env, f"path {path} names {env}"

@@ -91,6 +91,22 @@ def test_variable_name_beats_the_path(tmp_path):
     assert b.env == "production"
 
 
+@pytest.mark.parametrize("path,env", [
+    # certbot's integration tests mirror /etc/letsencrypt/live/: `live` is the fixture's layout
+    ("certbot-ci/src/certbot_integration_tests/assets/sample-config/live/a.example.com/privkey.pem", "test"),
+    ("plugin/tests/accounts/acme-staging-v02.api.letsencrypt.org/private_key.pem", "test"),
+    ("examples/production/server.key", "test"),
+    # a deployment's folder above the tests still names the environment
+    ("deploy/prod/tests/server.key", "production"),
+    ("config/live/server.key", "production"),
+])
+def test_the_words_below_a_test_or_example_folder_are_the_fixture_s(tmp_path, path, env):
+    key = base64.b64encode(bytes(range(256)) * 3).decode()
+    body = "\n".join(key[i:i + 64] for i in range(0, len(key), 64))
+    b = blast({path: f"-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n"}, tmp_path)
+    assert b.env == env, ev(b)
+
+
 # ---- env: the enclosing section -------------------------------------------------------------
 def test_ini_section(tmp_path):
     text = f"[production]\ngithub_token = {GH}\n\n[staging]\nother = 1\n"
