@@ -700,7 +700,7 @@ class Engine:
                 # or a structure (a PEM block) vouches for it
                 from detectors.generic import in_doc_block
 
-                if in_doc_block(h.line, path, lines.lines):
+                if in_doc_block(h.line, path, lines.lines) or _after_an_example_word(lines.lines, h):
                     h.context["doc"] = True
         return hits
 
@@ -1026,6 +1026,20 @@ def _common_run(buf, view, a: int, b: int, n: int, backwards: bool) -> int:
         done += k
         step *= 2
     return done
+
+
+# prose introducing an example, before a value on its line: an API's documentation written in
+# its code (meilisearch's OpenAPI text, "Example: `Authorization: Bearer 8fec...`")
+# (after a word's edge, or after an escaped newline in a string: a JSON description's "...\nExample:")
+_EXAMPLE_WORD = re.compile(r"(?i)(?:\b|\\[nt])(?:example\s*:|e\.g\.|for example\b|for instance\b)")
+
+
+def _after_an_example_word(lines: list[str], h: Hit) -> bool:
+    """Does the hit's line say, before it, that an example follows?"""
+    if not 0 < h.line <= len(lines):
+        return False
+    line = lines[h.line - 1]
+    return len(line) <= 4096 and bool(_EXAMPLE_WORD.search(line, 0, max(0, h.column - 1)))
 
 
 def _inside_a_word(line: str, at: int) -> bool:

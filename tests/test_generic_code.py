@@ -357,6 +357,26 @@ def test_a_provider_token_in_a_text_block_is_a_documentation_example(engine):
     assert location_confidence(rule, "plugins/modules/info.py", code_hit.context)[0] == "medium"
 
 
+def test_a_token_after_an_example_word_on_its_line_is_a_documentation_example(engine):
+    """An API's documentation written in its code (meilisearch's OpenAPI text in Rust): a
+    value the line introduces as an example is one, in any language. The same value before
+    the word, or on a line of its own, is not."""
+    from scanner.confidence import location_confidence
+
+    token = "8fece4405662dd830e4cb265e7e047aab2e79672a760a12712d2a263c9003509"
+    cases = [
+        ('    .description("Example: `Authorization: Bearer ' + token + '`")\n', True),
+        ("// e.g. Authorization: Bearer " + token + "\n", True),
+        ('  "description": "Include the token in a header.\\nExample: `Authorization: Bearer ' + token + '`"\n', True),
+        ('let h = "Authorization: Bearer ' + token + '"; // for example.com\n', False),
+        ('let h = "Authorization: Bearer ' + token + '";\n', False),
+    ]
+    rule = engine.by_id["http-bearer-token"]
+    for text, doc in cases:
+        [hit] = [h for h in engine.scan_text(text, "crates/api/src/routes.rs") if h.rule_id == "http-bearer-token"]
+        assert location_confidence(rule, "crates/api/src/routes.rs", hit.context)[1] is doc, text
+
+
 def test_confidence_in_code_and_in_docs(engine):
     code = engine.scan_text('API_SECRET = "a8Fk29sLq0ZmXr7TbV3n"\n', "app/settings.py")
     doc = engine.scan_text('API_SECRET = "a8Fk29sLq0ZmXr7TbV3n"\n', "docs/config.rst")
