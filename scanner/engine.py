@@ -981,7 +981,9 @@ def _edit_window(buf, view, a: int, na: int, b: int, n: int) -> tuple[int, int, 
     if w0:
         line = buf.rfind(b"\n", max(b, b + w0 - EDIT_MARGIN), b + w0)
         w0 = line + 1 - b if line >= 0 else w0
-    w1 = min(n, keep_hi + 1)
+    w1 = keep_hi + 1
+    if w1 >= n:  # no unchanged end worth skipping: every match to the end is the window's
+        w1 = keep_hi = n
     if w0 + n - w1 < EDIT_SAVING:
         return None
     return w0, w1, keep_lo, keep_hi

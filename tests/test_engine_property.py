@@ -190,3 +190,29 @@ def test_an_edit_right_after_a_match_is_seen_by_the_byte_after_it(engines):
     ends_in_version = {to for _, to in got.get(1, [])}
     key_end = 40_000 + len(b"aws = ") + len(key)
     assert key_end in ends_in_base and key_end not in ends_in_version
+
+
+@pytest.mark.parametrize("suffix", [8191, 8192, 8193, 8194, 9000])
+def test_a_match_at_the_content_s_end_is_kept_whatever_the_unchanged_end_s_length(engines, suffix):
+    """The window's end and the inherited end meet exactly: an unchanged end one byte longer
+    than EDIT_MARGIN put the last kept offset one byte before the content's end, with no
+    inherited end to give a match ending there (a token at the end of a file without a
+    newline, below an insertion)."""
+    from scanner.engine import EDIT_MARGIN
+
+    assert EDIT_MARGIN == 8192
+    hs, _ = engines
+    token = b"ghp_" + b"1NzPjNABzLPEbirvMKksEwq8GQTIsn2HT8lN"
+    at = 24576  # where the first difference is found exactly (a block boundary of _common_run)
+    tail = b"TOKEN = " + token
+    lines = b"".join(b"    value = %d + items\n" % k for k in range(3000))
+    base = lines[:at + suffix - len(tail)] + tail  # `suffix` unchanged bytes after the insertion
+    version = base[:at] + b"    inserted = 1\n" + base[at:]
+    buf, spans = _in_cat_file_layout([base, version])
+    got: dict = {}
+    hs.match_spans(buf, spans, bases={1: 0}, raw=got)
+    alone_buf, alone_spans = _in_cat_file_layout([version])
+    whole: dict = {}
+    hs.match_spans(alone_buf, alone_spans, raw=whole)
+    assert any(to == len(version) for _, to in whole.get(0, [])), "the token's match ends at the content's end"
+    assert sorted(set(got.get(1, []))) == sorted(set(whole.get(0, [])))
