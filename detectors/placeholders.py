@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
+import hashlib
+import hmac
+import json
 import math
 import re
 from collections import Counter
@@ -73,12 +77,11 @@ _HMAC_ALGS = {"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}
 _JWT_SHAPE = re.compile(r"^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{16,}$")
 
 
+@functools.lru_cache(maxsize=4096)
 def signed_with_example_key(token: str) -> bool:
-    """A JWT (header.payload.signature) whose HMAC signature verifies with a sample's key."""
-    import hashlib
-    import hmac
-    import json
-
+    """A JWT (header.payload.signature) whose HMAC signature verifies with a sample's key.
+    Remembered: the placeholder check and the `jwt` validator both ask, and a file's
+    versions repeat their tokens."""
     if not _JWT_SHAPE.match(token):
         return False
     head, payload, sig = token.split(".")
