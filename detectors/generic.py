@@ -475,6 +475,12 @@ _USERINFO = re.compile(r"^[^:@\s/]{1,64}:([^@\s/]{1,128})@[\w.-]+(?::\d{1,5})?(?
 # a web framework's route target, controller#action (Rails' "email_confirmations#update")
 _VERSION = re.compile(r"^v?\d+(?:\.\d+){1,3}(?:[-+~][0-9A-Za-z]+(?:[.-][0-9A-Za-z]+)*)?$")
 _OBJECT_REF = re.compile(r"^[a-z]+(?:-[a-z]+)*/[a-z]+(?:-[a-z]+)*$")
+# lower-case words and whole numbers joined by underscores, a number first as _IDENT does
+# not allow: Django's migration `0003_tokenproxy` (a dependency's `('authtoken',
+# '0003_tokenproxy')`); a token mixes letters and digits inside its parts
+_NUMBERED_NAME = re.compile(r"^(?:[a-z]+|\d+)(?:_(?:[a-z]+|\d+))+$")
+# a CSS custom property's value read from another one (`'--code-token': 'var(--syntax-fg)'`)
+_CSS_VAR = re.compile(r"^var\(\s*--[\w-]+\s*(?:,[^()]*)?\)$")
 # a Python requirement, PEP 508's name and version specifiers (`langchain==0.3.28`,
 # `openai>=1.0,<2`, `requests[socks]~=2.31`): a tox factor's dependency under a name that only
 # reads as secret (`langchain-notiktoken-v0.3.28: langchain==0.3.28`, getsentry/sentry-python)
@@ -609,6 +615,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a path (base64 has `+` or padding more often than not)
     if v.replace("_", "").replace("-", "").replace(".", "").isalpha() and v.islower() and len(v) < 24:
         return False  # a lower-case word or identifier
+    if _NUMBERED_NAME.match(v) or _CSS_VAR.match(v):
+        return False  # a name with a number in it, as _IDENT; another CSS property's value
     if _VERSION.match(v):
         return False  # a version or an image's tag (`rmq-default-credential-updater:1.0.2-debian-11-r14`)
     if _OBJECT_REF.match(v):

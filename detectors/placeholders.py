@@ -41,8 +41,14 @@ _CHANGE_ME = re.compile(r"(?i)change[_-]?(?:me|this)|replace[_-]?(?:me|this)")
 # lower-case words naming a secret, as a documentation writes where one goes
 # (`s3://access_key:access_secret@host:port/bucket`, appwrite's variables.php)
 _NAMED_SLOT = re.compile(rf"(?i)^(?=[a-z_\-]+$)(?:[a-z]+[_\-])*{_SECRET_WORD}(?:[_\-][a-z]+)*$")
-# the same in camel case, ending in the secret's word: jumpserver's `http://esUser:esPassword@esHost`
-_CAMEL_SLOT = re.compile(r"^[a-z]+(?:[A-Z][a-z]+)*(?:Secret|Password|Passwd|Pass|Pwd|Token|Key)$")
+# the same in camel or Pascal case, ending in the secret's word: jumpserver's
+# `http://esUser:esPassword@esHost`, `ClientId:ClientSecret` encoded in a Basic header
+_CAMEL_SLOT = re.compile(r"^[A-Za-z][a-z]*(?:[A-Z][a-z]+)*(?:Secret|Password|Passwd|Pass|Pwd|Token|Key)$")
+# nothing but the metasyntactic words programmers put where any value would do (RFC 3092's
+# foo, bar, baz, qux...; Python's spam and eggs; Japanese hoge, fuga, piyo), once or
+# repeated, with a short number: `mongodb://fred:foobar@localhost`, `password = "barbarbar"`
+_METASYNTACTIC = re.compile(r"(?i)^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud|"
+                            r"spam|eggs|hoge|fuga|piyo)[_\-.]?){2,8}\d{0,4}$")
 # the token everybody pastes from jwt.io's front page
 _JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 _KNOWN = {"password", "secret", "token", "apikey", "api_key", "none", "null", "true", "false", "undefined",
@@ -109,7 +115,7 @@ def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> b
             body = s[len(p):]
             break
     if s.lower() in _KNOWN or body.lower() in _KNOWN or _STAND_IN.match(body) or _NAMED_SLOT.match(s) or \
-            _CAMEL_SLOT.match(s):
+            _CAMEL_SLOT.match(s) or _METASYNTACTIC.match(body):
         return True
     if _BRACED_NAME.match(s) and ("." in s or "[" in s or not any(c.isdigit() for c in s)):
         return True

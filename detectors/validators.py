@@ -281,6 +281,8 @@ def basic_auth(secret: str, match: re.Match | None = None) -> bool | dict:
     from detectors.placeholders import is_placeholder
     if pw.lower() in ("password", "pass", "secret", "passwd") or (len(pw) >= 6 and is_placeholder(pw)):
         return False
+    if all(ord(b) - ord(a) == 1 for a, b in zip(pw, pw[1:])):
+        return False  # consecutive characters, `abc` or `1234`: a stand-in at any length
     return {"user": user[:64], "password_is_user": True} if pw == user else {"user": user[:64]}
 
 

@@ -1213,7 +1213,9 @@ def dedupe(hits: list[Hit], rules: dict[str, Rule]) -> list[Hit]:
 
     seen: dict[tuple[int, str], Hit] = {}
     for h in hits:
-        k = (h.line, h.secret)
+        # a key written with escaped newlines (a JSON string) is the same key as the one a
+        # parser unescaped: a service-account file's private_key was reported twice
+        k = (h.line, h.secret.replace("\\n", "\n").strip() if "-----" in h.secret else h.secret)
         if k not in seen or rank(h) < rank(seen[k]):
             seen[k] = h
     # a part of a block another hit holds whole (an OpenSSH key's first body line, which

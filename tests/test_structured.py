@@ -193,6 +193,31 @@ def test_gcp_service_account_line_and_project():
     assert line[h.column - 1:].startswith("-----BEGIN PRIVATE KEY-----")
 
 
+def test_a_service_account_key_is_one_finding_not_two():
+    """The private_key of a service-account file is a PEM key written with escaped newlines:
+    the private-key rule read it escaped, the parser unescaped, and the same key was
+    reported twice (firebase-admin-python's history). The service account's finding stays."""
+    import random
+
+    from scanner.detect import detect
+    from scanner.engine import Engine
+    from scanner.rules import load_rules
+
+    rng = random.Random(5)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC" + "".join(rng.choice(alphabet) for _ in range(1550))
+    pem = "-----BEGIN PRIVATE KEY-----\\n" + "\\n".join(body[i:i + 64] for i in range(0, len(body), 64)) + \
+        "\\n-----END PRIVATE KEY-----\\n"
+    sa = ('{\n  "type": "service_account",\n  "project_id": "acme-data",\n  "private_key_id": "0f1e2d3c",\n'
+          f'  "private_key": "{pem}",\n  "client_email": "etl@acme-data.iam.gserviceaccount.com"\n}}\n')
+    hits = detect(Engine(load_rules(), use_hyperscan=False), sa.encode(), "keys/etl.json")[0]
+    assert [(h.rule_id, h.line) for h in hits] == [("gcp-service-account-key", 5)]
+    # a PEM key alone, escaped in a JSON string, is still found
+    alone = f'{{\n  "tls_key": "{pem}"\n}}\n'
+    assert [h.rule_id for h in detect(Engine(load_rules(), use_hyperscan=False), alone.encode(), "cfg.json")[0]] \
+        == ["private-key"]
+
+
 AWS_CREDENTIALS = """\
 [default]
 aws_access_key_id = AKIAQL05HA064GIIJHGB
@@ -334,7 +359,9 @@ def test_ordinary_files_are_not_candidates():
                                    # words naming the secret that goes there
                                    "access_secret", "client-secret-value",
                                    # base64 of a sentence, of a JWT's header alone
-                                   "dGhpcyBpcyBhIGZha2UgYmVhcmVyIHRva2VuIQ==", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"])
+                                   "dGhpcyBpcyBhIGZha2UgYmVhcmVyIHRva2VuIQ==", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+                                   # a slot's name in Pascal case; metasyntactic words, once or repeated
+                                   "AppSecret", "ServicePassword", "foobar", "bazbazbaz", "foo_bar_baz1", "SpamEggs"])
 def test_placeholders(value):
     assert is_placeholder(value)
 
@@ -343,7 +370,9 @@ def test_placeholders(value):
                                    # an ODBC value quoted in braces, and one with digits that may be a password
                                    "{Tq9v;L2xR7m}", "{Tq9vL2xR7mW4}", "h4ck3r-Tq9vL2",
                                    # weak passwords, not stand-ins (noseyparker's and CredSweeper's examples)
-                                   "super$ecret", "PaS5w0rD2#"])
+                                   "super$ecret", "PaS5w0rD2#",
+                                   # a name and a number is a weak password; a word that starts like foo is a word
+                                   "fred1984", "football", "barbecue22", "Kq8vFooBarT2mW"])
 def test_not_placeholders(value):
     assert not is_placeholder(value)
 
