@@ -102,6 +102,9 @@ def test_symlink_swapped_in_after_the_walk_is_not_followed(tmp_path, outside):
     os.symlink(outside / "sub", root / "swapped-dir")
     data, why = read_file(root, "swapped-dir/deep.env")
     assert data is None, "read through a symlinked directory component"
+    assert read_file(root, "../outside/secret.env") == (None, "unreadable"), "left the root by a relative path"
+    (root / "kept.env").write_text("KEY=value\n")
+    assert read_file(root, "kept.env") == (b"KEY=value\n", None)
 
 
 def _odd_tree(root: Path, names=ODD_NAMES) -> dict[bytes, str]:

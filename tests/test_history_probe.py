@@ -216,52 +216,6 @@ def test_chunks_spread_small_scans_and_fit_the_pipe():
         assert len("".join(b[0] + "\n" for b in c)) <= CHUNK_BYTES + 64
 
 
-def test_the_work_tree_reader_follows_no_link_on_the_way(tmp_path):
-    """read_worktree_blobs gives a blob's bytes only from a regular file reached without a
-    link at any component, and only when they hash to the blob's id."""
-    import os
-
-    from scanner.sources.workspace import git_blob_id, read_worktree_blobs
-
-    body = b"KEY=value\n"
-    oid = git_blob_id(body)
-    root = tmp_path / "root"
-    outside = tmp_path / "outside"
-    for d in (root / "real", root / "sub", outside):
-        d.mkdir(parents=True)
-    for d in (root / "real", root / "sub", outside):
-        (d / "a.env").write_bytes(body)
-    os.symlink(outside, root / "linked")          # a directory link out of the root
-    os.symlink(root / "real" / "a.env", root / "sub" / "b.env")  # a file link inside it
-    (root / "sub" / "c.env").write_bytes(b"KEY=other\n")  # same size, other bytes
-    blobs = [(oid, len(body), p) for p in ("real/a.env", "linked/a.env", "sub/a.env", "sub/b.env", "sub/c.env",
-                                          "sub/gone.env", "../outside/a.env")]
-    got = {}
-    for buf, _, _, group in read_worktree_blobs(root, blobs):
-        for i, st, en in group:
-            got[blobs[i][2]] = None if st is None else bytes(buf[st:en])
-    assert got == {"real/a.env": body, "sub/a.env": body, "linked/a.env": None, "sub/b.env": None,
-                   "sub/c.env": None, "sub/gone.env": None, "../outside/a.env": None}
-
-
-def test_the_work_tree_reader_reuses_and_grows_its_buffer(tmp_path):
-    """Groups are handed out one at a time in one reused buffer, grown for a file larger
-    than a group: every file's bytes come out whole, each followed by a newline."""
-    from scanner.sources.workspace import git_blob_id, read_worktree_blobs
-
-    bodies = {f"f{i}.txt": (f"line {i}\n" * (1 + 40 * (i == 3))).encode() for i in range(7)}
-    for name, body in bodies.items():
-        (tmp_path / name).write_bytes(body)
-    blobs = [(git_blob_id(body), 0, name) for name, body in bodies.items()]
-    got, groups = {}, 0
-    for buf, lo, hi, group in read_worktree_blobs(tmp_path, blobs, group_bytes=20):
-        groups += 1
-        for i, st, en in group:
-            assert lo <= st <= en < hi and buf[en] == 10
-            got[blobs[i][2]] = bytes(buf[st:en])
-    assert got == bodies and groups > 2
-
-
 def test_blobs_are_read_after_the_base_git_stores_them_against(tmp_path):
     """The history's blobs come in the order of their deltas: every blob after the blob git
     stores it as a delta against (git rebuilds it from that base, and its cache of rebuilt

@@ -7,7 +7,6 @@ skipped and counted. Skips are counted by reason in `stats.skipped`, never silen
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import stat as statmod
 from dataclasses import dataclass, field
@@ -208,11 +207,16 @@ def _open_beneath(root: str, rel: str) -> int:
     O_NOFOLLOW alone only guards the last component: a directory on the way swapped for a
     link to somewhere outside the root since the walk (`sub -> /home/me/.aws`) would still be
     followed (issue 7). So walk down one directory at a time with openat(O_NOFOLLOW)."""
-    dirs = _DirCache(root)
+    parts = rel.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        raise PermissionError(f"not a plain relative path: {rel!r}")
+    if os.open not in os.supports_dir_fd:  # pragma: no cover - not POSIX
+        return os.open(os.path.join(root, rel), os.O_RDONLY | _NOFOLLOW)
+    dfd = _open_dir_beneath(root, parts[:-1])
     try:
-        return dirs.open(rel)
+        return os.open(parts[-1], os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=dfd)
     finally:
-        dirs.close()
+        os.close(dfd)
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -232,33 +236,6 @@ def _open_dir_beneath(root: str, parts: list[str]) -> int:
         os.close(dfd)
         raise
     return dfd
-
-
-class _DirCache:
-    """Opens files beneath root (_open_beneath), keeping the descriptor of the directory the
-    previous file was in: read_worktree_blobs' files come sorted by path, and opening every
-    directory on the way for each file was a third of its reading."""
-
-    def __init__(self, root: str):
-        self.root, self.rel, self.fd = root, None, -1
-
-    def open(self, rel: str) -> int:
-        parts = rel.split("/")
-        if any(p in ("", ".", "..") for p in parts):
-            raise PermissionError(f"not a plain relative path: {rel!r}")
-        if os.open not in os.supports_dir_fd:  # pragma: no cover - not POSIX
-            return os.open(os.path.join(self.root, rel), os.O_RDONLY | _NOFOLLOW)
-        d = rel.rpartition("/")[0]
-        if d != self.rel:
-            self.close()
-            self.fd = _open_dir_beneath(self.root, parts[:-1])
-            self.rel = d
-        return os.open(parts[-1], os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=self.fd)
-
-    def close(self) -> None:
-        if self.fd >= 0:
-            os.close(self.fd)
-        self.rel, self.fd = None, -1
 
 
 def read_file(root: Path, rel: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple[bytes | None, str | None]:
@@ -292,89 +269,3 @@ def read_file(root: Path, rel: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> tu
     return data, None
 
 
-def read_worktree_blobs(root: Path, blobs: list[tuple], max_size: int = DEFAULT_MAX_FILE_SIZE,
-                        group_bytes: int = 1 << 20):
-    """Blobs (oid, _, path, ...) read from the work tree instead of the object store, in
-    BlobReader.read_groups' layout: yields (buffer, lo, hi, [(index in blobs, start, end)
-    or (index, None, None)]), each content followed by a newline; the buffer is reused
-    for the next group once the caller asks for it. A file stands for the blob only when
-    its bytes hash to the blob's id; a modified file, one git rewrites on checkout (line
-    endings, LFS, git-crypt), a link, a file over max_size or a missing file is (index,
-    None, None), for the caller to read from git. Inflating a blob out of a pack costs
-    git about twice what reading and hashing the same bytes from the page cache costs.
-    Sizes come from the files, so this can start before git has listed the objects."""
-    buf = bytearray(group_bytes + 1)
-    view = memoryview(buf)
-    dirs = _DirCache(str(root))
-    pos = 0
-    group: list[tuple[int, int | None, int | None]] = []
-    try:
-        for i, (oid, _, rel, *_) in enumerate(blobs):
-            fd, size = _open_regular(dirs, rel, max_size)
-            if fd < 0:
-                group.append((i, None, None))
-                continue
-            try:
-                if pos + size + 1 > len(buf):
-                    if group:
-                        yield buf, 0, pos, group
-                        pos, group = 0, []
-                    if size + 1 > len(buf):
-                        view.release()
-                        buf = bytearray(size + 1)
-                        view = memoryview(buf)
-                ok = _read_exactly(fd, view[pos:pos + size + 1], size) and \
-                    git_blob_id(view[pos:pos + size], len(oid)) == oid
-            finally:
-                os.close(fd)
-            if ok:
-                buf[pos + size] = 10  # "\n"
-                group.append((i, pos, pos + size))
-                pos += size + 1
-            else:
-                group.append((i, None, None))
-    finally:
-        dirs.close()
-    if group:
-        yield buf, 0, pos, group
-
-
-def _open_regular(dirs: _DirCache, rel: str, max_size: int) -> tuple[int, int]:
-    """(descriptor, size) of the regular file rel, reached without following a link and
-    at most max_size bytes long, or (-1, 0)."""
-    try:
-        fd = dirs.open(rel)
-    except OSError:
-        return -1, 0
-    try:
-        st = os.fstat(fd)
-        if statmod.S_ISREG(st.st_mode) and st.st_size <= max_size:
-            return fd, st.st_size
-    except OSError:
-        pass
-    os.close(fd)
-    return -1, 0
-
-
-def _read_exactly(fd: int, into: memoryview, size: int) -> bool:
-    """Fill into[:size] from fd when the file holds exactly size bytes; `into` has one byte
-    more, to see a file that grew since its size was taken."""
-    got = 0
-    try:
-        while got <= size:
-            k = os.readv(fd, [into[got:]])
-            if not k:
-                break
-            got += k
-    except OSError:
-        return False
-    return got == size
-
-
-def git_blob_id(data, hex_len: int = 40) -> str:
-    """The object id git gives a blob with this content (SHA-1, or SHA-256 for a
-    repository whose ids are 64 hex digits)."""
-    h = hashlib.sha256() if hex_len == 64 else hashlib.sha1()
-    h.update(b"blob %d\0" % len(data))
-    h.update(data)
-    return h.hexdigest()
