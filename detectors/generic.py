@@ -200,7 +200,9 @@ SHELL = "shell"
 DOC = "doc"
 _EXT_KIND = {}
 for _e in ("py pyw pyi js jsx mjs cjs ts tsx go java kt kts scala groovy gradle cs fs vb rb php swift rs c h cc cpp "
-           "cxx hpp hh m mm dart lua pl pm r ex exs erl hs clj cljs elm jl nim zig v sol tf hcl jsonnet cue").split():
+           "cxx hpp hh m mm dart lua pl pm r ex exs erl hs clj cljs elm jl nim zig v sol tf hcl jsonnet cue "
+           # schemas, where `access_token: String_comparison_exp` names a type
+           "graphql gql prisma proto").split():
     _EXT_KIND[_e] = CODE
 for _e in ("env ini cfg conf cnf properties prefs toml yaml yml json jsonc json5 xml plist config npmrc pypirc "
            "netrc pgpass tfvars sql csv tsv htpasswd service desktop").split():
@@ -218,7 +220,8 @@ _DOC_NAMES = re.compile(r"(?i)^(readme|changes|changelog|history|news|contributi
 # a page or file named for documentation whatever its format: an app's API documentation
 # page (rubygems.org's app/views/pages/api_docs.html.erb), Go's doc.go, docs.html
 _DOC_WORD = re.compile(r"(?:^|[._-])(?:docs?|documentation|api[_-]?docs?)(?=[._-]|$)")
-_TEST = re.compile(r"(?i)(^|/)(tests?|testing|spec|specs|__tests__|fixtures?|testdata|test_data|mocks?|e2e)(/|$)|"
+_TEST = re.compile(r"(?i)(^|/)(tests?|testing|spec|specs|__tests__|fixtures?|testdata|test_data|mocks?|e2e|"
+                   r"test[_-]?(?:utils?|helpers?|cases?|support|resources))(/|$)|"
                    r"(^|/)(test_[^/]*|[^/]*_test\.[a-z]+|[^/]*\.(test|spec)\.[a-z]+|conftest\.py)$")
 
 

@@ -48,7 +48,7 @@ _CAMEL_SLOT = re.compile(r"^[A-Za-z][a-z]*(?:[A-Z][a-z]+)*(?:Secret|Password|Pas
 # foo, bar, baz, qux...; Python's spam and eggs; Japanese hoge, fuga, piyo), once or
 # repeated, with a short number: `mongodb://fred:foobar@localhost`, `password = "barbarbar"`
 _METASYNTACTIC = re.compile(r"(?i)^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud|"
-                            r"spam|eggs|hoge|fuga|piyo)[_\-.]?){2,8}\d{0,4}$")
+                            r"spam|eggs|hoge|fuga|piyo)[^A-Za-z0-9]?){2,8}\d{0,4}$")
 # the token everybody pastes from jwt.io's front page
 _JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 _KNOWN = {"password", "secret", "token", "apikey", "api_key", "none", "null", "true", "false", "undefined",
@@ -104,11 +104,23 @@ def signed_with_example_key(token: str) -> bool:
                for k in _EXAMPLE_HMAC_KEYS)
 
 
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
 def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> bool:
     """True when the value is evidently not a live credential."""
     s = secret.strip()
     if len(s) < 6:
         return True
+    if "%" in s and _ESCAPE.search(s):
+        # judged as the server reads it: a URL's `bar%2F` is `bar/` (Laravel's URL-parser tests)
+        from urllib.parse import unquote
+
+        plain = unquote(s)
+        if plain != s and is_placeholder(plain, prefixes):
+            return True
+    if s.strip("[]()<>{}").lower() in _KNOWN:
+        return True  # a word in a syntax's brackets: `postgres://[user[:password]]@host` in a usage line
     body = s
     for p in sorted(prefixes, key=len, reverse=True):
         if p and s.lower().startswith(p.lower()):

@@ -23,7 +23,9 @@ ENV_WORDS = {
     # an example or sample is not a deployment: `examples/server.key`, `SAMPLE_DB_URL`; nor is a
     # dummy, fake, stub or demo (triton-go's authentication/dummy.go)
     "test": {"test", "tests", "testing", "testdata", "spec", "specs", "fixture", "fixtures", "mock", "mocks", "e2e",
-             "example", "examples", "sample", "samples", "dummy", "fake", "fakes", "stub", "stubs", "demo", "demos"},
+             "example", "examples", "sample", "samples", "dummy", "fake", "fakes", "stub", "stubs", "demo", "demos",
+             # test folders named in one word (Go's testutil/, telegraf's testcases/)
+             "testutil", "testutils", "testhelper", "testhelpers", "testcase", "testcases", "testsupport"},
 }
 _WORD_ENV = {w: env for env, words in ENV_WORDS.items() for w in words}
 SENSITIVITY = {"production": 4, "staging": 3, "development": 2, "test": 1, "unknown": 0}

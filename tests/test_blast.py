@@ -96,6 +96,9 @@ def test_variable_name_beats_the_path(tmp_path):
     ("certbot-ci/src/certbot_integration_tests/assets/sample-config/live/a.example.com/privkey.pem", "test"),
     ("plugin/tests/accounts/acme-staging-v02.api.letsencrypt.org/private_key.pem", "test"),
     ("examples/production/server.key", "test"),
+    # a test folder named in one word (Go's testutil/)
+    ("internal/testutil/pki/server.pem", "test"),
+    ("plugins/store/testcases/live/key.pem", "test"),
     # a deployment's folder above the tests still names the environment
     ("deploy/prod/tests/server.key", "production"),
     ("config/live/server.key", "production"),

@@ -286,6 +286,9 @@ NEGATIVE = [
     # a Django migration's name, numbered, in a dependency on an app called after tokens
     ("accounts/migrations/0002_key.py", "        ('apitoken', '0007_rename_tokenkey'),"),
     ("deploy/app.yml", "  token_table: 2024_01_user_tokens"),
+    # a schema's field and its type
+    ("api/schema.graphql", "  refresh_token: String_comparison_exp"),
+    ("prisma/schema.prisma", "  access_token       String?  @db.Text"),
 ]
 
 
@@ -481,9 +484,10 @@ def test_test_folders_that_no_test_word_names():
     (funtests/, unit_tests/) are test folders; a t.py file or a contests/ folder is not."""
     from detectors.generic import is_test_path
 
-    for p in ("t/unit/security/__init__.py", "funtests/stress/run.sh", "unit_tests/conf.py", "pkg/integrationtests/a.go"):
+    for p in ("t/unit/security/__init__.py", "funtests/stress/run.sh", "unit_tests/conf.py", "pkg/integrationtests/a.go",
+              "internal/testutil/keys.go", "plugins/http/testcases/mixed/secrets.json", "src/test-helpers/db.ts"):
         assert is_test_path(p), p
-    for p in ("tools/t.py", "contests/settings.py", "latest/settings.py", "at/app.cfg"):
+    for p in ("tools/t.py", "contests/settings.py", "latest/settings.py", "at/app.cfg", "testimonials/a.cfg"):
         assert not is_test_path(p), p
 
 

@@ -361,7 +361,9 @@ def test_ordinary_files_are_not_candidates():
                                    # base64 of a sentence, of a JWT's header alone
                                    "dGhpcyBpcyBhIGZha2UgYmVhcmVyIHRva2VuIQ==", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
                                    # a slot's name in Pascal case; metasyntactic words, once or repeated
-                                   "AppSecret", "ServicePassword", "foobar", "bazbazbaz", "foo_bar_baz1", "SpamEggs"])
+                                   "AppSecret", "ServicePassword", "foobar", "bazbazbaz", "foo_bar_baz1", "SpamEggs",
+                                   # as a server reads it, %-escapes decoded; a word in a syntax's brackets
+                                   "bar%25baz", "my%2Dsecret", "password]]", "[token]"])
 def test_placeholders(value):
     assert is_placeholder(value)
 
@@ -372,7 +374,7 @@ def test_placeholders(value):
                                    # weak passwords, not stand-ins (noseyparker's and CredSweeper's examples)
                                    "super$ecret", "PaS5w0rD2#",
                                    # a name and a number is a weak password; a word that starts like foo is a word
-                                   "fred1984", "football", "barbecue22", "Kq8vFooBarT2mW"])
+                                   "fred1984", "football", "barbecue22", "Kq8vFooBarT2mW", "Kq8v%21T2mWx9"])
 def test_not_placeholders(value):
     assert not is_placeholder(value)
 
