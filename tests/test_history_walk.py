@@ -103,3 +103,43 @@ def test_a_clean_scan_is_complete_and_leaves_no_child(tmp_path):
     res = run_scan(ScanOptions(root=r.path, jobs=2))
     assert res.incomplete == []
     assert _children() <= before
+
+
+def test_the_collector_is_paused_during_the_walk_and_given_back(tmp_path, monkeypatch):
+    """The walk's provenance (millions of tuples on a long history) is built with the cyclic
+    collector paused and then frozen; once the scan ends the collector is as the caller
+    left it, nothing stays frozen, and a collector the caller had disabled stays disabled,
+    whether the scan succeeds or fails."""
+    import gc
+
+    r = Repo(tmp_path / "repo")
+    r.commit("one", {"a.env": f"GITHUB_TOKEN={github_pat()}\n"})
+    seen = []
+    result = hist.Enumeration.result
+
+    def spy(self):
+        seen.append(gc.isenabled())
+        got = result(self)
+        seen.append(gc.isenabled())
+        return got
+
+    monkeypatch.setattr(hist.Enumeration, "result", spy)
+    frozen = gc.get_freeze_count()
+    assert run_scan(ScanOptions(root=r.path, jobs=1)).findings
+    assert seen == [False, False] and gc.isenabled() and gc.get_freeze_count() == frozen
+    gc.disable()
+    try:
+        run_scan(ScanOptions(root=r.path, jobs=1))
+        assert not gc.isenabled() and gc.get_freeze_count() == frozen
+    finally:
+        gc.enable()
+
+    def fails(self):
+        raise RuntimeError("walk failed")
+
+    monkeypatch.setattr(hist.Enumeration, "result", fails)
+    try:
+        run_scan(ScanOptions(root=r.path, jobs=1))
+    except RuntimeError:
+        pass
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
