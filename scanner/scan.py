@@ -357,8 +357,8 @@ def _scan_source(opts: ScanOptions, root: Path, t0: float) -> ScanResult:
 class _WalkWithoutGc:
     """The history walk builds millions of small tuples, lists and dicts (the blobs'
     provenance) that live until the scan ends, and the cyclic collector traversed all of
-    them again at each of its full collections: 0.6 CPU-s of sympy's walk, on the walk's
-    critical path. They form no cycles: the collector is paused while they are built, then
+    them again at each of its full collections: about 1 CPU-s of sympy's walk, on the
+    walk's critical path. They form no cycles: the collector is paused while they are built, then
     they are frozen (never traversed again) until the scan ends."""
 
     def __init__(self) -> None:
