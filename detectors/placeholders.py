@@ -13,6 +13,7 @@ import json
 import math
 import re
 from collections import Counter
+from urllib.parse import unquote
 
 _TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\(|\$\(|^\$[A-Za-z_]|%[A-Z_]+%|\.\.\.|…")
 _WORDS = re.compile(
@@ -114,19 +115,16 @@ def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> b
         return True
     if "%" in s and _ESCAPE.search(s):
         # judged as the server reads it: a URL's `bar%2F` is `bar/` (Laravel's URL-parser tests)
-        from urllib.parse import unquote
-
         plain = unquote(s)
         if plain != s and is_placeholder(plain, prefixes):
             return True
-    if s.strip("[]()<>{}").lower() in _KNOWN:
-        return True  # a word in a syntax's brackets: `postgres://[user[:password]]@host` in a usage line
     body = s
     for p in sorted(prefixes, key=len, reverse=True):
         if p and s.lower().startswith(p.lower()):
             body = s[len(p):]
             break
-    if s.lower() in _KNOWN or body.lower() in _KNOWN or _STAND_IN.match(body) or _NAMED_SLOT.match(s) or \
+    # (a known word also in a syntax's brackets: `postgres://[user[:password]]@host` in a usage line)
+    if s.strip("[]()<>{}").lower() in _KNOWN or body.lower() in _KNOWN or _STAND_IN.match(body) or _NAMED_SLOT.match(s) or \
             _CAMEL_SLOT.match(s) or _METASYNTACTIC.match(body):
         return True
     if _BRACED_NAME.match(s) and ("." in s or "[" in s or not any(c.isdigit() for c in s)):
