@@ -263,6 +263,9 @@ def become_subreaper() -> None:
 
 
 _SUBREAPER = False
+# set by stop_children: a worker the pool forks after it (replacing one just killed) sees it
+# copied into its memory and exits at once, instead of outliving this process (pipeline)
+STOPPING = False
 
 
 def reap_orphans(timeout: float = 3.0) -> None:
@@ -319,6 +322,8 @@ def stop_children(grace: float = 0.3) -> None:
     import signal as _signal
     import time
 
+    global STOPPING
+    STOPPING = True
     for pid in _child_pids():
         try:
             os.kill(pid, _signal.SIGTERM)

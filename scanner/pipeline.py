@@ -67,11 +67,14 @@ def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int, warm: bo
     run, so Pool.terminate joined that worker for ever (seen as a hung `scan --since` under
     load). The dead worker's git readers see EOF and end, and the main process, their
     subreaper (gitcmd.become_subreaper), reaps them."""
+    import os
     import signal
     from multiprocessing.util import Finalize
 
     from scanner import gitcmd
 
+    if gitcmd.STOPPING:  # forked by the pool to replace a worker Ctrl-C had just stopped
+        os._exit(0)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's Python handler, if any, is not ours
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it stops us
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by forked_pool until now
