@@ -31,6 +31,12 @@ PEM = "\n".join(["-----BEGIN " + "RSA PRIVATE KEY-----", *PEM_BODY, "-----END RS
 def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("CREDFENCE_DEBUG", "CREDFENCE_ENGINE") and not k.startswith("GIT_")}
+    if "HOME" in extra and not {"CREDFENCE_CACHE_DIR", "XDG_CACHE_HOME"} & set(extra):
+        # a test's own HOME keeps the user's git configuration out, not the compiled rules:
+        # their cache is keyed by content, and a cold compile costs seconds per test
+        from scanner.cache import cache_dir
+
+        env.setdefault("CREDFENCE_CACHE_DIR", str(cache_dir()))
     env.update(extra)
     return env
 

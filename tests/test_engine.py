@@ -299,3 +299,20 @@ def test_a_giant_line_is_confirmed_around_its_matches(engine):
     odbc = "Server=db1;Database=app; " + "x" * 1_000_000 + " password=Zq8vN2rT5wXy;"
     assert not [h for h in engine.scan_text(odbc + "\n", "site/search/index.json") if h.rule_id == "odbc-connection-string"]
     assert not engine.scan_text(line + "  // credfence: allow\n", "site/search/index.json")
+
+
+def test_a_rule_hyperscan_refuses_leaves_the_others_on_hyperscan(tmp_path, monkeypatch):
+    """The database is compiled with every pattern at once; when Hyperscan refuses one (a
+    configured rule whose pattern can match nothing at all), each is tried alone to find
+    it, and only that rule falls back to its keywords and Python regex."""
+    monkeypatch.setenv("CREDFENCE_CACHE_DIR", str(tmp_path))  # a cold cache: compiled here
+    odd = {"id": "zq-optional-token", "provider": "zq", "pattern": r"(?P<secret>(?:zqtok_[a-z0-9]{24})?)",
+           "keywords": ["zqtok_"]}
+    pytest.importorskip("hyperscan")
+    rules = load_rules(extra_rules=[odd], use_cache=False)  # a few of them: probing all takes 15 s
+    eng = Engine([r for r in rules if r.id in ("heroku-api-key", "stripe-secret-key", odd["id"])], use_hyperscan=True)
+    odd_index = next(i for i, r in enumerate(eng.regex_rules) if r.id == "zq-optional-token")
+    assert eng.hyperscan and eng._hs_fallback == [odd_index]
+    data = ordinary_code(50) + b'ZQ = "zqtok_k3v9x2m7q1w8e4r6t0y5u2i9"\nHEROKU_API_KEY=3f0c9d2e-8b1a-4c6d-9e2f-7a5b3c1d0e9f\n'
+    found = {h.rule_id for h in detect(eng, data, "app.py")[0] or []}
+    assert {"zq-optional-token", "heroku-api-key"} <= found
