@@ -441,7 +441,10 @@ _FILE_NAME = re.compile(r"^[\w.\-/]*\.(?:json|ya?ml|txt|baseline|py|js|ts|env|cf
 _WEAK = re.compile(r"(?i)^(?:pass(?:word|wd)?|passw0rd|p@ssw0rd|secret|token|changeit|letmein|admin|root|test|"
                    r"qwerty|welcome|default|guest|user|none|null|nil|true|false|undefined|empty|required|optional|"
                    r"string|str|bytes|text|hidden|masked|redacted|unset|disabled|enabled)[\d!@#$%_\-]*$")
-_CONN_KEY = re.compile(r"(?i)(?:^|[;\s&?,])\s*((?:password|passwd|pwd|pass|user\s+password)\s*=\s*)([^;&\s,'\"]+)")
+# (read in a quoted literal: an escape `\n`, `\r` or `\t` ends the value, as the line break it
+# writes does: `&Password=NewPassword\n&AUTHPARAMS` in a JSON string of API documentation)
+_CONN_KEY = re.compile(r"(?i)(?:^|[;\s&?,])\s*((?:password|passwd|pwd|pass|user\s+password)\s*=\s*)"
+                       r"((?:[^;&\s,'\"\\]|\\(?![nrt]))+)")
 _HEX_NUMBER = re.compile(r"^0[xX][0-9a-fA-F]+$")
 # a password's hash as servers store it, not the password: crypt(3) ($1$ MD5, $5$/$6$ SHA,
 # $2b$ bcrypt, $y$ yescrypt), $argon2id$, Django's pbkdf2_sha256$..., LDAP's {SSHA}...
@@ -483,6 +486,12 @@ _OBJECT_REF = re.compile(r"^[a-z]+(?:-[a-z]+)*/[a-z]+(?:-[a-z]+)*$")
 # '0003_tokenproxy')`); a token mixes letters and digits inside its parts
 _NUMBERED_NAME = re.compile(r"^(?:[a-z]+|\d+)(?:_(?:[a-z]+|\d+))+$")
 # a CSS custom property's value read from another one (`'--code-token': 'var(--syntax-fg)'`)
+# a value naming something in Pascal case (botocore's paginators: `"input_token":
+# "ExclusiveStartTableName"`), or a property path with an index (`"output_token":
+# "StreamDescription.Shards[-1].ShardId"`): no machine-made token or key looks like these
+# (a password may be words, so these count only under a token's or a key's name)
+_PASCAL_NAME = re.compile(r"^(?:[A-Z][a-z]+){2,8}$")
+_INDEXED_PATH = re.compile(r"^[A-Za-z_]\w*(?:\[-?\d{1,3}\])?(?:\.[A-Za-z_]\w*(?:\[-?\d{1,3}\])?){0,6}$")
 _CSS_VAR = re.compile(r"^var\(\s*--[\w-]+\s*(?:,[^()]*)?\)$")
 # a Python requirement, PEP 508's name and version specifiers (`langchain==0.3.28`,
 # `openai>=1.0,<2`, `requests[socks]~=2.31`): a tox factor's dependency under a name that only
@@ -495,7 +504,7 @@ _REQUIREMENT = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[A-Za-z0-9._,-]+\])
 _TYPE_EXPR = re.compile(r"^[A-Za-z_][\w.]*(?:\[[A-Za-z_\"'.][\w.\[\], |\"']*\]|<[A-Za-z_][\w.<>, |\[\]]*>)$")
 # an environment variable set to a value (tox's `factor: TESTPATH=tests/integrations/x`, a
 # setenv line): the value is that variable's (kept when its name is secret-bearing)
-_ENV_ASSIGN = re.compile(r"^([A-Z][A-Z0-9_]{2,})=([^=].*)$")
+_ENV_ASSIGN = re.compile(r"^(_?[A-Z][A-Z0-9_]{2,})=([^=].*)$")
 _ENTRY_POINT = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
 _ROUTE_TARGET = re.compile(r"^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*#[a-z_][a-z0-9_]*[?!]?$")
 # mount or build-secret options naming where a secret comes from, not the secret: Docker's
@@ -620,6 +629,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a lower-case word or identifier
     if _NUMBERED_NAME.match(v) or _CSS_VAR.match(v):
         return False  # a name with a number in it, as _IDENT; another CSS property's value
+    if not pw and (_PASCAL_NAME.match(v) or "[" in v and _INDEXED_PATH.match(v)):
+        return False  # a name or a property path where a token or a key would be
     if _VERSION.match(v):
         return False  # a version or an image's tag (`rmq-default-credential-updater:1.0.2-debian-11-r14`)
     if _OBJECT_REF.match(v):

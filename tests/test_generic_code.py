@@ -17,6 +17,9 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a password may be words in Pascal case (only a token's or a key's name rules them out)
+    ("app/settings.py", 'DB_PASSWORD = "SummerVacation"', "SummerVacation"),
+    ("config/app.json", '  "password": "Jobs[1].Kq8vT2mWx9",', "Jobs[1].Kq8vT2mWx9"),
     # Python
     ("app/settings.py", 'DB_PASSWORD = "Kq8vT2mWx9Lp&3nRzY"', "Kq8vT2mWx9Lp&3nRzY"),
     ("app/settings.py", "    password: str = 'Xk2#pL9vQz7w'", "Xk2#pL9vQz7w"),
@@ -116,6 +119,15 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # botocore's paginators: a token's name, a JMESPath to the next one; an AWS API
+    # documentation string's query example (its \n escapes end a value); tox's factor-
+    # conditional setting of another variable
+    ("botocore/data/dynamodb/paginators-1.json", '      "input_token": "ExclusiveStartTableName",'),
+    ("botocore/data/kinesis/paginators-1.json", '      "output_token": "StreamDescription.Shards[-1].ShardId",'),
+    ("botocore/data/kinesis.json", '        "output_token": "StreamNames[-1]",'),
+    ("botocore/data/iam.json", '    "documentation": "<queryrequest>\\nhttps://iam.amazonaws.com/\\n?Action=UpdateLoginProfile'
+                               '\\n&UserName=Bob\\n&Password=NewPassword\\n&AUTHPARAMS\\n</queryrequest>",'),
+    ("tox.ini", "    langchain-notiktoken: _TESTPATH=tests/integrations/langchain"),
     # a translation catalogue's text under a secret-sounding key (rubygems.org's locales);
     # a route's controller#action; Docker's build-secret options, which name the secret
     ("config/locales/de.yml", "        api_key_role: API-Schlüsselrolle"),

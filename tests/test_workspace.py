@@ -98,6 +98,7 @@ def test_noise_lock_binary_and_size_are_counted(tmp_path):
     r.write("package-lock.json", f'{{"token": "{GH}"}}\n')
     r.write("poetry.lock", "x\n")
     r.write("web/vendor.min.js", f"var t='{GH}';\n")
+    r.write("dist/node/bundle.cjs.map", f'{{"version":3,"sourcesContent":["var t=\\"{GH}\\";"]}}\n')
     r.write("logo.png", b"\x89PNG\r\n\x1a\n" + os.urandom(64))
     r.write("data/blob.dat", b"abc\0def" + GH.encode())  # binary by content, not by name
     r.write("big.txt", "x" * 5000 + f"\nGITHUB_TOKEN={GH}\n")
@@ -106,7 +107,7 @@ def test_noise_lock_binary_and_size_are_counted(tmp_path):
     assert p.returncode == 0, rep["findings"]
     sk = rep["stats"]["skipped"]
     assert sk.get("noise-directory") == 2  # node_modules and .venv, each counted once
-    assert sk.get("noise-file") == 3  # package-lock.json, poetry.lock, vendor.min.js
+    assert sk.get("noise-file") == 4  # package-lock.json, poetry.lock, vendor.min.js, bundle.cjs.map
     assert sk.get("binary") == 2  # logo.png by name, data/blob.dat by content
     assert sk.get("too-large") == 1
     # and the summary a user sees mentions the skips
