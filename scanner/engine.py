@@ -1213,6 +1213,14 @@ def _newlines(data: bytes) -> list[int]:
     return out
 
 
+def _b64_text(value: str) -> str | None:
+    """The text a base64 value encodes, as the structured parsers decode it, else None."""
+    from detectors.structured._util import b64decode_any, printable_text
+
+    raw = b64decode_any(value)
+    return printable_text(raw) if raw else None
+
+
 def dedupe(hits: list[Hit], rules: dict[str, Rule]) -> list[Hit]:
     """One hit per (line, secret). Where two rules report the same value, the more specific
     one wins, whatever order they ran in: a provider rule over a generic one, a rule that
@@ -1230,6 +1238,12 @@ def dedupe(hits: list[Hit], rules: dict[str, Rule]) -> list[Hit]:
         k = (h.line, h.secret.replace("\\n", "\n").strip() if "-----" in h.secret else h.secret)
         if k not in seen or rank(h) < rank(seen[k]):
             seen[k] = h
+    # a generic hit on a value another rule reports decoded (a Kubernetes Secret's base64
+    # `data:` value, read by its parser) is that credential again
+    decoded = {(h.line, h.secret) for h in seen.values() if not (rules.get(h.rule_id) and rules[h.rule_id].generic)}
+    if decoded:
+        seen = {k: h for k, h in seen.items()
+                if not (rules.get(h.rule_id) and rules[h.rule_id].generic and (h.line, _b64_text(h.secret)) in decoded)}
     # a part of a block another hit holds whole (an OpenSSH key's first body line, which
     # is also base64 of "openssh-key-v1") is that credential again, not a second one
     blocks = [(h.line, h.line + h.secret.count("\n"), h.secret) for h in seen.values() if "\n" in h.secret]

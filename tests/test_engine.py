@@ -316,3 +316,13 @@ def test_a_rule_hyperscan_refuses_leaves_the_others_on_hyperscan(tmp_path, monke
     data = ordinary_code(50) + b'ZQ = "zqtok_k3v9x2m7q1w8e4r6t0y5u2i9"\nHEROKU_API_KEY=3f0c9d2e-8b1a-4c6d-9e2f-7a5b3c1d0e9f\n'
     found = {h.rule_id for h in detect(eng, data, "app.py")[0] or []}
     assert {"zq-optional-token", "heroku-api-key"} <= found
+
+
+def test_a_kubernetes_secret_value_is_one_finding(engine):
+    """A Secret's `data:` value is read by the Kubernetes parser (decoded) and by the generic
+    detector (as written): one credential, reported once, by the parser."""
+    value = base64.b64encode(b"Zx9#mQ2pLk7vRt4w").decode()
+    data = (f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: db-admin\ntype: Opaque\n"
+            f"data:\n  password: {value}\n").encode()
+    hits = detect(engine, data, "k8s/db-admin-secret.yaml")[0] or []
+    assert [(h.rule_id, h.line, h.secret) for h in hits] == [("kubernetes-secret", 7, "Zx9#mQ2pLk7vRt4w")]

@@ -128,6 +128,8 @@ NEGATIVE = [
     ("botocore/data/iam.json", '    "documentation": "<queryrequest>\\nhttps://iam.amazonaws.com/\\n?Action=UpdateLoginProfile'
                                '\\n&UserName=Bob\\n&Password=NewPassword\\n&AUTHPARAMS\\n</queryrequest>",'),
     ("tox.ini", "    langchain-notiktoken: _TESTPATH=tests/integrations/langchain"),
+    # a module's exported names, two of them: not a ("token", value) pair
+    ("awx/main/models/oauth.py", "__all__ = ['OAuth2AccessToken', 'OAuth2Application']"),
     # a translation catalogue's text under a secret-sounding key (rubygems.org's locales);
     # a route's controller#action; Docker's build-secret options, which name the secret
     ("config/locales/de.yml", "        api_key_role: API-Schlüsselrolle"),
@@ -527,3 +529,19 @@ def test_documentation_folders_with_a_qualifier_are_documentation():
         assert is_doc_path(path), path
     for path in ("src/app.py", "documents/settings.py", "dockerfiles/app.env", "examplesvc/app.py", "demo.py"):
         assert not is_doc_path(path), path
+
+
+def test_random_tokens_are_rarely_taken_for_pascal_case_names():
+    """The Pascal-case check drops a value under a token's name when it reads as words:
+    a random token almost never does (the rates the comment at _PASCAL_NAME gives)."""
+    import random
+    import string
+
+    from detectors.generic import _pascal_name
+
+    rng = random.Random(2026)
+    alphabet = string.ascii_letters + string.digits
+    for n, most in ((12, 0.003), (16, 0.0005), (20, 0.0001), (32, 0.0001)):
+        tokens = ["".join(rng.choice(alphabet) for _ in range(n)) for _ in range(10000)]
+        assert sum(map(_pascal_name, tokens)) <= most * len(tokens), n
+    assert _pascal_name("OAuth2Application") and _pascal_name("ExclusiveStartShardId")
