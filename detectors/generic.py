@@ -491,8 +491,8 @@ _NUMBERED_NAME = re.compile(r"^(?:[a-z]+|\d+)(?:_(?:[a-z]+|\d+))+$")
 # it), or a property path with an index (`"output_token": "StreamDescription.Shards[-1].ShardId"`):
 # no machine-made token or key looks like these (a password may be words, so these count only
 # under a token's or a key's name). Each capitalised part must read as a syllable (a vowel, no
-# four consonants in a row): of random base62 strings, 2 in 1,000 of 12 characters pass, 1 in
-# 5,000 of 16, none of 20 or more in 10,000
+# four consonants in a row): of random base62 strings, 2 in 1,000 of 12 characters pass, 3 in
+# 10,000 of 16, none of 20 or more in 10,000
 _PASCAL_NAME = re.compile(r"^(?:[A-Z]{1,5}(?=[A-Z][a-z]{2})|[A-Z][a-z]{2,}\d{0,2}){1,7}[A-Z][a-z]+\d{0,2}$")
 _HUMP = re.compile(r"[A-Z]([a-z]+)")
 _SYLLABLE = re.compile(r"[aeiouy]")
@@ -500,8 +500,11 @@ _CONSONANTS = re.compile(r"[^aeiouy]{4}")
 
 
 def _pascal_name(v: str) -> bool:
+    humps = _HUMP.findall(v)
+    # (a long name may end in an abbreviation: ExclusiveStartBackupArn, a resource's ARN)
     return bool(_PASCAL_NAME.match(v)) and all(
-        len(h) < 2 or _SYLLABLE.search(h) and not _CONSONANTS.search(h) for h in _HUMP.findall(v))
+        len(h) < 2 or _SYLLABLE.search(h) and not _CONSONANTS.search(h) or len(v) >= 16 and k == len(humps) - 1 and len(h) < 3
+        for k, h in enumerate(humps))
 _INDEXED_PATH = re.compile(r"^[A-Za-z_]\w*(?:\[-?\d{1,3}\])?(?:\.[A-Za-z_]\w*(?:\[-?\d{1,3}\])?){0,6}$")
 _CSS_VAR = re.compile(r"^var\(\s*--[\w-]+\s*(?:,[^()]*)?\)$")
 # a Python requirement, PEP 508's name and version specifiers (`langchain==0.3.28`,

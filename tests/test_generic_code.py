@@ -123,6 +123,7 @@ NEGATIVE = [
     # documentation string's query example (its \n escapes end a value); tox's factor-
     # conditional setting of another variable
     ("botocore/data/dynamodb/paginators-1.json", '      "input_token": "ExclusiveStartTableName",'),
+    ("botocore/data/dynamodb/paginators-1.json", '      "input_token": "ExclusiveStartBackupArn",'),
     ("botocore/data/kinesis/paginators-1.json", '      "output_token": "StreamDescription.Shards[-1].ShardId",'),
     ("botocore/data/kinesis.json", '        "output_token": "StreamNames[-1]",'),
     ("botocore/data/iam.json", '    "documentation": "<queryrequest>\\nhttps://iam.amazonaws.com/\\n?Action=UpdateLoginProfile'
