@@ -486,6 +486,7 @@ _OBJECT_REF = re.compile(r"^[a-z]+(?:-[a-z]+)*/[a-z]+(?:-[a-z]+)*$")
 # '0003_tokenproxy')`); a token mixes letters and digits inside its parts
 _NUMBERED_NAME = re.compile(r"^(?:[a-z]+|\d+)(?:_(?:[a-z]+|\d+))+$")
 # a CSS custom property's value read from another one (`'--code-token': 'var(--syntax-fg)'`)
+_CSS_VAR = re.compile(r"^var\(\s*--[\w-]+\s*(?:,[^()]*)?\)$")
 # a value naming something in Pascal case (botocore's paginators: `"input_token":
 # "ExclusiveStartTableName"`; a class, `OAuth2Application`, an acronym and a version number in
 # it), or a property path with an index (`"output_token": "StreamDescription.Shards[-1].ShardId"`):
@@ -503,10 +504,13 @@ def _pascal_name(v: str) -> bool:
     humps = _HUMP.findall(v)
     # (a long name may end in an abbreviation: ExclusiveStartBackupArn, a resource's ARN)
     return bool(_PASCAL_NAME.match(v)) and all(
-        len(h) < 2 or _SYLLABLE.search(h) and not _CONSONANTS.search(h) or len(v) >= 16 and k == len(humps) - 1 and len(h) < 3
+        len(h) < 2 or _SYLLABLE.search(h) and not _CONSONANTS.search(h)
+        or len(v) >= 16 and k == len(humps) - 1 and len(h) < 3
         for k, h in enumerate(humps))
+
+
+# the property path with an index (above)
 _INDEXED_PATH = re.compile(r"^[A-Za-z_]\w*(?:\[-?\d{1,3}\])?(?:\.[A-Za-z_]\w*(?:\[-?\d{1,3}\])?){0,6}$")
-_CSS_VAR = re.compile(r"^var\(\s*--[\w-]+\s*(?:,[^()]*)?\)$")
 # a Python requirement, PEP 508's name and version specifiers (`langchain==0.3.28`,
 # `openai>=1.0,<2`, `requests[socks]~=2.31`): a tox factor's dependency under a name that only
 # reads as secret (`langchain-notiktoken-v0.3.28: langchain==0.3.28`, getsentry/sentry-python)

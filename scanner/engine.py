@@ -225,7 +225,8 @@ class Engine:
             return True
 
         def build(probe: bool):
-            ids.clear(), exprs.clear(), bad.clear(), gates.clear()
+            for done in (ids, exprs, bad, gates):  # what a first try filled
+                done.clear()
             for i, p in enumerate(pats):
                 gate = gate_of.get(i)
                 if gate is not None and not _buffer_anchored(gate) and (not probe or compiles(gate)):
