@@ -517,22 +517,25 @@ def _scan_history(s: _Scan, enum):
 
 
 def _show_walk(phases: _Phases, enum) -> None:
-    """Until the enumeration ends: objects listed, commits walked (out of all, once
-    rev-list has counted them)."""
+    """Until the enumeration ends: objects listed, commits walked (no total: the walks
+    start before anything has counted the commits)."""
     if phases.p is None:
         return
     pr = enum.progress
-    while not enum.done():
+
+    def show() -> None:
         phases.set("listing objects", pr.objects, None, f"{pr.objects:,} objects")
         if pr.listing_done:
             phases.finish("listing objects")
-        if pr.commits_total:
-            phases.set("walking history", pr.commits, pr.commits_total, f"{pr.commits:,}/{pr.commits_total:,} commits")
+        if pr.commits:
+            phases.set("walking history", pr.commits, None, f"{pr.commits:,} commits")
+
+    while not enum.done():
+        show()
         time.sleep(0.1)
-    phases.set("listing objects", pr.objects, None, f"{pr.objects:,} objects")
+    show()
     phases.finish("listing objects")
-    if pr.commits_total:
-        phases.set("walking history", pr.commits, pr.commits_total, f"{pr.commits:,}/{pr.commits_total:,} commits")
+    if pr.commits:
         phases.finish("walking history")
 
 

@@ -41,7 +41,7 @@ def test_refs_from_the_graph_agree_with_for_each_ref_contains(tmp_path):
     commits.append(r.head("refs/stash"))
 
     prov = hist.Provenance(parents={})
-    hist._log_part(r.path, "", r.git("rev-list", "--all").encode().split(), prov, [])
+    hist._log_part(r.path, "", ["--all"], prov, [])
     got = hist.refs_from_graph(r.path, prov.parents, sorted(set(commits)))
     assert got is not None
     for c in set(commits):
@@ -143,3 +143,83 @@ def test_the_collector_is_paused_during_the_walk_and_given_back(tmp_path, monkey
     except RuntimeError:
         pass
     assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def _walk_repo(tmp_path) -> Repo:
+    """Branches, merges (one resolving a conflict with new content: a blob only a merge's
+    combined diff brings in), a blob at two paths in one commit, a file restored to an
+    older content, a deletion and a rename."""
+    r = Repo(tmp_path / "repo")
+    r.commit("root", {"a.txt": "1\n", "b.txt": "b\n"})
+    r.commit("two paths", {"c.txt": "same\n", "d/c.txt": "same\n"})
+    r.git("checkout", "-q", "-b", "side")
+    r.commit("side", {"a.txt": "side\n", "s.txt": "s\n"})
+    r.checkout("main")
+    r.commit("main", {"a.txt": "main\n", "b.txt": None})
+    r.git("merge", "-q", "side", check=False)
+    r.write("a.txt", "resolved\n")
+    r.commit("merge side")
+    r.commit("restore", {"a.txt": "1\n"})
+    r.git("mv", "s.txt", "t.txt")
+    r.commit("rename")
+    r.tag("v1", "HEAD~2")
+    return r
+
+
+def _commit_pieces(data: bytes) -> list[bytes]:
+    """A `git log --raw -z` stream cut before each commit's header."""
+    import re
+
+    cuts = [0] + [m.start() for m in re.finditer(rb"\0\0(?=[0-9a-f]{40} )", data)] + [len(data)]
+    return [data[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
+def test_the_walks_from_both_ends_give_one_walks_provenance_wherever_they_meet(tmp_path):
+    """The history is walked from both ends at once (newest first and --reverse), each end
+    stopping where it meets the other: wherever that is, and however many commits both
+    parsed, the joined provenance is the newest-first walk's, exactly."""
+    import subprocess
+
+    r = _walk_repo(tmp_path)
+    args = ["log", "--raw", "-z", "--no-abbrev", "--no-renames", "-c", "--root", "--format=%x00%H %aI %P", "--all"]
+    out = {rev: subprocess.run(["git", "-C", str(r.path), *args, *rev], stdout=subprocess.PIPE, check=True).stdout
+           for rev in ((), ("--reverse",))}
+    newest, oldest = _commit_pieces(out[()]), _commit_pieces(out[("--reverse",)])
+    n = len(newest)
+    assert n == len(oldest) == int(r.git("rev-list", "--all", "--count")) >= 7
+    whole = hist.Provenance(parents={})
+    hist._parse_raw(out[()], whole, (b"", b""))
+    assert any(len(v) > 1 for v in whole.introduced.values())
+    for a in range(0, n + 1):  # the newest-first end parsed a commits...
+        for overlap in (0, 1, 2):  # ...and the oldest-first end the rest, and a few of those too
+            b = n - a + overlap
+            if b > n:
+                continue
+            ends = [hist.Provenance(parents={}), hist.Provenance(parents={})]
+            hist._parse_raw(b"".join(newest[:a]), ends[0], (b"", b""))
+            hist._parse_raw(b"".join(oldest[:b]), ends[1], (b"", b""), newest_first=False)
+            joined = hist.Provenance()
+            count = hist._join_ends(joined, ends[0], ends[1], set(ends[0].order), set(ends[1].order))
+            assert count == n
+            assert joined.introduced == whole.introduced, (a, overlap)
+            assert joined.removed == whole.removed, (a, overlap)
+            assert joined.parents == whole.parents
+
+
+def test_a_merges_combined_entries_stay_with_its_header(tmp_path):
+    """A merge's header is followed by "\\0\\0" and its combined entries: a piece of the
+    stream cut there would count the merge as parsed without them."""
+    hdr = b"\0" + b"a" * 40 + b" 2020-01-01T00:00:00Z " + b"b" * 40 + b" " + b"c" * 40
+    entry = b"\0\0::100644 100644 100644 " + b"1" * 40 + b" " + b"2" * 40 + b" " + b"3" * 40 + b" MM\0f.txt"
+    nxt = b"\0\0" + b"d" * 40 + b" 2020-01-01T00:00:00Z " + b"e" * 40
+    assert hist._whole_commits(hdr + entry) == -1
+    assert hist._whole_commits(hdr + entry + b"\0\0") == -1  # what follows is not read yet
+    assert hist._whole_commits(hdr + entry + nxt) == len(hdr + entry)
+
+
+def test_the_two_ended_walk_matches_a_single_walk(tmp_path):
+    r = _walk_repo(tmp_path)
+    for _ in range(5):
+        one, two = hist.Provenance(), hist.Provenance()
+        assert hist._read_log(r.path, None, "", one, jobs=1) == hist._read_log(r.path, None, "", two, jobs=2)
+        assert (one.introduced, one.removed, one.parents) == (two.introduced, two.removed, two.parents)
