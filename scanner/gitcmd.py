@@ -196,21 +196,27 @@ def run(repo: Path | str, *args: str, check: bool = True, input: bytes | None = 
     except OSError as e:
         raise GitError(f"cannot run git: {e.strerror}") from None
     if check and p.returncode != 0:
-        msg = p.stderr.decode("utf-8", "replace").strip().splitlines()
-        first = next((m for m in msg if m.startswith(("fatal", "error"))), msg[0] if msg else f"exit {p.returncode}")
-        raise GitError(f"git {args[0]} failed: {first}")
+        raise GitError(f"git {args[0]} failed: {first_error(p.stderr, p.returncode)}")
     return p.stdout
 
 
-def popen(repo: Path | str, *args: str, stdin=subprocess.PIPE) -> subprocess.Popen:
+def first_error(stderr: bytes, returncode: int) -> str:
+    """git's first error line (fatal: or error:), else its first line, else the exit status."""
+    msg = stderr.decode("utf-8", "replace").strip().splitlines()
+    return next((m for m in msg if m.startswith(("fatal", "error"))), msg[0] if msg else f"exit {returncode}")
+
+
+def popen(repo: Path | str, *args: str, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL) -> subprocess.Popen:
     """A long-running git process (log, cat-file --batch...). Every one is remembered until
-    reap() has waited for it: none outlives credfence, on success, error or Ctrl-C."""
+    reap() has waited for it: none outlives credfence, on success, error or Ctrl-C. Its
+    stderr goes nowhere, or to a file (a pipe nobody reads while stdout is read could
+    fill and stop git)."""
     if not git_available():
         raise GitError("git is not installed or not on PATH")
     with _LIVE_LOCK:
         _reap_done()
         p = subprocess.Popen(git_argv(repo, *args), stdin=stdin, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, env=safe_env(repo), bufsize=1 << 20)
+                             stderr=stderr, env=safe_env(repo), bufsize=1 << 20)
         _LIVE.append(p)
     return p
 

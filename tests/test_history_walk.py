@@ -223,3 +223,25 @@ def test_the_two_ended_walk_matches_a_single_walk(tmp_path):
         one, two = hist.Provenance(), hist.Provenance()
         assert hist._read_log(r.path, None, "", one, jobs=1) == hist._read_log(r.path, None, "", two, jobs=2)
         assert (one.introduced, one.removed, one.parents) == (two.introduced, two.removed, two.parents)
+
+
+def test_a_walk_broken_in_the_middle_never_meets_itself_and_says_so(tmp_path):
+    """A tree git cannot read, halfway down the history: both ends stop there. What git
+    wrote of that commit before it died is neither parsed nor counted, so the two ends
+    never meet at it and the walk is never taken as whole."""
+    import pytest
+
+    from scanner import gitcmd
+
+    r = Repo(tmp_path / "repo")
+    for i in range(9):
+        r.commit(f"c{i}", {f"f{i}.txt": f"{i}\n"})
+    tree = r.git("rev-parse", "HEAD~4^{tree}")
+    obj = r.path / ".git" / "objects" / tree[:2] / tree[2:]
+    obj.chmod(0o644)
+    obj.write_bytes(b"\x78\x9cgarbage, not zlib")
+    for _ in range(10):
+        incomplete: list[dict] = []
+        with pytest.raises(gitcmd.GitError):
+            hist._read_log(r.path, None, "", hist.Provenance(), jobs=2, incomplete=incomplete)
+        assert incomplete and all(i["reason"].startswith("git log failed: ") for i in incomplete), incomplete

@@ -20,6 +20,7 @@ A blob's path is decided in one place: Enumeration.result().
 from __future__ import annotations
 
 import subprocess
+import tempfile
 import threading
 from itertools import compress
 from dataclasses import dataclass, field
@@ -361,8 +362,8 @@ def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs
     for t in threads:
         t.join()
     if errors:
-        if incomplete is not None:
-            incomplete += errors
+        if incomplete is not None:  # both ends stop at the same broken ref or object: said once
+            incomplete += [e for k, e in enumerate(errors) if e not in errors[:k]]
         raise gitcmd.GitError("git log failed to walk the history (corrupt repository?)")
     if len(results) == 1:
         prov.introduced, prov.removed, prov.parents = results[0].introduced, results[0].removed, results[0].parents
@@ -457,7 +458,8 @@ def _log_part(repo: Path, prefix: str, revs: list[str], prov: Provenance, errors
             fmt] + (["--reverse"] if reverse else []) + revs
     if prefix:  # git runs in the subdirectory: "." is its own history
         args += ["--", "."]
-    proc = gitcmd.popen(repo, *PACK_LIMITS, *args, stdin=subprocess.DEVNULL)
+    err = tempfile.TemporaryFile()  # what git says when it fails (a ref to a missing object...)
+    proc = gitcmd.popen(repo, *PACK_LIMITS, *args, stdin=subprocess.DEVNULL, stderr=err)
     if procs is not None:
         procs.append(proc)
     if ends is not None:
@@ -473,8 +475,13 @@ def _log_part(repo: Path, prefix: str, revs: list[str], prov: Provenance, errors
             chunk = proc.stdout.read1(1 << 20)
             if ends is not None and ends.met.is_set():
                 break  # the other walk's commits and this one's, as recorded, are all of them
-            buf += chunk
-            cut = _whole_commits(buf) if chunk else len(buf)
+            if chunk:
+                buf += chunk
+                cut = _whole_commits(buf)
+            elif proc.wait() == 0:
+                cut = len(buf)
+            else:
+                break  # the last commit git wrote may be cut short: neither parsed nor counted
             if cut > 0:
                 state = _parse_raw(buf[:cut], prov, state, newest_first=not reverse)
                 if done is not None:
@@ -485,7 +492,7 @@ def _log_part(repo: Path, prefix: str, revs: list[str], prov: Provenance, errors
                     if ends.parsed(k, new):
                         break
             if not chunk:
-                if ends is not None and proc.wait() == 0:
+                if ends is not None:
                     ends.whole(k)
                 break
     finally:
@@ -493,9 +500,11 @@ def _log_part(repo: Path, prefix: str, revs: list[str], prov: Provenance, errors
             proc.kill()
         proc.stdout.close()
         proc.wait()
-    if proc.returncode != 0 and not (ends is not None and ends.met.is_set()):
-        errors.append({"what": f"history: the commits of {' '.join(revs)} (git log{' --reverse' if reverse else ''})",
-                       "reason": f"git log exited with {proc.returncode} (corrupt repository?)"})
+    with err:
+        if proc.returncode != 0 and not (ends is not None and ends.met.is_set()):
+            err.seek(0)
+            errors.append({"what": "history: the commits (git log)",
+                           "reason": f"git log failed: {gitcmd.first_error(err.read(1 << 16), proc.returncode)}"})
 
 
 def _whole_commits(buf: bytes) -> int:
