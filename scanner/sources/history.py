@@ -1,7 +1,7 @@
 """Git history: every blob reachable from any ref, each unique blob read once.
 
-One `git log --all --raw -c --root` pass (split into contiguous parts, one git process per
-core) lists, for every commit, the blobs it brought in and the blobs it replaced: the union
+One `git log --all --raw -c --root` pass (two git processes walking from both ends, newest
+first and oldest first, until they meet: _read_log) lists, for every commit, the blobs it brought in and the blobs it replaced: the union
 of what commits brought in is every reachable blob (a root commit shows all its files; a
 merge shows only what differs from all its parents, and the rest came from a parent), and
 the same pass gives each blob its provenance (the commits and paths that introduced it,
@@ -190,7 +190,7 @@ class Enumeration:
         except gitcmd.GitError as e:
             self._errors.append(str(e))
             if not self.incomplete:
-                self.incomplete.append({"what": "history: the commits (git rev-list/log)", "reason": str(e)})
+                self.incomplete.append({"what": "history: the commits (git log)", "reason": str(e)})
 
     def _read_ref_commits(self, repo: Path) -> None:
         try:
