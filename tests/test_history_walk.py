@@ -245,3 +245,31 @@ def test_a_walk_broken_in_the_middle_never_meets_itself_and_says_so(tmp_path):
         with pytest.raises(gitcmd.GitError):
             hist._read_log(r.path, None, "", hist.Provenance(), jobs=2, incomplete=incomplete)
         assert incomplete and all(i["reason"].startswith("git log failed: ") for i in incomplete), incomplete
+
+
+def test_every_reachable_blob_is_looked_up_with_its_size_and_base(tmp_path):
+    """Only the blobs the walk names are looked up in the object store (their size and
+    delta base), as it names them: every blob any ref reaches comes back, a blob only a
+    tag points at included, each once, with git's size; after a repack that stores them
+    as deltas, each base among them is read before the blob stored against it."""
+    r = _walk_repo(tmp_path)
+    for i in range(6):  # versions of one file, which git stores as deltas of each other
+        r.commit(f"v{i}", {"big.txt": "".join(f"line {k} {'x' * (k % 7)}\n" for k in range(400 + i))})
+    loose = r.git("hash-object", "-w", "--stdin", input="only a tag reaches me\n")
+    r.git("tag", "blobtag", loose)
+    r.git("repack", "-adq", "--depth=50", "--window=50")
+    e = hist.Enumeration(r.path)
+    bl = e.result()
+    e.close()
+    want = {}
+    for line in r.git("rev-list", "--all", "--objects").splitlines():
+        oid = line.split()[0]
+        if r.git("cat-file", "-t", oid) == "blob":
+            want[oid] = int(r.git("cat-file", "-s", oid))
+    assert {oid: size for oid, size, _, _ in bl.blobs} == want
+    assert len(bl.blobs) == len(want) and not bl.skipped
+    seen: set[str] = set()
+    for oid, _, _, base in bl.blobs:
+        assert not base or base in seen
+        seen.add(oid)
+    assert sum(1 for b in bl.blobs if b[3]) >= 4

@@ -1,17 +1,19 @@
 """Git history: every blob reachable from any ref, each unique blob read once.
 
 One `git log --all --raw -c --root` pass (two git processes walking from both ends, newest
-first and oldest first, until they meet: _read_log) lists, for every commit, the blobs it brought in and the blobs it replaced: the union
+first and oldest first, until they meet: _read_log) lists, for every commit, the blobs it
+brought in and the blobs it replaced: the union
 of what commits brought in is every reachable blob (a root commit shows all its files; a
 merge shows only what differs from all its parents, and the rest came from a parent), and
 the same pass gives each blob its provenance (the commits and paths that introduced it,
 when, and when it was replaced), kept as raw bytes and decoded only for the blobs that hold
 findings, and the commit graph (%P), from which the refs reaching the findings' commits
-are computed in one pass at the end (refs_from_graph). A `cat-file --batch-all-objects
---batch-check --unordered` listing, started beside the walk, gives pack order, sizes and
-each blob's delta base. Once the walk has named them, the reachable blobs are read in the
-order of their deltas, each after the base git rebuilds it from (order_by_delta: pack order
-was 2.5 times faster than object-id order, this 1.8 times faster again), in chunks, each worker process through its own long-lived
+are computed in one pass at the end (refs_from_graph). Each blob the walk names is looked
+up as it is named (`cat-file --batch-check`, beside the walk: its size and delta base). Once
+the walk is done, the reachable blobs are read in the order of their deltas, each after the
+base git rebuilds it from, the others in the order the walk met them, newest first as git
+packs them (order_by_delta: pack order was 2.5 times faster than object-id order, this 1.8
+times faster again), in chunks, each worker process through its own long-lived
 `git cat-file --batch`, straight into one reused buffer (BlobReader.read_groups), and
 matched (a delta only where it differs from its base: Engine.match_spans) and confirmed in
 the same pass with their paths (scanner/scan.py, _scan_history).
@@ -22,7 +24,6 @@ from __future__ import annotations
 import subprocess
 import tempfile
 import threading
-from itertools import compress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +62,9 @@ class Provenance:
     parents: dict[bytes, bytes] | None = None
     walked: int = 0  # commits parsed so far (progress)
     order: list[bytes] = field(default_factory=list)  # the commits parsed so far, in the walk's order
+    # the blobs, each once, in the order the walk first met them (newest commits first, as
+    # git packs them): the order their sizes are asked for, and the delta forest's roots'
+    fresh: list[bytes] = field(default_factory=list)
 
     def introductions(self, oid: str) -> list[tuple[str, str, str]]:
         return [(c.decode(), p.decode("utf-8", "surrogateescape"), d.decode())
@@ -121,29 +125,81 @@ class Enumeration:
         self.incomplete: list[dict] = []
         self._procs: list[subprocess.Popen] = []  # every git child of the walk: close() reaps them
         self.progress = WalkProgress()
-        # the object's type costs git a walk down each delta chain (1.7 instead of 0.7
-        # CPU-s on sympy's 640k objects, with the bounded pack windows): without
-        # --all-objects, the walk names the blobs and the listing only orders and sizes them
-        self._typed = all_objects
+        # With --all-objects, every object in the store is listed with its type (which costs
+        # git a walk down each delta chain: 1.7 instead of 0.7 CPU-s on sympy's 640k objects,
+        # with the bounded pack windows). Otherwise only the blobs the walk names are looked
+        # up, as it names them (_feed): sympy's 122k, not its 640k objects, most of them trees
+        # and commits the listing made Python split and discard after the walk.
         # %(deltabase): the blob git stores each one as a delta against, from which the blobs
         # are ordered for reading and matching (order_by_delta)
-        fmt = "--batch-check=%(objectname) %(objecttype) %(objectsize) %(deltabase)" if all_objects else \
-            "--batch-check=%(objectname) %(objectsize) %(deltabase)"
-        self._check = gitcmd.popen(repo, *PACK_LIMITS, "cat-file", "--batch-all-objects", fmt, "--unordered",
-                                   stdin=subprocess.DEVNULL)
+        self._typed = all_objects
+        if all_objects:
+            self._check = gitcmd.popen(repo, *PACK_LIMITS, "cat-file", "--batch-all-objects", "--unordered",
+                                       "--batch-check=%(objectname) %(objecttype) %(objectsize) %(deltabase)",
+                                       stdin=subprocess.DEVNULL)
+        else:
+            self._check = gitcmd.popen(repo, *PACK_LIMITS, "cat-file", "--buffer",
+                                       "--batch-check=%(objectname) %(objectsize) %(deltabase)")
+        self._feeding = threading.Lock()
         self._procs.append(self._check)
-        self._threads = [threading.Thread(target=self._read_listing, daemon=True),
+        self._threads = [threading.Thread(target=self._read_listing if all_objects else self._read_checks,
+                                          daemon=True),
                          threading.Thread(target=self._read_history, args=(repo,), daemon=True)]
         for t in self._threads:
             t.start()
 
+    def _feed(self, oids: list[bytes]) -> None:
+        """Ask git for the size and delta base of blobs the walk has just named."""
+        with self._feeding:
+            try:
+                self._check.stdin.write(b"\n".join(oids) + b"\n")
+            except (OSError, ValueError):
+                pass  # git has stopped: result() says so from its exit status
+
+    def _end_feed(self) -> None:
+        with self._feeding:
+            try:
+                self._check.stdin.close()
+            except OSError:
+                pass
+
+    def _read_checks(self) -> None:
+        """git's answers to _feed ("<oid> <size> <base>", or "<oid> missing"), parsed as
+        they arrive, a megabyte at a time, into {oid: (size, base)} and the missing ones."""
+        sizes: dict[bytes, tuple[int, bytes]] = {}
+        missing: set[bytes] = set()
+        rest = b""
+        try:
+            while True:
+                chunk = self._check.stdout.read1(1 << 20)
+                data = rest + chunk
+                cut = data.rfind(b"\n") + 1 if chunk else len(data)
+                rest = data[cut:]
+                if b" missing" not in data[:cut]:  # every line three words: split once, in C
+                    words = data[:cut].split()
+                    sizes.update(zip(words[0::3], zip(map(int, words[1::3]), words[2::3])))
+                else:
+                    for line in data[:cut].split(b"\n"):
+                        oid, _, rest_of = line.partition(b" ")
+                        if rest_of == b"missing":
+                            missing.add(oid)
+                        elif rest_of:
+                            size, _, base = rest_of.partition(b" ")
+                            sizes[oid] = (int(size), base)
+                self.progress.objects += data.count(b"\n", 0, cut)
+                if not chunk:
+                    break
+            self._listing.append((sizes, missing))
+        finally:
+            self._check.stdout.close()
+            self._check.wait()
+            self.progress.listing_done = True
+
     def _read_listing(self) -> None:
-        """With the objects' types (--all-objects), parsed as it arrives, a megabyte at a
-        time: only the blobs are kept (the whole listing, 640k objects on sympy, held at
-        once and joined cost 70 MB at the peak). Without them, kept as the megabytes git
-        wrote (30 MB for sympy) and parsed once the walk has named the blobs (result())."""
+        """--all-objects: every object's type, parsed as it arrives, a megabyte at a time:
+        only the blobs are kept (the whole listing, 640k objects on sympy, held at once
+        and joined cost 70 MB at the peak)."""
         blobs: list[tuple[bytes, int, bytes]] = []
-        raw: list[bytes] = []
         missing: set[bytes] = set()
         rest = b""
         try:
@@ -152,20 +208,17 @@ class Enumeration:
                 data = rest + chunk
                 cut = data.rfind(b"\n") + 1 if chunk else len(data)
                 rest = data[cut:]
-                if not self._typed:
-                    raw.append(data[:cut])
-                else:
-                    for line in data[:cut].split(b"\n"):
-                        oid, _, kind = line.partition(b" ")
-                        if kind[:5] == b"blob ":
-                            size, _, base = kind[5:].partition(b" ")
-                            blobs.append((oid, int(size), base))
-                        elif kind == b"missing":
-                            missing.add(oid)
+                for line in data[:cut].split(b"\n"):
+                    oid, _, kind = line.partition(b" ")
+                    if kind[:5] == b"blob ":
+                        size, _, base = kind[5:].partition(b" ")
+                        blobs.append((oid, int(size), base))
+                    elif kind == b"missing":
+                        missing.add(oid)
                 self.progress.objects += data.count(b"\n", 0, cut)
                 if not chunk:
                     break
-            self._listing.append((raw or blobs, missing))
+            self._listing.append((blobs, missing))
         finally:
             self._check.stdout.close()
             self._check.wait()
@@ -173,6 +226,7 @@ class Enumeration:
 
     def _read_history(self, repo: Path) -> None:
         since, _, _, prefix = self._args
+        feed = None if self._typed else self._feed
         try:
             has_commits = bool(gitcmd.run(repo, "for-each-ref", "--count=1", "--format=%(refname)").strip()) or \
                 _has_head(repo)
@@ -180,17 +234,23 @@ class Enumeration:
                 refs = threading.Thread(target=self._read_ref_commits, args=(repo,), daemon=True)
                 refs.start()
                 self._bl.commits = _read_log(repo, since, prefix, self._bl.prov, progress=self.progress,
-                                             procs=self._procs, incomplete=self.incomplete)
+                                             procs=self._procs, incomplete=self.incomplete, feed=feed)
                 refs.join()
             elif has_commits:
                 self._bl.commits = _read_log(repo, since, prefix, self._bl.prov, progress=self.progress,
-                                             procs=self._procs, incomplete=self.incomplete)
+                                             procs=self._procs, incomplete=self.incomplete, feed=feed)
             if has_commits and not since and not prefix:
+                fed = len(self._bl.prov.fresh)
                 _add_non_commit_refs(repo, self._bl.prov)
+                if feed is not None and len(self._bl.prov.fresh) > fed:
+                    feed(self._bl.prov.fresh[fed:])
         except gitcmd.GitError as e:
             self._errors.append(str(e))
             if not self.incomplete:
                 self.incomplete.append({"what": "history: the commits (git log)", "reason": str(e)})
+        finally:
+            if not self._typed:
+                self._end_feed()  # git answers the last blobs and exits
 
     def _read_ref_commits(self, repo: Path) -> None:
         try:
@@ -217,8 +277,8 @@ class Enumeration:
 
     def listed(self) -> tuple[list, set[bytes]]:
         """With --all-objects, every blob in the object store, reachable or not, in pack
-        order with its size, and the objects git lists as unreadable; otherwise the
-        listing's raw megabytes (every object, untyped: _untyped)."""
+        order with its size, and the objects git lists as unreadable; otherwise the size and
+        delta base of each blob the walk named, and those git cannot read (_read_checks)."""
         if self._parsed is None:
             self._threads[0].join()
             if self._check.returncode != 0 or not self._listing:
@@ -227,29 +287,6 @@ class Enumeration:
                 raise gitcmd.GitError("git cat-file could not list the object store (corrupt repository?)")
             self._parsed = self._listing[0]
         return self._parsed
-
-    @staticmethod
-    def _untyped(raw: list[bytes], missing: set[bytes], intro: dict):
-        """(oid, size, delta base) of the listed objects the walk named, from the listing's
-        raw lines ("<oid> <size> <base>" or "<oid> missing"), in order; the missing ones go
-        to `missing`."""
-        for data in raw:
-            if b" missing" not in data:  # every line three words: split once, and filter, in C
-                words = data.split()
-                oids = words[0::3]
-                for oid, size, base in compress(zip(oids, words[1::3], words[2::3]), map(intro.__contains__, oids)):
-                    yield oid, int(size), base
-                continue
-            for line in data.split(b"\n"):
-                oid, _, rest = line.partition(b" ")
-                if oid not in intro:
-                    continue
-                if rest == b"missing":
-                    missing.add(oid)
-                else:
-                    size, _, base = rest.partition(b" ")
-                    yield oid, int(size), base
-        raw.clear()
 
     def result(self) -> BlobList:
         """The blobs to scan (reachable ones, or all with --all-objects), in the order of
@@ -264,8 +301,8 @@ class Enumeration:
             bl.warnings.append("shallow clone: only the history present locally was scanned")
         intro = bl.prov.introduced
         too_large = noise = 0
-        if not self._typed:
-            listed = self._untyped(listed, missing, intro)
+        if not self._typed:  # the walk's blobs in the order it met them (Provenance.fresh)
+            listed = [(oid, *listed[oid]) for oid in bl.prov.fresh if oid in listed]
         paths: dict[bytes, tuple[str, bool]] = {}  # a path's text and noise_path, once per path
         kept: list[tuple[str, int, str, bytes]] = []
         present: set[bytes] = set()  # the walk's blobs the object store has
@@ -323,6 +360,7 @@ def _add_non_commit_refs(repo: Path, prov: Provenance) -> None:
         if kind == b"blob":
             if oid not in prov.introduced:
                 prov.introduced[oid] = [(b"", ref, b"")]
+                prov.fresh.append(oid)
         elif kind == b"tree":
             try:
                 listing = gitcmd.run(repo, "ls-tree", "-r", "-z", "--full-tree", "--end-of-options", oid.decode())
@@ -333,11 +371,12 @@ def _add_non_commit_refs(repo: Path, prov: Provenance) -> None:
                 fields = meta.split(b" ")
                 if len(fields) == 3 and fields[1] == b"blob" and fields[2] not in prov.introduced:
                     prov.introduced[fields[2]] = [(b"", ref + b":" + path, b"")]
+                    prov.fresh.append(fields[2])
 
 
 def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs: int = 2,
               progress: WalkProgress | None = None, procs: list | None = None,
-              incomplete: list[dict] | None = None) -> int:
+              incomplete: list[dict] | None = None, feed=None) -> int:
     """Stream `git log --raw` into prov; returns the number of commits.
 
     Computing each commit's tree diff is most of the cost. With two cores, two `git log`
@@ -346,7 +385,8 @@ def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs
     (a rev-list took 0.8 of sympy's 3.6 s walk before any diff began), and neither core
     idles when one end's diffs cost more than the other's (sympy's newer half cost 2.1 of
     its 3.6 CPU-s). The newest-first walk's provenance, then the oldest-first walk's turned
-    newest first, keep the order the provenance relies on."""
+    newest first, keep the order the provenance relies on. `feed`, when given, is handed
+    each piece's new blobs as they are parsed."""
     progress = progress or WalkProgress()
     graph = not since and not prefix  # the whole graph: every ref's tip and all it reaches
     results = [Provenance(parents={} if graph else None) for _ in range(2 if jobs > 1 else 1)]
@@ -355,7 +395,7 @@ def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs
     errors: list[dict] = []
     procs = procs if procs is not None else []
     threads = [threading.Thread(target=_log_part, args=(repo, prefix, _revs(since), res, errors,
-                                                        progress.commits_done, k, procs, ends), daemon=True)
+                                                        progress.commits_done, k, procs, ends, feed), daemon=True)
                for k, res in enumerate(results)]
     for t in threads:
         t.start()
@@ -367,6 +407,7 @@ def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs
         raise gitcmd.GitError("git log failed to walk the history (corrupt repository?)")
     if len(results) == 1:
         prov.introduced, prov.removed, prov.parents = results[0].introduced, results[0].removed, results[0].parents
+        prov.fresh = results[0].fresh
         return len(ends.seen[0])
     return _join_ends(prov, results[0], results[1], ends.seen[0], ends.seen[1])
 
@@ -377,6 +418,8 @@ def _join_ends(prov: Provenance, newest: Provenance, oldest: Provenance,
     then the oldest-first walk's turned newest first, without the commits both parsed.
     Returns the number of commits."""
     prov.introduced, prov.removed, prov.parents = newest.introduced, newest.removed, newest.parents
+    # the older blobs, newest first, after the newer walk's
+    prov.fresh = newest.fresh + [oid for oid in reversed(oldest.fresh) if oid not in newest.introduced]
     both = newest_seen & oldest_seen  # where the two walks met: the newest-first one's
     if prov.parents is not None:
         prov.parents.update(oldest.parents)
@@ -448,9 +491,10 @@ def _newest_first(lst: list[tuple[bytes, bytes, bytes]], drop: set[bytes]) -> li
 
 def _log_part(repo: Path, prefix: str, revs: list[str], prov: Provenance, errors: list[dict],
               done: list[int] | None = None, k: int = 0, procs: list | None = None,
-              ends: _Ends | None = None) -> None:
+              ends: _Ends | None = None, feed=None) -> None:
     """One `git log --raw` of `revs` into prov: newest first, or oldest first when it is
-    walk 1 of `ends` (which stops it where it meets walk 0)."""
+    walk 1 of `ends` (which stops it where it meets walk 0); each piece's new blobs to
+    `feed`."""
     reverse = ends is not None and k == 1
     # with the parents (%P) when prov keeps the commit graph
     fmt = "--format=%x00%H %aI" + (" %P" if prov.parents is not None else "")
@@ -468,7 +512,7 @@ def _log_part(repo: Path, prefix: str, revs: list[str], prov: Provenance, errors
             proc.kill()
     state = (b"", b"")
     buf = b""
-    seen = 0
+    seen = fed = 0
     try:
         while True:
             # what git has written so far, up to a megabyte: the walks learn soon that they met
@@ -486,6 +530,9 @@ def _log_part(repo: Path, prefix: str, revs: list[str], prov: Provenance, errors
                 state = _parse_raw(buf[:cut], prov, state, newest_first=not reverse)
                 if done is not None:
                     done[k] = prov.walked
+                if feed is not None and len(prov.fresh) > fed:
+                    feed(prov.fresh[fed:])
+                    fed = len(prov.fresh)
                 buf = buf[cut:]
                 if ends is not None:
                     new, seen = prov.order[seen:], len(prov.order)
@@ -526,7 +573,7 @@ def _parse_raw(data: bytes, prov: Provenance, state: tuple[bytes, bytes],
     changed file of every commit. In an oldest-first walk, a blob's latest replacement is
     the last one seen."""
     commit, date = state
-    intro, removed, parents, order = prov.introduced, prov.removed, prov.parents, prov.order
+    intro, removed, parents, order, fresh = prov.introduced, prov.removed, prov.parents, prov.order, prov.fresh
     it = iter(data.split(b"\0"))
     for tok in it:
         if not tok:
@@ -551,6 +598,7 @@ def _parse_raw(data: bytes, prov: Provenance, state: tuple[bytes, bytes],
             lst = intro.get(new)
             if lst is None:
                 intro[new] = [(commit, path, date)]
+                fresh.append(new)
             elif lst[-1][0] != commit or lst[-1][1] != path:
                 lst.append((commit, path, date))
         for old in ids[:-1]:
@@ -568,9 +616,10 @@ def _has_head(repo: Path) -> bool:
 
 
 def order_by_delta(blobs: list[tuple[bytes, int, str, bytes]]) -> list[tuple[str, int, str, str]]:
-    """(oid, size, path, base) of blobs given in pack order with their delta bases (the
-    blob git stores each as a delta against, or zeros), ordered so that each follows its
-    base: a depth-first walk of the delta forest, in pack order among siblings. `base` is
+    """(oid, size, path, base) of blobs given in pack order (or the walk's, newest first)
+    with their delta bases (the blob git stores each as a delta against, or zeros), ordered
+    so that each follows its base: a depth-first walk of the delta forest, in the given
+    order among siblings. `base` is
     the base's oid when it is among the blobs, else "": a blob's matches are then mostly
     its base's (Engine.match_spans). git rebuilds a delta from its base, and keeps the
     bases it rebuilt in a cache of 96 MB: read in pack order, a base was often evicted by
@@ -602,7 +651,7 @@ def order_by_delta(blobs: list[tuple[bytes, int, str, bytes]]) -> list[tuple[str
             kids = children.get(oid)
             if kids:
                 stack += [(k, name) for k in reversed(kids)]
-    if len(out) != len(blobs):  # a cycle of bases (a corrupt pack): pack order
+    if len(out) != len(blobs):  # a cycle of bases (a corrupt pack): the given order
         return [(oid.decode(), size, path, "") for oid, size, path, _ in blobs]
     return out
 
