@@ -168,27 +168,20 @@ class Enumeration:
         they arrive, a megabyte at a time, into {oid: (size, base)} and the missing ones."""
         sizes: dict[bytes, tuple[int, bytes]] = {}
         missing: set[bytes] = set()
-        rest = b""
         try:
-            while True:
-                chunk = self._check.stdout.read1(1 << 20)
-                data = rest + chunk
-                cut = data.rfind(b"\n") + 1 if chunk else len(data)
-                rest = data[cut:]
-                if b" missing" not in data[:cut]:  # every line three words: split once, in C
-                    words = data[:cut].split()
+            for data in _whole_lines(self._check.stdout):
+                if b" missing" not in data:  # every line three words: split once, in C
+                    words = data.split()
                     sizes.update(zip(words[0::3], zip(map(int, words[1::3]), words[2::3])))
                 else:
-                    for line in data[:cut].split(b"\n"):
-                        oid, _, rest_of = line.partition(b" ")
-                        if rest_of == b"missing":
+                    for line in data.split(b"\n"):
+                        oid, _, rest = line.partition(b" ")
+                        if rest == b"missing":
                             missing.add(oid)
-                        elif rest_of:
-                            size, _, base = rest_of.partition(b" ")
+                        elif rest:
+                            size, _, base = rest.partition(b" ")
                             sizes[oid] = (int(size), base)
-                self.progress.objects += data.count(b"\n", 0, cut)
-                if not chunk:
-                    break
+                self.progress.objects += data.count(b"\n")
             self._listing.append((sizes, missing))
         finally:
             self._check.stdout.close()
@@ -201,23 +194,16 @@ class Enumeration:
         and joined cost 70 MB at the peak)."""
         blobs: list[tuple[bytes, int, bytes]] = []
         missing: set[bytes] = set()
-        rest = b""
         try:
-            while True:
-                chunk = self._check.stdout.read(1 << 20)
-                data = rest + chunk
-                cut = data.rfind(b"\n") + 1 if chunk else len(data)
-                rest = data[cut:]
-                for line in data[:cut].split(b"\n"):
+            for data in _whole_lines(self._check.stdout):
+                for line in data.split(b"\n"):
                     oid, _, kind = line.partition(b" ")
                     if kind[:5] == b"blob ":
                         size, _, base = kind[5:].partition(b" ")
                         blobs.append((oid, int(size), base))
                     elif kind == b"missing":
                         missing.add(oid)
-                self.progress.objects += data.count(b"\n", 0, cut)
-                if not chunk:
-                    break
+                self.progress.objects += data.count(b"\n")
             self._listing.append((blobs, missing))
         finally:
             self._check.stdout.close()
@@ -349,6 +335,21 @@ class Enumeration:
             why = "git cannot read them, or the object store does not hold them (a corrupt copy, or a partial clone)"
             self.incomplete.append({"what": f"history: {unreadable} reachable objects", "reason": why})
         return bl
+
+
+def _whole_lines(out):
+    """What a git process writes, a megabyte at a time at most, each piece cut after its
+    last whole line (the rest of the output, after its last newline, comes last)."""
+    rest = b""
+    while True:
+        chunk = out.read1(1 << 20)
+        data = rest + chunk
+        cut = data.rfind(b"\n") + 1 if chunk else len(data)
+        rest = data[cut:]
+        if cut:
+            yield data[:cut]
+        if not chunk:
+            return
 
 
 def _add_non_commit_refs(repo: Path, prov: Provenance) -> None:
