@@ -149,10 +149,13 @@ class Enumeration:
             t.start()
 
     def _feed(self, oids: list[bytes]) -> None:
-        """Ask git for the size and delta base of blobs the walk has just named."""
+        """Ask git for the size and delta base of blobs the walk has just named (at once:
+        held in the pipe's buffer, a small repository's look-ups would all wait for the walk
+        to end)."""
         with self._feeding:
             try:
                 self._check.stdin.write(b"\n".join(oids) + b"\n")
+                self._check.stdin.flush()
             except (OSError, ValueError):
                 pass  # git has stopped: result() says so from its exit status
 
