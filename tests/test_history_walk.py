@@ -40,8 +40,8 @@ def test_refs_from_the_graph_agree_with_for_each_ref_contains(tmp_path):
     r.git("stash", "-q")
     commits.append(r.head("refs/stash"))
 
-    prov = hist.Provenance(parents={})
-    hist._log_part(r.path, "", ["--all"], prov, [])
+    prov = hist.Provenance()
+    hist._read_log(r.path, None, "", prov, jobs=1)
     got = hist.refs_from_graph(r.path, prov.parents, sorted(set(commits)))
     assert got is not None
     for c in set(commits):

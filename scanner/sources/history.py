@@ -456,23 +456,21 @@ class _Ends:
     def parsed(self, k: int, commits: list[bytes]) -> bool:
         """Record walk k's newly parsed commits; whether the walks have met."""
         with self._lock:  # one walk records at a time: the second to record sees the first's commits
-            if len(self.seen) > 1 and not self.met.is_set():
-                other = self.seen[1 - k]
-                if any(c in other for c in commits):
-                    self.met.set()
-                    for p in self.procs:
-                        if p is not None and p.poll() is None:
-                            p.kill()
+            if len(self.seen) > 1 and not self.met.is_set() and any(c in self.seen[1 - k] for c in commits):
+                self._stop()
             self.seen[k].update(commits)
         return self.met.is_set()
 
     def whole(self, k: int) -> None:
         """Walk k reached its end: it alone has every commit, and the other walk can stop."""
         with self._lock:
-            self.met.set()
-            for p in self.procs:
-                if p is not None and p.poll() is None:
-                    p.kill()
+            self._stop()
+
+    def _stop(self) -> None:
+        self.met.set()
+        for p in self.procs:
+            if p is not None and p.poll() is None:
+                p.kill()
 
 
 def _newest_first(lst: list[tuple[bytes, bytes, bytes]], drop: set[bytes]) -> list[tuple[bytes, bytes, bytes]]:
@@ -494,12 +492,11 @@ def _newest_first(lst: list[tuple[bytes, bytes, bytes]], drop: set[bytes]) -> li
 
 
 def _log_part(repo: Path, prefix: str, revs: list[str], prov: Provenance, errors: list[dict],
-              done: list[int] | None = None, k: int = 0, procs: list | None = None,
-              ends: _Ends | None = None, feed=None) -> None:
+              done: list[int], k: int, procs: list, ends: _Ends, feed=None) -> None:
     """One `git log --raw` of `revs` into prov: newest first, or oldest first when it is
     walk 1 of `ends` (which stops it where it meets walk 0); each piece's new blobs to
     `feed`."""
-    reverse = ends is not None and k == 1
+    reverse = k == 1
     # with the parents (%P) when prov keeps the commit graph
     fmt = "--format=%x00%H %aI" + (" %P" if prov.parents is not None else "")
     args = ["log", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-textconv", "--no-ext-diff", "-c", "--root",
@@ -508,12 +505,10 @@ def _log_part(repo: Path, prefix: str, revs: list[str], prov: Provenance, errors
         args += ["--", "."]
     err = tempfile.TemporaryFile()  # what git says when it fails (a ref to a missing object...)
     proc = gitcmd.popen(repo, *PACK_LIMITS, *args, stdin=subprocess.DEVNULL, stderr=err)
-    if procs is not None:
-        procs.append(proc)
-    if ends is not None:
-        ends.procs[k] = proc
-        if ends.met.is_set():  # the other walk met this one before it started: nothing left to do
-            proc.kill()
+    procs.append(proc)
+    ends.procs[k] = proc
+    if ends.met.is_set():  # the other walk met this one before it started: nothing left to do
+        proc.kill()
     state = (b"", b"")
     buf = b""
     seen = fed = 0
@@ -521,7 +516,7 @@ def _log_part(repo: Path, prefix: str, revs: list[str], prov: Provenance, errors
         while True:
             # what git has written so far, up to a megabyte: the walks learn soon that they met
             chunk = proc.stdout.read1(1 << 20)
-            if ends is not None and ends.met.is_set():
+            if ends.met.is_set():
                 break  # the other walk's commits and this one's, as recorded, are all of them
             if chunk:
                 buf += chunk
@@ -532,27 +527,24 @@ def _log_part(repo: Path, prefix: str, revs: list[str], prov: Provenance, errors
                 break  # the last commit git wrote may be cut short: neither parsed nor counted
             if cut > 0:
                 state = _parse_raw(buf[:cut], prov, state, newest_first=not reverse)
-                if done is not None:
-                    done[k] = prov.walked
+                done[k] = prov.walked
                 if feed is not None and len(prov.fresh) > fed:
                     feed(prov.fresh[fed:])
                     fed = len(prov.fresh)
                 buf = buf[cut:]
-                if ends is not None:
-                    new, seen = prov.order[seen:], len(prov.order)
-                    if ends.parsed(k, new):
-                        break
+                new, seen = prov.order[seen:], len(prov.order)
+                if ends.parsed(k, new):
+                    break
             if not chunk:
-                if ends is not None:
-                    ends.whole(k)
+                ends.whole(k)
                 break
     finally:
-        if ends is not None and ends.met.is_set() and proc.poll() is None:
+        if ends.met.is_set() and proc.poll() is None:
             proc.kill()
         proc.stdout.close()
         proc.wait()
     with err:
-        if proc.returncode != 0 and not (ends is not None and ends.met.is_set()):
+        if proc.returncode != 0 and not ends.met.is_set():
             err.seek(0)
             errors.append({"what": "history: the commits (git log)",
                            "reason": f"git log failed: {gitcmd.first_error(err.read(1 << 16), proc.returncode)}"})
