@@ -216,3 +216,104 @@ def test_a_match_at_the_content_s_end_is_kept_whatever_the_unchanged_end_s_lengt
     hs.match_spans(alone_buf, alone_spans, raw=whole)
     assert any(to == len(version) for _, to in whole.get(0, [])), "the token's match ends at the content's end"
     assert sorted(set(got.get(1, []))) == sorted(set(whole.get(0, [])))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_content_edited_in_several_places_gets_every_match(engines, data):
+    """Edits spread through a long content (a header changed, a function rewritten in the
+    middle, tests appended): its matches must be exactly those of the content matched
+    whole, secrets in, beside and across each edit and moved further along the content
+    than in the base; the base itself edited in several places."""
+    import random as stdrandom
+
+    hs, _ = engines
+    rng = stdrandom.Random(data.draw(st.integers(0, 2 ** 32), label="seed"))
+    words = ["def", "return", "value", "config", "items", "for", "in", "if", "print", "self", "data", "x = 1"]
+    lines = ["    " + " ".join(rng.choice(words) for _ in range(rng.randint(2, 10))) + f"  # {k}" for k in range(4000)]
+    secret = st.one_of(st.sampled_from(EXAMPLES), st.sampled_from(MULTILINE_EXAMPLES))
+    secrets = data.draw(st.lists(secret, min_size=1, max_size=8), label="secrets")
+    for s in secrets:
+        lines.insert(rng.randrange(len(lines)), rng.choice(["", "TOKEN = ", "password: ", "key="]) + s)
+    base = "\n".join(lines).encode()
+
+    def edited(content: bytes, n: int) -> bytes:
+        # at, in or just after a secret (where a stretch's edge in the wrong place shows), or anywhere
+        anchors = [content.find(s.encode()) + k * len(s.encode()) // 2 for s in secrets for k in (0, 1, 2)]
+        edits = []
+        for _ in range(n):
+            at = data.draw(st.sampled_from([a for a in anchors if a >= 0] + [rng.randrange(len(content))] * 3))
+            at = min(max(at + data.draw(st.sampled_from([0, 0, -1, 1, -2, 2, -30, 30])), 0), len(content))
+            cut = data.draw(st.sampled_from([0, 1, 2, 60, 3000, 20_000]))
+            put = data.draw(st.one_of(st.sampled_from(["", "\n", "x", "-", "# note\n"]), secret))
+            edits.append((at, cut, put))
+        for at, cut, put in sorted(edits, reverse=True):  # from the end: earlier offsets stay put
+            content = content[:at] + put.encode() + content[at + cut:]
+        return content
+
+    version = edited(base, data.draw(st.integers(2, 5), label="edits"))
+    again = edited(version, data.draw(st.integers(1, 3), label="edits again"))
+    buf, spans = _in_cat_file_layout([base, version, again])
+
+    def alone(content: bytes) -> list:
+        one_buf, one_spans = _in_cat_file_layout([content])
+        got: dict = {}
+        hs.match_spans(one_buf, one_spans, raw=got)
+        return sorted(set(got.get(0, [])))
+
+    together: dict = {}
+    hs.match_spans(buf, spans, bases={1: 0, 2: 1}, raw=together)
+    base_raw: dict = {}
+    hs.match_spans(buf, spans[:1], raw=base_raw)
+    apart: dict = {}
+    hs.match_spans(buf, spans[1:2], bases={0: (*spans[0], base_raw.get(0, []))}, raw=apart)
+    # (a match reaching further back than EDIT_MARGIN, as Hyperscan's prefilter form of a
+    # multi-line rule's bounded repeats can, is outside the geometry's contract)
+    got = {k: _within_the_margin(hs, c, together.get(k, [])) for k, c in ((1, version), (2, again))}
+    assert got[1] == _within_the_margin(hs, version, apart.get(0, [])) == _within_the_margin(hs, version, alone(version))
+    assert got[2] == _within_the_margin(hs, again, alone(again))
+
+
+def _within_the_margin(hs, content: bytes, matches: list) -> list:
+    """The matches a scan of their last EDIT_MARGIN bytes, the byte before and the byte
+    after finds: those an edited content's geometry (_edit_window) promises to keep."""
+    from scanner.engine import EDIT_MARGIN
+
+    padded = content + b"\n"  # git's newline after a content
+    kept = []
+    for i, to in sorted(set(matches)):
+        start = max(0, to - EDIT_MARGIN - 1)
+        found: set = set()
+        hs._hs.scan(padded[start:to + 1], match_event_handler=lambda j, _f, end, _fl, _c: found.add((j, end + start)))
+        if (i, to) in found:
+            kept.append((i, to))
+    return kept
+
+
+CONTEXT_WORDS = ["bot", "[bot]", "dependabot[bot]", "both", "robot", "Discord", "discord_bot", "BOT_TOKEN", "vault",
+                 "Vault", "s.", "bottle", "token:", "="]
+GATED_SECRETS = ["OvePJpFQvn0PrA5PwrG2vsWk.xFIB39.BZvSIfigqJJBmQaFoVQcFnIsOeIooNwYTAXxis",
+                 "Mho0LZmqjkuCEpOS3Xr1TYv6ag.vDaH7H.53Nb8HOykgXYyoP06KQctqAaTRD", "s.rKieN4QrCIu1isc4UxdJDJmA",
+                 "s.Tl4GjUQg1AoeaSYeUXzENOjq", "NzwPunvjhZ0FH4k8JNPu0CwZ.rJeCzW"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(st.one_of(st.sampled_from(CONTEXT_WORDS), st.sampled_from(GATED_SECRETS), NOISE),
+                              max_size=5), min_size=1, max_size=60))
+def test_lines_found_from_the_rule_s_side_are_those_the_context_windows_give(engines, rows):
+    """ungate looks for a context-gated rule's own pattern and keeps the lines with a
+    context within context_lines; it must keep exactly the lines the windows opened
+    around each context match keep (_ungate_by_windows): secrets near, far from and
+    without a context, at the content's edges, several to a line."""
+    hs, _ = engines
+    assert hs._gate_db is not None
+    text = "\n".join(" ".join(row) for row in rows)
+    data = text.encode("utf-8", "surrogatepass")
+    buf, spans = _in_cat_file_layout([b"x = 1\n", data, b"y = 2"])  # another content either side
+    st_, en = spans[1]
+    raw: dict = {}
+    hs.match_spans(buf, spans, raw=raw)
+    matches = raw.get(1, [])
+    assert sorted(set(hs.ungate(buf, st_, en, matches))) == sorted(set(hs._ungate_by_windows(buf, st_, en, matches)))
