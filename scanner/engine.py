@@ -154,6 +154,7 @@ class Engine:
         self._hs_fallback: list[int] = []  # rules Hyperscan cannot compile: keyword path
         # Hyperscan id -> rule index of the rules matched through their context (ungate)
         self._gates: dict[int, int] = {}
+        self._first_gate = len(self.regex_rules) + 3  # their ids: after the rules' and the three markers'
         self._gate_db = None  # those rules' own patterns, looked for where a context is (ungate)
         self._gate_memo: dict[tuple[int, bytes], tuple[int, ...]] = {}
         self._gate_chars = 0
@@ -355,7 +356,7 @@ class Engine:
         # offsets kept there: all, or an edited content's between its two cuts (_edit_window)
         last = [-1, 0, 0, -1, 0]
         gated: set[int] = set()  # spans with a match of a rule's context (ungate)
-        first_gate = len(self.regex_rules) + 3
+        first_gate = self._first_gate
         region = [0]  # the offset from lo of the region being scanned
         edits: dict[int, tuple] = {}
 
@@ -445,26 +446,27 @@ class Engine:
         the scan's time)."""
         if self._gate_db is None:
             return self._ungate_by_windows(buf, st, en, matches)
-        out: list[tuple[int, int]] = []
-        contexts: dict[int, list[int]] = {}  # rule index -> offsets in buf of its context matches
-        for i, to in matches:
-            k = self._gates.get(i)
-            if k is None:
-                out.append((i, to))
-            else:
-                contexts.setdefault(k, []).append(st + max(0, to - 1))
-        if not contexts:
+        first_gate = self._first_gate
+        out = [m for m in matches if m[0] < first_gate]
+        if len(out) == len(matches):
             return out
         tokens: list[tuple[int, int]] = []
 
         def on_match(k, _frm, to, _flags, _ctx):
-            if k in contexts:
-                tokens.append((k, to))
+            tokens.append((k, to))
 
         with memoryview(buf) as view, view[st:en] as content:
             self._gate_db.scan(content, match_event_handler=on_match)
+        if not tokens:  # most often: the context is there, the secret's shape is not
+            return out
+        contexts: dict[int, list[int]] = {}  # rule index -> offsets in buf of its context matches
+        for i, to in matches:
+            if i >= first_gate:
+                contexts.setdefault(self._gates[i], []).append(st + max(0, to - 1))
         seen: set[tuple[int, int]] = set()  # (rule, line start) already judged
         for k, to in tokens:
+            if k not in contexts:
+                continue
             pos = st + max(0, to - 1)
             a = buf.rfind(b"\n", st, pos) + 1 or st
             if (k, a) in seen:
