@@ -284,9 +284,9 @@ def _within_the_margin(hs, content: bytes, matches: list) -> list:
     kept = []
     for i, to in sorted(set(matches)):
         start = max(0, to - EDIT_MARGIN - 1)
-        found: set = set()
-        hs._hs.scan(padded[start:to + 1], match_event_handler=lambda j, _f, end, _fl, _c: found.add((j, end + start)))
-        if (i, to) in found:
+        ends: set = set()
+        hs._hs.scan(padded[start:to + 1], match_event_handler=lambda j, _f, end, _fl, _c, ends=ends: ends.add((j, end)))
+        if (i, to - start) in ends:
             kept.append((i, to))
     return kept
 
