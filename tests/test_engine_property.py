@@ -119,6 +119,27 @@ def _in_cat_file_layout(contents: list[bytes]) -> tuple[bytes, list[tuple[int, i
     return buf, spans
 
 
+def _alone(hs, content: bytes) -> list:
+    """The content's matches, matched whole and alone."""
+    buf, spans = _in_cat_file_layout([content])
+    got: dict = {}
+    hs.match_spans(buf, spans, raw=got)
+    return sorted(set(got.get(0, [])))
+
+
+def _matched_against_bases(hs, buf, spans) -> tuple[dict, list]:
+    """Three contents (a base, a version of it, a version of that) matched with their
+    bases in one call, as within a group of blobs (span index -> matches); and the second
+    matched against the first from an earlier call, as from an earlier group (its matches)."""
+    together: dict = {}
+    hs.match_spans(buf, spans, bases={1: 0, 2: 1}, raw=together)
+    base_raw: dict = {}
+    hs.match_spans(buf, spans[:1], raw=base_raw)
+    apart: dict = {}
+    hs.match_spans(buf, spans[1:2], bases={0: (*spans[0], base_raw.get(0, []))}, raw=apart)
+    return together, apart.get(0, [])
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                    HealthCheck.function_scoped_fixture])
 @given(data=st.data())
@@ -153,21 +174,9 @@ def test_a_content_matched_where_it_differs_from_its_base_gets_every_match(engin
     at2 = rng.randrange(len(version))
     again = version[:at2] + rng.choice([b"", b"\n", b"y = 2\n"]) + version[at2 + rng.choice([0, 1, 5, 500]):]
     buf, spans = _in_cat_file_layout([base, version, again])
-
-    def alone(content: bytes) -> list:
-        one_buf, one_spans = _in_cat_file_layout([content])
-        got: dict = {}
-        hs.match_spans(one_buf, one_spans, raw=got)
-        return sorted(set(got.get(0, [])))
-
-    together: dict = {}  # the bases in the same buffer and call, as within a group of blobs
-    hs.match_spans(buf, spans, bases={1: 0, 2: 1}, raw=together)
-    base_raw: dict = {}  # the base from an earlier call, as from an earlier group
-    hs.match_spans(buf, spans[:1], raw=base_raw)
-    apart: dict = {}
-    hs.match_spans(buf, spans[1:2], bases={0: (*spans[0], base_raw.get(0, []))}, raw=apart)
-    assert sorted(set(together.get(1, []))) == sorted(set(apart.get(0, []))) == alone(version)
-    assert sorted(set(together.get(2, []))) == alone(again)
+    together, apart = _matched_against_bases(hs, buf, spans)
+    assert sorted(set(together.get(1, []))) == sorted(set(apart)) == _alone(hs, version)
+    assert sorted(set(together.get(2, []))) == _alone(hs, again)
     # and the cut was made: most of the version was not matched again
     with memoryview(buf) as view:
         (a_st, a_en), (b_st, b_en) = spans[:2]
@@ -255,24 +264,12 @@ def test_a_content_edited_in_several_places_gets_every_match(engines, data):
     version = edited(base, data.draw(st.integers(2, 5), label="edits"))
     again = edited(version, data.draw(st.integers(1, 3), label="edits again"))
     buf, spans = _in_cat_file_layout([base, version, again])
-
-    def alone(content: bytes) -> list:
-        one_buf, one_spans = _in_cat_file_layout([content])
-        got: dict = {}
-        hs.match_spans(one_buf, one_spans, raw=got)
-        return sorted(set(got.get(0, [])))
-
-    together: dict = {}
-    hs.match_spans(buf, spans, bases={1: 0, 2: 1}, raw=together)
-    base_raw: dict = {}
-    hs.match_spans(buf, spans[:1], raw=base_raw)
-    apart: dict = {}
-    hs.match_spans(buf, spans[1:2], bases={0: (*spans[0], base_raw.get(0, []))}, raw=apart)
+    together, apart = _matched_against_bases(hs, buf, spans)
     # (a match reaching further back than EDIT_MARGIN, as Hyperscan's prefilter form of a
     # multi-line rule's bounded repeats can, is outside the geometry's contract)
     got = {k: _within_the_margin(hs, c, together.get(k, [])) for k, c in ((1, version), (2, again))}
-    assert got[1] == _within_the_margin(hs, version, apart.get(0, [])) == _within_the_margin(hs, version, alone(version))
-    assert got[2] == _within_the_margin(hs, again, alone(again))
+    assert got[1] == _within_the_margin(hs, version, apart) == _within_the_margin(hs, version, _alone(hs, version))
+    assert got[2] == _within_the_margin(hs, again, _alone(hs, again))
 
 
 def _within_the_margin(hs, content: bytes, matches: list) -> list:
