@@ -800,7 +800,11 @@ class Engine:
                         hits.append(h)
         for h in hits:
             rule = self.by_id.get(h.rule_id)
-            if rule is not None and not rule.generic and not h.context.get("doc"):
+            if rule is None or h.context.get("doc"):
+                continue
+            if _under_an_examples_heading(lines.lines, h):
+                h.context["doc"] = True  # a command's help text: "Examples:", then the commands
+            elif not rule.generic:
                 # a URL with a password, a key or a connection string in a docstring or a
                 # text block (Ansible's RETURN samples) is an example of the API, like a
                 # generic value there: scanner/confidence.py rates it low unless a checksum
@@ -1141,6 +1145,20 @@ def _common_run(buf, view, a: int, b: int, n: int, backwards: bool) -> int:
 # its code (meilisearch's OpenAPI text, "Example: `Authorization: Bearer 8fec...`")
 # (after a word's edge, or after an escaped newline in a string: a JSON description's "...\nExample:")
 _EXAMPLE_WORD = re.compile(r"(?i)(?:\b|\\[nt])(?:example\s*:|e\.g\.|for example\b|for instance\b)")
+
+
+# a line that is a heading introducing examples, up to its string's closing quote and call:
+# a CLI's help text (`console.log('  Examples:');`, `echo "Examples:"`, an epilog's "Examples:\n")
+_EXAMPLES_HEADING = re.compile(r"(?i)(?:^|[\s'\"`#*/-])examples?\s*:\s*(?:\\n)?['\"`]?\s*[)\];,]*\s*$")
+EXAMPLES_HEADING_LINES = 3  # how far above a hit such a heading still introduces it
+
+
+def _under_an_examples_heading(lines: list[str], h: Hit) -> bool:
+    """Is one of the few lines above the hit's a heading that introduces examples?"""
+    for j in range(h.line - 2, max(-1, h.line - 2 - EXAMPLES_HEADING_LINES), -1):
+        if j < len(lines) and len(lines[j]) <= 4096 and _EXAMPLES_HEADING.search(lines[j]):
+            return True
+    return False
 
 
 def _after_an_example_word(lines: list[str], h: Hit) -> bool:

@@ -546,3 +546,26 @@ def test_random_tokens_are_rarely_taken_for_pascal_case_names():
         tokens = ["".join(rng.choice(alphabet) for _ in range(n)) for _ in range(10000)]
         assert sum(map(_pascal_name, tokens)) <= most * len(tokens), n
     assert _pascal_name("OAuth2Application") and _pascal_name("ExclusiveStartShardId")
+
+
+def test_a_command_under_an_examples_heading_is_a_documentation_example(engine):
+    """A command's help text (commander's `.on('--help')`, a shell `usage()`, an argparse
+    epilog): a heading that says "Examples:", then commands with a made-up token. Such a
+    value is an example within EXAMPLES_HEADING_LINES lines of the heading, in any
+    language; the same command with no heading above it, or far below one, is not."""
+    from scanner.confidence import location_confidence
+    from scanner.engine import EXAMPLES_HEADING_LINES
+
+    token = "Zq8vN2rT" + "5wXyK3mP7aLs"
+    js = ("  .on('--help', () => {\n    console.log('  Examples:');\n    console.log('');\n"
+          f"    console.log('    $ deploy --token {token} acme/site');\n  }})\n")
+    sh = f'usage() {{\n  echo "Examples:"\n  echo "  mycli login --password {token}"\n}}\n'
+    py = f'parser = argparse.ArgumentParser(epilog="Examples:\\n"\n    "  tool --api-key {token} sync")\n'
+    far = js.replace("console.log('');\n", "console.log('');\n" * (EXAMPLES_HEADING_LINES + 1))
+    plain = js.replace("console.log('  Examples:');\n", "")
+    for path, text, doc in (("app/config/cli.js", js, True), ("bin/mycli", sh, True), ("tools/cli.py", py, True),
+                            ("app/config/cli.js", far, False), ("app/config/cli.js", plain, False)):
+        hits = [h for h in engine.scan_text(text, path) if h.secret == token]
+        assert hits, (path, text)
+        rule = engine.by_id[hits[0].rule_id]
+        assert location_confidence(rule, path, hits[0].context)[1] is doc, (path, text)
