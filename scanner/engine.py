@@ -459,10 +459,12 @@ class Engine:
             self._gate_db.scan(content, match_event_handler=on_match)
         if not tokens:  # most often: the context is there, the secret's shape is not
             return out
-        contexts: dict[int, list[int]] = {}  # rule index -> offsets in buf of its context matches
+        contexts: dict[int, list[int]] = {}  # rule index -> offsets in buf of its context matches, in order
         for i, to in matches:
             if i >= first_gate:
                 contexts.setdefault(self._gates[i], []).append(st + max(0, to - 1))
+        for near in contexts.values():
+            near.sort()
         seen: set[tuple[int, int]] = set()  # (rule, line start) already judged
         for k, to in tokens:
             if k not in contexts:
@@ -476,10 +478,9 @@ class Engine:
             b = en if b < 0 else b
             rule = self.regex_rules[k]
             w0, w1, _ = _lines_around(buf, st, en, a, b, rule.context_lines, rule.context_lines)
-            near = sorted(contexts[k]) if len(contexts[k]) > 1 else contexts[k]
-            contexts[k] = near
+            near = contexts[k]
             j = bisect_left(near, w0)
-            if j == len(near) or near[j] >= max(w1, w0 + 1):
+            if j == len(near) or near[j] > w1:  # (w1: the last line's newline, or the content's end)
                 continue  # no context within context_lines of this line
             if self._gate_line(k, bytes(buf[a:b])):
                 out.append((k, a - st + 1))
