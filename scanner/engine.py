@@ -278,11 +278,14 @@ class Engine:
             return None
         name = name.replace(".db", "-gated.db")
         blob = cache.load_bytes(name)
-        try:
-            if blob is not None:
+        if blob is not None:
+            try:
                 db = hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK)
                 db.scratch = hyperscan.Scratch(db)
                 return db
+            except Exception:
+                pass  # a damaged cache entry: compiled again below, and replaced
+        try:
             db = hyperscan.Database()
             exprs = [_prefilter_form(self.regex_rules[k].pattern).encode() for k in rules]
             flags = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE

@@ -326,3 +326,19 @@ def test_a_kubernetes_secret_value_is_one_finding(engine):
             f"data:\n  password: {value}\n").encode()
     hits = detect(engine, data, "k8s/db-admin-secret.yaml")[0] or []
     assert [(h.rule_id, h.line, h.secret) for h in hits] == [("kubernetes-secret", 7, "Zx9#mQ2pLk7vRt4w")]
+
+
+def test_a_damaged_cache_of_the_gated_rules_database_is_compiled_again(tmp_path, monkeypatch):
+    """The gated rules' own database (Engine.ungate) is cached beside the main one; a cache
+    entry cut short is compiled again and replaced, not taken for good as a reason to open
+    a window at every context match."""
+    pytest.importorskip("hyperscan")
+    monkeypatch.setenv("CREDFENCE_CACHE_DIR", str(tmp_path))
+    rules = [r for r in load_rules() if r.id in ("discord-bot-token", "vault-legacy-token", "stripe-secret-key")]
+    assert Engine(rules, use_hyperscan=True)._gate_db is not None
+    [gated] = list(tmp_path.glob("*-gated.db"))
+    gated.write_bytes(gated.read_bytes()[:40])
+    again = Engine(rules, use_hyperscan=True)
+    assert again._gate_db is not None and len(gated.read_bytes()) > 40
+    text = "discord bot\nTOKEN = OvePJpFQvn0PrA5PwrG2vsWk.xFIB39.BZvSIfigqJJBmQaFoVQcFnIsOeIooNwYTAXxis\n"
+    assert [h.rule_id for h in again.scan_text(text, "bot.py")] == ["discord-bot-token"]
