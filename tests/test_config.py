@@ -158,6 +158,20 @@ def test_invalid_toml_names_file(tmp_path):
         load_config(tmp_path)
 
 
+def test_another_tools_broken_pyproject_is_not_ours_to_judge(tmp_path):
+    # a pyproject that never names credfence holds no configuration of ours, valid or not
+    write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n[tool.black\nline-length = 88\n')
+    assert load_config(tmp_path).source is None
+
+
+@pytest.mark.parametrize("text", ['[tool]\ncredfence = { min_severity = "high" }\n',
+                                  'tool.credfence.min_severity = "high"\n',
+                                  '[ tool . credfence ]\nmin_severity = "high"\n'])
+def test_pyproject_table_written_any_way(tmp_path, text):
+    write(tmp_path / "pyproject.toml", text)
+    assert load_config(tmp_path).min_severity == "high"
+
+
 def test_yaml_never_executes(tmp_path):
     marker = tmp_path / "pwned"
     write(tmp_path / ".credfence.yaml",
