@@ -76,8 +76,11 @@ class FindingSet:
 def _first_introductions(pairs: list[tuple[Location, dict]]) -> list[tuple[Location, dict]]:
     """Every later edit of a file that still holds the secret makes a new blob, and so a
     new history location; keep, per path, the commit that first brought the secret in,
-    with the refs that reach any of them and the latest removal date."""
-    keep: dict[str, tuple[Location, dict]] = {}
+    with the refs that reach any of them and the latest removal date. (The refs are
+    sorted once per path: sorting them at each of a path's versions was most of this.)"""
+    # path -> [first location, its context, the refs of all (None while it is the only one),
+    # their largest count, the latest removal]
+    keep: dict[str, list] = {}
     rest = []
     for loc, ctx in pairs:
         if loc.kind != "history" or not loc.commit:
@@ -85,16 +88,24 @@ def _first_introductions(pairs: list[tuple[Location, dict]]) -> list[tuple[Locat
             continue
         cur = keep.get(loc.path)
         if cur is None:
-            keep[loc.path] = (loc, dict(ctx))
+            keep[loc.path] = [loc, ctx, None, 0, ctx.get("removed_at")]
             continue
+        if cur[2] is None:  # a second version: the refs of all of them are gathered from now on
+            cur[2], cur[3] = set(cur[0].refs or []), cur[0].refs_count or 0
         # the earlier date; on a tie (a rebase keeps author dates) the lower commit id, so
         # that the order the blobs were scanned in does not decide
-        first, fctx = (loc, dict(ctx)) if (loc.date or "", loc.commit) < (cur[0].date or "", cur[0].commit) else cur
-        other_loc, other_ctx = cur if first is loc else (loc, ctx)
-        first.refs = sorted(set(first.refs or []) | set(other_loc.refs or []), key=ref_order)[:REFS_LISTED]
-        first.refs_count = max(len(first.refs), *(x.refs_count or 0 for x in (loc, cur[0])))
-        removed = max(filter(None, (fctx.get("removed_at"), other_ctx.get("removed_at"))), default=None)
+        if (loc.date or "", loc.commit) < (cur[0].date or "", cur[0].commit):
+            cur[0], cur[1] = loc, ctx
+        cur[2].update(loc.refs or [])
+        cur[3] = max(cur[3], loc.refs_count or 0)
+        cur[4] = max(filter(None, (cur[4], ctx.get("removed_at"))), default=None)
+    out = []
+    for first, ctx, refs, count, removed in keep.values():
+        if refs is not None:
+            first.refs = sorted(refs, key=ref_order)[:REFS_LISTED]
+            first.refs_count = max(len(first.refs), count)
+        ctx = dict(ctx)
         if removed:
-            fctx["removed_at"] = removed
-        keep[loc.path] = (first, fctx)
-    return rest + list(keep.values())
+            ctx["removed_at"] = removed
+        out.append((first, ctx))
+    return rest + out
