@@ -848,9 +848,13 @@ def annotate(result: ScanResult, task=None, agent_view=None) -> None:
 def danger_order(f: Finding) -> tuple:
     """Most dangerous first: severity, then what the type can do (known destructive before
     unknown), account-wide before bound, the incident pattern (account-wide in a
-    non-production context) first, outside the task before inside, on disk before history."""
+    non-production context) first, outside the task before inside, on disk before history;
+    then by place and by secret, so that two runs list the same findings in the same order
+    (two secrets of one rule in one file came out in either order)."""
     b = f.blast
     incident = b.scope == "account" and b.env != "production" and b.reaches_production
     on_disk = any(loc.kind == "worktree" for loc in f.locations)
+    first = f.locations[0] if f.locations else None
     return (-f.severity_rank, b.privilege != "destructive", b.scope != "account", not incident,
-            f.task_related is not False, not on_disk, f.locations[0].path if f.locations else "", f.rule.id)
+            f.task_related is not False, not on_disk, first.path if first else "", f.rule.id,
+            first.line if first else 0, first.column if first else 0, f.secret)

@@ -267,6 +267,44 @@ def test_the_first_introduction_of_a_secret_does_not_depend_on_the_scan_order():
         assert loc.commit == "a" * 40
 
 
+def test_the_versions_of_a_path_share_their_refs_and_a_lone_one_keeps_its_own():
+    """The first introduction kept per path carries the refs reaching any of its versions
+    (ref_order, at most REFS_LISTED), the largest count and the latest removal; a path
+    with one version keeps its location as it was."""
+    from scanner.findings import _first_introductions
+    from scanner.model import REFS_LISTED, Location, ref_order
+
+    refs = [f"refs/tags/v{k}" for k in range(30)] + ["refs/heads/main", "refs/remotes/origin/x"]
+    versions = [(Location("history", "p", 1, 1, commit=f"{k:040x}", date=f"2024-01-{k + 1:02d}T00:00:00+00:00",
+                          refs=sorted(refs[k::4], key=ref_order)[:REFS_LISTED], refs_count=len(refs[k::4])),
+                 {"removed_at": f"2024-02-0{k + 1}T00:00:00+00:00"} if k in (1, 2) else {}) for k in range(4)]
+    lone = Location("history", "q", 2, 1, commit="f" * 40, date="2024-03-01T00:00:00+00:00", refs=["refs/x"],
+                    refs_count=None)
+    for pairs in (versions + [(lone, {})], list(reversed(versions)) + [(lone, {})]):
+        got = {loc.path: (loc, ctx) for loc, ctx in _first_introductions(
+            [(Location(**{**vars(x), "refs": list(x.refs)}), dict(c)) for x, c in pairs])}
+        first, ctx = got["p"]
+        assert first.commit == f"{0:040x}"
+        assert first.refs == sorted({r for x, _ in versions for r in x.refs}, key=ref_order)[:REFS_LISTED]
+        assert first.refs[0] == "refs/heads/main" and first.refs_count == REFS_LISTED
+        assert ctx == {"removed_at": "2024-02-03T00:00:00+00:00"}
+        assert (got["q"][0].refs, got["q"][0].refs_count) == (["refs/x"], None)
+
+
+def test_findings_alike_but_for_their_place_come_in_one_order():
+    """Two secrets of one rule in one file, equal in every way the report ranks by: listed
+    by place then secret, whichever the workers handed back first."""
+    from scanner.model import Finding, Location, Rule
+    from scanner.scan import danger_order
+
+    rule = Rule(id="generic-secret", provider="generic", name="generic", pattern="", keywords=[])
+    a = Finding(rule, "first-secret-value", [Location("worktree", "conf/app.yml", 4, 13)])
+    b = Finding(rule, "another-secret-value", [Location("worktree", "conf/app.yml", 5, 23)])
+    c = Finding(rule, "a-third-secret-value", [Location("worktree", "conf/app.yml", 5, 23)])
+    for order in ([a, b, c], [c, b, a], [b, c, a]):
+        assert sorted(order, key=danger_order) == [a, c, b]
+
+
 def test_versions_of_a_file_judged_by_their_lines_report_what_confirming_each_would(tmp_path):
     """A secret on a line a rule accepted before is taken from that judgment in later
     versions of the file (Engine.known_hits), and so are a generic guess judged alike in
