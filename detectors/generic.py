@@ -333,9 +333,29 @@ def _comment_at(line: str, i: int, lang: str) -> bool:
     return False
 
 
+_LEXED: dict[tuple[str, str], list[Tok]] = {}
+_LEXED_CHARS = [0]  # the characters of the lines kept: a token per character at most
+
+
 def lex(line: str, lang: str) -> list[Tok]:
-    """Tokens of one line. `lang`: py, js, go, c (C-like: Java, C#, C, Rust ...), rb, php,
-    sh, yaml, ini, sql or text. Strings that do not close on the line run to its end."""
+    """Tokens of one line (a list the caller must not change). `lang`: py, js, go, c
+    (C-like: Java, C#, C, Rust ...), rb, php, sh, yaml, ini, sql or text. Strings that do
+    not close on the line run to its end. The latest lines' tokens are kept (200,000
+    characters of lines at most): a new line is read three times over
+    (docstring_may_matter, then generic_hits both ways), and lexing was a tenth of a small
+    repository's history scan."""
+    key = (line, lang)
+    toks = _LEXED.get(key)
+    if toks is None:
+        if _LEXED_CHARS[0] > 200_000:
+            _LEXED.clear()
+            _LEXED_CHARS[0] = 0
+        toks = _LEXED[key] = _lex(line, lang)
+        _LEXED_CHARS[0] += len(line) + 1
+    return toks
+
+
+def _lex(line: str, lang: str) -> list[Tok]:
     out: list[Tok] = []
     i, n = 0, len(line)
     quotes = "\"'`" if lang in ("js", "go", "sh", "rb", "text") else "\"'"
