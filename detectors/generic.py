@@ -1041,36 +1041,54 @@ _SPANS: list = [None, None]
 
 def _doc_lines(lines: list[str], lang: str) -> set[int]:
     """Line indices inside a Python triple-quoted string (docstrings and text blocks) or a
-    C-style block comment: prose, where assignments are examples. Memoised per text. Only
-    the delimiters are looked at (a `\"\"\"` inside a one-line string or a comment is rare),
-    so the cost is a C-level search, not a walk over every string of the file."""
+    C-style block comment: prose, where assignments are examples. Memoised per text."""
     if _SPANS[0] is lines:
         return _SPANS[1]
-    out: set[int] = set()
-    if lang in ("py", "js", "c", "go", "php"):
-        text = "\n".join(lines)
-        rx = _TRIPLE if lang == "py" else _BLOCK
-        if ('"""' in text or "\'\'\'" in text) if lang == "py" else "/*" in text:
-            opened = None
-            pos = line = 0  # newlines counted up to pos, so each count covers new ground
-            for m in rx.finditer(text):
-                d = m.group(0)
-                if opened is None:
-                    if d != "*/":
-                        opened = (m.start(), "*/" if d == "/*" else d)
-                elif d == opened[1]:
-                    a = line + text.count("\n", pos, opened[0])
-                    b = a + text.count("\n", opened[0], m.start())
-                    pos, line = m.start(), b
-                    if b > a:
-                        out.update(range(a, b + 1))
-                    opened = None
+    out = doc_line_set("\n".join(lines), lang)
     _SPANS[0], _SPANS[1] = lines, out
+    return out
+
+
+def doc_line_set(text, lang: str, start: int = 0, end: int | None = None) -> set[int]:
+    """_doc_lines of text[start:end], counted from its first line: `text` a str, or the
+    bytes of a UTF-8 content in a buffer (bytes, bytearray), which give the same lines,
+    since the delimiters and the newline are ASCII and no byte of a longer character is.
+    Only the delimiters are looked at (a `\"\"\"` inside a one-line string or a comment is
+    rare), so the cost is a C-level search, not a walk over every string of the file."""
+    out: set[int] = set()
+    if lang not in ("py", "js", "c", "go", "php"):
+        return out
+    end = len(text) if end is None else end
+    q3, q1, op, cl, nl, rx = _DOC_DELIMS[isinstance(text, str)][lang == "py"]
+    if (text.find(q3, start, end) < 0 and text.find(q1, start, end) < 0) if lang == "py" \
+            else text.find(op, start, end) < 0:
+        return out
+    opened = None
+    pos, line = start, 0  # newlines counted up to pos, so each count covers new ground
+    for m in rx.finditer(text, start, end):
+        d = m.group(0)
+        if opened is None:
+            if d != cl:
+                opened = (m.start(), cl if d == op else d)
+        elif d == opened[1]:
+            a = line + text.count(nl, pos, opened[0])
+            b = a + text.count(nl, opened[0], m.start())
+            pos, line = m.start(), b
+            if b > a:
+                out.update(range(a, b + 1))
+            opened = None
     return out
 
 
 _TRIPLE = re.compile(r'"""|\'\'\'')
 _BLOCK = re.compile(r"/\*|\*/")
+# (is text, is Python) -> the delimiters doc_line_set looks for: Python's triple quotes, or
+# a block comment's opening and closing, then the newline and the regex finding them
+_DOC_DELIMS = {
+    True: {True: ('"""', "\'\'\'", None, None, "\n", _TRIPLE), False: (None, None, "/*", "*/", "\n", _BLOCK)},
+    False: {True: (b'"""', b"\'\'\'", None, None, b"\n", re.compile(_TRIPLE.pattern.encode())),
+            False: (None, None, b"/*", b"*/", b"\n", re.compile(_BLOCK.pattern.encode()))},
+}
 
 
 # ---- entry point ----------------------------------------------------------------------------

@@ -605,8 +605,8 @@ class Engine:
                     markers_matter: bool = True) -> bool:
         """Would confirming the content buf[st:en] (UTF-8, no byte-order mark), whose
         Hyperscan matches these are, surely find nothing? Yes when every match is a
-        generic candidate on a line that, with this path, the keyword check has already
-        judged to hold no secret (_GENERIC_MEMO), or a rule's candidate on a line that rule
+        generic candidate on a line that, with this path, the keyword check judges to hold
+        no secret (_GENERIC_MEMO, judged here if need be), or a rule's candidate on a line that rule
         has already rejected (_rule_quiet: the line alone, or for a rule with context the
         line with the window of lines around it, _context_window): then no rule,
         decoder or parser has anything to look at, and decoding and splitting the whole
@@ -618,11 +618,13 @@ class Engine:
 
     def known_hits(self, buf, st: int, en: int, matches: list[tuple[int, int]], path: str,
                    markers_matter: bool = True) -> list[Hit] | None:
-        """The hits confirming the content buf[st:en] would give, when every candidate is
-        on a line already judged: known_quiet's lines, lines a rule without context
-        accepted (_rule_hits: such a rule's hits depend on the line alone, and on no allow
-        marker on the line before, which is checked here), and encoded values whose
-        decoding finds nothing (_decode_quiet); else None. Their evidence is
+        """The hits confirming the content buf[st:en] would give, when every rule's
+        candidate is on a line already judged: known_quiet's lines, lines a rule without
+        context accepted (_rule_hits: such a rule's hits depend on the line alone, and on
+        no allow marker on the line before, which is checked here), and encoded values
+        whose decoding finds nothing (_decode_quiet); else None. The generic candidates'
+        lines are judged here when they are new (_generic_known_here: their hits depend on
+        the line, the path and whether it sits in a docstring, found from the bytes). Their evidence is
         left to be read (context DEFERRED): it depends on the lines around the hit, and
         only the first blob that brought a secret into a path keeps its evidence in the
         report (findings._first_introductions), so it is read for those alone
@@ -668,12 +670,13 @@ class Engine:
         # as confirm() does: a line a rule explains, or that an allow marker covers, has no
         # generic guess; nor has a value that is only a provider's public prefix
         taken = {a for a, _ in found_at}  # lines are told apart by where they start
+        docs: list = []  # the content's docstring lines, found once if a line needs them
         for a, line in generic:
             if a in taken:
                 continue
             found = _generic_known(line, path)
             if found is None:
-                return None
+                found = _generic_known_here(buf, st, en, a, line, path, docs)
             if not found or _allowed_here(buf, st, a, line):
                 continue
             found_at.append((a, tuple(_kept_generic(found, _SECRET_OF_TUPLE, self._prefixes))))
@@ -1200,11 +1203,21 @@ def _generic_cached(line: str, line_no: int, path: str, lines: list[str]) -> lis
     """generic_hits for one line, judged once per (line, path, in a docstring) in a process:
     a history holds hundreds of versions of a file, whose unchanged lines are the same
     candidates again (the keyword check on them was a sixth of sqlalchemy's history scan).
-    Its hits depend on those three alone, apart from the line number they carry; whether
-    the line may be in a docstring at all depends on (line, path) alone and is remembered
-    too (lexing the line to ask was a third of sqlalchemy's history scan). The memo is
-    dropped whenever it holds 8 M characters of lines."""
-    from detectors.generic import docstring_may_matter, generic_hits, in_docstring
+    Its hits depend on those three alone, apart from the line number they carry."""
+    from detectors.generic import in_docstring
+
+    got = _generic_judged(line, path, lambda: in_docstring(line, line_no, path, lines, may_matter=True))
+    return [replace(h, line=line_no, context=dict(h.context)) for h in got]
+
+
+def _generic_judged(line: str, path: str, in_doc) -> list[Hit]:
+    """The memo's generic hits for the line with this path (line number 1; the caller
+    copies them), judged now if they are not known yet. `in_doc()` says whether the line
+    sits in a docstring, asked only where that may matter: whether it may, depends on
+    (line, path) alone and is remembered too (lexing the line to ask was a third of
+    sqlalchemy's history scan). The memo is dropped whenever it holds 8 M characters of
+    lines."""
+    from detectors.generic import docstring_may_matter, generic_hits
 
     key = (line, path)
     ent = _GENERIC_MEMO.get(key)
@@ -1214,7 +1227,7 @@ def _generic_cached(line: str, line_no: int, path: str, lines: list[str]) -> lis
             _GENERIC_MEMO_CHARS[0] = 0
         ent = _GENERIC_MEMO[key] = [docstring_may_matter(line, path), None, None]
         _GENERIC_MEMO_CHARS[0] += len(line) + len(path) + 100
-    doc = ent[0] and in_docstring(line, line_no, path, lines, may_matter=True)
+    doc = ent[0] and in_doc()
     got = ent[2 if doc else 1]
     if got is None:
         got = ent[2 if doc else 1] = generic_hits(line, 1, path, docstring=doc)
@@ -1222,7 +1235,7 @@ def _generic_cached(line: str, line_no: int, path: str, lines: list[str]) -> lis
             # judged both ways at once: a line that holds nothing either way is known
             # empty (known_quiet) without finding the docstrings of the next version
             ent[2 if not doc else 1] = generic_hits(line, 1, path, docstring=not doc)
-    return [replace(h, line=line_no, context=dict(h.context)) for h in got]
+    return got
 
 
 def _line_bytes(lines: Lines, li: int) -> tuple[int, bytes | None]:
@@ -1302,6 +1315,25 @@ def _generic_known(line: str, path: str) -> tuple | None:
     if ent[0] and (ent[2] is None or tuple((h.rule_id, h.secret, h.column) for h in ent[2]) != out):
         return None
     return out
+
+
+def _generic_known_here(buf, st: int, en: int, a: int, line: str, path: str, docs: list) -> tuple:
+    """(rule, secret, column) of each generic hit confirm() would find on the line that
+    starts at buf[a] in the content buf[st:en] (with this path), judged now if need be,
+    and in or out of a docstring as in_docstring would place it there. `docs` holds the
+    content's docstring lines once found. (A version of a file with one new line holding
+    a candidate was confirmed whole for it: 821 of fastapi's 880 confirmations.)"""
+    if len(line) > 4096:
+        return ()  # confirm() reads no such line, nor does generic_hits
+
+    def in_doc() -> bool:
+        if not docs:
+            from detectors.generic import _file_lang, doc_line_set
+
+            docs.append(doc_line_set(buf, _file_lang(path), st, en))
+        return buf.count(b"\n", st, a) in docs[0]
+
+    return tuple((h.rule_id, h.secret, h.column) for h in _generic_judged(line, path, in_doc))
 
 
 def _line_counter(data, offsets, start: int = 0):
