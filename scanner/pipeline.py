@@ -232,6 +232,24 @@ def _scan_blob_chunk(blobs: list[tuple]) -> ChunkResult:
     return res
 
 
+def _evidence(blobs: list[tuple[str, str]]) -> list[tuple[str, str, int, int, dict]]:
+    """(oid, secret, line, column, context) of each hit detect() finds in these blobs,
+    given as (oid, path), each read and detected whole: the evidence of the hits the
+    workers took from lines already judged (scan._fill_deferred), read by the workers."""
+    global _READER
+    from scanner.detect import detect
+    from scanner.sources.history import BlobReader
+
+    if _READER is None:
+        _READER = BlobReader(_REPO)
+    paths = dict(blobs)
+    out = []
+    for oid, data in _READER.read([oid for oid, _ in blobs]):
+        hits = detect(_ENGINE, data, paths[oid])[0] if data is not None else None
+        out += [(oid, h.secret, h.line, h.column, h.context) for h in hits or []]
+    return out
+
+
 class Workers:
     """One pool of forked worker processes for a whole scan (blobs, then files), made
     before the scan starts any thread: a fork copies only the forking thread, and a lock
@@ -239,10 +257,17 @@ class Workers:
 
     def __init__(self, engine: Engine, repo: Path, jobs: int, max_size: int):
 
+        self.jobs = jobs
         self.pool = forked_pool(jobs, engine, repo, max_size, warm=True)
 
     def imap(self, fn, chunks):
         return self.pool.imap_unordered(fn, chunks)
+
+    def evidence(self, blobs: list[tuple[str, str]]):
+        """_evidence of these blobs, (oid, path), spread over the workers."""
+        n = max(1, min(500, -(-len(blobs) // (2 * self.jobs))))
+        for got in self.imap(_evidence, [blobs[k:k + n] for k in range(0, len(blobs), n)]):
+            yield from got
 
     def close(self, graceful: bool = False) -> None:
         """Stop the workers (again: a no-op). Gracefully, once all work is done: each

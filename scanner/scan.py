@@ -782,6 +782,13 @@ def _fill_deferred(s: _Scan, findings: list[Finding]) -> None:
 
     found: dict[tuple[str, str, int, int], dict] = {}
     oids = [o for o in todo if o and o in s.scanned_as]
+    if s.workers is not None and len(oids) > 1:  # the pool is still there: its workers read them
+        try:
+            for oid, secret, line, col, ctx in s.workers.evidence([(o, s.scanned_as[o]) for o in oids]):
+                found[(oid, secret, line, col)] = ctx
+        except gitcmd.GitError:
+            pass  # counted below: the findings stay, without their evidence
+        oids = []
     reader = BlobReader(s.root) if oids else None
     try:
         for k in range(0, len(oids), 500):
