@@ -147,6 +147,32 @@ def test_a_line_taken_from_the_memo_gives_the_hits_confirming_it_gives(engine):
     assert sorted((h.rule_id, h.secret, h.line) for h in known) == want
 
 
+@pytest.mark.parametrize("before", [b"x = 1\n", b"# credfence: allow\n", b""])
+@pytest.mark.parametrize("path", ["conf/payments.py", "docs/payments.md"])
+def test_new_lines_judged_where_they_stand_give_what_confirming_gives(engine, before, path):
+    """Lines never seen before with a generic candidate, in and out of a docstring, after
+    an allow marker or not, and a placeholder: known_hits judges each where it stands,
+    and gives the hits confirming the whole content gives."""
+    from scanner.detect import detect
+
+    # built here (the self-scan reads this file), and new to the engine in every case: a
+    # line met before is taken from the memo instead
+    tag = b"%02d" % (len(before) + 40 * path.endswith(".md"))
+    secret = b"Zq8vN2rT5wXy7LmK9pQsV3" + tag
+    pw = b"Hq7vRt2kP9mW" + b"x4" + tag
+    body = (b"import os\n" + before + b"api_secret = '" + secret + b"'\n" +
+            # a bare value is a guess in prose, not in code (in a .md file, prose both)
+            b'def f():\n    """Example:\n\n    password = ' + pw + b'\n    """\n' +
+            b"password = " + pw + b"\n" + b"api_token = 'your-token-here'\n")
+    want = sorted((h.rule_id, h.secret, h.line, h.column) for h in detect(engine, body, path)[0])
+    assert (secret.decode() in [s for _, s, *_ in want]) == (before != b"# credfence: allow\n")
+    assert len([s for _, s, *_ in want if s == pw.decode()]) == (2 if path.endswith(".md") else 1)
+    m = engine.match_spans(body, [(0, len(body))]).get(0, [])
+    known = engine.known_hits(body, 0, len(body), m, path, False)
+    assert known is not None, "the content was confirmed, not judged line by line: the test would prove nothing"
+    assert sorted((h.rule_id, h.secret, h.line, h.column) for h in known) == want
+
+
 def test_a_line_rejected_for_its_context_is_quiet_only_with_the_same_context(engine):
     """A rule that needs context (an ODBC password needs a server on its line) rejects a
     line by its regex, the allow marker on the line before it and the lines its context
