@@ -31,6 +31,7 @@ import binascii
 import re
 
 from scanner.model import Hit
+from detectors.memo import BoundedMemo
 from detectors.placeholders import is_placeholder, shannon_entropy
 from detectors.vocabulary import TEST_FOLDER
 
@@ -333,8 +334,8 @@ def _comment_at(line: str, i: int, lang: str) -> bool:
     return False
 
 
-_LEXED: dict[tuple[str, str], list[Tok]] = {}
-_LEXED_CHARS = [0]  # the characters of the lines kept: a token per character at most
+# (line, language) -> its tokens, for 200,000 characters of lines (a token per character at most)
+_LEXED = BoundedMemo(200_000)
 
 
 def lex(line: str, lang: str) -> list[Tok]:
@@ -344,14 +345,9 @@ def lex(line: str, lang: str) -> list[Tok]:
     characters of lines at most): a new line is read three times over
     (docstring_may_matter, then generic_hits both ways), and lexing was a tenth of a small
     repository's history scan."""
-    key = (line, lang)
-    toks = _LEXED.get(key)
+    toks = _LEXED.get((line, lang))
     if toks is None:
-        if _LEXED_CHARS[0] > 200_000:
-            _LEXED.clear()
-            _LEXED_CHARS[0] = 0
-        toks = _LEXED[key] = _lex(line, lang)
-        _LEXED_CHARS[0] += len(line) + 1
+        toks = _LEXED.keep((line, lang), _lex(line, lang), len(line) + 1)
     return toks
 
 

@@ -25,6 +25,7 @@ from scanner.budget import OverBudget
 from scanner.model import Hit, Rule
 from detectors.generic import RULE_ID as GENERIC_RULE
 from detectors.lines import Lines
+from detectors.memo import BoundedMemo
 from detectors.placeholders import is_code_name, is_placeholder, is_placeholder_text, shannon_entropy
 from detectors.vocabulary import SECRET_WORDS
 
@@ -1194,9 +1195,8 @@ def _utf8(text: str) -> bytes:
 
 
 # (line, path) -> [docstring_may_matter, hits outside a docstring, hits inside one], the
-# last two None until computed
-_GENERIC_MEMO: dict = {}
-_GENERIC_MEMO_CHARS = [0]
+# last two None until computed; forgotten whenever it holds 8 M characters of lines
+_GENERIC_MEMO = BoundedMemo(8_000_000)
 
 
 def _generic_cached(line: str, line_no: int, path: str, lines: list[str]) -> list[Hit]:
@@ -1219,14 +1219,10 @@ def _generic_judged(line: str, path: str, in_doc) -> list[Hit]:
     lines."""
     from detectors.generic import docstring_may_matter, generic_hits
 
-    key = (line, path)
-    ent = _GENERIC_MEMO.get(key)
+    ent = _GENERIC_MEMO.get((line, path))
     if ent is None:
-        if _GENERIC_MEMO_CHARS[0] > 8_000_000:
-            _GENERIC_MEMO.clear()
-            _GENERIC_MEMO_CHARS[0] = 0
-        ent = _GENERIC_MEMO[key] = [docstring_may_matter(line, path), None, None]
-        _GENERIC_MEMO_CHARS[0] += len(line) + len(path) + 100
+        ent = _GENERIC_MEMO.keep((line, path), [docstring_may_matter(line, path), None, None],
+                                 len(line) + len(path) + 100)
     doc = ent[0] and in_doc()
     got = ent[2 if doc else 1]
     if got is None:
