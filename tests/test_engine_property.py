@@ -175,8 +175,13 @@ def test_a_content_matched_where_it_differs_from_its_base_gets_every_match(engin
     again = version[:at2] + rng.choice([b"", b"\n", b"y = 2\n"]) + version[at2 + rng.choice([0, 1, 5, 500]):]
     buf, spans = _in_cat_file_layout([base, version, again])
     together, apart = _matched_against_bases(hs, buf, spans)
-    assert sorted(set(together.get(1, []))) == sorted(set(apart)) == _alone(hs, version)
-    assert sorted(set(together.get(2, []))) == _alone(hs, again)
+    # (a match reaching further back than EDIT_MARGIN is outside the geometry's contract, as
+    # in the test below: an edit that broke a PuTTY key's header left Hyperscan's prefilter
+    # form of the rule, whose bounded repeats it leaves unbounded, matching from another
+    # key's header 15 kB before, which the 40-line rule itself would not take)
+    got = {k: _within_the_margin(hs, c, together.get(k, [])) for k, c in ((1, version), (2, again))}
+    assert got[1] == _within_the_margin(hs, version, apart) == _within_the_margin(hs, version, _alone(hs, version))
+    assert got[2] == _within_the_margin(hs, again, _alone(hs, again))
     # and the cut was made: most of the version was not matched again
     with memoryview(buf) as view:
         (a_st, a_en), (b_st, b_en) = spans[:2]
