@@ -1076,6 +1076,11 @@ def doc_line_set(text, lang: str, start: int = 0, end: int | None = None) -> set
     return out
 
 
+def doc_lines_of(data, path: str, start: int = 0, end: int | None = None) -> set[int]:
+    """doc_line_set of a content with this path (its language told by the path)."""
+    return doc_line_set(data, _file_lang(path), start, end)
+
+
 _TRIPLE = re.compile(r'"""|\'\'\'')
 _BLOCK = re.compile(r"/\*|\*/")
 # (is text, is Python) -> the delimiters doc_line_set looks for: Python's triple quotes, or

@@ -606,11 +606,11 @@ class Engine:
                     markers_matter: bool = True) -> bool:
         """Would confirming the content buf[st:en] (UTF-8, no byte-order mark), whose
         Hyperscan matches these are, surely find nothing? Yes when every match is a
-        generic candidate on a line that, with this path, the keyword check judges to hold
-        no secret (_GENERIC_MEMO, judged here if need be), or a rule's candidate on a line that rule
-        has already rejected (_rule_quiet: the line alone, or for a rule with context the
-        line with the window of lines around it, _context_window): then no rule,
-        decoder or parser has anything to look at, and decoding and splitting the whole
+        generic candidate on a line that, with this path, the keyword check judges to
+        hold no secret (_GENERIC_MEMO, judged here if need be), or a rule's candidate on a
+        line that rule has already rejected (_rule_quiet: the line alone, or for a rule
+        with context the line with the window of lines around it, _context_window): then
+        no rule, decoder or parser has anything to look at, and decoding and splitting the whole
         content (most of the work for the hundreds of versions of a test file that holds a
         password or a database URL) is spared. A structured parser's marker counts only
         when `markers_matter` (a parser may apply to the path). The line is cut from the
@@ -625,8 +625,8 @@ class Engine:
         no allow marker on the line before, which is checked here), and encoded values
         whose decoding finds nothing (_decode_quiet); else None. The generic candidates'
         lines are judged here when they are new (_generic_known_here: their hits depend on
-        the line, the path and whether it sits in a docstring, found from the bytes). Their evidence is
-        left to be read (context DEFERRED): it depends on the lines around the hit, and
+        the line, the path and whether it sits in a docstring, found from the bytes).
+        Their evidence is left to be read (context DEFERRED): it depends on the lines around the hit, and
         only the first blob that brought a secret into a path keeps its evidence in the
         report (findings._first_introductions), so it is read for those alone
         (scan._fill_deferred). The hundreds of versions of a test file holding a URL with
@@ -1324,9 +1324,9 @@ def _generic_known_here(buf, st: int, en: int, a: int, line: str, path: str, doc
 
     def in_doc() -> bool:
         if not docs:
-            from detectors.generic import _file_lang, doc_line_set
+            from detectors.generic import doc_lines_of
 
-            docs.append(doc_line_set(buf, _file_lang(path), st, en))
+            docs.append(doc_lines_of(buf, path, st, en))
         return buf.count(b"\n", st, a) in docs[0]
 
     return tuple((h.rule_id, h.secret, h.column) for h in _generic_judged(line, path, in_doc))
