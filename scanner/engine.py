@@ -157,8 +157,8 @@ class Engine:
         self._gates: dict[int, int] = {}
         self._first_gate = len(self.regex_rules) + 3  # their ids: after the rules' and the three markers'
         self._gate_db = None  # those rules' own patterns, looked for where a context is (ungate)
-        self._gate_memo: dict[tuple[int, bytes], tuple[int, ...]] = {}
-        self._gate_chars = 0
+        # (rule index, line or window of lines) -> where the rule matched in it (ungate)
+        self._gate_memo = BoundedMemo(8_000_000)
         self.hyperscan = False
         self.over_budget: set[str] = set()  # configuration rules over their time budget
         # what this engine's rules rejected (keys by rule index: _rule_line_quiet)
@@ -494,16 +494,8 @@ class Engine:
         """Does rule k's regex match the line (or run over its time budget)? Remembered."""
         found = self._gate_memo.get((k, line))
         if found is None:
-            found = self._gate_lines(self.regex_rules[k], line)
-            self._remember_gate(k, line, found)
+            found = self._gate_memo.keep((k, line), self._gate_lines(self.regex_rules[k], line), len(line) + 60)
         return bool(found)
-
-    def _remember_gate(self, k: int, window: bytes, found: tuple[int, ...]) -> None:
-        if self._gate_chars > 8_000_000:  # a bound on the memory the windows hold
-            self._gate_memo.clear()
-            self._gate_chars = 0
-        self._gate_memo[(k, window)] = found
-        self._gate_chars += len(window) + 60
 
     def _ungate_by_windows(self, buf, st: int, en: int, matches: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """ungate without the rules' own database: the lines of a window of context_lines
@@ -526,8 +518,7 @@ class Engine:
             window = bytes(buf[a:b])
             found = self._gate_memo.get((k, window))
             if found is None:
-                found = self._gate_lines(rule, window)
-                self._remember_gate(k, window, found)
+                found = self._gate_memo.keep((k, window), self._gate_lines(rule, window), len(window) + 60)
             out += [(k, a - st + rel + 1) for rel in found]
         return out
 
@@ -626,8 +617,8 @@ class Engine:
         whose decoding finds nothing (_decode_quiet); else None. The generic candidates'
         lines are judged here when they are new (_generic_known_here: their hits depend on
         the line, the path and whether it sits in a docstring, found from the bytes).
-        Their evidence is left to be read (context DEFERRED): it depends on the lines around the hit, and
-        only the first blob that brought a secret into a path keeps its evidence in the
+        Their evidence is left to be read (context DEFERRED): it depends on the lines
+        around the hit, and only the first blob that brought a secret into a path keeps its evidence in the
         report (findings._first_introductions), so it is read for those alone
         (scan._fill_deferred). The hundreds of versions of a test file holding a URL with
         a password were each decoded, split and confirmed again."""

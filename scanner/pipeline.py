@@ -250,6 +250,20 @@ def _evidence(blobs: list[tuple[str, str]]) -> list[tuple[str, str, int, int, di
     return out
 
 
+def evidence(blobs: list[tuple[str, str]], engine: Engine, repo: Path, max_size: int, workers=None):
+    """_evidence of these blobs, (oid, path): by the pool's workers while it is there (each
+    reads through its own git reader), else in this process."""
+    if workers is not None and len(blobs) > 1:
+        yield from workers.evidence(blobs)
+        return
+    _init_worker(engine, repo, max_size)
+    try:
+        for k in range(0, len(blobs), 500):  # a request stays within the pipe's buffer (CHUNK_BYTES)
+            yield from _evidence(blobs[k:k + 500])
+    finally:
+        _close_reader()
+
+
 class Workers:
     """One pool of forked worker processes for a whole scan (blobs, then files), made
     before the scan starts any thread: a fork copies only the forking thread, and a lock

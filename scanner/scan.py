@@ -777,30 +777,15 @@ def _fill_deferred(s: _Scan, findings: list[Finding]) -> None:
                 todo.setdefault(oid or "", []).append((f, loc, ctx))
     if not todo:
         return
-    from scanner.detect import detect
-    from scanner.sources.history import BlobReader
+    from scanner.pipeline import evidence
 
     found: dict[tuple[str, str, int, int], dict] = {}
-    oids = [o for o in todo if o and o in s.scanned_as]
-    if s.workers is not None and len(oids) > 1:  # the pool is still there: its workers read them
-        try:
-            for oid, secret, line, col, ctx in s.workers.evidence([(o, s.scanned_as[o]) for o in oids]):
-                found[(oid, secret, line, col)] = ctx
-        except gitcmd.GitError:
-            pass  # counted below: the findings stay, without their evidence
-        oids = []
-    reader = BlobReader(s.root) if oids else None
+    blobs = [(o, s.scanned_as[o]) for o in todo if o and o in s.scanned_as]
     try:
-        for k in range(0, len(oids), 500):
-            for oid, data in reader.read(oids[k:k + 500]):
-                hits, _ = detect(s.engine, data, s.scanned_as[oid]) if data is not None else (None, None)
-                for h in hits or []:
-                    found[(oid, h.secret, h.line, h.column)] = h.context
+        for oid, secret, line, col, ctx in evidence(blobs, s.engine, s.root, s.opts.max_file_size, s.workers):
+            found[(oid, secret, line, col)] = ctx
     except gitcmd.GitError:
         pass  # counted below: the findings stay, without their evidence
-    finally:
-        if reader is not None:
-            reader.close()
     for oid, places in todo.items():
         for f, loc, ctx in places:
             got = found.get((oid, f.secret, loc.line, loc.column))
