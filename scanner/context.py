@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
+from detectors.memo import BoundedMemo
+
 # `NAME = "`, `NAME: `, `"name": "`, `name=`, `--name `, `NAME := ` immediately left of the secret
 _LEFT_KEY = re.compile(r"""([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?:=>|:=|=|:|\s)\s*["'`]?\s*$""")
 # a typed declaration: Rust's `NAME: &str = "`, TypeScript's `apiKey: string = '`, Python's
@@ -170,8 +172,8 @@ def _markers(lines: list[str], idx: int) -> list[str]:
     return out
 
 
-_MEMO: dict = {}
-_MEMO_CHARS = [0]
+# a hit's window of lines (and where in it) -> its evidence, for 16 M characters of windows
+_MEMO = BoundedMemo(16_000_000)
 
 
 def extract(lines: list[str], idx: int, col: int, groups: dict | None = None) -> dict:
@@ -188,11 +190,7 @@ def extract(lines: list[str], idx: int, col: int, groups: dict | None = None) ->
     key = (window, idx - lo, col, tuple(sorted(groups.items())) if groups else (), len(lines) > 1)
     got = _MEMO.get(key)
     if got is None:
-        if _MEMO_CHARS[0] > 16_000_000:  # a bound on the memory it holds
-            _MEMO.clear()
-            _MEMO_CHARS[0] = 0
-        got = _MEMO[key] = _extract(lines, idx, col, groups)
-        _MEMO_CHARS[0] += len(window) + 100
+        got = _MEMO.keep(key, _extract(lines, idx, col, groups), len(window) + 100)
     return {k: (list(v) if isinstance(v, list) else v) for k, v in got.items()}
 
 

@@ -164,8 +164,8 @@ class Engine:
         # what this engine's rules rejected (keys by rule index: _rule_line_quiet)
         self._rule_quiet: set = set()
         self._rule_hits: dict[tuple[int, str], tuple] = {}  # (rule index, line) -> what it found there
-        self._decode_memo: dict[tuple[str, str], bool] = {}  # (line, path) -> decoding it finds nothing
-        self._decode_chars = 0
+        # (line, path) -> decoding it finds nothing; 8 M characters of lines at most
+        self._decode_memo = BoundedMemo(8_000_000)
         self._rule_quiet_chars = 0
         if use_hyperscan is not False:
             self._hs = self._load_hyperscan()
@@ -687,13 +687,9 @@ class Engine:
         if got is None:
             from detectors.structured.decode import decoded_texts, line_values
 
-            got = not any(self.scan_text(t, path)
-                          for dec in line_values(line) for t in [dec] + [t for _, t in decoded_texts(dec, 1)])
-            if self._decode_chars > 8_000_000:  # a bound on the memory the lines hold
-                self._decode_memo.clear()
-                self._decode_chars = 0
-            self._decode_memo[key] = got
-            self._decode_chars += len(line) + len(path) + 60
+            got = self._decode_memo.keep(key, not any(
+                self.scan_text(t, path) for dec in line_values(line) for t in [dec] + [t for _, t in decoded_texts(dec, 1)]),
+                len(line) + len(path) + 60)
         return got
 
     def _rule_line_hits(self, key: tuple[int, str], hits: list[Hit]) -> None:
