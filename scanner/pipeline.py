@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from detectors.generic import reading_path
 from scanner.detect import BOMS, dedupe, detect, structured_parsers
@@ -112,7 +112,7 @@ def _scan_files(rels: list[str]) -> ChunkResult:
 
 def _scan_blobs(blobs: list[tuple]) -> ChunkResult:
     """Blobs given as (oid, size, path), or (oid, size, path, delta base) from the history
-    (order_by_delta)."""
+    (delta_order)."""
     global _READER
     from scanner.sources.history import BlobReader
 
@@ -156,7 +156,7 @@ def _matched_blobs(blobs: list[tuple]):
 
 def _match_groups(groups, blobs: list[tuple] | None = None):
     """_matched_blobs for any source of groups in BlobReader.read_groups' layout. Blobs
-    given with their delta base (order_by_delta), when the base came earlier in the chunk,
+    given with their delta base (delta_order), when the base came earlier in the chunk,
     are matched where they differ from it (Engine.match_spans' bases): the matches of
     each base are kept until the chunk ends."""
     where = {}  # oid -> index in blobs, of the blobs some later blob is stored against
@@ -302,10 +302,11 @@ def can_fork() -> bool:
     return "fork" in mp.get_all_start_methods()
 
 
-def run_chunks(kind: str, chunks: list, engine: Engine, repo: Path, jobs: int, max_size: int,
+def run_chunks(kind: str, chunks: Iterable[list], engine: Engine, repo: Path, jobs: int, max_size: int,
                progress: Callable[[int, int, int], None] | None = None, workers: Workers | None = None) -> ChunkResult:
-    """Scan chunks of files ('files') or blobs ('blobs'); merge the results. With
-    `workers`, their pool does the work; otherwise a pool of `jobs` is made for it."""
+    """Scan chunks of files ('files') or blobs ('blobs'), a list or a generator; merge the
+    results. With `workers`, their pool does the work; otherwise a pool of `jobs` is made
+    for it."""
     import multiprocessing as mp
 
     fn = _scan_files if kind == "files" else _scan_blobs
@@ -324,10 +325,11 @@ def run_chunks(kind: str, chunks: list, engine: Engine, repo: Path, jobs: int, m
         if progress:
             progress(r.items, r.bytes, r.confirmed)
 
-    if workers is not None and chunks:
-        for r in workers.imap(fn, chunks):
+    if workers is not None and (chunks or not isinstance(chunks, list)):
+        for r in workers.imap(fn, chunks):  # a generator of chunks is drawn from as the workers take them
             add(r)
         return total
+    chunks = list(chunks)
     import threading
 
     # never fork while another thread runs: a lock it holds (the import lock, a logging or

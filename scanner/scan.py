@@ -493,7 +493,7 @@ def _scan_history(s: _Scan, enum):
             raise enum
         try:
             _show_walk(s.phases, enum)
-            bl = enum.result()
+            bl = enum.result(ordered=False)  # ordered below, while the first chunks are scanned
             if s.walked:
                 s.walked()
         finally:
@@ -509,11 +509,12 @@ def _scan_history(s: _Scan, enum):
         return None, None, None
     s.warnings += bl.warnings
     s.skipped(bl.skipped)
-    bl.blobs = _not_excluded(s.opts, bl.blobs, s.stats)
+    bl.unordered = _not_excluded(s.opts, bl.unordered, s.stats)
     s.stats["commits"] = bl.commits
-    _mark(s.t0, f"walk done: {bl.commits} commits, {len(bl.blobs)} blobs {sum(b[1] for b in bl.blobs)} B")
-    return bl, _run(s, "history", "blobs", hist.chunks(bl.blobs, 4 * s.jobs), len(bl.blobs),
-                    sum(b[1] for b in bl.blobs)), None
+    n_blobs, n_bytes = len(bl.unordered), sum(b[1] for b in bl.unordered)
+    _mark(s.t0, f"walk done: {bl.commits} commits, {n_blobs} blobs {n_bytes} B")
+    return bl, _run(s, "history", "blobs", hist.chunks(bl.in_delta_order(), 4 * s.jobs, total=n_bytes),
+                    n_blobs, n_bytes), None
 
 
 def _show_walk(phases: _Phases, enum) -> None:

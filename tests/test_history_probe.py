@@ -216,6 +216,25 @@ def test_chunks_spread_small_scans_and_fit_the_pipe():
         assert len("".join(b[0] + "\n" for b in c)) <= CHUNK_BYTES + 64
 
 
+def test_history_chunks_shrink_towards_the_end():
+    """Large chunks keep a file's versions together (a delta is matched where it differs
+    from its base only when the base is in its chunk); towards the end each chunk is at
+    most about 1/parts of what is left, so no worker is left with a large last chunk while
+    the others wait."""
+    from scanner.sources.history import CHUNK_CONTENT, chunks
+
+    blobs = [(f"{i:040x}", 100_000, "", "") for i in range(6000)]  # 600 MB
+    got = chunks(blobs, parts=8)
+    assert [b for c in got for b in c] == blobs
+    sizes = [sum(b[1] for b in c) for c in got]
+    assert max(sizes) <= CHUNK_CONTENT + 100_000 and sizes[0] > CHUNK_CONTENT // 2
+    left = sum(sizes)
+    for size in sizes:
+        assert size <= max(left // 8 + 100_000, 100_000)
+        left -= size
+    assert sizes[-1] < CHUNK_CONTENT // 8
+
+
 def test_blobs_are_read_after_the_base_git_stores_them_against(tmp_path):
     """The history's blobs come in the order of their deltas: every blob after the blob git
     stores it as a delta against (git rebuilds it from that base, and its cache of rebuilt
@@ -244,14 +263,27 @@ def test_blobs_are_read_after_the_base_git_stores_them_against(tmp_path):
     assert len({loc["commit"] for loc in f["locations"] if loc["kind"] == "history"}) == 1  # first introduction per path
 
 
-def test_a_cycle_of_delta_bases_falls_back_to_pack_order():
+def test_a_cycle_of_delta_bases_is_still_read_each_blob_once_and_last():
     from scanner.sources.history import order_by_delta
 
-    a, b, c = (x.encode() * 40 for x in "abc")
-    assert order_by_delta([(a, 1, "x", b), (b, 1, "y", a), (c, 1, "z", b"0" * 40)]) == \
-        [(a.decode(), 1, "x", ""), (b.decode(), 1, "y", ""), (c.decode(), 1, "z", "")]
+    a, b, c, d = (x.encode() * 40 for x in "abcd")
+    # a and b each other's base (a corrupt pack), d stored against a: no root reaches them
+    assert order_by_delta([(a, 1, "x", b), (b, 1, "y", a), (c, 1, "z", b"0" * 40), (d, 1, "w", a)]) == \
+        [(c.decode(), 1, "z", ""), (a.decode(), 1, "x", ""), (b.decode(), 1, "y", ""), (d.decode(), 1, "w", "")]
     assert order_by_delta([(a, 1, "x", b), (b, 1, "y", b"0" * 40), (c, 1, "z", a)]) == \
         [(b.decode(), 1, "y", ""), (a.decode(), 1, "x", b.decode()), (c.decode(), 1, "z", a.decode())]
+
+
+def test_chunks_handed_out_as_the_blobs_are_ordered_are_the_chunks_of_the_whole_list():
+    from scanner.sources.history import chunks
+
+    sizes = [5, 3 << 20, 1, 9 << 20, 700, 4 << 20, 4 << 20, 12, 0, 2 << 20] * 7
+    blobs = [(f"{k:040x}", n, f"p{k}", "") for k, n in enumerate(sizes)]
+    total = sum(sizes)
+    for parts in (1, 2, 8, 300):
+        lazy = chunks(iter(blobs), parts, total=total)
+        assert not isinstance(lazy, list)
+        assert list(lazy) == chunks(blobs, parts)
 
 
 def test_the_first_introduction_of_a_secret_does_not_depend_on_the_scan_order():

@@ -117,9 +117,9 @@ def test_the_collector_is_paused_during_the_walk_and_given_back(tmp_path, monkey
     seen = []
     result = hist.Enumeration.result
 
-    def spy(self):
+    def spy(self, **kw):
         seen.append(gc.isenabled())
-        got = result(self)
+        got = result(self, **kw)
         seen.append(gc.isenabled())
         return got
 
@@ -134,7 +134,7 @@ def test_the_collector_is_paused_during_the_walk_and_given_back(tmp_path, monkey
     finally:
         gc.enable()
 
-    def fails(self):
+    def fails(self, **kw):
         raise RuntimeError("walk failed")
 
     monkeypatch.setattr(hist.Enumeration, "result", fails)

@@ -12,7 +12,7 @@ are computed in one pass at the end (refs_from_graph). Each blob the walk names 
 up as it is named (`cat-file --batch-check`, beside the walk: its size and delta base). Once
 the walk is done, the reachable blobs are read in the order of their deltas, each after the
 base git rebuilds it from, the others in the order the walk met them, newest first as git
-packs them (order_by_delta: pack order was 2.5 times faster than object-id order, this 1.8
+packs them (delta_order: pack order was 2.5 times faster than object-id order, this 1.8
 times faster again), in chunks, each worker process through its own long-lived
 `git cat-file --batch`, straight into one reused buffer (BlobReader.read_groups), and
 matched (a delta only where it differs from its base: Engine.match_spans) and confirmed in
@@ -32,6 +32,10 @@ from scanner.model import REFS_LISTED, ref_order
 from scanner.sources.workspace import noise_path
 
 CHUNK_BYTES = 60_000  # oids per request stay under the 64 KiB pipe buffer: no deadlock
+# A delta is matched only where it differs from its base when the base is in its chunk
+# (Engine.match_spans): chunks of 8 MB left 476 of fastapi's 1,663 MB and 448 of
+# sqlalchemy's 4,158 MB matched whole for a base in an earlier chunk; 32 MB, 215 and 163.
+CHUNK_CONTENT = 32 << 20
 _SUBMODULE = b"160000"
 
 
@@ -77,13 +81,25 @@ class Provenance:
 
 @dataclass
 class BlobList:
-    blobs: list[tuple[str, int, str]] = field(default_factory=list)  # (oid, size, path): order_by_delta
+    blobs: list[tuple[str, int, str, str]] = field(default_factory=list)  # (oid, size, path, base): delta_order
+    # result(ordered=False): the blobs in the walk's order, (oid, size, path, base) in bytes
+    # but the path, which in_delta_order orders into `blobs`
+    unordered: list[tuple[bytes, int, str, bytes]] = field(default_factory=list)
     commits: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
     shallow: bool = False
     warnings: list[str] = field(default_factory=list)
     prov: Provenance = field(default_factory=Provenance)
     ref_commits: dict[str, set[bytes]] | None = None  # with few refs: each ref's commits (reaching_refs)
+
+    def in_delta_order(self):
+        """The unordered blobs in the order of their deltas, one at a time as they are
+        ordered (delta_order), each also kept in `blobs`."""
+        keep = self.blobs.append
+        for b in delta_order(self.unordered):
+            keep(b)
+            yield b
+        self.unordered = []  # 30 MB on sympy: not held for the rest of the scan
 
 
 @dataclass
@@ -107,7 +123,7 @@ def _revs(since: str | None) -> list[str]:
 
 
 class Enumeration:
-    """The blobs to scan, in the order of their deltas (order_by_delta), with their
+    """The blobs to scan, in the order of their deltas (delta_order), with their
     provenance, listed in the background: created as early as possible (the git processes
     start at once and their output is parsed by threads while the caller loads its engine
     and walks the work tree), joined by result(). `prefix` (a subdirectory of the work
@@ -131,7 +147,7 @@ class Enumeration:
         # up, as it names them (_feed): sympy's 122k, not its 640k objects, most of them trees
         # and commits the listing made Python split and discard after the walk.
         # %(deltabase): the blob git stores each one as a delta against, from which the blobs
-        # are ordered for reading and matching (order_by_delta)
+        # are ordered for reading and matching (delta_order)
         self._typed = all_objects
         if all_objects:
             self._check = gitcmd.popen(repo, *PACK_LIMITS, "cat-file", "--batch-all-objects", "--unordered",
@@ -277,9 +293,11 @@ class Enumeration:
             self._parsed = self._listing[0]
         return self._parsed
 
-    def result(self) -> BlobList:
+    def result(self, ordered: bool = True) -> BlobList:
         """The blobs to scan (reachable ones, or all with --all-objects), in the order of
-        their deltas, with a path each, and their provenance."""
+        their deltas, with a path each, and their provenance. ordered=False leaves them
+        in the walk's order (BlobList.unordered), for the caller to order as it scans
+        them (BlobList.in_delta_order)."""
         listed, missing = self.listed()
         self._threads[1].join()
         if self._errors:
@@ -319,7 +337,10 @@ class Enumeration:
                 noise += 1
                 continue
             kept.append((oid, size, path, base))
-        bl.blobs = order_by_delta(kept)
+        if ordered:
+            bl.blobs = order_by_delta(kept)
+        else:
+            bl.unordered = kept
         if too_large:
             bl.skipped["too-large"] = too_large
         if noise:
@@ -612,15 +633,23 @@ def _has_head(repo: Path) -> bool:
 
 
 def order_by_delta(blobs: list[tuple[bytes, int, str, bytes]]) -> list[tuple[str, int, str, str]]:
+    """delta_order's blobs, all at once."""
+    return list(delta_order(blobs))
+
+
+def delta_order(blobs: list[tuple[bytes, int, str, bytes]]):
     """(oid, size, path, base) of blobs given in pack order (or the walk's, newest first)
-    with their delta bases (the blob git stores each as a delta against, or zeros), ordered
-    so that each follows its base: a depth-first walk of the delta forest, in the given
-    order among siblings. `base` is
+    with their delta bases (the blob git stores each as a delta against, or zeros),
+    yielded so that each follows its base: a depth-first walk of the delta forest, in the
+    given order among siblings. `base` is
     the base's oid when it is among the blobs, else "": a blob's matches are then mostly
     its base's (Engine.match_spans). git rebuilds a delta from its base, and keeps the
     bases it rebuilt in a cache of 96 MB: read in pack order, a base was often evicted by
     the time a delta on it came, and git rebuilt it again (sqlalchemy's 87k blobs: 2.8
-    instead of 5.0 CPU-s of git, the same bytes out)."""
+    instead of 5.0 CPU-s of git, the same bytes out). A generator: the first chunks are
+    scanned while the rest is ordered (0.5 s of sympy's 122k blobs, with the workers
+    otherwise waiting). Blobs in a cycle of bases (a corrupt pack) come last, each once,
+    with no base."""
     known = {b[0] for b in blobs}  # a base of zeros (stored whole) is never among them
     children: dict[bytes, list[int]] = {}
     roots: list[int] = []
@@ -629,12 +658,12 @@ def order_by_delta(blobs: list[tuple[bytes, int, str, bytes]]) -> list[tuple[str
             children.setdefault(base, []).append(k)
         else:
             roots.append(k)
-    out: list[tuple[str, int, str, str]] = []
-    add = out.append
+    told = 0
     for r in roots:
         oid, size, path, _ = blobs[r]
         name = oid.decode()
-        add((name, size, path, ""))
+        yield name, size, path, ""
+        told += 1
         kids = children.get(oid)
         if not kids:
             continue  # most roots: nothing is stored against them
@@ -643,23 +672,36 @@ def order_by_delta(blobs: list[tuple[bytes, int, str, bytes]]) -> list[tuple[str
             k, base = stack.pop()
             oid, size, path, _ = blobs[k]
             name = oid.decode()
-            add((name, size, path, base))
+            yield name, size, path, base
+            told += 1
             kids = children.get(oid)
             if kids:
                 stack += [(k, name) for k in reversed(kids)]
-    if len(out) != len(blobs):  # a cycle of bases (a corrupt pack): the given order
-        return [(oid.decode(), size, path, "") for oid, size, path, _ in blobs]
-    return out
+    if told != len(blobs):  # no root reaches a cycle: what the walks above did not tell
+        reached = bytearray(len(blobs))
+        stack = list(roots)
+        while stack:
+            k = stack.pop()
+            reached[k] = 1
+            stack += children.get(blobs[k][0], ())
+        for k, (oid, size, path, _) in enumerate(blobs):
+            if not reached[k]:
+                yield oid.decode(), size, path, ""
 
 
-def chunks(blobs: list[tuple], parts: int = 1, cost=None) -> list[list[tuple]]:
-    """Split, in order, into chunks of about 8 MB of content (or of `cost(blob)`, the work
-    a blob is worth in bytes) and at most CHUNK_BYTES of oids, so that a chunk's request
-    fits in the pipe buffer (SHA-256 ids are 64 hex digits), and into at least `parts`
-    chunks when there are that many blobs."""
-    from scanner.chunking import chunk_by_size
+def chunks(blobs, parts: int = 1, cost=None, total: int | None = None):
+    """Split, in order, into chunks of up to CHUNK_CONTENT bytes of content (or of
+    `cost(blob)`, the work a blob is worth in bytes) and at most CHUNK_BYTES of oids, so
+    that a chunk's request fits in the pipe buffer (SHA-256 ids are 64 hex digits), and
+    into at least `parts` chunks when there are that many blobs (chunk_by_size). A list;
+    or, given the blobs' `total` size beforehand, a generator handing out each chunk as it
+    fills (blobs may be one: BlobList.in_delta_order)."""
+    from scanner.chunking import chunk_by_size, iter_chunks
 
-    return chunk_by_size(blobs, cost or (lambda b: b[1]), 8 << 20, CHUNK_BYTES // 65, parts)
+    size_of = cost or (lambda b: b[1])
+    if total is not None:
+        return iter_chunks(blobs, size_of, CHUNK_CONTENT, CHUNK_BYTES // 65, parts, total)
+    return chunk_by_size(blobs, size_of, CHUNK_CONTENT, CHUNK_BYTES // 65, parts)
 
 
 class BlobReader:
