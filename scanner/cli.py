@@ -93,6 +93,28 @@ class Fatal(CredfenceError):
     """An operational error of the command line itself: one line for the user, exit 2."""
 
 
+def _raised_at(e: BaseException) -> str:
+    """' at scanner/engine.py:413 in match_spans', the innermost frame of credfence's own
+    code where e was raised; in a worker process (multiprocessing hands its traceback over
+    as the text of e.__cause__), ' ... in a worker'. File, line and function only: never
+    the exception's message, which could quote scanned content."""
+    import re
+    import traceback
+
+    root = Path(__file__).resolve().parent.parent
+    remote = getattr(e.__cause__, "tb", None)
+    if isinstance(remote, str):
+        frames = [(f, int(n), fn) for f, n, fn in re.findall(r'File "([^"\n]+)", line (\d+), in (\S+)', remote)]
+    else:
+        frames = [(f.filename, f.lineno or 0, f.name) for f in traceback.extract_tb(e.__traceback__)]
+    for file, line, func in reversed(frames):
+        path = Path(file)
+        if path.is_relative_to(root) and path.relative_to(root).parts[0] in ("scanner", "detectors"):
+            where = f" at {path.relative_to(root).as_posix()}:{line} in {func}"
+            return where + (" in a worker" if isinstance(remote, str) else "")
+    return ""
+
+
 def guarded(fn):
     """Turn every failure into one line and exit 2; never a traceback, never a secret."""
 
@@ -116,8 +138,9 @@ def guarded(fn):
             elif isinstance(e, OSError):
                 msg = f"{e.strerror or 'I/O error'}: {e.filename or ''}".rstrip(": ")
             else:
-                # the message of an unexpected error could quote scanned content: keep it out
-                msg = f"internal error ({type(e).__name__}); rerun with CREDFENCE_DEBUG=1 for details"
+                # the message of an unexpected error could quote scanned content: keep it out,
+                # and say where it was raised (a rare race cannot be rerun at will)
+                msg = f"internal error ({type(e).__name__}{_raised_at(e)}); rerun with CREDFENCE_DEBUG=1 for details"
             from scanner.redact import escape_terminal
             # a message may quote a file name or a configuration value: never a control
             # character on the user's terminal, never a second line

@@ -306,7 +306,7 @@ class Engine:
         def on_match(i, _frm, to, _flags, _ctx):
             add((i, to))
 
-        self._hs.scan(data, match_event_handler=on_match)
+        _hs_scan(self._hs, data, on_match)
         return self.ungate(data, 0, len(data), out) if self._gates else out
 
     def _sort_matches(self, matches) -> tuple[dict[int, set[int]], list[int], list[int], bool]:
@@ -398,7 +398,7 @@ class Engine:
                     continue
                 w0, w1, keep_lo, keep_hi = geometry
                 region[0] = cut
-                self._hs.scan(window[cut:st], match_event_handler=on_match)
+                _hs_scan(self._hs, window[cut:st], on_match)
                 cut = st + w0  # the unchanged start is skipped; the base, before st, is all matched
                 if isinstance(base, int):
                     a_matches = out.get(base, [])
@@ -410,10 +410,10 @@ class Engine:
                 last[0] = -1  # the span's kept offsets changed
                 if w1 < en - st:
                     region[0] = cut
-                    self._hs.scan(window[cut:st + w1], match_event_handler=on_match)
+                    _hs_scan(self._hs, window[cut:st + w1], on_match)
                     cut = en
             region[0] = cut
-            self._hs.scan(window[cut:], match_event_handler=on_match)
+            _hs_scan(self._hs, window[cut:], on_match)
             for k, (_, _, _, _, before, after) in edits.items():
                 got = before + out.get(k, []) + after
                 if got:
@@ -460,7 +460,7 @@ class Engine:
             tokens.append((k, to))
 
         with memoryview(buf) as view, view[st:en] as content:
-            self._gate_db.scan(content, match_event_handler=on_match)
+            _hs_scan(self._gate_db, content, on_match)
         if not tokens:  # most often: the context is there, the secret's shape is not
             return out
         contexts: dict[int, list[int]] = {}  # rule index -> offsets in buf of its context matches, in order
@@ -1000,6 +1000,24 @@ def _prefilter_form(pattern: str) -> str:
         out.append(c)
         i += 1
     return "".join(out)
+
+
+def _hs_scan(db, data, on_match) -> None:
+    """db.scan(data) with the database's own scratch space. Hyperscan needs one scratch per
+    scan running at a time (a thread, or a scan started from a match callback) and refuses
+    a scratch it finds in use (HS_SCRATCH_IN_USE) before reporting any match. The scan then
+    gets a new scratch, kept as the database's, and runs again: once, in CI, a worker on a
+    two-line repository ended the whole scan with ScratchInUseError, and no second scanning
+    context could be found in this code or made to recur in 1,700 runs."""
+    try:
+        db.scan(data, match_event_handler=on_match)
+    except Exception as e:
+        import hyperscan
+
+        if not isinstance(e, hyperscan.ScratchInUseError):
+            raise
+        db.scratch = hyperscan.Scratch(db)  # the old one is not freed while in use (hs_free_scratch refuses)
+        db.scan(data, match_event_handler=on_match)
 
 
 def _interruptible(fn):

@@ -369,3 +369,31 @@ def test_a_damaged_cache_of_the_gated_rules_database_is_compiled_again(tmp_path,
     assert again._gate_db is not None and len(gated.read_bytes()) > 40
     text = "discord bot\nTOKEN = OvePJpFQvn0PrA5PwrG2vsWk.xFIB39.BZvSIfigqJJBmQaFoVQcFnIsOeIooNwYTAXxis\n"
     assert [h.rule_id for h in again.scan_text(text, "bot.py")] == ["discord-bot-token"]
+
+
+def test_a_second_scan_running_at_once_gets_its_own_scratch(engine):
+    """Hyperscan refuses a scratch space another scan holds (ScratchInUseError) before it
+    reports any match. A scan started while another runs on the same database, here from
+    the first one's match callback, gets a new scratch and finds what it finds alone, and
+    the first scan goes on to its end."""
+    hs = pytest.importorskip("hyperscan")
+    if not engine.hyperscan:
+        pytest.skip("Hyperscan did not load")
+    from scanner.engine import _hs_scan
+
+    key = b'STRIPE_KEY = "sk_live_' + b"4eC39HqLyjWDarjtT1zdp7dcTYooMQauvdEDq54Ni" + b'"\n'
+    data = ordinary_code(20) + key + ordinary_code(20, seed=5) + key
+    alone, raw = engine._hs_matches(data), []
+    engine._hs.scan(data, match_event_handler=lambda i, _f, to, _fl, _c: raw.append((i, to)))
+    with pytest.raises(hs.ScratchInUseError):  # what the engine used to end the whole scan with
+        engine._hs.scan(data, match_event_handler=lambda *_: engine._hs.scan(data, match_event_handler=lambda *_: None))
+    outer, inner = [], []
+
+    def on_match(i, _frm, to, _flags, _ctx):
+        outer.append((i, to))
+        if len(outer) == 1:
+            inner.extend(engine._hs_matches(data))
+
+    _hs_scan(engine._hs, data, on_match)
+    assert inner == alone and outer == raw
+    assert engine._hs_matches(data) == alone  # the database's new scratch serves the next scans

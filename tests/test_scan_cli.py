@@ -65,6 +65,32 @@ def test_operational_errors_exit_two_with_one_line(tmp_path, args):
     assert "Traceback" not in p.stderr and p.stdout == ""
 
 
+@pytest.mark.parametrize("in_worker", [False, True], ids=["here", "in-a-worker"])
+def test_an_internal_error_names_where_it_was_raised_and_not_its_message(in_worker):
+    """An unexpected error's one line names the innermost frame of credfence's own code,
+    also when a worker process raised it (multiprocessing hands over its traceback as
+    text), and never the error's message, which may quote scanned content."""
+    import multiprocessing as mp
+    import re
+
+    from scanner.cli import _raised_at
+    from scanner.pipeline import _scan_blobs
+
+    err = None
+    try:
+        if in_worker:
+            with mp.get_context("fork").Pool(1) as pool:
+                pool.apply(_scan_blobs, ([("not-an-oid-" + SK,)],))  # no reader, a malformed blob
+        else:
+            _scan_blobs([("not-an-oid-" + SK,)])
+    except Exception as e:  # noqa: BLE001 - the error under test
+        err = e
+    assert err is not None
+    where = _raised_at(err)
+    assert re.fullmatch(r" at scanner/[\w/]+\.py:\d+ in \w+" + (" in a worker" if in_worker else ""), where), where
+    assert SK not in where
+
+
 def test_json_report_contract_and_mode(repo, tmp_path):
     out = tmp_path / "r.json"
     p = credfence("scan", str(repo.path), "--format", "json", "--output", str(out), "--quiet")
