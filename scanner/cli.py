@@ -104,7 +104,7 @@ def _raised_at(e: BaseException) -> str:
     root = Path(__file__).resolve().parent.parent
     remote = getattr(e.__cause__, "tb", None)
     if isinstance(remote, str):
-        frames = [(f, int(n), fn) for f, n, fn in re.findall(r'File "([^"\n]+)", line (\d+), in (\S+)', remote)]
+        frames = [(f, int(n), fn) for f, n, fn in re.findall(r'File "([^"\n]+)", line (\d+), in ([^\n]+)', remote)]
     else:
         frames = [(f.filename, f.lineno or 0, f.name) for f in traceback.extract_tb(e.__traceback__)]
     for file, line, func in reversed(frames):
