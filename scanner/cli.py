@@ -104,7 +104,17 @@ def _raised_at(e: BaseException) -> str:
     root = Path(__file__).resolve().parent.parent
     remote = getattr(e.__cause__, "tb", None)
     if isinstance(remote, str):
-        frames = [(f, int(n), fn) for f, n, fn in re.findall(r'File "([^"\n]+)", line (\d+), in ([^\n]+)', remote)]
+        # the frames only: they end at the first line that is not indented, the exception's
+        # own, whose message (scanned content, maybe) could be shaped like a frame
+        frames = []
+        lines = remote.split("\n")
+        start = next((k + 1 for k, text in enumerate(lines) if text.startswith("Traceback (most recent call last)")), len(lines))
+        for text in lines[start:]:
+            if text and not text.startswith(" "):
+                break
+            m = re.fullmatch(r'  File "(.+)", line (\d+), in ([\w<>.]+)', text)
+            if m:
+                frames.append((m[1], int(m[2]), m[3]))
     else:
         frames = [(f.filename, f.lineno or 0, f.name) for f in traceback.extract_tb(e.__traceback__)]
     for file, line, func in reversed(frames):

@@ -88,6 +88,28 @@ def test_an_internal_error_names_where_it_was_raised_and_not_its_message(in_work
         " in a worker" if in_worker else ""), where
 
 
+def test_a_worker_error_message_shaped_like_a_frame_is_not_read_as_one():
+    """The frames of a worker's traceback end at the exception's own line: a message that
+    quotes content shaped like a frame of credfence's code is not taken for the place."""
+    from multiprocessing.pool import RemoteTraceback
+    from pathlib import Path
+
+    import scanner
+    from scanner.cli import _raised_at
+
+    root = Path(scanner.__file__).resolve().parent.parent
+    tb = ("Traceback (most recent call last):\n"
+          '  File "/usr/lib/python3/multiprocessing/pool.py", line 125, in worker\n'
+          "    result = (True, func(*args, **kwds))\n"
+          f'  File "{root}/scanner/chunking.py", line 35, in iter_chunks\n'
+          "    size += size_of(it)\n"
+          "ValueError: a quoted file\n"
+          f'  File "{root}/scanner/engine.py", line 1, in {SK}\n')
+    err = ValueError("x")
+    err.__cause__ = RemoteTraceback(tb)
+    assert _raised_at(err) == " at scanner/chunking.py:35 in iter_chunks in a worker"
+
+
 def test_json_report_contract_and_mode(repo, tmp_path):
     out = tmp_path / "r.json"
     p = credfence("scan", str(repo.path), "--format", "json", "--output", str(out), "--quiet")
