@@ -149,7 +149,7 @@ def guarded(fn):
                 msg = f"{e.strerror or 'I/O error'}: {e.filename or ''}".rstrip(": ")
             else:
                 # the message of an unexpected error could quote scanned content: keep it out,
-                # and say where it was raised (a rare race cannot be rerun at will)
+                # and say where it was raised (a rare failure cannot be rerun at will)
                 msg = f"internal error ({type(e).__name__}{_raised_at(e)}); rerun with CREDFENCE_DEBUG=1 for details"
             from scanner.redact import escape_terminal
             # a message may quote a file name or a configuration value: never a control

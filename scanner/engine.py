@@ -1006,9 +1006,9 @@ def _hs_scan(db, data, on_match) -> None:
     """db.scan(data) with the database's own scratch space. Hyperscan needs one scratch per
     scan running at a time (a thread, or a scan started from a match callback) and refuses
     a scratch it finds in use (HS_SCRATCH_IN_USE) before reporting any match. The scan then
-    gets a new scratch, kept as the database's, and runs again: once, in CI, a worker on a
-    two-line repository ended the whole scan with ScratchInUseError, and no second scanning
-    context could be found in this code or made to recur in 1,700 runs."""
+    gets a new scratch, kept as the database's, and runs again: once, in CI, the history scan
+    of a four-file repository ended with ScratchInUseError, and no second scanning context
+    could be found in this code or made to recur in 1,700 runs."""
     try:
         db.scan(data, match_event_handler=on_match)
     except Exception as e:
