@@ -61,7 +61,7 @@ def _kind(cmd: str, is_root: bool, root_cmd: str) -> str:
         if sub == "cat-file":
             sub += " --batch-check" if "--batch-check" in cmd else " --batch"
         return "git " + sub
-    return (cmd.split() or ["?"])[0].rsplit("/", 1)[-1]
+    return (words or ["?"])[0].rsplit("/", 1)[-1]
 
 
 def main() -> int:

@@ -72,6 +72,7 @@ def test_an_internal_error_names_where_it_was_raised_and_not_its_message(in_work
     text), and never the error's message, which may quote scanned content (here int()'s
     ValueError quotes the key it was given)."""
     import multiprocessing as mp
+    from pathlib import Path
 
     from scanner.chunking import chunk_by_size
     from scanner.cli import _raised_at
@@ -84,7 +85,8 @@ def test_an_internal_error_names_where_it_was_raised_and_not_its_message(in_work
             chunk_by_size([SK], int, 1, 1)
     where = _raised_at(caught.value)
     assert where == " at scanner/chunking.py:%d in iter_chunks%s" % (
-        next(n for n, line in enumerate(open(chunk_by_size.__code__.co_filename), 1) if "size += size_of(it)" in line),
+        next(n for n, line in enumerate(Path(chunk_by_size.__code__.co_filename).read_text().splitlines(), 1)
+             if "size += size_of(it)" in line),
         " in a worker" if in_worker else ""), where
 
 
