@@ -194,13 +194,51 @@ def test_hyperscan_matches_an_unbounded_form_of_a_group_repeat_and_finds_what_th
 
     assert _prefilter_form(r"(?:a|%[0-9A-F]{2}){1,64}@") == r"(?:a|%[0-9A-F]{2}){1,}@"
     assert _prefilter_form(r"(ab){2,3}?x") == r"(ab){2,}?x"
-    for same in (r"[a-z]{1,20}", r"\){1,5}", r"[)]{1,9}", r"[^]{]{1,4}", r"(ab){3}", r"[\]){1,2}]"):
+    for same in (r"x[a-z]{1,20}", r"\){1,5}", r"x[)]{1,9}", r"[^]{]{1,4}", r"(ab){3}", r"[\]){1,2}]"):
         assert _prefilter_form(same) == same
     for p in (r"(?:[^:/?#\s]|%[0-9A-Fa-f]{2}){1,64}:", r"(x|yz){0,10}q"):
         loose, strict = re.compile(_prefilter_form(p)), re.compile(p)
         for text in ("abc:", "a%41b:", "x" * 70 + ":", "yzyzq", "x" * 12 + "q", "q"):
             if strict.search(text):
                 assert loose.search(text), (p, text)
+
+
+def test_a_leading_class_repeat_is_matched_from_its_last_character_with_every_end_the_rule_has():
+    """_prefilter_form cuts a repeat of one character class that starts a pattern to its
+    last character, and the \\b before it (a run of digits before a one-character literal
+    kept Hyperscan busy at every digit of the code). Hyperscan must still end a match
+    wherever the rule's regex ends one: a superset of ends, not of lines only. A class whose
+    first `]` is a member, a repeat that may be empty, and a repeat after other text keep
+    their form."""
+    import random
+
+    import hyperscan
+
+    from scanner.engine import _prefilter_form
+
+    facebook = r"\b(?P<secret>[0-9]{15,17}\|(?:[0-9a-f]{32}|[A-Za-z0-9_-]{27}))(?![A-Za-z0-9_|-])"
+    assert _prefilter_form(facebook) == r"(?P<secret>[0-9]\|(?:[0-9a-f]{32}|[A-Za-z0-9_-]{27}))(?![A-Za-z0-9_|-])"
+    assert _prefilter_form(r"(?i)\b(?:[a-f0-9]{32}-us[0-9]{1,2})\b") == r"(?i)(?:[a-f0-9]-us[0-9]{1,2})\b"
+    assert _prefilter_form(r"\d{3,}x") == r"\dx"
+    for same in (r"[^]{2}]x", r"[]a]{2}x", r"[a]{0,5}x", r"a[0-9]{5}", r"^[0-9]{5}x", r"(?x)[0-9]{5} x"):
+        assert _prefilter_form(same) == same, same
+    rng = random.Random(7)
+    patterns = [facebook, r"\b(?P<secret>[0-9]{1,5}-[A-Za-z0-9]{64})(?![A-Za-z0-9_-])",
+                r"(?i)\b(?P<secret>[a-f0-9]{32}-us[0-9]{1,2})\b", r"\b([a-z]{2,4}|q)z[0-9]"]
+    for p in patterns:
+        db = hyperscan.Database()
+        db.compile(expressions=[_prefilter_form(p).encode()], ids=[0], elements=1,
+                   flags=[hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE])
+        strict = re.compile(p)
+        alphabet = "0123456789abcdefAZ_-|.z q\n"
+        for k in range(300):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 200)))
+            if k % 3 == 0:  # one the rule takes, in noise
+                text += "9672990631544518|7A_PXgaUg0_ggzSc94jJH5s5p4E 1-" + "k9" * 32 + " " + "ab" * 16 + "-us2 abz1"
+            ends: set = set()
+            db.scan(text.encode(), match_event_handler=lambda _i, _f, to, _fl, _c, ends=ends: ends.add(to))
+            # (ASCII text: character and byte offsets agree)
+            assert {m.end() for m in strict.finditer(text)} <= ends, (p, text)
 
 
 # ---- a rule matched through its context (prefilter: context) ------------------------------
