@@ -628,20 +628,26 @@ class Engine:
         done: set[tuple[int, int]] = set()
         found_at: list[tuple[int, tuple]] = []  # (line start, (rule, secret, column) of each hit there)
         generic: list[tuple[int, str]] = []  # (line start, line) of the generic candidates
+        # the line of the last match, buf[a:b] (b: its newline or the content's end), and its
+        # text once read: matches come in order, two in three on a line already found
+        a = b = -1
+        line = None
         for i, to in matches:
             if i == n + 2 and not markers_matter:
                 continue
             if i == n + 2 or (i == n and not self.generic):
                 return None
             pos = st + max(0, to - 1)
-            a = buf.rfind(b"\n", st, pos) + 1 or st
-            if a < st:
-                a = st
+            if not a <= pos <= b:
+                a = buf.rfind(b"\n", st, pos) + 1 or st
+                b = buf.find(b"\n", pos, en)
+                b = en if b < 0 else b
+                line = None
             if (i, a) in done:
                 continue
             done.add((i, a))
-            b = buf.find(b"\n", pos, en)
-            line = bytes(buf[a:b if b >= 0 else en]).decode("utf-8", "surrogateescape")
+            if line is None:
+                line = bytes(buf[a:b]).decode("utf-8", "surrogateescape")
             if i == n:
                 generic.append((a, line))  # judged below, once the rules' hits are known
             elif i == n + 1:
@@ -657,7 +663,7 @@ class Engine:
                     if _allowed_here(buf, st, a, ""):
                         return None
                     found_at.append((a, found))
-                elif not rule.context or _context_window(buf, st, en, a, b if b >= 0 else en, i, rule) not in self._rule_quiet:
+                elif not rule.context or _context_window(buf, st, en, a, b, i, rule) not in self._rule_quiet:
                     return None
         # as confirm() does: a line a rule explains, or that an allow marker covers, has no
         # generic guess; nor has a value that is only a provider's public prefix
