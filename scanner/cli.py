@@ -576,5 +576,31 @@ def _invoke(cmd, args: list[str]) -> int:
     return 0
 
 
+def entry() -> None:
+    """The `credfence` program (its console script, and `python -m scanner.cli`): main(),
+    then the exit handlers (atexit: every git process stopped and reaped, multiprocessing's
+    own), the standard streams flushed, and the process ended at once. Python's own
+    shutdown would then free every object one by one, for nothing: 44-59 ms after a flask
+    scan's last line, 80-120 ms after sqlalchemy's (strace, the summary's write to
+    exit_group). Where the exit handlers cannot be run, the exit is Python's."""
+    import atexit
+
+    try:
+        main()
+        code = 0
+    except SystemExit as e:
+        code = e.code
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_handlers is None or not isinstance(code, (int, type(None))):
+        sys.exit(code)  # (a message for an exit code: Python prints it, then exits 1)
+    run_exit_handlers()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that went away (`| head`), a closed stream
+            pass
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    entry()
