@@ -112,6 +112,30 @@ def test_a_worker_error_message_shaped_like_a_frame_is_not_read_as_one():
     assert _raised_at(err) == " at scanner/chunking.py:35 in iter_chunks in a worker"
 
 
+def test_the_program_ends_with_main_s_exit_code_after_all_its_output(tmp_path):
+    """`credfence` ends at once after its exit handlers (cli.entry, os._exit): the exit
+    code is still main()'s, and a report larger than a pipe's buffer reaches stdout whole;
+    a reader that stops early makes no traceback."""
+    import subprocess
+    import sys
+
+    from gitrepo import ROOT
+
+    r = Repo(tmp_path / "many")
+    r.commit("keys", {f"svc/app{k}.py": f'STRIPE_KEY = "{SK[:-4]}{k:04d}"\n' for k in range(400)})
+    p = credfence("scan", str(r.path), "--format", "json", "--quiet")
+    assert p.returncode == 1, p.stderr
+    assert len(p.stdout) > 1 << 16  # more than a pipe holds: written while the reader reads
+    assert len(json.loads(p.stdout)["findings"]) == 400
+    # a reader that closes its end after the first bytes (`| head -c 100`)
+    proc = subprocess.Popen([sys.executable, "-m", "scanner.cli", "scan", str(r.path), "--format", "json", "--quiet"],
+                            cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.read(100)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) in (1, 2) and "Traceback" not in err, err
+
+
 def test_json_report_contract_and_mode(repo, tmp_path):
     out = tmp_path / "r.json"
     p = credfence("scan", str(repo.path), "--format", "json", "--output", str(out), "--quiet")
