@@ -270,3 +270,25 @@ def test_weak_prefix_rules_say_what_makes_them_real():
         assert "entropy" not in r.requires or r.entropy, r.id
         assert "checksum" not in r.requires or r.validate, r.id
     assert not missing, missing
+
+
+def test_rules_from_the_cache_are_the_rules_the_files_give(tmp_path, monkeypatch):
+    """load_rules' cache holds entries checked when it was written, and builds them without
+    checking again: the rules it gives must equal those parsed from the files, and the
+    cache key must change with the loader's own code (whose checks the entries passed)."""
+    from scanner import rules as rules_mod
+
+    monkeypatch.setenv("CREDFENCE_CACHE_DIR", str(tmp_path))
+    fresh = rules_mod.load_rules(use_cache=False)
+    rules_mod.load_rules()  # writes the cache
+    assert list(tmp_path.glob("rules-*.json"))
+    def described(rules):  # (the fresh rules carry their compiled regexes, the cached compile theirs on use)
+        return [(rules_mod.rule_to_dict(r), r.family) for r in rules]
+
+    assert described(rules_mod.load_rules()) == described(fresh)
+    files = rules_mod.rule_files()
+    key = rules_mod.files_digest(files)
+    monkeypatch.setattr(rules_mod, "__file__", str(tmp_path / "rules.py"))
+    (tmp_path / "rules.py").write_text("# another loader\n")
+    (tmp_path / "model.py").write_text("# another Rule\n")
+    assert rules_mod.files_digest(files) != key
