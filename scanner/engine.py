@@ -146,9 +146,6 @@ class Engine:
         # providers' public prefixes (`ABSKQmVkcm9ja0FQSUtleS`, `sk_live_`): a value that is
         # nothing but one of them carries no secret, whatever name it is assigned to
         self._prefixes = {k.lower() for r in rules if not r.generic for k in r.keywords if len(k) >= 4}
-        self._generic_re = re.compile(GENERIC_CANDIDATE, re.ASCII)
-        self._decode_re = re.compile(DECODE_CANDIDATE, re.ASCII)
-        self._structured_re = re.compile(STRUCTURED_CANDIDATE)
         self._kw: list[tuple[str, list[int]]] = []
         self._always: list[int] = []
         self._hs = None
@@ -572,10 +569,11 @@ class Engine:
             text = decode(data)
         lines = Lines(text)
         c.rule_lines = self._candidate_lines_keywords(text, lines, self._kw)
+        generic_re, decode_re, structured_re = _python_prefilters()
         if self.generic:
-            c.generic_lines = {lines.index_of(m.start()) for m in self._generic_re.finditer(text)}
-        c.decode_lines = {lines.index_of(m.start()) for m in self._decode_re.finditer(text)}
-        c.structured_hint = self._structured_re.search(text) is not None
+            c.generic_lines = {lines.index_of(m.start()) for m in generic_re.finditer(text)}
+        c.decode_lines = {lines.index_of(m.start()) for m in decode_re.finditer(text)}
+        c.structured_hint = structured_re.search(text) is not None
         c.needs_text = True
         return c
 
@@ -1021,6 +1019,16 @@ def _prefilter_form(pattern: str) -> str:
         out.append(c)
         i += 1
     return "".join(out)
+
+
+@functools.cache
+def _python_prefilters() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """The generic, decoding and structured candidates as Python regexes, for the keyword
+    path (no Hyperscan, or a text Hyperscan was not given): compiled on first use, since a
+    scan with Hyperscan seldom takes that path, and compiling them was 8-10 ms of every
+    run's start."""
+    return (re.compile(GENERIC_CANDIDATE, re.ASCII), re.compile(DECODE_CANDIDATE, re.ASCII),
+            re.compile(STRUCTURED_CANDIDATE))
 
 
 def _hs_scan(db, data, on_match) -> None:
