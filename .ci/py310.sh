@@ -17,7 +17,7 @@ if [ -z "$py" ]; then
     exit 0
 fi
 [ -x .venv-py310/bin/python ] || "$py" -m venv .venv-py310
-.venv-py310/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+.venv-py310/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' --config-settings editable_mode=compat
 echo "py310: the whole suite on $(.venv-py310/bin/python --version)"
 cache=$(mktemp -d)
 trap 'rm -rf "$cache"' EXIT
