@@ -72,7 +72,7 @@ class Config:
             return False
         if self._spec is None:
             import pathspec
-            self._spec = pathspec.GitIgnoreSpec.from_lines(self.exclude)
+            self._spec = pathspec.GitIgnoreSpec.from_lines(self.exclude, backend="simple")
         p = relpath.replace("\\", "/")
         while p.startswith("./"):
             p = p[2:]
@@ -212,7 +212,11 @@ def _build(raw: dict, where: str, source: Path) -> Config:
             cfg.exclude = _str_list(k, where, value)
             try:
                 import pathspec
-                cfg._spec = pathspec.GitIgnoreSpec.from_lines(cfg.exclude)
+                # backend="simple" (Python regexes): pathspec's default, Hyperscan when it is
+                # installed, keeps one scratch per spec, and the history walk's threads ask
+                # is_excluded at once: ScratchInUseError, one CI run in a few (test_config_cli's
+                # exclude test); it also refuses a path that is not UTF-8 (a history's names)
+                cfg._spec = pathspec.GitIgnoreSpec.from_lines(cfg.exclude, backend="simple")
             except Exception as e:  # pathspec raises several kinds for bad patterns
                 raise ConfigError(f"'{k}' in {where}: invalid pattern ({e})"[:300]) from None
         elif key == "task_paths":

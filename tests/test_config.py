@@ -185,3 +185,33 @@ def test_empty_yaml_is_defaults(tmp_path):
     write(tmp_path / ".credfence.yaml", "# nothing yet\n")
     cfg = load_config(tmp_path)
     assert cfg.source == tmp_path / ".credfence.yaml" and cfg.exclude == [] and cfg.agents == "auto"
+
+
+def test_exclude_is_asked_from_many_threads_at_once_and_for_names_that_are_not_utf8(tmp_path):
+    """The history walk's threads ask is_excluded at the same time. pathspec's default
+    backend, Hyperscan when it is installed, keeps one scratch per spec and raised
+    ScratchInUseError then (a CI run in a few failed so), and refused a name that is not
+    UTF-8 (UnicodeEncodeError); both the loaded spec and the one built on first use must
+    answer every thread, and such a name."""
+    import threading
+
+    write(tmp_path / ".credfence.yaml", 'exclude: ["vendor/", "*.min.js", "build/**"]\n')
+    for cfg in (load_config(tmp_path), Config(exclude=["vendor/", "*.min.js", "build/**"])):
+        errors: list[str] = []
+        wrong: list[str] = []
+
+        def ask(cfg=cfg, errors=errors, wrong=wrong) -> None:
+            try:
+                for k in range(20_000):
+                    if cfg.is_excluded(f"src/mod{k}/file{k}.py") or not cfg.is_excluded(f"vendor/lib{k}.py"):
+                        wrong.append(str(k))
+            except Exception as e:  # noqa: BLE001 - the test is that nothing is raised
+                errors.append(type(e).__name__)
+
+        threads = [threading.Thread(target=ask) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == [] and wrong == []
+        assert cfg.is_excluded("vendor/\udcff.py") and not cfg.is_excluded("src/\udcff.py")
