@@ -71,12 +71,22 @@ class Config:
         if not self.exclude:
             return False
         if self._spec is None:
-            import pathspec
-            self._spec = pathspec.GitIgnoreSpec.from_lines(self.exclude, backend="simple")
+            self._spec = _exclude_spec(self.exclude)
         p = relpath.replace("\\", "/")
         while p.startswith("./"):
             p = p[2:]
         return bool(self._spec.match_file(p.lstrip("/")))
+
+
+def _exclude_spec(patterns: list[str]):
+    """pathspec's GitIgnoreSpec of `exclude`, with its "simple" backend (Python regexes):
+    its default, Hyperscan when it is installed, keeps one scratch per spec, and the
+    history walk's threads ask is_excluded at once (ScratchInUseError, one CI run in a few:
+    test_config_cli's exclude test); it also refuses a path that is not UTF-8, which a
+    history's names can be."""
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(patterns, backend="simple")
 
 
 def _toml_module():
@@ -211,12 +221,7 @@ def _build(raw: dict, where: str, source: Path) -> Config:
         if key == "exclude":
             cfg.exclude = _str_list(k, where, value)
             try:
-                import pathspec
-                # backend="simple" (Python regexes): pathspec's default, Hyperscan when it is
-                # installed, keeps one scratch per spec, and the history walk's threads ask
-                # is_excluded at once: ScratchInUseError, one CI run in a few (test_config_cli's
-                # exclude test); it also refuses a path that is not UTF-8 (a history's names)
-                cfg._spec = pathspec.GitIgnoreSpec.from_lines(cfg.exclude, backend="simple")
+                cfg._spec = _exclude_spec(cfg.exclude)
             except Exception as e:  # pathspec raises several kinds for bad patterns
                 raise ConfigError(f"'{k}' in {where}: invalid pattern ({e})"[:300]) from None
         elif key == "task_paths":

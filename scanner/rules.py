@@ -259,7 +259,6 @@ def load_rules(extra_rules: list[dict] | None = None, use_cache: bool = True) ->
     digest = files_digest(files, extra_rules)
     cached = cache.load_json(f"rules-{digest}.json") if use_cache else None
     if cached is not None:
-        rules = []
         # validated when cached; regexes compile on first use (engine.regex_of), since a
         # pre-commit run touches only the few rules whose patterns fire
         return [rule_from_dict(d, d.pop("_family", ""), compile=False, checked=True) for d in cached]
