@@ -966,43 +966,30 @@ def _refine(rule: Rule, lines: list[str], li: int, ctx: dict) -> None:
 
 
 _HS_BUILD = ("prefilter+multiline, \\A/\\Z to keywords, group repeats unbounded, context gates,"
-             " a leading run of classes from its last character")
+             " a leading class repeat from its last character")
 _GROUP_REPEAT = re.compile(r"\{(\d+),(\d+)\}")
-# one character class: not one that starts with `]` or `^]`, whose first `]` is a member
-_ONE_CLASS = r"(?:\[(?!\^?\])\^?(?:\\.|[^\]\\])+\]|\\[dwsDWS])"
-# a pattern's start: flags, a \b, group openings, then character classes, each alone or
-# repeated (`\b(?P<scheme>[a-z][a-z0-9+.-]{1,20})://`), the last one at least once (alone,
-# `+` or `{m,...}` with m > 0) and followed by no further quantifier
-_LEADING_RUN = re.compile(r"(\(\?[ims]+\))?(?:\\b)?((?:\(\?P<\w+>|\(\?:|\((?!\?))*)"
-                          rf"(?:{_ONE_CLASS}(?:(?:\{{\d+(?:,\d*)?\}}|[+*?])\??)?)*"
-                          rf"({_ONE_CLASS})(?:\{{[1-9]\d*(?:,\d*)?\}}|\+)?(?![*+?{{])")
-_GROUP_OPENING = re.compile(r"\(\?P<\w+>|\(\?:|\((?!\?)")
-# what may follow such a run for it to be cut: closing parentheses, then one literal
-# character (a letter, a digit, or an escaped punctuation mark or other)
-_LITERAL_NEXT = re.compile(r"\)*(?:[A-Za-z0-9 !\"#%&',/:;<=>@_`~-]|\\[^A-Za-z0-9])")
+# a pattern's start: flags, a \b, group openings, then a repeat of one character class at
+# least once (`\b(?P<secret>[0-9]{15,17}`); not a class that starts with `]` or `^]`,
+# whose first `]` is a member
+_LEADING_REPEAT = re.compile(r"(\(\?[ims]+\))?(?:\\b)?((?:\(\?P<\w+>|\(\?:|\((?!\?))*)"
+                             r"(\[(?!\^?\])\^?(?:\\.|[^\]\\])+\]|\\[dwsDWS])\{[1-9]\d*(?:,\d*)?\}")
 
 
 def _prefilter_form(pattern: str) -> str:
     """The pattern Hyperscan matches for a rule: the rule's own, with every bounded repeat
-    of a group (`(?:a|%[0-9A-F]{2}){1,64}`) left unbounded (`{1,}`), and a run of
-    character classes that starts the pattern, before a literal, matched from its last
-    character (`\\b(?P<secret>[0-9]{15,17}\\|...` as `(?P<secret>[0-9]\\|...`; not when a
-    group opened before the run repeats). Both give a superset of the rule's matches ending
-    where they end, so a prefilter still (the rule's regex bounds it again on the
-    candidate line). A repeat of an alternation made Hyperscan
+    of a group (`(?:a|%[0-9A-F]{2}){1,64}`) left unbounded (`{1,}`), and a repeat of one
+    character class that starts the pattern matched from its last character
+    (`\\b(?P<secret>[0-9]{15,17}\\|...` as `(?P<secret>[0-9]\\|...`). Both give a superset
+    of the rule's matches ending where they end, so a prefilter still (the rule's regex
+    bounds it again on the candidate line). A repeat of an alternation made Hyperscan
     follow every URL of a text for up to 64 steps: fastapi's release notes, hundreds of
     versions of 700 kB of links, were matched at 220 MB/s, at 340 MB/s without (code
     elsewhere: unchanged, 590-720 MB/s). A leading run of digits before a one-character
     literal (Facebook's app id and `|`, TrueNAS's key id and `-`) kept an automaton
     running at every digit: the whole database matched 86 MB of code (sqlalchemy, fastapi,
-    flask, sympy and requests at HEAD) in 0.160-0.166 s, in 0.131-0.147 s with both cut.
-    A URL's scheme (`[a-z][a-z0-9+.-]{1,20}://` in url-credentials) did the same at every
-    word before `://`: on fastapi's release notes (700 kB of links) the database matched
-    about 340 MB/s, 460 MB/s with the scheme cut to its last character."""
-    lead = _LEADING_RUN.match(pattern)
-    if lead and _LITERAL_NEXT.match(pattern, lead.end()) and not any(
-            pattern[_group_end(pattern, lead.start(2) + g.start()):][:1] in ("*", "+", "?", "{")
-            for g in _GROUP_OPENING.finditer(lead.group(2))):
+    flask, sympy and requests at HEAD) in 0.160-0.166 s, in 0.131-0.147 s with both cut."""
+    lead = _LEADING_REPEAT.match(pattern)
+    if lead:
         pattern = (lead.group(1) or "") + lead.group(2) + lead.group(3) + pattern[lead.end():]
     out: list[str] = []
     i, n, in_class = 0, len(pattern), False
@@ -1032,34 +1019,6 @@ def _prefilter_form(pattern: str) -> str:
         out.append(c)
         i += 1
     return "".join(out)
-
-
-def _group_end(pattern: str, i: int) -> int:
-    """The index just past the `)` that closes the group opened at pattern[i] (the
-    pattern's length if none does)."""
-    depth, j, n, in_class = 0, i, len(pattern), False
-    while j < n:
-        c = pattern[j]
-        if c == "\\":
-            j += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            j += 1
-            for lead in ("^", "]"):  # `[^]...]` and `[]...]`: a first ] is a member
-                if pattern.startswith(lead, j):
-                    j += 1
-            continue
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-        j += 1
-    return n
 
 
 @functools.cache

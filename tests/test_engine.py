@@ -220,31 +220,21 @@ def test_a_leading_class_repeat_is_matched_from_its_last_character_with_every_en
     assert _prefilter_form(facebook) == r"(?P<secret>[0-9]\|(?:[0-9a-f]{32}|[A-Za-z0-9_-]{27}))(?![A-Za-z0-9_|-])"
     assert _prefilter_form(r"(?i)\b(?:[a-f0-9]{32}-us[0-9]{1,2})\b") == r"(?i)(?:[a-f0-9]-us[0-9]{1,2})\b"
     assert _prefilter_form(r"\d{3,}x") == r"\dx"
-    # a run of classes, from its last one (a URL's scheme)
-    url = r"(?i)\b(?P<scheme>[a-z][a-z0-9+.\-]{1,20})://(?P<user>[^:/?#\s]{1,64}):(?P<secret>[^@/\s]{3,200})@[a-z]"
-    assert _prefilter_form(url) == r"(?i)(?P<scheme>[a-z0-9+.\-])://(?P<user>[^:/?#\s]{1,64}):(?P<secret>[^@/\s]{3,200})@[a-z]"
-    assert _prefilter_form(r"\b[a-z]\d+x") == r"\dx"
-    for same in (r"[^]{2}]x", r"[]a]{2}x", r"[a]{0,5}x", r"a[0-9]{5}", r"^[0-9]{5}x", r"(?x)[0-9]{5} x",
-                 r"[a-z][0-9]{0,3}x",  # the last class may be absent: it has no last character
-                 r"[a-z]{2,5}?x", r"\b[0-9a-f]{40}\b",  # a lazy repeat; no literal after the run
-                 r"\b(?:[0-9]{2}x){2,}", r"(?:[a-z]{3}\.)+com"):  # a group the run opens repeats
+    for same in (r"[^]{2}]x", r"[]a]{2}x", r"[a]{0,5}x", r"a[0-9]{5}", r"^[0-9]{5}x", r"(?x)[0-9]{5} x"):
         assert _prefilter_form(same) == same, same
     rng = random.Random(7)
     patterns = [facebook, r"\b(?P<secret>[0-9]{1,5}-[A-Za-z0-9]{64})(?![A-Za-z0-9_-])",
-                r"(?i)\b(?P<secret>[a-f0-9]{32}-us[0-9]{1,2})\b", r"\b([a-z]{2,4}|q)z[0-9]",
-                r"(?i)\b(?P<scheme>[a-z][a-z0-9+.\-]{1,5})://(?P<u>[^:/\s]{1,9}):(?P<p>[^@/\s]{3,20})@[a-z]",
-                r"\b(?:[0-9]{2}x){2,}", r"\b[a-f][0-9]+z"]
+                r"(?i)\b(?P<secret>[a-f0-9]{32}-us[0-9]{1,2})\b", r"\b([a-z]{2,4}|q)z[0-9]"]
     for p in patterns:
         db = hyperscan.Database()
         db.compile(expressions=[_prefilter_form(p).encode()], ids=[0], elements=1,
                    flags=[hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE])
         strict = re.compile(p)
-        alphabet = "0123456789abcdefAZ_-|.z q\n:/@x"
+        alphabet = "0123456789abcdefAZ_-|.z q\n"
         for k in range(300):
             text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 200)))
             if k % 3 == 0:  # one the rule takes, in noise
-                text += "9672990631544518|7A_PXgaUg0_ggzSc94jJH5s5p4E 1-" + "k9" * 32 + " " + "ab" * 16 + \
-                    "-us2 abz1 git+ssh://me:s3cret@host 12x34x56x a9z"
+                text += "9672990631544518|7A_PXgaUg0_ggzSc94jJH5s5p4E 1-" + "k9" * 32 + " " + "ab" * 16 + "-us2 abz1"
             ends: set = set()
             db.scan(text.encode(), match_event_handler=lambda _i, _f, to, _fl, _c, ends=ends: ends.add(to))
             # (ASCII text: character and byte offsets agree)
