@@ -163,12 +163,13 @@ def _match_groups(groups, blobs: list[tuple] | None = None):
     if blobs and len(blobs[0]) > 3:
         needed = {b[3] for b in blobs if b[3]}
         where = {b[0]: i for i, b in enumerate(blobs) if b[0] in needed}
-    kept: dict[int, tuple[int, int, list]] = {}  # index -> (start, end, matches) of those bases
+    # index -> (start, end, matches, none of the context-gated rules' own patterns) of those bases
+    kept: dict[int, tuple[int, int, list, bool]] = {}
     for buf, lo, hi, group in groups:
         present = [(i, st - lo, en - lo) for i, st, en in group if st is not None]
-        bases, raw = None, None
+        bases, raw, gate_free = None, None, None
         if where:
-            bases, raw = {}, {}
+            bases, raw, gate_free = {}, {}, set()
             here = {}  # index in blobs -> index in present, of this group's bases
             for k, (i, _, _) in enumerate(present):
                 j = where.get(blobs[i][3])
@@ -176,14 +177,14 @@ def _match_groups(groups, blobs: list[tuple] | None = None):
                     if j in here:
                         bases[k] = here[j]
                     elif j in kept:
-                        b_st, b_en, b_matches = kept[j]
-                        bases[k] = (b_st - lo, b_en - lo, b_matches)
+                        b_st, b_en, b_matches, b_free = kept[j]
+                        bases[k] = (b_st - lo, b_en - lo, b_matches, b_free)
                 if blobs[i][0] in where:
                     here[i] = k
-        matches = _ENGINE.match_spans(buf, [(st, en) for _, st, en in present], lo, hi, bases, raw)
+        matches = _ENGINE.match_spans(buf, [(st, en) for _, st, en in present], lo, hi, bases, raw, gate_free)
         if where:
             for i, k in here.items():
-                kept[i] = (present[k][1] + lo, present[k][2] + lo, raw.get(k, []))
+                kept[i] = (present[k][1] + lo, present[k][2] + lo, raw.get(k, []), k in gate_free)
         for i, st, _ in group:
             if st is None:
                 yield i, buf, None, None, None

@@ -188,6 +188,49 @@ def test_a_content_matched_where_it_differs_from_its_base_gets_every_match(engin
         assert engine_mod._edit_window(buf, view, a_st, a_en - a_st, b_st, b_en - b_st) is not None
 
 
+DISCORD = "OvePJpFQvn0PrA5PwrG2vsWk.xFIB39.BZvSIfigqJJBmQaFoVQcFnIsOeIooNwYTAXxis"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_context_gated_rule_in_an_edited_content_is_found_as_in_the_whole(engines, data):
+    """A rule matched through its context (Discord's bot token, near a `bot`) is looked for
+    in an edited content only where it changed, when its base was looked in and held none
+    of the rule's own pattern (Engine._ungate's `only`, the base in `gate_free`). The
+    version's matches after ungate must be those of the version matched whole and alone,
+    with its base in the same call or from an earlier one: tokens and contexts before, in
+    and after the edit, a base with a token, a base without a context."""
+    import random as stdrandom
+
+    hs, _ = engines
+    rng = stdrandom.Random(data.draw(st.integers(0, 2 ** 32), label="seed"))
+    lines = [f"    value_{k} = compute(items, {k})" for k in range(2500)]
+    for _ in range(data.draw(st.integers(0, 4), label="contexts in the base")):
+        lines.insert(rng.randrange(len(lines)), "    bot = make_bot()")
+    if data.draw(st.booleans(), label="a token in the base"):  # with its context, or without
+        lines[rng.randrange(len(lines)):0] = [f"    TOKEN = '{DISCORD}'"] + ["    bot = make_bot()"] * rng.randint(0, 1)
+    base = "\n".join(lines).encode()
+    at = rng.randrange(len(base))
+    cut = data.draw(st.sampled_from([0, 1, 40, 3000]), label="deleted")
+    put = data.draw(st.sampled_from(["", "\n", f"TOKEN = '{DISCORD}'\n", "# a discord bot\n",
+                                     f"# bot\nTOKEN = '{DISCORD}'\n", f"{DISCORD}"]), label="inserted")
+    version = base[:at] + put.encode() + base[at + cut:]
+    buf, spans = _in_cat_file_layout([base, version])
+    alone_buf, alone_spans = _in_cat_file_layout([version])
+    alone = sorted(set(hs.match_spans(alone_buf, alone_spans).get(0, [])))
+    free: set = set()
+    together = hs.match_spans(buf, spans, bases={1: 0}, gate_free=free)
+    assert sorted(set(together.get(1, []))) == alone
+    base_raw: dict = {}
+    base_free: set = set()
+    hs.match_spans(buf, spans[:1], raw=base_raw, gate_free=base_free)
+    apart = hs.match_spans(buf, spans[1:2], bases={0: (*spans[0], base_raw.get(0, []), 0 in base_free)})
+    assert sorted(set(apart.get(0, []))) == alone
+    # a base with a context and no token is one the version can be looked in only where it changed
+    assert (0 in base_free) == (b"bot = make_bot" in base and DISCORD.encode() not in base)
+
+
 def test_an_edit_right_after_a_match_is_seen_by_the_byte_after_it(engines):
     """A match ending where the unchanged start ends looks at the first changed byte (its
     \\b): an AWS key ID followed by a newline in the base, by a letter in the version, is a
