@@ -473,6 +473,24 @@ def test_history_skips_noise_like_the_work_tree(tmp_path):
     assert report["stats"]["skipped"].get("noise-file", 0) >= 5, report["stats"]["skipped"]
 
 
+def test_history_skips_binary_names_like_the_work_tree_unless_a_path_was_text(tmp_path):
+    """A blob every path of which has a binary suffix (an image, an archive) is skipped
+    unread in the history, as in the work tree, and counted as binary; the same bytes
+    renamed to a text name (a rename keeps the blob) are scanned."""
+    r = Repo(tmp_path / "repo")
+    r.commit("assets", {
+        "static/logo.png": f"not really an image: key={STRIPE}\n",
+        "dist/app.zip": f"STRIPE_KEY={STRIPE}\n",
+        "creds.PDF": f"stripe_key = '{STRIPE}'\n",
+    })
+    r.commit("renamed", {"creds.PDF": None, "notes/creds.txt": f"stripe_key = '{STRIPE}'\n"})
+    r.commit("remove", {"static/logo.png": None, "dist/app.zip": None, "notes/creds.txt": None})
+    report, _ = scan_json(r.path)
+    paths = {loc["path"] for f in report["findings"] for loc in f["locations"]}
+    assert paths == {"creds.PDF", "notes/creds.txt"}, paths  # the one blob, at each of its paths
+    assert report["stats"]["skipped"].get("binary") == 2, report["stats"]["skipped"]
+
+
 def test_a_password_url_in_a_docstring_is_a_documentation_example():
     """A carrier rule (a URL with a password) inside a docstring is an example of the API
     (httpx documents URL() with `scheme://user:password@host` in its class docstring): low

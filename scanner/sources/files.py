@@ -59,7 +59,7 @@ def items(opts):
             yield Content(prov, None, "excluded")
         elif name in ws.NOISE_FILES or name.endswith(ws.NOISE_SUFFIXES):
             yield Content(prov, None, "noise-file")
-        elif os.path.splitext(name)[1].lower() in ws.BINARY_SUFFIXES:
+        elif ws.binary_name(name):
             yield Content(prov, None, "binary")
         elif os.path.islink(os.path.join(root, rel)):
             # a link's content is its target's, which is scanned when it is named (pre-commit

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from scanner import gitcmd
 from scanner.model import REFS_LISTED, ref_order
-from scanner.sources.workspace import noise_path
+from scanner.sources.workspace import binary_name, noise_path
 
 CHUNK_BYTES = 60_000  # oids per request stay under the 64 KiB pipe buffer: no deadlock
 # A delta is matched only where it differs from its base when the base is in its chunk
@@ -309,10 +309,20 @@ class Enumeration:
         if bl.shallow:
             bl.warnings.append("shallow clone: only the history present locally was scanned")
         intro = bl.prov.introduced
-        too_large = noise = 0
+        too_large = noise = binary = 0
         if not self._typed:  # the walk's blobs in the order it met them (Provenance.fresh)
             listed = [(oid, *listed[oid]) for oid in bl.prov.fresh if oid in listed]
-        paths: dict[bytes, tuple[str, bool]] = {}  # a path's text and noise_path, once per path
+        # a path's text, noise_path and binary_name, once per path
+        paths: dict[bytes, tuple[str, bool, bool]] = {}
+
+        def about(raw: bytes) -> tuple[str, bool, bool]:
+            known = paths.get(raw)
+            if known is None:
+                text = raw.decode("utf-8", "surrogateescape")
+                # the work tree's noise filter (issue 15), and its binary suffixes
+                known = paths[raw] = (text, noise_path(text), binary_name(text.rsplit("/", 1)[-1]))
+            return known
+
         kept: list[tuple[str, int, str, bytes]] = []
         present: set[bytes] = set()  # the walk's blobs the object store has
         for oid, size, base in listed:
@@ -320,23 +330,24 @@ class Enumeration:
             # the one place a history blob's path is decided (a path predicate goes here)
             if where:
                 present.add(oid)
-                raw = where[-1][1]  # the oldest introduction
-                known = paths.get(raw)
-                if known is None:
-                    text = raw.decode("utf-8", "surrogateescape")
-                    known = paths[raw] = (text, noise_path(text))  # the work tree's noise filter (issue 15)
-                path, is_noise = known
+                path, is_noise, is_binary = about(where[-1][1])  # the oldest introduction
                 if prefix and not path.startswith(prefix):
                     continue
+                # binary by name only when every path it had says so: a text file once named
+                # .png and renamed keeps its blob
+                is_binary = is_binary and all(about(p)[2] for _, p, _ in where)
             elif all_objects and not since:
-                path, is_noise = "", False
+                path, is_noise, is_binary = "", False, False
             else:
-                continue
-            if size > max_size:
-                too_large += 1
                 continue
             if is_noise:
                 noise += 1
+                continue
+            if is_binary:  # never read: git rebuilding and piping every version of the assets
+                binary += 1
+                continue
+            if size > max_size:
+                too_large += 1
                 continue
             kept.append((oid, size, path, base))
         if ordered:
@@ -347,6 +358,8 @@ class Enumeration:
             bl.skipped["too-large"] = too_large
         if noise:
             bl.skipped["noise-file"] = noise
+        if binary:
+            bl.skipped["binary"] = binary
         # a reachable blob git cannot read (a corrupt loose object is listed as "missing"),
         # or that the object store does not have at all (a tree names it, and no pack or
         # loose object holds it: the listing never shows it): count it and say so, never a

@@ -40,6 +40,12 @@ BINARY_SUFFIXES = {
 LFS_MAGIC = b"version https://git-lfs.github.com/spec/v1"
 
 
+def binary_name(name: str) -> bool:
+    """A file name whose suffix says binary (an image, an archive, a compiled object ...):
+    skipped unread, in the work tree as in the history."""
+    return os.path.splitext(name)[1].lower() in BINARY_SUFFIXES
+
+
 def noise_path(rel: str) -> bool:
     """The work tree's noise rule for a repo-relative path (history blobs use it too, issue
     15): a lock file, a minified bundle or source map, or a file under an installed,
@@ -173,7 +179,7 @@ def walk(root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE, recurse_submodu
             if name in NOISE_FILES or name.endswith(NOISE_SUFFIXES):
                 ws.skip("noise-file")
                 continue
-            if os.path.splitext(name)[1].lower() in BINARY_SUFFIXES:
+            if binary_name(name):
                 ws.skip("binary")
                 continue
             if size > max_file_size:
