@@ -1155,6 +1155,21 @@ def in_docstring(line: str, line_no: int, path: str, lines: list[str] | None,
     return (line_no - 1) in _doc_lines(lines, _file_lang(path))
 
 
+_MARKUP = (".xml", ".drawio", ".html", ".htm")
+
+
+def path_class(path: str) -> tuple:
+    """All that generic_hits (given its `docstring`) and docstring_may_matter read of a
+    path: for any line, two paths of one class get the same answers. A caller remembering
+    those answers keys them on (line, class), not (line, path): the same line in another
+    file of the same kind is judged once (fastapi's docs hold each code sample in a dozen
+    translations). Whatever those functions come to read of a path must be here too."""
+    p = path or "file.txt"
+    kind = file_kind(p)
+    return (bool(path), kind, _lang(p, kind), is_doc_path(path) if path else False,
+            is_test_path(path) if path else False, path.endswith(_MARKUP))
+
+
 def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | None = None,
                  docstring: bool | None = None) -> list[Hit]:
     """Generic secrets on one line. `docstring` (in_docstring's answer) may be given when
@@ -1168,7 +1183,7 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
     if in_doc:
         lang = "text"
     bare_ok = kind in (CONFIG, SHELL, DOC) or in_doc
-    if kind == DOC or path.endswith((".xml", ".drawio", ".html", ".htm")):
+    if kind == DOC or path.endswith(_MARKUP):
         if "&" in line:
             import html
             line = html.unescape(line)

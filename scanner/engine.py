@@ -1270,9 +1270,22 @@ def _utf8(text: str) -> bytes:
         return text.encode("utf-8", "surrogatepass")
 
 
-# (line, path) -> [docstring_may_matter, hits outside a docstring, hits inside one], the
-# last two None until computed; forgotten whenever it holds 8 M characters of lines
+# (line, the path's class) -> [docstring_may_matter, hits outside a docstring, hits inside
+# one], the last two None until computed; forgotten whenever it holds 8 M characters of lines
 _GENERIC_MEMO = BoundedMemo(8_000_000)
+_PATH_CLASS: dict[str, tuple] = {}  # path -> detectors.generic.path_class(path)
+
+
+def _generic_key(line: str, path: str) -> tuple:
+    """_GENERIC_MEMO's key: the line and what generic judging reads of its path."""
+    cls = _PATH_CLASS.get(path)
+    if cls is None:
+        from detectors.generic import path_class
+
+        if len(_PATH_CLASS) > 200_000:  # paths are few, but a library caller's process goes on
+            _PATH_CLASS.clear()
+        cls = _PATH_CLASS[path] = path_class(path)
+    return line, cls
 
 
 def _generic_cached(line: str, line_no: int, path: str, lines: list[str]) -> list[Hit]:
@@ -1287,18 +1300,18 @@ def _generic_cached(line: str, line_no: int, path: str, lines: list[str]) -> lis
 
 
 def _generic_judged(line: str, path: str, in_doc) -> list[Hit]:
-    """The memo's generic hits for the line with this path (line number 1; the caller
-    copies them), judged now if they are not known yet. `in_doc()` says whether the line
-    sits in a docstring, asked only where that may matter: whether it may, depends on
-    (line, path) alone and is remembered too (lexing the line to ask was a third of
-    sqlalchemy's history scan). The memo is dropped whenever it holds 8 M characters of
-    lines."""
+    """The memo's generic hits for the line with this path, or with any path of its class
+    (detectors.generic.path_class; line number 1; the caller copies them), judged now if
+    they are not known yet. `in_doc()` says whether the line sits in a docstring, asked
+    only where that may matter: whether it may, depends on (line, path class) alone and is
+    remembered too (lexing the line to ask was a third of sqlalchemy's history scan). The
+    memo is dropped whenever it holds 8 M characters of lines."""
     from detectors.generic import docstring_may_matter, generic_hits
 
-    ent = _GENERIC_MEMO.get((line, path))
+    key = _generic_key(line, path)
+    ent = _GENERIC_MEMO.get(key)
     if ent is None:
-        ent = _GENERIC_MEMO.keep((line, path), [docstring_may_matter(line, path), None, None],
-                                 len(line) + len(path) + 100)
+        ent = _GENERIC_MEMO.keep(key, [docstring_may_matter(line, path), None, None], len(line) + 100)
     doc = ent[0] and in_doc()
     got = ent[2 if doc else 1]
     if got is None:
@@ -1380,7 +1393,7 @@ def _generic_known(line: str, path: str) -> tuple | None:
     _generic_cached has judged it and its answer does not depend on whether the line sits
     in a docstring (judged both ways alike, or a path where docstrings do not matter);
     else None."""
-    ent = _GENERIC_MEMO.get((line, path))
+    ent = _GENERIC_MEMO.get(_generic_key(line, path))
     if ent is None or ent[1] is None:
         return None
     out = tuple((h.rule_id, h.secret, h.column) for h in ent[1])

@@ -400,6 +400,38 @@ def test_a_token_after_an_example_word_on_its_line_is_a_documentation_example(en
         assert location_confidence(rule, "crates/api/src/routes.rs", hit.context)[1] is doc, text
 
 
+def test_paths_of_one_class_get_the_same_generic_answers():
+    """The engine remembers generic judgements per (line, path_class(path)): for every line
+    of this file's examples, paths of one class (the examples' own, moved into other
+    folders) must get the same generic_hits, inside a docstring and out, and the same
+    docstring_may_matter. Fails if path_class leaves out something those read (a test
+    folder, a documentation folder, a markup suffix)."""
+    from dataclasses import astuple
+
+    from detectors.generic import docstring_may_matter, generic_hits, path_class
+
+    # and an escaped value, which is unescaped in markup (.xml, .html) only
+    lines = sorted({ex[1] for ex in POSITIVE + NEGATIVE} | {'<add key="password" value="Zx9&amp;mQ2pLk1wE" />'})
+    names = sorted({ex[0] for ex in POSITIVE + NEGATIVE} | {""})
+    paths = sorted({d + n.rsplit("/", 1)[-1] for n in names if n
+                    for d in ("", "src/", "tests/", "docs/", "examples/", "a/b/", "test/fixtures/", "site/")} | {""})
+    classes: dict[tuple, list[str]] = {}
+    for p in paths:
+        classes.setdefault(path_class(p), []).append(p)
+    assert sum(len(ps) > 1 for ps in classes.values()) > 20  # the test compares something
+    assert len({path_class(p) for p in ("app.py", "tests/app.py", "docs/app.py", "web/app.html")}) == 4
+
+    def answers(line: str, p: str) -> tuple:
+        return (docstring_may_matter(line, p),) + tuple(
+            tuple(astuple(h) for h in generic_hits(line, 1, p, docstring=d)) for d in (False, True))
+
+    for ps in classes.values():
+        for line in lines:
+            first = answers(line, ps[0])
+            for p in ps[1:]:
+                assert answers(line, p) == first, (line, ps[0], p)
+
+
 def test_confidence_in_code_and_in_docs(engine):
     code = engine.scan_text('API_SECRET = "a8Fk29sLq0ZmXr7TbV3n"\n', "app/settings.py")
     doc = engine.scan_text('API_SECRET = "a8Fk29sLq0ZmXr7TbV3n"\n', "docs/config.rst")
