@@ -411,7 +411,8 @@ def test_paths_of_one_class_get_the_same_generic_answers():
     from detectors.generic import docstring_may_matter, generic_hits, path_class
 
     # and an escaped value, which is unescaped in markup (.xml, .html) only
-    lines = sorted({ex[1] for ex in POSITIVE + NEGATIVE} | {'<add key="password" value="Zx9&amp;mQ2pLk1wE" />'})
+    escaped = '<add key="password" value="Zx9&amp;mQ2pLk1wE" />'  # credfence: allow (an example)
+    lines = sorted({ex[1] for ex in POSITIVE + NEGATIVE} | {escaped})
     names = sorted({ex[0] for ex in POSITIVE + NEGATIVE} | {""})
     paths = sorted({d + n.rsplit("/", 1)[-1] for n in names if n
                     for d in ("", "src/", "tests/", "docs/", "examples/", "a/b/", "test/fixtures/", "site/")} | {""})
