@@ -154,6 +154,7 @@ class Engine:
         self._gates: dict[int, int] = {}
         self._first_gate = len(self.regex_rules) + 3  # their ids: after the rules' and the three markers'
         self._gate_db = None  # those rules' own patterns, looked for where a context is (ungate)
+        self._narrow: bool | None = None  # _gates_narrow's answer, once worked out
         # (rule index, line or window of lines) -> where the rule matched in it (ungate)
         self._gate_memo = BoundedMemo(8_000_000)
         self.hyperscan = False
@@ -515,7 +516,7 @@ class Engine:
         """Does every rule matched through its context match at most EDIT_MARGIN / 2 bytes?
         Then an edited content holds a match of one only where it changed over its base,
         or where its base held one (the margins take the match and its lookarounds)."""
-        narrow = getattr(self, "_narrow", None)
+        narrow = self._narrow
         if narrow is None:
             try:
                 import re._parser as sre_parse  # Python 3.11+
