@@ -274,6 +274,21 @@ def test_a_cycle_of_delta_bases_is_still_read_each_blob_once_and_last():
         [(b.decode(), 1, "y", ""), (a.decode(), 1, "x", b.decode()), (c.decode(), 1, "z", a.decode())]
 
 
+def test_siblings_in_the_delta_order_come_smallest_family_first():
+    """Blobs stored against one base come in the order of their family's bytes (the blob and
+    all stored against it), smallest first, each still after its base: a small version read
+    after a large sibling's many versions found its base chunks back and was matched whole."""
+    from scanner.sources.history import order_by_delta
+
+    root, big, b1, b2, leaf = (c.encode() * 40 for c in "abcde")
+    zero = b"0" * 40
+    blobs = [(root, 10, "f", zero), (big, 10, "f", root), (b1, 500, "f", big), (b2, 500, "f", b1),
+             (leaf, 300, "f", root)]  # big's family: 1,010 bytes; leaf's: 300
+    got = [(oid.encode(), base.encode()) for oid, _, _, base in order_by_delta(blobs)]
+    assert [oid for oid, _ in got] == [root, leaf, big, b1, b2]
+    assert [base for _, base in got] == [b"", root, root, big, b1]
+
+
 def test_chunks_handed_out_as_the_blobs_are_ordered_are_the_chunks_of_the_whole_list():
     from scanner.sources.history import chunks
 

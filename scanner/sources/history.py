@@ -664,7 +664,10 @@ def delta_order(blobs: list[tuple[bytes, int, str, bytes]]):
     instead of 5.0 CPU-s of git, the same bytes out). A generator: the first chunks are
     scanned while the rest is ordered (0.5 s of sympy's 122k blobs, with the workers
     otherwise waiting). Blobs in a cycle of bases (a corrupt pack) come last, each once,
-    with no base."""
+    with no base. Siblings come smallest family first (_smallest_family_first): a version is
+    matched where it differs from its base only when the base is in its chunk, and a small
+    sibling read after a large sibling's whole family of versions found its base chunks
+    back, and was matched whole."""
     known = {b[0] for b in blobs}  # a base of zeros (stored whole) is never among them
     children: dict[bytes, list[int]] = {}
     roots: list[int] = []
@@ -682,6 +685,7 @@ def delta_order(blobs: list[tuple[bytes, int, str, bytes]]):
         kids = children.get(oid)
         if not kids:
             continue  # most roots: nothing is stored against them
+        _smallest_family_first(blobs, children, r)  # here, not up front: the workers have begun
         stack = [(k, name) for k in reversed(kids)]
         while stack:
             k, base = stack.pop()
@@ -702,6 +706,23 @@ def delta_order(blobs: list[tuple[bytes, int, str, bytes]]):
         for k, (oid, size, path, _) in enumerate(blobs):
             if not reached[k]:
                 yield oid.decode(), size, path, ""
+
+
+def _smallest_family_first(blobs: list[tuple], children: dict[bytes, list[int]], root: int) -> None:
+    """Sort the children of every blob in root's delta tree by the bytes of their family
+    (the child and every blob stored against it, directly or not), smallest first: each
+    blob with children listed after its base, then the families summed in reverse."""
+    inner: list[tuple[int, list[int]]] = []  # the blobs with children, each after its base
+    stack = [(root, children[blobs[root][0]])]
+    while stack:
+        k, kids = stack.pop()
+        inner.append((k, kids))
+        stack += [(c, children[blobs[c][0]]) for c in kids if blobs[c][0] in children]
+    family: dict[int, int] = {}
+    for k, kids in reversed(inner):  # children first
+        if len(kids) > 1:
+            kids.sort(key=lambda c: family.get(c, blobs[c][1]))
+        family[k] = blobs[k][1] + sum(family.get(c, blobs[c][1]) for c in kids)
 
 
 def chunks(blobs, parts: int = 1, cost=None, total: int | None = None):
