@@ -432,7 +432,7 @@ class Engine:
             only = None  # where the gated rules' own patterns can be
             if e is not None and self._gates_narrow():
                 base = bases[k]
-                if base in free if isinstance(base, int) else len(base) > 3 and base[3]:
+                if (base in free) if isinstance(base, int) else (len(base) > 3 and base[3]):
                     only = (lo + st + e[0], lo + st + e[1])
             got, none_found = self._ungate(buf, lo + st, lo + en, out[k], only)
             if none_found:
@@ -518,10 +518,7 @@ class Engine:
         or where its base held one (the margins take the match and its lookarounds)."""
         narrow = self._narrow
         if narrow is None:
-            try:
-                import re._parser as sre_parse  # Python 3.11+
-            except ImportError:  # Python 3.10
-                import sre_parse  # type: ignore[no-redef]
+            sre_parse = _sre_parse()
             try:
                 narrow = all(sre_parse.parse(self.regex_rules[k].pattern).getwidth()[1] <= EDIT_MARGIN // 2
                              for k in set(self._gates.values()))
@@ -1119,14 +1116,19 @@ def _interruptible(fn):
     return value
 
 
-def _buffer_anchored(pattern: str) -> bool:
-    """Does the pattern use \\A or \\Z? (Decided on the parsed pattern, so escapes and
-    character classes do not count; a pattern Python cannot parse counts as anchored.)"""
+def _sre_parse():
+    """Python's regex parser module (re._parser since 3.11, sre_parse before)."""
     try:
         import re._parser as sre_parse  # Python 3.11+
     except ImportError:  # Python 3.10
         import sre_parse  # type: ignore[no-redef]
+    return sre_parse
 
+
+def _buffer_anchored(pattern: str) -> bool:
+    """Does the pattern use \\A or \\Z? (Decided on the parsed pattern, so escapes and
+    character classes do not count; a pattern Python cannot parse counts as anchored.)"""
+    sre_parse = _sre_parse()
     buffer_anchors = (sre_parse.AT_BEGINNING_STRING, sre_parse.AT_END_STRING)
 
     def walk(sub) -> bool:
