@@ -1157,6 +1157,7 @@ def _buffer_anchored(pattern: str) -> bool:
 # skipped, a content is matched whole: a cut costs a scan call and the comparisons.
 EDIT_MARGIN = 8192
 EDIT_SAVING = 8192
+EDITED_FROM = 2 * EDIT_MARGIN + EDIT_SAVING  # bytes: a smaller content is matched whole
 
 
 def _edit_window(buf, view, a: int, na: int, b: int, n: int) -> tuple[int, int, int, int] | None:
@@ -1169,7 +1170,7 @@ def _edit_window(buf, view, a: int, na: int, b: int, n: int) -> tuple[int, int, 
     changed byte; one ending between begins at or after w0. w0 is moved back to a line's
     start where one is near, so that ^ and \\b at the window's edge see what a whole scan
     sees."""
-    if n < 2 * EDIT_MARGIN + EDIT_SAVING:
+    if n < EDITED_FROM:
         return None
     p = _common_run(buf, view, a, b, min(n, na), False)
     s = _common_run(buf, view, a + na, b + n, min(n, na) - p, True)

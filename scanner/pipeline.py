@@ -112,12 +112,14 @@ def _scan_files(rels: list[str]) -> ChunkResult:
 
 def _scan_blobs(blobs: list[tuple]) -> ChunkResult:
     """Blobs given as (oid, size, path), or (oid, size, path, delta base) from the history
-    (delta_order)."""
+    (delta_order), where a path of None marks a base carried from an earlier chunk only for
+    the versions after it (history.with_outside_bases)."""
     global _READER
     from scanner.sources.history import BlobReader
 
     if _ENGINE.concatenation_safe:
         return _scan_blob_chunk(blobs)
+    blobs = [b for b in blobs if b[2] is not None]  # matched whole here: a base is of no use
     if _READER is None:
         _READER = BlobReader(_REPO)
     res = ChunkResult()
@@ -204,10 +206,13 @@ def _quiet_reason(buf: bytearray, st: int, en: int) -> str | None:
 def _scan_blob_chunk(blobs: list[tuple]) -> ChunkResult:
     """Blobs matched a chunk at a time (_matched_blobs); only those with a candidate (or a
     name a structured parser always reads, or a byte-order mark) are copied out and looked
-    at one by one."""
-    res = ChunkResult(items=len(blobs))
+    at one by one. A base carried from an earlier chunk (path None) is matched for the
+    versions after it, and otherwise left alone: its chunk reported it."""
+    res = ChunkResult(items=sum(1 for b in blobs if b[2] is not None))
     structured = structured_parsers()
     for i, buf, st, en, m in _matched_blobs(blobs):
+        if blobs[i][2] is None:
+            continue
         if st is None:
             res.skipped["missing-object"] = res.skipped.get("missing-object", 0) + 1
             continue

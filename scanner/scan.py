@@ -486,6 +486,7 @@ def _scan_history(s: _Scan, enum):
     stores them as, and matched and confirmed in the same pass with its path. (Reading every blob while the walk ran, and
     again those with a candidate once their paths were known, read 45 % of sqlalchemy's
     4.5 GB twice.)"""
+    from scanner.engine import EDITED_FROM
     from scanner.sources import history as hist
 
     try:
@@ -513,8 +514,8 @@ def _scan_history(s: _Scan, enum):
     s.stats["commits"] = bl.commits
     n_blobs, n_bytes = len(bl.unordered), sum(b[1] for b in bl.unordered)
     _mark(s.t0, f"walk done: {bl.commits} commits, {n_blobs} blobs {n_bytes} B")
-    return bl, _run(s, "history", "blobs", hist.chunks(bl.in_delta_order(), 4 * s.jobs, total=n_bytes),
-                    n_blobs, n_bytes), None
+    chunks = hist.with_outside_bases(hist.chunks(bl.in_delta_order(), 4 * s.jobs, total=n_bytes), EDITED_FROM)
+    return bl, _run(s, "history", "blobs", chunks, n_blobs, n_bytes), None
 
 
 def _show_walk(phases: _Phases, enum) -> None:

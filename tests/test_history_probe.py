@@ -289,6 +289,84 @@ def test_siblings_in_the_delta_order_come_smallest_family_first():
     assert [base for _, base in got] == [b"", root, root, big, b1]
 
 
+def test_a_base_in_an_earlier_chunk_is_carried_for_the_versions_stored_against_it():
+    """The bases of a chunk's versions that an earlier chunk holds come first in the chunk,
+    path None, when the versions they save are worth it, most saved first, within the
+    request's room, counting only versions large enough to be matched where they differ;
+    blobs without bases and chunks without outside bases are untouched."""
+    from scanner.sources import history
+
+    a, b, c, d, e, f = (ch * 40 for ch in "abcdef")
+    first = [(a, 1000, "log", ""), (b, 900, "log", a), (c, 50, "x", "")]
+    second = [(d, 1000, "log", a), (e, 1000, "log", a), (f, 60, "x", c)]  # a saves 2,000; c 60
+    got = list(history.with_outside_bases(iter([first, second])))
+    assert got[0] == first
+    assert got[1] == [(a, 1000, None, "")] + second, "c (60 bytes for 50) is not worth carrying"
+    small = list(history.with_outside_bases(iter([first, second]), edited_from=1001))
+    assert small[1] == second, "versions matched whole anyway save nothing"
+    plain = [[(a, 10, "p")], [(b, 10, "p")]]
+    assert list(history.with_outside_bases(iter(plain))) == plain
+    full = [(f"{k:040x}", 10, "log", a) for k in range(history.CHUNK_BYTES // 65)]
+    assert list(history.with_outside_bases(iter([first, full])))[1] == full, "no room in the request"
+
+
+def test_versions_split_over_chunks_are_matched_against_their_carried_base(tmp_path, monkeypatch):
+    """A large file's versions cut by a chunk's edge from the base git stores them against:
+    with the base carried (history.with_outside_bases), each version is matched where it
+    differs from it, as in one chunk, and the hits, counts and bytes are those of one
+    chunk, whatever the cut; the carried base is reported by its own chunk only."""
+    import scanner.engine as engine_mod
+    from scanner import pipeline
+    from scanner.engine import Engine
+    from scanner.rules import load_rules
+    from scanner.sources import history
+
+    rng = random.Random(5)
+    r = Repo(tmp_path / "repo")
+    lines = filler(rng, 80_000).split("\n")
+    for k in range(24):
+        at = rng.randrange(len(lines) // 4, 3 * len(lines) // 4)
+        lines[at] = f'TOKEN_{k} = "{GL if k % 5 == 2 else "x" * k}"'
+        r.commit(f"edit {k}", {"CHANGES.txt": "\n".join(lines) + "\n", f"n{k}.txt": f"{NPM}\n" if k == 7 else "n\n"})
+    r.git("gc", "-q", "--aggressive")
+    e = history.Enumeration(r.path)
+    blobs = list(e.result(ordered=False).in_delta_order())
+    e.close()
+    assert sum(1 for b in blobs if b[3]) >= 15, "git stores most versions as deltas"
+    windows = [0]
+    real_window = engine_mod._edit_window
+
+    def counted(*args):
+        got = real_window(*args)
+        windows[0] += got is not None
+        return got
+
+    monkeypatch.setattr(engine_mod, "_edit_window", counted)
+    monkeypatch.setattr(history, "CARRY_FACTOR", 0)  # every outside base carried
+    pipeline._init_worker(Engine(load_rules()), r.path, 25 << 20)
+
+    def scan(chunk_list):
+        windows[0] = 0
+        hits, items, size = set(), 0, 0
+        try:
+            for chunk in chunk_list:
+                res = pipeline._scan_blobs(chunk)
+                items, size = items + res.items, size + res.bytes
+                hits |= {(oid, h.rule_id, h.secret, h.line, h.column) for oid, hs in res.hits for h in hs}
+        finally:
+            pipeline._close_reader()
+        return hits, items, size, windows[0]
+
+    whole = scan([blobs])
+    assert whole[0] and whole[1] == len(blobs) and whole[3] >= 10
+    cut_from_base = 0
+    for cut in range(2, len(blobs) - 1, 3):
+        split = [blobs[:cut], blobs[cut:]]
+        assert scan(history.with_outside_bases(iter(split))) == whole, cut
+        cut_from_base += scan(split)[3] < whole[3]
+    assert cut_from_base, "some cut leaves versions without their base (else this test shows nothing)"
+
+
 def test_chunks_handed_out_as_the_blobs_are_ordered_are_the_chunks_of_the_whole_list():
     from scanner.sources.history import chunks
 
