@@ -476,12 +476,13 @@ class Engine:
         if len(out) == len(matches):
             return out, False
         tokens: list[tuple[int, int]] = []
-        a, b = only or (st, en)
+        look_from, look_to = only or (st, en)
+        shift = look_from - st  # a token's end, from the content's start
 
         def on_match(k, _frm, to, _flags, _ctx):
-            tokens.append((k, to + a - st))
+            tokens.append((k, to + shift))
 
-        with memoryview(buf) as view, view[a:b] as content:
+        with memoryview(buf) as view, view[look_from:look_to] as content:
             _hs_scan(self._gate_db, content, on_match)
         if not tokens:  # most often: the context is there, the secret's shape is not
             return out, True
