@@ -43,22 +43,27 @@ def _init_worker(engine: Engine, repo: Path | None, max_size: int) -> None:
     _ENGINE, _REPO, _MAX_SIZE, _READER = engine, repo, max_size, None
 
 
-def forked_pool(n: int, engine: Engine, repo: Path | None, max_size: int, warm: bool = False):
+def forked_pool(n: int, engine: Engine, repo: Path | None, max_size: int, warm: bool = False,
+                not_ours: list[int] = ()):
     """A pool of n forked workers that Ctrl-C cannot kill: they are forked with SIGINT
     blocked and ignore it from their first instruction. A worker that died of a
     KeyboardInterrupt while holding the task queue's lock (a signal to the process group
-    arriving before its initializer ran) made Pool.terminate wait for that lock forever."""
+    arriving before its initializer ran) made Pool.terminate wait for that lock forever.
+    `not_ours`: the parent's pipes to its other git processes, which each worker closes on
+    its side."""
     import multiprocessing as mp
     import signal
 
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        return mp.get_context("fork").Pool(n, initializer=_init_pool_worker, initargs=(engine, repo, max_size, warm))
+        return mp.get_context("fork").Pool(n, initializer=_init_pool_worker,
+                                         initargs=(engine, repo, max_size, warm, tuple(not_ours)))
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a Ctrl-C that came meanwhile is delivered now
 
 
-def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int, warm: bool = False) -> None:
+def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int, warm: bool = False,
+                      not_ours: tuple[int, ...] = ()) -> None:
     """_init_worker in a forked pool worker. Its git readers (cat-file --batch) are closed
     and waited for when it ends on its own (multiprocessing runs these finalizers, not
     atexit, before the worker's os._exit). SIGTERM (Pool.terminate, Ctrl-C) takes its
@@ -66,7 +71,10 @@ def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int, warm: bo
     one that arrived just before the worker blocked in the task queue's semaphore was never
     run, so Pool.terminate joined that worker for ever (seen as a hung `scan --since` under
     load). The dead worker's git readers see EOF and end, and the main process, their
-    subreaper (gitcmd.become_subreaper), reaps them."""
+    subreaper (gitcmd.become_subreaper), reaps them. The parent's pipes to its other git
+    processes (`not_ours`) are pointed at /dev/null here: a worker holding the write end of
+    a git process's input would keep that git from ever seeing its end (the descriptors stay
+    taken, so no file this worker opens can be mistaken for them)."""
     import os
     import signal
     from multiprocessing.util import Finalize
@@ -75,6 +83,14 @@ def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int, warm: bo
 
     if gitcmd.STOPPING:  # forked by the pool to replace a worker Ctrl-C had just stopped
         os._exit(0)
+    if not_ours:
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in not_ours:
+            try:
+                os.dup2(null, fd, inheritable=False)
+            except OSError:
+                pass
+        os.close(null)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's Python handler, if any, is not ours
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it stops us
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by forked_pool until now
@@ -275,10 +291,9 @@ class Workers:
     before the scan starts any thread: a fork copies only the forking thread, and a lock
     another thread held at that moment would stay locked in the child."""
 
-    def __init__(self, engine: Engine, repo: Path, jobs: int, max_size: int):
-
+    def __init__(self, engine: Engine, repo: Path, jobs: int, max_size: int, not_ours: list[int] = ()):
         self.jobs = jobs
-        self.pool = forked_pool(jobs, engine, repo, max_size, warm=True)
+        self.pool = forked_pool(jobs, engine, repo, max_size, warm=True, not_ours=not_ours)
 
     def imap(self, fn, chunks):
         return self.pool.imap_unordered(fn, chunks)

@@ -233,6 +233,9 @@ class _Scan:
     scanned_as: dict = field(default_factory=dict)
     stood_for: dict = field(default_factory=dict)
     walked: object = None  # called once the history's blobs are named (_WalkWithoutGc.walked)
+    # the history's enumeration (scanner/sources/history.py), started by run_scan; or the
+    # GitError that stopped it; None without history
+    enum: object = None
 
     def not_covered(self, what: str, reason: str) -> None:
         """Something the scan was asked to cover and could not: never reported as clean."""
@@ -244,7 +247,7 @@ class _Scan:
 
 
 def run_scan(opts: ScanOptions) -> ScanResult:
-    from scanner.pipeline import Workers, can_fork, default_jobs
+    from scanner.sources import history as hist
 
     t0 = time.monotonic()
     root = opts.root
@@ -255,7 +258,6 @@ def run_scan(opts: ScanOptions) -> ScanResult:
     root = root.resolve()
     if opts.source:
         return _scan_source(opts, root, t0)
-    jobs = opts.jobs or default_jobs()
     warnings: list[str] = []
     incomplete: list[dict] = []
     if not opts.allow_outside_git_dir:
@@ -298,26 +300,38 @@ def run_scan(opts: ScanOptions) -> ScanResult:
     if top is not None and top.resolve() != root and root.is_relative_to(top.resolve()):
         prefix = root.relative_to(top.resolve()).as_posix() + "/"
     _mark(t0, "repository checked")
-    engine, rules_by_id = _engine(opts)
-    _mark(t0, f"engine loaded ({'hyperscan' if engine.hyperscan else 'python'})")
-    # a full history scan reads and matches every blob while git log is still walking the
-    # history to name them; its worker pool is forked before any thread starts
+    # the history's git processes start first, and walk while the engine loads and the
+    # workers are forked (which must come before any thread starts: the walk's threads
+    # start after them)
+    enum = _start_history(root, opts, prefix) if do_history else None
+    walk = enum if isinstance(enum, hist.Enumeration) else None
+    from scanner.pipeline import Workers, can_fork, default_jobs  # the engine's modules: a third of the imports
+
+    jobs = opts.jobs or default_jobs()
     workers = None
-    if do_history and not opts.since and not prefix and jobs > 1 and engine.concatenation_safe and can_fork():
-        workers = Workers(engine, root, jobs, opts.max_file_size)
-    stats = {"files": 0, "bytes": 0, "blobs": 0, "commits": 0, "skipped": {}, "seconds": 0.0,
-             "engine": "hyperscan" if engine.hyperscan else "python"}
-    s = _Scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_id, workers, t0, warnings, stats,
-              incomplete=incomplete)
-    _mark(t0, "workers forked")
+    phases = _Phases(False)
     try:
-        s.phases = _Phases(opts.progress)  # after the fork: its redrawing thread is not copied
+        engine, rules_by_id = _engine(opts)
+        _mark(t0, f"engine loaded ({'hyperscan' if engine.hyperscan else 'python'})")
+        # the history's worker pool, forked before any thread starts
+        if do_history and not opts.since and not prefix and jobs > 1 and engine.concatenation_safe and can_fork():
+            workers = Workers(engine, root, jobs, opts.max_file_size, walk.pipe_fds() if walk else [])
+        if walk:
+            walk.start()
+        stats = {"files": 0, "bytes": 0, "blobs": 0, "commits": 0, "skipped": {}, "seconds": 0.0,
+                 "engine": "hyperscan" if engine.hyperscan else "python"}
+        s = _Scan(opts, root, bare, in_repo, do_history, prefix, jobs, engine, rules_by_id, workers, t0, warnings,
+                  stats, incomplete=incomplete, enum=enum)
+        _mark(t0, "workers forked")
+        s.phases = phases = _Phases(opts.progress)  # after the fork: its redrawing thread is not copied
         result = _scan(s)
         if workers is not None:
             workers.close(graceful=True)
         return result
     finally:
-        s.phases.stop()
+        phases.stop()
+        if walk:
+            walk.close()  # every git child of the walk reaped (a no-op once the walk has ended)
         if workers is not None:
             workers.close()
 
@@ -397,7 +411,7 @@ def _scan_all(s: _Scan) -> ScanResult:
     opts, root, stats = s.opts, s.root, s.stats
     # the history enumeration (git log processes) and the walk and git's view of the tree
     # (syscalls and git processes) run in threads beside each other
-    enum = _start_history(root, opts, s.prefix) if s.history else None
+    enum = s.enum
     ws_job = _Background(_walk_and_index, opts, root, s.history) \
         if not (s.bare or opts.staged) else None
     fs = FindingSet(s.rules_by_id)
@@ -542,11 +556,12 @@ def _show_walk(phases: _Phases, enum) -> None:
 
 
 def _start_history(root: Path, opts: ScanOptions, prefix: str):
-    """The history enumeration, started in the background; a GitError is kept for later."""
+    """The history enumeration's git processes, started (its threads are not: start());
+    a GitError is kept for later."""
     from scanner.sources import history as hist
 
     try:
-        return hist.Enumeration(root, opts.since, opts.all_objects, opts.max_file_size, prefix)
+        return hist.Enumeration(root, opts.since, opts.all_objects, opts.max_file_size, prefix, start=False)
     except gitcmd.GitError as e:
         return e
 

@@ -4,10 +4,11 @@ says, through merges, annotated and nested tags, a tag of a blob and the stash; 
 walk is reported in ScanResult.incomplete and leaves no git process behind."""
 from __future__ import annotations
 
+import json
 import os
 import random
 
-from gitrepo import Repo, github_pat, scan_json
+from gitrepo import Repo, credfence, github_pat, scan_json
 from scanner.model import REFS_LISTED, ref_order
 from scanner.scan import ScanOptions, run_scan
 from scanner.sources import history as hist
@@ -102,6 +103,33 @@ def test_a_clean_scan_is_complete_and_leaves_no_child(tmp_path):
     before = _children()
     res = run_scan(ScanOptions(root=r.path, jobs=2))
     assert res.incomplete == []
+    assert _children() <= before
+
+
+def test_the_walk_started_before_the_workers_fork_ends_with_its_input(tmp_path):
+    """The walk's git processes start before the engine loads and the workers are forked
+    (scan.run_scan), so each worker is born holding the parent's pipes to them: unless the
+    worker lets go of them (pipeline._init_pool_worker), the size look-up's `git cat-file`
+    never sees the end of its input and the scan waits for ever. Two workers, whatever the
+    machine's cores; a time limit instead of a hung suite."""
+    r = Repo(tmp_path / "repo")
+    r.commit("add token", {"deploy.sh": f"GITHUB_TOKEN={github_pat()}\n"})
+    r.commit("remove token", {"deploy.sh": "echo deploy\n"})
+    out = tmp_path / "report.json"
+    p = credfence("scan", str(r.path), "--jobs", "2", "--format", "json", "--output", str(out), "--quiet",
+                  timeout=60)
+    assert p.returncode == 1, p.stderr
+    assert [f["rule"] for f in json.loads(out.read_text())["findings"]] == ["github-pat"]
+
+
+def test_a_walk_started_and_never_read_is_stopped_and_reaped(tmp_path):
+    """An enumeration whose processes were started and whose threads never were (the
+    engine failed to load in between) is closed without waiting for them."""
+    r = _walk_repo(tmp_path)
+    before = _children()
+    e = hist.Enumeration(r.path, start=False)
+    assert _children() - before, "the walk's git processes start at once"
+    e.close()
     assert _children() <= before
 
 

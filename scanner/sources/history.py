@@ -130,13 +130,14 @@ def _revs(since: str | None) -> list[str]:
 class Enumeration:
     """The blobs to scan, in the order of their deltas (delta_order), with their
     provenance, listed in the background: created as early as possible (the git processes
-    start at once and their output is parsed by threads while the caller loads its engine
-    and walks the work tree), joined by result(). `prefix` (a subdirectory of the work
+    start at once, and walk while the caller imports the engine's modules, loads the engine
+    and forks its workers, then start() starts the threads that parse their output while
+    the caller walks the work tree), joined by result(). `prefix` (a subdirectory of the work
     tree, with a trailing slash) limits the blobs to that subdirectory's history; paths
     stay relative to the repository's top level."""
 
     def __init__(self, repo: Path, since: str | None = None, all_objects: bool = False,
-                 max_size: int = 25 * 1024 * 1024, prefix: str = ""):
+                 max_size: int = 25 * 1024 * 1024, prefix: str = "", start: bool = True):
         self._args = (since, all_objects, max_size, prefix)
         self._bl = BlobList(shallow=gitcmd.is_shallow(repo))
         self._listing: list[tuple[list[tuple[bytes, int]], set[bytes]]] = []
@@ -163,11 +164,34 @@ class Enumeration:
                                        "--batch-check=%(objectname) %(objectsize) %(deltabase)")
         self._feeding = threading.Lock()
         self._procs.append(self._check)
+        # the walk's git log processes, started now when nothing limits the walk (the
+        # common case); a limited walk starts its own with its threads (_read_history)
+        self._logs: list | None = None
+        try:
+            if not since and not prefix and _has_commits(repo):
+                self._logs = _start_logs(repo, _revs(since), graph=True)
+                self._procs += [proc for proc, _ in self._logs]
+        except gitcmd.GitError:
+            pass  # the walk's thread meets the same error and says so (_read_history)
         self._threads = [threading.Thread(target=self._read_listing if all_objects else self._read_checks,
                                           daemon=True),
                          threading.Thread(target=self._read_history, args=(repo,), daemon=True)]
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Start the threads that parse what the git processes write (Enumeration(start=False)
+        spawns the processes only: they run while the caller loads its engine and forks its
+        workers, which must happen before any thread starts, and which close these pipes
+        on their side: pipe_fds)."""
         for t in self._threads:
             t.start()
+
+    def pipe_fds(self) -> list[int]:
+        """This process's ends of the git processes' pipes: a process forked from this
+        one closes them (the cat-file's stdin held open by a worker would never let git
+        see the end of its input)."""
+        return [f.fileno() for p in self._procs for f in (p.stdin, p.stdout) if f is not None and not f.closed]
 
     def _feed(self, oids: list[bytes]) -> None:
         """Ask git for the size and delta base of blobs the walk has just named (at once:
@@ -238,8 +262,7 @@ class Enumeration:
         since, _, _, prefix = self._args
         feed = None if self._typed else self._feed
         try:
-            has_commits = bool(gitcmd.run(repo, "for-each-ref", "--count=1", "--format=%(refname)").strip()) or \
-                _has_head(repo)
+            has_commits = self._logs is not None or _has_commits(repo)
             if has_commits and (since or prefix):  # a limited walk: its graph cannot name the refs
                 refs = threading.Thread(target=self._read_ref_commits, args=(repo,), daemon=True)
                 refs.start()
@@ -248,7 +271,8 @@ class Enumeration:
                 refs.join()
             elif has_commits:
                 self._bl.commits = _read_log(repo, since, prefix, self._bl.prov, progress=self.progress,
-                                             procs=self._procs, incomplete=self.incomplete, feed=feed)
+                                             procs=self._procs, incomplete=self.incomplete, feed=feed,
+                                             started=self._logs)
             if has_commits and not since and not prefix:
                 fed = len(self._bl.prov.fresh)
                 _add_non_commit_refs(repo, self._bl.prov)
@@ -279,7 +303,8 @@ class Enumeration:
             except subprocess.TimeoutExpired:
                 pass
         for t in self._threads:
-            t.join(timeout=10)
+            if t.ident is not None:  # started
+                t.join(timeout=10)
 
     def done(self) -> bool:
         """The listing and the walk have ended (result() will not wait)."""
@@ -417,9 +442,29 @@ def _add_non_commit_refs(repo: Path, prov: Provenance) -> None:
                     prov.fresh.append(fields[2])
 
 
+def _has_commits(repo: Path) -> bool:
+    return bool(gitcmd.run(repo, "for-each-ref", "--count=1", "--format=%(refname)").strip()) or _has_head(repo)
+
+
+def _start_logs(repo: Path, revs: list[str], graph: bool, prefix: str = "", jobs: int = 2) -> list:
+    """The `git log --raw` processes of a walk (_read_log), started: (process, its stderr
+    file) for the newest-first walk and, with two jobs, the oldest-first one. With the
+    parents (%P) when the walk keeps the commit graph."""
+    fmt = "--format=%x00%H %aI" + (" %P" if graph else "")
+    started = []
+    for k in range(2 if jobs > 1 else 1):
+        args = ["log", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-textconv", "--no-ext-diff", "-c",
+                "--root", fmt] + (["--reverse"] if k == 1 else []) + revs
+        if prefix:  # git runs in the subdirectory: "." is its own history
+            args += ["--", "."]
+        err = tempfile.TemporaryFile()  # what git says when it fails (a ref to a missing object...)
+        started.append((gitcmd.popen(repo, *PACK_LIMITS, *args, stdin=subprocess.DEVNULL, stderr=err), err))
+    return started
+
+
 def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs: int = 2,
               progress: WalkProgress | None = None, procs: list | None = None,
-              incomplete: list[dict] | None = None, feed=None) -> int:
+              incomplete: list[dict] | None = None, feed=None, started: list | None = None) -> int:
     """Stream `git log --raw` into prov; returns the number of commits.
 
     Computing each commit's tree diff is most of the cost. With two cores, two `git log`
@@ -429,16 +474,22 @@ def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs
     idles when one end's diffs cost more than the other's (sympy's newer half cost 2.1 of
     its 3.6 CPU-s). The newest-first walk's provenance, then the oldest-first walk's turned
     newest first, keep the order the provenance relies on. `feed`, when given, is handed
-    each piece's new blobs as they are parsed."""
+    each piece's new blobs as they are parsed. `started`: the processes, already started
+    (_start_logs, as many as the jobs)."""
     progress = progress or WalkProgress()
     graph = not since and not prefix  # the whole graph: every ref's tip and all it reaches
+    if started is not None:
+        jobs = len(started)
     results = [Provenance(parents={} if graph else None) for _ in range(2 if jobs > 1 else 1)]
     progress.commits_done = [0] * len(results)
     ends = _Ends(len(results))
     errors: list[dict] = []
     procs = procs if procs is not None else []
-    threads = [threading.Thread(target=_log_part, args=(repo, prefix, _revs(since), res, errors,
-                                                        progress.commits_done, k, procs, ends, feed), daemon=True)
+    if started is None:
+        started = _start_logs(repo, _revs(since), graph, prefix, len(results))
+        procs += [proc for proc, _ in started]
+    threads = [threading.Thread(target=_log_part, args=(*started[k], res, errors, progress.commits_done, k, ends,
+                                                        feed), daemon=True)
                for k, res in enumerate(results)]
     for t in threads:
         t.start()
@@ -530,21 +581,12 @@ def _newest_first(lst: list[tuple[bytes, bytes, bytes]], drop: set[bytes]) -> li
     return out
 
 
-def _log_part(repo: Path, prefix: str, revs: list[str], prov: Provenance, errors: list[dict],
-              done: list[int], k: int, procs: list, ends: _Ends, feed=None) -> None:
-    """One `git log --raw` of `revs` into prov: newest first, or oldest first when it is
-    walk 1 of `ends` (which stops it where it meets walk 0); each piece's new blobs to
-    `feed`."""
+def _log_part(proc: subprocess.Popen, err, prov: Provenance, errors: list[dict],
+              done: list[int], k: int, ends: _Ends, feed=None) -> None:
+    """What one `git log --raw` (_start_logs; its stderr in the file `err`) writes, into
+    prov: newest first, or oldest first when it is walk 1 of `ends` (which stops it where
+    it meets walk 0); each piece's new blobs to `feed`."""
     reverse = k == 1
-    # with the parents (%P) when prov keeps the commit graph
-    fmt = "--format=%x00%H %aI" + (" %P" if prov.parents is not None else "")
-    args = ["log", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-textconv", "--no-ext-diff", "-c", "--root",
-            fmt] + (["--reverse"] if reverse else []) + revs
-    if prefix:  # git runs in the subdirectory: "." is its own history
-        args += ["--", "."]
-    err = tempfile.TemporaryFile()  # what git says when it fails (a ref to a missing object...)
-    proc = gitcmd.popen(repo, *PACK_LIMITS, *args, stdin=subprocess.DEVNULL, stderr=err)
-    procs.append(proc)
     ends.procs[k] = proc
     if ends.met.is_set():  # the other walk met this one before it started: nothing left to do
         proc.kill()
