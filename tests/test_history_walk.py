@@ -45,6 +45,8 @@ def test_refs_from_the_graph_agree_with_for_each_ref_contains(tmp_path):
     hist._read_log(r.path, None, "", prov, jobs=1)
     got = hist.refs_from_graph(r.path, prov.parents, sorted(set(commits)))
     assert got is not None
+    hist._add_non_commit_refs(r.path, prov)  # the tips as the walk lists them, once, for the end
+    assert prov.tips and hist.refs_from_graph(r.path, prov.parents, sorted(set(commits)), prov.tips) == got
     for c in set(commits):
         want = _contains(r, c)
         assert got[c] == (sorted(want, key=ref_order)[:REFS_LISTED], len(want)), c

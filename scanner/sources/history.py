@@ -69,6 +69,9 @@ class Provenance:
     # pass for all findings (refs_from_graph); None when the walk was limited (--since, a
     # subdirectory), where parents outside the walk are unknown
     parents: dict[bytes, bytes] | None = None
+    # (ref, commit) of every ref that points at a commit, through annotated tags, from the
+    # listing the walk read (_add_non_commit_refs); None until then
+    tips: list[tuple[str, bytes]] | None = None
     walked: int = 0  # commits parsed so far (progress)
     order: list[bytes] = field(default_factory=list)  # the commits parsed so far, in the walk's order
     # the blobs, each once, in the order the walk first met them (newest commits first, as
@@ -167,10 +170,16 @@ class Enumeration:
         # the walk's git log processes, started now when nothing limits the walk (the
         # common case); a limited walk starts its own with its threads (_read_history)
         self._logs: list | None = None
+        self._refs: subprocess.Popen | None = None
         try:
             if not since and not prefix and _has_commits(repo):
                 self._logs = _start_logs(repo, _revs(since), graph=True)
                 self._procs += [proc for proc, _ in self._logs]
+                # what every ref points at, read once the walk is done (_add_non_commit_refs)
+                self._refs_err = tempfile.TemporaryFile()
+                self._refs = gitcmd.popen(repo, "for-each-ref", _PEELED_FORMAT, stdin=subprocess.DEVNULL,
+                                          stderr=self._refs_err)
+                self._procs.append(self._refs)
         except gitcmd.GitError:
             pass  # the walk's thread meets the same error and says so (_read_history)
         self._threads = [threading.Thread(target=self._read_listing if all_objects else self._read_checks,
@@ -275,7 +284,8 @@ class Enumeration:
                                              started=self._logs)
             if has_commits and not since and not prefix:
                 fed = len(self._bl.prov.fresh)
-                _add_non_commit_refs(repo, self._bl.prov)
+                _add_non_commit_refs(repo, self._bl.prov,
+                                     _output(self._refs, self._refs_err, "for-each-ref") if self._refs else None)
                 if feed is not None and len(self._bl.prov.fresh) > fed:
                     feed(self._bl.prov.fresh[fed:])
         except gitcmd.GitError as e:
@@ -419,12 +429,29 @@ def _whole_lines(out):
             return
 
 
-def _add_non_commit_refs(repo: Path, prov: Provenance) -> None:
+def _output(proc: subprocess.Popen, err, what: str) -> bytes:
+    """All that the git command `what`, started by popen() with its stderr in the file
+    `err`, writes, once it has ended well; else a GitError with git's first error line, as
+    gitcmd.run gives it."""
+    out = proc.stdout.read()
+    proc.stdout.close()
+    with err:
+        if proc.wait() != 0:
+            err.seek(0)
+            raise gitcmd.GitError(f"git {what} failed: {gitcmd.first_error(err.read(1 << 16), proc.returncode)}")
+    return out
+
+
+def _add_non_commit_refs(repo: Path, prov: Provenance, listing: bytes | None = None) -> None:
     """The blobs that a ref reaches without any commit: a tag or ref that points at a blob
     or a tree (git.git tags a public key so; anyone can hide a file under refs/). No commit
     walk names them, yet `git show REF` prints them to anyone, an agent included. Each is
-    introduced with no commit, its path "REF" (a blob) or "REF:PATH" (a tree's entry)."""
-    for ref, kind, oid in _peeled_refs(repo):
+    introduced with no commit, its path "REF" (a blob) or "REF:PATH" (a tree's entry).
+    `listing`: for-each-ref's output in _PEELED_FORMAT, when the caller has it. The refs
+    that point at commits are kept in prov.tips (refs_from_graph)."""
+    peeled = list(_peeled_refs(repo, listing))
+    prov.tips = [(ref.decode("utf-8", "surrogateescape"), oid) for ref, kind, oid in peeled if kind == b"commit"]
+    for ref, kind, oid in peeled:
         if kind == b"blob":
             if oid not in prov.introduced:
                 prov.introduced[oid] = [(b"", ref, b"")]
@@ -938,7 +965,7 @@ def reaching_refs(repo: Path, prov: Provenance, oids: set[str],
     if not commits:
         return
     if prov.parents is not None:
-        got = refs_from_graph(repo, prov.parents, commits)
+        got = refs_from_graph(repo, prov.parents, commits, prov.tips)
         if got is not None:
             for c, (listed, count) in got.items():
                 prov.refs[c], prov.ref_counts[c] = listed, count
@@ -972,11 +999,15 @@ def reaching_refs(repo: Path, prov: Provenance, oids: set[str],
         _keep_refs(prov, dict(ex.map(contains, commits)))
 
 
-def _peeled_refs(repo: Path):
+_PEELED_FORMAT = "--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)"
+
+
+def _peeled_refs(repo: Path, out: bytes | None = None):
     """(ref, type, object id) of what every ref points at, through annotated tags (a tag of
-    a tag is peeled by git; a chain git cannot follow is left out)."""
-    out = gitcmd.run(repo, "for-each-ref", "--format=%(refname)%00%(objecttype)%00%(objectname)"
-                     "%00%(*objecttype)%00%(*objectname)")
+    a tag is peeled by git; a chain git cannot follow is left out). `out`: the output of
+    for-each-ref in _PEELED_FORMAT, when the caller has it."""
+    if out is None:
+        out = gitcmd.run(repo, "for-each-ref", _PEELED_FORMAT)
     for line in out.split(b"\n"):
         parts = line.split(b"\0")
         if len(parts) != 5:
@@ -999,15 +1030,16 @@ def _ref_tips(repo: Path) -> list[tuple[str, bytes]]:
     return [(ref.decode("utf-8", "surrogateescape"), oid) for ref, kind, oid in _peeled_refs(repo) if kind == b"commit"]
 
 
-def refs_from_graph(repo: Path, parents: dict[bytes, bytes],
-                    commits: list[str]) -> dict[str, tuple[list[str], int]] | None:
+def refs_from_graph(repo: Path, parents: dict[bytes, bytes], commits: list[str],
+                    tips: list[tuple[str, bytes]] | None = None) -> dict[str, tuple[list[str], int]] | None:
     """commit -> (the first REFS_LISTED refs that reach it in ref_order, how many reach it),
     for the given commits, from the commit graph the walk recorded: one pass over the graph
     for all commits at once (each commit's value is the set of wanted commits it reaches,
     as the bits of an integer, computed once from its parents'), instead of one `git
     for-each-ref --contains` per commit (0.9 s each on a repository of 60k commits and 120
-    refs). None when a ref's tip is not in the graph (the caller asks git instead)."""
-    tips = _ref_tips(repo)
+    refs). None when a ref's tip is not in the graph (the caller asks git instead). `tips`:
+    _ref_tips, as the walk listed them (Provenance.tips), when it did."""
+    tips = tips if tips is not None else _ref_tips(repo)
     if any(t not in parents for _, t in tips):
         return None
     bit = {c.encode(): 1 << i for i, c in enumerate(commits)}
