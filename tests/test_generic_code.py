@@ -620,3 +620,33 @@ def test_a_command_under_an_examples_heading_is_a_documentation_example(engine):
         assert hits, (path, text)
         rule = engine.by_id[hits[0].rule_id]
         assert location_confidence(rule, path, hits[0].context)[1] is doc, (path, text)
+
+
+def test_a_line_judged_again_from_the_memos_gives_what_it_gave_first():
+    """The generic detector remembers what it read of a line (its tokens, its assignments
+    both ways, the names it asked about): a line judged again, after docstring_may_matter
+    and both docstring answers have used the same memos (and their callers have added to
+    what they were given), yields exactly the hits it yielded with the memos empty."""
+    from detectors import generic
+
+    lines = [(p, line) for p, line, _ in POSITIVE] + [
+        ("app/db.py", 'x = connect()  # password: Zx9#mQ2pLkw'),  # a trailing comment's value
+        ("deploy.sh", 'run --password=Zx9#mQ2pLkw --token "Hq7vN2kLp9XwR4tZ"'),  # credfence: allow (flags, read after the rest)
+        ("docs/setup.md", 'set PASSWORD=Zx9&amp;mQ2pLkw in your shell'),  # markup unescaped first
+    ]
+
+    def judged(path, line):
+        return [[(h.rule_id, h.secret, h.column, sorted(h.context.items()))
+                 for h in generic.generic_hits(line, 1, path, docstring=doc)] for doc in (False, True)]
+
+    for path, line in lines:
+        generic._LEXED.clear()
+        generic._ASSIGNED.clear()
+        generic.secret_name.cache_clear()
+        first = judged(path, line)
+        held = {k: list(v) for k, v in generic._ASSIGNED.items()}
+        generic.docstring_may_matter(line, path)
+        assert judged(path, line) == first == judged(path, line), (path, line)
+        # what the memo holds is not what its callers add to
+        assert {k: list(v) for k, v in generic._ASSIGNED.items() if k in held} == held, (path, line)
+    assert any(any(j) for j in (judged(p, x) for p, x in lines[-3:]))
