@@ -29,6 +29,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import operator
 import re
 
 from scanner.model import Hit
@@ -230,6 +231,7 @@ _TEST = re.compile(r"(?i)(^|/)(tests?|testing|spec|specs|__tests__|fixtures?|tes
                    r"(^|/)(test_[^/]*|[^/]*_test\.[a-z]+|[^/]*\.(test|spec)\.[a-z]+|conftest\.py)$")
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of the path, asked three times per line judged
 def file_kind(path: str) -> str:
     name = path.rsplit("/", 1)[-1].lower()
     if name.startswith(".env") or name.endswith(".env"):
@@ -272,6 +274,7 @@ def reading_path(path: str, head: bytes) -> str:
     return f"{path}.{_INTERPRETER_EXT.get(it.group(1), 'sh')}"
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of the path
 def is_doc_path(path: str) -> bool:
     """Documentation by where it lives: docs/, examples/, README*, *.md, *.rst ..."""
     low = path.lower()
@@ -309,12 +312,13 @@ class Tok(tuple):
     def __new__(cls, kind, text, start, end, body=None, quote=""):
         return tuple.__new__(cls, (kind, text, start, end, body, quote))
 
-    kind = property(lambda s: s[0])
-    text = property(lambda s: s[1])
-    start = property(lambda s: s[2])
-    end = property(lambda s: s[3])
-    body = property(lambda s: s[4])  # a string's content
-    quote = property(lambda s: s[5])
+    # read in C (a lambda's frame per read was a tenth of judging a new line)
+    kind = property(operator.itemgetter(0))
+    text = property(operator.itemgetter(1))
+    start = property(operator.itemgetter(2))
+    end = property(operator.itemgetter(3))
+    body = property(operator.itemgetter(4))  # a string's content
+    quote = property(operator.itemgetter(5))
 
 
 def _comment_at(line: str, i: int, lang: str) -> bool:
