@@ -304,6 +304,12 @@ _PY_PREFIX = re.compile(r"(?i)(?:[rbuf]|rb|br|fr|rf)(?=['\"])")
 _NAME_RE = re.compile(r"[^\W\d][\w$]*|\$\w+|\$[{(]", re.UNICODE)
 _NUM_RE = re.compile(r"\d[\w.]*")
 _OPS = ("===", "!==", "=>", ":=", "==", "!=", "?=", "||=", "+=", "::", "->", "<-")
+# the operators by their first character, in _OPS's order (the first that matches wins)
+_OPS_AT = {c: tuple(op for op in _OPS if op[0] == c) for c in {op[0] for op in _OPS}}
+_WORD_RE = re.compile(r"[\w]+")
+# where a quoted string's scan next has something to do: its quote, or (unless raw) a backslash
+_STR_STOP = {(q, raw): re.compile(re.escape(q) if raw else "[" + re.escape(q) + r"\\]")
+             for q in "\"'`" for raw in (False, True)}
 
 
 class Tok(tuple):
@@ -368,7 +374,7 @@ def _lex(line: str, lang: str) -> list[Tok]:
         if c.isspace():
             i += 1
             continue
-        if _comment_at(line, i, lang):
+        if c in "#/;-" and _comment_at(line, i, lang):
             out.append(Tok(COMMENT, line[i:], i, n))
             break
         pre = _PY_PREFIX.match(line, i) if lang in ("py", "text") and c in "rbufRBUF" else None
@@ -384,7 +390,13 @@ def _lex(line: str, lang: str) -> list[Tok]:
             j = q0 + len(qs)
             raw = "r" in prefix or q == "`" and lang == "go" or q == "'" and lang in ("sh", "yaml")
             body_start = j
+            stop = _STR_STOP[q, bool(raw)]
             while j < n:
+                m = stop.search(line, j)  # nothing happens before it
+                if m is None:
+                    j = n
+                    break
+                j = m.start()
                 if line[j] == "\\" and not raw:
                     j += 2
                     continue
@@ -404,7 +416,7 @@ def _lex(line: str, lang: str) -> list[Tok]:
             j = m.end()
             if lang in ("yaml", "ini", "sh", "text"):  # kebab-case and dotted keys
                 while j < n and (line[j] in "-." and j + 1 < n and (line[j + 1].isalnum() or line[j + 1] == "_")):
-                    m2 = re.compile(r"[\w]+").match(line, j + 1)
+                    m2 = _WORD_RE.match(line, j + 1)
                     j = m2.end() if m2 else j + 1
             out.append(Tok(NAME, line[i:j], i, j))
             i = j
@@ -414,7 +426,7 @@ def _lex(line: str, lang: str) -> list[Tok]:
             out.append(Tok(NUM, m.group(0), i, m.end()))
             i = m.end()
             continue
-        for op in _OPS:
+        for op in _OPS_AT.get(c, ()):
             if line.startswith(op, i):
                 out.append(Tok(OP, op, i, i + len(op)))
                 i += len(op)
