@@ -171,6 +171,7 @@ class Enumeration:
         # common case); a limited walk starts its own with its threads (_read_history)
         self._logs: list | None = None
         self._refs: subprocess.Popen | None = None
+        self._refs_err = None  # its stderr (a file)
         try:
             if not since and not prefix and _has_commits(repo):
                 self._logs = _start_logs(repo, _revs(since), graph=True)
@@ -450,7 +451,7 @@ def _add_non_commit_refs(repo: Path, prov: Provenance, listing: bytes | None = N
     `listing`: for-each-ref's output in _PEELED_FORMAT, when the caller has it. The refs
     that point at commits are kept in prov.tips (refs_from_graph)."""
     peeled = list(_peeled_refs(repo, listing))
-    prov.tips = [(ref.decode("utf-8", "surrogateescape"), oid) for ref, kind, oid in peeled if kind == b"commit"]
+    prov.tips = _commit_tips(peeled)
     for ref, kind, oid in peeled:
         if kind == b"blob":
             if oid not in prov.introduced:
@@ -1027,7 +1028,12 @@ def _peeled_refs(repo: Path, out: bytes | None = None):
 def _ref_tips(repo: Path) -> list[tuple[str, bytes]]:
     """(ref, the commit it points at, through annotated tags) for every ref that points at
     a commit."""
-    return [(ref.decode("utf-8", "surrogateescape"), oid) for ref, kind, oid in _peeled_refs(repo) if kind == b"commit"]
+    return _commit_tips(_peeled_refs(repo))
+
+
+def _commit_tips(peeled) -> list[tuple[str, bytes]]:
+    """_peeled_refs' refs that point at a commit, as (ref, commit)."""
+    return [(ref.decode("utf-8", "surrogateescape"), oid) for ref, kind, oid in peeled if kind == b"commit"]
 
 
 def refs_from_graph(repo: Path, parents: dict[bytes, bytes], commits: list[str],
