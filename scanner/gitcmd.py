@@ -47,6 +47,11 @@ SAFE_CONFIG = (
     "fetch.recurseSubmodules=false",
     "submodule.recurse=false",
     "diff.ignoreSubmodules=all",
+    # the history a walk sees is the commits' own parents: a commit-graph file is a cache
+    # of them that git trusts without checking, and one the repository ships can drop a
+    # parent and hide every commit behind it (GIT_GRAFT_FILE, safe_env, does the same for grafts)
+    "core.commitGraph=false",
+    "advice.graftFileDeprecated=false",
 )
 
 # Every transport git knows by name (and every `<name>::` remote helper the repository's
@@ -98,6 +103,9 @@ def safe_env(repo: Path | str | None = None) -> dict[str, str]:
         "GIT_EXTERNAL_DIFF": "",
         "GIT_OPTIONAL_LOCKS": "0",  # never write the index (refresh) while scanning
         "GIT_NO_REPLACE_OBJECTS": "1",
+        # .git/info/grafts rewrites commits' parents as replace refs do: a line can cut the
+        # history the walk sees (SAFE_CONFIG's core.commitGraph for the graph file)
+        "GIT_GRAFT_FILE": os.devnull,
         "GIT_LFS_SKIP_SMUDGE": "1",
         "LC_ALL": "C",
         "GIT_ALLOW_PROTOCOL": NO_PROTOCOL,

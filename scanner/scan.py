@@ -829,10 +829,18 @@ def history_note(f: Finding) -> str | None:
     removed = max((c.get("removed_at") for c in f.contexts if c.get("removed_at")), default=None)
     # at least: the refs named are the first of each location's, and its count is its own
     n = max([len(refs)] + [loc.refs_count or 0 for loc in hist])
-    reach = f"still in {n} ref{'s' if n != 1 else ''}" if n else "still in the object store (unreachable)"
+    if n:
+        reach = f"still in {n} ref{'s' if n != 1 else ''}"
+    elif any(loc.commit for loc in hist):  # walked, yet no ref reaches it: a reflog entry's commit
+        reach = "still in this clone's reflog (an amended, reset or stashed commit: `git reflog` shows it)"
+    else:  # a dangling object (--all-objects)
+        reach = "still in the object store (unreachable)"
     if removed:
         return f"removed from HEAD on {removed[:10]}, {reach}: rotate it, removing the line did not revoke it"
-    return f"not in the working tree, {reach} ({', '.join(refs[:3])}): rotate it, every clone has it"
+    if n:
+        return f"not in the working tree, {reach} ({', '.join(refs[:3])}): rotate it, every clone has it"
+    return f"not in the working tree, {reach}: rotate it (`git reflog expire --expire=now --all` and " \
+           "`git gc --prune=now` drop it from this clone)"
 
 
 def annotate(result: ScanResult, task=None, agent_view=None) -> None:

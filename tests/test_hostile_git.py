@@ -549,3 +549,104 @@ def test_another_users_repository_is_refused_unless_trusted(tmp_path):
     import hashlib
     assert hashlib.sha256(STRIPE.encode()).hexdigest() in {f["secret_sha256"] for f in rep["findings"]}
     assert rep["stats"]["commits"] >= 3
+
+
+# ---- history a repository hides from the walk --------------------------------------------------
+# Each of these leaves the commit that brought a secret in the object store, where `git show`,
+# `git reflog` or `git cat-file` still show it to anyone in the clone (an agent too), while
+# `git log --all` walks past it. A scan that trusted them reported the repository clean.
+OLD = "sk_live_" + "Hidd3nRmn86Xx1XR2hlqeIjuI6Kq"  # credfence: allow (a test's planted key)
+
+
+def _old_secret_removed(tmp_path) -> tuple[Repo, str, str]:
+    """A secret committed, then removed by the next commit: (repo, that commit, the next)."""
+    r = Repo(tmp_path / "r")
+    first = r.commit("one", {"old.env": f"STRIPE_KEY={OLD}\n"})
+    second = r.commit("two", {"old.env": None, "README": "ok\n"})
+    return r, first, second
+
+
+def _scan_json(path: Path, codes=(1,)) -> dict:
+    p = cli("scan", str(path), "--format", "json", "-q", env=clean_env())
+    assert_clean_exit(p, codes)
+    return json.loads(p.stdout)
+
+
+def _found_old(rep: dict) -> list[dict]:
+    import hashlib
+
+    digest = hashlib.sha256(OLD.encode()).hexdigest()
+    return [f for f in rep["findings"] if f["secret_sha256"] == digest]
+
+
+def test_a_grafts_file_does_not_hide_history(tmp_path):
+    r, _, second = _old_secret_removed(tmp_path)
+    (r.path / ".git" / "info").mkdir(exist_ok=True)
+    (r.path / ".git" / "info" / "grafts").write_text(second + "\n")  # "two" has no parent now
+    assert r.git("log", "--all", "--format=%H").split() == [second]  # git itself is fooled
+    rep = _scan_json(r.path)
+    assert _found_old(rep) and rep["stats"]["commits"] == 2
+
+
+def test_a_forged_commit_graph_does_not_hide_history(tmp_path):
+    """The commit-graph file is a cache of the commits' parents that git reads without
+    checking; this one says the second commit has none (its checksum recomputed)."""
+    import hashlib
+    import struct
+
+    r, _, second = _old_secret_removed(tmp_path)
+    r.git("commit-graph", "write", "--reachable")
+    path = r.path / ".git" / "objects" / "info" / "commit-graph"
+    data = bytearray(path.read_bytes())
+    assert data[:4] == b"CGPH"
+    chunks = {bytes(data[8 + k * 12:12 + k * 12]): struct.unpack(">Q", data[12 + k * 12:20 + k * 12])[0]
+              for k in range(data[6] + 1)}
+    names, rows = chunks[b"OIDL"], chunks[b"CDAT"]
+    k = next(i for i in range((rows - names) // 20) if data[names + i * 20:names + i * 20 + 20] == bytes.fromhex(second))
+    data[rows + k * 36 + 20:rows + k * 36 + 24] = struct.pack(">I", 0x70000000)  # "no parent"
+    data[-20:] = hashlib.sha1(bytes(data[:-20])).digest()
+    path.chmod(0o644)
+    path.write_bytes(bytes(data))
+    assert r.git("log", "--all", "--format=%H").split() == [second]  # git itself is fooled
+    rep = _scan_json(r.path)
+    assert _found_old(rep) and rep["stats"]["commits"] == 2
+
+
+def test_a_shallow_file_over_present_history_is_incomplete_not_clean(tmp_path):
+    """A real shallow clone lacks the parents of the commits its shallow file names (the
+    scan warns and is complete: tests/test_broken_repos.py); one written into a whole
+    repository hides the commits behind it: the scan says so and exits 3."""
+    import shutil
+
+    r, _, second = _old_secret_removed(tmp_path)
+    (r.path / ".git" / "shallow").write_text(second + "\n")
+    shutil.rmtree(r.path / ".git" / "logs")  # no reflog names the first commit either
+    assert r.git("log", "--all", "--format=%H").split() == [second]
+    rep = _scan_json(r.path, codes=(3,))
+    gaps = rep["stats"]["incomplete"]
+    assert len(gaps) == 1 and "shallow" in gaps[0]["what"] + gaps[0]["reason"], gaps
+
+
+def test_a_commit_amended_away_is_scanned_from_the_reflog(tmp_path):
+    r = Repo(tmp_path / "r")
+    r.commit("one", {"README": "ok\n"})
+    leaked = r.commit("two", {"app.env": f"STRIPE_KEY={OLD}\n"})
+    r.git("rm", "-q", "app.env")
+    r.git("commit", "-q", "--amend", "--allow-empty", "-m", "two, without the key")
+    assert leaked not in r.git("log", "--all", "--format=%H")  # only `git reflog` shows it
+    found = _found_old(_scan_json(r.path))
+    assert [loc["commit"] for f in found for loc in f["locations"]] == [leaked]
+    assert any("reflog" in n for f in found for n in f["notes"]), found
+
+
+def test_an_older_stash_is_scanned(tmp_path):
+    """`refs/stash` names the newest stash; the older ones are entries of its reflog."""
+    r = Repo(tmp_path / "r")
+    r.commit("one", {"README": "ok\n"})
+    r.write("README", f"STRIPE_KEY={OLD}\n")
+    r.stash()
+    r.write("README", "something else\n")
+    r.stash()
+    assert OLD not in r.git("show", "refs/stash")  # the newest stash does not hold it
+    found = _found_old(_scan_json(r.path))
+    assert found and all(loc["kind"] == "history" for f in found for loc in f["locations"])

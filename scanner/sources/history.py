@@ -1,6 +1,6 @@
-"""Git history: every blob reachable from any ref, each unique blob read once.
+"""Git history: every blob reachable from any ref or reflog entry, each unique blob read once.
 
-One `git log --all --raw -c --root` pass (two git processes walking from both ends, newest
+One `git log --all --reflog --raw -c --root` pass (two git processes walking from both ends, newest
 first and oldest first, until they meet: _read_log) lists, for every commit, the blobs it
 brought in and the blobs it replaced: the union
 of what commits brought in is every reachable blob (a root commit shows all its files; a
@@ -125,9 +125,11 @@ class WalkProgress:
 
 
 def _revs(since: str | None) -> list[str]:
-    """Every ref; or, for a pull request, the commits HEAD brings that REF does not have
-    (other branches a CI clone fetched are not this change's business)."""
-    return ["HEAD", "--not", since] if since else ["--all"]
+    """Every ref and every reflog entry (a commit amended or reset away, an older stash:
+    `git reflog` and `git stash list` show them to anyone in the clone, an agent too); or,
+    for a pull request, the commits HEAD brings that REF does not have (other branches a
+    CI clone fetched are not this change's business)."""
+    return ["HEAD", "--not", since] if since else ["--all", "--reflog"]
 
 
 class Enumeration:
@@ -142,6 +144,7 @@ class Enumeration:
     def __init__(self, repo: Path, since: str | None = None, all_objects: bool = False,
                  max_size: int = 25 * 1024 * 1024, prefix: str = "", start: bool = True):
         self._args = (since, all_objects, max_size, prefix)
+        self._repo = repo
         self._bl = BlobList(shallow=gitcmd.is_shallow(repo))
         self._listing: list[tuple[list[tuple[bytes, int]], set[bytes]]] = []
         self._parsed: tuple[list[tuple[bytes, int]], set[bytes]] | None = None
@@ -347,6 +350,14 @@ class Enumeration:
         bl = self._bl
         if bl.shallow:
             bl.warnings.append("shallow clone: only the history present locally was scanned")
+            cut = shallow_cuts(self._repo)
+            if cut:
+                ends = f"{cut} commit{'s' if cut != 1 else ''}"
+                bl.warnings.append(f"the shallow file ends the history at {ends} whose parents are present: "
+                                   "the history behind them was not walked")
+                self.incomplete.append({"what": f"history: the commits behind {ends} of the shallow file",
+                                        "reason": "the repository's shallow file (.git/shallow) ends the history at "
+                                                  "commits whose parents the object store holds: git log stops there"})
         intro = bl.prov.introduced
         too_large = noise = binary = 0
         if not self._typed:  # the walk's blobs in the order it met them (Provenance.fresh)
@@ -413,6 +424,45 @@ class Enumeration:
             why = "git cannot read them, or the object store does not hold them (a corrupt copy, or a partial clone)"
             self.incomplete.append({"what": f"history: {unreadable} reachable objects", "reason": why})
         return bl
+
+
+def shallow_cuts(repo: Path) -> int:
+    """How many commits the shallow file names as the history's end have a parent the
+    object store holds. A shallow clone has none (that is what makes it shallow); a shallow
+    file written into a whole repository hides every commit behind the ones it names from
+    `git log`, and so from the walk, while `git show` still shows them."""
+    try:
+        where = gitcmd.run(repo, "rev-parse", "--git-path", "shallow").decode("utf-8", "surrogateescape").strip()
+        ends = [w for w in Path(repo, where).read_bytes().split() if len(w) in (40, 64)]
+        if not ends:
+            return 0
+        out = gitcmd.run(repo, "cat-file", "--batch", input=b"\n".join(ends) + b"\n")
+    except (gitcmd.GitError, OSError):
+        return 0
+    parents: list[list[bytes]] = []  # of each end git could read
+    pos = 0
+    while pos < len(out):
+        nl = out.find(b"\n", pos)
+        if nl < 0:
+            break
+        words = out[pos:nl].split()
+        pos = nl + 1
+        if len(words) != 3:  # "<oid> missing"
+            continue
+        body = out[pos:pos + int(words[2])]
+        pos += int(words[2]) + 1
+        if words[1] == b"commit":
+            head = body.split(b"\n\n", 1)[0]
+            parents.append([line[7:] for line in head.split(b"\n") if line.startswith(b"parent ")])
+    wanted = sorted({p for ps in parents for p in ps})
+    if not wanted:
+        return 0
+    try:
+        check = gitcmd.run(repo, "cat-file", "--batch-check", input=b"\n".join(wanted) + b"\n")
+    except gitcmd.GitError:
+        return 0
+    present = {line.split()[0] for line in check.splitlines() if line and not line.endswith(b" missing")}
+    return sum(1 for ps in parents if any(p in present for p in ps))
 
 
 def _whole_lines(out):
