@@ -456,7 +456,7 @@ def _scan_all(s: _Scan) -> ScanResult:
 
     # ---- workspace ------------------------------------------------------------------------------
     if not s.bare:
-        ws, clean = ws_job.result()
+        ws, clean, differing = ws_job.result()
         _mark(s.t0, f"work tree listed ({len(ws.files)} files)")
         if probed_clean is not None:
             clean = probed_clean
@@ -488,8 +488,30 @@ def _scan_all(s: _Scan) -> ScanResult:
                 s.not_covered("files", f"{stats['skipped'][why]} {'directories' if 'dir' in why else 'files'} could not be read")
         for rel in ws.nested:
             _scan_nested(opts, root, rel, fs, stats, s.warnings, s.incomplete)
+        _scan_index(s, fs, differing, scanned_blobs)
     _mark(s.t0, "work tree scanned")
     return _finish(s, fs, s.in_repo, symlinks, s.history)
+
+
+def _scan_index(s: _Scan, fs: FindingSet, differing: dict[str, str], scanned_blobs: set[str]) -> None:
+    """The index's version of each file whose working copy differs from it (staged, then
+    edited or deleted on disk), unless the history already held it: `git diff --cached`
+    shows it to anyone in the clone, and the next `git commit` records it."""
+    from scanner.sources import history as hist
+
+    blobs = _not_excluded(s.opts, [(oid, 0, rel) for rel, oid in sorted(differing.items())
+                                   if oid not in scanned_blobs], s.stats)
+    res = _run(s, "index", "blobs", hist.chunks(blobs), len(blobs), 0) if blobs else None
+    if res is None:
+        return
+    s.stats["blobs"] += res.items
+    s.stats["bytes"] += res.bytes
+    s.skipped(res.skipped)
+    paths = {oid: rel for oid, _, rel in blobs}
+    for oid, hits in res.hits:
+        for h in hits:
+            h.context["index_only"] = True  # history_note says where it is
+            fs.add(h, Location("staged", paths[oid], h.line, h.column, blob=oid))
 
 
 def _scan_history(s: _Scan, enum):
@@ -664,19 +686,22 @@ def _walk_and_index(opts: ScanOptions, root: Path, with_history: bool):
 
     only = _changed_since(root, opts.since) if opts.since else None
     ws = wsmod.walk(root, opts.max_file_size, opts.recurse_submodules, opts.exclude, only)
-    clean = _clean_tracked_blobs(root, ws.warnings) if with_history and ws.in_repo else {}
-    return ws, clean
+    clean, differing = _tracked_blobs(root, ws.warnings) if with_history and ws.in_repo else ({}, {})
+    return ws, clean, differing
 
 
-def _clean_tracked_blobs(root: Path, warnings: list[str]) -> dict[str, str]:
-    """path -> index blob id of tracked files whose working copy matches the index. Two git
-    calls for the whole tree."""
+def _tracked_blobs(root: Path, warnings: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """path -> index blob id of the tracked files whose working copy matches the index, and
+    of those whose working copy differs from it (edited or deleted since they were
+    staged). Two git calls for the whole tree."""
     try:
         modified = set(gitcmd.ls_z(root, "diff-files", "--name-only", "-z", "--no-renames", "--ignore-submodules"))
     except gitcmd.GitError as e:
         warnings.append(f"could not compare the working tree with the index ({e}); rescanned every file")
-        return {}
-    return {rel: oid for rel, oid in _index_blobs(root, warnings).items() if rel not in modified}
+        return {}, {}
+    index = _index_blobs(root, warnings)
+    return ({rel: oid for rel, oid in index.items() if rel not in modified},
+            {rel: oid for rel, oid in index.items() if rel in modified})
 
 
 def _index_blobs(root: Path, warnings: list[str]) -> dict[str, str]:
@@ -820,7 +845,12 @@ def _fill_deferred(s: _Scan, findings: list[Finding]) -> None:
 
 def history_note(f: Finding) -> str | None:
     """For a secret no longer in the working tree: when it left, and what still holds it."""
-    if any(loc.kind in ("worktree", "staged") for loc in f.locations):
+    if any(loc.kind == "worktree" for loc in f.locations):
+        return None
+    if any(c.get("index_only") for c in f.contexts):  # a full scan's _scan_index
+        return "only in the index (staged, then changed on disk): `git diff --cached` shows it and the next " \
+               "commit records it: rotate it, and unstage it (`git restore --staged`)"
+    if any(loc.kind == "staged" for loc in f.locations):
         return None
     hist = [loc for loc in f.locations if loc.kind == "history"]
     if not hist:

@@ -650,3 +650,24 @@ def test_an_older_stash_is_scanned(tmp_path):
     assert OLD not in r.git("show", "refs/stash")  # the newest stash does not hold it
     found = _found_old(_scan_json(r.path))
     assert found and all(loc["kind"] == "history" for f in found for loc in f["locations"])
+
+
+@pytest.mark.parametrize("then", ["edited", "deleted"])
+def test_a_staged_secret_changed_on_disk_is_found_in_the_index(tmp_path, then):
+    """Staged, then edited (or deleted) on disk without staging that: the file holds
+    nothing, no commit has it, but `git diff --cached` shows it and the next commit
+    records it."""
+    r = Repo(tmp_path / "r")
+    r.commit("one", {"README": "ok\n"})
+    r.write("app.env", f"STRIPE_KEY={OLD}\n")
+    r.git("add", "app.env")
+    if then == "edited":
+        r.write("app.env", "STRIPE_KEY=\n")
+    else:
+        r.remove("app.env")
+    found = _found_old(_scan_json(r.path))
+    assert [(loc["kind"], loc["path"]) for f in found for loc in f["locations"]] == [("staged", "app.env")]
+    assert any("index" in n for f in found for n in f["notes"]), found
+    r.git("commit", "-q", "-m", "two")  # committed: the history holds it, reported once from there
+    found = _found_old(_scan_json(r.path))
+    assert [loc["kind"] for f in found for loc in f["locations"]] == ["history"]
