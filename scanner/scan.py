@@ -488,7 +488,8 @@ def _scan_all(s: _Scan) -> ScanResult:
                 s.not_covered("files", f"{stats['skipped'][why]} {'directories' if 'dir' in why else 'files'} could not be read")
         for rel in ws.nested:
             _scan_nested(opts, root, rel, fs, stats, s.warnings, s.incomplete)
-        _scan_index(s, fs, differing, scanned_blobs)
+        if not opts.since:  # a pull request's scan is about its commits, not the local index
+            _scan_index(s, fs, differing, scanned_blobs)
     _mark(s.t0, "work tree scanned")
     return _finish(s, fs, s.in_repo, symlinks, s.history)
 
