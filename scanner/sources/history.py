@@ -433,7 +433,7 @@ def shallow_cuts(repo: Path) -> int:
     `git log`, and so from the walk, while `git show` still shows them."""
     try:
         where = gitcmd.run(repo, "rev-parse", "--git-path", "shallow").decode("utf-8", "surrogateescape").strip()
-        ends = [w for w in Path(repo, where).read_bytes().split() if len(w) in (40, 64)]
+        ends = [w for w in Path(repo, where).read_bytes().split() if _is_oid(w)]
         if not ends:
             return 0
         out = gitcmd.run(repo, "cat-file", "--batch", input=b"\n".join(ends) + b"\n")
@@ -453,7 +453,7 @@ def shallow_cuts(repo: Path) -> int:
         pos += int(words[2]) + 1
         if words[1] == b"commit":
             head = body.split(b"\n\n", 1)[0]
-            parents.append([line[7:] for line in head.split(b"\n") if line.startswith(b"parent ")])
+            parents.append([line[7:] for line in head.split(b"\n") if line.startswith(b"parent ") and _is_oid(line[7:])])
     wanted = sorted({p for ps in parents for p in ps})
     if not wanted:
         return 0
@@ -463,6 +463,12 @@ def shallow_cuts(repo: Path) -> int:
         return 0
     present = {line.split()[0] for line in check.splitlines() if line and not line.endswith(b" missing")}
     return sum(1 for ps in parents if any(p in present for p in ps))
+
+
+def _is_oid(word: bytes) -> bool:
+    """An object id in hex (what git reads from the repository's own files is checked so:
+    `cat-file` would take any revision expression)."""
+    return len(word) in (40, 64) and not word.strip(b"0123456789abcdef")
 
 
 def _whole_lines(out):
