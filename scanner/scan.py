@@ -510,6 +510,7 @@ def _scan_index(s: _Scan, fs: FindingSet, differing: dict[str, str], scanned_blo
     s.skipped(res.skipped)
     paths = {oid: rel for oid, _, rel in blobs}
     for oid, hits in res.hits:
+        s.scanned_as[oid] = paths[oid]  # a hit from a line already judged is read again there (_fill_deferred)
         for h in hits:
             h.context["index_only"] = True  # history_note says where it is
             fs.add(h, Location("staged", paths[oid], h.line, h.column, blob=oid))

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from gitrepo import Repo, git_env
-from helpers import GITHUB, STRIPE, assert_clean_exit, clean_env, cli, commands
+from helpers import GENERIC_PASSWORD, GITHUB, STRIPE, assert_clean_exit, clean_env, cli, commands
 
 STAGED = "sk_live_" + "Tq47Bn2Wc9LmXr5Kd8Hf3Jv6Ys1Pa0Ez"  # only in the index
 HOOKS = ("applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit",
@@ -671,3 +671,20 @@ def test_a_staged_secret_changed_on_disk_is_found_in_the_index(tmp_path, then):
     r.git("commit", "-q", "-m", "two")  # committed: the history holds it, reported once from there
     found = _found_old(_scan_json(r.path))
     assert [loc["kind"] for f in found for loc in f["locations"]] == ["history"]
+
+
+def test_a_staged_line_already_judged_in_the_history_keeps_its_evidence(tmp_path):
+    """The index's version repeats a line the history's version had: the engine takes the
+    hit from the line it already judged and reads the blob again for its evidence, which
+    needs the path it was scanned as (a warning said the evidence could not be read)."""
+    r = Repo(tmp_path / "r")
+    r.commit("one", {"settings.py": f'DB_PASSWORD = "{GENERIC_PASSWORD}"\n'})
+    r.write("settings.py", f'DB_PASSWORD = "{GENERIC_PASSWORD}"\nDEBUG = False\n')
+    r.git("add", "settings.py")
+    r.write("settings.py", "DEBUG = False\n")
+    p = cli("scan", str(r.path), "--format", "json", "-q", "--jobs", "1", env=clean_env())
+    assert_clean_exit(p, (1,))
+    rep = json.loads(p.stdout)
+    assert rep["warnings"] == []
+    kinds = sorted(loc["kind"] for f in rep["findings"] for loc in f["locations"])
+    assert kinds == ["history", "staged"], rep["findings"]
