@@ -205,7 +205,9 @@ def scan_options(fn):
     opts = [
         click.option("--history/--no-history", default=None, help="Scan every commit on every ref (default in a repository)."),
         click.option("--since", metavar="REF", help="Only commits not reachable from REF, and files changed since REF."),
-        click.option("--all-objects", is_flag=True, help="Also scan unreachable objects (dangling after a rewrite)."),
+        click.option("--all-objects", is_flag=True,
+                     help="Also scan unreachable objects: those no ref, reflog entry or the index reaches "
+                          "(a dropped stash, a rewrite whose reflog expired)."),
         click.option("--min-severity", type=click.Choice(SEVERITIES), default=None,
             help="Report findings at or above this severity (default: low). info is the level of "
             "public-by-design values, which are never reported as findings."),
