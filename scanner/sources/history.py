@@ -188,7 +188,7 @@ class Enumeration:
             pass  # the walk's thread meets the same error and says so (_read_history)
         self._threads = [threading.Thread(target=self._read_listing if all_objects else self._read_checks,
                                           daemon=True),
-                         threading.Thread(target=self._read_history, args=(repo,), daemon=True)]
+                         threading.Thread(target=self._read_history, daemon=True)]
         if start:
             self.start()
 
@@ -271,7 +271,8 @@ class Enumeration:
             self._check.wait()
             self.progress.listing_done = True
 
-    def _read_history(self, repo: Path) -> None:
+    def _read_history(self) -> None:
+        repo = self._repo
         since, _, _, prefix = self._args
         feed = None if self._typed else self._feed
         try:
