@@ -65,10 +65,14 @@ def allowed(lines: list[str], idx: int) -> bool:
 
 
 def is_binary(data: bytes) -> bool:
-    head = data[:8192]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    return is_binary_at(data, 0, len(data))
+
+
+def is_binary_at(buf, st: int, en: int) -> bool:
+    """is_binary of the content buf[st:en], read in place (a chunk's buffer of blobs)."""
+    if buf.startswith((b"\xff\xfe", b"\xfe\xff"), st, en):
         return False  # UTF-16 with a BOM: decoded, not skipped
-    return b"\0" in head
+    return buf.find(b"\0", st, min(en, st + 8192)) >= 0
 
 
 def decode(data: bytes) -> str:
@@ -338,7 +342,8 @@ class Engine:
     def match_spans(self, buf, spans: list[tuple[int, int]], lo: int = 0, hi: int | None = None,
                     bases: dict[int, tuple] | None = None,
                     raw: dict[int, list[tuple[int, int]]] | None = None,
-                    gate_free: set[int] | None = None) -> dict[int, list[tuple[int, int]]]:
+                    gate_free: set[int] | None = None,
+                    unmatched: list[tuple[int, int]] = ()) -> dict[int, list[tuple[int, int]]]:
         """One Hyperscan pass over buf[lo:hi], which holds many contents, at the given
         (start, end) spans (offsets from lo) in order, each followed by a newline (git
         cat-file's layout). Returns, for each span index with matches, its (pattern id, end
@@ -354,7 +359,9 @@ class Engine:
         unchanged start and end are the base's (_edit_window, _inherited). raw: filled with
         every span's matches before ungate, for the spans to come. gate_free: filled with
         the spans where ungate looked for the context-gated rules' own patterns and found
-        none; an edited content whose base is one is looked in only where it changed."""
+        none; an edited content whose base is one is looked in only where it changed.
+        unmatched: (start, end) offsets from lo, in order, of contents between the spans
+        that are not matched at all (binary ones, which detect skips)."""
         starts = [s for s, _ in spans]
         out: dict[int, list[tuple[int, int]]] = {}
         # the span of the previous match (matches mostly come in order), and the end
@@ -390,7 +397,17 @@ class Engine:
 
         with memoryview(buf) as view, view[lo:hi] as window:
             cut = 0  # where the next region to scan starts
-            for k in sorted(bases) if bases else ():
+            # in order: (start, span index, None) of each edited content, and (start, None,
+            # end) of each unmatched one, which the scan jumps over
+            cuts = [(spans[k][0], k, None) for k in sorted(bases)] if bases else []
+            if unmatched:
+                cuts = sorted(cuts + [(st, None, en) for st, en in unmatched], key=lambda c: c[0])
+            for st, k, skip_to in cuts:
+                if k is None:
+                    region[0] = cut
+                    _hs_scan(self._hs, window[cut:st], on_match)
+                    cut = skip_to
+                    continue
                 st, en = spans[k]
                 base = bases[k]
                 a_st, a_en = spans[base] if isinstance(base, int) else base[:2]

@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 from detectors.generic import reading_path
 from scanner.detect import BOMS, dedupe, detect, structured_parsers
 
-from scanner.engine import Engine
+from scanner.engine import Engine, is_binary_at
 from scanner.sources.workspace import LFS_MAGIC
 from scanner.model import Hit
 
@@ -159,11 +159,14 @@ def _count(res: ChunkResult, key: str, hits: list[Hit] | None, why: str | None) 
         res.hits.append((key, hits))
 
 
+BINARY = object()  # _matched_blobs' mark of a binary blob: not matched, and skipped as detect skips it
+
+
 def _matched_blobs(blobs: list[tuple]):
     """A chunk of blobs read into one buffer and matched by one Hyperscan pass per group of
     about a megabyte (BlobReader.read_groups, Engine.match_spans): yields (index in blobs,
-    buffer, start, end, the blob's matches or None), start None for an object git could
-    not read. Per-blob Python work was most of the history scan's own time."""
+    buffer, start, end, the blob's matches or None, or BINARY), start None for an object
+    git could not read. Per-blob Python work was most of the history scan's own time."""
     global _READER
     from scanner.sources.history import BlobReader
 
@@ -184,7 +187,10 @@ def _match_groups(groups, blobs: list[tuple] | None = None):
     # index -> (start, end, matches, none of the context-gated rules' own patterns) of those bases
     kept: dict[int, tuple[int, int, list, bool]] = {}
     for buf, lo, hi, group in groups:
-        present = [(i, st - lo, en - lo) for i, st, en in group if st is not None]
+        present, binary = [], []  # (index in blobs, start, end from lo): binary ones are not matched
+        for i, st, en in group:
+            if st is not None:
+                (binary if is_binary_at(buf, st, en) else present).append((i, st - lo, en - lo))
         bases, raw, gate_free = None, None, None
         if where:
             bases, raw, gate_free = {}, {}, set()
@@ -199,24 +205,18 @@ def _match_groups(groups, blobs: list[tuple] | None = None):
                         bases[k] = (b_st - lo, b_en - lo, b_matches, b_free)
                 if blobs[i][0] in where:
                     here[i] = k
-        matches = _ENGINE.match_spans(buf, [(st, en) for _, st, en in present], lo, hi, bases, raw, gate_free)
+        matches = _ENGINE.match_spans(buf, [(st, en) for _, st, en in present], lo, hi, bases, raw, gate_free,
+                                      [(st, en) for _, st, en in binary])
         if where:
             for i, k in here.items():
                 kept[i] = (present[k][1] + lo, present[k][2] + lo, raw.get(k, []), k in gate_free)
         for i, st, _ in group:
             if st is None:
                 yield i, buf, None, None, None
+        for i, st, en in binary:
+            yield i, buf, st + lo, en + lo, BINARY
         for k, (i, st, en) in enumerate(present):
             yield i, buf, st + lo, en + lo, matches.get(k)
-
-
-def _quiet_reason(buf: bytearray, st: int, en: int) -> str | None:
-    """The skip reason a full scan would give a blob without candidates, from its bytes."""
-    if buf.find(b"\0", st, min(en, st + 8192)) >= 0:
-        return "binary"
-    if buf.startswith(LFS_MAGIC, st, en):
-        return "lfs-pointer"
-    return None
 
 
 def _scan_blob_chunk(blobs: list[tuple]) -> ChunkResult:
@@ -234,13 +234,16 @@ def _scan_blob_chunk(blobs: list[tuple]) -> ChunkResult:
             continue
         res.bytes += en - st
         oid, path = blobs[i][0], blobs[i][2]
+        if m is BINARY:  # what detect says of it
+            res.skipped["binary"] = res.skipped.get("binary", 0) + 1
+            continue
+        lfs = buf.startswith(LFS_MAGIC, st, en)
         if m is None and not buf.startswith(BOMS, st, en) and not structured.name_decides_parse(path):
-            why = _quiet_reason(buf, st, en)
-            if why:
-                res.skipped[why] = res.skipped.get(why, 0) + 1
+            if lfs:
+                res.skipped["lfs-pointer"] = res.skipped.get("lfs-pointer", 0) + 1
             continue
         if m is not None and not buf.startswith(BOMS, st, en) and buf[st:st + 1] != b"{" and \
-                not structured.name_decides_parse(path) and _quiet_reason(buf, st, en) is None:
+                not structured.name_decides_parse(path) and not lfs:
             rpath = reading_path(path, bytes(buf[st:st + 200])) if buf.startswith(b"#!", st, en) else path
             known = _ENGINE.known_hits(buf, st, en, m, rpath, structured.path_may_be_structured(rpath))
             if known is not None:  # every candidate on a line already judged: no need to confirm

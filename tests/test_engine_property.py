@@ -320,6 +320,51 @@ def test_a_content_edited_in_several_places_gets_every_match(engines, data):
     assert got[2] == _within_the_margin(hs, again, _alone(hs, again))
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_binary_contents_between_the_spans_are_jumped_over_and_change_no_match(engines, data, monkeypatch):
+    """Binary blobs in a chunk (Engine.match_spans' `unmatched`: detect skips them) are not
+    matched at all, before, between and after edited contents and their bases: each text
+    content keeps exactly the matches it has matched alone, and Hyperscan is never given a
+    byte of a binary one (each holds secrets its rules would find)."""
+    import random as stdrandom
+
+    from scanner import engine as engine_mod
+
+    hs, _ = engines
+    rng = stdrandom.Random(data.draw(st.integers(0, 2 ** 32), label="seed"))
+    words = ["def", "return", "value", "config", "items", "for", "in", "if", "print", "self", "data", "x = 1"]
+    lines = ["    " + " ".join(rng.choice(words) for _ in range(rng.randint(2, 10))) for _ in range(1400)]
+    for s in data.draw(st.lists(st.sampled_from(EXAMPLES), min_size=1, max_size=4), label="secrets"):
+        lines.insert(rng.randrange(len(lines)), "TOKEN = " + s)
+    base = "\n".join(lines).encode()
+    at = rng.randrange(len(base))
+    version = base[:at] + data.draw(st.sampled_from(EXAMPLES), label="inserted").encode() + base[at:]
+    binary = b"\x89PNG\r\n\x1a\n\0\0" + "\n".join(EXAMPLES[:40]).encode()
+    texts = [base, version]
+    # where the binary contents go: before, between and after the two texts
+    layout = data.draw(st.permutations(["b0", "t0", "b1", "t1", "b2"]), label="layout")
+    contents = [texts[int(x[1])] if x[0] == "t" else binary for x in layout]
+    buf, all_spans = _in_cat_file_layout(contents)
+    spans = [sp for sp, x in zip(all_spans, layout) if x[0] == "t"]
+    text_at = [int(x[1]) for x in layout if x[0] == "t"]  # which text each span holds
+    unmatched = [sp for sp, x in zip(all_spans, layout) if x[0] == "b"]
+    bases = {text_at.index(1): text_at.index(0)} if text_at.index(0) < text_at.index(1) else {}
+    scanned = []
+    real_scan = engine_mod._hs_scan
+    monkeypatch.setattr(engine_mod, "_hs_scan",
+                        lambda db, view, cb: (scanned.append((db is hs._hs, bytes(view))), real_scan(db, view, cb)))
+    got: dict = {}
+    hs.match_spans(buf, spans, bases=bases, raw=got, unmatched=unmatched)
+    monkeypatch.undo()
+    for k, t in enumerate(text_at):
+        assert _within_the_margin(hs, texts[t], got.get(k, [])) == _within_the_margin(hs, texts[t], _alone(hs, texts[t]))
+    assert not any(binary[8:200] in chunk for _, chunk in scanned)
+    # (the rules' own database, matching the buffer; the context-gated rules' database reads text contents again)
+    assert sum(len(chunk) for whole, chunk in scanned if whole) <= len(buf) - len(unmatched) * len(binary)
+
+
 def _within_the_margin(hs, content: bytes, matches: list) -> list:
     """The matches a scan of their last EDIT_MARGIN bytes, the byte before and the byte
     after finds: those an edited content's geometry (_edit_window) promises to keep."""

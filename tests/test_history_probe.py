@@ -556,3 +556,29 @@ def test_versions_matched_where_they_differ_from_their_base_report_what_whole_re
     found = by_sha(edited)
     assert {sha(GL), sha(NPM), sha(AWS_ID)} <= set(found)
     assert sum(f["rule"] == "private-key" for f in edited["findings"]) == 2, "the key before and after rotation"
+
+
+def test_binary_versions_between_text_ones_are_skipped_and_the_text_ones_found_whole(tmp_path):
+    """A file that turns binary for a version (a NUL byte put at its start) and then text
+    again: the binary version is not matched (Engine.match_spans' `unmatched`) and is
+    counted as skipped binary, as detect counts it, and it is never a text version's base.
+    The secret is added in the binary version, so the text version after it, which git
+    stores as a delta against it, first holds the secret far from their one difference:
+    it must still be found there. The findings, their locations and the skip counts are
+    those of the pure-Python engine, which reads and detects every version whole."""
+    rng = random.Random(5)
+    r = Repo(tmp_path / "repo")
+    lines = filler(rng, 60_000).split("\n")
+    # (a large other file: the history's chunks are then large enough to hold all three versions)
+    r.commit("text", {"app/big.dat": "\n".join(lines) + "\n", "app/other.txt": filler(rng, 4_000_000)})
+    lines.insert(len(lines) // 2, f'GITLAB = "{GL}"')
+    r.commit("binary", {"app/big.dat": "\0" + "\n".join(lines) + "\n"})
+    text_again = r.commit("text again", {"app/big.dat": "\n".join(lines) + "\n"})
+    r.git("gc", "-q", "--aggressive")  # (the largest version, the binary one, is the others' base)
+    binary_blob, text_blob = r.git("rev-parse", f"{text_again}~1:app/big.dat", f"{text_again}:app/big.dat").split()
+    assert r.git("cat-file", "--batch-check=%(deltabase)", input=text_blob + "\n").strip() == binary_blob
+    whole, _ = scan_json(r.path, out=tmp_path / "python.json", env={"CREDFENCE_ENGINE": "python"})
+    edited, _ = scan_json(r.path, out=tmp_path / "edited.json")
+    assert summary(edited) == summary(whole)
+    assert edited["stats"]["skipped"].get("binary") == 1
+    assert [loc["commit"] for loc in by_sha(edited)[sha(GL)]["locations"] if loc["kind"] == "history"] == [text_again]
