@@ -1017,8 +1017,6 @@ def reaching_refs(repo: Path, prov: Provenance, oids: set[str],
     hold findings). From `ref_commits` when the enumeration listed them; else, with fewer
     refs than commits, one `rev-list` per ref answers for all commits at once; otherwise
     one `for-each-ref --contains` per commit. Either way the git processes run side by side."""
-    from concurrent.futures import ThreadPoolExecutor
-
     commits = sorted({c for o in oids for c, _, _ in prov.introductions(o)})
     if not commits:
         return
@@ -1031,6 +1029,10 @@ def reaching_refs(repo: Path, prov: Provenance, oids: set[str],
     if ref_commits is not None:
         _keep_refs(prov, {c: [r for r, cs in ref_commits.items() if c.encode() in cs] for c in commits})
         return
+    # (imported only here: the walk's graph answers a full scan, and concurrent.futures
+    # imports logging, 6 ms of every start)
+    from concurrent.futures import ThreadPoolExecutor
+
     refs = [r for r in gitcmd.run(repo, "for-each-ref", "--format=%(refname)").decode(
         "utf-8", "surrogateescape").split("\n") if r]
     workers = 4
