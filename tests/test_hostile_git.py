@@ -612,6 +612,20 @@ def test_a_forged_commit_graph_does_not_hide_history(tmp_path):
     assert _found_old(rep) and rep["stats"]["commits"] == 2
 
 
+@pytest.mark.parametrize("attributes", ["* -diff\n", "* binary\n"])
+def test_attributes_that_make_diffs_say_binary_do_not_hide_history(tmp_path, attributes):
+    """One .gitattributes line saying no file has a diff (`-diff`, or `binary`) makes `git
+    log -p` print "Binary files differ" instead of the lines: a scanner reading patches
+    (betterleaks git, on this repository: "no leaks found") is blind to the whole history.
+    credfence reads the blobs themselves, which no attribute changes."""
+    r, _, _ = _old_secret_removed(tmp_path)
+    r.commit("attributes", {".gitattributes": attributes})
+    patches = r.git("log", "--all", "-p")
+    assert "Binary files" in patches and OLD not in patches  # git's patches hide it
+    rep = _scan_json(r.path)
+    assert _found_old(rep) and rep["stats"]["commits"] == 3
+
+
 def test_a_shallow_file_over_present_history_is_incomplete_not_clean(tmp_path):
     """A real shallow clone lacks the parents of the commits its shallow file names (the
     scan warns and is complete: tests/test_broken_repos.py); one written into a whole
