@@ -208,6 +208,41 @@ def test_existing_report_file_gets_mode_0600(repo, tmp_path):
     assert stat.S_IMODE(out.stat().st_mode) == 0o600 and rep["version"] == 1
 
 
+@pytest.mark.parametrize("fmt", ["json", "sarif", "text"])
+def test_a_report_written_to_a_fifo_goes_into_it_and_the_fifo_stays(repo, tmp_path, fmt):
+    """`-o /dev/null`, `-o /dev/stdout` and named pipes are not regular files: the report is
+    written into them. A rename over them put a regular file in their place, and run as
+    root that turned the machine's /dev/null into a file. A FIFO stands in for them here."""
+    import os
+    import subprocess
+
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    try:
+        p = credfence("scan", str(repo.path), "--no-history", "--quiet", "--format", fmt, "-o", str(fifo))
+        got, _ = reader.communicate(timeout=60)
+    finally:
+        reader.kill()
+    assert p.returncode == 1, p.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert b"STRIPE" in got.upper() or b"stripe" in got
+    if fmt != "text":
+        json.loads(got)
+    assert SK.encode() not in got
+
+
+def test_a_report_written_through_a_symlink_keeps_the_link(repo, tmp_path):
+    target = tmp_path / "reports" / "latest.json"
+    target.parent.mkdir()
+    target.write_text("old")
+    link = tmp_path / "report.json"
+    link.symlink_to(target)
+    rep, _ = scan_json(repo.path, "--no-history", out=link)
+    assert link.is_symlink() and json.loads(target.read_text())["version"] == rep["version"] == 1
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
 def test_min_severity_threshold_sets_the_exit_code(tmp_path):
     r = Repo(tmp_path / "repo")
     r.commit("init", {"tests/test_pay.py": 'KEY = "sk_test_' + '4eC39HqLyjWDarjtT1zdp7dcTYooMQauvdEDq54Ni"\n'})
