@@ -18,11 +18,17 @@ def write_private(path, data: bytes, mode: int = 0o600) -> None:
         existing = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         existing = None
-    if existing is not None and not stat.S_ISREG(existing.st_mode) and not stat.S_ISDIR(existing.st_mode):
-        with open(path, "wb") as fh:
-            fh.write(data)
-        return
-    target = os.path.realpath(path)
+    try:
+        if existing is not None and not stat.S_ISREG(existing.st_mode) and not stat.S_ISDIR(existing.st_mode):
+            with open(path, "wb") as fh:
+                fh.write(data)
+            return
+        _replace(os.path.realpath(path), data, mode)
+    except OSError as e:  # named by the path the user gave, not by the temporary file's
+        raise OSError(e.errno, e.strerror, str(path)) from None
+
+
+def _replace(target: str, data: bytes, mode: int) -> None:
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target) or ".", prefix=".credfence-")
     try:
         os.fchmod(fd, mode)

@@ -243,6 +243,14 @@ def test_a_report_written_through_a_symlink_keeps_the_link(repo, tmp_path):
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
+def test_a_report_path_that_cannot_be_written_is_one_line_naming_it(repo, tmp_path):
+    out = tmp_path / "no-such-dir" / "r.json"
+    p = credfence("scan", str(repo.path), "--no-history", "--quiet", "-o", str(out))
+    assert p.returncode == 2 and p.stdout == ""
+    assert p.stderr == f"credfence: No such file or directory: {out}\n"
+    assert not out.parent.exists()
+
+
 def test_min_severity_threshold_sets_the_exit_code(tmp_path):
     r = Repo(tmp_path / "repo")
     r.commit("init", {"tests/test_pay.py": 'KEY = "sk_test_' + '4eC39HqLyjWDarjtT1zdp7dcTYooMQauvdEDq54Ni"\n'})
