@@ -19,7 +19,10 @@ _TYPED_KEY = re.compile(r"""([A-Za-z_][A-Za-z0-9_]*)\s*:\s*&?(?:'static\s+)?[A-Z
 # Go's `var token string = "`: the type follows the name
 _GO_TYPED_KEY = re.compile(r"""\b(?:var|const)\s+([A-Za-z_]\w*)\s+(?:string|\[\]byte)\s*=\s*["'`]?\s*$""")
 _LINE_KEY = re.compile(r"""^\s*(?:export\s+|set\s+|\$env:)?["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?:=>|:=|=|:)""")
-_INI_HEADER = re.compile(r"^\s*\[{1,2}\s*([^\]]+?)\s*\]{1,2}\s*$")
+# a section's name is short and holds no comma, parenthesis, brace or `=`: a line that is a
+# whole list (`[('Date', '...'), ('Location', 'https://...-production-...')]`, a recorded
+# HTTP exchange; `["a", "b"]`) is no header, and its words named the hits below it
+_INI_HEADER = re.compile(r"^\s*\[{1,2}\s*([^\],(){}=]{1,120}?)\s*\]{1,2}\s*$")
 # a key that opens a block: YAML `name:`, and (fix: JSON and HCL/Python nesting gave no section
 # evidence) JSON `"name": {`, HCL/Python `name = {`
 _YAML_PARENT = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z0-9_.\-\"' ]+?)\s*(?::\s*[{\[]?|=\s*[{\[])\s*(?:#.*)?$")

@@ -121,6 +121,18 @@ def test_ini_section_is_the_nearest_one(tmp_path):
     assert blast({"settings.ini": text}, tmp_path).env == "staging"
 
 
+@pytest.mark.parametrize("line", [
+    # PyGithub's recorded HTTP exchanges: a response's headers, one Python list on a line
+    "[('Date', 'Fri, 15 Aug 2025'), ('Location', 'https://release-assets.example/github-production-release-asset/1')]",
+    '["production", "staging"]',
+    "[" + "production-" * 12 + "]",
+])
+def test_a_line_that_is_a_whole_list_is_no_section(tmp_path, line):
+    text = f"https\nGET\napi.github.com\n{line}\ntoken {GH}\n"
+    b = blast({"recorded/asset_download.txt": text}, tmp_path)
+    assert b.env == "unknown", ev(b)
+
+
 def test_yaml_parent_key(tmp_path):
     text = f"staging:\n  url: https://a\nproduction:\n  github:\n    token: {GH}\n"
     b = blast({"config/app.yml": text}, tmp_path)
