@@ -346,12 +346,54 @@ def aws_key_account(key_id: str) -> int | None:
     return (int.from_bytes(raw[:6], "big") & 0x7FFFFFFFFF80) >> 7
 
 
-def aws_real_account(secret: str, match: re.Match | None = None) -> bool:
+# STS's longest session: GetSessionToken and GetFederationToken allow up to 129,600 seconds
+# (AssumeRole 12 hours); an ASIA key ID names such temporary credentials
+STS_MAX_HOURS = 36
+
+
+def aws_real_account(secret: str, match: re.Match | None = None) -> bool | dict:
     """An access key ID, or a secret key written after one (the ID opens the match), that
     does not belong to an emulator's or AWS's documentation's account: keys that do were
-    made up (LocalStack and moto write such keys into every test that talks to them)."""
+    made up (LocalStack and moto write such keys into every test that talks to them).
+    A temporary key (ASIA) is kept with its longest lifetime (`lifetime_hours`): blast
+    rates one committed longer ago than that as expired."""
     key_id = secret if match is None or _AWS_KEY_ID.match(secret) else match.group(0)
-    return aws_key_account(key_id) not in _PLACEHOLDER_ACCOUNTS
+    if aws_key_account(key_id) in _PLACEHOLDER_ACCOUNTS:
+        return False
+    if key_id.startswith("ASIA"):
+        return {"lifetime_hours": STS_MAX_HOURS, "lifetime_from": "temporary STS credentials (ASIA key ID)"}
+    return True
+
+
+# a SAS's signed expiry (`se=`): ISO 8601 in UTC, a date or a date and time, percent-encoded
+# or not (Azure Storage, "Create a service SAS": signedExpiry)
+_SAS_EXPIRY = re.compile(r"[?&;]se=(\d{4}-\d{2}-\d{2})(?:T(\d{2})(?::|%3A)(\d{2})(?:(?::|%3A)(\d{2}))?)?", re.I)
+_URL_EDGE = re.compile(r"[\s\"'<>`]")
+
+
+def azure_sas(secret: str, match: re.Match | None = None) -> bool | dict:
+    """Every SAS is kept. When its URL gives a signed expiry (`se=`), the time is kept as
+    `expires` (seconds since the epoch, UTC): a token past it is refused by Azure, and
+    blast rates it so (a recorded download link, signed for an hour in 2025)."""
+    if match is None:
+        return True
+    text, start = match.string, match.start()
+    lo = start
+    while lo > 0 and start - lo < 4096 and not _URL_EDGE.match(text, lo - 1):
+        lo -= 1  # the URL (or query) the signature belongs to, whatever order its fields take
+    edge = _URL_EDGE.search(text, match.end())
+    se = _SAS_EXPIRY.search(text, lo, edge.start() if edge else len(text))
+    if se is None:
+        return True
+    from datetime import datetime, timezone
+
+    try:
+        day = datetime.strptime(se.group(1), "%Y-%m-%d")
+        when = day.replace(hour=int(se.group(2) or 0), minute=int(se.group(3) or 0),
+                           second=int(se.group(4) or 0), tzinfo=timezone.utc)
+    except ValueError:
+        return True
+    return {"expires": when.timestamp(), "expires_from": "its se= signed expiry"}
 
 
 VALIDATORS = {
@@ -368,4 +410,5 @@ VALIDATORS = {
     "not-port": not_port,
     "bech32": bech32,
     "aws-real-account": aws_real_account,
+    "azure-sas": azure_sas,
 }

@@ -185,14 +185,29 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
     if b.severity not in ("critical", "info") and b.env not in ("test", "development") and \
             ("ignored" in statuses or kinds == {"history"}):
         b.severity = _bump(b.severity, cap="high")
-    exp = ctx0.get("jwt_exp")
+    exp, exp_from = ctx0.get("jwt_exp"), "its exp claim"
+    if exp is None:
+        exp, exp_from = ctx0.get("expires"), ctx0.get("expires_from") or "its expiry"
     if isinstance(exp, (int, float)) and not isinstance(exp, bool) and 0 < exp < time.time():
-        # a JSON Web Token past its exp claim (a Postman collection's bearer token from 2018):
-        # rejected by every service that checks expiry, as the JWT standard requires
+        # a JSON Web Token past its exp claim (a Postman collection's bearer token from 2018),
+        # an Azure SAS past its se= (a recorded download link): rejected by the service
         when = datetime.fromtimestamp(exp, timezone.utc).date().isoformat()
-        ev.append(f"expired on {when} (its exp claim): services that check expiry reject it")
+        ev.append(f"expired on {when} ({exp_from}): services that check expiry reject it")
         if b.severity not in ("low", "info"):
             b.severity = "low"
+    hours = ctx0.get("lifetime_hours")
+    first = min((loc.date for loc in finding.locations if loc.kind == "history" and loc.date), default=None)
+    if isinstance(hours, int) and not isinstance(hours, bool) and first and exp is None:
+        # issued no later than its first commit, and valid for at most `hours` after issue
+        try:
+            since = datetime.fromisoformat(first).timestamp()
+        except ValueError:
+            since = None
+        if since is not None and since + hours * 3600 < time.time():
+            ev.append(f"{ctx0.get('lifetime_from') or 'a temporary credential'}, valid {hours} hours at most, "
+                      f"first committed on {first[:10]}: expired")
+            if b.severity not in ("low", "info"):
+                b.severity = "low"
     if (ctx0.get("password_is_user") or user and secret.lower() == user.lower()) and b.severity not in ("low", "info"):
         # a role created with its own name as its password, Basic max:max: an image's default
         # or a documentation's example account, not a password anyone chose; reported, rated low
@@ -205,6 +220,32 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
     if rule.public:
         b.severity = "info"
     return b
+
+
+PAIR_LINES = 3  # a key's other parts are written beside it: an ID, its secret, a session token
+
+
+def share_lifetimes(findings: list[Finding]) -> None:
+    """A secret written within PAIR_LINES lines of a provider's temporary key (an ASIA key
+    ID's `lifetime_hours`), in the same file of the same commit, is that key's other half
+    (AWS's secret access key has no mark of its own) and shares its lifetime, in place."""
+    temporary: dict[tuple, list[tuple[int, dict]]] = {}
+    for f in findings:
+        for loc, ctx in zip(f.locations, f.contexts):
+            if ctx.get("lifetime_hours") and loc.line is not None:
+                temporary.setdefault((f.rule.provider, loc.kind, loc.commit, loc.path), []).append((loc.line, ctx))
+    if not temporary:
+        return
+    for f in findings:
+        if not f.contexts or any(c.get("lifetime_hours") for c in f.contexts):
+            continue
+        for loc in f.locations:
+            near = [ctx for line, ctx in temporary.get((f.rule.provider, loc.kind, loc.commit, loc.path), [])
+                    if loc.line is not None and abs(line - loc.line) <= PAIR_LINES]
+            if near:
+                f.contexts[0] = {**f.contexts[0], "lifetime_hours": near[0]["lifetime_hours"],
+                                 "lifetime_from": f"beside {near[0].get('lifetime_from')}"}
+                break
 
 
 def _merged_context(f: Finding) -> dict:

@@ -878,9 +878,10 @@ def history_note(f: Finding) -> str | None:
 def annotate(result: ScanResult, task=None, agent_view=None) -> None:
     """Blast radius, task relatedness and agent visibility for every finding, in place;
     findings sorted most severe first."""
-    from scanner.blast import classify
+    from scanner.blast import classify, share_lifetimes
     from scanner.confidence import finding_confidence
 
+    share_lifetimes(result.findings)
     for f in result.findings:
         f.confidence = finding_confidence(f)
         note = history_note(f)

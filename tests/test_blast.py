@@ -335,12 +335,80 @@ SERVICE = _jwt({"iss": "supabase", "ref": "olvjksmgcmldmjkzpafa", "role": "servi
 ANON = _jwt({"iss": "supabase", "ref": "olvjksmgcmldmjkzpafa", "role": "anon", "iat": 1700000000, "exp": 2015576000})
 
 
+ASIA = "ASIA4VDHLDSUNAVBPPXX"  # a temporary (STS) key ID: its account is no documentation's
+AKIA = "AKIAVQJXXVBOTHD2WTFL"
+AWS_SECRET = "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"
+
+
+def _aws_findings(tmp_path, key_id: str, when: int | None):
+    """Blast of the key ID and of the secret written under it, in ops/creds.py: committed at
+    `when` (then deleted from the work tree), or only on disk (None)."""
+    import time
+
+    text = f'AWS_ACCESS_KEY_ID = "{key_id}"\nAWS_SECRET_ACCESS_KEY = "{AWS_SECRET}"\n'
+    r = Repo(tmp_path / "r")
+    r.commit("init", {"README.md": "x\n"})
+    if when is None:
+        r.write("ops/creds.py", text)
+    else:
+        r.clock = (int(time.time()) if when == 0 else when) - 86400
+        r.commit("creds", {"ops/creds.py": text})
+        r.commit("drop", {"ops/creds.py": None})
+    res = scan_api(r.path)
+    return {f.rule.id: f.blast for f in res.findings}
+
+
+def test_temporary_aws_credentials_committed_long_ago_are_expired(tmp_path):
+    got = _aws_findings(tmp_path, ASIA, 1_600_000_000)
+    assert set(got) == {"aws-access-key-id", "aws-secret-access-key"}, got
+    for rule, b in got.items():
+        assert b.severity == "low", (rule, ev(b))
+        assert "valid 36 hours at most, first committed on 2020-09-" in ev(b), ev(b)
+    assert "beside temporary STS credentials" in ev(got["aws-secret-access-key"])
+
+
+@pytest.mark.parametrize("key_id,when", [(ASIA, 0), (ASIA, None), (AKIA, 1_600_000_000)])
+def test_aws_keys_not_known_to_be_expired_keep_their_rating(tmp_path, key_id, when):
+    """Committed an hour ago, only on disk (no date), or a long-term AKIA key."""
+    got = _aws_findings(tmp_path, key_id, when)
+    assert set(got) == {"aws-access-key-id", "aws-secret-access-key"}, got
+    for rule, b in got.items():
+        assert b.severity in ("high", "critical") and "expired" not in ev(b), (rule, ev(b))
+
+
 def test_an_expired_jwt_is_rated_low_and_says_when_it_expired(tmp_path):
     old = _jwt({"sub": "4f1c2e9a", "role": "admin", "iat": 1538991179, "exp": 1539595979})
     live = _jwt({"sub": "4f1c2e9a", "role": "admin", "iat": 1700000000, "exp": 4102444800})
     b = blast({"api/collection.json": f'{{"Authorization": "Bearer {old}"}}\n'}, tmp_path / "old", old)
     assert b.severity == "low" and "expired on 2018-10-15" in ev(b), ev(b)
     b = blast({"api/collection.json": f'{{"Authorization": "Bearer {live}"}}\n'}, tmp_path / "live", live)
+    assert b.severity != "low" and "expired" not in ev(b), ev(b)
+
+
+SAS_SIG = "0cS0XUHvgnJPxZ6Pl5npSDxS5EKykQgrZ8UxOm7y%3D"
+
+
+@pytest.mark.parametrize("query,expired", [
+    # Azure's signedExpiry, percent-encoded, before the signature (PyGithub's recorded link)
+    ("sp=r&sv=2018-11-09&sr=b&se=2025-08-15T21%3A58%3A27Z&skoid=96c2&sig=" + SAS_SIG, "2025-08-15"),
+    # a date alone, and after the signature: still this URL's
+    ("sv=2022-11-02&ss=b&srt=sco&sp=rwdlac&sig=" + SAS_SIG + "&se=2021-03-01", "2021-03-01"),
+    ("sv=2022-11-02&sp=r&se=2099-01-01T00:00:00Z&sig=" + SAS_SIG, None),
+    ("sv=2022-11-02&sp=r&sig=" + SAS_SIG, None),
+])
+def test_an_azure_sas_past_its_signed_expiry_is_rated_low(tmp_path, query, expired):
+    url = f"https://acmeprod.blob.core.windows.net/backups/db.bak?{query}"
+    b = blast({"ops/restore.sh": f'BACKUP_URL="{url}"\n'}, tmp_path)
+    if expired:
+        assert b.severity == "low" and f"expired on {expired} (its se= signed expiry)" in ev(b), ev(b)
+    else:
+        assert b.severity != "low" and "expired" not in ev(b), ev(b)
+
+
+def test_a_sas_expiry_is_read_from_its_own_url_only(tmp_path):
+    other = "https://x.blob.core.windows.net/c?sv=2020-01-01&se=2020-01-02&sig=" + "Q" * 44
+    live = "https://acmeprod.blob.core.windows.net/b?sv=2022-11-02&sp=r&sig=" + SAS_SIG
+    b = blast({"ops/restore.sh": f'OLD="{other}" NEW="{live}"\n'}, tmp_path, SAS_SIG)
     assert b.severity != "low" and "expired" not in ev(b), ev(b)
 
 
