@@ -274,15 +274,21 @@ def reading_path(path: str, head: bytes) -> str:
     return f"{path}.{_INTERPRETER_EXT.get(it.group(1), 'sh')}"
 
 
+def is_prose_doc(path: str) -> bool:
+    """A documentation file by its kind, wherever it lives (README.md, docs/usage.rst):
+    not .txt (notes and key backups), nor HTML or templates (apps)."""
+    name = path.lower().rsplit("/", 1)[-1]
+    ext = name.rsplit(".", 1)[-1] if "." in name else ""
+    return _EXT_KIND.get(ext) == DOC and ext not in ("ipynb", "txt", "html", "htm", "xhtml", "j2", "jinja")
+
+
 @functools.lru_cache(maxsize=4096)  # a pure function of the path
 def is_doc_path(path: str) -> bool:
     """Documentation by where it lives: docs/, examples/, README*, *.md, *.rst ..."""
     low = path.lower()
     parts = low.split("/")
     name = parts[-1]
-    ext = name.rsplit(".", 1)[-1] if "." in name else ""
-    if _EXT_KIND.get(ext) == DOC and ext not in ("ipynb", "txt", "html", "htm", "xhtml", "j2", "jinja"):
-        # not .txt (notes and key backups), nor HTML/templates outside a docs folder (apps)
+    if is_prose_doc(path):
         return True
     if _DOC_NAMES.match(name) or _DOC_WORD.search(name):
         return True

@@ -110,6 +110,31 @@ def test_the_words_below_a_test_or_example_folder_are_the_fixture_s(tmp_path, pa
     assert b.env == env, ev(b)
 
 
+def _pem_in(text_before: str = "") -> str:
+    key = base64.b64encode(bytes(range(256)) * 3).decode()
+    body = "\n".join(key[i:i + 64] for i in range(0, len(key), 64))
+    return f"{text_before}-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n"
+
+
+@pytest.mark.parametrize("path", ["docs/usage.rst", "README.md", "guide/keys.adoc"])
+def test_a_key_shown_in_prose_documentation_is_an_example(tmp_path, path):
+    """PyJWT's docs/usage.rst shows four PEM keys: examples, rated low, not high."""
+    b = blast({path: _pem_in("Sign with your key:\n\n.. code-block::\n\n")}, tmp_path)
+    assert (b.env, b.severity) == ("test", "low") and "prose documentation" in ev(b), ev(b)
+
+
+def test_prose_documentation_does_not_hide_what_a_key_says_or_reaches(tmp_path):
+    # a section above the value still names its environment
+    b = blast({"docs/deploy.md": _pem_in("[production]\n")}, tmp_path)
+    assert b.env == "production", ev(b)
+    # an account-wide token in a README still reaches production
+    b = blast({"README.md": f"export GITHUB_TOKEN={GH}\n"}, tmp_path / "2")
+    assert b.severity == "critical" and "reaches production" in ev(b), ev(b)
+    # a key file in a docs folder is no prose: a deploy key kept there is not an example
+    b = blast({"docs/deploy_key.pem": _pem_in()}, tmp_path / "3")
+    assert b.env != "test", ev(b)
+
+
 # ---- env: the enclosing section -------------------------------------------------------------
 def test_ini_section(tmp_path):
     text = f"[production]\ngithub_token = {GH}\n\n[staging]\nother = 1\n"
@@ -298,7 +323,8 @@ def test_the_user_a_sql_statement_creates_sets_the_privilege(tmp_path, statement
 @pytest.mark.parametrize("path,text,secret", [
     ("db/roles.sql", "CREATE ROLE bitwarden NOSUPERUSER LOGIN PASSWORD 'bitwarden';\n", "bitwarden"),
     ("app.cfg", "DATABASE_URL=postgres://guestuser:guestuser@pg.acme.internal:5432/app\n", "guestuser"),
-    ("docs/api.md", "> Authorization: Basic bWF4Om1heA==\n", "bWF4Om1heA=="),  # max:max
+    # max:max (a documentation file is rated as an example before this is asked)
+    ("scripts/smoke.sh", 'curl -H "Authorization: Basic bWF4Om1heA==" https://api.acme.io/\n', "bWF4Om1heA=="),
 ])
 def test_a_password_that_is_its_users_name_is_rated_low(tmp_path, path, text, secret):
     """bitwarden/server's role, django-rest-framework's max:max: reported, rated low."""
@@ -337,7 +363,7 @@ ANON = _jwt({"iss": "supabase", "ref": "olvjksmgcmldmjkzpafa", "role": "anon", "
 
 ASIA = "ASIA4VDHLDSUNAVBPPXX"  # a temporary (STS) key ID: its account is no documentation's
 AKIA = "AKIAVQJXXVBOTHD2WTFL"
-AWS_SECRET = "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"
+AWS_SECRET = "Q7rTn2Lw9Zk4Hb8V" + "y3Mp6Xc1Jd5Fs0Ga+uRw/oEi"
 
 
 def _aws_findings(tmp_path, key_id: str, when: int | None):
