@@ -177,10 +177,12 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
     # a carrier rule (a password in a URL or connection string, an Authorization header) knows
     # no provider either: rated one level lower, as a generic finding is
     b.severity, b.reaches_production = _severity(b, env_source_is_key, rule.generic or rule.carrier)
+    reach = None
     if b.reaches_production and b.env != "production":
         where = {"staging": "a staging context", "development": "a development context",
                  "unknown": "a context that names no environment", "test": "a test context"}[b.env]
-        ev.append(f"found in {where}, but this token type is account-wide: it reaches production")
+        reach = f"found in {where}, but this token type is account-wide: it reaches production"
+        ev.append(reach)
     statuses = {loc.status for loc in finding.locations if loc.kind == "worktree"}
     kinds = {loc.kind for loc in finding.locations}
     if "ignored" in statuses:
@@ -192,29 +194,15 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
     if b.severity not in ("critical", "info") and b.env not in ("test", "development") and \
             ("ignored" in statuses or kinds == {"history"}):
         b.severity = _bump(b.severity, cap="high")
-    exp, exp_from = ctx0.get("jwt_exp"), "its exp claim"
-    if exp is None:
-        exp, exp_from = ctx0.get("expires"), ctx0.get("expires_from") or "its expiry"
-    if isinstance(exp, (int, float)) and not isinstance(exp, bool) and 0 < exp < time.time():
-        # a JSON Web Token past its exp claim (a Postman collection's bearer token from 2018),
-        # an Azure SAS past its se= (a recorded download link): rejected by the service
-        when = datetime.fromtimestamp(exp, timezone.utc).date().isoformat()
-        ev.append(f"expired on {when} ({exp_from}): services that check expiry reject it")
+    expired = _expired(finding, ctx0)
+    if expired:
+        # rejected by the service whatever it could once reach: no longer "reaches production"
+        if reach:
+            ev.remove(reach)
+        b.reaches_production = False
+        ev.append(expired)
         if b.severity not in ("low", "info"):
             b.severity = "low"
-    hours = ctx0.get("lifetime_hours")
-    first = min((loc.date for loc in finding.locations if loc.kind == "history" and loc.date), default=None)
-    if isinstance(hours, int) and not isinstance(hours, bool) and first and exp is None:
-        # issued no later than its first commit, and valid for at most `hours` after issue
-        try:
-            since = datetime.fromisoformat(first).timestamp()
-        except ValueError:
-            since = None
-        if since is not None and since + hours * 3600 < time.time():
-            ev.append(f"{ctx0.get('lifetime_from') or 'a temporary credential'}, valid {hours} hours at most, "
-                      f"first committed on {first[:10]}: expired")
-            if b.severity not in ("low", "info"):
-                b.severity = "low"
     if (ctx0.get("password_is_user") or user and secret.lower() == user.lower()) and b.severity not in ("low", "info"):
         # a role created with its own name as its password, Basic max:max: an image's default
         # or a documentation's example account, not a password anyone chose; reported, rated low
@@ -227,6 +215,33 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
     if rule.public:
         b.severity = "info"
     return b
+
+
+def _expired(finding: Finding, ctx0: dict) -> str | None:
+    """The evidence that the credential can no longer work, or None: a JSON Web Token past
+    its exp claim (a Postman collection's bearer token from 2018), an Azure SAS past its se=
+    (a recorded download link), a temporary key first committed longer ago than it lives
+    (`lifetime_hours`: an ASIA key ID, and the secret beside it)."""
+    exp, exp_from = ctx0.get("jwt_exp"), "its exp claim"
+    if exp is None:
+        exp, exp_from = ctx0.get("expires"), ctx0.get("expires_from") or "its expiry"
+    if isinstance(exp, (int, float)) and not isinstance(exp, bool):
+        if 0 < exp < time.time():
+            when = datetime.fromtimestamp(exp, timezone.utc).date().isoformat()
+            return f"expired on {when} ({exp_from}): services that check expiry reject it"
+        return None
+    hours = ctx0.get("lifetime_hours")
+    first = min((loc.date for loc in finding.locations if loc.kind == "history" and loc.date), default=None)
+    if not isinstance(hours, int) or isinstance(hours, bool) or not first:
+        return None  # only on disk: no date says when it was issued
+    try:  # issued no later than its first commit, and valid `hours` at most after that
+        since = datetime.fromisoformat(first).timestamp()
+    except ValueError:
+        return None
+    if since + hours * 3600 >= time.time():
+        return None
+    return f"{ctx0.get('lifetime_from') or 'a temporary credential'}, valid {hours} hours at most, " \
+           f"first committed on {first[:10]}: expired"
 
 
 PAIR_LINES = 3  # a key's other parts are written beside it: an ID, its secret, a session token
