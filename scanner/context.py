@@ -29,6 +29,14 @@ _YAML_PARENT = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z0-9_.\-\"' ]+?)\s*(?::\s*[{\[
 _DOC_SEP = re.compile(r"^(?:---|\.\.\.)(?:\s.*)?$")
 _NAMESPACE = re.compile(r"^\s*(namespace|project_id|project|cluster|context|environment|env|stage)\s*[:=]\s*[\"']?([A-Za-z0-9_.\-]+)")
 _URL_HOST = re.compile(r"://(?:[^@/\s\"']*@)?\[?([A-Za-z0-9_.\-]+)")
+# an HTTP message's Host header (`Host: api.acme.io`, `> Host: ...` in curl -v output): the
+# host its Authorization header is sent to
+_HOST_HEADER = re.compile(r"^\s*(?:[>|]\s*)?host:\s*([A-Za-z0-9_.\-]+)(?::\d+)?\s*$", re.I)
+_HEADER_BLOCK = 20  # lines of a request's header block read for its Host
+_REQUEST_LINE = re.compile(r"^\s*(?:[>|]\s*)?[A-Z]{3,7} \S+ HTTP/\d(?:\.\d)?\s*$")
+# a credential's own header line in an HTTP message: only there is a Host read (a YAML
+# `host:` key of a sibling block is not the host of a `password:` below it)
+_AUTH_HEADER = re.compile(r"^\s*(?:[>|]\s*)?(?:proxy-)?(?:authorization|x-[a-z0-9-]+)\s*:", re.I)
 _MAX_UP = 400  # lines to look upward for a section
 
 
@@ -197,6 +205,26 @@ def extract(lines: list[str], idx: int, col: int, groups: dict | None = None) ->
     return {k: (list(v) if isinstance(v, list) else v) for k, v in got.items()}
 
 
+def _message_host(lines: list[str], idx: int) -> str | None:
+    """The Host header of the HTTP request whose header block holds lines[idx] (from its
+    request line, `POST /revoke HTTP/1.1`, to a blank line), or None: RFC 6749's examples
+    send their `Authorization: Basic` to `Host: server.example.com`, which names no
+    deployment. Without a request line above, the block is no HTTP message (a YAML file's
+    `authorization:` beside another block's `host:`)."""
+    top = idx
+    while top >= 0 and idx - top <= _HEADER_BLOCK and lines[top].strip() and not _REQUEST_LINE.match(lines[top]):
+        top -= 1
+    if top < 0 or idx - top > _HEADER_BLOCK or not _REQUEST_LINE.match(lines[top]):
+        return None
+    j = top + 1
+    while j < len(lines) and j - top <= 2 * _HEADER_BLOCK and lines[j].strip():
+        m = _HOST_HEADER.match(lines[j])
+        if m:
+            return m.group(1)
+        j += 1
+    return None
+
+
 def _extract(lines: list[str], idx: int, col: int, groups: dict | None = None) -> dict:
     line = lines[idx] if 0 <= idx < len(lines) else ""
     ctx: dict = {}
@@ -214,6 +242,10 @@ def _extract(lines: list[str], idx: int, col: int, groups: dict | None = None) -
         m = _URL_HOST.search(line, max(0, col - 200))
         if m:
             ctx["host"] = m.group(1)
+        elif len(lines) > 1 and _AUTH_HEADER.match(line):
+            host = _message_host(lines, idx)
+            if host:
+                ctx["host"] = host
     if len(lines) > 1:
         secs = _sections(lines, idx)
         marks = _markers(lines, idx)

@@ -250,6 +250,29 @@ def test_a_path_that_only_looks_like_a_test_folder_names_no_environment(tmp_path
     assert b.env == "unknown", ev(b)
 
 
+BASIC = "ZGVwbG95MDpOcVZ3" + "WVM4MVZQN0hiMQ=="  # deploy0:NqVwYS81VP7Hb1
+
+
+@pytest.mark.parametrize("message,env", [
+    # RFC 6749's examples (oauthlib's docstrings): the host of the message is reserved for examples
+    (f"POST /revoke HTTP/1.1\nHost: server.example.com\nAuthorization: Basic {BASIC}\n\ntoken=x\n", "test"),
+    (f"GET /v1/backups HTTP/1.1\nAuthorization: Basic {BASIC}\nHost: api.prod.acme.io:443\n", "production"),
+    # curl -v's request lines
+    (f"> GET /v2/ HTTP/1.1\n> Host: registry.staging.acme.io\n> Authorization: Basic {BASIC}\n", "staging"),
+    # another message's Host, past a blank line, is not this one's
+    (f"GET / HTTP/1.1\nHost: server.example.com\n\nGET / HTTP/1.1\nAuthorization: Basic {BASIC}\n", "unknown"),
+])
+def test_the_host_of_an_http_message_is_its_authorization_s_host(tmp_path, message, env):
+    b = blast({"api/calls.http": message}, tmp_path, BASIC)
+    assert b.env == env, ev(b)
+
+
+def test_a_yaml_host_key_is_no_message_host(tmp_path):
+    text = f"cache:\n  host: prod-cache.acme.io\nregistry:\n  authorization: Basic {BASIC}\n"
+    b = blast({"config/app.txt": text}, tmp_path, BASIC)
+    assert b.env == "unknown" and "prod-cache" not in ev(b), ev(b)
+
+
 def test_docker_compose_is_development(tmp_path):
     text = ("services:\n  api:\n    image: api\n    environment:\n"
             f"      DATABASE_URL: postgres://app:{PW}@pg.acme.internal:5432/app\n")
