@@ -274,12 +274,21 @@ def reading_path(path: str, head: bytes) -> str:
     return f"{path}.{_INTERPRETER_EXT.get(it.group(1), 'sh')}"
 
 
-def is_prose_doc(path: str) -> bool:
-    """A documentation file by its kind, wherever it lives (README.md, docs/usage.rst):
-    not .txt (notes and key backups), nor HTML or templates (apps)."""
+# documentation kinds that are not documentation wherever they are: .txt (notes and key
+# backups), notebooks, HTML and Jinja templates (apps) outside a docs folder
+_DOC_EXT_ELSEWHERE = ("ipynb", "txt", "html", "htm", "xhtml", "j2", "jinja")
+
+
+def _doc_ext(path: str) -> str:
+    """The extension of a documentation file by its kind wherever it lives, else ""."""
     name = path.lower().rsplit("/", 1)[-1]
     ext = name.rsplit(".", 1)[-1] if "." in name else ""
-    return _EXT_KIND.get(ext) == DOC and ext not in ("ipynb", "txt", "html", "htm", "xhtml", "j2", "jinja")
+    return ext if _EXT_KIND.get(ext) == DOC and ext not in _DOC_EXT_ELSEWHERE else ""
+
+
+def is_prose_doc(path: str) -> bool:
+    """A file of prose (README.md, docs/usage.rst, .adoc, .org): not Mako's templates."""
+    return _doc_ext(path) not in ("", "mako", "myt")
 
 
 @functools.lru_cache(maxsize=4096)  # a pure function of the path
@@ -288,7 +297,7 @@ def is_doc_path(path: str) -> bool:
     low = path.lower()
     parts = low.split("/")
     name = parts[-1]
-    if is_prose_doc(path):
+    if _doc_ext(path):
         return True
     if _DOC_NAMES.match(name) or _DOC_WORD.search(name):
         return True

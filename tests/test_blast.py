@@ -130,9 +130,11 @@ def test_prose_documentation_does_not_hide_what_a_key_says_or_reaches(tmp_path):
     # an account-wide token in a README still reaches production
     b = blast({"README.md": f"export GITHUB_TOKEN={GH}\n"}, tmp_path / "2")
     assert b.severity == "critical" and "reaches production" in ev(b), ev(b)
-    # a key file in a docs folder is no prose: a deploy key kept there is not an example
-    b = blast({"docs/deploy_key.pem": _pem_in()}, tmp_path / "3")
-    assert b.env != "test", ev(b)
+    # a key file in a docs folder is no prose: a deploy key kept there is not an example;
+    # nor is an app's Mako template
+    for k, path in enumerate(("docs/deploy_key.pem", "app/templates/settings.mako")):
+        b = blast({path: _pem_in()}, tmp_path / f"3{k}")
+        assert b.env != "test", ev(b)
 
 
 # ---- env: the enclosing section -------------------------------------------------------------
