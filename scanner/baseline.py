@@ -47,6 +47,7 @@ from scanner.errors import CredfenceError
 import hashlib
 import json
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -294,11 +295,18 @@ def baseline_entries(findings: list[Finding]) -> list[dict]:
     return list(uniq.values())
 
 
-def write_baseline(path, findings: list[Finding]) -> dict:
-    """Record `findings` as accepted in `path` (atomic, mode 0644). Returns the document."""
+def write_baseline(path, findings: list[Finding], repository_file: bool = False) -> dict:
+    """Record `findings` as accepted in `path` (atomic, mode 0644). Returns the document.
+    `repository_file`: path is the scanned repository's default baseline, not one the user
+    named: it is written only as a regular file (outfile.write_private)."""
     path = Path(path)
     accepted = baseline_entries(findings)
     try:
+        # only a regular file is read (a FIFO would block, a terminal wait for input), and a
+        # repository's symlink not at all: the write below refuses both
+        mode = (path.lstat() if repository_file else path.stat()).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError
         old = json.loads(path.read_text(encoding="utf-8"))
         if isinstance(old, dict) and old.get("tool") == "credfence" and old.get("accepted") == accepted \
                 and old.get("version") == BASELINE_VERSION:
@@ -318,5 +326,5 @@ def write_baseline(path, findings: list[Finding]) -> dict:
     written = json.dumps([[e["secret_redacted"], e["paths"]] for e in accepted], ensure_ascii=False)
     if any(s in written for s in secrets):  # cannot happen with redacted forms; never risk it
         raise BaselineError(f"baseline {path}: refusing to write a plain secret")
-    write_private(path, text.encode("utf-8"), BASELINE_MODE)
+    write_private(path, text.encode("utf-8"), BASELINE_MODE, repository_file)
     return doc

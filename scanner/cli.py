@@ -540,7 +540,7 @@ def baseline(path, output, history, config_path):
         click.echo(f"warning: {len(short)} finding(s) with a secret shorter than {MIN_SECRET_LEN} characters are not "
                    "recorded (a hash of so short a value can be reversed); mark their lines `credfence: allow` "
                    "instead", err=True)
-    write_baseline(target, findings)
+    write_baseline(target, findings, repository_file=not output)
     click.echo(f"{len(findings) - len(short)} finding(s) accepted in {escape_terminal(str(target))}")
     _exit(report, "baseline")
 

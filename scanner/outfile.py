@@ -5,15 +5,41 @@ import os
 import stat
 import tempfile
 
+from scanner.errors import CredfenceError
 
-def write_private(path, data: bytes, mode: int = 0o600) -> None:
+
+class RefusedOutput(CredfenceError):
+    """A file of the scanned repository that credfence will not write through."""
+
+
+def write_private(path, data: bytes, mode: int = 0o600, repository_file: bool = False) -> None:
     """Write data to path through a temporary file in the same directory and a rename:
     a reader sees the old file or the new one, never half of one.
 
-    Only a regular file is replaced. A device, a FIFO or a terminal (`-o /dev/null`,
-    `-o /dev/stdout`, a named pipe) is written into: a rename would put a regular file in
-    its place, and run as root that breaks /dev/null for the whole machine. A symlink is
-    followed, as the shell's `>` follows it, and the link itself is kept."""
+    A path the user named (`--output`): only a regular file is replaced. A device, a FIFO
+    or a terminal (`-o /dev/null`, `-o /dev/stdout`, a named pipe) is written into: a
+    rename would put a regular file in its place, and run as root that breaks /dev/null for
+    the whole machine. A symlink is followed, as the shell's `>` follows it, and the link
+    itself is kept.
+
+    `repository_file`: a file of the scanned repository the user did not name (the default
+    baseline). The repository decides what is there, so nothing is followed: a symlink (to
+    ~/.bashrc, outside the scanned root) or a FIFO (which would block the write for ever)
+    is refused with one line; a regular file is replaced, a missing one created."""
+    if repository_file:
+        try:
+            kind = os.lstat(path).st_mode
+        except FileNotFoundError:
+            kind = None
+        if kind is not None and not stat.S_ISREG(kind):
+            what = "a symlink" if stat.S_ISLNK(kind) else "not a regular file"
+            raise RefusedOutput(f"refusing to write {path}: it is {what} in the scanned repository "
+                                "(give --output FILE to write elsewhere)")
+        try:
+            _replace(os.path.abspath(path), data, mode)
+        except OSError as e:
+            raise OSError(e.errno, e.strerror, str(path)) from None
+        return
     try:
         existing = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):

@@ -223,6 +223,36 @@ def test_a_scan_writes_nothing_but_the_report_it_was_asked_for(tmp_path, outside
     assert sorted(os.listdir(outdir)) == ["report.json", "report.sarif", "report.text"]
 
 
+@pytest.mark.parametrize("kind", ["symlink out", "symlink in", "fifo"])
+def test_a_baseline_the_repository_planted_is_not_written_through(tmp_path, kind):
+    """`credfence baseline REPO` writes REPO/.credfence-baseline.json, a path the repository
+    controls. A hostile one ships it as a symlink to a file of the user's (~/.bashrc) or as
+    a FIFO: refused with one line, exit 2, nothing written anywhere, no hang. (Following a
+    symlink, as a report path the user names is followed, wrote outside the scanned root.)"""
+    root = tmp_path / "root"
+    r = Repo(root)
+    r.commit("one", {"app.py": f'TOKEN = "{GITHUB}"\n', "notes.txt": "mine\n"})
+    victim = tmp_path / "bashrc"
+    victim.write_text("export PATH=$HOME/bin:$PATH\n")
+    target = root / ".credfence-baseline.json"
+    if kind == "symlink out":
+        target.symlink_to(victim)
+    elif kind == "symlink in":
+        target.symlink_to("notes.txt")
+    else:
+        os.mkfifo(target)
+    before_root, before_victim = snapshot(root), victim.read_bytes()
+    p = cli("baseline", str(root), timeout=60)
+    assert_clean_exit(p, (2,))
+    assert p.stderr.startswith(f"credfence: refusing to write {target}: it is ") and p.stderr.count("\n") == 1
+    assert snapshot(root) == before_root and victim.read_bytes() == before_victim
+    # named by the user, elsewhere: written
+    out = tmp_path / "bl.json"
+    p = cli("baseline", str(root), "--output", str(out), timeout=60)
+    assert_clean_exit(p, (0, 1))
+    assert json.loads(out.read_text())["tool"] == "credfence"
+
+
 # ---- issue 13.8: git pointers that lead outside the root ---------------------------------------
 def _outside_repo(tmp_path: Path) -> Repo:
     """Another repository, outside the scanned root, whose history holds OUTSIDE."""
