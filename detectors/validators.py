@@ -368,7 +368,9 @@ def aws_real_account(secret: str, match: re.Match | None = None) -> bool | dict:
 # a SAS's signed expiry (`se=`): ISO 8601 in UTC, a date or a date and time, percent-encoded
 # or not (Azure Storage, "Create a service SAS": signedExpiry)
 _SAS_EXPIRY = re.compile(r"[?&;]se=(\d{4}-\d{2}-\d{2})(?:T(\d{2})(?::|%3A)(\d{2})(?:(?::|%3A)(\d{2}))?)?", re.I)
+_URL_EDGE_CHARS = " \t\r\n\f\v\"'<>`"
 _URL_EDGE = re.compile(r"[\s\"'<>`]")
+_URL_REACH = 4096  # characters either side of a signature read for its URL's se=
 
 
 def azure_sas(secret: str, match: re.Match | None = None) -> bool | dict:
@@ -377,12 +379,16 @@ def azure_sas(secret: str, match: re.Match | None = None) -> bool | dict:
     blast rates it so (a recorded download link, signed for an hour in 2025)."""
     if match is None:
         return True
-    text, start = match.string, match.start()
-    lo = start
-    while lo > 0 and start - lo < 4096 and not _URL_EDGE.match(text, lo - 1):
-        lo -= 1  # the URL (or query) the signature belongs to, whatever order its fields take
-    edge = _URL_EDGE.search(text, match.end())
-    se = _SAS_EXPIRY.search(text, lo, edge.start() if edge else len(text))
+    # the URL (or query) the signature belongs to, whatever order its fields take: back and
+    # on to the nearest space, quote, bracket or other URL's scheme, within _URL_REACH
+    # (C-speed searches: a minified line can hold thousands of signatures)
+    text, start, end = match.string, match.start(), match.end()
+    lo = max(0, start - _URL_REACH)
+    lo = max([lo, text.rfind("://", lo, start)] + [text.rfind(c, lo, start) + 1 for c in _URL_EDGE_CHARS])
+    edge = _URL_EDGE.search(text, end, end + _URL_REACH)
+    hi = edge.start() if edge else min(len(text), end + _URL_REACH)
+    nxt = text.find("://", end, hi)  # URLs run together with nothing between: the next one's
+    se = _SAS_EXPIRY.search(text, lo, nxt if nxt >= 0 else hi)
     if se is None:
         return True
     from datetime import datetime, timezone
