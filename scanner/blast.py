@@ -251,23 +251,22 @@ def share_lifetimes(findings: list[Finding]) -> None:
     """A secret written within PAIR_LINES lines of a provider's temporary key (an ASIA key
     ID's `lifetime_hours`), in the same file of the same commit, is that key's other half
     (AWS's secret access key has no mark of its own) and shares its lifetime, in place."""
-    temporary: dict[tuple, list[tuple[int, dict]]] = {}
+    temporary: dict[tuple, dict] = {}  # (provider, kind, commit, path, line) -> the key's context
     for f in findings:
         for loc, ctx in zip(f.locations, f.contexts):
             if ctx.get("lifetime_hours") and loc.line is not None:
-                temporary.setdefault((f.rule.provider, loc.kind, loc.commit, loc.path), []).append((loc.line, ctx))
+                temporary.setdefault((f.rule.provider, loc.kind, loc.commit, loc.path, loc.line), ctx)
     if not temporary:
         return
     for f in findings:
         if not f.contexts or any(c.get("lifetime_hours") for c in f.contexts):
             continue
-        for loc in f.locations:
-            near = [ctx for line, ctx in temporary.get((f.rule.provider, loc.kind, loc.commit, loc.path), [])
-                    if loc.line is not None and abs(line - loc.line) <= PAIR_LINES]
-            if near:
-                f.contexts[0] = {**f.contexts[0], "lifetime_hours": near[0]["lifetime_hours"],
-                                 "lifetime_from": f"beside {near[0].get('lifetime_from')}"}
-                break
+        key = next((temporary[k] for loc in f.locations if loc.line is not None
+                    for k in ((f.rule.provider, loc.kind, loc.commit, loc.path, loc.line + d)
+                              for d in range(-PAIR_LINES, PAIR_LINES + 1)) if k in temporary), None)
+        if key is not None:
+            f.contexts[0] = {**f.contexts[0], "lifetime_hours": key["lifetime_hours"],
+                             "lifetime_from": f"beside {key.get('lifetime_from')}"}
 
 
 def _merged_context(f: Finding) -> dict:
