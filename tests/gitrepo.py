@@ -159,12 +159,26 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
     return Path(root)
 
 
+ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def live_value(n: int, alphabet: str = ALNUM, prefix: str = "") -> str:
+    """n characters drawn at random (never a fixed literal) that no placeholder check takes
+    for a placeholder: a draw that holds `xXx` or `DUMmY` is one, by design (3 in 200,000
+    forty-character draws after `sk_live_`), and made a test fail by chance in CI."""
+    import secrets
+
+    from detectors.placeholders import is_placeholder
+
+    while True:
+        body = "".join(secrets.choice(alphabet) for _ in range(n))
+        if not is_placeholder(prefix + body, [prefix] if prefix else []):
+            return body
+
+
 def github_pat() -> str:
     """A fresh fake classic GitHub token with a valid checksum (never a fixed literal)."""
-    import secrets
-    import string
-
     from detectors.validators import github_checksum
 
-    body = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(30))
+    body = live_value(30, prefix="ghp_")
     return f"ghp_{body}{github_checksum(body)}"

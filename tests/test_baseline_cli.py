@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 import shutil
 import string
 import subprocess
@@ -16,17 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import ROOT, Repo, git_env, github_pat, credfence as cf, stdout_report as scan_json
+from gitrepo import ROOT, Repo, git_env, github_pat, live_value, credfence as cf, stdout_report as scan_json
 
 MAKE_CORPUS = ROOT.parent / "shared" / "corpus" / "make_corpus.py"
-ALNUM = string.ascii_letters + string.digits
 BIN = Path(sys.executable).parent
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
 def aws_key_id() -> str:
-    return "AKIA" + "".join(secrets.choice(string.ascii_uppercase + "234567") for _ in range(16))
+    return "AKIA" + live_value(16, string.ascii_uppercase + "234567", "AKIA")
 
 
 def sha256(s: str) -> str:

@@ -11,9 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shutil
-import string
 import subprocess
 import sys
 from pathlib import Path
@@ -21,17 +19,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gitrepo import ROOT, Repo, git_env
+from gitrepo import ROOT, Repo, git_env, live_value
 
 EXAMPLES = ROOT / "examples"
-ALNUM = string.ascii_letters + string.digits
 BIN = Path(sys.executable).parent
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
 def stripe_live() -> str:
-    return "sk_live_" + "".join(secrets.choice(ALNUM) for _ in range(99))
+    return "sk_live_" + live_value(99, prefix="sk_live_")
 
 
 UPSTREAM = "https://github.com/credfence/credfence"

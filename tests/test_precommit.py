@@ -13,22 +13,19 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import shutil
-import string
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from gitrepo import ROOT, Repo, git_env, github_pat
+from gitrepo import ROOT, Repo, git_env, github_pat, live_value
 
-ALNUM = string.ascii_letters + string.digits
 
 
 def stripe_live() -> str:
-    return "sk_live_" + "".join(secrets.choice(ALNUM) for _ in range(99))
+    return "sk_live_" + live_value(99, prefix="sk_live_")
 
 
 def _head() -> str | None:

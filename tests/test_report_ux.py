@@ -16,13 +16,13 @@ import subprocess
 import sys
 
 
-from gitrepo import ROOT, Repo, git_env, github_pat, scan_api
+from gitrepo import ROOT, Repo, git_env, github_pat, live_value, scan_api
 
 ALNUM = string.ascii_letters + string.digits
 
 
 def stripe_live() -> str:
-    return "sk_live_" + "".join(secrets.choice(ALNUM) for _ in range(40))
+    return "sk_live_" + live_value(40, prefix="sk_live_")
 
 
 def cf(*args: str, cwd=None, stdin: str | None = None) -> subprocess.CompletedProcess:
