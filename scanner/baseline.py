@@ -304,8 +304,8 @@ def write_baseline(path, findings: list[Finding], repository_file: bool = False)
     try:
         # only a regular file is read (a FIFO would block, a terminal wait for input), and a
         # repository's symlink not at all: the write below refuses both
-        mode = (path.lstat() if repository_file else path.stat()).st_mode
-        if not stat.S_ISREG(mode):
+        kind = (path.lstat() if repository_file else path.stat()).st_mode
+        if not stat.S_ISREG(kind):
             raise OSError
         old = json.loads(path.read_text(encoding="utf-8"))
         if isinstance(old, dict) and old.get("tool") == "credfence" and old.get("accepted") == accepted \

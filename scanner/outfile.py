@@ -26,32 +26,32 @@ def write_private(path, data: bytes, mode: int = 0o600, repository_file: bool = 
     baseline). The repository decides what is there, so nothing is followed: a symlink (to
     ~/.bashrc, outside the scanned root) or a FIFO (which would block the write for ever)
     is refused with one line; a regular file is replaced, a missing one created."""
-    if repository_file:
-        try:
-            kind = os.lstat(path).st_mode
-        except FileNotFoundError:
-            kind = None
-        if kind is not None and not stat.S_ISREG(kind):
-            what = "a symlink" if stat.S_ISLNK(kind) else "not a regular file"
-            raise RefusedOutput(f"refusing to write {path}: it is {what} in the scanned repository "
-                                "(give --output FILE to write elsewhere)")
-        try:
-            _replace(os.path.abspath(path), data, mode)
-        except OSError as e:
-            raise OSError(e.errno, e.strerror, str(path)) from None
-        return
     try:
-        existing = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        existing = None
-    try:
-        if existing is not None and not stat.S_ISREG(existing.st_mode) and not stat.S_ISDIR(existing.st_mode):
-            with open(path, "wb") as fh:
-                fh.write(data)
-            return
-        _replace(os.path.realpath(path), data, mode)
+        if repository_file:
+            target = os.path.abspath(path)
+            kind = _mode(path, os.lstat)
+            if kind is not None and not stat.S_ISREG(kind):
+                what = "a symlink" if stat.S_ISLNK(kind) else "not a regular file"
+                raise RefusedOutput(f"refusing to write {path}: it is {what} in the scanned repository "
+                                    "(give --output FILE to write elsewhere)")
+        else:
+            target = os.path.realpath(path)
+            kind = _mode(path, os.stat)
+            if kind is not None and not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
+                with open(path, "wb") as fh:
+                    fh.write(data)
+                return
+        _replace(target, data, mode)
     except OSError as e:  # named by the path the user gave, not by the temporary file's
         raise OSError(e.errno, e.strerror, str(path)) from None
+
+
+def _mode(path, stat_fn) -> int | None:
+    """st_mode of what is at path, or None when nothing is."""
+    try:
+        return stat_fn(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
 
 
 def _replace(target: str, data: bytes, mode: int) -> None:
