@@ -19,7 +19,9 @@ _TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\(|\$\(|^\$[A-Za-z_]|%[A
 _WORDS = re.compile(
     r"(?i)example|placeholder|change[_-]?(?:me|this)|replace[_-]?(?:me|this)|your[_-]?(?:api|secret|token|key|password|own)|"
     r"insert[_-]?(?:your|key|token)|dummy|redacted|sample[_-]?(?:key|token|secret)|fake[_-]?(?:key|token|secret)|"
-    r"not[_-]?a[_-]?real|xxxx|\*\*\*\*|0000000000|1234567|abcdefg|qwerty"
+    r"not[_-]?a[_-]?real|xxxx|\*\*\*\*|0000000000|1234567|abcdefg|qwerty|"
+    # where the writer says what goes there: PHPMailer's `'clientSecret' => 'RANDOMCHARS-----...'`
+    r"random[_-]?(?:chars|characters|string)"
 )
 _REPEAT = re.compile(r"(.)\1{7,}")
 # a value made of nothing but the words for a secret, a possessive or an intensifier and a

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import re
 import zlib
@@ -402,6 +403,59 @@ def azure_sas(secret: str, match: re.Match | None = None) -> bool | dict:
     return {"expires": when.timestamp(), "expires_from": "its se= signed expiry"}
 
 
+_CRYPT64 = b"./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def md5_crypt(password: bytes, salt: bytes, magic: bytes = b"$1$") -> bytes:
+    """The MD5-based crypt(3) hash (`$1$`, and Apache's `$apr1$`, the same algorithm under
+    another magic), as Poul-Henning Kamp's FreeBSD implementation defines it."""
+    salt = salt[:8]
+    alt = hashlib.md5(password + salt + password).digest()
+    ctx = password + magic + salt
+    for left in range(len(password), 0, -16):
+        ctx += alt[:min(16, left)]
+    n = len(password)
+    while n:
+        ctx += b"\0" if n & 1 else password[:1]
+        n >>= 1
+    final = hashlib.md5(ctx).digest()
+    for i in range(1000):
+        step = password if i & 1 else final
+        if i % 3:
+            step += salt
+        if i % 7:
+            step += password
+        step += final if i & 1 else password
+        final = hashlib.md5(step).digest()
+    out = bytearray()
+    for a, b, c in ((0, 6, 12), (1, 7, 13), (2, 8, 14), (3, 9, 15), (4, 10, 5), (None, None, 11)):
+        v = (final[a] << 16 | final[b] << 8 | final[c]) if a is not None else final[c]
+        for _ in range(4 if a is not None else 2):
+            out.append(_CRYPT64[v & 0x3F])
+            v >>= 6
+    return magic + salt + b"$" + bytes(out)
+
+
+def crypt_cleartext(secret: str, match: re.Match | None = None) -> bool | dict:
+    """A user and an MD5-crypt hash in one row (password-hash-row): when the "user" is the
+    hash's cleartext, the row is a hashing library's known-answer test or an account whose
+    password is its name (`password_is_user`; blast rates it low). Other crypt formats are
+    kept as they are (their algorithms are not computed here)."""
+    if match is None:
+        return True
+    groups = match.groupdict()
+    user, salted = groups.get("user2"), groups.get("secret2")
+    if not user or not salted:
+        return True
+    magic = b"$apr1$" if "$apr1$" in match.group(0) else b"$1$"
+    salt = salted.split("$", 1)[0].encode()
+    try:
+        same = md5_crypt(user.encode(), salt, magic) == magic + salted.encode()
+    except UnicodeEncodeError:
+        return True
+    return {"user": user, "password_is_user": True, "cleartext_beside": True} if same else True
+
+
 VALIDATORS = {
     "github-crc32": github_crc32,
     "npm-crc32": npm_crc32,
@@ -417,4 +471,5 @@ VALIDATORS = {
     "bech32": bech32,
     "aws-real-account": aws_real_account,
     "azure-sas": azure_sas,
+    "crypt-cleartext": crypt_cleartext,
 }

@@ -207,7 +207,11 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
         # a role created with its own name as its password, Basic max:max: an image's default
         # or a documentation's example account, not a password anyone chose; reported, rated low
         b.severity = "low"
-        ev.append(f"the password is the user's name ({user}): a default or example account, rated low")
+        if ctx0.get("cleartext_beside"):
+            ev.append(f"the row's first value ({user}) is the hash's cleartext: a hashing test vector, "
+                      "or an account whose password is its name; rated low")
+        else:
+            ev.append(f"the password is the user's name ({user}): a default or example account, rated low")
     if finding.confidence == "low" and b.severity not in ("low", "info"):
         # a generic guess or a documentation example: reported for review, never above low
         b.severity = "low"
@@ -221,7 +225,8 @@ def _expired(finding: Finding, ctx0: dict) -> str | None:
     """The evidence that the credential can no longer work, or None: a JSON Web Token past
     its exp claim (a Postman collection's bearer token from 2018), an Azure SAS past its se=
     (a recorded download link), a temporary key first committed longer ago than it lives
-    (`lifetime_hours`: an ASIA key ID, and the secret beside it)."""
+    (`lifetime_hours`: an ASIA key ID, and the secret beside it; or the rule's own, a type
+    that lives hours at most whoever issued it)."""
     exp, exp_from = ctx0.get("jwt_exp"), "its exp claim"
     if exp is None:
         exp, exp_from = ctx0.get("expires"), ctx0.get("expires_from") or "its expiry"
@@ -230,7 +235,9 @@ def _expired(finding: Finding, ctx0: dict) -> str | None:
             when = datetime.fromtimestamp(exp, timezone.utc).date().isoformat()
             return f"expired on {when} ({exp_from}): services that check expiry reject it"
         return None
-    hours = ctx0.get("lifetime_hours")
+    hours, life_from = ctx0.get("lifetime_hours"), ctx0.get("lifetime_from")
+    if hours is None and finding.rule.lifetime_hours:
+        hours, life_from = finding.rule.lifetime_hours, f"a {finding.rule.name} (its provider's longest lifetime)"
     first = min((loc.date for loc in finding.locations if loc.kind == "history" and loc.date), default=None)
     if not isinstance(hours, int) or isinstance(hours, bool) or not first:
         return None  # only on disk: no date says when it was issued
@@ -240,7 +247,7 @@ def _expired(finding: Finding, ctx0: dict) -> str | None:
         return None
     if since + hours * 3600 >= time.time():
         return None
-    return f"{ctx0.get('lifetime_from') or 'a temporary credential'}, valid {hours} hours at most, " \
+    return f"{life_from or 'a temporary credential'}, valid {hours} hours at most, " \
            f"first committed on {first[:10]}: expired"
 
 

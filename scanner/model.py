@@ -54,6 +54,9 @@ class Rule:
     # privilege and/or scope, evidence, examples: {refined, unrefined}}; the first whose
     # context matches sets the hit's privilege or scope (scanner/engine.py, _refine)
     refine: list[dict] = field(default_factory=list)
+    # the longest a credential of this type lives, by its provider's documentation (a Google
+    # OAuth access token: 12 hours): blast rates one first committed longer ago as expired
+    lifetime_hours: int | None = None
     impact: str = ""  # what it can do, one clause: "can delete production volumes and backups"
     description: str = ""
     positive: list[str] = field(default_factory=list)

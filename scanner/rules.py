@@ -19,7 +19,8 @@ RULES_DIR = Path(__file__).resolve().parent.parent / "detectors" / "rules"
 _FIELDS = {"id", "provider", "name", "pattern", "keywords", "entropy", "context", "context_lines",
            "validate", "scope", "privilege", "env_from_secret", "privilege_from_secret",
            "scope_from_secret", "public", "generic", "impact", "description", "examples",
-           "multiline", "structured", "example_path", "requires", "confidence", "carrier", "prefilter", "refine"}
+           "multiline", "structured", "example_path", "requires", "confidence", "carrier", "prefilter", "refine",
+           "lifetime_hours"}
 REQUIRES = ("context", "entropy", "checksum", "structure")
 _REFINE_FIELDS = {"context", "context_lines", "privilege", "scope", "evidence", "examples"}
 # a refinement reads lines the evidence memo keys on (scanner/context.py: 400 above, 50 below)
@@ -114,6 +115,7 @@ def _build(d: dict, family: str) -> Rule:
         example_path=d.get("example_path", ""), family=family, requires=[str(x) for x in d.get("requires") or []],
         confidence=d.get("confidence") or "", carrier=bool(d.get("carrier", False)),
         prefilter=d.get("prefilter") or "", refine=[dict(x) for x in d.get("refine") or []],
+        lifetime_hours=d.get("lifetime_hours"),
     )
 
 
@@ -148,6 +150,9 @@ def check_types(d: dict, where: str) -> None:
     cl = d.get("context_lines")
     if cl is not None and (isinstance(cl, bool) or not isinstance(cl, int) or not 0 <= cl <= 1000):
         raise RuleError(f"{where}: 'context_lines' must be a whole number from 0 to 1000, not {_kind(cl)}")
+    life = d.get("lifetime_hours")
+    if life is not None and (isinstance(life, bool) or not isinstance(life, int) or not 0 < life <= 24 * 366):
+        raise RuleError(f"{where}: 'lifetime_hours' must be a whole number of hours from 1 to 8784, not {life!r}")
     for k in ("env_from_secret", "privilege_from_secret", "scope_from_secret"):
         m = d.get(k)
         if m is not None and (not isinstance(m, dict) or not all(isinstance(a, str) and isinstance(b, str)
@@ -221,7 +226,7 @@ def rule_to_dict(r: Rule) -> dict:
                                      "entropy", "context", "context_lines", "validate", "env_from_secret",
                                      "privilege_from_secret", "scope_from_secret", "public", "generic",
                                      "impact", "description", "multiline", "structured", "example_path", "requires",
-                                     "confidence", "carrier", "prefilter", "refine")}
+                                     "confidence", "carrier", "prefilter", "refine", "lifetime_hours")}
     d["examples"] = {"positive": r.positive, "negative": r.negative}
     return d
 

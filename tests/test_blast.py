@@ -429,6 +429,45 @@ def test_aws_keys_not_known_to_be_expired_keep_their_rating(tmp_path, key_id, wh
         assert b.severity in ("high", "critical") and "expired" not in ev(b), (rule, ev(b))
 
 
+# a Google OAuth access token recorded in an HTTP archive, as mitmproxy's test flows hold one
+YA29 = "ya29.a0AfB_" + "byDg8jTAQMiRXxDq3J1Pnb5NHe2LPWoocBcEIJrVmZt5QIZpy4SCYADq8LRThKz0OWYAO1Yw1ZPuc6b761TSLU7G5g8"
+
+
+@pytest.mark.parametrize("when,expired", [(1_600_000_000, True), (0, False)])
+def test_a_short_lived_token_type_committed_long_ago_is_expired(tmp_path, when, expired):
+    """The rule's own lifetime_hours (a Google access token lives 12 hours at most): one first
+    committed in 2020 is expired, though it is also in the work tree; one committed an hour ago
+    keeps its rating."""
+    import time
+
+    r = Repo(tmp_path / "r")
+    r.clock = (int(time.time()) if when == 0 else when) - 3600
+    text = f'{{"name": "authorization", "value": "Bearer {YA29}"}}\n'
+    r.commit("flows", {"test/data/flows.har": text})
+    got = {f.rule.id: f.blast for f in scan_api(r.path).findings}
+    b = got["gcp-oauth-access-token"]
+    if expired:
+        assert b.severity == "low" and not b.reaches_production, ev(b)
+        assert "valid 12 hours at most, first committed on 2020-09-" in ev(b), ev(b)
+    else:
+        assert b.severity == "critical" and "expired" not in ev(b), ev(b)
+
+
+# (cleartext, its MD5-crypt hash), computed by `openssl passwd -1 -salt` and `-apr1 -salt`
+MD5_CRYPT = [("hunter2", "$1" + "$Qk7dZp2R$9PVYo3CYKYcWOYA6aOe.Z/"),  # split: not a row here
+             ("s3cr3t", "$apr1" + "$xyz12345$DSiRQDEnxoLERM.YO3WZf/")]
+
+
+@pytest.mark.parametrize("clear,hashed", MD5_CRYPT)
+def test_a_hash_row_that_gives_its_own_cleartext_is_a_test_vector(tmp_path, clear, hashed):
+    """A hashing module's known-answer tests (mitmproxy's md5crypt.py: `('pass', '$1$...')`)
+    are rated low and said to be so; a user's row whose name is not the cleartext stays high."""
+    b = blast({"lib/md5crypt.py": f"test_cases = (\n    ('{clear}', '{hashed}'),\n)\n"}, tmp_path / "vector")
+    assert b.severity == "low" and f"the row's first value ({clear}) is the hash's cleartext" in ev(b), ev(b)
+    b = blast({"db/users.sql": f"INSERT INTO users VALUES (1, 'deploy', '{hashed}');\n"}, tmp_path / "row")
+    assert b.severity in ("medium", "high") and "cleartext" not in ev(b), ev(b)
+
+
 def test_an_expired_jwt_is_rated_low_and_says_when_it_expired(tmp_path):
     old = _jwt({"sub": "4f1c2e9a", "role": "admin", "iat": 1538991179, "exp": 1539595979})
     live = _jwt({"sub": "4f1c2e9a", "role": "admin", "iat": 1700000000, "exp": 4102444800})

@@ -172,6 +172,14 @@ def test_refine_schema_errors_are_one_line():
             rules_mod.rule_from_dict({**base, **extra}, "config")
 
 
+@pytest.mark.parametrize("life", [0, -1, 2.5, True, "12", 24 * 366 + 1])
+def test_lifetime_hours_must_be_a_whole_number_of_hours(life):
+    base = {"id": "x-key", "provider": "x", "pattern": r"(?P<secret>xk_[a-z0-9]{20})", "keywords": ["xk_"]}
+    with pytest.raises(rules_mod.RuleError, match="'lifetime_hours' must be a whole number"):
+        rules_mod.rule_from_dict({**base, "lifetime_hours": life}, "config")
+    assert rules_mod.rule_from_dict({**base, "lifetime_hours": 12}, "config").lifetime_hours == 12
+
+
 def test_refined_hit_is_rated_by_its_refinement():
     """A Firebase web config's API key is reported, as read access (medium), not critical;
     the same key assigned alone keeps the type's rating."""

@@ -363,7 +363,9 @@ def test_ordinary_files_are_not_candidates():
                                    # a slot's name in Pascal case; metasyntactic words, once or repeated
                                    "AppSecret", "ServicePassword", "foobar", "bazbazbaz", "foo_bar_baz1", "SpamEggs",
                                    # as a server reads it, %-escapes decoded; a word in a syntax's brackets
-                                   "bar%25baz", "my%2Dsecret", "password]]", "[token]"])
+                                   "bar%25baz", "my%2Dsecret", "password]]", "[token]",
+                                   # the writer saying what goes there, before a made-up tail
+                                   "RANDOMCHARS----CWufYlGyjPc", "random-string-Kq8vT2mW", "RandomCharacters7Tq9"])
 def test_placeholders(value):
     assert is_placeholder(value)
 
