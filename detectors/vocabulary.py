@@ -10,9 +10,11 @@ import re
 
 SECRET_WORDS = r"pass(?:word|wd|phrase)?|pwd|secret|token|api[_.\-]?key|apikey|auth|credential|private[_.\-]?key"
 
-# test folders no word names: Perl's and Git's t/ (celery's too), the kinds of tests written
-# as one word (funtests/, unittests/, integrationtests/), and a Helm chart's ci/*values*.yaml
+# test folders no word names: Perl's and Git's t/ (celery's too), a conformance suite's
+# package (dex's storage/conformance/, whose keys are generated "so tests don't spend time on
+# crypto key generation"), the kinds of tests written as one word (funtests/, unittests/,
+# integrationtests/), and a Helm chart's ci/*values*.yaml
 # (the values chart-testing installs it with). scanner/blast.py reads it as the
 # test environment, detectors.generic.is_test_path as a test path.
-TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|(?:fun|func|functional|unit|integration|api|acceptance|system|smoke|perf|"
+TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|conformance|(?:fun|func|functional|unit|integration|api|acceptance|system|smoke|perf|"
                          r"load|ui|regression)_?tests)/|(?:^|/)(ci)/[^/]*values[^/]*\.ya?ml$")

@@ -6,7 +6,8 @@
 - medium: a provider pattern alone; a generic value that is random-looking and assigned to
   a secret-bearing name in code or configuration.
 - low: every other generic guess, and anything in documentation (docs/, examples/,
-  README, *.md, *.rst, docstrings, comments) or, for generic values, in tests, unless a
+  README, *.md, *.rst, docstrings, comments) or, for generic values, in tests or in a
+  source file that says a generator wrote it (`Code generated ... DO NOT EDIT`), unless a
   checksum or a structure says otherwise: these are reported for review, rated low, and
   never make `credfence ignore` hide a file.
 
@@ -42,7 +43,8 @@ def location_confidence(rule: Rule, path: str, ctx: dict) -> tuple[str, bool]:
     doc = bool(ctx.get("doc")) or (bool(path) and is_doc_path(path))
     if rule.generic:
         conf = ctx.get("confidence") or "low"
-        return ("low" if doc else conf), doc
+        # a generated source file's literals are its generator's input (an API's examples)
+        return ("low" if doc or ctx.get("generated") else conf), doc
     if ctx.get("checksum") == "invalid":
         return "low", doc  # a documentation-format or older token: kept, and said so
     if proven(rule, ctx):

@@ -735,8 +735,13 @@ class Engine:
                 continue
             found_at.append((a, tuple(_kept_generic(found, _SECRET_OF_TUPLE, self._prefixes))))
         line_of = _line_counter(buf, [a + 1 for a, _ in found_at], st)
-        return [Hit(rid, secret, line_of(a + 1) + 1, col, {DEFERRED: True})
+        hits = [Hit(rid, secret, line_of(a + 1) + 1, col, {DEFERRED: True})
                 for a, found in found_at for rid, secret, col in found]
+        if hits:
+            from scanner.detect import mark_generated
+
+            mark_generated(self, hits, buf, path, st, en)
+        return hits
 
     def _decode_quiet(self, line: str, path: str) -> bool:
         """Would decoding the values on this line (scanner/detect.py's rescan of encoded
