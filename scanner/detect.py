@@ -13,7 +13,7 @@ from __future__ import annotations
 from scanner.model import Hit  # noqa: F401 - the type detect returns
 
 from detectors.generic import reading_path
-from scanner.engine import BOMS, Engine, decode, dedupe, is_binary
+from scanner.engine import BOMS, Engine, decode, dedupe, is_binary, mark_generated
 from scanner.sources.workspace import LFS_MAGIC
 
 __all__ = ["BOMS", "detect", "dedupe", "structured_parsers"]
@@ -72,18 +72,6 @@ def detect(engine: Engine, data: bytes, path: str, cand=None) -> tuple[list[Hit]
     mark_generated(engine, hits, data, path)
     return hits, None
 
-
-def mark_generated(engine: Engine, hits: list, data, path: str, start: int = 0, end: int | None = None) -> None:
-    """Mark the generic hits of a generated source file (detectors.generic.is_generated_code,
-    read from the content data[start:end], one of many in a buffer: never past its end, where
-    the next content's head is): scanner/confidence.py rates them low."""
-    from detectors.generic import GENERATED_HEAD, is_generated_code
-
-    generic = [h for h in hits if engine.by_id.get(h.rule_id) is not None and engine.by_id[h.rule_id].generic]
-    stop = start + GENERATED_HEAD if end is None else min(end, start + GENERATED_HEAD)
-    if generic and is_generated_code(bytes(data[start:stop]), path):
-        for h in generic:
-            h.context["generated"] = True
 
 
 _STRUCTURED = None

@@ -738,8 +738,6 @@ class Engine:
         hits = [Hit(rid, secret, line_of(a + 1) + 1, col, {DEFERRED: True})
                 for a, found in found_at for rid, secret, col in found]
         if hits:
-            from scanner.detect import mark_generated
-
             mark_generated(self, hits, buf, path, st, en)
         return hits
 
@@ -1446,6 +1444,19 @@ def _generic_known_here(buf, st: int, en: int, a: int, line: str, path: str, doc
         return buf.count(b"\n", st, a) in docs[0]
 
     return tuple((h.rule_id, h.secret, h.column) for h in _generic_judged(line, path, in_doc))
+
+
+def mark_generated(engine: Engine, hits: list, data, path: str, start: int = 0, end: int | None = None) -> None:
+    """Mark the generic hits of a generated source file (detectors.generic.is_generated_code,
+    read from the content data[start:end], one of many in a buffer: never past its end, where
+    the next content's head is): scanner/confidence.py rates them low."""
+    from detectors.generic import GENERATED_HEAD, is_generated_code
+
+    generic = [h for h in hits if engine.by_id.get(h.rule_id) is not None and engine.by_id[h.rule_id].generic]
+    stop = start + GENERATED_HEAD if end is None else min(end, start + GENERATED_HEAD)
+    if generic and is_generated_code(bytes(data[start:stop]), path):
+        for h in generic:
+            h.context["generated"] = True
 
 
 def _line_counter(data, offsets, start: int = 0):

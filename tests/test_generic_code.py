@@ -517,7 +517,7 @@ def test_a_generic_guess_in_generated_source_is_low_confidence(tmp_path):
 def test_a_content_is_not_read_as_generated_from_the_next_one_in_the_buffer(engine):
     """Blobs are matched many to a buffer: a short hand-written file followed by a generated
     one must not borrow its head (a scan rated a hand-written client low one time in six)."""
-    from scanner.detect import mark_generated
+    from scanner.engine import mark_generated
     from scanner.model import Hit
 
     hand = b"import typing\n" + SIGNATURE.encode()
