@@ -529,8 +529,9 @@ _RULE_LIST = re.compile(r"^[a-z][a-z_]*(?::[\w,.\-]*)?(?:\|[a-z][a-z_]*(?::[\w,.
 _QUALIFIED_CLASS = re.compile(r"^\\?[A-Z]\w*(?:\\{1,2}[A-Z]\w*)+(?:@\w+)?$|^[A-Z]\w*Controller@\w+$")
 # a name qualified with `::` (Ruby's, C++'s, Rust's, Perl's): doorkeeper's
 # `"Doorkeeper::OAuth::Helpers::UniqueToken"`, clearance's `remember_token: Clearance::Token.new`
-# (each part a word in Pascal or lower case: a random value with `::` in it stays a value)
-_SCOPE_PART = r"(?:(?:[A-Z]+[a-z]*)+\d*|[a-z][a-z_]*\d*)"
+# (each part a word in Pascal or lower case: a random value with `::` in it stays a value;
+# each capital starts a new piece, so a run of capitals is cut one way only: linear time)
+_SCOPE_PART = r"(?:(?:[A-Z][a-z]*)+\d*|[a-z][a-z_]*\d*)"
 _SCOPED_NAME = re.compile(rf"^(?:::)?{_SCOPE_PART}(?:::{_SCOPE_PART})+(?:\.[a-z_]\w*)?(?:\(\))?$")
 # user:password@host (a URL's credentials without its scheme): judged by its password part
 _USERINFO = re.compile(r"^[^:@\s/]{1,64}:([^@\s/]{1,128})@[\w.-]+(?::\d{1,5})?(?:/\S*)?$")

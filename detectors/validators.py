@@ -436,6 +436,14 @@ def md5_crypt(password: bytes, salt: bytes, magic: bytes = b"$1$") -> bytes:
     return magic + salt + b"$" + bytes(out)
 
 
+# rows checked by crypt_cleartext in a process, each once (the versions of a file repeat
+# them): a hash costs a thousand MD5 rounds (about a millisecond), and a hostile or huge dump
+# of hashes must not cost a millisecond a row without end; past the budget a row is kept
+# as found (reported, not rated down)
+CRYPT_BUDGET = 2000
+_CRYPT_SEEN: dict[tuple, bool] = {}
+
+
 def crypt_cleartext(secret: str, match: re.Match | None = None) -> bool | dict:
     """A user and an MD5-crypt hash in one row (password-hash-row): when the "user" is the
     hash's cleartext, the row is a hashing library's known-answer test or an account whose
@@ -448,11 +456,17 @@ def crypt_cleartext(secret: str, match: re.Match | None = None) -> bool | dict:
     if not user or not salted:
         return True
     magic = b"$apr1$" if "$apr1$" in match.group(0) else b"$1$"
-    salt = salted.split("$", 1)[0].encode()
-    try:
-        same = md5_crypt(user.encode(), salt, magic) == magic + salted.encode()
-    except UnicodeEncodeError:
-        return True
+    key = (user, magic, salted)
+    same = _CRYPT_SEEN.get(key)
+    if same is None:
+        if len(_CRYPT_SEEN) >= CRYPT_BUDGET:
+            return True  # a dump of thousands of rows: past the budget, each is kept as found
+        salt = salted.split("$", 1)[0].encode()
+        try:
+            same = md5_crypt(user.encode(), salt, magic) == magic + salted.encode()
+        except UnicodeEncodeError:
+            same = False
+        _CRYPT_SEEN[key] = same
     return {"user": user, "password_is_user": True, "cleartext_beside": True} if same else True
 
 

@@ -297,6 +297,26 @@ def test_long_word_like_values_are_judged_in_linear_time(tmp_path):
     assert_clean_exit(p, codes=(0, 1))
 
 
+def test_a_dump_of_many_md5_crypt_rows_costs_a_bounded_number_of_hashes(monkeypatch):
+    """crypt-cleartext computes a thousand MD5 rounds per row: each row once, and no more
+    than CRYPT_BUDGET rows a process; past it a row is kept as found (never rated down)."""
+    import re
+
+    from detectors import validators as v
+
+    monkeypatch.setattr(v, "_CRYPT_SEEN", {})
+    monkeypatch.setattr(v, "CRYPT_BUDGET", 50)
+    row = re.compile(r"'(?P<user2>\w+)', '\$1\$(?P<secret2>[./A-Za-z0-9]{1,8}\$[./A-Za-z0-9]{22})'")
+    clear = row.match("'hunter2', '$1" + "$Qk7dZp2R$9PVYo3CYKYcWOYA6aOe.Z/'")
+    assert v.crypt_cleartext("", clear)["cleartext_beside"] is True
+    t0 = time.monotonic()
+    for i in range(5000):
+        m = row.match(f"'user{i}', '$1" + "$Qk7dZp2R$9PVYo3CYKYcWOYA6aOe.Z/'")
+        assert v.crypt_cleartext("", m) is True
+    assert len(v._CRYPT_SEEN) == 50 and time.monotonic() - t0 < 5
+    assert v.crypt_cleartext("", clear)["cleartext_beside"] is True  # remembered
+
+
 def test_a_yaml_value_of_many_path_parts_is_read_in_linear_time(tmp_path):
     """A YAML value's `/`-separated names are not keys (an image's name); deciding so once
     looked back over the line for each name: quadratic in a line of thousands of parts with
