@@ -532,6 +532,9 @@ _QUALIFIED_CLASS = re.compile(r"^\\?[A-Z]\w*(?:\\{1,2}[A-Z]\w*)+(?:@\w+)?$|^[A-Z
 # (each part a word in Pascal or lower case: a random value with `::` in it stays a value;
 # each capital starts a new piece, so a run of capitals is cut one way only: linear time)
 _SCOPE_PART = r"(?:(?:[A-Z][a-z]*)+\d*|[a-z][a-z_]*\d*)"
+# a package manager's dependency specifier: `npm:@aws-sdk/credential-provider-node@^3.972.47`
+# under the package's own name (openai-node's jsr.json), `jsr:@std/path@1`, `workspace:*`
+_PACKAGE_SPEC = re.compile(r"^(?:(?:npm|jsr):(?:@[\w.-]+/)?[\w.-]+@[\w.^~<>=*| -]+|workspace:[\w.^~*]+)$")
 _SCOPED_NAME = re.compile(rf"^(?:::)?{_SCOPE_PART}(?:::{_SCOPE_PART})+(?:\.[a-z_]\w*)?(?:\(\))?$")
 # user:password@host (a URL's credentials without its scheme): judged by its password part
 _USERINFO = re.compile(r"^[^:@\s/]{1,64}:([^@\s/]{1,128})@[\w.-]+(?::\d{1,5})?(?:/\S*)?$")
@@ -694,8 +697,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
             or _identity_hash(v):
         return False  # a number written in hex; an encrypted or hashed value; a PowerShell command
     if _RULE_LIST.match(v) or _QUALIFIED_CLASS.match(v) or _SCOPED_NAME.match(v) or _ROUTE_TARGET.match(v) \
-            or _MOUNT_OPTIONS.match(v):
-        return False  # validation rules; a namespaced class name; a route's controller#action; mount options
+            or _MOUNT_OPTIONS.match(v) or _PACKAGE_SPEC.match(v):
+        return False  # validation rules; a namespaced class name; a route's controller#action; mount options; a package
     if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v) or _ANNOTATION_KEY.match(v):
         return False  # a header's, an algorithm's, a property's or an annotation's name
     letters = sum(1 for c in v if ord(c) > 127 and c.isalpha())
@@ -706,8 +709,11 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False
     if _ENTRY_POINT.match(v):
         return False  # a plugin's entry point, `package.module:function` (setup.cfg)
-    if v.startswith(("/", "./", "~/", "../")) or v.count("/") > 2 and "+" not in v and not v.endswith("="):
-        return False  # a path (base64 has `+` or padding more often than not)
+    if v.startswith(("/", "./", "~/", "../")) or sum(1 for part in v.split("/") if part) > 3 and "+" not in v \
+            and not v.endswith("="):
+        # a path (base64 has `+` or padding more often than not); its parts are counted, not
+        # its slashes: an STS session token's `//////////` is one gap, not ten folders
+        return False
     if v.replace("_", "").replace("-", "").replace(".", "").isalpha() and v.islower() and len(v) < 24:
         return False  # a lower-case word or identifier
     if _NUMBERED_NAME.match(v) or _CSS_VAR.match(v):

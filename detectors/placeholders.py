@@ -137,11 +137,23 @@ def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> b
         return True
     if _JWTIO_SIG in s or signed_with_example_key(s):
         return True
-    if _REPEAT.search(body):
+    if _REPEAT.search(body) and not _structural_run(body):
         return True
     if len(body) >= 6 and (len(set(body)) <= 2 or _sequential(body.lower())):
         return True
     return False
+
+
+def _structural_run(body: str) -> bool:
+    """A long random token whose run of one character is part of its encoding, not filler:
+    an STS session token (`IQoJb3JpZ2luX2VjE...//////////wEa...`, hundreds of base64
+    characters) carries `//////////` in every copy. The runs are a fifth of the value at
+    most, and the rest is as random as base64 (a stand-in's rest, `abc123` before its
+    `xxxxxxxx`, is not)."""
+    if len(body) < 64:
+        return False
+    runs = sum(len(m.group(0)) for m in _REPEAT.finditer(body))
+    return runs * 5 <= len(body) and shannon_entropy(_REPEAT.sub("", body)) >= 4.5
 
 
 # what a base64 value decodes to when it is no credential: a sentence, which no service

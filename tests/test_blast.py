@@ -468,6 +468,27 @@ def test_a_hash_row_that_gives_its_own_cleartext_is_a_test_vector(tmp_path, clea
     assert b.severity in ("medium", "high") and "cleartext" not in ev(b), ev(b)
 
 
+STS_TOKEN = ("IQoJb3JpZ2luX2VjEvNbqE//////////wEaCXVzLWVhc3QtMSJHMEUCIQEbM8eQttjiQNV/0C4L2oXrW8wSzJ88z2QCkmJI2TW6"
+             "JH6tJ7aYz7NxWpoiPuj5FDZQlr25wy0OiW1ZjoKHtAj1f94udnD8O0w2INYBaITfIdLYZ1jZSR2D5aveRnzw1dnu5YAMGllhzpR9Q")
+
+
+@pytest.mark.parametrize("when,expired", [(1_600_000_000, True), (0, False)])
+def test_an_sts_session_token_lives_36_hours(tmp_path, when, expired):
+    """AWS_SESSION_TOKEN (its `//////////` run is the token's, not a stand-in's): reported
+    as an AWS session token, expired once first committed more than 36 hours ago."""
+    import time
+
+    r = Repo(tmp_path / "r")
+    r.clock = (int(time.time()) if when == 0 else when) - 3600
+    r.commit("env", {"deploy/env.sh": f'export AWS_SESSION_TOKEN="{STS_TOKEN}"\n'})
+    got = {f.rule.id: f.blast for f in scan_api(r.path).findings}
+    b = got["aws-session-token-variable"]
+    if expired:
+        assert b.severity == "low" and "valid 36 hours at most" in ev(b), ev(b)
+    else:
+        assert b.severity == "critical" and "expired" not in ev(b), ev(b)
+
+
 def test_an_expired_jwt_is_rated_low_and_says_when_it_expired(tmp_path):
     old = _jwt({"sub": "4f1c2e9a", "role": "admin", "iat": 1538991179, "exp": 1539595979})
     live = _jwt({"sub": "4f1c2e9a", "role": "admin", "iat": 1700000000, "exp": 4102444800})

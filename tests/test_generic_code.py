@@ -17,6 +17,9 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # an STS session token: its `//////////` is one gap, not the folders of a path
+    ("deploy/env.sh", 'export AWS_SESSION_TOKEN="FwoGZXIvYXdzEOnV6ye//////////wEa9P3pFIEH9FzHZfJrBniKpdY8txzLkm30fde4bhIl"',
+     "FwoGZXIvYXdzEOnV6ye//////////wEa9P3pFIEH9FzHZfJrBniKpdY8txzLkm30fde4bhIl"),
     # a password may be words in Pascal case (only a token's or a key's name rules them out)
     ("app/settings.py", 'DB_PASSWORD = "SummerVacation"', "SummerVacation"),
     ("config/app.json", '  "password": "Jobs[1].Kq8vT2mWx9",', "Jobs[1].Kq8vT2mWx9"),

@@ -365,7 +365,9 @@ def test_ordinary_files_are_not_candidates():
                                    # as a server reads it, %-escapes decoded; a word in a syntax's brackets
                                    "bar%25baz", "my%2Dsecret", "password]]", "[token]",
                                    # the writer saying what goes there, before a made-up tail
-                                   "RANDOMCHARS----CWufYlGyjPc", "random-string-Kq8vT2mW", "RandomCharacters7Tq9"])
+                                   "RANDOMCHARS----CWufYlGyjPc", "random-string-Kq8vT2mW", "RandomCharacters7Tq9",
+                                   # a run of filler after a few characters, however long
+                                   "Kq8vT2" + "x" * 70, "sk_live_" + "0" * 60])
 def test_placeholders(value):
     assert is_placeholder(value)
 
@@ -376,7 +378,9 @@ def test_placeholders(value):
                                    # weak passwords, not stand-ins (noseyparker's and CredSweeper's examples)
                                    "super$ecret", "PaS5w0rD2#",
                                    # a name and a number is a weak password; a word that starts like foo is a word
-                                   "fred1984", "football", "barbecue22", "Kq8vFooBarT2mW", "Kq8v%21T2mWx9"])
+                                   "fred1984", "football", "barbecue22", "Kq8vFooBarT2mW", "Kq8v%21T2mWx9",
+                                   # a long token whose run of one character is its encoding's (STS)
+                                   "FwoGZXIvYXdzEOnV6ye//////////wEa9P3pFIEH9FzHZfJrBniKpdY8txzLkm30fde4bhIl"])
 def test_not_placeholders(value):
     assert not is_placeholder(value)
 

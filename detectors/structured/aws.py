@@ -15,6 +15,10 @@ _RULES = {"aws_secret_access_key": "aws-secret-access-key", "aws_session_token":
 # AWS documents a secret access key as 40 characters of base64's alphabet; anything else under
 # that name (`aws_secret_access_key = ec2_secret_key,` in a script read as INI) is not one
 _SECRET_KEY = re.compile(r"[A-Za-z0-9/+]{40}")
+# a session token STS issues is a long run of base64 (hundreds of characters); a name in a
+# library's fixture (`aws_session_token = complete_creds_with_token_token`, aws-sdk-go's
+# testdata/shared_config) is not one
+_SESSION_TOKEN = re.compile(r"[A-Za-z0-9/+=]{40,}")
 
 
 def _profile(section: str | None) -> str | None:
@@ -37,6 +41,8 @@ def scan(text: str) -> list[Hit]:
             key_ids[prof] = value
         rule = _RULES.get(k)
         if rule == "aws-secret-access-key" and not _SECRET_KEY.fullmatch(value or ""):
+            continue
+        if rule == "aws-session-token" and not _SESSION_TOKEN.fullmatch(value or ""):
             continue
         if rule and value and not is_placeholder(value, shared=rule != "aws-session-token") and " " not in value:
             found.append((rule, value, line, col, key, prof))
