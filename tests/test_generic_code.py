@@ -313,6 +313,9 @@ NEGATIVE = [
     # a bcrypt hash with its `$` escaped for the shell that reads it (dex's CI workflow)
     (".github/workflows/ci.yml", "      DEX_FOO_USER_PASSWORD: \\$2a\\$10\\$33EMT0cVYVlPy6WAMCLsceLYjWhuHpbz5yuZxu/GAFj03J9Lytjuy"),
     ("docker-compose.yml", "      ADMIN_PASSWORD: $$2a$$10$$33EMT0cVYVlPy6WAMCLsceLYjWhuHpbz5yuZxu/GAFj03J9Lytjuy"),
+    # a dependency's specifier under its own name (openai-node's jsr.json), a workspace's
+    ("jsr.json", '    "@aws-sdk/credential-provider-node": "npm:@aws-sdk/credential-provider-node@^3.972.47",'),
+    ("package.json", '    "@acme/secret-manager-client": "workspace:^",'),
 ]
 
 
