@@ -57,13 +57,13 @@ def forked_pool(n: int, engine: Engine, repo: Path | None, max_size: int, warm: 
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         return mp.get_context("fork").Pool(n, initializer=_init_pool_worker,
-                                         initargs=(engine, repo, max_size, warm, tuple(not_ours)))
+                                         initargs=(engine, repo, max_size, warm, tuple(not_ours), os.getpid()))
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a Ctrl-C that came meanwhile is delivered now
 
 
 def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int, warm: bool = False,
-                      not_ours: tuple[int, ...] = ()) -> None:
+                      not_ours: tuple[int, ...] = (), parent: int = 0) -> None:
     """_init_worker in a forked pool worker. Its git readers (cat-file --batch) are closed
     and waited for when it ends on its own (multiprocessing runs these finalizers, not
     atexit, before the worker's os._exit). SIGTERM (Pool.terminate, Ctrl-C) takes its
@@ -74,7 +74,8 @@ def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int, warm: bo
     subreaper (gitcmd.become_subreaper), reaps them. The parent's pipes to its other git
     processes (`not_ours`) are pointed at /dev/null here: a worker holding the write end of
     a git process's input would keep that git from ever seeing its end (the descriptors stay
-    taken, so no file this worker opens can be mistaken for them)."""
+    taken, so no file this worker opens can be mistaken for them). A worker dies with the
+    process that forked it (gitcmd.die_with_parent), even one killed by SIGKILL."""
     import os
     import signal
     from multiprocessing.util import Finalize
@@ -83,6 +84,8 @@ def _init_pool_worker(engine: Engine, repo: Path | None, max_size: int, warm: bo
 
     if gitcmd.STOPPING:  # forked by the pool to replace a worker Ctrl-C had just stopped
         os._exit(0)
+    if parent:
+        gitcmd.die_with_parent(parent)  # a scan killed outright takes its workers with it
     if not_ours:
         null = os.open(os.devnull, os.O_RDWR)
         for fd in not_ours:

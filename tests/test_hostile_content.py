@@ -453,6 +453,49 @@ def test_an_in_process_scan_keeps_the_callers_signal_handlers(tmp_path):
 
 
 
+def test_a_worker_dies_with_the_process_that_forked_it(tmp_path):
+    """SIGKILL (a CI step's timeout, the OOM killer) runs no handler of credfence's, and a
+    worker busy with a chunk went on alone: one matched for fifty minutes after its test had
+    timed out. A pool worker calls gitcmd.die_with_parent first (scanner/pipeline.py); here a
+    process forks a child that does the same, and is killed outright."""
+    script = (
+        "import os, sys, time\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from scanner import gitcmd\n"
+        "parent = os.getpid()\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    gitcmd.die_with_parent(parent)\n"
+        "    time.sleep(60)\n"
+        "    os._exit(0)\n"
+        "print(pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        child = int(p.stdout.readline())
+        time.sleep(0.3)  # the child has set its parent-death signal
+        assert Path(f"/proc/{child}").exists()
+        os.kill(p.pid, signal.SIGKILL)
+        p.wait(timeout=10)
+        deadline = time.monotonic() + 5
+
+        def running() -> bool:
+            try:
+                return " Z " not in Path(f"/proc/{child}/stat").read_text()[:60].split(")", 1)[1][:3]
+            except OSError:
+                return False
+
+        while running() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not running(), f"the child {child} outlived its killed parent"
+    finally:
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
 def test_sigterm_to_the_scan_alone_leaves_no_process_behind(tmp_path):
     """`kill PID` (a CI runner's timeout) reaches only credfence's own process: its worker
     processes and their git readers went on scanning without it."""
