@@ -532,10 +532,10 @@ _QUALIFIED_CLASS = re.compile(r"^\\?[A-Z]\w*(?:\\{1,2}[A-Z]\w*)+(?:@\w+)?$|^[A-Z
 # (each part a word in Pascal or lower case: a random value with `::` in it stays a value;
 # each capital starts a new piece, so a run of capitals is cut one way only: linear time)
 _SCOPE_PART = r"(?:(?:[A-Z][a-z]*)+\d*|[a-z][a-z_]*\d*)"
+_SCOPED_NAME = re.compile(rf"^(?:::)?{_SCOPE_PART}(?:::{_SCOPE_PART})+(?:\.[a-z_]\w*)?(?:\(\))?$")
 # a package manager's dependency specifier: `npm:@aws-sdk/credential-provider-node@^3.972.47`
 # under the package's own name (openai-node's jsr.json), `jsr:@std/path@1`, `workspace:*`
 _PACKAGE_SPEC = re.compile(r"^(?:(?:npm|jsr):(?:@[\w.-]+/)?[\w.-]+@[\w.^~<>=*| -]+|workspace:[\w.^~*]+)$")
-_SCOPED_NAME = re.compile(rf"^(?:::)?{_SCOPE_PART}(?:::{_SCOPE_PART})+(?:\.[a-z_]\w*)?(?:\(\))?$")
 # user:password@host (a URL's credentials without its scheme): judged by its password part
 _USERINFO = re.compile(r"^[^:@\s/]{1,64}:([^@\s/]{1,128})@[\w.-]+(?::\d{1,5})?(?:/\S*)?$")
 # a web framework's route target, controller#action (Rails' "email_confirmations#update")

@@ -73,7 +73,6 @@ def detect(engine: Engine, data: bytes, path: str, cand=None) -> tuple[list[Hit]
     return hits, None
 
 
-
 _STRUCTURED = None
 
 
