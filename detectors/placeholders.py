@@ -52,6 +52,13 @@ _CAMEL_SLOT = re.compile(r"^[A-Za-z][a-z]*(?:[A-Z][a-z]+)*(?:Secret|Password|Pas
 # repeated, with a short number: `mongodb://fred:foobar@localhost`, `password = "barbarbar"`
 _METASYNTACTIC = re.compile(r"(?i)^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud|"
                             r"spam|eggs|hoge|fuga|piyo)[^A-Za-z0-9]?){2,8}\d{0,4}$")
+# after a provider's prefix, a body of nothing but lower-case words joined by - or _ (three
+# words at least): a value a person wrote where the provider issues random characters, as a
+# test fixture sets into its own throw-away server (python-gitlab's functional tests give
+# their GitLab container `glpat-` + "python-gitlab-token_", the 20 characters the format
+# needs). A random body of 20 base62 characters has no digit and no capital about once in
+# ten million; one that also splits into words, never.
+_WORDY_BODY = re.compile(r"^(?:[a-z]{2,}[_\-]){2,}[a-z]{2,}[_\-]?$")
 # the token everybody pastes from jwt.io's front page
 _JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 _KNOWN = {"password", "secret", "token", "apikey", "api_key", "none", "null", "true", "false", "undefined",
@@ -128,6 +135,8 @@ def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> b
     # (a known word also in a syntax's brackets: `postgres://[user[:password]]@host` in a usage line)
     if s.strip("[]()<>{}").lower() in _KNOWN or body.lower() in _KNOWN or _STAND_IN.match(body) or _NAMED_SLOT.match(s) or \
             _CAMEL_SLOT.match(s) or _METASYNTACTIC.match(body):
+        return True
+    if body is not s and len(body) >= 12 and _WORDY_BODY.match(body):
         return True
     if _BRACED_NAME.match(s) and ("." in s or "[" in s or not any(c.isdigit() for c in s)):
         return True
