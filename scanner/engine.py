@@ -1336,7 +1336,8 @@ def _generic_judged(line: str, path: str, in_doc) -> list[Hit]:
     key = _generic_key(line, path)
     ent = _GENERIC_MEMO.get(key)
     if ent is None:
-        ent = _GENERIC_MEMO.keep(key, [docstring_may_matter(line, path), None, None], len(line) + 100)
+        # [docstring may matter, hits out of a docstring, hits in one, _generic_known's answer once fixed]
+        ent = _GENERIC_MEMO.keep(key, [docstring_may_matter(line, path), None, None, None], len(line) + 100)
     doc = ent[0] and in_doc()
     got = ent[2 if doc else 1]
     if got is None:
@@ -1421,9 +1422,12 @@ def _generic_known(line: str, path: str) -> tuple | None:
     ent = _GENERIC_MEMO.get(_generic_key(line, path))
     if ent is None or ent[1] is None:
         return None
+    if ent[3] is not None:  # a line met again (most are): the answer, which no later judging changes
+        return ent[3]
     out = tuple((h.rule_id, h.secret, h.column) for h in ent[1])
     if ent[0] and (ent[2] is None or tuple((h.rule_id, h.secret, h.column) for h in ent[2]) != out):
         return None
+    ent[3] = out
     return out
 
 
