@@ -176,7 +176,13 @@ def _names_something_else(ws: list[str]) -> bool:
     a kind of thing (`token_type`, `aws_auth_iam_role`), its first a verb or a flag
     (`is_secret`, `get_token`)."""
     tail = ws[-1].rstrip("0123456789") or ws[-1]
-    return tail in _NOT_TAIL or ws[-1] in _NOT_TAIL or ws[0] in _NOT_HEAD or (len(ws) > 1 and "_".join(ws[-2:]) in _NOT_TAIL)
+    return tail in _NOT_TAIL or ws[-1] in _NOT_TAIL or ws[0] in _NOT_HEAD or (len(ws) > 1 and "_".join(ws[-2:]) in _NOT_TAIL) \
+        or (len(tail) > 5 and tail.endswith(_NAME_TAILS))  # one word for a name: jjwt's SECRET_CLASSNAME, a TYPENAME
+
+
+# a compound last word that is some name (classname, typename, fieldname, hostname): no word
+# for a secret ends so
+_NAME_TAILS = ("name", "names")
 
 
 def names_something_else(name: str) -> bool:
@@ -227,7 +233,7 @@ _DOC_NAMES = re.compile(r"(?i)^(readme|changes|changelog|history|news|contributi
 # page (rubygems.org's app/views/pages/api_docs.html.erb), Go's doc.go, docs.html
 _DOC_WORD = re.compile(r"(?:^|[._-])(?:docs?|documentation|api[_-]?docs?)(?=[._-]|$)")
 _TEST = re.compile(r"(?i)(^|/)(tests?|testing|spec|specs|__tests__|fixtures?|testdata|test_data|mocks?|e2e|"
-                   r"test[_-]?(?:utils?|helpers?|cases?|support|resources))(/|$)|"
+                   r"test[_-]?(?:utils?|helpers?|cases?|support|resources|setup|env|files|keys|certs|server))(/|$)|"
                    r"(^|/)(test_[^/]*|[^/]*_test\.[a-z]+|[^/]*\.(test|spec)\.[a-z]+|conftest\.py)$")
 
 

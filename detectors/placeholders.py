@@ -61,6 +61,9 @@ _METASYNTACTIC = re.compile(r"(?i)^(?:(?:foo|bar|baz|qux|quux|corge|grault|garpl
 _WORDY_BODY = re.compile(r"^(?:[a-z]{2,}[_\-]){2,}[a-z]{2,}[_\-]?$")
 # the token everybody pastes from jwt.io's front page
 _JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+# a known word cut by punctuation is still that word: pgx's comment on a malformed URI,
+# `postgres://u:sec:ret@h`, whose password is "sec:ret"
+_SQUEEZE = re.compile(r"[^A-Za-z0-9]+")
 _KNOWN = {"password", "secret", "token", "apikey", "api_key", "none", "null", "true", "false", "undefined",
           "string", "pass", "passwd", "test", "admin", "root", "postgres", "user", "username"}
 
@@ -133,7 +136,8 @@ def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> b
             body = s[len(p):]
             break
     # (a known word also in a syntax's brackets: `postgres://[user[:password]]@host` in a usage line)
-    if s.strip("[]()<>{}").lower() in _KNOWN or body.lower() in _KNOWN or _STAND_IN.match(body) or _NAMED_SLOT.match(s) or \
+    if s.strip("[]()<>{}").lower() in _KNOWN or body.lower() in _KNOWN or _SQUEEZE.sub("", body).lower() in _KNOWN or \
+            _STAND_IN.match(body) or _NAMED_SLOT.match(s) or \
             _CAMEL_SLOT.match(s) or _METASYNTACTIC.match(body):
         return True
     if body is not s and len(body) >= 12 and _WORDY_BODY.match(body):

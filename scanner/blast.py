@@ -25,7 +25,9 @@ ENV_WORDS = {
     "test": {"test", "tests", "testing", "testdata", "spec", "specs", "fixture", "fixtures", "mock", "mocks", "e2e",
              "example", "examples", "sample", "samples", "dummy", "fake", "fakes", "stub", "stubs", "demo", "demos",
              # test folders named in one word (Go's testutil/, telegraf's testcases/)
-             "testutil", "testutils", "testhelper", "testhelpers", "testcase", "testcases", "testsupport"},
+             "testutil", "testutils", "testhelper", "testhelpers", "testcase", "testcases", "testsupport",
+             # (pgx's testsetup/certs/ca.key.b64, the CA its test servers are signed with)
+             "testsetup", "testenv", "testfiles", "testkeys", "testcerts", "testserver"},
 }
 _WORD_ENV = {w: env for env, words in ENV_WORDS.items() for w in words}
 SENSITIVITY = {"production": 4, "staging": 3, "development": 2, "test": 1, "unknown": 0}
@@ -41,6 +43,11 @@ _SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 # its test server's key)
 _VENDORED = re.compile(r"(?:^|/)(vendor|third[_-]?party|Godeps/_workspace)/")
 SCOPE_WORDS = {"account": "account-wide", "environment": "environment-bound", "unknown": "unknown-scope"}
+
+
+def _loopback(host: str) -> bool:
+    h = host.lower().strip("[]")
+    return h in ("localhost", "::1") or h.startswith("127.") or h.endswith(".localhost")
 
 
 def tokens(s: str) -> list[str]:
@@ -77,6 +84,12 @@ def _fixture_folder(path: str) -> str | None:
 def location_env(finding: Finding, path: str, ctx: dict) -> tuple[int, str, str] | None:
     """(strength, env, evidence) from one location, strongest source first."""
     key = ctx.get("key")
+    host = ctx.get("host")
+    if host and _loopback(host):
+        # a credential for this machine's own service reaches no other, whatever the
+        # variable is called (faraday's test script: LIVE_PROXY=http://user:pw@localhost:port);
+        # as strong as a variable's name, so the same secret named production elsewhere wins
+        return 5, "development", f"host {host} is this machine (loopback): the credential reaches no other"
     if key:
         env = env_of_words(key)
         if env:

@@ -99,6 +99,7 @@ def test_variable_name_beats_the_path(tmp_path):
     # a test folder named in one word (Go's testutil/)
     ("internal/testutil/pki/server.pem", "test"),
     ("plugins/store/testcases/live/key.pem", "test"),
+    ("testsetup/certs/ca.key", "test"),  # pgx's test servers' CA
     # a deployment's folder above the tests still names the environment
     ("deploy/prod/tests/server.key", "production"),
     ("config/live/server.key", "production"),
@@ -216,6 +217,19 @@ def test_toml_dotted_table(tmp_path):
 def test_host(tmp_path, host, env):
     b = blast({"app.cfg": f"DATABASE_URL=postgres://app:{PW}@{host}:5432/app\n"}, tmp_path)
     assert b.env == env and host in ev(b)
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "[::1]"])
+def test_a_loopback_host_outweighs_the_variable_s_name(tmp_path, host):
+    # faraday's test script: `LIVE_PROXY=http://user:pw@localhost:port` reaches this machine only
+    b = blast({"script/run": f"export LIVE_PROXY=http://app:{PW}@{host}:8080\n"}, tmp_path)
+    assert b.env == "development" and b.severity not in ("critical", "high"), ev(b)
+
+
+def test_the_same_secret_named_production_elsewhere_still_is(tmp_path):
+    b = blast({"script/run": f"export LIVE_DB=postgres://app:{PW}@localhost:5432/app\n",
+               "deploy/app.env": f"PROD_DATABASE_URL=postgres://app:{PW}@pg.internal/app\n"}, tmp_path)
+    assert b.env == "production", ev(b)
 
 
 # ---- env: the path ---------------------------------------------------------------------------

@@ -122,6 +122,9 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a name whose last word is one word for a name holds a name: jjwt's KeysBridge.java
+    ("impl/KeysBridge.java",
+     '    private static final String SUNPKCS11_GENERIC_SECRET_CLASSNAME = "sun.security.pkcs11.P11Key$P11SecretKey";'),
     # botocore's paginators: a token's name, a JMESPath to the next one; an AWS API
     # documentation string's query example (its \n escapes end a value); tox's factor-
     # conditional setting of another variable
@@ -632,9 +635,11 @@ def test_test_folders_that_no_test_word_names():
 
     for p in ("t/unit/security/__init__.py", "funtests/stress/run.sh", "unit_tests/conf.py", "pkg/integrationtests/a.go",
               "storage/conformance/jwks.go",
-              "internal/testutil/keys.go", "plugins/http/testcases/mixed/secrets.json", "src/test-helpers/db.ts"):
+              "internal/testutil/keys.go", "plugins/http/testcases/mixed/secrets.json", "src/test-helpers/db.ts",
+              "testsetup/certs/ca.key.b64", "pkg/test_certs/server.pem"):
         assert is_test_path(p), p
-    for p in ("tools/t.py", "contests/settings.py", "latest/settings.py", "at/app.cfg", "testimonials/a.cfg"):
+    for p in ("tools/t.py", "contests/settings.py", "latest/settings.py", "at/app.cfg", "testimonials/a.cfg",
+              "testserverless/app.cfg"):
         assert not is_test_path(p), p
 
 
