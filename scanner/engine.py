@@ -48,6 +48,9 @@ _ALLOW_MEMO: list = [None, {}]
 GIANT_LINE = 65_536  # characters: a line this long is confirmed in windows (Engine._confirm_giant)
 WINDOW_BEFORE = 16_384  # bytes before a match's end
 WINDOW_AFTER = 2_048
+# a window's end goes on to the end of the value it falls in, up to this many bytes more
+WINDOW_RUN = 65_536
+_VALUE_RUN = re.compile(rb"[^\s\"'`]*")
 
 
 def allowed(lines: list[str], idx: int) -> bool:
@@ -928,6 +931,8 @@ class Engine:
             if not 0 < rel <= len(raw):
                 continue
             a, b = max(0, rel - WINDOW_BEFORE), min(len(raw), rel + WINDOW_AFTER)
+            if b < len(raw):  # never inside a value: a prefilter's end may come early in it (_tail_at_its_least)
+                b = _VALUE_RUN.match(raw, b, min(len(raw), b + WINDOW_RUN)).end()
             while a < len(raw) and 0x80 <= raw[a] < 0xC0:  # never split a UTF-8 character
                 a += 1
             while b < len(raw) and 0x80 <= raw[b] < 0xC0:
@@ -1027,7 +1032,7 @@ def _refine(rule: Rule, lines: list[str], li: int, ctx: dict) -> None:
 
 
 _HS_BUILD = ("prefilter+multiline, \\A/\\Z to keywords, group repeats unbounded, context gates,"
-             " a leading class repeat from its last character")
+             " a leading class repeat from its last character, a varying last repeat at its least")
 _GROUP_REPEAT = re.compile(r"\{(\d+),(\d+)\}")
 # a pattern's start: flags, a \b, group openings, then a repeat of one character class at
 # least once (`\b(?P<secret>[0-9]{15,17}`); not a class that starts with `]` or `^]`,
@@ -1079,7 +1084,46 @@ def _prefilter_form(pattern: str) -> str:
                 continue
         out.append(c)
         i += 1
-    return "".join(out)
+    return _tail_at_its_least("".join(out))
+
+
+# a pattern's end that matches no character: a lookaround without groups inside, \b, $
+_ZERO_WIDTH_END = re.compile(r"(?:\(\?<?[=!](?:\\.|\[(?:\\.|[^\]\\])*\]|[^()\[\\])*\)|\\b|\$)$")
+# a repeat of one character, as a class or an escape, a varying number of times, at the end
+_VARYING_TAIL = re.compile(r"(\[(?!\^)(?:\\.|[^\]\\])+\]|\\[wdS]|(?<!\\)\.)(?:\{(\d+),(\d*)\}|\+)\??$")
+# what in a class may stand for a newline (an escape of it, a category, a code or a range)
+_NEWLINE_IN_CLASS = re.compile(r"\\[nsWDx0u]|\\[^\]\\A-Za-z]-|[^\\]-\\")
+
+
+def _tail_at_its_least(pattern: str) -> str:
+    """The pattern with a last repeat of one character that varies in length (`[A-Za-z0-9_-]{16,}`
+    a JWT's signature ends with, `{20,300}`, `+`) cut to its least (`{16}`), and what it was
+    followed by that matches no character (`(?![A-Za-z0-9_-])`, `\b`) dropped, when that
+    character cannot be a newline: still a superset of the rule's matches, each one now
+    ending within the rule's match on its last line. Hyperscan reports every end offset of
+    a match: a JWT was a callback per character of its signature, three rules over
+    (java-jwt's history: 1.2 M callbacks for 16 MB, most of its scan), now one."""
+    end = len(pattern)
+    while True:
+        m = _ZERO_WIDTH_END.search(pattern, 0, end)
+        if not m:
+            break
+        end = m.start()
+    closing = 0
+    while end > closing and pattern[end - closing - 1] == ")" and (end - closing < 2 or pattern[end - closing - 2] != "\\"):
+        closing += 1
+    body = pattern[:end - closing]
+    m = _VARYING_TAIL.search(body)
+    if not m or "(?s" in pattern:
+        return pattern
+    atom, least, most = m.group(1), m.group(2), m.group(3)
+    if atom.startswith("[") and _NEWLINE_IN_CLASS.search(atom[1:-1]):
+        return pattern
+    if least is None:
+        least = "1"  # `+`
+    elif most and int(most) <= int(least) or least == "0":
+        return pattern  # fixed, or may be absent: as it was
+    return body[:m.start()] + atom + "{" + least + "}" + ")" * closing
 
 
 @functools.cache
