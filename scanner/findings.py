@@ -9,6 +9,9 @@ class FindingSet:
     def __init__(self, rules_by_id: dict[str, Rule]):
         self.rules = rules_by_id
         self._by_key: dict[tuple[str, str], Finding] = {}
+        # id(finding) -> the (kind, path, line, commit) of its locations, for _append: a
+        # fixture's password in thousands of versions was a walk along every location per add
+        self._places: dict[int, set[tuple]] = {}
 
     def _finding(self, hit: Hit) -> Finding | None:
         rule = self.rules.get(hit.rule_id)
@@ -32,9 +35,13 @@ class FindingSet:
             self._append(f, loc, context)
 
     def _append(self, f: Finding, loc: Location, context: dict) -> None:
-        for old in f.locations:
-            if (old.kind, old.path, old.line, old.commit) == (loc.kind, loc.path, loc.line, loc.commit):
-                return
+        places = self._places.get(id(f))
+        if places is None or len(places) != len(f.locations):  # new, or its list changed elsewhere
+            places = self._places[id(f)] = {(o.kind, o.path, o.line, o.commit) for o in f.locations}
+        place = (loc.kind, loc.path, loc.line, loc.commit)
+        if place in places:
+            return
+        places.add(place)
         f.locations.append(loc)
         f.contexts.append(context)
 
