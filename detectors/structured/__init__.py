@@ -45,7 +45,10 @@ STRUCTURED_RULE_IDS = (
 
 # source files no parser reads (the registry's content checks never run on them)
 _SKIP_EXT = {"py", "js", "ts", "tsx", "jsx", "go", "rs", "java", "c", "h", "cpp", "rb", "php", "md", "html",
-             "css", "scss", "svg", "lock", "sum", "mod", "ipynb", "csv", "sh", "kt", "swift", "cs"}
+             "css", "scss", "svg", "lock", "sum", "mod", "ipynb", "csv", "sh", "kt", "swift", "cs",
+             # JavaScript's and TypeScript's module forms: Yarn's 3 MB release bundle,
+             # .yarn/releases/yarn-4.x.cjs, says "kind:" and "Secret" and was decoded whole
+             "cjs", "mjs", "cts", "mts"}
 
 
 @lru_cache(maxsize=1 << 16)  # a history holds many versions of the same paths
