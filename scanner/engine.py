@@ -1092,7 +1092,9 @@ _ZERO_WIDTH_END = re.compile(r"(?:\(\?<?[=!](?:\\.|\[(?:\\.|[^\]\\])*\]|[^()\[\\
 # a repeat of one character, as a class or an escape, a varying number of times, at the end
 _VARYING_TAIL = re.compile(r"(\[(?!\^)(?:\\.|[^\]\\])+\]|\\[wdS]|(?<!\\)\.)(?:\{(\d+),(\d*)\}|\+)\??$")
 # what in a class may stand for a newline (an escape of it, a category, a code or a range)
-_NEWLINE_IN_CLASS = re.compile(r"\\[nsWDx0u]|\\[^\]\\A-Za-z]-|[^\\]-\\")
+_NEWLINE_IN_CLASS = re.compile(r"\\[nsWDx0u]|\\[^\]\\A-Za-z]-|\\[A-Za-z]-(?=.)|[^\\]-\\")
+# an inline flag group that turns on DOTALL: `(?s)`, `(?is)`, `(?s:...)`
+_DOTALL_FLAG = re.compile(r"\(\?[a-zA-Z]*s[a-zA-Z]*[:)]")
 
 
 def _tail_at_its_least(pattern: str) -> str:
@@ -1114,7 +1116,7 @@ def _tail_at_its_least(pattern: str) -> str:
         closing += 1
     body = pattern[:end - closing]
     m = _VARYING_TAIL.search(body)
-    if not m or "(?s" in pattern:
+    if not m or _DOTALL_FLAG.search(pattern):
         return pattern
     atom, least, most = m.group(1), m.group(2), m.group(3)
     if atom.startswith("[") and _NEWLINE_IN_CLASS.search(atom[1:-1]):

@@ -260,7 +260,9 @@ def test_a_varying_last_repeat_is_matched_to_its_least_and_once_per_token():
     assert _prefilter_form(jwt) == r"\b(?P<secret>eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16})"
     assert _prefilter_form(r"key=\w+$") == r"key=\w{1}"
     assert _prefilter_form(r"pw: .{4,40}") == r"pw: .{4}"
-    for same in (r"foo[^\n]{3,}", r"foo[\s\S]{3,}", r"a[a-z]{0,5}", r"(?s)a.{3,}", r"k[\x00-\x7f]{3,}",
+    assert _prefilter_form(r"t=[\w-]{20,}") == r"t=[\w-]{20}"
+    for same in (r"foo[^\n]{3,}", r"foo[\s\S]{3,}", r"a[a-z]{0,5}", r"(?s)a.{3,}", r"(?is)a.{3,}", r"k[\x00-\x7f]{3,}",
+                 r"k[\t-~]{3,}",
                  r"\b(?P<secret>ghp_[A-Za-z0-9]{36})\b", r"(?:-[a-z]{4,})+", r"x[a-z]{3,}\\)"):
         assert _prefilter_form(same) == same, same
     rng = random.Random(11)
