@@ -35,7 +35,7 @@ import re
 from scanner.model import Hit
 from detectors.memo import BoundedMemo
 from detectors.placeholders import is_placeholder, shannon_entropy
-from detectors.vocabulary import TEST_FOLDER
+from detectors.vocabulary import TEST_COMPOUNDS, TEST_FOLDER
 
 RULE_ID = "generic-secret"
 
@@ -233,7 +233,7 @@ _DOC_NAMES = re.compile(r"(?i)^(readme|changes|changelog|history|news|contributi
 # page (rubygems.org's app/views/pages/api_docs.html.erb), Go's doc.go, docs.html
 _DOC_WORD = re.compile(r"(?:^|[._-])(?:docs?|documentation|api[_-]?docs?)(?=[._-]|$)")
 _TEST = re.compile(r"(?i)(^|/)(tests?|testing|spec|specs|__tests__|fixtures?|testdata|test_data|mocks?|e2e|"
-                   r"test[_-]?(?:utils?|helpers?|cases?|support|resources|setup|env|files|keys|certs|server))(/|$)|"
+                   r"test[_-]?(?:" + "|".join(TEST_COMPOUNDS) + r"))(/|$)|"
                    r"(^|/)(test_[^/]*|[^/]*_test\.[a-z]+|[^/]*\.(test|spec)\.[a-z]+|conftest\.py)$")
 
 

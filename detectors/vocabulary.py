@@ -18,3 +18,10 @@ SECRET_WORDS = r"pass(?:word|wd|phrase)?|pwd|secret|token|api[_.\-]?key|apikey|a
 # test environment, detectors.generic.is_test_path as a test path.
 TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|conformance|(?:fun|func|functional|unit|integration|api|acceptance|system|smoke|perf|"
                          r"load|ui|regression)_?tests)/|(?:^|/)(ci)/[^/]*values[^/]*\.ya?ml$")
+
+# what follows "test" in a test folder named in one word (Go's testutil/, telegraf's
+# testcases/, pgx's testsetup/ with the CA its test servers are signed with): the generic
+# detector reads `test` + one of them, with or without a `_` or `-` between, as a test path;
+# scanner/blast.py reads the joined word as the test environment
+TEST_COMPOUNDS = ("util", "utils", "helper", "helpers", "case", "cases", "support", "resources", "setup", "env",
+                  "files", "keys", "certs", "server")
