@@ -115,6 +115,13 @@ def jwt(secret: str, match: re.Match | None = None) -> bool | dict:
             ctx[f"jwt_{claim}"] = v
     role = payload.get("role")
     access = payload.get("a")
+    if str(header.get("alg")).startswith("ed25519") and isinstance(payload.get("nats"), dict):
+        # a NATS operator, account or user JWT (alg ed25519-nkey, v1 ed25519): signed claims
+        # servers and resolvers are handed openly; a user connects by signing the server's
+        # nonce with the user's nkey seed, unless the JWT says it is a bearer token
+        if payload["nats"].get("bearer_token") is not True:
+            ctx["rule_id"] = "nats-jwt"
+            return ctx
     if header.get("alg") == "EdDSA" and access in ("rw", "ro") and isinstance(payload.get("id"), str):
         # Turso / libSQL database token: {"a": "rw"|"ro", "id": <database id>}
         ctx["jwt_a"] = access
@@ -128,6 +135,38 @@ def jwt(secret: str, match: re.Match | None = None) -> bool | dict:
     else:
         ctx["rule_id"] = "jwt"  # a supabase-* rule that matched a JWT of another kind
     return ctx
+
+
+# NATS nkeys (github.com/nats-io/nkeys, strkey.go): base32 without padding of two prefix
+# bytes, the 32-byte Ed25519 seed (or X25519 key) and a CRC-16 (XMODEM: polynomial 0x1021,
+# start 0) of the 34 bytes before it, little-endian. A seed's first five bits say "seed" (18,
+# the letter S), its next eight the kind of key (the second letter): operator, account,
+# user, server, cluster or curve.
+_NKEY_SEED_BITS = 18
+_NKEY_KINDS = {14 << 3, 0, 20 << 3, 13 << 3, 2 << 3, 23 << 3}  # O, A, U, N, C, X
+
+
+def _crc16_xmodem(data: bytes) -> int:
+    crc = 0
+    for byte in data:
+        crc ^= byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
+    return crc
+
+
+def nkey_crc16(secret: str, match: re.Match | None = None) -> bool | dict:
+    """A NATS nkey seed (SO..., SA..., SU...): False unless its bytes say seed and a kind of
+    key; then its checksum annotated, not required (hand-written samples fail it: confidence
+    low, as for npm tokens)."""
+    try:
+        raw = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    except (binascii.Error, ValueError):
+        return False
+    if len(raw) != 36 or raw[0] >> 3 != _NKEY_SEED_BITS or (((raw[0] & 7) << 5) | (raw[1] >> 3)) not in _NKEY_KINDS:
+        return False
+    ok = _crc16_xmodem(raw[:34]) == raw[34] | raw[35] << 8
+    return {"checksum": "valid" if ok else "invalid"}
 
 
 def _macaroon_fields(raw: bytes) -> dict | None:
@@ -475,6 +514,7 @@ VALIDATORS = {
     "npm-crc32": npm_crc32,
     "crc32-suffix": crc32_suffix,
     "jwt": jwt,
+    "nkey-crc16": nkey_crc16,
     "pypi-macaroon": pypi_macaroon,
     "mixed-hex": luhn_free_hex,
     "pem-body": pem_body,

@@ -219,6 +219,35 @@ def test_validators():
     assert supa["rule_id"] == "supabase-service-role-key" and supa["jwt_role"] == "service_role"
 
 
+def test_nats_nkey_seeds_are_checked_and_nats_jwts_are_claims():
+    """A NATS nkey seed: base32 of two prefix bytes (seed, kind of key), 32 bytes and a
+    CRC-16 (nats-io/nkeys); the docs' own credentials-file sample passes, one character
+    changed fails the checksum (kept, confidence low), a wrong kind is not a seed. A NATS
+    JWT (alg ed25519-nkey) is a claims document, unless its claims make it a bearer token."""
+    import base64
+    import json
+    from detectors import validators as v
+
+    docs_seed = "SUAOY5JZ2WJKVR4UO2KJ2P3SW6FZFNWEOIMAXF4WZEUNVQXXUOKGM55CYE"
+    assert v.nkey_crc16(docs_seed) == {"checksum": "valid"}
+    assert v.nkey_crc16(docs_seed[:20] + ("A" if docs_seed[20] != "A" else "B") + docs_seed[21:]) == \
+        {"checksum": "invalid"}
+    assert v.nkey_crc16("SAZKBFPSB6JZKZIM7E4AXDW3EJFGWJEKD2JE5D6QVYXBVFESUMYF6GFUP4") is False  # no such kind
+    assert v.nkey_crc16(docs_seed[:-2]) is False  # 35 bytes
+
+    def token(header: dict, payload: dict) -> str:
+        enc = [base64.urlsafe_b64encode(json.dumps(p).encode()).decode().rstrip("=") for p in (header, payload)]
+        return ".".join(enc + ["c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl"])
+
+    nats = {"typ": "JWT", "alg": "ed25519-nkey"}
+    account = {"iss": "OC6Q", "sub": "ACERT", "nats": {"type": "account", "version": 2}}
+    assert v.jwt(token(nats, account))["rule_id"] == "nats-jwt"
+    assert v.jwt(token({"typ": "jwt", "alg": "ed25519"}, {"type": "user", "nats": {"pub": {}}}))["rule_id"] == "nats-jwt"
+    bearer = {"sub": "UDUK", "nats": {"type": "user", "bearer_token": True}}
+    assert v.jwt(token(nats, bearer))["rule_id"] == "jwt"
+    assert v.jwt(token({"typ": "JWT", "alg": "HS256"}, account))["rule_id"] == "jwt"  # not NATS's signature
+
+
 def test_aws_key_ids_name_their_account():
     """The account an access key ID carries (the published decoding, checked against the
     worked example `ASIAY34FZKBOKMUTVV7A` -> 609629065308); IDs older than the encoding carry
@@ -236,7 +265,7 @@ def test_aws_key_ids_name_their_account():
 def test_relabel_targets_exist():
     """The jwt validator re-labels hits into these rules; they must exist."""
     ids = {r.id for r in RULES}
-    for target in ("jwt", "supabase-service-role-key", "supabase-anon-key", "turso-token"):
+    for target in ("jwt", "supabase-service-role-key", "supabase-anon-key", "turso-token", "nats-jwt"):
         assert target in ids, target
 
 
