@@ -512,6 +512,24 @@ _HASHED = re.compile(r"^(?:\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2(?:id|i|d)|scry
                      r"(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|scrypt|sha1|md5)\$[^\s]*\$[^\s]{8,}|"
                      r"\{(?:SSHA|SHA|SMD5|MD5|CRYPT|SSHA256|SSHA512|PBKDF2[\w-]*|ARGON2)\}\S{8,})$", re.I)
 _B64_61 = re.compile(r"^AQAAAA[A-Za-z0-9+/]{76}={0,2}$")  # base64 of 61 bytes starting 0x01 0x00 0x00 0x00
+# a relative path to a file, whatever its type: folders, then a name with a lower-case
+# extension (`environments/default/main.jsonnet`, `templates/secret.yaml.j2`); base64 has no
+# `.`, base64url no `/` (_value_ok keeps one that mixes capitals and digits)
+_REL_PATH = re.compile(r"^(?:[\w\-]+/)+[\w\-]+(?:\.[\w\-]+)*\.[a-z][a-z0-9]{0,9}$")
+# the whole value standard base64 with its padding, as a Kubernetes Secret's `data:` holds it
+_B64_TEXT = re.compile(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
+
+
+def _b64_of_stand_in(v: str) -> bool:
+    """The value is base64 of a stand-in (`c3VwZXJzZWNyZXQ=`, "supersecret", under a
+    Secret manifest's `secretkey:`): a stand-in, as its decoded text would be."""
+    if len(v) % 4 or not _B64_TEXT.match(v):
+        return False
+    try:
+        text = base64.b64decode(v, validate=True).decode("ascii")
+    except (binascii.Error, ValueError):
+        return False
+    return text.isprintable() and not any(c.isspace() for c in text) and is_placeholder(text)
 
 
 def _identity_hash(v: str) -> bool:
@@ -670,12 +688,15 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False
     if any(ch.isspace() for ch in v):
         return False  # prose, a command, a list
-    if _TEMPLATE.search(v) or is_placeholder(v):
+    if _TEMPLATE.search(v) or is_placeholder(v) or _b64_of_stand_in(v):
         return False
     userinfo = _USERINFO.match(v)
     if userinfo and is_placeholder(userinfo.group(1)):
         return False  # user:password@host whose password is a stand-in (`user:secret@localhost`)
     if _FILE_NAME.match(v) or _WEAK.match(v) or "://" in v:
+        return False
+    if _REL_PATH.match(v) and not (any(c.isupper() for c in v) and any(c.isdigit() for c in v)):
+        # (a password with a slash and a dot mixes capitals and digits: `Xk9/aB3qQz.ab12`)
         return False
     if _ENV_NAME.match(v) or _IDENT.match(v):
         return False  # an environment variable's or a constant's name, an identifier

@@ -119,9 +119,19 @@ POSITIVE = [
     # random text with a hyphen or a dot is not a header's or a property's name
     ("app/settings.py", 'API_TOKEN = "BYeWZwY-SUxPqLmT"', "BYeWZwY-SUxPqLmT"),
     ("app/settings.py", 'API_TOKEN = "tKFXdjZADh.gpXcTKggBq"', "tKFXdjZADh.gpXcTKggBq"),
+    # a password with a slash and a dot, mixing capitals and digits, is not a path
+    ("app/settings.py", 'DB_PASSWORD = "Xk9/aB3qQz.ab12"', "Xk9/aB3qQz.ab12"),
+    # base64 of a password that is no stand-in
+    ("deploy/secrets.yaml", "  secretkey: aDRyZF90MF9nM3NzXzk4Mw==", "aDRyZF90MF9nM3NzXzk4Mw=="),
 ]
 
 NEGATIVE = [
+    # a relative path to a file of any type: grafana/helm-charts' jsonnet export manifest maps
+    # each manifest file (one named for a Secret) to the file that made it
+    ("exports/manifest.json", '    "v1.Secret-enterprise-metrics-minio.yaml": "environments/default/main.jsonnet",'),
+    ("deploy/app.yml", "  token_template: templates/token.yaml.j2"),
+    # base64 of a stand-in (`supersecret`) in a Secret manifest's data
+    ("exports/v1.Secret-minio.yaml", "  secretkey: c3VwZXJzZWNyZXQ="),
     # a name whose last word is one word for a name holds a name: jjwt's KeysBridge.java
     ("impl/KeysBridge.java",
      '    private static final String SUNPKCS11_GENERIC_SECRET_CLASSNAME = "sun.security.pkcs11.P11Key$P11SecretKey";'),

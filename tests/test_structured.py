@@ -469,6 +469,18 @@ def test_k8s_secret_user_names_are_not_secrets():
         ("node.session.auth.password_in", "Vq8tL2rXw9kP4s")]
 
 
+def test_k8s_secret_access_key_named_in_words_is_the_user():
+    """An S3-compatible store's access key is the user half of its pair: one that is a
+    lower-case name (grafana/helm-charts' MinIO Secret, `enterprise-metrics`) is not
+    reported; a generated key ID is, and so is the secret key beside it."""
+    text = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: minio\ndata:\n"
+            "  accesskey: " + _b64("enterprise-metrics") + "\n"
+            "  secretkey: " + _b64("Vq8tL2rXw9kP4s") + "\n"
+            "  access_key: " + _b64("AKIAQYLPMN5HKS7ALM2X") + "\n")
+    assert [(h.context["key"], h.secret) for h in _hits("k8s/minio.yaml", text, "kubernetes-secret")] == [
+        ("secretkey", "Vq8tL2rXw9kP4s"), ("access_key", "AKIAQYLPMN5HKS7ALM2X")]
+
+
 def test_k8s_dockerconfigjson_secret():
     dcj = json.dumps({"auths": {"ghcr.io": {"auth": _b64("bot:ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3")}}})
     text = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\n  namespace: prod\n"
