@@ -362,7 +362,9 @@ def _comment_at(line: str, i: int, lang: str) -> bool:
         return True
     if c == "/" and line.startswith("//", i):
         return lang in ("c", "php", "go", "js") and (i == 0 or line[i - 1] != ":")
-    if c == ";" and lang == "ini":
+    if c == ";" and lang in ("ini", "yaml"):
+        # (in YAML, a block scalar holding an INI file: a Helm chart's `grafana.ini: |` with
+        # its commented-out defaults, `;secret_key = ...`)
         return i == 0 or line[:i].strip() == ""
     if c == "-" and line.startswith("--", i) and lang == "sql":
         return True

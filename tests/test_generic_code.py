@@ -473,6 +473,15 @@ def test_confidence_in_code_and_in_docs(engine):
     assert test[0].context["confidence"] == "low"
 
 
+def test_a_commented_out_ini_setting_in_yaml_is_a_comment(engine):
+    """An INI file in a YAML block scalar (a Helm chart's `grafana.ini: |`) comments its
+    defaults out with `;`: a commented-out value, confidence low, as under `#`."""
+    text = 'config: |\n  [security]\n  ;admin_password = Zx9mQ2pLk1wT\n  ;secret_key = Rq4vT8mWx2LpZ9nK\n'
+    hits = [h for h in engine.scan_text(text, "charts/app/values.yaml") if h.rule_id == "generic-secret"]
+    assert sorted(h.secret for h in hits) == ["Rq4vT8mWx2LpZ9nK", "Zx9mQ2pLk1wT"]
+    assert all(h.context["confidence"] == "low" for h in hits)
+
+
 # ---- through the CLI on real repositories ---------------------------------------------------
 STRIPE = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dcTYooMQauvdEDq54NiTphI7jx"
 
