@@ -523,15 +523,23 @@ _B64_TEXT = re.compile(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+
 
 
 def _b64_of_stand_in(v: str) -> bool:
-    """The value is base64 of a stand-in (`c3VwZXJzZWNyZXQ=`, "supersecret", under a
-    Secret manifest's `secretkey:`): a stand-in, as its decoded text would be."""
+    """The value is base64 of a stand-in or of a lower-case name (`c3VwZXJzZWNyZXQ=`,
+    "supersecret", under a Secret manifest's `secretkey:`; "enterprise-metrics" under its
+    `accesskey:`): not a secret, as its decoded text would not be."""
     if len(v) % 4 or not _B64_TEXT.match(v):
         return False
     try:
         text = base64.b64decode(v, validate=True).decode("ascii")
     except (binascii.Error, ValueError):
         return False
-    return text.isprintable() and not any(c.isspace() for c in text) and is_placeholder(text)
+    if not text.isprintable() or any(c.isspace() for c in text):
+        return False
+    return is_placeholder(text) or _lower_name(text)
+
+
+def _lower_name(v: str) -> bool:
+    """A lower-case word or identifier (`enterprise-metrics`, `app.db_user`), short of a key."""
+    return v.replace("_", "").replace("-", "").replace(".", "").isalpha() and v.islower() and len(v) < 24
 
 
 def _identity_hash(v: str) -> bool:
@@ -743,7 +751,7 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         # a path (base64 has `+` or padding more often than not); its parts are counted, not
         # its slashes: an STS session token's `//////////` is one gap, not ten folders
         return False
-    if v.replace("_", "").replace("-", "").replace(".", "").isalpha() and v.islower() and len(v) < 24:
+    if _lower_name(v):
         return False  # a lower-case word or identifier
     if _NUMBERED_NAME.match(v) or _CSS_VAR.match(v):
         return False  # a name with a number in it, as _IDENT; another CSS property's value

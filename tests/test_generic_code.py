@@ -132,6 +132,8 @@ NEGATIVE = [
     ("deploy/app.yml", "  token_template: templates/token.yaml.j2"),
     # base64 of a stand-in (`supersecret`) in a Secret manifest's data
     ("exports/v1.Secret-minio.yaml", "  secretkey: c3VwZXJzZWNyZXQ="),
+    # ... and base64 of a lower-case name, the user half of the pair (`enterprise-metrics`)
+    ("exports/v1.Secret-minio.yaml", "  accesskey: ZW50ZXJwcmlzZS1tZXRyaWNz"),
     # a name whose last word is one word for a name holds a name: jjwt's KeysBridge.java
     ("impl/KeysBridge.java",
      '    private static final String SUNPKCS11_GENERIC_SECRET_CLASSNAME = "sun.security.pkcs11.P11Key$P11SecretKey";'),
