@@ -214,14 +214,16 @@ _EXT_KIND = {}
 for _e in ("py pyw pyi js jsx mjs cjs ts tsx go java kt kts scala groovy gradle cs fs vb rb php swift rs c h cc cpp "
            "cxx hpp hh m mm dart lua pl pm r ex exs erl hs clj cljs elm jl nim zig v sol tf hcl jsonnet cue "
            # schemas, where `access_token: String_comparison_exp` names a type
-           "graphql gql prisma proto").split():
+           "graphql gql prisma proto "
+           # single-file components: a script block and a template of expressions
+           "vue svelte astro").split():
     _EXT_KIND[_e] = CODE
 for _e in ("env ini cfg conf cnf properties prefs toml yaml yml json jsonc json5 xml plist config npmrc pypirc "
            "netrc pgpass tfvars sql csv tsv htpasswd service desktop").split():
     _EXT_KIND[_e] = CONFIG
 for _e in "sh bash zsh ksh fish bat cmd ps1 psm1 envrc mk".split():
     _EXT_KIND[_e] = SHELL
-for _e in "md markdown rst txt adoc asciidoc rdoc textile org wiki tex html htm xhtml myt mako jinja j2 ipynb".split():
+for _e in "md markdown mdx rst txt adoc asciidoc rdoc textile org wiki tex html htm xhtml myt mako jinja j2 ipynb".split():
     _EXT_KIND[_e] = DOC
 _SHELL_NAMES = {"dockerfile", "containerfile", "makefile", "gnumakefile", "procfile", "vagrantfile", "jenkinsfile"}
 _DOC_DIRS = {"doc", "docs", "documentation", "_docs", "man", "manual", "guide", "guides", "tutorial", "tutorials",
@@ -466,7 +468,7 @@ def _lang(path: str, kind: str) -> str:
     if ext in ("py", "pyw", "pyi"):
         return "py"
     if ext in ("js", "jsx", "mjs", "cjs", "ts", "tsx", "json", "jsonc", "json5", "dart", "kt", "kts", "scala",
-               "groovy", "gradle", "swift"):
+               "groovy", "gradle", "swift", "vue", "svelte", "astro"):
         return "js"
     if ext == "go":
         return "go"

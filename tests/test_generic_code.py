@@ -119,6 +119,9 @@ POSITIVE = [
     # random text with a hyphen or a dot is not a header's or a property's name
     ("app/settings.py", 'API_TOKEN = "BYeWZwY-SUxPqLmT"', "BYeWZwY-SUxPqLmT"),
     ("app/settings.py", 'API_TOKEN = "tKFXdjZADh.gpXcTKggBq"', "tKFXdjZADh.gpXcTKggBq"),
+    # a single-file component's script is JavaScript: its string literals are values
+    ("web/src/Login.svelte", "  let password = 'Zx9#mQ2pLk7';", "Zx9#mQ2pLk7"),
+    ("web/src/Settings.vue", '      apiKey: "a8Fk29sLq0ZmXr7TbV3n",', "a8Fk29sLq0ZmXr7TbV3n"),
     # a password with a slash and a dot, mixing capitals and digits, is not a path
     ("app/settings.py", 'DB_PASSWORD = "Xk9/aB3qQz.ab12"', "Xk9/aB3qQz.ab12"),
     # base64 of a password that is no stand-in
@@ -126,6 +129,11 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a single-file component (Svelte, Vue, Astro) is code, not configuration: pocketbase's
+    # admin UI, `maskSecret = !!config.clientId`, `secret = crypto?.randomUUID`
+    ("ui/src/components/S3Fields.svelte", "        maskSecret = !!originalConfig?.accessKey;"),
+    ("ui/src/components/TokenField.svelte", "            secret = crypto?.randomUUID"),
+    ("web/src/Settings.vue", "    const token = store.session.token"),
     # a relative path to a file of any type: grafana/helm-charts' jsonnet export manifest maps
     # each manifest file (one named for a Secret) to the file that made it
     ("exports/manifest.json", '    "v1.Secret-enterprise-metrics-minio.yaml": "environments/default/main.jsonnet",'),
