@@ -299,15 +299,32 @@ def is_prose_doc(path: str) -> bool:
     return _doc_ext(path) not in ("", "mako", "myt")
 
 
+# a translation catalogue: a file named for a locale (da-DK.json, pt_BR.po, zh-Hant.yml), or
+# in a folder so named (locales/de/translation.json), under a folder for translations; its
+# values are a user interface's words in a language ("RadiusSecret": "Radius-hemmelighed")
+_CATALOG_DIRS = frozenset(("lang", "langs", "language", "languages", "locale", "locales", "i18n", "l10n", "intl",
+                           "translation", "translations"))
+_LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_](?:[a-z]{4}|[a-z]{2}|\d{3}))*$")
+_CATALOG_EXTS = frozenset(("json", "yaml", "yml", "po", "pot", "properties", "strings", "arb", "xlf", "xliff",
+                           "toml", "ini", "js", "ts", "resx"))
+
+
+def _translation_catalog(parts: list[str]) -> bool:
+    stem, _, ext = parts[-1].rpartition(".")
+    return ext in _CATALOG_EXTS and any(p in _CATALOG_DIRS for p in parts[:-1]) and \
+        bool(_LOCALE.match(stem) or len(parts) > 1 and _LOCALE.match(parts[-2]))
+
+
 @functools.lru_cache(maxsize=4096)  # a pure function of the path
 def is_doc_path(path: str) -> bool:
-    """Documentation by where it lives: docs/, examples/, README*, *.md, *.rst ..."""
+    """Documentation by where it lives: docs/, examples/, README*, *.md, *.rst ..., and
+    translation catalogues (prose in a language, as documentation is)."""
     low = path.lower()
     parts = low.split("/")
     name = parts[-1]
     if _doc_ext(path):
         return True
-    if _DOC_NAMES.match(name) or _DOC_WORD.search(name):
+    if _DOC_NAMES.match(name) or _DOC_WORD.search(name) or _translation_catalog(parts):
         return True
     # a folder named for documentation, or so named with a qualifier: docs_src (FastAPI,
     # Typer, SQLModel keep their tutorials' code there), docs-site, examples_legacy

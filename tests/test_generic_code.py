@@ -483,6 +483,20 @@ def test_confidence_in_code_and_in_docs(engine):
     assert test[0].context["confidence"] == "low"
 
 
+def test_translation_catalogues_are_read_as_documentation(engine):
+    """A user interface's words in a language (uptime-kuma's src/lang/nb-NO.json,
+    `"SecretAccessKey": "AccessKey-hemmelighet"`) are prose: a generic guess there is rated
+    low, as in documentation. A file of the same name outside a translations folder, or a
+    script inside one, is read as before."""
+    line = '    "SecretAccessKey": "AccessKey-hemmelighet",\n'
+    for path in ("src/lang/nb-NO.json", "config/locales/pt_BR.yml", "public/locales/de/translation.json"):
+        hits = [h for h in engine.scan_text(line, path) if h.rule_id == "generic-secret"]
+        assert hits and all(h.context["confidence"] == "low" and h.context.get("doc") for h in hits), path
+    for path in ("config/nb-NO.json", "src/lang/loader.json"):
+        hits = [h for h in engine.scan_text(line, path) if h.rule_id == "generic-secret"]
+        assert hits and all(h.context["confidence"] == "medium" for h in hits), path
+
+
 def test_a_commented_out_ini_setting_in_yaml_is_a_comment(engine):
     """An INI file in a YAML block scalar (a Helm chart's `grafana.ini: |`) comments its
     defaults out with `;`: a commented-out value, confidence low, as under `#`."""
