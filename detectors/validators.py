@@ -17,6 +17,7 @@ import re
 import zlib
 
 from detectors.placeholders import signed_with_example_key
+from detectors.vocabulary import SECRET_WORDS
 
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -483,6 +484,10 @@ CRYPT_BUDGET = 2000
 _CRYPT_SEEN: dict[tuple, bool] = {}
 
 
+# the "user" of a row that is the name of the field the hash is stored in
+_FIELD_NAME_NOT_USER = re.compile(r"(?i)^(?:" + SECRET_WORDS + r"|(?:password_?)?(?:hash|digest|crypt)(?:ed)?(?:_?password)?)$")
+
+
 def crypt_cleartext(secret: str, match: re.Match | None = None) -> bool | dict:
     """A user and an MD5-crypt hash in one row (password-hash-row): when the "user" is the
     hash's cleartext, the row is a hashing library's known-answer test or an account whose
@@ -491,6 +496,10 @@ def crypt_cleartext(secret: str, match: re.Match | None = None) -> bool | dict:
     if match is None:
         return True
     groups = match.groupdict()
+    if _FIELD_NAME_NOT_USER.match(groups.get("user") or groups.get("user2") or ""):
+        # a field's name and its value, not a row's user: pocketbase's documented
+        # `record.SetRaw("password", "$2a$10$...")` (a hash alone under a name is not reported)
+        return False
     user, salted = groups.get("user2"), groups.get("secret2")
     if not user or not salted:
         return True
