@@ -1282,8 +1282,8 @@ def docstring_may_matter(line: str, path: str) -> bool:
     line is not in a docstring whatever file holds it (a language without docstrings, or
     a line that holds no value even when read as prose). A caller may remember it per
     (line, path) and ask in_docstring(..., may_matter=True) only where it is True."""
-    if len(line) > 4096:
-        return False
+    if len(line) > 4096 or path.endswith(".json"):
+        return False  # (JSON has no comments, so no docstrings: finding none cost a version's lines joined)
     if _file_lang(path) not in ("py", "js", "c", "go", "php"):
         return False
     _, lang = _kind_lang(line, path)
@@ -1315,7 +1315,7 @@ def path_class(path: str) -> tuple:
     p = path or "file.txt"
     kind = file_kind(p)
     return (bool(path), kind, _lang(p, kind), is_doc_path(path) if path else False,
-            is_test_path(path) if path else False, path.endswith(_MARKUP))
+            is_test_path(path) if path else False, path.endswith(_MARKUP), path.endswith(".json"))
 
 
 def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | None = None,

@@ -483,6 +483,18 @@ def test_confidence_in_code_and_in_docs(engine):
     assert test[0].context["confidence"] == "low"
 
 
+def test_json_has_no_docstrings_to_look_for():
+    """Plain JSON has no comments: whether a line of it sits in a docstring is not asked
+    (finding none cost a whole version's lines joined, each time a version of a large
+    translation catalogue was confirmed), while the same line in JavaScript still asks."""
+    from detectors.generic import docstring_may_matter, path_class
+
+    line = '  "apiToken": "f7Hk2Lm9Qx4Tz8Wv3Np6",'
+    assert docstring_may_matter(line, "web/src/config.js")
+    assert not docstring_may_matter(line, "src/lang/config.json")
+    assert path_class("a/b.json") != path_class("a/b.jsonc")  # the memo's key tells them apart
+
+
 def test_translation_catalogues_are_read_as_documentation(engine):
     """A user interface's words in a language (uptime-kuma's src/lang/nb-NO.json,
     `"SecretAccessKey": "AccessKey-hemmelighet"`) are prose: a generic guess there is rated
