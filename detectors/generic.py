@@ -553,10 +553,10 @@ def _b64_of_stand_in(v: str) -> bool:
         return False
     if not text.isprintable() or any(c.isspace() for c in text):
         return False
-    return is_placeholder(text) or _lower_name(text)
+    return is_placeholder(text) or lower_name(text)
 
 
-def _lower_name(v: str) -> bool:
+def lower_name(v: str) -> bool:
     """A lower-case word or identifier (`enterprise-metrics`, `app.db_user`), short of a key."""
     return v.replace("_", "").replace("-", "").replace(".", "").isalpha() and v.islower() and len(v) < 24
 
@@ -770,7 +770,7 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         # a path (base64 has `+` or padding more often than not); its parts are counted, not
         # its slashes: an STS session token's `//////////` is one gap, not ten folders
         return False
-    if _lower_name(v):
+    if lower_name(v):
         return False  # a lower-case word or identifier
     if _NUMBERED_NAME.match(v) or _CSS_VAR.match(v):
         return False  # a name with a number in it, as _IDENT; another CSS property's value

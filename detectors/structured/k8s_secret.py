@@ -13,6 +13,7 @@ from scanner.model import Hit
 
 from . import docker
 from ._util import b64decode_any, compose_yaml_all, ctx, is_placeholder, printable_text, yget, ymap, ypos, yseq, ystr
+from detectors.generic import lower_name
 from detectors.vocabulary import SECRET_WORDS
 
 SECRET_KEY = re.compile(
@@ -23,9 +24,8 @@ _NOT_SECRET_KEY = re.compile(r"(?i)(?:^|[_.\-])(?:user(?:name)?|host|port|id|url
                              r"(?:[_.\-]?(?:in|out|\d{1,2}))?$|\.crt$|^ca\.")
 # an S3-compatible store's access key is the user half of its pair (MinIO's documentation:
 # the access key is the user name, the secret key its password): one that is a lower-case
-# name (`enterprise-metrics`, `minio`) is that name, not a generated key ID
-_ACCESS_KEY = re.compile(r"(?i)access[_.\-]?key(?:[_.\-]?id)?$")
-_LOWER_NAME = re.compile(r"^[a-z][a-z0-9]*(?:[._\-][a-z0-9]+)*$")
+# name (`enterprise-metrics`, `minio`: generic.lower_name) is that name, not a generated key ID
+_ACCESS_KEY = re.compile(r"(?i)access[_.\-]?key$")
 
 
 def _items(text: str):
@@ -77,7 +77,7 @@ def scan(text: str) -> list[Hit]:
         if not SECRET_KEY.search(key) or _NOT_SECRET_KEY.search(key):
             continue
         secret = s.strip() if s is not None else "".join(raw.split())
-        if len(secret) < 6 or is_placeholder(secret) or _ACCESS_KEY.search(key) and _LOWER_NAME.match(secret):
+        if len(secret) < 6 or is_placeholder(secret) or _ACCESS_KEY.search(key) and lower_name(secret):
             continue
         hits.append(Hit("kubernetes-secret", secret, line, col, c))
     return hits
