@@ -329,3 +329,28 @@ def test_rules_from_the_cache_are_the_rules_the_files_give(tmp_path, monkeypatch
     (tmp_path / "rules.py").write_text("# another loader\n")
     (tmp_path / "model.py").write_text("# another Rule\n")
     assert rules_mod.files_digest(files) != key
+
+
+# a positive example that is one assignment, `name = value` or `name: value`: its name, its
+# operator and the rest (an identifier's name, quoted or not; the operator's own spaces)
+_ASSIGNMENT = re.compile(r"""^(?P<name>\s*(?:export\s+)?["']?[A-Za-z_][\w.-]*["']?)[ ]?(?P<op>=>|:=|=|:)[ ]?(?P<rest>\S.*)$""")
+
+
+def _aligned_examples():
+    for r in PATTERN_RULES:
+        for i, ex in enumerate(r.positive):
+            m = _ASSIGNMENT.match(ex) if "\n" not in ex else None
+            if m and "_" in m["name"]:
+                yield pytest.param(r, m, id=f"{r.id}+{i}")
+
+
+@pytest.mark.skipif(not _engine_available(), reason="scanner.engine not available")
+@pytest.mark.parametrize("rule,m", list(_aligned_examples()))
+def test_aligned_assignment_found(rule, m):
+    """`terraform fmt`, gofmt and hand-aligned PHP arrays or YAML maps line the operators
+    (or the values) of neighbouring assignments up with runs of spaces: a rule's name and
+    value may stand that far apart (an Azure DevOps PAT in a .tfvars was missed)."""
+    engine = _engine(_hyperscan_available())
+    for text in (f"{m['name']}{' ' * 13}{m['op']} {m['rest']}", f"{m['name']}{m['op']}{' ' * 13}{m['rest']}"):
+        found = [h for h in engine.scan_text(text, path="example.txt") if h.rule_id == rule.id]
+        assert found, f"{rule.id}: aligned assignment not found: {text[:120]!r}"
