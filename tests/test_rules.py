@@ -354,3 +354,23 @@ def test_aligned_assignment_found(rule, m):
     for text in (f"{m['name']}{' ' * 13}{m['op']} {m['rest']}", f"{m['name']}{m['op']}{' ' * 13}{m['rest']}"):
         found = [h for h in engine.scan_text(text, path="example.txt") if h.rule_id == rule.id]
         assert found, f"{rule.id}: aligned assignment not found: {text[:120]!r}"
+
+
+@pytest.mark.skipif(not _engine_available(), reason="scanner.engine not available")
+@pytest.mark.parametrize("text,secret,host", [
+    ("MONGO_URI=mongodb+srv://orders:Kq7@vLm2!xR9@cluster0.x8k2pq.mongodb.net/orders", "Kq7@vLm2!xR9",
+     "cluster0.x8k2pq.mongodb.net"),
+    ("DATABASE_URL=postgres://app:pW9@x#@db.internal:5432/app", None, None),  # '#' ends the authority
+    ("DATABASE_URL=postgres://app:Vb7qLm2XkP9w@db.internal/app@2024", "Vb7qLm2XkP9w", "db.internal"),
+    ("REDIS_URL=redis://:Zt4@Qm8#kL@cache.internal:6379/0", None, None),
+])
+def test_url_password_ends_at_the_authoritys_last_at(text, secret, host):
+    """A URL's user information ends at the last '@' of its authority (before any '/', '?'
+    or '#'), as WHATWG's URL parser and Python's urllib read it: a password with an
+    unescaped '@' is taken whole, not cut at its first '@' (and then dropped for a host
+    that is not one)."""
+    hits = [h for h in _engine(_hyperscan_available()).scan_text(text, path="app.env") if h.rule_id.endswith("-url")]
+    if secret is None:
+        assert not hits or all("#" not in h.secret for h in hits)
+    else:
+        assert [(h.secret, h.context.get("host")) for h in hits] == [(secret, host)]
