@@ -25,6 +25,9 @@ POSITIVE = [
     ("config/app.json", '  "password": "Jobs[1].Kq8vT2mWx9",', "Jobs[1].Kq8vT2mWx9"),
     # Python
     ("app/settings.py", 'DB_PASSWORD = "Kq8vT2mWx9Lp&3nRzY"', "Kq8vT2mWx9Lp&3nRzY"),
+    # a generated Django key whose random characters happen to read `%(` or `$(` (no slot)
+    ("app/settings.py", "SECRET_KEY = 'django-insecure-4k!w%(q8z=m2x$(v7r^p0t&y9_u3n*s6e+l1o#h-j5c)b'",
+     "django-insecure-4k!w%(q8z=m2x$(v7r^p0t&y9_u3n*s6e+l1o#h-j5c)b"),
     ("app/settings.py", "    password: str = 'Xk2#pL9vQz7w'", "Xk2#pL9vQz7w"),
     ("app/db.py", 'connect(host="db", password="Zx9#mQ2pLk")', "Zx9#mQ2pLk"),
     ("app/db.py", 'cfg = {"api_key": "a8Fk29sLq0ZmXr7TbV3n"}', "a8Fk29sLq0ZmXr7TbV3n"),
@@ -133,6 +136,9 @@ NEGATIVE = [
     # admin UI, `maskSecret = !!config.clientId`, `secret = crypto?.randomUUID`
     ("ui/src/components/S3Fields.svelte", "        maskSecret = !!originalConfig?.accessKey;"),
     ("ui/src/components/TokenField.svelte", "            secret = crypto?.randomUUID"),
+    # a template's slots: Python's %(name)s, a shell's $(command)
+    ("app/settings.py", 'DB_PASSWORD = "%(db_password)s"'),
+    ("deploy/env.sh", 'export API_TOKEN="$(vault-read-token)"'),
     ("web/src/Settings.vue", "    const token = store.session.token"),
     # a relative path to a file of any type: grafana/helm-charts' jsonnet export manifest maps
     # each manifest file (one named for a Secret) to the file that made it
