@@ -27,6 +27,9 @@ _WORDS = re.compile(
     r"random[_-]?(?:chars|characters|string)"
 )
 _REPEAT = re.compile(r"(.)\1{7,}")
+# a unit of two to four characters said four times or more in a row: FUZZFUZZFUZZ, abababab,
+# 12341234 (no service's random token repeats itself; a filler does)
+_PERIODIC = re.compile(r"(.{2,4}?)\1{3,}")
 # a value made of nothing but the words for a secret, a possessive or an intensifier and a
 # short number: mysecretpassword (the postgres image's documented example), supersecret,
 # my_secret_key, secretpassword (two words at least: pass123 in a .netrc is a weak password,
@@ -163,8 +166,34 @@ def _is_placeholder(secret: str, prefixes: tuple[str, ...]) -> bool:
         return True
     if _REPEAT.search(body) and not _structural_run(body):
         return True
+    if any(2 * len(m.group(0)) >= len(body) for m in _PERIODIC.finditer(body)):
+        return True  # half the value or more is one unit repeated (terragrunt's AKIAFUZZFUZZFUZZFUZZ)
     if len(body) >= 6 and (len(set(body)) <= 2 or _sequential(body.lower())):
         return True
+    return False
+
+
+_HEX_DIGEST = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+_DIGEST_OF_LENGTH = {32: "md5", 40: "sha1", 64: "sha256"}
+# the words of a line a digest may be taken of: between quotes, spaces and punctuation
+_LINE_WORD = re.compile(r"[^\s'\"`,;()\[\]{}<>=|]+")
+
+
+def digest_of_neighbour(secret: str, line: str) -> bool:
+    """A hex value that is the MD5, SHA-1 or SHA-256 of another word on its line is that
+    word's digest, not a secret: seed data's Gravatar hash beside the e-mail it is taken of
+    (woodpecker's sample.sql, `'brad@drone.io', '0057e90a...'`), a checksum beside its file
+    name. Every service's random token fails this; only a hex value of a digest's length is
+    asked."""
+    if not _HEX_DIGEST.fullmatch(secret):
+        return False
+    algo = getattr(hashlib, _DIGEST_OF_LENGTH[len(secret)])
+    want = secret.lower()
+    for word in set(_LINE_WORD.findall(line)):
+        if word != secret and len(word) >= 3:
+            for form in {word, word.strip().lower()}:
+                if algo(form.encode()).hexdigest() == want:
+                    return True
     return False
 
 

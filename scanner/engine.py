@@ -26,7 +26,7 @@ from scanner.model import Hit, Rule
 from detectors.generic import RULE_ID as GENERIC_RULE
 from detectors.lines import Lines
 from detectors.memo import BoundedMemo
-from detectors.placeholders import is_code_name, is_placeholder, is_placeholder_text, shannon_entropy
+from detectors.placeholders import digest_of_neighbour, is_code_name, is_placeholder, is_placeholder_text, shannon_entropy
 from detectors.vocabulary import SECRET_WORDS
 
 MULTILINE_WINDOW = 20000  # characters before a multi-line hit's end to look for its start
@@ -990,6 +990,8 @@ class Engine:
         if is_placeholder(secret, rule.keywords) if strict else is_placeholder_text(secret):
             return False
         if rule.entropy and shannon_entropy(secret) < rule.entropy:
+            return False
+        if digest_of_neighbour(secret, lines[li]):
             return False
         if rule.context and rule.context_regex is None:
             regex_of(rule)
