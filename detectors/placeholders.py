@@ -18,7 +18,8 @@ from urllib.parse import unquote
 # a template's slot: ${name}, {{ name }}, <name>, Python's %(name)s, a shell's $(command),
 # $NAME, %NAME%, an ellipsis. `%(` and `$(` alone were taken for slots: 3.7 % of the keys
 # Django's startproject draws from letters, digits and !@#$%^&*(-_=+) hold one (20,000 drawn)
-_TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\([A-Za-z_][\w.-]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|\$\([A-Za-z_][\w./= -]*\)|^\$[A-Za-z_]|%[A-Z_]+%|\.\.\.|…")
+_TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\([A-Za-z_][\w.-]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|"
+                       r"\$\([A-Za-z_][\w./= -]*\)|^\$[A-Za-z_]|%[A-Z_]+%|\.\.\.|…")
 _WORDS = re.compile(
     r"(?i)example|placeholder|change[_-]?(?:me|this)|replace[_-]?(?:me|this)|your[_-]?(?:api|secret|token|key|password|own)|"
     r"insert[_-]?(?:your|key|token)|dummy|redacted|sample[_-]?(?:key|token|secret)|fake[_-]?(?:key|token|secret)|"
