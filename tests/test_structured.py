@@ -303,6 +303,26 @@ def test_terraform_sections_and_interpolations():
     assert [(h.line, h.column, h.context["key"]) for h in hs] == [(2, 16, "db_password")]
 
 
+@pytest.mark.parametrize("text", [
+    'variable "db_password" {\n  type = string\n  default = "Pr0d-Db-9xQ2vL7mK4tZ"\n}\n',
+    'variable "region" {\n  default = "Pr0d-Db-9xQ2vL7mK4tZ"\n}\n',  # a default, not a secret's
+    'variable "db_password" {\n  default = "${var.x}"\n}\nvariable "region" {\n  default = "eu-west-1"\n}\n',
+    'resource "aws_db_instance" "prod" {\r\n  "master_password" = "Pr0d-Db-9xQ2vL7mK4tZ" # set by hand\r\n}\r\n',
+    'resource "x" "y" {\r  password = "Pr0d-Db-9xQ2vL7mK4tZ"\r}\r',  # old Mac line ends
+    'locals {\u2028  api_token = "Tq9vL2xR7mW4nK8zPq3s"\u2028}\n',  # a line break only splitlines sees
+    'resource "x" "y" {\n  description = "the password of the database"\n  tags = { Name = "db" }\n}\n',
+])
+def test_terraform_quick_answer_is_the_walks(text):
+    """The parser first asks each distinct line what it can lead to (remembered across
+    versions) and walks a version's lines only when a hit is possible: its answer must be
+    the walk's, version after version, whatever the line breaks."""
+    from detectors.structured import terraform
+
+    for _ in range(2):  # the second time from the remembered lines
+        assert [(h.secret, h.line, h.context) for h in terraform.scan(text)] == \
+            [(h.secret, h.line, h.context) for h in terraform._walk(text)]
+
+
 def test_terraform_names_about_a_secret_and_urls_with_stand_in_passwords():
     """hashicorp/vault-guides: a role's name under `aws_auth_iam_role` (auth is a secret word,
     role is what the name holds) and a connection string whose URL's password is a stand-in
