@@ -537,6 +537,11 @@ _B64_61 = re.compile(r"^AQAAAA[A-Za-z0-9+/]{76}={0,2}$")  # base64 of 61 bytes s
 # extension (`environments/default/main.jsonnet`, `templates/secret.yaml.j2`); base64 has no
 # `.`, base64url no `/` (_value_ok keeps one that mixes capitals and digits)
 _REL_PATH = re.compile(r"^(?:[\w\-]+/)+[\w\-]+(?:\.[\w\-]+)*\.[a-z][a-z0-9]{0,9}$")
+# a name that is a path of lower-case names, three or more (ory's AEAD context
+# "ory/keysetpagination_v2/page_token"; one slash may be Oracle's user/password), and a URN
+# (RFC 8141: "urn:safelayer:tws:policies:authentication:level:low", an OAuth ACR value)
+_NAME_PATH = re.compile(r"^[a-z][a-z0-9_.\-]*(?:/[a-z0-9][a-z0-9_.\-]*){2,}$")
+_URN = re.compile(r"(?i)^urn:[a-z0-9][a-z0-9-]{0,31}:\S+$")
 # the whole value standard base64 with its padding, as a Kubernetes Secret's `data:` holds it
 _B64_TEXT = re.compile(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
 
@@ -727,7 +732,7 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     if _REL_PATH.match(v) and not (any(c.isupper() for c in v) and any(c.isdigit() for c in v)):
         # (a password with a slash and a dot mixes capitals and digits: `Xk9/aB3qQz.ab12`)
         return False
-    if _ENV_NAME.match(v) or _IDENT.match(v):
+    if _ENV_NAME.match(v) or _IDENT.match(v) or _NAME_PATH.match(v) or _URN.match(v):
         return False  # an environment variable's or a constant's name, an identifier
     if (_SNAKE_NAME.match(v) or _FIELD_NAME.match(v)) and _names_a_secret(v):
         return False  # a field's name that names a secret (redash's "secret": ["private_key_File"])

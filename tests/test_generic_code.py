@@ -25,6 +25,8 @@ POSITIVE = [
     ("config/app.json", '  "password": "Jobs[1].Kq8vT2mWx9",', "Jobs[1].Kq8vT2mWx9"),
     # Python
     ("app/settings.py", 'DB_PASSWORD = "Kq8vT2mWx9Lp&3nRzY"', "Kq8vT2mWx9Lp&3nRzY"),
+    # Oracle's user/password: one slash, lower case, is still a password
+    ("app/settings.py", 'DB_PASSWORD = "scott/tq9vkx2m"', "scott/tq9vkx2m"),
     # a generated Django key whose random characters happen to read `%(` or `$(` (no slot)
     ("app/settings.py", "SECRET_KEY = 'django-insecure-4k!w%(q8z=m2x$(v7r^p0t&y9_u3n*s6e+l1o#h-j5c)b'",
      "django-insecure-4k!w%(q8z=m2x$(v7r^p0t&y9_u3n*s6e+l1o#h-j5c)b"),
@@ -136,6 +138,11 @@ NEGATIVE = [
     # admin UI, `maskSecret = !!config.clientId`, `secret = crypto?.randomUUID`
     ("ui/src/components/S3Fields.svelte", "        maskSecret = !!originalConfig?.accessKey;"),
     ("ui/src/components/TokenField.svelte", "            secret = crypto?.randomUUID"),
+    # a name that is a path of lower-case names (ory/kratos' AEAD context), and a URN (an
+    # OAuth ACR value under a product named ...Pass)
+    ("oryx/pagination/page_token.go", 'const pageTokenContext = "ory/keysetpagination_v2/page_token"'),
+    ("selfservice/oidc/provider_uaepass.go",
+     'const UAEPassACRWeb = "urn:safelayer:tws:policies:authentication:level:low"'),
     # a template's slots: Python's %(name)s, a shell's $(command)
     ("app/settings.py", 'DB_PASSWORD = "%(db_password)s"'),
     ("deploy/env.sh", 'export API_TOKEN="$(vault-read-token)"'),
