@@ -968,8 +968,10 @@ class Engine:
                     secret, s_at = _whole_capture(text, m)
                 s_li = lines.index_of(s_at)
                 # the same checks as a one-line hit, but the placeholder test only on the
-                # key's words: a real key body can hold long runs of one letter ("AAAAAAAA")
-                if not secret or not self._accept(rule, secret, lines.lines, s_li, strict=False):
+                # key's words when the secret is a key's body, which can hold long runs of one
+                # letter ("AAAAAAAA"); a short one-line secret (a .netrc password) gets them all
+                strict = "\n" not in secret and len(secret) <= _ONE_LINE_SECRET
+                if not secret or not self._accept(rule, secret, lines.lines, s_li, strict=strict):
                     continue
                 extra = self._validate(rule, secret, m)
                 if extra is None:
@@ -1033,6 +1035,9 @@ def _refine(rule: Rule, lines: list[str], li: int, ctx: dict) -> None:
             return
 
 
+# the longest secret a multi-line rule takes for a password rather than a key's body (an
+# RSA key's base64 is 1,600 characters and more, an Ed25519 PuTTY key's several lines)
+_ONE_LINE_SECRET = 256
 _HS_BUILD = ("prefilter+multiline, \\A/\\Z to keywords, group repeats unbounded, context gates,"
              " a leading class repeat from its last character, a varying last repeat at its least")
 _GROUP_REPEAT = re.compile(r"\{(\d+),(\d+)\}")
