@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from detectors.structured import (
     decoded_texts,
@@ -633,3 +635,38 @@ def test_virtual_texts_dispatch():
     dec = virtual_texts("app/settings.py", f'API_TOKEN = "{_b64("ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3")}"\n')
     assert dec == [(1, "ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3", {}, True)]
     assert virtual_texts("app.py", "x = 1\nname = 'averyveryverylongidentifiername_here'\n") == []
+
+
+# ---- the Kubernetes kinds a text declares (structured_registry.kinds) --------------------------
+_WS = st.sampled_from(["", " ", "  ", "\t", "\n", " \n  "])
+_Q = st.sampled_from(["", '"', "'"])
+_KIND_LINE = st.builds(lambda *p: "".join(p), st.sampled_from(["", "  ", "        ", "\n", "- ", "  - ", "x "]), _Q,
+                       st.sampled_from(["kind", "Kind", "kinds"]), _Q, _WS, st.sampled_from([":", "=", ""]), _WS, _Q,
+                       st.sampled_from(["Secret", "Config", "ConfigMap", "List", "secret"]), _Q,
+                       st.sampled_from(["", ",", " ,", " # x"]), _WS)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_KIND_LINE, st.sampled_from(["\n", "data:\n", "apiVersion: v1\n", "{", "}"])), max_size=8))
+def test_kinds_is_the_whole_pattern_found_where_it_starts(pieces):
+    """kinds() looks for the end of its pattern first, then reads the whole text: it must
+    give what the whole pattern alone gives, for any text (a match may span lines, start
+    after blank lines or sit in a list item)."""
+    from detectors.structured_registry import _KIND, kinds
+
+    text = "".join(pieces)
+    assert kinds(text) == {m.group(1) for m in _KIND.finditer(text)}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("apiVersion: v1\nkind: Secret\ndata:\n  a: b\n", {"Secret"}),
+    ("items:\n  - kind: Secret\n  - kind: Config\n", {"Secret", "Config"}),
+    ('{\n  "kind": "Secret",\n  "data": {}\n}\n', {"Secret"}),
+    ("kind: ConfigMap\n", set()),
+    ("kind:\n  Secret\n", {"Secret"}),
+    ("a Helm index: no kind here, only descriptions of a Secret\n" * 50, set()),
+])
+def test_kinds_examples(text, expected):
+    from detectors.structured_registry import kinds
+
+    assert kinds(text) == expected
