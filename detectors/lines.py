@@ -5,6 +5,17 @@ from __future__ import annotations
 from bisect import bisect_right
 
 
+def split_lines(text: str) -> list[str]:
+    r"""The text's lines as git, editors' line numbers and Lines count them: split at "\n"
+    alone, each without the "\r" of a "\r\n". str.splitlines also splits at form feeds,
+    vertical tabs, U+2028 and others, which would put a parser's line numbers out of step
+    with the engine's (a form feed in a .env file moved its hits a line down)."""
+    lines = text.split("\n")
+    if "\r" in text:
+        lines = [s[:-1] if s.endswith("\r") else s for s in lines]
+    return lines
+
+
 class Lines:
     def __init__(self, text: str):
         self.text = text

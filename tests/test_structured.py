@@ -670,3 +670,56 @@ def test_kinds_examples(text, expected):
     from detectors.structured_registry import kinds
 
     assert kinds(text) == expected
+
+
+# --- line numbers: counted at "\n" alone, as git and the engine count them -----------------
+
+_PW = "Xk29vLq8ZrT4mW7pJ3nB"
+
+
+@pytest.mark.parametrize("path,text,line", [
+    (".env", f"A=1\fB=2\u2028C=3\nDB_PASSWORD={_PW}\n", 2),
+    (".npmrc", "; \f page\u2028\n//registry.npmjs.org/:_authToken=Tq9vL2xR7mW4nK8zPq3sXk29vLq8\n", 2),
+    (".pgpass", f"# \f\u2028 page\ndb.acme.io:5432:app:app:{_PW}\n", 2),
+    (".git-credentials", f"\f\u2028\x1c\nhttps://alice:{_PW}@github.com\n", 2),
+    (".aws/credentials", "[default]\x0b\f\naws_access_key_id = AKIA2E0A8F3B244C9986\n"
+                         "aws_secret_access_key = Tq9vL2xR7mW4nK8zPq3sXk29vLq8ZrT4mW7pJ3nB\n", 3),
+    (".pypirc", f"[distutils]\f\u2028\nindex-servers = pypi\n[pypi]\nusername = alice\npassword = {_PW}\n", 5),
+    ("main.tf", 'locals {\f\u2028\n  api_token = "Tq9vL2xR7mW4nK8zPq3s"\n}\n', 2),
+])
+def test_line_based_parsers_count_lines_at_newlines_alone(path, text, line):
+    """A form feed (Emacs page breaks), a vertical tab, U+2028 or a file separator inside a
+    line is not a line break to git, editors or the engine; str.splitlines splits there,
+    and put a .env file's hit a line below the generic detector's for the same value. The
+    same text with CRLF line ends gives the same lines."""
+    for t in (text, text.replace("\n", "\r\n")):
+        hs = scan_structured(path, t)
+        assert [h.line for h in hs] == [line], (path, t)
+
+
+def test_decoded_values_are_read_on_their_own_line():
+    """The decoder found a candidate's line with the engine's line index and read it from
+    str.splitlines' list: after a form feed it read the line before, missing the value."""
+    yaml_text = ("apiVersion: v1\nkind: Secret\n# \f page\u2028\nmetadata:\n  name: s\ndata:\n"
+                 f"  password: {_b64(_PW)}\n")
+    conf = f"# \f\u2028\nDB_PASSWORD_B64={_b64('postgres://u:' + _PW + '@h/db')}\n"
+    assert decoded_texts(yaml_text) == [(7, _PW)]
+    assert decoded_texts(conf) == [(2, f"postgres://u:{_PW}@h/db")]
+
+
+def test_every_structured_hit_is_on_the_line_holding_it():
+    """Every rule's positive examples, with LF and CRLF line ends: a hit's line, counted at
+    "\\n", holds (the first line of) its secret wherever the secret is in the text."""
+    from detectors.lines import split_lines
+
+    checked = 0
+    for r in RULES:
+        for ex in r.positive:
+            for text in (ex, ex.replace("\n", "\r\n")):
+                lines = split_lines(text)
+                for h in scan_structured(r.example_path, text):
+                    if h.secret not in text:  # decoded, or assembled from several fields
+                        continue
+                    checked += 1
+                    assert 0 < h.line <= len(lines) and h.secret.split("\n")[0] in lines[h.line - 1], (r.id, text)
+    assert checked >= 50

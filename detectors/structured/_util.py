@@ -9,7 +9,7 @@ import binascii
 import json
 import re
 
-from detectors.lines import Lines  # noqa: F401 - the parsers' line index
+from detectors.lines import Lines, split_lines  # noqa: F401 - the parsers' line index and lines
 from detectors.placeholders import is_config_placeholder as is_placeholder  # noqa: F401 - one home
 from detectors.placeholders import shannon_entropy as entropy  # noqa: F401 - one entropy
 
@@ -149,7 +149,7 @@ def ini_items(text: str):
     """Tolerant INI reader: yields (section, key, value, line, column), 1-based positions
     of the value. Comments (# ;) and continuation lines are skipped; unquoted values kept."""
     section = None
-    for i, raw in enumerate(text.splitlines()):
+    for i, raw in enumerate(split_lines(text)):
         s = raw.strip()
         if not s or s[0] in "#;":
             continue

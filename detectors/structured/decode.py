@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from ._util import b64decode_any, printable_text
+from ._util import b64decode_any, printable_text, split_lines
 from detectors.vocabulary import SECRET_WORDS
 
 # cheap pre-check over the whole text: a long base64-ish run, or a %XX escape
@@ -69,7 +69,7 @@ def _candidates(text: str) -> list[tuple[int, str]]:
     if first is None:
         return []
     from ._util import Lines
-    lines = text.splitlines()
+    lines = split_lines(text)
     where = Lines(text)
     starts = where.starts
     out: list[tuple[int, str]] = []

@@ -7,7 +7,7 @@ import re
 
 from scanner.model import Hit
 
-from ._util import ctx, entropy, is_placeholder
+from ._util import ctx, entropy, is_placeholder, split_lines
 
 _LINE = re.compile(r"""^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(?P<val>.*?)\s*$""")
 SECRET_NAME = re.compile(
@@ -35,7 +35,7 @@ def _value(raw: str) -> tuple[str, int] | None:
 
 def scan(text: str) -> list[Hit]:
     hits: list[Hit] = []
-    for i, raw in enumerate(text.splitlines()):
+    for i, raw in enumerate(split_lines(text)):
         if "=" not in raw or raw.lstrip().startswith("#"):
             continue
         m = _LINE.match(raw)

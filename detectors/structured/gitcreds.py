@@ -6,7 +6,7 @@ from urllib.parse import unquote
 
 from scanner.model import Hit
 
-from ._util import ctx, is_placeholder
+from ._util import ctx, is_placeholder, split_lines
 
 # the host follows the line's last `@`: a hand-written entry may leave an `@` of the user
 # name (an e-mail address) or of the password unencoded, and git reads it the same way
@@ -15,7 +15,7 @@ _URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<user>[^:/\s]*)(?:
 
 def scan(text: str) -> list[Hit]:
     hits: list[Hit] = []
-    for i, raw in enumerate(text.splitlines()):
+    for i, raw in enumerate(split_lines(text)):
         for m in _URL.finditer(raw):
             pw = m.group("pw")
             user = unquote(m.group("user"))

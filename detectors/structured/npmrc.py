@@ -6,7 +6,7 @@ import re
 
 from scanner.model import Hit
 
-from ._util import ctx, is_placeholder
+from ._util import ctx, is_placeholder, split_lines
 
 _LINE = re.compile(r"^\s*(?://(?P<reg>[^\s:]+(?::\d+)?[^\s:]*)/?:)?(?P<key>_authToken|_auth|_password|_authtoken)\s*=\s*(?P<val>.*?)\s*$")
 _USER = re.compile(r"^\s*(?://(?P<reg>[^\s:]+(?::\d+)?[^\s:]*)/?:)?(?:username|email)\s*=\s*(?P<val>\S+)")
@@ -18,7 +18,7 @@ def scan(text: str) -> list[Hit]:
     default_host = None
     users: dict[str | None, str] = {}
     found = []
-    for i, raw in enumerate(text.splitlines()):
+    for i, raw in enumerate(split_lines(text)):
         if raw.lstrip().startswith(("#", ";")):
             continue
         m = _REGISTRY.match(raw)

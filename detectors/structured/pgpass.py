@@ -7,7 +7,7 @@ import re
 
 from scanner.model import Hit
 
-from ._util import ctx, is_placeholder
+from ._util import ctx, is_placeholder, split_lines
 
 _FIELD = re.compile(r"(?:\\.|[^:\\])*")
 
@@ -23,8 +23,7 @@ def _fields(line: str) -> list[tuple[str, int]]:
 
 def scan(text: str) -> list[Hit]:
     hits: list[Hit] = []
-    for i, raw in enumerate(text.splitlines()):
-        line = raw.rstrip("\r")
+    for i, line in enumerate(split_lines(text)):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         f = _fields(line)

@@ -15,7 +15,7 @@ from scanner.model import Hit
 
 from detectors.generic import names_something_else, password_like, secret_name
 
-from ._util import ctx, is_placeholder
+from ._util import ctx, is_placeholder, split_lines
 
 _ATTR = re.compile(r'^\s*"?(?P<key>[A-Za-z_][A-Za-z0-9_\-]*)"?\s*[=:]\s*"(?P<val>(?:[^"\\]|\\.)*)"\s*,?\s*(?:#.*|//.*)?$')
 _BLOCK = re.compile(r'^\s*(?P<type>[A-Za-z_][A-Za-z0-9_\-]*)((?:\s+"[^"]*"|\s+[A-Za-z_][A-Za-z0-9_\-]*)*)\s*\{\s*$')
@@ -49,12 +49,9 @@ def _literal_secret(val: str) -> bool:
 # whose name sounds like a secret. A version with no line of the first kind, nor of the two
 # others together, has no hit; most versions of a module's .tf files have none, and walking
 # their lines was 86 % of the workers' time on terraform-aws-vpc's history (1.41 s against
-# betterleaks' 0.67). The walk splits lines as str.splitlines does; a text with a line break
-# other than \n and \r\n is walked, so that the two always agree.
+# betterleaks' 0.67). Both split lines the same way (split_lines: at \n alone).
 _LITERAL = re.compile(r'^\s*"?([A-Za-z_][A-Za-z0-9_\-]*)"?\s*[=:]\s*"((?:[^"\\]|\\.)*)"')
 _VARIABLE = re.compile(r"^\s*variable\b")
-_LONE_CR = re.compile(r"\r(?!\n)")
-_OTHER_BREAKS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 _SECRET_LITERAL, _DEFAULT_LITERAL, _SECRET_VARIABLE = 1, 2, 4
 _SEEN: set[str] = set()  # the lines asked about
 _KINDS: dict[str, int] = {}  # those of them of a kind above, and their kinds
@@ -80,9 +77,7 @@ def _kind(line: str) -> int:
 
 
 def _may_hit(text: str) -> bool:
-    if any(b in text for b in _OTHER_BREAKS) or ("\r" in text and _LONE_CR.search(text)):
-        return True
-    lines = set(text.split("\n"))
+    lines = set(split_lines(text))
     if len(_SEEN) > _MAX_LINES:
         _SEEN.clear()
         _KINDS.clear()
@@ -111,7 +106,7 @@ def scan(text: str) -> list[Hit]:
 def _walk(text: str) -> list[Hit]:
     hits: list[Hit] = []
     stack: list[tuple[str, str | None]] = []  # (block type, label) for each open brace
-    for i, raw in enumerate(text.splitlines()):
+    for i, raw in enumerate(split_lines(text)):
         s = raw.strip()
         if not s or s.startswith(("#", "//")):
             continue
