@@ -186,6 +186,30 @@ def test_a_line_rejected_for_its_context_is_quiet_only_with_the_same_context(eng
     assert not _quiet(engine, b"import os\n" + body.replace(b"c = 3", b"# credfence:allow"), path)
 
 
+def test_a_line_rejected_before_is_not_confirmed_again_unless_what_it_depended_on_changed():
+    """Engine.confirm skips a line a rule has rejected (_rule_quiet). In this order: a
+    Twilio key rejected without its context, then the same line with "twilio" above it
+    (found: a rule with context is quiet only with the same lines around it); a GitHub
+    token accepted, then the same line after an allow marker (nothing), then without the
+    marker (found again: a line the marker silenced is not one the rule rejected)."""
+    from scanner.detect import detect
+
+    engine = Engine(load_rules(), use_hyperscan=True)  # its own memo: the order is the test
+    twilio = b"SK" + uuid.uuid4().hex.encode()
+    pat = b"ghp_" + b"R2G0yvrW1rQbSplQau4p826L2obEie1X" + b"i1RO"  # built here: the self-scan reads this file
+    path = "conf/keys.ini"
+
+    def found(data: bytes) -> list:
+        return sorted((h.rule_id, h.line, h.column) for h in detect(engine, data, path)[0])
+
+    assert found(b"[keys]\nservice = " + twilio + b"\n") == []
+    assert found(b"[keys]\nservice = " + twilio + b"\nx = 1\n") == []
+    assert found(b"[keys]\n# twilio\nservice = " + twilio + b"\n") == [("twilio-api-key", 3, 11)]
+    assert found(b"a = 1\ntoken = " + pat + b"\n") == [("github-pat", 2, 9)]
+    assert found(b"a = 1\n# credfence: allow\ntoken = " + pat + b"\n") == []
+    assert found(b"a = 1\nb = 2\n\ntoken = " + pat + b"\n") == [("github-pat", 4, 9)]
+
+
 def test_hyperscan_matches_an_unbounded_form_of_a_group_repeat_and_finds_what_the_rule_does():
     """_prefilter_form leaves a bounded repeat of a group unbounded for Hyperscan (a superset:
     a prefilter may over-report, never miss), and only that: class repeats, escaped or

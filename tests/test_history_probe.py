@@ -582,3 +582,55 @@ def test_binary_versions_between_text_ones_are_skipped_and_the_text_ones_found_w
     assert summary(edited) == summary(whole)
     assert edited["stats"]["skipped"].get("binary") == 1
     assert [loc["commit"] for loc in by_sha(edited)[sha(GL)]["locations"] if loc["kind"] == "history"] == [text_again]
+
+
+def _jwt(rng: random.Random, claims: dict) -> str:
+    def part(obj) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj, separators=(",", ":")).encode()).decode().rstrip("=")
+
+    sig = base64.urlsafe_b64encode(rng.randbytes(32)).decode().rstrip("=")
+    return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(claims)}.{sig}"
+
+
+def test_lines_judged_in_earlier_versions_keep_their_findings_and_evidence(tmp_path):
+    """A line a rule judged in an earlier version is taken from the engine's memo (known_hits,
+    and Engine.confirm's rejected lines), its evidence read again from its blob where the
+    report needs it (scan._fill_deferred). A file of tokens edited over many commits: a
+    token added in each version, lines moved from a staging section to a production one
+    (their evidence), an allow marker put above a line already accepted, a Twilio key's
+    context there in one version only (a rule with context), a placeholder line kept. The
+    whole report, evidence and blast radius included, is the pure-Python engine's, with one
+    worker and with two, and holds every token, the Twilio key at its one version."""
+    rng = random.Random(7)
+    r = Repo(tmp_path / "repo")
+    tokens = [github_pat() for _ in range(12)]
+    jwts = [_jwt(rng, {"sub": f"user-{k}", "iat": 1712000000 + k, "aud": "api"}) for k in range(6)]
+    twilio = "SK" + rng.randbytes(16).hex()  # a Twilio API key: reported only with "twilio" near it
+    staging = [f"token_{k} = {t}" for k, t in enumerate(tokens[:4])] + [f"jwt_{k} = {j}" for k, j in enumerate(jwts)]
+    production = ["placeholder = ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"]
+    for k in range(14):
+        if k < 8:
+            staging.insert(rng.randrange(len(staging) + 1), f"token_{k + 4} = {tokens[k + 4]}")
+        if k in (3, 9):  # two lines move to production: the same lines, other evidence
+            production += [staging.pop(0), staging.pop(-1)]
+        if k == 5:
+            production.insert(1, "# credfence: allow")  # above a line accepted before
+        # the Twilio key without its context, but in one version in the middle
+        extra = [f"# twilio\nservice = {twilio}"] if k == 10 else [f"service = {twilio}"] if k % 3 else []
+        text = "\n".join(["[staging]", *staging, "", "[production]", *production, "", *extra, f"# version {k}"]) + "\n"
+        r.commit(f"edit {k}", {"conf/tokens.ini": text, "app/other.py": f"x = {k}\n"})
+    r.git("gc", "-q", "--aggressive")
+
+    def report(name: str, *args: str, env=None) -> list:
+        got, _ = scan_json(r.path, *args, out=tmp_path / name, env=env)
+        assert not got.get("warnings"), got.get("warnings")
+        return sorted(json.dumps(f, sort_keys=True) for f in got["findings"])
+
+    whole = report("python.json", env={"CREDFENCE_ENGINE": "python"})
+    found = [json.loads(f) for f in whole]
+    assert sorted(f["rule"] for f in found).count("github-pat") == len(tokens)
+    assert {f["secret_sha256"] for f in found} >= {sha(t) for t in tokens + jwts + [twilio]}
+    places = {loc.get("commit") for f in found if f["secret_sha256"] == sha(twilio) for loc in f["locations"]}
+    assert places == {r.git("rev-parse", "HEAD~3").strip()}, "the one version with its context"
+    assert report("one.json", "--jobs", "1") == whole
+    assert report("two.json", "--jobs", "2") == whole
