@@ -407,3 +407,40 @@ def test_lines_found_from_the_rule_s_side_are_those_the_context_windows_give(eng
     hs.match_spans(buf, spans, raw=raw)
     matches = raw.get(1, [])
     assert sorted(set(hs.ungate(buf, st_, en, matches))) == sorted(set(hs._ungate_by_windows(buf, st_, en, matches)))
+
+
+# the placeholder test's word and template forms, looked for only where their literal is
+_FRAGMENTS = ["example", "ExAmPlE", "placeholder", "change_me", "Change-This", "replaceme", "your-api",
+              "YOUR_OWN", "insert_key", "dummy", "redacted", "sample_token", "Fake-Secret", "not_a_real",
+              "NOT-A-REAL", "xxxx", "XxXx", "****", "0000000000", "1234567", "abcdefg", "QWERTY",
+              "random_chars", "Random-String", "your", "sample", "fake", "not", "rand",
+              "\u017fample_key", "\u212aey", "\u0130nsert_key", "\u0131nsert_your",  # Unicode case folds
+              "${x}", "{{ x }}", "}}", "<name>", "< >", "%(name)s", "%(x", "$(cmd)", "$HOME", "%PATH%",
+              "...", "\u2026", "$", "%", "<", "{", ".."]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=12)), max_size=6).map("".join))
+def test_the_placeholder_words_and_slots_are_found_where_the_regexes_find_them(text):
+    """detectors.placeholders looks for its words and template slots only in a text that
+    holds one of their literals (an ASCII text lower-cased; any other text goes to the
+    regex): it must answer as the case-blind regexes do, on any text."""
+    from detectors import placeholders as ph
+
+    assert ph._has_word(text) == (ph._WORDS.search(text) is not None)
+    assert ph._has_template(text) == (ph._TEMPLATE.search(text) is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_every_placeholder_word_form_holds_its_literal(data):
+    """Each of _WORDS' forms holds the literal _has_word looks for first, in any case: a
+    form added without a leading literal fails here, not in a scan."""
+    import re
+
+    from detectors import placeholders as ph
+
+    assert all(ph._WORD_LEADS)
+    k = data.draw(st.integers(0, len(ph._WORD_FORMS) - 1))
+    text = data.draw(st.from_regex(re.compile(ph._WORD_FORMS[k], re.I), fullmatch=True))
+    assert ph._WORD_LEADS[k] in text.lower() or not text.isascii(), (ph._WORD_FORMS[k], text)
