@@ -52,6 +52,8 @@ def _has_word(s: str) -> bool:
         if not any(w in low for w in _WORD_LEADS):
             return False
     return _WORDS.search(s) is not None
+
+
 _REPEAT = re.compile(r"(.)\1{7,}")
 # a unit of two to four characters said four times or more in a row: FUZZFUZZFUZZ, abababab,
 # 12341234 (no service's random token repeats itself; a filler does)
