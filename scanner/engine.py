@@ -727,13 +727,14 @@ class Engine:
         # as confirm() does: a line a rule explains, or that an allow marker covers, has no
         # generic guess; nor has a value that is only a provider's public prefix
         taken = {a for a, _ in found_at}  # lines are told apart by where they start
-        docs: list = []  # the content's docstring lines, found once if a line needs them
+        docs: list = []  # a Python content's docstring lines, found once if a line needs them
+        last = max((a for a, _ in generic), default=st)  # where the last candidate's line starts
         for a, line in generic:
             if a in taken:
                 continue
             found = _generic_known(line, path)
             if found is None:
-                found = _generic_known_here(buf, st, en, a, line, path, docs)
+                found = _generic_known_here(buf, st, en, a, line, path, docs, last)
             if not found or _allowed_here(buf, st, a, line):
                 continue
             found_at.append((a, tuple(_kept_generic(found, _SECRET_OF_TUPLE, self._prefixes))))
@@ -1498,21 +1499,20 @@ def _generic_known(line: str, path: str) -> tuple | None:
     return out
 
 
-def _generic_known_here(buf, st: int, en: int, a: int, line: str, path: str, docs: list) -> tuple:
+def _generic_known_here(buf, st: int, en: int, a: int, line: str, path: str, docs: list, last: int) -> tuple:
     """(rule, secret, column) of each generic hit confirm() would find on the line that
     starts at buf[a] in the content buf[st:en] (with this path), judged now if need be,
-    and in or out of a docstring as in_docstring would place it there. `docs` holds the
-    content's docstring lines once found. (A version of a file with one new line holding
-    a candidate was confirmed whole for it: 821 of fastapi's 880 confirmations.)"""
+    and in or out of a docstring as in_docstring would place it there (is_doc_line, with
+    `docs` its memo and `last` where the last line asked about starts). (A version of a
+    file with one new line holding a candidate was confirmed whole for it: 821 of
+    fastapi's 880 confirmations.)"""
     if len(line) > 4096:
         return ()  # confirm() reads no such line, nor does generic_hits
 
     def in_doc() -> bool:
-        if not docs:
-            from detectors.generic import doc_lines_of
+        from detectors.generic import is_doc_line
 
-            docs.append(doc_lines_of(buf, path, st, en))
-        return buf.count(b"\n", st, a) in docs[0]
+        return is_doc_line(buf, path, st, en, a, last, docs)
 
     return tuple((h.rule_id, h.secret, h.column) for h in _generic_judged(line, path, in_doc))
 

@@ -444,3 +444,53 @@ def test_every_placeholder_word_form_holds_its_literal(data):
     k = data.draw(st.integers(0, len(ph._WORD_FORMS) - 1))
     text = data.draw(st.from_regex(re.compile(ph._WORD_FORMS[k], re.I), fullmatch=True))
     assert ph._WORD_LEADS[k] in text.lower() or not text.isascii(), (ph._WORD_FORMS[k], text)
+
+
+def _doc_lines_by_regex(text: str, lang: str) -> set[int]:
+    """The oracle for doc_line_set: every delimiter met left to right by one regex, a span
+    of lines kept when it opens and closes on different lines (what detectors.generic did
+    before it looked with find())."""
+    import re
+
+    rx = re.compile(r'"""|\'\'\'') if lang == "py" else re.compile(r"/\*|\*/")
+    out: set[int] = set()
+    opened = None
+    for m in rx.finditer(text):
+        d = m.group(0)
+        if opened is None:
+            if d != "*/":
+                opened = (m.start(), "*/" if d == "/*" else d)
+        elif d == opened[1]:
+            a, b = text.count("\n", 0, opened[0]), text.count("\n", 0, m.start())
+            if b > a:
+                out.update(range(a, b + 1))
+            opened = None
+    return out
+
+
+# texts dense in delimiters and their overlaps (`*/*`, `/*/`, `""""`), and in newlines
+_DELIMITED = st.lists(st.sampled_from(["/*", "*/", "/", "*", '"""', "'''", '"', "'", "\n", "x", " "]),
+                      max_size=30).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_DELIMITED, st.sampled_from(["app.js", "lib.c", "main.go", "mod.py"]), st.integers(0, 3))
+def test_doc_lines_found_with_find_are_those_the_regex_finds(text, path, pad):
+    """doc_line_set (find() for each delimiter, spans of lines) and is_doc_line (the
+    delimiters around one line, the spans up to the last line asked about in Python) give
+    each line the answer the delimiters' regex gives, in a text or in a content inside a
+    larger buffer."""
+    from detectors import generic as g
+
+    lang = g._file_lang(path)
+    want = _doc_lines_by_regex(text, lang)
+    lines = text.count("\n") + 1
+    assert [i in g.doc_line_set(text, lang) for i in range(lines)] == [i in want for i in range(lines)]
+    buf = bytearray(b"/*\n" * pad + text.encode() + b"\n*/")  # delimiters outside the content
+    st_, en = 3 * pad, 3 * pad + len(text.encode())
+    assert [i in g.doc_line_set(buf, lang, st_, en) for i in range(lines)] == [i in want for i in range(lines)]
+    starts = [st_] + [i + 1 for i in range(st_, en) if buf[i] == 0x0A]
+    for last in (starts[-1], starts[len(starts) // 2]):
+        memo: list = []
+        got = [g.is_doc_line(buf, path, st_, en, a, last, memo) for a in starts if a <= last]
+        assert got == [i in want for i in range(len(got))], (text, last)
