@@ -83,7 +83,8 @@ def run(st: ScanSettings) -> Report:
     opts = ScanOptions(root=root, history=st.history, staged=st.staged, since=st.since, all_objects=st.all_objects,
                        jobs=st.jobs, task_paths=list(st.task_paths), task_text=st.task_text,
                        recurse_submodules=st.recurse_submodules, progress=not st.quiet and sys.stderr.isatty(),
-                       source=st.source, inputs=list(st.inputs), stdin_name=st.stdin_name)
+                       source=st.source, inputs=list(st.inputs), stdin_name=st.stdin_name,
+                       preload=("scanner.baseline", "scanner.agents") if st.agent_view and not st.staged else ())
     max_file_size = st.max_file_size
     opts.allow_outside_git_dir = st.allow_outside_git_dir
     if cfg is not None:
