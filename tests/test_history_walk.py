@@ -329,3 +329,25 @@ def test_the_modules_asked_for_are_imported_beside_the_workers_and_a_failing_one
     assert sys.modules["cf_preload_probe"].THREAD == "credfence-preload"
     assert "cf_preload_broken" not in sys.modules
     assert (res.findings, res.incomplete, res.stats["blobs"]) == (plain.findings, plain.incomplete, plain.stats["blobs"])
+
+
+def test_the_newest_first_walk_may_run_ahead_of_its_reader_and_the_oldest_first_may_not(tmp_path):
+    """_start_logs: the newest-first `git log` writes into a 1 MiB pipe while the engine
+    loads (its reader starts after the fork); the oldest-first one keeps the default pipe,
+    or both walks would run to their ends before either saw that they had met."""
+    import fcntl
+
+    from scanner.sources import history as hist
+
+    r = Repo(tmp_path / "repo")
+    r.commit("one", {"a.py": "x = 1\n"})
+    started = hist._start_logs(r.path, ["--all"], graph=True)
+    try:
+        sizes = [fcntl.fcntl(proc.stdout.fileno(), fcntl.F_GETPIPE_SZ) for proc, _ in started]
+    finally:
+        for proc, err in started:
+            proc.kill()
+            proc.wait()
+            proc.stdout.close()
+            err.close()
+    assert sizes[0] == 1 << 20 and sizes[1] < 1 << 20, sizes

@@ -543,8 +543,26 @@ def _start_logs(repo: Path, revs: list[str], graph: bool, prefix: str = "", jobs
         if prefix:  # git runs in the subdirectory: "." is its own history
             args += ["--", "."]
         err = tempfile.TemporaryFile()  # what git says when it fails (a ref to a missing object...)
-        started.append((gitcmd.popen(repo, *PACK_LIMITS, *args, stdin=subprocess.DEVNULL, stderr=err), err))
+        proc = gitcmd.popen(repo, *PACK_LIMITS, *args, stdin=subprocess.DEVNULL, stderr=err)
+        if k == 0:
+            _enlarge_pipe(proc.stdout)
+        started.append((proc, err))
     return started
+
+
+def _enlarge_pipe(out) -> None:
+    """Let the newest-first walk's git write up to 1 MiB before anyone reads it (Linux, best
+    effort): the walk's threads start only after the engine has loaded and the workers are
+    forked, and with the default 64 KiB git stopped at once; now it runs on the idle core
+    meanwhile (httpx's whole walk). Not the oldest-first walk's: with both pipes filled, each
+    parse read all of its git's output before the walks could see that they had met (CPU
+    0.79 -> 0.89 s on httpx)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(out.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 def _read_log(repo: Path, since: str | None, prefix: str, prov: Provenance, jobs: int = 2,
