@@ -1546,16 +1546,6 @@ def _line_counter(data, offsets, start: int = 0):
     return lines.__getitem__
 
 
-def _newlines(data: bytes) -> list[int]:
-    out = []
-    find = data.find
-    i = find(b"\n")
-    while i >= 0:
-        out.append(i)
-        i = find(b"\n", i + 1)
-    return out
-
-
 def _b64_text(value: str) -> str | None:
     """The text a base64 value encodes, as the structured parsers decode it, else None."""
     from detectors.structured._util import b64decode_any, printable_text

@@ -494,3 +494,18 @@ def test_doc_lines_found_with_find_are_those_the_regex_finds(text, path, pad):
         memo: list = []
         got = [g.is_doc_line(buf, path, st_, en, a, last, memo) for a in starts if a <= last]
         assert got == [i in want for i in range(len(got))], (text, last)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab\n\r\u2028\u00e9\x0c", max_size=40))
+def test_line_starts_are_the_offsets_after_each_newline(text):
+    """Lines.starts (summed from the lines' lengths) and pos() give what a walk over the
+    text's "\\n" gives: no other line break (\\r, U+2028, a form feed) starts a line."""
+    from detectors.lines import Lines
+
+    want = [0] + [k + 1 for k, ch in enumerate(text) if ch == "\n"]
+    where = Lines(text)
+    assert where.starts == want
+    for off in range(len(text)):
+        line = sum(1 for s in want if s <= off)
+        assert where.pos(off) == (line, off - want[line - 1] + 1)
