@@ -509,3 +509,22 @@ def test_line_starts_are_the_offsets_after_each_newline(text):
     for off in range(len(text)):
         line = sum(1 for s in want if s <= off)
         assert where.pos(off) == (line, off - want[line - 1] + 1)
+
+
+# pieces of texts for the decoder's candidate lines: runs of base64-ish characters around the
+# length that counts, %-escapes whole and cut, other characters, lone surrogates, line breaks
+_RUN_PIECES = st.lists(st.one_of(
+    st.sampled_from(["A" * 23, "a" * 24, "Zz09+/_-" * 3, "Qm" * 13, "%2F", "%zz", "%4", "%", "\n", "\r\n", "\r", " ",
+                     ":", "=", "data:", "\u00e9", "\u2028", "\udc80", "\x00"]),
+    st.text(alphabet="ab+/_-%3F\n .", max_size=30)), max_size=14).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_RUN_PIECES)
+def test_the_decoder_s_candidate_lines_found_in_bytes_are_the_regex_s(text):
+    """_run_lines (a mask of the text's bytes, find() and a literal-led search) gives the
+    lines that _PRE, searched line by line as the decoder did, gives: the same lines for any
+    text, non-ASCII characters and lone surrogates included."""
+    from detectors.structured import decode as D
+
+    assert D._run_lines(text) == D._matching_lines(text, D._PRE)

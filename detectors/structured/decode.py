@@ -64,26 +64,70 @@ def _decode_value(val: str) -> str | None:
 def _candidates(text: str) -> list[tuple[int, str]]:
     # cheap pre-check: an assignment of a long base64-ish or %-escaped value; inside YAML data
     # blocks (where the key name says nothing) any long base64 run
-    rx = _PRE if ("data:" in text or "Data:" in text) else _VAL
+    if "data:" in text or "Data:" in text:
+        idxs = _run_lines(text)
+    else:
+        idxs = _matching_lines(text, _VAL)
+    out: list[tuple[int, str]] = []
+    lines = split_lines(text) if idxs else []
+    for idx in idxs:
+        out += _line_candidates(lines, idx)
+        if len(out) >= _MAX_CANDIDATES:
+            return out[:_MAX_CANDIDATES]
+    return out
+
+
+def _matching_lines(text: str, rx: re.Pattern) -> list[int]:
+    """The (0-based) lines where rx matches, each looked for from its line's start."""
     first = rx.search(text)
     if first is None:
         return []
     from ._util import Lines
-    lines = split_lines(text)
     where = Lines(text)
     starts = where.starts
-    out: list[tuple[int, str]] = []
+    out: list[int] = []
     pm = first
     while pm is not None:
         idx = where.index_of(pm.start())
-        if idx < len(lines):
-            out += _line_candidates(lines, idx)
-            if len(out) >= _MAX_CANDIDATES:
-                return out[:_MAX_CANDIDATES]
+        out.append(idx)
         if idx + 1 >= len(starts):
             break
         pm = rx.search(text, starts[idx + 1])  # each line once: on to the next line's first match
     return out
+
+
+# _PRE's base64-ish characters as "a", any other byte a space, the newline kept
+_RUN_MASK = bytes(0x61 if chr(b) in "+/_-" or (chr(b).isascii() and chr(b).isalnum()) else 0x0A if b == 0x0A else 0x20
+                  for b in range(256))
+_RUN = b"a" * 24
+_PCT_BYTES = re.compile(rb"%[0-9A-Fa-f]{2}")
+
+
+def _run_lines(text: str) -> list[int]:
+    """_matching_lines(text, _PRE), found in bytes: the runs of 24 base64-ish characters
+    by find() in a mask of the text, the %XX escapes by a search that starts at a literal.
+    Python's regex tried the run at every character: a Helm chart's values.yaml (179 kB,
+    300 candidate lines, decoded whole at each of its 449 versions in argo-helm's history)
+    took 4.3 ms, this 0.6."""
+    data = text.encode("utf-8", "surrogatepass")  # ASCII byte for byte; any other character, bytes over 0x7F
+    mask = data.translate(_RUN_MASK)
+    found: set[int] = set()
+    line = counted = 0
+    p = mask.find(_RUN)
+    while p >= 0:
+        line += mask.count(b"\n", counted, p)
+        counted = p
+        found.add(line)
+        nl = mask.find(b"\n", p)
+        if nl < 0:
+            break
+        p = mask.find(_RUN, nl + 1)
+    line = counted = 0
+    for m in _PCT_BYTES.finditer(data):
+        line += data.count(b"\n", counted, m.start())
+        counted = m.start()
+        found.add(line)
+    return sorted(found)
 
 
 def _line_candidates(lines: list[str], idx: int) -> list[tuple[int, str]]:
