@@ -528,3 +528,48 @@ def test_the_decoder_s_candidate_lines_found_in_bytes_are_the_regex_s(text):
     from detectors.structured import decode as D
 
     assert D._run_lines(text) == D._matching_lines(text, D._PRE)
+
+
+_YAML_PIECES = st.lists(st.sampled_from([
+    "data:", "  data:", "stringData:", "metadata:", "secrets:", "  # note", "", "kind: Secret",
+    "  password: ", "  token = ", "  name: ", "    icon: ", '  "api_key": "', "  key => ", "digest: ",
+    "cGFzc3dvcmQ6IGh1bnRlcjIgYW5kIG1vcmU=", "c2VjcmV0LXZhbHVlLWZvci10ZXN0cw==", "0123456789abcdef" * 4,
+    "dXNlcjpwYXNz" * 3, "a%2Fb%3Dc%40d", "%zz%4", "\u00e9\u00e9", "\udc80", "  ", ",", '"']), max_size=10).map("".join)
+
+
+def _line_candidates_as_before(lines: list[str], idx: int) -> list[tuple[int, str]]:
+    """The oracle: detectors.structured.decode's _line_candidates before its values were
+    remembered per line (each value's key tested, then its block, then decoded)."""
+    from detectors.structured import decode as D
+
+    out = []
+    line = lines[idx]
+    if len(line) > 100_000:
+        return out
+    for m in D._ASSIGN.finditer(line):
+        val = m.group("val")
+        if not (D._B64.match(val) or D._PCT.search(val)):
+            continue
+        if not (D._KEY.search(m.group("key")) or D._in_data_block(lines, idx)):
+            continue
+        dec = D._decode_value(val)
+        if dec and dec.strip():
+            out.append((idx + 1, dec))
+    return out
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_YAML_PIECES, max_size=8))
+def test_the_decoder_s_values_remembered_per_line_decode_as_before(lines):
+    """_line_candidates and line_values, which remember a line's decodable values, give
+    what the decoder gave when it looked at each line afresh, seen twice (the memo's answer
+    the second time)."""
+    from detectors.structured import decode as D
+
+    for _ in range(2):
+        for idx in range(len(lines)):
+            assert D._line_candidates(lines, idx) == _line_candidates_as_before(lines, idx)
+            want = [dec for m in D._ASSIGN.finditer(lines[idx])
+                    if (D._B64.match(m.group("val")) or D._PCT.search(m.group("val")))
+                    for dec in [D._decode_value(m.group("val"))] if dec and dec.strip()]
+            assert D.line_values(lines[idx]) == want

@@ -14,6 +14,7 @@ import re
 from urllib.parse import unquote
 
 from ._util import b64decode_any, printable_text, split_lines
+from detectors.memo import BoundedMemo
 from detectors.vocabulary import SECRET_WORDS
 
 # cheap pre-check over the whole text: a long base64-ish run, or a %XX escape
@@ -132,35 +133,48 @@ def _run_lines(text: str) -> list[int]:
 
 def _line_candidates(lines: list[str], idx: int) -> list[tuple[int, str]]:
     """Decoded values assigned on lines[idx] under a secret-bearing key or in a data block."""
-    out: list[tuple[int, str]] = []
     line = lines[idx]
     if len(line) > 100_000:
-        return out
-    for m in _ASSIGN.finditer(line):
-        val = m.group("val")
-        if not (_B64.match(val) or _PCT.search(val)):
-            continue
-        if not (_KEY.search(m.group("key")) or _in_data_block(lines, idx)):
-            continue
-        dec = _decode_value(val)
-        if dec and dec.strip():
-            out.append((idx + 1, dec))
+        return []
+    out: list[tuple[int, str]] = []
+    in_block = None  # _in_data_block, looked for once, when a value's key does not say
+    for secret_key, dec in _line_values(line):
+        if not secret_key:
+            if in_block is None:
+                in_block = _in_data_block(lines, idx)
+            if not in_block:
+                continue
+        out.append((idx + 1, dec))
     return out
+
+
+# a line -> its values that decode (_line_values), for 4 M characters of lines: a text decoded
+# whole at each version of a file (a Helm chart's values.yaml) holds the same lines again
+_LINE_VALUES = BoundedMemo(4_000_000)
+
+
+def _line_values(line: str) -> tuple[tuple[bool, str], ...]:
+    """(whether its key is secret-sounding, the decoded text) of each value assigned on the
+    line that decodes to some text, in order; remembered per line."""
+    got = _LINE_VALUES.get(line)
+    if got is None:
+        found = []
+        for m in _ASSIGN.finditer(line):
+            val = m.group("val")
+            if _B64.match(val) or _PCT.search(val):
+                dec = _decode_value(val)
+                if dec and dec.strip():
+                    found.append((bool(_KEY.search(m.group("key"))), dec))
+        got = _LINE_VALUES.keep(line, tuple(found), len(line) + sum(len(d) for _, d in found) + 60)
+    return got
 
 
 def line_values(line: str) -> list[str]:
     """Every value on the line that decoded_lines could decode, whatever key it is under
     and whatever block the line sits in: a superset of what it decodes there."""
-    out: list[str] = []
     if len(line) > 100_000:
-        return out
-    for m in _ASSIGN.finditer(line):
-        val = m.group("val")
-        if _B64.match(val) or _PCT.search(val):
-            dec = _decode_value(val)
-            if dec and dec.strip():
-                out.append(dec)
-    return out
+        return []
+    return [dec for _, dec in _line_values(line)]
 
 
 def decoded_lines(lines: list[str], idxs, max_depth: int = 2, max_len: int = 64 * 1024) -> list[tuple[int, str]]:
