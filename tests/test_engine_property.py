@@ -573,3 +573,33 @@ def test_the_decoder_s_values_remembered_per_line_decode_as_before(lines):
                     if (D._B64.match(m.group("val")) or D._PCT.search(m.group("val")))
                     for dec in [D._decode_value(m.group("val"))] if dec and dec.strip()]
             assert D.line_values(lines[idx]) == want
+
+
+_WRAPPING = st.sampled_from(["\\n", "\n", "\r\n", " ", "\t", "\x0b", "\x1c", "\x85", "\u00a0", "\u2028", "\u3000",
+                             "\u200b", '" +', "...", "-----", "", "+/="])
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["MIIEow", "QUJD" * 8, "QUJD" * 16, "x"]), _WRAPPING, _WRAPPING),
+                max_size=12).map(lambda parts: "".join(a + b + c for a, b, c in parts)))
+def test_the_pem_body_check_counts_the_characters_as_a_walk_over_each_does(body):
+    """pem_body's count of the characters that are not white space (str.split's white space)
+    is the count a walk over each character with str.isspace gives, whatever the wrapping."""
+    import re
+
+    from detectors.validators import pem_body
+
+    def as_before(secret: str):
+        head_end = secret.find("-----", 10)
+        tail = secret.rfind("-----END")
+        if head_end < 0 or tail <= head_end:
+            return False
+        inner = re.sub(r"\\+[nrt]", " ", secret[head_end + 5:tail])
+        b64 = sum(len(r) for r in re.findall(r"[A-Za-z0-9+/=]{16,}", inner))
+        dense = sum(1 for c in inner if not c.isspace())
+        if b64 < 100 or b64 < 0.6 * dense:
+            return False
+        return {"wrapped": True} if b64 < dense else True
+
+    secret = "-----BEGIN RSA PRIVATE KEY-----" + body + "-----END RSA PRIVATE KEY-----"
+    assert pem_body(secret) == as_before(secret)
