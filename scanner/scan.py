@@ -555,22 +555,27 @@ def _scan_history(s: _Scan, enum):
     s.stats["commits"] = bl.commits
     n_blobs, n_bytes = len(bl.unordered), sum(b[1] for b in bl.unordered)
     _mark(s.t0, f"walk done: {bl.commits} commits, {n_blobs} blobs {n_bytes} B")
-    if s.workers is not None:  # forked already: a thread now cannot leave a lock held in a child
-        _preload(s.opts.preload)
+    # forked already: a thread now cannot leave a lock held in a child
+    preloading = _preload(s.opts.preload) if s.workers is not None else None
     # at least one chunk per worker, each later one half of what is left (iter_chunks): four
     # per worker cut httpx's history into 70 chunks, each a round trip to git and the pool,
     # where one per worker makes 18 (0.570 -> 0.547 s, bench/ab.py)
     chunks = hist.with_outside_bases(hist.chunks(bl.in_delta_order(), s.jobs, total=n_bytes), EDITED_FROM)
-    return bl, _run(s, "history", "blobs", chunks, n_blobs, n_bytes), None
+    res = _run(s, "history", "blobs", chunks, n_blobs, n_bytes)
+    if preloading is not None:
+        # done before this thread imports anything again: two threads importing at once can
+        # each hold a module the other waits for (Python then raises _DeadlockError)
+        preloading.join()
+    return bl, res, None
 
 
-def _preload(modules: tuple[str, ...]) -> None:
-    """Import modules in a thread: the agents' files' parsers (pathspec with them) took
-    19 ms after httpx's history was matched, while the workers' 0.26 s left this process
-    waiting. An import the thread has not finished makes the caller's wait for it; one
-    that fails fails again, where the caller imports it."""
+def _preload(modules: tuple[str, ...]):
+    """Import modules in a thread, returned started (None when there are none): the agents'
+    files' parsers (pathspec with them) took 19 ms after httpx's history was matched, while
+    the workers' 0.26 s left this process waiting. One that fails fails again where the
+    caller imports it."""
     if not modules:
-        return
+        return None
     import importlib
     import threading
 
@@ -581,7 +586,9 @@ def _preload(modules: tuple[str, ...]) -> None:
             except Exception:  # noqa: BLE001 - raised again where the module is used
                 pass
 
-    threading.Thread(target=go, name="credfence-preload", daemon=True).start()
+    t = threading.Thread(target=go, name="credfence-preload", daemon=True)
+    t.start()
+    return t
 
 
 def _show_walk(phases: _Phases, enum) -> None:

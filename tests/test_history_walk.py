@@ -307,15 +307,16 @@ def test_every_reachable_blob_is_looked_up_with_its_size_and_base(tmp_path):
 
 def test_the_modules_asked_for_are_imported_beside_the_workers_and_a_failing_one_is_harmless(tmp_path, monkeypatch):
     """ScanOptions.preload: imported in a thread of its own once the history's workers are
-    forked (the caller's modules for after the scan: the agents' files' parsers); one that
-    cannot be imported changes nothing in the scan."""
+    forked (the caller's modules for after the scan: the agents' files' parsers), which has
+    ended when the history's matching has; one that cannot be imported changes nothing in
+    the scan."""
     import sys
     import threading
 
     pkg = tmp_path / "mods"
     pkg.mkdir()
-    (pkg / "cf_preload_probe.py").write_text(
-        "import threading\nTHREAD = threading.current_thread().name\n")
+    (pkg / "cf_preload_probe.py").write_text(  # slower to import than the two-commit history to match
+        "import threading, time\nTHREAD = threading.current_thread().name\ntime.sleep(0.5)\n")
     (pkg / "cf_preload_broken.py").write_text("raise RuntimeError('not importable')\n")
     monkeypatch.syspath_prepend(str(pkg))
     r = Repo(tmp_path / "repo")
@@ -323,9 +324,8 @@ def test_the_modules_asked_for_are_imported_beside_the_workers_and_a_failing_one
     r.commit("two", {"a.py": "x = 2\n"})
     plain = run_scan(ScanOptions(root=r.path, jobs=2))
     res = run_scan(ScanOptions(root=r.path, jobs=2, preload=("cf_preload_broken", "cf_preload_probe")))
-    for t in threading.enumerate():
-        if t.name == "credfence-preload":
-            t.join(10)
+    # joined before the scan imports anything more: no two threads import at once
+    assert not [t for t in threading.enumerate() if t.name == "credfence-preload"]
     assert sys.modules["cf_preload_probe"].THREAD == "credfence-preload"
     assert "cf_preload_broken" not in sys.modules
     assert (res.findings, res.incomplete, res.stats["blobs"]) == (plain.findings, plain.incomplete, plain.stats["blobs"])
