@@ -712,6 +712,11 @@ def _unescaped_dollars(v: str) -> str:
     return v.replace("\\$", "$").replace("$$", "$") if "$" in v else v
 
 
+# an e-mail address, whole: curl's `#define CURL_DEFAULT_PASSWORD "curl_by_...@haxx.se"` beside
+# `CURL_DEFAULT_USER "anonymous"` (a password with an @ has no domain after it: `Admin@123`)
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+
+
 def _value_ok(key: str, value: str, word: str) -> bool:
     """Does a literal assigned to `key` look like a secret rather than a name, a path, a
     reference or prose?"""
@@ -730,6 +735,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # user:password@host whose password is a stand-in (`user:secret@localhost`)
     if _FILE_NAME.match(v) or _WEAK.match(v) or "://" in v:
         return False
+    if _EMAIL.match(v):
+        return False  # an e-mail address: whom to write to, or anonymous FTP's password by convention (RFC 1635)
     if _REL_PATH.match(v) and not (any(c.isupper() for c in v) and any(c.isdigit() for c in v)):
         # (a password with a slash and a dot mixes capitals and digits: `Xk9/aB3qQz.ab12`)
         return False

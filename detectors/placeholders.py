@@ -23,7 +23,7 @@ _TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\([A-Za-z_][\w.-]*\)[-#0
 _WORD_FORMS = (
     "example", "placeholder", r"change[_-]?(?:me|this)", r"replace[_-]?(?:me|this)",
     r"your[_-]?(?:api|secret|token|key|password|own)", r"insert[_-]?(?:your|key|token)", "dummy", "redacted",
-    r"sample[_-]?(?:key|token|secret)", r"fake[_-]?(?:key|token|secret)", r"not[_-]?a[_-]?real", "xxxx",
+    r"sample[_-]?(?:key|token|secret)", r"fake[_-]?(?:key|token|secret|pass|pwd)", r"not[_-]?a[_-]?real", "xxxx",
     r"\*\*\*\*", "0000000000", "1234567", "abcdefg", "qwerty",
     # where the writer says what goes there: PHPMailer's `'clientSecret' => 'RANDOMCHARS-----...'`
     r"random[_-]?(?:chars|characters|string)",

@@ -25,6 +25,8 @@ POSITIVE = [
     ("config/app.json", '  "password": "Jobs[1].Kq8vT2mWx9",', "Jobs[1].Kq8vT2mWx9"),
     # Python
     ("app/settings.py", 'DB_PASSWORD = "Kq8vT2mWx9Lp&3nRzY"', "Kq8vT2mWx9Lp&3nRzY"),
+    # an @ in a password with no domain after it is no e-mail address
+    ("app/settings.py", 'DB_PASSWORD = "Kq8v@T2mWx9Lp"', "Kq8v@T2mWx9Lp"),  # credfence: allow (a test value)
     # Oracle's user/password: one slash, lower case, is still a password
     ("app/settings.py", 'DB_PASSWORD = "scott/tq9vkx2m"', "scott/tq9vkx2m"),
     # a generated Django key whose random characters happen to read `%(` or `$(` (no slot)
@@ -333,6 +335,10 @@ NEGATIVE = [
     ("app/api.py", 'server.login(user, password)'),
     ("app/api.py", 'auth = (username, "")'),
     ("app/ftp.py", 'ftp.login("anonymous", "anonymous@")'),
+    # an e-mail address is whom to write to, or anonymous FTP's password by convention (curl's
+    # `CURL_DEFAULT_PASSWORD` beside `CURL_DEFAULT_USER "anonymous"`); a stand-in said fake
+    ("lib/urldata.h", '#define CURL_DEFAULT_PASSWORD "ftp_by_kim.berg@mailhost.se"'),
+    ("docs/MANUAL.md", "        curl --krb4 private ftp://krb4site.com -u username:fakepwd"),
     # CSS custom properties are not Mandrill keys (issue 15, httpx's gh-pages), nor one
     # property read from another under a highlighter's token names secrets
     ("site/main.css", ":root{--md-primary-fg-color:#4051b5;--md-primary-fg-color--light:#5d6cc0}"),
