@@ -351,3 +351,8 @@ def test_the_newest_first_walk_may_run_ahead_of_its_reader_and_the_oldest_first_
             proc.stdout.close()
             err.close()
     assert sizes[0] == 1 << 20 and sizes[1] < 1 << 20, sizes
+    reader = hist.BlobReader(r.path)  # and a blob reader's git runs ahead of the matching
+    try:
+        assert fcntl.fcntl(reader.proc.stdout.fileno(), fcntl.F_GETPIPE_SZ) == 1 << 20
+    finally:
+        reader.close()
