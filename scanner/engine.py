@@ -727,7 +727,7 @@ class Engine:
         # as confirm() does: a line a rule explains, or that an allow marker covers, has no
         # generic guess; nor has a value that is only a provider's public prefix
         taken = {a for a, _ in found_at}  # lines are told apart by where they start
-        docs: list = []  # a Python content's docstring lines, found once if a line needs them
+        docs: list = []  # is_doc_line's spans of the content, found once if a line needs them
         last = max((a for a, _ in generic), default=st)  # where the last candidate's line starts
         for a, line in generic:
             if a in taken:

@@ -17,7 +17,8 @@ from ._util import b64decode_any, printable_text, split_lines
 from detectors.memo import BoundedMemo
 from detectors.vocabulary import SECRET_WORDS
 
-# cheap pre-check over the whole text: a long base64-ish run, or a %XX escape
+# a candidate line in a text with a data block: a long base64-ish run, or a %XX escape. What
+# _run_lines finds in bytes, at C speed; the regex is its definition (the tests compare them)
 _PRE = re.compile(r"[A-Za-z0-9+/_\-]{24}|%[0-9A-Fa-f]{2}")
 # a key is tried only where a run of name characters starts (its leading digits, dots and
 # dashes skipped, as a start within the run would): tried at every character of a run, a
