@@ -668,7 +668,8 @@ class Engine:
         return self.known_hits(buf, st, en, matches, path, markers_matter) == []
 
     def known_hits(self, buf, st: int, en: int, matches: list[tuple[int, int]], path: str,
-                   markers_matter: bool = True) -> list[Hit] | None:
+                   markers_matter: bool = True, unchanged: tuple | None = None,
+                   certify: list | None = None) -> list[Hit] | None:
         """The hits confirming the content buf[st:en] would give, when every rule's
         candidate is on a line already judged: known_quiet's lines, lines a rule without
         context accepted (_rule_hits: such a rule's hits depend on the line alone, and on
@@ -680,10 +681,22 @@ class Engine:
         around the hit, and only the first blob that brought a secret into a path keeps its evidence in the
         report (findings._first_introductions), so it is read for those alone
         (scan._fill_deferred). The hundreds of versions of a test file holding a URL with
-        a password were each decoded, split and confirmed again."""
+        a password were each decoded, split and confirmed again.
+
+        certify: when given, and every candidate of the content sits on a line whose quiet
+        holds whatever the rest of the content is (a rule without context, a decoded value,
+        a generic guess judged alike in and out of a docstring), the set of its matches is
+        appended to it. unchanged: for a later version of such a content with the same
+        path, (that set, before, after, shift) from unchanged_lines: a match the base had
+        at the same place, on a line the two share, is on a line known quiet and is not
+        looked at again (serde's test files: thousands of `Token::` lines in each of
+        hundreds of versions, each line cut out, decoded and looked up every time)."""
         n = len(self.regex_rules)
         if self._kw or self._always or not matches:
             return None
+        if unchanged is not None:
+            base_ends, before, after, shift = unchanged
+        local = certify is not None and not self.over_budget  # every candidate's line quiet on its own, so far
         done: set[tuple[int, int]] = set()
         found_at: list[tuple[int, tuple]] = []  # (line start, (rule, secret, column) of each hit there)
         generic: list[tuple[int, str]] = []  # (line start, line) of the generic candidates
@@ -692,7 +705,11 @@ class Engine:
         a = b = -1
         line = None
         for i, to in matches:
+            if unchanged is not None and ((to <= before + 1 and (i, to) in base_ends) or
+                                          (to > after + 1 and (i, to + shift) in base_ends)):
+                continue
             if i == n + 2 and not markers_matter:
+                local = False
                 continue
             if i == n + 2 or (i == n and not self.generic):
                 return None
@@ -706,7 +723,7 @@ class Engine:
                 continue
             done.add((i, a))
             if line is None:
-                line = bytes(buf[a:b]).decode("utf-8", "surrogateescape")
+                line = buf[a:b].decode("utf-8", "surrogateescape")
             if i == n:
                 generic.append((a, line))  # judged below, once the rules' hits are known
             elif i == n + 1:
@@ -714,6 +731,10 @@ class Engine:
                     return None
             elif self.regex_rules[i].id in self.over_budget:
                 return None
+            elif self.regex_rules[i].context and (i, line) not in self._rule_quiet:
+                local = False  # quiet, if at all, for the lines around it
+                if _context_window(buf, st, en, a, b, i, self.regex_rules[i]) not in self._rule_quiet:
+                    return None
             elif (i, line) not in self._rule_quiet:
                 rule = self.regex_rules[i]
                 found = self._rule_hits.get((i, line))
@@ -735,7 +756,10 @@ class Engine:
             found = _generic_known(line, path)
             if found is None:
                 found = _generic_known_here(buf, st, en, a, line, path, docs, last)
+                # judged now: its answer may hang on a docstring around it
+                local = local and _generic_known(line, path) == ()
             if not found or _allowed_here(buf, st, a, line):
+                local = local and not found  # (an allow marker is the content's, not the line's)
                 continue
             found_at.append((a, tuple(_kept_generic(found, _SECRET_OF_TUPLE, self._prefixes))))
         line_of = _line_counter(buf, [a + 1 for a, _ in found_at], st)
@@ -743,6 +767,8 @@ class Engine:
                 for a, found in found_at for rid, secret, col in found]
         if hits:
             mark_generated(self, hits, buf, path, st, en)
+        elif local and not found_at:
+            certify.append(set(matches))
         return hits
 
     def _decode_quiet(self, line: str, path: str) -> bool:
@@ -1279,13 +1305,32 @@ def _inherited(base_matches: list, na: int, n: int, geometry: tuple) -> tuple[li
     return before, after
 
 
-def _common_run(buf, view, a: int, b: int, n: int, backwards: bool) -> int:
-    """A lower bound, within 512 bytes, of the length of the longest common start (or,
-    backwards, end) of buf[a:a+n] and buf[b:b+n] (backwards: of the n bytes ending at a
-    and at b); 0 when it is under EDIT_MARGIN, where it makes no difference (_edit_window).
-    Compared in doubling blocks at C speed (startswith on a memoryview: no copy), then
-    halved in the block that differs. A shorter run than the true one only means more
-    bytes matched."""
+def unchanged_lines(buf, base: tuple[int, int], st: int, en: int) -> tuple[int, int, int]:
+    """(before, after, shift) for Engine.known_hits' `unchanged`: the content buf[st:en]
+    and an earlier one buf[base[0]:base[1]] it was stored against share every line that
+    ends (its newline included) at or before offset `before`, and every line that starts
+    after offset `after` (offsets in the content; before -1, or after its size, when
+    there is none), each at its offset plus `shift` in the earlier one. The common start
+    and end are measured as _edit_window measures them, to within 64 bytes (a few lines
+    more looked at, never one less)."""
+    a_st, a_en = base
+    n, na = en - st, a_en - a_st
+    with memoryview(buf) as view:
+        p = _common_run(buf, view, a_st, st, min(n, na), False, 256, 64)
+        s = _common_run(buf, view, a_en, en, min(n, na) - p, True, 256, 64)
+    last = buf.rfind(b"\n", st, st + p)  # the start's lines end at its last newline
+    first = buf.find(b"\n", en - s, en)  # the end's lines start after its first newline
+    return (last - st if last >= 0 else -1), (first - st if first >= 0 else n), na - n
+
+
+def _common_run(buf, view, a: int, b: int, n: int, backwards: bool, step: int = EDIT_MARGIN,
+                within: int = 512) -> int:
+    """A lower bound, within `within` bytes, of the length of the longest common start
+    (or, backwards, end) of buf[a:a+n] and buf[b:b+n] (backwards: of the n bytes ending at
+    a and at b); 0 when it is under `step` (EDIT_MARGIN: where it makes no difference to
+    _edit_window). Compared in doubling blocks from `step` at C speed (startswith on a
+    memoryview: no copy), then halved in the block that differs. A shorter run than the
+    true one only means more bytes matched (or lines looked at, unchanged_lines)."""
     same = buf.endswith if backwards else buf.startswith
 
     def equal(off: int, k: int) -> bool:
@@ -1293,11 +1338,11 @@ def _common_run(buf, view, a: int, b: int, n: int, backwards: bool) -> int:
             return same(view[b - off - k:b - off], 0, a - off)
         return same(view[b + off:b + off + k], a + off)
 
-    done, step = 0, EDIT_MARGIN
+    done = 0
     while done < n:
         k = min(step, n - done)
         if not equal(done, k):
-            while done and k > 512:  # the first difference is within the next k bytes
+            while done and k > within:  # the first difference is within the next k bytes
                 h = k // 2
                 if equal(done, h):
                     done += h

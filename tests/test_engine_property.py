@@ -603,3 +603,142 @@ def test_the_pem_body_check_counts_the_characters_as_a_walk_over_each_does(body)
 
     secret = "-----BEGIN RSA PRIVATE KEY-----" + body + "-----END RSA PRIVATE KEY-----"
     assert pem_body(secret) == as_before(secret)
+
+
+# lines a settings file holds, each quiet on its own, and lines with a secret on them
+# (a value ending in EXAMPLE is a stand-in; with that end changed, its first 60 characters are
+# the base's: the candidate, `password =`, ends well before the change)
+LONG_VALUE = "Xk9mQ2vLp7zR4aB6cD8eF0gH1iJ3kL5mN7oP9qR2sT4uV6wX8yZ0aB2cD4eF6gH8iJ0kL"
+QUIET_ROWS = [f'password = "{LONG_VALUE}EXAMPLE"', 'password = "weakpass"', "token = get_token(request)",
+              'api_key: "{{ .Values.key }}"',
+              'DATABASE_URL = "postgres://user:changeme@localhost/db"', "x = 1", "", "# a note", "def f():",
+              "    return 2", 'url = "https://example.com/path"', "secret = None"]
+STRONG = ['password = "Xk9#mQ2vLp7zR4"', 'DATABASE_URL = "postgres://app:Xk9mQ2vLp7zR4@db.internal/app"',
+          "token = 'ghp_" + "Xk9mQ2vLp7zR4aB6cD8eF0gH1iJ3kL5mN7oP"[:36] + "'"]
+
+
+def _certified_and_version(hs, base_rows: list[str], version_rows: list[str], path: str):
+    """The two contents in cat-file layout, the base confirmed once (as the scan confirms a
+    content the memos do not know yet) and then certified by known_hits, and the version's
+    matches: (buf, spans, certificate or None, the version's matches)."""
+    from scanner.detect import detect
+
+    buf, spans = _in_cat_file_layout(["\n".join(base_rows).encode(), "\n".join(version_rows).encode()])
+    m = hs.match_spans(buf, spans)
+    base = bytes(buf[spans[0][0]:spans[0][1]])
+    detect(hs, base, path)
+    cert: list = []
+    hs.known_hits(buf, *spans[0], m.get(0, []), path, certify=cert)
+    return buf, spans, (cert[0] if cert else None), m.get(1, [])
+
+
+def _known(hits):
+    return None if hits is None else sorted((h.rule_id, h.secret, h.line, h.column) for h in hits)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_lines_a_quiet_base_shares_are_skipped_and_change_nothing(engines, data):
+    """known_hits told which of a version's lines its base holds unchanged (certify,
+    unchanged_lines) answers as it does looking at every line: rows replaced, inserted or
+    deleted, and values changed in place on a line whose candidate ends before the change
+    (the line is not the base's any more, though the match is where it was)."""
+    from scanner.engine import unchanged_lines
+
+    hs, _ = engines
+    rows = data.draw(st.lists(st.sampled_from(QUIET_ROWS), min_size=1, max_size=50), label="base")
+    version = list(rows)
+    for _ in range(data.draw(st.integers(1, 3), label="edits")):
+        k = data.draw(st.integers(0, len(version)), label="at")
+        how = data.draw(st.sampled_from(["replace", "insert", "delete", "value"]), label="how")
+        row = data.draw(st.sampled_from(QUIET_ROWS + STRONG), label="row")
+        if how == "insert" or k == len(version):
+            version.insert(k, row)
+        elif how == "delete":
+            del version[k]
+        elif how == "replace":
+            version[k] = row
+        elif "EXAMPLE" in version[k]:
+            version[k] = version[k].replace("EXAMPLE", "qT5wZ2")
+        elif " = " in version[k]:
+            version[k] = version[k].split(" = ")[0] + ' = "Xk9#mQ2vLp7zR4"'
+    path = data.draw(st.sampled_from(["app/settings.py", "config/app.yaml", "README.md"]), label="path")
+    buf, spans, cert, matches = _certified_and_version(hs, rows, version, path)
+    if cert is None or not matches:
+        return
+    unchanged = (cert, *unchanged_lines(buf, spans[0], *spans[1]))
+    told = hs.known_hits(buf, *spans[1], matches, path, unchanged=unchanged)
+    assert _known(told) == _known(hs.known_hits(buf, *spans[1], matches, path))
+
+
+@pytest.mark.parametrize("quiet, edited, secret", [
+    # the end of a stand-in value changed: the candidate, `password =`, ends 60 characters
+    # before the change, in the start the two contents share
+    (f'password = "{LONG_VALUE}EXAMPLE"', f'password = "{LONG_VALUE}qT5wZ2"', LONG_VALUE + "qT5wZ2"),
+    # the name's start changed (`reset_password` names no secret): the candidate ends in
+    # the end the two share
+    ('reset_password = "Xk9mQ2vLp7zR4"', 'password = "Xk9mQ2vLp7zR4"', "Xk9mQ2vLp7zR4"),
+])
+def test_a_line_changed_beside_its_candidate_is_looked_at_again(engines, monkeypatch, quiet, edited, secret):
+    """A quiet line of the base becomes one with a secret, changed before or after its
+    candidate, which stays where it was: the line is new and is judged; the forty quiet
+    lines around it, shared with the base, are not looked up."""
+    import scanner.engine as engine_module
+    from scanner.engine import unchanged_lines
+
+    hs, _ = engines
+    rows = [f"{quiet}  # {k}" if k % 2 else "token = get_token(request)" for k in range(41)]
+    version = list(rows)
+    version[21] = f"{edited}  # 21"
+    buf, spans, cert, matches = _certified_and_version(hs, rows, version, "app/settings.py")
+    assert cert is not None
+    looked: list = []
+    real = engine_module._generic_known
+    monkeypatch.setattr(engine_module, "_generic_known", lambda line, path: looked.append(line) or real(line, path))
+    told = hs.known_hits(buf, *spans[1], matches, "app/settings.py",
+                         unchanged=(cert, *unchanged_lines(buf, spans[0], *spans[1])))
+    assert [(h.secret, h.line) for h in told] == [(secret, 22)]
+    assert version[21] in looked and len(looked) < 8
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_unchanged_lines_are_the_base_s_lines(data):
+    """Every line unchanged_lines calls shared, before `before` or after `after`, is the
+    base's line at that offset (plus `shift` after): edits anywhere, at a line's start or
+    end, inserted, deleted, several in a content of a few or many lines."""
+    from scanner.engine import unchanged_lines
+
+    words = st.sampled_from(["alpha", "beta", "x = 1", "password = 'p'", "", "    return", "#", "é"])
+    rows = data.draw(st.lists(st.lists(words, max_size=6).map(" ".join), min_size=1, max_size=300), label="rows")
+    base = "\n".join(rows).encode()
+    version = base
+    for _ in range(data.draw(st.integers(1, 4), label="edits")):
+        at = data.draw(st.integers(0, len(version)), label="at")
+        if data.draw(st.booleans(), label="at a line's start") and b"\n" in version[:at]:
+            at = version.rfind(b"\n", 0, at) + 1
+        cut = data.draw(st.integers(0, 40), label="cut")
+        put = data.draw(st.sampled_from([b"", b"X", b"\n", b"reset_", b"# note\n"]), label="put")
+        version = version[:at] + put + version[at + cut:]
+    if version == base:
+        return
+    buf = b"head\n" + base + b"\n" + version + b"\n"
+    a_st = 5
+    st_, en = a_st + len(base) + 1, a_st + len(base) + 1 + len(version)
+    before, after, shift = unchanged_lines(buf, (a_st, a_st + len(base)), st_, en)
+    # both newlines (known_hits reads a match's line from where it ends: on or before a
+    # newline at `before`, its line is there whole)
+    assert before == -1 or version[before:before + 1] == b"\n"
+    assert after == len(version) or version[after:after + 1] == b"\n"
+    lines, pos = [], 0
+    for line in version.split(b"\n"):
+        lines.append((pos, pos + len(line)))  # (start, its newline's offset or the end)
+        pos += len(line) + 1
+    for lo, hi in lines:
+        if hi <= before:  # ends, its newline included, at or before `before`
+            assert version[lo:hi + 1] == base[lo:hi + 1]
+        if lo > after:  # starts after `after`: its newline, or the content's end, too
+            end = hi + 1 if hi < len(version) else hi
+            assert version[lo:end] == base[lo + shift:end + shift]
+            assert lo - 1 + shift >= 0 and base[lo - 1 + shift:lo + shift] == b"\n"
