@@ -595,6 +595,17 @@ _SCOPED_NAME = re.compile(rf"^(?:::)?{_SCOPE_PART}(?:::{_SCOPE_PART})+(?:\.[a-z_
 # a package manager's dependency specifier: `npm:@aws-sdk/credential-provider-node@^3.972.47`
 # under the package's own name (openai-node's jsr.json), `jsr:@std/path@1`, `workspace:*`
 _PACKAGE_SPEC = re.compile(r"^(?:(?:npm|jsr):(?:@[\w.-]+/)?[\w.-]+@[\w.^~<>=*| -]+|workspace:[\w.^~*]+)$")
+# an AWS IAM policy's action, `service-prefix:ActionName`, a wildcard allowed (AWS's "IAM JSON
+# policy element: Action"): docker/compose's `ActionGetSecretValue = "secretsmanager:GetSecretValue"`,
+# `kms:Decrypt`, `s3:Get*`. AWS's action names are a verb and then words, letters only; a
+# user:password pair whose password is such a name is what this gives up
+_IAM_ACTION = re.compile(
+    r"^[a-z][a-z0-9-]{1,40}:(?:\*|(?:Get|Put|List|Describe|Create|Delete|Update|Modify|Assume|Decrypt|Encrypt|"
+    r"ReEncrypt|Generate|Pass|Invoke|Start|Stop|Send|Receive|Tag|Untag|Batch|Sign|Verify|Publish|Subscribe|"
+    r"Query|Scan|Read|Write|Attach|Detach|Associate|Disassociate|Run|Terminate|Upload|Restore|Rotate|Enable|"
+    r"Disable|Register|Deregister|Add|Remove|Set|Reset|Change|Import|Export|Search|Retrieve|Revoke|Authorize|"
+    r"Execute|Cancel|Accept|Reject|Validate|Initiate|Complete|Abort|Reboot|Replace|Request|Schedule|Simulate|"
+    r"Purge|Copy|Head|Connect)[A-Za-z]*\*?)$")
 # user:password@host (a URL's credentials without its scheme): judged by its password part
 _USERINFO = re.compile(r"^[^:@\s/]{1,64}:([^@\s/]{1,128})@[\w.-]+(?::\d{1,5})?(?:/\S*)?$")
 # a web framework's route target, controller#action (Rails' "email_confirmations#update")
@@ -766,8 +777,10 @@ def _value_ok(key: str, value: str, word: str) -> bool:
             or _identity_hash(v):
         return False  # a number written in hex; an encrypted or hashed value; a PowerShell command
     if _RULE_LIST.match(v) or _QUALIFIED_CLASS.match(v) or _SCOPED_NAME.match(v) or _ROUTE_TARGET.match(v) \
-            or _MOUNT_OPTIONS.match(v) or _PACKAGE_SPEC.match(v):
-        return False  # validation rules; a namespaced class name; a route's controller#action; mount options; a package
+            or _MOUNT_OPTIONS.match(v) or _PACKAGE_SPEC.match(v) or _IAM_ACTION.match(v):
+        # validation rules; a namespaced class name; a route's controller#action; mount options; a package;
+        # an IAM policy's action
+        return False
     if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v) or _ANNOTATION_KEY.match(v):
         return False  # a header's, an algorithm's, a property's or an annotation's name
     letters = sum(1 for c in v if ord(c) > 127 and c.isalpha())

@@ -27,6 +27,8 @@ POSITIVE = [
     ("app/settings.py", 'DB_PASSWORD = "Kq8vT2mWx9Lp&3nRzY"', "Kq8vT2mWx9Lp&3nRzY"),
     # an @ in a password with no domain after it is no e-mail address
     ("app/settings.py", 'DB_PASSWORD = "Kq8v@T2mWx9Lp"', "Kq8v@T2mWx9Lp"),  # credfence: allow (a test value)
+    # a user:password pair is no IAM action: its password is not a verb and words
+    ("app/settings.py", 'DB_AUTH_PASSWORD = "admin:Getaway2024!"', "admin:Getaway2024!"),  # credfence: allow (a test value)
     # Oracle's user/password: one slash, lower case, is still a password
     ("app/settings.py", 'DB_PASSWORD = "scott/tq9vkx2m"', "scott/tq9vkx2m"),
     # a generated Django key whose random characters happen to read `%(` or `$(` (no slot)
@@ -339,6 +341,9 @@ NEGATIVE = [
     # `CURL_DEFAULT_PASSWORD` beside `CURL_DEFAULT_USER "anonymous"`); a stand-in said fake
     ("lib/urldata.h", '#define CURL_DEFAULT_PASSWORD "ftp_by_kim.berg@mailhost.se"'),
     ("docs/MANUAL.md", "        curl --krb4 private ftp://krb4site.com -u username:fakepwd"),
+    # an AWS IAM policy's actions, a secret named in them (docker/compose's ecs/iam.go, 2020)
+    ("ecs/iam.go", '\tActionGetSecretValue = "secretsmanager:GetSecretValue"'),
+    ("infra/policy.py", 'SECRET_ACTIONS = "secretsmanager:Describe*"'),
     # CSS custom properties are not Mandrill keys (issue 15, httpx's gh-pages), nor one
     # property read from another under a highlighter's token names secrets
     ("site/main.css", ":root{--md-primary-fg-color:#4051b5;--md-primary-fg-color--light:#5d6cc0}"),
