@@ -613,7 +613,8 @@ QUIET_ROWS = [f'password = "{LONG_VALUE}EXAMPLE"', 'password = "weakpass"', "tok
               'api_key: "{{ .Values.key }}"',
               'DATABASE_URL = "postgres://user:changeme@localhost/db"', "x = 1", "", "# a note", "def f():",
               "    return 2", 'url = "https://example.com/path"', "secret = None"]
-STRONG = ['password = "Xk9#mQ2vLp7zR4"', 'DATABASE_URL = "postgres://app:Xk9mQ2vLp7zR4@db.internal/app"',
+STRONG = ['password = "Xk9#mQ2vLp7zR4"',
+          'DATABASE_URL = "postgres://app:Xk9mQ2vLp7zR4@db.internal/app"',  # credfence: allow (a test value)
           "token = 'ghp_" + "Xk9mQ2vLp7zR4aB6cD8eF0gH1iJ3kL5mN7oP"[:36] + "'"]
 
 
