@@ -743,3 +743,74 @@ def test_unchanged_lines_are_the_base_s_lines(data):
             end = hi + 1 if hi < len(version) else hi
             assert version[lo:end] == base[lo + shift:end + shift]
             assert lo - 1 + shift >= 0 and base[lo - 1 + shift:lo + shift] == b"\n"
+
+
+def _giant_windows_one_by_one(raw: bytes, rels: list[int]) -> list[list[int]]:
+    """_giant_windows' definition, each end's value run measured from its own start."""
+    from scanner.engine import _VALUE_RUN, WINDOW_AFTER, WINDOW_BEFORE, WINDOW_RUN
+
+    spans: list[list[int]] = []
+    n = len(raw)
+    for rel in rels:
+        a, b = max(0, rel - WINDOW_BEFORE), min(n, rel + WINDOW_AFTER)
+        if b < n:
+            b = _VALUE_RUN.match(raw, b, min(n, b + WINDOW_RUN)).end()
+        while a < n and 0x80 <= raw[a] < 0xC0:
+            a += 1
+        while b < n and 0x80 <= raw[b] < 0xC0:
+            b += 1
+        if spans and a <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], b)
+        else:
+            spans.append([a, b])
+    return spans
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_giant_line_s_windows_are_each_match_s_own(data):
+    """A giant line's windows (engine._giant_windows) carry each window's end to the end of
+    the value it falls in, measuring a run once for all the ends inside it: the windows are
+    those of measuring each end's run on its own, on lines of runs shorter than WINDOW_RUN
+    and longer, delimiters and multi-byte characters, ends dense and sparse (the windows'
+    sizes scaled down, so that the one-by-one reading stays quick)."""
+    import scanner.engine as E
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(E, "WINDOW_BEFORE", 64)
+        mp.setattr(E, "WINDOW_AFTER", 16)
+        mp.setattr(E, "WINDOW_RUN", 256)
+        pieces = data.draw(st.lists(st.tuples(st.sampled_from([b"A", b"\xc3\xa9", b"/", b"\xe6\x97\xa5"]),
+                                              st.sampled_from([1, 7, 30, 100, 250, 300, 900]),
+                                              st.sampled_from([b" ", b'"', b"'", b"`", b"\n", b""])),
+                                    min_size=1, max_size=8))
+        raw = b"".join(unit * max(1, size // len(unit)) + stop for unit, size, stop in pieces)
+        step = data.draw(st.sampled_from([1, 3, 17, 80, 400]))
+        first = data.draw(st.integers(1, len(raw)))
+        rels = sorted(set(range(first, len(raw) + 1, step)) |
+                      set(data.draw(st.lists(st.integers(1, len(raw)), max_size=5))))
+        assert E._giant_windows(raw, rels) == _giant_windows_one_by_one(raw, rels)
+
+
+def test_a_giant_line_s_value_run_is_read_once(monkeypatch):
+    """Thousands of matches on one unbroken run (base64 or path data on a built page) read
+    the run about once, not once per match: the bytes _giant_windows hands the run's regex
+    stay within the line's length, where measuring each match's run from its own end read
+    64 KB per match."""
+    import scanner.engine as E
+
+    raw = b'{"d": "' + b"M10,20L30,40" * 100_000 + b'"}'
+    rels = list(range(100, len(raw), 400))
+    read = []
+    real = E._VALUE_RUN
+
+    class Counting:
+        def match(self, s, pos, endpos):
+            m = real.match(s, pos, endpos)
+            read.append(m.end() - pos)
+            return m
+
+    expected = _giant_windows_one_by_one(raw, rels)
+    monkeypatch.setattr(E, "_VALUE_RUN", Counting())
+    assert E._giant_windows(raw, rels) == expected
+    assert sum(read) < 2 * len(raw) + E.WINDOW_RUN
