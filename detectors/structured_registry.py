@@ -32,12 +32,22 @@ DOCKER_NAMES = frozenset({"config.json", ".dockercfg", "dockerconfig.json", ".do
 _KIND_CORE = re.compile(r"""kind["']?\s*:\s*["']?(?:Config|Secret)["']?\s*,?\s*$""", re.M)
 
 
-def kinds(text: str) -> set[str]:
+_KINDS_OF: list = [None, frozenset()]  # the last text kinds() was asked about, and its answer
+
+
+def kinds(text: str) -> frozenset[str]:
     """The Kubernetes kinds among Config and Secret that the text declares (YAML or JSON, any
-    indentation: list items and `kind: List` members count)."""
+    indentation: list items and `kind: List` members count). The last text's answer is kept:
+    detect asks about one text up to three times (two parsers' `wants`, then whether its
+    Secret data is decoded), each a search through all of it."""
+    if _KINDS_OF[0] is text:
+        return _KINDS_OF[1]
     if "kind" not in text or _KIND_CORE.search(text) is None:
-        return set()
-    return {m.group(1) for m in _KIND.finditer(text)}
+        found = frozenset()
+    else:
+        found = frozenset(m.group(1) for m in _KIND.finditer(text))
+    _KINDS_OF[:] = [text, found]
+    return found
 
 
 def is_dotenv(low: str) -> bool:

@@ -55,7 +55,10 @@ def detect(engine: Engine, data: bytes, path: str, cand=None) -> tuple[list[Hit]
     # texts hidden inside other encodings are decoded once and scanned with the regex rules:
     # notebook cells and k8s Secret data (whole file), encoded values under secret-bearing keys
     virtual: list = []  # detectors.structured.VirtualText
-    if parse and (path.endswith(".ipynb") or ("kind:" in text and "Secret" in text)):
+    # (a Secret declared as one: a CustomResourceDefinition that mentions `kind:` and a
+    # SecretKeySelector is no Secret, and decoding all of it, 800 kB at each of hundreds of
+    # versions, was most of prometheus-operator/kube-prometheus's history scan)
+    if parse and (path.endswith(".ipynb") or ("kind:" in text and "Secret" in structured.kinds(text))):
         virtual = structured.virtual_texts(path, text)
     elif cand.decode_lines:
         lines = text.split("\n")

@@ -723,3 +723,57 @@ def test_every_structured_hit_is_on_the_line_holding_it():
                     checked += 1
                     assert 0 < h.line <= len(lines) and h.secret.split("\n")[0] in lines[h.line - 1], (r.id, text)
     assert checked >= 50
+
+
+# --- a text is decoded whole only when it declares a Secret -----------------------------------
+
+_CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: thanosrulers.monitoring.coreos.com
+spec:
+  versions:
+  - schema:
+      openAPIV3Schema:
+        properties:
+          secretKey:
+            description: The environment variable `AWS_SECRET_ACCESS_KEY` is used.
+            properties:
+              kind:
+                description: SecretKeySelector selects a key of a Secret.
+          caBundle: QWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY3ODkw
+"""
+
+
+def test_only_a_text_that_declares_a_secret_has_its_data_decoded_whole(monkeypatch):
+    """A manifest that mentions `kind:` and a Secret without declaring one (a
+    CustomResourceDefinition's schema: 800 kB at each of hundreds of versions in
+    kube-prometheus) is not decoded whole; a Secret's data still is, and found."""
+    import detectors.structured as structured
+    from scanner.detect import detect
+    from scanner.engine import Engine
+    from scanner.rules import load_rules
+
+    engine = Engine(load_rules())
+    asked: list[str] = []
+    real = structured.virtual_texts
+    monkeypatch.setattr(structured, "virtual_texts", lambda path, text: asked.append(path) or real(path, text))
+    assert detect(engine, _CRD.encode(), "manifests/setup/thanosrulerCustomResourceDefinition.yaml")[0] == []
+    assert asked == []
+    hits, _ = detect(engine, K8S_SECRET.encode(), "k8s/app-secret.yaml")
+    assert asked == ["k8s/app-secret.yaml"]
+    assert {"Pr0d-Db-9xQ2vL7mK4tZ", "ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3"} <= {h.secret for h in hits}
+
+
+def test_the_kinds_and_documents_kept_are_the_text_s_own():
+    """kinds() and compose_yaml_all() keep the last text's answer: each text asked in turn,
+    the same one again or another with the same characters, gets its own."""
+    from detectors.structured._util import compose_yaml_all
+    from detectors.structured_registry import kinds
+
+    secret, config = "kind: Secret\ndata: {}\n", "kind: Config\nusers: []\n"
+    for text, kind in [(secret, {"Secret"}), (secret, {"Secret"}), (config, {"Config"}), ("".join(["kind: Sec", "ret\n"]),
+                                                                                          {"Secret"}), (_CRD, set())]:
+        assert kinds(text) == kind
+        docs = compose_yaml_all(text)
+        assert [d.value[0][1].value for d in docs] == [*kind] or not kind

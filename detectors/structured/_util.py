@@ -52,18 +52,27 @@ def load_json(text: str):
         return None
 
 
+_COMPOSED: list = [None, []]  # the last text compose_yaml_all composed, and its documents
+
+
 def compose_yaml_all(text: str) -> list:
     """YAML documents as node graphs (positions kept, aliases NOT expanded): safe against
-    alias bombs because callers only follow fixed paths. [] on any error."""
+    alias bombs because callers only follow fixed paths, and never change the nodes (the
+    last text's documents are kept: a Kubernetes Secret is composed for its parser, then
+    again for its decoded data, at each of its versions). [] on any error."""
+    if _COMPOSED[0] is text:
+        return _COMPOSED[1]
     if len(text) > MAX_PARSE:
         return []
     import yaml
     # the pure-Python loader on purpose: libyaml's composer recurses in C and overflows the
     # stack (segfault) on deeply nested input; Python raises RecursionError, which we catch
     try:
-        return [d for d in yaml.compose_all(text, Loader=yaml.SafeLoader) if d is not None]
+        docs = [d for d in yaml.compose_all(text, Loader=yaml.SafeLoader) if d is not None]
     except Exception:  # yaml.YAMLError, RecursionError, ValueError on odd input
-        return []
+        docs = []
+    _COMPOSED[:] = [text, docs]
+    return docs
 
 
 # --- YAML node helpers (operate on yaml.nodes without constructing Python objects) ---
