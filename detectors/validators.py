@@ -520,6 +520,30 @@ def crypt_cleartext(secret: str, match: re.Match | None = None) -> bool | dict:
     return {"user": user, "password_is_user": True, "cleartext_beside": True} if same else True
 
 
+
+# The last word of a name that says its value identifies something (Snyk's VS Code setting
+# `snyk.advanced.organization`, `SNYK_ORG_ID`, `statuspage_page_id`) rather than
+# authenticates: an organization's, a project's or a page's UUID looks like the token.
+_ID_WORDS = frozenset({"id", "ids", "uuid", "guid", "org", "organization", "organisation", "project", "team",
+                       "workspace", "tenant", "group", "page"})
+_NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_SECRET_WORD = re.compile(r"(?i)" + SECRET_WORDS + r"|key")
+
+
+def named_token(secret: str, m) -> bool:
+    """A bare value recognised only next to a provider's name (a UUID after `snyk...:`) is
+    the token unless that name ends in a word naming an identifier and holds no word of a
+    secret: `SNYK_TOKEN` and `OPSGENIE_API_KEY` are tokens, `SNYK_ORG_ID` and
+    `snyk.advanced.organization` are not."""
+    try:
+        name = m.string[m.start():m.start("secret")]
+    except (IndexError, AttributeError):
+        return True
+    words = _NAME_WORD.findall(name)
+    if not words or _SECRET_WORD.search(name):
+        return True
+    return words[-1].lower() not in _ID_WORDS
+
 VALIDATORS = {
     "github-crc32": github_crc32,
     "npm-crc32": npm_crc32,
@@ -537,4 +561,5 @@ VALIDATORS = {
     "aws-real-account": aws_real_account,
     "azure-sas": azure_sas,
     "crypt-cleartext": crypt_cleartext,
+    "named-token": named_token,
 }

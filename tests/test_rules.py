@@ -395,3 +395,24 @@ def test_digest_of_a_neighbour_and_a_repeated_filler_are_not_secrets(text, rule_
         text = text.replace("2c9d7a5ee4e7e9a3bfd5e3b0fd6a48f0", hashlib.md5(b"ops@drone.example").hexdigest())
     hits = [h for h in _engine(_hyperscan_available()).scan_text(text, path="db/seed.sql") if h.rule_id == rule_id]
     assert bool(hits) == found, (text, hits)
+
+
+@pytest.mark.parametrize("line, found", [
+    ('"snyk.advanced.organization": "92c55a61-0e4f-4d21-8b3a-944445555666",', False),  # Snyk's VS Code setting
+    ("SNYK_ORG_ID=8e36c8ab-2bd9-4421-afd6-5f7add7d7a20", False),
+    ("snykProjectId: 8e36c8ab-2bd9-4421-afd6-5f7add7d7a20", False),
+    ("opsgenie_team_id: ffa67f89-5a41-453e-a8da-530bef096317", False),
+    ("SNYK_TOKEN=8e36c8ab-2bd9-4421-afd6-5f7add7d7a20", True),
+    ("snyk: 8e36c8ab-2bd9-4421-afd6-5f7add7d7a20", True),
+    ("SNYK_AUTH_ORG_ID=8e36c8ab-2bd9-4421-afd6-5f7add7d7a20", True),  # a secret's word: kept
+    ("OPSGENIE_API_KEY=ffa67f89-5a41-453e-a8da-530bef096317", True),
+    ("CODECOV_TOKEN=0b5c1e2a-7d3f-4e8a-9b6c-1f2e3d4c5b6a", True),
+])
+def test_a_bare_uuid_under_a_name_that_says_identifier_is_no_token(line, found):
+    """A bare UUID recognised only beside a provider's name (detectors.validators.named_token):
+    under a name ending in a word for an identifier (an organization, a project, a team, an
+    ID) it names that thing, not a token, unless the name also holds a secret's word."""
+    from scanner.engine import Engine
+
+    engine = Engine([r for r in rules_mod.load_rules() if r.validate == "named-token"])
+    assert bool(engine.scan_text(line + "\n", "config/settings.json")) is found
