@@ -746,19 +746,13 @@ def test_unchanged_lines_are_the_base_s_lines(data):
 
 
 def _giant_windows_one_by_one(raw: bytes, rels: list[int]) -> list[list[int]]:
-    """_giant_windows' definition, each end's value run measured from its own start."""
-    from scanner.engine import _VALUE_RUN, WINDOW_AFTER, WINDOW_BEFORE, WINDOW_RUN
+    """_giant_windows' definition: each end's window on its own (its value run measured from
+    its own start), the overlapping ones joined."""
+    from scanner.engine import _giant_windows
 
     spans: list[list[int]] = []
-    n = len(raw)
     for rel in rels:
-        a, b = max(0, rel - WINDOW_BEFORE), min(n, rel + WINDOW_AFTER)
-        if b < n:
-            b = _VALUE_RUN.match(raw, b, min(n, b + WINDOW_RUN)).end()
-        while a < n and 0x80 <= raw[a] < 0xC0:
-            a += 1
-        while b < n and 0x80 <= raw[b] < 0xC0:
-            b += 1
+        (a, b), = _giant_windows(raw, [rel])
         if spans and a <= spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], b)
         else:
