@@ -32,7 +32,7 @@ DOCKER_NAMES = frozenset({"config.json", ".dockercfg", "dockerconfig.json", ".do
 _KIND_CORE = re.compile(r"""kind["']?\s*:\s*["']?(?:Config|Secret)["']?\s*,?\s*$""", re.M)
 
 
-_KINDS_OF: list = [None, frozenset()]  # the last text kinds() was asked about, and its answer
+_KINDS_OF: tuple = (None, frozenset())  # the last text kinds() was asked about, and its answer
 
 
 def kinds(text: str) -> frozenset[str]:
@@ -40,13 +40,15 @@ def kinds(text: str) -> frozenset[str]:
     indentation: list items and `kind: List` members count). The last text's answer is kept:
     detect asks about one text up to three times (two parsers' `wants`, then whether its
     Secret data is decoded), each a search through all of it."""
-    if _KINDS_OF[0] is text:
-        return _KINDS_OF[1]
+    global _KINDS_OF
+    last = _KINDS_OF  # (read once: a thread replacing it meanwhile cannot mix two texts' answers)
+    if last[0] is text:
+        return last[1]
     if "kind" not in text or _KIND_CORE.search(text) is None:
         found = frozenset()
     else:
         found = frozenset(m.group(1) for m in _KIND.finditer(text))
-    _KINDS_OF[:] = [text, found]
+    _KINDS_OF = (text, found)
     return found
 
 

@@ -520,7 +520,6 @@ def crypt_cleartext(secret: str, match: re.Match | None = None) -> bool | dict:
     return {"user": user, "password_is_user": True, "cleartext_beside": True} if same else True
 
 
-
 # The last word of a name that says its value identifies something (Snyk's VS Code setting
 # `snyk.advanced.organization`, `SNYK_ORG_ID`, `statuspage_page_id`) rather than
 # authenticates: an organization's, a project's or a page's UUID looks like the token.
@@ -543,6 +542,7 @@ def named_token(secret: str, m) -> bool:
     if not words or _SECRET_WORD.search(name):
         return True
     return words[-1].lower() not in _ID_WORDS
+
 
 VALIDATORS = {
     "github-crc32": github_crc32,

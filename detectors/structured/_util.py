@@ -52,7 +52,7 @@ def load_json(text: str):
         return None
 
 
-_COMPOSED: list = [None, []]  # the last text compose_yaml_all composed, and its documents
+_COMPOSED: tuple = (None, [])  # the last text compose_yaml_all composed, and its documents
 
 
 def compose_yaml_all(text: str) -> list:
@@ -60,8 +60,10 @@ def compose_yaml_all(text: str) -> list:
     alias bombs because callers only follow fixed paths, and never change the nodes (the
     last text's documents are kept: a Kubernetes Secret is composed for its parser, then
     again for its decoded data, at each of its versions). [] on any error."""
-    if _COMPOSED[0] is text:
-        return _COMPOSED[1]
+    global _COMPOSED
+    last = _COMPOSED  # (read once: a thread replacing it meanwhile cannot mix two texts' documents)
+    if last[0] is text:
+        return last[1]
     if len(text) > MAX_PARSE:
         return []
     import yaml
@@ -71,7 +73,7 @@ def compose_yaml_all(text: str) -> list:
         docs = [d for d in yaml.compose_all(text, Loader=yaml.SafeLoader) if d is not None]
     except Exception:  # yaml.YAMLError, RecursionError, ValueError on odd input
         docs = []
-    _COMPOSED[:] = [text, docs]
+    _COMPOSED = (text, docs)
     return docs
 
 
