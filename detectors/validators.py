@@ -525,7 +525,6 @@ def crypt_cleartext(secret: str, match: re.Match | None = None) -> bool | dict:
 # authenticates: an organization's, a project's or a page's UUID looks like the token.
 _ID_WORDS = frozenset({"id", "ids", "uuid", "guid", "org", "organization", "organisation", "project", "team",
                        "workspace", "tenant", "group", "page"})
-_NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 _SECRET_WORD = re.compile(r"(?i)" + SECRET_WORDS + r"|key")
 
 
@@ -534,14 +533,16 @@ def named_token(secret: str, m) -> bool:
     the token unless that name ends in a word naming an identifier and holds no word of a
     secret: `SNYK_TOKEN` and `OPSGENIE_API_KEY` are tokens, `SNYK_ORG_ID` and
     `snyk.advanced.organization` are not."""
+    from detectors.generic import name_words  # (loaded by then: the workers import it first)
+
     try:
         name = m.string[m.start():m.start("secret")]
     except (IndexError, AttributeError):
         return True
-    words = _NAME_WORD.findall(name)
+    words = name_words(name)
     if not words or _SECRET_WORD.search(name):
         return True
-    return words[-1].lower() not in _ID_WORDS
+    return words[-1] not in _ID_WORDS
 
 
 VALIDATORS = {
