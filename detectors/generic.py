@@ -599,6 +599,18 @@ _SCOPED_NAME = re.compile(rf"^(?:::)?{_SCOPE_PART}(?:::{_SCOPE_PART})+(?:\.[a-z_
 # a package manager's dependency specifier: `npm:@aws-sdk/credential-provider-node@^3.972.47`
 # under the package's own name (openai-node's jsr.json), `jsr:@std/path@1`, `workspace:*`
 _PACKAGE_SPEC = re.compile(r"^(?:(?:npm|jsr):(?:@[\w.-]+/)?[\w.-]+@[\w.^~<>=*| -]+|workspace:[\w.^~*]+)$")
+# a GitHub Action's or reusable workflow's reference, `{owner}/{repo}[/{path}]@{ref}` (GitHub's
+# workflow syntax, `jobs.<id>.steps[*].uses`): grafana/loki's jsonnet `step.new('Configure AWS
+# credentials', 'aws-actions/configure-aws-credentials@v4')`. Each name is words joined by `-`,
+# `_` or `.` (a capital only first: `Azure/login`), the ref a commit, a version or a branch:
+# a random password with `/` and `@` in it mixes cases and digits inside its parts
+_NAME_PART = r"[A-Za-z][a-z0-9]*(?:[-_.][a-z0-9]+)*"
+_ACTION_REF = re.compile(rf"^{_NAME_PART}/{_NAME_PART}(?:/{_NAME_PART})*@(?:[0-9a-f]{{40}}|v?\d+(?:\.\d+){{0,2}}|"
+                         r"[a-z][a-z0-9]*(?:[-_./][a-z0-9]+)*)$")
+# a secret named in a secret store, `store:NAME` (grafana's get-vault-secrets action:
+# `SOCKET_API_TOKEN=socket:SOCKET_API_KEY`, `ECR_SECRET_KEY=aws-credentials:secret_access_key`):
+# the name is a variable's (capitals) or words of letters, not a value
+_STORED_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,40}:(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z]+(?:_[a-z]+)+)$")
 # an AWS IAM policy's action, `service-prefix:ActionName`, a wildcard allowed (AWS's "IAM JSON
 # policy element: Action"): docker/compose's `ActionGetSecretValue = "secretsmanager:GetSecretValue"`,
 # `kms:Decrypt`, `s3:Get*`. AWS's action names are a verb and then words, letters only; a
@@ -781,12 +793,15 @@ def _value_ok(key: str, value: str, word: str) -> bool:
             or _identity_hash(v):
         return False  # a number written in hex; an encrypted or hashed value; a PowerShell command
     if _RULE_LIST.match(v) or _QUALIFIED_CLASS.match(v) or _SCOPED_NAME.match(v) or _ROUTE_TARGET.match(v) \
-            or _MOUNT_OPTIONS.match(v) or _PACKAGE_SPEC.match(v) or _IAM_ACTION.match(v):
+            or _MOUNT_OPTIONS.match(v) or _PACKAGE_SPEC.match(v) or _IAM_ACTION.match(v) or _ACTION_REF.match(v) \
+            or _STORED_NAME.match(v):
         # validation rules; a namespaced class name; a route's controller#action; mount options; a package;
-        # an IAM policy's action
+        # an IAM policy's action; a GitHub Action; a secret store's name for the secret
         return False
-    if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v) or _ANNOTATION_KEY.match(v):
-        return False  # a header's, an algorithm's, a property's or an annotation's name
+    if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v.removeprefix("\\")) or _ANNOTATION_KEY.match(v):
+        # a header's, an algorithm's, a property's or an annotation's name (in LiveScript, `\name` is
+        # the string "name": awx's `token: \language.support.function`, a highlighter's scope)
+        return False
     letters = sum(1 for c in v if ord(c) > 127 and c.isalpha())
     if letters and (not any(c.isdigit() and c.isascii() for c in v) or 2 * letters >= len(v)):
         # words of a natural language (a translation catalogue's API-Schlüsselrolle, or a

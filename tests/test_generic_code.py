@@ -363,6 +363,16 @@ NEGATIVE = [
     # a dependency's specifier under its own name (openai-node's jsr.json), a workspace's
     ("jsr.json", '    "@aws-sdk/credential-provider-node": "npm:@aws-sdk/credential-provider-node@^3.972.47",'),
     ("package.json", '    "@acme/secret-manager-client": "workspace:^",'),
+    # a GitHub Action's reference paired with its step's name (grafana/loki's release workflows
+    # in jsonnet), a pinned one, a reusable workflow's
+    (".github/release-workflows.jsonnet", "    step.new('Configure AWS credentials', 'aws-actions/configure-aws-credentials@v4')"),
+    (".github/wf.jsonnet", "    step.new('Log in with the token', 'docker/login-action@release/v3')"),
+    (".github/wf.jsonnet", "    step.new('Get secret token', 'Azure/get-keyvault-secrets@8b2d2e9bb2e7b0c4f1e1a9d7c0f3b2a1e4d5c6b7')"),
+    # a secret store's name for the secret, not the secret (grafana's get-vault-secrets action)
+    (".github/workflows/sbom.yml", "            SOCKET_API_TOKEN=socket:SOCKET_API_KEY"),
+    ("ci/secrets.env", "ECR_SECRET_KEY=aws-credentials:secret_access_key"),
+    # LiveScript's `\word` string: a highlighter's scope name (ansible/awx)
+    ("ui/grammar.ls", "  token: \\language.support.function"),
 ]
 
 
@@ -370,6 +380,19 @@ def test_a_random_value_with_colons_in_it_is_still_a_value(engine):
     """Only words in Pascal or lower case joined by `::` are a qualified name."""
     hits = engine.scan_text('api_token = "Kq8v::T2mWx9Lp4R"\n', "app/config.rb")
     assert [h.secret for h in hits] == ["Kq8v::T2mWx9Lp4R"]
+
+
+@pytest.mark.parametrize("value", [
+    "aB3x/Qz9Lk2m@Xw7Pq",  # credfence: allow (made up)
+    "mirror/secret@Kq8vT2mWx9Lp4R",  # credfence: allow (made up)
+    "vault:Kq8vT2mWx9Lp4R",  # credfence: allow (made up)
+    "store:SECRET_Kq8vT2m9Lp",  # credfence: allow (made up)
+])
+def test_a_random_value_shaped_like_a_reference_is_still_a_value(engine, value):
+    """An Action's reference is words and a version, commit or branch; a stored secret's name
+    is a variable's or words: random parts, or a random ref or name, stay values."""
+    hits = engine.scan_text(f'api_token = "{value}"\n', "app/config.py")
+    assert [h.secret for h in hits] == [value]
 
 
 @pytest.fixture(scope="module", params=[True, False], ids=["hyperscan", "python"])
