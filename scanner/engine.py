@@ -84,13 +84,15 @@ def decode(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM):]
     return data.decode("utf-8", "surrogateescape")
 
 
-# a byte-order mark: such content is decoded before matching (Hyperscan matches bytes)
-BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")
+# a byte-order mark: such content is decoded before matching (Hyperscan matches bytes), but
+# in a history's chunks, where a UTF-8 one is jumped over (pipeline._match_groups)
+UTF8_BOM = b"\xef\xbb\xbf"
+BOMS = (b"\xff\xfe", b"\xfe\xff", UTF8_BOM)
 
 
 @dataclass

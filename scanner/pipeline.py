@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 from detectors.generic import reading_path
 from scanner.detect import BOMS, dedupe, detect, structured_parsers
 
-from scanner.engine import Engine, is_binary_at, unchanged_lines
+from scanner.engine import UTF8_BOM, Engine, is_binary_at, unchanged_lines
 from scanner.sources.workspace import LFS_MAGIC
 from scanner.model import Hit
 
@@ -172,7 +172,7 @@ def _matched_blobs(blobs: list[tuple]):
     """A chunk of blobs read into one buffer and matched by one Hyperscan pass per group of
     about a megabyte (BlobReader.read_groups, Engine.match_spans): yields (index in blobs,
     buffer, start, end, the blob's matches or None, or BINARY), start None for an object
-    git could not read. Per-blob Python work was most of the history scan's own time."""
+    git could not read, and after a UTF-8 byte-order mark (what decode() reads). Per-blob Python work was most of the history scan's own time."""
     global _READER
     from scanner.sources.history import BlobReader
 
@@ -194,9 +194,21 @@ def _match_groups(groups, blobs: list[tuple] | None = None):
     kept: dict[int, tuple[int, int, list, bool]] = {}
     for buf, lo, hi, group in groups:
         present, binary = [], []  # (index in blobs, start, end from lo): binary ones are not matched
+        marks = []  # (start, end) from lo of the UTF-8 byte-order marks the pass jumps over
         for i, st, en in group:
-            if st is not None:
-                (binary if is_binary_at(buf, st, en) else present).append((i, st - lo, en - lo))
+            if st is None:
+                continue
+            if is_binary_at(buf, st, en):
+                binary.append((i, st - lo, en - lo))
+                continue
+            if buf.startswith(UTF8_BOM, st, en):
+                # the content as decode() reads it, after its mark: the pass starts again there,
+                # so a `^` sees the first line's start. Such a content was decoded, matched and
+                # confirmed whole at every version: a .NET repository's every C# file
+                # (bitwarden/server: 55,061 of 64,540 blobs confirmed)
+                marks.append((st - lo, st + len(UTF8_BOM) - lo))
+                st += len(UTF8_BOM)
+            present.append((i, st - lo, en - lo))
         bases, raw, gate_free = None, None, None
         if where:
             bases, raw, gate_free = {}, {}, set()
@@ -212,7 +224,7 @@ def _match_groups(groups, blobs: list[tuple] | None = None):
                 if blobs[i][0] in where:
                     here[i] = k
         matches = _ENGINE.match_spans(buf, [(st, en) for _, st, en in present], lo, hi, bases, raw, gate_free,
-                                      [(st, en) for _, st, en in binary])
+                                      sorted([(st, en) for _, st, en in binary] + marks))
         if where:
             for i, k in here.items():
                 kept[i] = (present[k][1] + lo, present[k][2] + lo, raw.get(k, []), k in gate_free)
@@ -242,7 +254,7 @@ def _scan_blob_chunk(blobs: list[tuple]) -> ChunkResult:
         if st is None:
             res.skipped["missing-object"] = res.skipped.get("missing-object", 0) + 1
             continue
-        res.bytes += en - st
+        res.bytes += blobs[i][1]  # (a content after a byte-order mark starts after it)
         oid, path = blobs[i][0], blobs[i][2]
         if m is BINARY:  # what detect says of it
             res.skipped["binary"] = res.skipped.get("binary", 0) + 1

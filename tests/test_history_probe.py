@@ -634,3 +634,29 @@ def test_lines_judged_in_earlier_versions_keep_their_findings_and_evidence(tmp_p
     assert places == {r.git("rev-parse", "HEAD~3").strip()}, "the one version with its context"
     assert report("one.json", "--jobs", "1") == whole
     assert report("two.json", "--jobs", "2") == whole
+
+
+def test_a_utf8_byte_order_mark_is_read_past_in_every_version_of_the_history(tmp_path):
+    """A file that starts with a UTF-8 byte-order mark (what Visual Studio writes) is matched
+    in the history as decode() reads it, after the mark: a rule anchored at a line's start
+    (an htpasswd entry, `^user:$apr1$...`) finds its first line, in the version stored whole
+    and in the one stored as a delta against it, with the line and column the work tree
+    gives; the mark makes no version a candidate by itself."""
+    rng = random.Random(7)
+    crypt = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    entry = "alice:$apr1$" + "".join(rng.choice(crypt) for _ in range(8)) + "$" + \
+        "".join(rng.choice(crypt) for _ in range(22))
+    rows = "".join(f"    value_{k} = compute(items, {k})\n" for k in range(400))
+    r = Repo(tmp_path / "repo")
+    r.commit("users", {"conf/users.htpasswd": b"\xef\xbb\xbf" + (entry + "\n" + rows).encode(),
+                       "src/App.cs": b"\xef\xbb\xbf" + rows.encode()})
+    r.commit("more", {"conf/users.htpasswd": b"\xef\xbb\xbf" + (entry + "\n" + rows + "    tail = 1\n").encode(),
+                      "src/App.cs": b"\xef\xbb\xbf" + (rows + "    tail = 1\n").encode()})
+    r.git("gc", "-q", "--aggressive")
+    report = scan_json(r.path, "--jobs", "1")[0]
+    secret = entry.split("$apr1$")[1]
+    found = by_sha(report)[sha(secret)]
+    assert {(loc["kind"], loc["path"], loc["line"], loc["column"]) for loc in found["locations"]} == {
+        ("worktree", "conf/users.htpasswd", 1, len("alice:$apr1$") + 1),
+        ("history", "conf/users.htpasswd", 1, len("alice:$apr1$") + 1)}
+    assert all(f["locations"][0]["path"] != "src/App.cs" for f in report["findings"])
