@@ -285,6 +285,20 @@ def is_code_name(secret: str) -> bool:
     return len(secret) >= 8 and bool(_CODE_NAME.match(secret))
 
 
+# a member of an object code names by convention (the instance, the settings, the
+# environment), then identifiers: `self.oracle_password`, `this.apiKey`, `process.env.TOKEN`
+_CODE_MEMBER = re.compile(r"^(?:self|this|cls|os|env|process|request|req|res|config|settings|params|args|opts|"
+                          r"options|props|ctx|context|app)(?:\.[A-Za-z_$][\w$]*)+$")
+
+
+def is_code_member(secret: str) -> bool:
+    """Whether a rule's value is a member of an object in code, where a rule that takes a
+    bare value after a provider's name saw one: testcontainers' `self.with_env(
+    "ORACLE_PASSWORD", self.oracle_password)` is no Oracle auth token. No token is a
+    conventional object's name, a dot and identifiers."""
+    return bool(_CODE_MEMBER.match(secret))
+
+
 def is_placeholder_text(secret: str) -> bool:
     """The word and template checks alone, for multi-line keys whose bodies may repeat
     characters legitimately: `-----BEGIN ... EXAMPLE` or a `{{ template }}` key."""
