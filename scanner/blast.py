@@ -45,7 +45,10 @@ SCOPE_WORDS = {"account": "account-wide", "environment": "environment-bound", "u
 
 def _loopback(host: str) -> bool:
     h = host.lower().strip("[]")
-    return h in ("localhost", "::1") or h.startswith("127.") or h.endswith(".localhost")
+    # (SQL Server's own names for the local server: `(local)`, `.`, `.\SQLEXPRESS` and
+    # LocalDB's `(localdb)\MSSQLLocalDB`, as its connection strings write them)
+    return h in ("localhost", "::1", "(local)", ".") or h.startswith(("127.", "(localdb)", ".\\", "(local)\\")) \
+        or h.endswith(".localhost")
 
 
 def tokens(s: str) -> list[str]:

@@ -29,6 +29,11 @@ _YAML_PARENT = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z0-9_.\-\"' ]+?)\s*(?::\s*[{\[
 _DOC_SEP = re.compile(r"^(?:---|\.\.\.)(?:\s.*)?$")
 _NAMESPACE = re.compile(r"^\s*(namespace|project_id|project|cluster|context|environment|env|stage)\s*[:=]\s*[\"']?([A-Za-z0-9_.\-]+)")
 _URL_HOST = re.compile(r"://(?:[^@/\s\"']*@)?\[?([A-Za-z0-9_.\-]+)")
+# a connection string's server (ADO.NET, ODBC, OLE DB `Server=`/`Data Source=`, libpq's
+# `host=`): SQL Server's own names for this machine, `(local)`, `.` and `(localdb)\name`, kept
+_CONN_HOST = re.compile(r"(?i)(?:^|[;\"'\s,({])(?:server|host|hostname|data source|datasource|address|addr|"
+                        r"network address)\s{0,3}=\s{0,3}(?:tcp:)?(\([a-z]+\)(?:\\[\w$-]+)?|\.(?:\\[\w$-]+)?(?=[;,\"'\s]|$)|"
+                        r"\[[0-9a-f:]+\]|[A-Za-z0-9_.\-]+)")
 # an HTTP message's Host header (`Host: api.acme.io`, `> Host: ...` in curl -v output): the
 # host its Authorization header is sent to
 _HOST_HEADER = re.compile(r"^\s*(?:[>|]\s*)?host:\s*([A-Za-z0-9_.\-]+)(?::\d+)?\s*$", re.I)
@@ -239,7 +244,7 @@ def _extract(lines: list[str], idx: int, col: int, groups: dict | None = None) -
             if v and k != "secret":
                 ctx[k] = v
     if "host" not in ctx:
-        m = _URL_HOST.search(line, max(0, col - 200))
+        m = _URL_HOST.search(line, max(0, col - 200)) or _CONN_HOST.search(line)
         if m:
             ctx["host"] = m.group(1)
         elif len(lines) > 1 and _AUTH_HEADER.match(line):

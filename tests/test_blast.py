@@ -226,6 +226,19 @@ def test_a_loopback_host_outweighs_the_variable_s_name(tmp_path, host):
     assert b.env == "development" and b.severity not in ("critical", "high"), ev(b)
 
 
+@pytest.mark.parametrize("server,local", [
+    ("Server=localhost", True), ("Data Source=(localdb)\\MSSQLLocalDB", True), ("Server=.\\SQLEXPRESS", True),
+    ("Data Source=.", True), ("Server=(local)", True), ("Server=tcp:127.0.0.1,1433", True),
+    ("Server=sql01.acme.io", False), ("Data Source=10.1.2.3", False),
+])
+def test_a_connection_string_s_server_is_its_host(tmp_path, server, local):
+    # bitwarden/server's appsettings.json: a development database on this machine, named by
+    # the connection string's server as a URL names its host
+    line = f'  "connectionString": "{server};Database=vault_dev;User Id=SA;Password={PW};Encrypt=True"\n'
+    b = blast({"src/Api/appsettings.json": "{\n" + line + "}\n"}, tmp_path)
+    assert (b.env == "development" and b.severity not in ("critical", "high")) is local, ev(b)
+
+
 def test_the_same_secret_named_production_elsewhere_still_is(tmp_path):
     b = blast({"script/run": f"export LIVE_DB=postgres://app:{PW}@localhost:5432/app\n",
                "deploy/app.env": f"PROD_DATABASE_URL=postgres://app:{PW}@pg.internal/app\n"}, tmp_path)
