@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from detectors.generic import reading_path
+from scanner.baseline import is_baseline_file
 from scanner.detect import BOMS, dedupe, detect, structured_parsers
 
 from scanner.engine import UTF8_BOM, Engine, is_binary_at, unchanged_lines
@@ -237,6 +238,14 @@ def _match_groups(groups, blobs: list[tuple] | None = None):
             yield i, buf, st + lo, en + lo, matches.get(k)
 
 
+def _baseline_at(buf, st: int, en: int) -> bool:
+    """Is the content buf[st:en] a baseline file (detect skips those), by its opening? Any
+    other JSON is looked at line by line as other contents are: botocore's service models
+    in aws/aws-cli's history, thousands of versions of megabytes each, were all decoded and
+    confirmed whole because they start with `{`."""
+    return buf.startswith(b"{", st, en) and is_baseline_file(bytes(buf[st:min(en, st + 512)]))
+
+
 def _scan_blob_chunk(blobs: list[tuple]) -> ChunkResult:
     """Blobs matched a chunk at a time (_matched_blobs); only those with a candidate (or a
     name a structured parser always reads, or a byte-order mark) are copied out and looked
@@ -264,7 +273,7 @@ def _scan_blob_chunk(blobs: list[tuple]) -> ChunkResult:
             if lfs:
                 res.skipped["lfs-pointer"] = res.skipped.get("lfs-pointer", 0) + 1
             continue
-        if m is not None and not buf.startswith(BOMS, st, en) and buf[st:st + 1] != b"{" and \
+        if m is not None and not buf.startswith(BOMS, st, en) and not _baseline_at(buf, st, en) and \
                 not structured.name_decides_parse(path) and not lfs:
             rpath = reading_path(path, bytes(buf[st:st + 200])) if buf.startswith(b"#!", st, en) else path
             base = quiet.get(blobs[i][3]) if len(blobs[i]) > 3 and blobs[i][3] else None
