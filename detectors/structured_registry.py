@@ -82,10 +82,12 @@ PARSERS: tuple[Parser, ...] = (
     Parser("pgpass", names=frozenset({".pgpass", "pgpass", "pgpass.conf"})),
     Parser("rails_key", paths=("config/master.key",), path_test=lambda p: "config/credentials/" in p and p.endswith(".key")),
     # container registry credentials: a Docker config by name, or an `auths` map in any JSON.
-    # The marker is the key `"auth"` or `"auths"` whole: `"auth` alone is in every
-    # package.json's `"author"`, and made every version of each one be confirmed
-    # (getsentry/sentry-javascript: 24,147 of its 108,988 blobs, for nothing)
-    Parser("docker", marker=r'"auths?"',
+    # The marker is the key `"auths"` whole, or `"auth"` holding a string (a legacy .dockercfg's
+    # base64 user:password): `"auth` alone is in every package.json's `"author"`, and made
+    # every version of each one be confirmed (getsentry/sentry-javascript: 24,147 of its
+    # 108,988 blobs, for nothing), and `"auth"` alone in every AWS service model's
+    # `"auth": ["aws.auth#sigv4"]` (aws/aws-cli's botocore data: thousands of megabyte versions)
+    Parser("docker", marker=r'"auths"|"auth"\s*:\s*"',
            wants=lambda p, low, ext, text: (ext == "json" or low == ".dockercfg") and (
                '"auths"' in text or (low in DOCKER_NAMES and '"auth' in text))),
     Parser("gcp", marker=r'"service_account"',

@@ -167,14 +167,17 @@ def test_the_marker_is_each_parser_s_own_key_not_a_common_word():
     """A structured marker sends a content to be confirmed whole, in every version of it in
     the history. `"auth` matched every package.json's `"author"` and `kind:` every
     Kubernetes manifest: getsentry/sentry-javascript's 24,147 package.json versions were
-    each confirmed for nothing. A Docker config and a kubeconfig still carry theirs, and
-    their credentials are still found."""
+    each confirmed for nothing, and `"auth"` every AWS service model's list of signing
+    schemes. A Docker config and a kubeconfig still carry theirs, and their credentials are
+    still found."""
     import re
     from detectors.structured_registry import MARKER
 
     package_json = '{\n  "name": "@acme/core",\n  "author": "Acme",\n  "authors": ["x"]\n}\n'
     manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
-    for text in (package_json, manifest):
+    # an AWS service model (botocore's data in aws/aws-cli): its signing schemes, not a registry's auth
+    service_model = '{\n  "metadata": {\n    "apiVersion": "2010-03-31",\n    "auth": ["aws.auth#sigv4"]\n  }\n}\n'
+    for text in (package_json, manifest, service_model):
         assert not re.search(MARKER, text), text
     legacy = '{"https://index.docker.io/v1/": {"auth": "ZGVwbG95OlZiOG5RMnhMcjVUa1c5bVo=", "email": "a@b.c"}}'
     assert re.search(MARKER, legacy) and _hits(".dockercfg", legacy, "docker-config-auth")
