@@ -1375,9 +1375,12 @@ def _common_run(buf, view, a: int, b: int, n: int, backwards: bool, step: int = 
 
 
 # prose introducing an example, before a value on its line: an API's documentation written in
-# its code (meilisearch's OpenAPI text, "Example: `Authorization: Bearer 8fec...`")
+# its code (meilisearch's OpenAPI text, "Example: `Authorization: Bearer 8fec...`"), or markup
+# that opens one (an AWS service model's documentation: "<examples> <queryrequest> ...
+# &AWSAccessKeyId=AKIA...", aws/aws-cli's botocore data; C#'s `/// <example>`)
 # (after a word's edge, or after an escaped newline in a string: a JSON description's "...\nExample:")
-_EXAMPLE_WORD = re.compile(r"(?i)(?:\b|\\[nt])(?:example\s*:|e\.g\.|for example\b|for instance\b)")
+_EXAMPLE_WORD = re.compile(r"(?i)(?:\b|\\[nt])(?:example\s*:|e\.g\.|for example\b|for instance\b)|<examples?>")
+EXAMPLE_WORD_REACH = 4096  # characters before a hit that _after_an_example_word reads
 
 
 # a line that is a heading introducing examples, up to its string's closing quote and call:
@@ -1395,11 +1398,12 @@ def _under_an_examples_heading(lines: list[str], h: Hit) -> bool:
 
 
 def _after_an_example_word(lines: list[str], h: Hit) -> bool:
-    """Does the hit's line say, before it, that an example follows?"""
+    """Does the hit's line say, at most EXAMPLE_WORD_REACH characters before it, that an
+    example follows? (A long line too: a service model's documentation is one JSON string.)"""
     if not 0 < h.line <= len(lines):
         return False
-    line = lines[h.line - 1]
-    return len(line) <= 4096 and bool(_EXAMPLE_WORD.search(line, 0, max(0, h.column - 1)))
+    end = max(0, h.column - 1)
+    return bool(_EXAMPLE_WORD.search(lines[h.line - 1], max(0, end - EXAMPLE_WORD_REACH), end))
 
 
 def _inside_a_word(line: str, at: int) -> bool:

@@ -481,6 +481,11 @@ def test_a_token_after_an_example_word_on_its_line_is_a_documentation_example(en
         ('  "description": "Include the token in a header.\\nExample: `Authorization: Bearer ' + token + '`"\n', True),
         ('let h = "Authorization: Bearer ' + token + '"; // for example.com\n', False),
         ('let h = "Authorization: Bearer ' + token + '";\n', False),
+        # an AWS service model's documentation, one long JSON string (aws/aws-cli's botocore data)
+        ('  "documentation": "<p>' + "Sends a message. " * 400 + '</p>\\n<examples>\\n <queryrequest>\\n'
+         '  Authorization: Bearer ' + token + '\\n </queryrequest>"\n', True),
+        ('  "documentation": "<examples></examples><p>' + "Sends a message. " * 400 + '</p>\\n'
+         '  Authorization: Bearer ' + token + '"\n', False),  # the markup too far before it
     ]
     rule = engine.by_id["http-bearer-token"]
     for text, doc in cases:
