@@ -933,7 +933,7 @@ class Engine:
             if not self._accept(rule, secret, lines.lines, li):
                 continue
             end = m.end(_secret_group(m))
-            if line[end:end + 1] in (".", "(", "[") and is_code_name(secret) or is_code_member(secret):
+            if (line[end:end + 1] in (".", "(", "[") and is_code_name(secret)) or is_code_member(secret):
                 # `freshdeskApiKey = ConfigurationManager.AppSettings[...]`: a name in code,
                 # followed by its member or its call, not a token (every provider rule); an
                 # object's member, `self.oracle_password`

@@ -173,7 +173,8 @@ def _matched_blobs(blobs: list[tuple]):
     """A chunk of blobs read into one buffer and matched by one Hyperscan pass per group of
     about a megabyte (BlobReader.read_groups, Engine.match_spans): yields (index in blobs,
     buffer, start, end, the blob's matches or None, or BINARY), start None for an object
-    git could not read, and after a UTF-8 byte-order mark (what decode() reads). Per-blob Python work was most of the history scan's own time."""
+    git could not read, and after a UTF-8 byte-order mark (what decode() reads). Per-blob
+    Python work was most of the history scan's own time."""
     global _READER
     from scanner.sources.history import BlobReader
 
@@ -248,7 +249,7 @@ def _baseline_at(buf, st: int, en: int) -> bool:
 
 def _scan_blob_chunk(blobs: list[tuple]) -> ChunkResult:
     """Blobs matched a chunk at a time (_matched_blobs); only those with a candidate (or a
-    name a structured parser always reads, or a byte-order mark) are copied out and looked
+    name a structured parser always reads, or a UTF-16 byte-order mark) are copied out and looked
     at one by one. A base carried from an earlier chunk (path None) is matched for the
     versions after it, and otherwise left alone: its chunk reported it."""
     res = ChunkResult(items=sum(1 for b in blobs if b[2] is not None))
