@@ -308,7 +308,8 @@ def is_prose_doc(path: str) -> bool:
 # in a folder so named (locales/de/translation.json), under a folder for translations; its
 # values are a user interface's words in a language ("RadiusSecret": "Radius-hemmelighed")
 _CATALOG_DIRS = frozenset(("lang", "langs", "language", "languages", "locale", "locales", "i18n", "l10n", "intl",
-                           "translation", "translations"))
+                           "translation", "translations", "localization", "localizations", "localisation",
+                           "localisations"))
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_](?:[a-z]{4}|[a-z]{2}|\d{3}))*$")
 _CATALOG_EXTS = frozenset(("json", "yaml", "yml", "po", "pot", "properties", "strings", "arb", "xlf", "xliff",
                            "toml", "ini", "js", "ts", "resx"))
@@ -739,6 +740,7 @@ def _unescaped_dollars(v: str) -> str:
     return v.replace("\\$", "$").replace("$$", "$") if "$" in v else v
 
 
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})")  # a character escaped in a JSON or JavaScript string
 # an e-mail address, whole: curl's `#define CURL_DEFAULT_PASSWORD "curl_by_...@haxx.se"` beside
 # `CURL_DEFAULT_USER "anonymous"` (a password with an @ has no domain after it: `Admin@123`)
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
@@ -802,8 +804,11 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         # a header's, an algorithm's, a property's or an annotation's name (in LiveScript, `\name` is
         # the string "name": awx's `token: \language.support.function`, a highlighter's scope)
         return False
-    letters = sum(1 for c in v if ord(c) > 127 and c.isalpha())
-    if letters and (not any(c.isdigit() and c.isascii() for c in v) or 2 * letters >= len(v)):
+    # (read as written: a JSON or JavaScript string may hold a language's letters as \u escapes,
+    # jellyfin's zh-CN.json `"LabelNewPassword": "\u65b0\u5bc6\u7801"`)
+    shown = _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), v) if "\\u" in v else v
+    letters = sum(1 for c in shown if ord(c) > 127 and c.isalpha())
+    if letters and (not any(c.isdigit() and c.isascii() for c in shown) or 2 * letters >= len(shown)):
         # words of a natural language (a translation catalogue's API-Schlüsselrolle, or a
         # sentence with a number in it), not a typed key; a password mixing in digits
         # stays one (`Prl23Db#@,비번:Prl23Db#@`)

@@ -371,6 +371,9 @@ NEGATIVE = [
     # a secret store's name for the secret, not the secret (grafana's get-vault-secrets action)
     (".github/workflows/sbom.yml", "            SOCKET_API_TOKEN=socket:SOCKET_API_KEY"),
     ("ci/secrets.env", "ECR_SECRET_KEY=aws-credentials:secret_access_key"),
+    # a user interface's words written as JSON's \u escapes (jellyfin's zh-CN.json)
+    ("src/Strings/zh-CN.json", '    "LabelNewPassword": "\\u65b0\\u5bc6\\u7801\\uff1a",'),
+    ("web/strings.js", '  password: "\\u041f\\u0430\\u0440\\u043e\\u043b\\u044c\\u0020\\u0441\\u0431\\u0440\\u043e\\u0448\\u0435\\u043d",'),
     # LiveScript's `\word` string: a highlighter's scope name (ansible/awx)
     ("ui/grammar.ls", "  token: \\language.support.function"),
 ]
@@ -553,7 +556,8 @@ def test_translation_catalogues_are_read_as_documentation(engine):
     low, as in documentation. A file of the same name outside a translations folder, or a
     script inside one, is read as before."""
     line = '    "SecretAccessKey": "AccessKey-hemmelighet",\n'
-    for path in ("src/lang/nb-NO.json", "config/locales/pt_BR.yml", "public/locales/de/translation.json"):
+    for path in ("src/lang/nb-NO.json", "config/locales/pt_BR.yml", "public/locales/de/translation.json",
+                 "MediaBrowser.Server.Implementations/Localization/Server/nb.json"):
         hits = [h for h in engine.scan_text(line, path) if h.rule_id == "generic-secret"]
         assert hits and all(h.context["confidence"] == "low" and h.context.get("doc") for h in hits), path
     for path in ("config/nb-NO.json", "src/lang/loader.json"):
