@@ -36,7 +36,7 @@ from bisect import bisect_right
 from scanner.model import Hit
 from detectors.memo import BoundedMemo
 from detectors.placeholders import is_placeholder, shannon_entropy
-from detectors.vocabulary import TEST_COMPOUNDS, TEST_FOLDER
+from detectors.vocabulary import CODE_OBJECTS, TEST_COMPOUNDS, TEST_FOLDER
 
 RULE_ID = "generic-secret"
 
@@ -714,8 +714,7 @@ _XML_ELEM = re.compile(r"<([\w:.-]*(?:password|passwd|secret|token|apikey|api[_-
 _JOINED = re.compile(r"[\"'`]\s*\+|\+\s*[\"'`]")
 _DECL = {"define", "global", "set", "setx", "env", "setenv"}
 _DEFAULT_CALLS = {"get", "getenv", "fetch", "getProperty", "env", "getOrDefault", "getString", "environ"}
-_CODEISH = re.compile(r"[(\[{]|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^(?:self|this|cls|os|env|process|request|config|"
-                      r"settings|params|args|opts|options|data|json|ctx|req|res)\b")
+_CODEISH = re.compile(rf"[(\[{{]|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^(?:{CODE_OBJECTS})\b")
 _OPENSSL_PASS = re.compile(r"(?i)\s-pass(?:in|out)?\s+[\"']?pass:([^\s\"']+)")
 # a command-line flag (`--db-password X`, `-Password X`, `--superuser-password=X`): kept when its
 # name is secret-bearing by the same reading as any other name (secret_name)

@@ -15,6 +15,8 @@ import re
 from collections import Counter
 from urllib.parse import unquote
 
+from detectors.vocabulary import CODE_OBJECTS
+
 # a template's slot: ${name}, {{ name }}, <name>, Python's %(name)s, a shell's $(command),
 # $NAME, %NAME%, an ellipsis. `%(` and `$(` alone were taken for slots: 3.7 % of the keys
 # Django's startproject draws from letters, digits and !@#$%^&*(-_=+) hold one (20,000 drawn)
@@ -287,8 +289,7 @@ def is_code_name(secret: str) -> bool:
 
 # a member of an object code names by convention (the instance, the settings, the
 # environment), then identifiers: `self.oracle_password`, `this.apiKey`, `process.env.TOKEN`
-_CODE_MEMBER = re.compile(r"^(?:self|this|cls|os|env|process|request|req|res|config|settings|params|args|opts|"
-                          r"options|props|ctx|context|app)(?:\.[A-Za-z_$][\w$]*)+$")
+_CODE_MEMBER = re.compile(rf"^(?:{CODE_OBJECTS}|props|context|app)(?:\.[A-Za-z_$][\w$]*)+$")
 
 
 def is_code_member(secret: str) -> bool:

@@ -10,6 +10,12 @@ import re
 
 SECRET_WORDS = r"pass(?:word|wd|phrase)?|pwd|secret|token|api[_.\-]?key|apikey|auth|credential|private[_.\-]?key"
 
+# the names code conventionally gives an object whose members are read (the instance, the
+# settings, the environment, a request), as a regex alternation: a value that starts with one
+# is code (the generic detector's _CODEISH), and one of them followed by identifiers is no
+# provider's token (detectors.placeholders.is_code_member)
+CODE_OBJECTS = r"self|this|cls|os|env|process|request|config|settings|params|args|opts|options|data|json|ctx|req|res"
+
 # test folders no word names: Perl's and Git's t/ (celery's too), a conformance suite's
 # package (dex's storage/conformance/, whose keys are generated "so tests don't spend time on
 # crypto key generation"), the kinds of tests written as one word (funtests/, unittests/,
