@@ -89,7 +89,8 @@ def _exclude_spec(patterns: list[str]):
     return pathspec.GitIgnoreSpec.from_lines(patterns, backend="simple")
 
 
-def _toml_module():
+def toml_module():
+    """tomllib, or tomli on Python 3.10 (None without it): imported when a TOML file is read."""
     try:
         import tomllib  # Python 3.11+
         return tomllib
@@ -150,7 +151,7 @@ def _load_toml(path: Path, shown: str, pyproject: bool) -> dict | None:
         # it names us: most scans meet a pyproject that does not, and parsing it (and
         # importing the TOML parser) was 20 ms of each such scan's start
         return None
-    toml = _toml_module()
+    toml = toml_module()
     if toml is None:
         if pyproject and "tool.credfence" not in text:
             return None

@@ -38,13 +38,10 @@ from __future__ import annotations
 
 import json
 import re
-
-try:
-    import tomllib
-except ImportError:  # Python 3.10: the same parser, as a package (declared in pyproject)
-    import tomli as tomllib  # type: ignore[no-redef]
 from pathlib import Path
 from typing import Callable
+
+from scanner.config import toml_module
 
 from ._managed import (
     AgentFileError,
@@ -140,9 +137,10 @@ def _toml_str(s: str) -> str:
 
 
 def _parse(text: str, rel: str) -> dict:
+    toml = toml_module()  # (tomli on Python 3.10 is declared in pyproject)
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        return toml.loads(text)
+    except toml.TOMLDecodeError as exc:
         raise AgentFileError(f"{rel} is not valid TOML ({exc}); not touched, fix it and re-run") from None
 
 
@@ -151,8 +149,13 @@ def project_trusted(root: Path) -> bool:
 
     home = Path(os.environ.get("CODEX_HOME") or Path.home() / ".codex")
     try:
-        cfg = tomllib.loads((home / "config.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        text = (home / "config.toml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    toml = toml_module()
+    try:
+        cfg = toml.loads(text)
+    except toml.TOMLDecodeError:
         return False
     projects = cfg.get("projects") if isinstance(cfg.get("projects"), dict) else {}
     real = os.path.realpath(root)
@@ -174,8 +177,12 @@ class Codex(AgentSpec):
         """Covered when credfence's profile is the one in force and the project is trusted."""
         try:
             data = (Path(root) / (self.file or "")).read_bytes()
-            cfg = tomllib.loads(printable(decode(data)[0]))
-        except (OSError, tomllib.TOMLDecodeError):
+        except OSError:
+            return False, "no .codex/config.toml profile"
+        toml = toml_module()
+        try:
+            cfg = toml.loads(printable(decode(data)[0]))
+        except toml.TOMLDecodeError:
             return False, "no .codex/config.toml profile"
         if "sandbox_mode" in cfg:
             return False, "sandbox_mode set: Codex ignores permission profiles"
