@@ -28,6 +28,7 @@ TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|conformance|(?:fun|func|functional|unit
 # what follows "test" in a test folder named in one word (Go's testutil/, telegraf's
 # testcases/, pgx's testsetup/ with the CA its test servers are signed with): the generic
 # detector reads `test` + one of them, with or without a `_` or `-` between, as a test path;
-# scanner/blast.py reads the joined word as the test environment
+# scanner/blast.py reads the joined word as the test environment; and the project or app a
+# framework's tests run against (celery's testproj/, Django's testproject/ and testapp/)
 TEST_COMPOUNDS = ("util", "utils", "helper", "helpers", "case", "cases", "support", "resources", "setup", "env",
-                  "files", "keys", "certs", "server")
+                  "files", "keys", "certs", "server", "proj", "project", "projects", "app", "apps", "site")

@@ -100,6 +100,7 @@ def test_variable_name_beats_the_path(tmp_path):
     ("internal/testutil/pki/server.pem", "test"),
     ("plugins/store/testcases/live/key.pem", "test"),
     ("testsetup/certs/ca.key", "test"),  # pgx's test servers' CA
+    ("testproj/certs/server.key", "test"),  # the project a framework's tests run against (celery)
     # a deployment's folder above the tests still names the environment
     ("deploy/prod/tests/server.key", "production"),
     ("config/live/server.key", "production"),

@@ -747,10 +747,12 @@ def test_test_folders_that_no_test_word_names():
     for p in ("t/unit/security/__init__.py", "funtests/stress/run.sh", "unit_tests/conf.py", "pkg/integrationtests/a.go",
               "storage/conformance/jwks.go",
               "internal/testutil/keys.go", "plugins/http/testcases/mixed/secrets.json", "src/test-helpers/db.ts",
-              "testsetup/certs/ca.key.b64", "pkg/test_certs/server.pem"):
+              "testsetup/certs/ca.key.b64", "pkg/test_certs/server.pem",
+              # the project or app a framework's tests run against
+              "testproj/settings.py", "testproject/settings.py", "django_app/testapp/settings.py"):
         assert is_test_path(p), p
     for p in ("tools/t.py", "contests/settings.py", "latest/settings.py", "at/app.cfg", "testimonials/a.cfg",
-              "testserverless/app.cfg"):
+              "testserverless/app.cfg", "testappliance/settings.py", "protestproj/settings.py"):
         assert not is_test_path(p), p
 
 
