@@ -276,7 +276,31 @@ def pem_body(secret: str, match: re.Match | None = None) -> bool | dict:
     dense = len("".join(body.split()))
     if b64 < 100 or b64 < 0.6 * dense:
         return False
-    return {"wrapped": True} if b64 < dense else True
+    out = {"wrapped": True} if b64 < dense else {}
+    if not _key_opening(secret[:head_end], body):
+        out["unproven"] = True  # the armour of a key, around no key's bytes
+    return out or True
+
+
+# what the first base64 of a PEM key's body says: DER (PKCS#1 RSA, SEC 1 EC, DSA, PKCS#8
+# plain or encrypted) opens with a SEQUENCE, byte 0x30, whose base64 is `M`; OpenSSH's own
+# format opens with "openssh-key-v1\0". Other armours (PGP's packets, an encrypted legacy
+# key's Proc-Type headers and ciphertext) are not read.
+_DER_KINDS = ("", "RSA", "EC", "DSA", "ENCRYPTED")
+_OPENSSH_OPENING = "b3BlbnNzaC1rZXktdjE"  # base64 of "openssh-key-v1"
+
+
+def _key_opening(armour: str, body: str) -> bool:
+    """Does the body start with what its armour's kind of key starts with? (True when the
+    armour is one this does not read.) A body typed by hand or cut from a certificate
+    (community.general's java_keystore examples) is shaped like a key and holds none."""
+    kind = armour[armour.find("BEGIN") + 5:armour.rfind("PRIVATE")].strip()
+    if "Proc-Type" in body or (kind not in _DER_KINDS and kind != "OPENSSH"):
+        return True
+    first = _B64_RUN.search(body)
+    if first is None:
+        return True
+    return first.group().startswith(_OPENSSH_OPENING if kind == "OPENSSH" else "M")
 
 
 def _b64decode(s: str) -> bytes | None:

@@ -30,7 +30,10 @@ STRUCTURAL_VALIDATORS = {"github-crc32", "pypi-macaroon", "pem-body", "b64-priva
 
 
 def proven(rule: Rule, ctx: dict) -> bool:
-    """A checksum, a decoded structure or a parser vouches for the value."""
+    """A checksum, a decoded structure or a parser vouches for the value (not a validator
+    that found the shape without the structure: a PEM armour around no key's bytes)."""
+    if ctx.get("unproven"):
+        return False
     return bool(rule.validate in STRUCTURAL_VALIDATORS or ctx.get("checksum") == "valid"
                 or (rule.structured and not rule.generic) or rule.multiline or ctx.get("structured"))
 

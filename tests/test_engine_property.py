@@ -601,8 +601,11 @@ def test_the_pem_body_check_counts_the_characters_as_a_walk_over_each_does(body)
             return False
         return {"wrapped": True} if b64 < dense else True
 
+    def accepted(r):  # None: rejected; else whether the body is wrapped
+        return None if not r else bool(isinstance(r, dict) and r.get("wrapped"))
+
     secret = "-----BEGIN RSA PRIVATE KEY-----" + body + "-----END RSA PRIVATE KEY-----"
-    assert pem_body(secret) == as_before(secret)
+    assert accepted(pem_body(secret)) == accepted(as_before(secret))
 
 
 # lines a settings file holds, each quiet on its own, and lines with a secret on them

@@ -16,7 +16,10 @@ def _rand(n: int, alphabet: str = _ALNUM) -> str:
 
 
 def _pem_lines(n: int = 6) -> list[str]:
-    return [_rand(64, _ALNUM + "+/") for _ in range(n)]
+    """A key's base64 lines: DER's SEQUENCE (`MII...`) first, as every PKCS#1 and PKCS#8 key opens."""
+    lines = [_rand(64, _ALNUM + "+/") for _ in range(n)]
+    lines[0] = "MIIEow" + lines[0][6:]
+    return lines
 
 
 def test_wrapped_private_keys_confidence_and_carriers(tmp_path):
@@ -110,3 +113,28 @@ def test_every_place_of_a_credential_is_a_location(tmp_path):
     assert not any(g["rule"] == "generic-secret" and g["secret_sha256"] == sha(secret) for g in report["findings"])
     d = next(g for g in report["findings"] if g["rule"] == "docker-config-auth")
     assert sorted(loc["line"] for loc in d["locations"]) == [3, 6]
+
+
+def test_a_key_s_armour_around_no_key_s_bytes_is_not_proven(tmp_path):
+    """DER keys open with a SEQUENCE (base64 `M`) and OpenSSH's with "openssh-key-v1": a body
+    typed by hand or cut from a certificate (community.general's java_keystore examples) is
+    still reported, but the armour vouches for nothing: an Ansible module's EXAMPLES block
+    is documentation, rated low, where a real key there stays high."""
+    typed = ["DBVF" + x[4:] for x in _pem_lines()[:1]] + _pem_lines()[1:]
+    real = _pem_lines()
+
+    def module(lines: list[str]) -> str:
+        return ("EXAMPLES = r\'\'\'\n- name: keystore\n  java_keystore:\n    private_key: |\n"
+                "      -----BEGIN RSA PRIVATE KEY-----\n" + "".join(f"      {x}\n" for x in lines)
+                + "      -----END RSA PRIVATE KEY-----\n\'\'\'\n")
+
+    ssh = "-----BEGIN OPENSSH PRIVATE KEY-----\n" + "\n".join(_pem_lines()) + "\n-----END OPENSSH PRIVATE KEY-----\n"
+    repo = Repo(tmp_path / "r")
+    repo.commit("add", {"plugins/modules/typed.py": module(typed), "plugins/modules/real.py": module(real),
+                        "deploy/id_ed25519": ssh})
+    report, _ = scan_json(repo.path, "--no-history")
+    found = {f["locations"][0]["path"]: f for f in report["findings"] if f["rule"] == "private-key"}
+    assert found["plugins/modules/typed.py"]["confidence"] == "low"
+    assert found["plugins/modules/typed.py"]["blast"]["severity"] == "low"
+    assert found["plugins/modules/real.py"]["confidence"] == "high"
+    assert found["deploy/id_ed25519"]["confidence"] != "high"  # an OpenSSH armour around DER-looking bytes
