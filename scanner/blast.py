@@ -261,7 +261,7 @@ def _expired(finding: Finding, ctx0: dict) -> str | None:
         return None
     if since + hours * 3600 >= time.time():
         return None
-    return f"{life_from or 'a temporary credential'}, valid {hours} hours at most, " \
+    return f"{life_from or 'a temporary credential'}, valid {hours} hour{'s' if hours != 1 else ''} at most, " \
            f"first committed on {first[:10]}: expired"
 
 
