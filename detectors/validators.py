@@ -300,7 +300,8 @@ def _key_opening(armour: str, body: str) -> bool:
     first = _B64_RUN.search(body)
     if first is None:
         return True
-    return first.group().startswith(_OPENSSH_OPENING if kind == "OPENSSH" else "M")
+    # (a `//` comment on each line is in base64's alphabet: `//MIIJ...`)
+    return first.group().lstrip("/").startswith(_OPENSSH_OPENING if kind == "OPENSSH" else "M")
 
 
 def _b64decode(s: str) -> bytes | None:

@@ -128,13 +128,16 @@ def test_a_key_s_armour_around_no_key_s_bytes_is_not_proven(tmp_path):
                 "      -----BEGIN RSA PRIVATE KEY-----\n" + "".join(f"      {x}\n" for x in lines)
                 + "      -----END RSA PRIVATE KEY-----\n\'\'\'\n")
 
+    commented = ("// -----BEGIN RSA PRIVATE KEY-----\n" + "".join(f"//{x}\n" for x in _pem_lines())
+                 + "// -----END RSA PRIVATE KEY-----\n")
     ssh = "-----BEGIN OPENSSH PRIVATE KEY-----\n" + "\n".join(_pem_lines()) + "\n-----END OPENSSH PRIVATE KEY-----\n"
     repo = Repo(tmp_path / "r")
     repo.commit("add", {"plugins/modules/typed.py": module(typed), "plugins/modules/real.py": module(real),
-                        "deploy/id_ed25519": ssh})
+                        "deploy/id_ed25519": ssh, "syslog/target.go": commented})
     report, _ = scan_json(repo.path, "--no-history")
     found = {f["locations"][0]["path"]: f for f in report["findings"] if f["rule"] == "private-key"}
     assert found["plugins/modules/typed.py"]["confidence"] == "low"
     assert found["plugins/modules/typed.py"]["blast"]["severity"] == "low"
     assert found["plugins/modules/real.py"]["confidence"] == "high"
     assert found["deploy/id_ed25519"]["confidence"] != "high"  # an OpenSSH armour around DER-looking bytes
+    assert found["syslog/target.go"]["confidence"] == "high"  # a key commented out line by line is one
