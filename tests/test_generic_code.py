@@ -538,6 +538,24 @@ def test_confidence_in_code_and_in_docs(engine):
     assert test[0].context["confidence"] == "low"
 
 
+@pytest.mark.parametrize("value", [
+    "f740c3ad-c706-4e10-bb95-46e2cc50c2ac",  # credfence: allow (made up) begins with a letter
+    "7b1c3527-8702-4742-af69-2b74ee5742e8",  # credfence: allow (made up) begins with a digit
+])
+def test_a_uuid_under_a_token_name_is_low_and_a_test_fixture_id_is_nothing(engine, value):
+    """Sauce Labs' access keys, Keycloak's client secrets, npm's legacy tokens are UUIDs: one
+    under a key's or token's name is reported, low, whether it begins with a letter (once read
+    as a kebab-case name) or a digit; in a test it is a fixture's id (saleor's
+    `Checkout(token=...)`), and an id name holds no secret at all."""
+    for path, line in [("package.json", f'    "sauce_access_key": "{value}"'),
+                       ("realm.json", f'      "secret": "{value}",'),
+                       ("app/settings.py", f'API_TOKEN = "{value}"')]:
+        hits = engine.scan_text(line + "\n", path)
+        assert [(h.secret, h.context["confidence"]) for h in hits] == [(value, "low")], (path, hits)
+    assert not engine.scan_text(f'    Checkout(token="{value}"),\n', "tests/api/test_checkout.py")
+    assert not engine.scan_text(f'request_id = "{value}"\n', "app/settings.py")
+
+
 def test_json_has_no_docstrings_to_look_for():
     """Plain JSON has no comments: whether a line of it sits in a docstring is not asked
     (finding none cost a whole version's lines joined, each time a version of a large
