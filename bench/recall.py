@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Recall on public labelled credential samples nobody here wrote, credfence beside its peers.
 
-    python bench/recall.py [--set credsweeper|leaky] [-v] [--json OUT.json]
+    python bench/recall.py [--set credsweeper|leaky|noseyparker|kingfisher] [-v] [--json OUT.json]
 
 Data: public repositories fetched with the search tool's `fetch` (their git directories under
 /work/.mirror, or pass --mirror DIR), exported at the commit printed in the results:
@@ -21,6 +21,11 @@ Data: public repositories fetched with the search tool's `fetch` (their git dire
                rule's secret, so they are not labels of "no secret".) Many examples are
                placeholders (xxxx, 0000, sequential letters) or password hashes, which credfence
                rejects or does not report on purpose: no tool can reach 1.0 here.
+  kingfisher   mongodb/kingfisher's rule examples (data/rules/*.yml), the same way: every
+               `examples:` entry of a rule that is reported (not `visible: false`, a rule only
+               other rules' validation uses) and is not an identifier (categories `identifier`
+               or `domain`: account IDs, user names, host names). Recall only; written by
+               kingfisher's maintainers for kingfisher's own patterns, so it favours kingfisher.
   leaky        Plazmaz/leaky-repo. Labels: .leaky-meta/secrets.csv, per file the number of lines
                holding a risk (a credential) and of informative lines. Scored per file: found =
                min(lines a tool flags, risk lines); false = lines flagged beyond risk + informative;
@@ -52,7 +57,7 @@ import run as R  # noqa: E402
 OUT = R.OUT / "recall"
 MIRROR = Path("/work/.mirror")
 SETS = {"credsweeper": "Samsung+CredSweeper", "leaky": "Plazmaz+leaky-repo",
-        "noseyparker": "praetorian-inc+noseyparker"}
+        "noseyparker": "praetorian-inc+noseyparker", "kingfisher": "mongodb+kingfisher"}
 
 
 def _git(gitdir: Path, *args: str) -> bytes:
@@ -146,12 +151,13 @@ def score_leaky(units: dict, lab: dict) -> dict:
             "fp_list": fps, "missed": missed}
 
 
-def noseyparker_examples(gitdir: Path, dest: Path) -> tuple[str, list[str]]:
-    """Write each secret rule's examples to dest/<rule id>/<n>.txt; (commit, the files)."""
+def noseyparker_examples(gitdir: Path, dest: Path, base: str = "crates/noseyparker/data/default/builtin/rules/",
+                         wanted=lambda rule: "secret" in (rule.get("categories") or [])) -> tuple[str, list[str]]:
+    """Write the examples of each rule `wanted` keeps (noseyparker's: those of its secret rules)
+    to dest/<rule id>/<n>.txt; (commit, the files)."""
     import yaml
 
     commit = _git(gitdir, "rev-parse", "HEAD").decode().strip()
-    base = "crates/noseyparker/data/default/builtin/rules/"
     names = [n for n in _git(gitdir, "ls-tree", "--name-only", f"HEAD:{base}").decode().split() if n.endswith(".yml")]
     if dest.exists():
         shutil.rmtree(dest)
@@ -159,7 +165,7 @@ def noseyparker_examples(gitdir: Path, dest: Path) -> tuple[str, list[str]]:
     for n in sorted(names):
         doc = yaml.safe_load(_git(gitdir, "show", f"HEAD:{base}{n}")) or {}
         for rule in doc.get("rules") or []:
-            if "secret" not in (rule.get("categories") or []):
+            if not wanted(rule):
                 continue
             for k, ex in enumerate(rule.get("examples") or []):
                 f = dest / rule["id"] / f"{k}.txt"
@@ -167,6 +173,13 @@ def noseyparker_examples(gitdir: Path, dest: Path) -> tuple[str, list[str]]:
                 f.write_text(ex if ex.endswith("\n") else ex + "\n")
                 files.append(str(f.relative_to(dest)))
     return commit, files
+
+
+def _kingfisher_reported(rule: dict) -> bool:
+    """A kingfisher rule whose matches it reports as secrets: not a rule only other rules'
+    validation uses (`visible: false`), not an identifier (an account ID, a user or host name)."""
+    return rule.get("visible", True) is not False and \
+        not {"identifier", "domain"} & set(rule.get("categories") or [])
 
 
 def score_files(units: dict, files: list[str]) -> dict:
@@ -182,8 +195,11 @@ def run_set(name: str, mirror: Path, tools: set[str] | None) -> dict:
     if not gitdir.exists():
         return {"set": name, "error": f"{gitdir} missing: fetch github:{SETS[name].replace('+', '/')} first"}
     root = OUT / name / "tree"
-    if name == "noseyparker":
-        commit, files = noseyparker_examples(gitdir, root)
+    if name in ("noseyparker", "kingfisher"):
+        if name == "noseyparker":
+            commit, files = noseyparker_examples(gitdir, root)
+        else:
+            commit, files = noseyparker_examples(gitdir, root, "data/rules/", _kingfisher_reported)
         scan_root = root
         scorer = lambda u: score_files(u, files)  # noqa: E731
         info = f"{len(files)} examples of {len({f.split('/')[0] for f in files})} secret rules (recall only)"
