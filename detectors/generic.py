@@ -1017,6 +1017,11 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
     for i, t in enumerate(toks):
         if t.kind == COMMENT:
             break
+        if t.kind == NAME and t.text in _GRADLE_FIELDS:
+            got = _gradle_field(toks, i)
+            if got:
+                out.append(got)
+            continue
         if lang == "yaml" and t.kind == NAME and i > 1 and toks[i - 1].text == "/" and toks[i - 1].end == t.start \
                 and first_colon < i - 1:
             # in a YAML value, a path's or an image's part, not a key (`image:
@@ -1123,6 +1128,39 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
 
 
 _ID_WORDS = {"id", "user", "username", "login", "account", "name", "uid", "userid", "아이디", "계정", "用户名", "账号"}
+
+# Android's Gradle build: `buildConfigField "String", "API_KEY", "\"...\""` compiles a constant
+# into the app (BuildConfig.API_KEY), `resValue "string", "api_token", "..."` a resource:
+# (type, name, value), in Groovy without parentheses or in Kotlin with them
+_GRADLE_FIELDS = {"buildConfigField", "resValue"}
+
+
+def _gradle_field(toks: list[Tok], i: int):
+    """(name, value, where, how, word) of the Gradle field declared from toks[i] on, when
+    its name says secret and its value is a literal; a String field's value is written as
+    Java source, in escaped quotes, which are not the value's."""
+    args, k = [], i + 1
+    if k < len(toks) and toks[k].text == "(":
+        k += 1
+    while k < len(toks) and len(args) < 3 and toks[k].kind == STR:
+        args.append(toks[k])
+        k += 1
+        if len(args) < 3:
+            if not (k < len(toks) and toks[k].text == ","):
+                return None
+            k += 1
+    if len(args) < 3 or not args[1].body or not args[2].body:
+        return None
+    word = secret_name(args[1].body)
+    if not word:
+        return None
+    body, v = args[2].body, args[2]
+    for q in ('\\"', '"', "\\'"):
+        if len(body) > 2 * len(q) and body.startswith(q) and body.endswith(q):
+            body = body[len(q):-len(q)]
+            break
+    start = v.start + v.text.find(body)
+    return args[1].body, body, Tok(WORD, body, start, start + len(body)), "literal", word
 
 
 _PROSE_NOUNS = {"key", "token", "secret", "code", "phrase", "passphrase", "password"}

@@ -17,6 +17,11 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # Android's Gradle builds: a String field's value in escaped quotes (Groovy, Kotlin), a resource
+    ("app/build.gradle", 'buildConfigField "String", "API_KEY", "\\"Kq8vT2mWx9Lp4RzY7nB3\\""', "Kq8vT2mWx9Lp4RzY7nB3"),
+    ("app/build.gradle", "buildConfigField 'String', 'CLIENT_SECRET', '\"Kq8vT2mWx9Lp4RzY7nB4\"'", "Kq8vT2mWx9Lp4RzY7nB4"),
+    ("app/build.gradle.kts", '    buildConfigField("String", "API_TOKEN", "\\"Kq8vT2mWx9Lp4RzY7nB5\\"")', "Kq8vT2mWx9Lp4RzY7nB5"),
+    ("app/build.gradle", 'resValue "string", "maps_api_key", "Kq8vT2mWx9Lp4RzY7nB6"', "Kq8vT2mWx9Lp4RzY7nB6"),
     # an STS session token: its `//////////` is one gap, not the folders of a path
     ("deploy/env.sh", 'export AWS_SESSION_TOKEN="FwoGZXIvYXdzEOnV6ye//////////wEa9P3pFIEH9FzHZfJrBniKpdY8txzLkm30fde4bhIl"',
      "FwoGZXIvYXdzEOnV6ye//////////wEa9P3pFIEH9FzHZfJrBniKpdY8txzLkm30fde4bhIl"),
@@ -138,6 +143,10 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a Gradle field whose value comes from the build's properties, or whose name is no secret's
+    ("app/build.gradle", 'buildConfigField "String", "API_KEY", "\\"${apiKey}\\""'),
+    ("app/build.gradle", 'buildConfigField "String", "API_KEY", "project.property(\'apiKey\')"'),
+    ("app/build.gradle", 'buildConfigField "String", "BASE_URL", "\\"Kq8vT2mWx9Lp4RzY7nB7\\""'),
     # a single-file component (Svelte, Vue, Astro) is code, not configuration: pocketbase's
     # admin UI, `maskSecret = !!config.clientId`, `secret = crypto?.randomUUID`
     ("ui/src/components/S3Fields.svelte", "        maskSecret = !!originalConfig?.accessKey;"),
