@@ -118,7 +118,7 @@ _NOT_TAIL = {
 }
 _NOT_HEAD = {"is", "has", "use", "uses", "show", "hide", "enable", "disable", "num", "n", "max", "min", "check",
              "validate", "verify", "should", "can", "allow", "require", "requires", "no", "skip", "ignore",
-             "parse", "hash", "encode", "decode", "generate", "gen", "make", "create", "get", "read", "load",
+             "parse", "hash", "hashed", "encode", "decode", "generate", "gen", "make", "create", "get", "read", "load",
              "fetch", "find", "lookup", "resolve", "compute", "count", "len", "last", "prev", "next", "bypass",
              "forgot", "forgotten", "reset", "expect", "expected", "want", "wants", "need", "needs",
              # a digest of the secret: Helm's `checksum/secret` pod annotation

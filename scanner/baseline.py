@@ -70,8 +70,10 @@ def is_baseline_file(data: bytes) -> bool:
     if not data.startswith(b"{"):
         return False
     head = data[:512]
+    # detect-secrets writes "version" first since 1.0; its 0.x baselines (2018-2020) open
+    # with "exclude_regex" and "generated_at", and keep "version" for their last line
     return (b'"tool": "credfence"' in head and b'"accepted"' in head) or \
-        (b'"plugins_used"' in head and b'"version"' in head)
+        (b'"plugins_used"' in head and (b'"version"' in head or b'"generated_at"' in head))
 
 
 class BaselineError(CredfenceError):

@@ -218,3 +218,18 @@ def test_marker_on_line_before():
     assert line_allowed(f'key = "{STRIPE_KEY}"', "# credfence: allow")
     assert not line_allowed(f'key = "{STRIPE_KEY}"', "# unrelated")
     assert not line_allowed(f'key = "{STRIPE_KEY}"')
+
+
+def test_a_detect_secrets_baseline_of_any_version_is_known_by_its_opening():
+    """detect-secrets 1.x writes "version" first; its 0.x baselines (2018-2020, in many
+    histories) open with "exclude_regex", "generated_at" and "plugins_used" and keep
+    "version" for the end: both hold hashes, never a secret (Yelp/detect-secrets' own
+    history flagged its `"hashed_secret": "<sha1>"` lines as generic secrets)."""
+    from scanner.baseline import is_baseline_file
+
+    old = (b'{\n  "exclude_regex": "test_data/.*|tests/.*",\n  "generated_at": "2018-12-21T22:29:02Z",\n'
+           b'  "plugins_used": [\n    {\n      "name": "AWSKeyDetector"\n    }\n  ],\n  "results": {\n'
+           b'    "README.md": [\n      {\n        "hashed_secret": "' + b"5b" * 20 + b'",\n')
+    new = b'{\n  "version": "1.5.0",\n  "plugins_used": [\n    {\n      "name": "AWSKeyDetector"\n    }\n  ],\n'
+    assert is_baseline_file(old) and is_baseline_file(new)
+    assert not is_baseline_file(b'{\n  "plugins": [],\n  "generated_at": "2018-12-21T22:29:02Z"\n}\n')

@@ -143,6 +143,9 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a hash of a secret, named so: detect-secrets' `hashed_secret`, a user table's hashed password
+    ("users.json", '        "hashed_secret": "4ada9713ec27066b2ffe0b7bd9c9c8d635dc4ab2",'),
+    ("app/models.py", 'hashedPassword = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"'),
     # a Gradle field whose value comes from the build's properties, or whose name is no secret's
     ("app/build.gradle", 'buildConfigField "String", "API_KEY", "\\"${apiKey}\\""'),
     ("app/build.gradle", 'buildConfigField "String", "API_KEY", "project.property(\'apiKey\')"'),
