@@ -35,7 +35,7 @@ from bisect import bisect_right
 
 from scanner.model import Hit
 from detectors.memo import BoundedMemo
-from detectors.placeholders import is_placeholder, shannon_entropy
+from detectors.placeholders import is_pascal_name, is_placeholder, shannon_entropy
 from detectors.vocabulary import CODE_OBJECTS, TEST_COMPOUNDS, TEST_FOLDER
 
 RULE_ID = "generic-secret"
@@ -562,6 +562,7 @@ def _b64_of_stand_in(v: str) -> bool:
         text = base64.b64decode(v, validate=True).decode("ascii")
     except (binascii.Error, ValueError):
         return False
+    text = text.removesuffix("\n")  # `echo ... | base64` encodes echo's newline too
     if not text.isprintable() or any(c.isspace() for c in text):
         return False
     return is_placeholder(text) or lower_name(text)
@@ -634,28 +635,6 @@ _OBJECT_REF = re.compile(r"^[a-z]+(?:-[a-z]+)*/[a-z]+(?:-[a-z]+)*$")
 _NUMBERED_NAME = re.compile(r"^(?:[a-z]+|\d+)(?:_(?:[a-z]+|\d+))+$")
 # a CSS custom property's value read from another one (`'--code-token': 'var(--syntax-fg)'`)
 _CSS_VAR = re.compile(r"^var\(\s*--[\w-]+\s*(?:,[^()]*)?\)$")
-# a value naming something in Pascal case (botocore's paginators: `"input_token":
-# "ExclusiveStartTableName"`; a class, `OAuth2Application`, an acronym and a version number in
-# it), or a property path with an index (`"output_token": "StreamDescription.Shards[-1].ShardId"`):
-# no machine-made token or key looks like these (a password may be words, so these count only
-# under a token's or a key's name). Each capitalised part must read as a syllable (a vowel, no
-# four consonants in a row): of random base62 strings, 2 in 1,000 of 12 characters pass, 3 in
-# 10,000 of 16, none of 20 or more in 10,000
-_PASCAL_NAME = re.compile(r"^(?:[A-Z]{1,5}(?=[A-Z][a-z]{2})|[A-Z][a-z]{2,}\d{0,2}){1,7}[A-Z][a-z]+\d{0,2}$")
-_HUMP = re.compile(r"[A-Z]([a-z]+)")
-_SYLLABLE = re.compile(r"[aeiouy]")
-_CONSONANTS = re.compile(r"[^aeiouy]{4}")
-
-
-def _pascal_name(v: str) -> bool:
-    humps = _HUMP.findall(v)
-    # (a long name may end in an abbreviation: ExclusiveStartBackupArn, a resource's ARN)
-    return bool(_PASCAL_NAME.match(v)) and all(
-        len(h) < 2 or _SYLLABLE.search(h) and not _CONSONANTS.search(h)
-        or len(v) >= 16 and k == len(humps) - 1 and len(h) < 3
-        for k, h in enumerate(humps))
-
-
 # the property path with an index (above)
 _INDEXED_PATH = re.compile(r"^[A-Za-z_]\w*(?:\[-?\d{1,3}\])?(?:\.[A-Za-z_]\w*(?:\[-?\d{1,3}\])?){0,6}$")
 # a Python requirement, PEP 508's name and version specifiers (`langchain==0.3.28`,
@@ -826,7 +805,7 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a lower-case word or identifier
     if _NUMBERED_NAME.match(v) or _CSS_VAR.match(v):
         return False  # a name with a number in it, as _IDENT; another CSS property's value
-    if not pw and (_pascal_name(v) or "[" in v and _INDEXED_PATH.match(v)):
+    if not pw and (is_pascal_name(v) or "[" in v and _INDEXED_PATH.match(v)):
         return False  # a name or a property path where a token or a key would be
     if _VERSION.match(v):
         return False  # a version or an image's tag (`rmq-default-credential-updater:1.0.2-debian-11-r14`)

@@ -29,6 +29,8 @@ _WORD_FORMS = (
     r"\*\*\*\*", "0000000000", "1234567", "abcdefg", "qwerty",
     # where the writer says what goes there: PHPMailer's `'clientSecret' => 'RANDOMCHARS-----...'`
     r"random[_-]?(?:chars|characters|string)",
+    # or that it must go: JHipster's `my-secret-key-which-should-be-changed-in-production...`
+    r"should[_-]?be[_-]?changed", r"must[_-]?be[_-]?changed",
 )
 _WORDS = re.compile("(?i)" + "|".join(_WORD_FORMS))
 # the literal each form starts with: an ASCII text holding none of them, lower-cased, has no
@@ -285,6 +287,28 @@ def is_code_name(secret: str) -> bool:
     case too, now and then (a 14-letter password did, one time in fifty): the engine asks
     only when the value is followed by a member, an index or a call (Engine._confirm)."""
     return len(secret) >= 8 and bool(_CODE_NAME.match(secret))
+
+
+# a value naming something in Pascal case (botocore's paginators: `"input_token":
+# "ExclusiveStartTableName"`; a class, `OAuth2Application`, an acronym and a version number in
+# it; tokio's `OwnedSemaphorePermit`): no machine-made token or key looks like these, though a
+# password may be words (the generic detector asks only under a token's or a key's name, a
+# provider's rule only of a value of 20 characters or more). Each capitalised part must read as
+# a syllable (a vowel, no four consonants in a row): of random base62 strings, 2 in 1,000 of 12
+# characters pass, 3 in 10,000 of 16, none of 20 or more in 10,000 (1 in 8,000 in 200,000)
+_PASCAL_NAME = re.compile(r"^(?:[A-Z]{1,5}(?=[A-Z][a-z]{2})|[A-Z][a-z]{2,}\d{0,2}){1,7}[A-Z][a-z]+\d{0,2}$")
+_HUMP = re.compile(r"[A-Z]([a-z]+)")
+_SYLLABLE = re.compile(r"[aeiouy]")
+_CONSONANTS = re.compile(r"[^aeiouy]{4}")
+
+
+def is_pascal_name(v: str) -> bool:
+    humps = _HUMP.findall(v)
+    # (a long name may end in an abbreviation: ExclusiveStartBackupArn, a resource's ARN)
+    return bool(_PASCAL_NAME.match(v)) and all(
+        len(h) < 2 or _SYLLABLE.search(h) and not _CONSONANTS.search(h)
+        or len(v) >= 16 and k == len(humps) - 1 and len(h) < 3
+        for k, h in enumerate(humps))
 
 
 # a member of an object code names by convention (the instance, the settings, the

@@ -26,8 +26,8 @@ from scanner.model import Hit, Rule
 from detectors.generic import RULE_ID as GENERIC_RULE
 from detectors.lines import Lines
 from detectors.memo import BoundedMemo
-from detectors.placeholders import (digest_of_neighbour, is_code_member, is_code_name, is_placeholder, is_placeholder_text,
-                                   shannon_entropy)
+from detectors.placeholders import (digest_of_neighbour, is_code_member, is_code_name, is_pascal_name, is_placeholder,
+                                    is_placeholder_text, shannon_entropy)
 from detectors.vocabulary import SECRET_WORDS
 
 MULTILINE_WINDOW = 20000  # characters before a multi-line hit's end to look for its start
@@ -933,10 +933,12 @@ class Engine:
             if not self._accept(rule, secret, lines.lines, li):
                 continue
             end = m.end(_secret_group(m))
-            if (line[end:end + 1] in (".", "(", "[") and is_code_name(secret)) or is_code_member(secret):
+            if (line[end:end + 1] in (".", "(", "[") and is_code_name(secret)) or is_code_member(secret) or \
+                    (len(secret) >= 20 and is_pascal_name(secret)):
                 # `freshdeskApiKey = ConfigurationManager.AppSettings[...]`: a name in code,
                 # followed by its member or its call, not a token (every provider rule); an
-                # object's member, `self.oracle_password`
+                # object's member, `self.oracle_password`; a long name of words in Pascal case
+                # (`use semaphore::{Semaphore, SemaphorePermit, OwnedSemaphorePermit}`)
                 continue
             extra = self._validate(rule, secret, m)
             if extra is None:

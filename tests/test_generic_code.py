@@ -143,6 +143,10 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a provider's name, a comma and a long name of words in Pascal case: tokio's re-exports
+    ("tokio/src/sync/mod.rs", "    pub use semaphore::{Semaphore, SemaphorePermit, OwnedSemaphorePermit};"),
+    # base64 of a sentence saying it must be replaced, with echo's newline (JHipster's .yo-rc.json)
+    (".yo-rc.json", '    "jwtSecretKey": "bXktc2VjcmV0LWtleS13aGljaC1zaG91bGQtYmUtY2hhbmdlZC1pbi1wcm9kdWN0aW9uLWFuZC1iZS1iYXNlNjQtZW5jb2RlZAo=",'),
     # a hash of a secret, named so: detect-secrets' `hashed_secret`, a user table's hashed password
     ("users.json", '        "hashed_secret": "4ada9713ec27066b2ffe0b7bd9c9c8d635dc4ab2",'),
     ("app/models.py", 'hashedPassword = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"'),
@@ -813,19 +817,20 @@ def test_documentation_folders_with_a_qualifier_are_documentation():
 
 
 def test_random_tokens_are_rarely_taken_for_pascal_case_names():
-    """The Pascal-case check drops a value under a token's name when it reads as words:
-    a random token almost never does (the rates the comment at _PASCAL_NAME gives)."""
+    """The Pascal-case check drops a value under a token's name, and a provider rule's value
+    of 20 characters or more, when it reads as words: a random token almost never does (the
+    rates the comment at detectors/placeholders.py's _PASCAL_NAME gives)."""
     import random
     import string
 
-    from detectors.generic import _pascal_name
+    from detectors.placeholders import is_pascal_name
 
     rng = random.Random(2026)
     alphabet = string.ascii_letters + string.digits
     for n, most in ((12, 0.003), (16, 0.0005), (20, 0.0001), (32, 0.0001)):
         tokens = ["".join(rng.choice(alphabet) for _ in range(n)) for _ in range(10000)]
-        assert sum(map(_pascal_name, tokens)) <= most * len(tokens), n
-    assert _pascal_name("OAuth2Application") and _pascal_name("ExclusiveStartShardId")
+        assert sum(map(is_pascal_name, tokens)) <= most * len(tokens), n
+    assert is_pascal_name("OAuth2Application") and is_pascal_name("ExclusiveStartShardId")
 
 
 def test_a_command_under_an_examples_heading_is_a_documentation_example(engine):
