@@ -169,6 +169,8 @@ def noseyparker_examples(gitdir: Path, dest: Path, base: str = "crates/noseypark
                 continue
             for k, ex in enumerate(rule.get("examples") or []):
                 f = dest / rule["id"] / f"{k}.txt"
+                if f.exists():  # the same rule id in two files (kingfisher has five): both kept
+                    f = dest / rule["id"] / f"{n[:-4]}-{k}.txt"
                 f.parent.mkdir(parents=True, exist_ok=True)
                 f.write_text(ex if ex.endswith("\n") else ex + "\n")
                 files.append(str(f.relative_to(dest)))
