@@ -934,10 +934,11 @@ class Engine:
                 continue
             end = m.end(_secret_group(m))
             if (line[end:end + 1] in (".", "(", "[") and is_code_name(secret)) or is_code_member(secret) or \
-                    (len(secret) >= 20 and is_pascal_name(secret)):
+                    (len(secret) >= 20 and not _chosen_by_a_person(rule) and is_pascal_name(secret)):
                 # `freshdeskApiKey = ConfigurationManager.AppSettings[...]`: a name in code,
                 # followed by its member or its call, not a token (every provider rule); an
                 # object's member, `self.oracle_password`; a long name of words in Pascal case
+                # where a machine-made token would be
                 # (`use semaphore::{Semaphore, SemaphorePermit, OwnedSemaphorePermit}`)
                 continue
             extra = self._validate(rule, secret, m)
@@ -1040,6 +1041,14 @@ class Engine:
         if not res:
             return None
         return dict(res) if isinstance(res, dict) else True
+
+
+def _chosen_by_a_person(rule: Rule) -> bool:
+    """Whether the rule's secret may be one a person chose, which may be words: a carrier's (a
+    URL's or a command line's password, a header) or one whose pattern takes any characters
+    but a few (a negated class: the database URLs' passwords, Snowflake's). The others take
+    a provider's token, which no machine makes of words."""
+    return rule.carrier or "(?P<secret>[^" in rule.pattern
 
 
 def _refine(rule: Rule, lines: list[str], li: int, ctx: dict) -> None:

@@ -572,6 +572,15 @@ def test_a_uuid_under_a_token_name_is_low_and_a_test_fixture_id_is_nothing(engin
     assert not engine.scan_text(f'request_id = "{value}"\n', "app/settings.py")
 
 
+def test_a_password_of_words_in_pascal_case_is_still_a_password(engine):
+    """A long name of words in Pascal case is code only where a machine-made token would be:
+    a database URL's or a Snowflake password is a person's choice, and may be words."""
+    url = "postgres://app:CorrectHorseBatteryStaple@db.internal:5432/app"  # credfence: allow (made up)
+    assert "CorrectHorseBatteryStaple" in [h.secret for h in engine.scan_text(f'DATABASE_URL="{url}"\n', "deploy/app.env")]
+    hits = engine.scan_text("SNOWFLAKE_PASSWORD=CorrectHorseBatteryStaple\n", "deploy/app.env")  # credfence: allow (made up)
+    assert "CorrectHorseBatteryStaple" in [h.secret for h in hits]
+
+
 def test_json_has_no_docstrings_to_look_for():
     """Plain JSON has no comments: whether a line of it sits in a docstring is not asked
     (finding none cost a whole version's lines joined, each time a version of a large
