@@ -103,7 +103,9 @@ _JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 # `postgres://u:sec:ret@h`, whose password is "sec:ret"
 _SQUEEZE = re.compile(r"[^A-Za-z0-9]+")
 _KNOWN = {"password", "secret", "token", "apikey", "api_key", "none", "null", "true", "false", "undefined",
-          "string", "pass", "passwd", "test", "admin", "root", "postgres", "user", "username"}
+          "string", "pass", "passwd", "test", "admin", "root", "postgres", "user", "username",
+          # the database's name as its password, as postgres is: Oracle's container images' default
+          "oracle"}
 
 
 def shannon_entropy(s: str) -> float:

@@ -43,6 +43,14 @@ _REQUEST_LINE = re.compile(r"^\s*(?:[>|]\s*)?[A-Z]{3,7} \S+ HTTP/\d(?:\.\d)?\s*$
 # `host:` key of a sibling block is not the host of a `password:` below it)
 _AUTH_HEADER = re.compile(r"^\s*(?:[>|]\s*)?(?:proxy-)?(?:authorization|x-[a-z0-9-]+)\s*:", re.I)
 _MAX_UP = 400  # lines to look upward for a section
+# a key and a host name as its value, on a line of its own: `host: localhost`, `"host":
+# "db"`, `DB_HOST=127.0.0.1`, `server = sql.internal`
+_HOST_KEY = re.compile(r"""^\s*(?:export\s+)?["']?((?:[A-Za-z_][A-Za-z0-9_.\-]*?)?)[_.\-]?(host|hostname|server)["']?\s*"""
+                       r"""(?:=>|:=|=|:)\s*["']?([A-Za-z0-9_.\-]+|\[[0-9a-fA-F:]+\])["']?\s*,?\s*$""", re.I)
+# the other keys of a connection's block: with a bare `host` beside them, the block is one
+# connection, and its password is for that host
+_CONNECTION_KEYS = {"user", "username", "user_name", "login", "database", "db", "dbname", "db_name", "port", "schema"}
+_SIBLINGS = 12  # lines read up and down a block for a connection's host
 
 
 def _key_near(line: str, col: int) -> str | None:
@@ -230,6 +238,44 @@ def _message_host(lines: list[str], idx: int) -> str | None:
     return None
 
 
+def _sibling_host(lines: list[str], idx: int, key: str | None) -> str | None:
+    """The host of the connection whose block holds the hit's line, from a key of its own
+    beside it (typeorm's ormconfig: `"host": "localhost"` above `"password": ...`): the
+    nearest line of the same indentation, in the same run of lines (a blank line, a shallower
+    line or a closing brace ends it; deeper lines belong to a child block), that sets a host.
+    Taken when the host's key has the same prefix as the hit's (`DB_HOST` beside
+    `DB_PASSWORD`), or is a bare `host`/`hostname`/`server` in a block with a user, a
+    database or a port: else a host beside a secret may be anything's (an app's own bind
+    address beside its Stripe key)."""
+    if not key or not 0 <= idx < len(lines):
+        return None
+    own = _indent(lines[idx])
+    found: list[tuple[int, str, str]] = []  # (distance, the host key's prefix, the host)
+    names: set[str] = set()
+    for step in (-1, 1):
+        j = idx + step
+        while 0 <= j < len(lines) and abs(j - idx) <= _SIBLINGS:
+            line = lines[j]
+            t = line.strip()
+            if not t or t[0] in "}]" or _indent(line) < own:
+                break
+            if _indent(line) == own:
+                m = _HOST_KEY.match(line)
+                if m:
+                    found.append((abs(j - idx), m.group(1).lower(), m.group(3)))
+                else:
+                    k = _LINE_KEY.match(line)
+                    if k:
+                        names.add(k.group(1).lower())
+            j += step
+    for _, prefix, host in sorted(found):
+        if prefix and key.lower().startswith(prefix):
+            return host
+        if not prefix and names & _CONNECTION_KEYS:
+            return host
+    return None
+
+
 def _extract(lines: list[str], idx: int, col: int, groups: dict | None = None) -> dict:
     line = lines[idx] if 0 <= idx < len(lines) else ""
     ctx: dict = {}
@@ -249,6 +295,10 @@ def _extract(lines: list[str], idx: int, col: int, groups: dict | None = None) -
             ctx["host"] = m.group(1)
         elif len(lines) > 1 and _AUTH_HEADER.match(line):
             host = _message_host(lines, idx)
+            if host:
+                ctx["host"] = host
+        elif len(lines) > 1:
+            host = _sibling_host(lines, idx, key)
             if host:
                 ctx["host"] = host
     if len(lines) > 1:

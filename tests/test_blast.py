@@ -609,3 +609,27 @@ def test_a_key_in_an_example_is_low_but_an_account_token_there_still_reaches_pro
     assert (b.env, b.severity) == ("test", "low")
     b = blast({"examples/deploy.py": f'TOKEN = "{GH}"\n'}, tmp_path / "gh")
     assert b.env == "test" and b.severity == "critical"
+
+
+# ---- env: a connection's host, a key of its own beside the password --------------------------
+@pytest.mark.parametrize("path,text,env", [
+    # typeorm's ormconfig.json.dist: a block with a host, a user and a database
+    ("ormconfig.json.dist", '[{\n  "type": "mssql",\n  "host": "localhost",\n  "username": "sa",\n'
+                            f'  "password": "{PW}",\n  "database": "tempdb"\n}}]\n', "development"),
+    # the same prefix: db_host beside db_password
+    ("config/app.yml", f"db_host: 127.0.0.1\ndb_port: 5432\ndb_password: {PW}\n", "development"),
+    ("config/database.yml", f"default:\n  host: prod-db.internal\n  user: app\n  password: {PW}\n", "production"),
+])
+def test_a_connection_s_host_beside_its_password_says_where_it_reaches(tmp_path, path, text, env):
+    assert blast({path: text}, tmp_path).env == env
+
+
+@pytest.mark.parametrize("text", [
+    # an app's own bind address beside a secret is no connection's host
+    f"settings:\n  host: 0.0.0.0\n  api_secret: {PW}\n",
+    # another connection's host, or one in a child block
+    f"SMTP_HOST=localhost\nDB_PASSWORD={PW}\n",
+    f"db:\n  replica:\n    host: localhost\n  user: app\n  password: {PW}\n",
+])
+def test_a_host_beside_a_secret_that_is_not_its_connection_s_says_nothing(tmp_path, text):
+    assert blast({"config/app.yml": text}, tmp_path).env == "unknown"

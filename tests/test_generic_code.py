@@ -143,6 +143,8 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # the database's name as its password, as postgres is (Oracle's container images' default)
+    ("docker/oracle/01_init.sql", 'CREATE USER typeorm IDENTIFIED BY "oracle" DEFAULT TABLESPACE typeormspace32;'),
     # a provider's name, a comma and a long name of words in Pascal case: tokio's re-exports
     ("tokio/src/sync/mod.rs", "    pub use semaphore::{Semaphore, SemaphorePermit, OwnedSemaphorePermit};"),
     # base64 of a sentence saying it must be replaced, with echo's newline (JHipster's .yo-rc.json)
