@@ -257,8 +257,8 @@ def _sibling_host(lines: list[str], idx: int, key: str | None) -> str | None:
         while 0 <= j < len(lines) and abs(j - idx) <= _SIBLINGS:
             line = lines[j]
             t = line.strip()
-            if not t or t[0] in "}]" or _indent(line) < own:
-                break
+            if not t or t[0] in "}]{[" or _indent(line) < own:
+                break  # (an INI section's header, a JSON object's or list's brace: another block)
             if _indent(line) == own:
                 m = _HOST_KEY.match(line)
                 if m:

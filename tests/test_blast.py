@@ -630,6 +630,8 @@ def test_a_connection_s_host_beside_its_password_says_where_it_reaches(tmp_path,
     # another connection's host, or one in a child block
     f"SMTP_HOST=localhost\nDB_PASSWORD={PW}\n",
     f"db:\n  replica:\n    host: localhost\n  user: app\n  password: {PW}\n",
+    # an INI file's previous section
+    f"[cache]\nhost = localhost\nport = 6379\n[billing]\nuser = app\npassword = {PW}\n",
 ])
 def test_a_host_beside_a_secret_that_is_not_its_connection_s_says_nothing(tmp_path, text):
     assert blast({"config/app.yml": text}, tmp_path).env == "unknown"
