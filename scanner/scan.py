@@ -205,7 +205,18 @@ def _mark(t0: float, what: str) -> None:
         import sys
         now = time.monotonic()
         cpu = time.process_time()
-        print(f"[t] {now - t0:.2f}s (main cpu {cpu:.2f}s) {what}", file=sys.stderr)
+        print(f"[t] {now - t0:.2f}s (main cpu {cpu:.2f}s{_rss()}) {what}", file=sys.stderr)
+
+
+def _rss() -> str:
+    """The main process's resident memory now and at its peak, where /proc says (Linux)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return ""
+    kb = {k: int(v.split()[0]) for k, v in (ln.split(":", 1) for ln in status.splitlines() if ":" in ln)
+          if k in ("VmRSS", "VmHWM")}
+    return f", rss {kb.get('VmRSS', 0) >> 10} MB, peak {kb.get('VmHWM', 0) >> 10} MB"
 
 
 def _mb(n: int) -> str:
@@ -436,7 +447,7 @@ def _scan_all(s: _Scan) -> ScanResult:
 
     # ---- history first: its blobs also stand for unmodified tracked files ---------------------
     blob_hits: dict[str, list] = {}
-    scanned_blobs: set[str] = set()
+    scanned_blobs: dict[bytes, str] | set[bytes] = set()  # the history's blobs, by id as bytes
     probed_clean = None
     if s.history:
         bl, res, probed_clean = _scan_history(s, enum)
@@ -449,8 +460,8 @@ def _scan_all(s: _Scan) -> ScanResult:
                 s.incomplete.append({"what": f"history: {res.skipped['missing-object']} blobs",
                                      "reason": "git cat-file could not read them (corrupt or missing pack?)"})
             blob_hits = dict(res.hits)
-            scanned_blobs = {b[0] for b in bl.blobs}
-            s.scanned_as = {b[0]: b[2] for b in bl.blobs if b[0] in blob_hits}
+            scanned_blobs = bl.scanned
+            s.scanned_as = {oid: bl.scanned[oid.encode()] for oid in blob_hits}
             _mark(s.t0, f"blobs read and matched ({res.confirmed} confirmed)")
             _add_history(root, fs, res.hits, bl.prov, s.warnings, s.prefix, bl.ref_commits, s.phases)
             _mark(s.t0, "refs named")
@@ -469,7 +480,7 @@ def _scan_all(s: _Scan) -> ScanResult:
         status = {f.path: f.status for f in ws.files}
         # an unmodified tracked file is its index blob, already scanned with the history:
         # reuse those hits instead of reading and matching the file again
-        reuse = {rel: oid for rel, oid in clean.items() if oid in scanned_blobs}
+        reuse = {rel: oid for rel, oid in clean.items() if oid.encode() in scanned_blobs}
         todo = [f for f in ws.files if f.path not in reuse]
         res = _run(s, "files", "files", _file_chunks(todo, 4 * s.jobs), len(todo), sum(f.size for f in todo))
         stats["files"] = len(ws.files) - len(todo) + (res.items if res else 0)
@@ -497,14 +508,14 @@ def _scan_all(s: _Scan) -> ScanResult:
     return _finish(s, fs, s.in_repo, symlinks, s.history)
 
 
-def _scan_index(s: _Scan, fs: FindingSet, differing: dict[str, str], scanned_blobs: set[str]) -> None:
+def _scan_index(s: _Scan, fs: FindingSet, differing: dict[str, str], scanned_blobs: dict[bytes, str] | set[bytes]) -> None:
     """The index's version of each file whose working copy differs from it (staged, then
     edited or deleted on disk), unless the history already held it: `git diff --cached`
     shows it to anyone in the clone, and the next `git commit` records it."""
     from scanner.sources import history as hist
 
     blobs = _not_excluded(s.opts, [(oid, 0, rel) for rel, oid in sorted(differing.items())
-                                   if oid not in scanned_blobs], s.stats)
+                                   if oid.encode() not in scanned_blobs], s.stats)
     res = _run(s, "index", "blobs", hist.chunks(blobs), len(blobs), 0) if blobs else None
     if res is None:
         return

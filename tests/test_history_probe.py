@@ -330,9 +330,12 @@ def test_versions_split_over_chunks_are_matched_against_their_carried_base(tmp_p
         r.commit(f"edit {k}", {"CHANGES.txt": "\n".join(lines) + "\n", f"n{k}.txt": f"{NPM}\n" if k == 7 else "n\n"})
     r.git("gc", "-q", "--aggressive")
     e = history.Enumeration(r.path)
-    blobs = list(e.result(ordered=False).in_delta_order())
+    bl = e.result(ordered=False)
+    blobs = list(bl.in_delta_order())
     e.close()
     assert sum(1 for b in blobs if b[3]) >= 15, "git stores most versions as deltas"
+    # what the scan asks of the blobs once matched: each one's path, by id
+    assert bl.scanned == {b[0].encode(): b[2] for b in blobs} and not bl.unordered
     windows = [0]
     real_window = engine_mod._edit_window
 
