@@ -98,6 +98,7 @@ def test_noise_lock_binary_and_size_are_counted(tmp_path):
     r.write("package-lock.json", f'{{"token": "{GH}"}}\n')
     r.write("poetry.lock", "x\n")
     r.write("web/vendor.min.js", f"var t='{GH}';\n")
+    r.write("web/yui-min.js", f"var t='{GH}';\n")  # YUI's and Closure's naming
     r.write("dist/node/bundle.cjs.map", f'{{"version":3,"sourcesContent":["var t=\\"{GH}\\";"]}}\n')
     r.write("logo.png", b"\x89PNG\r\n\x1a\n" + os.urandom(64))
     r.write("data/blob.dat", b"abc\0def" + GH.encode())  # binary by content, not by name
@@ -107,7 +108,7 @@ def test_noise_lock_binary_and_size_are_counted(tmp_path):
     assert p.returncode == 0, rep["findings"]
     sk = rep["stats"]["skipped"]
     assert sk.get("noise-directory") == 2  # node_modules and .venv, each counted once
-    assert sk.get("noise-file") == 4  # package-lock.json, poetry.lock, vendor.min.js, bundle.cjs.map
+    assert sk.get("noise-file") == 5  # package-lock.json, poetry.lock, vendor.min.js, yui-min.js, bundle.cjs.map
     assert sk.get("binary") == 2  # logo.png by name, data/blob.dat by content
     assert sk.get("too-large") == 1
     # and the summary a user sees mentions the skips
@@ -149,3 +150,10 @@ def test_unusual_file_names_keep_their_status(tmp_path):
                                       "secret dir/ä b.env": "ignored", "new dir/ü.txt": "untracked"}
     rep, _ = scan_json(r.path, "--no-history")
     assert [(loc["status"], loc["path"]) for loc in by_sha(rep)[sha(GL)]["locations"]] == [("ignored", "secret dir/ä b.env")]
+
+
+def test_noise_suffixes_are_whole_name_endings():
+    from scanner.sources.workspace import noise_path
+
+    assert noise_path("js/firebaseauth-min.js") and noise_path("web/app.min.js")
+    assert not noise_path("web/admin.js") and not noise_path("src/cumin.js") and not noise_path("css/admin.css")

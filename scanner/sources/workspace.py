@@ -28,9 +28,11 @@ NOISE_FILES = {"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock"
                # gh-pages branch holds 2,315 versions of a 2.3 MB one, 0.7 s each to confirm
                "search_index.json", "searchindex.js"}
 # minified code and source maps, whatever flavour of JavaScript (.cjs, .mjs) or TypeScript
-# (.d.ts.map) they map: a map's sourcesContent is the source again, on one line of JSON
+# (.d.ts.map) they map: a map's sourcesContent is the source again, on one line of JSON.
+# "-min.js" is YUI's and Google's Closure builds' naming (firebase/quickstart-js vendored
+# Google's firebaseauth-min.js, whose gapi configuration carries Google's own browser key)
 NOISE_SUFFIXES = (".min.js", ".min.cjs", ".min.mjs", ".min.css", ".js.map", ".cjs.map", ".mjs.map", ".ts.map",
-                  ".css.map", ".min.map")
+                  ".css.map", ".min.map", "-min.js", "-min.css")
 BINARY_SUFFIXES = {
     ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".webp", ".tiff", ".psd", ".pdf", ".zip", ".gz", ".tgz",
     ".bz2", ".xz", ".7z", ".rar", ".jar", ".war", ".class", ".so", ".dylib", ".dll", ".exe", ".o", ".a",
