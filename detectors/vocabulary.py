@@ -18,11 +18,13 @@ CODE_OBJECTS = r"self|this|cls|os|env|process|request|config|settings|params|arg
 
 # test folders no word names: Perl's and Git's t/ (celery's too), a conformance suite's
 # package (dex's storage/conformance/, whose keys are generated "so tests don't spend time on
-# crypto key generation"), the kinds of tests written as one word (funtests/, unittests/,
-# integrationtests/), and a Helm chart's ci/*values*.yaml
+# crypto key generation"), a folder of test suites (authelia's internal/suites/, each an
+# integration suite's configuration, keys and certificates; a folder only: a variable's
+# `G_SUITE_` names Google Workspace), the kinds of tests written as one word (funtests/,
+# unittests/, integrationtests/), and a Helm chart's ci/*values*.yaml
 # (the values chart-testing installs it with). scanner/blast.py reads it as the
 # test environment, detectors.generic.is_test_path as a test path.
-TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|conformance|(?:fun|func|functional|unit|integration|api|acceptance|system|smoke|perf|"
+TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|suites?|conformance|(?:fun|func|functional|unit|integration|api|acceptance|system|smoke|perf|"
                          r"load|ui|regression)_?tests)/|(?:^|/)(ci)/[^/]*values[^/]*\.ya?ml$")
 
 # what follows "test" in a test folder named in one word (Go's testutil/, telegraf's
