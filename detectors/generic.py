@@ -36,7 +36,7 @@ from bisect import bisect_right
 from scanner.model import Hit
 from detectors.memo import BoundedMemo
 from detectors.placeholders import is_pascal_name, is_placeholder, shannon_entropy
-from detectors.vocabulary import CODE_OBJECTS, TEST_COMPOUNDS, TEST_FOLDER
+from detectors.vocabulary import CODE_OBJECTS, TEST_COMPOUNDS, TEST_DOUBLES, TEST_FOLDER
 
 RULE_ID = "generic-secret"
 
@@ -240,7 +240,7 @@ _DOC_NAMES = re.compile(r"(?i)^(readme|changes|changelog|history|news|contributi
 # page (rubygems.org's app/views/pages/api_docs.html.erb), Go's doc.go, docs.html
 _DOC_WORD = re.compile(r"(?:^|[._-])(?:docs?|documentation|api[_-]?docs?)(?=[._-]|$)")
 _TEST = re.compile(r"(?i)(^|/)(tests?|testing|spec|specs|__tests__|fixtures?|testdata|test_data|mocks?|e2e|"
-                   r"test[_-]?(?:" + "|".join(TEST_COMPOUNDS) + r"))(/|$)|"
+                   r"(?:test|" + "|".join(TEST_DOUBLES) + r")[_-]?(?:" + "|".join(TEST_COMPOUNDS) + r"))(/|$)|"
                    r"(^|/)(test_[^/]*|[^/]*_test\.[a-z]+|[^/]*\.(test|spec)\.[a-z]+|conftest\.py)$")
 
 

@@ -34,3 +34,7 @@ TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|suites?|conformance|(?:fun|func|functio
 # framework's tests run against (celery's testproj/, Django's testproject/ and testapp/)
 TEST_COMPOUNDS = ("util", "utils", "helper", "helpers", "case", "cases", "support", "resources", "setup", "env",
                   "files", "keys", "certs", "server", "proj", "project", "projects", "app", "apps", "site")
+# a test double's word before one of them names the same kind of folder: urllib3's
+# dummyserver/ (the server its tests run against, its CA, server and client keys beside it),
+# a mockserver/, a fakeapp/
+TEST_DOUBLES = ("dummy", "mock", "fake", "stub")

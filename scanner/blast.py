@@ -13,7 +13,7 @@ import re
 import time
 from datetime import datetime, timezone
 
-from detectors.vocabulary import TEST_COMPOUNDS, TEST_FOLDER
+from detectors.vocabulary import TEST_COMPOUNDS, TEST_DOUBLES, TEST_FOLDER
 from scanner.model import SEVERITIES, Blast, Finding
 
 ENV_WORDS = {
@@ -24,8 +24,8 @@ ENV_WORDS = {
     # dummy, fake, stub or demo (triton-go's authentication/dummy.go)
     "test": {"test", "tests", "testing", "testdata", "spec", "specs", "fixture", "fixtures", "mock", "mocks", "e2e",
              "example", "examples", "sample", "samples", "dummy", "fake", "fakes", "stub", "stubs", "demo", "demos",
-             # test folders named in one word (detectors.vocabulary.TEST_COMPOUNDS)
-             *("test" + w for w in TEST_COMPOUNDS)},
+             # test folders named in one word (detectors.vocabulary.TEST_COMPOUNDS, TEST_DOUBLES)
+             *(p + w for p in ("test", *TEST_DOUBLES) for w in TEST_COMPOUNDS)},
 }
 _WORD_ENV = {w: env for env, words in ENV_WORDS.items() for w in words}
 SENSITIVITY = {"production": 4, "staging": 3, "development": 2, "test": 1, "unknown": 0}

@@ -790,7 +790,8 @@ def test_test_folders_that_no_test_word_names():
     from detectors.generic import is_test_path
 
     for p in ("t/unit/security/__init__.py", "funtests/stress/run.sh", "unit_tests/conf.py", "pkg/integrationtests/a.go",
-              "storage/conformance/jwks.go", "internal/suites/OIDC/configuration.yml",
+              "storage/conformance/jwks.go", "internal/suites/OIDC/configuration.yml", "dummyserver/handlers.py",
+              "src/mock-server/db.ts",
               "internal/testutil/keys.go", "plugins/http/testcases/mixed/secrets.json", "src/test-helpers/db.ts",
               "testsetup/certs/ca.key.b64", "pkg/test_certs/server.pem",
               # the project or app a framework's tests run against
