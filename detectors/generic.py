@@ -311,8 +311,11 @@ _CATALOG_DIRS = frozenset(("lang", "langs", "language", "languages", "locale", "
                            "translation", "translations", "localization", "localizations", "localisation",
                            "localisations"))
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_](?:[a-z]{4}|[a-z]{2}|\d{3}))*$")
+# (php: Laravel's lang/<locale>/*.php and CodeIgniter's Language/<locale>/*.php return arrays
+# of the interface's strings: firefly-iii's 'service_secret' => 'Service-hemmelighet', monica's
+# Crowdin in-context pseudo-locale la/, every value 'crwdns...:0crwdne...:0')
 _CATALOG_EXTS = frozenset(("json", "yaml", "yml", "po", "pot", "properties", "strings", "arb", "xlf", "xliff",
-                           "toml", "ini", "js", "ts", "resx"))
+                           "toml", "ini", "js", "ts", "resx", "php"))
 
 
 def _translation_catalog(parts: list[str]) -> bool:
@@ -626,8 +629,12 @@ _IAM_ACTION = re.compile(
     r"Purge|Copy|Head|Connect)[A-Za-z]*\*?)$")
 # user:password@host (a URL's credentials without its scheme): judged by its password part
 _USERINFO = re.compile(r"^[^:@\s/]{1,64}:([^@\s/]{1,128})@[\w.-]+(?::\d{1,5})?(?:/\S*)?$")
-# a web framework's route target, controller#action (Rails' "email_confirmations#update")
+# a version, or an image's tag
 _VERSION = re.compile(r"^v?\d+(?:\.\d+){1,3}(?:[-+~][0-9A-Za-z]+(?:[.-][0-9A-Za-z]+)*)?$")
+# the IDs Google's analytics tags are configured with, in the page of every site they measure:
+# Universal Analytics' UA-<account>-<property>, GA4's measurement G-<10>, Tag Manager's GTM-,
+# Google Ads' AW- (keycloak-quickstarts' GitBook config: `"ga": {"token": "UA-86203452-1"}`)
+_ANALYTICS_ID = re.compile(r"^(?:UA-\d{4,10}-\d{1,4}|G-[A-Z0-9]{10}|GTM-[A-Z0-9]{4,9}|AW-\d{9,11})$")
 _OBJECT_REF = re.compile(r"^[a-z]+(?:-[a-z]+)*/[a-z]+(?:-[a-z]+)*$")
 # lower-case words and whole numbers joined by underscores, a number first as _IDENT does
 # not allow: Django's migration `0003_tokenproxy` (a dependency's `('authtoken',
@@ -650,6 +657,7 @@ _TYPE_EXPR = re.compile(r"^[A-Za-z_][\w.]*(?:\[[A-Za-z_\"'.][\w.\[\], |\"']*\]|<
 # setenv line): the value is that variable's (kept when its name is secret-bearing)
 _ENV_ASSIGN = re.compile(r"^(_?[A-Z][A-Z0-9_]{2,})=([^=].*)$")
 _ENTRY_POINT = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
+# a web framework's route target, controller#action (Rails' "email_confirmations#update")
 _ROUTE_TARGET = re.compile(r"^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*#[a-z_][a-z0-9_]*[?!]?$")
 # mount or build-secret options naming where a secret comes from, not the secret: Docker's
 # `--secret id=NAME,src=PATH`, `--mount=type=secret,id=NAME,env=VAR`
@@ -809,6 +817,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a name or a property path where a token or a key would be
     if _VERSION.match(v):
         return False  # a version or an image's tag (`rmq-default-credential-updater:1.0.2-debian-11-r14`)
+    if _ANALYTICS_ID.match(v):
+        return False  # a web analytics property's ID: every page it measures carries it
     if _OBJECT_REF.match(v):
         return False  # a Kubernetes object's namespace/name (`auth-secret: "default/ca-secret"`)
     if _REQUIREMENT.match(v) or _TYPE_EXPR.match(v):

@@ -293,6 +293,9 @@ NEGATIVE = [
     ("charts/rabbitmq/Chart.yaml", "      image: docker.io/bitnami/rmq-default-credential-updater:1.0.2-debian-11-r14"),
     # the same image named in prose, where `name:tag` reads as a pair: the tag is a version
     ("docs/upgrade.md", "FROM docker.io/bitnami/rmq-default-credential-updater:1.0.2-debian-11-r14"),
+    # web analytics IDs, in every page they measure (keycloak-quickstarts' GitBook configuration)
+    ("book-product.json", '      "token": "UA-86203452-1"'),
+    ("site/config.js", "  analyticsToken: 'G-Q3XK9ZP2LM',"),
     # the Secret an annotation names, as namespace/name (traefik's ingress-nginx fixtures)
     ("k8s/ingress.yml", '    nginx.ingress.kubernetes.io/auth-tls-secret: "default/ca-secret"'),
     # Helm's annotation that rolls pods when the Secret changes: a digest of it (opentelemetry-demo)
@@ -605,6 +608,10 @@ def test_translation_catalogues_are_read_as_documentation(engine):
                  "MediaBrowser.Server.Implementations/Localization/Server/nb.json"):
         hits = [h for h in engine.scan_text(line, path) if h.rule_id == "generic-secret"]
         assert hits and all(h.context["confidence"] == "low" and h.context.get("doc") for h in hits), path
+    # Laravel's catalogues are PHP arrays (firefly-iii's resources/lang/nb_NO/form.php)
+    php = "    'service_secret'        => 'Service-hemmelighet',\n"
+    hits = [h for h in engine.scan_text(php, "resources/lang/nb_NO/form.php") if h.rule_id == "generic-secret"]
+    assert hits and all(h.context["confidence"] == "low" and h.context.get("doc") for h in hits)
     for path in ("config/nb-NO.json", "src/lang/loader.json"):
         hits = [h for h in engine.scan_text(line, path) if h.rule_id == "generic-secret"]
         assert hits and all(h.context["confidence"] == "medium" for h in hits), path
