@@ -47,6 +47,18 @@ _MAX_UP = 400  # lines to look upward for a section
 # "db"`, `DB_HOST=127.0.0.1`, `server = sql.internal`
 _HOST_KEY = re.compile(r"""^\s*(?:export\s+)?["']?((?:[A-Za-z_][A-Za-z0-9_.\-]*?)?)[_.\-]?(host|hostname|server)["']?\s*"""
                        r"""(?:=>|:=|=|:)\s*["']?([A-Za-z0-9_.\-]+|\[[0-9a-fA-F:]+\])["']?\s*,?\s*$""", re.I)
+# a key and a connection's URL as its value (Spring's `spring.datasource.url=jdbc:mysql://
+# localhost:3306/shop` above `spring.datasource.password=...`, Keycloak's adapter's
+# `keycloak.auth-server-url=http://localhost:8180/auth` above its client's secret): a URL is a
+# connection's when its scheme is a database's or a broker's, or its key names the server.
+# Not any URL: an OAuth client's `redirect-uri=http://localhost:8080/...` beside its secret is
+# where the provider sends the user back, not where the secret is used
+_URL_KEY = re.compile(r"""^\s*(?:export\s+)?["']?(?P<key>(?P<prefix>[A-Za-z_][A-Za-z0-9_.\-]*?)?[_.\-]?(?:url|uri))["']?"""
+                      r"""\s*(?:=>|:=|=|:)\s*["']?(?:jdbc:)?(?P<scheme>[a-z][a-z0-9+.\-]*)://(?:[^@/\s"']*@)?"""
+                      r"""(?P<host>[A-Za-z0-9_.\-]+|\[[0-9a-fA-F:]+\])(?:[:/?#][^\s"']*)?["']?\s*,?\s*$""", re.I)
+_CONNECTION_SCHEMES = {"postgres", "postgresql", "mysql", "mariadb", "sqlserver", "mssql", "oracle", "db2", "h2",
+                       "mongodb", "mongodb+srv", "redis", "rediss", "amqp", "amqps", "ldap", "ldaps", "cassandra",
+                       "neo4j", "bolt", "clickhouse", "couchbase", "nats", "kafka", "memcached", "elasticsearch"}
 # the other keys of a connection's block: with a bare `host` beside them, the block is one
 # connection, and its password is for that host
 _CONNECTION_KEYS = {"user", "username", "user_name", "login", "database", "db", "dbname", "db_name", "port", "schema"}
@@ -261,8 +273,14 @@ def _sibling_host(lines: list[str], idx: int, key: str | None) -> str | None:
                 break  # (an INI section's header, a JSON object's or list's brace: another block)
             if _indent(line) == own:
                 m = _HOST_KEY.match(line)
+                u = None if m else _URL_KEY.match(line)
                 if m:
                     found.append((abs(j - idx), m.group(1).lower(), m.group(3)))
+                elif u and (u["scheme"].lower() in _CONNECTION_SCHEMES or "server" in (u["prefix"] or "").lower()):
+                    # a dotted key's block is its parent (`keycloak.` of `keycloak.auth-server-url`)
+                    name = u["key"]
+                    prefix = name.rsplit(".", 1)[0] + "." if "." in name else u["prefix"] or ""
+                    found.append((abs(j - idx), prefix.lower(), u["host"]))
                 else:
                     k = _LINE_KEY.match(line)
                     if k:

@@ -623,6 +623,13 @@ def test_a_key_in_an_example_is_low_but_an_account_token_there_still_reaches_pro
     # the same prefix: db_host beside db_password
     ("config/app.yml", f"db_host: 127.0.0.1\ndb_port: 5432\ndb_password: {PW}\n", "development"),
     ("config/database.yml", f"default:\n  host: prod-db.internal\n  user: app\n  password: {PW}\n", "production"),
+    # a connection's URL: Spring's datasource, Keycloak's adapter (the key names the server)
+    ("src/main/resources/application.properties",
+     f"spring.datasource.url=jdbc:mysql://localhost:3306/shop\nspring.datasource.username=shop\n"
+     f"spring.datasource.password={PW}\n", "development"),
+    ("src/main/resources/application.properties",
+     f"keycloak.auth-server-url=http://localhost:8180/auth\nkeycloak.credentials.secret={PW}\n", "development"),
+    ("config/app.yml", f"redis_url: redis://cache.prod.internal:6379/0\nredis_password: {PW}\n", "production"),
 ])
 def test_a_connection_s_host_beside_its_password_says_where_it_reaches(tmp_path, path, text, env):
     assert blast({path: text}, tmp_path).env == env
@@ -636,6 +643,10 @@ def test_a_connection_s_host_beside_its_password_says_where_it_reaches(tmp_path,
     f"db:\n  replica:\n    host: localhost\n  user: app\n  password: {PW}\n",
     # an INI file's previous section
     f"[cache]\nhost = localhost\nport = 6379\n[billing]\nuser = app\npassword = {PW}\n",
+    # where an OAuth provider sends the user back is not where the client's secret is used;
+    # another component's datasource
+    f"oauth.github.redirect-uri=http://localhost:8080/login/oauth2/code/github\noauth.github.client-secret={PW}\n",
+    f"spring.datasource.url=jdbc:mysql://localhost:3306/shop\nspring.mail.password={PW}\n",
 ])
 def test_a_host_beside_a_secret_that_is_not_its_connection_s_says_nothing(tmp_path, text):
     assert blast({"config/app.yml": text}, tmp_path).env == "unknown"
