@@ -105,10 +105,7 @@ _SQUEEZE = re.compile(r"[^A-Za-z0-9]+")
 _KNOWN = {"password", "secret", "token", "apikey", "api_key", "none", "null", "true", "false", "undefined",
           "string", "pass", "passwd", "test", "admin", "root", "postgres", "user", "username",
           # the database's name as its password, as postgres is: Oracle's container images' default
-          "oracle",
-          # HTTP Basic's example in RFC 2617 and RFC 7617 (user Aladdin), quoted in code that
-          # parses the header (authelia's handler_verify.go)
-          "opensesame"}
+          "oracle"}
 
 
 def shannon_entropy(s: str) -> float:

@@ -331,6 +331,10 @@ def b64_private_key(secret: str, match: re.Match | None = None) -> bool | dict:
     return False
 
 
+# HTTP Basic's example credentials in RFC 2617 and RFC 7617 (section 2)
+_RFC_EXAMPLES = {("Aladdin", "open sesame")}
+
+
 def basic_auth(secret: str, match: re.Match | None = None) -> bool | dict:
     """HTTP Basic credentials: base64 of `user:password` with a printable user and a
     password that is not a placeholder."""
@@ -349,6 +353,11 @@ def basic_auth(secret: str, match: re.Match | None = None) -> bool | dict:
     from detectors.placeholders import is_placeholder
     if pw.lower() in ("password", "pass", "secret", "passwd") or (len(pw) >= 6 and is_placeholder(pw)):
         return False
+    if (user, pw) in _RFC_EXAMPLES:
+        # the standard's own example, quoted wherever the header is parsed or documented
+        # (authelia's handler_verify.go, werkzeug's and tornado's tests): reported, as a
+        # documentation example (low confidence, rated low)
+        return {"user": user[:64], "doc": True}
     if all(ord(b) - ord(a) == 1 for a, b in zip(pw, pw[1:])):
         return False  # consecutive characters, `abc` or `1234`: a stand-in at any length
     return {"user": user[:64], "password_is_user": True} if pw == user else {"user": user[:64]}

@@ -397,6 +397,11 @@ def test_a_basic_authorization_header_in_documentation_is_low(tmp_path):
     assert b.severity == "low", ev(b)
     b = blast({"deploy/sync.sh": f"curl -H 'Authorization: Basic {value}' https://api.acme.io/\n"}, tmp_path / "c")
     assert b.severity != "low", ev(b)
+    # RFC 7617's own example is one in code too (authelia's header parser quotes it): reported, low
+    rfc = base64.b64encode(b"Aladdin:open sesame").decode()
+    b = blast({"handlers/verify.go": f'// "Basic {rfc}" returns ("Aladdin", "open sesame", true).\n'}, tmp_path / "d",
+              rfc)
+    assert b.severity == "low", ev(b)
 
 
 def test_unknown_privilege_counts_as_destructive(tmp_path):
