@@ -312,8 +312,8 @@ _CATALOG_DIRS = frozenset(("lang", "langs", "language", "languages", "locale", "
                            "localisations"))
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_](?:[a-z]{4}|[a-z]{2}|\d{3}))*$")
 # (php: Laravel's lang/<locale>/*.php and CodeIgniter's Language/<locale>/*.php return arrays
-# of the interface's strings: firefly-iii's 'service_secret' => 'Service-hemmelighet', monica's
-# Crowdin in-context pseudo-locale la/, every value 'crwdns...:0crwdne...:0')
+# of the interface's strings: firefly-iii's Norwegian label of its service secret field, and
+# monica's Crowdin in-context pseudo-locale la/, every value a `crwdns...:0crwdne...:0` marker)
 _CATALOG_EXTS = frozenset(("json", "yaml", "yml", "po", "pot", "properties", "strings", "arb", "xlf", "xliff",
                            "toml", "ini", "js", "ts", "resx", "php"))
 
