@@ -461,7 +461,7 @@ def _scan_all(s: _Scan) -> ScanResult:
                                      "reason": "git cat-file could not read them (corrupt or missing pack?)"})
             blob_hits = dict(res.hits)
             scanned_blobs = bl.scanned
-            s.scanned_as = {oid: bl.scanned[oid.encode()] for oid in blob_hits}
+            s.scanned_as = {oid: path for oid in blob_hits if (path := bl.scanned.get(oid.encode())) is not None}
             _mark(s.t0, f"blobs read and matched ({res.confirmed} confirmed)")
             _add_history(root, fs, res.hits, bl.prov, s.warnings, s.prefix, bl.ref_commits, s.phases)
             _mark(s.t0, "refs named")
