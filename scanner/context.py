@@ -53,9 +53,9 @@ _HOST_KEY = re.compile(r"""^\s*(?:export\s+)?["']?((?:[A-Za-z_][A-Za-z0-9_.\-]*?
 # connection's when its scheme is a database's or a broker's, or its key names the server.
 # Not any URL: an OAuth client's `redirect-uri=http://localhost:8080/...` beside its secret is
 # where the provider sends the user back, not where the secret is used
+# (its host is read as a URL's on the hit's own line is: _URL_HOST)
 _URL_KEY = re.compile(r"""^\s*(?:export\s+)?["']?(?P<key>(?P<prefix>[A-Za-z_][A-Za-z0-9_.\-]*?)?[_.\-]?(?:url|uri))["']?"""
-                      r"""\s*(?:=>|:=|=|:)\s*["']?(?:jdbc:)?(?P<scheme>[a-z][a-z0-9+.\-]*)://(?:[^@/\s"']*@)?"""
-                      r"""(?P<host>[A-Za-z0-9_.\-]+|\[[0-9a-fA-F:]+\])(?:[:/?#][^\s"']*)?["']?\s*,?\s*$""", re.I)
+                      r"""\s*(?:=>|:=|=|:)\s*["']?(?:jdbc:)?(?P<scheme>[a-z][a-z0-9+.\-]*)://[^\s"']*["']?\s*,?\s*$""", re.I)
 _CONNECTION_SCHEMES = {"postgres", "postgresql", "mysql", "mariadb", "sqlserver", "mssql", "oracle", "db2", "h2",
                        "mongodb", "mongodb+srv", "redis", "rediss", "amqp", "amqps", "ldap", "ldaps", "cassandra",
                        "neo4j", "bolt", "clickhouse", "couchbase", "nats", "kafka", "memcached", "elasticsearch"}
@@ -276,11 +276,12 @@ def _sibling_host(lines: list[str], idx: int, key: str | None) -> str | None:
                 u = None if m else _URL_KEY.match(line)
                 if m:
                     found.append((abs(j - idx), m.group(1).lower(), m.group(3)))
-                elif u and (u["scheme"].lower() in _CONNECTION_SCHEMES or "server" in (u["prefix"] or "").lower()):
+                elif u and (u["scheme"].lower() in _CONNECTION_SCHEMES or "server" in (u["prefix"] or "").lower()) \
+                        and (h := _URL_HOST.search(line, u.end("key"))):
                     # a dotted key's block is its parent (`keycloak.` of `keycloak.auth-server-url`)
                     name = u["key"]
                     prefix = name.rsplit(".", 1)[0] + "." if "." in name else u["prefix"] or ""
-                    found.append((abs(j - idx), prefix.lower(), u["host"]))
+                    found.append((abs(j - idx), prefix.lower(), h.group(1)))
                 else:
                     k = _LINE_KEY.match(line)
                     if k:
