@@ -194,7 +194,7 @@ def _is_placeholder(secret: str, prefixes: tuple[str, ...]) -> bool:
         return True
     if _leet_stand_in(body) or _decodes_to_no_secret(body):
         return True
-    if _has_template(s) or _has_word(s):
+    if _has_template(s) or (_has_word(s) and any(_written(m, False) for m in _WORDS.finditer(s))):
         return True
     if _JWTIO_SIG in s or signed_with_example_key(s):
         return True
@@ -329,7 +329,33 @@ def is_code_member(secret: str) -> bool:
 def is_placeholder_text(secret: str) -> bool:
     """The word and template checks alone, for multi-line keys whose bodies may repeat
     characters legitimately: `-----BEGIN ... EXAMPLE` or a `{{ template }}` key."""
-    return _has_template(secret) or _has_word(secret)
+    return _has_template(secret) or (_has_word(secret) and any(_written(m, True) for m in _WORDS.finditer(secret)))
+
+
+_FILLER_RUN = 8  # x's in a key's body: a filler, where four of them can be chance
+
+
+def _written(m: re.Match, body: bool) -> bool:
+    """Whether a word found in a key's body (`body`) or a one-line value is one a person
+    wrote, not base64 by chance: a 2048-bit key's 1,600 random characters hold `xxxx` in
+    some mix of cases once in 650 keys (`XXxx` in a random test key failed CI), a 40-character
+    token once in 26,000. A person writes x's in one case, and in a key's body any word
+    (dummy, DUMMY, Dummy) and a filler longer than four; chance gives a one-case `dummy` once
+    in 220,000 keys and eight x's of one case once in 80 billion. (A one-line value's other
+    words keep any casing: `yourAPIKey` is a slot.)"""
+    word = m.group()
+    filler = word.lower() == "xxxx"
+    if (filler or body) and any(c.isalpha() for c in word) and not (
+            word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())):
+        return False
+    if not (filler and body):
+        return True
+    s, lo, hi = m.string, m.start(), m.end()
+    while lo > 0 and s[lo - 1] == word[0]:
+        lo -= 1
+    while hi < len(s) and s[hi] == word[0]:
+        hi += 1
+    return hi - lo >= _FILLER_RUN
 
 
 # values in configuration files read by the structured parsers (detectors/structured):

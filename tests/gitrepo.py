@@ -164,8 +164,9 @@ ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 def live_value(n: int, alphabet: str = ALNUM, prefix: str = "") -> str:
     """n characters drawn at random (never a fixed literal) that no placeholder check takes
-    for a placeholder: a draw that holds `xXx` or `DUMmY` is one, by design (3 in 200,000
-    forty-character draws after `sk_live_`), and made a test fail by chance in CI."""
+    for a placeholder: a draw that holds `DUMmY` or `qwERty` is one, by design (a one-line
+    value's words keep any casing), and one holding `xXxX` was too before x's had to be of one
+    case; each made a test fail by chance in CI."""
     import secrets
 
     from detectors.placeholders import is_placeholder

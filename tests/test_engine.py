@@ -503,3 +503,32 @@ def test_a_second_scan_running_at_once_gets_its_own_scratch(engine):
     _hs_scan(engine._hs, data, on_match)
     assert inner == alone and outer == raw
     assert engine._hs_matches(data) == alone  # the database's new scratch serves the next scans
+
+
+@pytest.mark.parametrize("inside, reported", [
+    ("XXxx", True),       # base64 holds a case-blind `xxxx` once in 650 keys: CI failed on one
+    ("dUMmy", True),      # a word in no one's casing is chance
+    ("xxxxxxxxxxxxxxxx", False),  # a filler is a run
+    ("EXAMPLE", False), ("Dummy", False), ("redacted", False),
+])
+def test_a_key_body_s_words_are_a_writer_s_not_chance(engine, inside, reported):
+    """The placeholder words in a key's body count when a person wrote them: in one case,
+    and x's as a run longer than four."""
+    r = random.Random(inside)
+    alphabet = string.ascii_letters + string.digits + "+/"
+    lines = ["".join(r.choice(alphabet) for _ in range(64)) for _ in range(6)]
+    lines[0] = "MIIEow" + lines[0][6:]
+    lines[2] = lines[2][:20] + inside + lines[2][20 + len(inside):]
+    pem = "-----BEGIN RSA PRIVATE KEY-----\n" + "\n".join(lines) + "\n-----END RSA PRIVATE KEY-----\n"
+    hits, _ = detect(engine, pem.encode(), "deploy/server.key")
+    assert any(h.rule_id == "private-key" for h in hits) is reported
+
+
+@pytest.mark.parametrize("value, placeholder", [
+    ("sk_live_4eC39HqLyjWDarjtT1zdXxXx7dc", False),  # x's in no one's casing: chance
+    ("sk_live_xxxxxxxxxxxxxxxxxxxxxxxx", True), ("sk_live_XXXX4eC39HqLyjWDarjtT1zd", True),
+    ("sk_live_4eC39HqLyjWDarjtyourAPIkey", True),  # a one-line value's slot words keep any casing
+])
+def test_a_one_line_value_s_x_filler_is_of_one_case(value, placeholder):
+    from detectors.placeholders import is_placeholder
+    assert is_placeholder(value, ["sk_live_"]) is placeholder
