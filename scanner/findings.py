@@ -61,8 +61,13 @@ class FindingSet:
         # of scanner/engine.py's dedupe, across files: a provider rule first); the places only
         # the generic reading saw it (`export X=...` in one file, the provider's own format in
         # another) are places of the provider's finding, not lost
+        # a secret two provider rules recognised goes to the one listed first in the rules,
+        # not to the one whose hit arrived first: the history's workers finish in any order
+        # (boulder's Postgres password went to sql-user-password in one run, postgres-url in
+        # the next, and the report's severity with it)
+        listed = {rid: i for i, rid in enumerate(self.rules)}
         specific: dict[str, Finding] = {}
-        for f in out:
+        for f in sorted(out, key=lambda f: listed.get(f.rule.id, len(listed))):
             if not f.rule.generic:
                 specific.setdefault(f.secret, f)
         for f in out:

@@ -245,3 +245,24 @@ def test_blobs_a_ref_reaches_without_a_commit_are_scanned(repo):
     (loc,) = hist(by_sha(rep)[sha(NPM)])
     assert loc["path"] == "deploy/npm.env" and loc["refs"] == ["refs/tags/snapshot"]
     assert not rep["stats"].get("incomplete")
+
+
+@pytest.mark.parametrize("arrival", [("sql-user-password", "postgres-url"), ("postgres-url", "sql-user-password")])
+def test_a_secret_two_provider_rules_found_keeps_the_generic_places_in_one_whatever_came_first(arrival):
+    """The history's workers finish in any order: which provider finding takes the places only
+    the generic reading saw must not depend on it (boulder's Postgres password was high in one
+    run and low in the next)."""
+    from scanner.findings import FindingSet
+    from scanner.model import Hit, Location
+    from scanner.rules import load_rules
+
+    rules = {r.id: r for r in load_rules()}
+    generic = next(r.id for r in rules.values() if r.generic)
+    fs = FindingSet(rules)
+    secret = "VV5PugWx0QQyVHHmdwvSu"
+    for n, rid in enumerate(arrival):
+        fs.add(Hit(rid, secret, 1, 1, {}), Location("history", f"db/{rid}.sql", 1, commit=f"{n}" * 40))
+    fs.add(Hit(generic, secret, 3, 1, {}), Location("history", "docker-compose.yml", 3, commit="2" * 40))
+    holder = [f.rule.id for f in fs.findings() if any(loc.path == "docker-compose.yml" for loc in f.locations)]
+    listed = list(rules)
+    assert holder == [min(arrival, key=listed.index)]
