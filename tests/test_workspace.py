@@ -152,6 +152,46 @@ def test_unusual_file_names_keep_their_status(tmp_path):
     assert [(loc["status"], loc["path"]) for loc in by_sha(rep)[sha(GL)]["locations"]] == [("ignored", "secret dir/ä b.env")]
 
 
+@pytest.mark.parametrize("path", [
+    "ui/dist/assets/index-OwCBJrCK.js", "ui/dist/assets/index-f865402a.js", "ui/dist/assets/index-BHLn-F0I.js",
+    "build/static/js/main.8f2c3a1d.chunk.js", "build/static/css/main.5ecd60fb.css",
+    "public/assets/application-" + "3f" * 32 + ".css", "dist/chunk-vendors.0a1b2c3d.mjs",
+    "web/dist/assets/actionscript-3-B3316cI-.js", "ui/dist/assets/AuthMethodsDocs-Cqvl0T_l.js",
+    "assets/blog_index.md.DVr8y6Zf.js", "public/js/about.bundle.b4e0fef2bfd282de.js",
+])
+def test_a_bundler_s_hashed_output_in_a_build_folder_is_noise(path):
+    """Vite's, webpack's, Create React App's and Rails' bundles, named for their content's
+    hash: minified, as a .min.js is (pocketbase's history holds 1.2 GB of them)."""
+    from scanner.sources.workspace import noise_path
+
+    assert noise_path(path)
+
+
+@pytest.mark.parametrize("path", [
+    "dist/mylib.js", "dist/mylib.umd.js", "build/config-production.js", "dist/polyfills-legacy.js",
+    "dist/polyfill-es2015.js", "src/handlers/index-OwCBJrCK.js", "ui/dist/assets/index-OwCBJrCK.ts",
+    "dist/settings.Production.js",
+    # words after the dot or dash, in static/ folders (jumpserver's, wagtail's, healthchecks', vaultwarden's)
+    "static/js/plugins/jqGrid/i18n/grid.locale-bg1251.js", "static/jbox/i18n/jquery.jBox-zh-CN.js",
+    "static/js/vendor/i18n/jquery.ui.datepicker-en-GB.js", "static/css/selectize.bootstrap3.css",
+    "src/static/scripts/bootstrap-native-v4.js", "public/js/app-20231010.js",
+])
+def test_a_build_folder_s_named_files_and_hashes_elsewhere_are_read(path):
+    from scanner.sources.workspace import noise_path
+
+    assert not noise_path(path)
+
+
+def test_a_hashed_bundle_is_skipped_in_the_history_and_the_work_tree_alike(tmp_path):
+    repo = Repo(tmp_path / "r")
+    repo.commit("build", {"ui/dist/assets/index-Xq3LmP9a.js": f'const k="{GL}";\n',
+                          "dist/mylib.js": f'const k="{GL}";\n'})
+    rep, _ = scan_json(repo.path)
+    f = by_sha(rep)[sha(GL)]
+    assert {loc["path"] for loc in f["locations"]} == {"dist/mylib.js"}
+    assert rep["stats"]["skipped"].get("noise-file", 0) >= 2  # the bundle's blob and its file
+
+
 def test_noise_suffixes_are_whole_name_endings():
     from scanner.sources.workspace import noise_path
 

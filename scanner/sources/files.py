@@ -57,7 +57,7 @@ def items(opts):
         name = rel.rsplit("/", 1)[-1]
         if opts.exclude is not None and opts.exclude(rel):
             yield Content(prov, None, "excluded")
-        elif name in ws.NOISE_FILES or name.endswith(ws.NOISE_SUFFIXES):
+        elif ws.noise_file(rel):
             yield Content(prov, None, "noise-file")
         elif ws.binary_name(name):
             yield Content(prov, None, "binary")

@@ -8,6 +8,7 @@ skipped and counted. Skips are counted by reason in `stats.skipped`, never silen
 from __future__ import annotations
 
 import os
+import re
 import stat as statmod
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,18 +49,51 @@ def binary_name(name: str) -> bool:
     return os.path.splitext(name)[1].lower() in BINARY_SUFFIXES
 
 
+# a bundler's output named for its content's hash, in a build output folder: Vite's
+# dist/assets/index-OwCBJrCK.js (pocketbase commits its admin UI's: 1.2 of the 1.5 GB its
+# history's versions hold, a new bundle each release), webpack's and Create React App's
+# build/static/js/main.8f2c3a1d.chunk.js, Rails' public/assets/application-<sha256>.css.
+# Minified bundles, as .min.js is; a library's dist/mylib.js keeps its name and is read, and
+# so do jquery.ui.datepicker-en-GB.js and bootstrap-native-v4.js, whose tails are words.
+BUILD_DIRS = {"dist", "build", "out", "public", "static", "assets", "packs", "bundles"}
+_BUNDLE_SUFFIXES = (".js", ".mjs", ".cjs", ".css")
+_HEX_HASH = re.compile(r"(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{8,64}")
+_B64_HASH = re.compile(r"(?=[A-Za-z0-9_-]*[a-z])[A-Za-z0-9_-]{8}")
+
+
+def _hashed_bundle(parts: list[str]) -> bool:
+    name = parts[-1]
+    if not name.endswith(_BUNDLE_SUFFIXES) or not any(d in BUILD_DIRS for d in parts[:-1]):
+        return False
+    stem = name.rsplit(".", 1)[0].removesuffix(".chunk")
+    # webpack's, Rails' and Django's: hex digits (both kinds) after the last dot or dash
+    tail = re.split(r"[.-]", stem)[-1]
+    if len(tail) < len(stem) and _HEX_HASH.fullmatch(tail):
+        return True
+    # Vite's: eight base64url characters after a dot or dash, with a digit or two capitals
+    h = stem[-8:]
+    return len(stem) > 8 and stem[-9] in ".-" and bool(_B64_HASH.fullmatch(h)) and \
+        (any(c.isdigit() for c in h) or sum(c.isupper() for c in h) >= 2)
+
+
+def noise_file(rel: str) -> bool:
+    """Noise by the file's own name: a lock file, a minified bundle (by suffix, or a
+    bundler's hashed output in a build folder) or a source map."""
+    parts = rel.split("/")
+    name = parts[-1]
+    return name in NOISE_FILES or name.endswith(NOISE_SUFFIXES) or _hashed_bundle(parts)
+
+
 def noise_path(rel: str) -> bool:
     """The work tree's noise rule for a repo-relative path (history blobs use it too, issue
-    15): a lock file, a minified bundle or source map, or a file under an installed,
-    generated or cached directory (node_modules/, .venv/ ...). Built documentation on a
-    gh-pages branch is mostly minified assets (MkDocs, Sphinx), caught by the same suffixes."""
+    15): a noise file (noise_file), or a file under an installed, generated or cached
+    directory (node_modules/, .venv/ ...). Built documentation on a gh-pages branch is
+    mostly minified assets (MkDocs, Sphinx), caught by the same suffixes."""
     parts = rel.split("/")
     name = parts[-1]
     if name in (".credfence-baseline.json", ".secrets.baseline"):
         return False  # history reads these by content and counts them as baseline-file
-    if name in NOISE_FILES or name.endswith(NOISE_SUFFIXES):
-        return True
-    return any(d in NOISE_DIRS for d in parts[:-1])
+    return noise_file(rel) or any(d in NOISE_DIRS for d in parts[:-1])
 
 
 @dataclass
@@ -178,7 +212,7 @@ def walk(root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE, recurse_submodu
             if exclude is not None and exclude(rel):
                 ws.skip("excluded")
                 continue
-            if name in NOISE_FILES or name.endswith(NOISE_SUFFIXES):
+            if noise_file(rel):
                 ws.skip("noise-file")
                 continue
             if binary_name(name):
@@ -247,6 +281,18 @@ def _open_dir_beneath(root: str, parts: list[str]) -> int:
         os.close(dfd)
         raise
     return dfd
+
+
+def list_dir(root: Path, rel: str) -> list[str]:
+    """The names in the folder root/rel ("" for the root), reached without following a link."""
+    parts = rel.split("/") if rel else []
+    if any(p in ("", ".", "..") for p in parts):
+        raise PermissionError(f"not a plain relative path: {rel!r}")
+    dfd = _open_dir_beneath(str(root), parts)
+    try:
+        return os.listdir(dfd)
+    finally:
+        os.close(dfd)
 
 
 def read_file(root: Path, rel: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple[bytes | None, str | None]:
