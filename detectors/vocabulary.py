@@ -22,9 +22,13 @@ CODE_OBJECTS = r"self|this|cls|os|env|process|request|config|settings|params|arg
 # integration suite's configuration, keys and certificates; a folder only: a variable's
 # `G_SUITE_` names Google Workspace), the kinds of tests written as one word (funtests/,
 # unittests/, integrationtests/), and a Helm chart's ci/*values*.yaml
-# (the values chart-testing installs it with). scanner/blast.py reads it as the
-# test environment, detectors.generic.is_test_path as a test path.
-TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|suites?|conformance|(?:fun|func|functional|unit|integration|api|acceptance|system|smoke|perf|"
+# (the values chart-testing installs it with), and the folders the end-to-end test runners
+# keep their tests, fixtures and helpers in (Cypress's cypress/, Playwright's playwright/: hydra's
+# cypress/helpers/ signs its test grants with keys written there) and Jest's __mocks__/ and
+# __fixtures__/. scanner/blast.py reads it as the test environment,
+# detectors.generic.is_test_path as a test path.
+TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|suites?|conformance|cypress|playwright|__mocks__|__fixtures__|"
+                         r"(?:fun|func|functional|unit|integration|api|acceptance|system|smoke|perf|"
                          r"load|ui|regression)_?tests)/|(?:^|/)(ci)/[^/]*values[^/]*\.ya?ml$")
 
 # what follows "test" in a test folder named in one word (Go's testutil/, telegraf's

@@ -261,6 +261,9 @@ def test_the_same_secret_named_production_elsewhere_still_is(tmp_path):
     ("internal/suites/OIDC/configuration.yml", "test"),  # authelia's integration suites
     ("dummyserver/certs/server.key", "test"),  # urllib3's: the server its tests run against
     ("src/mock_server/keys.ts", "test"),
+    ("cypress/helpers/index.js", "test"),  # hydra's: the keys its end-to-end tests sign grants with
+    ("e2e/playwright/fixtures/auth.ts", "test"),
+    ("src/api/__mocks__/client.ts", "test"),
     ("charts/node-exporter/ci/tls-secret-values.yaml", "test"),  # chart-testing's values
     ("callouts/ssl_creds/localhost.key", "development"),  # a key for serving localhost
     ("vendor/github.com/joyent/triton-go/authentication/dummy.go", "test"),  # a dummy, a fake, a demo
@@ -278,7 +281,8 @@ def test_path(tmp_path, path, env):
 
 @pytest.mark.parametrize("path", ["tools/t.py", "latest/settings.py", "at/app.cfg", "contests/app.cfg",
                                   "ci/deploy.sh", "ci/config.yml", "gsuite/app.cfg", "suitecrm/config.php",
-                                  "mockingbird/app.cfg", "dummyproof/app.cfg"])
+                                  "mockingbird/app.cfg", "dummyproof/app.cfg", "cypress.config.js",
+                                  "tools/cypress_runner.py"])
 def test_a_path_that_only_looks_like_a_test_folder_names_no_environment(tmp_path, path):
     b = blast({path: f'GITHUB_TOKEN="{GH}"\n'}, tmp_path)
     assert b.env == "unknown", ev(b)

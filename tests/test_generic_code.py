@@ -802,10 +802,14 @@ def test_test_folders_that_no_test_word_names():
               "internal/testutil/keys.go", "plugins/http/testcases/mixed/secrets.json", "src/test-helpers/db.ts",
               "testsetup/certs/ca.key.b64", "pkg/test_certs/server.pem",
               # the project or app a framework's tests run against
-              "testproj/settings.py", "testproject/settings.py", "django_app/testapp/settings.py"):
+              "testproj/settings.py", "testproject/settings.py", "django_app/testapp/settings.py",
+              # the end-to-end runners' folders, and Jest's
+              "cypress/helpers/index.js", "web/playwright/global-setup.ts", "src/__mocks__/api.ts",
+              "src/__fixtures__/user.json"):
         assert is_test_path(p), p
     for p in ("tools/t.py", "contests/settings.py", "latest/settings.py", "at/app.cfg", "testimonials/a.cfg",
-              "testserverless/app.cfg", "testappliance/settings.py", "protestproj/settings.py"):
+              "testserverless/app.cfg", "testappliance/settings.py", "protestproj/settings.py",
+              "cypress.config.js", "src/playwright.ts"):
         assert not is_test_path(p), p
 
 
