@@ -300,8 +300,15 @@ def _doc_ext(path: str) -> str:
 
 
 def is_prose_doc(path: str) -> bool:
-    """A file of prose (README.md, docs/usage.rst, .adoc, .org): not Mako's templates."""
-    return _doc_ext(path) not in ("", "mako", "myt")
+    """A file of prose (README.md, docs/usage.rst, .adoc, .org): not Mako's templates; and a
+    text or HTML page in a documentation folder or named for one (cfssl's doc/api/*.txt show
+    each endpoint's request and response, a generated key among them; README.txt)."""
+    if _doc_ext(path) not in ("", "mako", "myt"):
+        return True
+    parts = path.lower().split("/")
+    if not parts[-1].endswith((".txt", ".html", ".htm")):
+        return False
+    return bool(_DOC_NAMES.match(parts[-1])) or any(p in _DOC_DIRS or _DOC_DIR_PREFIX.match(p) for p in parts[:-1])
 
 
 # a translation catalogue: a file named for a locale (da-DK.json, pt_BR.po, zh-Hant.yml), or

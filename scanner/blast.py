@@ -63,9 +63,13 @@ def env_of_words(s: str) -> str | None:
 
 def _is_local_file(path: str) -> bool:
     low = path.lower()
-    name = low.rsplit("/", 1)[-1]
+    parts = low.split("/")
+    name = parts[-1]
+    # (a folder named for docker-compose holds the services a compose file starts: emqx's
+    # .ci/docker-compose-file/mysql/certs/ for the CI's containers)
     return (name.startswith(("docker-compose", "compose.")) or "/.devcontainer/" in "/" + low
-            or name in ("devcontainer.json", ".env.local", "vagrantfile"))
+            or name in ("devcontainer.json", ".env.local", "vagrantfile")
+            or any(p.startswith("docker-compose") for p in parts[:-1]))
 
 
 def _fixture_folder(path: str) -> str | None:
@@ -80,6 +84,24 @@ def _fixture_folder(path: str) -> str | None:
         if any(_WORD_ENV.get(t) == "test" for t in tokens(part)):
             return None if env_of_words("/".join(parts[:k])) else "/".join(parts[:k + 1])
     return None
+
+
+def _reserved_certificate(ctx: dict) -> tuple[int, str, str] | None:
+    """A key whose certificates (in its file or folder: scanner/certs.py) are issued only to
+    reserved names serves this machine (localhost) or a test (example.com, .test)."""
+    hosts = ctx.get("cert_hosts")
+    if not hosts:
+        return None
+    from detectors.x509 import reserved_kind
+
+    kinds = {reserved_kind(h) for h in hosts}
+    if None in kinds:
+        return None
+    env = "development" if "local" in kinds else "test"
+    shown = ", ".join(hosts[:3]) + (f" and {len(hosts) - 3} more" if len(hosts) > 3 else "")
+    name = str(ctx.get("cert_file", "")).rsplit("/", 1)[-1]
+    return 1, env, f"the certificates in its file or folder ({name}) are issued only to {shown}: reserved names, " \
+                   f"a {'local' if env == 'development' else 'test'} server's key"
 
 
 def location_env(finding: Finding, path: str, ctx: dict) -> tuple[int, str, str] | None:
@@ -127,6 +149,13 @@ def location_env(finding: Finding, path: str, ctx: dict) -> tuple[int, str, str]
     folder = TEST_FOLDER.search(path)
     if folder:
         return 2, "test", f"path {path} is under a test folder ({folder.group(1) or folder.group(2)}/)"
+    cert = _reserved_certificate(ctx)
+    if cert:  # after the path, and weaker than it in any other place: it never raises a test key
+        return cert
+    if ctx.get("doc"):
+        # the same in a docstring or a documentation comment's example (panva/jose's JSDoc
+        # `@example` blocks write out the PKCS#8 key they import), when the path names nothing
+        return 1, "test", "shown in a docstring or a documentation comment: an example"
     if _is_local_file(path):
         return 1, "development", f"{path} is local-only configuration (compose/devcontainer)"
     return None

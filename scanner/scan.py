@@ -828,6 +828,9 @@ def _file_chunks(files, parts: int = 1, target_bytes: int = 4 << 20, max_n: int 
 def _finish(s: _Scan, fs, in_repo, symlinks, history) -> ScanResult:
     findings = fs.findings()
     _fill_deferred(s, findings)
+    from scanner.certs import annotate_keys
+
+    annotate_keys(s.root, findings, s.prefix, s.in_repo)  # whom the certificates beside a key name
     s.stats["seconds"] = round(time.monotonic() - s.t0, 3)
     slow = sorted(s.engine.over_budget)
     incomplete = []

@@ -118,7 +118,9 @@ def _pem_in(text_before: str = "") -> str:
     return f"{text_before}-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n"
 
 
-@pytest.mark.parametrize("path", ["docs/usage.rst", "README.md", "guide/keys.adoc"])
+@pytest.mark.parametrize("path", ["docs/usage.rst", "README.md", "guide/keys.adoc",
+                                  # a text or HTML page in a documentation folder (cfssl's API pages)
+                                  "doc/api/endpoint_init_ca.txt", "README.txt", "docs/guide/index.html"])
 def test_a_key_shown_in_prose_documentation_is_an_example(tmp_path, path):
     """PyJWT's docs/usage.rst shows four PEM keys: examples, rated low, not high."""
     b = blast({path: _pem_in("Sign with your key:\n\n.. code-block::\n\n")}, tmp_path)
@@ -134,9 +136,25 @@ def test_prose_documentation_does_not_hide_what_a_key_says_or_reaches(tmp_path):
     assert b.severity == "critical" and "reaches production" in ev(b), ev(b)
     # a key file in a docs folder is no prose: a deploy key kept there is not an example;
     # nor is an app's Mako template
-    for k, path in enumerate(("docs/deploy_key.pem", "app/templates/settings.mako")):
+    for k, path in enumerate(("docs/deploy_key.pem", "app/templates/settings.mako", "config/key.txt",
+                              "templates/page.html")):
         b = blast({path: _pem_in()}, tmp_path / f"3{k}")
         assert b.env != "test", ev(b)
+
+
+def test_a_key_shown_in_a_documentation_comment_is_an_example(tmp_path):
+    """panva/jose's JSDoc `@example` blocks write out the PKCS#8 key they import: an example
+    of the API, as in prose; the same key assigned in the code is not."""
+    key = _pem_in().strip().replace("\n", "\n * ")
+    doc = f"/**\n * Signs a JWT.\n *\n * @example\n *\n * ```js\n * const pkcs8 = `{key}`\n * ```\n */\nexport function sign() {{}}\n"
+    b = blast({"src/jwt/sign.ts": doc}, tmp_path)
+    assert (b.env, b.severity) == ("test", "low") and "documentation comment" in ev(b), ev(b)
+    code = "export const pkcs8 = `" + _pem_in().strip() + "`\n"
+    b = blast({"src/jwt/sign.ts": code}, tmp_path / "2")
+    assert b.env == "unknown" and b.severity == "high", ev(b)
+    # an account-wide token shown in a docstring still reaches production
+    b = blast({"src/client.py": f'def connect():\n    """Connect.\n\n    token = "{GH}"\n    """\n'}, tmp_path / "3")
+    assert b.severity == "critical" and "reaches production" in ev(b), ev(b)
 
 
 # ---- env: the enclosing section -------------------------------------------------------------
@@ -316,6 +334,15 @@ def test_docker_compose_is_development(tmp_path):
             f"      DATABASE_URL: postgres://app:{PW}@pg.acme.internal:5432/app\n")
     b = blast({"docker-compose.yml": text}, tmp_path)
     assert b.env == "development" and "local-only" in ev(b)
+
+
+def test_a_folder_named_for_docker_compose_is_development(tmp_path):
+    """emqx's .ci/docker-compose-file/mysql/certs/server.key: the key of a service its compose
+    files start for the CI; a folder only (`tools/compose_helpers.py` says nothing)."""
+    b = blast({".ci/docker-compose-file/mysql/certs/server.key": _pem_in()}, tmp_path)
+    assert b.env == "development" and "local-only" in ev(b), ev(b)
+    b = blast({"tools/composer/server.key": _pem_in()}, tmp_path / "2")
+    assert b.env == "unknown", ev(b)
 
 
 def test_no_evidence_is_unknown(tmp_path):
