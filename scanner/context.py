@@ -27,7 +27,10 @@ _INI_HEADER = re.compile(r"^\s*\[{1,2}\s*([^\],(){}=]{1,120}?)\s*\]{1,2}\s*$")
 # evidence) JSON `"name": {`, HCL/Python `name = {`
 _YAML_PARENT = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z0-9_.\-\"' ]+?)\s*(?::\s*[{\[]?|=\s*[{\[])\s*(?:#.*)?$")
 _DOC_SEP = re.compile(r"^(?:---|\.\.\.)(?:\s.*)?$")
-_NAMESPACE = re.compile(r"^\s*(namespace|project_id|project|cluster|context|environment|env|stage)\s*[:=]\s*[\"']?([A-Za-z0-9_.\-]+)")
+# the marker's value is the whole value (a closing quote, bracket or comma and a comment may
+# follow): `env: prod ? 'PROD' : 'DEV'` (lucia's example app) is code choosing at run time
+_NAMESPACE = re.compile(r"^\s*(namespace|project_id|project|cluster|context|environment|env|stage)\s*[:=]\s*[\"']?([A-Za-z0-9_.\-]+)"
+                        r"[\"']?\s*[,;)\]}]*\s*(?:(?:#|//).*)?$")
 _URL_HOST = re.compile(r"://(?:[^@/\s\"']*@)?\[?([A-Za-z0-9_.\-]+)")
 # a connection string's server (ADO.NET, ODBC, OLE DB `Server=`/`Data Source=`, libpq's
 # `host=`): SQL Server's own names for this machine, `(local)`, `.` and `(localdb)\name`, kept

@@ -198,6 +198,17 @@ def test_k8s_namespace(tmp_path):
     assert b.env == "production" and "'prod'" in ev(b)
 
 
+@pytest.mark.parametrize("line, env", [
+    ("  env: prod ? 'PROD' : 'DEV'", "unknown"),  # lucia's example app: code choosing at run time
+    ("  environment: isProd || staging,", "unknown"),
+    ("  environment: 'production',  // the live one", "production"),
+    ('  env="prod")', "production"), ("  stage: staging # set by CI", "staging"),
+])
+def test_a_marker_is_a_whole_value_not_an_expression(tmp_path, line, env):
+    text = f"export const auth = lucia({{\n  token: '{GH}',\n{line}\n}});\n"
+    assert blast({"src/lib/auth.ts": text}, tmp_path).env == env, line
+
+
 def test_k8s_namespace_of_another_document_does_not_apply(tmp_path):
     doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ci\n  namespace: {ns}\ndata:\n  token: {tok}\n"
     gl = "glpat-" + "chhPjrsiumMlkXGVe8Q5"
