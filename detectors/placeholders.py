@@ -9,6 +9,7 @@ import binascii
 import functools
 import hashlib
 import hmac
+import html
 import json
 import math
 import re
@@ -158,6 +159,7 @@ def signed_with_example_key(token: str) -> bool:
 
 
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#[0-9]{1,6}|#[xX][0-9A-Fa-f]{1,5});")
 
 
 def is_placeholder(secret: str, prefixes: list[str] | tuple[str, ...] = ()) -> bool:
@@ -178,6 +180,13 @@ def _is_placeholder(secret: str, prefixes: tuple[str, ...]) -> bool:
         plain = unquote(s)
         if plain != s and _is_placeholder(plain, prefixes):
             return True
+    if "&" in s and _ENTITY.search(s) or "\\-" in s:
+        # judged as the page shows it: a generated HTML page's `password &lt;your token&gt;`
+        # (octokit.rb's YARD pages of its README) is the README's `<your token>`, a man
+        # page's `api_key = your\-api\-key` (roff's hyphen: rclone.1) is `your-api-key`
+        plain = html.unescape(s).replace("\\-", "-")
+        if plain != s and _is_placeholder(plain, prefixes):
+            return True
     body = s
     for p in sorted(prefixes, key=len, reverse=True):
         if p and s.lower().startswith(p.lower()):
@@ -189,6 +198,10 @@ def _is_placeholder(secret: str, prefixes: tuple[str, ...]) -> bool:
             _CAMEL_SLOT.match(s) or _METASYNTACTIC.match(body):
         return True
     if body is not s and len(body) >= 12 and _WORDY_BODY.match(body):
+        return True
+    if " " in s and _describes_itself(s):
+        return True
+    if s[0] in "{[" and _json_holds_no_secret(s):
         return True
     if _BRACED_NAME.match(s) and ("." in s or "[" in s or not any(c.isdigit() for c in s)):
         return True
@@ -253,6 +266,44 @@ _B64_VALUE = re.compile(r"^[A-Za-z0-9+/_-]{16,}={0,2}$")
 _PLAIN_WORD = re.compile(r"^[\w.@!#%+-]{6,64}$")
 
 
+# the words a writer uses to say what goes in a value, not a value: `the secret password`,
+# `token value`, `**access token goes here**` (external-secrets' documented manifests); a
+# passphrase of words rarely names itself
+_SELF_NAMING = {"secret", "secrets", "password", "passphrase", "token", "key", "value", "credential",
+                "credentials", "here"}
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+
+
+def _describes_itself(s: str) -> bool:
+    """Two to twelve words of letters alone, one of them naming the secret or its place."""
+    words = _ALNUM_RUN.findall(s)
+    return 2 <= len(words) <= 12 and all(w.isalpha() for w in words) and \
+        any(w.lower() in _SELF_NAMING for w in words)
+
+
+def _json_holds_no_secret(text: str) -> bool:
+    """A JSON value none of whose strings can be a secret: each short, a lower-case word or a
+    placeholder (`{"foo":"bar"}`, 1Password Connect's credentials file with every field
+    `example`). A service account's JSON holds its key, and is judged by its rule."""
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    if not isinstance(doc, (dict, list)):
+        return False
+    leaves: list = []
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack += node.values()
+        elif isinstance(node, list):
+            stack += node
+        elif isinstance(node, (str, int)) and not isinstance(node, bool):
+            leaves.append(str(node))
+    return bool(leaves) and all((v.isalpha() and v.islower()) or is_placeholder(v) for v in leaves)
+
+
 def _decodes_to_no_secret(s: str) -> bool:
     if not _B64_VALUE.match(s):
         return False
@@ -265,7 +316,8 @@ def _decodes_to_no_secret(s: str) -> bool:
     # ...or a stand-in password itself, encoded as a Kubernetes Secret's data is (bitnami's
     # mariadb-secrets.yaml: "bXktcm9vdC1wYXNzd29yZA==", my-root-password); a token's own
     # structure (JSON, `kind:id:key`) is judged by its rule, not here
-    return bool(_PROSE.match(text) or _JWT_HEADER.match(text) or _PLAIN_WORD.match(text) and is_placeholder(text))
+    return bool(_PROSE.match(text) or _JWT_HEADER.match(text) or _PLAIN_WORD.match(text) and is_placeholder(text)
+                or text[:1] in "{[" and _json_holds_no_secret(text))
 
 
 def _leet_stand_in(body: str) -> bool:

@@ -532,3 +532,39 @@ def test_a_key_body_s_words_are_a_writer_s_not_chance(engine, inside, reported):
 def test_a_one_line_value_s_x_filler_is_of_one_case(value, placeholder):
     from detectors.placeholders import is_placeholder
     assert is_placeholder(value, ["sk_live_"]) is placeholder
+
+
+@pytest.mark.parametrize("password, reported", [
+    ("&lt;your 40 char token&gt;", False),  # octokit.rb's YARD pages of its README's `<your 40 char token>`
+    ("&lt;YOUR_TOKEN&gt;", False), ("&#60;token&#62;", False),
+    ("Zq8rLw2m&amp;Xv9kTn4pQ", True),  # an escaped character in a real password changes nothing
+])
+def test_a_value_on_a_generated_html_page_is_judged_as_the_page_shows_it(engine, password, reported):
+    page = f'<pre class="code"><code>machine api.github.com\n  login defunkt\n  password {password}\n</code></pre>\n'
+    hits, _ = detect(engine, page.encode(), "file.README.html")
+    assert any(h.rule_id == "netrc-entry" for h in hits) is reported, [(h.rule_id, h.secret) for h in hits]
+
+
+@pytest.mark.parametrize("value, placeholder", [
+    # a writer saying what goes there (external-secrets' documented Secret manifests)
+    ("the secret password", True), ("token value", True), ("**access token goes here**", True),
+    ("**Private key value**, use |- for multiline", True),
+    ("correct horse battery staple", False),  # a passphrase names no secret
+    ("Zq8rLw2m Xv9kTn4pQ token", False),  # nor is a value with a random part a description
+    # a JSON value none of whose strings can be a secret, plain or base64-encoded
+    ('{"foo":"bar"}', True),
+    (base64.b64encode(b'{"verifier":{"salt":"example"},"encCredentials":{"kid":"example","data":"example"},'
+                      b'"version":"2","uniqueKey":{"key_ops":["encrypt","decrypt"],"kty":"oct"}}').decode(), True),
+    ('{"type":"service_account","private_key_id":"8d4f2a1b9c3e7f60a5b4c3d2e1f0a9b8c7d6e5f4"}', False),
+    (base64.b64encode(b'{"username":"admin","password":"Zq8rLw2mXv9kTn4pQ"}').decode(), False),
+])
+def test_a_value_that_describes_itself_or_holds_no_secret(value, placeholder):
+    from detectors.placeholders import is_placeholder
+    assert is_placeholder(value) is placeholder
+
+
+def test_a_man_page_s_escaped_hyphens_are_hyphens():
+    """rclone.1's `api_key = your\\-api\\-key\\-generated\\-in\\-the\\-console` is its docs' slot."""
+    from detectors.placeholders import is_placeholder
+    assert is_placeholder(r"your\-api\-key\-generated\-in\-the\-console")
+    assert not is_placeholder(r"Zq8r\-Lw2mXv9k\-Tn4pQ7d")
