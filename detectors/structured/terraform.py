@@ -34,10 +34,17 @@ _CONSTANT = re.compile(r"^[A-Z]+(?:_[A-Z]+)*$")
 _URL_PASSWORD = re.compile(r"^[a-z][a-z0-9+.\-]*://[^:@/\s]*:([^@/\s]*)@")
 
 
+# a file's name or path: the google provider's and the gcs backend's `credentials` take the
+# path of a service account's key file or its content (`credentials = "account.json"`,
+# external-secrets' `"../secrets/gcloud-service-account-key.json"`); the path is no secret
+_FILE_REF = re.compile(r"^(?:~?/|\.{1,2}/)?(?:[\w.@-]+/)*[\w@-][\w.@-]*\.(?:json|pem|key|p12|pfx|crt|cer|der|jks|"
+                       r"keystore|txt|ya?ml|toml|ini|env|cfg|conf|ppk|asc|gpg)$")
+
+
 def _literal_secret(val: str) -> bool:
-    """A literal value that can be a secret: not a placeholder, and, for a URL with
-    credentials, not one whose password is a placeholder."""
-    if not val or "${" in val or "%{" in val or is_placeholder(val):
+    """A literal value that can be a secret: not a placeholder nor a file's path, and, for a
+    URL with credentials, not one whose password is a placeholder."""
+    if not val or "${" in val or "%{" in val or is_placeholder(val) or _FILE_REF.match(val):
         return False
     url = _URL_PASSWORD.match(val)
     return not (url and is_placeholder(url.group(1)))
