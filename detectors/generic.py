@@ -311,6 +311,19 @@ def is_prose_doc(path: str) -> bool:
     return bool(_DOC_NAMES.match(parts[-1])) or any(p in _DOC_DIRS or _DOC_DIR_PREFIX.match(p) for p in parts[:-1])
 
 
+# the folders a documentation site's pages include files from (MkDocs' pymdownx.snippets,
+# Jekyll's _includes, Docusaurus' code samples): external-secrets' docs/snippets/*.yaml are
+# the manifests its pages show, a generated key and `{"foo":"bar"}` among them
+_DOC_SNIPPET_DIRS = {"snippets", "_snippets", "snippet", "includes", "_includes", "code-samples", "code_samples"}
+
+
+def is_doc_snippet(path: str) -> bool:
+    """A file a documentation folder's pages include (docs/snippets/secret.yaml): an example
+    of what the page explains, as prose is; not a file kept in docs/ for its own sake."""
+    parts = path.lower().split("/")[:-1]
+    return any(p in _DOC_DIRS and any(q in _DOC_SNIPPET_DIRS for q in parts[k + 1:]) for k, p in enumerate(parts))
+
+
 # a translation catalogue: a file named for a locale (da-DK.json, pt_BR.po, zh-Hant.yml), or
 # in a folder so named (locales/de/translation.json), under a folder for translations; its
 # values are a user interface's words in a language ("RadiusSecret": "Radius-hemmelighed")

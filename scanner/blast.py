@@ -136,13 +136,15 @@ def location_env(finding: Finding, path: str, ctx: dict) -> tuple[int, str, str]
     fixture = _fixture_folder(path)
     if fixture:
         return 2, "test", f"path {path} is under a test or example folder ({fixture}/)"
-    from detectors.generic import is_prose_doc  # here: the guard's hook imports this module, not the lexer
+    from detectors.generic import is_doc_snippet, is_prose_doc  # here: the guard's hook imports this module
 
     if is_prose_doc(path):
         # a key pasted into prose (PyJWT's docs/usage.rst shows four PEM keys) is the
         # document's example, whatever the document is about; a variable name, a section or
         # a host above still says more, and an account-wide type still reaches production
         return 2, "test", f"{path} is prose documentation: a value shown there is an example"
+    if is_doc_snippet(path):
+        return 2, "test", f"{path} is a file the documentation's pages include: a value shown there is an example"
     env = env_of_words(path)
     if env:
         return 2, env, f"path {path} names {env}"

@@ -142,6 +142,17 @@ def test_prose_documentation_does_not_hide_what_a_key_says_or_reaches(tmp_path):
         assert b.env != "test", ev(b)
 
 
+def test_a_file_the_documentation_includes_is_an_example(tmp_path):
+    """external-secrets' docs/snippets/*.yaml are the manifests its pages show; a key kept in
+    docs/ for itself, or an app's own snippets/ folder, is no example."""
+    for k, path in enumerate(("docs/snippets/azkv-pushsecret-key.yaml", "doc/_includes/secret.yaml")):
+        b = blast({path: _pem_in()}, tmp_path / str(k))
+        assert (b.env, b.severity) == ("test", "low") and "documentation's pages include" in ev(b), ev(b)
+    for k, path in enumerate(("app/snippets/secret.yaml", "docs/deploy/secret.yaml")):
+        b = blast({path: _pem_in()}, tmp_path / f"n{k}")
+        assert b.env != "test", (path, ev(b))
+
+
 def test_a_key_shown_in_a_documentation_comment_is_an_example(tmp_path):
     """panva/jose's JSDoc `@example` blocks write out the PKCS#8 key they import: an example
     of the API, as in prose; the same key assigned in the code is not."""
