@@ -9,7 +9,6 @@ import binascii
 import functools
 import hashlib
 import hmac
-import html
 import json
 import math
 import re
@@ -184,6 +183,8 @@ def _is_placeholder(secret: str, prefixes: tuple[str, ...]) -> bool:
         # judged as the page shows it: a generated HTML page's `password &lt;your token&gt;`
         # (octokit.rb's YARD pages of its README) is the README's `<your token>`, a man
         # page's `api_key = your\-api\-key` (roff's hyphen: rclone.1) is `your-api-key`
+        import html  # here: its entity table is 5 ms of every start, and few values have one
+
         plain = html.unescape(s).replace("\\-", "-")
         if plain != s and _is_placeholder(plain, prefixes):
             return True
