@@ -780,3 +780,14 @@ def test_the_kinds_and_documents_kept_are_the_text_s_own():
         assert kinds(text) == kind
         docs = compose_yaml_all(text)
         assert [d.value[0][1].value for d in docs] == [*kind] or not kind
+
+
+@pytest.mark.parametrize("text, found", [
+    ("apiVersion: v1\nkind: Secret\n---\nkind: Config\n", {"Secret", "Config"}),
+    ("items:\n  - kind: Secret\n", {"Secret"}), ('{\n  "kind": "Secret",\n}', {"Secret"}),
+    ("xkind: Secret\n", set()), ("            kind: Secret\n", set()),  # deeper than 8: a field's, not a manifest's
+    ("kind: SecretStore\n", set()), ("# kind: Secret\n", set()), ("a: 1\n  kind: 'Config'  \r\nb", {"Config"}),
+])
+def test_the_kinds_a_text_declares_are_read_at_its_lines_starts(text, found):
+    from detectors.structured_registry import kinds
+    assert kinds(text) == frozenset(found)
