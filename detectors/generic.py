@@ -318,7 +318,7 @@ _DOC_SNIPPET_DIRS = {"snippets", "_snippets", "snippet", "includes", "_includes"
 
 
 def is_doc_snippet(path: str) -> bool:
-    """A file a documentation folder's pages include (docs/snippets/secret.yaml): an example
+    """A file a documentation folder's pages include (a docs folder's snippets/secret.yaml): an example
     of what the page explains, as prose is; not a file kept in docs/ for its own sake."""
     parts = path.lower().split("/")[:-1]
     return any(p in _DOC_DIRS and any(q in _DOC_SNIPPET_DIRS for q in parts[k + 1:]) for k, p in enumerate(parts))
