@@ -272,18 +272,17 @@ _PLAIN_WORD = re.compile(r"^[\w.@!#%+-]{6,64}$")
 # passphrase of words rarely names itself
 _SELF_NAMING = {"secret", "secrets", "password", "passphrase", "token", "key", "value", "credential",
                 "credentials", "here"}
-_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
 
 
 def _describes_itself(s: str) -> bool:
     """Two to twelve words of letters alone, one of them naming the secret or its place."""
-    words = _ALNUM_RUN.findall(s)
+    words = [w for w in _SQUEEZE.split(s) if w]
     return 2 <= len(words) <= 12 and all(w.isalpha() for w in words) and \
         any(w.lower() in _SELF_NAMING for w in words)
 
 
 def _json_holds_no_secret(text: str) -> bool:
-    """A JSON value none of whose strings can be a secret: each short, a lower-case word or a
+    """A JSON value none of whose strings can be a secret: each a lower-case word or a
     placeholder (`{"foo":"bar"}`, 1Password Connect's credentials file with every field
     `example`). A service account's JSON holds its key, and is judged by its rule."""
     try:
