@@ -791,3 +791,86 @@ def test_the_kinds_and_documents_kept_are_the_text_s_own():
 def test_the_kinds_a_text_declares_are_read_at_its_lines_starts(text, found):
     from detectors.structured_registry import kinds
     assert kinds(text) == frozenset(found)
+
+
+# --- multi-document YAML: only the wanted documents composed ------------------------------
+
+_OTHER_DOCS = [
+    "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: |\n    x\n    --- not a marker\n  b: '{}'\n",
+    "# a comment only\n",
+    "kind: Deployment\nspec:\n  template: &t\n    containers: [{name: a, image: 'b:1'}]\n  again: *t\n",
+    "kind: Service\n...\n",
+    "",
+]
+_WANTED_DOCS = [
+    K8S_SECRET,
+    "kind: !!str Secret\nstringData:\n  token: &t \"ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3\"\n  again: *t\n",
+    "apiVersion: v1\nkind: List\nitems:\n  - kind: Secret\n    data:\n      password: {}\n".format(_b64("Pr0d-Db-9xQ2vL7mK4tZ")),
+    "kind: Secret\ndata:\n  cert: |\n    {}\n".format(_b64("Pr0d-Db-9xQ2vL7mK4tZ")),
+]
+
+
+def _nodes(doc) -> list:
+    """Every node of a composed document with its marks' lines and columns, in a fixed order."""
+    import yaml
+
+    out, seen, stack = [], set(), [doc]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        out.append((type(node).__name__, node.tag, node.start_mark.line, node.start_mark.column,
+                    node.end_mark.line, node.end_mark.column, node.value if isinstance(node, yaml.ScalarNode) else None))
+        if isinstance(node, yaml.MappingNode):
+            stack += [x for pair in node.value for x in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+    return out
+
+
+@settings(max_examples=120, deadline=None)
+@given(parts=st.lists(st.tuples(st.sampled_from(_OTHER_DOCS + _WANTED_DOCS), st.sampled_from(["---\n", "--- \n", "---\n\n"])),
+                      min_size=1, max_size=8), first_marker=st.booleans())
+def test_a_multi_document_text_s_wanted_documents_are_those_of_the_whole(parts, first_marker):
+    """compose_yaml_all(text, wanted) composes only the documents `wanted` finds, each alone:
+    they must be the whole text's documents of those kinds, every node at the same line and
+    column, and the Secret parser's hits those it finds in the whole text composed at once."""
+    from detectors.structured import _util, k8s_secret
+    from detectors.structured._util import compose_yaml_all
+
+    import yaml
+    from hypothesis import assume
+
+    wanted_pattern = k8s_secret.WANTED
+    text = "".join(marker + doc for doc, marker in parts)
+    if not first_marker:
+        text = text.split("\n", 1)[1]  # the first document without its `---`
+    try:  # (a text PyYAML cannot read whole: test_a_broken_document_loses_only_itself)
+        list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        assume(False)
+    whole = [_nodes(d) for d in _util._compose(text)]
+    wanted = [_nodes(d) for d in compose_yaml_all(text, k8s_secret.WANTED)]
+
+    def of_kind(docs):  # (a text of one document is composed whatever its kind)
+        return [n for n in docs if any(v in ("Secret", "List") for *_, v in n)]
+
+    assert of_kind(wanted) == of_kind(whole)
+    hits = sorted((h.rule_id, h.secret, h.line, h.column) for h in k8s_secret.scan(text))
+    k8s_secret.WANTED = None  # the whole text composed at once
+    try:
+        assert hits == sorted((h.rule_id, h.secret, h.line, h.column) for h in k8s_secret.scan(text))
+    finally:
+        k8s_secret.WANTED = wanted_pattern
+
+
+def test_a_broken_document_loses_only_itself():
+    """A multi-document text with one document PyYAML cannot read: the Secret after it is
+    still found, at its line (composed at once, the error lost every document)."""
+    from detectors.structured import k8s_secret
+
+    text = "kind: Deployment\nspec: [1, 2\n---\n" + K8S_SECRET
+    hits = {h.secret: h.line for h in k8s_secret.scan(text)}
+    assert hits.get("ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3") == 3 + K8S_SECRET.split("\n").index(
+        "  GITHUB_TOKEN: ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3") + 1

@@ -52,29 +52,79 @@ def load_json(text: str):
         return None
 
 
-_COMPOSED: tuple = (None, [])  # the last text compose_yaml_all composed, and its documents
+_COMPOSED: tuple = (None, None, [])  # the last text and `wanted` compose_yaml_all composed, and its documents
+# a line that starts a YAML document: `---`, then a space or the line's end (PyYAML's own test)
+_DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.M)
+_DIRECTIVE = re.compile(r"^%", re.M)  # `%YAML`, `%TAG`: they belong to the document after them
 
 
-def compose_yaml_all(text: str) -> list:
+def compose_yaml_all(text: str, wanted: re.Pattern | None = None) -> list:
     """YAML documents as node graphs (positions kept, aliases NOT expanded): safe against
     alias bombs because callers only follow fixed paths, and never change the nodes (the
     last text's documents are kept: a Kubernetes Secret is composed for its parser, then
-    again for its decoded data, at each of its versions). [] on any error."""
+    again for its decoded data, at each of its versions). [] on any error.
+
+    wanted: in a text of several documents (`---` lines), only those whose text it finds
+    are composed, each on its own (its marks' lines counted from the text's start), and
+    one that fails takes only itself: a generated install manifest of hundreds of
+    resources holds one Secret (linkerd2's, in thousands of versions: composing every
+    document was a quarter of its history scan)."""
     global _COMPOSED
     last = _COMPOSED  # (read once: a thread replacing it meanwhile cannot mix two texts' documents)
-    if last[0] is text:
-        return last[1]
+    if last[0] is text and last[1] is wanted:
+        return last[2]
     if len(text) > MAX_PARSE:
         return []
+    starts = [m.start() for m in _DOC_START.finditer(text)] if wanted is not None else []
+    if starts and starts[0]:
+        starts.insert(0, 0)  # a first document without its `---`
+    if len(starts) < 2 or _DIRECTIVE.search(text):
+        docs = _compose(text)
+    else:
+        docs, line, at = [], 0, 0
+        for st, en in zip(starts, starts[1:] + [len(text)]):
+            if wanted.search(text, st, en):
+                line += text.count("\n", at, st)
+                at = st
+                docs += [_lines_from(d, line) for d in _compose(text[st:en])]
+    _COMPOSED = (text, wanted, docs)
+    return docs
+
+
+def _compose(text: str) -> list:
     import yaml
     # the pure-Python loader on purpose: libyaml's composer recurses in C and overflows the
     # stack (segfault) on deeply nested input; Python raises RecursionError, which we catch
     try:
-        docs = [d for d in yaml.compose_all(text, Loader=yaml.SafeLoader) if d is not None]
+        return [d for d in yaml.compose_all(text, Loader=yaml.SafeLoader) if d is not None]
     except Exception:  # yaml.YAMLError, RecursionError, ValueError on odd input
-        docs = []
-    _COMPOSED = (text, docs)
-    return docs
+        return []
+
+
+def _lines_from(doc, line: int):
+    """The document composed from a text's part starting at `line` (0-based), its nodes'
+    marks moved down by that many lines (each mark once: nodes and aliases share them).
+    Their `index` and `buffer` stay the part's (ypos reads them together)."""
+    import yaml
+
+    if not line:
+        return doc
+    seen: set[int] = set()
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for mark in (node.start_mark, node.end_mark):
+            if mark is not None and id(mark) not in seen:
+                seen.add(id(mark))
+                mark.line += line
+        if isinstance(node, yaml.MappingNode):
+            stack += [x for pair in node.value for x in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+    return doc
 
 
 # --- YAML node helpers (operate on yaml.nodes without constructing Python objects) ---

@@ -26,12 +26,15 @@ _NOT_SECRET_KEY = re.compile(r"(?i)(?:^|[_.\-])(?:user(?:name)?|host|port|id|url
 # the access key is the user name, the secret key its password): one that is a lower-case
 # name (`enterprise-metrics`, `minio`: generic.lower_name) is that name, not a generated key ID
 _ACCESS_KEY = re.compile(r"(?i)access[_.\-]?key$")
+# a document that may declare a Secret, or a List of them (a tag or an anchor may come first):
+# the others of a multi-document manifest are not composed
+WANTED = re.compile(r"""kind["']?\s*:\s*(?:[!&]\S*\s+){0,2}["']?(?:Secret|List)\b""")
 
 
 def _items(text: str):
     """(namespace, name, type, key, raw value, decoded str|None, bytes|None, line, col, is_data)"""
     docs = []
-    for top in compose_yaml_all(text):  # a manifest, or a `kind: List` of them
+    for top in compose_yaml_all(text, WANTED):  # a manifest, or a `kind: List` of them
         docs += [top] + [d for d in yseq(yget(top, "items"))] if ystr(yget(top, "kind")) == "List" else [top]
     for doc in docs:
         if ystr(yget(doc, "kind")) != "Secret":
