@@ -1073,7 +1073,7 @@ def _refine(rule: Rule, lines: list[str], li: int, ctx: dict) -> None:
 _ONE_LINE_SECRET = 256
 _HS_BUILD = ("prefilter+multiline, \\A/\\Z to keywords, group repeats unbounded, context gates,"
              " a leading class repeat from its last character, a varying last repeat at its least"
-             " after what may be absent")
+             " after an optional sign, escape or class")
 _GROUP_REPEAT = re.compile(r"\{(\d+),(\d+)\}")
 # a pattern's start: flags, a \b, group openings, then a repeat of one character class at
 # least once (`\b(?P<secret>[0-9]{15,17}`); not a class that starts with `]` or `^]`,
@@ -1132,8 +1132,8 @@ def _prefilter_form(pattern: str) -> str:
 _ZERO_WIDTH_END = re.compile(r"(?:\(\?<?[=!](?:\\.|\[(?:\\.|[^\]\\])*\]|[^()\[\\])*\)|\\b|\$)$")
 # a repeat of one character, as a class or an escape, a varying number of times, at the end
 _VARYING_TAIL = re.compile(r"(\[(?!\^)(?:\\.|[^\]\\])+\]|\\[wdS]|(?<!\\)\.)(?:\{(\d+),(\d*)\}|\+)\??$")
-# one character, as a class, an escape or itself, that may be absent, at the end
-_OPTIONAL_TAIL = re.compile(r"(?:\[\^?(?:\\.|[^\]\\])+\]|\\.|[^\\()\[\]{}?*+|.^$])(?:\{0,\d*\}|\?|\*)\??$")
+# one character, as a class, an escape or a sign, that may be absent, at the end
+_OPTIONAL_TAIL = re.compile(r"(?:\[\^?(?:\\.|[^\]\\])+\]|\\.|[^\w\\()\[\]{}?*+|.^$])(?:\{0,\d*\}|\?|\*)\??$")
 # what in a class may stand for a newline (an escape of it, a category, a code or a range)
 _NEWLINE_IN_CLASS = re.compile(r"\\[nsWDx0u]|\\[^\]\\A-Za-z]-|\\[A-Za-z]-(?=.)|[^\\]-\\")
 # an inline flag group that turns on DOTALL: `(?s)`, `(?is)`, `(?s:...)`
@@ -1160,8 +1160,8 @@ def _tail_at_its_least(pattern: str) -> str:
     body = pattern[:end - closing]
     while True:  # what may be absent at the end (base64's `={0,2}`) is not needed for a match
         optional = _OPTIONAL_TAIL.search(body)
-        if not optional:
-            break
+        if not optional or not _compiles(body[:optional.start()] + ")" * closing):
+            break  # (one read wrongly, inside a longer escape such as `\x41{0,2}`, leaves a broken pattern)
         body = body[:optional.start()]
     m = _VARYING_TAIL.search(body)
     if not m or _DOTALL_FLAG.search(pattern):
@@ -1174,6 +1174,14 @@ def _tail_at_its_least(pattern: str) -> str:
     elif most and int(most) <= int(least) or least == "0":
         return pattern  # fixed, or may be absent: as it was
     return body[:m.start()] + atom + "{" + least + "}" + ")" * closing
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
 
 
 @functools.cache

@@ -290,7 +290,8 @@ def test_a_varying_last_repeat_is_matched_to_its_least_and_once_per_token():
     b64 = r"\b(?P<secret>LS0tLS1CRUdJTi[A-Za-z0-9+/]{40,}={0,2})(?![A-Za-z0-9+/=])"
     assert _prefilter_form(b64) == r"\b(?P<secret>LS0tLS1CRUdJTi[A-Za-z0-9+/]{40})"
     assert _prefilter_form(r"b=[a-z0-9]{6,8}/?\.?") == r"b=[a-z0-9]{6}"
-    for same in (r"foo[^\n]{3,}", r"foo[\s\S]{3,}", r"a[a-z]{0,5}", r"ab?", r"a\?", r"a+(?:=b)?", r"(?s)a.{3,}", r"(?is)a.{3,}", r"k[\x00-\x7f]{3,}",
+    for same in (r"foo[^\n]{3,}", r"foo[\s\S]{3,}", r"a[a-z]{0,5}", r"ab?", r"a\?", r"a+(?:=b)?", r"k[a-z]{3,}s?",
+                 r"k[a-z]{3,}\x41{0,2}", r"k[a-z]{3,}a\\\?", r"(?s)a.{3,}", r"(?is)a.{3,}", r"k[\x00-\x7f]{3,}",
                  r"k[\t-~]{3,}",
                  r"\b(?P<secret>ghp_[A-Za-z0-9]{36})\b", r"(?:-[a-z]{4,})+", r"x[a-z]{3,}\\)"):
         assert _prefilter_form(same) == same, same
