@@ -1073,7 +1073,7 @@ def _refine(rule: Rule, lines: list[str], li: int, ctx: dict) -> None:
 _ONE_LINE_SECRET = 256
 _HS_BUILD = ("prefilter+multiline, \\A/\\Z to keywords, group repeats unbounded, context gates,"
              " a leading class repeat from its last character, a varying last repeat at its least"
-             " after an optional sign, escape or class")
+             " after an optional sign, escape or class, a last group after the secret")
 _GROUP_REPEAT = re.compile(r"\{(\d+),(\d+)\}")
 # a pattern's start: flags, a \b, group openings, then a repeat of one character class at
 # least once (`\b(?P<secret>[0-9]{15,17}`); not a class that starts with `]` or `^]`,
@@ -1154,6 +1154,9 @@ def _tail_at_its_least(pattern: str) -> str:
         if not m:
             break
         end = m.start()
+    head = _without_last_group(pattern[:end])
+    if head is not None:
+        return _tail_at_its_least(head)
     closing = 0
     while end > closing and pattern[end - closing - 1] == ")" and (end - closing < 2 or pattern[end - closing - 2] != "\\"):
         closing += 1
@@ -1174,6 +1177,115 @@ def _tail_at_its_least(pattern: str) -> str:
     elif most and int(most) <= int(least) or least == "0":
         return pattern  # fixed, or may be absent: as it was
     return body[:m.start()] + atom + "{" + least + "}" + ")" * closing
+
+
+# a sign (not a letter, digit or regex syntax), or an escaped one, at the end
+_SIGN_END = re.compile(r"(?:[^\w\\()\[\]{}?*+|.^$]|\\[^\w])$")
+
+
+def _without_last_group(pattern: str) -> str | None:
+    """The pattern without the group that ends it, when that group comes after the rule's
+    secret (a `secret` group before it, none inside), right after a sign, and none of its
+    matches can hold a newline: a URL's host after `user:password@`. Still a superset of the
+    rule's matches, each ending within the rule's match on its last line, and one end per
+    `@` instead of one per character of the host (three URL rules over sqlalchemy's history:
+    320 k of its 480 k Hyperscan callbacks). None otherwise."""
+    if not pattern.endswith(")"):
+        return None
+    opens: list[int] = []
+    start = None
+    i, n, in_class = 0, len(pattern), False
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            i += 1
+            for lead in ("^", "]"):  # `[^]...]` and `[]...]`: a first ] is a member
+                if pattern.startswith(lead, i):
+                    i += 1
+            continue
+        elif c == "(":
+            opens.append(i)
+        elif c == ")":
+            if not opens:
+                return None
+            at = opens.pop()
+            if i == n - 1:
+                start = at
+        i += 1
+    if start is None or opens:
+        return None
+    head, group = pattern[:start], pattern[start:]
+    if "(?P<secret>" not in head or "(?P<secret>" in group or not _SIGN_END.search(head) \
+            or not _repeats_a_varying_number(group) or _may_hold_a_newline(group) or not _compiles(head):
+        return None
+    return head
+
+
+def _repeats_a_varying_number(pattern: str) -> bool:
+    """Does the pattern repeat something a varying number of times (each count an end
+    Hyperscan reports), rather than only choose among fixed words?"""
+    sp = _sre_parse()
+    try:
+        tree = sp.parse(pattern)
+    except Exception:
+        return False
+
+    def walk(items) -> bool:
+        for op, av in items:
+            if op in (sp.MAX_REPEAT, sp.MIN_REPEAT) and (av[0] != av[1] or walk(av[2])):
+                return True
+            if op is sp.SUBPATTERN and walk(av[-1]) or op is sp.BRANCH and any(walk(b) for b in av[1]):
+                return True
+        return False
+
+    return walk(tree)
+
+
+def _may_hold_a_newline(pattern: str) -> bool:
+    """Can a match of the pattern hold a newline? True when unsure (a dot, which DOTALL may
+    let take one, a lookaround, a reference, anything not read here)."""
+    sp = _sre_parse()
+    try:
+        tree = sp.parse(pattern)
+    except Exception:
+        return True
+    nl = ord("\n")
+    takes_nl = {sp.CATEGORY_SPACE, sp.CATEGORY_NOT_DIGIT, sp.CATEGORY_NOT_WORD}
+
+    def in_class(items) -> bool:
+        hit = any(op is sp.LITERAL and av == nl or op is sp.RANGE and av[0] <= nl <= av[1]
+                  or op is sp.CATEGORY and av in takes_nl for op, av in items)
+        return hit != any(op is sp.NEGATE for op, _ in items)
+
+    def walk(items) -> bool:
+        for op, av in items:
+            if op is sp.LITERAL:
+                found = av == nl
+            elif op is sp.NOT_LITERAL:
+                found = av != nl
+            elif op is sp.IN:
+                found = in_class(av)
+            elif op in (sp.MAX_REPEAT, sp.MIN_REPEAT):
+                found = walk(av[2])
+            elif op is sp.SUBPATTERN:
+                found = walk(av[-1])
+            elif op is sp.BRANCH:
+                found = any(walk(b) for b in av[1])
+            elif op is sp.AT:
+                found = False
+            else:
+                found = True
+            if found:
+                return True
+        return False
+
+    return walk(tree)
 
 
 def _compiles(pattern: str) -> bool:

@@ -316,6 +316,46 @@ def test_a_varying_last_repeat_is_matched_to_its_least_and_once_per_token():
                 assert len(ends) <= len(found) * 2 + text.count("eyJ") ** 2, (len(ends), text)
 
 
+def test_a_last_group_after_the_secret_is_left_out_when_it_only_lengthens_a_match():
+    """_prefilter_form leaves out a group that ends the pattern after its secret and a sign
+    (a URL's host after `user:password@`), when it repeats something a varying number of
+    times and cannot hold a newline: Hyperscan reported an end at every character of every
+    host (320 k of sqlalchemy's 480 k callbacks). Every match of the rule's regex must still
+    hold an end of Hyperscan's, on its last line; a group of fixed words, one that may hold a
+    newline, one holding the secret, or one after a letter keeps its place."""
+    import random
+
+    import hyperscan
+
+    from scanner.engine import _prefilter_form
+    from scanner.rules import load_rules
+
+    url = r"(?i)\b(?:postgres(?:ql)?)://(?P<user>[^:/?#@\s]+):(?P<secret>[^/?#\s\"'`]{3,200})@(?P<host>[A-Za-z0-9_.\-]{1,253}|\[[0-9a-fA-F:]+\])"
+    assert _prefilter_form(url) == url[:url.index("(?P<host>")]
+    for same in (r"key=(?P<secret>[a-z0-9]{32})", r"t/(?P<secret>[a-z0-9]{16})/(?:telemetry|rpc)\b",
+                 r"u:(?P<secret>[a-z]{4})@(?P<host>[a-z.\s]+)", r"u:(?P<secret>[a-z]{4})@(?P<host>[^ ]+)",
+                 r"u:(?P<secret>[a-z]{4})x(?P<host>[a-z]+|\[[0-9:]+\])", r"u:(?P<secret>[a-z]{4}@(?P<host>[a-z]+|\[[0-9:]+\]))"):
+        assert _prefilter_form(same) == same, same
+    by_id = {r.id: r.pattern for r in load_rules()}
+    assert "(?P<host>" not in _prefilter_form(by_id["url-credentials"])
+    rng = random.Random(5)
+    flags = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE
+    for p in (url, by_id["url-credentials"], by_id["mysql-url"]):
+        db = hyperscan.Database()
+        db.compile(expressions=[_prefilter_form(p).encode()], ids=[0], elements=1, flags=[flags])
+        strict = re.compile(p)
+        for k in range(300):
+            text = "".join(rng.choice("abz09:/@.-_ \n") for _ in range(rng.randint(1, 120)))
+            if k % 2 == 0:
+                host = rng.choice(["localhost", "db.example.internal", "[::1]", "h", "x" * rng.randint(1, 70)])
+                text += f" postgresql://scott:t1ger-{k}@{host}:5432/test mysql://u:pw{k}x@{host}\n"
+            ends: list = []
+            db.scan(text.encode(), match_event_handler=lambda _i, _f, to, _fl, _c, ends=ends: ends.append(to))
+            for m in strict.finditer(text):
+                last_line = text.rfind("\n", 0, m.end()) + 1
+                assert any(max(m.start(), last_line) < e <= m.end() for e in ends), (p, text, m)
+
+
 # ---- a rule matched through its context (prefilter: context) ------------------------------
 DISCORD = "OvePJpFQvn0PrA5PwrG2vsWk.xFIB39.BZvSIfigqJJBmQaFoVQcFnIsOeIooNwYTAXxis"
 
