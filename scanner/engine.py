@@ -1099,25 +1099,15 @@ def _prefilter_form(pattern: str) -> str:
     if lead:
         pattern = (lead.group(1) or "") + lead.group(2) + lead.group(3) + pattern[lead.end():]
     out: list[str] = []
-    i, n, in_class = 0, len(pattern), False
+    i, n = 0, len(pattern)
     while i < n:
         c = pattern[i]
-        if c == "\\":
-            out.append(pattern[i:i + 2])
-            i += 2
+        if c == "\\" or c == "[":  # an escape, or a class, copied as they are
+            j = i + 2 if c == "\\" else _class_end(pattern, i)
+            out.append(pattern[i:j])
+            i = j
             continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            out.append(c)
-            i += 1
-            for lead in ("^", "]"):  # `[^]...]` and `[]...]`: a first ] is a member
-                if pattern.startswith(lead, i):
-                    out.append(lead)
-                    i += 1
-            continue
-        elif c == "{" and out and out[-1] == ")":
+        if c == "{" and out and out[-1] == ")":
             m = _GROUP_REPEAT.match(pattern, i)
             if m:
                 out.append("{%s,}" % m.group(1))
@@ -1126,6 +1116,23 @@ def _prefilter_form(pattern: str) -> str:
         out.append(c)
         i += 1
     return _tail_at_its_least("".join(out))
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """Where the character class opened at pattern[i] (`[`) ends: after its `]` (`[^]...]`
+    and `[]...]`: a first ] is a member), or the pattern's end."""
+    i += 1
+    for lead in ("^", "]"):
+        if pattern.startswith(lead, i):
+            i += 1
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            i += 2
+        elif pattern[i] == "]":
+            return i + 1
+        else:
+            i += 1
+    return len(pattern)
 
 
 # a pattern's end that matches no character: a lookaround without groups inside, \b, $
@@ -1194,22 +1201,13 @@ def _without_last_group(pattern: str) -> str | None:
         return None
     opens: list[int] = []
     start = None
-    i, n, in_class = 0, len(pattern), False
+    i, n = 0, len(pattern)
     while i < n:
         c = pattern[i]
-        if c == "\\":
-            i += 2
+        if c == "\\" or c == "[":  # an escape or a class: no group starts or ends there
+            i = i + 2 if c == "\\" else _class_end(pattern, i)
             continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            i += 1
-            for lead in ("^", "]"):  # `[^]...]` and `[]...]`: a first ] is a member
-                if pattern.startswith(lead, i):
-                    i += 1
-            continue
-        elif c == "(":
+        if c == "(":
             opens.append(i)
         elif c == ")":
             if not opens:

@@ -227,6 +227,18 @@ def test_hyperscan_matches_an_unbounded_form_of_a_group_repeat_and_finds_what_th
                 assert loose.search(text), (p, text)
 
 
+def _prefilter_db(pattern: str):
+    """A Hyperscan database of the pattern's prefilter form alone, compiled as the engine's."""
+    import hyperscan
+
+    from scanner.engine import _prefilter_form
+
+    db = hyperscan.Database()
+    db.compile(expressions=[_prefilter_form(pattern).encode()], ids=[0], elements=1,
+               flags=[hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE])
+    return db
+
+
 def test_a_leading_class_repeat_is_matched_from_its_last_character_with_every_end_the_rule_has():
     """_prefilter_form cuts a repeat of one character class that starts a pattern to its
     last character, and the \\b before it (a run of digits before a one-character literal
@@ -237,7 +249,6 @@ def test_a_leading_class_repeat_is_matched_from_its_last_character_with_every_en
     text keep their form."""
     import random
 
-    import hyperscan
 
     from scanner.engine import _prefilter_form
 
@@ -251,9 +262,7 @@ def test_a_leading_class_repeat_is_matched_from_its_last_character_with_every_en
     patterns = [facebook, r"\b(?P<secret>[0-9]{1,5}-[A-Za-z0-9]{64})(?![A-Za-z0-9_-])",
                 r"(?i)\b(?P<secret>[a-f0-9]{32}-us[0-9]{1,2})\b", r"\b([a-z]{2,4}|q)z[0-9]"]
     for p in patterns:
-        db = hyperscan.Database()
-        db.compile(expressions=[_prefilter_form(p).encode()], ids=[0], elements=1,
-                   flags=[hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE])
+        db = _prefilter_db(p)
         strict = re.compile(p)
         alphabet = "0123456789abcdefAZ_-|.z q\n"
         for k in range(300):
@@ -276,7 +285,6 @@ def test_a_varying_last_repeat_is_matched_to_its_least_and_once_per_token():
     its form."""
     import random
 
-    import hyperscan
 
     from scanner.engine import _prefilter_form
 
@@ -296,10 +304,8 @@ def test_a_varying_last_repeat_is_matched_to_its_least_and_once_per_token():
                  r"\b(?P<secret>ghp_[A-Za-z0-9]{36})\b", r"(?:-[a-z]{4,})+", r"x[a-z]{3,}\\)"):
         assert _prefilter_form(same) == same, same
     rng = random.Random(11)
-    flags = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE
     for p in (jwt, r"(?i)\b(?P<secret>tok_[a-z0-9]{20,40})\b", r"(?m)^pw=[A-Za-z0-9+/]{8,}$", r"u:[a-z]+@h", b64):
-        db = hyperscan.Database()
-        db.compile(expressions=[_prefilter_form(p).encode()], ids=[0], elements=1, flags=[flags])
+        db = _prefilter_db(p)
         strict = re.compile(p)
         for k in range(300):
             text = "".join(rng.choice("abcdefz019AZ_-./+=: \n") for _ in range(rng.randint(1, 120)))
@@ -325,7 +331,6 @@ def test_a_last_group_after_the_secret_is_left_out_when_it_only_lengthens_a_matc
     newline, one holding the secret, or one after a letter keeps its place."""
     import random
 
-    import hyperscan
 
     from scanner.engine import _prefilter_form
     from scanner.rules import load_rules
@@ -339,10 +344,8 @@ def test_a_last_group_after_the_secret_is_left_out_when_it_only_lengthens_a_matc
     by_id = {r.id: r.pattern for r in load_rules()}
     assert "(?P<host>" not in _prefilter_form(by_id["url-credentials"])
     rng = random.Random(5)
-    flags = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE
     for p in (url, by_id["url-credentials"], by_id["mysql-url"]):
-        db = hyperscan.Database()
-        db.compile(expressions=[_prefilter_form(p).encode()], ids=[0], elements=1, flags=[flags])
+        db = _prefilter_db(p)
         strict = re.compile(p)
         for k in range(300):
             text = "".join(rng.choice("abz09:/@.-_ \n") for _ in range(rng.randint(1, 120)))
