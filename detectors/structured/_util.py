@@ -58,6 +58,12 @@ _DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.M)
 _DIRECTIVE = re.compile(r"^%", re.M)  # `%YAML`, `%TAG`: they belong to the document after them
 
 
+def declaring(*kinds: str) -> re.Pattern:
+    """compose_yaml_all's `wanted` for a parser of these kinds: a `kind:` naming one of them
+    (quoted or not, JSON or YAML, a tag or an anchor before it), anywhere in a document."""
+    return re.compile(r"""kind["']?\s*:\s*(?:[!&]\S*\s+){0,2}["']?(?:%s)\b""" % "|".join(kinds))
+
+
 def compose_yaml_all(text: str, wanted: re.Pattern | None = None) -> list:
     """YAML documents as node graphs (positions kept, aliases NOT expanded): safe against
     alias bombs because callers only follow fixed paths, and never change the nodes (the

@@ -12,7 +12,7 @@ import re
 from scanner.model import Hit
 
 from . import docker
-from ._util import b64decode_any, compose_yaml_all, ctx, is_placeholder, printable_text, yget, ymap, ypos, yseq, ystr
+from ._util import b64decode_any, compose_yaml_all, ctx, declaring, is_placeholder, printable_text, yget, ymap, ypos, yseq, ystr
 from detectors.generic import lower_name
 from detectors.vocabulary import SECRET_WORDS
 
@@ -26,9 +26,8 @@ _NOT_SECRET_KEY = re.compile(r"(?i)(?:^|[_.\-])(?:user(?:name)?|host|port|id|url
 # the access key is the user name, the secret key its password): one that is a lower-case
 # name (`enterprise-metrics`, `minio`: generic.lower_name) is that name, not a generated key ID
 _ACCESS_KEY = re.compile(r"(?i)access[_.\-]?key$")
-# a document that may declare a Secret, or a List of them (a tag or an anchor may come first):
-# the others of a multi-document manifest are not composed
-WANTED = re.compile(r"""kind["']?\s*:\s*(?:[!&]\S*\s+){0,2}["']?(?:Secret|List)\b""")
+# the documents of a multi-document manifest worth composing: a Secret, or a List of them
+WANTED = declaring("Secret", "List")
 
 
 def _items(text: str):

@@ -1,17 +1,14 @@
 """kubeconfig files (`kind: Config`): user tokens, client keys and passwords, per context."""
 from __future__ import annotations
 
-import re
-
 from scanner.model import Hit
 
-from ._util import b64decode_any, compose_yaml_all, ctx, is_placeholder, url_host, yget, ymap, ypos, yseq, ystr
+from ._util import b64decode_any, compose_yaml_all, ctx, declaring, is_placeholder, url_host, yget, ymap, ypos, yseq, ystr
 
 # auth-provider config fields that are bearer credentials
 _AUTH_PROVIDER_SECRETS = ("access-token", "id-token", "refresh-token", "client-secret")
-# a document that may be a kubeconfig (a tag or an anchor may come first): the others of a
-# multi-document text are not composed
-WANTED = re.compile(r"""kind["']?\s*:\s*(?:[!&]\S*\s+){0,2}["']?Config\b""")
+# the documents of a multi-document text worth composing
+WANTED = declaring("Config")
 
 
 def scan(text: str) -> list[Hit]:
