@@ -88,6 +88,7 @@ PARSERS: tuple[Parser, ...] = (
     Parser("gitcreds", names=frozenset({".git-credentials", "git-credentials"}), paths=(".config/git/credentials",)),
     Parser("terraform", exts=frozenset({"tf", "tfvars"})),
     Parser("pgpass", names=frozenset({".pgpass", "pgpass", "pgpass.conf"})),
+    Parser("coveralls", names=frozenset({".coveralls.yml", ".coveralls.yaml"})),
     Parser("rails_key", paths=("config/master.key",), path_test=lambda p: "config/credentials/" in p and p.endswith(".key")),
     # container registry credentials: a Docker config by name, or an `auths` map in any JSON.
     # The marker is the key `"auths"` whole, or `"auth"` holding a string (a legacy .dockercfg's

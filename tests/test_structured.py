@@ -261,6 +261,19 @@ def test_pypirc_token_uses_pypi_token_rule():
         ("pypi-token", 3, "pypi", "upload.pypi.org")]
 
 
+@pytest.mark.parametrize("path", [".coveralls.yml", "sub/.coveralls.yaml"])
+def test_coveralls_config_token_is_the_coveralls_rule_s(path):
+    # coveralls-python's documented file: no provider named beside the value
+    text = "# Coveralls\nservice_name: travis-pro\nrepo_token: 'Hq7ZtR2mXk9LpT4wNb3VcJ6sYd8Fg1Ae0'\nparallel: true\n"
+    assert [(h.rule_id, h.secret, h.line, h.column, h.context["key"], h.context["service"]) for h in _hits(path, text)] == [
+        ("coveralls-repo-token", "Hq7ZtR2mXk9LpT4wNb3VcJ6sYd8Fg1Ae0", 3, 14, "repo_token", "travis-pro")]
+    # coveralls-ruby's other key; a stand-in and a value from the environment are not tokens
+    assert [h.line for h in _hits(path, "repo_secret_token: Wn6pY1cRt8bKs3HqZx5Vt2LmQ9\n")] == [1]
+    assert _hits(path, "repo_token: <your repo token>\n") == []
+    assert _hits(path, "repo_token: ${COVERALLS_REPO_TOKEN}\n") == []
+    assert _hits("coveralls.yml.example", text) == []  # the name decides: no other file is parsed as it
+
+
 def test_npmrc_skips_npm_tokens_and_reports_host():
     text = ("//registry.npmjs.org/:_authToken=npm_QL05HA064GiIjHGb3CXlMaXZjljENUhJduRH\n"
             "//npm.pkg.github.com/:_authToken=ghp_rCaqx9vJupc94tnwlavyfErGPmpGXafq0fjz\n")
@@ -597,7 +610,7 @@ MALFORMED = [
     '{"cells": [{"source": 7, "outputs": 3}]}',
 ]
 PATHS = [".kube/config", "sa.json", ".aws/credentials", ".netrc", ".pypirc", ".npmrc", ".docker/config.json",
-         ".git-credentials", "secret.yaml", "main.tf", "prod.tfvars", ".env", "x.ipynb", "config", "kubeconfig"]
+         ".git-credentials", "secret.yaml", "main.tf", "prod.tfvars", ".env", "x.ipynb", "config", "kubeconfig", ".coveralls.yml"]
 
 
 @pytest.mark.parametrize("text", MALFORMED, ids=range(len(MALFORMED)))

@@ -41,6 +41,7 @@ STRUCTURED_RULE_IDS = (
     "aws-secret-access-key", "aws-session-token", "netrc-password", "pypirc-password", "pypi-token",
     "npmrc-auth", "docker-config-auth", "git-credentials", "kubernetes-secret", "terraform-secret",
     "dotenv-secret", "pgpass-password", "maven-server-password", "maven-master-password", "rails-master-key",
+    "coveralls-repo-token",  # defined by rules/ci.yaml: .coveralls.yml's token is that token
 )
 
 # source files no parser reads (the registry's content checks never run on them)
