@@ -378,9 +378,18 @@ def is_code_member(secret: str) -> bool:
     return bool(_CODE_MEMBER.match(secret))
 
 
+# a key file's free-text headers, written about the key, not in place of it: PuTTY's .ppk
+# `Comment:` (the PuTTY manual, appendix C) and RFC 4716's `Comment:` and `Subject:` (the
+# SSH2 key file format). Plazmaz/leaky-repo's working .ppk key says `Comment: dummy-key`.
+_FREE_TEXT_HEADER = re.compile(r"^(?:Comment|Subject):[^\n]*", re.M)
+
+
 def is_placeholder_text(secret: str) -> bool:
     """The word and template checks alone, for multi-line keys whose bodies may repeat
-    characters legitimately: `-----BEGIN ... EXAMPLE` or a `{{ template }}` key."""
+    characters legitimately: `-----BEGIN ... EXAMPLE` or a `{{ template }}` key. A key
+    file's free-text headers (_FREE_TEXT_HEADER) are not looked in for words."""
+    if "Comment:" in secret or "Subject:" in secret:
+        secret = _FREE_TEXT_HEADER.sub("", secret)
     return _has_template(secret) or (_has_word(secret) and any(_written(m, True) for m in _WORDS.finditer(secret)))
 
 
