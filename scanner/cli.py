@@ -234,13 +234,14 @@ def scan_options(fn):
 
 
 def _emit(command: str, fmt: str, output: str | None, report) -> None:
-    """The report in `fmt` on stdout, or written to `output` (mode 0600) with a summary on stderr."""
+    """The report in `fmt` on stdout (no `output`, or `-` as other tools take it), or written
+    to `output` (mode 0600) with a summary on stderr."""
     from scanner.outfile import write_private
     from scanner.report import reporter
     from scanner.report.text import summary_line
 
     mod = reporter(command, fmt)
-    if not output:
+    if not output or output == "-":
         mod.render(report, sys.stdout)
         sys.stdout.flush()
         return
@@ -280,7 +281,7 @@ def _scan_target(paths: tuple[str, ...]) -> dict:
 @click.option("--staged", is_flag=True, help="Scan the staged content (the index), not the working copy.")
 @click.option("--stdin-name", metavar="NAME", help="With `-`: the file name to parse standard input as (e.g. .env).")
 @click.option("--format", "fmt", type=click.Choice(formats("scan")), default="text", help=formats_help("scan"))
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE (mode 0600).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE (mode 0600); `-`: standard output.")
 @guarded
 def scan(paths, fmt, output, show_secrets, staged, **kw):
     """Scan for credentials: PATH (default: .), the workspace as an agent sees it and the git
@@ -340,7 +341,7 @@ def credential_paths(findings, threshold: str) -> list[str]:
 @scan_options
 @click.option("--agents", "agents_spec", metavar="auto|all|LIST", help="Agents to check (default: auto: those configured here, else all).")
 @click.option("--format", "fmt", type=click.Choice(formats("audit")), default="text", help=formats_help("audit"))
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE (mode 0600).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE (mode 0600); `-`: standard output.")
 @guarded
 def audit(path, agents_spec, fmt, output, show_secrets, **kw):
     """Before an agent is let in: what it could see, what that can hurt, and whether it is hidden.

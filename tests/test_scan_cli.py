@@ -243,6 +243,13 @@ def test_a_report_written_through_a_symlink_keeps_the_link(repo, tmp_path):
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
+def test_output_dash_is_standard_output_not_a_file_named_dash(repo, tmp_path):
+    for cmd in ("scan", "audit"):
+        p = credfence(cmd, str(repo.path), "--no-history", "--quiet", "--format", "json", "-o", "-", cwd=str(tmp_path))
+        assert json.loads(p.stdout)["version"] == 1, p.stderr
+        assert not (tmp_path / "-").exists()
+
+
 def test_a_report_path_that_cannot_be_written_is_one_line_naming_it(repo, tmp_path):
     out = tmp_path / "no-such-dir" / "r.json"
     p = credfence("scan", str(repo.path), "--no-history", "--quiet", "-o", str(out))
