@@ -36,6 +36,9 @@ SUPERUSERS = {"postgres", "root", "admin", "sa", "superuser", "master", "adminis
 _READONLY_USER = re.compile(r"(?i)(^|[_\-.])(ro|readonly|read_only|reader|read|viewer|replica|report|reporting)"
                             r"($|[_\-.])|readonly|reader$|_ro$")
 _SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
+# a name saying its value is stored encrypted (rclone's rclonePersonalEncryptedClientSecret,
+# an encrypted_password): ciphertext, as dangerous as the key that decrypts it
+_STORED_ENCRYPTED = {"encrypted", "obscured", "ciphertext"}
 # another project's code copied in: Go's vendor/ and Godeps/_workspace/, PHP's and Ruby's
 # vendor/, third_party/ (minio's vendored triton-go keeps a dummy key, hydra's Godeps lib/pq
 # its test server's key)
@@ -239,6 +242,13 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
     if b.severity not in ("critical", "info") and b.env not in ("test", "development") and \
             ("ignored" in statuses or kinds == {"history"}):
         b.severity = _bump(b.severity, cap="high")
+    key = ctx0.get("key")
+    if rule.generic and isinstance(key, str) and b.severity not in ("info", "low") and \
+            _STORED_ENCRYPTED & {w.lower() for w in _SPLIT.split(key)}:
+        # a guess from the name alone, and the name says the value is not the secret itself
+        b.severity = _lower(b.severity)
+        ev.append(f"variable name {key} says the value is stored encrypted: as dangerous as the key "
+                  "that decrypts it, rated one level lower")
     expired = _expired(finding, ctx0)
     if expired:
         # rejected by the service whatever it could once reach: no longer "reaches production"

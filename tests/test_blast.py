@@ -52,6 +52,18 @@ def test_conflicting_evidence_the_key_wins(tmp_path):
     assert "sk_test_" in ev(b)
 
 
+@pytest.mark.parametrize("name", ["rclonePersonalEncryptedClientSecret", "ENCRYPTED_PASSWORD", "obscured_api_key"])
+def test_a_generic_guess_named_as_stored_encrypted_is_one_level_lower(tmp_path, name):
+    plain = blast({"src/app.go": f'const clientSecret = "{PW}"\n'}, tmp_path / "plain")
+    b = blast({"src/app.go": f'const {name} = "{PW}"\n'}, tmp_path / "enc")
+    order = ["critical", "high", "medium", "low"]
+    assert order.index(b.severity) == order.index(plain.severity) + 1, (plain.severity, b.severity)
+    assert f"variable name {name} says the value is stored encrypted" in ev(b)
+    # a provider's own rule knows what its value is: not lowered by the name
+    k = blast({"src/pay.py": f'ENCRYPTED_KEY = "{SK_LIVE}"\n'}, tmp_path / "typed")
+    assert k.severity == "critical" and "stored encrypted" not in ev(k)
+
+
 # ---- env: the variable name ------------------------------------------------------------------
 @pytest.mark.parametrize("name,env", [
     ("PROD_GITHUB_TOKEN", "production"),
