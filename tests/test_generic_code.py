@@ -770,6 +770,19 @@ def test_history_skips_binary_names_like_the_work_tree_unless_a_path_was_text(tm
     assert report["stats"]["skipped"].get("binary") == 2, report["stats"]["skipped"]
 
 
+@pytest.mark.parametrize("path", ["docs/.doctrees/environment.pickle", "build/doctrees/index.doctree",
+                                  "model/weights.pkl", "data/arr.npy"])
+def test_pickles_doctrees_and_arrays_in_history_are_binary_by_name(tmp_path, path):
+    """Python pickles (Sphinx's doctrees are pickles too) and NumPy arrays are binary formats:
+    a docs build on a gh-pages branch held most of a history's bytes in them, each version read
+    only to be found binary. Skipped unread by name, as an image is: the text put in one here
+    is never matched."""
+    r = Repo(tmp_path / "repo")
+    r.commit("build", {path: f"stripe_key = '{STRIPE}'\n"})
+    report, _ = scan_json(r.path)
+    assert report["findings"] == [] and report["stats"]["skipped"].get("binary") == 2, report["stats"]["skipped"]
+
+
 def test_a_password_url_in_a_docstring_is_a_documentation_example():
     """A carrier rule (a URL with a password) inside a docstring is an example of the API
     (httpx documents URL() with `scheme://user:password@host` in its class docstring): low
