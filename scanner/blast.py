@@ -21,9 +21,12 @@ ENV_WORDS = {
     "staging": {"staging", "stage", "stg", "preprod", "uat", "qa"},
     "development": {"dev", "development", "develop", "local", "devel", "localdev", "localhost"},
     # an example or sample is not a deployment: `examples/server.key`, `SAMPLE_DB_URL`; nor is a
-    # dummy, fake, stub or demo (triton-go's authentication/dummy.go)
+    # dummy, fake, stub or demo (triton-go's authentication/dummy.go), nor a project's
+    # playground, the scratch app its developers try it in (auth0/node-auth0's playground/
+    # creates a user test@test.com with a password written there)
     "test": {"test", "tests", "testing", "testdata", "spec", "specs", "fixture", "fixtures", "mock", "mocks", "e2e",
              "example", "examples", "sample", "samples", "dummy", "fake", "fakes", "stub", "stubs", "demo", "demos",
+             "playground", "playgrounds",
              # test folders named in one word (detectors.vocabulary.TEST_COMPOUNDS, TEST_DOUBLES)
              *(p + w for p in ("test", *TEST_DOUBLES) for w in TEST_COMPOUNDS)},
 }

@@ -321,6 +321,8 @@ def test_the_same_secret_named_production_elsewhere_still_is(tmp_path):
     ("vendor/github.com/joyent/triton-go/authentication/dummy.go", "test"),  # a dummy, a fake, a demo
     ("internal/fakes/keys.go", "test"),
     ("identity/vault-agent-k8s-demo/variables.tf", "test"),
+    ("playground/handlers.ts", "test"),  # a project's scratch app (auth0/node-auth0's)
+    ("packages/playgrounds/vite/src/main.ts", "test"),
     ("Godeps/_workspace/src/github.com/lib/pq/certs/settings.go", "test"),  # vendored: another project's
     ("third_party/grpc/creds.py", "test"),
     # Kubernetes' source tree vendored: its staging/ is no environment of ours
