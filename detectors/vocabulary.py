@@ -18,7 +18,9 @@ CODE_OBJECTS = r"self|this|cls|os|env|process|request|config|settings|params|arg
 
 # test folders no word names: Perl's and Git's t/ (celery's too), a conformance suite's
 # package (dex's storage/conformance/, whose keys are generated "so tests don't spend time on
-# crypto key generation"), a folder of test suites (authelia's internal/suites/, each an
+# crypto key generation"), its kin the certification and interoperability suites (panva's
+# node-oidc-provider's certification/: the OpenID conformance suite's test clients' keys; an
+# interop/ folder of tests against other implementations), a folder of test suites (authelia's internal/suites/, each an
 # integration suite's configuration, keys and certificates; a folder only: a variable's
 # `G_SUITE_` names Google Workspace), the kinds of tests written as one word (funtests/,
 # unittests/, integrationtests/), and a Helm chart's ci/*values*.yaml
@@ -27,7 +29,7 @@ CODE_OBJECTS = r"self|this|cls|os|env|process|request|config|settings|params|arg
 # cypress/helpers/ signs its test grants with keys written there) and Jest's __mocks__/ and
 # __fixtures__/. scanner/blast.py reads it as the test environment,
 # detectors.generic.is_test_path as a test path.
-TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|suites?|conformance|cypress|playwright|__mocks__|__fixtures__|"
+TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|suites?|conformance|certification|interop|cypress|playwright|__mocks__|__fixtures__|"
                          r"(?:fun|func|functional|unit|integration|api|acceptance|system|smoke|perf|"
                          r"load|ui|regression)_?tests)/|(?:^|/)(ci)/[^/]*values[^/]*\.ya?ml$")
 

@@ -322,6 +322,8 @@ def test_the_same_secret_named_production_elsewhere_still_is(tmp_path):
     ("internal/fakes/keys.go", "test"),
     ("identity/vault-agent-k8s-demo/variables.tf", "test"),
     ("playground/handlers.ts", "test"),  # a project's scratch app (auth0/node-auth0's)
+    ("certification/fapi/plan.json", "test"),  # the OpenID conformance suite's test clients (node-oidc-provider)
+    ("src/interop/client/keys.go", "test"),  # tests against other implementations
     ("packages/playgrounds/vite/src/main.ts", "test"),
     ("Godeps/_workspace/src/github.com/lib/pq/certs/settings.go", "test"),  # vendored: another project's
     ("third_party/grpc/creds.py", "test"),
@@ -336,7 +338,7 @@ def test_path(tmp_path, path, env):
 @pytest.mark.parametrize("path", ["tools/t.py", "latest/settings.py", "at/app.cfg", "contests/app.cfg",
                                   "ci/deploy.sh", "ci/config.yml", "gsuite/app.cfg", "suitecrm/config.php",
                                   "mockingbird/app.cfg", "dummyproof/app.cfg", "cypress.config.js",
-                                  "tools/cypress_runner.py"])
+                                  "tools/cypress_runner.py", "certificationauthority/app.cfg", "interoperability.cfg"])
 def test_a_path_that_only_looks_like_a_test_folder_names_no_environment(tmp_path, path):
     b = blast({path: f'GITHUB_TOKEN="{GH}"\n'}, tmp_path)
     assert b.env == "unknown", ev(b)
