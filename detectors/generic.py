@@ -1509,6 +1509,47 @@ def is_generated_code(head: bytes, path: str) -> bool:
         bool(_GENERATED.search(head[:GENERATED_HEAD]))
 
 
+# Rust keeps its unit tests beside the code, in a module the compiler builds for tests only:
+# `#[cfg(test)]` (or `#[cfg(all(test, ...))]`) above `mod tests {` (the Rust Book, "Test
+# Organization"). launchbadge/sqlx's src/options/parse.rs tests its URL parser there with
+# `postgres://username:p@ssw0rd@hostname/database`.
+_RUST_CFG_TEST = re.compile(r"^\s*#\[cfg\((?:all\()?test\b")
+_RUST_MOD = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+\w+\s*\{")
+_TEST_SPANS: list = [None, None]  # the last lines in_rust_test_module was asked about, and its spans
+
+
+def _rust_test_spans(lines: list[str]) -> LineSpans:
+    """The lines of each `#[cfg(test)]` module, from the attribute to the brace that closes
+    the module (braces counted as written: a format string's `{}` pairs up)."""
+    if _TEST_SPANS[0] is lines:
+        return _TEST_SPANS[1]
+    out = LineSpans()
+    i, n = 0, len(lines)
+    while i < n:
+        if "cfg(" in lines[i] and _RUST_CFG_TEST.match(lines[i]):
+            j = i + 1
+            while j < n and j - i <= 3 and not _RUST_MOD.match(lines[j]):
+                j += 1  # (another attribute or a comment between)
+            if j < n and j - i <= 3:
+                depth, k = 0, j
+                while k < n:
+                    depth += lines[k].count("{") - lines[k].count("}")
+                    if depth <= 0:
+                        break  # the module's closing brace (or a module of one line)
+                    k += 1
+                out.firsts.append(i)
+                out.lasts.append(min(k, n - 1))
+                i = k
+        i += 1
+    _TEST_SPANS[0], _TEST_SPANS[1] = lines, out
+    return out
+
+
+def in_rust_test_module(line_no: int, path: str, lines: list[str]) -> bool:
+    """Whether line `line_no` (1-based) of a Rust source file sits in a `#[cfg(test)]` module."""
+    return path.endswith(".rs") and 0 < line_no <= len(lines) and (line_no - 1) in _rust_test_spans(lines)
+
+
 def in_doc_block(line_no: int, path: str, lines: list[str]) -> bool:
     """Whether line `line_no` (1-based) sits in a docstring of a language that has them."""
     if not 0 < line_no <= len(lines):

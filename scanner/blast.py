@@ -139,6 +139,8 @@ def location_env(finding: Finding, path: str, ctx: dict) -> tuple[int, str, str]
     vendored = _VENDORED.search(path)
     if vendored:
         return 2, "test", f"path {path} is vendored third-party code ({vendored.group(1)}/): another project's fixture"
+    if ctx.get("test_code"):
+        return 2, "test", f"{path} holds it in its unit tests' module (Rust's #[cfg(test)])"
     fixture = _fixture_folder(path)
     if fixture:
         return 2, "test", f"path {path} is under a test or example folder ({fixture}/)"

@@ -897,6 +897,12 @@ class Engine:
                     for h in _kept_generic(found, _SECRET_OF_HIT, self._prefixes):
                         h.context = {**ctxmod.extract(lines.lines, li, h.column - 1), **h.context}
                         hits.append(h)
+        if path.endswith(".rs") and hits:
+            from detectors.generic import in_rust_test_module
+
+            for h in hits:
+                if in_rust_test_module(h.line, path, lines.lines):
+                    h.context["test_code"] = True  # a unit test's value (scanner/blast.py)
         for h in hits:
             rule = self.by_id.get(h.rule_id)
             if rule is None or h.context.get("doc"):

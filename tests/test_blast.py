@@ -724,3 +724,56 @@ def test_a_connection_s_host_beside_its_password_says_where_it_reaches(tmp_path,
 ])
 def test_a_host_beside_a_secret_that_is_not_its_connection_s_says_nothing(tmp_path, text):
     assert blast({"config/app.yml": text}, tmp_path).env == "unknown"
+
+
+
+_RUST = """use std::str::FromStr;
+
+pub const DEFAULT: &str = "postgres://app:{pw}1@db.internal.acme.io/app";
+
+#[cfg(not(test))]
+mod live {{
+    pub const URL: &str = "postgres://app:{pw}2@db2.internal.acme.io/app";
+}}
+
+#[cfg(test)]
+mod tests {{
+    use super::*;
+
+    #[test]
+    fn parses() {{
+        let url = format!("{{}}", "postgres://app:{pw}3@db3.internal.acme.io/app");
+        assert!(url.len() > 0);
+    }}
+}}
+
+#[cfg(all(test, feature = "mysql"))]
+mod mysql_tests {{
+    const URL: &str = "mysql://app:{pw}4@db4.internal.acme.io/app";
+}}
+
+pub const AFTER: &str = "postgres://app:{pw}5@db5.internal.acme.io/app";
+"""
+
+
+def test_a_rust_unit_test_module_s_values_are_test_values(tmp_path):
+    """Rust keeps unit tests in the source file, in a #[cfg(test)] module (launchbadge/sqlx's
+    URL parser tests, `postgres://username:p@ssw0rd@hostname`): a value there is a test's,
+    whatever the file's path says; one outside the module, or in a #[cfg(not(test))] one, is not."""
+    root = write_tree(tmp_path / "ws", {"src/options/parse.rs": _RUST.format(pw=PW)})
+    env = {f.secret[-1]: (f.blast.env, " | ".join(f.blast.evidence)) for f in scan_api(root).findings}
+    assert sorted(env) == ["1", "2", "3", "4", "5"], env
+    assert {k for k, (e, why) in env.items() if e == "test" and "#[cfg(test)]" in why} == {"3", "4"}, env
+
+
+def test_rust_test_module_spans():
+    from detectors.generic import in_rust_test_module
+
+    lines = _RUST.format(pw=PW).split("\n")
+    inside = [i + 1 for i in range(len(lines)) if in_rust_test_module(i + 1, "src/a.rs", lines)]
+    tests_at = lines.index("#[cfg(test)]") + 1
+    mysql_at = lines.index('#[cfg(all(test, feature = "mysql"))]') + 1
+    # each module from its attribute to its closing brace, nothing between or after them
+    assert inside == list(range(tests_at, tests_at + 10)) + list(range(mysql_at, mysql_at + 4)), inside
+    assert lines[tests_at + 8] == "}" and lines[mysql_at + 2] == "}"
+    assert not any(in_rust_test_module(i + 1, "src/a.py", lines) for i in range(len(lines)))
