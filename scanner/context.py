@@ -41,7 +41,11 @@ _CONN_HOST = re.compile(r"(?i)(?:^|[;\"'\s,({])(?:server|host|hostname|data sour
 # host its Authorization header is sent to
 _HOST_HEADER = re.compile(r"^\s*(?:[>|]\s*)?host:\s*([A-Za-z0-9_.\-]+)(?::\d+)?\s*$", re.I)
 _HEADER_BLOCK = 20  # lines of a request's header block read for its Host
-_REQUEST_LINE = re.compile(r"^\s*(?:[>|]\s*)?[A-Z]{3,7} \S+ HTTP/\d(?:\.\d)?\s*$")
+# a request line: `POST /revoke HTTP/1.1`, or a target that is a whole URL with or without the
+# version (the absolute form, and the request files of VS Code's REST Client and JetBrains'
+# HTTP Client: `POST http://localhost:3002/v0/scrape`)
+_REQUEST_LINE = re.compile(r"^\s*(?:[>|]\s*)?[A-Z]{3,7} (?:\S+ HTTP/\d(?:\.\d)?|https?://\S+)\s*$")
+_ABSOLUTE_TARGET = re.compile(r"^\s*(?:[>|]\s*)?[A-Z]{3,7} https?://(?:[^@/\s]*@)?\[?([A-Za-z0-9_.\-]+)")
 # a credential's own header line in an HTTP message: only there is a Host read (a YAML
 # `host:` key of a sibling block is not the host of a `password:` below it)
 _AUTH_HEADER = re.compile(r"^\s*(?:[>|]\s*)?(?:proxy-)?(?:authorization|x-[a-z0-9-]+)\s*:", re.I)
@@ -234,8 +238,9 @@ def extract(lines: list[str], idx: int, col: int, groups: dict | None = None) ->
 
 
 def _message_host(lines: list[str], idx: int) -> str | None:
-    """The Host header of the HTTP request whose header block holds lines[idx] (from its
-    request line, `POST /revoke HTTP/1.1`, to a blank line), or None: RFC 6749's examples
+    """The host of the HTTP request whose header block holds lines[idx] (from its request
+    line, `POST /revoke HTTP/1.1`, to a blank line): the request line's URL's, else its Host
+    header's, or None. RFC 6749's examples
     send their `Authorization: Basic` to `Host: server.example.com`, which names no
     deployment. Without a request line above, the block is no HTTP message (a YAML file's
     `authorization:` beside another block's `host:`)."""
@@ -244,6 +249,9 @@ def _message_host(lines: list[str], idx: int) -> str | None:
         top -= 1
     if top < 0 or idx - top > _HEADER_BLOCK or not _REQUEST_LINE.match(lines[top]):
         return None
+    target = _ABSOLUTE_TARGET.match(lines[top])
+    if target:
+        return target.group(1)  # RFC 9112: a target in absolute form names the host, not Host:
     j = top + 1
     while j < len(lines) and j - top <= 2 * _HEADER_BLOCK and lines[j].strip():
         m = _HOST_HEADER.match(lines[j])

@@ -355,6 +355,12 @@ BASIC = "ZGVwbG95MDpOcVZ3" + "WVM4MVZQN0hiMQ=="  # deploy0:NqVwYS81VP7Hb1
     (f"> GET /v2/ HTTP/1.1\n> Host: registry.staging.acme.io\n> Authorization: Basic {BASIC}\n", "staging"),
     # another message's Host, past a blank line, is not this one's
     (f"GET / HTTP/1.1\nHost: server.example.com\n\nGET / HTTP/1.1\nAuthorization: Basic {BASIC}\n", "unknown"),
+    # a request file's absolute URL (REST Client's, JetBrains'), with or without the version:
+    # firecrawl's requests.http sends its keys to its local server
+    (f"### Crawl\nPOST http://localhost:3002/v0/scrape HTTP/1.1\nAuthorization: Basic {BASIC}\n", "development"),
+    (f"GET https://api.staging.acme.io/v1/me\nAuthorization: Basic {BASIC}\nAccept: */*\n", "staging"),
+    # the absolute form's host is the request's, whatever Host says (RFC 9112)
+    (f"GET https://api.prod.acme.io/x HTTP/1.1\nHost: server.example.com\nAuthorization: Basic {BASIC}\n", "production"),
 ])
 def test_the_host_of_an_http_message_is_its_authorization_s_host(tmp_path, message, env):
     b = blast({"api/calls.http": message}, tmp_path, BASIC)
