@@ -1527,10 +1527,11 @@ def _rust_test_spans(lines: list[str]) -> LineSpans:
     i, n = 0, len(lines)
     while i < n:
         if "cfg(" in lines[i] and _RUST_CFG_TEST.match(lines[i]):
-            j = i + 1
-            while j < n and j - i <= 3 and not _RUST_MOD.match(lines[j]):
-                j += 1  # (another attribute or a comment between)
-            if j < n and j - i <= 3:
+            j = i + 1  # the module it applies to: past other attributes, comments, blank lines
+            while j < n and j - i <= 3 and not _RUST_MOD.match(lines[j]) and \
+                    (not lines[j].strip() or lines[j].lstrip().startswith(("#[", "//"))):
+                j += 1
+            if j < n and j - i <= 3 and _RUST_MOD.match(lines[j]):
                 depth, k = 0, j
                 while k < n:
                     depth += lines[k].count("{") - lines[k].count("}")
@@ -1547,7 +1548,8 @@ def _rust_test_spans(lines: list[str]) -> LineSpans:
 
 def in_rust_test_module(line_no: int, path: str, lines: list[str]) -> bool:
     """Whether line `line_no` (1-based) of a Rust source file sits in a `#[cfg(test)]` module."""
-    return path.endswith(".rs") and 0 < line_no <= len(lines) and (line_no - 1) in _rust_test_spans(lines)
+    return bool(path) and path.endswith(".rs") and 0 < line_no <= len(lines) and \
+        (line_no - 1) in _rust_test_spans(lines)
 
 
 def in_doc_block(line_no: int, path: str, lines: list[str]) -> bool:

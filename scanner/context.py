@@ -240,10 +240,9 @@ def extract(lines: list[str], idx: int, col: int, groups: dict | None = None) ->
 def _message_host(lines: list[str], idx: int) -> str | None:
     """The host of the HTTP request whose header block holds lines[idx] (from its request
     line, `POST /revoke HTTP/1.1`, to a blank line): the request line's URL's, else its Host
-    header's, or None. RFC 6749's examples
-    send their `Authorization: Basic` to `Host: server.example.com`, which names no
-    deployment. Without a request line above, the block is no HTTP message (a YAML file's
-    `authorization:` beside another block's `host:`)."""
+    header's, or None. RFC 6749's examples send their `Authorization: Basic` to `Host:
+    server.example.com`, which names no deployment. Without a request line above, the block
+    is no HTTP message (a YAML file's `authorization:` beside another block's `host:`)."""
     top = idx
     while top >= 0 and idx - top <= _HEADER_BLOCK and lines[top].strip() and not _REQUEST_LINE.match(lines[top]):
         top -= 1

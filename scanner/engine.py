@@ -897,7 +897,7 @@ class Engine:
                     for h in _kept_generic(found, _SECRET_OF_HIT, self._prefixes):
                         h.context = {**ctxmod.extract(lines.lines, li, h.column - 1), **h.context}
                         hits.append(h)
-        if path.endswith(".rs") and hits:
+        if hits and path and path.endswith(".rs"):
             from detectors.generic import in_rust_test_module
 
             for h in hits:

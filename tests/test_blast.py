@@ -783,3 +783,7 @@ def test_rust_test_module_spans():
     assert inside == list(range(tests_at, tests_at + 10)) + list(range(mysql_at, mysql_at + 4)), inside
     assert lines[tests_at + 8] == "}" and lines[mysql_at + 2] == "}"
     assert not any(in_rust_test_module(i + 1, "src/a.py", lines) for i in range(len(lines)))
+    # `mod tests;` (its tests in another file): the next module is no test module
+    other = ["#[cfg(test)]", "mod tests;", "mod live {", '    const URL: &str = "x";', "}"]
+    assert not any(in_rust_test_module(i + 1, "src/b.rs", other) for i in range(len(other)))
+    assert not in_rust_test_module(1, "", other) and not in_rust_test_module(1, None, other)
