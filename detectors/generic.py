@@ -1512,7 +1512,7 @@ def is_generated_code(head: bytes, path: str) -> bool:
 # Rust keeps its unit tests beside the code, in a module the compiler builds for tests only:
 # `#[cfg(test)]` (or `#[cfg(all(test, ...))]`) above `mod tests {` (the Rust Book, "Test
 # Organization"). launchbadge/sqlx's src/options/parse.rs tests its URL parser there with
-# `postgres://username:p@ssw0rd@hostname/database`.
+# a Postgres URL of user `username` at `hostname` and a leetspeak "password".
 _RUST_CFG_TEST = re.compile(r"^\s*#\[cfg\((?:all\()?test\b")
 _RUST_MOD = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+\w+\s*\{")
 _TEST_SPANS: list = [None, None]  # the last lines in_rust_test_module was asked about, and its spans

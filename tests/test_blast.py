@@ -764,7 +764,7 @@ pub const AFTER: &str = "postgres://app:{pw}5@db5.internal.acme.io/app";
 
 def test_a_rust_unit_test_module_s_values_are_test_values(tmp_path):
     """Rust keeps unit tests in the source file, in a #[cfg(test)] module (launchbadge/sqlx's
-    URL parser tests, `postgres://username:p@ssw0rd@hostname`): a value there is a test's,
+    URL parser tests: a Postgres URL of user `username` at `hostname`): a value there is a test's,
     whatever the file's path says; one outside the module, or in a #[cfg(not(test))] one, is not."""
     root = write_tree(tmp_path / "ws", {"src/options/parse.rs": _RUST.format(pw=PW)})
     env = {f.secret[-1]: (f.blast.env, " | ".join(f.blast.evidence)) for f in scan_api(root).findings}
