@@ -21,8 +21,8 @@ CODE_OBJECTS = r"self|this|cls|os|env|process|request|config|settings|params|arg
 # crypto key generation"), its kin the certification and interoperability suites (panva's
 # node-oidc-provider's certification/: the OpenID conformance suite's test clients' keys; an
 # interop/ folder of tests against other implementations), a folder of test suites
-# (authelia's internal/suites/, each an
-# integration suite's configuration, keys and certificates; a folder only: a variable's
+# (authelia's internal/suites/, each an integration suite's configuration, keys and
+# certificates; a folder only: a variable's
 # `G_SUITE_` names Google Workspace), the kinds of tests written as one word (funtests/,
 # unittests/, integrationtests/), and a Helm chart's ci/*values*.yaml
 # (the values chart-testing installs it with), and the folders the end-to-end test runners

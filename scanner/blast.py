@@ -249,7 +249,7 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
         b.severity = _bump(b.severity, cap="high")
     key = ctx0.get("key")
     if rule.generic and isinstance(key, str) and b.severity not in ("info", "low") and \
-            _STORED_ENCRYPTED & {w.lower() for w in _SPLIT.split(key)}:
+            _STORED_ENCRYPTED.intersection(tokens(key)):
         # a guess from the name alone, and the name says the value is not the secret itself
         b.severity = _lower(b.severity)
         ev.append(f"variable name {key} says the value is stored encrypted: as dangerous as the key "
