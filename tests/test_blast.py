@@ -46,6 +46,23 @@ def test_key_prefix(tmp_path, key, env, privilege, severity):
     assert f"key prefix {key[:8]}" in ev(b)
 
 
+def test_a_testpypi_token_is_a_test_key_and_a_pypi_token_is_not(tmp_path):
+    """The macaroon's location says which index: TestPyPI (test.pypi.org) is a separate index
+    with its own accounts, so its token cannot publish to pypi.org (hatch's release tests)."""
+    from scanner.rules import load_rules
+
+    rule = next(r for r in load_rules() if r.id == "pypi-token")
+    real = next(x.split("=", 1)[1] for x in rule.positive if x.startswith("TWINE_PASSWORD="))
+    body = base64.urlsafe_b64decode(real[5:] + "=" * (-len(real[5:]) % 4))
+    assert body.startswith(b"\x02\x01\x08pypi.org")
+    testpypi = "pypi-" + base64.urlsafe_b64encode(b"\x02\x01\x0dtest.pypi.org" + body[11:]).decode().rstrip("=")
+    t = blast({"tests/test_release.py": f'PASSWORD = "{testpypi}"\n'}, tmp_path / "test", testpypi)
+    assert (t.env, t.severity, t.reaches_production) == ("test", "low", False), ev(t)
+    assert "key prefix pypi-AgENdGVzdC5weXBpLm9yZw means test" in ev(t)
+    p = blast({"tests/test_release.py": f'PASSWORD = "{real}"\n'}, tmp_path / "real", real)
+    assert p.reaches_production and p.severity == "high", ev(p)
+
+
 def test_conflicting_evidence_the_key_wins(tmp_path):
     b = blast({"deploy/prod/stripe.env": f"PROD_STRIPE_KEY={SK_TEST}\n"}, tmp_path)
     assert b.env == "test" and b.severity == "low"
