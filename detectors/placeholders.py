@@ -245,6 +245,31 @@ def digest_of_neighbour(secret: str, line: str) -> bool:
     return False
 
 
+_OBJECT_ID = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")  # git's SHA-1 and SHA-256 object names
+# what stands right before a commit's name in a link or a pin: a hosting site's path segment
+# (GitHub, GitLab's /-/blob/, Bitbucket's and Gitea's /src/), raw.githubusercontent.com's
+# owner/repo/, a range's dots, an action's or a pip requirement's @, a query's rev=, git log's
+_BEFORE_OBJECT_ID = re.compile(r"(?i)(?:/(?:blob|tree|commits?|raw|blame|src|archive|rev|compare)/|"
+                               r"raw\.githubusercontent\.com/[^/\s]+/[^/\s]+/|\.\.\.?|@|"
+                               r"[?&;](?:rev|ref|sha|commit)=|^\s*commit\s+)$")
+
+
+def git_object_id(secret: str, line: str) -> bool:
+    """A 40 or 64 hex value that the line uses, every time, as a git commit's name: a link to
+    a file at a commit (hatch's users page links scikit-hep/particle's pyproject.toml at
+    `/blob/723c16...`, which the Particle rule read as a token), an action pinned by `@`."""
+    if not _OBJECT_ID.fullmatch(secret):
+        return False
+    at = line.find(secret)
+    if at < 0:
+        return False
+    while at >= 0:
+        if not _BEFORE_OBJECT_ID.search(line, max(0, at - 200), at):
+            return False
+        at = line.find(secret, at + 1)
+    return True
+
+
 def _structural_run(body: str) -> bool:
     """A long random token whose run of one character is part of its encoding, not filler:
     an STS session token (`IQoJb3JpZ2luX2VjE...//////////wEa...`, hundreds of base64

@@ -26,7 +26,7 @@ from scanner.model import Hit, Rule
 from detectors.generic import RULE_ID as GENERIC_RULE
 from detectors.lines import Lines
 from detectors.memo import BoundedMemo
-from detectors.placeholders import (digest_of_neighbour, is_code_member, is_code_name, is_pascal_name, is_placeholder,
+from detectors.placeholders import (digest_of_neighbour, git_object_id, is_code_member, is_code_name, is_pascal_name, is_placeholder,
                                     is_placeholder_text, shannon_entropy)
 from detectors.vocabulary import SECRET_WORDS
 
@@ -1024,7 +1024,7 @@ class Engine:
             return False
         if rule.entropy and shannon_entropy(secret) < rule.entropy:
             return False
-        if digest_of_neighbour(secret, lines[li]):
+        if digest_of_neighbour(secret, lines[li]) or git_object_id(secret, lines[li]):
             return False
         if rule.context and rule.context_regex is None:
             regex_of(rule)

@@ -397,6 +397,29 @@ def test_digest_of_a_neighbour_and_a_repeated_filler_are_not_secrets(text, rule_
     assert bool(hits) == found, (text, hits)
 
 
+@pytest.mark.skipif(not _engine_available(), reason="scanner.engine not available")
+@pytest.mark.parametrize("form,found", [
+    ("- [particle](https://github.com/scikit-hep/particle/blob/{h}/pyproject.toml#L1-L3)", False),
+    ("particle: see https://gitlab.com/acme/particle/-/tree/{h}/src", False),
+    ("particle https://raw.githubusercontent.com/acme/particle/{h}/setup.py", False),
+    ("- uses: particle-iot/compile-action@{h}", False),
+    ("particle-sdk @ git+https://github.com/acme/particle@{h}", False),
+    ("PARTICLE_ACCESS_TOKEN={h}", True),
+    ("curl https://api.particle.io/v1/devices?access_token={h}", True),
+    # named as a commit once, written alone after: the second one is read
+    ("particle /blob/{h}/ then PARTICLE_TOKEN={h}", True),
+])
+def test_a_commits_name_in_a_link_or_a_pin_is_not_a_token(form, found):
+    """A 40-hex value that the line uses only as a git commit's name (a link to a file at a
+    commit, an action or a requirement pinned to one) is no 40-hex token: hatch's users page."""
+    import secrets
+
+    text = form.format(h=secrets.token_hex(20))
+    hits = [h for h in _engine(_hyperscan_available()).scan_text(text, path="docs/users.md")
+            if h.rule_id == "particle-access-token"]
+    assert bool(hits) == found, (text, hits)
+
+
 @pytest.mark.parametrize("line, found", [
     ('"snyk.advanced.organization": "92c55a61-0e4f-4d21-8b3a-944445555666",', False),  # Snyk's VS Code setting
     ("SNYK_ORG_ID=8e36c8ab-2bd9-4421-afd6-5f7add7d7a20", False),
