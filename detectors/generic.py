@@ -539,6 +539,10 @@ def _lang(path: str, kind: str) -> str:
 _ASSIGN_OPS = {"=", ":", ":=", "=>", "?=", "||=", "==", "!=", "===", "!==", "<-"}
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+# a list of environment variables' names, one of them at least in the NAME_WITH_PARTS shape:
+# WSLENV's `FORCE_COLOR:PYTEST_REQPASS:TOXENV` (its entries may carry /p /l /u /w flags), a
+# tox passenv's, where a name that says PASS is followed by the next name (ansible-lint)
+_ENV_NAME_LIST = re.compile(r"^(?=[^_]*[A-Z0-9]_[A-Z0-9])[A-Z][A-Z0-9_]*(?:/[lpuw]+)?(?:[:,;][A-Z][A-Z0-9_]*(?:/[lpuw]+)?)+$")
 _IDENT = re.compile(r"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$")  # snake/dotted/kebab identifier, lower case
 _SNAKE_NAME = re.compile(r"^[A-Za-z][a-z]*(?:_[A-Za-z][a-z]*)+$")  # words of letters joined by _, any case per word
 _TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|#\{|%\(\w+\)[sd]|%[sd]\b|\{\d*\}|\{\.?[A-Za-z_][\w.]*\}|^\$\$?[A-Za-z_(]|"
@@ -775,8 +779,9 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     if _REL_PATH.match(v) and not (any(c.isupper() for c in v) and any(c.isdigit() for c in v)):
         # (a password with a slash and a dot mixes capitals and digits: `Xk9/aB3qQz.ab12`)
         return False
-    if _ENV_NAME.match(v) or (_IDENT.match(v) and not _UUID.match(v)) or _NAME_PATH.match(v) or _URN.match(v):
-        # an environment variable's or a constant's name, an identifier (a UUID that begins
+    if _ENV_NAME.match(v) or _ENV_NAME_LIST.match(v) or (_IDENT.match(v) and not _UUID.match(v)) or \
+            _NAME_PATH.match(v) or _URN.match(v):
+        # an environment variable's or a constant's name, or a list of them, an identifier (a UUID that begins
         # with a letter is no more a name than one that begins with a digit: generic_hits
         # rates both low)
         return False
@@ -1466,9 +1471,10 @@ def prepare() -> None:
 
 _SHELL_LINE = re.compile(r"^\s*(?:export|set|setx|ENV|ARG|declare|local|readonly)\s+[A-Za-z_]")
 # ...but not a declaration of JavaScript or TypeScript (`export const TypedTokenAuthMutation:
-# React.ComponentType<`, `declare const token: string`)
-_JS_DECL = re.compile(r"^\s*(?:export|declare)\s+(?:default|const|let|var|function|class|interface|type|enum|async|"
-                      r"abstract|declare|namespace|module)\b")
+# React.ComponentType<`, `declare const token: string`), nor a TypeScript property that is
+# `readonly` (VS Code's `readonly onDidChangePassword: Event<ICredentialsChangeEvent>;`)
+_JS_DECL = re.compile(r"^\s*(?:(?:export|declare)\s+(?:default|const|let|var|function|class|interface|type|enum|async|"
+                      r"abstract|declare|namespace|module)\b|readonly\s+[A-Za-z_$][\w$]*[?!]?\s*:)")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 

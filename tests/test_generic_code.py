@@ -308,6 +308,8 @@ NEGATIVE = [
     ("sentry_sdk/utils.py", '    authorization: "Optional[str]", url: "Optional[str]" = None'),
     ("sentry_sdk/integrations/openai.py", '    streaming_message_total_token_usage: "Optional[CompletionUsage]",'),
     ("web/auth.ts", "  accessToken: 'Promise<AccessToken>',"),
+    # a TypeScript property marked readonly, not a shell's `readonly NAME=value` (code-server's VS Code)
+    ("src/vs/credentials.ts", "\treadonly onDidChangePassword: Event<ICredentialsChangeEvent>;"),
     # a JWT signed with the key of every library's sample (`secret`): neither a token nor a value
     ("app/jws.py", "    token = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyX2lkIjo0Miwicm9sZSI6ImFkbWluIiwiZXhwIjoxODkzNDU2MDAwfQ"
                    ".xjadVv8Rv9qhewolaHdILUIXzsYjhJUocZ3wRYzNvUc'"),
@@ -320,6 +322,9 @@ NEGATIVE = [
     ("config/a.rb", "  password: ENV['DB_PASSWORD'],"),
     # configuration: references, environment variable names
     ("tox.ini", "passenv = CODECOV_TOKEN"),
+    # WSL's list of the variables shared with Windows, one of which says PASS (ansible-lint's CI)
+    (".github/workflows/tox.yml", "      WSLENV: FORCE_COLOR:PYTEST_REQPASS:TOXENV:GITHUB_STEP_SUMMARY"),
+    (".github/workflows/ci.yml", "      WSLENV: GOPATH/l:DB_PASSWORD/u:API_TOKEN"),
     ("deploy/a.yml", "  password: ${DB_PASSWORD}"),
     ("deploy/a.yml", "  token: GITHUB_TOKEN"),
     ("deploy/a.yml", "  password: !vault |"),
