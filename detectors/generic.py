@@ -1195,8 +1195,15 @@ def _strings_as_config(toks: list[Tok]):
     return out
 
 
+# every flag below starts a word with `-` (_FLAG's (?<!\S), the others' \s): a text without one
+# has none (a log's thousands of quoted strings were each searched five times for nothing)
+_A_FLAG = re.compile(r"(?:^|\s)-")
+
+
 def _flags(text: str):
     out = []
+    if not _A_FLAG.search(text):
+        return out
     for m in _FLAG.finditer(text):
         s = m.end(1)
         e = s

@@ -758,7 +758,15 @@ class Engine:
                 continue
             found = _generic_known(line, path)
             if found is None:
+                unseen = _GENERIC_MEMO.get(_generic_key(line, path)) is None
                 found = _generic_known_here(buf, st, en, a, line, path, docs, last)
+                if found and unseen and not _allowed_here(buf, st, a, line):
+                    # a line this process had never judged holds a secret: most likely its
+                    # first version, whose evidence the report keeps. Confirmed now, its lines
+                    # judged, instead of read and detected again at the end, where nothing had
+                    # judged them (clearance's committed test.log: 2,434 hits, 0.87 s cold
+                    # against 0.23 s warm)
+                    return None
                 # judged now: its answer may hang on a docstring around it
                 local = local and _generic_known(line, path) == ()
             if not found or _allowed_here(buf, st, a, line):
