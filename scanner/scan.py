@@ -856,8 +856,8 @@ def _finish(s: _Scan, fs, in_repo, symlinks, history) -> ScanResult:
 
 def _fill_deferred(s: _Scan, findings: list[Finding]) -> None:
     """Read the evidence of the hits the workers took from a line already judged
-    (Engine.known_hits) at the places the report keeps: the blob is read again and
-    detected whole, once, and its hit's context replaces the placeholder (in place: the
+    (Engine.known_hits) at the places the report keeps: the blob is read again and its
+    hits' lines confirmed, once, and each hit's context replaces the placeholder (in place: the
     same dict serves every place of that hit). A few blobs, where the history had
     hundreds of versions."""
     from scanner.engine import DEFERRED
@@ -873,7 +873,8 @@ def _fill_deferred(s: _Scan, findings: list[Finding]) -> None:
     from scanner.pipeline import evidence
 
     found: dict[tuple[str, str, int, int], dict] = {}
-    blobs = [(o, s.scanned_as[o]) for o in todo if o and o in s.scanned_as]
+    blobs = [(o, s.scanned_as[o], sorted({loc.line for _, loc, _ in todo[o] if loc.line}))
+             for o in todo if o and o in s.scanned_as]
     try:
         for oid, secret, line, col, ctx in evidence(blobs, s.engine, s.root, s.opts.max_file_size, s.workers):
             found[(oid, secret, line, col)] = ctx

@@ -511,6 +511,33 @@ def test_deferred_evidence_is_read_from_its_blob_or_the_scan_says_it_could_not(t
     assert not any(DEFERRED in c for f in (kept, lost) for c in f.contexts)
 
 
+def test_deferred_evidence_confirms_only_its_lines_and_gives_what_detecting_whole_gives():
+    """The evidence of deferred hits is read by confirming their lines alone, in the whole
+    content (pipeline._on_lines): each hit and its context are what detecting the whole
+    content gives for it, and no other line is confirmed."""
+    from scanner import pipeline
+    from scanner.detect import detect
+    from scanner.engine import Engine
+    from scanner.rules import load_rules
+
+    try:
+        engine = Engine(load_rules(), use_hyperscan=True)
+    except RuntimeError:
+        pytest.skip("hyperscan is not available on this machine")
+    other = github_pat()
+    data = (f'[production]\nGITHUB_TOKEN = "{GH}"\n\n[staging]\napi_password = "Wq3vN8rT5zXy7LmK"\n'
+            f'[ci]\nRUNNER_TOKEN = "{other}"\n').encode()
+    whole = {(h.rule_id, h.line): h for h in detect(engine, data, "conf/app.ini")[0]}
+    assert {line for _, line in whole} == {2, 5, 7}
+    pipeline._init_worker(engine, None, 1 << 20)
+    got = detect(engine, data, "conf/app.ini", pipeline._on_lines(data, [2, 5]))[0]
+    assert {(h.rule_id, h.line) for h in got} == {k for k in whole if k[1] in (2, 5)}
+    for h in got:
+        w = whole[(h.rule_id, h.line)]
+        assert (h.secret, h.column, h.context) == (w.secret, w.column, w.context)
+    assert next(h for h in got if h.line == 2).context.get("section") == ["production"]
+
+
 def test_versions_matched_where_they_differ_from_their_base_report_what_whole_reads_do(tmp_path):
     """A version git stores as a delta is matched only around what it changed over its base
     (Engine.match_spans' bases); git stores an older version against a newer one. On a
