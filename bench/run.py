@@ -14,7 +14,8 @@ off for every tool. Every timing records the exit code and checks the tool's rep
 that fails is reported as failed, never timed silently. Wall time is the median of the timed
 runs after one warm-up run that is not counted; the minimum is reported too. Peak memory is
 measured two ways: the largest single process (ru_maxrss from wait4, covers every descendant
-that was waited for) and the whole process tree (sum of resident sets of the tool and all its
+that was waited for; when that is no more than the runner's own resident set, which a child
+inherits at the fork, the largest VmHWM sampled in the tree instead) and the whole process tree (sum of resident sets of the tool and all its
 children, sampled every 50 ms from /proc), because credfence uses worker processes and
 git subprocesses while the Go/Rust peers use threads.
 
@@ -161,8 +162,10 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
-def _tree_rss_kb(pid: int) -> int:
-    total, stack, seen = 0, [pid], set()
+def _tree_rss_kb(pid: int) -> tuple[int, int]:
+    """(the sum of the tree's resident sets, the largest peak resident set, VmHWM, of any
+    process in it), in kB."""
+    total, largest, stack, seen = 0, 0, [pid], set()
     while stack:
         p = stack.pop()
         if p in seen:
@@ -171,27 +174,41 @@ def _tree_rss_kb(pid: int) -> int:
         try:
             with open(f"/proc/{p}/statm") as fh:
                 total += int(fh.read().split()[1]) * PAGE_KB
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmHWM:"):
+                        largest = max(largest, int(line.split()[1]))
+                        break
         except (OSError, ValueError, IndexError):
             continue
         stack += _children(p)
-    return total
+    return total, largest
+
+
+def _own_rss_kb() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * PAGE_KB
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 class _Sampler(threading.Thread):
     def __init__(self, pid: int, interval: float = 0.05):
         super().__init__(daemon=True)
-        self.pid, self.interval, self.peak = pid, interval, 0
+        self.pid, self.interval, self.peak, self.largest = pid, interval, 0, 0
         self._halt = threading.Event()
 
     def run(self) -> None:
         while not self._halt.is_set():
-            self.peak = max(self.peak, _tree_rss_kb(self.pid))
+            total, largest = _tree_rss_kb(self.pid)
+            self.peak, self.largest = max(self.peak, total), max(self.largest, largest)
             self._halt.wait(self.interval)
 
-    def stop(self) -> int:
+    def stop(self) -> tuple[int, int]:
         self._halt.set()
         self.join()
-        return self.peak
+        return self.peak, self.largest
 
 
 _SUBREAPER = [False]
@@ -218,6 +235,11 @@ def run_once(cmd: list[str], cwd: Path | None = None, ok_codes=(0,), stdout_path
     e.update(env or {})
     errf = open(OUT / ".stderr.tmp", "w+b")
     outf = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
+    # a child's ru_maxrss starts at this process's resident set when it forks it (Linux keeps
+    # the high-water mark through exec): once this runner held 142 MB of earlier reports,
+    # every tool's "largest process" read 142 MB. Such a reading is replaced by the largest
+    # VmHWM the sampler saw in the tree (each process's own peak, after its exec)
+    inherited = _own_rss_kb()
     start = time.perf_counter()
     p = subprocess.Popen(cmd, cwd=cwd, stdout=outf, stderr=errf, stdin=subprocess.DEVNULL, env=e,
                          start_new_session=True)
@@ -238,7 +260,9 @@ def run_once(cmd: list[str], cwd: Path | None = None, ok_codes=(0,), stdout_path
                 break
             cpu += r2.ru_utime + r2.ru_stime
             maxrss = max(maxrss, r2.ru_maxrss)
-    tree_peak = sampler.stop()
+    tree_peak, largest = sampler.stop()
+    if maxrss <= inherited + 1024 and largest:
+        maxrss = largest
     p.returncode = os.waitstatus_to_exitcode(status)
     if stdout_path:
         outf.close()
