@@ -1195,16 +1195,18 @@ def _strings_as_config(toks: list[Tok]):
     return out
 
 
-# every flag below starts a word with `-` (_FLAG's (?<!\S), the others' \s): a text without one
-# has none (a log's thousands of quoted strings were each searched five times for nothing)
+# every flag below starts a word with `-` (_FLAG's (?<!\S), the others' \s), and Oracle's
+# clients' user/password@ has a `/`: a text with neither has none (a log's thousands of
+# quoted strings were each searched five times for nothing)
 _A_FLAG = re.compile(r"(?:^|\s)-")
 
 
 def _flags(text: str):
     out = []
-    if not _A_FLAG.search(text):
+    dash = _A_FLAG.search(text) is not None
+    if not dash and "/" not in text:
         return out
-    for m in _FLAG.finditer(text):
+    for m in _FLAG.finditer(text) if dash else ():
         s = m.end(1)
         e = s
         q = text[s] if s < len(text) and text[s] in "\"'" else ""
@@ -1220,7 +1222,7 @@ def _flags(text: str):
         if not word or text.startswith("-", s):
             continue  # not a secret's flag; the next flag, not a value
         out.append((flag, text[s:e], s, "flag", word))
-    for rx in (_MYSQL_P, _U_P, _OPENSSL_PASS, _TOOL_P):
+    for rx in (_MYSQL_P, _U_P, _OPENSSL_PASS, _TOOL_P) if dash else (_TOOL_P,):
         for m in rx.finditer(text):
             raw = m.group(1)
             # `-p="$DOCKER_PASSWORD";`: the value, without the `=` and the shell's quotes and `;`
