@@ -699,6 +699,11 @@ _HEADER_NAME = re.compile(r"^(?:[a-z]+:)?(?:[A-Z]{1,8}\d{0,3}|[A-Z]{1,4}[a-z]{2,
 # ways made a long lower-case value take seconds to reject, exponential in its length)
 _WORD_PART = r"(?:[A-Z]?[a-z]{2,}(?![a-z])|[A-Z]{2,6}(?=[A-Z][a-z]|[^A-Za-z]|$))+"
 _DOTTED_NAME = re.compile(rf"^{_WORD_PART}(?:\.{_WORD_PART}){{1,6}}$")
+# a host's name, three labels or more under an alphabetic top-level domain (RFC 1123's letters,
+# digits and hyphens, lower case as written): a Google OAuth client ID
+# (`<project number>-<id>.apps.googleusercontent.com`, public: every sign-in URL carries it;
+# firebase/quickstart-android's `idToken = "...apps.googleusercontent.com"`), an API gateway's
+_HOST_NAME = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){2,}[a-z]{2,24}$")
 # the same words joined by underscores or dots, when they name a secret: a cookie's or a
 # field's name (`shopify_customerToken`, `saleor.CSRFToken`, vercel/commerce)
 _FIELD_NAME = re.compile(rf"^{_WORD_PART}(?:[_.]{_WORD_PART}){{1,6}}$")
@@ -814,9 +819,10 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         # validation rules; a namespaced class name; a route's controller#action; mount options; a package;
         # an IAM policy's action; a GitHub Action; a secret store's name for the secret
         return False
-    if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v.removeprefix("\\")) or _ANNOTATION_KEY.match(v):
+    if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v.removeprefix("\\")) or _ANNOTATION_KEY.match(v) or \
+            _HOST_NAME.match(v):
         # a header's, an algorithm's, a property's or an annotation's name (in LiveScript, `\name` is
-        # the string "name": awx's `token: \language.support.function`, a highlighter's scope)
+        # the string "name": awx's `token: \language.support.function`, a highlighter's scope); a host's
         return False
     # (read as written: a JSON or JavaScript string may hold a language's letters as \u escapes,
     # jellyfin's zh-CN.json `"LabelNewPassword": "\u65b0\u5bc6\u7801"`)

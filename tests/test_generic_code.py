@@ -322,6 +322,10 @@ NEGATIVE = [
     ("config/a.rb", "  password: ENV['DB_PASSWORD'],"),
     # configuration: references, environment variable names
     ("tox.ini", "passenv = CODECOV_TOKEN"),
+    # a host's name: a Google OAuth client ID (public), an API gateway's (firebase/quickstart-android)
+    ("app/src/main/java/SignIn.java",
+     '        String idToken = "337894900145-7le4p7c893uqiks32g9begn0et0pu7h0.apps.googleusercontent.com";'),
+    ("deploy/api.py", 'API_KEY_HOST = "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com"'),
     # WSL's list of the variables shared with Windows, one of which says PASS (ansible-lint's CI)
     (".github/workflows/tox.yml", "      WSLENV: FORCE_COLOR:PYTEST_REQPASS:TOXENV:GITHUB_STEP_SUMMARY"),
     (".github/workflows/ci.yml", "      WSLENV: GOPATH/l:DB_PASSWORD/u:API_TOKEN"),
