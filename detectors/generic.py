@@ -702,7 +702,7 @@ _DOTTED_NAME = re.compile(rf"^{_WORD_PART}(?:\.{_WORD_PART}){{1,6}}$")
 # a host's name, three labels or more under an alphabetic top-level domain (RFC 1123's letters,
 # digits and hyphens, lower case as written): a Google OAuth client ID
 # (`<project number>-<id>.apps.googleusercontent.com`, public: every sign-in URL carries it;
-# firebase/quickstart-android's `idToken = "...apps.googleusercontent.com"`), an API gateway's
+# firebase/quickstart-android's `idToken = "...apps.googleusercontent.com"`), an API gateway's host
 _HOST_NAME = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){2,}[a-z]{2,24}$")
 # the same words joined by underscores or dots, when they name a secret: a cookie's or a
 # field's name (`shopify_customerToken`, `saleor.CSRFToken`, vercel/commerce)
@@ -822,7 +822,7 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v.removeprefix("\\")) or _ANNOTATION_KEY.match(v) or \
             _HOST_NAME.match(v):
         # a header's, an algorithm's, a property's or an annotation's name (in LiveScript, `\name` is
-        # the string "name": awx's `token: \language.support.function`, a highlighter's scope); a host's
+        # the string "name": awx's `token: \language.support.function`, a highlighter's scope); a host's name
         return False
     # (read as written: a JSON or JavaScript string may hold a language's letters as \u escapes,
     # jellyfin's zh-CN.json `"LabelNewPassword": "\u65b0\u5bc6\u7801"`)

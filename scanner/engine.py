@@ -26,8 +26,8 @@ from scanner.model import Hit, Rule
 from detectors.generic import RULE_ID as GENERIC_RULE
 from detectors.lines import Lines
 from detectors.memo import BoundedMemo
-from detectors.placeholders import (digest_of_neighbour, git_object_id, is_code_member, is_code_name, is_pascal_name, is_placeholder,
-                                    is_placeholder_text, shannon_entropy)
+from detectors.placeholders import (digest_of_neighbour, git_object_id, is_code_member, is_code_name, is_pascal_name,
+                                    is_placeholder, is_placeholder_text, shannon_entropy)
 from detectors.vocabulary import SECRET_WORDS
 
 MULTILINE_WINDOW = 20000  # characters before a multi-line hit's end to look for its start
