@@ -672,7 +672,7 @@ class Engine:
 
     def known_hits(self, buf, st: int, en: int, matches: list[tuple[int, int]], path: str,
                    markers_matter: bool = True, unchanged: tuple | None = None,
-                   certify: list | None = None) -> list[Hit] | None:
+                   certify: list | None = None, first_seen: list | None = None) -> list[Hit] | None:
         """The hits confirming the content buf[st:en] would give, when every rule's
         candidate is on a line already judged: known_quiet's lines, lines a rule without
         context accepted (_rule_hits: such a rule's hits depend on the line alone, and on
@@ -693,7 +693,11 @@ class Engine:
         path, (that set, before, after, shift) from unchanged_lines: a match the base had
         at the same place, on a line the two share, is on a line known quiet and is not
         looked at again (serde's test files: thousands of `Token::` lines in each of
-        hundreds of versions, each line cut out, decoded and looked up every time)."""
+        hundreds of versions, each line cut out, decoded and looked up every time).
+
+        first_seen: when given, the start of each line that this process had never judged
+        and that holds a hit is appended to it: a secret met for the first time, whose
+        evidence the report will most likely keep (the caller confirms such a content now)."""
         n = len(self.regex_rules)
         if self._kw or self._always or not matches:
             return None
@@ -758,15 +762,10 @@ class Engine:
                 continue
             found = _generic_known(line, path)
             if found is None:
-                unseen = _GENERIC_MEMO.get(_generic_key(line, path)) is None
+                unseen = first_seen is not None and _GENERIC_MEMO.get(_generic_key(line, path)) is None
                 found = _generic_known_here(buf, st, en, a, line, path, docs, last)
                 if found and unseen and not _allowed_here(buf, st, a, line):
-                    # a line this process had never judged holds a secret: most likely its
-                    # first version, whose evidence the report keeps. Confirmed now, its lines
-                    # judged, instead of read and detected again at the end, where nothing had
-                    # judged them (clearance's committed test.log: 2,434 hits, 0.87 s cold
-                    # against 0.23 s warm)
-                    return None
+                    first_seen.append(a)
                 # judged now: its answer may hang on a docstring around it
                 local = local and _generic_known(line, path) == ()
             if not found or _allowed_here(buf, st, a, line):

@@ -282,14 +282,19 @@ def _scan_blob_chunk(blobs: list[tuple]) -> ChunkResult:
             if base is not None and base[1] == rpath and len(m) >= UNCHANGED_FROM and not _ENGINE.over_budget:
                 unchanged = (base[2], *unchanged_lines(buf, base[0], st, en))
             certify = [] if oid in stored_against else None
+            first_seen: list[int] = []
             known = _ENGINE.known_hits(buf, st, en, m, rpath, structured.path_may_be_structured(rpath),
-                                       unchanged, certify)
+                                       unchanged, certify, first_seen)
             if certify:
                 quiet[oid] = ((st, en), rpath, certify[0])
-            if known is not None:  # every candidate on a line already judged: no need to confirm
+            if known is not None and not first_seen:  # every candidate on a line already judged: no need to confirm
                 if known:
                     res.hits.append((oid, dedupe(known, _ENGINE.by_id)))
                 continue
+        # (a secret on a line never judged before, first_seen, is most likely its first version,
+        # whose evidence the report keeps: confirmed now, its lines judged, not deferred to a
+        # second detection at the end where nothing had judged them: clearance's committed
+        # test.log, 2,434 hits, 0.87 s cold against 0.23 s warm)
         data = bytes(buf[st:en])  # only blobs worth a look are copied out
         res.confirmed += 1
         cand = None if data.startswith(BOMS) else _ENGINE.candidates_from_matches(data, m or [])

@@ -176,19 +176,23 @@ def test_new_lines_judged_where_they_stand_give_what_confirming_gives(engine, be
 def test_a_secret_on_a_line_never_judged_is_confirmed_now_not_deferred(engine):
     """A content whose generic candidate line was never judged in this process and holds a
     secret is most likely that secret's first version, whose evidence the report keeps:
-    known_hits leaves it to be confirmed whole now (None) rather than deferring its evidence
-    to a second detection at the end. Once judged, the next version's line is known."""
+    known_hits says so (first_seen), and the caller confirms it whole now rather than
+    deferring its evidence to a second detection at the end. Once judged, the next version's
+    line is known, and not first seen."""
     from scanner.detect import detect
 
     tag = b"%06d" % (id(engine) % 1_000_000)  # new to this engine's memo
     v1 = b"import os\napi_secret = 'Wq3vN8rT5zXy7LmK9pQs" + tag + b"'\n"
     m = engine.match_spans(v1, [(0, len(v1))]).get(0, [])
-    assert engine.known_hits(v1, 0, len(v1), m, "conf/first.py", False) is None
+    first: list[int] = []
+    known = engine.known_hits(v1, 0, len(v1), m, "conf/first.py", False, first_seen=first)
+    assert first == [v1.index(b"api_secret")] and [h.line for h in known] == [2]
     assert detect(engine, v1, "conf/first.py")[0]
     v2 = b"import os\nimport sys\n" + v1.split(b"\n", 1)[1]
     m = engine.match_spans(v2, [(0, len(v2))]).get(0, [])
-    known = engine.known_hits(v2, 0, len(v2), m, "conf/first.py", False)
-    assert known and [h.line for h in known] == [3]
+    first = []
+    known = engine.known_hits(v2, 0, len(v2), m, "conf/first.py", False, first_seen=first)
+    assert known and [h.line for h in known] == [3] and not first
 
 
 def test_a_line_rejected_for_its_context_is_quiet_only_with_the_same_context(engine):
