@@ -1539,11 +1539,29 @@ _EXAMPLES_HEADING = re.compile(r"(?i)(?:^|[\s'\"`#*/-])examples?\s*:\s*(?:\\n)?[
 EXAMPLES_HEADING_LINES = 3  # how far above a hit such a heading still introduces it
 
 
+# a comment's line, and one that introduces what follows in the same comment as an example
+# ("# ...perform a curl command, replacing with suitable values, similar to this:" above
+# "# curl ... -u admin:xabiquo", ansible community.general's inventory scripts; "// For
+# instance:" above a connection string, pulumi/examples)
+_COMMENT_LINE = re.compile(r"^\s*(?:#|//|--|;|\*|/\*|%|REM\b)")
+_EXAMPLE_INTRO = re.compile(r"(?i)\b(?:for (?:example|instance)|e\.g\.|similar to (?:this|the following)|like (?:this|so)|"
+                            r"as follows)\b[^\n]{0,80}:\s*$")
+
+
 def _under_an_examples_heading(lines: list[str], h: Hit) -> bool:
-    """Is one of the few lines above the hit's a heading that introduces examples?"""
+    """Is one of the few lines above the hit's a heading that introduces examples, or, for a
+    hit in a comment, a line of the same comment that introduces an example?"""
+    in_comment = 0 < h.line <= len(lines) and _COMMENT_LINE.match(lines[h.line - 1]) is not None
     for j in range(h.line - 2, max(-1, h.line - 2 - EXAMPLES_HEADING_LINES), -1):
-        if j < len(lines) and len(lines[j]) <= 4096 and _EXAMPLES_HEADING.search(lines[j]):
+        if j >= len(lines) or len(lines[j]) > 4096:
+            continue
+        if _EXAMPLES_HEADING.search(lines[j]):
             return True
+        if in_comment:
+            if not _COMMENT_LINE.match(lines[j]):
+                in_comment = False  # the comment starts below: what is above it introduces nothing
+            elif _EXAMPLE_INTRO.search(lines[j]):
+                return True
     return False
 
 

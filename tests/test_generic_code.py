@@ -901,6 +901,28 @@ def test_a_command_under_an_examples_heading_is_a_documentation_example(engine):
         assert location_confidence(rule, path, hits[0].context)[1] is doc, (path, text)
 
 
+def test_a_value_a_comment_introduces_as_an_example_is_a_documentation_example(engine):
+    """A comment that introduces what follows in it as an example ("similar to this:", "For
+    instance:"), then the example in the same comment: ansible's inventory script's curl
+    command, pulumi/examples' connection string. The same line with the introduction outside
+    the comment, or not one, is not an example."""
+    from scanner.confidence import location_confidence
+
+    pw = "Zq8vN2rT" + "5wXyK3m"
+    intro = ("# To confirm that your box can reach the API, perform a\n"
+             "# curl command, replacing with suitable values, similar to this:\n"
+             f"# curl -X GET https://10.0.0.5/api/login -u admin:{pw}\n")
+    cs = f"        // For instance:\n        //\n        //   curl -u admin:{pw} https://api.acme.io/v1\n"
+    code = f"# similar to this:\necho start\ncurl -u admin:{pw} https://api.acme.io/v1\n"
+    plain = f"# log in first:\n# curl -u admin:{pw} https://api.acme.io/v1\n"
+    for path, text, doc in (("scripts/inventory/acme.ini", intro, True), ("src/Client.cs", cs, True),
+                            ("deploy/run.sh", code, False), ("deploy/run.sh", plain, False)):
+        hits = [h for h in engine.scan_text(text, path) if h.secret == pw]
+        assert hits, (path, text)
+        rule = engine.by_id[hits[0].rule_id]
+        assert location_confidence(rule, path, hits[0].context)[1] is doc, (path, text)
+
+
 def test_a_line_judged_again_from_the_memos_gives_what_it_gave_first():
     """The generic detector remembers what it read of a line (its tokens, its assignments
     both ways, the names it asked about): a line judged again, after docstring_may_matter
