@@ -419,6 +419,12 @@ def _comment_at(line: str, i: int, lang: str) -> bool:
     return False
 
 
+def comment_line(line: str, path: str) -> bool:
+    """Is the line a comment, opened where its text starts, as the file's language reads it?"""
+    body = line.lstrip()
+    return bool(body) and _comment_at(line, len(line) - len(body), _file_lang(path))
+
+
 # (line, language) -> its tokens, for 200,000 characters of lines (a token per character at most)
 _LEXED = BoundedMemo(200_000)
 

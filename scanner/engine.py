@@ -23,7 +23,7 @@ from scanner import context as ctxmod
 from scanner.allow import line_allowed
 from scanner.budget import OverBudget
 from scanner.model import Hit, Rule
-from detectors.generic import RULE_ID as GENERIC_RULE
+from detectors.generic import RULE_ID as GENERIC_RULE, comment_line
 from detectors.lines import Lines
 from detectors.memo import BoundedMemo
 from detectors.placeholders import (digest_of_neighbour, git_object_id, is_code_member, is_code_name, is_pascal_name,
@@ -914,7 +914,7 @@ class Engine:
             rule = self.by_id.get(h.rule_id)
             if rule is None or h.context.get("doc"):
                 continue
-            if _under_an_examples_heading(lines.lines, h):
+            if _under_an_examples_heading(lines.lines, h, path):
                 h.context["doc"] = True  # a command's help text: "Examples:", then the commands
             elif not rule.generic:
                 # a URL with a password, a key or a connection string in a docstring or a
@@ -1539,26 +1539,26 @@ _EXAMPLES_HEADING = re.compile(r"(?i)(?:^|[\s'\"`#*/-])examples?\s*:\s*(?:\\n)?[
 EXAMPLES_HEADING_LINES = 3  # how far above a hit such a heading still introduces it
 
 
-# a comment's line, and one that introduces what follows in the same comment as an example
+# a comment's line that introduces what follows in the same comment as an example
 # ("# ...perform a curl command, replacing with suitable values, similar to this:" above
 # "# curl ... -u admin:xabiquo", ansible community.general's inventory scripts; "// For
 # instance:" above a connection string, pulumi/examples)
-_COMMENT_LINE = re.compile(r"^\s*(?:#|//|--|;|\*|/\*|%|REM\b)")
 _EXAMPLE_INTRO = re.compile(r"(?i)\b(?:for (?:example|instance)|e\.g\.|similar to (?:this|the following)|like (?:this|so)|"
                             r"as follows)\b[^\n]{0,80}:\s*$")
 
 
-def _under_an_examples_heading(lines: list[str], h: Hit) -> bool:
+def _under_an_examples_heading(lines: list[str], h: Hit, path: str) -> bool:
     """Is one of the few lines above the hit's a heading that introduces examples, or, for a
-    hit in a comment, a line of the same comment that introduces an example?"""
-    in_comment = 0 < h.line <= len(lines) and _COMMENT_LINE.match(lines[h.line - 1]) is not None
+    hit in a comment (as the file's language reads one), a line of the same comment that
+    introduces an example?"""
+    in_comment = 0 < h.line <= len(lines) and comment_line(lines[h.line - 1], path)
     for j in range(h.line - 2, max(-1, h.line - 2 - EXAMPLES_HEADING_LINES), -1):
         if j >= len(lines) or len(lines[j]) > 4096:
             continue
         if _EXAMPLES_HEADING.search(lines[j]):
             return True
         if in_comment:
-            if not _COMMENT_LINE.match(lines[j]):
+            if not comment_line(lines[j], path):
                 in_comment = False  # the comment starts below: what is above it introduces nothing
             elif _EXAMPLE_INTRO.search(lines[j]):
                 return True
