@@ -551,7 +551,12 @@ _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _ENV_NAME_LIST = re.compile(r"^(?=[^_]*[A-Z0-9]_[A-Z0-9])[A-Z][A-Z0-9_]*(?:/[lpuw]+)?(?:[:,;][A-Z][A-Z0-9_]*(?:/[lpuw]+)?)+$")
 _IDENT = re.compile(r"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$")  # snake/dotted/kebab identifier, lower case
 _SNAKE_NAME = re.compile(r"^[A-Za-z][a-z]*(?:_[A-Za-z][a-z]*)+$")  # words of letters joined by _, any case per word
-_TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|#\{|%\(\w+\)[sd]|%[sd]\b|\{\d*\}|\{\.?[A-Za-z_][\w.]*\}|^\$\$?[A-Za-z_(]|"
+# (`{$name`: PHP's interpolation of a variable, a property or an element into a string,
+# `"-p{$this->db->password}"` in coolify's backup job; a quote, then a concatenation: the
+# literal around the value ended, and code joins a variable in, as in JSON written in a PHP
+# or JavaScript string, `"paymethod_token": "'.$data->payment_token.'"` in invoiceninja)
+_TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|#\{|\{\$[A-Za-z_]|^['\"]\s*(?:\.\s*\$|\+\s*[A-Za-z_$])|"
+                       r"%\(\w+\)[sd]|%[sd]\b|\{\d*\}|\{\.?[A-Za-z_][\w.]*\}|^\$\$?[A-Za-z_(]|"
                        r"^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<[^>]+>$|^\[[^\]]+\]$|^\*+$")
 _FILE_NAME = re.compile(r"^[\w.\-/]*\.(?:json|ya?ml|txt|baseline|py|js|ts|env|cfg|ini|toml|pem|key|crt|cer|p12|pfx|"
                         r"jks|keystore|gpg|asc|lock|log|md|sh|conf|html|xml|properties)$", re.I)
@@ -567,7 +572,9 @@ _HEX_NUMBER = re.compile(r"^0[xX][0-9a-fA-F]+$")
 # $2b$ bcrypt, $y$ yescrypt), $argon2id$, Django's pbkdf2_sha256$..., LDAP's {SSHA}...
 # ... and a digest written with its algorithm: a Vault audit log's `hmac-sha256:<hex>` (Vault
 # HMACs every secret it logs), a content digest `sha256:<hex>`
-_HASHED = re.compile(r"^(?:\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?)\$[^\s]{8,}|"
+# (after a user's name and a colon: an htpasswd line, `harbor_registry_user:$2y$10$...` in
+# bitnami's harbor chart)
+_HASHED = re.compile(r"^(?:[^\s:$]{1,64}:(?=[$\{]))?(?:\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?)\$[^\s]{8,}|"
                      r"(?:hmac-)?(?:sha(?:1|224|256|384|512)|md5|blake2b?):[0-9a-f]{32,128}|"
                      r"(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|scrypt|sha1|md5)\$[^\s]*\$[^\s]{8,}|"
                      r"\{(?:SSHA|SHA|SMD5|MD5|CRYPT|SSHA256|SSHA512|PBKDF2[\w-]*|ARGON2)\}\S{8,})$", re.I)

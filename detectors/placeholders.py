@@ -29,6 +29,8 @@ _WORD_FORMS = (
     r"\*\*\*\*", "0000000000", "1234567", "abcdefg", "qwerty",
     # where the writer says what goes there: PHPMailer's `'clientSecret' => 'RANDOMCHARS-----...'`
     r"random[_-]?(?:chars|characters|string)",
+    # a payment provider's documented test value (Checkout.com's `pay_tok_SPECIMEN-000`)
+    "specimen",
     # or that it must go: JHipster's `my-secret-key-which-should-be-changed-in-production...`
     r"should[_-]?be[_-]?changed", r"must[_-]?be[_-]?changed",
 )
@@ -80,8 +82,9 @@ _LEET = str.maketrans("4@3105$7", "aaeiosst")
 # only these of _WORDS: all of them on the de-leeted text cost one CredSweeper positive
 _CHANGE_ME = re.compile(r"(?i)change[_-]?(?:me|this)|replace[_-]?(?:me|this)")
 # lower-case words naming a secret, as a documentation writes where one goes
-# (`s3://access_key:access_secret@host:port/bucket`, appwrite's variables.php)
-_NAMED_SLOT = re.compile(rf"(?i)^(?=[a-z_\-]+$)(?:[a-z]+[_\-])*{_SECRET_WORD}(?:[_\-][a-z]+)*$")
+# (`s3://access_key:access_secret@host:port/bucket`, appwrite's variables.php), after the
+# length it must have, maybe (coolify's .env template: `32-character-long-secret-key`)
+_NAMED_SLOT = re.compile(rf"(?i)^(?:\d{{1,3}}[_\-])?(?=[a-z_\-]+$)(?:[a-z]+[_\-])*{_SECRET_WORD}(?:[_\-][a-z]+)*$")
 # the same in camel or Pascal case, ending in the secret's word: jumpserver's
 # `http://esUser:esPassword@esHost`, `ClientId:ClientSecret` encoded in a Basic header
 _CAMEL_SLOT = re.compile(r"^[A-Za-z][a-z]*(?:[A-Z][a-z]+)*(?:Secret|Password|Passwd|Pass|Pwd|Token|Key)$")

@@ -356,6 +356,21 @@ NEGATIVE = [
     ("bin/a.sh", "PGPASSWORD=$DB_PASSWORD psql -h db"),
     ("pkg/app.spec", "%define keyring_dir /etc/keys"),
     ("bin/a.sh", "redis-cli -a $REDIS_PASSWORD ping"),
+    # PHP's interpolation into a string: the value is read from an object at run time
+    # (coolify's database actions and backup job)
+    ("app/Actions/StartKeydb.php", """        'test' => "redis-cli -a {$this->database->keydb_password} ping","""),
+    ("app/Jobs/Backup.php", """$c[] = "mysqldump -u root -p{$this->database->mysql_root_password} $db > $out";"""),
+    ("app/Jobs/Backup.php", """$c[] = "mysqldump -u root -p\\"{$this->database->mysql_root_password}\\" --all-databases";"""),
+    # the length a secret must have, then the words for it: an .env template's instruction
+    ("apps/server/.env-template", 'COOLIFY_SECRET_KEY="32-character-long-secret-key"'),
+    # JSON written in a PHP string, a variable joined in (invoiceninja's Forte driver)
+    ("app/PaymentDrivers/Forte/ACH.php", """                "paymethod_token": "'.$data->payment_token.'","""),
+    # an htpasswd line: a user and the bcrypt hash of the password (bitnami's harbor chart)
+    ("bitnami/harbor/values.yaml",
+     "    htpasswd: harbor_registry_user:$2y$10$9L4Tc0DJbFFMB6RdSCunrOpTHdwhid4ktBJmLD00bYgqkkGOvll3m"),
+    ("conf/nginx.yml", "  htpasswd: admin:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g="),
+    # a provider's documented test value (Checkout.com's Frames, in invoiceninja)
+    ("resources/views/gateways/checkout.blade.php", "            paymentToken: 'pay_tok_SPECIMEN-000',"),
     ("bin/a.sh", "ldapsearch -x -W -b dc=acme"),
     ("bin/a.sh", 'zip -r -P "$ZIP_PW" backup.zip data'),
     ("bin/a.sh", "gzip -P Zx9mQ2pLk1wE data"),
