@@ -1545,13 +1545,20 @@ EXAMPLES_HEADING_LINES = 3  # how far above a hit such a heading still introduce
 # instance:" above a connection string, pulumi/examples)
 _EXAMPLE_INTRO = re.compile(r"(?i)\b(?:for (?:example|instance)|e\.g\.|similar to (?:this|the following)|like (?:this|so)|"
                             r"as follows)\b[^\n]{0,80}:\s*$")
+# a comment right above a value's key that calls the value an example (a Helm chart's
+# parameter comment, bitnami's concourse chart: "## Example value taken from <the upstream
+# chart>", then `hostKey: |-` and a private key), and how many of its lines are read
+_EXAMPLE_VALUE = re.compile(r"(?i)\bexample values?\b")
+EXAMPLE_VALUE_COMMENT_LINES = 6
+# a key line that opens a block holding the value on the lines below: YAML's `key: |-`, `key: >`
+_BLOCK_KEY = re.compile(r"^\s*[\w.\-\"']+\s*:\s*(?:[|>][+\-]?\d*)?\s*$")
 
 
 def _under_an_examples_heading(lines: list[str], h: Hit, path: str) -> bool:
     """Is one of the few lines above the hit's a heading that introduces examples, or, for a
     hit in a comment (as the file's language reads one), a line of the same comment that
     introduces an example?"""
-    in_comment = 0 < h.line <= len(lines) and comment_line(lines[h.line - 1], path)
+    hit_in_comment = in_comment = 0 < h.line <= len(lines) and comment_line(lines[h.line - 1], path)
     for j in range(h.line - 2, max(-1, h.line - 2 - EXAMPLES_HEADING_LINES), -1):
         if j >= len(lines) or len(lines[j]) > 4096:
             continue
@@ -1562,6 +1569,20 @@ def _under_an_examples_heading(lines: list[str], h: Hit, path: str) -> bool:
                 in_comment = False  # the comment starts below: what is above it introduces nothing
             elif _EXAMPLE_INTRO.search(lines[j]):
                 return True
+    return not hit_in_comment and _comment_above_calls_it_an_example(lines, h, path)
+
+
+def _comment_above_calls_it_an_example(lines: list[str], h: Hit, path: str) -> bool:
+    """Does the comment right above the hit's line, or above the key line that opens the
+    block the hit starts (`hostKey: |-`), call the value an example (_EXAMPLE_VALUE)?"""
+    j = h.line - 2
+    if 0 <= j < len(lines) and _BLOCK_KEY.match(lines[j]):
+        j -= 1
+    for k in range(j, max(-1, j - EXAMPLE_VALUE_COMMENT_LINES), -1):
+        if k >= len(lines) or len(lines[k]) > 4096 or not comment_line(lines[k], path):
+            return False
+        if _EXAMPLE_VALUE.search(lines[k]):
+            return True
     return False
 
 

@@ -938,6 +938,26 @@ def test_a_value_a_comment_introduces_as_an_example_is_a_documentation_example(e
         assert location_confidence(rule, path, hits[0].context)[1] is doc, (path, text)
 
 
+def test_a_value_the_comment_above_its_key_calls_an_example_is_a_documentation_example(engine):
+    """A chart's parameter comment right above the key, "Example value taken from ...", then
+    the key opening a block and a private key in it (bitnami's concourse chart): an example.
+    A comment above that says nothing of the kind, or one a line of code stands between, is
+    not."""
+    from scanner.confidence import location_confidence
+    from tests.helpers import PEM
+
+    block = "\n".join("    " + line for line in PEM.splitlines())
+    said = ("  ## @param secrets.hostKey Concourse Host Keys.\n  ## Example value taken from the upstream chart\n"
+            f"  ##\n  hostKey: |-\n{block}\n")
+    other = f"  ## @param secrets.hostKey Concourse Host Keys.\n  hostKey: |-\n{block}\n"
+    apart = f"  ## Example value taken from the upstream chart\n  enabled: true\n  hostKey: |-\n{block}\n"
+    for text, doc in ((said, True), (other, False), (apart, False)):
+        hits = [h for h in engine.scan_text(text, "charts/concourse/values.yaml") if h.rule_id == "private-key"]
+        assert hits, text
+        rule = engine.by_id[hits[0].rule_id]
+        assert location_confidence(rule, "charts/concourse/values.yaml", hits[0].context)[1] is doc, text
+
+
 def test_a_line_judged_again_from_the_memos_gives_what_it_gave_first():
     """The generic detector remembers what it read of a line (its tokens, its assignments
     both ways, the names it asked about): a line judged again, after docstring_may_matter
