@@ -56,7 +56,7 @@ CANDIDATE = (
     r"contrase(?:ñ|n)[ay]|senha|wachtwoord|l(?:ö|o)senord|salasana|has(?:ł|l)o|parola|heslo|jelsz(?:ó|o)|"
     r"(?:ş|s)ifre|parol|mot[_\- ]?de[_\- ]?passe|mdp|lozinka|passord|sandi|"
     r"пароль|Пароль|ПАРОЛЬ|密码|密碼|口令|パスワード|비밀번호)"
-    r"[A-Za-z0-9_.\-]{0,64}(?:[ \t][A-Za-z]{2,16})?[\"']?\s*(?:=|:(?:[^:]|$)|=>|!=|\(\s*[\"']|,\s*[\"']|\s+[\"'])"
+    r"[A-Za-z0-9_.\-]{0,64}(?:[ \t]{1,16}[A-Za-z]{2,16})?[\"']?\s*(?:=|:(?:[^:]|$)|=>|!=|\(\s*[\"']|,\s*[\"']|\s+[\"'])"
     r"|(?:^|\s)--?(?:[A-Za-z0-9]+[-_]){0,4}(?:password|passwd|passphrase|pass|pwd|token|api-?key|secret|bearer)[= ]"
     r"|(?:mysql|mariadb|sshpass)[^\n]{0,200}\s-p\S|(?:redis-cli[^\n]{0,200}\s-a|(?:sqlcmd|bcp)[^\n]{0,200}\s-P|"
     r"ldap[a-z]{0,8}[^\n]{0,200}\s-w|mongo[a-z]{0,8}[^\n]{0,200}\s-p|zip[^\n]{0,200}\s-P|7za?[^\n]{0,200}\s-p|"
@@ -542,6 +542,10 @@ def _lang(path: str, kind: str) -> str:
 
 
 # ---- values ------------------------------------------------------------------------------
+# what may stand before a name Go declares (`var name Type = v`, `const (` then a name a line)
+_GO_DECL = {"var", "const", "(", ","}
+_GO_KEYWORDS = {"var", "const", "type", "func", "return", "case", "go", "defer", "range", "package", "import",
+                "if", "else", "for", "switch", "select", "chan", "map", "struct", "interface", "goto"}
 _ASSIGN_OPS = {"=", ":", ":=", "=>", "?=", "||=", "==", "!=", "===", "!==", "<-"}
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
@@ -786,6 +790,11 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     if any(ch.isspace() for ch in v):
         return False  # prose, a command, a list
     if _TEMPLATE.search(v) or is_placeholder(v) or _b64_of_stand_in(v):
+        return False
+    if v[:len(key)].lower() == key.lower() and v[len(key):len(key) + 1] in ("-", "_") and \
+            v[len(key) + 1:].isdigit() and len(v) - len(key) > 8:
+        # the name and a long number: a generated test's stand-in (`accessToken-1938933922`,
+        # Google's gapic mocks); a short one is a weak password (`AdminPassword=AdminPassword123`)
         return False
     userinfo = _USERINFO.match(v)
     if userinfo and is_placeholder(userinfo.group(1)):
@@ -1062,6 +1071,12 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
             # before the value (`nginx.ingress.kubernetes.io/auth-secret:`) is one; prose
             # pairs (`ID:master/PW:...`) are read as text
             continue
+        if t.kind == NAME and lang == "go" and i > 0 and toks[i - 1].kind == NAME and \
+                toks[i - 1].text not in _GO_KEYWORDS and toks[i - 1].end < t.start and \
+                (i == 1 or toks[i - 2].text in _GO_DECL):
+            # Go declares `name Type = value`: the second name is the type (portainer's
+            # `OperationK8sAccessNamespaceRead Authorization = "K8sAccessNamespaceRead"`)
+            continue
         if t.kind == NAME:
             key = t.text
             if lang == "yaml" and i > 1 and toks[i - 1].text == "/" and toks[i - 1].end == t.start \
@@ -1103,6 +1118,9 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
             if got:
                 out.append((key, got[0], Tok(WORD, got[0], got[1], got[1] + len(got[0])), "bare", word))
             continue
+        if lang == "go" and j + 1 < n and toks[j].kind == NAME and toks[j + 1].text == "=" and \
+                toks[j].start > t.end and (i == 0 or toks[i - 1].text in _GO_DECL):
+            j += 1  # `var apiToken string = "..."`: the value after the type
         if j >= n:
             continue
         op = toks[j]

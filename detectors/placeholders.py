@@ -24,7 +24,7 @@ _TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\([A-Za-z_][\w.-]*\)[-#0
                        r"\$\([A-Za-z_][\w./= -]*\)|^\$[A-Za-z_]|%[A-Z_]+%|\.\.\.|…")
 _WORD_FORMS = (
     "example", "placeholder", r"change[_-]?(?:me|this)", r"replace[_-]?(?:me|this)",
-    r"your[_-]?(?:api|secret|token|key|password|own)", r"insert[_-]?(?:your|key|token)", "dummy", "redacted",
+    r"your[_-]?(?:api|secret|token|key|password|own|access)", r"insert[_-]?(?:your|key|token)", "dummy", "redacted",
     r"sample[_-]?(?:key|token|secret)", r"fake[_-]?(?:key|token|secret|pass|pwd)", r"not[_-]?a[_-]?real", "xxxx",
     r"\*\*\*\*", "0000000000", "1234567", "abcdefg", "qwerty",
     # where the writer says what goes there: PHPMailer's `'clientSecret' => 'RANDOMCHARS-----...'`
@@ -67,7 +67,8 @@ _PERIODIC = re.compile(r"(.{2,4}?)\1{3,}")
 # a value made of nothing but the words for a secret, a possessive or an intensifier and a
 # short number: mysecretpassword (the postgres image's documented example), supersecret,
 # my_secret_key, secretpassword (two words at least: pass123 in a .netrc is a weak password,
-# not a stand-in). Whatever it unlocks, it is written as a stand-in.
+# not a stand-in; nor is testpass, leaky-repo's production MongoDB URL's). Whatever it
+# unlocks, it is written as a stand-in.
 _PREFIX = r"(?:my|your|our|the|some|super|very|top|dev|local|default)"
 _SECRET_WORD = r"(?:secret|password|passw0rd|passwd|pass|pwd|token|key)"
 _STAND_IN = re.compile(rf"(?i)^(?:(?:{_PREFIX}[_\-.]?)+{_SECRET_WORD}|{_SECRET_WORD}[_\-.]?{_SECRET_WORD})"

@@ -629,6 +629,9 @@ def test_a_value_on_a_generated_html_page_is_judged_as_the_page_shows_it(engine,
                       b'"version":"2","uniqueKey":{"key_ops":["encrypt","decrypt"],"kty":"oct"}}').decode(), True),
     ('{"type":"service_account","private_key_id":"8d4f2a1b9c3e7f60a5b4c3d2e1f0a9b8c7d6e5f4"}', False),
     (base64.b64encode(b'{"username":"admin","password":"Zq8rLw2mXv9kTn4pQ"}').decode(), False),
+    # the documentation's slot for an access key (zalando/postgres-operator's minio ConfigMap,
+    # base64 of YOURACCESSKEY); a weak password is no slot (leaky-repo's production MongoDB URL)
+    ("YOURACCESSKEY", True), ("testpass", False), ("test1234", False),
 ])
 def test_a_value_that_describes_itself_or_holds_no_secret(value, placeholder):
     from detectors.placeholders import is_placeholder

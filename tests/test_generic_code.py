@@ -55,6 +55,11 @@ POSITIVE = [
     # Go
     ("cmd/main.go", 'password := "n84ASM54y4"', "n84ASM54y4"),
     ("cmd/main.go", "\tToken: `Hq7vN2kLp9XwR4tZ`,", "Hq7vN2kLp9XwR4tZ"),
+    # the name and a short number is a weak password, still a password (leaky-repo's Ventrilo server)
+    ("ventrilo_srv.ini", "AdminPassword=AdminPassword123", "AdminPassword123"),
+    # Go declares `name Type = value`: the value after the type
+    ("cmd/main.go", 'var apiToken string = "Hq7vN2kLp9XwR4tZ"', "Hq7vN2kLp9XwR4tZ"),
+    ("cmd/main.go", '\tapiToken   string = "Hq7vN2kLp9XwR4tZ"', "Hq7vN2kLp9XwR4tZ"),
     # Java / Kotlin
     ("src/Db.java", 'private static final String PASSWORD = "exord13Paw64";', "exord13Paw64"),
     ("src/Db.java", 'ds.setPassword("Zx9#mQ2pLk");', "Zx9#mQ2pLk"),
@@ -363,7 +368,14 @@ NEGATIVE = [
     ("app/Jobs/Backup.php", """$c[] = "mysqldump -u root -p\\"{$this->database->mysql_root_password}\\" --all-databases";"""),
     # the length a secret must have, then the words for it: an .env template's instruction
     ("apps/server/.env-template", 'COOLIFY_SECRET_KEY="32-character-long-secret-key"'),
-    # JSON written in a PHP string, a variable joined in (invoiceninja's Forte driver)
+    # Go's typed constant: the type says Authorization, the name is the constant's (portainer)
+    ("api/portainer.go", '\tOperationK8sAccessNamespaceRead  Authorization = "K8sAccessNamespaceRead"'),
+    ("api/portainer.go", 'const OperationAzureProviderGet Authorization = "AzureProviderGet"'),
+    # a generated mock's value: the variable's name and a number (Google's gapic mock tests)
+    ("vendor/cloud.google.com/go/iam/credentials/apiv1/mock_test.go", '\tvar accessToken string = "accessToken-1938933922"'),
+    ("tests/unit/test_client.py", '    client_secret = "client_secret_1042689291"'),
+    # base64 of the documentation's slot for an access key (postgres-operator's minio ConfigMap)
+    ("manifests/minio-configmap.yaml", "  MINIO_ACCESS_KEY: WU9VUkFDQ0VTU0tFWQo="),
     ("app/PaymentDrivers/Forte/ACH.php", """                "paymethod_token": "'.$data->payment_token.'","""),
     # an htpasswd line: a user and the bcrypt hash of the password (bitnami's harbor chart)
     ("bitnami/harbor/values.yaml",
