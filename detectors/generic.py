@@ -115,6 +115,9 @@ _NOT_TAIL = {
     "mask", "len_", "chars", "complexity", "rotation", "lock", "locked", "changed", "updated",
     "created", "at", "date", "time", "timestamp", "when", "display", "visible", "visibility", "toggle",
     "role", "roles", "method", "methods", "scheme", "schemes", "selector", "selectors", "model", "models",
+    # where the secret lives: terraform-google-kubernetes-engine's
+    # `operator_credential_namespace = "config-management-system"`
+    "namespace", "namespaces",
 }
 _NOT_HEAD = {"is", "has", "use", "uses", "show", "hide", "enable", "disable", "num", "n", "max", "min", "check",
              "validate", "verify", "should", "can", "allow", "require", "requires", "no", "skip", "ignore",

@@ -24,10 +24,12 @@ ENV_WORDS = {
     # dummy, fake, stub or demo (triton-go's authentication/dummy.go), nor a project's
     # playground, the scratch app its developers try it in (auth0/node-auth0's playground/
     # creates a user test@test.com with a password written there), nor a quickstart, the
-    # getting-started setup a project ships for trying it (ory/kratos' contrib/quickstart/ keys)
+    # getting-started setup a project ships for trying it (ory/kratos' contrib/quickstart/ keys),
+    # nor a sandbox, a provider's test environment or a project's demo site (django-oscar's
+    # sandbox/settings/, a PAYPAL_SANDBOX_SECRET)
     "test": {"test", "tests", "testing", "testdata", "spec", "specs", "fixture", "fixtures", "mock", "mocks", "e2e",
              "example", "examples", "sample", "samples", "dummy", "fake", "fakes", "stub", "stubs", "demo", "demos",
-             "playground", "playgrounds", "quickstart", "quickstarts",
+             "playground", "playgrounds", "quickstart", "quickstarts", "sandbox", "sandboxes",
              # test folders named in one word (detectors.vocabulary.TEST_COMPOUNDS, TEST_DOUBLES)
              *(p + w for p in ("test", *TEST_DOUBLES) for w in TEST_COMPOUNDS)},
 }

@@ -344,6 +344,7 @@ def test_the_same_secret_named_production_elsewhere_still_is(tmp_path):
     ("src/interop/client/keys.go", "test"),  # tests against other implementations
     ("packages/playgrounds/vite/src/main.ts", "test"),
     ("contrib/quickstart/oathkeeper/id_token.jwks.json", "test"),  # a getting-started setup (ory/kratos)
+    ("sandbox/settings/base.py", "test"),  # a project's demo site (django-oscar's)
     ("Godeps/_workspace/src/github.com/lib/pq/certs/settings.go", "test"),  # vendored: another project's
     ("third_party/grpc/creds.py", "test"),
     # Kubernetes' source tree vendored: its staging/ is no environment of ours

@@ -362,6 +362,15 @@ def test_terraform_settings_named_like_secrets_are_not_secrets():
     assert [(h.line, h.secret) for h in hs] == [(5, "HUNTERTWOX")]
 
 
+def test_terraform_the_namespace_a_credential_lives_in_is_no_secret():
+    """terraform-google-kubernetes-engine's ACM module: the namespace and the name of the
+    Secret holding git credentials are names; the credential itself would be reported."""
+    text = ('module "acm" {\n  operator_credential_namespace = "config-management-system"\n'
+            '  operator_credential_name      = "git-creds"\n  git_credential = "Tq9vL2xR7mW4nK8z"\n}\n')
+    hs = _hits("modules/acm/main.tf", text, "terraform-secret")
+    assert [(h.line, h.secret) for h in hs] == [(4, "Tq9vL2xR7mW4nK8z")]
+
+
 @pytest.mark.parametrize("path", [".env", ".env.production", "config/prod.env", "deploy/.env.local"])
 def test_dotenv_file_names(path):
     (h,) = _hits(path, "APP=shop\nDB_PASSWORD=Tq9vL2xR7mW4nK8z\n", "dotenv-secret")
