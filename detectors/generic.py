@@ -579,6 +579,9 @@ _HEX_NUMBER = re.compile(r"^0[xX][0-9a-fA-F]+$")
 # $2b$ bcrypt, $y$ yescrypt), $argon2id$, Django's pbkdf2_sha256$..., LDAP's {SSHA}...
 # ... and a digest written with its algorithm: a Vault audit log's `hmac-sha256:<hex>` (Vault
 # HMACs every secret it logs), a content digest `sha256:<hex>`
+# a Monarch (Monaco's) tokenizer's token class, a dotted scope name with the state's parts put in:
+# `{ token: 'string.$S2.delim', next: '@pop' }` (harness/gitness' Rego grammar)
+_MONARCH_TOKEN = re.compile(r"^[a-z][\w-]*(?:\.(?:[a-z][\w-]*|\$(?:S\d|#|\d)))*\.\$(?:S\d|#|\d)(?:\.[a-z][\w-]*)*$")
 # (after a user's name and a colon: an htpasswd line, `harbor_registry_user:$2y$10$...` in
 # bitnami's harbor chart)
 _HASHED = re.compile(r"^(?:[^\s:$]{1,64}:(?=[$\{]))?(?:\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?)\$[^\s]{8,}|"
@@ -792,7 +795,7 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False
     if any(ch.isspace() for ch in v):
         return False  # prose, a command, a list
-    if _TEMPLATE.search(v) or is_placeholder(v) or _b64_of_stand_in(v):
+    if _TEMPLATE.search(v) or is_placeholder(v) or _b64_of_stand_in(v) or ("$" in v and _MONARCH_TOKEN.match(v)):
         return False
     if v[:len(key)].lower() == key.lower() and v[len(key):len(key) + 1] in ("-", "_") and \
             v[len(key) + 1:].isdigit() and len(v) - len(key) > 8:
@@ -1267,6 +1270,8 @@ def _flags(text: str):
             raw = m.group(1)
             # `-p="$DOCKER_PASSWORD";`: the value, without the `=` and the shell's quotes and `;`
             lead = len(raw) - len(raw.lstrip("=\"'"))
+            if raw.startswith("-") and text[m.start(1) - 1].isspace():
+                continue  # `mysql -u root -p --execute=...`: -p alone asks for it; the next flag follows
             out.append(("-p", raw[lead:].rstrip(";").strip("\"'"), m.start(1) + lead, "flag", "password"))
     return out
 

@@ -20,7 +20,9 @@ from detectors.vocabulary import CODE_OBJECTS
 # a template's slot: ${name}, {{ name }}, <name>, Python's %(name)s, a shell's $(command),
 # $NAME, %NAME%, an ellipsis. `%(` and `$(` alone were taken for slots: 3.7 % of the keys
 # Django's startproject draws from letters, digits and !@#$%^&*(-_=+) hold one (20,000 drawn)
-_TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\([A-Za-z_][\w.-]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|"
+# (and Crowdin's in-context placeholder, `crwdns1692:0crwdne1692:0`, a pseudo-language's
+# string in a translated file: snipe-it's resources/lang/aa-ER/)
+_TEMPLATE = re.compile(r"crwdns\d+:\d+crwdne\d+:\d+|\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\([A-Za-z_][\w.-]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|"
                        r"\$\([A-Za-z_][\w./= -]*\)|^\$[A-Za-z_]|%[A-Z_]+%|\.\.\.|…")
 _WORD_FORMS = (
     "example", "placeholder", r"change[_-]?(?:me|this)", r"replace[_-]?(?:me|this)",
@@ -42,7 +44,7 @@ _WORD_LEADS = tuple(re.match(r"(?:[a-z0-9]|\\\*)+", f).group(0).replace("\\", ""
 
 
 # what each of _TEMPLATE's forms holds: a text with none of them has no template slot
-_TEMPLATE_MARKS = ("$", "{{", "}}", "<", "%", "...", "\u2026")
+_TEMPLATE_MARKS = ("$", "{{", "}}", "<", "%", "...", "\u2026", "crwdns")
 
 
 def _has_template(s: str) -> bool:
@@ -84,8 +86,9 @@ _LEET = str.maketrans("4@3105$7", "aaeiosst")
 _CHANGE_ME = re.compile(r"(?i)change[_-]?(?:me|this)|replace[_-]?(?:me|this)")
 # lower-case words naming a secret, as a documentation writes where one goes
 # (`s3://access_key:access_secret@host:port/bucket`, appwrite's variables.php), after the
-# length it must have, maybe (coolify's .env template: `32-character-long-secret-key`)
-_NAMED_SLOT = re.compile(rf"(?i)^(?:\d{{1,3}}[_\-])?(?=[a-z_\-]+$)(?:[a-z]+[_\-])*{_SECRET_WORD}(?:[_\-][a-z]+)*$")
+# length it must have, maybe (coolify's .env template: `32-character-long-secret-key`); or
+# joined by a slash, a form's label for either (gitness' `passToken: Password/Token`)
+_NAMED_SLOT = re.compile(rf"(?i)^(?:\d{{1,3}}[_\-])?(?=[a-z_\-/]+$)(?:[a-z]+[_\-/])*{_SECRET_WORD}(?:[_\-/][a-z]+)*$")
 # the same in camel or Pascal case, ending in the secret's word: jumpserver's
 # `http://esUser:esPassword@esHost`, `ClientId:ClientSecret` encoded in a Basic header
 _CAMEL_SLOT = re.compile(r"^[A-Za-z][a-z]*(?:[A-Z][a-z]+)*(?:Secret|Password|Passwd|Pass|Pwd|Token|Key)$")

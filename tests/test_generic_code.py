@@ -371,6 +371,14 @@ NEGATIVE = [
     # Go's typed constant: the type says Authorization, the name is the constant's (portainer)
     ("api/portainer.go", '\tOperationK8sAccessNamespaceRead  Authorization = "K8sAccessNamespaceRead"'),
     ("api/portainer.go", 'const OperationAzureProviderGet Authorization = "AzureProviderGet"'),
+    # `-p` alone asks for the password; the next flag is no value (snipe-it's installer)
+    ("snipeit.sh", """        mysql -u root -p --execute="CREATE DATABASE snipeit;" """),
+    # a form's label for either of two secrets (harness/gitness' strings)
+    ("web/src/i18n/strings.en.yaml", "  passToken: Password/Token"),
+    # a Monarch tokenizer's token class with the state's parts put in (gitness' Rego grammar)
+    ("web/src/utils/rego.ts", """            '$#==$S3': { token: 'string.$S2.delim', next: '@pop' },"""),
+    # Crowdin's in-context placeholder in a pseudo-language's translation (snipe-it)
+    ("resources/lang/aa-ER/admin/settings/general.php", "    'ldap_pw_sync'              => 'crwdns1692:0crwdne1692:0',"),
     # a generated mock's value: the variable's name and a number (Google's gapic mock tests)
     ("vendor/cloud.google.com/go/iam/credentials/apiv1/mock_test.go", '\tvar accessToken string = "accessToken-1938933922"'),
     ("tests/unit/test_client.py", '    client_secret = "client_secret_1042689291"'),
