@@ -28,11 +28,13 @@ CODE_OBJECTS = r"self|this|cls|os|env|process|request|config|settings|params|arg
 # (the values chart-testing installs it with), and the folders the end-to-end test runners
 # keep their tests, fixtures and helpers in (Cypress's cypress/, Playwright's playwright/: hydra's
 # cypress/helpers/ signs its test grants with keys written there), Jest's __mocks__/ and
-# __fixtures__/, and goss's goss/, the server tests a container image is verified with
-# (bitnami/charts' .vib/*/goss/vars.yaml: the passwords of the throw-away release under test).
+# __fixtures__/, goss's goss/, the server tests a container image is verified with
+# (bitnami/charts' .vib/*/goss/vars.yaml: the passwords of the throw-away release under test),
+# and Pongo's .pongo/, the test environment Kong's plugins are tested in (Kong/kong's
+# .pongo/kafka/keystore/, its OpenID Connect plugin's .pongo/client-key.pem).
 # scanner/blast.py reads it as the test environment,
 # detectors.generic.is_test_path as a test path.
-TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|suites?|conformance|certification|interop|cypress|playwright|goss|__mocks__|__fixtures__|"
+TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|suites?|conformance|certification|interop|cypress|playwright|goss|\.?pongo|__mocks__|__fixtures__|"
                          r"(?:fun|func|functional|unit|integration|api|acceptance|system|smoke|perf|"
                          r"load|ui|regression)_?tests)/|(?:^|/)(ci)/[^/]*values[^/]*\.ya?ml$")
 

@@ -333,6 +333,7 @@ def test_the_same_secret_named_production_elsewhere_still_is(tmp_path):
     ("cypress/helpers/index.js", "test"),  # hydra's: the keys its end-to-end tests sign grants with
     ("e2e/playwright/fixtures/auth.ts", "test"),
     (".vib/mariadb-galera/goss/vars.yaml", "test"),  # goss's server tests (bitnami/charts)
+    ("plugins-ee/openid-connect/.pongo/client-key.pem", "test"),  # Pongo's test environment (Kong's plugins)
     ("src/api/__mocks__/client.ts", "test"),
     ("charts/node-exporter/ci/tls-secret-values.yaml", "test"),  # chart-testing's values
     ("callouts/ssl_creds/localhost.key", "development"),  # a key for serving localhost

@@ -862,7 +862,8 @@ def test_test_folders_that_no_test_word_names():
               "testproj/settings.py", "testproject/settings.py", "django_app/testapp/settings.py",
               # the end-to-end runners' folders, and Jest's
               "cypress/helpers/index.js", "web/playwright/global-setup.ts", "src/__mocks__/api.ts",
-              "src/__fixtures__/user.json", ".vib/postgresql-ha/goss/pgpool/vars.yaml"):
+              "src/__fixtures__/user.json", ".vib/postgresql-ha/goss/pgpool/vars.yaml",
+              ".pongo/kafka/keystore/privkey.key"):
         assert is_test_path(p), p
     for p in ("tools/t.py", "contests/settings.py", "latest/settings.py", "at/app.cfg", "testimonials/a.cfg",
               "testserverless/app.cfg", "testappliance/settings.py", "protestproj/settings.py",
