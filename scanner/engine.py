@@ -1557,7 +1557,8 @@ _BLOCK_KEY = re.compile(r"^\s*[\w.\-\"']+\s*:\s*(?:[|>][+\-]?\d*)?\s*$")
 def _under_an_examples_heading(lines: list[str], h: Hit, path: str) -> bool:
     """Is one of the few lines above the hit's a heading that introduces examples, or, for a
     hit in a comment (as the file's language reads one), a line of the same comment that
-    introduces an example?"""
+    introduces an example, or, for a hit outside one, the comment right above its key that
+    calls it an example value (_comment_above_calls_it_an_example)?"""
     hit_in_comment = in_comment = 0 < h.line <= len(lines) and comment_line(lines[h.line - 1], path)
     for j in range(h.line - 2, max(-1, h.line - 2 - EXAMPLES_HEADING_LINES), -1):
         if j >= len(lines) or len(lines[j]) > 4096:
