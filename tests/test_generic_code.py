@@ -914,12 +914,21 @@ def test_random_tokens_are_rarely_taken_for_pascal_case_names():
     assert is_pascal_name("OAuth2Application") and is_pascal_name("ExclusiveStartShardId")
 
 
+def _rated_as_doc(engine, path: str, text: str, keep) -> bool:
+    """Is the first hit `keep` takes from the text at this path rated a documentation example
+    (scanner/confidence.py)? There must be one."""
+    from scanner.confidence import location_confidence
+
+    hits = [h for h in engine.scan_text(text, path) if keep(h)]
+    assert hits, (path, text)
+    return location_confidence(engine.by_id[hits[0].rule_id], path, hits[0].context)[1]
+
+
 def test_a_command_under_an_examples_heading_is_a_documentation_example(engine):
     """A command's help text (commander's `.on('--help')`, a shell `usage()`, an argparse
     epilog): a heading that says "Examples:", then commands with a made-up token. Such a
     value is an example within EXAMPLES_HEADING_LINES lines of the heading, in any
     language; the same command with no heading above it, or far below one, is not."""
-    from scanner.confidence import location_confidence
     from scanner.engine import EXAMPLES_HEADING_LINES
 
     token = "Zq8vN2rT" + "5wXyK3mP7aLs"
@@ -931,10 +940,7 @@ def test_a_command_under_an_examples_heading_is_a_documentation_example(engine):
     plain = js.replace("console.log('  Examples:');\n", "")
     for path, text, doc in (("app/config/cli.js", js, True), ("bin/mycli", sh, True), ("tools/cli.py", py, True),
                             ("app/config/cli.js", far, False), ("app/config/cli.js", plain, False)):
-        hits = [h for h in engine.scan_text(text, path) if h.secret == token]
-        assert hits, (path, text)
-        rule = engine.by_id[hits[0].rule_id]
-        assert location_confidence(rule, path, hits[0].context)[1] is doc, (path, text)
+        assert _rated_as_doc(engine, path, text, lambda h: h.secret == token) is doc, (path, text)
 
 
 def test_a_value_a_comment_introduces_as_an_example_is_a_documentation_example(engine):
@@ -942,7 +948,6 @@ def test_a_value_a_comment_introduces_as_an_example_is_a_documentation_example(e
     instance:"), then the example in the same comment: ansible's inventory script's curl
     command, pulumi/examples' connection string. The same line with the introduction outside
     the comment, or not one, is not an example."""
-    from scanner.confidence import location_confidence
 
     pw = "Zq8vN2rT" + "5wXyK3m"
     intro = ("# To confirm that your box can reach the API, perform a\n"
@@ -953,10 +958,7 @@ def test_a_value_a_comment_introduces_as_an_example_is_a_documentation_example(e
     plain = f"# log in first:\n# curl -u admin:{pw} https://api.acme.io/v1\n"
     for path, text, doc in (("scripts/inventory/acme.ini", intro, True), ("src/Client.cs", cs, True),
                             ("deploy/run.sh", code, False), ("deploy/run.sh", plain, False)):
-        hits = [h for h in engine.scan_text(text, path) if h.secret == pw]
-        assert hits, (path, text)
-        rule = engine.by_id[hits[0].rule_id]
-        assert location_confidence(rule, path, hits[0].context)[1] is doc, (path, text)
+        assert _rated_as_doc(engine, path, text, lambda h: h.secret == pw) is doc, (path, text)
 
 
 def test_a_value_the_comment_above_its_key_calls_an_example_is_a_documentation_example(engine):
@@ -964,7 +966,6 @@ def test_a_value_the_comment_above_its_key_calls_an_example_is_a_documentation_e
     the key opening a block and a private key in it (bitnami's concourse chart): an example.
     A comment above that says nothing of the kind, or one a line of code stands between, is
     not."""
-    from scanner.confidence import location_confidence
     from tests.helpers import PEM
 
     block = "\n".join("    " + line for line in PEM.splitlines())
@@ -973,10 +974,7 @@ def test_a_value_the_comment_above_its_key_calls_an_example_is_a_documentation_e
     other = f"  ## @param secrets.hostKey Concourse Host Keys.\n  hostKey: |-\n{block}\n"
     apart = f"  ## Example value taken from the upstream chart\n  enabled: true\n  hostKey: |-\n{block}\n"
     for text, doc in ((said, True), (other, False), (apart, False)):
-        hits = [h for h in engine.scan_text(text, "charts/concourse/values.yaml") if h.rule_id == "private-key"]
-        assert hits, text
-        rule = engine.by_id[hits[0].rule_id]
-        assert location_confidence(rule, "charts/concourse/values.yaml", hits[0].context)[1] is doc, text
+        assert _rated_as_doc(engine, "charts/concourse/values.yaml", text, lambda h: h.rule_id == "private-key") is doc, text
 
 
 def test_a_line_judged_again_from_the_memos_gives_what_it_gave_first():
