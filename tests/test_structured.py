@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from detectors.structured import (
@@ -885,6 +885,22 @@ def test_a_multi_document_text_s_wanted_documents_are_those_of_the_whole(parts, 
         assert hits == sorted((h.rule_id, h.secret, h.line, h.column) for h in k8s_secret.scan(text))
     finally:
         k8s_secret.WANTED = wanted_pattern
+
+
+@given(parts=st.lists(st.sampled_from(["---", "-", "\n", "\r", " ", "\t", "%", "a"]), max_size=16))
+@example(parts=["a", "\n", "---", "\r", "a"])
+@example(parts=["---", "\t", "\n", "---"])
+@example(parts=["a", "\n", "---", "-", "\n", "%"])
+def test_document_starts_and_directives_are_the_lines_yaml_reads_so(parts):
+    """_doc_starts and _has_directive (str.find) agree with the `^` patterns in re.M they
+    replace: a `---` line is `---` then a blank or the line's end, a directive a `%` line."""
+    import re
+
+    from detectors.structured._util import _doc_starts, _has_directive
+
+    text = "".join(parts)
+    assert _doc_starts(text) == [m.start() for m in re.finditer(r"^---(?=[ \t\r\n]|$)", text, re.M)]
+    assert _has_directive(text) == bool(re.search(r"^%", text, re.M))
 
 
 def test_a_broken_document_loses_only_itself():
