@@ -581,7 +581,8 @@ _HEX_NUMBER = re.compile(r"^0[xX][0-9a-fA-F]+$")
 # HMACs every secret it logs), a content digest `sha256:<hex>`
 # a Monarch (Monaco's) tokenizer's token class, a dotted scope name with the state's parts put in:
 # `{ token: 'string.$S2.delim', next: '@pop' }` (harness/gitness' Rego grammar)
-_MONARCH_TOKEN = re.compile(r"^[a-z][\w-]*(?:\.(?:[a-z][\w-]*|\$(?:S\d|#|\d)))*\.\$(?:S\d|#|\d)(?:\.[a-z][\w-]*)*$")
+# or after a hyphen in a part: `{ token: 'keyword.tag-$1' }` (Monaco's Visual Basic grammar, in nacos' console)
+_MONARCH_TOKEN = re.compile(r"^[a-z][\w.-]*[.-]\$(?:S\d|#|\d)(?:[\w.-]|\$(?:S\d|#|\d))*$")
 # (after a user's name and a colon: an htpasswd line, `harbor_registry_user:$2y$10$...` in
 # bitnami's harbor chart)
 _HASHED = re.compile(r"^(?:[^\s:$]{1,64}:(?=[$\{]))?(?:\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?)\$[^\s]{8,}|"
@@ -1647,6 +1648,25 @@ def in_docstring(line: str, line_no: int, path: str, lines: list[str] | None,
 
 
 _MARKUP = (".xml", ".drawio", ".html", ".htm")
+# an element's `value` attribute: the element is a name and a value, as Ant's
+# `<filter token="endif_eq_Java13" value="${endif_eq_Java13}"/>` (the token is the name of an
+# @endif_eq_Java13@ placeholder) or `<param name="token" value="..."/>`
+_VALUE_ATTR = re.compile(r"""\svalue\s*=\s*["']""")
+
+
+def _names_a_pair(line: str, key: str, col: int) -> bool:
+    """The value at col is an attribute `key` of an element that also has a `value`
+    attribute: the attribute names the pair, the `value` holds it (rundeck's Ant build's
+    filter tokens)."""
+    if key.lower() == "value":
+        return False
+    lt = line.rfind("<", 0, col)
+    if lt < 0 or ">" in line[lt:col]:
+        return False
+    gt = line.find(">", col)
+    elem = line[lt:gt if gt >= 0 else len(line)]
+    return re.match(r"<[\w:.-]+\s", elem) is not None and _VALUE_ATTR.search(elem) is not None \
+        and re.search(r"\s" + re.escape(key) + r"""\s*=\s*["']?$""", line[lt:col]) is not None
 
 
 def path_class(path: str) -> tuple:
@@ -1712,6 +1732,8 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
             col = where.start + where.text.find(where.body) if where.body else where.start
         value = value.strip().strip("\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb")  # typographic quotes in prose
         if not value or value in seen:
+            continue
+        if "<" in line and _names_a_pair(line, key, col):
             continue
         if not _value_ok(key, value, word):
             continue

@@ -128,6 +128,8 @@ POSITIVE = [
     ("bin/run.sh", "sqlplus scott/Zx9mQ2pLk1wH@orcl @script.sql", "Zx9mQ2pLk1wH"),
     # .NET appSettings; a user and a password passed together to a documented API
     ("web.config", '<add key="SmtpPassword" value="Zx9mQ2pLk1wE" />', "Zx9mQ2pLk1wE"),
+    # an attribute is a value when its element has no `value` beside it
+    ("conf/auth.xml", '<auth token="Zx9mQ2pLk1wE" user="bob"/>', "Zx9mQ2pLk1wE"),
     ("app/api.py", 'requests.get(url, auth=HTTPBasicAuth("deploy", "Zx9mQ2pLk1wK"))', "Zx9mQ2pLk1wK"),
     ("app/api.py", 'r = httpx.get(url, auth=("deploy", "Zx9mQ2pLk1wJ"))', "Zx9mQ2pLk1wJ"),
     ("app/mail.py", 'server.login("alerts@acme.io", "Zx9mQ2pLk1wL")', "Zx9mQ2pLk1wL"),
@@ -377,6 +379,13 @@ NEGATIVE = [
     ("web/src/i18n/strings.en.yaml", "  passToken: Password/Token"),
     # a Monarch tokenizer's token class with the state's parts put in (gitness' Rego grammar)
     ("web/src/utils/rego.ts", """            '$#==$S3': { token: 'string.$S2.delim', next: '@pop' },"""),
+    # or a matched group put in after a hyphen (Monaco's Visual Basic grammar, vendored in nacos)
+    ("console/public/js/vs/basic-languages/src/vb.js", """          [/end\\s+(?!for|do)([a-zA-Z_]\\w*)/, { token: 'keyword.tag-$1' }],"""),
+    ("console/public/js/vs/basic-languages/src/vb.js", """                '@tagwords': { token: 'keyword.tag-$0' },"""),
+    # an element with a `value` attribute: its other attributes name the pair (Ant's filter
+    # tokens, @endif_eq_Java13@, in rundeck's build)
+    ("maven/lib/java-prebuild.xml", """         <filter token="endif_eq_Java13" value="${endif_eq_Java13}" />"""),
+    ("build.xml", """<filter token="Xq9vLr2mTz8wPk4n" value="${release.tag}"/>"""),
     # Crowdin's in-context placeholder in a pseudo-language's translation (snipe-it)
     ("resources/lang/aa-ER/admin/settings/general.php", "    'ldap_pw_sync'              => 'crwdns1692:0crwdne1692:0',"),
     # a generated mock's value: the variable's name and a number (Google's gapic mock tests)
