@@ -825,6 +825,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     vw = "".join(name_words(v))
     if vw and (vw == kw or kw.endswith(vw) or vw.endswith(kw) and len(kw) >= 4):
         return False  # the name itself: password="PASSWORD", token: "api_token"
+    if vw and kw.startswith(vw) and kw[len(vw):] in ("key", "name", "field", "param", "prop", "attr"):
+        return False  # the name of what it holds under: casdoor's `Web3AuthTokenKey = "web3AuthToken"`
     if "%" in v:
         from urllib.parse import unquote
         v2 = unquote(v)
@@ -848,10 +850,11 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         # validation rules; a namespaced class name; a route's controller#action; mount options; a package;
         # an IAM policy's action; a GitHub Action; a secret store's name for the secret
         return False
-    if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v.removeprefix("\\")) or _ANNOTATION_KEY.match(v) or \
+    if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v.removeprefix("\\").removeprefix(".")) or _ANNOTATION_KEY.match(v) or \
             _HOST_NAME.match(v):
         # a header's, an algorithm's, a property's or an annotation's name (in LiveScript, `\name` is
-        # the string "name": awx's `token: \language.support.function`, a highlighter's scope); a host's name
+        # the string "name": awx's `token: \language.support.function`, a highlighter's scope); a host's name;
+        # a property's suffix, put after a prefix (nacos' `TLS_TRUST_PWD = ".tls.certPrivateKeyPassword"`)
         return False
     # (read as written: a JSON or JavaScript string may hold a language's letters as \u escapes,
     # jellyfin's zh-CN.json `"LabelNewPassword": "\u65b0\u5bc6\u7801"`)

@@ -386,6 +386,10 @@ NEGATIVE = [
     # tokens, @endif_eq_Java13@, in rundeck's build)
     ("maven/lib/java-prebuild.xml", """         <filter token="endif_eq_Java13" value="${endif_eq_Java13}" />"""),
     ("build.xml", """<filter token="Xq9vLr2mTz8wPk4n" value="${release.tag}"/>"""),
+    # the name a value is kept under, the constant's name without its "Key" (casdoor's idp/)
+    ("idp/web3onboard.go", 'const Web3AuthTokenKey = "web3AuthToken"'),
+    # a property's suffix, put after a prefix (nacos' RpcConstants)
+    ("common/remote/client/RpcConstants.java", '    public static final String TLS_TRUST_PWD = ".tls.certPrivateKeyPassword";'),
     # Crowdin's in-context placeholder in a pseudo-language's translation (snipe-it)
     ("resources/lang/aa-ER/admin/settings/general.php", "    'ldap_pw_sync'              => 'crwdns1692:0crwdne1692:0',"),
     # a generated mock's value: the variable's name and a number (Google's gapic mock tests)
