@@ -865,6 +865,11 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         # sentence with a number in it), not a typed key; a password mixing in digits
         # stays one (`Prl23Db#@,비번:Prl23Db#@`)
         return False
+    if 3 * sum(1 for c in v if "\udc80" <= c <= "\udcff") >= len(v):
+        # a third or more of it bytes that are no UTF-8 (kept as surrogate escapes): text in
+        # another encoding, GBK's Chinese in xxl-job's message_en.properties
+        # (`login_password_lt_5=` and a sentence), not a typed secret
+        return False
     if _ENTRY_POINT.match(v):
         return False  # a plugin's entry point, `package.module:function` (setup.cfg)
     if v.startswith(("/", "./", "~/", "../")) or sum(1 for part in v.split("/") if part) > 3 and "+" not in v \

@@ -1018,3 +1018,15 @@ def test_a_line_judged_again_from_the_memos_gives_what_it_gave_first():
         # what the memo holds is not what its callers add to
         assert {k: list(v) for k, v in generic._ASSIGNED.items() if k in held} == held, (path, line)
     assert any(any(j) for j in (judged(p, x) for p, x in lines[-3:]))
+
+
+def test_a_value_of_bytes_in_another_encoding_is_text_not_a_secret(engine, tmp_path):
+    """A value that is mostly bytes no UTF-8 reads (GBK's Chinese in xxl-job's
+    message_en.properties) is a sentence in another encoding; a password holding one such
+    byte is still one. Read from a file's bytes, as a scan reads them."""
+    sentence = "login_password_lt_5=".encode() + "登录密码不应低于5位".encode("gbk") + b"\n"
+    password = b"db_password=Zx9mQ2pLk1wE" + "é".encode("latin-1") + b"\n"
+    from scanner.detect import detect
+
+    assert not detect(engine, sentence, "admin/i18n/message_en.properties")[0]
+    assert [h.secret[:12] for h in detect(engine, password, "conf/app.properties")[0]] == ["Zx9mQ2pLk1wE"]
