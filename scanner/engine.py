@@ -23,7 +23,7 @@ from scanner import context as ctxmod
 from scanner.allow import line_allowed
 from scanner.budget import OverBudget
 from scanner.model import Hit, Rule
-from detectors.generic import RULE_ID as GENERIC_RULE, comment_line
+from detectors.generic import DOC, RULE_ID as GENERIC_RULE, comment_line, file_kind
 from detectors.lines import Lines
 from detectors.memo import BoundedMemo
 from detectors.placeholders import (digest_of_neighbour, git_object_id, is_code_member, is_code_name, is_pascal_name,
@@ -1560,6 +1560,8 @@ def _under_an_examples_heading(lines: list[str], h: Hit, path: str) -> bool:
     introduces an example, or, for a hit outside one, the comment right above its key that
     calls it an example value (_comment_above_calls_it_an_example)?"""
     hit_in_comment = in_comment = 0 < h.line <= len(lines) and comment_line(lines[h.line - 1], path)
+    if path and file_kind(path) == DOC and _block_after_an_example_intro(lines, h):
+        return True
     for j in range(h.line - 2, max(-1, h.line - 2 - EXAMPLES_HEADING_LINES), -1):
         if j >= len(lines) or len(lines[j]) > 4096:
             continue
@@ -1571,6 +1573,36 @@ def _under_an_examples_heading(lines: list[str], h: Hit, path: str) -> bool:
             elif _EXAMPLE_INTRO.search(lines[j]):
                 return True
     return not hit_in_comment and _comment_above_calls_it_an_example(lines, h, path)
+
+
+EXAMPLE_BLOCK_LINES = 24  # how far below its intro an example in prose can run
+# a paragraph of prose that introduces an example: its last sentence, over lines joined
+_PROSE_INTRO = re.compile(r"(?i)\b(?:for (?:example|instance)|e\.g\.|similar to (?:this|the following)|like (?:this|so)|"
+                          r"as follows)\b.{0,200}:$")
+
+
+def _block_after_an_example_intro(lines: list[str], h: Hit) -> bool:
+    """In prose, is the hit in an example that a paragraph ending "for example ...:"
+    introduces (_PROSE_INTRO), after a blank line, within EXAMPLE_BLOCK_LINES lines? An
+    RFC's "For example, the client makes the following HTTP request (with extra line breaks
+    for display purposes only):", then the request, a blank line, its body (pomerium's
+    .docs/RFC/). A paragraph ending in a full stop is prose: the example ended there."""
+    j = h.line - 2
+    limit = max(-1, j - EXAMPLE_BLOCK_LINES)
+    while j > limit:
+        while j > limit and j < len(lines) and lines[j].strip():
+            j -= 1  # up the block
+        blank = 0
+        while j > limit and j < len(lines) and not lines[j].strip():
+            j, blank = j - 1, blank + 1
+        if j <= limit or j >= len(lines) or not blank or len(lines[j]) > 4096:
+            return False
+        end = lines[j].rstrip()
+        if end.endswith(":"):
+            return bool(_PROSE_INTRO.search(" ".join(lines[k].strip() for k in range(max(0, j - 3), j + 1))))
+        if end.endswith("."):
+            return False
+    return False
 
 
 def _comment_above_calls_it_an_example(lines: list[str], h: Hit, path: str) -> bool:

@@ -1030,3 +1030,22 @@ def test_a_value_of_bytes_in_another_encoding_is_text_not_a_secret(engine, tmp_p
 
     assert not detect(engine, sentence, "admin/i18n/message_en.properties")[0]
     assert [h.secret[:12] for h in detect(engine, password, "conf/app.properties")[0]] == ["Zx9mQ2pLk1wE"]
+
+
+def test_an_example_a_prose_paragraph_introduces_is_a_documentation_example(engine):
+    """In prose (an RFC kept as text), a paragraph ending "For example, ... :" introduces the
+    block below it, a blank line between, even across a blank line inside the example (a
+    request, then its body); a paragraph ending in a full stop introduces nothing, nor does
+    an intro further up than EXAMPLE_BLOCK_LINES."""
+    from scanner.engine import EXAMPLE_BLOCK_LINES
+
+    basic = "Authorization: Basic " + "ZGVtb2NsaWVudDpRNnNQOHRy" + "Wjl4TTJ2TDRr"  # democlient:Q6sP8trZ9xM2vL4k
+    intro = ("   The client authenticates with its credentials.\n\n   For example, the client makes the following\n"
+             "   request (with extra line breaks for display purposes\n   only):\n\n")
+    request = "     POST /token HTTP/1.1\n     Host: server.example.com\n     " + basic + "\n\n     grant_type=x\n"
+    body_below = "     POST /token HTTP/1.1\n     Host: server.example.com\n\n     " + basic + "\n"
+    plain = "   The client authenticates with its credentials.\n\n   " + basic + "\n"
+    far = intro + "     X-Pad: 1\n" * (EXAMPLE_BLOCK_LINES + 1) + "     " + basic + "\n"
+    for text, doc in ((intro + request, True), (intro + body_below, True), (plain, False), (far, False)):
+        assert _rated_as_doc(engine, "rfc/draft-oauth.txt", text,
+                             lambda h: h.rule_id == "http-basic-auth") is doc, text
