@@ -1543,8 +1543,8 @@ EXAMPLES_HEADING_LINES = 3  # how far above a hit such a heading still introduce
 # ("# ...perform a curl command, replacing with suitable values, similar to this:" above
 # "# curl ... -u admin:xabiquo", ansible community.general's inventory scripts; "// For
 # instance:" above a connection string, pulumi/examples)
-_EXAMPLE_INTRO = re.compile(r"(?i)\b(?:for (?:example|instance)|e\.g\.|similar to (?:this|the following)|like (?:this|so)|"
-                            r"as follows)\b[^\n]{0,80}:\s*$")
+_INTRO_WORDS = r"(?i)\b(?:for (?:example|instance)|e\.g\.|similar to (?:this|the following)|like (?:this|so)|as follows)\b"
+_EXAMPLE_INTRO = re.compile(_INTRO_WORDS + r"[^\n]{0,80}:\s*$")
 # a comment right above a value's key that calls the value an example (a Helm chart's
 # parameter comment, bitnami's concourse chart: "## Example value taken from <the upstream
 # chart>", then `hostKey: |-` and a private key), and how many of its lines are read
@@ -1577,8 +1577,7 @@ def _under_an_examples_heading(lines: list[str], h: Hit, path: str) -> bool:
 
 EXAMPLE_BLOCK_LINES = 24  # how far below its intro an example in prose can run
 # a paragraph of prose that introduces an example: its last sentence, over lines joined
-_PROSE_INTRO = re.compile(r"(?i)\b(?:for (?:example|instance)|e\.g\.|similar to (?:this|the following)|like (?:this|so)|"
-                          r"as follows)\b.{0,200}:$")
+_PROSE_INTRO = re.compile(_INTRO_WORDS + r".{0,200}:$")
 
 
 def _block_after_an_example_intro(lines: list[str], h: Hit) -> bool:
