@@ -865,7 +865,7 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         # sentence with a number in it), not a typed key; a password mixing in digits
         # stays one (`Prl23Db#@,비번:Prl23Db#@`)
         return False
-    if 3 * sum(1 for c in v if "\udc80" <= c <= "\udcff") >= len(v):
+    if not v.isascii() and 3 * sum(1 for c in v if "\udc80" <= c <= "\udcff") >= len(v):
         # a third or more of it bytes that are no UTF-8 (kept as surrogate escapes): text in
         # another encoding, GBK's Chinese in xxl-job's message_en.properties
         # (`login_password_lt_5=` and a sentence), not a typed secret

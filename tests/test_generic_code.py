@@ -1020,7 +1020,7 @@ def test_a_line_judged_again_from_the_memos_gives_what_it_gave_first():
     assert any(any(j) for j in (judged(p, x) for p, x in lines[-3:]))
 
 
-def test_a_value_of_bytes_in_another_encoding_is_text_not_a_secret(engine, tmp_path):
+def test_a_value_of_bytes_in_another_encoding_is_text_not_a_secret(engine):
     """A value that is mostly bytes no UTF-8 reads (GBK's Chinese in xxl-job's
     message_en.properties) is a sentence in another encoding; a password holding one such
     byte is still one. Read from a file's bytes, as a scan reads them."""
