@@ -277,6 +277,25 @@ def git_object_id(secret: str, line: str) -> bool:
     return True
 
 
+# a DNS TXT record's ownership proof: `<provider>-domain-verification=`, `google-site-verification=`
+_VERIFICATION_RECORD = re.compile(r"(?i)[a-z0-9-]*verification=$")
+
+
+def domain_verification(secret: str, line: str) -> bool:
+    """A value that the line writes, every time, as a DNS TXT record's proof of domain
+    ownership (`twilio-domain-verification=<32 hex>`, firezone's production dns.tf, which the
+    Twilio rule read as an auth token): the provider asks for it to be published in DNS, so
+    anyone may read it, and it authenticates nothing."""
+    at = line.find(secret)
+    if at < 0:
+        return False
+    while at >= 0:
+        if not _VERIFICATION_RECORD.search(line, max(0, at - 64), at):
+            return False
+        at = line.find(secret, at + 1)
+    return True
+
+
 def _structural_run(body: str) -> bool:
     """A long random token whose run of one character is part of its encoding, not filler:
     an STS session token (`IQoJb3JpZ2luX2VjE...//////////wEa...`, hundreds of base64

@@ -26,8 +26,8 @@ from scanner.model import Hit, Rule
 from detectors.generic import DOC, RULE_ID as GENERIC_RULE, comment_line, file_kind
 from detectors.lines import Lines
 from detectors.memo import BoundedMemo
-from detectors.placeholders import (digest_of_neighbour, git_object_id, is_code_member, is_code_name, is_pascal_name,
-                                    is_placeholder, is_placeholder_text, shannon_entropy)
+from detectors.placeholders import (digest_of_neighbour, domain_verification, git_object_id, is_code_member, is_code_name,
+                                    is_pascal_name, is_placeholder, is_placeholder_text, shannon_entropy)
 from detectors.vocabulary import SECRET_WORDS
 
 MULTILINE_WINDOW = 20000  # characters before a multi-line hit's end to look for its start
@@ -1031,7 +1031,8 @@ class Engine:
             return False
         if rule.entropy and shannon_entropy(secret) < rule.entropy:
             return False
-        if digest_of_neighbour(secret, lines[li]) or git_object_id(secret, lines[li]):
+        line = lines[li]
+        if digest_of_neighbour(secret, line) or git_object_id(secret, line) or domain_verification(secret, line):
             return False
         if rule.context and rule.context_regex is None:
             regex_of(rule)

@@ -398,6 +398,22 @@ def test_digest_of_a_neighbour_and_a_repeated_filler_are_not_secrets(text, rule_
 
 
 @pytest.mark.skipif(not _engine_available(), reason="scanner.engine not available")
+@pytest.mark.parametrize("text,found", [
+    # a DNS TXT record's proof of domain ownership, published for anyone to read
+    ('  rrdatas = ["twilio-domain-verification=9c1e0b7f3a5d4e6f8a2b1c0d9e8f7a6b"]', False),
+    ("twilio_verify: TWILIO-DOMAIN-VERIFICATION=9c1e0b7f3a5d4e6f8a2b1c0d9e8f7a6b", False),
+    # the same value once as the record and once as a token is still a token
+    ('twilio-domain-verification=9c1e0b7f3a5d4e6f8a2b1c0d9e8f7a6b TWILIO_AUTH_TOKEN="9c1e0b7f3a5d4e6f8a2b1c0d9e8f7a6b"', True),
+    ("TWILIO_AUTH_TOKEN=9c1e0b7f3a5d4e6f8a2b1c0d9e8f7a6b  # not a verification= record", True),
+])
+def test_a_domain_verification_record_is_not_a_token(text, found):
+    """A provider's domain-verification value is published in DNS; the Twilio rule read
+    firezone's `twilio-domain-verification=<32 hex>` TXT record as an account's auth token."""
+    hits = [h for h in _engine(_hyperscan_available()).scan_text(text, path="dns.tf") if h.rule_id == "twilio-auth-token"]
+    assert bool(hits) == found, (text, hits)
+
+
+@pytest.mark.skipif(not _engine_available(), reason="scanner.engine not available")
 @pytest.mark.parametrize("form,found", [
     ("- [particle](https://github.com/scikit-hep/particle/blob/{h}/pyproject.toml#L1-L3)", False),
     ("particle: see https://gitlab.com/acme/particle/-/tree/{h}/src", False),
