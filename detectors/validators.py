@@ -91,6 +91,14 @@ _DOC_PAYLOADS = ({"some": "payload"}, {"k": "value"}, {"foo": "bar"}, {"hello": 
 _WELL_KNOWN_ISS = {"supabase-demo"}
 
 
+def _jwtio_claims(payload: dict) -> bool:
+    """jwt.io's sample claims, whole, with more beside them, or cut down (bruno's test
+    fixtures sign `{"sub": "1234567890"}` alone): a sample's, not a user's."""
+    if all(payload.get(k) == v for k, v in _JWTIO_PAYLOAD.items()):
+        return True
+    return bool(payload) and all(k in _JWTIO_PAYLOAD and _JWTIO_PAYLOAD[k] == v for k, v in payload.items())
+
+
 def jwt(secret: str, match: re.Match | None = None) -> bool | dict:
     """Decode header and payload (no signature check, but a sample's: signed_with_example_key);
     label Supabase keys by their claims."""
@@ -102,7 +110,7 @@ def jwt(secret: str, match: re.Match | None = None) -> bool | dict:
         return False
     if signed_with_example_key(secret):
         return False
-    if parts[2] == _JWTIO_SIG or all(payload.get(k) == v for k, v in _JWTIO_PAYLOAD.items()):
+    if parts[2] == _JWTIO_SIG or _jwtio_claims(payload):
         return False
     if payload in _DOC_PAYLOADS:
         return False

@@ -248,6 +248,26 @@ def test_nats_nkey_seeds_are_checked_and_nats_jwts_are_claims():
     assert v.jwt(token({"typ": "JWT", "alg": "HS256"}, account))["rule_id"] == "jwt"  # not NATS's signature
 
 
+def test_jwtio_sample_claims_whole_or_cut_down_are_a_sample():
+    """jwt.io's sample payload, with claims added or some left out, is the sample; a payload
+    that gives any claim another value, or adds one to a cut-down sample, is a token."""
+    import base64
+    import json
+    from detectors import validators as v
+
+    def token(payload: dict) -> str:
+        enc = [base64.urlsafe_b64encode(json.dumps(p).encode()).decode().rstrip("=")
+               for p in ({"alg": "HS256", "typ": "JWT"}, payload)]
+        return ".".join(enc + ["dozjgNryP4J3jVmNHluKJe2vncyz4h4SH6FSS7YOKIx"])
+
+    for sample in ({"sub": "1234567890"}, {"sub": "1234567890", "name": "John Doe"}, {"iat": 1516239022},
+                   {"sub": "1234567890", "name": "John Doe", "iat": 1516239022, "admin": True}):
+        assert not v.jwt(token(sample)), sample
+    for claims in ({"sub": "1234567891"}, {"sub": "1234567890", "role": "admin"}, {"name": "John Doe", "iat": 1716239022},
+                   {}):
+        assert v.jwt(token(claims)), claims
+
+
 def test_aws_key_ids_name_their_account():
     """The account an access key ID carries (the published decoding, checked against the
     worked example `ASIAY34FZKBOKMUTVV7A` -> 609629065308); IDs older than the encoding carry
