@@ -126,7 +126,11 @@ def location_env(finding: Finding, path: str, ctx: dict) -> tuple[int, str, str]
         env = env_of_words(key)
         if env:
             return 5, env, f"variable name {key} names {env}"
-    for sec in list(ctx.get("section") or []) + list(ctx.get("markers") or []):
+    # a test's or an example's file is laid out as that fixture needs: its sections and
+    # markers are words of its own, as its folders' are (bruno's request fixtures set a
+    # variable `environment: production` beside the bearer token they parse)
+    fixture = _fixture_folder(path)
+    for sec in () if fixture else list(ctx.get("section") or []) + list(ctx.get("markers") or []):
         env = env_of_words(str(sec))
         if env:
             return 4, env, f"enclosing section or namespace '{sec}' names {env}"
@@ -144,7 +148,6 @@ def location_env(finding: Finding, path: str, ctx: dict) -> tuple[int, str, str]
         return 2, "test", f"path {path} is vendored third-party code ({vendored.group(1)}/): another project's fixture"
     if ctx.get("test_code"):
         return 2, "test", f"{path} holds it in its unit tests' module (Rust's #[cfg(test)])"
-    fixture = _fixture_folder(path)
     if fixture:
         return 2, "test", f"path {path} is under a test or example folder ({fixture}/)"
     from detectors.generic import is_doc_snippet, is_prose_doc  # here: the guard's hook imports this module

@@ -249,6 +249,21 @@ def test_a_marker_is_a_whole_value_not_an_expression(tmp_path, line, env):
     assert blast({"src/lib/auth.ts": text}, tmp_path).env == env, line
 
 
+@pytest.mark.parametrize("path,env", [
+    # bruno's request fixtures: a request variable `environment: production` beside the token
+    ("packages/lang/tests/fixtures/bru/with-auth.bru", "test"),
+    ("examples/k8s/with-auth.bru", "test"),
+    # outside a test or example folder the marker still names the environment
+    ("collections/api/with-auth.bru", "production"),
+    # and so it does under a deployment's folder above the tests
+    ("deploy/prod/tests/with-auth.bru", "production"),
+])
+def test_a_fixtures_sections_and_markers_are_its_own(tmp_path, path, env):
+    text = f"auth:bearer {{\n  token: {GH}\n}}\n\nvars:pre-request {{\n  environment: production\n}}\n"
+    b = blast({path: text}, tmp_path)
+    assert b.env == env, ev(b)
+
+
 def test_k8s_namespace_of_another_document_does_not_apply(tmp_path):
     doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ci\n  namespace: {ns}\ndata:\n  token: {tok}\n"
     gl = "glpat-" + "chhPjrsiumMlkXGVe8Q5"
