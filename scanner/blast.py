@@ -29,7 +29,8 @@ ENV_WORDS = {
     # sandbox/settings/, a PAYPAL_SANDBOX_SECRET)
     "test": {"test", "tests", "testing", "testdata", "spec", "specs", "fixture", "fixtures", "mock", "mocks", "e2e",
              "example", "examples", "sample", "samples", "dummy", "fake", "fakes", "stub", "stubs", "demo", "demos",
-             "playground", "playgrounds", "quickstart", "quickstarts", "sandbox", "sandboxes",
+             "playground", "playgrounds", "quickstart", "quickstarts", "sandbox", "sandboxes", "placeholder",
+             "placeholders",
              # test folders named in one word (detectors.vocabulary.TEST_COMPOUNDS, TEST_DOUBLES)
              *(p + w for p in ("test", *TEST_DOUBLES) for w in TEST_COMPOUNDS)},
 }

@@ -72,6 +72,11 @@ _CONNECTION_KEYS = {"user", "username", "user_name", "login", "database", "db", 
 _SIBLINGS = 12  # lines read up and down a block for a connection's host
 
 
+# the end of a line that opens a multi-line string: a template literal's backtick, a triple
+# quote, a YAML block scalar's indicator, a heredoc's start
+_OPENS_A_BLOCK = re.compile(r"""(?:`|"{3}|'{3}|[:=]\s*[|>][-+]?[1-9]?|<<[-~]?\s*["']?\w+["']?)\s*$""")
+
+
 def _key_near(line: str, col: int) -> str | None:
     prefix = line[:col]
     # a URL's credentials: the key is the name the whole URL is assigned to
@@ -312,6 +317,10 @@ def _extract(lines: list[str], idx: int, col: int, groups: dict | None = None) -
         start = max(0, col - 200)
         line, col = line[start: col + 200], col - start
     key = _key_near(line, col)
+    if not key and 0 < idx < len(lines) and not line[:col].strip() and _OPENS_A_BLOCK.search(lines[idx - 1]):
+        # a value that starts a multi-line string is named on the line that opens it
+        # (insomnia's PRIVATE_KEY_PLACEHOLDER, a template literal whose next line starts a PEM key)
+        key = _key_near(lines[idx - 1], len(lines[idx - 1]))
     if key:
         ctx["key"] = key
     if groups:

@@ -115,6 +115,21 @@ def test_a_private_key_named_for_a_test_is_a_test_key(tmp_path):
     assert (b.env, b.severity) == ("test", "low") and "variable name TEST_FAKE_RSA_KEY_0" in ev(b)
 
 
+@pytest.mark.parametrize("opening,env", [
+    # insomnia's UI shows a whole RSA key as its input's placeholder, in a template literal
+    ("const PRIVATE_KEY_PLACEHOLDER = `\n", "test"),
+    ("const placeholderPrivateKey = '", "test"),
+    ('SAMPLE_SIGNING_KEY = """\n', "test"),
+    ("example_key: |\n", "test"),
+    # the name on the opening line says production; a line that opens nothing names nothing
+    ("PROD_SIGNING_KEY = <<-EOT\n", "production"),
+    ("# PRIVATE_KEY_PLACEHOLDER =\n", "unknown"),
+])
+def test_a_multi_line_value_is_named_on_the_line_that_opens_it(tmp_path, opening, env):
+    b = blast({"src/ui/auth_row.tsx": _pem_in(opening)}, tmp_path)
+    assert b.env == env, ev(b)
+
+
 def test_variable_name_beats_the_path(tmp_path):
     b = blast({"tests/conftest.py": f'PROD_GITHUB_TOKEN = "{GH}"\n'}, tmp_path)
     assert b.env == "production"
