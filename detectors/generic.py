@@ -1098,8 +1098,10 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
                     and toks[i - 2].end == toks[i - 1].start:
                 key = line[toks[i - 2].start:t.end]  # an annotation's whole key: `checksum/secret`
         elif t.kind == STR and t.body and len(t.body) <= 64 and i + 1 < n and toks[i + 1].kind == OP and \
-                toks[i + 1].text in (":", "=>", "=", ","):
-            key = t.body  # "password": "...", 'password' => '...'
+                toks[i + 1].text in (":", "=>", "=", ",") and not (i > 0 and toks[i - 1].text == "?" and lang != "yaml"):
+            # "password": "...", 'password' => '...'; not a conditional's two strings (payload's
+            # `t(showPassword ? 'fields:hidePassword' : 'fields:showPassword')`)
+            key = t.body
         else:
             continue
         word = secret_name(key)

@@ -17,6 +17,9 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a JavaScript object's key in quotes, as a value a conditional chooses does not start one
+    ("src/config.js", "const conf = {'password': 'Kq8vT2mWx9Lp4RzY7nA1'}", "Kq8vT2mWx9Lp4RzY7nA1"),
+    ("config/app.yml", "? 'password' : 'Kq8vT2mWx9Lp4RzY7nA2'", "Kq8vT2mWx9Lp4RzY7nA2"),
     # Android's Gradle builds: a String field's value in escaped quotes (Groovy, Kotlin), a resource
     ("app/build.gradle", 'buildConfigField "String", "API_KEY", "\\"Kq8vT2mWx9Lp4RzY7nB3\\""', "Kq8vT2mWx9Lp4RzY7nB3"),
     ("app/build.gradle", "buildConfigField 'String', 'CLIENT_SECRET', '\"Kq8vT2mWx9Lp4RzY7nB4\"'", "Kq8vT2mWx9Lp4RzY7nB4"),
@@ -150,6 +153,10 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a conditional's two strings, not a key and its value (payload's translation keys)
+    ("packages/ui/src/fields/ConfirmPassword/index.tsx",
+     "  aria-label={t(showPassword ? 'fields:hidePassword' : 'fields:showPassword')}"),
+    ("app/Views/login.rb", "label = visible ? 'auth.hidePassword' : 'auth.showPasswordNow'"),
     # the database's name as its password, as postgres is (Oracle's container images' default)
     ("docker/oracle/01_init.sql", 'CREATE USER typeorm IDENTIFIED BY "oracle" DEFAULT TABLESPACE typeormspace32;'),
     # a provider's name, a comma and a long name of words in Pascal case: tokio's re-exports
