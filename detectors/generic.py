@@ -692,6 +692,10 @@ _NUMBERED_NAME = re.compile(r"^(?:[a-z]+|\d+)(?:_(?:[a-z]+|\d+))+$")
 _CSS_VAR = re.compile(r"^var\(\s*--[\w-]+\s*(?:,[^()]*)?\)$")
 # the property path with an index (above)
 _INDEXED_PATH = re.compile(r"^[A-Za-z_]\w*(?:\[-?\d{1,3}\])?(?:\.[A-Za-z_]\w*(?:\[-?\d{1,3}\])?){0,6}$")
+# a Razor page's expression, written into its HTML or script (`'@ViewData["WebChatToken"]'`,
+# `@Model.Token`, `@(Configuration["ApiKey"])`): a C# object's name in Pascal case, then a
+# member's name or an index at least, which a password starting with `@` is not
+_RAZOR_EXPR = re.compile(r"""^@\(?[A-Z][a-z]+(?:[A-Z][a-z]*)*(?:\.[A-Za-z_]+|\[\s*(?:"[^"\n]*"|'[^'\n]*'|\d+)\s*\])+\)?$""")
 # a Python requirement, PEP 508's name and version specifiers (`langchain==0.3.28`,
 # `openai>=1.0,<2`, `requests[socks]~=2.31`): a tox factor's dependency under a name that only
 # reads as secret (`langchain-notiktoken-v0.3.28: langchain==0.3.28`, getsentry/sentry-python)
@@ -883,6 +887,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a name with a number in it, as _IDENT; another CSS property's value
     if not pw and (is_pascal_name(v) or "[" in v and _INDEXED_PATH.match(v)):
         return False  # a name or a property path where a token or a key would be
+    if v[0] == "@" and _RAZOR_EXPR.match(v):
+        return False  # a Razor page's expression: the server writes the value there
     if _VERSION.match(v):
         return False  # a version or an image's tag (`rmq-default-credential-updater:1.0.2-debian-11-r14`)
     if _ANALYTICS_ID.match(v):

@@ -17,6 +17,8 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a password that starts with `@` is still one
+    ("Pages/Index.cshtml", "    let dlToken = '@Vi3kd9QmT7xLp2Rw';", "@Vi3kd9QmT7xLp2Rw"),
     # a JavaScript object's key in quotes, as a value a conditional chooses does not start one
     ("src/config.js", "const conf = {'password': 'Kq8vT2mWx9Lp4RzY7nA1'}", "Kq8vT2mWx9Lp4RzY7nA1"),
     ("config/app.yml", "? 'password' : 'Kq8vT2mWx9Lp4RzY7nA2'", "Kq8vT2mWx9Lp4RzY7nA2"),
@@ -153,6 +155,10 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a Razor page's expressions: the server writes the value there (Azure-Samples/openai)
+    ("Pages/Index.cshtml", """    let dlToken = '@ViewData["WebChatToken"]';"""),
+    ("Views/Home/Index.cshtml", "    const apiKey = '@Model.SpeechApiKey';"),
+    ("Views/Shared/_Layout.cshtml", """  <meta name="token" content="@(Configuration["ClientToken"])" data-api-key='@(Configuration["ApiKey"])'>"""),
     # a conditional's two strings, not a key and its value (payload's translation keys)
     ("packages/ui/src/fields/ConfirmPassword/index.tsx",
      "  aria-label={t(showPassword ? 'fields:hidePassword' : 'fields:showPassword')}"),
