@@ -748,7 +748,10 @@ _CMDLET = re.compile(r"^(?:Get|Set|New|Remove|Add|Clear|Copy|Move|Rename|Invoke|
 # dotenvx encrypted:<base64>
 _ENCRYPTED = re.compile(r"^(?:ENC\(.*\)|\{cipher\}.*|\$ANSIBLE_VAULT.*|vault:v\d+:.*|"
                         r"ENC\[AES256_GCM,data:.*|EJ\[\d+:[A-Za-z0-9+/=]{40,}:.*|encrypted:[A-Za-z0-9+/=]{40,})$")
+# (a quote that ends the program's string, then a variable or a constant joined on, is no
+# literal: roundcube's `' IDENTIFIED BY '.$password.$tablespace`)
 _SQL = re.compile(r"(?i)\b(?:identified\s+(?:with\s+\S+\s+)?by|(?:login\s+|with\s+)?password)\s*=?\s*"
+                  r"(?!['\"]\.\s{0,2}(?:\$|[A-Za-z_]\w{0,63}\s{0,2}\.))"
                   r"(?:'([^'\s]{4,})'|\"([^\"\s]{4,})\"|(?<=by )([^\s;'\"()]{6,}))")
 _SQL_STMT = re.compile(r"(?i)\b(?:create|alter)\s+(?:user|login|role)\b|\bset\s+password\b|\bidentified\s+"
                        r"(?:with\s+\S+\s+)?by\s+['\"]")

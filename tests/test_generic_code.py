@@ -155,6 +155,8 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a SQL statement a program builds: the password is a variable's or a constant's (roundcube)
+    ("program/lib/MDB2/Driver/Manager/oci8.php", "$sql = 'ALTER USER '.$user.' IDENTIFIED BY '.DB_PASS_Q7.';';"),
     # a Razor page's expressions: the server writes the value there (Azure-Samples/openai)
     ("Pages/Index.cshtml", """    let dlToken = '@ViewData["WebChatToken"]';"""),
     ("Views/Home/Index.cshtml", "    const apiKey = '@Model.SpeechApiKey';"),
