@@ -717,7 +717,11 @@ _MOUNT_OPTIONS = re.compile(r"^(?:id|src|source|env|type|target|dst|destination)
 # words joined by hyphens, each capitalised or an upper-case acronym with a version: an HTTP
 # header's name (`X-CSRF-Token`, `X-Oss-Security-Token`), optionally behind a lookup source
 # (`header:X-CSRF-Token`), or an algorithm's (`AWS4-HMAC-SHA256`), not a value of one
-_HEADER_NAME = re.compile(r"^(?:[a-z]+:)?(?:[A-Z]{1,8}\d{0,3}|[A-Z]{1,4}[a-z]{2,})(?:-(?:[A-Z]{1,8}\d{0,3}|[A-Z]{1,4}[a-z]{2,})){1,5}\*?$")
+# (a part may join capitalised words: `Sec-WebSocket-Protocol`, jeecgboot's TOKEN_KEY)
+_HEADER_NAME = re.compile(r"^(?:[a-z]+:)?(?:[A-Z]{1,8}\d{0,3}|(?:[A-Z]{1,4}[a-z]{2,})+)(?:-(?:[A-Z]{1,8}\d{0,3}|(?:[A-Z]{1,4}[a-z]{2,})+)){1,5}\*?$")
+# a cache's or a store's key prefix, lower-case names each ended by a colon, to which the
+# program appends an id (jeecgboot's PREFIX_USER_TOKEN_PC = "prefix_user_token:single_login:pc:")
+_KEY_PREFIX = re.compile(r"^(?:[a-z][a-z0-9_.-]*:)+$")
 # a property's or an error code's dotted name, each part a word, an acronym or words in camel
 # case (traefik.frontend.passTLSCert, SDK.UnsupportedCredential), and a Kubernetes
 # annotation's or label's key, a DNS prefix and a name (ingress.kubernetes.io/auth-secret).
@@ -877,8 +881,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         # another encoding, GBK's Chinese in xxl-job's message_en.properties
         # (`login_password_lt_5=` and a sentence), not a typed secret
         return False
-    if _ENTRY_POINT.match(v):
-        return False  # a plugin's entry point, `package.module:function` (setup.cfg)
+    if _ENTRY_POINT.match(v) or (v[-1] == ":" and _KEY_PREFIX.match(v)):
+        return False  # a plugin's entry point, `package.module:function` (setup.cfg); a key's prefix
     if v.startswith(("/", "./", "~/", "../")) or sum(1 for part in v.split("/") if part) > 3 and "+" not in v \
             and not v.endswith("="):
         # a path (base64 has `+` or padding more often than not); its parts are counted, not

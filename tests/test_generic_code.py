@@ -17,6 +17,8 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a user and a password joined by a colon is no key's prefix
+    ("app/config.py", 'BASIC_AUTH_PASSWORD = "deploy:kq8vt2mwx9lp4rzy"', "deploy:kq8vt2mwx9lp4rzy"),
     # a password that starts with `@` is still one
     ("Pages/Index.cshtml", "    let dlToken = '@Vi3kd9QmT7xLp2Rw';", "@Vi3kd9QmT7xLp2Rw"),
     # a JavaScript object's key in quotes, as a value a conditional chooses does not start one
@@ -155,6 +157,10 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # an HTTP header's name whose parts join capitalised words; a cache key's prefix (jeecgboot)
+    ("jeecg-boot/config/filter/WebsocketFilter.java", '    private static final String TOKEN_KEY = "Sec-WebSocket-Protocol";'),
+    ("jeecg-boot/common/constant/CommonConstant.java",
+     '    String PREFIX_USER_TOKEN_PC = "prefix_user_token:single_login:pc:";'),
     # a SQL statement a program builds: the password is a variable's or a constant's (roundcube)
     ("program/lib/MDB2/Driver/Manager/oci8.php", "$sql = 'ALTER USER '.$user.' IDENTIFIED BY '.DB_PASS_Q7.';';"),
     # a Razor page's expressions: the server writes the value there (Azure-Samples/openai)
