@@ -905,8 +905,12 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     if _REQUIREMENT.match(v) or _TYPE_EXPR.match(v):
         return False  # a package and its version; a type
     env = _ENV_ASSIGN.match(v)
-    if env and not secret_name(env.group(1)):
-        return False  # another variable's setting
+    if env:
+        inner = secret_name(env.group(1))
+        if not inner or not _value_ok(env.group(1), env.group(2), inner):
+            # another variable's setting; or a secret's, to a value no secret is (koel's
+            # `"JWT_SECRET=$key"`, the line a command writes into .env)
+            return False
     if v.isdigit() and len(v) < 12:
         return False  # a port, a number, a PIN-length code
     classes = sum((any(c.islower() for c in v), any(c.isupper() for c in v), any(c.isdigit() for c in v),

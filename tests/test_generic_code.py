@@ -17,6 +17,9 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # and a secret's setting written with a literal value is found
+    ("app/Console/Commands/Setup.php", """    file_put_contents($path, str_replace('JWT_SECRET=', "JWT_SECRET=Kq8vT2mWx9Lp4RzY7nB8", $c));""",
+     "JWT_SECRET=Kq8vT2mWx9Lp4RzY7nB8"),
     # a user and a password joined by a colon is no key's prefix
     ("app/config.py", 'BASIC_AUTH_PASSWORD = "deploy:kq8vt2mwx9lp4rzy"', "deploy:kq8vt2mwx9lp4rzy"),
     # a password that starts with `@` is still one
@@ -157,6 +160,9 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a secret's setting written with a variable's value: the line a command puts into .env (koel)
+    ("app/Console/Commands/GenerateJWTSecret.php",
+     """    file_put_contents($path, str_replace('JWT_SECRET=', "JWT_SECRET=$key", $content));"""),
     # an HTTP header's name whose parts join capitalised words; a cache key's prefix (jeecgboot)
     ("jeecg-boot/config/filter/WebsocketFilter.java", '    private static final String TOKEN_KEY = "Sec-WebSocket-Protocol";'),
     ("jeecg-boot/common/constant/CommonConstant.java",
