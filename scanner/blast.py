@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 from detectors.vocabulary import TEST_COMPOUNDS, TEST_DOUBLES, TEST_FOLDER
 from scanner.model import SEVERITIES, Blast, Finding
 
+# what a test's credential is called, joined to "test" or a test double's word in one
+_CREDENTIAL_NOUNS = ("key", "keys", "cert", "certs", "secret", "token", "password", "pass", "pw", "pwd")
 ENV_WORDS = {
     "production": {"prod", "production", "prd", "live", "prodn"},
     "staging": {"staging", "stage", "stg", "preprod", "uat", "qa"},
@@ -32,7 +34,9 @@ ENV_WORDS = {
              "playground", "playgrounds", "quickstart", "quickstarts", "sandbox", "sandboxes", "placeholder",
              "placeholders",
              # test folders named in one word (detectors.vocabulary.TEST_COMPOUNDS, TEST_DOUBLES)
-             *(p + w for p in ("test", *TEST_DOUBLES) for w in TEST_COMPOUNDS)},
+             *(p + w for p in ("test", *TEST_DOUBLES) for w in TEST_COMPOUNDS),
+             # and a test's credential named in one word (goreleaser's internal/http/testkey.pem)
+             *(p + w for p in ("test", *TEST_DOUBLES) for w in _CREDENTIAL_NOUNS)},
 }
 _WORD_ENV = {w: env for env, words in ENV_WORDS.items() for w in words}
 SENSITIVITY = {"production": 4, "staging": 3, "development": 2, "test": 1, "unknown": 0}

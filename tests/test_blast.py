@@ -145,6 +145,10 @@ def test_variable_name_beats_the_path(tmp_path):
     ("plugins/store/testcases/live/key.pem", "test"),
     ("testsetup/certs/ca.key", "test"),  # pgx's test servers' CA
     ("testproj/certs/server.key", "test"),  # the project a framework's tests run against (celery)
+    # a test's key named in one word (goreleaser's internal/http/testkey.pem)
+    ("internal/http/testkey.pem", "test"),
+    ("pkg/signer/dummycert.key", "test"),
+    ("internal/http/latestkey.pem", "unknown"),
     # a deployment's folder above the tests still names the environment
     ("deploy/prod/tests/server.key", "production"),
     ("config/live/server.key", "production"),
