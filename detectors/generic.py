@@ -662,8 +662,11 @@ _ACTION_REF = re.compile(rf"^{_NAME_PART}/{_NAME_PART}(?:/{_NAME_PART})*@(?:[0-9
                          r"[a-z][a-z0-9]*(?:[-_./][a-z0-9]+)*)$")
 # a secret named in a secret store, `store:NAME` (grafana's get-vault-secrets action:
 # `SOCKET_API_TOKEN=socket:SOCKET_API_KEY`, `ECR_SECRET_KEY=aws-credentials:secret_access_key`):
-# the name is a variable's (capitals) or words of letters, not a value
-_STORED_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,40}:(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z]+(?:_[a-z]+)+)$")
+# the name is a variable's (capitals) or words of letters, not a value; one word under a
+# secret named in hyphenated words (grafana/helm-charts: `GPG_PASSPHRASE=helm-chart-signing-key:passphrase`),
+# where a user's name and a password joined by a colon (`admin:hunter`) stay a value
+_STORED_NAME = re.compile(r"^(?:[a-z][a-z0-9_-]{0,40}:(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z]+(?:_[a-z]+)+)|"
+                          r"[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*){2,7}:[a-z]+)$")
 # an AWS IAM policy's action, `service-prefix:ActionName`, a wildcard allowed (AWS's "IAM JSON
 # policy element: Action"): docker/compose's `ActionGetSecretValue = "secretsmanager:GetSecretValue"`,
 # `kms:Decrypt`, `s3:Get*`. AWS's action names are a verb and then words, letters only; a
@@ -1183,7 +1186,11 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
             continue
         if op.text == ":" and lang not in ("yaml", "ini") and toks[k].kind == NAME:
             # an annotation: `password: str = "..."` takes the value after `=`; without one,
-            # `password: Optional[str]` is a type (an object literal's `key: name` is code too)
+            # `password: Optional[str]` is a type (an object literal's `key: name` is code too).
+            # A key in quotes takes no annotation: listmonk's Vue input, `type="password"
+            # :disabled="!data[...]"`, binds an attribute after the string
+            if t.kind == STR:
+                continue
             e = k
             while e < n and not (toks[e].kind == OP and toks[e].text in ("=", ",", ";", ")")):
                 e += 1

@@ -17,6 +17,8 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a user's name and a password joined by a colon is no secret store's name
+    ("ci/secrets.env", "BASIC_AUTH_PASSWORD=deploy-bot:kqvtmwxlprzyab", "deploy-bot:kqvtmwxlprzyab"),
     # and a secret's setting written with a literal value is found
     ("app/Console/Commands/Setup.php", """    file_put_contents($path, str_replace('JWT_SECRET=', "JWT_SECRET=Kq8vT2mWx9Lp4RzY7nB8", $c));""",
      "JWT_SECRET=Kq8vT2mWx9Lp4RzY7nB8"),
@@ -160,6 +162,9 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a Vue attribute bound after a quoted value (listmonk's settings pages)
+    ("frontend/src/views/settings/security.vue",
+     """    type="password" :disabled="!data['security.oidc']['enabled']" :maxlength="200" required>"""),
     # a secret's setting written with a variable's value: the line a command puts into .env (koel)
     ("app/Console/Commands/GenerateJWTSecret.php",
      """    file_put_contents($path, str_replace('JWT_SECRET=', "JWT_SECRET=$key", $content));"""),
@@ -476,6 +481,7 @@ NEGATIVE = [
     # a secret store's name for the secret, not the secret (grafana's get-vault-secrets action)
     (".github/workflows/sbom.yml", "            SOCKET_API_TOKEN=socket:SOCKET_API_KEY"),
     ("ci/secrets.env", "ECR_SECRET_KEY=aws-credentials:secret_access_key"),
+    (".github/workflows/update-helm-repo.yaml", "            GPG_PASSPHRASE=helm-chart-signing-key:passphrase"),
     # a user interface's words written as JSON's \u escapes (jellyfin's zh-CN.json)
     ("src/Strings/zh-CN.json", '    "LabelNewPassword": "\\u65b0\\u5bc6\\u7801\\uff1a",'),
     ("web/strings.js", '  password: "\\u041f\\u0430\\u0440\\u043e\\u043b\\u044c\\u0020\\u0441\\u0431\\u0440\\u043e\\u0448\\u0435\\u043d",'),
