@@ -720,8 +720,11 @@ _MOUNT_OPTIONS = re.compile(r"^(?:id|src|source|env|type|target|dst|destination)
 # words joined by hyphens, each capitalised or an upper-case acronym with a version: an HTTP
 # header's name (`X-CSRF-Token`, `X-Oss-Security-Token`), optionally behind a lookup source
 # (`header:X-CSRF-Token`), or an algorithm's (`AWS4-HMAC-SHA256`), not a value of one
-# (a part may join capitalised words: `Sec-WebSocket-Protocol`, jeecgboot's TOKEN_KEY)
-_HEADER_NAME = re.compile(r"^(?:[a-z]+:)?(?:[A-Z]{1,8}\d{0,3}|(?:[A-Z]{1,4}[a-z]{2,})+)(?:-(?:[A-Z]{1,8}\d{0,3}|(?:[A-Z]{1,4}[a-z]{2,})+)){1,5}\*?$")
+# (after a vendor's `X-` or the browser's `Sec-`, a part may join capitalised words:
+# `Sec-WebSocket-Protocol`, jeecgboot's TOKEN_KEY, `X-GitLab-Token`; elsewhere a random
+# value may take that shape, hydra's certification log's client secret `VXXN-IucrFts`)
+_HEADER_NAME = re.compile(r"^(?:[a-z]+:)?(?:(?:X|Sec)(?:-(?:[A-Z]{1,8}\d{0,3}|(?:[A-Z]{1,4}[a-z]{2,})+)){1,5}|"
+                          r"(?:[A-Z]{1,8}\d{0,3}|[A-Z]{1,4}[a-z]{2,})(?:-(?:[A-Z]{1,8}\d{0,3}|[A-Z]{1,4}[a-z]{2,})){1,5})\*?$")
 # a cache's or a store's key prefix, lower-case names each ended by a colon, to which the
 # program appends an id (jeecgboot's PREFIX_USER_TOKEN_PC = "prefix_user_token:single_login:pc:")
 _KEY_PREFIX = re.compile(r"^(?:[a-z][a-z0-9_.-]*:)+$")

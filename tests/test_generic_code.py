@@ -17,6 +17,8 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a random client secret shaped like a header's name (hydra's OpenID certification logs)
+    ("internal/certification/OP-Registration.txt", '    "client_secret": "VXXN-IucrFts",', "VXXN-IucrFts"),
     # a user's name and a password joined by a colon is no secret store's name
     ("ci/secrets.env", "BASIC_AUTH_PASSWORD=deploy-bot:kqvtmwxlprzyab", "deploy-bot:kqvtmwxlprzyab"),
     # and a secret's setting written with a literal value is found
@@ -170,6 +172,7 @@ NEGATIVE = [
      """    file_put_contents($path, str_replace('JWT_SECRET=', "JWT_SECRET=$key", $content));"""),
     # an HTTP header's name whose parts join capitalised words; a cache key's prefix (jeecgboot)
     ("jeecg-boot/config/filter/WebsocketFilter.java", '    private static final String TOKEN_KEY = "Sec-WebSocket-Protocol";'),
+    ("app/webhooks/gitlab.py", 'TOKEN_HEADER = "X-GitLab-Token"'),
     ("jeecg-boot/common/constant/CommonConstant.java",
      '    String PREFIX_USER_TOKEN_PC = "prefix_user_token:single_login:pc:";'),
     # a SQL statement a program builds: the password is a variable's or a constant's (roundcube)
