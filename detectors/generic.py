@@ -334,6 +334,9 @@ _CATALOG_DIRS = frozenset(("lang", "langs", "language", "languages", "locale", "
                            "translation", "translations", "localization", "localizations", "localisation",
                            "localisations"))
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_](?:[a-z]{4}|[a-z]{2}|\d{3}))*$")
+# a catalogue's file may put a name before its locale: syncthing's lang/lang-da.json, a Java
+# resource bundle's messages_de.properties
+_LOCALE_FILE = re.compile(r"^(?:[a-z]+[-_.])?[a-z]{2,3}(?:[-_](?:[a-z]{4}|[a-z]{2}|\d{3}))*$")
 # (php: Laravel's lang/<locale>/*.php and CodeIgniter's Language/<locale>/*.php return arrays
 # of the interface's strings: firefly-iii's Norwegian label of its service secret field, and
 # monica's Crowdin in-context pseudo-locale la/, every value a `crwdns...:0crwdne...:0` marker)
@@ -344,7 +347,7 @@ _CATALOG_EXTS = frozenset(("json", "yaml", "yml", "po", "pot", "properties", "st
 def _translation_catalog(parts: list[str]) -> bool:
     stem, _, ext = parts[-1].rpartition(".")
     return ext in _CATALOG_EXTS and any(p in _CATALOG_DIRS for p in parts[:-1]) and \
-        bool(_LOCALE.match(stem) or len(parts) > 1 and _LOCALE.match(parts[-2]))
+        bool(_LOCALE_FILE.match(stem) or len(parts) > 1 and _LOCALE.match(parts[-2]))
 
 
 @functools.lru_cache(maxsize=4096)  # a pure function of the path
@@ -802,6 +805,24 @@ _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})")  # a character escaped in a
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 
 
+# one `name=value` setting of a credentials file, several joined by escaped newlines
+_SETTING = re.compile(r"^([A-Za-z_][\w.-]{1,63})=([^=].*)$")
+
+
+def _settings_hold_a_secret(v: str, word: str) -> bool:
+    """False when the value is a file's settings, `name=value` lines joined by `\\n`
+    (nginx-proxy-manager's DNS plugins' credentials templates,
+    `dns_porkbun_key=your-porkbun-api-key\\ndns_porkbun_secret=your-porkbun-api-secret`),
+    or one setting under a secret's name, none of whose values is a secret's (each judged
+    under its own name's word, or the whole value's). A value that is no such setting, or
+    one under another name, is left to the other checks."""
+    parts = [p for p in v.split("\\n") if p]
+    settings = [_SETTING.match(p) for p in parts]
+    if not all(settings) or (len(settings) == 1 and not secret_name(settings[0][1])):
+        return True
+    return any(_value_ok(m[1], m[2], secret_name(m[1]) or word) for m in settings)
+
+
 def _value_ok(key: str, value: str, word: str) -> bool:
     """Does a literal assigned to `key` look like a secret rather than a name, a path, a
     reference or prose?"""
@@ -917,6 +938,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
             # another variable's setting; or a secret's, to a value no secret is (koel's
             # `"JWT_SECRET=$key"`, the line a command writes into .env)
             return False
+    elif "=" in v and not _settings_hold_a_secret(v, word):
+        return False
     if v.isdigit() and len(v) < 12:
         return False  # a port, a number, a PIN-length code
     classes = sum((any(c.islower() for c in v), any(c.isupper() for c in v), any(c.isdigit() for c in v),

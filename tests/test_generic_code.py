@@ -17,6 +17,10 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # and one of whose settings holds a secret is found
+    ("backend/certbot/dns-plugins.json",
+     '\t\t"credentials": "dns_porkbun_key=Kq8vT2mWx9Lp4RzY7nC1\\ndns_porkbun_secret=your-porkbun-api-secret",',
+     "dns_porkbun_key=Kq8vT2mWx9Lp4RzY7nC1\\ndns_porkbun_secret=your-porkbun-api-secret"),
     # a random client secret shaped like a header's name (hydra's OpenID certification logs)
     ("internal/certification/OP-Registration.txt", '    "client_secret": "VXXN-IucrFts",', "VXXN-IucrFts"),
     # a user's name and a password joined by a colon is no secret store's name
@@ -164,6 +168,10 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a credentials file's template, settings joined by escaped newlines (nginx-proxy-manager)
+    ("backend/certbot/dns-plugins.json",
+     '\t\t"credentials": "dns_porkbun_key=your-porkbun-api-key\\ndns_porkbun_secret=your-porkbun-api-secret",'),
+    ("global/certbot-dns-plugins.json", '\t\t"credentials": "dns_active24_token=TOKEN",'),
     # a Vue attribute bound after a quoted value (listmonk's settings pages)
     ("frontend/src/views/settings/security.vue",
      """    type="password" :disabled="!data['security.oidc']['enabled']" :maxlength="200" required>"""),
@@ -698,14 +706,16 @@ def test_translation_catalogues_are_read_as_documentation(engine):
     script inside one, is read as before."""
     line = '    "SecretAccessKey": "AccessKey-hemmelighet",\n'
     for path in ("src/lang/nb-NO.json", "config/locales/pt_BR.yml", "public/locales/de/translation.json",
-                 "MediaBrowser.Server.Implementations/Localization/Server/nb.json"):
+                 "MediaBrowser.Server.Implementations/Localization/Server/nb.json",
+                 # a name before the locale (syncthing's gui/default/assets/lang/lang-da.json)
+                 "gui/default/assets/lang/lang-da.json", "src/i18n/messages_pt_BR.json"):
         hits = [h for h in engine.scan_text(line, path) if h.rule_id == "generic-secret"]
         assert hits and all(h.context["confidence"] == "low" and h.context.get("doc") for h in hits), path
     # Laravel's catalogues are PHP arrays (firefly-iii's resources/lang/nb_NO/form.php)
     php = "    'service_secret'        => 'Service-hemmelighet',\n"
     hits = [h for h in engine.scan_text(php, "resources/lang/nb_NO/form.php") if h.rule_id == "generic-secret"]
     assert hits and all(h.context["confidence"] == "low" and h.context.get("doc") for h in hits)
-    for path in ("config/nb-NO.json", "src/lang/loader.json"):
+    for path in ("config/nb-NO.json", "src/lang/loader.json", "src/lang/lang-loader.json"):
         hits = [h for h in engine.scan_text(line, path) if h.rule_id == "generic-secret"]
         assert hits and all(h.context["confidence"] == "medium" for h in hits), path
 
