@@ -805,6 +805,10 @@ _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})")  # a character escaped in a
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 
 
+# a `$name` or `${...}` that a script's (acme.sh's `kSecret="AWS4$AWS_SECRET_ACCESS_KEY"`,
+# `eval v="\\$$name"`) or PHP's double-quoted string expands; not a .env file's, which
+# dotenv readers take literally or expand only in braces
+_EXPANSION = re.compile(r"(?<!\\)\$(?:[A-Za-z_]|\{)")
 # one `name=value` setting of a credentials file, several joined by escaped newlines
 _SETTING = re.compile(r"^([A-Za-z_][\w.-]{1,63})=([^=].*)$")
 
@@ -1795,6 +1799,9 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
             continue
         if "<" in line and _names_a_pair(line, key, col):
             continue
+        if "$" in value and (kind == SHELL or lang == "php") and isinstance(where, Tok) and where.kind == STR and \
+                where.quote == '"' and _EXPANSION.search(value):
+            continue  # a double-quoted string that expands a variable: the value is built from it
         if not _value_ok(key, value, word):
             continue
         # a UUID under a token's or key's name is an id as often as a credential (a request's,

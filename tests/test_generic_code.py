@@ -17,6 +17,9 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a dollar a .env file holds literally, or a script escapes, is the password's own
+    (".env", 'DB_PASSWORD="Xk29$dmQpL7vR"', "Xk29$dmQpL7vR"),
+    ("deploy.sh", 'PASSWORD="Pa\\$word9Xk2Lm"', "Pa\\$word9Xk2Lm"),
     # and one of whose settings holds a secret is found
     ("backend/certbot/dns-plugins.json",
      '\t\t"credentials": "dns_porkbun_key=Kq8vT2mWx9Lp4RzY7nC1\\ndns_porkbun_secret=your-porkbun-api-secret",',
@@ -168,6 +171,10 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a script's or PHP's double-quoted string that expands a variable (acme.sh's DNS API scripts)
+    ("dnsapi/dns_aws.sh", '  kSecret="AWS4$AWS_SECRET_ACCESS_KEY"'),
+    ("dnsapi/dns_lexicon.sh", '  eval Lx_password_v="\\$$Lx_password"'),
+    ("src/Auth.php", '    $password = "pre${secretSuffix}Xk29";'),
     # a credentials file's template, settings joined by escaped newlines (nginx-proxy-manager)
     ("backend/certbot/dns-plugins.json",
      '\t\t"credentials": "dns_porkbun_key=your-porkbun-api-key\\ndns_porkbun_secret=your-porkbun-api-secret",'),
