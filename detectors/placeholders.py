@@ -9,6 +9,7 @@ import binascii
 import functools
 import hashlib
 import hmac
+import itertools
 import json
 import math
 import re
@@ -225,7 +226,17 @@ def _is_placeholder(secret: str, prefixes: tuple[str, ...]) -> bool:
         return True  # half the value or more is one unit repeated (terragrunt's AKIAFUZZFUZZFUZZFUZZ)
     if len(body) >= 6 and (len(set(body)) <= 2 or _sequential(body.lower())):
         return True
+    if len(body) >= 9 and _all_runs(body):
+        return True  # each character said three times or more in a row: acme.sh's 000011112222...
     return False
+
+
+def _all_runs(s: str) -> bool:
+    """The value is three runs or more, each of one character said three times or more
+    (`000011112222333344445555666677778888`, Vultr's key in acme.sh's usage): a filler a
+    person typed; a random value repeats a character three times about once in a hundred."""
+    runs = [len(list(g)) for _, g in itertools.groupby(s)]
+    return len(runs) >= 3 and min(runs) >= 3
 
 
 _HEX_DIGEST = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")

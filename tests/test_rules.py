@@ -407,6 +407,9 @@ def test_url_password_ends_at_the_authoritys_last_at(text, secret, host):
     ("AWS_ACCESS_KEY_ID=AKIAFUZZFUZZFUZZFUZZ", "aws-access-key-id", False),
     ("AWS_ACCESS_KEY_ID=AKIAABCDABCDABCDABCD", "aws-access-key-id", False),
     ("AWS_ACCESS_KEY_ID=AKIA4QZTH7MWB2PXJ6NR", "aws-access-key-id", True),
+    # runs of one character each, typed as a filler (acme.sh's usage of its Vultr script)
+    ("VULTR_API_KEY=000011112222333344445555666677778888", "vultr-api-key", False),
+    ("VULTR_API_KEY=0000111122223333444455556666777788Q8", "vultr-api-key", True),
 ])
 def test_digest_of_a_neighbour_and_a_repeated_filler_are_not_secrets(text, rule_id, found):
     import hashlib
