@@ -132,12 +132,13 @@ def location_env(finding: Finding, path: str, ctx: dict) -> tuple[int, str, str]
         if env:
             return 5, env, f"variable name {key} names {env}"
     # a test's or an example's file is laid out as that fixture needs: its sections and
-    # markers are words of its own, as its folders' are (bruno's request fixtures set a
-    # variable `environment: production` beside the bearer token they parse)
+    # markers name no deployment, as its folders' words do not (bruno's request fixtures set
+    # a variable `environment: production` beside the bearer token they parse); a test's
+    # class (`class TestOpaqueReprFallback`) still says test
     fixture = _fixture_folder(path)
-    for sec in () if fixture else list(ctx.get("section") or []) + list(ctx.get("markers") or []):
+    for sec in list(ctx.get("section") or []) + list(ctx.get("markers") or []):
         env = env_of_words(str(sec))
-        if env:
+        if env and not (fixture and env != "test"):
             return 4, env, f"enclosing section or namespace '{sec}' names {env}"
     host = ctx.get("host")
     if host:

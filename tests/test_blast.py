@@ -281,6 +281,11 @@ def test_a_fixtures_sections_and_markers_are_its_own(tmp_path, path, env):
     text = f"auth:bearer {{\n  token: {GH}\n}}\n\nvars:pre-request {{\n  environment: production\n}}\n"
     b = blast({path: text}, tmp_path)
     assert b.env == env, ev(b)
+    # a test's class still names the test environment, over a local host (posthog-python's
+    # test of a repr with a connection string in it)
+    pg = "class TestReprScrubbing:\n    def __repr__(self):\n        return 'postgresql://user:Kq8vT2mWx9@db/app'\n"
+    b = blast({path.rsplit("/", 1)[0] + "/test_repr.py": pg}, tmp_path / "pg")
+    assert b.env == "test", ev(b)
 
 
 def test_k8s_namespace_of_another_document_does_not_apply(tmp_path):
