@@ -809,6 +809,10 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[
 # `eval v="\\$$name"`) or PHP's double-quoted string expands; not a .env file's, which
 # dotenv readers take literally or expand only in braces
 _EXPANSION = re.compile(r"(?<!\\)\$(?:[A-Za-z_]|\{)")
+# Azure AD B2C names a user flow B2C_1_<name> and a custom policy B2C_1A_<name> (its
+# documentation's "B2C_1_signupsignin1"): ms-identity-python-webapp's
+# `resetpassword_user_flow = "B2C_1_passwordreset1"`
+_B2C_POLICY = re.compile(r"^B2C_1A?_[\w-]{1,80}$")
 # one `name=value` setting of a credentials file, several joined by escaped newlines
 _SETTING = re.compile(r"^([A-Za-z_][\w.-]{1,63})=([^=].*)$")
 
@@ -931,6 +935,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a version or an image's tag (`rmq-default-credential-updater:1.0.2-debian-11-r14`)
     if _ANALYTICS_ID.match(v):
         return False  # a web analytics property's ID: every page it measures carries it
+    if v[:4] == "B2C_" and _B2C_POLICY.match(v):
+        return False  # an Azure AD B2C user flow's or custom policy's name
     if _OBJECT_REF.match(v):
         return False  # a Kubernetes object's namespace/name (`auth-secret: "default/ca-secret"`)
     if _REQUIREMENT.match(v) or _TYPE_EXPR.match(v):

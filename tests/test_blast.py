@@ -130,6 +130,15 @@ def test_a_multi_line_value_is_named_on_the_line_that_opens_it(tmp_path, opening
     assert b.env == env, ev(b)
 
 
+def test_a_django_startproject_key_is_a_development_key(tmp_path):
+    """Django's startproject prefixes the SECRET_KEY it generates with `django-insecure-`
+    (vercel/examples' python/django settings); any other key in settings.py names nothing."""
+    b = blast({"api/settings.py": "SECRET_KEY = 'django-insecure-=cl4ztbc4jg&xl0!x673!*v2_=p$eu)=7*f#d0#zs'\n"}, tmp_path)
+    assert b.env == "development" and "django-insecure-" in ev(b), ev(b)
+    b = blast({"api/settings.py": "SECRET_KEY = '=cl4ztbc4jg&xl0!x673!*v2_=p$eu)=7*f#d0#zs'\n"}, tmp_path / "2")
+    assert b.env == "unknown", ev(b)
+
+
 def test_variable_name_beats_the_path(tmp_path):
     b = blast({"tests/conftest.py": f'PROD_GITHUB_TOKEN = "{GH}"\n'}, tmp_path)
     assert b.env == "production"

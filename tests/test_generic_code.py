@@ -171,6 +171,9 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # an Azure AD B2C user flow's name (Azure-Samples/ms-identity-python-webapp)
+    ("app_config_b2c.py", 'resetpassword_user_flow = "B2C_1_passwordreset1"'),
+    ("appsettings.json", '    "ResetPasswordPolicyId": "B2C_1A_PasswordReset",'),
     # a script's or PHP's double-quoted string that expands a variable (acme.sh's DNS API scripts)
     ("dnsapi/dns_aws.sh", '  kSecret="AWS4$AWS_SECRET_ACCESS_KEY"'),
     ("dnsapi/dns_lexicon.sh", '  eval Lx_password_v="\\$$Lx_password"'),
