@@ -234,9 +234,11 @@ for _e in "sh bash zsh ksh fish bat cmd ps1 psm1 envrc mk".split():
 for _e in "md markdown mdx rst txt adoc asciidoc rdoc textile org wiki tex html htm xhtml myt mako jinja j2 ipynb".split():
     _EXT_KIND[_e] = DOC
 _SHELL_NAMES = {"dockerfile", "containerfile", "makefile", "gnumakefile", "procfile", "vagrantfile", "jenkinsfile"}
-_DOC_DIRS = {"doc", "docs", "documentation", "_docs", "man", "manual", "guide", "guides", "tutorial", "tutorials",
+_DOC_DIRS = {"doc", "docs", "documentation", "_docs", "man", "manual", "guide", "guides", "user_guide", "userguide",
+             "user-guide", "tutorial", "tutorials",
              "example", "examples", "sample", "samples", "demo", "demos", "_templates", "book", "wiki"}
-_DOC_DIR_PREFIX = re.compile(r"^(?:docs?|documentation|examples?|samples?|tutorials?|demos?)[_.\-]")
+# (CodeIgniter's user_guide_src/)
+_DOC_DIR_PREFIX = re.compile(r"^(?:docs?|documentation|examples?|samples?|tutorials?|demos?|user[_\-]?guide)[_.\-]")
 _DOC_NAMES = re.compile(r"(?i)^(readme|changes|changelog|history|news|contributing|authors|install|usage|faq|"
                         r"howto|notes|todo|upgrading|migration)([._-].*)?$")
 # a page or file named for documentation whatever its format: an app's API documentation
@@ -643,7 +645,9 @@ def _identity_hash(v: str) -> bool:
 
 # a list of validation rules or flags (Laravel's 'required|string|min:8|confirmed', a
 # format's 'json|yaml'): lower-case words, some with a `:argument`, joined by |
-_RULE_LIST = re.compile(r"^[a-z][a-z_]*(?::[\w,.\-]*)?(?:\|[a-z][a-z_]*(?::[\w,.\-]*)?)+$")
+# (a rule's argument after a colon, Laravel's `min:8`, or in brackets, CodeIgniter's
+# `max_length[255]|matches[password]`)
+_RULE_LIST = re.compile(r"^[a-z][a-z_]*(?::[\w,.\-]*|\[[\w,.\-]*\])?(?:\|[a-z][a-z_]*(?::[\w,.\-]*|\[[\w,.\-]*\])?)+$")
 # a class named by its namespace (PHP's Auth\PasswordController, Laravel's Controller@method)
 _QUALIFIED_CLASS = re.compile(r"^\\?[A-Z]\w*(?:\\{1,2}[A-Z]\w*)+(?:@\w+)?$|^[A-Z]\w*Controller@\w+$")
 # a name qualified with `::` (Ruby's, C++'s, Rust's, Perl's): doorkeeper's

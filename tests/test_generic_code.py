@@ -171,6 +171,9 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # validation rules with their arguments in brackets (CodeIgniter's user guide)
+    ("app/Controllers/Form.php", "    'password' => 'required|max_length[255]|min_length[10]',"),
+    ("app/Controllers/Form.php", "    'pass_confirm' => 'required|max_length[255]|matches[password]',"),
     # an Azure AD B2C user flow's name (Azure-Samples/ms-identity-python-webapp)
     ("app_config_b2c.py", 'resetpassword_user_flow = "B2C_1_passwordreset1"'),
     ("appsettings.json", '    "ResetPasswordPolicyId": "B2C_1A_PasswordReset",'),
@@ -668,6 +671,10 @@ def test_confidence_in_code_and_in_docs(engine):
     assert code[0].context["confidence"] == "medium"
     assert doc[0].context["confidence"] == "low" and doc[0].context.get("doc")
     assert test[0].context["confidence"] == "low"
+    # a user guide's sources are documentation (CodeIgniter's user_guide_src/source/...)
+    for path in ("user_guide_src/source/libraries/validation/044.php", "userguide/forms.php"):
+        guide = engine.scan_text('API_SECRET = "a8Fk29sLq0ZmXr7TbV3n"\n', path)
+        assert guide[0].context["confidence"] == "low" and guide[0].context.get("doc"), path
 
 
 @pytest.mark.parametrize("value", [
