@@ -825,12 +825,13 @@ def _settings_hold_a_secret(v: str, word: str) -> bool:
     """False when the value is a file's settings, `name=value` lines joined by `\\n`
     (nginx-proxy-manager's DNS plugins' credentials templates,
     `dns_porkbun_key=your-porkbun-api-key\\ndns_porkbun_secret=your-porkbun-api-secret`),
-    or one setting under a secret's name, none of whose values is a secret's (each judged
-    under its own name's word, or the whole value's). A value that is no such setting, or
-    one under another name, is left to the other checks."""
+    or one setting, none of whose values is a secret's (each judged under its own name's
+    word, or the whole value's: `credentials: \`dns_porkbun_key=your-porkbun-api-key` in a
+    template literal's first line). A value that is no such setting is left to the other
+    checks."""
     parts = [p for p in v.split("\\n") if p]
     settings = [_SETTING.match(p) for p in parts]
-    if not all(settings) or (len(settings) == 1 and not secret_name(settings[0][1])):
+    if not all(settings):
         return True
     return any(_value_ok(m[1], m[2], secret_name(m[1]) or word) for m in settings)
 

@@ -17,6 +17,8 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # one setting whose value is a secret's, under a secret's name
+    ("app/settings.py", 'AUTH_TOKEN = "bearer=Kq8vT2mWx9Lp4RzY7nC2"', "bearer=Kq8vT2mWx9Lp4RzY7nC2"),
     # a dollar a .env file holds literally, or a script escapes, is the password's own
     (".env", 'DB_PASSWORD="Xk29$dmQpL7vR"', "Xk29$dmQpL7vR"),
     ("deploy.sh", 'PASSWORD="Pa\\$word9Xk2Lm"', "Pa\\$word9Xk2Lm"),
@@ -185,6 +187,7 @@ NEGATIVE = [
     ("backend/certbot/dns-plugins.json",
      '\t\t"credentials": "dns_porkbun_key=your-porkbun-api-key\\ndns_porkbun_secret=your-porkbun-api-secret",'),
     ("global/certbot-dns-plugins.json", '\t\t"credentials": "dns_active24_token=TOKEN",'),
+    ("backend/global/certbot-dns-plugins.js", "\t\tcredentials:     `dns_porkbun_key=your-porkbun-api-key"),
     # a Vue attribute bound after a quoted value (listmonk's settings pages)
     ("frontend/src/views/settings/security.vue",
      """    type="password" :disabled="!data['security.oidc']['enabled']" :maxlength="200" required>"""),
