@@ -826,8 +826,8 @@ def _settings_hold_a_secret(v: str, word: str) -> bool:
     (nginx-proxy-manager's DNS plugins' credentials templates,
     `dns_porkbun_key=your-porkbun-api-key\\ndns_porkbun_secret=your-porkbun-api-secret`),
     or one setting, none of whose values is a secret's (each judged under its own name's
-    word, or the whole value's: `credentials: \`dns_porkbun_key=your-porkbun-api-key` in a
-    template literal's first line). A value that is no such setting is left to the other
+    word, or the whole value's: a template literal's first line, `dns_porkbun_key=your-porkbun-api-key`,
+    in the older plugin list). A value that is no such setting is left to the other
     checks."""
     parts = [p for p in v.split("\\n") if p]
     settings = [_SETTING.match(p) for p in parts]
