@@ -36,7 +36,7 @@ from bisect import bisect_right
 from scanner.model import Hit
 from detectors.memo import BoundedMemo
 from detectors.placeholders import is_pascal_name, is_placeholder, shannon_entropy
-from detectors.vocabulary import CODE_OBJECTS, TEST_COMPOUNDS, TEST_DOUBLES, TEST_FOLDER
+from detectors.vocabulary import CODE_OBJECTS, STORYBOOK_FILE, TEST_COMPOUNDS, TEST_DOUBLES, TEST_FOLDER
 
 RULE_ID = "generic-secret"
 
@@ -369,8 +369,9 @@ def is_doc_path(path: str) -> bool:
 
 
 def is_test_path(path: str) -> bool:
-    # (and the test folders no test word names, which blast.py reads as the test environment)
-    return bool(_TEST.search(path) or TEST_FOLDER.search(path))
+    # (and the test folders no test word names, which blast.py reads as the test environment,
+    # and Storybook's stories)
+    return bool(_TEST.search(path) or TEST_FOLDER.search(path) or STORYBOOK_FILE.search(path))
 
 
 # ---- the lexer --------------------------------------------------------------------------
@@ -698,8 +699,9 @@ _OBJECT_REF = re.compile(r"^[a-z]+(?:-[a-z]+)*/[a-z]+(?:-[a-z]+)*$")
 # not allow: Django's migration `0003_tokenproxy` (a dependency's `('authtoken',
 # '0003_tokenproxy')`); a token mixes letters and digits inside its parts
 _NUMBERED_NAME = re.compile(r"^(?:[a-z]+|\d+)(?:_(?:[a-z]+|\d+))+$")
-# a CSS custom property's value read from another one (`'--code-token': 'var(--syntax-fg)'`)
-_CSS_VAR = re.compile(r"^var\(\s*--[\w-]+\s*(?:,[^()]*)?\)$")
+# a CSS custom property's value read from another one (`'--code-token': 'var(--syntax-fg)'`),
+# or its name (a design token's: flagsmith's stories, `token: '--colorIconStandard'`)
+_CSS_VAR = re.compile(r"^(?:var\(\s*--[\w-]+\s*(?:,[^()]*)?\)|--[A-Za-z][\w-]*)$")
 # the property path with an index (above)
 _INDEXED_PATH = re.compile(r"^[A-Za-z_]\w*(?:\[-?\d{1,3}\])?(?:\.[A-Za-z_]\w*(?:\[-?\d{1,3}\])?){0,6}$")
 # a Razor page's expression, written into its HTML or script (`'@ViewData["WebChatToken"]'`,

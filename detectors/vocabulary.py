@@ -49,3 +49,8 @@ TEST_COMPOUNDS = ("util", "utils", "helper", "helpers", "case", "cases", "suppor
 # dummyserver/ (the server its tests run against, its CA, server and client keys beside it),
 # a mockserver/, a fakeapp/
 TEST_DOUBLES = ("dummy", "mock", "fake", "stub")
+
+# a Storybook story (`Button.stories.tsx`, `TokenExplanation.story.tsx`): a component shown
+# with made-up data, as a test's fixture is (unleash's sample API token, growthbook's webhook
+# URL); blast.py reads it as the test environment, the generic detector as a test path
+STORYBOOK_FILE = re.compile(r"\.stor(?:y|ies)\.(?:[cm]?[jt]sx?|mdx|svelte|vue)$")

@@ -13,7 +13,7 @@ import re
 import time
 from datetime import datetime, timezone
 
-from detectors.vocabulary import TEST_COMPOUNDS, TEST_DOUBLES, TEST_FOLDER
+from detectors.vocabulary import STORYBOOK_FILE, TEST_COMPOUNDS, TEST_DOUBLES, TEST_FOLDER
 from scanner.model import SEVERITIES, Blast, Finding
 
 # what a test's credential is called, joined to "test" or a test double's word in one
@@ -171,6 +171,8 @@ def location_env(finding: Finding, path: str, ctx: dict) -> tuple[int, str, str]
     folder = TEST_FOLDER.search(path)
     if folder:
         return 2, "test", f"path {path} is under a test folder ({folder.group(1) or folder.group(2)}/)"
+    if STORYBOOK_FILE.search(path):
+        return 2, "test", f"{path} is a Storybook story: a component shown with made-up data"
     cert = _reserved_certificate(ctx)
     if cert:  # after the path, and weaker than it in any other place: it never raises a test key
         return cert

@@ -139,6 +139,16 @@ def test_a_django_startproject_key_is_a_development_key(tmp_path):
     assert b.env == "unknown", ev(b)
 
 
+def test_a_storybook_story_is_the_test_environment(tmp_path):
+    """A Storybook story shows a component with made-up data (unleash's
+    TokenExplanation.story.tsx, a sample API token); an app's `stories/` folder is no story."""
+    for k, path in enumerate(("frontend/src/GenerateApiKey/TokenExplanation.story.tsx", "ui/Button.stories.jsx")):
+        b = blast({path: f'export const Default = () => <Token secret="{GH}" />\n'}, tmp_path / str(k))
+        assert b.env == "test" and "Storybook" in ev(b), ev(b)
+    b = blast({"app/stories/publish.py": f'GITHUB_TOKEN = "{GH}"\n'}, tmp_path / "app")
+    assert b.env == "unknown", ev(b)
+
+
 def test_variable_name_beats_the_path(tmp_path):
     b = blast({"tests/conftest.py": f'PROD_GITHUB_TOKEN = "{GH}"\n'}, tmp_path)
     assert b.env == "production"

@@ -173,6 +173,8 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a CSS custom property's name as a design token (flagsmith's stories)
+    ("frontend/web/components/Theme.tsx", "                token: '--colorIconStandard',"),
     # validation rules with their arguments in brackets (CodeIgniter's user guide)
     ("app/Controllers/Form.php", "    'password' => 'required|max_length[255]|min_length[10]',"),
     ("app/Controllers/Form.php", "    'pass_confirm' => 'required|max_length[255]|matches[password]',"),
