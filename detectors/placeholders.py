@@ -276,13 +276,17 @@ def git_object_id(secret: str, line: str) -> bool:
     """A 40 or 64 hex value that the line uses, every time, as a git commit's name: a link to
     a file at a commit (hatch's users page links scikit-hep/particle's pyproject.toml at
     `/blob/723c16...`, which the Particle rule read as a token), an action pinned by `@`."""
-    if not _OBJECT_ID.fullmatch(secret):
-        return False
+    return bool(_OBJECT_ID.fullmatch(secret)) and _always_after(secret, line, _BEFORE_OBJECT_ID, 200)
+
+
+def _always_after(secret: str, line: str, before: re.Pattern, reach: int) -> bool:
+    """The secret is on the line, and `before` ends right before it (within `reach`
+    characters) every time it is."""
     at = line.find(secret)
     if at < 0:
         return False
     while at >= 0:
-        if not _BEFORE_OBJECT_ID.search(line, max(0, at - 200), at):
+        if not before.search(line, max(0, at - reach), at):
             return False
         at = line.find(secret, at + 1)
     return True
@@ -297,14 +301,7 @@ def domain_verification(secret: str, line: str) -> bool:
     ownership (`twilio-domain-verification=<32 hex>`, firezone's production dns.tf, which the
     Twilio rule read as an auth token): the provider asks for it to be published in DNS, so
     anyone may read it, and it authenticates nothing."""
-    at = line.find(secret)
-    if at < 0:
-        return False
-    while at >= 0:
-        if not _VERIFICATION_RECORD.search(line, max(0, at - 64), at):
-            return False
-        at = line.find(secret, at + 1)
-    return True
+    return _always_after(secret, line, _VERIFICATION_RECORD, 64)
 
 
 def _structural_run(body: str) -> bool:
