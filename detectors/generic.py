@@ -819,8 +819,10 @@ _EXPANSION = re.compile(r"(?<!\\)\$(?:[A-Za-z_]|\{)")
 # documentation's "B2C_1_signupsignin1"): ms-identity-python-webapp's
 # `resetpassword_user_flow = "B2C_1_passwordreset1"`
 _B2C_POLICY = re.compile(r"^B2C_1A?_[\w-]{1,80}$")
-# one `name=value` setting of a credentials file, several joined by escaped newlines
-_SETTING = re.compile(r"^([A-Za-z_][\w.-]{1,63})=([^=].*)$")
+# one `name=value` setting of a credentials file, several joined by escaped newlines; the
+# name is words (a digit or two after each), which a random key with `=` inside does not
+# start with (supertokens' test API key `hg40239oirjgBHD9450=Beew123-`)
+_SETTING = re.compile(r"^([A-Za-z]{2,}\d{0,2}(?:[_.-][A-Za-z]+\d{0,2}){0,8})=([^=].*)$")
 
 
 def _settings_hold_a_secret(v: str, word: str) -> bool:

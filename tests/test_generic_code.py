@@ -17,6 +17,9 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a random key with `=` inside is no setting (supertokens' tests)
+    ("src/test/java/io/supertokens/test/APIKeysTest.java", '        String apiKey = "hg40239oirjgBHD9450=Beew123-";',
+     "hg40239oirjgBHD9450=Beew123-"),
     # one setting whose value is a secret's, under a secret's name
     ("app/settings.py", 'AUTH_TOKEN = "bearer=Kq8vT2mWx9Lp4RzY7nC2"', "bearer=Kq8vT2mWx9Lp4RzY7nC2"),
     # a dollar a .env file holds literally, or a script escapes, is the password's own
