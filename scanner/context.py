@@ -24,8 +24,10 @@ _LINE_KEY = re.compile(r"""^\s*(?:export\s+|set\s+|\$env:)?["']?([A-Za-z_][A-Za-
 # HTTP exchange; `["a", "b"]`) is no header, and its words named the hits below it
 _INI_HEADER = re.compile(r"^\s*\[{1,2}\s*([^\],(){}=]{1,120}?)\s*\]{1,2}\s*$")
 # a key that opens a block: YAML `name:`, and (fix: JSON and HCL/Python nesting gave no section
-# evidence) JSON `"name": {`, HCL/Python `name = {`
-_YAML_PARENT = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z0-9_.\-\"' ]+?)\s*(?::\s*[{\[]?|=\s*[{\[])\s*(?:#.*)?$")
+# evidence) JSON `"name": {`, HCL/Python `name = {`; a declaration's keyword is not the name's
+# (kong's Lua specs, `local expect = {`: "local" named development)
+_YAML_PARENT = re.compile(r"^(\s*)(?:-\s+)?(?:(?:export\s+)?(?:local|const|let|var|val|my|our)\s+(?=[\w$]+\s*=))?"
+                          r"([A-Za-z0-9_.\-\"' ]+?)\s*(?::\s*[{\[]?|=\s*[{\[])\s*(?:#.*)?$")
 _DOC_SEP = re.compile(r"^(?:---|\.\.\.)(?:\s.*)?$")
 # the marker's value is the whole value (a closing quote, bracket or comma and a comment may
 # follow): `env: prod ? 'PROD' : 'DEV'` (lucia's example app) is code choosing at run time

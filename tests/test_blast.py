@@ -269,6 +269,17 @@ def test_yaml_sibling_section_does_not_leak(tmp_path):
     assert blast({"config/app.yml": text}, tmp_path).env == "staging"
 
 
+@pytest.mark.parametrize("opening,env", [
+    # a declaration's keyword is not the block's name: Lua's `local`, JavaScript's `const`
+    ("local config = {", "unknown"), ("const settings = {", "unknown"),
+    ("local production = {", "production"),
+    ("local:", "development"),  # a YAML key named local still is one
+])
+def test_a_declarations_keyword_is_no_section(tmp_path, opening, env):
+    text = f"{opening}\n  token = \"{GH}\",\n}}\n" if "=" in opening else f"{opening}\n  token: {GH}\n"
+    assert blast({"app/config.lua" if "=" in opening else "app/config.yml": text}, tmp_path).env == env
+
+
 def test_k8s_namespace(tmp_path):
     text = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ci\n  namespace: prod\n"
             f"data:\n  token: {GH}\n")
