@@ -31,10 +31,13 @@ CODE_OBJECTS = r"self|this|cls|os|env|process|request|config|settings|params|arg
 # __fixtures__/, goss's goss/, the server tests a container image is verified with
 # (bitnami/charts' .vib/*/goss/vars.yaml: the passwords of the throw-away release under test),
 # and Pongo's .pongo/, the test environment Kong's plugins are tested in (Kong/kong's
-# .pongo/kafka/keystore/, its OpenID Connect plugin's .pongo/client-key.pem).
+# .pongo/kafka/keystore/, its OpenID Connect plugin's .pongo/client-key.pem), and a
+# benchmark's bench/ or benchmarks/, the throw-away project a benchmark runs (falcon's
+# bench/dj/, a Django project generated to time it against).
 # scanner/blast.py reads it as the test environment,
 # detectors.generic.is_test_path as a test path.
 TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|suites?|conformance|certification|interop|cypress|playwright|goss|\.?pongo|__mocks__|__fixtures__|"
+                         r"bench|benchmarks?|"
                          r"(?:fun|func|functional|unit|integration|api|acceptance|system|smoke|perf|"
                          r"load|ui|regression)_?tests)/|(?:^|/)(ci)/[^/]*values[^/]*\.ya?ml$")
 
