@@ -33,6 +33,10 @@ _DOC_SEP = re.compile(r"^(?:---|\.\.\.)(?:\s.*)?$")
 # follow): `env: prod ? 'PROD' : 'DEV'` (lucia's example app) is code choosing at run time
 _NAMESPACE = re.compile(r"^\s*(namespace|project_id|project|cluster|context|environment|env|stage)\s*[:=]\s*[\"']?([A-Za-z0-9_.\-]+)"
                         r"[\"']?\s*[,;)\]}]*\s*(?:(?:#|//).*)?$")
+# the comment Django's startproject writes above the settings it generates (its SECRET_KEY
+# among them; since 3.1 the key itself says so, `django-insecure-`): a marker of development
+# for the file's own values (falcon's bench/dj/, wekan's wekan_py/settings.py)
+_DJANGO_DEV = re.compile(r"^# Quick-start (development) settings - unsuitable for production\s*$")
 _URL_HOST = re.compile(r"://(?:[^@/\s\"']*@)?\[?([A-Za-z0-9_.\-]+)")
 # a connection string's server (ADO.NET, ODBC, OLE DB `Server=`/`Data Source=`, libpq's
 # `host=`): SQL Server's own names for this machine, `(local)`, `.` and `(localdb)\name`, kept
@@ -126,7 +130,8 @@ class _Index:
 
     def __init__(self, lines: list[str]):
         self.lines = lines
-        self.markers = [j for j, s in enumerate(lines) if ("=" in s or ":" in s) and _NAMESPACE.match(s)]
+        self.markers = [j for j, s in enumerate(lines) if ("=" in s or ":" in s) and _NAMESPACE.match(s)
+                        or s[:14] == "# Quick-start " and _DJANGO_DEV.match(s)]
         self.docseps = [j for j, s in enumerate(lines) if s[:3] in ("---", "...") and _DOC_SEP.match(s)]
         self.headers = [j for j, s in enumerate(lines) if "[" in s and _INI_HEADER.match(s)]
         self.parents: dict[int, int | None] = {}
@@ -210,7 +215,7 @@ def _markers(lines: list[str], idx: int) -> list[str]:
         p = _parent(lines, p, lo)
     out = []
     for j in ix.markers[bisect_left(ix.markers, lo):bisect_left(ix.markers, hi)]:
-        m = _NAMESPACE.match(lines[j])
+        m = _NAMESPACE.match(lines[j]) or _DJANGO_DEV.match(lines[j])
         sec = _ini_section(lines, j, lo)
         if sec is not None and sec != hit_section:
             continue  # another INI/TOML section
@@ -218,7 +223,7 @@ def _markers(lines: list[str], idx: int) -> list[str]:
             par = _parent(lines, j, lo)
             if par is not None and _indent(lines[par]) > 0 and par not in ancestors:
                 continue  # inside a sibling block (another CI job, another service)
-        out.append(m.group(2))
+        out.append(m.group(m.re.groups))  # the marker's value: its last group
     return out
 
 

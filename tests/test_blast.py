@@ -168,6 +168,10 @@ def test_variable_name_beats_the_path(tmp_path):
     ("internal/http/testkey.pem", "test"),
     ("pkg/signer/dummycert.key", "test"),
     ("internal/http/latestkey.pem", "unknown"),
+    # a benchmark's throw-away project (falcon's bench/dj/)
+    ("bench/dj/certs/server.key", "test"),
+    ("benchmarks/keys/server.key", "test"),
+    ("workbench/certs/server.key", "unknown"),
     # a deployment's folder above the tests still names the environment
     ("deploy/prod/tests/server.key", "production"),
     ("config/live/server.key", "production"),
@@ -316,6 +320,22 @@ def test_a_fixtures_sections_and_markers_are_its_own(tmp_path, path, env):
     pg = "class TestReprScrubbing:\n    def __repr__(self):\n        return 'postgresql://user:Kq8vT2mWx9@db/app'\n"
     b = blast({path.rsplit("/", 1)[0] + "/test_repr.py": pg}, tmp_path / "pg")
     assert b.env == "test", ev(b)
+
+
+@pytest.mark.parametrize("comment,env", [
+    # the comment Django's startproject writes above the settings it generates (falcon's
+    # bench/dj/dj/settings.py, wekan's wekan_py/settings.py, before the key said
+    # `django-insecure-` itself)
+    ("# Quick-start development settings - unsuitable for production", "development"),
+    # any other comment that says production still names nothing: it is not a marker
+    ("# Settings for production", "unknown"),
+])
+def test_django_s_generated_settings_are_development_settings(tmp_path, comment, env):
+    text = (f"import os\n\n{comment}\n# See https://docs.djangoproject.com/en/1.11/howto/deployment/checklist/\n\n"
+            "# SECURITY WARNING: keep the secret key used in production secret!\n"
+            "SECRET_KEY = 'q8v!t2mwx9lk3#rz7pd4n%bs6y1hc0gjf5ea'\n\nDEBUG = True\n")
+    b = blast({"mysite/mysite/settings.py": text}, tmp_path)
+    assert b.env == env, ev(b)
 
 
 def test_k8s_namespace_of_another_document_does_not_apply(tmp_path):
