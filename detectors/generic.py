@@ -118,6 +118,9 @@ _NOT_TAIL = {
     # where the secret lives: terraform-google-kubernetes-engine's
     # `operator_credential_namespace = "config-management-system"`
     "namespace", "namespaces",
+    # the key a browser's or a cache's store keeps it under (logto's
+    # `generatedPasswordStorageKey = 'logto:admin_console:generated_password'`)
+    "storage_key", "cache_key",
 }
 _NOT_HEAD = {"is", "has", "use", "uses", "show", "hide", "enable", "disable", "num", "n", "max", "min", "check",
              "validate", "verify", "should", "can", "allow", "require", "requires", "no", "skip", "ignore",
@@ -337,8 +340,8 @@ _CATALOG_DIRS = frozenset(("lang", "langs", "language", "languages", "locale", "
                            "localisations"))
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_](?:[a-z]{4}|[a-z]{2}|\d{3}))*$")
 # a catalogue's file may put a name before its locale: syncthing's lang/lang-da.json, a Java
-# resource bundle's messages_de.properties
-_LOCALE_FILE = re.compile(r"^(?:[a-z]+[-_.])?[a-z]{2,3}(?:[-_](?:[a-z]{4}|[a-z]{2}|\d{3}))*$")
+# resource bundle's messages_de.properties; or after it: wekan's i18n/data/fy-NL.i18n.json
+_LOCALE_FILE = re.compile(r"^(?:[a-z]+[-_.])?[a-z]{2,3}(?:[-_](?:[a-z]{4}|[a-z]{2}|\d{3}))*(?:\.[a-z][a-z0-9]*)?$")
 # (php: Laravel's lang/<locale>/*.php and CodeIgniter's Language/<locale>/*.php return arrays
 # of the interface's strings: firefly-iii's Norwegian label of its service secret field, and
 # monica's Crowdin in-context pseudo-locale la/, every value a `crwdns...:0crwdne...:0` marker)
@@ -704,6 +707,9 @@ _NUMBERED_NAME = re.compile(r"^(?:[a-z]+|\d+)(?:_(?:[a-z]+|\d+))+$")
 _CSS_VAR = re.compile(r"^(?:var\(\s*--[\w-]+\s*(?:,[^()]*)?\)|--[A-Za-z][\w-]*)$")
 # the property path with an index (above)
 _INDEXED_PATH = re.compile(r"^[A-Za-z_]\w*(?:\[-?\d{1,3}\])?(?:\.[A-Za-z_]\w*(?:\[-?\d{1,3}\])?){0,6}$")
+# an XML qualified name's namespace prefix, before a name in Pascal case: pysaml2's WS-Security
+# fault codes, `['wsse:InvalidSecurityToken', 'wsse:FailedAuthentication', ...]`, read in pairs
+_QNAME_PREFIX = re.compile(r"^[a-z][a-z0-9]{0,15}:(?=[A-Z])")
 # a Razor page's expression, written into its HTML or script (`'@ViewData["WebChatToken"]'`,
 # `@Model.Token`, `@(Configuration["ApiKey"])`): a C# object's name in Pascal case, then a
 # member's name or an index at least, which a password starting with `@` is not
@@ -936,8 +942,9 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a lower-case word or identifier
     if _NUMBERED_NAME.match(v) or _CSS_VAR.match(v):
         return False  # a name with a number in it, as _IDENT; another CSS property's value
-    if not pw and (is_pascal_name(v) or "[" in v and _INDEXED_PATH.match(v)):
-        return False  # a name or a property path where a token or a key would be
+    if not pw and (is_pascal_name(v) or "[" in v and _INDEXED_PATH.match(v)
+                   or ":" in v and _QNAME_PREFIX.match(v) and is_pascal_name(v[v.index(":") + 1:])):
+        return False  # a name, a property path or a qualified name where a token or a key would be
     if v[0] == "@" and _RAZOR_EXPR.match(v):
         return False  # a Razor page's expression: the server writes the value there
     if _VERSION.match(v):

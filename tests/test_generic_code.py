@@ -176,6 +176,25 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # the key a browser's store keeps a value under (logto's console constants)
+    ("packages/console/src/consts/index.ts",
+     "export const generatedPasswordStorageKey = 'logto:admin_console:generated_password';"),
+    ("src/auth/cache.ts", "const TOKEN_CACHE_KEY = 'myapp:session:access_token';"),
+    # XML qualified names read in pairs (pysaml2's WS-Security fault codes)
+    ("src/saml2/ws/wssec.py", "    c_value_type = {'base': 'xsd:QName', 'enumeration': ['wsse:UnsupportedSecurityToken', "
+                              "'wsse:UnsupportedAlgorithm', 'wsse:InvalidSecurity', 'wsse:InvalidSecurityToken', "
+                              "'wsse:FailedAuthentication', 'wsse:FailedCheck', 'wsse:SecurityTokenUnavailable']}"),
+    # references, not values: Symfony's container parameters (mautic's config.php), Apple's
+    # altool password references (fastlane's notarize action), PHP's braced interpolation
+    ("app/bundles/CoreBundle/Config/config.php", "                        'api.password' => '%mautic.transifex_password%'"),
+    ("config/packages/doctrine.php", "    'password' => '%env(DATABASE_PASSWORD)%',"),
+    ("fastlane/lib/fastlane/actions/notarize.rb",
+     '        cmd = "xcrun altool --notarize-app -u #{user} -p @env:FL_NOTARIZE_PASSWORD --output-format xml"'),
+    ("scripts/notarize.sh", 'xcrun altool --notarize-app -u "$AC_USER" -p "@keychain:AC_PASSWORD" -f app.zip'),
+    ("app/Entity/IpAddress.php", '$password = "{$auth[1]}";'),
+    # a JSON value of names only (mautic's form conditions)
+    ("app/bundles/EmailBundle/Form/Type/ConfigType.php",
+     """        $apiKeyShowConditions = '{"config_emailconfig_mailer_transport":["mautic.transport.sparkpost"]}';"""),
     # a CSS custom property's name as a design token (flagsmith's stories)
     ("frontend/web/components/Theme.tsx", "                token: '--colorIconStandard',"),
     # validation rules with their arguments in brackets (CodeIgniter's user guide)
@@ -733,7 +752,9 @@ def test_translation_catalogues_are_read_as_documentation(engine):
     for path in ("src/lang/nb-NO.json", "config/locales/pt_BR.yml", "public/locales/de/translation.json",
                  "MediaBrowser.Server.Implementations/Localization/Server/nb.json",
                  # a name before the locale (syncthing's gui/default/assets/lang/lang-da.json)
-                 "gui/default/assets/lang/lang-da.json", "src/i18n/messages_pt_BR.json"):
+                 "gui/default/assets/lang/lang-da.json", "src/i18n/messages_pt_BR.json",
+                 # or a name after it (wekan's imports/i18n/data/fy-NL.i18n.json)
+                 "imports/i18n/data/fy-NL.i18n.json"):
         hits = [h for h in engine.scan_text(line, path) if h.rule_id == "generic-secret"]
         assert hits and all(h.context["confidence"] == "low" and h.context.get("doc") for h in hits), path
     # Laravel's catalogues are PHP arrays (firefly-iii's resources/lang/nb_NO/form.php)
