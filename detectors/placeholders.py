@@ -23,8 +23,13 @@ from detectors.vocabulary import CODE_OBJECTS
 # Django's startproject draws from letters, digits and !@#$%^&*(-_=+) hold one (20,000 drawn)
 # (and Crowdin's in-context placeholder, `crwdns1692:0crwdne1692:0`, a pseudo-language's
 # string in a translated file: snipe-it's resources/lang/aa-ER/)
+# Whole values only: Symfony's container parameters and its environment variables (`'%mailer_password%'`,
+# `%env(DATABASE_URL)%`: mautic's config.php), Apple's altool and notarytool password references
+# (`-p @env:FL_NOTARIZE_PASSWORD`, `@keychain:AC_PASSWORD`: fastlane). Anywhere: PHP's braced
+# interpolation in a double-quoted string (`"{$auth[0]}:{$auth[1]}"`, mautic's curl call).
 _TEMPLATE = re.compile(r"crwdns\d+:\d+crwdne\d+:\d+|\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\([A-Za-z_][\w.-]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|"
-                       r"\$\([A-Za-z_][\w./= -]*\)|^\$[A-Za-z_]|%[A-Z_]+%|\.\.\.|…")
+                       r"\$\([A-Za-z_][\w./= -]*\)|^\$[A-Za-z_]|%[A-Z_]+%|\.\.\.|…|\{\$[A-Za-z_]|"
+                       r"^%(?:env\([\w:.-]+\)|[A-Za-z_][\w.-]*)%$|^@(?:env|keychain):[\w.-]+$")
 _WORD_FORMS = (
     "example", "placeholder", r"change[_-]?(?:me|this)", r"replace[_-]?(?:me|this)",
     r"your[_-]?(?:api|secret|token|key|password|own|access)", r"insert[_-]?(?:your|key|token)", "dummy", "redacted",
@@ -45,7 +50,7 @@ _WORD_LEADS = tuple(re.match(r"(?:[a-z0-9]|\\\*)+", f).group(0).replace("\\", ""
 
 
 # what each of _TEMPLATE's forms holds: a text with none of them has no template slot
-_TEMPLATE_MARKS = ("$", "{{", "}}", "<", "%", "...", "\u2026", "crwdns")
+_TEMPLATE_MARKS = ("$", "{{", "}}", "<", "%", "...", "\u2026", "crwdns", "@env:", "@keychain:")
 
 
 def _has_template(s: str) -> bool:
@@ -89,7 +94,10 @@ _CHANGE_ME = re.compile(r"(?i)change[_-]?(?:me|this)|replace[_-]?(?:me|this)")
 # (`s3://access_key:access_secret@host:port/bucket`, appwrite's variables.php), after the
 # length it must have, maybe (coolify's .env template: `32-character-long-secret-key`); or
 # joined by a slash, a form's label for either (gitness' `passToken: Password/Token`)
-_NAMED_SLOT = re.compile(rf"(?i)^(?:\d{{1,3}}[_\-])?(?=[a-z_\-/]+$)(?:[a-z]+[_\-/])*{_SECRET_WORD}(?:[_\-/][a-z]+)*$")
+# (the secret's word may be joined to what it is, as BrowserStack's and Sauce Labs' docs write
+# `curl -u "BROWSERSTACK_USERNAME:BROWSERSTACK_ACCESSKEY"`: ably-js' karma.conf.js)
+_NAMED_SLOT = re.compile(rf"(?i)^(?:\d{{1,3}}[_\-])?(?=[a-z_\-/]+$)(?:(?:[a-z]+[_\-/])*{_SECRET_WORD}(?:[_\-/][a-z]+)*|"
+                         rf"(?:[a-z]+[_\-/])+(?:access|api|auth|client|private|secret){_SECRET_WORD})$")
 # the same in camel or Pascal case, ending in the secret's word: jumpserver's
 # `http://esUser:esPassword@esHost`, `ClientId:ClientSecret` encoded in a Basic header
 _CAMEL_SLOT = re.compile(r"^[A-Za-z][a-z]*(?:[A-Z][a-z]+)*(?:Secret|Password|Passwd|Pass|Pwd|Token|Key)$")
@@ -360,7 +368,13 @@ def _json_holds_no_secret(text: str) -> bool:
             stack += node
         elif isinstance(node, (str, int)) and not isinstance(node, bool):
             leaves.append(str(node))
-    return bool(leaves) and all((v.isalpha() and v.islower()) or is_placeholder(v) for v in leaves)
+    return bool(leaves) and all((v.isalpha() and v.islower()) or _LOWER_IDENT.match(v) or is_placeholder(v)
+                                for v in leaves)
+
+
+# lower-case words joined by dots, underscores or hyphens: a name (mautic's form condition
+# `'{"config_emailconfig_mailer_transport":["mautic.transport.sparkpost"]}'`, a service's id)
+_LOWER_IDENT = re.compile(r"^[a-z]+(?:[._-][a-z]+)+$")
 
 
 def _decodes_to_no_secret(s: str) -> bool:

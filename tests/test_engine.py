@@ -632,6 +632,14 @@ def test_a_value_on_a_generated_html_page_is_judged_as_the_page_shows_it(engine,
     # the documentation's slot for an access key (zalando/postgres-operator's minio ConfigMap,
     # base64 of YOURACCESSKEY); a weak password is no slot (leaky-repo's production MongoDB URL)
     ("YOURACCESSKEY", True), ("testpass", False), ("test1234", False),
+    # a slot named with the secret's word joined to what it is (BrowserStack's documented
+    # `curl -u "BROWSERSTACK_USERNAME:BROWSERSTACK_ACCESSKEY"`); a word that merely ends in one is no slot
+    ("BROWSERSTACK_ACCESSKEY", True), ("SAUCE_APIKEY", True), ("monkey", False), ("whiskey", False),
+    # whole references: Symfony's parameters, Apple's altool references; a percent sign inside
+    # a random value is no reference
+    ("%mailer_password%", True), ("%env(resolve:DATABASE_URL)%", True), ("@keychain:AC_PASSWORD", True),
+    ("@env:FL_NOTARIZE_PASSWORD", True), ("Zq8r%Lw2m%Xv9kTn4pQ7", False), ("@envZq8rLw2mXv9kTn4pQ", False),
+    ('{"transport":["mautic.transport.sparkpost"]}', True), ('{"password":"Zq8r.Lw2m.Xv9k"}', False),
 ])
 def test_a_value_that_describes_itself_or_holds_no_secret(value, placeholder):
     from detectors.placeholders import is_placeholder
