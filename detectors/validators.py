@@ -528,8 +528,11 @@ CRYPT_BUDGET = 2000
 _CRYPT_SEEN: dict[tuple, bool] = {}
 
 
-# the "user" of a row that is the name of the field the hash is stored in
-_FIELD_NAME_NOT_USER = re.compile(r"(?i)^(?:" + SECRET_WORDS + r"|(?:password_?)?(?:hash|digest|crypt)(?:ed)?(?:_?password)?)$")
+# the "user" of a row that is the name of the field the hash is stored in, maybe as a
+# configuration path and qualified (grav's `$config->get('system.security.default_hash',
+# '$2y$10$...')`: the hash its login check verifies against when there is no user)
+_FIELD_NAME_NOT_USER = re.compile(r"(?i)^(?:[\w-]+\.)*(?:" + SECRET_WORDS +
+                                  r"|(?:[a-z]+_)?(?:password_?)?(?:hash|digest|crypt)(?:ed)?(?:_?password)?)$")
 
 
 def crypt_cleartext(secret: str, match: re.Match | None = None) -> bool | dict:
