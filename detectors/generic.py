@@ -1700,10 +1700,14 @@ def in_rust_test_module(line_no: int, path: str, lines: list[str]) -> bool:
 
 
 def in_doc_block(line_no: int, path: str, lines: list[str]) -> bool:
-    """Whether line `line_no` (1-based) sits in a docstring of a language that has them."""
+    """Whether line `line_no` (1-based) sits in a docstring of a language that has them, or
+    is a documentation comment written line by line (`///`, `//!`: Rust's, whose examples
+    rustdoc runs, C#'s, Swift's, Dart's; Keats/jsonwebtoken's decode_pem example key)."""
     if not 0 < line_no <= len(lines):
         return False
     lang = _file_lang(path)
+    if lang in ("c", "js") and lines[line_no - 1].lstrip().startswith(("///", "//!")):
+        return True
     return lang in ("py", "js", "c", "go", "php") and (line_no - 1) in _doc_lines(lines, lang)
 
 

@@ -237,6 +237,13 @@ def test_a_key_shown_in_a_documentation_comment_is_an_example(tmp_path):
     # an account-wide token shown in a docstring still reaches production
     b = blast({"src/client.py": f'def connect():\n    """Connect.\n\n    token = "{GH}"\n    """\n'}, tmp_path / "3")
     assert b.severity == "critical" and "reaches production" in ev(b), ev(b)
+    # a documentation comment written line by line: Rust's `///`, whose examples rustdoc runs
+    # (Keats/jsonwebtoken's decode_pem), C#'s; a `//` comment is commented-out code, not docs
+    for k, (path, mark) in enumerate((("src/lib.rs", "///"), ("Crypto/Keys.cs", "///"), ("src/lib.rs", "//"))):
+        key = _pem_in().strip().replace("\n", f"\n{mark} ")
+        text = f"{mark} Decode a PEM key.\n{mark}\n{mark} let pem = \"{key}\";\npub fn decode_pem() {{}}\n"
+        b = blast({path: text}, tmp_path / f"r{k}")
+        assert (b.severity == "low") is (mark == "///"), (path, mark, ev(b))
 
 
 # ---- env: the enclosing section -------------------------------------------------------------
