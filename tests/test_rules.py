@@ -398,10 +398,10 @@ def test_url_password_ends_at_the_authoritys_last_at(text, secret, host):
 
 @pytest.mark.skipif(not _engine_available(), reason="scanner.engine not available")
 @pytest.mark.parametrize("text,rule_id,found", [
-    # seed data's Gravatar hash, the MD5 of the e-mail beside it, next to a Drone name
-    ("insert into teams values (1, 'drone', 'Drone', 'ops@drone.example', "
+    # seed data's Gravatar hash, the MD5 of the e-mail beside it, next to a Drone token's name
+    ("insert into users values (1, 'ops@drone.example', 'drone_token', "
      "'2c9d7a5ee4e7e9a3bfd5e3b0fd6a48f0', '2013-09-16');", "drone-token", False),
-    ("insert into teams values (1, 'drone', 'Drone', 'ops@drone.example', "
+    ("insert into users values (1, 'ops@drone.example', 'drone_token', "
      "'Kq8vT2mWx9Lp3nRzYb7cD4eF6gH1jJ5k', '2013-09-16');", "drone-token", True),
     # a filler that repeats one unit, after a real prefix
     ("AWS_ACCESS_KEY_ID=AKIAFUZZFUZZFUZZFUZZ", "aws-access-key-id", False),
