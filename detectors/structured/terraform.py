@@ -41,10 +41,16 @@ _FILE_REF = re.compile(r"^(?:~?/|\.{1,2}/)?(?:[\w.@-]+/)*[\w@-][\w.@-]*\.(?:json
                        r"keystore|txt|ya?ml|toml|ini|env|cfg|conf|ppk|asc|gpg)$")
 
 
+# an AWS resource's name (a Secrets Manager secret's or a KMS key's ARN, where the secret is
+# kept: gpt-researcher's `variable "webui_pipieline_credentials" { default = "arn:aws:secretsmanager:..." }`)
+_ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12})?:\S+$")
+
+
 def _literal_secret(val: str) -> bool:
-    """A literal value that can be a secret: not a placeholder nor a file's path, and, for a
-    URL with credentials, not one whose password is a placeholder."""
-    if not val or "${" in val or "%{" in val or is_placeholder(val) or _FILE_REF.match(val):
+    """A literal value that can be a secret: not a placeholder, a file's path nor a
+    resource's ARN, and, for a URL with credentials, not one whose password is a placeholder."""
+    if not val or "${" in val or "%{" in val or is_placeholder(val) or _FILE_REF.match(val) or \
+            val.startswith("arn:") and _ARN.match(val):
         return False
     url = _URL_PASSWORD.match(val)
     return not (url and is_placeholder(url.group(1)))
