@@ -121,6 +121,8 @@ _NOT_TAIL = {
     # the key a browser's or a cache's store keeps it under (logto's
     # `generatedPasswordStorageKey = 'logto:admin_console:generated_password'`)
     "storage_key", "cache_key",
+    # a format's signature (ollama's `privateKeyAuthMagic = "openssh-key-v1\x00"`)
+    "magic",
 }
 _NOT_HEAD = {"is", "has", "use", "uses", "show", "hide", "enable", "disable", "num", "n", "max", "min", "check",
              "validate", "verify", "should", "can", "allow", "require", "requires", "no", "skip", "ignore",

@@ -176,6 +176,8 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a format's signature (ollama's format/openssh.go)
+    ("format/openssh.go", 'const privateKeyAuthMagic = "openssh-key-v1\\x00"'),
     # the key a browser's store keeps a value under (logto's console constants)
     ("packages/console/src/consts/index.ts",
      "export const generatedPasswordStorageKey = 'logto:admin_console:generated_password';"),
