@@ -81,9 +81,10 @@ def _is_local_file(path: str) -> bool:
     name = parts[-1]
     # (a folder named for docker-compose holds the services a compose file starts: emqx's
     # .ci/docker-compose-file/mysql/certs/ for the CI's containers)
+    # (and a folder named compose: mem0's openmemory/compose/opensearch.yml, one service each)
     return (name.startswith(("docker-compose", "compose.")) or "/.devcontainer/" in "/" + low
             or name in ("devcontainer.json", ".env.local", "vagrantfile")
-            or any(p.startswith("docker-compose") for p in parts[:-1]))
+            or any(p.startswith("docker-compose") or p == "compose" for p in parts[:-1]))
 
 
 def _fixture_folder(path: str) -> str | None:

@@ -504,6 +504,9 @@ def test_a_folder_named_for_docker_compose_is_development(tmp_path):
     assert b.env == "development" and "local-only" in ev(b), ev(b)
     b = blast({"tools/composer/server.key": _pem_in()}, tmp_path / "2")
     assert b.env == "unknown", ev(b)
+    # a folder named compose holds one compose file per service (mem0's openmemory/compose/)
+    b = blast({"openmemory/compose/certs/server.key": _pem_in()}, tmp_path / "3")
+    assert b.env == "development" and "local-only" in ev(b), ev(b)
 
 
 def test_no_evidence_is_unknown(tmp_path):
