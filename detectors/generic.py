@@ -752,7 +752,9 @@ _KEY_PREFIX = re.compile(r"^(?:[a-z][a-z0-9_.-]*:)+$")
 # `e.tKFXdjZADh`, `VXXN-IucrFts`) is not cut into words so.
 # (a lower-case run is taken whole, `(?![a-z])`: a run that could be cut into words in many
 # ways made a long lower-case value take seconds to reject, exponential in its length)
-_WORD_PART = r"(?:[A-Z]?[a-z]{2,}(?![a-z])|[A-Z]{2,6}(?=[A-Z][a-z]|[^A-Za-z]|$))+"
+# A part may end in a capital and one letter after a word (userId, gatewayUi: cline's
+# `TOKEN_KEY = "cline.gatewayUi.token"`, the key its web view stores the token under).
+_WORD_PART = r"(?:[A-Z]?[a-z]{2,}(?![a-z])|[A-Z]{2,6}(?=[A-Z][a-z]|[^A-Za-z]|$))+(?:(?<=[a-z])[A-Z][a-z](?![A-Za-z]))?"
 _DOTTED_NAME = re.compile(rf"^{_WORD_PART}(?:\.{_WORD_PART}){{1,6}}$")
 # a host's name, three labels or more under an alphabetic top-level domain (RFC 1123's letters,
 # digits and hyphens, lower case as written): a Google OAuth client ID

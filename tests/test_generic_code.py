@@ -176,6 +176,8 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a dotted name whose part ends in a two-letter word (cline's web view's storage key)
+    ("app/page.tsx", 'const TOKEN_KEY = "cline.gatewayUi.token";'),
     # a format's signature (ollama's format/openssh.go)
     ("format/openssh.go", 'const privateKeyAuthMagic = "openssh-key-v1\\x00"'),
     # the key a browser's store keeps a value under (logto's console constants)
