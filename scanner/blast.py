@@ -53,7 +53,9 @@ _STORED_ENCRYPTED = {"encrypted", "obscured", "ciphertext"}
 # another project's code copied in: Go's vendor/ and Godeps/_workspace/, PHP's and Ruby's
 # vendor/, third_party/ (minio's vendored triton-go keeps a dummy key, hydra's Godeps lib/pq
 # its test server's key)
-_VENDORED = re.compile(r"(?:^|/)(vendor|third[_-]?party|Godeps/_workspace)/")
+# (and NuGet's packages/<id>.<version>/ of a packages.config project: Radarr's
+# packages/DotNetZip.1.9.1.8/lib/net20/Ionic.Zip.xml, the library's own documentation)
+_VENDORED = re.compile(r"(?:^|/)(vendor|third[_-]?party|Godeps/_workspace|packages/[A-Za-z][\w.-]*?\.\d+\.\d+(?:\.\d+){0,2}(?:-[\w.]+)?)/")
 SCOPE_WORDS = {"account": "account-wide", "environment": "environment-bound", "unknown": "unknown-scope"}
 
 

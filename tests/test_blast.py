@@ -444,6 +444,9 @@ def test_the_same_secret_named_production_elsewhere_still_is(tmp_path):
     ("sandbox/settings/base.py", "test"),  # a project's demo site (django-oscar's)
     ("Godeps/_workspace/src/github.com/lib/pq/certs/settings.go", "test"),  # vendored: another project's
     ("third_party/grpc/creds.py", "test"),
+    # NuGet's restored packages of a packages.config project (Radarr's packages/DotNetZip.1.9.1.8/)
+    ("packages/DotNetZip.1.9.1.8/lib/net20/Ionic.Zip.xml", "test"),
+    ("src/packages/Newtonsoft.Json.13.0.1-beta1/tools/install.ps1", "test"),
     # Kubernetes' source tree vendored: its staging/ is no environment of ours
     ("vendor/k8s.io/kubernetes/staging/src/k8s.io/client-go/transport/transport_test.go", "test"),
 ])
