@@ -562,7 +562,9 @@ _GO_KEYWORDS = {"var", "const", "type", "func", "return", "case", "go", "defer",
                 "if", "else", "for", "switch", "select", "chan", "map", "struct", "interface", "goto"}
 _ASSIGN_OPS = {"=", ":", ":=", "=>", "?=", "||=", "==", "!=", "===", "!==", "<-"}
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
-_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+# (`__` joins a configuration's sections in .NET's and others' variables: Duplicati's
+# `ENV_WEBSERVICE_PASSWORD = "DUPLICATI__WEBSERVICE_PASSWORD"`)
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:__?[A-Z0-9]+)+$")
 # a list of environment variables' names, one of them at least in the NAME_WITH_PARTS shape:
 # WSLENV's `FORCE_COLOR:PYTEST_REQPASS:TOXENV` (its entries may carry /p /l /u /w flags), a
 # tox passenv's, where a name that says PASS is followed by the next name (ansible-lint)
@@ -633,6 +635,15 @@ def _b64_of_stand_in(v: str) -> bool:
 def lower_name(v: str) -> bool:
     """A lower-case word or identifier (`enterprise-metrics`, `app.db_user`), short of a key."""
     return v.replace("_", "").replace("-", "").replace(".", "").isalpha() and v.islower() and len(v) < 24
+
+
+def _camel_name(v: str) -> bool:
+    """A method's or a property's name in camel case, maybe private (`_copyApiKeyToClipboard`:
+    a Backbone view's events hash maps `'click .x-copy-api-key'` to it, Radarr's UI): a
+    lower-case word, then three words or more that is_pascal_name reads as words."""
+    w = v.lstrip("_")
+    k = next((i for i, c in enumerate(w) if not c.islower()), 0)
+    return k >= 3 and sum(1 for c in w if c.isupper()) >= 3 and is_pascal_name(w[0].upper() + w[1:])
 
 
 def _identity_hash(v: str) -> bool:
@@ -784,7 +795,8 @@ _SQL = re.compile(r"(?i)\b(?:identified\s+(?:with\s+\S+\s+)?by|(?:login\s+|with\
                   r"(?:'([^'\s]{4,})'|\"([^\"\s]{4,})\"|(?<=by )([^\s;'\"()]{6,}))")
 _SQL_STMT = re.compile(r"(?i)\b(?:create|alter)\s+(?:user|login|role)\b|\bset\s+password\b|\bidentified\s+"
                        r"(?:with\s+\S+\s+)?by\s+['\"]")
-_REGEX_VALUE = re.compile(r"\(\?[:=!<P]|\\[wdsbWDS]|\[\^|\[[a-z]-[a-z]|\.\*|\.\+")
+# (and a bounded repeat among alternatives: sugar.js' date-format tokens, `'f{1,4}|ms|milliseconds'`)
+_REGEX_VALUE = re.compile(r"\(\?[:=!<P]|\\[wdsbWDS]|\[\^|\[[a-z]-[a-z]|\.\*|\.\+|[\w)\]]\{\d{1,3},\d{0,3}\}(?=.*\|)")
 _XML_ELEM = re.compile(r"<([\w:.-]*(?:password|passwd|secret|token|apikey|api[_-]key)[\w.-]*)(?:\s[^>]*)?>([^<\s]{4,})</\1>", re.I)
 # a quote beside a `+`: an element's text built in code (`<clientToken>ABC"""+ID+"""</clientToken>`)
 _JOINED = re.compile(r"[\"'`]\s*\+|\+\s*[\"'`]")
@@ -947,8 +959,10 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     if _NUMBERED_NAME.match(v) or _CSS_VAR.match(v):
         return False  # a name with a number in it, as _IDENT; another CSS property's value
     if not pw and (is_pascal_name(v) or "[" in v and _INDEXED_PATH.match(v)
-                   or ":" in v and _QNAME_PREFIX.match(v) and is_pascal_name(v[v.index(":") + 1:])):
-        return False  # a name, a property path or a qualified name where a token or a key would be
+                   or ":" in v and _QNAME_PREFIX.match(v) and is_pascal_name(v[v.index(":") + 1:])
+                   or _camel_name(v)):
+        # a name, a property path or a qualified name where a token or a key would be
+        return False
     if v[0] == "@" and _RAZOR_EXPR.match(v):
         return False  # a Razor page's expression: the server writes the value there
     if _VERSION.match(v):

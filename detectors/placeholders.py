@@ -78,7 +78,12 @@ _PERIODIC = re.compile(r"(.{2,4}?)\1{3,}")
 # not a stand-in; nor is testpass, leaky-repo's production MongoDB URL's). Whatever it
 # unlocks, it is written as a stand-in.
 _PREFIX = r"(?:my|your|our|the|some|super|very|top|dev|local|default)"
-_SECRET_WORD = r"(?:secret|password|passw0rd|passwd|pass|pwd|token|key)"
+# (and the words a translation puts in a URL's place for them: Duplicati's localised help,
+# `ftp://benutzername:kennwort@hostname/ordner`, `ssh://username:MotDePasse@hostname`,
+# `s3://identifiant_aws:clef_aws@...`, `kullaniciadi:parola@klasor`)
+_SECRET_WORD = (r"(?:secret|password|passw0rd|passwd|pass|pwd|token|key|passwort|kennwort|motdepasse|contrase(?:ñ|n)a|"
+                r"senha|wachtwoord|l(?:ö|o)senord|salasana|has(?:ł|l)o|parola|heslo|jelsz(?:ó|o)|(?:ş|s)ifre|parol|"
+                r"пароль|clef|cl(?:é|e)|clave|llave|chave|chiave|schl(?:ü|ue)ssel|sleutel|nyckel|klucz|avain)")
 _STAND_IN = re.compile(rf"(?i)^(?:(?:{_PREFIX}[_\-.]?)+{_SECRET_WORD}|{_SECRET_WORD}[_\-.]?{_SECRET_WORD})"
                        rf"(?:[_\-.]?{_SECRET_WORD})*[_\-.]?\d{{0,4}}!?$")
 # a name in single braces: a template's or a manifest's reference (C#'s `{GeneratePassword}`,
@@ -86,6 +91,11 @@ _STAND_IN = re.compile(rf"(?i)^(?:(?:{_PREFIX}[_\-.]?)+{_SECRET_WORD}|{_SECRET_W
 # not an ODBC-quoted value, which needs braces only around `;`, `=` or braces; one with digits
 # and no dot or index may be a password
 _BRACED_NAME = re.compile(r"^\{[A-Za-z_][\w:-]*(?:\.[A-Za-z_][\w:-]*|\[\w+\])*\}$")
+# a braced name with a format after a colon: a naming scheme's token, as str.format and
+# .NET's composite formatting write it (Radarr's `{absolute:000}`, `{x:.2f}`, `{n,5:N2}`)
+# (or an example of the value after the colon: Prowlarr's `{TvdbId:12345}`, `{ImdbId:tt1234567}`)
+_FORMAT_SLOT = re.compile(r"^\{[A-Za-z_][A-Za-z_ ]*(?:,-?\d{1,3})?:(?:[0#<>^=+ ,.\-]*\d{0,3}(?:\.\d{1,2})?[A-Za-z%]?|"
+                          r"[a-z]{0,2}\d{1,10})\}$")
 # digits and symbols written for the letters they look like (ch4ngeMe: _leet_stand_in)
 _LEET = str.maketrans("4@3105$7", "aaeiosst")
 # only these of _WORDS: all of them on the de-leeted text cost one CredSweeper positive
@@ -220,7 +230,7 @@ def _is_placeholder(secret: str, prefixes: tuple[str, ...]) -> bool:
         return True
     if s[0] in "{[" and _json_holds_no_secret(s):
         return True
-    if _BRACED_NAME.match(s) and ("." in s or "[" in s or not any(c.isdigit() for c in s)):
+    if _BRACED_NAME.match(s) and ("." in s or "[" in s or not any(c.isdigit() for c in s)) or _FORMAT_SLOT.match(s):
         return True
     if _leet_stand_in(body) or _decodes_to_no_secret(body):
         return True
@@ -423,7 +433,10 @@ def is_code_name(secret: str) -> bool:
 # provider's rule only of a value of 20 characters or more). Each capitalised part must read as
 # a syllable (a vowel, no four consonants in a row): of random base62 strings, 2 in 1,000 of 12
 # characters pass, 3 in 10,000 of 16, none of 20 or more in 10,000 (1 in 8,000 in 200,000)
-_PASCAL_NAME = re.compile(r"^(?:[A-Z]{1,5}(?=[A-Z][a-z]{2})|[A-Z][a-z]{2,}\d{0,2}){1,7}[A-Z][a-z]+\d{0,2}$")
+# A part of two letters is one of English's short words a name joins its words with
+# (Radarr's `_copyApiKeyToClipboard`, `TokenById`, `SignIn`).
+_PASCAL_NAME = re.compile(r"^(?:[A-Z]{1,5}(?=[A-Z][a-z]{2})|[A-Z][a-z]{2,}\d{0,2}|"
+                          r"(?:To|Id|Of|By|At|In|On|Up|Or|As|Is|If|No)(?=[A-Z])){1,7}[A-Z][a-z]+\d{0,2}$")
 _HUMP = re.compile(r"[A-Z]([a-z]+)")
 _SYLLABLE = re.compile(r"[aeiouy]")
 _CONSONANTS = re.compile(r"[^aeiouy]{4}")

@@ -640,6 +640,10 @@ def test_a_value_on_a_generated_html_page_is_judged_as_the_page_shows_it(engine,
     ("%mailer_password%", True), ("%env(resolve:DATABASE_URL)%", True), ("@keychain:AC_PASSWORD", True),
     ("@env:FL_NOTARIZE_PASSWORD", True), ("Zq8r%Lw2m%Xv9kTn4pQ7", False), ("@envZq8rLw2mXv9kTn4pQ", False),
     ('{"transport":["mautic.transport.sparkpost"]}', True), ('{"password":"Zq8r.Lw2m.Xv9k"}', False),
+    # a braced name and its format, or an example of its value (Radarr's naming tokens)
+    ("{absolute:000}", True), ("{x:.2f}", True), ("{TvdbId:12345}", True), ("{Zq8r:Lw2m}", False),
+    # a translation's word for the password or the key, where a URL's help text puts it
+    ("kennwort", True), ("MotDePasse", True), ("chave_aws", True), ("Zq8rKennwortLw2", False),
 ])
 def test_a_value_that_describes_itself_or_holds_no_secret(value, placeholder):
     from detectors.placeholders import is_placeholder

@@ -176,6 +176,15 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # Radarr's and Prowlarr's UI: a Backbone view's events hash, naming tokens with their
+    # format or an example, a date library's format tokens as a regex (sugar.js)
+    ("src/UI/Settings/General/GeneralView.js", "        'click .x-copy-api-key'      : '_copyApiKeyToClipboard',"),
+    ("frontend/src/Settings/MediaManagement/Naming/NamingModal.js", "      { token: '{absolute:000}', example: '001' },"),
+    ("frontend/src/Search/QueryParameterModal.js", "  { token: '{ImdbId:tt1234567}', example: 'tt12345' },"),
+    ("NzbDrone.Backbone/JsLibraries/sugar.js", "      token: 'f{1,4}|ms|milliseconds',"),
+    # an environment variable's name whose `__` joins configuration sections (Duplicati)
+    ("Duplicati/WindowsService/ServiceControl.cs",
+     '        private const string ENV_WEBSERVICE_PASSWORD = "DUPLICATI__WEBSERVICE_PASSWORD";'),
     # a dotted name whose part ends in a two-letter word (cline's web view's storage key)
     ("app/page.tsx", 'const TOKEN_KEY = "cline.gatewayUi.token";'),
     # a format's signature (ollama's format/openssh.go)
