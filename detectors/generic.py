@@ -35,7 +35,7 @@ from bisect import bisect_right
 
 from scanner.model import Hit
 from detectors.memo import BoundedMemo
-from detectors.placeholders import is_pascal_name, is_placeholder, shannon_entropy
+from detectors.placeholders import is_camel_name, is_pascal_name, is_placeholder, shannon_entropy
 from detectors.vocabulary import CODE_OBJECTS, STORYBOOK_FILE, TEST_COMPOUNDS, TEST_DOUBLES, TEST_FOLDER
 
 RULE_ID = "generic-secret"
@@ -637,15 +637,6 @@ def lower_name(v: str) -> bool:
     return v.replace("_", "").replace("-", "").replace(".", "").isalpha() and v.islower() and len(v) < 24
 
 
-def _camel_name(v: str) -> bool:
-    """A method's or a property's name in camel case, maybe private (`_copyApiKeyToClipboard`:
-    a Backbone view's events hash maps `'click .x-copy-api-key'` to it, Radarr's UI): a
-    lower-case word, then three words or more that is_pascal_name reads as words."""
-    w = v.lstrip("_")
-    k = next((i for i, c in enumerate(w) if not c.islower()), 0)
-    return k >= 3 and sum(1 for c in w if c.isupper()) >= 3 and is_pascal_name(w[0].upper() + w[1:])
-
-
 def _identity_hash(v: str) -> bool:
     """ASP.NET Core Identity's stored password hash (its V3 format: 0x01, the PRF, the
     iteration count, a 16-byte salt's length, the salt and a 32-byte subkey, in base64:
@@ -960,7 +951,7 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a name with a number in it, as _IDENT; another CSS property's value
     if not pw and (is_pascal_name(v) or "[" in v and _INDEXED_PATH.match(v)
                    or ":" in v and _QNAME_PREFIX.match(v) and is_pascal_name(v[v.index(":") + 1:])
-                   or _camel_name(v)):
+                   or is_camel_name(v)):
         # a name, a property path or a qualified name where a token or a key would be
         return False
     if v[0] == "@" and _RAZOR_EXPR.match(v):

@@ -442,6 +442,16 @@ _SYLLABLE = re.compile(r"[aeiouy]")
 _CONSONANTS = re.compile(r"[^aeiouy]{4}")
 
 
+def is_camel_name(v: str, words: int = 4) -> bool:
+    """A method's or a property's name in camel case, maybe private (`_copyApiKeyToClipboard`:
+    a Backbone view's events hash maps `'click .x-copy-api-key'` to it, Radarr's UI): a
+    lower-case word of three letters or more, then words is_pascal_name reads as words,
+    `words` of them in all at least."""
+    w = v.lstrip("_")
+    k = next((i for i, c in enumerate(w) if not c.islower()), 0)
+    return k >= 3 and sum(1 for c in w if c.isupper()) >= words - 1 and is_pascal_name(w[0].upper() + w[1:])
+
+
 def is_pascal_name(v: str) -> bool:
     humps = _HUMP.findall(v)
     # (a long name may end in an abbreviation: ExclusiveStartBackupArn, a resource's ARN)
