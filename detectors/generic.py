@@ -36,7 +36,8 @@ from bisect import bisect_right
 from scanner.model import Hit
 from detectors.memo import BoundedMemo
 from detectors.placeholders import is_camel_name, is_pascal_name, is_placeholder, shannon_entropy
-from detectors.vocabulary import CODE_OBJECTS, STORYBOOK_FILE, TEST_COMPOUNDS, TEST_DOUBLES, TEST_FOLDER
+from detectors.vocabulary import (CODE_OBJECTS, PASSWORD_WORDS_ABROAD, STORYBOOK_FILE, TEST_COMPOUNDS, TEST_DOUBLES,
+                                  TEST_FOLDER)
 
 RULE_ID = "generic-secret"
 
@@ -52,10 +53,8 @@ RULE_ID = "generic-secret"
 # nothing (a third of the workers' time).
 CANDIDATE = (
     r"(?i)(?:(?:pass(?:word|wd|phrase)?|pa?s{1,2}w(?:o?r)?d|pwd|pw|secret|token|api[_\-. ]?key|apikey|auth(?:entication)?[_\-. ]?key|authorization|"
-    r"credential|private[_\-. ]?key|access[_\-. ]?key|client[_\-. ]?secret|app[_\-. ]?key|passwort|kennwort|"
-    r"contrase(?:ñ|n)[ay]|senha|wachtwoord|l(?:ö|o)senord|salasana|has(?:ł|l)o|parola|heslo|jelsz(?:ó|o)|"
-    r"(?:ş|s)ifre|parol|mot[_\- ]?de[_\- ]?passe|mdp|lozinka|passord|sandi|"
-    r"пароль|Пароль|ПАРОЛЬ|密码|密碼|口令|パスワード|비밀번호)"
+    r"credential|private[_\-. ]?key|access[_\-. ]?key|client[_\-. ]?secret|app[_\-. ]?key|" + PASSWORD_WORDS_ABROAD + "|"
+    r"Пароль|ПАРОЛЬ|密码|密碼|口令|パスワード|비밀번호)"
     r"[A-Za-z0-9_.\-]{0,64}(?:[ \t]{1,16}[A-Za-z]{2,16})?[\"']?\s*(?:=|:(?:[^:]|$)|=>|!=|\(\s*[\"']|,\s*[\"']|\s+[\"'])"
     r"|(?:^|\s)--?(?:[A-Za-z0-9]+[-_]){0,4}(?:password|passwd|passphrase|pass|pwd|token|api-?key|secret|bearer)[= ]"
     r"|(?:mysql|mariadb|sshpass)[^\n]{0,200}\s-p\S|(?:redis-cli[^\n]{0,200}\s-a|(?:sqlcmd|bcp)[^\n]{0,200}\s-P|"

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from urllib.parse import unquote
 
-from detectors.vocabulary import CODE_OBJECTS
+from detectors.vocabulary import CODE_OBJECTS, PASSWORD_WORDS_ABROAD
 
 # a template's slot: ${name}, {{ name }}, <name>, Python's %(name)s, a shell's $(command),
 # $NAME, %NAME%, an ellipsis. `%(` and `$(` alone were taken for slots: 3.7 % of the keys
@@ -81,9 +81,8 @@ _PREFIX = r"(?:my|your|our|the|some|super|very|top|dev|local|default)"
 # (and the words a translation puts in a URL's place for them: Duplicati's localised help,
 # `ftp://benutzername:kennwort@hostname/ordner`, `ssh://username:MotDePasse@hostname`,
 # `s3://identifiant_aws:clef_aws@...`, `kullaniciadi:parola@klasor`)
-_SECRET_WORD = (r"(?:secret|password|passw0rd|passwd|pass|pwd|token|key|passwort|kennwort|motdepasse|contrase(?:ñ|n)a|"
-                r"senha|wachtwoord|l(?:ö|o)senord|salasana|has(?:ł|l)o|parola|heslo|jelsz(?:ó|o)|(?:ş|s)ifre|parol|"
-                r"пароль|clef|cl(?:é|e)|clave|llave|chave|chiave|schl(?:ü|ue)ssel|sleutel|nyckel|klucz|avain)")
+_SECRET_WORD = (r"(?:secret|password|passw0rd|passwd|pass|pwd|token|key|" + PASSWORD_WORDS_ABROAD +
+                r"|clef|cl(?:é|e)|clave|llave|chave|chiave|schl(?:ü|ue)ssel|sleutel|nyckel|klucz|avain)")
 _STAND_IN = re.compile(rf"(?i)^(?:(?:{_PREFIX}[_\-.]?)+{_SECRET_WORD}|{_SECRET_WORD}[_\-.]?{_SECRET_WORD})"
                        rf"(?:[_\-.]?{_SECRET_WORD})*[_\-.]?\d{{0,4}}!?$")
 # a name in single braces: a template's or a manifest's reference (C#'s `{GeneratePassword}`,
