@@ -24,12 +24,13 @@ from detectors.vocabulary import CODE_OBJECTS, PASSWORD_WORDS_ABROAD
 # (and Crowdin's in-context placeholder, `crwdns1692:0crwdne1692:0`, a pseudo-language's
 # string in a translated file: snipe-it's resources/lang/aa-ER/)
 # Whole values only: Symfony's container parameters and its environment variables (`'%mailer_password%'`,
-# `%env(DATABASE_URL)%`: mautic's config.php), Apple's altool and notarytool password references
+# `%env(DATABASE_URL)%`: mautic's config.php), Argo's early workflow templates' parameters
+# (`-p %%inputs.parameters.REG_PASSWORD%%`: argo-workflows' .argo/), Apple's altool and notarytool password references
 # (`-p @env:FL_NOTARIZE_PASSWORD`, `@keychain:AC_PASSWORD`: fastlane). Anywhere: PHP's braced
 # interpolation in a double-quoted string (`"{$auth[0]}:{$auth[1]}"`, mautic's curl call).
 _TEMPLATE = re.compile(r"crwdns\d+:\d+crwdne\d+:\d+|\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\([A-Za-z_][\w.-]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|"
                        r"\$\([A-Za-z_][\w./= -]*\)|^\$[A-Za-z_]|%[A-Z_]+%|\.\.\.|…|\{\$[A-Za-z_]|"
-                       r"^%(?:env\([\w:.-]+\)|[A-Za-z_][\w.-]*)%$|^@(?:env|keychain):[\w.-]+$")
+                       r"^%(?:env\([\w:.-]+\)|[A-Za-z_][\w.-]*)%$|^%%[A-Za-z_][\w.-]*%%$|^@(?:env|keychain):[\w.-]+$")
 _WORD_FORMS = (
     "example", "placeholder", r"change[_-]?(?:me|this)", r"replace[_-]?(?:me|this)",
     r"your[_-]?(?:api|secret|token|key|password|own|access)", r"insert[_-]?(?:your|key|token)", "dummy", "redacted",
@@ -85,6 +86,12 @@ _SECRET_WORD = (r"(?:secret|password|passw0rd|passwd|pass|pwd|token|key|" + PASS
                 r"|clef|cl(?:é|e)|clave|llave|chave|chiave|schl(?:ü|ue)ssel|sleutel|nyckel|klucz|avain)")
 _STAND_IN = re.compile(rf"(?i)^(?:(?:{_PREFIX}[_\-.]?)+{_SECRET_WORD}|{_SECRET_WORD}[_\-.]?{_SECRET_WORD})"
                        rf"(?:[_\-.]?{_SECRET_WORD})*[_\-.]?\d{{0,4}}!?$")
+# a value of words that says it is not safe to use (atuin's k8s Secret, `ATUIN_DB_PASSWORD:
+# seriously-insecure`; `insecure-password`, `unsafe_secret`): the writer's stand-in. Words only:
+# Django's generated development key, `django-insecure-` and fifty random characters, is a
+# key (reported as development's, scanner/context.py)
+_SAYS_INSECURE = re.compile(r"(?i)insecure|unsecure|unsafe|not[_\-.]?secure")
+_WORDS_ONLY = re.compile(r"^[A-Za-z]+(?:[_\-. ][A-Za-z]+)*[_\-.]?\d{0,4}!?$")
 # a name in single braces: a template's or a manifest's reference (C#'s `{GeneratePassword}`,
 # .NET Aspire's `{postgres.inputs.password}`, Python's str.format, `{args[3]}` in an f-string),
 # not an ODBC-quoted value, which needs braces only around `;`, `=` or braces; one with digits
@@ -221,7 +228,8 @@ def _is_placeholder(secret: str, prefixes: tuple[str, ...]) -> bool:
     # (a known word also in a syntax's brackets: `postgres://[user[:password]]@host` in a usage line)
     if s.strip("[]()<>{}").lower() in _KNOWN or body.lower() in _KNOWN or _SQUEEZE.sub("", body).lower() in _KNOWN or \
             _STAND_IN.match(body) or _NAMED_SLOT.match(s) or \
-            _CAMEL_SLOT.match(s) or _METASYNTACTIC.match(body):
+            _CAMEL_SLOT.match(s) or _METASYNTACTIC.match(body) or \
+            _SAYS_INSECURE.search(body) and _WORDS_ONLY.match(body):
         return True
     if body is not s and len(body) >= 12 and _WORDY_BODY.match(body):
         return True
@@ -441,14 +449,19 @@ _SYLLABLE = re.compile(r"[aeiouy]")
 _CONSONANTS = re.compile(r"[^aeiouy]{4}")
 
 
+# the short words a camel-case name may start with: an index's `bySemaphoreConfigMap`
+# (argo-workflows' informer indexes), `toJsonString`, `isEnabled`, `onTokenRefresh`
+_SHORT_LEADS = ("by", "to", "of", "on", "in", "at", "is", "as", "if", "no", "up", "or", "id")
+
+
 def is_camel_name(v: str, words: int = 4) -> bool:
     """A method's or a property's name in camel case, maybe private (`_copyApiKeyToClipboard`:
     a Backbone view's events hash maps `'click .x-copy-api-key'` to it, Radarr's UI): a
-    lower-case word of three letters or more, then words is_pascal_name reads as words,
-    `words` of them in all at least."""
+    lower-case word of three letters or more (or one of _SHORT_LEADS), then words
+    is_pascal_name reads as words, `words` of them in all at least."""
     w = v.lstrip("_")
     k = next((i for i, c in enumerate(w) if not c.islower()), 0)
-    return k >= 3 and sum(1 for c in w if c.isupper()) >= words - 1 and is_pascal_name(w[0].upper() + w[1:])
+    return (k >= 3 or k == 2 and w[:2] in _SHORT_LEADS) and sum(1 for c in w if c.isupper()) >= words - 1 and is_pascal_name(w[0].upper() + w[1:])
 
 
 def is_pascal_name(v: str) -> bool:

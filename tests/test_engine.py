@@ -644,6 +644,12 @@ def test_a_value_on_a_generated_html_page_is_judged_as_the_page_shows_it(engine,
     ("{absolute:000}", True), ("{x:.2f}", True), ("{TvdbId:12345}", True), ("{Zq8r:Lw2m}", False),
     # a translation's word for the password or the key, where a URL's help text puts it
     ("kennwort", True), ("MotDePasse", True), ("chave_aws", True), ("Zq8rKennwortLw2", False),
+    # words that say the value is not safe to use (atuin's k8s Secret); Django's generated
+    # development key says so too, and is a key
+    ("seriously-insecure", True), ("insecure_password1", True), ("NotSecure", True),
+    ("django-insecure-4k!w%(q8z=m2x$(v7r^p0t&y9_u3n*s6e+l1o#h-j5c)b", False), ("unsafeZq8rLw2mXv9k", False),
+    # an early Argo workflow template's parameter, whole
+    ("%%inputs.parameters.REG_PASSWORD%%", True), ("Zq8r%%Lw2m%%Xv9k", False),
 ])
 def test_a_value_that_describes_itself_or_holds_no_secret(value, placeholder):
     from detectors.placeholders import is_placeholder
