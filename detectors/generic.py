@@ -577,8 +577,11 @@ _SNAKE_NAME = re.compile(r"^[A-Za-z][a-z]*(?:_[A-Za-z][a-z]*)+$")  # words of le
 _TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|#\{|\{\$[A-Za-z_]|^['\"]\s*(?:\.\s*\$|\+\s*[A-Za-z_$])|"
                        r"%\(\w+\)[sd]|%[sd]\b|\{\d*\}|\{\.?[A-Za-z_][\w.]*\}|^\$\$?[A-Za-z_(]|"
                        r"^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<[^>]+>$|^\[[^\]]+\]$|^\*+$")
-_FILE_NAME = re.compile(r"^[\w.\-/]*\.(?:json|ya?ml|txt|baseline|py|js|ts|env|cfg|ini|toml|pem|key|crt|cer|p12|pfx|"
-                        r"jks|keystore|gpg|asc|lock|log|md|sh|conf|html|xml|properties)$", re.I)
+# (a template named by its bundle, Symfony's `SyliusPayumBundle::Action/obtainCheckoutToken.html.twig`
+# under `payum.template.obtain_token`: Sylius' app config)
+_FILE_NAME = re.compile(r"^(?:[\w.\-]+::)?[\w.\-/]*\.(?:json|ya?ml|txt|baseline|py|js|ts|env|cfg|ini|toml|pem|key|crt|cer|"
+                        r"p12|pfx|jks|keystore|gpg|asc|lock|log|md|sh|conf|html|xml|properties|twig|erb|hbs|tpl|"
+                        r"mustache|jinja2?|j2|phtml)$", re.I)
 _WEAK = re.compile(r"(?i)^(?:pass(?:word|wd)?|passw0rd|p@ssw0rd|secret|token|changeit|letmein|admin|root|test|"
                    r"qwerty|welcome|default|guest|user|none|null|nil|true|false|undefined|empty|required|optional|"
                    r"string|str|bytes|text|hidden|masked|redacted|unset|disabled|enabled)[\d!@#$%_\-]*$")
@@ -654,7 +657,8 @@ def _identity_hash(v: str) -> bool:
 # format's 'json|yaml'): lower-case words, some with a `:argument`, joined by |
 # (a rule's argument after a colon, Laravel's `min:8`, or in brackets, CodeIgniter's
 # `max_length[255]|matches[password]`)
-_RULE_LIST = re.compile(r"^[a-z][a-z_]*(?::[\w,.\-]*|\[[\w,.\-]*\])?(?:\|[a-z][a-z_]*(?::[\w,.\-]*|\[[\w,.\-]*\])?)+$")
+# (a rule's arguments may compare: Laravel's `required_if:oldpassword,!=,null`, bagisto)
+_RULE_LIST = re.compile(r"^[a-z][a-z_]*(?::[\w,.\-!=<>]*|\[[\w,.\-]*\])?(?:\|[a-z][a-z_]*(?::[\w,.\-!=<>]*|\[[\w,.\-]*\])?)+$")
 # a class named by its namespace (PHP's Auth\PasswordController, Laravel's Controller@method)
 _QUALIFIED_CLASS = re.compile(r"^\\?[A-Z]\w*(?:\\{1,2}[A-Z]\w*)+(?:@\w+)?$|^[A-Z]\w*Controller@\w+$")
 # a name qualified with `::` (Ruby's, C++'s, Rust's, Perl's): doorkeeper's
@@ -708,6 +712,12 @@ _NUMBERED_NAME = re.compile(r"^(?:[a-z]+|\d+)(?:_(?:[a-z]+|\d+))+$")
 # a CSS custom property's value read from another one (`'--code-token': 'var(--syntax-fg)'`),
 # or its name (a design token's: flagsmith's stories, `token: '--colorIconStandard'`)
 _CSS_VAR = re.compile(r"^(?:var\(\s*--[\w-]+\s*(?:,[^()]*)?\)|--[A-Za-z][\w-]*)$")
+# a CSS selector a page object finds a form's field by: an element's id or class of words
+# (Sylius' Behat pages, `'password' => '#sylius_customer_registration_user_plainPassword_first'`),
+# or a tag and an attribute (`'login_password' => 'input[type=\'password\']'`)
+_SELECTOR_WORD = r"(?:[A-Za-z][a-z]+(?:[A-Z][a-z]+)*|[A-Z]{2,3})\d{0,2}"
+_CSS_SELECTOR = re.compile(rf"^(?:[a-z][a-z0-9]*)?[#.]{_SELECTOR_WORD}(?:[_\-]{_SELECTOR_WORD})+$|"
+                           r"^[a-z][a-z0-9]*\[[a-z][\w-]*(?:[~|^$*]?=(?:\\?['\"][\w -]*\\?['\"]|[\w-]+))?\]$")
 # the property path with an index (above)
 _INDEXED_PATH = re.compile(r"^[A-Za-z_]\w*(?:\[-?\d{1,3}\])?(?:\.[A-Za-z_]\w*(?:\[-?\d{1,3}\])?){0,6}$")
 # an XML qualified name's namespace prefix, before a name in Pascal case: pysaml2's WS-Security
@@ -776,13 +786,22 @@ _CMDLET = re.compile(r"^(?:Get|Set|New|Remove|Add|Clear|Copy|Move|Rename|Invoke|
 # Spring Cloud Config {cipher}, Ansible Vault, HashiCorp Vault transit vault:v1:, SOPS
 # ENC[AES256_GCM,data:...,iv:...,tag:...,type:...], Shopify's EJSON EJ[1:key:nonce:box],
 # dotenvx encrypted:<base64>
+# (and Cloud KMS's ciphertext, base64 of a message whose first field is 36 bytes long, `CiQA`:
+# what `gcloud kms encrypt` writes and Cloud Build's `secretEnv` holds, kustomize's releasing/cloudbuild.yaml)
 _ENCRYPTED = re.compile(r"^(?:ENC\(.*\)|\{cipher\}.*|\$ANSIBLE_VAULT.*|vault:v\d+:.*|"
-                        r"ENC\[AES256_GCM,data:.*|EJ\[\d+:[A-Za-z0-9+/=]{40,}:.*|encrypted:[A-Za-z0-9+/=]{40,})$")
+                        r"ENC\[AES256_GCM,data:.*|EJ\[\d+:[A-Za-z0-9+/=]{40,}:.*|encrypted:[A-Za-z0-9+/=]{40,}|"
+                        r"CiQA[A-Za-z0-9+/]{60,}={0,2})$")
 # (a quote that ends the program's string, then a variable or a constant joined on, is no
 # literal: roundcube's `' IDENTIFIED BY '.$password.$tablespace`)
 _SQL = re.compile(r"(?i)\b(?:identified\s+(?:with\s+\S+\s+)?by|(?:login\s+|with\s+)?password)\s*=?\s*"
                   r"(?!['\"]\.\s{0,2}(?:\$|[A-Za-z_]\w{0,63}\s{0,2}\.))"
                   r"(?:'([^'\s]{4,})'|\"([^\"\s]{4,})\"|(?<=by )([^\s;'\"()]{6,}))")
+# a row a statement writes whose password column holds a hex digest (MD5 to SHA-512): what a
+# user table stores, not the password (shenyu's upgrade script, `UPDATE dashboard_user SET
+# password='<127 hex>' WHERE user_name = 'admin'`: a SHA-512 whose leading zero a number's
+# hex form dropped, so any length from an MD5's to a SHA-512's)
+_SQL_WRITE = re.compile(r"(?i)\bupdate\s+[\w.`\"\[\]]+\s+set\b|\binsert\s+into\b")
+_HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32,128}|[0-9A-F]{32,128})$")
 _SQL_STMT = re.compile(r"(?i)\b(?:create|alter)\s+(?:user|login|role)\b|\bset\s+password\b|\bidentified\s+"
                        r"(?:with\s+\S+\s+)?by\s+['\"]")
 # (and a bounded repeat among alternatives: sugar.js' date-format tokens, `'f{1,4}|ms|milliseconds'`)
@@ -946,8 +965,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False
     if lower_name(v):
         return False  # a lower-case word or identifier
-    if _NUMBERED_NAME.match(v) or _CSS_VAR.match(v):
-        return False  # a name with a number in it, as _IDENT; another CSS property's value
+    if _NUMBERED_NAME.match(v) or _CSS_VAR.match(v) or _CSS_SELECTOR.match(v):
+        return False  # a name with a number in it, as _IDENT; another CSS property's value; a selector
     if not pw and (is_pascal_name(v) or "[" in v and _INDEXED_PATH.match(v)
                    or ":" in v and _QNAME_PREFIX.match(v) and is_pascal_name(v[v.index(":") + 1:])
                    or is_camel_name(v)):
@@ -1838,6 +1857,8 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
             continue  # a double-quoted string that expands a variable: the value is built from it
         if not _value_ok(key, value, word):
             continue
+        if _HEX_DIGEST.match(value) and password_like(word) and _SQL_WRITE.search(line):
+            continue  # a stored digest of the password
         # a UUID under a token's or key's name is an id as often as a credential (a request's,
         # a tenant's): low, but reported, for npm's legacy tokens, Heroku's, Snyk's,
         # Postmark's and OpsGenie's keys, Sauce Labs' access keys and Keycloak's client

@@ -7,6 +7,8 @@ real git repositories: confidence, severity, `ignore`, SARIF, and history's nois
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 
 import pytest
@@ -173,6 +175,11 @@ POSITIVE = [
     ("app/settings.py", 'DB_PASSWORD = "Xk9/aB3qQz.ab12"', "Xk9/aB3qQz.ab12"),
     # base64 of a password that is no stand-in
     ("deploy/secrets.yaml", "  secretkey: aDRyZF90MF9nM3NzXzk4Mw==", "aDRyZF90MF9nM3NzXzk4Mw=="),
+    # a password that starts like a CSS id, but is no words; a hex password written anywhere
+    # but a user table's row
+    ("app/config.php", "    'password' => '#Zq8vN2kLp9Xw',", "#Zq8vN2kLp9Xw"),
+    ("app/config.php", "    'password' => '#Kq8_vN2k_Lp9',", "#Kq8_vN2k_Lp9"),
+    ("deploy/app.env", "DB_PASSWORD=4f9c2e7a1b8d3f6e0a5c9b2d7e4f1a8c", "4f9c2e7a1b8d3f6e0a5c9b2d7e4f1a8c"),
 ]
 
 NEGATIVE = [
@@ -551,6 +558,26 @@ NEGATIVE = [
     ("web/strings.js", '  password: "\\u041f\\u0430\\u0440\\u043e\\u043b\\u044c\\u0020\\u0441\\u0431\\u0440\\u043e\\u0448\\u0435\\u043d",'),
     # LiveScript's `\word` string: a highlighter's scope name (ansible/awx)
     ("ui/grammar.ls", "  token: \\language.support.function"),
+    # a page object's CSS selectors for a form's fields (Sylius' Behat pages)
+    ("src/Behat/Page/RegisterElement.php", "            'password' => '#sylius_customer_registration_user_plainPassword_first',"),
+    ("src/Behat/Page/CreatePage.php", "            'stripe_secret_key' => '#sylius_admin_payment_method_gatewayConfig_config_secret_key',"),
+    ("src/Behat/Page/CreatePage.php", "            'paypal_password' => '#sylius_payment_method_translations_en_US_name',"),
+    ("src/Behat/Page/AddressPage.php", "            'login_password' => 'input[type=\\'password\\']',"),
+    # a template named by its bundle (Sylius' app config)
+    ("config/app/config.yml", "            payum.template.obtain_token: SyliusPayumBundle::Action/obtainCheckoutToken.html.twig"),
+    # Laravel validation rules whose arguments compare (bagisto's API controller)
+    ("Controllers/CustomerController.php", "            'password' => 'confirmed|required_if:oldpassword,!=,null'"),
+    # the digest a user table stores, as a statement writes it (shenyu's upgrade script: a
+    # SHA-512 whose leading zero was dropped)
+    ("script/upgrade-mysql.sql", "UPDATE dashboard_user SET password='" + hashlib.sha512(b"a fixture").hexdigest()[1:]
+     + "' WHERE user_name = 'admin';"),
+    ("db/reset.sql", "UPDATE `users` SET password = '" + hashlib.sha256(b"a fixture").hexdigest().upper() + "' WHERE id = 1;"),
+    # an early Argo workflow template's parameters (argo-workflows' .argo/argo-build.yaml)
+    (".argo/argo-build.yaml", "  docker login -u %%inputs.parameters.REG_USER%% -p %%inputs.parameters.REG_PASSWORD%% $REGISTRY &&"),
+    # Cloud KMS ciphertext that Cloud Build decrypts (kustomize's releasing/cloudbuild.yaml)
+    ("releasing/cloudbuild.yaml", "    GITHUB_TOKEN: " + base64.b64encode(b"\n$\0" + bytes(range(7, 120))).decode()),
+    # an informer index's name, a camel-case name after a short word (argo-workflows' indexes.go)
+    ("workflow/controller/indexes/indexes.go", '\tSemaphoreConfigIndexName     = "bySemaphoreConfigMap"'),
 ]
 
 
