@@ -33,6 +33,9 @@ ENV_WORDS = {
              "example", "examples", "sample", "samples", "dummy", "fake", "fakes", "stub", "stubs", "demo", "demos",
              "playground", "playgrounds", "quickstart", "quickstarts", "sandbox", "sandboxes", "placeholder",
              "placeholders",
+             # a database's seed data, the fixtures a new database is filled with (bitwarden/server's
+             # util/Seeder/, Laravel's database/seeders/, Rails' db/seeds.rb)
+             "seed", "seeds", "seeder", "seeders",
              # test folders named in one word (detectors.vocabulary.TEST_COMPOUNDS, TEST_DOUBLES)
              *(p + w for p in ("test", *TEST_DOUBLES) for w in TEST_COMPOUNDS),
              # and a test's credential named in one word (goreleaser's internal/http/testkey.pem)
@@ -84,9 +87,10 @@ def _is_local_file(path: str) -> bool:
     # (a folder named for docker-compose holds the services a compose file starts: emqx's
     # .ci/docker-compose-file/mysql/certs/ for the CI's containers)
     # (and a folder named compose: mem0's openmemory/compose/opensearch.yml, one service each)
+    # (and a Vagrant machine's provisioning: Sylius' etc/vagrant/shell_provisioner/, a local VM)
     return (name.startswith(("docker-compose", "compose.")) or "/.devcontainer/" in "/" + low
             or name in ("devcontainer.json", ".env.local", "vagrantfile")
-            or any(p.startswith("docker-compose") or p == "compose" for p in parts[:-1]))
+            or any(p.startswith("docker-compose") or p in ("compose", "vagrant", ".vagrant") for p in parts[:-1]))
 
 
 def _fixture_folder(path: str) -> str | None:
@@ -98,7 +102,9 @@ def _fixture_folder(path: str) -> str | None:
     counts (`deploy/prod/tests/` is production's)."""
     parts = path.split("/")[:-1]
     for k, part in enumerate(parts):
-        if any(_WORD_ENV.get(t) == "test" for t in tokens(part)):
+        # (a folder's one word may be written in two: argo-workflows' manifests/quick-start/)
+        if any(_WORD_ENV.get(t) == "test" for t in tokens(part)) or \
+                _WORD_ENV.get(part.lower().replace("-", "").replace("_", "")) == "test":
             return None if env_of_words("/".join(parts[:k])) else "/".join(parts[:k + 1])
     return None
 
@@ -184,7 +190,7 @@ def location_env(finding: Finding, path: str, ctx: dict) -> tuple[int, str, str]
         # `@example` blocks write out the PKCS#8 key they import), when the path names nothing
         return 1, "test", "shown in a docstring or a documentation comment: an example"
     if _is_local_file(path):
-        return 1, "development", f"{path} is local-only configuration (compose/devcontainer)"
+        return 1, "development", f"{path} is local-only configuration (compose/devcontainer/vagrant)"
     return None
 
 

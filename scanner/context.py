@@ -31,7 +31,10 @@ _YAML_PARENT = re.compile(r"^(\s*)(?:-\s+)?(?:(?:export\s+)?(?:local|const|let|v
 _DOC_SEP = re.compile(r"^(?:---|\.\.\.)(?:\s.*)?$")
 # the marker's value is the whole value (a closing quote, bracket or comma and a comment may
 # follow): `env: prod ? 'PROD' : 'DEV'` (lucia's example app) is code choosing at run time
-_NAMESPACE = re.compile(r"^\s*(namespace|project_id|project|cluster|context|environment|env|stage)\s*[:=]\s*[\"']?([A-Za-z0-9_.\-]+)"
+# (and a framework's own variable for it, upper case: a Laravel .env's `APP_ENV=local`, NODE_ENV,
+# RAILS_ENV, MIX_ENV, ASPNETCORE_ENVIRONMENT: bagisto's `.env copy` of a developer's machine)
+_NAMESPACE = re.compile(r"^\s*(namespace|project_id|project|cluster|context|environment|env|stage|"
+                        r"[A-Z][A-Z0-9]*_ENV(?:IRONMENT)?)\s*[:=]\s*[\"']?([A-Za-z0-9_.\-]+)"
                         r"[\"']?\s*[,;)\]}]*\s*(?:(?:#|//).*)?$")
 # the comment Django's startproject writes above the settings it generates (its SECRET_KEY
 # among them; since 3.1 the key itself says so, `django-insecure-`): a marker of development

@@ -910,3 +910,45 @@ def test_rust_test_module_spans():
     other = ["#[cfg(test)]", "mod tests;", "mod live {", '    const URL: &str = "x";', "}"]
     assert not any(in_rust_test_module(i + 1, "src/b.rs", other) for i in range(len(other)))
     assert not in_rust_test_module(1, "", other) and not in_rust_test_module(1, None, other)
+
+
+def test_a_vagrant_machine_s_provisioning_is_development(tmp_path):
+    """Sylius' etc/vagrant/shell_provisioner/: the setup of a local virtual machine, as a
+    Vagrantfile is; a folder merely named for it is not."""
+    b = blast({"etc/vagrant/shell_provisioner/certs/server.key": _pem_in()}, tmp_path)
+    assert b.env == "development" and "local-only" in ev(b), ev(b)
+    b = blast({"tools/vagrant-cloud/certs/server.key": _pem_in()}, tmp_path / "2")
+    assert b.env == "unknown", ev(b)
+
+
+def test_a_test_folder_s_word_written_in_two_is_still_its_word(tmp_path):
+    """argo-workflows' manifests/quick-start/: the getting-started setup, as a quickstart/ is."""
+    b = blast({"manifests/quick-start/base/httpbin/certs/server.key": _pem_in()}, tmp_path)
+    assert b.env == "test" and "quick-start/" in ev(b), ev(b)
+    b = blast({"manifests/quick_starts/certs/server.key": _pem_in()}, tmp_path / "2")
+    assert b.env == "test", ev(b)
+    b = blast({"manifests/quick-fix/certs/server.key": _pem_in()}, tmp_path / "3")
+    assert b.env == "unknown", ev(b)
+
+
+def test_a_database_s_seed_data_is_a_fixture(tmp_path):
+    """bitwarden/server's util/Seeder/: the users and keys a new database is filled with; a
+    word below it (`qa-free-account.json`) names no deployment of its own."""
+    text = f'    ApiKey = "{PW}",\n'
+    b = blast({"util/Seeder/Factories/UserSeeder.cs": text}, tmp_path)
+    assert b.env == "test" and "Seeder" in ev(b), ev(b)
+    b = blast({"util/Seeder/Seeds/fixtures/ciphers/qa-free-account.json": f'{{"password": "{PW}"}}\n'}, tmp_path / "2")
+    assert b.env == "test", ev(b)
+
+
+@pytest.mark.parametrize("marker,env", [
+    # a framework's own variable for the environment (bagisto's `.env copy`, Laravel's APP_ENV)
+    ("APP_ENV=local", "development"), ("NODE_ENV=production", "production"),
+    ("ASPNETCORE_ENVIRONMENT=Staging", "staging"),
+    # only the whole line, upper case, is the marker: another variable's value names nothing
+    ("APP_NAME=local", "unknown"), ("app_env_note=local", "unknown"),
+])
+def test_a_framework_s_environment_variable_names_the_file_s_environment(tmp_path, marker, env):
+    text = f"APP_NAME=Shop\n{marker}\nDB_PASSWORD={PW}\n"
+    b = blast({"config/.env copy": text}, tmp_path)
+    assert b.env == env, ev(b)
