@@ -600,10 +600,13 @@ _HEX_NUMBER = re.compile(r"^0[xX][0-9a-fA-F]+$")
 _MONARCH_TOKEN = re.compile(r"^[a-z][\w.-]*[.-]\$(?:S\d|#|\d)(?:[\w.-]|\$(?:S\d|#|\d))*$")
 # (after a user's name and a colon: an htpasswd line, `harbor_registry_user:$2y$10$...` in
 # bitnami's harbor chart)
-_HASHED = re.compile(r"^(?:[^\s:$]{1,64}:(?=[$\{]))?(?:\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?)\$[^\s]{8,}|"
+# (and Django's unusable password, what set_unusable_password() stores: `!` and 40 random
+# letters and digits, UNUSABLE_PASSWORD_PREFIX and _SUFFIX_LENGTH; readthedocs' db.json fixture)
+_HASHED = re.compile(r"^(?:![A-Za-z0-9]{40}|"
+                     r"(?:[^\s:$]{1,64}:(?=[$\{]))?(?:\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?)\$[^\s]{8,}|"
                      r"(?:hmac-)?(?:sha(?:1|224|256|384|512)|md5|blake2b?):[0-9a-f]{32,128}|"
                      r"(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|scrypt|sha1|md5)\$[^\s]*\$[^\s]{8,}|"
-                     r"\{(?:SSHA|SHA|SMD5|MD5|CRYPT|SSHA256|SSHA512|PBKDF2[\w-]*|ARGON2)\}\S{8,})$", re.I)
+                     r"\{(?:SSHA|SHA|SMD5|MD5|CRYPT|SSHA256|SSHA512|PBKDF2[\w-]*|ARGON2)\}\S{8,}))$", re.I)
 _B64_61 = re.compile(r"^AQAAAA[A-Za-z0-9+/]{76}={0,2}$")  # base64 of 61 bytes starting 0x01 0x00 0x00 0x00
 # a relative path to a file, whatever its type: folders, then a name with a lower-case
 # extension (`environments/default/main.jsonnet`, `templates/secret.yaml.j2`); base64 has no
@@ -670,6 +673,13 @@ _SCOPED_NAME = re.compile(rf"^(?:::)?{_SCOPE_PART}(?:::{_SCOPE_PART})+(?:\.[a-z_
 # a package manager's dependency specifier: `npm:@aws-sdk/credential-provider-node@^3.972.47`
 # under the package's own name (openai-node's jsr.json), `jsr:@std/path@1`, `workspace:*`
 _PACKAGE_SPEC = re.compile(r"^(?:(?:npm|jsr):(?:@[\w.-]+/)?[\w.-]+@[\w.^~<>=*| -]+|workspace:[\w.^~*]+)$")
+# where a web framework's middleware looks a token up, `source:name[:scheme]`, listed (echo's
+# and fiber's TokenLookup/KeyLookup: hanko's `TokenLookup: "header:Authorization:Bearer,cookie:hanko"`)
+_TOKEN_LOOKUP = re.compile(r"^(?:header|query|param|cookie|form):[\w-]+(?::[\w -]+)?"
+                           r"(?:\s*,\s*(?:header|query|param|cookie|form):[\w-]+(?::[\w -]+)?)*$")
+# a product's CPE name, 2.3's formatted string or the older URI (syft's dictionary of them maps
+# package names such as `azure-publishersettings-credentials` to `cpe:2.3:a:jenkins:...`)
+_CPE = re.compile(r"^cpe:(?:2\.3:[aho*-]:|/[aho]:)[^\s]+$")
 # a GitHub Action's or reusable workflow's reference, `{owner}/{repo}[/{path}]@{ref}` (GitHub's
 # workflow syntax, `jobs.<id>.steps[*].uses`): grafana/loki's jsonnet `step.new('Configure AWS
 # credentials', 'aws-actions/configure-aws-credentials@v4')`. Each name is words joined by `-`,
@@ -716,8 +726,8 @@ _CSS_VAR = re.compile(r"^(?:var\(\s*--[\w-]+\s*(?:,[^()]*)?\)|--[A-Za-z][\w-]*)$
 # (Sylius' Behat pages, `'password' => '#sylius_customer_registration_user_plainPassword_first'`),
 # or a tag and an attribute (`'login_password' => 'input[type=\'password\']'`)
 _SELECTOR_WORD = r"(?:[A-Za-z][a-z]+(?:[A-Z][a-z]+)*|[A-Z]{2,3})\d{0,2}"
-_CSS_SELECTOR = re.compile(rf"^(?:[a-z][a-z0-9]*)?[#.]{_SELECTOR_WORD}(?:[_\-]{_SELECTOR_WORD})+$|"
-                           r"^[a-z][a-z0-9]*\[[a-z][\w-]*(?:[~|^$*]?=(?:\\?['\"][\w -]*\\?['\"]|[\w-]+))?\]$")
+_CSS_SELECTOR = re.compile(rf"^(?:[a-z]+[1-6]?)?[#.]{_SELECTOR_WORD}(?:[_\-]{_SELECTOR_WORD})+$|"
+                           r"^[a-z]+[1-6]?\[[a-z][\w-]*(?:[~|^$*]?=(?:\\?['\"][\w -]*\\?['\"]|[\w-]+))?\]$")
 # the property path with an index (above)
 _INDEXED_PATH = re.compile(r"^[A-Za-z_]\w*(?:\[-?\d{1,3}\])?(?:\.[A-Za-z_]\w*(?:\[-?\d{1,3}\])?){0,6}$")
 # an XML qualified name's namespace prefix, before a name in Pascal case: pysaml2's WS-Security
@@ -932,9 +942,10 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a number written in hex; an encrypted or hashed value; a PowerShell command
     if _RULE_LIST.match(v) or _QUALIFIED_CLASS.match(v) or _SCOPED_NAME.match(v) or _ROUTE_TARGET.match(v) \
             or _MOUNT_OPTIONS.match(v) or _PACKAGE_SPEC.match(v) or _IAM_ACTION.match(v) or _ACTION_REF.match(v) \
-            or _STORED_NAME.match(v):
+            or _STORED_NAME.match(v) or _TOKEN_LOOKUP.match(v) or _CPE.match(v):
         # validation rules; a namespaced class name; a route's controller#action; mount options; a package;
-        # an IAM policy's action; a GitHub Action; a secret store's name for the secret
+        # an IAM policy's action; a GitHub Action; a secret store's name for the secret; where a
+        # token is looked up; a product's CPE name
         return False
     if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v.removeprefix("\\").removeprefix(".")) or _ANNOTATION_KEY.match(v) or \
             _HOST_NAME.match(v):

@@ -26,11 +26,14 @@ from detectors.vocabulary import CODE_OBJECTS, PASSWORD_WORDS_ABROAD
 # Whole values only: Symfony's container parameters and its environment variables (`'%mailer_password%'`,
 # `%env(DATABASE_URL)%`: mautic's config.php), Argo's early workflow templates' parameters
 # (`-p %%inputs.parameters.REG_PASSWORD%%`: argo-workflows' .argo/), Apple's altool and notarytool password references
-# (`-p @env:FL_NOTARIZE_PASSWORD`, `@keychain:AC_PASSWORD`: fastlane). Anywhere: PHP's braced
+# (`-p @env:FL_NOTARIZE_PASSWORD`, `@keychain:AC_PASSWORD`: fastlane), TeamCity's reference to a
+# secure value its server keeps (`password("env.VPN_PASSWORD", "credentialsJSON:<uuid>")`:
+# packer's .teamcity/ Kotlin settings). Anywhere: PHP's braced
 # interpolation in a double-quoted string (`"{$auth[0]}:{$auth[1]}"`, mautic's curl call).
 _TEMPLATE = re.compile(r"crwdns\d+:\d+crwdne\d+:\d+|\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\([A-Za-z_][\w.-]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|"
                        r"\$\([A-Za-z_][\w./= -]*\)|^\$[A-Za-z_]|%[A-Z_]+%|\.\.\.|…|\{\$[A-Za-z_]|"
-                       r"^%(?:env\([\w:.-]+\)|[A-Za-z_][\w.-]*)%$|^%%[A-Za-z_][\w.-]*%%$|^@(?:env|keychain):[\w.-]+$")
+                       r"^%(?:env\([\w:.-]+\)|[A-Za-z_][\w.-]*)%$|^%%[A-Za-z_][\w.-]*%%$|^@(?:env|keychain):[\w.-]+$|"
+                       r"^credentialsJSON:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
 _WORD_FORMS = (
     "example", "placeholder", r"change[_-]?(?:me|this)", r"replace[_-]?(?:me|this)",
     r"your[_-]?(?:api|secret|token|key|password|own|access)", r"insert[_-]?(?:your|key|token)", "dummy", "redacted",
@@ -51,7 +54,7 @@ _WORD_LEADS = tuple(re.match(r"(?:[a-z0-9]|\\\*)+", f).group(0).replace("\\", ""
 
 
 # what each of _TEMPLATE's forms holds: a text with none of them has no template slot
-_TEMPLATE_MARKS = ("$", "{{", "}}", "<", "%", "...", "\u2026", "crwdns", "@env:", "@keychain:")
+_TEMPLATE_MARKS = ("$", "{{", "}}", "<", "%", "...", "\u2026", "crwdns", "@env:", "@keychain:", "credentialsJSON:")
 
 
 def _has_template(s: str) -> bool:
@@ -129,6 +132,14 @@ _METASYNTACTIC = re.compile(r"(?i)^(?:(?:foo|bar|baz|qux|quux|corge|grault|garpl
 # needs). A random body of 20 base62 characters has no digit and no capital about once in
 # ten million; one that also splits into words, never.
 _WORDY_BODY = re.compile(r"^(?:[a-z]{2,}[_\-]){2,}[a-z]{2,}[_\-]?$")
+
+
+def is_word_chain(v: str) -> bool:
+    """Lower-case words joined by `-` or `_`, three at least (_WORDY_BODY): a name, where a
+    provider's rule that takes a bare value after the provider's word saw one (syft's CPE
+    dictionary, `cpe:2.3:a:ibm:change_and_configuration_management_database`, was an IBM
+    Cloud API key)."""
+    return bool(_WORDY_BODY.match(v))
 # the token everybody pastes from jwt.io's front page
 _JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 # a known word cut by punctuation is still that word: pgx's comment on a malformed URI,

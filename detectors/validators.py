@@ -380,9 +380,18 @@ def mixed_token(secret: str, match: re.Match | None = None) -> bool:
     return True
 
 
+# a name in capitals, as a documentation writes the slots of a URL (Symfony Mailer's DSNs,
+# `mailgun://KEY:DOMAIN@default`, `ses://ACCESS_KEY:SECRET_KEY@default`: kimai's .env.dist)
+_CAPS_SLOT = re.compile(r"^[A-Z]{2,}(?:_[A-Z]{2,})*$")
+
+
 def not_port(secret: str, match: re.Match | None = None) -> bool:
-    """A URL's password part that is not a port number (`host:8080@...`) or a bare variable."""
-    return not (secret.isdigit() and len(secret) <= 5)
+    """A URL's password part that is not a port number (`host:8080@...`), nor a slot a
+    documentation names in capitals after a user that is one too."""
+    if secret.isdigit() and len(secret) <= 5:
+        return False
+    user = match.groupdict().get("user") if match is not None else None
+    return not (user and _CAPS_SLOT.match(user) and _CAPS_SLOT.match(secret))
 
 
 _BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"

@@ -27,7 +27,8 @@ from detectors.generic import DOC, RULE_ID as GENERIC_RULE, comment_line, file_k
 from detectors.lines import Lines
 from detectors.memo import BoundedMemo
 from detectors.placeholders import (digest_of_neighbour, domain_verification, git_object_id, is_camel_name, is_code_member,
-                                    is_code_name, is_pascal_name, is_placeholder, is_placeholder_text, shannon_entropy)
+                                    is_code_name, is_pascal_name, is_placeholder, is_placeholder_text, is_word_chain,
+                                    shannon_entropy)
 from detectors.vocabulary import SECRET_WORDS
 
 MULTILINE_WINDOW = 20000  # characters before a multi-line hit's end to look for its start
@@ -948,13 +949,13 @@ class Engine:
             end = m.end(_secret_group(m))
             if (line[end:end + 1] in (".", "(", "[") and is_code_name(secret)) or is_code_member(secret) or \
                     (len(secret) >= 20 and not _chosen_by_a_person(rule) and
-                     (is_pascal_name(secret) or is_camel_name(secret, 3))):
+                     (is_pascal_name(secret) or is_camel_name(secret, 3) or is_word_chain(secret))):
                 # `freshdeskApiKey = ConfigurationManager.AppSettings[...]`: a name in code,
                 # followed by its member or its call, not a token (every provider rule); an
                 # object's member, `self.oracle_password`; a long name of words in Pascal or
-                # camel case where a machine-made token would be
-                # (`use semaphore::{Semaphore, SemaphorePermit, OwnedSemaphorePermit}`; netbird's
-                # `var creationToSemaphore, semaphoreToSignaling, ...`)
+                # camel case, or in lower case joined by `_` or `-`, where a machine-made token
+                # would be (`use semaphore::{Semaphore, SemaphorePermit, OwnedSemaphorePermit}`;
+                # netbird's `var creationToSemaphore, semaphoreToSignaling, ...`)
                 continue
             extra = self._validate(rule, secret, m)
             if extra is None:

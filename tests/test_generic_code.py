@@ -180,6 +180,8 @@ POSITIVE = [
     ("app/config.php", "    'password' => '#Zq8vN2kLp9Xw',", "#Zq8vN2kLp9Xw"),
     ("app/config.php", "    'password' => '#Kq8_vN2k_Lp9',", "#Kq8_vN2k_Lp9"),
     ("deploy/app.env", "DB_PASSWORD=4f9c2e7a1b8d3f6e0a5c9b2d7e4f1a8c", "4f9c2e7a1b8d3f6e0a5c9b2d7e4f1a8c"),
+    # a password that starts with `!` but is not Django's unusable one (39 characters)
+    ("app/fixture.json", '    "password": "!Kq8vN2wXLp9zRt4YmB7cHd3JfG6sA1eUoWi0Pn",', "!Kq8vN2wXLp9zRt4YmB7cHd3JfG6sA1eUoWi0Pn"),
 ]
 
 NEGATIVE = [
@@ -578,6 +580,17 @@ NEGATIVE = [
     ("releasing/cloudbuild.yaml", "    GITHUB_TOKEN: " + base64.b64encode(b"\n$\0" + bytes(range(7, 120))).decode()),
     # an informer index's name, a camel-case name after a short word (argo-workflows' indexes.go)
     ("workflow/controller/indexes/indexes.go", '\tSemaphoreConfigIndexName     = "bySemaphoreConfigMap"'),
+    # where echo's JWT middleware looks the token up (hanko's session middleware)
+    ("backend/middleware/session.go", '\t\tTokenLookup:    "header:Authorization:Bearer,cookie:hanko",'),
+    # a product's CPE name under a package's name (syft's CPE dictionary): neither a secret nor,
+    # after `ibm:`, an IBM Cloud API key
+    ("dictionary/data/cpe-index.json", '      "token-macro": "cpe:2.3:a:jenkins:token_macro:*:*:*:*:*:jenkins:*:*",'),
+    ("cpe/testdata/cpe-data.json", '    "cpe-string": "cpe:2.3:a:ibm:change_and_configuration_management_database:7.1.1.7:*:*:*:*:*:*:*",'),
+    # Django's unusable password, as dumpdata writes a user (readthedocs' db.json)
+    ("db.json", '        "password": "!Idx0nAbBe1b5sOIEkjbfZo7dOkU7Re3D9JCoj7RK",'),
+    # TeamCity's reference to a secure value its server keeps (packer's .teamcity/ settings)
+    (".teamcity/settings.kts", '        password("env.VPN_PASSWORD", "credentialsJSON:8c355e81-9a26-4788-8fea-c854cd646c35")'),
+    (".teamcity/patches/Build.kts", '                        token = "credentialsJSON:95bbfc46-3141-4bed-86ec-f8ec751f3e94"'),
 ]
 
 
