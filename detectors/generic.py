@@ -223,7 +223,10 @@ CONFIG = "config"
 SHELL = "shell"
 DOC = "doc"
 _EXT_KIND = {}
-for _e in ("py pyw pyi js jsx mjs cjs ts tsx go java kt kts scala groovy gradle cs fs vb rb php swift rs c h cc cpp "
+# (Ruby's type signatures too, Sorbet's .rbi and RBS's .rbs: stripe-ruby's generated
+# `sig { params(token: String).void }`, a parameter's type, 18 places)
+for _e in ("py pyw pyi js jsx mjs cjs ts tsx go java kt kts scala groovy gradle cs fs vb rb rbi rbs php swift rs c h cc "
+           "cpp "
            "cxx hpp hh m mm dart lua pl pm r ex exs erl hs clj cljs elm jl nim zig v sol tf hcl jsonnet cue "
            # schemas, where `access_token: String_comparison_exp` names a type
            "graphql gql prisma proto "
@@ -537,7 +540,7 @@ def _lang(path: str, kind: str) -> str:
         return "js"
     if ext == "go":
         return "go"
-    if ext in ("rb", "pl", "pm", "r", "ex", "exs", "tf", "hcl", "toml", "jl", "nim", "cr"):
+    if ext in ("rb", "rbi", "rbs", "pl", "pm", "r", "ex", "exs", "tf", "hcl", "toml", "jl", "nim", "cr"):
         return "rb"  # `#` comments, C-like otherwise
     if ext == "php":
         return "php"
@@ -579,9 +582,11 @@ _TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|#\{|\{\$[A-Za-z_]|^['\"]\s*(?:\.\s*\$|\+
                        r"^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<[^>]+>$|^\[[^\]]+\]$|^\*+$")
 # (a template named by its bundle, Symfony's `SyliusPayumBundle::Action/obtainCheckoutToken.html.twig`
 # under `payum.template.obtain_token`: Sylius' app config)
+# (or a place in a page: LibreOffice's help index, `'dbaccess/ui/password/newpassword':
+# 'text/sdatabase/05000003.html#bm_id3166411'`, in kkFileView's bundled LibreOffice)
 _FILE_NAME = re.compile(r"^(?:[\w.\-]+::)?[\w.\-/]*\.(?:json|ya?ml|txt|baseline|py|js|ts|env|cfg|ini|toml|pem|key|crt|cer|"
                         r"p12|pfx|jks|keystore|gpg|asc|lock|log|md|sh|conf|html|xml|properties|twig|erb|hbs|tpl|"
-                        r"mustache|jinja2?|j2|phtml)$", re.I)
+                        r"mustache|jinja2?|j2|phtml|(?:html?|md|php)#[\w.:-]+)$", re.I)
 _WEAK = re.compile(r"(?i)^(?:pass(?:word|wd)?|passw0rd|p@ssw0rd|secret|token|changeit|letmein|admin|root|test|"
                    r"qwerty|welcome|default|guest|user|none|null|nil|true|false|undefined|empty|required|optional|"
                    r"string|str|bytes|text|hidden|masked|redacted|unset|disabled|enabled)[\d!@#$%_\-]*$")

@@ -182,6 +182,8 @@ POSITIVE = [
     ("deploy/app.env", "DB_PASSWORD=4f9c2e7a1b8d3f6e0a5c9b2d7e4f1a8c", "4f9c2e7a1b8d3f6e0a5c9b2d7e4f1a8c"),
     # a password that starts with `!` but is not Django's unusable one (39 characters)
     ("app/fixture.json", '    "password": "!Kq8vN2wXLp9zRt4YmB7cHd3JfG6sA1eUoWi0Pn",', "!Kq8vN2wXLp9zRt4YmB7cHd3JfG6sA1eUoWi0Pn"),
+    # a literal in a Ruby signature file is still a literal
+    ("rbi/app/config.rbi", '  PASSWORD = "Kq8vN2wXLp9zRt4Ym"', "Kq8vN2wXLp9zRt4Ym"),
 ]
 
 NEGATIVE = [
@@ -591,6 +593,11 @@ NEGATIVE = [
     # TeamCity's reference to a secure value its server keeps (packer's .teamcity/ settings)
     (".teamcity/settings.kts", '        password("env.VPN_PASSWORD", "credentialsJSON:8c355e81-9a26-4788-8fea-c854cd646c35")'),
     (".teamcity/patches/Build.kts", '                        token = "credentialsJSON:95bbfc46-3141-4bed-86ec-f8ec751f3e94"'),
+    # Ruby's type signatures: a parameter's type (stripe-ruby's generated .rbi files)
+    ("rbi/stripe/params/account_create_params.rbi",
+     "      sig { params(object: String, currency: T.nilable(String), token: String).void }"),
+    # a place in a help page (LibreOffice's help index, bundled in kkFileView)
+    ("help/hid2file.js", "'dbaccess/ui/password/oldpassword':'text/sdatabase/05000003.html#bm_id3145346',"),
 ]
 
 
