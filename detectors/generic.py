@@ -665,8 +665,14 @@ def _identity_hash(v: str) -> bool:
 # format's 'json|yaml'): lower-case words, some with a `:argument`, joined by |
 # (a rule's argument after a colon, Laravel's `min:8`, or in brackets, CodeIgniter's
 # `max_length[255]|matches[password]`)
-# (a rule's arguments may compare: Laravel's `required_if:oldpassword,!=,null`, bagisto)
-_RULE_LIST = re.compile(r"^[a-z][a-z_]*(?::[\w,.\-!=<>]*|\[[\w,.\-]*\])?(?:\|[a-z][a-z_]*(?::[\w,.\-!=<>]*|\[[\w,.\-]*\])?)+$")
+# (a rule's arguments may compare: Laravel's `required_if:oldpassword,!=,null`, bagisto; and
+# one of Laravel's conditional rules may stand alone, with its arguments: statamic's
+# `'password' => 'required_without_all:verification_code,id'`)
+_RULE_LIST = re.compile(r"^[a-z][a-z_]*(?::[\w,.\-!=<>]*|\[[\w,.\-]*\])?(?:\|[a-z][a-z_]*(?::[\w,.\-!=<>]*|\[[\w,.\-]*\])?)+$|"
+                        r"^(?:required|prohibited|exclude|missing|present|accepted|declined)_[a-z_]+:[\w,.\-!=<>]+$")
+# a GitHub GraphQL global node ID, its type and `_`, then base64 of what names it (`LA_kwDO...`, a
+# label: trivy's triage action config maps a label named Secret to one)
+_GITHUB_NODE_ID = re.compile(r"^[A-Z][A-Za-z]{0,5}_k[wg]D[A-Za-z0-9_-]{8,60}$")
 # a class named by its namespace (PHP's Auth\PasswordController, Laravel's Controller@method)
 _QUALIFIED_CLASS = re.compile(r"^\\?[A-Z]\w*(?:\\{1,2}[A-Z]\w*)+(?:@\w+)?$|^[A-Z]\w*Controller@\w+$")
 # a name qualified with `::` (Ruby's, C++'s, Rust's, Perl's): doorkeeper's
@@ -947,10 +953,10 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a number written in hex; an encrypted or hashed value; a PowerShell command
     if _RULE_LIST.match(v) or _QUALIFIED_CLASS.match(v) or _SCOPED_NAME.match(v) or _ROUTE_TARGET.match(v) \
             or _MOUNT_OPTIONS.match(v) or _PACKAGE_SPEC.match(v) or _IAM_ACTION.match(v) or _ACTION_REF.match(v) \
-            or _STORED_NAME.match(v) or _TOKEN_LOOKUP.match(v) or _CPE.match(v):
+            or _STORED_NAME.match(v) or _TOKEN_LOOKUP.match(v) or _CPE.match(v) or _GITHUB_NODE_ID.match(v):
         # validation rules; a namespaced class name; a route's controller#action; mount options; a package;
         # an IAM policy's action; a GitHub Action; a secret store's name for the secret; where a
-        # token is looked up; a product's CPE name
+        # token is looked up; a product's CPE name; a GitHub object's node ID
         return False
     if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v.removeprefix("\\").removeprefix(".")) or _ANNOTATION_KEY.match(v) or \
             _HOST_NAME.match(v):

@@ -598,6 +598,10 @@ NEGATIVE = [
      "      sig { params(object: String, currency: T.nilable(String), token: String).void }"),
     # a place in a help page (LibreOffice's help index, bundled in kkFileView)
     ("help/hid2file.js", "'dbaccess/ui/password/oldpassword':'text/sdatabase/05000003.html#bm_id3145346',"),
+    # one of Laravel's conditional validation rules, alone (statamic's elevated session)
+    ("src/Http/Controllers/CP/Auth/ElevatedSessionController.php", "            'password' => 'required_without_all:verification_code,id',"),
+    # a GitHub label's node ID under the label's name (trivy's triage action)
+    (".github/actions/trivy-triage/config.json", '        "Secret":"LA_kwDOCsUTCM75TTQL"'),
 ]
 
 
