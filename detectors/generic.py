@@ -114,6 +114,9 @@ _NOT_TAIL = {
     "mask", "len_", "chars", "complexity", "rotation", "lock", "locked", "changed", "updated",
     "created", "at", "date", "time", "timestamp", "when", "display", "visible", "visibility", "toggle",
     "role", "roles", "method", "methods", "scheme", "schemes", "selector", "selectors", "model", "models",
+    # a function that reads or makes it (pywin32's win32cryptcon, vendored in Tautulli:
+    # `CRYPT_OID_IMPORT_PRIVATE_KEY_INFO_FUNC = "CryptDllImportPrivateKeyInfoEx"`)
+    "func", "function", "fn", "proc",
     # where the secret lives: terraform-google-kubernetes-engine's
     # `operator_credential_namespace = "config-management-system"`
     "namespace", "namespaces",
@@ -225,8 +228,10 @@ DOC = "doc"
 _EXT_KIND = {}
 # (Ruby's type signatures too, Sorbet's .rbi and RBS's .rbs: stripe-ruby's generated
 # `sig { params(token: String).void }`, a parameter's type, 18 places)
+# (and CoffeeScript, whose `@x` is this.x: bazarr's bundled dropzone.coffee, `xhr.withCredentials =
+# !!@options.withCredentials`)
 for _e in ("py pyw pyi js jsx mjs cjs ts tsx go java kt kts scala groovy gradle cs fs vb rb rbi rbs php swift rs c h cc "
-           "cpp "
+           "cpp coffee litcoffee "
            "cxx hpp hh m mm dart lua pl pm r ex exs erl hs clj cljs elm jl nim zig v sol tf hcl jsonnet cue "
            # schemas, where `access_token: String_comparison_exp` names a type
            "graphql gql prisma proto "
@@ -540,7 +545,8 @@ def _lang(path: str, kind: str) -> str:
         return "js"
     if ext == "go":
         return "go"
-    if ext in ("rb", "rbi", "rbs", "pl", "pm", "r", "ex", "exs", "tf", "hcl", "toml", "jl", "nim", "cr"):
+    if ext in ("rb", "rbi", "rbs", "coffee", "litcoffee", "pl", "pm", "r", "ex", "exs", "tf", "hcl", "toml", "jl", "nim",
+               "cr"):
         return "rb"  # `#` comments, C-like otherwise
     if ext == "php":
         return "php"

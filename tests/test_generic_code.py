@@ -184,6 +184,7 @@ POSITIVE = [
     ("app/fixture.json", '    "password": "!Kq8vN2wXLp9zRt4YmB7cHd3JfG6sA1eUoWi0Pn",', "!Kq8vN2wXLp9zRt4YmB7cHd3JfG6sA1eUoWi0Pn"),
     # a literal in a Ruby signature file is still a literal
     ("rbi/app/config.rbi", '  PASSWORD = "Kq8vN2wXLp9zRt4Ym"', "Kq8vN2wXLp9zRt4Ym"),
+    ("src/app.coffee", "  password = 'Kq8vN2wXLp9zRt4Ym'", "Kq8vN2wXLp9zRt4Ym"),
 ]
 
 NEGATIVE = [
@@ -602,6 +603,10 @@ NEGATIVE = [
     ("src/Http/Controllers/CP/Auth/ElevatedSessionController.php", "            'password' => 'required_without_all:verification_code,id',"),
     # a GitHub label's node ID under the label's name (trivy's triage action)
     (".github/actions/trivy-triage/config.json", '        "Secret":"LA_kwDOCsUTCM75TTQL"'),
+    # a function's name under a name that says it is one (pywin32's win32cryptcon, in Tautulli)
+    ("lib/win32/lib/win32cryptcon.py", 'CRYPT_OID_IMPORT_PRIVATE_KEY_INFO_FUNC = "CryptDllImportPrivateKeyInfoEx"'),
+    # CoffeeScript: `@options` is this.options (dropzone, bundled in bazarr)
+    ("static/plugins/dropzone-master/src/dropzone.coffee", "    xhr.withCredentials = !!@options.withCredentials"),
 ]
 
 
