@@ -962,6 +962,8 @@ class Engine:
                 continue
             groups = {k: v for k, v in m.groupdict().items() if not k.startswith("secret") and v}
             ctx = ctxmod.extract(lines.lines, li, col, groups)
+            if str(ctx.get("key", "")).lower() in _UI_HINT_KEYS:
+                continue  # the hint an empty input shows: what such a value looks like
             rule_id = rule.id
             if isinstance(extra, dict):
                 rule_id = extra.pop("rule_id", rule_id)
@@ -1058,6 +1060,12 @@ class Engine:
         if not res:
             return None
         return dict(res) if isinstance(res, dict) else True
+
+
+# a form field's placeholder, the grey text an empty input shows (HTML's `placeholder`
+# attribute, a UI library's prop): an example of the value's shape, written for every user
+# to see (plane's GitLab settings form, `placeholder: "gloas-f79c..."`, a critical GitLab token)
+_UI_HINT_KEYS = {"placeholder", "placeholdertext", "placeholder_text", "inputplaceholder"}
 
 
 def _chosen_by_a_person(rule: Rule) -> bool:

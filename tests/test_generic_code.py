@@ -185,6 +185,9 @@ POSITIVE = [
     # a literal in a Ruby signature file is still a literal
     ("rbi/app/config.rbi", '  PASSWORD = "Kq8vN2wXLp9zRt4Ym"', "Kq8vN2wXLp9zRt4Ym"),
     ("src/app.coffee", "  password = 'Kq8vN2wXLp9zRt4Ym'", "Kq8vN2wXLp9zRt4Ym"),
+    # the same value as the field's own value is a value
+    ("app/authentication/gitlab/form.tsx", '      value: "gloas-' + hashlib.sha256(b"a form").hexdigest() + '",',
+     "gloas-" + hashlib.sha256(b"a form").hexdigest()),
 ]
 
 NEGATIVE = [
@@ -607,6 +610,9 @@ NEGATIVE = [
     ("lib/win32/lib/win32cryptcon.py", 'CRYPT_OID_IMPORT_PRIVATE_KEY_INFO_FUNC = "CryptDllImportPrivateKeyInfoEx"'),
     # CoffeeScript: `@options` is this.options (dropzone, bundled in bazarr)
     ("static/plugins/dropzone-master/src/dropzone.coffee", "    xhr.withCredentials = !!@options.withCredentials"),
+    # the hint an empty input shows, as a prop or an HTML attribute (plane's GitLab settings form)
+    ("app/authentication/gitlab/form.tsx", '      placeholder: "gloas-' + hashlib.sha256(b"a form").hexdigest() + '",'),
+    ("templates/settings.html", '<input name="token" placeholder="gloas-' + hashlib.sha256(b"a form").hexdigest() + '">'),
 ]
 
 
