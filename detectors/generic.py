@@ -831,8 +831,11 @@ _SQL_WRITE = re.compile(r"(?i)\bupdate\s+[\w.`\"\[\]]+\s+set\b|\binsert\s+into\b
 _HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32,128}|[0-9A-F]{32,128})$")
 _SQL_STMT = re.compile(r"(?i)\b(?:create|alter)\s+(?:user|login|role)\b|\bset\s+password\b|\bidentified\s+"
                        r"(?:with\s+\S+\s+)?by\s+['\"]")
-# (and a bounded repeat among alternatives: sugar.js' date-format tokens, `'f{1,4}|ms|milliseconds'`)
-_REGEX_VALUE = re.compile(r"\(\?[:=!<P]|\\[wdsbWDS]|\[\^|\[[a-z]-[a-z]|\.\*|\.\+|[\w)\]]\{\d{1,3},\d{0,3}\}(?=.*\|)")
+# (and a bounded repeat among alternatives: sugar.js' date-format tokens, `'f{1,4}|ms|milliseconds'`;
+# and two ranges side by side in a class, wherever the class starts: h11's RFC 7230 grammar,
+# `token = r"[-!#$%&'*+.^_`|~0-9a-zA-Z]+"`, vendored in bazarr)
+_REGEX_VALUE = re.compile(r"\(\?[:=!<P]|\\[wdsbWDS]|\[\^|\[[a-z]-[a-z]|\.\*|\.\+|[\w)\]]\{\d{1,3},\d{0,3}\}(?=.*\|)|"
+                          r"(?:a-z|A-Z|0-9)(?:a-z|A-Z|0-9)[^\[\]]*\]")
 _XML_ELEM = re.compile(r"<([\w:.-]*(?:password|passwd|secret|token|apikey|api[_-]key)[\w.-]*)(?:\s[^>]*)?>([^<\s]{4,})</\1>", re.I)
 # a quote beside a `+`: an element's text built in code (`<clientToken>ABC"""+ID+"""</clientToken>`)
 _JOINED = re.compile(r"[\"'`]\s*\+|\+\s*[\"'`]")

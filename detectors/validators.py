@@ -385,12 +385,20 @@ def mixed_token(secret: str, match: re.Match | None = None) -> bool:
 _CAPS_SLOT = re.compile(r"^[A-Z]{2,}(?:_[A-Z]{2,})*$")
 
 
+# a URL's host a documentation writes for any host (apprise's `rocket://user:webhook@host`)
+_SLOT_HOSTS = {"host", "hostname", "yourhost", "your-host", "your_host", "myhost", "my-host"}
+
+
 def not_port(secret: str, match: re.Match | None = None) -> bool:
     """A URL's password part that is not a port number (`host:8080@...`), nor a slot a
-    documentation names in capitals after a user that is one too."""
+    documentation names in capitals after a user that is one too, nor a word on the way to a
+    host that is the word host."""
     if secret.isdigit() and len(secret) <= 5:
         return False
-    user = match.groupdict().get("user") if match is not None else None
+    groups = match.groupdict() if match is not None else {}
+    user, host = groups.get("user"), groups.get("host")
+    if host and host.lower() in _SLOT_HOSTS and secret.isalpha() and secret.islower():
+        return False
     return not (user and _CAPS_SLOT.match(user) and _CAPS_SLOT.match(secret))
 
 

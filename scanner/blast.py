@@ -58,7 +58,8 @@ _STORED_ENCRYPTED = {"encrypted", "obscured", "ciphertext"}
 # its test server's key)
 # (and NuGet's packages/<id>.<version>/ of a packages.config project: Radarr's
 # packages/DotNetZip.1.9.1.8/lib/net20/Ionic.Zip.xml, the library's own documentation)
-_VENDORED = re.compile(r"(?:^|/)(vendor|third[_-]?party|Godeps/_workspace|packages/[A-Za-z][\w.-]*?\.\d+\.\d+(?:\.\d+){0,2}(?:-[\w.]+)?)/")
+# (and a vendor folder with a qualifier: Mozilla's vendor-local/, pontoon's copy of pyOpenSSL's tests)
+_VENDORED = re.compile(r"(?:^|/)(vendor(?:[-_][a-z]+)?|third[_-]?party|Godeps/_workspace|packages/[A-Za-z][\w.-]*?\.\d+\.\d+(?:\.\d+){0,2}(?:-[\w.]+)?)/")
 SCOPE_WORDS = {"account": "account-wide", "environment": "environment-bound", "unknown": "unknown-scope"}
 
 

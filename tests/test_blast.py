@@ -952,3 +952,10 @@ def test_a_framework_s_environment_variable_names_the_file_s_environment(tmp_pat
     text = f"APP_NAME=Shop\n{marker}\nDB_PASSWORD={PW}\n"
     b = blast({"config/.env copy": text}, tmp_path)
     assert b.env == env, ev(b)
+
+
+def test_a_vendor_folder_with_a_qualifier_is_vendored(tmp_path):
+    """pontoon's vendor-local/: Mozilla's folder of copied libraries, pyOpenSSL's test keys
+    among them; its `local` names no development environment of ours."""
+    b = blast({"vendor-local/lib/python/OpenSSL/test/certs/server.key": _pem_in()}, tmp_path)
+    assert b.env == "test" and "vendored" in ev(b), ev(b)

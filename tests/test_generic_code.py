@@ -613,6 +613,8 @@ NEGATIVE = [
     # the hint an empty input shows, as a prop or an HTML attribute (plane's GitLab settings form)
     ("app/authentication/gitlab/form.tsx", '      placeholder: "gloas-' + hashlib.sha256(b"a form").hexdigest() + '",'),
     ("templates/settings.html", '<input name="token" placeholder="gloas-' + hashlib.sha256(b"a form").hexdigest() + '">'),
+    # a character class of RFC 7230's token characters (h11, vendored in bazarr)
+    ("libs/h11/_abnf.py", 'token = r"[-!#$%&\'*+.^_`|~0-9a-zA-Z]+"'),
 ]
 
 
