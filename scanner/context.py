@@ -40,6 +40,13 @@ _NAMESPACE = re.compile(r"^\s*(namespace|project_id|project|cluster|context|envi
 # among them; since 3.1 the key itself says so, `django-insecure-`): a marker of development
 # for the file's own values (falcon's bench/dj/, wekan's wekan_py/settings.py)
 _DJANGO_DEV = re.compile(r"^# Quick-start (development) settings - unsuitable for production\s*$")
+# a comment right above a value that says it must be changed (replaced, overridden, set) in
+# production: what the line holds is the development default (meltano's api/config.py,
+# `# Change this value in production` above SECRET_KEY)
+_CHANGE_FOR_PRODUCTION = re.compile(r"(?i)^\s*(?:#|//|--|;|/?\*)\s*(?!.*\b(?:not|never|don'?t)\b).*\b(?:change|replace|override|set)\b"
+                                    r".{0,40}\b(?:in|for|before|on)\b.{0,24}\bproduction\b")
+_COMMENT_START = re.compile(r"^\s*(?:#|//|--|;|/?\*)")
+_CHANGE_COMMENT_LINES = 3
 _URL_HOST = re.compile(r"://(?:[^@/\s\"']*@)?\[?([A-Za-z0-9_.\-]+)")
 # a connection string's server (ADO.NET, ODBC, OLE DB `Server=`/`Data Source=`, libpq's
 # `host=`): SQL Server's own names for this machine, `(local)`, `.` and `(localdb)\name`, kept
@@ -252,6 +259,17 @@ def extract(lines: list[str], idx: int, col: int, groups: dict | None = None) ->
     return {k: (list(v) if isinstance(v, list) else v) for k, v in got.items()}
 
 
+def _changed_for_production(lines: list[str], idx: int) -> bool:
+    """Does the comment right above lines[idx] (at most _CHANGE_COMMENT_LINES of it) say
+    the value must be changed for production (_CHANGE_FOR_PRODUCTION)?"""
+    for j in range(idx - 1, max(-1, idx - 1 - _CHANGE_COMMENT_LINES), -1):
+        if len(lines[j]) > 400 or not _COMMENT_START.match(lines[j]):
+            return False
+        if "production" in lines[j].lower() and _CHANGE_FOR_PRODUCTION.match(lines[j]):
+            return True
+    return False
+
+
 def _message_host(lines: list[str], idx: int) -> str | None:
     """The host of the HTTP request whose header block holds lines[idx] (from its request
     line, `POST /revoke HTTP/1.1`, to a blank line): the request line's URL's, else its Host
@@ -352,6 +370,8 @@ def _extract(lines: list[str], idx: int, col: int, groups: dict | None = None) -
     if len(lines) > 1:
         secs = _sections(lines, idx)
         marks = _markers(lines, idx)
+        if _changed_for_production(lines, idx):
+            marks.append("development")
         if secs:
             ctx["section"] = secs
         if marks:

@@ -959,3 +959,28 @@ def test_a_vendor_folder_with_a_qualifier_is_vendored(tmp_path):
     among them; its `local` names no development environment of ours."""
     b = blast({"vendor-local/lib/python/OpenSSL/test/certs/server.key": _pem_in()}, tmp_path)
     assert b.env == "test" and "vendored" in ev(b), ev(b)
+
+
+def test_vagrant_s_published_insecure_key_is_local(tmp_path):
+    """Vagrant's insecure_private_key, the key its documentation publishes for every box
+    (FOSSBilling's puphpet/files/dot/ssh/): a local machine's key by name."""
+    b = blast({"puphpet/files/dot/ssh/insecure_private_key": _pem_in()}, tmp_path)
+    assert b.env == "development" and "local-only" in ev(b), ev(b)
+
+
+@pytest.mark.parametrize("comment,env", [
+    # a comment right above the value saying it must be changed for production (meltano's
+    # api/config.py): the development default
+    ("# Change this value in production", "development"),
+    ("// TODO: replace this key before going to production", "development"),
+    # a comment that says it must not be changed, or Django's warning, says nothing of the kind
+    ("# do not change this in production", "unknown"),
+    ("# SECURITY WARNING: keep the secret key used in production secret!", "unknown"),
+])
+def test_a_comment_saying_to_change_the_value_for_production(tmp_path, comment, env):
+    text = f"import os\n\n{comment}\nSECRET_KEY = \"{PW}\"\n\nDEBUG = False\n"
+    b = blast({"app/config.py": text}, tmp_path)
+    assert b.env == env, ev(b)
+    # the comment above another value says nothing of this one
+    far = f"import os\n\n{comment}\nDEBUG = False\nLOG = 1\nLEVEL = 2\n\nSECRET_KEY = \"{PW}\"\n"
+    assert blast({"app/config.py": far}, tmp_path / "far").env == "unknown"
