@@ -697,6 +697,10 @@ _TOKEN_LOOKUP = re.compile(r"^(?:header|query|param|cookie|form):[\w-]+(?::[\w -
 # a product's CPE name, 2.3's formatted string or the older URI (syft's dictionary of them maps
 # package names such as `azure-publishersettings-credentials` to `cpe:2.3:a:jenkins:...`)
 _CPE = re.compile(r"^cpe:(?:2\.3:[aho*-]:|/[aho]:)[^\s]+$")
+# a call that reads an environment variable, as a string a program writes into a file it
+# generates (typecho's installer: `$baeDbPassword = "getenv('HTTP_BAE_ENV_SK')";`)
+_ENV_CALL = re.compile(r"^(?:getenv|env|os\.getenv|os\.environ\.get|System\.getenv|ENV\.fetch|process\.env\.get)"
+                       r"\(\s*['\"][A-Za-z_][\w.]*['\"]\s*(?:,[^()]*)?\)$")
 # a GitHub Action's or reusable workflow's reference, `{owner}/{repo}[/{path}]@{ref}` (GitHub's
 # workflow syntax, `jobs.<id>.steps[*].uses`): grafana/loki's jsonnet `step.new('Configure AWS
 # credentials', 'aws-actions/configure-aws-credentials@v4')`. Each name is words joined by `-`,
@@ -962,10 +966,11 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a number written in hex; an encrypted or hashed value; a PowerShell command
     if _RULE_LIST.match(v) or _QUALIFIED_CLASS.match(v) or _SCOPED_NAME.match(v) or _ROUTE_TARGET.match(v) \
             or _MOUNT_OPTIONS.match(v) or _PACKAGE_SPEC.match(v) or _IAM_ACTION.match(v) or _ACTION_REF.match(v) \
-            or _STORED_NAME.match(v) or _TOKEN_LOOKUP.match(v) or _CPE.match(v) or _GITHUB_NODE_ID.match(v):
+            or _STORED_NAME.match(v) or _TOKEN_LOOKUP.match(v) or _CPE.match(v) or _GITHUB_NODE_ID.match(v) \
+            or _ENV_CALL.match(v):
         # validation rules; a namespaced class name; a route's controller#action; mount options; a package;
         # an IAM policy's action; a GitHub Action; a secret store's name for the secret; where a
-        # token is looked up; a product's CPE name; a GitHub object's node ID
+        # token is looked up; a product's CPE name; a GitHub object's node ID; a call reading the environment
         return False
     if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v.removeprefix("\\").removeprefix(".")) or _ANNOTATION_KEY.match(v) or \
             _HOST_NAME.match(v):
