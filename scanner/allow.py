@@ -1,6 +1,8 @@
 """Inline allow markers: `credfence: allow`, and those users already have in their code
 (detect-secrets' `pragma: allowlist secret`, `gitleaks:allow`, `kingfisher:ignore`,
-`trufflehog:ignore`), on the hit's line or the line before."""
+`trufflehog:ignore`, and the markers that silence the hard-coded credential checks of gosec
+and bandit, `#nosec` and golangci-lint's `nolint:gosec`: cloudflared's Sentry DSN is
+`//nolint:gosec // ... safe to be public`), on the hit's line or the line before."""
 from __future__ import annotations
 
 import re
@@ -10,10 +12,12 @@ _MARKER = re.compile(
     r"|pragma\s*:\s*allowlist[ \t-]+(?:nextline[ \t-]+)?secret"
     r"|gitleaks\s*:\s*allow"
     r"|kingfisher\s*:\s*ignore"
-    r"|trufflehog\s*:\s*ignore",
+    r"|trufflehog\s*:\s*ignore"
+    r"|#\s*nosec\b"
+    r"|nolint\s*:\s*(?:[\w-]+,)*gosec\b",
     re.IGNORECASE,
 )
-_TOOLS = ("credfence", "pragma", "gitleaks", "kingfisher", "trufflehog")
+_TOOLS = ("credfence", "pragma", "gitleaks", "kingfisher", "trufflehog", "nosec", "gosec")
 
 
 def has_allow_marker(line: str) -> bool:
@@ -21,7 +25,7 @@ def has_allow_marker(line: str) -> bool:
     if not line:
         return False
     low = line.lower()
-    if "allow" not in low and "ignore" not in low:
+    if "allow" not in low and "ignore" not in low and "sec" not in low:
         return False
     # the marker's tool names first, at C speed: the case-blind regex ran at a few MB/s on
     # a built site's one-line search index, which says "allow" in its prose

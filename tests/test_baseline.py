@@ -197,6 +197,11 @@ def test_both_baselines_merge_and_explicit_detect_secrets(tmp_path):
     f'key = "{STRIPE_KEY}"  # kingfisher:ignore',
     f'key = "{STRIPE_KEY}"  # trufflehog:ignore',
     f'<!-- credfence: allow --> {STRIPE_KEY}',
+    # gosec's, bandit's and golangci-lint's (cloudflared's Sentry DSN)
+    f'\tkey = "{STRIPE_KEY}" // #nosec G101',
+    f'key = "{STRIPE_KEY}"  # nosec B105',
+    "\t//nolint:gosec // This is the Sentry DSN, which is safe to be public",
+    f'\tkey = "{STRIPE_KEY}" //nolint:errcheck,gosec',
 ])
 def test_allow_markers(line):
     assert has_allow_marker(line)
@@ -208,6 +213,9 @@ def test_allow_markers(line):
     "# pragma: allowlist",
     "ignore_errors = True",
     "",
+    # another linter's, and a word that merely holds the letters
+    f'\tkey = "{STRIPE_KEY}" //nolint:errcheck',
+    "# the nosecurity flag",
 ])
 def test_not_allow_markers(line):
     assert not has_allow_marker(line)
