@@ -89,10 +89,11 @@ def _is_local_file(path: str) -> bool:
     # .ci/docker-compose-file/mysql/certs/ for the CI's containers)
     # (and a folder named compose: mem0's openmemory/compose/opensearch.yml, one service each)
     # (and a Vagrant machine's provisioning: Sylius' etc/vagrant/shell_provisioner/, a local VM;
-    # and Vagrant's insecure_private_key, the key its documentation publishes for every box,
-    # copied by PuPHPet's generated setups: FOSSBilling's puphpet/files/dot/ssh/)
+    # and a key file named insecure, the one a tool publishes for its local machines: Vagrant's
+    # insecure_private_key, copied by PuPHPet's setups (FOSSBilling's puphpet/files/dot/ssh/),
+    # laradock's workspace/insecure_id_rsa)
     return (name.startswith(("docker-compose", "compose.")) or "/.devcontainer/" in "/" + low
-            or name in ("devcontainer.json", ".env.local", "vagrantfile", "insecure_private_key")
+            or name in ("devcontainer.json", ".env.local", "vagrantfile") or name.startswith("insecure_")
             or any(p.startswith("docker-compose") or p in ("compose", "vagrant", ".vagrant") for p in parts[:-1]))
 
 

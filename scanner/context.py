@@ -90,6 +90,7 @@ _SIBLINGS = 12  # lines read up and down a block for a connection's host
 
 # the end of a line that opens a multi-line string: a template literal's backtick, a triple
 # quote, a YAML block scalar's indicator, a heredoc's start
+_COMMENT_MARKS = ("#", "//", ";", "--")
 _OPENS_A_BLOCK = re.compile(r"""(?:`|"{3}|'{3}|[:=]\s*[|>][-+]?[1-9]?|<<[-~]?\s*["']?\w+["']?)\s*$""")
 
 
@@ -345,10 +346,18 @@ def _extract(lines: list[str], idx: int, col: int, groups: dict | None = None) -
         start = max(0, col - 200)
         line, col = line[start: col + 200], col - start
     key = _key_near(line, col)
-    if not key and 0 < idx < len(lines) and not line[:col].strip() and _OPENS_A_BLOCK.search(lines[idx - 1]):
+    before = line[:col].strip()
+    if not key and 0 < idx < len(lines) and (not before or before in _COMMENT_MARKS):
         # a value that starts a multi-line string is named on the line that opens it
-        # (insomnia's PRIVATE_KEY_PLACEHOLDER, a template literal whose next line starts a PEM key)
-        key = _key_near(lines[idx - 1], len(lines[idx - 1]))
+        # (insomnia's PRIVATE_KEY_PLACEHOLDER, a template literal whose next line starts a PEM key),
+        # the same when both lines are commented out (argo-helm's values.yaml,
+        # `# sample-ssh-key: |` above `# -----BEGIN RSA PRIVATE KEY-----`)
+        above = lines[idx - 1]
+        if before:
+            above = above.lstrip()
+            above = above[len(before):] if above.startswith(before) else ""
+        if _OPENS_A_BLOCK.search(above):
+            key = _key_near(above, len(above))
     if key:
         ctx["key"] = key
     if groups:

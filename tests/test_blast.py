@@ -984,3 +984,22 @@ def test_a_comment_saying_to_change_the_value_for_production(tmp_path, comment, 
     # the comment above another value says nothing of this one
     far = f"import os\n\n{comment}\nDEBUG = False\nLOG = 1\nLEVEL = 2\n\nSECRET_KEY = \"{PW}\"\n"
     assert blast({"app/config.py": far}, tmp_path / "far").env == "unknown"
+
+
+def test_a_commented_out_multi_line_value_is_named_on_its_commented_opening_line(tmp_path):
+    """argo-helm's values.yaml: `# sample-ssh-key: |` above a commented-out PEM key."""
+    commented = "".join("    # " + ln + "\n" for ln in _pem_in().splitlines())
+    b = blast({"charts/argo-cd/values.yaml": "  sshKeys:\n    # sample-ssh-key: |\n" + commented}, tmp_path)
+    assert b.env == "test" and "sample-ssh-key" in ev(b), ev(b)
+    # a comment above that opens nothing names nothing
+    b = blast({"charts/argo-cd/values.yaml": "  sshKeys:\n    # sample keys are below\n" + commented},
+              tmp_path / "2")
+    assert b.env == "unknown", ev(b)
+
+
+def test_a_key_file_named_insecure_is_a_local_machine_s(tmp_path):
+    """laradock's workspace/insecure_id_rsa: the key a tool publishes for its local machines."""
+    b = blast({"workspace/insecure_id_rsa": _pem_in()}, tmp_path)
+    assert b.env == "development" and "local-only" in ev(b), ev(b)
+    b = blast({"workspace/id_rsa_insecurely_kept": _pem_in()}, tmp_path / "2")
+    assert b.env == "unknown", ev(b)
