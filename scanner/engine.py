@@ -949,7 +949,8 @@ class Engine:
             end = m.end(_secret_group(m))
             if (line[end:end + 1] in (".", "(", "[") and is_code_name(secret)) or is_code_member(secret) or \
                     (len(secret) >= 20 and not _chosen_by_a_person(rule) and
-                     (is_pascal_name(secret) or is_camel_name(secret, 3) or is_word_chain(secret))):
+                     (is_pascal_name(secret) or is_camel_name(secret, 3) or is_word_chain(secret))) or \
+                    _a_sibling_setting(rule, secret):
                 # `freshdeskApiKey = ConfigurationManager.AppSettings[...]`: a name in code,
                 # followed by its member or its call, not a token (every provider rule); an
                 # object's member, `self.oracle_password`; a long name of words in Pascal or
@@ -1060,6 +1061,21 @@ class Engine:
         if not res:
             return None
         return dict(res) if isinstance(res, dict) else True
+
+
+def _a_sibling_setting(rule: Rule, secret: str) -> bool:
+    """Is the value another setting of the same provider, named in lower-case words after
+    the provider's keyword? A rule that takes a value after a comma (a call's arguments)
+    read meltano's list of Snowflake settings, `'snowflake_password', 'snowflake_database'`,
+    as a password; a machine-made token after its prefix holds more than words."""
+    if not secret.islower() or not secret.isascii():
+        return False
+    low = secret.lower()
+    return any(k.isalpha() and low.startswith(k.lower()) and _SETTING_WORDS.match(low, len(k)) is not None
+               for k in rule.keywords)
+
+
+_SETTING_WORDS = re.compile(r"(?:[_.-][a-z]{2,})+$")
 
 
 # a form field's placeholder, the grey text an empty input shows (HTML's `placeholder`

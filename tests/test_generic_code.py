@@ -615,6 +615,9 @@ NEGATIVE = [
     ("templates/settings.html", '<input name="token" placeholder="gloas-' + hashlib.sha256(b"a form").hexdigest() + '">'),
     # a character class of RFC 7230's token characters (h11, vendored in bazarr)
     ("libs/h11/_abnf.py", 'token = r"[-!#$%&\'*+.^_`|~0-9a-zA-Z]+"'),
+    # a list of a provider's settings, each one's name (meltano's discovery.yml)
+    ("src/meltano/core/bundle/discovery.yml",
+     "          - ['snowflake_account', 'snowflake_username', 'snowflake_password', 'snowflake_database', 'snowflake_warehouse']"),
     # a call reading the environment, written as a string into a generated file (typecho's installer)
     ("install/Mysql.php", """$baeDbPassword = "getenv('HTTP_BAE_ENV_SK')";"""),
 ]
