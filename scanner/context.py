@@ -31,10 +31,12 @@ _YAML_PARENT = re.compile(r"^(\s*)(?:-\s+)?(?:(?:export\s+)?(?:local|const|let|v
 _DOC_SEP = re.compile(r"^(?:---|\.\.\.)(?:\s.*)?$")
 # the marker's value is the whole value (a closing quote, bracket or comma and a comment may
 # follow): `env: prod ? 'PROD' : 'DEV'` (lucia's example app) is code choosing at run time
-# (and a framework's own variable for it, upper case: a Laravel .env's `APP_ENV=local`, NODE_ENV,
-# RAILS_ENV, MIX_ENV, ASPNETCORE_ENVIRONMENT: bagisto's `.env copy` of a developer's machine)
+# (and a framework's own variable for it, upper case, as a dotenv file sets it: a Laravel .env's
+# `APP_ENV=local`, NODE_ENV, RAILS_ENV, MIX_ENV, ASPNETCORE_ENVIRONMENT: bagisto's `.env copy` of a
+# developer's machine. Not a CI job's `RAILS_ENV: production` (lago-api's linters workflow), the
+# mode a throwaway run starts the app in)
 _NAMESPACE = re.compile(r"^\s*(namespace|project_id|project|cluster|context|environment|env|stage|"
-                        r"[A-Z][A-Z0-9]*_ENV(?:IRONMENT)?)\s*[:=]\s*[\"']?([A-Za-z0-9_.\-]+)"
+                        r"[A-Z][A-Z0-9]*_ENV(?:IRONMENT)?(?=\s*=))\s*[:=]\s*[\"']?([A-Za-z0-9_.\-]+)"
                         r"[\"']?\s*[,;)\]}]*\s*(?:(?:#|//).*)?$")
 # the comment Django's startproject writes above the settings it generates (its SECRET_KEY
 # among them; since 3.1 the key itself says so, `django-insecure-`): a marker of development

@@ -954,6 +954,15 @@ def test_a_framework_s_environment_variable_names_the_file_s_environment(tmp_pat
     assert b.env == env, ev(b)
 
 
+def test_a_ci_job_s_run_mode_is_no_environment(tmp_path):
+    """lago-api's linters workflow starts the app with `RAILS_ENV: production` and a throwaway
+    SECRET_KEY_BASE: the mode a CI run uses, not the deployment the key belongs to."""
+    text = (f"jobs:\n  linters:\n    env:\n      RAILS_ENV: production\n      SECRET_KEY_BASE: {PW}\n"
+            "    steps: []\n")
+    b = blast({".github/workflows/linters.yml": text}, tmp_path)
+    assert b.env == "unknown", ev(b)
+
+
 def test_a_vendor_folder_with_a_qualifier_is_vendored(tmp_path):
     """pontoon's vendor-local/: Mozilla's folder of copied libraries, pyOpenSSL's test keys
     among them; its `local` names no development environment of ours."""
