@@ -92,8 +92,9 @@ _SIBLINGS = 12  # lines read up and down a block for a connection's host
 
 # the end of a line that opens a multi-line string: a template literal's backtick, a triple
 # quote, a YAML block scalar's indicator, a heredoc's start
-_COMMENT_MARKS = ("#", "//", ";", "--")
 _OPENS_A_BLOCK = re.compile(r"""(?:`|"{3}|'{3}|[:=]\s*[|>][-+]?[1-9]?|<<[-~]?\s*["']?\w+["']?)\s*$""")
+# the line comment marks a commented-out block's lines start with
+_COMMENT_MARKS = ("#", "//", ";", "--")
 
 
 def _key_near(line: str, col: int) -> str | None:
