@@ -140,6 +140,8 @@ def is_word_chain(v: str) -> bool:
     dictionary, `cpe:2.3:a:ibm:change_and_configuration_management_database`, was an IBM
     Cloud API key)."""
     return bool(_WORDY_BODY.match(v))
+
+
 # the token everybody pastes from jwt.io's front page
 _JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 # a known word cut by punctuation is still that word: pgx's comment on a malformed URI,
@@ -472,7 +474,8 @@ def is_camel_name(v: str, words: int = 4) -> bool:
     is_pascal_name reads as words, `words` of them in all at least."""
     w = v.lstrip("_")
     k = next((i for i, c in enumerate(w) if not c.islower()), 0)
-    return (k >= 3 or k == 2 and w[:2] in _SHORT_LEADS) and sum(1 for c in w if c.isupper()) >= words - 1 and is_pascal_name(w[0].upper() + w[1:])
+    return (k >= 3 or k == 2 and w[:2] in _SHORT_LEADS) and sum(1 for c in w if c.isupper()) >= words - 1 \
+        and is_pascal_name(w[0].upper() + w[1:])
 
 
 def is_pascal_name(v: str) -> bool:
