@@ -389,7 +389,7 @@ _CAPS_SLOT = re.compile(r"^[A-Z]{2,}(?:_[A-Z]{2,})*$")
 _SLOT_HOSTS = {"host", "hostname", "yourhost", "your-host", "your_host", "myhost", "my-host"}
 
 
-def not_port(secret: str, match: re.Match | None = None) -> bool:
+def url_password(secret: str, match: re.Match | None = None) -> bool:
     """A URL's password part that is not a port number (`host:8080@...`), nor a slot a
     documentation names in capitals after a user that is one too, nor a word on the way to a
     host that is the word host."""
@@ -619,7 +619,7 @@ VALIDATORS = {
     "b64-private-key": b64_private_key,
     "basic-auth": basic_auth,
     "mixed-token": mixed_token,
-    "not-port": not_port,
+    "url-password": url_password,
     "bech32": bech32,
     "aws-real-account": aws_real_account,
     "azure-sas": azure_sas,

@@ -23,7 +23,7 @@ GENERIC_NOTE = "generic guess (a secret-sounding name and a literal value): low 
 
 
 # validators that prove a value's structure (a checksum, a decodable key, a parsed token),
-# as opposed to ones that only reject unlikely shapes (mixed-hex, not-port)
+# as opposed to ones that only reject unlikely shapes (mixed-hex, url-password)
 # (not basic-auth: any base64 of `user:password` decodes so, and documentation is full of
 # them, RFC 7617's Aladdin:open sesame first)
 STRUCTURAL_VALIDATORS = {"github-crc32", "pypi-macaroon", "pem-body", "b64-private-key", "jwt", "bech32"}
