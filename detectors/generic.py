@@ -161,11 +161,19 @@ _QUALIFIER = {"path", "paths", "file", "filename", "dir", "url", "uri", "name", 
               "format", "prefix", "suffix", "ttl", "env", "var"}
 
 
+# a file's path as a key, folders and an extension (SuiteCRM's checksum manifest,
+# `'./modules/Users/GeneratePassword.php' => '<md5>'`): the entry is about that file, whatever
+# the file is named; not a key file's or a token file's, whose value may be its content
+_PATH_KEY = re.compile(r"^\.{0,2}/?(?:[\w@.-]+/)+[\w@.-]+\.(?!(?:key|pem|token|pass|pwd|p12|pfx|jks)$)[A-Za-z0-9]{1,5}$")
+
+
 @functools.lru_cache(maxsize=8192)
 def secret_name(name: str) -> str | None:
     """Why the name is secret-bearing (`password`, `api key` ...), or None. Remembered:
     a new line's names are asked about a dozen times as it is judged (typeshed's 5,351
     new lines asked 119k times about 3,000 names, a third of their judging)."""
+    if "/" in name and _PATH_KEY.match(name):
+        return None
     ws = name_words(name)
     if not ws or len(ws) > 8 or _names_something_else(ws):
         return None
@@ -773,6 +781,9 @@ _ENV_ASSIGN = re.compile(r"^(_?[A-Z][A-Z0-9_]{2,})=([^=].*)$")
 _ENTRY_POINT = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
 # a web framework's route target, controller#action (Rails' "email_confirmations#update")
 _ROUTE_TARGET = re.compile(r"^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*#[a-z_][a-z0-9_]*[?!]?$")
+# a route's handler as a class and its method: Slim's 'OAuth2Controller:authenticate', Laravel's
+# 'UserController@index', PHP's callable 'Auth::login' (the class read as words by is_pascal_name)
+_HANDLER_REF = re.compile(r"^(?:[A-Z]\w*\\)*([A-Z][A-Za-z0-9]+)(?:::?|@)([a-z][a-z]{2,}(?:[A-Z][a-z]+)*)$")
 # mount or build-secret options naming where a secret comes from, not the secret: Docker's
 # `--secret id=NAME,src=PATH`, `--mount=type=secret,id=NAME,env=VAR`
 _MOUNT_OPTIONS = re.compile(r"^(?:id|src|source|env|type|target|dst|destination)=[^,\s=]*(?:,[a-z]+=[^,\s=]*)*$")
@@ -1010,6 +1021,9 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False
     if v[0] == "@" and _RAZOR_EXPR.match(v):
         return False  # a Razor page's expression: the server writes the value there
+    handler = _HANDLER_REF.match(v) if ":" in v or "@" in v else None
+    if handler and is_pascal_name(handler.group(1)):
+        return False  # a route's handler, a class and its method
     if _VERSION.match(v):
         return False  # a version or an image's tag (`rmq-default-credential-updater:1.0.2-debian-11-r14`)
     if _ANALYTICS_ID.match(v):
@@ -1414,6 +1428,8 @@ def _flags(text: str):
         word = secret_name(flag)
         if not word or text.startswith("-", s):
             continue  # not a secret's flag; the next flag, not a value
+        if flag.lower() == "secret" and _ENV_ASSIGN.match(text[s:e]):
+            continue  # a build secret's mount: Earthly's `RUN --secret GIT_PASSWORD=+secrets/TOKEN` names both
         out.append((flag, text[s:e], s, "flag", word))
     for rx in (_MYSQL_P, _U_P, _OPENSSL_PASS, _TOOL_P) if dash else (_TOOL_P,):
         for m in rx.finditer(text):
@@ -1834,11 +1850,16 @@ def path_class(path: str) -> tuple:
             is_test_path(path) if path else False, path.endswith(_MARKUP), path.endswith(".json"))
 
 
+# `go test -v`'s verdict on a test, in a committed CI log (tekton's release run): `--- PASS:`
+# names the test and its time, never a password
+_GO_TEST_VERDICT = re.compile(r"(?:^|\s)--- (?:PASS|FAIL|SKIP): Test\S* \(\d+\.\d+s\)\s*$")
+
+
 def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | None = None,
                  docstring: bool | None = None) -> list[Hit]:
     """Generic secrets on one line. `docstring` (in_docstring's answer) may be given when
     known; otherwise it is worked out from `lines`."""
-    if len(line) > 4096:
+    if len(line) > 4096 or "--- " in line and _GO_TEST_VERDICT.search(line):
         return []
     kind, lang = _kind_lang(line, path)
     # a documentation file stays one when a line of it reads as shell (`export TOKEN=...`)

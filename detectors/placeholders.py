@@ -28,12 +28,13 @@ from detectors.vocabulary import CODE_OBJECTS, PASSWORD_WORDS_ABROAD
 # (`-p %%inputs.parameters.REG_PASSWORD%%`: argo-workflows' .argo/), Apple's altool and notarytool password references
 # (`-p @env:FL_NOTARIZE_PASSWORD`, `@keychain:AC_PASSWORD`: fastlane), TeamCity's reference to a
 # secure value its server keeps (`password("env.VPN_PASSWORD", "credentialsJSON:<uuid>")`:
-# packer's .teamcity/ Kotlin settings). Anywhere: PHP's braced
+# packer's .teamcity/ Kotlin settings), Concourse's variables, which its credential manager fills
+# (`((registry.password))`, `((vault:path.field))`). Anywhere: PHP's braced
 # interpolation in a double-quoted string (`"{$auth[0]}:{$auth[1]}"`, mautic's curl call).
 _TEMPLATE = re.compile(r"crwdns\d+:\d+crwdne\d+:\d+|\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\([A-Za-z_][\w.-]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|"
                        r"\$\([A-Za-z_][\w./= -]*\)|^\$[A-Za-z_]|%[A-Z_]+%|\.\.\.|…|\{\$[A-Za-z_]|"
                        r"^%(?:env\([\w:.-]+\)|[A-Za-z_][\w.-]*)%$|^%%[A-Za-z_][\w.-]*%%$|^@(?:env|keychain):[\w.-]+$|"
-                       r"^credentialsJSON:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
+                       r"^credentialsJSON:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$|^\(\([\w./:-]+\)\)$")
 _WORD_FORMS = (
     "example", "placeholder", r"change[_-]?(?:me|this)", r"replace[_-]?(?:me|this)",
     r"your[_-]?(?:api|secret|token|key|password|own|access)", r"insert[_-]?(?:your|key|token)", "dummy", "redacted",
@@ -54,7 +55,7 @@ _WORD_LEADS = tuple(re.match(r"(?:[a-z0-9]|\\\*)+", f).group(0).replace("\\", ""
 
 
 # what each of _TEMPLATE's forms holds: a text with none of them has no template slot
-_TEMPLATE_MARKS = ("$", "{{", "}}", "<", "%", "...", "\u2026", "crwdns", "@env:", "@keychain:", "credentialsJSON:")
+_TEMPLATE_MARKS = ("$", "{{", "}}", "<", "%", "...", "\u2026", "crwdns", "@env:", "@keychain:", "credentialsJSON:", "((")
 
 
 def _has_template(s: str) -> bool:
@@ -144,6 +145,10 @@ def is_word_chain(v: str) -> bool:
 
 # the token everybody pastes from jwt.io's front page
 _JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+# keys a provider publishes for automated tests, which pass every check and protect nothing:
+# Google's reCAPTCHA v2 test site key and secret key (developers.google.com/recaptcha/docs/faq,
+# "I'd like to run automated tests with reCAPTCHA"), committed in many apps' development settings
+_PUBLISHED_TEST_KEYS = frozenset({"6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI", "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe"})
 # a known word cut by punctuation is still that word: pgx's comment on a malformed URI,
 # `postgres://u:sec:ret@h`, whose password is "sec:ret"
 _SQUEEZE = re.compile(r"[^A-Za-z0-9]+")
@@ -256,7 +261,7 @@ def _is_placeholder(secret: str, prefixes: tuple[str, ...]) -> bool:
         return True
     if _has_template(s) or (_has_word(s) and any(_written(m, False) for m in _WORDS.finditer(s))):
         return True
-    if _JWTIO_SIG in s or signed_with_example_key(s):
+    if _JWTIO_SIG in s or signed_with_example_key(s) or s in _PUBLISHED_TEST_KEYS:
         return True
     if _REPEAT.search(body) and not _structural_run(body):
         return True

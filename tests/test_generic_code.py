@@ -139,6 +139,7 @@ POSITIVE = [
     ("bin/run.sh", "initdb --superuser-password Zx9mQ2pLk1wE -D /data", "Zx9mQ2pLk1wE"),
     ("bin/run.ps1", "New-LocalUser -Name bob -Password Zx9mQ2pLk1wE", "Zx9mQ2pLk1wE"),
     ("bin/run.sh", "gpg --batch --passphrase Zx9mQ2pLk1wE --symmetric f", "Zx9mQ2pLk1wE"),
+    ("bin/run.sh", "oidc-cli login --secret Zx9mQ2pLk1wE --id app", "Zx9mQ2pLk1wE"),
     ("bin/run.sh", 'tool --oauth-token "eZs2fK9qLmN3pR7tV1xY5zA8b"', "eZs2fK9qLmN3pR7tV1xY5zA8b"),
     ("bin/run.sh", '    --oauth2-bearer "eZs2fjkjL9xQm3vT8wRz4pKd==" \\', "eZs2fjkjL9xQm3vT8wRz4pKd=="),
     ("conf/auth.json", '"authorization": "aMgHAgIKhwLgZq3Xk9vT2pR8wL5m"', "aMgHAgIKhwLgZq3Xk9vT2pR8wL5m"),
@@ -319,6 +320,13 @@ NEGATIVE = [
     ("config/routes.rb", '  get "/confirm_email/:token" => "email_confirmations#update", as: "confirm_email"'),
     ("script/build_docker.sh", "  --secret id=BUNDLE_PACKAGER__DEV \\"),
     ("ci/build.sh", "docker buildx build --secret id=npm_token,src=$HOME/.npmrc ."),
+    ("build.earth", "\tRUN --secret GIT_PASSWORD=+secrets/GITHUB_TOKEN \\"),
+    ("files.md5", "  './modules/Users/GeneratePassword.php' => '0b9a5454d25bda8e317b96f7fc970db5',"),
+    ("lib/API/v8/route/oauth2Routes.php", "    $app->post('/access_token', 'OAuth2Controller:authenticate');"),
+    ("routes/api.php", "Route::post('/token', 'Auth\\TokenController@issueToken');"),
+    ("files.md5", "  './themes/SuiteP/images/Password.svg' => 'bd3e19df918ab20975fe05177e594c6f',"),
+    ("tekton/release-run.log", "[unit-tests : unit-test]     --- PASS: TestValidate/from_resource_isn't_output_by_task (0.00s)"),
+    ("release/Earthfile", "    RUN --secret GITHUB_TOKEN=ci-org/github/bot/token test -n \"$GITHUB_TOKEN\""),
     # an XML element whose name mentions a secret but names none: .NET's user-secrets store id
     ("src/Web/Web.csproj", "    <UserSecretsId>aspnet-Web-6B1EFE4D-B682-4543-93F5-69EE95000B1D</UserSecretsId>"),
     ("src/Web/Web.csproj", "    <UserSecretsId>231ddc1b-6787-4704-a0c0-18df6a022660</UserSecretsId>"),
@@ -597,6 +605,9 @@ NEGATIVE = [
     # TeamCity's reference to a secure value its server keeps (packer's .teamcity/ settings)
     (".teamcity/settings.kts", '        password("env.VPN_PASSWORD", "credentialsJSON:8c355e81-9a26-4788-8fea-c854cd646c35")'),
     (".teamcity/patches/Build.kts", '                        token = "credentialsJSON:95bbfc46-3141-4bed-86ec-f8ec751f3e94"'),
+    ("ci/pipelines/resources/template.jsonnet", '        DOCKER_PRIVATE_PASSWORD: "((registry_image_resource_docker.password))",'),
+    ("ci/pipeline.yml", "      private_key: ((vault:concourse/main.deploy_key))"),
+    ("config/initializers/recaptcha.rb", "    config.secret_key = '6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe'"),
     # Ruby's type signatures: a parameter's type (stripe-ruby's generated .rbi files)
     ("rbi/stripe/params/account_create_params.rbi",
      "      sig { params(object: String, currency: T.nilable(String), token: String).void }"),
