@@ -357,8 +357,9 @@ _CATALOG_DIRS = frozenset(("lang", "langs", "language", "languages", "locale", "
                            "localisations"))
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_](?:[a-z]{4}|[a-z]{2}|\d{3}))*$")
 # a catalogue's file may put a name before its locale: syncthing's lang/lang-da.json, a Java
-# resource bundle's messages_de.properties; or after it: wekan's i18n/data/fy-NL.i18n.json
-_LOCALE_FILE = re.compile(r"^(?:[a-z]+[-_.])?[a-z]{2,3}(?:[-_](?:[a-z]{4}|[a-z]{2}|\d{3}))*(?:\.[a-z][a-z0-9]*)?$")
+# resource bundle's messages_de.properties, two names: thingsboard's locale/locale.constant-da_DK.json;
+# or after it: wekan's i18n/data/fy-NL.i18n.json
+_LOCALE_FILE = re.compile(r"^(?:[a-z]+[-_.]){0,2}[a-z]{2,3}(?:[-_](?:[a-z]{4}|[a-z]{2}|\d{3}))*(?:\.[a-z][a-z0-9]*)?$")
 # (php: Laravel's lang/<locale>/*.php and CodeIgniter's Language/<locale>/*.php return arrays
 # of the interface's strings: firefly-iii's Norwegian label of its service secret field, and
 # monica's Crowdin in-context pseudo-locale la/, every value a `crwdns...:0crwdne...:0` marker)
@@ -891,6 +892,11 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[
 # `eval v="\\$$name"`) or PHP's double-quoted string expands; not a .env file's, which
 # dotenv readers take literally or expand only in braces
 _EXPANSION = re.compile(r"(?<!\\)\$(?:[A-Za-z_]|\{)")
+# a key that is a variable's expansion and nothing else: its name is the variable's value,
+# unknown here (spinnaker's `-Pgradle.publish.secret="${GRADLE_PUBLISH_SECRET}" :project:task`,
+# read as a quoted key, a colon and a value)
+# (braced: `$password = ...` is PHP's and Perl's variable, named as written)
+_EXPANSION_ONLY = re.compile(r"^\$\{[A-Za-z_]\w*\}$")
 # Azure AD B2C names a user flow B2C_1_<name> and a custom policy B2C_1A_<name> (its
 # documentation's "B2C_1_signupsignin1"): ms-identity-python-webapp's
 # `resetpassword_user_flow = "B2C_1_passwordreset1"`
@@ -1850,6 +1856,7 @@ def path_class(path: str) -> tuple:
             is_test_path(path) if path else False, path.endswith(_MARKUP), path.endswith(".json"))
 
 
+_MARKUP_END = re.compile(r"\]\]>|</")
 # `go test -v`'s verdict on a test, in a committed CI log (tekton's release run): `--- PASS:`
 # names the test and its time, never a password
 _GO_TEST_VERDICT = re.compile(r"(?:^|\s)--- (?:PASS|FAIL|SKIP): Test\S* \(\d+\.\d+s\)\s*$")
@@ -1905,9 +1912,12 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
         if isinstance(where, Tok) and where.kind == STR:
             col = where.start + where.text.find(where.body) if where.body else where.start
         value = value.strip().strip("\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb")  # typographic quotes in prose
+        if "]]>" in value or "</" in value:
+            # markup ends a value read as text: `pass=1]]></Description>` (an LwM2M model's CDATA)
+            value = _MARKUP_END.split(value, 1)[0]
         if not value or value in seen:
             continue
-        if "<" in line and _names_a_pair(line, key, col):
+        if "<" in line and _names_a_pair(line, key, col) or key[:1] == "$" and _EXPANSION_ONLY.match(key):
             continue
         if "$" in value and (kind == SHELL or lang == "php") and isinstance(where, Tok) and where.kind == STR and \
                 where.quote == '"' and _EXPANSION.search(value):

@@ -261,7 +261,7 @@ def _is_placeholder(secret: str, prefixes: tuple[str, ...]) -> bool:
         return True
     if _has_template(s) or (_has_word(s) and any(_written(m, False) for m in _WORDS.finditer(s))):
         return True
-    if _JWTIO_SIG in s or signed_with_example_key(s) or s in _PUBLISHED_TEST_KEYS:
+    if _JWTIO_SIG in s or signed_with_example_key(s) or s in _PUBLISHED_TEST_KEYS or s.lower() in _WEAK_DIGESTS:
         return True
     if _REPEAT.search(body) and not _structural_run(body):
         return True
@@ -305,6 +305,14 @@ def digest_of_neighbour(secret: str, line: str) -> bool:
                     return True
     return False
 
+
+# the unsalted MD5, SHA-1 and SHA-256 digests of the stand-ins above and of the digit runs a
+# default account is given: a program's seed data or default storing one (eladmin's
+# `setPassword("e10adc39...")`, MD5 of 123456, its comment says) gives away no secret
+_WEAK_DIGESTS = frozenset(getattr(hashlib, algo)(word.encode()).hexdigest()
+                          for word in _KNOWN | {"123456", "12345678", "123456789", "111111", "000000", "123123",
+                                                "changeme", "changeit", "admin123", "password123"}
+                          for algo in _DIGEST_OF_LENGTH.values())
 
 _OBJECT_ID = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")  # git's SHA-1 and SHA-256 object names
 # what stands right before a commit's name in a link or a pin: a hosting site's path segment

@@ -40,11 +40,14 @@ CODE_OBJECTS = r"self|this|cls|os|env|process|request|config|settings|params|arg
 # and Pongo's .pongo/, the test environment Kong's plugins are tested in (Kong/kong's
 # .pongo/kafka/keystore/, its OpenID Connect plugin's .pongo/client-key.pem), and a
 # benchmark's bench/ or benchmarks/, the throw-away project a benchmark runs (falcon's
-# bench/dj/, a Django project generated to time it against).
+# bench/dj/, a Django project generated to time it against), and a JVM build's integration
+# test source set, beside src/main/ and src/test/ (Gradle's src/integration/java/ or
+# src/integrationTest/, Maven Failsafe's src/it/: spinnaker's Gitea container's key passphrase).
 # scanner/blast.py reads it as the test environment,
 # detectors.generic.is_test_path as a test path.
 TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|suites?|conformance|certification|interop|cypress|playwright|goss|\.?pongo|__mocks__|__fixtures__|"
                          r"bench|benchmarks?|"
+                         r"src/(?:integration|integration-?tests?|int-?tests?|it)(?=/(?:java|kotlin|groovy|scala|resources)/)|"
                          r"(?:fun|func|functional|unit|integration|api|acceptance|system|smoke|perf|"
                          r"load|ui|regression)_?tests)/|(?:^|/)(ci)/[^/]*values[^/]*\.ya?ml$")
 

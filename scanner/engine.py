@@ -23,7 +23,7 @@ from scanner import context as ctxmod
 from scanner.allow import line_allowed
 from scanner.budget import OverBudget
 from scanner.model import Hit, Rule
-from detectors.generic import DOC, RULE_ID as GENERIC_RULE, comment_line, file_kind
+from detectors.generic import DOC, RULE_ID as GENERIC_RULE, comment_line, file_kind, secret_name
 from detectors.lines import Lines
 from detectors.memo import BoundedMemo
 from detectors.placeholders import (digest_of_neighbour, domain_verification, git_object_id, is_camel_name, is_code_member,
@@ -53,6 +53,9 @@ WINDOW_AFTER = 2_048
 # a window's end goes on to the end of the value it falls in, up to this many bytes more
 WINDOW_RUN = 65_536
 _VALUE_RUN = re.compile(rb"[^\s\"'`]*")
+# after a type's name in a declaration, the declared parameter or variable: `OkHttpClientProvider
+# clientProvider)` (spinnaker's PagerDutyConfig.groovy), `ApiKeyStore store = ...`
+_DECLARED_AFTER = re.compile(r" [a-z_][A-Za-z0-9_]*\s*[,)=;]")
 
 
 def allowed(lines: list[str], idx: int) -> bool:
@@ -947,12 +950,14 @@ class Engine:
             if not self._accept(rule, secret, lines.lines, li):
                 continue
             end = m.end(_secret_group(m))
-            if (line[end:end + 1] in (".", "(", "[") and is_code_name(secret)) or is_code_member(secret) or \
+            if (line[end:end + 1] in (".", "(", "[", " ") and is_code_name(secret) and
+                    (line[end:end + 1] != " " or _DECLARED_AFTER.match(line, end))) or is_code_member(secret) or \
                     (len(secret) >= 20 and not _chosen_by_a_person(rule) and
                      (is_pascal_name(secret) or is_camel_name(secret, 3) or is_word_chain(secret))) or \
-                    _a_sibling_setting(rule, secret):
+                    _a_sibling_setting(rule, secret) or _member_holding_it(secret):
                 # `freshdeskApiKey = ConfigurationManager.AppSettings[...]`: a name in code,
-                # followed by its member or its call, not a token (every provider rule); an
+                # followed by its member or its call, or a type followed by the name it
+                # declares, not a token (every provider rule); an
                 # object's member, `self.oracle_password`; a long name of words in Pascal or
                 # camel case, or in lower case joined by `_` or `-`, where a machine-made token
                 # would be (`use semaphore::{Semaphore, SemaphorePermit, OwnedSemaphorePermit}`;
@@ -1076,6 +1081,19 @@ def _a_sibling_setting(rule: Rule, secret: str) -> bool:
 
 
 _SETTING_WORDS = re.compile(r"(?:[_.-][a-z]{2,})+$")
+
+
+# an object's member in code: identifiers joined by dots
+_MEMBER_PATH = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$")
+
+
+def _member_holding_it(secret: str) -> bool:
+    """Is the value an object's member named for a secret, which holds the secret in the
+    program (`password = userInfo.password;` in a webpack bundle's JavaScript, read by the
+    connection string rule), not the secret? A typed password is seldom identifiers joined by
+    dots, the last one a secret's name."""
+    return "." in secret and _MEMBER_PATH.match(secret) is not None and \
+        secret_name(secret.rsplit(".", 1)[1]) is not None
 
 
 # a form field's placeholder, the grey text an empty input shows (HTML's `placeholder`

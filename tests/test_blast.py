@@ -172,6 +172,10 @@ def test_variable_name_beats_the_path(tmp_path):
     ("bench/dj/certs/server.key", "test"),
     ("benchmarks/keys/server.key", "test"),
     ("workbench/certs/server.key", "unknown"),
+    # a JVM build's integration test source set (spinnaker's src/integration/java/)
+    ("clouddriver-artifacts/src/integration/java/utils/GiteaContainer.key", "test"),
+    ("service/src/it/resources/server.key", "test"),
+    ("web/src/integration/slack/server.key", "unknown"),  # an app's integration with Slack
     # a deployment's folder above the tests still names the environment
     ("deploy/prod/tests/server.key", "production"),
     ("config/live/server.key", "production"),

@@ -266,6 +266,8 @@ NEGATIVE = [
     ("docker/oracle/01_init.sql", 'CREATE USER typeorm IDENTIFIED BY "oracle" DEFAULT TABLESPACE typeormspace32;'),
     # a provider's name, a comma and a long name of words in Pascal case: tokio's re-exports
     ("tokio/src/sync/mod.rs", "    pub use semaphore::{Semaphore, SemaphorePermit, OwnedSemaphorePermit};"),
+    ("gate/config/PagerDutyConfig.groovy",
+     "  PagerDutyService pagerDutyService(Endpoint pagerDutyEndpoint, OkHttpClientProvider clientProvider) {"),
     # base64 of a sentence saying it must be replaced, with echo's newline (JHipster's .yo-rc.json)
     (".yo-rc.json", '    "jwtSecretKey": "bXktc2VjcmV0LWtleS13aGljaC1zaG91bGQtYmUtY2hhbmdlZC1pbi1wcm9kdWN0aW9uLWFuZC1iZS1iYXNlNjQtZW5jb2RlZAo=",'),
     # a hash of a secret, named so: detect-secrets' `hashed_secret`, a user table's hashed password
@@ -322,6 +324,10 @@ NEGATIVE = [
     ("ci/build.sh", "docker buildx build --secret id=npm_token,src=$HOME/.npmrc ."),
     ("build.earth", "\tRUN --secret GIT_PASSWORD=+secrets/GITHUB_TOKEN \\"),
     ("files.md5", "  './modules/Users/GeneratePassword.php' => '0b9a5454d25bda8e317b96f7fc970db5',"),
+    ("application/src/main/data/lwm2m-registry/3378.xml", "pass=1]]></Description>"),
+    ("service/impl/UserServiceImpl.java", '        resources.setPassword("e10adc3949ba59abbe56e057f20f883e");'),
+    (".github/workflows/publish.yml",
+     '          ./gradlew -Pgradle.publish.secret="${GRADLE_PUBLISH_SECRET}" :spinnaker-gradle-project:publishPlugins'),
     ("lib/API/v8/route/oauth2Routes.php", "    $app->post('/access_token', 'OAuth2Controller:authenticate');"),
     ("routes/api.php", "Route::post('/token', 'Auth\\TokenController@issueToken');"),
     ("files.md5", "  './themes/SuiteP/images/Password.svg' => 'bd3e19df918ab20975fe05177e594c6f',"),
@@ -846,6 +852,8 @@ def test_translation_catalogues_are_read_as_documentation(engine):
                  "MediaBrowser.Server.Implementations/Localization/Server/nb.json",
                  # a name before the locale (syncthing's gui/default/assets/lang/lang-da.json)
                  "gui/default/assets/lang/lang-da.json", "src/i18n/messages_pt_BR.json",
+                 # two (thingsboard's ui-ngx/src/assets/locale/locale.constant-da_DK.json)
+                 "ui-ngx/src/assets/locale/locale.constant-da_DK.json",
                  # or a name after it (wekan's imports/i18n/data/fy-NL.i18n.json)
                  "imports/i18n/data/fy-NL.i18n.json"):
         hits = [h for h in engine.scan_text(line, path) if h.rule_id == "generic-secret"]
@@ -854,7 +862,8 @@ def test_translation_catalogues_are_read_as_documentation(engine):
     php = "    'service_secret'        => 'Service-hemmelighet',\n"
     hits = [h for h in engine.scan_text(php, "resources/lang/nb_NO/form.php") if h.rule_id == "generic-secret"]
     assert hits and all(h.context["confidence"] == "low" and h.context.get("doc") for h in hits)
-    for path in ("config/nb-NO.json", "src/lang/loader.json", "src/lang/lang-loader.json"):
+    for path in ("config/nb-NO.json", "src/lang/loader.json", "src/lang/lang-loader.json",
+                 "src/locale/locale.constant-loader.json"):
         hits = [h for h in engine.scan_text(line, path) if h.rule_id == "generic-secret"]
         assert hits and all(h.context["confidence"] == "medium" for h in hits), path
 
@@ -1061,7 +1070,10 @@ def test_test_folders_that_no_test_word_names():
               # the end-to-end runners' folders, and Jest's
               "cypress/helpers/index.js", "web/playwright/global-setup.ts", "src/__mocks__/api.ts",
               "src/__fixtures__/user.json", ".vib/postgresql-ha/goss/pgpool/vars.yaml",
-              ".pongo/kafka/keystore/privkey.key"):
+              ".pongo/kafka/keystore/privkey.key",
+              # a JVM build's integration test source set
+              "clouddriver/src/integration/java/GiteaContainer.java", "app/src/integrationTest/kotlin/A.kt",
+              "core/src/it/java/ITCase.java"):
         assert is_test_path(p), p
     for p in ("tools/t.py", "contests/settings.py", "latest/settings.py", "at/app.cfg", "testimonials/a.cfg",
               "testserverless/app.cfg", "testappliance/settings.py", "protestproj/settings.py",
