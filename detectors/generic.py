@@ -782,6 +782,8 @@ _ENV_ASSIGN = re.compile(r"^(_?[A-Z][A-Z0-9_]{2,})=([^=].*)$")
 _ENTRY_POINT = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
 # a web framework's route target, controller#action (Rails' "email_confirmations#update")
 _ROUTE_TARGET = re.compile(r"^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*#[a-z_][a-z0-9_]*[?!]?$")
+# identifiers joined by dots, then a call's parenthesis
+_MEMBER_CALL = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+\(")
 # a route's handler as a class and its method: Slim's 'OAuth2Controller:authenticate', Laravel's
 # 'UserController@index', PHP's callable 'Auth::login' (the class read as words by is_pascal_name)
 _HANDLER_REF = re.compile(r"^(?:[A-Z]\w*\\)*([A-Z][A-Za-z0-9]+)(?:::?|@)([a-z][a-z]{2,}(?:[A-Z][a-z]+)*)$")
@@ -1027,6 +1029,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False
     if v[0] == "@" and _RAZOR_EXPR.match(v):
         return False  # a Razor page's expression: the server writes the value there
+    if "(" in v and _MEMBER_CALL.match(v):
+        return False  # a method's call (`_jsCookie.default.get(\"password\")` in a bundle's eval string)
     handler = _HANDLER_REF.match(v) if ":" in v or "@" in v else None
     if handler and is_pascal_name(handler.group(1)):
         return False  # a route's handler, a class and its method

@@ -326,6 +326,8 @@ NEGATIVE = [
     ("files.md5", "  './modules/Users/GeneratePassword.php' => '0b9a5454d25bda8e317b96f7fc970db5',"),
     ("application/src/main/data/lwm2m-registry/3378.xml", "pass=1]]></Description>"),
     ("service/impl/UserServiceImpl.java", '        resources.setPassword("e10adc3949ba59abbe56e057f20f883e");'),
+    ("admin-ui/static/js/14.js",
+     'eval("var username = _jsCookie.default.get(\\"username\\");\\n\\n var password = _jsCookie.default.get(\\"password\\");\\n");'),
     (".github/workflows/publish.yml",
      '          ./gradlew -Pgradle.publish.secret="${GRADLE_PUBLISH_SECRET}" :spinnaker-gradle-project:publishPlugins'),
     ("lib/API/v8/route/oauth2Routes.php", "    $app->post('/access_token', 'OAuth2Controller:authenticate');"),
