@@ -13,11 +13,22 @@ from ._util import Lines, ctx, is_placeholder
 _SERVER = re.compile(r"<server>(.*?)</server>", re.S)
 _ELEM = re.compile(r"<(id|username|password|passphrase)>\s*([^<]*?)\s*</\1>")
 _MASTER = re.compile(r"<master>\s*([^<\s]+)\s*</master>")
+# an XML comment: Maven's own settings.xml template, copied into many images and repositories,
+# shows a <server> with `repouser`/`repopwd` and a passphrase "optional; leave empty if not
+# used." inside one, as a commented-out sample
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def _blank(m: re.Match) -> str:
+    """The comment as spaces, its line breaks kept: what follows stays where it was."""
+    return re.sub(r"[^\n]", " ", m.group(0))
 
 
 def scan(text: str) -> list[Hit]:
     hits: list[Hit] = []
     lines = Lines(text)
+    if "<!--" in text:
+        text = _COMMENT.sub(_blank, text)
     for m in _SERVER.finditer(text):
         fields = {e.group(1): (e.group(2), m.start(1) + e.start(2)) for e in _ELEM.finditer(m.group(1))}
         sid = fields.get("id", (None, 0))[0]
