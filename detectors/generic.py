@@ -761,8 +761,9 @@ _CSS_SELECTOR = re.compile(rf"^(?:[a-z]+[1-6]?)?[#.]{_SELECTOR_WORD}(?:[_\-]{_SE
 # the property path with an index (above)
 _INDEXED_PATH = re.compile(r"^[A-Za-z_]\w*(?:\[-?\d{1,3}\])?(?:\.[A-Za-z_]\w*(?:\[-?\d{1,3}\])?){0,6}$")
 # an XML qualified name's namespace prefix, before a name in Pascal case: pysaml2's WS-Security
-# fault codes, `['wsse:InvalidSecurityToken', 'wsse:FailedAuthentication', ...]`, read in pairs
-_QNAME_PREFIX = re.compile(r"^[a-z][a-z0-9]{0,15}:(?=[A-Z])")
+# fault codes, `['wsse:InvalidSecurityToken', 'wsse:FailedAuthentication', ...]`, read in pairs),
+# or in camel case (a tag's key in a namespace: SAM's `'serverlessrepo:applicationId'`)
+_QNAME_PREFIX = re.compile(r"^[a-z][a-z0-9]{0,15}:(?=[A-Za-z])")
 # a Razor page's expression, written into its HTML or script (`'@ViewData["WebChatToken"]'`,
 # `@Model.Token`, `@(Configuration["ApiKey"])`): a C# object's name in Pascal case, then a
 # member's name or an index at least, which a password starting with `@` is not
@@ -1023,9 +1024,11 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     if _NUMBERED_NAME.match(v) or _CSS_VAR.match(v) or _CSS_SELECTOR.match(v):
         return False  # a name with a number in it, as _IDENT; another CSS property's value; a selector
     if not pw and (is_pascal_name(v) or "[" in v and _INDEXED_PATH.match(v)
-                   or ":" in v and _QNAME_PREFIX.match(v) and is_pascal_name(v[v.index(":") + 1:])
-                   or is_camel_name(v)):
-        # a name, a property path or a qualified name where a token or a key would be
+                   or ":" in v and _QNAME_PREFIX.match(v) and (is_pascal_name(v[v.index(":") + 1:])
+                                                                or is_camel_name(v[v.index(":") + 1:], 2))
+                   or is_camel_name(v) or v[0] == "+" and is_camel_name(v.strip("+="), 2)):
+        # a name, a property path or a qualified name where a token or a key would be (or a
+        # marker made of a name, kubevela's `InsertSecretToTag = "+insertSecretTo="`)
         return False
     if v[0] == "@" and _RAZOR_EXPR.match(v):
         return False  # a Razor page's expression: the server writes the value there
@@ -1943,6 +1946,9 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
             vcol = line.find(value)
         if vcol < 0:
             continue
+        k = vcol - 1 - len(key)
+        if k > 0 and line[k - 1] == ":" and line[vcol - 1] == ":" and line.startswith(key, k):
+            continue  # a segment of names joined by colons, an ARN's `...:secret:MyDbSecret-a1b2c3`
         ctx = {"confidence": "low" if an_id else _confidence(value, word, kind, doc or in_doc, test,
                                                              comment or value in comment_values),
                "generic_how": how}

@@ -391,6 +391,10 @@ def _describes_itself(s: str) -> bool:
         any(w.lower() in _SELF_NAMING for w in words)
 
 
+_NOT_SECRET_FIELDS = frozenset(("username", "user", "engine", "host", "hostname", "port", "dbname", "database",
+                                "dbinstanceidentifier", "dbclusteridentifier", "email", "region"))
+
+
 def _json_holds_no_secret(text: str) -> bool:
     """A JSON value none of whose strings can be a secret: each a lower-case word or a
     placeholder (`{"foo":"bar"}`, 1Password Connect's credentials file with every field
@@ -406,7 +410,9 @@ def _json_holds_no_secret(text: str) -> bool:
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            stack += node.values()
+            # (who and where are no secret: the fields beside the password in the JSON of
+            # AWS Secrets Manager's database credentials, `{"username":"testBrokerUser",...}`)
+            stack += [v for k, v in node.items() if not (isinstance(k, str) and k.lower() in _NOT_SECRET_FIELDS)]
         elif isinstance(node, list):
             stack += node
         elif isinstance(node, (str, int)) and not isinstance(node, bool):
