@@ -784,7 +784,10 @@ _ENTRY_POINT = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+:[A-Za-z_]\w*(?:\.[A
 # a web framework's route target, controller#action (Rails' "email_confirmations#update")
 _ROUTE_TARGET = re.compile(r"^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*#[a-z_][a-z0-9_]*[?!]?$")
 # identifiers joined by dots, then a call's parenthesis
-_MEMBER_CALL = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+\(")
+_MEMBER_CALL = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+\(")
+# a field's name in an encoding's struct tag, with its options (Go's `json:"name,omitempty"`,
+# terrascan's `tfStorageAccountAccessKey = "storage_account_access_key,omitempty"`)
+_TAG_OPTIONS = re.compile(r"^[A-Za-z_][\w.-]*(?:,(?:omitempty|omitzero|inline|string|squash|remain|flow))+$")
 # a route's handler as a class and its method: Slim's 'OAuth2Controller:authenticate', Laravel's
 # 'UserController@index', PHP's callable 'Auth::login' (the class read as words by is_pascal_name)
 _HANDLER_REF = re.compile(r"^(?:[A-Z]\w*\\)*([A-Z][A-Za-z0-9]+)(?:::?|@)([a-z][a-z]{2,}(?:[A-Z][a-z]+)*)$")
@@ -1032,8 +1035,12 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False
     if v[0] == "@" and _RAZOR_EXPR.match(v):
         return False  # a Razor page's expression: the server writes the value there
-    if "(" in v and _MEMBER_CALL.match(v):
-        return False  # a method's call (`_jsCookie.default.get(\"password\")` in a bundle's eval string)
+    if "," in v and _TAG_OPTIONS.match(v):
+        return False  # a struct tag's field name and options
+    if "(" in v and _MEMBER_CALL.match(v, 1 if v[0] == "{" else 0):
+        # a method's call (`_jsCookie.default.get(\"password\")` in a bundle's eval string), or
+        # an f-string's field calling one (`--token {integration.get_bc_api_key()}`)
+        return False
     handler = _HANDLER_REF.match(v) if ":" in v or "@" in v else None
     if handler and is_pascal_name(handler.group(1)):
         return False  # a route's handler, a class and its method

@@ -99,8 +99,9 @@ _WORDS_ONLY = re.compile(r"^[A-Za-z]+(?:[_\-. ][A-Za-z]+)*[_\-.]?\d{0,4}!?$")
 # a name in single braces: a template's or a manifest's reference (C#'s `{GeneratePassword}`,
 # .NET Aspire's `{postgres.inputs.password}`, Python's str.format, `{args[3]}` in an f-string),
 # not an ODBC-quoted value, which needs braces only around `;`, `=` or braces; one with digits
-# and no dot or index may be a password
-_BRACED_NAME = re.compile(r"^\{[A-Za-z_][\w:-]*(?:\.[A-Za-z_][\w:-]*|\[\w+\])*\}$")
+# and no dot or index may be a password; a method's call in an f-string's field is its result
+# (checkov's `--token {integration.get_bc_api_key()}`)
+_BRACED_NAME = re.compile(r"^\{[A-Za-z_][\w:-]*(?:\.[A-Za-z_][\w:-]*|\[\w+\])*(?:\.[A-Za-z_]\w*\([\w., ]*\))?\}$")
 # a braced name with a format after a colon: a naming scheme's token, as str.format and
 # .NET's composite formatting write it (Radarr's `{absolute:000}`, `{x:.2f}`, `{n,5:N2}`)
 # (or an example of the value after the colon: Prowlarr's `{TvdbId:12345}`, `{ImdbId:tt1234567}`)
@@ -149,6 +150,10 @@ _JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 # Google's reCAPTCHA v2 test site key and secret key (developers.google.com/recaptcha/docs/faq,
 # "I'd like to run automated tests with reCAPTCHA"), committed in many apps' development settings
 _PUBLISHED_TEST_KEYS = frozenset({"6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI", "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe"})
+# the random part of AWS's documented example keys (the IAM User Guide's AKIAIOSFODNN7EXAMPLE
+# and AKIAI44QH8DHBEXAMPLE, their secret keys wJalrXUtnFEMI/... and je7MtGbClwBF/...), which
+# tests keep with the EXAMPLE tail changed (checkov's `AKIAIOSFODNN7EXAMAAA`)
+_DOCUMENTED_KEY_STEMS = ("AKIAIOSFODNN7", "AKIAI44QH8DHB", "wJalrXUtnFEMI/K7MDENG/bPxRfiCY", "je7MtGbClwBF/2Zp9Utk/h3yCo8nvb")
 # a known word cut by punctuation is still that word: pgx's comment on a malformed URI,
 # `postgres://u:sec:ret@h`, whose password is "sec:ret"
 _SQUEEZE = re.compile(r"[^A-Za-z0-9]+")
@@ -261,7 +266,8 @@ def _is_placeholder(secret: str, prefixes: tuple[str, ...]) -> bool:
         return True
     if _has_template(s) or (_has_word(s) and any(_written(m, False) for m in _WORDS.finditer(s))):
         return True
-    if _JWTIO_SIG in s or signed_with_example_key(s) or s in _PUBLISHED_TEST_KEYS or s.lower() in _WEAK_DIGESTS:
+    if _JWTIO_SIG in s or signed_with_example_key(s) or s in _PUBLISHED_TEST_KEYS or s.lower() in _WEAK_DIGESTS \
+            or s.startswith(_DOCUMENTED_KEY_STEMS):
         return True
     if _REPEAT.search(body) and not _structural_run(body):
         return True
@@ -448,7 +454,10 @@ def _leet_stand_in(body: str) -> bool:
     and the public sample sets read it: still reported.)"""
     if not any(c in "4@3105$7" for c in body):
         return False
-    return bool(_CHANGE_ME.search(body.translate(_LEET)))
+    plain = body.translate(_LEET)
+    # (or the word example: AWS's documented key ID edited to slip past scanners' allow-lists,
+    # checkov's test `AKIAIOS3F6KN7EXAMPL3`)
+    return bool(_CHANGE_ME.search(plain)) or "example" in plain.lower()
 
 
 # a name in code: CamelCase or camelCase words of letters (ConfigurationManager), or words
