@@ -1446,8 +1446,8 @@ def _flags(text: str):
                 e += 1
         flag = m.group(1).strip("-= ")
         word = secret_name(flag)
-        if not word or text.startswith("-", s):
-            continue  # not a secret's flag; the next flag, not a value
+        if not word or text.startswith(("-", "<"), s):
+            continue  # not a secret's flag; the next flag, not a value; the shell's input from a file
         if flag.lower() == "secret" and _ENV_ASSIGN.match(text[s:e]):
             continue  # a build secret's mount: Earthly's `RUN --secret GIT_PASSWORD=+secrets/TOKEN` names both
         out.append((flag, text[s:e], s, "flag", word))

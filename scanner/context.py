@@ -47,6 +47,10 @@ _DJANGO_DEV = re.compile(r"^# Quick-start (development) settings - unsuitable fo
 # `# Change this value in production` above SECRET_KEY)
 _CHANGE_FOR_PRODUCTION = re.compile(r"(?i)^\s*(?:#|//|--|;|/?\*)\s*(?!.*\b(?:not|never|don'?t)\b).*\b(?:change|replace|override|set)\b"
                                     r".{0,40}\b(?:in|for|before|on)\b.{0,24}\bproduction\b")
+# or that it must be replaced with one's own (AgentGPT's settings.py, `# Make sure you update
+# this with your own secret key` above its signing key's default)
+_REPLACE_WITH_YOUR_OWN = re.compile(r"(?i)^\s*(?:#|//|--|;|/?\*)\s*(?!.*\b(?:not|never|don'?t)\b).*"
+                                    r"\b(?:change|replace|update|override|set)\b.{0,40}\b(?:with|to|by) your own\b")
 _COMMENT_START = re.compile(r"^\s*(?:#|//|--|;|/?\*)")
 _CHANGE_COMMENT_LINES = 3
 _URL_HOST = re.compile(r"://(?:[^@/\s\"']*@)?\[?([A-Za-z0-9_.\-]+)")
@@ -265,11 +269,13 @@ def extract(lines: list[str], idx: int, col: int, groups: dict | None = None) ->
 
 def _changed_for_production(lines: list[str], idx: int) -> bool:
     """Does the comment right above lines[idx] (at most _CHANGE_COMMENT_LINES of it) say
-    the value must be changed for production (_CHANGE_FOR_PRODUCTION)?"""
+    the value must be changed for production, or replaced with one's own?"""
     for j in range(idx - 1, max(-1, idx - 1 - _CHANGE_COMMENT_LINES), -1):
         if len(lines[j]) > 400 or not _COMMENT_START.match(lines[j]):
             return False
-        if "production" in lines[j].lower() and _CHANGE_FOR_PRODUCTION.match(lines[j]):
+        low = lines[j].lower()
+        if "production" in low and _CHANGE_FOR_PRODUCTION.match(lines[j]) or \
+                "your own" in low and _REPLACE_WITH_YOUR_OWN.match(lines[j]):
             return True
     return False
 

@@ -986,6 +986,9 @@ def test_vagrant_s_published_insecure_key_is_local(tmp_path):
     # api/config.py): the development default
     ("# Change this value in production", "development"),
     ("// TODO: replace this key before going to production", "development"),
+    # or replaced with one's own (AgentGPT's settings.py)
+    ("# Make sure you update this with your own secret key", "development"),
+    ("# you do not need to replace this with your own", "unknown"),
     # a comment that says it must not be changed, or Django's warning, says nothing of the kind
     ("# do not change this in production", "unknown"),
     ("# SECURITY WARNING: keep the secret key used in production secret!", "unknown"),

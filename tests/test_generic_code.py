@@ -329,6 +329,7 @@ NEGATIVE = [
     ("template.yaml", "  SecretArn: arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db/Xk9q2LmZ7wRtQp-a1b2c3"),
     ("samtranslator/model/__init__.py", "    _SAR_APP_KEY = 'serverlessrepo:applicationId'"),
     ("pkg/appfile/template.go", '\tInsertSecretToTag = "+insertSecretTo="'),
+    (".cloud-build/github-issue/ghcli-install.sh", "gh auth login --with-token <GH_token.txt"),
     ("pkg/mapper/arm/config/auditing-policy.go", '\ttfStorageAccountAccessKey            = "storage_account_access_key,omitempty"'),
     ("checkov/common/image_scanner.py",
      '        command_args = f"./twistcli images scan --token {twistlock_integration.get_bc_api_key()} --details".split()'),
