@@ -762,7 +762,8 @@ _CSS_SELECTOR = re.compile(rf"^(?:[a-z]+[1-6]?)?[#.]{_SELECTOR_WORD}(?:[_\-]{_SE
 _INDEXED_PATH = re.compile(r"^[A-Za-z_]\w*(?:\[-?\d{1,3}\])?(?:\.[A-Za-z_]\w*(?:\[-?\d{1,3}\])?){0,6}$")
 # an XML qualified name's namespace prefix, before a name in Pascal case: pysaml2's WS-Security
 # fault codes, `['wsse:InvalidSecurityToken', 'wsse:FailedAuthentication', ...]`, read in pairs),
-# or in camel case (a tag's key in a namespace: SAM's `'serverlessrepo:applicationId'`)
+# or in camel case (a tag's key in a namespace: SAM's `'serverlessrepo:applicationId'`), or a
+# dotted name, under any name (a translation's key: squidex's `'i18n:users.passwordConfirmValidationMessage'`)
 _QNAME_PREFIX = re.compile(r"^[a-z][a-z0-9]{0,15}:(?=[A-Za-z])")
 # a Razor page's expression, written into its HTML or script (`'@ViewData["WebChatToken"]'`,
 # `@Model.Token`, `@(Configuration["ApiKey"])`): a C# object's name in Pascal case, then a
@@ -1033,6 +1034,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         # a name, a property path or a qualified name where a token or a key would be (or a
         # marker made of a name, kubevela's `InsertSecretToTag = "+insertSecretTo="`)
         return False
+    if ":" in v and _QNAME_PREFIX.match(v) and _DOTTED_NAME.match(v[v.index(":") + 1:]):
+        return False  # a dotted name in a namespace, under a password's name too (a translation's key)
     if v[0] == "@" and _RAZOR_EXPR.match(v):
         return False  # a Razor page's expression: the server writes the value there
     if "," in v and _TAG_OPTIONS.match(v):

@@ -330,6 +330,8 @@ NEGATIVE = [
     ("samtranslator/model/__init__.py", "    _SAR_APP_KEY = 'serverlessrepo:applicationId'"),
     ("pkg/appfile/template.go", '\tInsertSecretToTag = "+insertSecretTo="'),
     (".cloud-build/github-issue/ghcli-install.sh", "gh auth login --with-token <GH_token.txt"),
+    ("frontend/app/features/administration/state/users.forms.ts",
+     "                    ValidatorsEx.match('password', 'i18n:users.passwordConfirmValidationMessage')"),
     ("pkg/mapper/arm/config/auditing-policy.go", '\ttfStorageAccountAccessKey            = "storage_account_access_key,omitempty"'),
     ("checkov/common/image_scanner.py",
      '        command_args = f"./twistcli images scan --token {twistlock_integration.get_bc_api_key()} --details".split()'),
