@@ -1873,6 +1873,7 @@ def path_class(path: str) -> tuple:
             is_test_path(path) if path else False, path.endswith(_MARKUP), path.endswith(".json"))
 
 
+# where markup resumes after a value read as text: a CDATA section's end, a closing tag
 _MARKUP_END = re.compile(r"\]\]>|</")
 # `go test -v`'s verdict on a test, in a committed CI log (tekton's release run): `--- PASS:`
 # names the test and its time, never a password

@@ -397,6 +397,7 @@ def _describes_itself(s: str) -> bool:
         any(w.lower() in _SELF_NAMING for w in words)
 
 
+# a JSON object's fields that say who and where, never what proves it (_json_holds_no_secret)
 _NOT_SECRET_FIELDS = frozenset(("username", "user", "engine", "host", "hostname", "port", "dbname", "database",
                                 "dbinstanceidentifier", "dbclusteridentifier", "email", "region"))
 
