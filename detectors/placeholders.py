@@ -413,18 +413,21 @@ def _json_holds_no_secret(text: str) -> bool:
     if not isinstance(doc, (dict, list)):
         return False
     leaves: list = []
+    told = 0  # the fields left unread as who or where
     stack = [doc]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
             # (who and where are no secret: the fields beside the password in the JSON of
             # AWS Secrets Manager's database credentials, `{"username":"testBrokerUser",...}`)
-            stack += [v for k, v in node.items() if not (isinstance(k, str) and k.lower() in _NOT_SECRET_FIELDS)]
+            kept = [v for k, v in node.items() if not (isinstance(k, str) and k.lower() in _NOT_SECRET_FIELDS)]
+            told += len(node) - len(kept)
+            stack += kept
         elif isinstance(node, list):
             stack += node
         elif isinstance(node, (str, int)) and not isinstance(node, bool):
             leaves.append(str(node))
-    return bool(leaves) and all((v.isalpha() and v.islower()) or _LOWER_IDENT.match(v) or is_placeholder(v)
+    return bool(leaves or told) and all((v.isalpha() and v.islower()) or _LOWER_IDENT.match(v) or is_placeholder(v)
                                 for v in leaves)
 
 

@@ -337,6 +337,7 @@ NEGATIVE = [
      '        command_args = f"./twistcli images scan --token {twistlock_integration.get_bc_api_key()} --details".split()'),
     ("integration/setup/companion-stack.yaml",
      """      SecretString: '{"username":"testBrokerUser","password":"testBrokerPassword"}'"""),
+    ("pkg/provider/volcengine/client_test.go", '\tsecretValue := `{"user":"admin"}`'),
     ("integration/templates/all_policy_templates.yaml",
      "  Fn::Sub: arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:MyTestDatabaseSecret-a1b2c3"),
     ("admin-ui/static/js/14.js",
