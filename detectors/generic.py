@@ -1873,6 +1873,8 @@ def path_class(path: str) -> tuple:
             is_test_path(path) if path else False, path.endswith(_MARKUP), path.endswith(".json"))
 
 
+# the start of an Amazon Resource Name or a URN, whose parts are joined by colons
+_ARN_OR_URN = re.compile(r"\b(?:arn|urn):", re.I)
 # where markup resumes after a value read as text: a CDATA section's end, a closing tag
 _MARKUP_END = re.compile(r"\]\]>|</")
 # `go test -v`'s verdict on a test, in a committed CI log (tekton's release run): `--- PASS:`
@@ -1958,8 +1960,9 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
         if vcol < 0:
             continue
         k = vcol - 1 - len(key)
-        if k > 0 and line[k - 1] == ":" and line[vcol - 1] == ":" and line.startswith(key, k):
-            continue  # a segment of names joined by colons, an ARN's `...:secret:MyDbSecret-a1b2c3`
+        if k > 0 and line[k - 1] == ":" and line[vcol - 1] == ":" and line.startswith(key, k) and \
+                _ARN_OR_URN.search(line, 0, k):
+            continue  # a segment of an ARN's or a URN's names, `arn:...:secret:MyDbSecret-a1b2c3`
         ctx = {"confidence": "low" if an_id else _confidence(value, word, kind, doc or in_doc, test,
                                                              comment or value in comment_values),
                "generic_how": how}

@@ -140,6 +140,8 @@ POSITIVE = [
     ("bin/run.ps1", "New-LocalUser -Name bob -Password Zx9mQ2pLk1wE", "Zx9mQ2pLk1wE"),
     ("bin/run.sh", "gpg --batch --passphrase Zx9mQ2pLk1wE --symmetric f", "Zx9mQ2pLk1wE"),
     ("bin/run.sh", "oidc-cli login --secret Zx9mQ2pLk1wE --id app", "Zx9mQ2pLk1wE"),
+    # a colon-joined line that is no ARN or URN (CredSweeper's doc_passwd_pair sample)
+    ("doc_passwd_pair", "Zx9mQ2#@:password:Zx9mQ2#@", "Zx9mQ2#@"),
     ("bin/run.sh", 'tool --oauth-token "eZs2fK9qLmN3pR7tV1xY5zA8b"', "eZs2fK9qLmN3pR7tV1xY5zA8b"),
     ("bin/run.sh", '    --oauth2-bearer "eZs2fjkjL9xQm3vT8wRz4pKd==" \\', "eZs2fjkjL9xQm3vT8wRz4pKd=="),
     ("conf/auth.json", '"authorization": "aMgHAgIKhwLgZq3Xk9vT2pR8wL5m"', "aMgHAgIKhwLgZq3Xk9vT2pR8wL5m"),
