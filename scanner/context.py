@@ -48,9 +48,10 @@ _DJANGO_DEV = re.compile(r"^# Quick-start (development) settings - unsuitable fo
 _CHANGE_FOR_PRODUCTION = re.compile(r"(?i)^\s*(?:#|//|--|;|/?\*)\s*(?!.*\b(?:not|never|don'?t)\b).*\b(?:change|replace|override|set)\b"
                                     r".{0,40}\b(?:in|for|before|on)\b.{0,24}\bproduction\b")
 # or that it must be replaced with one's own (AgentGPT's settings.py, `# Make sure you update
-# this with your own secret key` above its signing key's default)
+# this with your own secret key` above its signing key's default; papercups' compose file,
+# `# PUT YOUR OWN SECRET KEYBASE HERE`)
 _REPLACE_WITH_YOUR_OWN = re.compile(r"(?i)^\s*(?:#|//|--|;|/?\*)\s*(?!.*\b(?:not|never|don'?t)\b).*"
-                                    r"\b(?:change|replace|update|override|set)\b.{0,40}\b(?:with|to|by) your own\b")
+                                    r"\b(?:change|replace|update|override|set|put|use|insert)\b.{0,40}?\byour own\b")
 _COMMENT_START = re.compile(r"^\s*(?:#|//|--|;|/?\*)")
 _CHANGE_COMMENT_LINES = 3
 _URL_HOST = re.compile(r"://(?:[^@/\s\"']*@)?\[?([A-Za-z0-9_.\-]+)")
@@ -92,6 +93,10 @@ _CONNECTION_SCHEMES = {"postgres", "postgresql", "mysql", "mariadb", "sqlserver"
 # connection, and its password is for that host
 _CONNECTION_KEYS = {"user", "username", "user_name", "login", "database", "db", "dbname", "db_name", "port", "schema"}
 _SIBLINGS = 12  # lines read up and down a block for a connection's host
+# a Phoenix Endpoint's URL, in Elixir's keyword list (`url: [host: "localhost"]`, as `mix
+# phx.new` writes config/config.exs): the host the endpoint serves, whose secret_key_base
+# signs that endpoint's cookies
+_ENDPOINT_URL = re.compile(r'^\s*url:\s*\[\s*host:\s*"([A-Za-z0-9_.\-]+)"')
 
 
 # the end of a line that opens a multi-line string: a template literal's backtick, a triple
@@ -327,8 +332,11 @@ def _sibling_host(lines: list[str], idx: int, key: str | None) -> str | None:
             if _indent(line) == own:
                 m = _HOST_KEY.match(line)
                 u = None if m else _URL_KEY.match(line)
+                e = None if m or u or "url:" not in line else _ENDPOINT_URL.match(line)
                 if m:
                     found.append((abs(j - idx), m.group(1).lower(), m.group(3)))
+                elif e:
+                    return e.group(1)  # the endpoint's: every setting of its block is for it
                 elif u and (u["scheme"].lower() in _CONNECTION_SCHEMES or "server" in (u["prefix"] or "").lower()) \
                         and (h := _URL_HOST.search(line, u.end("key"))):
                     # a dotted key's block is its parent (`keycloak.` of `keycloak.auth-server-url`)

@@ -69,6 +69,19 @@ def test_conflicting_evidence_the_key_wins(tmp_path):
     assert "sk_test_" in ev(b)
 
 
+@pytest.mark.parametrize("line,env", [
+    # payment and identity providers that document a test-mode (or sandbox) prefix beside the live
+    # one (reactioncommerce's committed shippo_test_ token)
+    ("shippo = shippoModule('shippo_test_" + "34a14d633bd04f39faf27b6d136b87f5264f513f')", "test"),
+    ("shippo = shippoModule('shippo_live_" + "34a14d633bd04f39faf27b6d136b87f5264f513f')", "production"),
+    ("GOCARDLESS_ACCESS_TOKEN=sandbox_" + "b6UhZ5IIIwkDjcFUA6UTGLlXIZy0LaCpJceCP4B0", "test"),
+    ("MOLLIE_API_KEY=test_" + "ulwukIgGOvUF640jaARhfdkjw1AiZ2", "test"),
+])
+def test_a_provider_s_test_mode_prefix_names_the_test_environment(tmp_path, line, env):
+    b = blast({"server/index.js": line + "\n"}, tmp_path)
+    assert b.env == env, ev(b)
+
+
 @pytest.mark.parametrize("name", ["rclonePersonalEncryptedClientSecret", "ENCRYPTED_PASSWORD", "obscured_api_key"])
 def test_a_generic_guess_named_as_stored_encrypted_is_one_level_lower(tmp_path, name):
     plain = blast({"src/app.go": f'const clientSecret = "{PW}"\n'}, tmp_path / "plain")
@@ -837,6 +850,12 @@ def test_a_key_in_an_example_is_low_but_an_account_token_there_still_reaches_pro
     ("src/main/resources/application.properties",
      f"keycloak.auth-server-url=http://localhost:8180/auth\nkeycloak.credentials.secret={PW}\n", "development"),
     ("config/app.yml", f"redis_url: redis://cache.prod.internal:6379/0\nredis_password: {PW}\n", "production"),
+    # a Phoenix Endpoint's URL: the host its secret_key_base signs cookies for (`mix phx.new`'s
+    # config/config.exs: livebook, changelog.com)
+    ("config/config.exs", 'config :app, AppWeb.Endpoint,\n  url: [host: "localhost"],\n'
+                          f'  secret_key_base: "{PW}",\n  render_errors: [accepts: ~w(html json)]\n', "development"),
+    ("config/config.exs", 'config :app, AppWeb.Endpoint,\n  url: [host: "app.prod.internal", port: 443],\n'
+                          f'  secret_key_base: "{PW}"\n', "production"),
 ])
 def test_a_connection_s_host_beside_its_password_says_where_it_reaches(tmp_path, path, text, env):
     assert blast({path: text}, tmp_path).env == env
@@ -988,6 +1007,7 @@ def test_vagrant_s_published_insecure_key_is_local(tmp_path):
     ("// TODO: replace this key before going to production", "development"),
     # or replaced with one's own (AgentGPT's settings.py)
     ("# Make sure you update this with your own secret key", "development"),
+    ("# PUT YOUR OWN SECRET KEYBASE HERE", "development"),
     ("# you do not need to replace this with your own", "unknown"),
     # a comment that says it must not be changed, or Django's warning, says nothing of the kind
     ("# do not change this in production", "unknown"),
