@@ -1870,7 +1870,7 @@ def path_class(path: str) -> tuple:
     p = path or "file.txt"
     kind = file_kind(p)
     return (bool(path), kind, _lang(p, kind), is_doc_path(path) if path else False,
-            is_test_path(path) if path else False, path.endswith(_MARKUP), path.endswith(".json"))
+            is_test_path(path) if path else False, path.endswith(_MARKUP), path.endswith(".json"), path.endswith(".lock"))
 
 
 # the start of an Amazon Resource Name or a URN, whose parts are joined by colons
@@ -1944,8 +1944,8 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
             continue  # a double-quoted string that expands a variable: the value is built from it
         if not _value_ok(key, value, word):
             continue
-        if _HEX_DIGEST.match(value) and password_like(word) and _SQL_WRITE.search(line):
-            continue  # a stored digest of the password
+        if _HEX_DIGEST.match(value) and (password_like(word) and _SQL_WRITE.search(line) or path.endswith(".lock")):
+            continue  # a stored digest of the password; a lock file's checksum (formbricks' i18n.lock)
         # a UUID under a token's or key's name is an id as often as a credential (a request's,
         # a tenant's): low, but reported, for npm's legacy tokens, Heroku's, Snyk's,
         # Postmark's and OpsGenie's keys, Sauce Labs' access keys and Keycloak's client

@@ -49,9 +49,9 @@ _CHANGE_FOR_PRODUCTION = re.compile(r"(?i)^\s*(?:#|//|--|;|/?\*)\s*(?!.*\b(?:not
                                     r".{0,40}\b(?:in|for|before|on)\b.{0,24}\bproduction\b")
 # or that it must be replaced with one's own (AgentGPT's settings.py, `# Make sure you update
 # this with your own secret key` above its signing key's default; papercups' compose file,
-# `# PUT YOUR OWN SECRET KEYBASE HERE`)
+# `# PUT YOUR OWN SECRET KEYBASE HERE`; docker-swag's DNS plugin defaults, `# Replace with your values`)
 _REPLACE_WITH_YOUR_OWN = re.compile(r"(?i)^\s*(?:#|//|--|;|/?\*)\s*(?!.*\b(?:not|never|don'?t)\b).*"
-                                    r"\b(?:change|replace|update|override|set|put|use|insert)\b.{0,40}?\byour own\b")
+                                    r"\b(?:change|replace|update|override|set|put|use|insert)\b.{0,40}?\byour (?:own|values?)\b")
 _COMMENT_START = re.compile(r"^\s*(?:#|//|--|;|/?\*)")
 _CHANGE_COMMENT_LINES = 3
 _URL_HOST = re.compile(r"://(?:[^@/\s\"']*@)?\[?([A-Za-z0-9_.\-]+)")
@@ -280,7 +280,7 @@ def _changed_for_production(lines: list[str], idx: int) -> bool:
             return False
         low = lines[j].lower()
         if "production" in low and _CHANGE_FOR_PRODUCTION.match(lines[j]) or \
-                "your own" in low and _REPLACE_WITH_YOUR_OWN.match(lines[j]):
+                "your " in low and _REPLACE_WITH_YOUR_OWN.match(lines[j]):
             return True
     return False
 

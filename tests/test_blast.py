@@ -1008,6 +1008,7 @@ def test_vagrant_s_published_insecure_key_is_local(tmp_path):
     # or replaced with one's own (AgentGPT's settings.py)
     ("# Make sure you update this with your own secret key", "development"),
     ("# PUT YOUR OWN SECRET KEYBASE HERE", "development"),
+    ("# Replace with your values", "development"),
     ("# you do not need to replace this with your own", "unknown"),
     # a comment that says it must not be changed, or Django's warning, says nothing of the kind
     ("# do not change this in production", "unknown"),
