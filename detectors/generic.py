@@ -251,7 +251,9 @@ for _e in ("env ini cfg conf cnf properties prefs toml yaml yml json jsonc json5
     _EXT_KIND[_e] = CONFIG
 for _e in "sh bash zsh ksh fish bat cmd ps1 psm1 envrc mk".split():
     _EXT_KIND[_e] = SHELL
-for _e in "md markdown mdx rst txt adoc asciidoc rdoc textile org wiki tex html htm xhtml myt mako jinja j2 ipynb".split():
+# (and API Blueprint's .apib, Markdown that describes an API with example requests: hexpm's
+# `Authorization: Basic ...` of user ericmj)
+for _e in "md markdown mdx rst txt adoc asciidoc rdoc textile org wiki tex html htm xhtml myt mako jinja j2 ipynb apib".split():
     _EXT_KIND[_e] = DOC
 _SHELL_NAMES = {"dockerfile", "containerfile", "makefile", "gnumakefile", "procfile", "vagrantfile", "jenkinsfile"}
 _DOC_DIRS = {"doc", "docs", "documentation", "_docs", "man", "manual", "guide", "guides", "user_guide", "userguide",

@@ -208,7 +208,9 @@ def _pem_in(text_before: str = "") -> str:
 
 @pytest.mark.parametrize("path", ["docs/usage.rst", "README.md", "guide/keys.adoc",
                                   # a text or HTML page in a documentation folder (cfssl's API pages)
-                                  "doc/api/endpoint_init_ca.txt", "README.txt", "docs/guide/index.html"])
+                                  "doc/api/endpoint_init_ca.txt", "README.txt", "docs/guide/index.html",
+                                  # an API Blueprint description (hexpm's apiary.apib)
+                                  "apiary.apib"])
 def test_a_key_shown_in_prose_documentation_is_an_example(tmp_path, path):
     """PyJWT's docs/usage.rst shows four PEM keys: examples, rated low, not high."""
     b = blast({path: _pem_in("Sign with your key:\n\n.. code-block::\n\n")}, tmp_path)
