@@ -1029,12 +1029,13 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a lower-case word or identifier
     if _NUMBERED_NAME.match(v) or _CSS_VAR.match(v) or _CSS_SELECTOR.match(v):
         return False  # a name with a number in it, as _IDENT; another CSS property's value; a selector
-    if not pw and (is_pascal_name(v) or "[" in v and _INDEXED_PATH.match(v)
+    if not pw and (is_pascal_name(v.removesuffix(":")) or "[" in v and _INDEXED_PATH.match(v)
                    or ":" in v and _QNAME_PREFIX.match(v) and (is_pascal_name(v[v.index(":") + 1:])
                                                                 or is_camel_name(v[v.index(":") + 1:], 2))
                    or is_camel_name(v) or v[0] == "+" and is_camel_name(v.strip("+="), 2)):
         # a name, a property path or a qualified name where a token or a key would be (or a
-        # marker made of a name, kubevela's `InsertSecretToTag = "+insertSecretTo="`)
+        # marker made of a name, kubevela's `InsertSecretToTag = "+insertSecretTo="`, or a
+        # label output is parsed by, spinnaker's `"ManagedImageSharedImageGalleryId: "`)
         return False
     if ":" in v and _QNAME_PREFIX.match(v) and _DOTTED_NAME.match(v[v.index(":") + 1:]):
         return False  # a dotted name in a namespace, under a password's name too (a translation's key)

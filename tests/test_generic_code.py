@@ -341,6 +341,8 @@ NEGATIVE = [
      """      SecretString: '{"username":"testBrokerUser","password":"testBrokerPassword"}'"""),
     ("pkg/provider/volcengine/client_test.go", '\tsecretValue := `{"user":"admin"}`'),
     ("apps/web/i18n.lock", "    environments/settings/profile/wrong_password: e3523f78b302d11b33af6cc40d8df9da"),
+    ("rosco/providers/azure/AzureBakeHandler.groovy",
+     '  private static final String SIG_IMAGE_ID_TOKEN = "ManagedImageSharedImageGalleryId: "'),
     ("integration/templates/all_policy_templates.yaml",
      "  Fn::Sub: arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:MyTestDatabaseSecret-a1b2c3"),
     ("admin-ui/static/js/14.js",
