@@ -292,6 +292,16 @@ def test_docker_config_decodes_password():
     assert not _hits("config.json", '{"name": "app", "auth": false}')
 
 
+def test_maven_settings_servers_in_comments_are_samples_and_lines_stay_put():
+    """Maven's settings.xml template comments its sample servers out: not read. A server after
+    a comment keeps its line; a comment left open runs to the end, as XML reads it."""
+    server = "<server>\n  <id>acme</id>\n  <password>Vb8nQ2xLr5TkW9mZ</password>\n</server>\n"
+    text = "<servers>\n<!-- a sample\n" + server + "-->\n" + server + "</servers>\n"
+    (h,) = _hits("settings.xml", text, "maven-server-password")
+    assert (h.line, h.column) == (10, 13)
+    assert not _hits("settings.xml", "<servers>\n<!-- <!-- <!--\n" + server + "</servers>\n")
+
+
 def test_git_credentials():
     text = "https://deploy:ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3@github.com\nhttps://gitlab.com\n"
     (h,) = _hits(".git-credentials", text)

@@ -13,22 +13,31 @@ from ._util import Lines, ctx, is_placeholder
 _SERVER = re.compile(r"<server>(.*?)</server>", re.S)
 _ELEM = re.compile(r"<(id|username|password|passphrase)>\s*([^<]*?)\s*</\1>")
 _MASTER = re.compile(r"<master>\s*([^<\s]+)\s*</master>")
-# an XML comment: Maven's own settings.xml template, copied into many images and repositories,
-# shows a <server> with `repouser`/`repopwd` and a passphrase "optional; leave empty if not
-# used." inside one, as a commented-out sample
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
-def _blank(m: re.Match) -> str:
-    """The comment as spaces, its line breaks kept: what follows stays where it was."""
-    return re.sub(r"[^\n]", " ", m.group(0))
+def _without_comments(text: str) -> str:
+    """The text with each XML comment blanked, its line breaks kept (what follows stays where
+    it was): Maven's own settings.xml template, copied into many images and repositories,
+    shows a <server> with `repouser`/`repopwd` and a passphrase "optional; leave empty if not
+    used." inside one, as a commented-out sample. A comment left open runs to the end, as XML
+    reads it. Found with str.find, once through the text: a regex's lazy `<!--.*?-->` would
+    read to the end again from every unclosed `<!--`."""
+    out, pos = [], 0
+    while (start := text.find("<!--", pos)) >= 0:
+        end = text.find("-->", start + 4)
+        end = len(text) if end < 0 else end + 3
+        out += [text[pos:start], _NOT_NEWLINE.sub(" ", text[start:end])]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def scan(text: str) -> list[Hit]:
     hits: list[Hit] = []
     lines = Lines(text)
     if "<!--" in text:
-        text = _COMMENT.sub(_blank, text)
+        text = _without_comments(text)
     for m in _SERVER.finditer(text):
         fields = {e.group(1): (e.group(2), m.start(1) + e.start(2)) for e in _ELEM.finditer(m.group(1))}
         sid = fields.get("id", (None, 0))[0]
