@@ -16,7 +16,8 @@ from gitrepo import Repo, by_sha, credfence, github_pat, scan_json, sha
 from test_history import GH, GH2, GL, NPM, SK
 
 AWS_ID = "AKIA" + "Q3ZB7XKP2MNR4TWV"
-AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYzq9Xk3LmTpQ"
+# (not AWS's documented example edited: its random part reads as a stand-in, as checkov's do)
+AWS_SECRET = "Xq4nR8vT2mK9pLz7Wb3Ys6" + "Hd/1Fg5Jc0UeA2oNi8"
 
 
 def filler(rng: random.Random, size: int) -> str:
