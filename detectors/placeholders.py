@@ -99,9 +99,8 @@ _WORDS_ONLY = re.compile(r"^[A-Za-z]+(?:[_\-. ][A-Za-z]+)*[_\-.]?\d{0,4}!?$")
 # a name in single braces: a template's or a manifest's reference (C#'s `{GeneratePassword}`,
 # .NET Aspire's `{postgres.inputs.password}`, Python's str.format, `{args[3]}` in an f-string),
 # not an ODBC-quoted value, which needs braces only around `;`, `=` or braces; one with digits
-# and no dot or index may be a password; a method's call in an f-string's field is its result
-# (checkov's `--token {integration.get_bc_api_key()}`)
-_BRACED_NAME = re.compile(r"^\{[A-Za-z_][\w:-]*(?:\.[A-Za-z_][\w:-]*|\[\w+\])*(?:\.[A-Za-z_]\w*\([\w., ]*\))?\}$")
+# and no dot or index may be a password
+_BRACED_NAME = re.compile(r"^\{[A-Za-z_][\w:-]*(?:\.[A-Za-z_][\w:-]*|\[\w+\])*\}$")
 # a braced name with a format after a colon: a naming scheme's token, as str.format and
 # .NET's composite formatting write it (Radarr's `{absolute:000}`, `{x:.2f}`, `{n,5:N2}`)
 # (or an example of the value after the colon: Prowlarr's `{TvdbId:12345}`, `{ImdbId:tt1234567}`)

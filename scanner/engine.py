@@ -950,8 +950,8 @@ class Engine:
             if not self._accept(rule, secret, lines.lines, li):
                 continue
             end = m.end(_secret_group(m))
-            if (line[end:end + 1] in (".", "(", "[", " ") and is_code_name(secret) and
-                    (line[end:end + 1] != " " or _DECLARED_AFTER.match(line, end))) or is_code_member(secret) or \
+            if ((line[end:end + 1] in (".", "(", "[") or _DECLARED_AFTER.match(line, end)) and is_code_name(secret)) \
+                    or is_code_member(secret) or \
                     (len(secret) >= 20 and not _chosen_by_a_person(rule) and
                      (is_pascal_name(secret) or is_camel_name(secret, 3) or is_word_chain(secret))) or \
                     _a_sibling_setting(rule, secret) or _member_holding_it(secret):
