@@ -125,6 +125,8 @@ _NOT_TAIL = {
     "storage_key", "cache_key",
     # a format's signature (ollama's `privateKeyAuthMagic = "openssh-key-v1\x00"`)
     "magic",
+    # the tokens a grammar or a model knows (ANTLR's `tokenVocab = ANTLRv4Lexer;`)
+    "vocab", "vocabulary",
 }
 _NOT_HEAD = {"is", "has", "use", "uses", "show", "hide", "enable", "disable", "num", "n", "max", "min", "check",
              "validate", "verify", "should", "can", "allow", "require", "requires", "no", "skip", "ignore",
@@ -595,7 +597,7 @@ _SNAKE_NAME = re.compile(r"^[A-Za-z][a-z]*(?:_[A-Za-z][a-z]*)+$")  # words of le
 # literal around the value ended, and code joins a variable in, as in JSON written in a PHP
 # or JavaScript string, `"paymethod_token": "'.$data->payment_token.'"` in invoiceninja)
 _TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|#\{|\{\$[A-Za-z_]|^['\"]\s*(?:\.\s*\$|\+\s*[A-Za-z_$])|"
-                       r"%\(\w+\)[sd]|%[sd]\b|\{\d*\}|\{\.?[A-Za-z_][\w.]*\}|^\$\$?[A-Za-z_(]|"
+                       r"%\(\w+\)[sd]|%[sd](?![A-Za-z0-9])|\{\d*\}|\{\.?[A-Za-z_][\w.]*\}|^\$\$?[A-Za-z_(]|"
                        r"^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<[^>]+>$|^\[[^\]]+\]$|^\*+$")
 # (a template named by its bundle, Symfony's `SyliusPayumBundle::Action/obtainCheckoutToken.html.twig`
 # under `payum.template.obtain_token`: Sylius' app config)
@@ -906,6 +908,8 @@ _EXPANSION = re.compile(r"(?<!\\)\$(?:[A-Za-z_]|\{)")
 # read as a quoted key, a colon and a value)
 # (braced: `$password = ...` is PHP's and Perl's variable, named as written)
 _EXPANSION_ONLY = re.compile(r"^\$\{[A-Za-z_]\w*\}$")
+_END_ESCAPES = re.compile(r"(?:\\{1,2}[rn])+$")  # `\n`, `\r\n` (or `\\n` in a string's source) at the end
+_BYTE_ESCAPE = re.compile(r"\\x[0-9A-Fa-f]{2}")
 # Azure AD B2C names a user flow B2C_1_<name> and a custom policy B2C_1A_<name> (its
 # documentation's "B2C_1_signupsignin1"): ms-identity-python-webapp's
 # `resetpassword_user_flow = "B2C_1_passwordreset1"`
@@ -934,14 +938,20 @@ def _settings_hold_a_secret(v: str, word: str) -> bool:
 def _value_ok(key: str, value: str, word: str) -> bool:
     """Does a literal assigned to `key` look like a secret rather than a name, a path, a
     reference or prose?"""
-    v = value.strip()
+    # (a line break written as an escape ends what a program types: pexpect's
+    # `events={'(?i)password': 'secret\\n'}` answers a prompt with "secret")
+    v = _END_ESCAPES.sub("", value.strip())
     if not v or len(v) > MAX_VALUE or "\n" in v:
         return False
     pw = password_like(word)
     if len(v) < (6 if pw else 12):  # tokens and keys are long; passwords may be short
         return False
+    if "\\x" in v and len(_BYTE_ESCAPE.sub("x", v)) < (6 if pw else 12):
+        return False  # as long in bytes, each `\xNN` one: a protocol's bytes (`listToken = "\x04\x82list"`)
     if any(ch.isspace() for ch in v):
         return False  # prose, a command, a list
+    if not any(ch.isalnum() for ch in v):
+        return False  # no letter or digit: a set of characters (RFC 9110's token specials), a separator
     if _TEMPLATE.search(v) or is_placeholder(v) or _b64_of_stand_in(v) or ("$" in v and _MONARCH_TOKEN.match(v)):
         return False
     if v[:len(key)].lower() == key.lower() and v[len(key):len(key) + 1] in ("-", "_") and \
@@ -965,8 +975,10 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         # with a letter is no more a name than one that begins with a digit: generic_hits
         # rates both low)
         return False
-    if (_SNAKE_NAME.match(v) or _FIELD_NAME.match(v)) and _names_a_secret(v):
-        return False  # a field's name that names a secret (redash's "secret": ["private_key_File"])
+    if (_SNAKE_NAME.match(v) or _FIELD_NAME.match(v)) and (not pw or _names_a_secret(v)):
+        # a field's name that names a secret (redash's "secret": ["private_key_File"]), or
+        # words joined by `_` where a token or a key would be (OCaml's `token = Pp_close_tag`)
+        return False
     kw = "".join(name_words(key))
     vw = "".join(name_words(v))
     if vw and (vw == kw or kw.endswith(vw) or vw.endswith(kw) and len(kw) >= 4):
@@ -1277,6 +1289,8 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
             # "password": "...", 'password' => '...'; not a conditional's two strings (payload's
             # `t(showPassword ? 'fields:hidePassword' : 'fields:showPassword')`)
             key = t.body
+            if "$" in key and not _ONE_EXPANSION.match(key):
+                continue  # a string built of expansions, compared: libtool's `test "$linkmode,$pass" = "prog,scan"`
         else:
             continue
         word = secret_name(key)
@@ -1330,7 +1344,7 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
         if op.kind == OP and op.text == "," and t.kind == STR and i > 0 and toks[i - 1].text in ("(", "["):
             # ("password", "...") pairs: a tuple, a header, a form field
             tail = (name_words(key) or [""])[-1]
-            if secret_name(tail) and j + 1 < n and toks[j + 1].kind == STR and \
+            if secret_name(tail) and _PAIR_NAME.match(key) and j + 1 < n and toks[j + 1].kind == STR and \
                     (j + 2 >= n or toks[j + 2].text in (")", "]", ",")):
                 out.append((key, toks[j + 1].body, toks[j + 1], "pair", word))
             continue
@@ -1373,6 +1387,11 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
         out.append((key, value, tok if how == "literal" else Tok(WORD, value, col, col + len(value)), how, word))
     return out
 
+
+# a pair's first string names the second: a header's, a field's or a variable's name, not
+# code or a sentence that ends in a secret's word (pylint's `("def f() -> 'MyType': pass", "'MyType'")`)
+_PAIR_NAME = re.compile(r"^[\w .\-]+[=:]?$")
+_ONE_EXPANSION = re.compile(r"^\$(?:\w+|\{\w+\})$")
 
 _ID_WORDS = {"id", "user", "username", "login", "account", "name", "uid", "userid", "아이디", "계정", "用户名", "账号"}
 

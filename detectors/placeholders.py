@@ -126,6 +126,13 @@ _CAMEL_SLOT = re.compile(r"^[A-Za-z][a-z]*(?:[A-Z][a-z]+)*(?:Secret|Password|Pas
 # repeated, with a short number: `mongodb://fred:foobar@localhost`, `password = "barbarbar"`
 _METASYNTACTIC = re.compile(r"(?i)^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud|"
                             r"spam|eggs|hoge|fuga|piyo)[^A-Za-z0-9]?){2,8}\d{0,4}$")
+
+
+def metasyntactic(s: str) -> bool:
+    """Nothing but the metasyntactic words (`foobar`, `spam_eggs`), as _METASYNTACTIC."""
+    return bool(_METASYNTACTIC.match(s))
+
+
 # after a provider's prefix, a body of nothing but lower-case words joined by - or _ (three
 # words at least): a value a person wrote where the provider issues random characters, as a
 # test fixture sets into its own throw-away server (python-gitlab's functional tests give

@@ -358,9 +358,11 @@ def basic_auth(secret: str, match: re.Match | None = None) -> bool | dict:
     user, sep, pw = text.partition(":")
     if not sep or not user or len(pw) < 3 or not text.isprintable():
         return False
-    from detectors.placeholders import is_placeholder
+    from detectors.placeholders import is_placeholder, metasyntactic
     if pw.lower() in ("password", "pass", "secret", "passwd") or (len(pw) >= 6 and is_placeholder(pw)):
         return False
+    if metasyntactic(user + pw):
+        return False  # a user and a password of metasyntactic words (`foo:bar`, `spam:eggs`)
     if (user, pw) in _RFC_EXAMPLES:
         # the standard's own example, quoted wherever the header is parsed or documented
         # (authelia's handler_verify.go, werkzeug's and tornado's tests): reported, as a
@@ -377,6 +379,12 @@ def mixed_token(secret: str, match: re.Match | None = None) -> bool:
         return False
     if secret.startswith("eyJ") and secret.count(".") == 2:
         return bool(jwt(secret, match))
+    if secret.startswith("eyJ") and secret.count(".") == 1:
+        # a JWT's header and claims without the signature: a sample's claims are a sample's
+        # (gunicorn's parser benchmark sends jwt.io's, cut before the signature)
+        payload = _b64url_json(secret.split(".")[1])
+        if isinstance(payload, dict) and (_jwtio_claims(payload) or payload in _DOC_PAYLOADS):
+            return False
     return True
 
 

@@ -658,6 +658,25 @@ NEGATIVE = [
      "          - ['snowflake_account', 'snowflake_username', 'snowflake_password', 'snowflake_database', 'snowflake_warehouse']"),
     # a call reading the environment, written as a string into a generated file (typecho's installer)
     ("install/Mysql.php", """$baeDbPassword = "getenv('HTTP_BAE_ENV_SK')";"""),
+    # RFC 9110's token specials, no letter or digit (gunicorn's HTTP parser)
+    ("gunicorn/http/message.py", 'RFC9110_5_6_2_TOKEN_SPECIALS = r"!#$%&\'*+-.^_`|~"'),
+    # a grammar's token vocabulary (ANTLR's grammars, among pygments' example files)
+    ("grammars/ANTLRv4Parser.g4", "   { tokenVocab = ANTLRv4Lexer; }"),
+    # libtool's ltmain.sh compares a string built of two expansions
+    ("build-aux/ltmain.sh", '\t test "$linkmode,$pass" = "prog,scan"; then'),
+    # an OCaml record's field set to a constructor; a protocol's command word (twisted's sandbox)
+    ("stdlib/format.ml", "        {elem_size = size_of_int 0; token = Pp_close_tag; length = 0};"),
+    ("sandbox/slicer.py", '        if token == "please_die_in_receiveChild":'),
+    # a printf format naming a function (alembic's multidb template)
+    ("alembic/templates/multidb/env.py", '                        downgrade_token="%s_downgrades",'),
+    # what pexpect types at a password prompt, a stand-in and a line break (pexpect's docstring)
+    ("IPython/external/pexpect.py",
+     """        run ("ssh user@machine.example.com 'ls -l'", events={'(?i)password':'secret\\\\n'})"""),
+    # a test case's source and its expected type (pylint's pyreverse tests)
+    ("pylint/pyreverse/cases.py", """        ("def f() -> 'MyType': pass", "'MyType'"),"""),
+    # bytes of a protocol written as escapes, a password of one character (twisted's tests)
+    ("sandbox/test_banana.py", '    listToken = "\\x04\\x82list"'),
+    ("twisted/test/test_digest.py", '            username="andr\\xc3\\xa9", password="\\xc4\\x81")'),
 ]
 
 
