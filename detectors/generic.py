@@ -1390,7 +1390,7 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
 
 # a pair's first string names the second: a header's, a field's or a variable's name, not
 # code or a sentence that ends in a secret's word (pylint's `("def f() -> 'MyType': pass", "'MyType'")`)
-_PAIR_NAME = re.compile(r"^[\w .\-]+[=:]?$")
+_PAIR_NAME = re.compile(r"^[\w .:\-]+=?$")  # (a configuration's path too: .NET's "config:client:secret")
 _ONE_EXPANSION = re.compile(r"^\$(?:\w+|\{\w+\})$")
 
 _ID_WORDS = {"id", "user", "username", "login", "account", "name", "uid", "userid", "아이디", "계정", "用户名", "账号"}

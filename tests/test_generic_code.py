@@ -19,6 +19,10 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a configuration key's path and its default (squidex's test suite)
+    ("tools/TestSuite/ClientWrapper.cs",
+     '        options.ClientSecret = TestHelpers.GetAndPrintValue("config:client:secret", "kAdlsPqZcaxoStk2gJ' + 'AR7cRqkhHjAWXJljZPeWddwLZ=");',
+     "kAdlsPqZcaxoStk2gJ" + "AR7cRqkhHjAWXJljZPeWddwLZ="),
     # a random key with `=` inside is no setting (supertokens' tests)
     ("src/test/java/io/supertokens/test/APIKeysTest.java", '        String apiKey = "hg40239oirjgBHD9450=Beew123-";',
      "hg40239oirjgBHD9450=Beew123-"),
