@@ -1037,8 +1037,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         # a path (base64 has `+` or padding more often than not); its parts are counted, not
         # its slashes: an STS session token's `//////////` is one gap, not ten folders
         return False
-    if lower_name(v):
-        return False  # a lower-case word or identifier
+    if lower_name(v) or v[-1] == "/" and lower_name(v[:-1]):
+        return False  # a lower-case word or identifier, or a folder so named (`--sftp-ask-password public/`)
     if _NUMBERED_NAME.match(v) or _CSS_VAR.match(v) or _CSS_SELECTOR.match(v):
         return False  # a name with a number in it, as _IDENT; another CSS property's value; a selector
     if not pw and (is_pascal_name(v.removesuffix(":")) or "[" in v and _INDEXED_PATH.match(v)
@@ -1392,6 +1392,8 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
 # code or a sentence that ends in a secret's word (pylint's `("def f() -> 'MyType': pass", "'MyType'")`)
 _PAIR_NAME = re.compile(r"^[\w .:\-]+=?$")  # (a configuration's path too: .NET's "config:client:secret")
 _ONE_EXPANSION = re.compile(r"^\$(?:\w+|\{\w+\})$")
+
+_ZOOM_JOIN = re.compile(r"\bzoom\.(?:us|com)/(?:j|w|s|my|wc/join)/[\w.-]+\?(?:[^\s\"'<>`]*&)?pwd=$")
 
 _ID_WORDS = {"id", "user", "username", "login", "account", "name", "uid", "userid", "아이디", "계정", "用户名", "账号"}
 
@@ -1985,6 +1987,10 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
         if k > 0 and line[k - 1] == ":" and line[vcol - 1] == ":" and line.startswith(key, k) and \
                 _ARN_OR_URN.search(line, 0, k):
             continue  # a segment of an ARN's or a URN's names, `arn:...:secret:MyDbSecret-a1b2c3`
+        if line[vcol - 1:vcol] == "=" and _ZOOM_JOIN.search(line, max(0, vcol - 300), vcol):
+            # a Zoom join link's passcode, which Zoom embeds in the invitation for one-click
+            # joining: a project's public meeting link (dask's and xarray's developer meetings)
+            continue
         ctx = {"confidence": "low" if an_id else _confidence(value, word, kind, doc or in_doc, test,
                                                              comment or value in comment_values),
                "generic_how": how}

@@ -680,6 +680,12 @@ NEGATIVE = [
     ("pylint/pyreverse/cases.py", """        ("def f() -> 'MyType': pass", "'MyType'"),"""),
     # bytes of a protocol written as escapes, a password of one character (twisted's tests)
     ("sandbox/test_banana.py", '    listToken = "\\x04\\x82list"'),
+    # a Zoom meeting's join link, its passcode embedded (dask's and xarray's developer meetings)
+    ("docs/source/support.rst",
+     "    10:00 US Central Time in `this video meeting <https://us06web.zoom.us/j/87619866741?pwd=" + "S2RxMlRKcnVvakt4NHZoS1cwOGZoZz09>`_."),
+    # a flag that asks for the password, then a folder (hugo's rclone guide)
+    ("content/en/host-and-deploy/deploy-with-rclone.md",
+     "rclone sync --interactive --sftp-host sftp.example.com --sftp-user www-data --sftp-ask-password public/ :sftp:www/"),
     ("twisted/test/test_digest.py", '            username="andr\\xc3\\xa9", password="\\xc4\\x81")'),
 ]
 
