@@ -629,7 +629,8 @@ _MONARCH_TOKEN = re.compile(r"^[a-z][\w.-]*[.-]\$(?:S\d|#|\d)(?:[\w.-]|\$(?:S\d|
 _HASHED = re.compile(r"^(?:![A-Za-z0-9]{40}|"
                      r"(?:[^\s:$]{1,64}:(?=[$\{]))?(?:\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?)\$[^\s]{8,}|"
                      r"(?:hmac-)?(?:sha(?:1|224|256|384|512)|md5|blake2b?):[0-9a-f]{32,128}|"
-                     r"(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|scrypt|sha1|md5)\$[^\s]*\$[^\s]{8,}|"
+                     r"(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|scrypt|sha(?:1|224|256|384|512)|md5|"
+                     r"(?:pbkdf2:sha\d+|scrypt)(?::\d+)+)\$[^\s]*\$[^\s]{8,}|"
                      r"\{(?:SSHA|SHA|SMD5|MD5|CRYPT|SSHA256|SSHA512|PBKDF2[\w-]*|ARGON2)\}\S{8,}))$", re.I)
 _B64_61 = re.compile(r"^AQAAAA[A-Za-z0-9+/]{76}={0,2}$")  # base64 of 61 bytes starting 0x01 0x00 0x00 0x00
 # a relative path to a file, whatever its type: folders, then a name with a lower-case
@@ -1044,10 +1045,13 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     if not pw and (is_pascal_name(v.removesuffix(":")) or "[" in v and _INDEXED_PATH.match(v)
                    or ":" in v and _QNAME_PREFIX.match(v) and (is_pascal_name(v[v.index(":") + 1:])
                                                                 or is_camel_name(v[v.index(":") + 1:], 2))
-                   or is_camel_name(v) or v[0] == "+" and is_camel_name(v.strip("+="), 2)):
+                   or is_camel_name(v) or v[0] == "+" and is_camel_name(v.strip("+="), 2)) \
+            or pw and is_camel_name(v, 5):
         # a name, a property path or a qualified name where a token or a key would be (or a
         # marker made of a name, kubevela's `InsertSecretToTag = "+insertSecretTo="`, or a
-        # label output is parsed by, spinnaker's `"ManagedImageSharedImageGalleryId: "`)
+        # label output is parsed by, spinnaker's `"ManagedImageSharedImageGalleryId: "`); a
+        # method's name of five words or more under a password's (matomo's event hooks,
+        # `'Controller.Login.confirmPassword' => 'beforeLoginCheckBruteForce'`)
         return False
     if ":" in v and _QNAME_PREFIX.match(v) and _DOTTED_NAME.match(v[v.index(":") + 1:]):
         return False  # a dotted name in a namespace, under a password's name too (a translation's key)
@@ -1183,6 +1187,9 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
         while e < len(line) and not line[e].isspace() and line[e] not in ";&|\"'`":
             e += 1
     text = line[s:e].rstrip(",")
+    nxt = _NEXT_ARG.search(text) if "=" in text else None
+    if nxt:
+        text = text[:nxt.start()]  # `sql_pass = MYSQL_PASS,sql_db=MYSQL_NAME`: the next argument starts
     if lang in ("text", "sh"):
         text = text.rstrip(",;:)]}>")
     shell_word = lang == "sh" and s >= 2 and line[s - 1] == "=" and not line[s - 2].isspace()
@@ -1192,6 +1199,8 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
     return text, s, "bare"
 
 
+# a comma, then the next keyword argument of a call or pair of a list (kitsune's Sphinx config)
+_NEXT_ARG = re.compile(r",[A-Za-z_]\w{0,30}=")
 # after a bare word in prose, the next `label: value` or `label=value` of a line of several pairs
 # (`password:... username:master`, `PW:... ID:...`): the word was the whole value
 _NEXT_PAIR = re.compile(r"[ \t]*[,;]?[ \t]+[^\W\d][\w.\-]{0,30}[ \t]*[:=]", re.UNICODE)

@@ -686,6 +686,14 @@ NEGATIVE = [
     # a flag that asks for the password, then a folder (hugo's rclone guide)
     ("content/en/host-and-deploy/deploy-with-rclone.md",
      "rclone sync --interactive --sftp-host sftp.example.com --sftp-user www-data --sftp-ask-password public/ :sftp:www/"),
+    # a call's next keyword argument after a constant's name (kitsune's Sphinx configuration)
+    ("configs/sphinx/sphinx.conf", "    sql_pass = MYSQL_PASS,sql_db=MYSQL_NAME)"),
+    # a password's hash, Django's form with SHA-256 (kitsune's anonymizer) and werkzeug's
+    ("scripts/anonymize.sql", "    password = 'sha256$f538347e82$" + "5098e89186fd307d4bb6fe29ac476e72cf96175617fa933a9bd6b3d89a8b0946'; -- 'testpass'"),
+    ("app/seed.py", "ADMIN_PASSWORD = 'pbkdf2:sha256:600000$Xq3vRk9PzL2mWt8a$" + "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8'"),
+    ("app/seed.py", "ADMIN_PASSWORD = 'scrypt:32768:8:1$Xq3vRk9PzL2mWt8a$" + "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8'"),
+    # an event's handler, a method's name (matomo's Login plugin)
+    ("plugins/Login/Login.php", "            'Controller.Login.confirmPassword' => 'beforeLoginCheckBruteForce',"),
     ("twisted/test/test_digest.py", '            username="andr\\xc3\\xa9", password="\\xc4\\x81")'),
 ]
 
