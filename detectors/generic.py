@@ -1046,7 +1046,7 @@ def _value_ok(key: str, value: str, word: str) -> bool:
                    or ":" in v and _QNAME_PREFIX.match(v) and (is_pascal_name(v[v.index(":") + 1:])
                                                                 or is_camel_name(v[v.index(":") + 1:], 2))
                    or is_camel_name(v) or v[0] == "+" and is_camel_name(v.strip("+="), 2)) \
-            or pw and is_camel_name(v, 5):
+            or pw and is_camel_name(v, 5) and len(name_words(v)) >= 5:
         # a name, a property path or a qualified name where a token or a key would be (or a
         # marker made of a name, kubevela's `InsertSecretToTag = "+insertSecretTo="`, or a
         # label output is parsed by, spinnaker's `"ManagedImageSharedImageGalleryId: "`); a
@@ -1188,7 +1188,7 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
             e += 1
     text = line[s:e].rstrip(",")
     nxt = _NEXT_ARG.search(text) if "=" in text else None
-    if nxt:
+    if nxt and nxt.start() == text.find(","):  # (at the first comma: not inside a list of pairs)
         text = text[:nxt.start()]  # `sql_pass = MYSQL_PASS,sql_db=MYSQL_NAME`: the next argument starts
     if lang in ("text", "sh"):
         text = text.rstrip(",;:)]}>")

@@ -19,6 +19,8 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a password of four camel-case words, one an acronym (leaky-repo's Robomongo settings)
+    ("db/robomongo.json", '      "sshUserPassword" : "roboMongoSSHPass",', "roboMongoSSHPass"),
     # a configuration key's path and its default (squidex's test suite)
     ("tools/TestSuite/ClientWrapper.cs",
      '        options.ClientSecret = TestHelpers.GetAndPrintValue("config:client:secret", "kAdlsPqZcaxoStk2gJ' + 'AR7cRqkhHjAWXJljZPeWddwLZ=");',
@@ -692,6 +694,9 @@ NEGATIVE = [
     ("scripts/anonymize.sql", "    password = 'sha256$f538347e82$" + "5098e89186fd307d4bb6fe29ac476e72cf96175617fa933a9bd6b3d89a8b0946'; -- 'testpass'"),
     ("app/seed.py", "ADMIN_PASSWORD = 'pbkdf2:sha256:600000$Xq3vRk9PzL2mWt8a$" + "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8'"),
     ("app/seed.py", "ADMIN_PASSWORD = 'scrypt:32768:8:1$Xq3vRk9PzL2mWt8a$" + "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8'"),
+    # a minified script's map of input types (a saved Google page among matomo's test resources)
+    ("plugins/SEO/tests/resources/google_response.html",
+     'var ba={NUMBER:!0,PASSWORD:!0,RANGE:!0,SEARCH:!0,TEL:!0,TEXT:!0,WEEK:!0},ea={A:!0,AREA:!0};'),
     # an event's handler, a method's name (matomo's Login plugin)
     ("plugins/Login/Login.php", "            'Controller.Login.confirmPassword' => 'beforeLoginCheckBruteForce',"),
     ("twisted/test/test_digest.py", '            username="andr\\xc3\\xa9", password="\\xc4\\x81")'),
