@@ -909,7 +909,6 @@ _EXPANSION = re.compile(r"(?<!\\)\$(?:[A-Za-z_]|\{)")
 # read as a quoted key, a colon and a value)
 # (braced: `$password = ...` is PHP's and Perl's variable, named as written)
 _EXPANSION_ONLY = re.compile(r"^\$\{[A-Za-z_]\w*\}$")
-_END_ESCAPES = re.compile(r"(?:\\{1,2}[rn])+$")  # `\n`, `\r\n` (or `\\n` in a string's source) at the end
 _BYTE_ESCAPE = re.compile(r"\\x[0-9A-Fa-f]{2}")
 # Azure AD B2C names a user flow B2C_1_<name> and a custom policy B2C_1A_<name> (its
 # documentation's "B2C_1_signupsignin1"): ms-identity-python-webapp's
@@ -941,7 +940,11 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     reference or prose?"""
     # (a line break written as an escape ends what a program types: pexpect's
     # `events={'(?i)password': 'secret\\n'}` answers a prompt with "secret")
-    v = _END_ESCAPES.sub("", value.strip())
+    v = value.strip()
+    end = len(v)
+    while v[end - 2:end] in ("\\n", "\\r"):  # `\n`, `\r\n`, or `\\n` in a string's source
+        end -= 3 if v[end - 3:end - 2] == "\\" else 2
+    v = v[:end]
     if not v or len(v) > MAX_VALUE or "\n" in v:
         return False
     pw = password_like(word)
