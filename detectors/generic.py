@@ -1400,9 +1400,11 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
     return out
 
 
-# a pair's first string names the second: a header's, a field's or a variable's name, not
-# code or a sentence that ends in a secret's word (pylint's `("def f() -> 'MyType': pass", "'MyType'")`)
-_PAIR_NAME = re.compile(r"^[\w .:\-]+=?$")  # (a configuration's path too: .NET's "config:client:secret")
+# a pair's first string names the second: a header's, a field's or a variable's name, a
+# configuration's path (.NET's "config:client:secret"), a form field's selector (puppeteer's
+# `page.type('#password', ...)`); not code, a route, an alias, an expansion or a pattern
+# (pylint's `("def f() -> 'MyType': pass", "'MyType'")`, cypress' `'/credentials'`, `'@credentials'`)
+_PAIR_NAME = re.compile(r"^[^()$@/*?&\\'{}<]+$")
 _ONE_EXPANSION = re.compile(r"^\$(?:\w+|\{\w+\})$")
 
 _ZOOM_JOIN = re.compile(r"\bzoom\.(?:us|com)/(?:j|w|s|my|wc/join)/[\w.-]+\?(?:[^\s\"'<>`]*&)?pwd=$")

@@ -19,6 +19,8 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a password typed into a form's field, named by its selector (matomo's UI tests, puppeteer)
+    ("scripts/login.js", "    await page.type('.modal.open #currentPassword', 'Xq7#vLm2" + "pR9w');", "Xq7#vLm2" + "pR9w"),
     # a password of four camel-case words, one an acronym (leaky-repo's Robomongo settings)
     ("db/robomongo.json", '      "sshUserPassword" : "roboMongoSSHPass",', "roboMongoSSHPass"),
     # a configuration key's path and its default (squidex's test suite)
