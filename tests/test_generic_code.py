@@ -22,7 +22,7 @@ POSITIVE = [
     # a password typed into a form's field, named by its selector (matomo's UI tests, puppeteer)
     ("scripts/login.js", "    await page.type('.modal.open #currentPassword', 'Xq7#vLm2" + "pR9w');", "Xq7#vLm2" + "pR9w"),
     # a password of four camel-case words, one an acronym (leaky-repo's Robomongo settings)
-    ("db/robomongo.json", '      "sshUserPassword" : "roboMongoSSHPass",', "roboMongoSSHPass"),
+    ("db/robomongo.json", '      "sshUserPassword" : "tealRedisSSHPass",', "tealRedisSSHPass"),
     # a configuration key's path and its default (squidex's test suite)
     ("tools/TestSuite/ClientWrapper.cs",
      '        options.ClientSecret = TestHelpers.GetAndPrintValue("config:client:secret", "kAdlsPqZcaxoStk2gJ' + 'AR7cRqkhHjAWXJljZPeWddwLZ=");',
