@@ -99,6 +99,11 @@ def _jwtio_claims(payload: dict) -> bool:
     return bool(payload) and all(k in _JWTIO_PAYLOAD and _JWTIO_PAYLOAD[k] == v for k, v in payload.items())
 
 
+def _sample_claims(payload: dict) -> bool:
+    """jwt.io's claims or a JWT library README's sample payload."""
+    return _jwtio_claims(payload) or payload in _DOC_PAYLOADS
+
+
 def jwt(secret: str, match: re.Match | None = None) -> bool | dict:
     """Decode header and payload (no signature check, but a sample's: signed_with_example_key);
     label Supabase keys by their claims."""
@@ -110,9 +115,7 @@ def jwt(secret: str, match: re.Match | None = None) -> bool | dict:
         return False
     if signed_with_example_key(secret):
         return False
-    if parts[2] == _JWTIO_SIG or _jwtio_claims(payload):
-        return False
-    if payload in _DOC_PAYLOADS:
+    if parts[2] == _JWTIO_SIG or _sample_claims(payload):
         return False
     iss = payload.get("iss")
     if isinstance(iss, str) and iss in _WELL_KNOWN_ISS:
@@ -383,7 +386,7 @@ def mixed_token(secret: str, match: re.Match | None = None) -> bool:
         # a JWT's header and claims without the signature: a sample's claims are a sample's
         # (gunicorn's parser benchmark sends jwt.io's, cut before the signature)
         payload = _b64url_json(secret.split(".")[1])
-        if isinstance(payload, dict) and (_jwtio_claims(payload) or payload in _DOC_PAYLOADS):
+        if isinstance(payload, dict) and _sample_claims(payload):
             return False
     return True
 
