@@ -378,6 +378,17 @@ def _translation_catalog(parts: list[str]) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)  # a pure function of the path
+def is_translation_catalog(path: str) -> bool:
+    return _translation_catalog(path.lower().split("/"))
+
+
+# a word of a language, or words joined by a hyphen or an apostrophe, no digit: what a
+# translation catalogue holds under a password's or a key's label (redmine's config/locales,
+# `field_password_confirmation: Potvrda`, `label_api_access_key: API-toegangssleutel`)
+_NATURAL_WORDS = re.compile(r"^[^\W\d_]+(?:['\u2019-][^\W\d_]+)*$")
+
+
+@functools.lru_cache(maxsize=4096)  # a pure function of the path
 def is_doc_path(path: str) -> bool:
     """Documentation by where it lives: docs/, examples/, README*, *.md, *.rst ..., and
     translation catalogues (prose in a language, as documentation is)."""
@@ -701,9 +712,15 @@ _QUALIFIED_CLASS = re.compile(r"^\\?[A-Z]\w*(?:\\{1,2}[A-Z]\w*)+(?:@\w+)?$|^[A-Z
 # each capital starts a new piece, so a run of capitals is cut one way only: linear time)
 _SCOPE_PART = r"(?:(?:[A-Z][a-z]*)+\d*|[a-z][a-z_]*\d*)"
 _SCOPED_NAME = re.compile(rf"^(?:::)?{_SCOPE_PART}(?:::{_SCOPE_PART})+(?:\.[a-z_]\w*)?(?:\(\))?$")
+# an AngularJS directive's scope binding: its sigil, maybe optional, and the attribute's name in
+# camel case, a prefix and two words at least (`'=hzPasswordMatch'`, `'&ngChange'` is too short)
+_SCOPE_BINDING = re.compile(r"^[=@&<]\??[a-z]+(?:[A-Z][a-z]+){2,}$")
 # a package manager's dependency specifier: `npm:@aws-sdk/credential-provider-node@^3.972.47`
-# under the package's own name (openai-node's jsr.json), `jsr:@std/path@1`, `workspace:*`
-_PACKAGE_SPEC = re.compile(r"^(?:(?:npm|jsr):(?:@[\w.-]+/)?[\w.-]+@[\w.^~<>=*| -]+|workspace:[\w.^~*]+)$")
+# under the package's own name (openai-node's jsr.json), `jsr:@std/path@1`, `workspace:*`; or
+# Maven's coordinates, `group:artifact[:packaging[:classifier]]:version`, the group's reversed
+# domain dotted (gocd's dependencies.gradle: `tokenBucket : 'org.isomorphism:token-bucket:1.7'`)
+_PACKAGE_SPEC = re.compile(r"^(?:(?:npm|jsr):(?:@[\w.-]+/)?[\w.-]+@[\w.^~<>=*| -]+|workspace:[\w.^~*]+|"
+                           r"[a-z][\w-]*(?:\.[a-z][\w-]*)+(?::[A-Za-z][\w.-]*){1,3}:\d+(?:\.\d+)*(?:[.-][\w.-]+)?)$")
 # where a web framework's middleware looks a token up, `source:name[:scheme]`, listed (echo's
 # and fiber's TokenLookup/KeyLookup: hanko's `TokenLookup: "header:Authorization:Bearer,cookie:hanko"`)
 _TOKEN_LOOKUP = re.compile(r"^(?:header|query|param|cookie|form):[\w-]+(?::[\w -]+)?"
@@ -730,6 +747,13 @@ _ACTION_REF = re.compile(rf"^{_NAME_PART}/{_NAME_PART}(?:/{_NAME_PART})*@(?:[0-9
 # where a user's name and a password joined by a colon (`admin:hunter`) stay a value
 _STORED_NAME = re.compile(r"^(?:[a-z][a-z0-9_-]{0,40}:(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z]+(?:_[a-z]+)+)|"
                           r"[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*){2,7}:[a-z]+)$")
+# an OpenStack policy's check (oslo.policy): another rule or a role by name (horizon's copies of
+# keystone's and nova's policies, `"identity:change_password": "rule:owner"`)
+_POLICY_CHECK = re.compile(r"^(?:rule|role):[A-Za-z_][\w.-]*(?::[\w.-]+)*$")
+# lower-case names joined by colons, three at least: a user, a project and a role, as Glance's
+# and Nova's no-auth test middleware reads an `X-Auth-Token` (`'user1:tenant1:admin'`); a user
+# and a password joined by one colon stay a value
+_COLON_NAMES = re.compile(r"^[a-z][a-z0-9_]*(?::[a-z][a-z0-9_]*){2,}$")
 # an AWS IAM policy's action, `service-prefix:ActionName`, a wildcard allowed (AWS's "IAM JSON
 # policy element: Action"): docker/compose's `ActionGetSecretValue = "secretsmanager:GetSecretValue"`,
 # `kms:Decrypt`, `s3:Get*`. AWS's action names are a verb and then words, letters only; a
@@ -909,7 +933,7 @@ _EXPANSION = re.compile(r"(?<!\\)\$(?:[A-Za-z_]|\{)")
 # read as a quoted key, a colon and a value)
 # (braced: `$password = ...` is PHP's and Perl's variable, named as written)
 _EXPANSION_ONLY = re.compile(r"^\$\{[A-Za-z_]\w*\}$")
-_BYTE_ESCAPE = re.compile(r"\\x[0-9A-Fa-f]{2}")
+_BYTE_ESCAPE = re.compile(r"\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}")
 # Azure AD B2C names a user flow B2C_1_<name> and a custom policy B2C_1A_<name> (its
 # documentation's "B2C_1_signupsignin1"): ms-identity-python-webapp's
 # `resetpassword_user_flow = "B2C_1_passwordreset1"`
@@ -950,8 +974,10 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     pw = password_like(word)
     if len(v) < (6 if pw else 12):  # tokens and keys are long; passwords may be short
         return False
-    if "\\x" in v and len(_BYTE_ESCAPE.sub("x", v)) < (6 if pw else 12):
-        return False  # as long in bytes, each `\xNN` one: a protocol's bytes (`listToken = "\x04\x82list"`)
+    if ("\\x" in v or "\\u" in v) and len(_BYTE_ESCAPE.sub("x", v)) < (6 if pw else 12):
+        # as long in bytes or characters, each `\xNN` or `\uNNNN` one: a protocol's bytes
+        # (`listToken = "\x04\x82list"`), an icon font's glyph (gotestsum's `pass: "\ueba4"`)
+        return False
     if any(ch.isspace() for ch in v):
         return False  # prose, a command, a list
     if not any(ch.isalnum() for ch in v):
@@ -1008,12 +1034,15 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a number written in hex; an encrypted or hashed value; a PowerShell command
     if _RULE_LIST.match(v) or _QUALIFIED_CLASS.match(v) or _SCOPED_NAME.match(v) or _ROUTE_TARGET.match(v) \
             or _MOUNT_OPTIONS.match(v) or _PACKAGE_SPEC.match(v) or _IAM_ACTION.match(v) or _ACTION_REF.match(v) \
-            or _STORED_NAME.match(v) or _TOKEN_LOOKUP.match(v) or _CPE.match(v) or _GITHUB_NODE_ID.match(v) \
+            or _STORED_NAME.match(v) or _POLICY_CHECK.match(v) or _TOKEN_LOOKUP.match(v) or _CPE.match(v) or _GITHUB_NODE_ID.match(v) \
             or _ENV_CALL.match(v):
         # validation rules; a namespaced class name; a route's controller#action; mount options; a package;
         # an IAM policy's action; a GitHub Action; a secret store's name for the secret; where a
-        # token is looked up; a product's CPE name; a GitHub object's node ID; a call reading the environment
+        # token is looked up; a product's CPE name; a GitHub object's node ID; a call reading the
+        # environment; an OpenStack policy's check
         return False
+    if not pw and _COLON_NAMES.match(v):
+        return False  # a user's, a project's and a role's names, say (a no-auth middleware's token)
     if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v.removeprefix("\\").removeprefix(".")) or _ANNOTATION_KEY.match(v) or \
             _HOST_NAME.match(v):
         # a header's, an algorithm's, a property's or an annotation's name (in LiveScript, `\name` is
@@ -1055,6 +1084,10 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         # label output is parsed by, spinnaker's `"ManagedImageSharedImageGalleryId: "`); a
         # method's name of five words or more under a password's (matomo's event hooks,
         # `'Controller.Login.confirmPassword' => 'beforeLoginCheckBruteForce'`)
+        return False
+    if v[0] in "=@&<" and _SCOPE_BINDING.match(v):
+        # an AngularJS directive's scope binding, a sigil and the attribute's name (horizon's
+        # `scope: { pw: '=hzPasswordMatch' }`: `=` two-way, `@` text, `&` expression, `<` one-way)
         return False
     if ":" in v and _QNAME_PREFIX.match(v) and _DOTTED_NAME.match(v[v.index(":") + 1:]):
         return False  # a dotted name in a namespace, under a password's name too (a translation's key)
@@ -1908,7 +1941,7 @@ def path_class(path: str) -> tuple:
     p = path or "file.txt"
     kind = file_kind(p)
     return (bool(path), kind, _lang(p, kind), is_doc_path(path) if path else False,
-            is_test_path(path) if path else False, path.endswith(_MARKUP), path.endswith(".json"), path.endswith(".lock"))
+            is_translation_catalog(path) if path else False, is_test_path(path) if path else False, path.endswith(_MARKUP), path.endswith(".json"), path.endswith(".lock"))
 
 
 # the start of an Amazon Resource Name or a URN, whose parts are joined by colons
@@ -1982,6 +2015,8 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
             continue  # a double-quoted string that expands a variable: the value is built from it
         if not _value_ok(key, value, word):
             continue
+        if _NATURAL_WORDS.match(value) and path and is_translation_catalog(path):
+            continue  # a translation of the label: a user interface's word in a language
         if _HEX_DIGEST.match(value) and (password_like(word) and _SQL_WRITE.search(line) or path.endswith(".lock")):
             continue  # a stored digest of the password; a lock file's checksum (formbricks' i18n.lock)
         # a UUID under a token's or key's name is an id as often as a credential (a request's,

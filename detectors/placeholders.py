@@ -91,11 +91,14 @@ _SECRET_WORD = (r"(?:secret|password|passw0rd|passwd|pass|pwd|token|key|" + PASS
 _STAND_IN = re.compile(rf"(?i)^(?:(?:{_PREFIX}[_\-.]?)+{_SECRET_WORD}|{_SECRET_WORD}[_\-.]?{_SECRET_WORD})"
                        rf"(?:[_\-.]?{_SECRET_WORD})*[_\-.]?\d{{0,4}}!?$")
 # a value of words that says it is not safe to use (atuin's k8s Secret, `ATUIN_DB_PASSWORD:
-# seriously-insecure`; `insecure-password`, `unsafe_secret`): the writer's stand-in. Words only:
-# Django's generated development key, `django-insecure-` and fifty random characters, is a
-# key (reported as development's, scanner/context.py)
-_SAYS_INSECURE = re.compile(r"(?i)insecure|unsecure|unsafe|not[_\-.]?secure")
-_WORDS_ONLY = re.compile(r"^[A-Za-z]+(?:[_\-. ][A-Za-z]+)*[_\-.]?\d{0,4}!?$")
+# seriously-insecure`; `insecure-password`, `unsafe_secret`), or that it is for development
+# alone (homebox's Taskfile, `dev-only-pepper-not-for-production-use-32b+`): the writer's
+# stand-in. Words only, and the length it must have (`32b`): Django's generated development
+# key, `django-insecure-` and fifty random characters, is a key (reported as development's,
+# scanner/context.py)
+_SAYS_INSECURE = re.compile(r"(?i)insecure|unsecure|unsafe|not[_\-.]?secure|not[_\-. ]for[_\-. ]prod|"
+                            r"(?:dev|development|local|testing)[_\-. ]only")
+_WORDS_ONLY = re.compile(r"^[A-Za-z]+(?:[_\-. ](?:[A-Za-z]+|\d{1,4}[A-Za-z]{0,5}))*[_\-.]?\d{0,4}[!+]?$")
 # a name in single braces: a template's or a manifest's reference (C#'s `{GeneratePassword}`,
 # .NET Aspire's `{postgres.inputs.password}`, Python's str.format, `{args[3]}` in an f-string),
 # not an ODBC-quoted value, which needs braces only around `;`, `=` or braces; one with digits
@@ -282,16 +285,19 @@ def _is_placeholder(secret: str, prefixes: tuple[str, ...]) -> bool:
     if len(body) >= 6 and (len(set(body)) <= 2 or _sequential(body.lower())):
         return True
     if len(body) >= 9 and _all_runs(body):
-        return True  # each character said three times or more in a row: acme.sh's 000011112222...
+        return True  # each character said three times or more in a row (acme.sh's 000011112222...), or twice
     return False
 
 
 def _all_runs(s: str) -> bool:
     """The value is three runs or more, each of one character said three times or more
-    (`000011112222333344445555666677778888`, Vultr's key in acme.sh's usage): a filler a
-    person typed; a random value repeats a character three times about once in a hundred."""
+    (`000011112222333344445555666677778888`, Vultr's key in acme.sh's usage), or five runs or
+    more of each character said twice (`aabbccddee112233445566` in opsdroid's docs; FIPS-197's
+    AES plaintext `00112233445566778899aabbccddeeff`): a filler a person typed; a random value
+    repeats a character three times about once in a hundred, and doubles five in a row about
+    once in a billion (base62)."""
     runs = [len(list(g)) for _, g in itertools.groupby(s)]
-    return len(runs) >= 3 and min(runs) >= 3
+    return len(runs) >= 3 and min(runs) >= 3 or len(runs) >= 5 and min(runs) >= 2
 
 
 _HEX_DIGEST = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
@@ -512,8 +518,10 @@ def is_camel_name(v: str, words: int = 4) -> bool:
     is_pascal_name reads as words, `words` of them in all at least."""
     w = v.lstrip("_")
     k = next((i for i, c in enumerate(w) if not c.islower()), 0)
+    # (the lead may be an abbreviation with no vowel, the words after it read as words:
+    # gocd's `PRIVATE_KEY = "sslPrivateKeyFile"`, `tlsClientCertPath`, `xmlHttpRequest`)
     return (k >= 3 or k == 2 and w[:2] in _SHORT_LEADS) and sum(1 for c in w if c.isupper()) >= words - 1 \
-        and is_pascal_name(w[0].upper() + w[1:])
+        and (is_pascal_name(w[0].upper() + w[1:]) or k <= 4 and is_pascal_name(w[k:]))
 
 
 def is_pascal_name(v: str) -> bool:

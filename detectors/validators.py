@@ -15,8 +15,9 @@ import hashlib
 import json
 import re
 import zlib
+from urllib.parse import unquote
 
-from detectors.placeholders import signed_with_example_key
+from detectors.placeholders import metasyntactic, signed_with_example_key
 from detectors.vocabulary import SECRET_WORDS
 
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -99,9 +100,27 @@ def _jwtio_claims(payload: dict) -> bool:
     return bool(payload) and all(k in _JWTIO_PAYLOAD and _JWTIO_PAYLOAD[k] == v for k, v in payload.items())
 
 
+# the words of a URL that say nothing of its host: what is left of `https://foo.com` is `foo`
+_URL_WORDS = {"http", "https", "www", "com", "org", "net", "io"}
+_META_WORDS = {"foo", "bar", "baz", "qux", "quux", "spam", "eggs", "hoge", "fuga", "piyo", "example"}
+
+
+def _metasyntactic_claims(payload: dict) -> bool:
+    """Every claim that is a string is made of metasyntactic words, and there is one at least:
+    a test's token (couchdb's jwtf tests sign `{"iss": "https://foo.com", "kid": "bar", ...}`)."""
+    texts = [v for v in payload.values() if isinstance(v, str)]
+    if not texts or any(not isinstance(v, (str, int, float)) for v in payload.values()):
+        return False
+    for text in texts:
+        words = [w for w in re.split(r"[^a-z0-9]+", text.lower()) if w and w not in _URL_WORDS]
+        if not words or any(w not in _META_WORDS and not metasyntactic(w) for w in words):
+            return False
+    return True
+
+
 def _sample_claims(payload: dict) -> bool:
-    """jwt.io's claims or a JWT library README's sample payload."""
-    return _jwtio_claims(payload) or payload in _DOC_PAYLOADS
+    """jwt.io's claims, a JWT library README's sample payload, or metasyntactic words."""
+    return _jwtio_claims(payload) or payload in _DOC_PAYLOADS or _metasyntactic_claims(payload)
 
 
 def jwt(secret: str, match: re.Match | None = None) -> bool | dict:
@@ -405,6 +424,10 @@ def url_password(secret: str, match: re.Match | None = None) -> bool:
     documentation names in capitals after a user that is one too, nor a word on the way to a
     host that is the word host."""
     if secret.isdigit() and len(secret) <= 5:
+        return False
+    if sum(c.isalnum() for c in (unquote(secret) if "%" in secret else secret)) < 2:
+        # hardly a letter or a digit once decoded: a test of how a URL escapes its reserved
+        # characters (couchdb's `http://u:p%3A%2F%5B%5D%40@[2001:db8::1]:81/db`, "p:/[]@")
         return False
     groups = match.groupdict() if match is not None else {}
     user, host = groups.get("user"), groups.get("host")

@@ -19,6 +19,14 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a translation catalogue's value with digits in it is typed, not translated
+    ("config/locales/en.yml", "  smtp_password: Xq7vLm2" + "pR9w", "Xq7vLm2" + "pR9w"),
+    # three names joined by colons, one of them random (not a no-auth test token)
+    ("app/settings.py", "AUTH_TOKEN = 'admin:tenant:Kq8vT2m" + "Wx9Lp3n'", "admin:tenant:Kq8vT2m" + "Wx9Lp3n"),
+    # a sigil before random characters is no scope binding
+    ("app/auth.js", "const password = '=Xq7vLm2" + "pR9w';", "=Xq7vLm2" + "pR9w"),
+    # "dev-only" before random characters: a development key, still a key
+    ("Taskfile.yml", '  AUTH_API_KEY_PEPPER: "dev-only-Xq7vLm2' + 'pR9wKz3T"', "dev-only-Xq7vLm2" + "pR9wKz3T"),
     # a password typed into a form's field, named by its selector (matomo's UI tests, puppeteer)
     ("scripts/login.js", "    await page.type('.modal.open #currentPassword', 'Xq7#vLm2" + "pR9w');", "Xq7#vLm2" + "pR9w"),
     # a password of four camel-case words, one an acronym (leaky-repo's Robomongo settings)
@@ -702,6 +710,26 @@ NEGATIVE = [
     # an event's handler, a method's name (matomo's Login plugin)
     ("plugins/Login/Login.php", "            'Controller.Login.confirmPassword' => 'beforeLoginCheckBruteForce',"),
     ("twisted/test/test_digest.py", '            username="andr\\xc3\\xa9", password="\\xc4\\x81")'),
+    # an icon font's glyph, one character written as a \u escape (gotestsum's format.go)
+    ("testjson/format.go", '\t\tpass:  "\\ueba4", // cod-pass'),
+    # an AngularJS directive's scope binding (horizon's form.js)
+    ("horizon/static/framework/form/form.js", "      scope: { pw: '=hzPasswordMatch' },"),
+    # Maven coordinates under a library's name (gocd's dependencies.gradle)
+    ("dependencies.gradle", "  tokenBucket         : 'org.isomorphism:token-bucket:1.7',"),
+    # a camel-case name after an abbreviation with no vowel (gocd's agent's arguments)
+    ("agent/common/AgentBootstrapperArgs.java", '    public static final String PRIVATE_KEY = "sslPrivateKeyFile";'),
+    # an OpenStack policy's checks (horizon's copies of keystone's and nova's)
+    ("openstack_dashboard/conf/keystone_policy.json", '    "identity:change_password": "rule:owner",'),
+    ("openstack_dashboard/conf/keystone_policy.yaml",
+     '#"identity:get_application_credentials": "rule:identity:get_application_credential"'),
+    # a user, a project and a role, the token Glance's no-auth test middleware reads
+    ("glance/tests/unit/v1/test_api.py", "        headers = {'x-auth-token': 'user:tenant:fake_member',"),
+    # a translation catalogue's words under a password's or a key's label (redmine, homebox)
+    ("config/locales/bs.yml", "    field_password_confirmation: Potvrda"),
+    ("config/locales/nl.yml", "  label_api_access_key: API-toegangssleutel"),
+    ("frontend/locales/da-DK.json", '    "password": "Adgangskode",'),
+    # a value that says it is for development alone (homebox's Taskfile)
+    ("Taskfile.yml", '  HBOX_AUTH_API_KEY_PEPPER: "dev-only-pepper-not-for-production-use-32b+"'),
 ]
 
 
@@ -909,10 +937,11 @@ def test_json_has_no_docstrings_to_look_for():
 
 def test_translation_catalogues_are_read_as_documentation(engine):
     """A user interface's words in a language (uptime-kuma's src/lang/nb-NO.json,
-    `"SecretAccessKey": "AccessKey-hemmelighet"`) are prose: a generic guess there is rated
-    low, as in documentation. A file of the same name outside a translations folder, or a
-    script inside one, is read as before."""
+    `"SecretAccessKey": "AccessKey-hemmelighet"`) are prose: words of a language there are
+    no secret, and a generic guess of anything else is rated low, as in documentation. A file
+    of the same name outside a translations folder, or a script inside one, is read as before."""
     line = '    "SecretAccessKey": "AccessKey-hemmelighet",\n'
+    typed = '    "SecretAccessKey": "AccessKey-hemmelighet-' + 'Xq7vLm2",\n'
     for path in ("src/lang/nb-NO.json", "config/locales/pt_BR.yml", "public/locales/de/translation.json",
                  "MediaBrowser.Server.Implementations/Localization/Server/nb.json",
                  # a name before the locale (syncthing's gui/default/assets/lang/lang-da.json)
@@ -921,10 +950,13 @@ def test_translation_catalogues_are_read_as_documentation(engine):
                  "ui-ngx/src/assets/locale/locale.constant-da_DK.json",
                  # or a name after it (wekan's imports/i18n/data/fy-NL.i18n.json)
                  "imports/i18n/data/fy-NL.i18n.json"):
-        hits = [h for h in engine.scan_text(line, path) if h.rule_id == "generic-secret"]
+        assert not [h for h in engine.scan_text(line, path) if h.rule_id == "generic-secret"], path
+        hits = [h for h in engine.scan_text(typed, path) if h.rule_id == "generic-secret"]
         assert hits and all(h.context["confidence"] == "low" and h.context.get("doc") for h in hits), path
     # Laravel's catalogues are PHP arrays (firefly-iii's resources/lang/nb_NO/form.php)
     php = "    'service_secret'        => 'Service-hemmelighet',\n"
+    assert not [h for h in engine.scan_text(php, "resources/lang/nb_NO/form.php") if h.rule_id == "generic-secret"]
+    php = "    'service_secret'        => 'Service-hemmelighet-" + "Xq7vLm2',\n"
     hits = [h for h in engine.scan_text(php, "resources/lang/nb_NO/form.php") if h.rule_id == "generic-secret"]
     assert hits and all(h.context["confidence"] == "low" and h.context.get("doc") for h in hits)
     for path in ("config/nb-NO.json", "src/lang/loader.json", "src/lang/lang-loader.json",

@@ -268,6 +268,39 @@ def test_jwtio_sample_claims_whole_or_cut_down_are_a_sample():
         assert v.jwt(token(claims)), claims
 
 
+def test_jwt_claims_of_metasyntactic_words_are_a_tests():
+    """Every string claim made of foo, bar and the like (a URL's scheme and top-level domain
+    aside) is a test's token (couchdb's jwtf tests sign `{"iss": "https://foo.com", "kid":
+    "bar"}`); one real word among them, or no string claim at all, is a token."""
+    import base64
+    import json
+    from detectors import validators as v
+
+    def token(payload: dict) -> str:
+        enc = [base64.urlsafe_b64encode(json.dumps(p).encode()).decode().rstrip("=")
+               for p in ({"alg": "RS256", "typ": "JWT"}, payload)]
+        return ".".join(enc + ["bi87lkEeOblTbZEh6FkmOSg3mCkqu2xcYJpJb3So29agyJkkidu3N"])
+
+    for sample in ({"iss": "https://foo.com", "iat": 0, "exp": 10 ** 13, "kid": "bar"}, {"sub": "foobar"},
+                   {"iss": "spam", "aud": "eggs"}):
+        assert not v.jwt(token(sample)), sample
+    for claims in ({"iss": "https://accounts.acme-payments.com", "kid": "bar"}, {"iat": 0, "exp": 10 ** 13},
+                   {"sub": "foo", "scope": ["admin"]}):
+        assert v.jwt(token(claims)), claims
+
+
+@pytest.mark.parametrize("password,found", [
+    ("p%3A%2F%5B%5D%40", False),  # "p:/[]@": how a URL escapes its reserved characters
+    ("%21%40", False),
+    ("p%40ssw0rd", True),
+    ("Kq7vLm2%21xR9", True),
+])
+def test_a_url_password_of_escaped_punctuation_is_a_parsers_test(password, found):
+    from detectors import validators as v
+
+    assert v.url_password(password, None) is found
+
+
 def test_aws_key_ids_name_their_account():
     """The account an access key ID carries (the published decoding, checked against the
     worked example `ASIAY34FZKBOKMUTVV7A` -> 609629065308); IDs older than the encoding carry
@@ -410,6 +443,9 @@ def test_url_password_ends_at_the_authoritys_last_at(text, secret, host):
     # runs of one character each, typed as a filler (acme.sh's usage of its Vultr script)
     ("VULTR_API_KEY=000011112222333344445555666677778888", "vultr-api-key", False),
     ("VULTR_API_KEY=0000111122223333444455556666777788Q8", "vultr-api-key", True),
+    # each character said twice, five times or more (opsdroid's docs; FIPS-197's AES plaintext)
+    ("VULTR_API_KEY=00112233445566778899AABBCCDDEEFF0011", "vultr-api-key", False),
+    ("VULTR_API_KEY=00112233445566778899AABBCC" + "DDEEFF0Q11", "vultr-api-key", True),
 ])
 def test_digest_of_a_neighbour_and_a_repeated_filler_are_not_secrets(text, rule_id, found):
     import hashlib
