@@ -1941,7 +1941,8 @@ def path_class(path: str) -> tuple:
     p = path or "file.txt"
     kind = file_kind(p)
     return (bool(path), kind, _lang(p, kind), is_doc_path(path) if path else False,
-            is_translation_catalog(path) if path else False, is_test_path(path) if path else False, path.endswith(_MARKUP), path.endswith(".json"), path.endswith(".lock"))
+            is_translation_catalog(path) if path else False, is_test_path(path) if path else False,
+            path.endswith(_MARKUP), path.endswith(".json"), path.endswith(".lock"))
 
 
 # the start of an Amazon Resource Name or a URN, whose parts are joined by colons
