@@ -614,7 +614,7 @@ _TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|#\{|\{\$[A-Za-z_]|^['\"]\s*(?:\.\s*\$|\+
 # under `payum.template.obtain_token`: Sylius' app config)
 # (or a place in a page: LibreOffice's help index, `'dbaccess/ui/password/newpassword':
 # 'text/sdatabase/05000003.html#bm_id3166411'`, in kkFileView's bundled LibreOffice)
-_FILE_NAME = re.compile(r"^(?:[\w.\-]+::)?[\w.\-/]*\.(?:json|ya?ml|txt|baseline|py|js|ts|env|cfg|ini|toml|pem|key|crt|cer|"
+_FILE_NAME = re.compile(r"^(?:[\w.\-]+::|@)?[\w.\-/]*\.(?:json|ya?ml|txt|baseline|py|js|ts|env|cfg|ini|toml|pem|key|crt|cer|"
                         r"p12|pfx|jks|keystore|gpg|asc|lock|log|md|sh|conf|html|xml|properties|twig|erb|hbs|tpl|"
                         r"mustache|jinja2?|j2|phtml|(?:html?|md|php)#[\w.:-]+)$", re.I)
 _WEAK = re.compile(r"(?i)^(?:pass(?:word|wd)?|passw0rd|p@ssw0rd|secret|token|changeit|letmein|admin|root|test|"
@@ -647,6 +647,9 @@ _B64_61 = re.compile(r"^AQAAAA[A-Za-z0-9+/]{76}={0,2}$")  # base64 of 61 bytes s
 # a relative path to a file, whatever its type: folders, then a name with a lower-case
 # extension (`environments/default/main.jsonnet`, `templates/secret.yaml.j2`); base64 has no
 # `.`, base64url no `/` (_value_ok keeps one that mixes capitals and digits)
+# OpenSSL's pass phrase arguments that say where the pass phrase is (openssl-passphrase-options(1):
+# `file:pathname`, `env:var`, `fd:number`), not the pass phrase (pulp's `-password file:$PWDFILE`)
+_PASS_SOURCE = re.compile(r"^(?:file|env|fd):[\w$./{}\-]+$")
 _REL_PATH = re.compile(r"^(?:[\w\-]+/)+[\w\-]+(?:\.[\w\-]+)*\.[a-z][a-z0-9]{0,9}$")
 # a name that is a path of lower-case names, three or more (ory's AEAD context
 # "ory/keysetpagination_v2/page_token"; one slash may be Oracle's user/password), and a URN
@@ -992,8 +995,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     userinfo = _USERINFO.match(v)
     if userinfo and is_placeholder(userinfo.group(1)):
         return False  # user:password@host whose password is a stand-in (`user:secret@localhost`)
-    if _FILE_NAME.match(v) or _WEAK.match(v) or "://" in v:
-        return False
+    if _FILE_NAME.match(v) or _WEAK.match(v) or "://" in v or _PASS_SOURCE.match(v):
+        return False  # a file's name (`@file.json`: read from the file), a weak word, a URL, where OpenSSL reads it
     if _EMAIL.match(v):
         return False  # an e-mail address: whom to write to, or anonymous FTP's password by convention (RFC 1635)
     if _REL_PATH.match(v) and not (any(c.isupper() for c in v) and any(c.isdigit() for c in v)):

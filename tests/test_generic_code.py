@@ -19,6 +19,8 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # OpenSSL's pass phrase given as itself (`pass:`), not where it is
+    ("deploy/make-p12.sh", "openssl pkcs12 -in client.p12 -password pass:Xq7vLm2" + "pR9w", "Xq7vLm2" + "pR9w"),
     # a translation catalogue's value with digits in it is typed, not translated
     ("config/locales/en.yml", "  smtp_password: Xq7vLm2" + "pR9w", "Xq7vLm2" + "pR9w"),
     # three names joined by colons, one of them random (not a no-auth test token)
@@ -728,6 +730,14 @@ NEGATIVE = [
     ("config/locales/bs.yml", "    field_password_confirmation: Potvrda"),
     ("config/locales/nl.yml", "  label_api_access_key: API-toegangssleutel"),
     ("frontend/locales/da-DK.json", '    "password": "Adgangskode",'),
+    # a value the page's server side writes (concretecms' views; ERB)
+    ("concrete/single_pages/dashboard/users/search.php", "                    ccm_token: '<?=$token->generate()?>'"),
+    ("web/concrete/blocks/content/add.php",
+     '''var CCM_EDITOR_SECURITY_TOKEN = "<?=Loader::helper('validation/token')->generate('editor')?>";'''),
+    ("app/views/sessions/new.html.erb", '''  var authToken = "<%= form_authenticity_token %>";'''),
+    # a file the secret is read from (PostgREST's `@filename`), where OpenSSL reads a pass phrase
+    ("nix/tools/loadtest.nix", '''            export PGRST_JWT_SECRET="@test/load/gen_jwks.json"'''),
+    ("platform/bin/pulp-nss-db-gen", "openssl pkcs12 -in client.p12 -nodes -out client.crt -password file:$PWDFILE"),
     # a value that says it is for development alone (homebox's Taskfile)
     ("Taskfile.yml", '  HBOX_AUTH_API_KEY_PEPPER: "dev-only-pepper-not-for-production-use-32b+"'),
 ]
