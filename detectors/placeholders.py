@@ -33,7 +33,8 @@ from detectors.vocabulary import CODE_OBJECTS, PASSWORD_WORDS_ABROAD
 # interpolation in a double-quoted string (`"{$auth[0]}:{$auth[1]}"`, mautic's curl call). A
 # whole value that a page's server side writes: PHP's `<?= $token->generate() ?>` (concretecms'
 # views), ERB's, JSP's and EJS's `<%= ... %>`.
-_TEMPLATE = re.compile(r"^<\?(?:=|php\s)[^\n]*\?>$|^<%[=-]?[^\n]*%>$|crwdns\d+:\d+crwdne\d+:\d+|\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\([A-Za-z_][\w.-]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|"
+_TEMPLATE = re.compile(r"^<\?(?:=|php\s)[^\n]*\?>$|^<%[=-]?[^\n]*%>$|"
+                       r"crwdns\d+:\d+crwdne\d+:\d+|\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\([A-Za-z_][\w.-]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|"
                        r"\$\([A-Za-z_][\w./= -]*\)|^\$[A-Za-z_]|%[A-Z_]+%|\.\.\.|…|\{\$[A-Za-z_]|"
                        r"^%(?:env\([\w:.-]+\)|[A-Za-z_][\w.-]*)%$|^%%[A-Za-z_][\w.-]*%%$|^@(?:env|keychain):[\w.-]+$|"
                        r"^credentialsJSON:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$|^\(\([\w./:-]+\)\)$")
