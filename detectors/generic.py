@@ -167,6 +167,10 @@ _QUALIFIER = {"path", "paths", "file", "filename", "dir", "url", "uri", "name", 
 # `'./modules/Users/GeneratePassword.php' => '<md5>'`): the entry is about that file, whatever
 # the file is named; not a key file's or a token file's, whose value may be its content
 _PATH_KEY = re.compile(r"^\.{0,2}/?(?:[\w@.-]+/)+[\w@.-]+\.(?!(?:key|pem|token|pass|pwd|p12|pfx|jks)$)[A-Za-z0-9]{1,5}$")
+# a source file's or an asset's name as a key, no folder (cryptpad's manifest of each script's
+# SHA-256, `"credential.js": "<base64>"`)
+_FILE_KEY = re.compile(r"^[\w@.-]+\.(?:m?js|cjs|jsx|tsx?|css|scss|less|html?|map|svg|png|gif|jpe?g|webp|woff2?|ttf|"
+                       r"py|rb|php|go|java|cs|wasm)$")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -174,7 +178,7 @@ def secret_name(name: str) -> str | None:
     """Why the name is secret-bearing (`password`, `api key` ...), or None. Remembered:
     a new line's names are asked about a dozen times as it is judged (typeshed's 5,351
     new lines asked 119k times about 3,000 names, a third of their judging)."""
-    if "/" in name and _PATH_KEY.match(name):
+    if "/" in name and _PATH_KEY.match(name) or "." in name and _FILE_KEY.match(name):
         return None
     ws = name_words(name)
     if not ws or len(ws) > 8 or _names_something_else(ws):
@@ -254,8 +258,8 @@ for _e in ("env ini cfg conf cnf properties prefs toml yaml yml json jsonc json5
 for _e in "sh bash zsh ksh fish bat cmd ps1 psm1 envrc mk".split():
     _EXT_KIND[_e] = SHELL
 # (and API Blueprint's .apib, Markdown that describes an API with example requests: hexpm's
-# `Authorization: Basic ...` of user ericmj)
-for _e in "md markdown mdx rst txt adoc asciidoc rdoc textile org wiki tex html htm xhtml myt mako jinja j2 ipynb apib".split():
+# `Authorization: Basic ...` of user ericmj; LaTeX's documented sources, .dtx, prose around macros)
+for _e in "md markdown mdx rst txt adoc asciidoc rdoc textile org wiki tex dtx ltx html htm xhtml myt mako jinja j2 ipynb apib".split():
     _EXT_KIND[_e] = DOC
 _SHELL_NAMES = {"dockerfile", "containerfile", "makefile", "gnumakefile", "procfile", "vagrantfile", "jenkinsfile"}
 _DOC_DIRS = {"doc", "docs", "documentation", "_docs", "man", "manual", "guide", "guides", "user_guide", "userguide",
@@ -847,8 +851,16 @@ _KEY_PREFIX = re.compile(r"^(?:[a-z][a-z0-9_.-]*:)+$")
 # ways made a long lower-case value take seconds to reject, exponential in its length)
 # A part may end in a capital and one letter after a word (userId, gatewayUi: cline's
 # `TOKEN_KEY = "cline.gatewayUi.token"`, the key its web view stores the token under).
-_WORD_PART = r"(?:[A-Z]?[a-z]{2,}(?![a-z])|[A-Z]{2,6}(?=[A-Z][a-z]|[^A-Za-z]|$))+(?:(?<=[a-z])[A-Z][a-z](?![A-Za-z]))?"
-_DOTTED_NAME = re.compile(rf"^{_WORD_PART}(?:\.{_WORD_PART}){{1,6}}$")
+# (and a short word in the middle of a name, `PasswordExpiryOnUserEventListener`, as is_pascal_name reads it)
+_WORD_PART = r"(?:[A-Z]?[a-z]{2,}(?![a-z])|[A-Z]{2,6}(?=[A-Z][a-z]|[^A-Za-z]|$)|" \
+             r"(?<=[a-z])(?:To|Id|Of|By|At|In|On|Up|Or|As|Is|If|No)(?=[A-Z]))+(?:(?<=[a-z])[A-Z][a-z](?![A-Za-z]))?"
+# (a part may be lower-case words joined by `_`: an event's name, passbolt's
+# `'PasswordExpiryOnUserEventListener.expire_resources'`)
+_DOTTED_PART = rf"{_WORD_PART}(?:_[a-z]{{2,}}(?![a-z]))*"
+_DOTTED_NAME = re.compile(rf"^{_DOTTED_PART}(?:\.{_DOTTED_PART}){{1,6}}$")
+# an attribute of Microsoft's Active Directory schema, its prefix and a name in Pascal case
+# (`msDS-PasswordReversibleEncryptionEnabled` in passbolt's directory sync mapping)
+_AD_ATTRIBUTE = re.compile(r"^m[sS](?:DS|-DS|Exch)?-(?:[A-Z][a-z]+|[A-Z]{2,5}(?=[A-Z][a-z]))+$")
 # a host's name, three labels or more under an alphabetic top-level domain (RFC 1123's letters,
 # digits and hyphens, lower case as written): a Google OAuth client ID
 # (`<project number>-<id>.apps.googleusercontent.com`, public: every sign-in URL carries it;
@@ -1047,10 +1059,11 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     if not pw and _COLON_NAMES.match(v):
         return False  # a user's, a project's and a role's names, say (a no-auth middleware's token)
     if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v.removeprefix("\\").removeprefix(".")) or _ANNOTATION_KEY.match(v) or \
-            _HOST_NAME.match(v):
+            _HOST_NAME.match(v) or _AD_ATTRIBUTE.match(v):
         # a header's, an algorithm's, a property's or an annotation's name (in LiveScript, `\name` is
         # the string "name": awx's `token: \language.support.function`, a highlighter's scope); a host's name;
-        # a property's suffix, put after a prefix (nacos' `TLS_TRUST_PWD = ".tls.certPrivateKeyPassword"`)
+        # a property's suffix, put after a prefix (nacos' `TLS_TRUST_PWD = ".tls.certPrivateKeyPassword"`);
+        # a directory's attribute
         return False
     # (read as written: a JSON or JavaScript string may hold a language's letters as \u escapes,
     # jellyfin's zh-CN.json `"LabelNewPassword": "\u65b0\u5bc6\u7801"`)

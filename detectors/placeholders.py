@@ -171,8 +171,9 @@ _DOCUMENTED_KEY_STEMS = ("AKIAIOSFODNN7", "AKIAI44QH8DHB", "wJalrXUtnFEMI/K7MDEN
 _SQUEEZE = re.compile(r"[^A-Za-z0-9]+")
 _KNOWN = {"password", "secret", "token", "apikey", "api_key", "none", "null", "true", "false", "undefined",
           "string", "pass", "passwd", "test", "admin", "root", "postgres", "user", "username",
-          # the database's name as its password, as postgres is: Oracle's container images' default
-          "oracle"}
+          # the database's name as its password, as postgres is: Oracle's container images' default;
+          # MinIO's documented default root user and password (juicefs' CI StorageClass)
+          "oracle", "minioadmin"}
 
 
 def shannon_entropy(s: str) -> float:

@@ -19,6 +19,8 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a random value under a name that is no file's
+    ("app/config.js", '  "credential": "E/xwRxY1m5DBRHoq6Tzr' + 'acJ4H7sue2rBq1clBgvukYg=",', "E/xwRxY1m5DBRHoq6Tzr" + "acJ4H7sue2rBq1clBgvukYg="),
     # OpenSSL's pass phrase given as itself (`pass:`), not where it is
     ("deploy/make-p12.sh", "openssl pkcs12 -in client.p12 -password pass:Xq7vLm2" + "pR9w", "Xq7vLm2" + "pR9w"),
     # a translation catalogue's value with digits in it is typed, not translated
@@ -738,6 +740,13 @@ NEGATIVE = [
     # a file the secret is read from (PostgREST's `@filename`), where OpenSSL reads a pass phrase
     ("nix/tools/loadtest.nix", '''            export PGRST_JWT_SECRET="@test/load/gen_jwks.json"'''),
     ("platform/bin/pulp-nss-db-gen", "openssl pkcs12 -in client.p12 -nodes -out client.crt -password file:$PWDFILE"),
+    # a script's name as a key, its digest the value (cryptpad's manifest of SRI hashes)
+    ("customize.dist/manifest.js", '      "credential.js": "E/xwRxY1m5DBRHoq6TzracJ4H7sue2rBq1clBgvukYg=",'),
+    # an Active Directory attribute's name (passbolt's directory sync mapping)
+    ("config/schema/ad.yml", "            passwordReversibleEncryption: msDS-PasswordReversibleEncryptionEnabled"),
+    # an event's name, a class and snake-case words (passbolt)
+    ("src/Event/PasswordExpiryOnDeleteGroupEventListener.php",
+     "    public const PASSWORD_EXPIRY_ON_GROUP_DELETE = 'PasswordExpiryOnDeleteGroupEventListener.expire_resources';"),
     # a value that says it is for development alone (homebox's Taskfile)
     ("Taskfile.yml", '  HBOX_AUTH_API_KEY_PEPPER: "dev-only-pepper-not-for-production-use-32b+"'),
 ]
@@ -1194,7 +1203,9 @@ def test_files_named_for_documentation_are_documentation():
     from detectors.generic import is_doc_path
 
     for p in ("app/views/pages/api_docs.html.erb", "web/docs.html", "pkg/client/doc.go", "api-docs.json",
-              "templates/documentation.html"):
+              "templates/documentation.html",
+              # LaTeX's documented sources: prose around macros (`token: \meaning#1` in ltxcmds.dtx)
+              "texmf-dist/source/latex/oberdiek/ltxcmds.dtx", "source/latex/base/ltfiles.ltx"):
         assert is_doc_path(p), p
     for p in ("docker-compose.yml", "app/views/pages/dockets.html.erb", "src/documents.py", "lib/adoc.rb",
               "app/templates/login.html"):

@@ -538,6 +538,16 @@ def test_k8s_secret_access_key_named_in_words_is_the_user():
         ("secretkey", "Vq8tL2rXw9kP4s"), ("access_key", "AKIAQYLPMN5HKS7ALM2X")]
 
 
+def test_k8s_secret_of_minios_documented_default_is_not_reported():
+    """MinIO's documented default root user and password, `minioadmin`, in a Secret's
+    stringData (juicefs' CI StorageClass secret) is a default, not a secret; another value
+    beside it is."""
+    text = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: juicefs-secret\nstringData:\n"
+            "  access-key: minioadmin\n  secret-key: minioadmin\n  meta-password: Vq8tL2rXw9kP4s\n")
+    assert [(h.context["key"], h.secret) for h in _hits("chaos/sc.yaml", text, "kubernetes-secret")] == [
+        ("meta-password", "Vq8tL2rXw9kP4s")]
+
+
 def test_k8s_dockerconfigjson_secret():
     dcj = json.dumps({"auths": {"ghcr.io": {"auth": _b64("bot:ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3")}}})
     text = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\n  namespace: prod\n"
