@@ -747,6 +747,10 @@ NEGATIVE = [
     # an event's name, a class and snake-case words (passbolt)
     ("src/Event/PasswordExpiryOnDeleteGroupEventListener.php",
      "    public const PASSWORD_EXPIRY_ON_GROUP_DELETE = 'PasswordExpiryOnDeleteGroupEventListener.expire_resources';"),
+    # a JWT of metasyntactic claims, `{"foo": "bar", "nbf": ...}`, under a token's name (jwt-go's example)
+    ("vendor/github.com/dgrijalva/jwt-go/hmac_example_test.go",
+     '\ttokenString := "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJmb28iOiJiYXIiLCJuYmYiOjE0NDQ0Nzg0MDB9.'
+     'u1riaD1rW97opCoAuRCTy4w58Br-Zk-bh7vLiRIsrpU"'),
     # a value that says it is for development alone (homebox's Taskfile)
     ("Taskfile.yml", '  HBOX_AUTH_API_KEY_PEPPER: "dev-only-pepper-not-for-production-use-32b+"'),
 ]
