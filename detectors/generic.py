@@ -389,8 +389,9 @@ def is_translation_catalog(path: str) -> bool:
 
 # a word of a language, or words joined by a hyphen or an apostrophe, no digit: what a
 # translation catalogue holds under a password's or a key's label (redmine's config/locales,
-# `field_password_confirmation: Potvrda`, `label_api_access_key: API-toegangssleutel`)
-_NATURAL_WORDS = re.compile(r"^[^\W\d_]+(?:['\u2019-][^\W\d_]+)*$")
+# `field_password_confirmation: Potvrda`, `label_api_access_key: API-toegangssleutel`), maybe a
+# label's colon (wiki.js' `"createuserpassword": "Passwort:"`)
+_NATURAL_WORDS = re.compile(r"^[^\W\d_]+(?:['\u2019-][^\W\d_]+)*[:.]?$")
 
 
 @functools.lru_cache(maxsize=4096)  # a pure function of the path
@@ -789,6 +790,9 @@ _NUMBERED_NAME = re.compile(r"^(?:[a-z]+|\d+)(?:_(?:[a-z]+|\d+))+$")
 # a CSS custom property's value read from another one (`'--code-token': 'var(--syntax-fg)'`),
 # or its name (a design token's: flagsmith's stories, `token: '--colorIconStandard'`)
 _CSS_VAR = re.compile(r"^(?:var\(\s*--[\w-]+\s*(?:,[^()]*)?\)|--[A-Za-z][\w-]*)$")
+# CSS declarations, each ended by `;` (GeSHi's language files style each kind of keyword:
+# boo.php's `'pass' => 'color:gray;'`, Boo's `pass` statement)
+_CSS_DECLARATIONS = re.compile(r"^(?:[a-z]+(?:-[a-z]+)*:[#\w.%(), -]+;)+$")
 # a CSS selector a page object finds a form's field by: an element's id or class of words
 # (Sylius' Behat pages, `'password' => '#sylius_customer_registration_user_plainPassword_first'`),
 # or a tag and an attribute (`'login_password' => 'input[type=\'password\']'`)
@@ -1090,8 +1094,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False
     if lower_name(v) or v[-1] == "/" and lower_name(v[:-1]):
         return False  # a lower-case word or identifier, or a folder so named (`--sftp-ask-password public/`)
-    if _NUMBERED_NAME.match(v) or _CSS_VAR.match(v) or _CSS_SELECTOR.match(v):
-        return False  # a name with a number in it, as _IDENT; another CSS property's value; a selector
+    if _NUMBERED_NAME.match(v) or _CSS_VAR.match(v) or _CSS_SELECTOR.match(v) or v[-1] == ";" and _CSS_DECLARATIONS.match(v):
+        return False  # a name with a number in it, as _IDENT; another CSS property's value; a selector; a style
     if not pw and (is_pascal_name(v.removesuffix(":")) or "[" in v and _INDEXED_PATH.match(v)
                    or ":" in v and _QNAME_PREFIX.match(v) and (is_pascal_name(v[v.index(":") + 1:])
                                                                 or is_camel_name(v[v.index(":") + 1:], 2))

@@ -732,6 +732,9 @@ NEGATIVE = [
     ("config/locales/bs.yml", "    field_password_confirmation: Potvrda"),
     ("config/locales/nl.yml", "  label_api_access_key: API-toegangssleutel"),
     ("frontend/locales/da-DK.json", '    "password": "Adgangskode",'),
+    ("server/locales/de/browser.json", '  "createuserpassword": "Passwort:",'),
+    # CSS declarations (GeSHi's style for Boo's `pass` keyword)
+    ("inc/geshi/boo.php", "            'pass' => 'color:gray;'"),
     # a value the page's server side writes (concretecms' views; ERB)
     ("concrete/single_pages/dashboard/users/search.php", "                    ccm_token: '<?=$token->generate()?>'"),
     ("web/concrete/blocks/content/add.php",
