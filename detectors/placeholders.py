@@ -130,13 +130,15 @@ _CAMEL_SLOT = re.compile(r"^[A-Za-z][a-z]*(?:[A-Z][a-z]+)*(?:Secret|Password|Pas
 # nothing but the metasyntactic words programmers put where any value would do (RFC 3092's
 # foo, bar, baz, qux...; Python's spam and eggs; Japanese hoge, fuga, piyo), once or
 # repeated, with a short number: `mongodb://fred:foobar@localhost`, `password = "barbarbar"`
-_METASYNTACTIC = re.compile(r"(?i)^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud|"
-                            r"spam|eggs|hoge|fuga|piyo)[^A-Za-z0-9]?){2,8}\d{0,4}$")
+_META_WORD = r"(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud|spam|eggs|hoge|fuga|piyo)"
+_METASYNTACTIC = re.compile(rf"(?i)^(?:{_META_WORD}[^A-Za-z0-9]?){{2,8}}\d{{0,4}}$")
+_ONE_METASYNTACTIC = re.compile(rf"(?i)^(?:{_META_WORD}[^A-Za-z0-9]?){{1,8}}\d{{0,4}}$")
 
 
-def metasyntactic(s: str) -> bool:
-    """Nothing but the metasyntactic words (`foobar`, `spam_eggs`), as _METASYNTACTIC."""
-    return bool(_METASYNTACTIC.match(s))
+def metasyntactic(s: str, least: int = 2) -> bool:
+    """Nothing but the metasyntactic words (`foobar`, `spam_eggs`), as _METASYNTACTIC; with
+    least=1, one of them alone too (`bar`: a claim's value, not a password)."""
+    return bool((_ONE_METASYNTACTIC if least == 1 else _METASYNTACTIC).match(s))
 
 
 # after a provider's prefix, a body of nothing but lower-case words joined by - or _ (three

@@ -101,8 +101,8 @@ def _jwtio_claims(payload: dict) -> bool:
 
 
 # the words of a URL that say nothing of its host: what is left of `https://foo.com` is `foo`
+# (and RFC 2606's `example`, beside the metasyntactic words)
 _URL_WORDS = {"http", "https", "www", "com", "org", "net", "io"}
-_META_WORDS = {"foo", "bar", "baz", "qux", "quux", "spam", "eggs", "hoge", "fuga", "piyo", "example"}
 
 
 def _metasyntactic_claims(payload: dict) -> bool:
@@ -113,7 +113,7 @@ def _metasyntactic_claims(payload: dict) -> bool:
         return False
     for text in texts:
         words = [w for w in re.split(r"[^a-z0-9]+", text.lower()) if w and w not in _URL_WORDS]
-        if not words or any(w not in _META_WORDS and not metasyntactic(w) for w in words):
+        if not words or any(w != "example" and not metasyntactic(w, 1) for w in words):
             return False
     return True
 
