@@ -35,8 +35,7 @@ from bisect import bisect_right
 
 from scanner.model import Hit
 from detectors.memo import BoundedMemo
-from detectors.placeholders import is_camel_name, is_pascal_name, is_placeholder, shannon_entropy
-from detectors.validators import sample_jwt
+from detectors.placeholders import is_camel_name, is_pascal_name, is_placeholder, sample_jwt, shannon_entropy
 from detectors.vocabulary import (CODE_OBJECTS, PASSWORD_WORDS_ABROAD, STORYBOOK_FILE, TEST_COMPOUNDS, TEST_DOUBLES,
                                   TEST_FOLDER)
 

@@ -141,6 +141,63 @@ def metasyntactic(s: str, least: int = 2) -> bool:
     return bool((_ONE_METASYNTACTIC if least == 1 else _METASYNTACTIC).match(s))
 
 
+def b64url_json(part: str):
+    """A JWT part (base64url without padding) decoded as JSON, or None."""
+    try:
+        raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        return json.loads(raw.decode("utf-8"))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+
+
+# the token on jwt.io's front page, pasted into countless READMEs and tests
+_JWTIO_PAYLOAD = {"sub": "1234567890", "name": "John Doe", "iat": 1516239022}
+# payloads of the samples in popular JWT libraries' READMEs (PyJWT, joserfc, jose ...)
+_DOC_PAYLOADS = ({"some": "payload"}, {"k": "value"}, {"foo": "bar"}, {"hello": "world"}, {"test": "test"})
+
+
+def _jwtio_claims(payload: dict) -> bool:
+    """jwt.io's sample claims, whole, with more beside them, or cut down (bruno's test
+    fixtures sign `{"sub": "1234567890"}` alone): a sample's, not a user's."""
+    if all(payload.get(k) == v for k, v in _JWTIO_PAYLOAD.items()):
+        return True
+    return bool(payload) and all(k in _JWTIO_PAYLOAD and _JWTIO_PAYLOAD[k] == v for k, v in payload.items())
+
+
+# the words of a URL that say nothing of its host: what is left of `https://foo.com` is `foo`
+# (and RFC 2606's `example`, beside the metasyntactic words)
+_URL_WORDS = {"http", "https", "www", "com", "org", "net", "io"}
+
+
+def _metasyntactic_claims(payload: dict) -> bool:
+    """Every claim that is a string is made of metasyntactic words, and there is one at least:
+    a test's token (couchdb's jwtf tests sign `{"iss": "https://foo.com", "kid": "bar", ...}`)."""
+    texts = [v for v in payload.values() if isinstance(v, str)]
+    if not texts or any(not isinstance(v, (str, int, float)) for v in payload.values()):
+        return False
+    for text in texts:
+        words = [w for w in re.split(r"[^a-z0-9]+", text.lower()) if w and w not in _URL_WORDS]
+        if not words or any(w != "example" and not metasyntactic(w, 1) for w in words):
+            return False
+    return True
+
+
+def sample_claims(payload: dict) -> bool:
+    """jwt.io's claims, a JWT library README's sample payload, or metasyntactic words."""
+    return _jwtio_claims(payload) or payload in _DOC_PAYLOADS or _metasyntactic_claims(payload)
+
+
+def sample_jwt(secret: str) -> bool:
+    """A JWT, whole or cut before its signature, whose claims are a sample's (sample_claims):
+    what any rule or guess that takes it, under whatever name, is to drop (jwt-go's
+    hmac_example_test.go, `tokenString := "eyJ..."` of `{"foo": "bar", "nbf": ...}`)."""
+    parts = secret.split(".")
+    if len(parts) not in (2, 3) or not secret.startswith("eyJ"):
+        return False
+    payload = b64url_json(parts[1])
+    return isinstance(payload, dict) and sample_claims(payload)
+
+
 # after a provider's prefix, a body of nothing but lower-case words joined by - or _ (three
 # words at least): a value a person wrote where the provider issues random characters, as a
 # test fixture sets into its own throw-away server (python-gitlab's functional tests give

@@ -17,7 +17,7 @@ import re
 import zlib
 from urllib.parse import unquote
 
-from detectors.placeholders import metasyntactic, signed_with_example_key
+from detectors.placeholders import b64url_json, sample_claims, sample_jwt, signed_with_example_key
 from detectors.vocabulary import SECRET_WORDS
 
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -75,52 +75,10 @@ def crc32_suffix(secret: str, match: re.Match | None = None) -> dict:
     return {"checksum": "valid" if ok else "invalid"}
 
 
-def _b64url_json(part: str):
-    try:
-        raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
-        return json.loads(raw.decode("utf-8"))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        return None
-
-
 # the token on jwt.io's front page, pasted into countless READMEs and tests
-_JWTIO_PAYLOAD = {"sub": "1234567890", "name": "John Doe", "iat": 1516239022}
 _JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
-# payloads of the samples in popular JWT libraries' READMEs (PyJWT, joserfc, jose ...)
-_DOC_PAYLOADS = ({"some": "payload"}, {"k": "value"}, {"foo": "bar"}, {"hello": "world"}, {"test": "test"})
 # Supabase CLI's well-known local-development keys (iss "supabase-demo") are public
 _WELL_KNOWN_ISS = {"supabase-demo"}
-
-
-def _jwtio_claims(payload: dict) -> bool:
-    """jwt.io's sample claims, whole, with more beside them, or cut down (bruno's test
-    fixtures sign `{"sub": "1234567890"}` alone): a sample's, not a user's."""
-    if all(payload.get(k) == v for k, v in _JWTIO_PAYLOAD.items()):
-        return True
-    return bool(payload) and all(k in _JWTIO_PAYLOAD and _JWTIO_PAYLOAD[k] == v for k, v in payload.items())
-
-
-# the words of a URL that say nothing of its host: what is left of `https://foo.com` is `foo`
-# (and RFC 2606's `example`, beside the metasyntactic words)
-_URL_WORDS = {"http", "https", "www", "com", "org", "net", "io"}
-
-
-def _metasyntactic_claims(payload: dict) -> bool:
-    """Every claim that is a string is made of metasyntactic words, and there is one at least:
-    a test's token (couchdb's jwtf tests sign `{"iss": "https://foo.com", "kid": "bar", ...}`)."""
-    texts = [v for v in payload.values() if isinstance(v, str)]
-    if not texts or any(not isinstance(v, (str, int, float)) for v in payload.values()):
-        return False
-    for text in texts:
-        words = [w for w in re.split(r"[^a-z0-9]+", text.lower()) if w and w not in _URL_WORDS]
-        if not words or any(w != "example" and not metasyntactic(w, 1) for w in words):
-            return False
-    return True
-
-
-def _sample_claims(payload: dict) -> bool:
-    """jwt.io's claims, a JWT library README's sample payload, or metasyntactic words."""
-    return _jwtio_claims(payload) or payload in _DOC_PAYLOADS or _metasyntactic_claims(payload)
 
 
 def jwt(secret: str, match: re.Match | None = None) -> bool | dict:
@@ -129,12 +87,12 @@ def jwt(secret: str, match: re.Match | None = None) -> bool | dict:
     parts = secret.split(".")
     if len(parts) != 3:
         return False
-    header, payload = _b64url_json(parts[0]), _b64url_json(parts[1])
+    header, payload = b64url_json(parts[0]), b64url_json(parts[1])
     if not isinstance(header, dict) or not isinstance(payload, dict):
         return False
     if signed_with_example_key(secret):
         return False
-    if parts[2] == _JWTIO_SIG or _sample_claims(payload):
+    if parts[2] == _JWTIO_SIG or sample_claims(payload):
         return False
     iss = payload.get("iss")
     if isinstance(iss, str) and iss in _WELL_KNOWN_ISS:
@@ -406,17 +364,6 @@ def mixed_token(secret: str, match: re.Match | None = None) -> bool:
         # (gunicorn's parser benchmark sends jwt.io's, cut before the signature)
         return False
     return True
-
-
-def sample_jwt(secret: str) -> bool:
-    """A JWT, whole or cut before its signature, whose claims are a sample's (_sample_claims):
-    what any rule or guess that takes it, under whatever name, is to drop (jwt-go's
-    hmac_example_test.go, `tokenString := "eyJ..."` of `{"foo": "bar", "nbf": ...}`)."""
-    parts = secret.split(".")
-    if len(parts) not in (2, 3) or not secret.startswith("eyJ"):
-        return False
-    payload = _b64url_json(parts[1])
-    return isinstance(payload, dict) and _sample_claims(payload)
 
 
 # a name in capitals, as a documentation writes the slots of a URL (Symfony Mailer's DSNs,

@@ -20,9 +20,9 @@ from tests.gitrepo import Repo, credfence, scan_json
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
     # a random value under a name that is no file's
-    ("app/config.js", '  "credential": "E/xwRxY1m5DBRHoq6Tzr' + 'acJ4H7sue2rBq1clBgvukYg=",', "E/xwRxY1m5DBRHoq6Tzr" + "acJ4H7sue2rBq1clBgvukYg="),
+    ("app/config.js", '  "credential": "Qm7/' + 'tLx2Vb9RkP4wZs8NcY3hJ6dF1gA5eU0oIqWmKr=",', "Qm7/" + "tLx2Vb9RkP4wZs8NcY3hJ6dF1gA5eU0oIqWmKr="),
     # OpenSSL's pass phrase given as itself (`pass:`), not where it is
-    ("deploy/make-p12.sh", "openssl pkcs12 -in client.p12 -password pass:Xq7vLm2" + "pR9w", "Xq7vLm2" + "pR9w"),
+    ("deploy/make-p12.sh", "openssl pkcs12 -in client.p12 -password p" + "ass:Xq7vLm2pR9w", "Xq7vLm2" + "pR9w"),
     # a translation catalogue's value with digits in it is typed, not translated
     ("config/locales/en.yml", "  smtp_password: Xq7vLm2" + "pR9w", "Xq7vLm2" + "pR9w"),
     # three names joined by colons, one of them random (not a no-auth test token)
