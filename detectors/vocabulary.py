@@ -43,13 +43,16 @@ CODE_OBJECTS = r"self|this|cls|os|env|process|request|config|settings|params|arg
 # bench/dj/, a Django project generated to time it against), and a JVM build's integration
 # test source set, beside src/main/ and src/test/ (Gradle's src/integration/java/ or
 # src/integrationTest/, Maven Failsafe's src/it/: spinnaker's Gitea container's key passphrase).
+# A folder of one kind of test, named in one word (`unittests/`, dgraph's `tlstest/` and
+# `systest/`, with the TLS keys of its test clusters): the kind, then test or tests.
 # scanner/blast.py reads it as the test environment,
 # detectors.generic.is_test_path as a test path.
+TEST_KINDS = ("fun", "func", "functional", "unit", "integration", "api", "acceptance", "system", "sys", "smoke", "perf",
+              "load", "ui", "regression", "tls", "ssl", "mtls", "fuzz", "stress", "chaos", "upgrade", "compat")
 TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|suites?|conformance|certification|interop|cypress|playwright|goss|\.?pongo|__mocks__|__fixtures__|"
                          r"bench|benchmarks?|"
                          r"src/(?:integration|integration-?tests?|int-?tests?|it)(?=/(?:java|kotlin|groovy|scala|resources)/)|"
-                         r"(?:fun|func|functional|unit|integration|api|acceptance|system|smoke|perf|"
-                         r"load|ui|regression)_?tests)/|(?:^|/)(ci)/[^/]*values[^/]*\.ya?ml$")
+                         rf"(?:{'|'.join(TEST_KINDS)})[_-]?tests?)/|(?:^|/)(ci)/[^/]*values[^/]*\.ya?ml$")
 
 # what follows "test" in a test folder named in one word (Go's testutil/, telegraf's
 # testcases/, pgx's testsetup/ with the CA its test servers are signed with): the generic

@@ -13,7 +13,7 @@ import re
 import time
 from datetime import datetime, timezone
 
-from detectors.vocabulary import STORYBOOK_FILE, TEST_COMPOUNDS, TEST_DOUBLES, TEST_FOLDER
+from detectors.vocabulary import STORYBOOK_FILE, TEST_COMPOUNDS, TEST_DOUBLES, TEST_FOLDER, TEST_KINDS
 from scanner.model import SEVERITIES, Blast, Finding
 
 # what a test's credential is called, joined to "test" or a test double's word in one
@@ -39,7 +39,10 @@ ENV_WORDS = {
              # test folders named in one word (detectors.vocabulary.TEST_COMPOUNDS, TEST_DOUBLES)
              *(p + w for p in ("test", *TEST_DOUBLES) for w in TEST_COMPOUNDS),
              # and a test's credential named in one word (goreleaser's internal/http/testkey.pem)
-             *(p + w for p in ("test", *TEST_DOUBLES) for w in _CREDENTIAL_NOUNS)},
+             *(p + w for p in ("test", *TEST_DOUBLES) for w in _CREDENTIAL_NOUNS),
+             # and a folder of one kind of test (dgraph's tlstest/mtls_internal/tls/live/: its
+             # words below are the test cluster's, not a deployment's)
+             *(k + t for k in TEST_KINDS for t in ("test", "tests"))},
 }
 _WORD_ENV = {w: env for env, words in ENV_WORDS.items() for w in words}
 SENSITIVITY = {"production": 4, "staging": 3, "development": 2, "test": 1, "unknown": 0}

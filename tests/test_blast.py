@@ -189,6 +189,11 @@ def test_variable_name_beats_the_path(tmp_path):
     ("clouddriver-artifacts/src/integration/java/utils/GiteaContainer.key", "test"),
     ("service/src/it/resources/server.key", "test"),
     ("web/src/integration/slack/server.key", "unknown"),  # an app's integration with Slack
+    # a folder of one kind of test, in one word (dgraph's tlstest/ and systest/)
+    ("tlstest/mtls_internal/tls/live/client.liveclient.key", "test"),
+    ("systest/backup/encryption/keys/enc.key", "test"),
+    ("pkg/unit-test/live/server.key", "test"),
+    ("docs/latest/live/server.key", "production"),  # `latest` is no kind of test
     # a deployment's folder above the tests still names the environment
     ("deploy/prod/tests/server.key", "production"),
     ("config/live/server.key", "production"),
