@@ -62,7 +62,10 @@ _STORED_ENCRYPTED = {"encrypted", "obscured", "ciphertext"}
 # (and NuGet's packages/<id>.<version>/ of a packages.config project: Radarr's
 # packages/DotNetZip.1.9.1.8/lib/net20/Ionic.Zip.xml, the library's own documentation)
 # (and a vendor folder with a qualifier: Mozilla's vendor-local/, pontoon's copy of pyOpenSSL's tests)
-_VENDORED = re.compile(r"(?:^|/)(vendor(?:[-_][a-z]+)?|third[_-]?party|Godeps/_workspace|packages/[A-Za-z][\w.-]*?\.\d+\.\d+(?:\.\d+){0,2}(?:-[\w.]+)?)/")
+# (and a library's release copied whole into lib/, libs/, deps/ or external/, its version in its
+# folder's name: fluent-bit's lib/mbedtls-2.16.3/library/certs.c, the library's sample keys)
+_VENDORED = re.compile(r"(?:^|/)(vendor(?:[-_][a-z]+)?|third[_-]?party|Godeps/_workspace|packages/[A-Za-z][\w.-]*?\.\d+\.\d+(?:\.\d+){0,2}(?:-[\w.]+)?|"
+                       r"(?:lib|libs|deps|external|extern)/[A-Za-z][\w.+]*?-v?\d+\.\d+(?:\.\d+){0,2}(?:-[\w.]+)?)/")
 SCOPE_WORDS = {"account": "account-wide", "environment": "environment-bound", "unknown": "unknown-scope"}
 
 

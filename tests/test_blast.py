@@ -471,6 +471,10 @@ def test_the_same_secret_named_production_elsewhere_still_is(tmp_path):
     # NuGet's restored packages of a packages.config project (Radarr's packages/DotNetZip.1.9.1.8/)
     ("packages/DotNetZip.1.9.1.8/lib/net20/Ionic.Zip.xml", "test"),
     ("src/packages/Newtonsoft.Json.13.0.1-beta1/tools/install.ps1", "test"),
+    # a library's release copied into lib/ or deps/ (fluent-bit's mbedtls and librdkafka)
+    ("lib/mbedtls-2.16.3/library/certs.c", "test"),
+    ("lib/monkey/deps/mbedtls-2.4.2/library/certs.c", "test"),
+    ("lib/librdkafka-2.15.0/src/rdkafka_sasl_oauthbearer_oidc.c", "test"),
     # Kubernetes' source tree vendored: its staging/ is no environment of ours
     ("vendor/k8s.io/kubernetes/staging/src/k8s.io/client-go/transport/transport_test.go", "test"),
 ])
@@ -482,7 +486,9 @@ def test_path(tmp_path, path, env):
 @pytest.mark.parametrize("path", ["tools/t.py", "latest/settings.py", "at/app.cfg", "contests/app.cfg",
                                   "ci/deploy.sh", "ci/config.yml", "gsuite/app.cfg", "suitecrm/config.php",
                                   "mockingbird/app.cfg", "dummyproof/app.cfg", "cypress.config.js",
-                                  "tools/cypress_runner.py", "certificationauthority/app.cfg", "interoperability.cfg"])
+                                  "tools/cypress_runner.py", "certificationauthority/app.cfg", "interoperability.cfg",
+                                  # a version in a name outside lib/ or deps/, or no version under lib/
+                                  "releases/app-1.2.3/app.cfg", "lib/mbedtls/library/app.cfg"])
 def test_a_path_that_only_looks_like_a_test_folder_names_no_environment(tmp_path, path):
     b = blast({path: f'GITHUB_TOKEN="{GH}"\n'}, tmp_path)
     assert b.env == "unknown", ev(b)
