@@ -35,7 +35,7 @@ from bisect import bisect_right
 
 from scanner.model import Hit
 from detectors.memo import BoundedMemo
-from detectors.placeholders import is_camel_name, is_pascal_name, is_placeholder, sample_jwt, shannon_entropy
+from detectors.placeholders import is_camel_name, is_pascal_name, is_placeholder, shannon_entropy
 from detectors.vocabulary import (CODE_OBJECTS, PASSWORD_WORDS_ABROAD, STORYBOOK_FILE, TEST_COMPOUNDS, TEST_DOUBLES,
                                   TEST_FOLDER)
 
@@ -1001,8 +1001,7 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # prose, a command, a list
     if not any(ch.isalnum() for ch in v):
         return False  # no letter or digit: a set of characters (RFC 9110's token specials), a separator
-    if _TEMPLATE.search(v) or is_placeholder(v) or _b64_of_stand_in(v) or ("$" in v and _MONARCH_TOKEN.match(v)) \
-            or v.startswith("eyJ") and sample_jwt(v):
+    if _TEMPLATE.search(v) or is_placeholder(v) or _b64_of_stand_in(v) or ("$" in v and _MONARCH_TOKEN.match(v)):
         return False
     if v[:len(key)].lower() == key.lower() and v[len(key):len(key) + 1] in ("-", "_") and \
             v[len(key) + 1:].isdigit() and len(v) - len(key) > 8:

@@ -216,7 +216,7 @@ def is_word_chain(v: str) -> bool:
 
 
 # the token everybody pastes from jwt.io's front page
-_JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 # keys a provider publishes for automated tests, which pass every check and protect nothing:
 # Google's reCAPTCHA v2 test site key and secret key (developers.google.com/recaptcha/docs/faq,
 # "I'd like to run automated tests with reCAPTCHA"), committed in many apps' development settings
@@ -338,7 +338,7 @@ def _is_placeholder(secret: str, prefixes: tuple[str, ...]) -> bool:
         return True
     if _has_template(s) or (_has_word(s) and any(_written(m, False) for m in _WORDS.finditer(s))):
         return True
-    if _JWTIO_SIG in s or signed_with_example_key(s) or s in _PUBLISHED_TEST_KEYS or s.lower() in _WEAK_DIGESTS \
+    if JWTIO_SIG in s or signed_with_example_key(s) or s.startswith("eyJ") and sample_jwt(s) or s in _PUBLISHED_TEST_KEYS or s.lower() in _WEAK_DIGESTS \
             or s.startswith(_DOCUMENTED_KEY_STEMS):
         return True
     if _REPEAT.search(body) and not _structural_run(body):

@@ -17,7 +17,7 @@ import re
 import zlib
 from urllib.parse import unquote
 
-from detectors.placeholders import b64url_json, sample_claims, sample_jwt, signed_with_example_key
+from detectors.placeholders import JWTIO_SIG, b64url_json, sample_claims, sample_jwt, signed_with_example_key
 from detectors.vocabulary import SECRET_WORDS
 
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -75,8 +75,6 @@ def crc32_suffix(secret: str, match: re.Match | None = None) -> dict:
     return {"checksum": "valid" if ok else "invalid"}
 
 
-# the token on jwt.io's front page, pasted into countless READMEs and tests
-_JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 # Supabase CLI's well-known local-development keys (iss "supabase-demo") are public
 _WELL_KNOWN_ISS = {"supabase-demo"}
 
@@ -92,7 +90,7 @@ def jwt(secret: str, match: re.Match | None = None) -> bool | dict:
         return False
     if signed_with_example_key(secret):
         return False
-    if parts[2] == _JWTIO_SIG or sample_claims(payload):
+    if parts[2] == JWTIO_SIG or sample_claims(payload):
         return False
     iss = payload.get("iss")
     if isinstance(iss, str) and iss in _WELL_KNOWN_ISS:
