@@ -298,7 +298,7 @@ def test_a_base_in_an_earlier_chunk_is_carried_for_the_versions_stored_against_i
     from scanner.sources import history
 
     a, b, c, d, e, f = (ch * 40 for ch in "abcdef")
-    first = [(a, 1000, "log", ""), (b, 900, "log", a), (c, 50, "x", "")]
+    first = [(c, 50, "x", ""), (a, 1000, "log", c), (b, 900, "log", a)]
     second = [(d, 1000, "log", a), (e, 1000, "log", a), (f, 60, "x", c)]  # a saves 2,000; c 60
     got = list(history.with_outside_bases(iter([first, second])))
     assert got[0] == first
@@ -309,6 +309,42 @@ def test_a_base_in_an_earlier_chunk_is_carried_for_the_versions_stored_against_i
     assert list(history.with_outside_bases(iter(plain))) == plain
     full = [(f"{k:040x}", 10, "log", a) for k in range(history.CHUNK_BYTES // 65)]
     assert list(history.with_outside_bases(iter([first, full])))[1] == full, "no room in the request"
+
+
+def test_every_outside_base_of_a_delta_ordered_forest_is_found_from_the_chain_alone():
+    """with_outside_bases keeps only the chain of bases down to the last blob handed out,
+    not every blob: in delta order (depth first) it finds the same outside bases, and
+    carries the same ones, as a record of every earlier blob would, however the forest
+    branches and wherever the chunks are cut."""
+    from scanner.sources import history
+
+    rng = random.Random(11)
+    carried_some = 0
+    for trial in range(40):
+        oids = [f"{k:040x}".encode() for k in range(rng.randrange(5, 120))]
+        blobs = []
+        for k, oid in enumerate(oids):  # a base among the earlier blobs, or none
+            base = oids[rng.randrange(k)] if k and rng.random() < 0.8 else b"0" * 40
+            blobs.append((oid, rng.randrange(1, 3000), "f", base))
+        rng.shuffle(blobs)
+        ordered = history.order_by_delta(blobs)
+        cuts = sorted(rng.sample(range(1, len(ordered)), min(len(ordered) - 1, rng.randrange(1, 8))))
+        chunks = [ordered[a:b] for a, b in zip([0] + cuts, cuts + [len(ordered)])]
+        every: dict[str, int] = {}  # what the chain stands for: every blob handed out
+        expected = []
+        for chunk in chunks:
+            inside = {b[0] for b in chunk}
+            saved: dict[str, int] = {}
+            for _, size, _, base in chunk:
+                if base and base not in inside and base in every:
+                    saved[base] = saved.get(base, 0) + size
+            carried = sorted((b for b, n in saved.items() if n > history.CARRY_FACTOR * every[b]),
+                             key=lambda b: -saved[b])
+            expected.append([(b, every[b], None, "") for b in carried] + chunk)
+            every.update((b[0], b[1]) for b in chunk)
+        assert list(history.with_outside_bases(iter(chunks))) == expected, trial
+        carried_some += any(len(c) > len(o) for c, o in zip(expected, chunks))
+    assert carried_some > 10
 
 
 def test_versions_split_over_chunks_are_matched_against_their_carried_base(tmp_path, monkeypatch):

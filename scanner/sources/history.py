@@ -56,9 +56,13 @@ PACK_LIMITS = ("-c", "core.packedGitWindowSize=32m", "-c", "core.packedGitLimit=
 class Provenance:
     """Where blobs entered the history. Filled from raw `git log` bytes and kept as bytes:
     only the few blobs that hold findings are ever decoded (introductions(), removal())."""
-    # blob -> [(commit, path, author date)] where the blob entered the tree, newest first
-    introduced: dict[bytes, list[tuple[bytes, bytes, bytes]]] = field(default_factory=dict)
-    # blob -> (commit, date) of the latest commit that replaced it at a path
+    # blob -> (commit, path, author date) where the blob entered the tree, or a list of
+    # them, newest first, when it entered more than once (entries()): most blobs enter once,
+    # and a list around each of saltcorn's million single entries held 60 MB
+    introduced: dict[bytes, tuple[bytes, bytes, bytes] | list[tuple[bytes, bytes, bytes]]] = \
+        field(default_factory=dict)
+    # blob -> (commit, date) of the latest commit that replaced it at a path: one tuple per
+    # commit, shared by every blob it replaced (55 MB of saltcorn's otherwise)
     removed: dict[bytes, tuple[bytes, bytes]] = field(default_factory=dict)
     # commit -> the refs that reach it, at most REFS_LISTED of them (ref_order), and how many
     # reach it in all: a repository of 30,000 branches listed whole wrote 8.8 million names
@@ -84,11 +88,22 @@ class Provenance:
 
     def introductions(self, oid: str) -> list[tuple[str, str, str]]:
         return [(c.decode(), p.decode("utf-8", "surrogateescape"), d.decode())
-                for c, p, d in self.introduced.get(oid.encode(), [])]
+                for c, p, d in entries(self.introduced.get(oid.encode()))]
 
     def removal(self, oid: str) -> tuple[str, str] | None:
         r = self.removed.get(oid.encode())
         return (r[0].decode(), r[1].decode()) if r else None
+
+
+def entries(where) -> list[tuple[bytes, bytes, bytes]]:
+    """A blob's introductions (Provenance.introduced: one tuple, a list of them, or None)
+    as a list, newest first."""
+    return [] if where is None else [where] if type(where) is tuple else where
+
+
+def _packed(lst: list[tuple[bytes, bytes, bytes]]):
+    """A list of introductions as Provenance.introduced keeps it: one alone as itself."""
+    return lst[0] if len(lst) == 1 else lst
 
 
 @dataclass
@@ -112,7 +127,7 @@ class BlobList:
         """The unordered blobs in the order of their deltas, one at a time as they are
         ordered (delta_order), each one's path kept in `scanned`."""
         self.scanned = {b[0]: b[2] for b in self.unordered}
-        yield from delta_order(self.unordered)
+        yield from delta_order(self.unordered, self.scanned)
         self.unordered = []  # 30 MB on sympy: not held for the rest of the scan
 
 
@@ -386,7 +401,7 @@ class Enumeration:
         kept: list[tuple[str, int, str, bytes]] = []
         present: set[bytes] = set()  # the walk's blobs the object store has
         for oid, size, base in listed:
-            where = intro.get(oid)
+            where = entries(intro.get(oid))
             # the one place a history blob's path is decided (a path predicate goes here)
             if where:
                 present.add(oid)
@@ -425,7 +440,7 @@ class Enumeration:
         # loose object holds it: the listing never shows it): count it and say so, never a
         # silent partial scan (issue 7)
         absent = [oid for oid, where in intro.items() if oid not in present and oid not in missing
-                  and not (prefix and not where[-1][1].decode("utf-8", "surrogateescape").startswith(prefix))] \
+                  and not (prefix and not entries(where)[-1][1].decode("utf-8", "surrogateescape").startswith(prefix))] \
             if len(present) < len(intro) else []
         unreadable = sum(1 for oid in missing if oid in intro) + len(absent)
         if unreadable:
@@ -521,7 +536,7 @@ def _add_non_commit_refs(repo: Path, prov: Provenance, listing: bytes | None = N
     for ref, kind, oid in peeled:
         if kind == b"blob":
             if oid not in prov.introduced:
-                prov.introduced[oid] = [(b"", ref, b"")]
+                prov.introduced[oid] = (b"", ref, b"")
                 prov.fresh.append(oid)
         elif kind == b"tree":
             try:
@@ -532,7 +547,7 @@ def _add_non_commit_refs(repo: Path, prov: Provenance, listing: bytes | None = N
                 meta, _, path = entry.partition(b"\t")
                 fields = meta.split(b" ")
                 if len(fields) == 3 and fields[1] == b"blob" and fields[2] not in prov.introduced:
-                    prov.introduced[fields[2]] = [(b"", ref + b":" + path, b"")]
+                    prov.introduced[fields[2]] = (b"", ref + b":" + path, b"")
                     prov.fresh.append(fields[2])
 
 
@@ -629,15 +644,13 @@ def _join_ends(prov: Provenance, newest: Provenance, oldest: Provenance,
     both = newest_seen & oldest_seen  # where the two walks met: the newest-first one's
     if prov.parents is not None:
         prov.parents.update(oldest.parents)
-    for oid, lst in oldest.introduced.items():
-        lst = _newest_first(lst, both)
+    for oid, where in oldest.introduced.items():
+        lst = _newest_first(entries(where), both)
         if not lst:
             continue
         mine = prov.introduced.get(oid)
-        if mine is None:
-            prov.introduced[oid] = lst
-        else:  # older commits after newer ones
-            mine.extend(lst)
+        # older commits after newer ones
+        prov.introduced[oid] = _packed(lst) if mine is None else entries(mine) + lst
     for oid, rem in oldest.removed.items():
         prov.removed.setdefault(oid, rem)  # the newer walk's replacement, when it saw one, is the latest
     return len(newest_seen | oldest_seen)
@@ -762,6 +775,7 @@ def _parse_raw(data: bytes, prov: Provenance, state: tuple[bytes, bytes],
     changed file of every commit. In an oldest-first walk, a blob's latest replacement is
     the last one seen."""
     commit, date = state
+    replaced = (commit, date)  # the current commit's value in prov.removed
     intro, removed, parents, order, fresh = prov.introduced, prov.removed, prov.parents, prov.order, prov.fresh
     paths = prov.paths
     it = iter(data.split(b"\0"))
@@ -776,6 +790,7 @@ def _parse_raw(data: bytes, prov: Provenance, state: tuple[bytes, bytes],
             order.append(commit)
             if parents is not None:
                 date, _, parents[commit] = date.partition(b" ")
+            replaced = (commit, date)
             continue
         path = next(it, b"")
         path = paths.setdefault(path, path)
@@ -786,15 +801,18 @@ def _parse_raw(data: bytes, prov: Provenance, state: tuple[bytes, bytes],
         ids = parts[n + 1: 2 * n + 2]
         new = ids[-1]
         if parts[n] != _SUBMODULE and new not in _ZERO_IDS:
-            lst = intro.get(new)
-            if lst is None:
-                intro[new] = [(commit, path, date)]
+            where = intro.get(new)
+            if where is None:
+                intro[new] = (commit, path, date)
                 fresh.append(new)
-            elif lst[-1][0] != commit or lst[-1][1] != path:
-                lst.append((commit, path, date))
+            elif type(where) is tuple:
+                if where[0] != commit or where[1] != path:
+                    intro[new] = [where, (commit, path, date)]
+            elif where[-1][0] != commit or where[-1][1] != path:
+                where.append((commit, path, date))
         for old in ids[:-1]:
             if old != new and (not newest_first or old not in removed) and old not in _ZERO_IDS:
-                removed[old] = (commit, date)  # the latest replacement
+                removed[old] = replaced  # the latest replacement
     return commit, date
 
 
@@ -811,7 +829,7 @@ def order_by_delta(blobs: list[tuple[bytes, int, str, bytes]]) -> list[tuple[str
     return list(delta_order(blobs))
 
 
-def delta_order(blobs: list[tuple[bytes, int, str, bytes]]):
+def delta_order(blobs: list[tuple[bytes, int, str, bytes]], known=None):
     """(oid, size, path, base) of blobs given in pack order (or the walk's, newest first)
     with their delta bases (the blob git stores each as a delta against, or zeros),
     yielded so that each follows its base: a depth-first walk of the delta forest, in the
@@ -826,13 +844,22 @@ def delta_order(blobs: list[tuple[bytes, int, str, bytes]]):
     with no base. Siblings come smallest family first (_smallest_family_first): a version is
     matched where it differs from its base only when the base is in its chunk, and a small
     sibling read after a large sibling's whole family of versions found its base chunks
-    back, and was matched whole."""
-    known = {b[0] for b in blobs}  # a base of zeros (stored whole) is never among them
-    children: dict[bytes, list[int]] = {}
+    back, and was matched whole. `known`: the blobs' oids, when the caller holds them.
+
+    A base's one child is kept as its place alone, not in a list (_kids): saltcorn's
+    700,000 bases, most with one version stored against each, held 45 MB of lists."""
+    if known is None:
+        known = {b[0] for b in blobs}  # a base of zeros (stored whole) is never among them
+    children: dict[bytes, int | list[int]] = {}
     roots: list[int] = []
     for k, (oid, _, _, base) in enumerate(blobs):
         if base in known and base != oid:
-            children.setdefault(base, []).append(k)
+            kids = children.setdefault(base, k)
+            if kids is not k:
+                if type(kids) is int:
+                    children[base] = [kids, k]
+                else:
+                    kids.append(k)
         else:
             roots.append(k)
     told = 0
@@ -841,42 +868,46 @@ def delta_order(blobs: list[tuple[bytes, int, str, bytes]]):
         name = oid.decode()
         yield name, size, path, ""
         told += 1
-        kids = children.get(oid)
-        if not kids:
+        if oid not in children:
             continue  # most roots: nothing is stored against them
         _smallest_family_first(blobs, children, r)  # here, not up front: the workers have begun
-        stack = [(k, name) for k in reversed(kids)]
+        stack = [(k, name) for k in reversed(_kids(children, oid))]
         while stack:
             k, base = stack.pop()
             oid, size, path, _ = blobs[k]
             name = oid.decode()
             yield name, size, path, base
             told += 1
-            kids = children.get(oid)
-            if kids:
-                stack += [(k, name) for k in reversed(kids)]
+            if oid in children:
+                stack += [(k, name) for k in reversed(_kids(children, oid))]
     if told != len(blobs):  # no root reaches a cycle: what the walks above did not tell
         reached = bytearray(len(blobs))
         stack = list(roots)
         while stack:
             k = stack.pop()
             reached[k] = 1
-            stack += children.get(blobs[k][0], ())
+            stack += _kids(children, blobs[k][0])
         for k, (oid, size, path, _) in enumerate(blobs):
             if not reached[k]:
                 yield oid.decode(), size, path, ""
 
 
-def _smallest_family_first(blobs: list[tuple], children: dict[bytes, list[int]], root: int) -> None:
+def _kids(children: dict[bytes, int | list[int]], oid: bytes) -> list[int]:
+    """The places of the blobs stored against oid (delta_order's children), as a list."""
+    kids = children.get(oid, ())
+    return [kids] if type(kids) is int else kids
+
+
+def _smallest_family_first(blobs: list[tuple], children: dict[bytes, int | list[int]], root: int) -> None:
     """Sort the children of every blob in root's delta tree by the bytes of their family
     (the child and every blob stored against it, directly or not), smallest first: each
     blob with children listed after its base, then the families summed in reverse."""
     inner: list[tuple[int, list[int]]] = []  # the blobs with children, each after its base
-    stack = [(root, children[blobs[root][0]])]
+    stack = [(root, _kids(children, blobs[root][0]))]
     while stack:
         k, kids = stack.pop()
         inner.append((k, kids))
-        stack += [(c, children[blobs[c][0]]) for c in kids if blobs[c][0] in children]
+        stack += [(c, _kids(children, blobs[c][0])) for c in kids if blobs[c][0] in children]
     family: dict[int, int] = {}
     for k, kids in reversed(inner):  # children first
         if len(kids) > 1:
@@ -909,8 +940,14 @@ def with_outside_bases(chunks, edited_from: int = 0):
     (33 MB) carried cover 250 MB of them. A base is carried when its versions of at least
     `edited_from` bytes (smaller ones are matched whole anyway) are over CARRY_FACTOR
     times its size, as many as the chunk's request has room for (CHUNK_BYTES), most bytes
-    saved first."""
-    earlier: dict[str, int] = {}  # oid -> size, of the blobs in the chunks handed out
+    saved first.
+
+    In delta order (depth first) a later blob's base is the last blob handed out or one
+    of the bases it descends from: only that chain is kept (oid -> (place in it, size)),
+    not every blob handed out (a dict of saltcorn's million ids, 150 MB). A blob whose
+    base is not in the chain (not delta order) leaves the chain as it is."""
+    chain: list[str] = []
+    earlier: dict[str, tuple[int, int]] = {}
     for chunk in chunks:
         if not chunk or len(chunk[0]) < 4:
             yield chunk
@@ -921,11 +958,18 @@ def with_outside_bases(chunks, edited_from: int = 0):
             if base and size >= edited_from and base not in inside and base in earlier:
                 saved[base] = saved.get(base, 0) + size
         room = CHUNK_BYTES // 65 - len(chunk)
-        carried = sorted((b for b, n in saved.items() if n > CARRY_FACTOR * earlier[b]),
+        carried = sorted((b for b, n in saved.items() if n > CARRY_FACTOR * earlier[b][1]),
                          key=lambda b: -saved[b])[:max(0, room)]
-        for oid, size, _, _ in chunk:
-            earlier[oid] = size
-        yield [(b, earlier[b], None, "") for b in carried] + chunk if carried else chunk
+        out = [(b, earlier[b][1], None, "") for b in carried] + chunk if carried else chunk
+        for oid, size, _, base in chunk:
+            at = earlier.get(base, (-1,))[0] if base else -1
+            if at >= 0 or not base:  # the chain ends at the base (or is empty for a root)
+                for gone in chain[at + 1:]:
+                    del earlier[gone]
+                del chain[at + 1:]
+            earlier[oid] = (len(chain), size)
+            chain.append(oid)
+        yield out
 
 
 class BlobReader:
