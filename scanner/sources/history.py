@@ -190,6 +190,9 @@ class Enumeration:
             self._check = gitcmd.popen(repo, *PACK_LIMITS, "cat-file", "--buffer",
                                        "--batch-check=%(objectname) %(objectsize) %(deltabase)")
         self._feeding = threading.Lock()
+        # the walk's oids, in the order _feed asked for them: git answers in that order, and
+        # _read_checks keys its answers by these objects, not a second copy of each id
+        self._asked: list[bytes] = []
         self._procs.append(self._check)
         # the walk's git log processes, started now when nothing limits the walk (the
         # common case); a limited walk starts its own with its threads (_read_history)
@@ -232,6 +235,7 @@ class Enumeration:
         held in the pipe's buffer, a small repository's look-ups would all wait for the walk
         to end)."""
         with self._feeding:
+            self._asked += oids  # before git can answer
             try:
                 self._check.stdin.write(b"\n".join(oids) + b"\n")
                 self._check.stdin.flush()
@@ -250,11 +254,16 @@ class Enumeration:
         they arrive, a megabyte at a time, into {oid: (size, base)} and the missing ones."""
         sizes: dict[bytes, tuple[int, bytes]] = {}
         missing: set[bytes] = set()
+        answered = 0  # lines read so far: the place in _asked of the next one
         try:
             for data in _whole_lines(self._check.stdout):
                 if b" missing" not in data:  # every line three words: split once, in C
                     words = data.split()
-                    sizes.update(zip(words[0::3], zip(map(int, words[1::3]), words[2::3])))
+                    ids = words[0::3]
+                    asked = self._asked[answered:answered + len(ids)]
+                    # the walk's objects as keys: git's copy of each id held 73 MB of
+                    # saltcorn's million at the walk's end
+                    sizes.update(zip(asked if asked == ids else ids, zip(map(int, words[1::3]), words[2::3])))
                 else:
                     for line in data.split(b"\n"):
                         oid, _, rest = line.partition(b" ")
@@ -263,8 +272,11 @@ class Enumeration:
                         elif rest:
                             size, _, base = rest.partition(b" ")
                             sizes[oid] = (int(size), base)
-                self.progress.objects += data.count(b"\n")
+                lines = data.count(b"\n")
+                answered += lines
+                self.progress.objects += lines
             self._listing.append((sizes, missing))
+            self._asked = []
         finally:
             self._check.stdout.close()
             self._check.wait()
