@@ -134,9 +134,7 @@ _NOT_HEAD = {"is", "has", "use", "uses", "show", "hide", "enable", "disable", "n
              "fetch", "find", "lookup", "resolve", "compute", "count", "len", "last", "prev", "next", "bypass",
              "forgot", "forgotten", "reset", "expect", "expected", "want", "wants", "need", "needs",
              # a digest of the secret: Helm's `checksum/secret` pod annotation
-             "checksum", "digest",
-             # what is public is no secret: .NET's PublicKeyToken, a public_key, a PUBLIC_API_KEY
-             "public"}
+             "checksum", "digest"}
 
 _ASCII_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
 _SPLIT = re.compile(r"[\W_]+", re.UNICODE)
@@ -205,8 +203,18 @@ def _names_something_else(ws: list[str]) -> bool:
     a kind of thing (`token_type`, `aws_auth_iam_role`), its first a verb or a flag
     (`is_secret`, `get_token`)."""
     tail = ws[-1].rstrip("0123456789") or ws[-1]
+    # (a compound last word ending in name: jjwt's SECRET_CLASSNAME, a TYPENAME)
     return tail in _NOT_TAIL or ws[-1] in _NOT_TAIL or ws[0] in _NOT_HEAD or (len(ws) > 1 and "_".join(ws[-2:]) in _NOT_TAIL) \
-        or (len(tail) > 5 and tail.endswith(_NAME_TAILS))  # one word for a name: jjwt's SECRET_CLASSNAME, a TYPENAME
+        or (len(tail) > 5 and tail.endswith(_NAME_TAILS)) \
+        or _says_public(ws)
+
+
+def _says_public(ws: list[str]) -> bool:
+    """A name that calls its value public before it names the kind of secret: what is public
+    is no secret (.NET's PublicKeyToken, a public_key, a PUBLIC_API_KEY), after a provider's
+    or a place's words too (vector's `typesense_public_prod_apikey`, a search key the line
+    above says is "okay to use on the front end")."""
+    return "public" in ws[:-1]
 
 
 # a compound last word that is some name (classname, typename, fieldname, hostname): no word

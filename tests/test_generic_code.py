@@ -756,6 +756,11 @@ NEGATIVE = [
      'u1riaD1rW97opCoAuRCTy4w58Br-Zk-bh7vLiRIsrpU"'),
     # a value that says it is for development alone (homebox's Taskfile)
     ("Taskfile.yml", '  HBOX_AUTH_API_KEY_PEPPER: "dev-only-pepper-not-for-production-use-32b+"'),
+    # a name that calls its value public, after a provider's or a place's words (vector's
+    # website config: a search key for the browser)
+    ("website/config.toml", 'typesense_public_prod_apikey = "Wq7Zr' + 'K2vLx9pNc4TbYh8MdJ3sFa6GuEo1"'),
+    ("src/env.ts", "export const NEXT_PUBLIC_SEARCH_TOKEN = 'Wq7Zr" + "K2vLx9pNc4TbYh8MdJ3sFa6GuEo1';"),
+    ("search.js", "const searchPublicApiKey = 'Wq7Zr" + "K2vLx9pNc4TbYh8MdJ3sFa6GuEo1';"),
 ]
 
 
