@@ -161,6 +161,11 @@ _QUALIFIER = {"path", "paths", "file", "filename", "dir", "url", "uri", "name", 
               "format", "prefix", "suffix", "ttl", "env", "var"}
 
 
+# a digest's name after the secret's, anywhere: the name holds the secret's digest, not the
+# secret (ClickHouse's users.xml, `<password_sha256_hex>` and `<password_double_sha1_hex>`)
+_DIGESTS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "digest", "bcrypt"})
+
+
 # a file's path as a key, folders and an extension (SuiteCRM's checksum manifest,
 # `'./modules/Users/GeneratePassword.php' => '<md5>'`): the entry is about that file, whatever
 # the file is named; not a key file's or a token file's, whose value may be its content
@@ -191,7 +196,8 @@ def secret_name(name: str) -> str | None:
             (suf for suf in _SUFFIXES if w.endswith(suf) and len(w) > len(suf) and not (suf == "pass" and w in _NOT_PASS)),
             None)
         if found:
-            return None if k + 1 < len(ws) and ws[k + 1] in _QUALIFIER else found
+            return None if k + 1 < len(ws) and ws[k + 1] in _QUALIFIER or _DIGESTS.intersection(ws[k + 1:]) \
+                else found
     for k, (a, b) in enumerate(zip(ws, ws[1:])):
         if (a, b) in _PAIRS:
             return None if k + 2 < len(ws) and ws[k + 2] in _QUALIFIER else f"{a} {b}"

@@ -540,9 +540,10 @@ def _leet_stand_in(body: str) -> bool:
 
 
 # a name in code: CamelCase or camelCase words of letters (ConfigurationManager), or words
-# joined by underscores, each all upper or all lower case (FRESHDESK_API_KEY_VALUE)
+# joined by underscores, each all upper or all lower case (FRESHDESK_API_KEY_VALUE), two of
+# them too (signoz's `"..._PAGERDUTY__URL": notification_channel.container_configs[...]`)
 _CODE_NAME = re.compile(r"^(?:[a-z]{2,}|[A-Z]{2,}(?=[A-Z][a-z])|[A-Z][a-z]+)(?:[A-Z]{2,}(?=[A-Z][a-z]|$)|[A-Z][a-z]+)+$|"
-                        r"^(?:[A-Z]{2,}\d?|[a-z]{2,}\d?)(?:_(?:[A-Z]{2,}\d?|[a-z]{2,}\d?)){2,}$")
+                        r"^(?:[A-Z]{2,}\d?|[a-z]{2,}\d?)(?:_(?:[A-Z]{2,}\d?|[a-z]{2,}\d?))+$")
 
 
 def is_code_name(secret: str) -> bool:

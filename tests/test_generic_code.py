@@ -756,6 +756,15 @@ NEGATIVE = [
      'u1riaD1rW97opCoAuRCTy4w58Br-Zk-bh7vLiRIsrpU"'),
     # a value that says it is for development alone (homebox's Taskfile)
     ("Taskfile.yml", '  HBOX_AUTH_API_KEY_PEPPER: "dev-only-pepper-not-for-production-use-32b+"'),
+    # a provider's name, then a name of two words in code followed by its member (signoz's
+    # integration tests)
+    ("tests/conftest.py", '            "APP_PAGERDUTY__URL": notification_channel.container_configs["8080"].get("/v2/enqueue"),'),
+    ("src/alerts.py", '    PAGERDUTY_KEY = integration_settings.get("key")'),
+    # a digest's name after the secret's: ClickHouse's users.xml holds the password's SHA-256
+    ("deploy/clickhouse/users.xml",
+     "        <password_sha256_hex>" + hashlib.sha256(b"a password").hexdigest() + "</password_sha256_hex>"),
+    ("deploy/clickhouse/users.xml",
+     "        <password_double_sha1_hex>" + hashlib.sha1(b"a password").hexdigest() + "</password_double_sha1_hex>"),
     # a name that calls its value public, after a provider's or a place's words (vector's
     # website config: a search key for the browser)
     ("website/config.toml", 'typesense_public_prod_apikey = "Wq7Zr' + 'K2vLx9pNc4TbYh8MdJ3sFa6GuEo1"'),
