@@ -772,10 +772,13 @@ _STORED_NAME = re.compile(r"^(?:[a-z][a-z0-9_-]{0,40}:(?:[A-Z][A-Z0-9]*(?:_[A-Z0
 # an OpenStack policy's check (oslo.policy): another rule or a role by name (horizon's copies of
 # keystone's and nova's policies, `"identity:change_password": "rule:owner"`)
 _POLICY_CHECK = re.compile(r"^(?:rule|role):[A-Za-z_][\w.-]*(?::[\w.-]+)*$")
-# lower-case names joined by colons, three at least: a user, a project and a role, as Glance's
-# and Nova's no-auth test middleware reads an `X-Auth-Token` (`'user1:tenant1:admin'`); a user
-# and a password joined by one colon stay a value
-_COLON_NAMES = re.compile(r"^[a-z][a-z0-9_]*(?::[a-z][a-z0-9_]*){2,}$")
+# lower-case names joined by colons, under a name not a password's: a user, a project and a
+# role, as Glance's and Nova's no-auth test middleware reads an `X-Auth-Token`
+# (`'user1:tenant1:admin'`); a namespace and a name of words (openobserve's icon catalogue,
+# `{ token: "o2:postgresql" }`; Iconify's `mdi:account-key`), where a provider's name and its
+# key (`openweather:cd2b1d12...`) have digits after the colon. Under a password's name, a user
+# and a password joined by one colon stay a value (`admin:hunter`)
+_COLON_NAMES = re.compile(r"^[a-z][a-z0-9_]*(?::[a-z][a-z0-9_]*){2,}$|^[a-z][a-z0-9]{0,15}:[a-z]+(?:-[a-z]+)*$")
 # an AWS IAM policy's action, `service-prefix:ActionName`, a wildcard allowed (AWS's "IAM JSON
 # policy element: Action"): docker/compose's `ActionGetSecretValue = "secretsmanager:GetSecretValue"`,
 # `kms:Decrypt`, `s3:Get*`. AWS's action names are a verb and then words, letters only; a

@@ -950,13 +950,16 @@ class Engine:
             if not self._accept(rule, secret, lines.lines, li):
                 continue
             end = m.end(_secret_group(m))
-            if ((line[end:end + 1] in (".", "(", "[") or _DECLARED_AFTER.match(line, end)) and is_code_name(secret)) \
+            if ((line[end:end + 1] in (".", "(", "[", ")", ",") or _DECLARED_AFTER.match(line, end))
+                    and is_code_name(secret)) \
                     or is_code_member(secret) or \
                     (len(secret) >= 20 and not _chosen_by_a_person(rule) and
                      (is_pascal_name(secret) or is_camel_name(secret, 3) or is_word_chain(secret))) or \
                     _a_sibling_setting(rule, secret) or _member_holding_it(secret):
                 # `freshdeskApiKey = ConfigurationManager.AppSettings[...]`: a name in code,
-                # followed by its member or its call, or a type followed by the name it
+                # followed by its member or its call, or an argument followed by the next or
+                # the call's end (openobserve's `generateDestinationUrl("pagerduty",
+                # pagerdutyCredentials)`), or a type followed by the name it
                 # declares, not a token (every provider rule); an
                 # object's member, `self.oracle_password`; a long name of words in Pascal or
                 # camel case, or in lower case joined by `_` or `-`, where a machine-made token

@@ -208,6 +208,8 @@ POSITIVE = [
     # a literal in a Ruby signature file is still a literal
     ("rbi/app/config.rbi", '  PASSWORD = "Kq8vN2wXLp9zRt4Ym"', "Kq8vN2wXLp9zRt4Ym"),
     ("src/app.coffee", "  password = 'Kq8vN2wXLp9zRt4Ym'", "Kq8vN2wXLp9zRt4Ym"),
+    # a provider's name and its key joined by a colon are a value (kingfisher's openweather sample)
+    ("conf/app.ini", "apikey=openweather:" + "d4c1e9a07b3f52e86a0d9c7b1e4f2a63", "openweather:d4c1e9a07b3f52e86a0d9c7b1e4f2a63"),
     # the same value as the field's own value is a value
     ("app/authentication/gitlab/form.tsx", '      value: "gloas-' + hashlib.sha256(b"a form").hexdigest() + '",',
      "gloas-" + hashlib.sha256(b"a form").hexdigest()),
@@ -760,6 +762,12 @@ NEGATIVE = [
     # integration tests)
     ("tests/conftest.py", '            "APP_PAGERDUTY__URL": notification_channel.container_configs["8080"].get("/v2/enqueue"),'),
     ("src/alerts.py", '    PAGERDUTY_KEY = integration_settings.get("key")'),
+    # a provider's name, then an argument that is a name in code (openobserve's spec)
+    ("web/src/utils/prebuilt-templates/index.spec.ts",
+     '      expect(generateDestinationUrl("pagerduty", pagerdutyCredentials)).toBe('),
+    # a namespace and a name of words under a token's name (openobserve's icon catalogue)
+    ("web/src/lib/forms/EmojiPicker/emojiCatalog.ts", '      { token: "o2:postgresql", keywords: ["postgres", "pgsql"] },'),
+    ("src/icons.ts", '  { token: "mdi:account-key" },'),
     # a digest's name after the secret's: ClickHouse's users.xml holds the password's SHA-256
     ("deploy/clickhouse/users.xml",
      "        <password_sha256_hex>" + hashlib.sha256(b"a password").hexdigest() + "</password_sha256_hex>"),
