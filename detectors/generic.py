@@ -775,10 +775,11 @@ _POLICY_CHECK = re.compile(r"^(?:rule|role):[A-Za-z_][\w.-]*(?::[\w.-]+)*$")
 # lower-case names joined by colons, under a name not a password's: a user, a project and a
 # role, as Glance's and Nova's no-auth test middleware reads an `X-Auth-Token`
 # (`'user1:tenant1:admin'`); a namespace and a name of words (openobserve's icon catalogue,
-# `{ token: "o2:postgresql" }`; Iconify's `mdi:account-key`), where a provider's name and its
-# key (`openweather:cd2b1d12...`) have digits after the colon. Under a password's name, a user
+# `{ token: "o2:postgresql" }`, `"o2:ai-quarkus-langchain4j"`; Iconify's `mdi:account-key`), a
+# digit at most in each word, where a provider's name and its key (`openweather:cd2b1d12...`)
+# have many after the colon. Under a password's name, a user
 # and a password joined by one colon stay a value (`admin:hunter`)
-_COLON_NAMES = re.compile(r"^[a-z][a-z0-9_]*(?::[a-z][a-z0-9_]*){2,}$|^[a-z][a-z0-9]{0,15}:[a-z]+(?:-[a-z]+)*$")
+_COLON_NAMES = re.compile(r"^[a-z][a-z0-9_]*(?::[a-z][a-z0-9_]*){2,}$|^[a-z][a-z0-9]{0,15}:[a-z]+\d?[a-z]*(?:-[a-z]+\d?[a-z]*)*$")
 # an AWS IAM policy's action, `service-prefix:ActionName`, a wildcard allowed (AWS's "IAM JSON
 # policy element: Action"): docker/compose's `ActionGetSecretValue = "secretsmanager:GetSecretValue"`,
 # `kms:Decrypt`, `s3:Get*`. AWS's action names are a verb and then words, letters only; a
@@ -843,6 +844,9 @@ _ENTRY_POINT = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+:[A-Za-z_]\w*(?:\.[A
 _ROUTE_TARGET = re.compile(r"^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*#[a-z_][a-z0-9_]*[?!]?$")
 # identifiers joined by dots, then a call's parenthesis
 _MEMBER_CALL = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+\(")
+# a whole value that is a function's call on names: a Vue binding's expression (openobserve's
+# `<OGlyph :token="iconFor(tab)">`), a template's helper call
+_NAME_CALL = re.compile(r"^[a-z_$][\w$]*\((?:[A-Za-z_$][\w$.]*(?:\s*,\s*[A-Za-z_$][\w$.]*)*)?\)$")
 # a field's name in an encoding's struct tag, with its options (Go's `json:"name,omitempty"`,
 # terrascan's `tfStorageAccountAccessKey = "storage_account_access_key,omitempty"`)
 _TAG_OPTIONS = re.compile(r"^[A-Za-z_][\w.-]*(?:,(?:omitempty|omitzero|inline|string|squash|remain|flow))+$")
@@ -1132,9 +1136,10 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # a Razor page's expression: the server writes the value there
     if "," in v and _TAG_OPTIONS.match(v):
         return False  # a struct tag's field name and options
-    if "(" in v and _MEMBER_CALL.match(v, 1 if v[0] == "{" else 0):
+    if "(" in v and (_MEMBER_CALL.match(v, 1 if v[0] == "{" else 0) or _NAME_CALL.match(v)):
         # a method's call (`_jsCookie.default.get(\"password\")` in a bundle's eval string), or
-        # an f-string's field calling one (`--token {integration.get_bc_api_key()}`)
+        # an f-string's field calling one (`--token {integration.get_bc_api_key()}`); a
+        # function's call on names
         return False
     handler = _HANDLER_REF.match(v) if ":" in v or "@" in v else None
     if handler and is_pascal_name(handler.group(1)):

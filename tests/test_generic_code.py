@@ -768,6 +768,10 @@ NEGATIVE = [
     # a namespace and a name of words under a token's name (openobserve's icon catalogue)
     ("web/src/lib/forms/EmojiPicker/emojiCatalog.ts", '      { token: "o2:postgresql", keywords: ["postgres", "pgsql"] },'),
     ("src/icons.ts", '  { token: "mdi:account-key" },'),
+    ("web/src/lib/forms/EmojiPicker/emojiCatalog.ts", '      { token: "o2:ai-quarkus-langchain4j", keywords: ["quarkus"] },'),
+    # a Vue binding's expression, a function's call on a name (openobserve's sidebar)
+    ("web/src/components/common/sidebar/FolderList.vue", '                :token="iconFor(tab)"'),
+    ("web/src/app.js", "  const token = 'iconFor(tab)';"),
     # a digest's name after the secret's: ClickHouse's users.xml holds the password's SHA-256
     ("deploy/clickhouse/users.xml",
      "        <password_sha256_hex>" + hashlib.sha256(b"a password").hexdigest() + "</password_sha256_hex>"),
