@@ -122,7 +122,9 @@ _CHANGE_ME = re.compile(r"(?i)change[_-]?(?:me|this)|replace[_-]?(?:me|this)")
 # joined by a slash, a form's label for either (gitness' `passToken: Password/Token`)
 # (the secret's word may be joined to what it is, as BrowserStack's and Sauce Labs' docs write
 # `curl -u "BROWSERSTACK_USERNAME:BROWSERSTACK_ACCESSKEY"`: ably-js' karma.conf.js)
-_NAMED_SLOT = re.compile(rf"(?i)^(?:\d{{1,3}}[_\-])?(?=[a-z_\-/]+$)(?:(?:[a-z]+[_\-/])*{_SECRET_WORD}(?:[_\-/][a-z]+)*|"
+# (letters of any alphabet, as the words abroad are written: Mayan EDMS' Spanish catalogue,
+# `transporte://usuario:contraseña@servidor:puerto/virtual_host`)
+_NAMED_SLOT = re.compile(rf"(?i)^(?:\d{{1,3}}[_\-])?(?=(?:[^\W\d]|[\-/])+$)(?:(?:[a-z]+[_\-/])*{_SECRET_WORD}(?:[_\-/][a-z]+)*|"
                          rf"(?:[a-z]+[_\-/])+(?:access|api|auth|client|private|secret){_SECRET_WORD})$")
 # the same in camel or Pascal case, ending in the secret's word: jumpserver's
 # `http://esUser:esPassword@esHost`, `ClientId:ClientSecret` encoded in a Basic header

@@ -644,6 +644,8 @@ def test_a_value_on_a_generated_html_page_is_judged_as_the_page_shows_it(engine,
     ("{absolute:000}", True), ("{x:.2f}", True), ("{TvdbId:12345}", True), ("{Zq8r:Lw2m}", False),
     # a translation's word for the password or the key, where a URL's help text puts it
     ("kennwort", True), ("MotDePasse", True), ("chave_aws", True), ("Zq8rKennwortLw2", False),
+    # written in its own alphabet (Mayan EDMS' Spanish catalogue, `usuario:contraseña@servidor`)
+    ("contraseña", True), ("hasło", True), ("пароль", True), ("contraseña2024x", False),
     # words that say the value is not safe to use (atuin's k8s Secret); Django's generated
     # development key says so too, and is a key
     ("seriously-insecure", True), ("insecure_password1", True), ("NotSecure", True),
