@@ -383,11 +383,18 @@ def url_password(secret: str, match: re.Match | None = None) -> bool:
         # hardly a letter or a digit once decoded: a test of how a URL escapes its reserved
         # characters (couchdb's `http://u:p%3A%2F%5B%5D%40@[2001:db8::1]:81/db`, "p:/[]@")
         return False
+    if "[" in secret and _OPTIONAL_PART.search(secret):
+        return False  # a usage line's optional part (smart_open's `s3://key:secret@server[:port]@bucket`)
     groups = match.groupdict() if match is not None else {}
     user, host = groups.get("user"), groups.get("host")
     if host and host.lower() in _SLOT_HOSTS and secret.isalpha() and secret.islower():
         return False
     return not (user and _CAPS_SLOT.match(user) and _CAPS_SLOT.match(secret))
+
+
+# a syntax's optional part in brackets, led by the punctuation that joins it to the URL
+# (`[:port]`, `[/path]`), where a URL's usage line says what may follow a host
+_OPTIONAL_PART = re.compile(r"\[[:/@.?#][A-Za-z_][\w-]*\]")
 
 
 _BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"

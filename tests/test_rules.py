@@ -301,6 +301,18 @@ def test_a_url_password_of_escaped_punctuation_is_a_parsers_test(password, found
     assert v.url_password(password, None) is found
 
 
+@pytest.mark.parametrize("password,found", [
+    ("secret@server[:port]", False),  # smart_open's `s3://key:secret@server[:port]@bucket/object`
+    ("pass@host[/path]", False),
+    ("Kq7[vLm2]xR9", True),  # brackets in a password, no syntax's optional part
+    ("Kq7vLm2[:]xR9", True),
+])
+def test_a_url_password_holding_a_usage_lines_optional_part_is_its_syntax(password, found):
+    from detectors import validators as v
+
+    assert v.url_password(password, None) is found
+
+
 def test_aws_key_ids_name_their_account():
     """The account an access key ID carries (the published decoding, checked against the
     worked example `ASIAY34FZKBOKMUTVV7A` -> 609629065308); IDs older than the encoding carry
