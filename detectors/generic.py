@@ -127,6 +127,10 @@ _NOT_TAIL = {
     "magic",
     # the tokens a grammar or a model knows (ANTLR's `tokenVocab = ANTLRv4Lexer;`)
     "vocab", "vocabulary",
+    # a password generator's classes of characters (TeamPass' vendored pwgen:
+    # `self::$pw_ambiguous = 'B8G6I1l0OQDS5Z2'`, `$pw_vowels`)
+    "alphabet", "letters", "characters", "symbols", "vowels", "consonants", "ambiguous", "lowers", "uppers",
+    "lowercase", "uppercase", "digits", "specials", "punctuation",
 }
 _NOT_HEAD = {"is", "has", "use", "uses", "show", "hide", "enable", "disable", "num", "n", "max", "min", "check",
              "validate", "verify", "should", "can", "allow", "require", "requires", "no", "skip", "ignore",
@@ -803,6 +807,8 @@ _OBJECT_REF = re.compile(r"^[a-z]+(?:-[a-z]+)*/[a-z]+(?:-[a-z]+)*$")
 # lower-case words and whole numbers joined by underscores, a number first as _IDENT does
 # not allow: Django's migration `0003_tokenproxy` (a dependency's `('authtoken',
 # '0003_tokenproxy')`); a token mixes letters and digits inside its parts
+# an identifier of letters with at most two digits, in words (`pac4jCsrfToken`, `oauth2Secret`)
+_DIGIT_WORD_NAME = re.compile(r"^(?=(?:[A-Za-z]*\d){1,2}[A-Za-z]*$)[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]+)+$")
 _NUMBERED_NAME = re.compile(r"^(?:[a-z]+|\d+)(?:_(?:[a-z]+|\d+))+$")
 # a CSS custom property's value read from another one (`'--code-token': 'var(--syntax-fg)'`),
 # or its name (a design token's: flagsmith's stories, `token: '--colorIconStandard'`)
@@ -904,12 +910,14 @@ _CMDLET = re.compile(r"^(?:Get|Set|New|Remove|Add|Clear|Copy|Move|Rename|Invoke|
 # a value encrypted where it stands, safe to commit by the tool's design: Jasypt ENC(...),
 # Spring Cloud Config {cipher}, Ansible Vault, HashiCorp Vault transit vault:v1:, SOPS
 # ENC[AES256_GCM,data:...,iv:...,tag:...,type:...], Shopify's EJSON EJ[1:key:nonce:box],
-# dotenvx encrypted:<base64>
+# dotenvx encrypted:<base64>, defuse/php-encryption's ciphertext in hex (its VERSION header
+# DE F5 02 00, then a 32-byte salt, a 16-byte IV, the message and a 32-byte HMAC: docs/
+# CryptoDetails.md; TeamPass' settings.php `DB_PASSWD`; its key's own form starts def00000)
 # (and Cloud KMS's ciphertext, base64 of a message whose first field is 36 bytes long, `CiQA`:
 # what `gcloud kms encrypt` writes and Cloud Build's `secretEnv` holds, kustomize's releasing/cloudbuild.yaml)
 _ENCRYPTED = re.compile(r"^(?:ENC\(.*\)|\{cipher\}.*|\$ANSIBLE_VAULT.*|vault:v\d+:.*|"
                         r"ENC\[AES256_GCM,data:.*|EJ\[\d+:[A-Za-z0-9+/=]{40,}:.*|encrypted:[A-Za-z0-9+/=]{40,}|"
-                        r"CiQA[A-Za-z0-9+/]{60,}={0,2})$")
+                        r"CiQA[A-Za-z0-9+/]{60,}={0,2}|def50200[0-9a-f]{160,})$")
 # (a quote that ends the program's string, then a variable or a constant joined on, is no
 # literal: roundcube's `' IDENTIFIED BY '.$password.$tablespace`)
 _SQL = re.compile(r"(?i)\b(?:identified\s+(?:with\s+\S+\s+)?by|(?:login\s+|with\s+)?password)\s*=?\s*"
@@ -1060,8 +1068,10 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         v2 = unquote(v)
         if v2 != v and re.search(r"[A-Za-z]=\w|;\w+=", v2):
             return False  # an escaped `key=value;` fragment of a connection string
-    if v.isalpha() and word.replace(" ", "") in name_words(v):
-        return False  # FooBarBazToken, MyPassword: letters naming what they stand for
+    if (v.isalpha() or not pw and _DIGIT_WORD_NAME.match(v)) and word.replace(" ", "") in name_words(v):
+        # FooBarBazToken, MyPassword: letters naming what they stand for; under a token's or
+        # a key's name a word may hold a digit or two (pac4j's `CSRK_TOKEN = "pac4jCsrfToken"`)
+        return False
     if "%" in v:
         from urllib.parse import unquote
         v2 = unquote(v)

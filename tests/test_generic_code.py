@@ -213,6 +213,13 @@ POSITIVE = [
     # the same value as the field's own value is a value
     ("app/authentication/gitlab/form.tsx", '      value: "gloas-' + hashlib.sha256(b"a form").hexdigest() + '",',
      "gloas-" + hashlib.sha256(b"a form").hexdigest()),
+    # a word with digits under a password's name is a password; one with three digits is no name
+    ("app/settings.py", 'ADMIN_PASSWORD = "admin1Password"', "admin1Password"),
+    ("app/settings.py", 'API_TOKEN = "a1b2c3FooToken"', "a1b2c3FooToken"),
+    # defuse/php-encryption's key in its saved form (def00000...) is the key itself
+    ("app/config/key.php", 'define("ENCRYPTION_SECRET", "def00000' + hashlib.sha256(b"a key").hexdigest()
+     + hashlib.sha1(b"a key").hexdigest() + '");',
+     "def00000" + hashlib.sha256(b"a key").hexdigest() + hashlib.sha1(b"a key").hexdigest()),
 ]
 
 NEGATIVE = [
@@ -782,6 +789,16 @@ NEGATIVE = [
     ("website/config.toml", 'typesense_public_prod_apikey = "Wq7Zr' + 'K2vLx9pNc4TbYh8MdJ3sFa6GuEo1"'),
     ("src/env.ts", "export const NEXT_PUBLIC_SEARCH_TOKEN = 'Wq7Zr" + "K2vLx9pNc4TbYh8MdJ3sFa6GuEo1';"),
     ("search.js", "const searchPublicApiKey = 'Wq7Zr" + "K2vLx9pNc4TbYh8MdJ3sFa6GuEo1';"),
+    # an identifier whose words name a token, one of them holding a digit (pac4j's constants)
+    ("pac4j-core/src/main/java/org/pac4j/core/context/Pac4jConstants.java", '    String CSRK_TOKEN = "pac4jCsrfToken";'),
+    ("src/auth.ts", 'const OAUTH_SECRET = "oauth2ClientSecret";'),
+    # a password generator's classes of characters (TeamPass' vendored pwgen)
+    ("includes/libraries/Encryption/PwGen/pwgen.php", "            self::$pw_ambiguous = 'B8G6I1l0OQDS5Z2';"),
+    ("includes/libraries/Encryption/PwGen/pwgen.php", "            self::$pw_vowels = '01aeiouyAEIOUY';"),
+    ("lib/gen.py", "PASSWORD_ALPHABET = 'Kq8vN2wXLp9zRt4YmB7cHd3JfG6sA1e'"),
+    # defuse/php-encryption's ciphertext, hex (TeamPass' settings.php): the key is elsewhere
+    ("app/config/settings.php", 'define("DB_PASSWD", "def50200' + hashlib.sha512(b"a message").hexdigest()
+     + hashlib.sha256(b"a message").hexdigest() + '");'),
 ]
 
 
