@@ -100,7 +100,16 @@ def _is_local_file(path: str) -> bool:
     # laradock's workspace/insecure_id_rsa)
     return (name.startswith(("docker-compose", "compose.")) or "/.devcontainer/" in "/" + low
             or name in ("devcontainer.json", ".env.local", "vagrantfile") or name.startswith("insecure_")
-            or any(p.startswith("docker-compose") or p in ("compose", "vagrant", ".vagrant") for p in parts[:-1]))
+            or any(p.startswith("docker-compose") or p in ("compose", "vagrant", ".vagrant") or _names_local_setup(p)
+                   for p in parts[:-1]))
+
+
+def _names_local_setup(folder: str) -> bool:
+    """A folder whose words are docker and compose, however joined: the services a compose
+    file starts on this machine (oathkeeper's `.docker_compose/jwks.json`). Not a folder
+    whose words merely include Vagrant's name (`vagrant-cloud/`, HashiCorp's hosted boxes)."""
+    words = tokens(folder)
+    return "docker" in words and "compose" in words
 
 
 def _fixture_folder(path: str) -> str | None:
@@ -287,6 +296,12 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
         b.severity = _lower(b.severity)
         ev.append(f"variable name {key} says the value is stored encrypted: as dangerous as the key "
                   "that decrypts it, rated one level lower")
+    said = ctx0.get("said_not_secret")
+    if rule.generic and isinstance(said, str) and b.severity not in ("info", "low"):
+        # a guess from the name alone, beside the code's own word that it is no secret
+        # (gcsfs's `not_secret = {"client_id": ..., "client_secret": ...}`): reported, rated low
+        b.severity = "low"
+        ev.append(f"the code beside it calls it no secret ('{said}'): rated low, reported for review")
     expired = _expired(finding, ctx0)
     if expired:
         # rejected by the service whatever it could once reach: no longer "reaches production"

@@ -54,6 +54,16 @@ _REPLACE_WITH_YOUR_OWN = re.compile(r"(?i)^\s*(?:#|//|--|;|/?\*)\s*(?!.*\b(?:not
                                     r"\b(?:change|replace|update|override|set|put|use|insert)\b.{0,40}?\byour (?:own|values?)\b")
 _COMMENT_START = re.compile(r"^\s*(?:#|//|--|;|/?\*)")
 _CHANGE_COMMENT_LINES = 3
+# words that call a value no secret: `# not a secret`, `// not really secret`, a mapping
+# named `not_secret` or `NON_SECRET_DEFAULTS` (gcsfs's installed-app OAuth client, whose
+# secret Google's documentation says is not treated as one)
+_NOT_SECRET = re.compile(r"(?i)(?<![A-Za-z])(?:not[\s_-]?(?:a[\s_-]|so[\s_-]?|really[\s_-](?:a[\s_-])?)?|"
+                         r"non[\s_-]?|isn'?t\s(?:a\s|really\s(?:a\s)?)?)secret(?![A-Za-z])")
+# the same words in a name, joined without spaces (Python's `if not secret:` is code)
+_NOT_SECRET_NAME = re.compile(r"(?i)(?<![A-Za-z])(?:not[_-]?(?:a[_-]|so[_-]?|really[_-](?:a[_-])?)?|non[_-]?)"
+                              r"secret(?![A-Za-z])")
+# a line comment after a value: what follows it on the line
+_TRAILING_COMMENT = re.compile(r"\s(?:#|//|--|/\*)\s?(.*)$")
 _URL_HOST = re.compile(r"://(?:[^@/\s\"']*@)?\[?([A-Za-z0-9_.\-]+)")
 # a connection string's server (ADO.NET, ODBC, OLE DB `Server=`/`Data Source=`, libpq's
 # `host=`): SQL Server's own names for this machine, `(local)`, `.` and `(localdb)\name`, kept
@@ -285,6 +295,28 @@ def _changed_for_production(lines: list[str], idx: int) -> bool:
     return False
 
 
+def _said_not_secret(lines: list[str], idx: int, col: int) -> str | None:
+    """The words of the code around lines[idx] that call the value no secret, or None: a
+    comment after it on its line, the comment right above it (at most
+    _CHANGE_COMMENT_LINES of it), or the name of the block that holds it (the part of the
+    block's opening line before its `=`, `:` or brace)."""
+    line = lines[idx]
+    m = _TRAILING_COMMENT.search(line, col)
+    if m and (said := _NOT_SECRET.search(m.group(1))):
+        return said.group(0)
+    for j in range(idx - 1, max(-1, idx - 1 - _CHANGE_COMMENT_LINES), -1):
+        if len(lines[j]) > 400 or not _COMMENT_START.match(lines[j]):
+            break
+        if said := _NOT_SECRET.search(lines[j]):
+            return said.group(0)
+    p = _parent(lines, idx, max(0, idx - _MAX_UP)) if line.strip() else None
+    if p is not None and len(lines[p]) <= 400:
+        name = re.split(r"[=:{(\[]", lines[p], maxsplit=1)[0]
+        if said := _NOT_SECRET_NAME.search(name):
+            return said.group(0)
+    return None
+
+
 def _message_host(lines: list[str], idx: int) -> str | None:
     """The host of the HTTP request whose header block holds lines[idx] (from its request
     line, `POST /revoke HTTP/1.1`, to a blank line): the request line's URL's, else its Host
@@ -398,6 +430,9 @@ def _extract(lines: list[str], idx: int, col: int, groups: dict | None = None) -
         marks = _markers(lines, idx)
         if _changed_for_production(lines, idx):
             marks.append("development")
+        said = _said_not_secret(lines, idx, col)
+        if said:
+            ctx["said_not_secret"] = said
         if secs:
             ctx["section"] = secs
         if marks:

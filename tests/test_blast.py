@@ -957,6 +957,16 @@ def test_a_vagrant_machine_s_provisioning_is_development(tmp_path):
     assert b.env == "unknown", ev(b)
 
 
+def test_a_folder_named_for_docker_compose_however_joined_is_local(tmp_path):
+    """oathkeeper's `.docker_compose/jwks.json`: the keys of the containers a compose file
+    starts on this machine, as a docker-compose/ folder's are; docker alone is not."""
+    for i, folder in enumerate((".docker_compose", "docker_compose_files", "ci/compose.docker")):
+        b = blast({f"{folder}/certs/server.key": _pem_in()}, tmp_path / str(i))
+        assert b.env == "development" and "local-only" in ev(b), (folder, ev(b))
+    b = blast({"docker/certs/server.key": _pem_in()}, tmp_path / "d")
+    assert b.env == "unknown", ev(b)
+
+
 def test_a_test_folder_s_word_written_in_two_is_still_its_word(tmp_path):
     """argo-workflows' manifests/quick-start/: the getting-started setup, as a quickstart/ is."""
     b = blast({"manifests/quick-start/base/httpbin/certs/server.key": _pem_in()}, tmp_path)
@@ -1053,3 +1063,39 @@ def test_a_key_file_named_insecure_is_a_local_machine_s(tmp_path):
     assert b.env == "development" and "local-only" in ev(b), ev(b)
     b = blast({"workspace/id_rsa_insecurely_kept": _pem_in()}, tmp_path / "2")
     assert b.env == "unknown", ev(b)
+
+
+_GUESSED = "Wq7Zr" + "K2vLx9pNc4TbYh8Md"  # a made-up value under a secret's name
+
+
+@pytest.mark.parametrize("text", [
+    # gcsfs's installed-app OAuth client, in a mapping named for what it is
+    'not_secret = {"client_id": "1234-abc.apps.googleusercontent.com",\n'
+    f'              "client_secret": "{_GUESSED}"}}\n',
+    # a comment after it, a comment right above it
+    f'CLIENT_SECRET = "{_GUESSED}"  # not really a secret: the desktop app ships it\n',
+    f'# This is not a secret; every install has it\nCLIENT_SECRET = "{_GUESSED}"\n',
+    f'NON_SECRET_DEFAULTS:\n  api_secret: {_GUESSED}\n',
+])
+def test_a_guess_the_code_calls_no_secret_is_rated_low(tmp_path, text):
+    b = blast({"app/config.py" if "=" in text else "app/config.yaml": text}, tmp_path)
+    assert b.severity == "low" and "calls it no secret" in ev(b), ev(b)
+
+
+@pytest.mark.parametrize("text", [
+    # a comment about the line above it, not about the secret
+    f'# the user name is not a secret\nDB_USER = "admin"\nDB_PASSWORD = "{_GUESSED}"\n',
+    # words that are not about the value
+    f'# do not commit secrets here\nDB_PASSWORD = "{_GUESSED}"\n',
+    f'DB_PASSWORD = "{_GUESSED}"  # keep secret\n',
+    # code that tests for no secret (pritunl's radius.py reads one when none is set)
+    f'if not secret:\n    secret = "{_GUESSED}"\n',
+])
+def test_words_about_something_else_leave_a_guess_as_it_is(tmp_path, text):
+    b = blast({"app/config.py": text}, tmp_path)
+    assert b.severity == "medium" and "no secret" not in ev(b), ev(b)
+
+
+def test_a_provider_s_key_stays_what_it_is_whatever_the_comment_says(tmp_path):
+    b = blast({"app/config.py": f'STRIPE = "{SK_LIVE}"  # not a secret\n'}, tmp_path)
+    assert b.severity == "critical", ev(b)
