@@ -872,7 +872,12 @@ _HEADER_NAME = re.compile(r"^(?:[a-z]+:)?(?:(?:X|Sec)(?:-(?:[A-Z]{1,8}\d{0,3}|(?
                           r"(?:[A-Z]{1,8}\d{0,3}|[A-Z]{1,4}[a-z]{2,})(?:-(?:[A-Z]{1,8}\d{0,3}|[A-Z]{1,4}[a-z]{2,})){1,5})\*?$")
 # a cache's or a store's key prefix, lower-case names each ended by a colon, to which the
 # program appends an id (jeecgboot's PREFIX_USER_TOKEN_PC = "prefix_user_token:single_login:pc:")
-_KEY_PREFIX = re.compile(r"^(?:[a-z][a-z0-9_.-]*:)+$")
+# (or two of them or more whose first is in camel case: mall4j's `ACCESS_TOKEN_KEY =
+# "wxMa:access_token:"`, WeChat's mini-program, Ma, and official-account, Mp)
+_KEY_PREFIX = re.compile(r"^(?:[a-z][a-z0-9_.-]*:)+$|^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+:(?:[a-z][a-z0-9_.-]*:)+$")
+# a highlighter's scope name, dotted lower-case words where a language's name may be a
+# capital and digits (Ace's C highlight rules, vendored in zfile: `token : "support.function.C99.c"`)
+_SCOPE_NAME = re.compile(r"^[a-z]{3,}(?:\.(?:[a-z][a-z0-9-]*|[A-Z]{1,4}\d{0,3}|[A-Z][a-z]+\d{0,3})){2,6}$")
 # a property's or an error code's dotted name, each part a word, an acronym or words in camel
 # case (traefik.frontend.passTLSCert, SDK.UnsupportedCredential), and a Kubernetes
 # annotation's or label's key, a DNS prefix and a name (ingress.kubernetes.io/auth-secret).
@@ -1094,7 +1099,7 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     if not pw and _COLON_NAMES.match(v):
         return False  # a user's, a project's and a role's names, say (a no-auth middleware's token)
     if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v.removeprefix("\\").removeprefix(".")) or _ANNOTATION_KEY.match(v) or \
-            _HOST_NAME.match(v) or _AD_ATTRIBUTE.match(v):
+            _HOST_NAME.match(v) or _AD_ATTRIBUTE.match(v) or _SCOPE_NAME.match(v):
         # a header's, an algorithm's, a property's or an annotation's name (in LiveScript, `\name` is
         # the string "name": awx's `token: \language.support.function`, a highlighter's scope); a host's name;
         # a property's suffix, put after a prefix (nacos' `TLS_TRUST_PWD = ".tls.certPrivateKeyPassword"`);

@@ -213,6 +213,9 @@ POSITIVE = [
     # the same value as the field's own value is a value
     ("app/authentication/gitlab/form.tsx", '      value: "gloas-' + hashlib.sha256(b"a form").hexdigest() + '",',
      "gloas-" + hashlib.sha256(b"a form").hexdigest()),
+    # a value with dots but not a scope name's words; a colon-ended value that is one random part
+    ("app/settings.py", 'API_TOKEN = "Kq8vT2.mWx9Lp4R.zQ7"', "Kq8vT2.mWx9Lp4R.zQ7"),
+    ("app/settings.py", 'API_TOKEN = "kq8vT2mWx9Lp4R:"', "kq8vT2mWx9Lp4R:"),
     # a word with digits under a password's name is a password; one with three digits is no name
     ("app/settings.py", 'ADMIN_PASSWORD = "admin1Password"', "admin1Password"),
     ("app/settings.py", 'API_TOKEN = "a1b2c3FooToken"', "a1b2c3FooToken"),
@@ -792,6 +795,11 @@ NEGATIVE = [
     # an identifier whose words name a token, one of them holding a digit (pac4j's constants)
     ("pac4j-core/src/main/java/org/pac4j/core/context/Pac4jConstants.java", '    String CSRK_TOKEN = "pac4jCsrfToken";'),
     ("src/auth.ts", 'const OAUTH_SECRET = "oauth2ClientSecret";'),
+    # a highlighter's scope naming a language with digits (Ace's C rules, vendored in zfile)
+    ("src/main/resources/static/ace/mode/c_cpp_highlight_rules.js", '                token : "support.function.C99.c",'),
+    # a cache's key prefix, its namespace in camel case (mall4j's WeChat token store)
+    ("yami-shop-mp/src/main/java/com/yami/shop/mp/component/WxMaInRedisConfig.java",
+     '    private static final String ACCESS_TOKEN_KEY = "wxMa:access_token:";'),
     # a password generator's classes of characters (TeamPass' vendored pwgen)
     ("includes/libraries/Encryption/PwGen/pwgen.php", "            self::$pw_ambiguous = 'B8G6I1l0OQDS5Z2';"),
     ("includes/libraries/Encryption/PwGen/pwgen.php", "            self::$pw_vowels = '01aeiouyAEIOUY';"),
