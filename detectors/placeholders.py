@@ -103,10 +103,11 @@ _SAYS_INSECURE = re.compile(r"(?i)insecure|unsecure|unsafe|not[_\-.]?secure|not[
                             r"(?:dev|development|local|testing)[_\-. ]only")
 _WORDS_ONLY = re.compile(r"^[A-Za-z]+(?:[_\-. ](?:[A-Za-z]+|\d{1,4}[A-Za-z]{0,5}))*[_\-.]?\d{0,4}[!+]?$")
 # a name in single braces: a template's or a manifest's reference (C#'s `{GeneratePassword}`,
-# .NET Aspire's `{postgres.inputs.password}`, Python's str.format, `{args[3]}` in an f-string),
+# .NET Aspire's `{postgres.inputs.password}`, Python's str.format, `{args[3]}` in an f-string,
+# or indexed by an expression: browser-use's `f'<secret>{secret_to_key[m.group(0)]}</secret>'`),
 # not an ODBC-quoted value, which needs braces only around `;`, `=` or braces; one with digits
 # and no dot or index may be a password
-_BRACED_NAME = re.compile(r"^\{[A-Za-z_][\w:-]*(?:\.[A-Za-z_][\w:-]*|\[\w+\])*\}$")
+_BRACED_NAME = re.compile(r"^\{[A-Za-z_][\w:-]*(?:\.[A-Za-z_][\w:-]*|\[\w+\]|\[[\w'\"][\w.'\"()]{0,40}\])*\}$")
 # a braced name with a format after a colon: a naming scheme's token, as str.format and
 # .NET's composite formatting write it (Radarr's `{absolute:000}`, `{x:.2f}`, `{n,5:N2}`)
 # (or an example of the value after the colon: Prowlarr's `{TvdbId:12345}`, `{ImdbId:tt1234567}`)
