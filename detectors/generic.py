@@ -724,9 +724,12 @@ def _identity_hash(v: str) -> bool:
 # `max_length[255]|matches[password]`)
 # (a rule's arguments may compare: Laravel's `required_if:oldpassword,!=,null`, bagisto; and
 # one of Laravel's conditional rules may stand alone, with its arguments: statamic's
-# `'password' => 'required_without_all:verification_code,id'`)
+# `'password' => 'required_without_all:verification_code,id'`; and the rules that compare
+# with another field, alone in a rule array: filament's `'newPasswordConfirmation' =>
+# ['required_with:newPassword', 'same:newPassword']`)
 _RULE_LIST = re.compile(r"^[a-z][a-z_]*(?::[\w,.\-!=<>]*|\[[\w,.\-]*\])?(?:\|[a-z][a-z_]*(?::[\w,.\-!=<>]*|\[[\w,.\-]*\])?)+$|"
-                        r"^(?:required|prohibited|exclude|missing|present|accepted|declined)_[a-z_]+:[\w,.\-!=<>]+$")
+                        r"^(?:required|prohibited|exclude|missing|present|accepted|declined)_[a-z_]+:[\w,.\-!=<>]+$|"
+                        r"^(?:same|different):[A-Za-z_][\w.]*$")
 # a GitHub GraphQL global node ID, its type and `_`, then base64 of what names it (`LA_kwDO...`, a
 # label: trivy's triage action config maps a label named Secret to one)
 _GITHUB_NODE_ID = re.compile(r"^[A-Z][A-Za-z]{0,5}_k[wg]D[A-Za-z0-9_-]{8,60}$")

@@ -795,6 +795,9 @@ NEGATIVE = [
     # an identifier whose words name a token, one of them holding a digit (pac4j's constants)
     ("pac4j-core/src/main/java/org/pac4j/core/context/Pac4jConstants.java", '    String CSRK_TOKEN = "pac4jCsrfToken";'),
     ("src/auth.ts", 'const OAUTH_SECRET = "oauth2ClientSecret";'),
+    # Laravel's rule comparing with another field, in a rule array (filament's account form)
+    ("src/Http/Livewire/UpdateAccountForm.php",
+     "            'newPasswordConfirmation' => ['required_with:newPassword', 'same:newPassword'],"),
     # an f-string's field indexed by an expression (browser-use's secret masking)
     ("browser_use/utils.py", "\treturn pattern.sub(lambda m: f'<secret>{secret_to_key[m.group(0)]}</secret>', value)"),
     ("app/render.py", "    out = f'<password>{passwords[\"db\"]}</password>'"),
