@@ -21,7 +21,9 @@ _CREDENTIAL_NOUNS = ("key", "keys", "cert", "certs", "secret", "token", "passwor
 ENV_WORDS = {
     "production": {"prod", "production", "prd", "live", "prodn"},
     "staging": {"staging", "stage", "stg", "preprod", "uat", "qa"},
-    "development": {"dev", "development", "develop", "local", "devel", "localdev", "localhost"},
+    # (and the tools that run a cluster or its services on a developer's machine: Tilt's
+    # values, opal's helm/opal-server-chart/values-tilt.yaml; minikube's)
+    "development": {"dev", "development", "develop", "local", "devel", "localdev", "localhost", "tilt", "minikube"},
     # an example or sample is not a deployment: `examples/server.key`, `SAMPLE_DB_URL`; nor is a
     # dummy, fake, stub or demo (triton-go's authentication/dummy.go), nor a project's
     # playground, the scratch app its developers try it in (auth0/node-auth0's playground/

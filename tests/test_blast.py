@@ -1099,3 +1099,10 @@ def test_words_about_something_else_leave_a_guess_as_it_is(tmp_path, text):
 def test_a_provider_s_key_stays_what_it_is_whatever_the_comment_says(tmp_path):
     b = blast({"app/config.py": f'STRIPE = "{SK_LIVE}"  # not a secret\n'}, tmp_path)
     assert b.severity == "critical", ev(b)
+
+
+@pytest.mark.parametrize("path", ["helm/opal-server-chart/values-tilt.yaml", "deploy/minikube/secret.yaml"])
+def test_a_local_cluster_tool_s_values_are_development(tmp_path, path):
+    """opal's values-tilt.yaml: the values Tilt deploys to a developer's own cluster."""
+    b = blast({path: "env:\n  PRIVATE_KEY: |\n" + "".join("    " + ln + "\n" for ln in _pem_in().splitlines())}, tmp_path)
+    assert b.env == "development", ev(b)
