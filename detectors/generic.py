@@ -812,6 +812,8 @@ _OBJECT_REF = re.compile(r"^[a-z]+(?:-[a-z]+)*/[a-z]+(?:-[a-z]+)*$")
 # '0003_tokenproxy')`); a token mixes letters and digits inside its parts
 # an identifier of letters with at most two digits, in words (`pac4jCsrfToken`, `oauth2Secret`)
 _DIGIT_WORD_NAME = re.compile(r"^(?=(?:[A-Za-z]*\d){1,2}[A-Za-z]*$)[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]+)+$")
+# the rest of a name after its namespace: words and digits joined by `-` or `_`
+_WORDS_TAIL = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*$")
 _NUMBERED_NAME = re.compile(r"^(?:[a-z]+|\d+)(?:_(?:[a-z]+|\d+))+$")
 # a CSS custom property's value read from another one (`'--code-token': 'var(--syntax-fg)'`),
 # or its name (a design token's: flagsmith's stories, `token: '--colorIconStandard'`)
@@ -1064,6 +1066,11 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     if (_SNAKE_NAME.match(v) or _FIELD_NAME.match(v)) and (not pw or _names_a_secret(v)):
         # a field's name that names a secret (redash's "secret": ["private_key_File"]), or
         # words joined by `_` where a token or a key would be (OCaml's `token = Pp_close_tag`)
+        return False
+    cut = max(key.rfind(":"), key.rfind("."), key.rfind("/"))
+    if cut > 0 and v.startswith(key[:cut + 1]) and _WORDS_TAIL.match(v, cut + 1):
+        # a sibling of the name, under the same namespace: a list of ids read as a pair
+        # (conjur's cucumber features, `["cucumber:variable:secret1","cucumber:variable:not-a-secret"]`)
         return False
     kw = "".join(name_words(key))
     vw = "".join(name_words(v))

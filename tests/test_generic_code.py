@@ -216,6 +216,8 @@ POSITIVE = [
     # a value with dots but not a scope name's words; a colon-ended value that is one random part
     ("app/settings.py", 'API_TOKEN = "Kq8vT2.mWx9Lp4R.zQ7"', "Kq8vT2.mWx9Lp4R.zQ7"),
     ("app/settings.py", 'API_TOKEN = "kq8vT2mWx9Lp4R:"', "kq8vT2mWx9Lp4R:"),
+    # a value under the name's namespace that is no word is still a value
+    ("app/settings.py", '("app:password", "app:Kq8vT2m#Wx9Lp4R")', "app:Kq8vT2m#Wx9Lp4R"),
     # a word with digits under a password's name is a password; one with three digits is no name
     ("app/settings.py", 'ADMIN_PASSWORD = "admin1Password"', "admin1Password"),
     ("app/settings.py", 'API_TOKEN = "a1b2c3FooToken"', "a1b2c3FooToken"),
@@ -795,6 +797,10 @@ NEGATIVE = [
     # an identifier whose words name a token, one of them holding a digit (pac4j's constants)
     ("pac4j-core/src/main/java/org/pac4j/core/context/Pac4jConstants.java", '    String CSRK_TOKEN = "pac4jCsrfToken";'),
     ("src/auth.ts", 'const OAUTH_SECRET = "oauth2ClientSecret";'),
+    # a list of ids under one namespace, read as a name and its value (conjur's cucumber features)
+    ("cucumber/api/features/secrets_batch.feature",
+     '    {"variable_ids":["cucumber:variable:secret1","cucumber:variable:not-a-secret"]}'),
+    ("app/settings.py", 'FIELDS = ("app.password", "app.password_confirmation")'),
     # Laravel's rule comparing with another field, in a rule array (filament's account form)
     ("src/Http/Livewire/UpdateAccountForm.php",
      "            'newPasswordConfirmation' => ['required_with:newPassword', 'same:newPassword'],"),
