@@ -56,6 +56,11 @@ _VALUE_RUN = re.compile(rb"[^\s\"'`]*")
 # after a type's name in a declaration, the declared parameter or variable: `OkHttpClientProvider
 # clientProvider)` (spinnaker's PagerDutyConfig.groovy), `ApiKeyStore store = ...`
 _DECLARED_AFTER = re.compile(r" [a-z_][A-Za-z0-9_]*\s*[,)=;]")
+# a bare value that is code: a tuple opened on a name (mage-ai's `ConfigKey.SNOWFLAKE_PASSWORD:
+# (VerboseConfigKey.SNOWFLAKE, 'password')`), or a method's call opened (`SNOWFLAKE_PASSWORD=
+# profile.get('password')`, the value ending where its quoted argument starts)
+_CODE_EXPRESSION = re.compile(r"^\([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+,?$|^\([A-Za-z_$][\w$]*,$|"
+                              r"^[a-z_$][\w$]*(?:\.[a-z_$][\w$]*)+\($")
 
 
 def allowed(lines: list[str], idx: int) -> bool:
@@ -955,7 +960,8 @@ class Engine:
                     or is_code_member(secret) or \
                     (len(secret) >= 20 and not _chosen_by_a_person(rule) and
                      (is_pascal_name(secret) or is_camel_name(secret, 3) or is_word_chain(secret))) or \
-                    _a_sibling_setting(rule, secret) or _member_holding_it(secret):
+                    _a_sibling_setting(rule, secret) or _member_holding_it(secret) or \
+                    (secret[0] == "(" or secret[-1] == "(") and _CODE_EXPRESSION.match(secret):
                 # `freshdeskApiKey = ConfigurationManager.AppSettings[...]`: a name in code,
                 # followed by its member or its call, or an argument followed by the next or
                 # the call's end (openobserve's `generateDestinationUrl("pagerduty",
@@ -964,7 +970,8 @@ class Engine:
                 # object's member, `self.oracle_password`; a long name of words in Pascal or
                 # camel case, or in lower case joined by `_` or `-`, where a machine-made token
                 # would be (`use semaphore::{Semaphore, SemaphorePermit, OwnedSemaphorePermit}`;
-                # netbird's `var creationToSemaphore, semaphoreToSignaling, ...`)
+                # netbird's `var creationToSemaphore, semaphoreToSignaling, ...`); a tuple or a
+                # call opened on names (_CODE_EXPRESSION)
                 continue
             extra = self._validate(rule, secret, m)
             if extra is None:

@@ -216,6 +216,9 @@ POSITIVE = [
     # a value with dots but not a scope name's words; a colon-ended value that is one random part
     ("app/settings.py", 'API_TOKEN = "Kq8vT2.mWx9Lp4R.zQ7"', "Kq8vT2.mWx9Lp4R.zQ7"),
     ("app/settings.py", 'API_TOKEN = "kq8vT2mWx9Lp4R:"', "kq8vT2mWx9Lp4R:"),
+    # a provider's password that opens with a parenthesis or ends with one is still a password
+    ("deploy/app.env", "SNOWFLAKE_PASSWORD=(Kq8vT2m" + "Wx9Lp4R", "(Kq8vT2mWx9Lp4R"),
+    ("deploy/app.env", "SNOWFLAKE_PASSWORD=Kq8v.T2m" + "Wx9Lp4R(", "Kq8v.T2mWx9Lp4R("),
     # a value under the name's namespace that is no word is still a value
     ("app/settings.py", '("app:password", "app:Kq8vT2m#Wx9Lp4R")', "app:Kq8vT2m#Wx9Lp4R"),
     # a word with digits under a password's name is a password; one with three digits is no name
@@ -797,6 +800,9 @@ NEGATIVE = [
     # an identifier whose words name a token, one of them holding a digit (pac4j's constants)
     ("pac4j-core/src/main/java/org/pac4j/core/context/Pac4jConstants.java", '    String CSRK_TOKEN = "pac4jCsrfToken";'),
     ("src/auth.ts", 'const OAUTH_SECRET = "oauth2ClientSecret";'),
+    # a provider's password name, then a tuple or a call of code (mage-ai's Snowflake settings)
+    ("mage_ai/io/config.py", "        ConfigKey.SNOWFLAKE_PASSWORD: (VerboseConfigKey.SNOWFLAKE, 'password'),"),
+    ("mage_ai/data_preparation/models/block/dbt/utils/__init__.py", "            SNOWFLAKE_PASSWORD=profile.get('password'),"),
     # a list of ids under one namespace, read as a name and its value (conjur's cucumber features)
     ("cucumber/api/features/secrets_batch.feature",
      '    {"variable_ids":["cucumber:variable:secret1","cucumber:variable:not-a-secret"]}'),
