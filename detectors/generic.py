@@ -810,6 +810,8 @@ _OBJECT_REF = re.compile(r"^[a-z]+(?:-[a-z]+)*/[a-z]+(?:-[a-z]+)*$")
 # lower-case words and whole numbers joined by underscores, a number first as _IDENT does
 # not allow: Django's migration `0003_tokenproxy` (a dependency's `('authtoken',
 # '0003_tokenproxy')`); a token mixes letters and digits inside its parts
+# words of letters joined by slashes, a route or a path of names (`myself/userTokenList`)
+_SLASHED_WORDS = re.compile(r"^[A-Za-z]+(?:/[A-Za-z]+)+$")
 # an identifier of letters with at most two digits, in words (`pac4jCsrfToken`, `oauth2Secret`)
 _DIGIT_WORD_NAME = re.compile(r"^(?=(?:[A-Za-z]*\d){1,2}[A-Za-z]*$)[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]+)+$")
 # the rest of a name after its namespace: words and digits joined by `-` or `_`
@@ -1083,9 +1085,12 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         v2 = unquote(v)
         if v2 != v and re.search(r"[A-Za-z]=\w|;\w+=", v2):
             return False  # an escaped `key=value;` fragment of a connection string
-    if (v.isalpha() or not pw and _DIGIT_WORD_NAME.match(v)) and word.replace(" ", "") in name_words(v):
+    if (v.isalpha() or not pw and _DIGIT_WORD_NAME.match(v) or "/" in v and _SLASHED_WORDS.match(v)) \
+            and word.replace(" ", "") in name_words(v):
         # FooBarBazToken, MyPassword: letters naming what they stand for; under a token's or
-        # a key's name a word may hold a digit or two (pac4j's `CSRK_TOKEN = "pac4jCsrfToken"`)
+        # a key's name a word may hold a digit or two (pac4j's `CSRK_TOKEN = "pac4jCsrfToken"`);
+        # a route whose words name it (PublicCMS' menu rows, `('myself_token',
+        # 'myself/userTokenList', ...)`)
         return False
     if "%" in v:
         from urllib.parse import unquote

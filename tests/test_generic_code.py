@@ -800,6 +800,9 @@ NEGATIVE = [
     # an identifier whose words name a token, one of them holding a digit (pac4j's constants)
     ("pac4j-core/src/main/java/org/pac4j/core/context/Pac4jConstants.java", '    String CSRK_TOKEN = "pac4jCsrfToken";'),
     ("src/auth.ts", 'const OAUTH_SECRET = "oauth2ClientSecret";'),
+    # a route whose words name a token, in a menu's row (PublicCMS' initialization SQL)
+    ("publiccms-core/src/main/resources/initialization/sql/init.sql",
+     "INSERT INTO `sys_module` VALUES ('myself_token', 'myself/userTokenList', 'sysUserToken/delete', 'icon-unlock-alt', 'myself', 1, 5);"),
     # a provider's password name, then a tuple or a call of code (mage-ai's Snowflake settings)
     ("mage_ai/io/config.py", "        ConfigKey.SNOWFLAKE_PASSWORD: (VerboseConfigKey.SNOWFLAKE, 'password'),"),
     ("mage_ai/data_preparation/models/block/dbt/utils/__init__.py", "            SNOWFLAKE_PASSWORD=profile.get('password'),"),
