@@ -95,6 +95,11 @@ def jwt(secret: str, match: re.Match | None = None) -> bool | dict:
     iss = payload.get("iss")
     if isinstance(iss, str) and iss in _WELL_KNOWN_ISS:
         return False
+    if str(payload.get("type", payload.get("typ", ""))).lower() == "csrf":
+        # an anti-forgery token (Drone's, in the page it serves: `<meta name="csrf-token"
+        # content="eyJ...">`, saved into nextcloud/android's history): it only proves a form
+        # came from the page, and authenticates no one
+        return False
     ctx: dict = {"jwt_alg": str(header.get("alg", ""))}
     for claim in ("iss", "sub", "role", "aud", "exp", "ref", "scope"):
         v = payload.get(claim)

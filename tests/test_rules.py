@@ -289,6 +289,25 @@ def test_jwt_claims_of_metasyntactic_words_are_a_tests():
         assert v.jwt(token(claims)), claims
 
 
+def test_an_anti_forgery_jwt_is_no_credential():
+    """Drone serves its CSRF token as a JWT `{"text": <user>, "type": "csrf"}` in a meta tag of
+    its pages (one saved into nextcloud/android's history): it authenticates no one. A token
+    of another type, or without one, is a token."""
+    import base64
+    import json
+    from detectors import validators as v
+
+    def token(payload: dict) -> str:
+        enc = [base64.urlsafe_b64encode(json.dumps(p).encode()).decode().rstrip("=")
+               for p in ({"alg": "HS256", "typ": "JWT"}, payload)]
+        return ".".join(enc + ["prE2Gl0jW5KkCmDdlV117apFcLwaMiJOe1j0OQscQ7x"])
+
+    for claims in ({"text": "alice", "type": "csrf"}, {"sub": "alice", "typ": "CSRF"}):
+        assert not v.jwt(token(claims)), claims
+    for claims in ({"text": "alice", "type": "user"}, {"text": "alice", "type": "sess"}, {"sub": "alice"}):
+        assert v.jwt(token(claims)), claims
+
+
 @pytest.mark.parametrize("password,found", [
     ("p%3A%2F%5B%5D%40", False),  # "p:/[]@": how a URL escapes its reserved characters
     ("%21%40", False),
