@@ -882,6 +882,14 @@ _HEADER_NAME = re.compile(r"^(?:[a-z]+:)?(?:(?:X|Sec)(?:-(?:[A-Z]{1,8}\d{0,3}|(?
 # (or two of them or more whose first is in camel case: mall4j's `ACCESS_TOKEN_KEY =
 # "wxMa:access_token:"`, WeChat's mini-program, Ma, and official-account, Mp)
 _KEY_PREFIX = re.compile(r"^(?:[a-z][a-z0-9_.-]*:)+$|^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+:(?:[a-z][a-z0-9_.-]*:)+$")
+# an Android resource's reference (`app:passwordToggleDrawable="@drawable/password_visibility_selector"`
+# in nextcloud/android's layouts; `?attr/...` a theme's attribute)
+_ANDROID_RESOURCE = re.compile(r"^[@?](?:\+?[a-z]+:)?(?:\+?id|anim|animator|array|attr|bool|color|dimen|drawable|font|"
+                               r"fraction|integer|interpolator|layout|menu|mipmap|navigation|plurals|raw|string|style|"
+                               r"transition|xml)/[A-Za-z_][\w.]*$")
+# a constant's name under a dotted lower-case namespace, as Android's intent actions are
+# written (KeePassDX's `"android.fido.intent.action.HMAC_SECRET_CHALLENGE_RESPONSE"`)
+_DOTTED_CONSTANT = re.compile(r"^[a-z][a-z0-9]*(?:\.[a-z][a-z0-9_]*)+\.[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
 # a highlighter's scope name, dotted lower-case words where a language's name may be a
 # capital and digits (Ace's C highlight rules, vendored in zfile: `token : "support.function.C99.c"`)
 _SCOPE_NAME = re.compile(r"^[a-z]{3,}(?:\.(?:[a-z][a-z0-9-]*|[A-Z]{1,4}\d{0,3}|[A-Z][a-z]+\d{0,3})){2,6}$")
@@ -895,8 +903,9 @@ _SCOPE_NAME = re.compile(r"^[a-z]{3,}(?:\.(?:[a-z][a-z0-9-]*|[A-Z]{1,4}\d{0,3}|[
 # A part may end in a capital and one letter after a word (userId, gatewayUi: cline's
 # `TOKEN_KEY = "cline.gatewayUi.token"`, the key its web view stores the token under).
 # (and a short word in the middle of a name, `PasswordExpiryOnUserEventListener`, as is_pascal_name reads it)
+# (a two-letter word may start a part too: D-Bus's `org.freedesktop.Secret.Error.NoSession`)
 _WORD_PART = r"(?:[A-Z]?[a-z]{2,}(?![a-z])|[A-Z]{2,6}(?=[A-Z][a-z]|[^A-Za-z]|$)|" \
-             r"(?<=[a-z])(?:To|Id|Of|By|At|In|On|Up|Or|As|Is|If|No)(?=[A-Z]))+(?:(?<=[a-z])[A-Z][a-z](?![A-Za-z]))?"
+             r"(?<![A-Z])(?:To|Id|Of|By|At|In|On|Up|Or|As|Is|If|No)(?=[A-Z]))+(?:(?<=[a-z])[A-Z][a-z](?![A-Za-z]))?"
 # (a part may be lower-case words joined by `_`: an event's name, passbolt's
 # `'PasswordExpiryOnUserEventListener.expire_resources'`)
 _DOTTED_PART = rf"{_WORD_PART}(?:_[a-z]{{2,}}(?![a-z]))*"
@@ -1114,7 +1123,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     if not pw and _COLON_NAMES.match(v):
         return False  # a user's, a project's and a role's names, say (a no-auth middleware's token)
     if _HEADER_NAME.match(v) or _DOTTED_NAME.match(v.removeprefix("\\").removeprefix(".")) or _ANNOTATION_KEY.match(v) or \
-            _HOST_NAME.match(v) or _AD_ATTRIBUTE.match(v) or _SCOPE_NAME.match(v):
+            _HOST_NAME.match(v) or _AD_ATTRIBUTE.match(v) or _SCOPE_NAME.match(v) or _DOTTED_CONSTANT.match(v) \
+            or v[0] in "@?" and _ANDROID_RESOURCE.match(v):
         # a header's, an algorithm's, a property's or an annotation's name (in LiveScript, `\name` is
         # the string "name": awx's `token: \language.support.function`, a highlighter's scope); a host's name;
         # a property's suffix, put after a prefix (nacos' `TLS_TRUST_PWD = ".tls.certPrivateKeyPassword"`);

@@ -800,6 +800,14 @@ NEGATIVE = [
     # an identifier whose words name a token, one of them holding a digit (pac4j's constants)
     ("pac4j-core/src/main/java/org/pac4j/core/context/Pac4jConstants.java", '    String CSRK_TOKEN = "pac4jCsrfToken";'),
     ("src/auth.ts", 'const OAUTH_SECRET = "oauth2ClientSecret";'),
+    # an Android resource's reference (nextcloud/android's layouts)
+    ("src/main/res/layout/account_setup.xml", '            app:passwordToggleDrawable="@drawable/password_visibility_selector"'),
+    ("app/src/main/res/layout/login.xml", '        android:password="?attr/secretTextColor"'),
+    # an intent action, a constant's name under a dotted namespace (KeePassDX)
+    ("app/src/main/java/com/kunzisoft/keepass/credentialprovider/viewmodel/HardwareKeyLauncherViewModel.kt",
+     '        private const val HMAC_SECRET_CHALLENGE_RESPONSE_INTENT = "android.fido.intent.action.HMAC_SECRET_CHALLENGE_RESPONSE"'),
+    # a D-Bus error's name whose last part starts with a two-letter word (KeePassXC's Secret Service)
+    ("src/fdosecrets/objects/DBusTypes.h", '#define DBUS_ERROR_SECRET_NO_SESSION "org.freedesktop.Secret.Error.NoSession"'),
     # a route whose words name a token, in a menu's row (PublicCMS' initialization SQL)
     ("publiccms-core/src/main/resources/initialization/sql/init.sql",
      "INSERT INTO `sys_module` VALUES ('myself_token', 'myself/userTokenList', 'sysUserToken/delete', 'icon-unlock-alt', 'myself', 1, 5);"),
