@@ -823,7 +823,7 @@ NEGATIVE = [
      "            'newPasswordConfirmation' => ['required_with:newPassword', 'same:newPassword'],"),
     # an f-string's field indexed by an expression (browser-use's secret masking)
     ("browser_use/utils.py", "\treturn pattern.sub(lambda m: f'<secret>{secret_to_key[m.group(0)]}</secret>', value)"),
-    ("app/render.py", "    out = f'<password>{passwords[\"db\"]}</password>'"),
+    ("app/render.py", "    out = f\"<password>{passwords['db']}</password>\""),
     # a highlighter's scope naming a language with digits (Ace's C rules, vendored in zfile)
     ("src/main/resources/static/ace/mode/c_cpp_highlight_rules.js", '                token : "support.function.C99.c",'),
     # a cache's key prefix, its namespace in camel case (mall4j's WeChat token store)
