@@ -810,6 +810,10 @@ _OBJECT_REF = re.compile(r"^[a-z]+(?:-[a-z]+)*/[a-z]+(?:-[a-z]+)*$")
 # lower-case words and whole numbers joined by underscores, a number first as _IDENT does
 # not allow: Django's migration `0003_tokenproxy` (a dependency's `('authtoken',
 # '0003_tokenproxy')`); a token mixes letters and digits inside its parts
+# a query's parameter whose value is a variable's expansion, the shell's or PowerShell's
+# (dotnet/arcade's telemetry step, vendored in openiddict: `accessTokenParameter=
+# "?access_token=$HelixApiAccessToken"`, `"?access_token=$($env:HelixApiAccessToken)"`)
+_QUERY_OF_VARIABLE = re.compile(r"^[?&]?[\w.-]+=\$(?:[A-Za-z_]\w*|\{[\w:.-]+\}|\(\$?[\w:.-]+\))$")
 # words of letters joined by slashes, a route or a path of names (`myself/userTokenList`)
 _SLASHED_WORDS = re.compile(r"^[A-Za-z]+(?:/[A-Za-z]+)+$")
 # an identifier of letters with at most two digits, in words (`pac4jCsrfToken`, `oauth2Secret`)
@@ -1051,7 +1055,8 @@ def _value_ok(key: str, value: str, word: str) -> bool:
         return False  # prose, a command, a list
     if not any(ch.isalnum() for ch in v):
         return False  # no letter or digit: a set of characters (RFC 9110's token specials), a separator
-    if _TEMPLATE.search(v) or is_placeholder(v) or _b64_of_stand_in(v) or ("$" in v and _MONARCH_TOKEN.match(v)):
+    if _TEMPLATE.search(v) or is_placeholder(v) or _b64_of_stand_in(v) or ("$" in v and _MONARCH_TOKEN.match(v)) \
+            or "=$" in v and _QUERY_OF_VARIABLE.match(v):
         return False
     if v[:len(key)].lower() == key.lower() and v[len(key):len(key) + 1] in ("-", "_") and \
             v[len(key) + 1:].isdigit() and len(v) - len(key) > 8:

@@ -219,6 +219,8 @@ POSITIVE = [
     # a provider's password that opens with a parenthesis or ends with one is still a password
     ("deploy/app.env", "SNOWFLAKE_PASSWORD=(Kq8vT2m" + "Wx9Lp4R", "(Kq8vT2mWx9Lp4R"),
     ("deploy/app.env", "SNOWFLAKE_PASSWORD=Kq8v.T2m" + "Wx9Lp4R(", "Kq8v.T2mWx9Lp4R("),
+    # a query whose value has a dollar sign in it is still a value
+    ("app/settings.py", 'TOKEN_QUERY = "?access_token=$Kq8vT2m#Wx9Lp4R"', "?access_token=$Kq8vT2m#Wx9Lp4R"),
     # a value under the name's namespace that is no word is still a value
     ("app/settings.py", '("app:password", "app:Kq8vT2m#Wx9Lp4R")', "app:Kq8vT2m#Wx9Lp4R"),
     # a word with digits under a password's name is a password; one with three digits is no name
@@ -800,6 +802,9 @@ NEGATIVE = [
     # an identifier whose words name a token, one of them holding a digit (pac4j's constants)
     ("pac4j-core/src/main/java/org/pac4j/core/context/Pac4jConstants.java", '    String CSRK_TOKEN = "pac4jCsrfToken";'),
     ("src/auth.ts", 'const OAUTH_SECRET = "oauth2ClientSecret";'),
+    # a query's parameter set to a variable's expansion (dotnet/arcade's telemetry step)
+    ("eng/common/templates/steps/telemetry-start.yml", '    accessTokenParameter="?access_token=$HelixApiAccessToken"'),
+    ("eng/common/templates/steps/telemetry-start.yml", '      $accessTokenParameter="?access_token=$($env:HelixApiAccessToken)"'),
     # an Android resource's reference (nextcloud/android's layouts)
     ("src/main/res/layout/account_setup.xml", '            app:passwordToggleDrawable="@drawable/password_visibility_selector"'),
     ("app/src/main/res/layout/login.xml", '        android:password="?attr/secretTextColor"'),
