@@ -807,9 +807,6 @@ _VERSION = re.compile(r"^v?\d+(?:\.\d+){1,3}(?:[-+~][0-9A-Za-z]+(?:[.-][0-9A-Za-
 # Google Ads' AW- (keycloak-quickstarts' GitBook config: `"ga": {"token": "UA-86203452-1"}`)
 _ANALYTICS_ID = re.compile(r"^(?:UA-\d{4,10}-\d{1,4}|G-[A-Z0-9]{10}|GTM-[A-Z0-9]{4,9}|AW-\d{9,11})$")
 _OBJECT_REF = re.compile(r"^[a-z]+(?:-[a-z]+)*/[a-z]+(?:-[a-z]+)*$")
-# lower-case words and whole numbers joined by underscores, a number first as _IDENT does
-# not allow: Django's migration `0003_tokenproxy` (a dependency's `('authtoken',
-# '0003_tokenproxy')`); a token mixes letters and digits inside its parts
 # a query's parameter whose value is a variable's expansion, the shell's or PowerShell's
 # (dotnet/arcade's telemetry step, vendored in openiddict: `accessTokenParameter=
 # "?access_token=$HelixApiAccessToken"`, `"?access_token=$($env:HelixApiAccessToken)"`)
@@ -820,6 +817,9 @@ _SLASHED_WORDS = re.compile(r"^[A-Za-z]+(?:/[A-Za-z]+)+$")
 _DIGIT_WORD_NAME = re.compile(r"^(?=(?:[A-Za-z]*\d){1,2}[A-Za-z]*$)[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]+)+$")
 # the rest of a name after its namespace: words and digits joined by `-` or `_`
 _WORDS_TAIL = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*$")
+# lower-case words and whole numbers joined by underscores, a number first as _IDENT does
+# not allow: Django's migration `0003_tokenproxy` (a dependency's `('authtoken',
+# '0003_tokenproxy')`); a token mixes letters and digits inside its parts
 _NUMBERED_NAME = re.compile(r"^(?:[a-z]+|\d+)(?:_(?:[a-z]+|\d+))+$")
 # a CSS custom property's value read from another one (`'--code-token': 'var(--syntax-fg)'`),
 # or its name (a design token's: flagsmith's stories, `token: '--colorIconStandard'`)
