@@ -669,7 +669,7 @@ _HASHED = re.compile(r"^(?:![A-Za-z0-9]{40}|"
 _B64_61 = re.compile(r"^AQAAAA[A-Za-z0-9+/]{76}={0,2}$")  # base64 of 61 bytes starting 0x01 0x00 0x00 0x00
 # a relative path to a file, whatever its type: folders, then a name with a lower-case
 # extension (`environments/default/main.jsonnet`, `templates/secret.yaml.j2`); base64 has no
-# `.`, base64url no `/` (_value_ok keeps one that mixes capitals and digits)
+# `.`, base64url no `/` (value_ok keeps one that mixes capitals and digits)
 # OpenSSL's pass phrase arguments that say where the pass phrase is (openssl-passphrase-options(1):
 # `file:pathname`, `env:var`, `fd:number`), not the pass phrase (pulp's `-password file:$PWDFILE`)
 _PASS_SOURCE = re.compile(r"^(?:file|env|fd):[\w$./{}\-]+$")
@@ -1029,10 +1029,10 @@ def _settings_hold_a_secret(v: str, word: str) -> bool:
     settings = [_SETTING.match(p) for p in parts]
     if not all(settings):
         return True
-    return any(_value_ok(m[1], m[2], secret_name(m[1]) or word) for m in settings)
+    return any(value_ok(m[1], m[2], secret_name(m[1]) or word) for m in settings)
 
 
-def _value_ok(key: str, value: str, word: str) -> bool:
+def value_ok(key: str, value: str, word: str) -> bool:
     """Does a literal assigned to `key` look like a secret rather than a name, a path, a
     reference or prose?"""
     # (a line break written as an escape ends what a program types: pexpect's
@@ -1202,7 +1202,7 @@ def _value_ok(key: str, value: str, word: str) -> bool:
     env = _ENV_ASSIGN.match(v)
     if env:
         inner = secret_name(env.group(1))
-        if not inner or not _value_ok(env.group(1), env.group(2), inner):
+        if not inner or not value_ok(env.group(1), env.group(2), inner):
             # another variable's setting; or a secret's, to a value no secret is (koel's
             # `"JWT_SECRET=$key"`, the line a command writes into .env)
             return False
@@ -2101,7 +2101,7 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
         if "$" in value and (kind == SHELL or lang == "php") and isinstance(where, Tok) and where.kind == STR and \
                 where.quote == '"' and _EXPANSION.search(value):
             continue  # a double-quoted string that expands a variable: the value is built from it
-        if not _value_ok(key, value, word):
+        if not value_ok(key, value, word):
             continue
         if _NATURAL_WORDS.match(value) and path and is_translation_catalog(path):
             continue  # a translation of the label: a user interface's word in a language

@@ -381,6 +381,21 @@ def test_terraform_the_namespace_a_credential_lives_in_is_no_secret():
     assert [(h.line, h.secret) for h in hs] == [(4, "Tq9vL2xR7mW4nK8z")]
 
 
+def test_terraform_values_are_judged_as_the_generic_detector_judges_them():
+    """cloudposse/terraform-aws-components: under a secret's name, an SSM parameter's path,
+    a word naming a Kubernetes Secret, `default`, and a token validity's units in a map are
+    not secrets; a random value beside them still is."""
+    text = ('variable "github_netrc_ssm_path_token" {\n  type = string\n  default = "/github/token"\n}\n'
+            'variable "ssm_github_api_key" {\n  default = "/argocd/github/api_key"\n}\n'
+            'variable "kube_secret" {\n  default = "tailscale"\n}\n'
+            'variable "datadog_api_secret_key" {\n  default = "default"\n}\n'
+            'variable "client_token_validity_units" {\n  type = any\n  default = {\n'
+            '    access_token  = "minutes"\n    refresh_token = "days"\n  }\n}\n'
+            'variable "datadog_api_key" {\n  default = "Tq9vL2xR7mW4nK8zPq3s"\n}\n')
+    hs = _hits("modules/eks/variables.tf", text, "terraform-secret")
+    assert [(h.line, h.secret) for h in hs] == [(22, "Tq9vL2xR7mW4nK8zPq3s")]
+
+
 @pytest.mark.parametrize("path", [".env", ".env.production", "config/prod.env", "deploy/.env.local"])
 def test_dotenv_file_names(path):
     (h,) = _hits(path, "APP=shop\nDB_PASSWORD=Tq9vL2xR7mW4nK8z\n", "dotenv-secret")

@@ -2,7 +2,9 @@
 (`password`, `token`, `secret_key`, `access_key` ...), in provider/backend/resource blocks, in
 `variable` defaults whose name is secret-sounding, and at the top level of tfvars.
 
-Only quoted string literals count: expressions (`var.x`, `local.y`) and interpolations
+A literal's value is judged as the generic detector judges one under a secret's name
+(detectors.generic.value_ok: not a path, a weak word, a name). Only quoted string literals
+count: expressions (`var.x`, `local.y`) and interpolations
 (`${...}`) are references, not secrets. An AWS access key id (AKIA/ASIA...) under `access_key`
 is left to the regex rule `aws-access-key-id`; other `access_key`s (azurerm backend storage
 keys, Alibaba, ...) are secrets.
@@ -13,7 +15,7 @@ import re
 
 from scanner.model import Hit
 
-from detectors.generic import names_something_else, password_like, secret_name
+from detectors.generic import names_something_else, password_like, secret_name, value_ok
 
 from ._util import ctx, is_placeholder, split_lines
 
@@ -69,6 +71,21 @@ _SECRET_LITERAL, _DEFAULT_LITERAL, _SECRET_VARIABLE = 1, 2, 4
 _SEEN: set[str] = set()  # the lines asked about
 _KINDS: dict[str, int] = {}  # those of them of a kind above, and their kinds
 _MAX_LINES = 50_000  # then forgotten, and learnt again (a few MB)
+
+
+def _value_may_be_secret(name: str, val: str) -> bool:
+    """The value judged as the generic detector judges one under a secret's name (a path,
+    a weak word, a name, a unit: cloudposse's `default = "/github/token"`, an SSM
+    parameter's path, and `access_token = "minutes"` in a token validity's units), but for
+    two things this parser reads itself: a URL's password (_literal_secret) and an
+    upper-case word, an allowed value unless the name is a password's (`iam_auth =
+    "REQUIRED"`, `password = "HUNTERTWOX"`)."""
+    word = secret_name(name) or "secret"
+    if _URL_PASSWORD.match(val):
+        return True
+    if _CONSTANT.match(val):
+        return password_like(word)
+    return value_ok(name, val, word)
 
 
 def _secret_sounding(name: str) -> bool:
@@ -137,7 +154,7 @@ def _walk(text: str) -> list[Hit]:
             if (SECRET_ATTR.search(name_for_check) and not _NOT_SECRET_ATTR.search(name_for_check)
                     and not names_something_else(name_for_check) and _literal_secret(val)
                     and not (key == "access_key" and _AKID.match(val))
-                    and not (_CONSTANT.match(val) and not password_like(secret_name(name_for_check) or "secret"))):
+                    and _value_may_be_secret(name_for_check, val)):
                 section = None
                 for t, lab in reversed(stack):
                     if t in ("provider", "backend", "resource", "data", "module", "variable"):
