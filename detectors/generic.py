@@ -800,6 +800,10 @@ _IAM_ACTION = re.compile(
     r"Purge|Copy|Head|Connect)[A-Za-z]*\*?)$")
 # user:password@host (a URL's credentials without its scheme): judged by its password part
 _USERINFO = re.compile(r"^[^:@\s/]{1,64}:([^@\s/]{1,128})@[\w.-]+(?::\d{1,5})?(?:/\S*)?$")
+# a data source name of Go's database drivers, `[user[:password]@][net[(addr)]]/dbname[?params]`
+# (go-sql-driver/mysql's README): judged by its password part, and none is no secret
+# (sqlc's `uriNoPassword := "root@tcp(localhost:3306)/mysql?parseTime=true"`)
+_GO_DSN = re.compile(r"^[^:@\s/()]{0,64}(?::([^@\s]{0,128}))?@[a-z][a-z0-9]{1,15}\([^()\s]{0,253}\)/\S*$")
 # a version, or an image's tag
 _VERSION = re.compile(r"^v?\d+(?:\.\d+){1,3}(?:[-+~][0-9A-Za-z]+(?:[.-][0-9A-Za-z]+)*)?$")
 # the IDs Google's analytics tags are configured with, in the page of every site they measure:
@@ -1066,6 +1070,9 @@ def value_ok(key: str, value: str, word: str) -> bool:
     userinfo = _USERINFO.match(v)
     if userinfo and is_placeholder(userinfo.group(1)):
         return False  # user:password@host whose password is a stand-in (`user:secret@localhost`)
+    dsn = "@" in v and _GO_DSN.match(v)
+    if dsn and (not dsn.group(1) or is_placeholder(dsn.group(1))):
+        return False
     if _FILE_NAME.match(v) or _WEAK.match(v) or "://" in v or _PASS_SOURCE.match(v):
         return False  # a file's name (`@file.json`: read from the file), a weak word, a URL, where OpenSSL reads it
     if _EMAIL.match(v):

@@ -19,6 +19,8 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a Go driver's data source name with a password in it
+    ("db/open.go", '\tpassword := "root:Kq8vT2m' + 'Wx9Lp3n@tcp(db:3306)/app"', "root:Kq8vT2m" + "Wx9Lp3n@tcp(db:3306)/app"),
     # a random value under a name that is no file's
     ("app/config.js", '  "credential": "Qm7/' + 'tLx2Vb9RkP4wZs8NcY3hJ6dF1gA5eU0oIqWmKr=",', "Qm7/" + "tLx2Vb9RkP4wZs8NcY3hJ6dF1gA5eU0oIqWmKr="),
     # OpenSSL's pass phrase given as itself (`pass:`), not where it is
@@ -233,6 +235,10 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a Go driver's data source name without a password, under a name that says so (sqlc)
+    ("internal/sqltest/native/mysql.go",
+     '\turiNoPassword := "root@tcp(localhost:3306)/mysql?multiStatements=true&parseTime=true"'),
+    ("db/open.go", '\tpassword := "root:password@tcp(db:3306)/app"'),
     # Radarr's and Prowlarr's UI: a Backbone view's events hash, naming tokens with their
     # format or an example, a date library's format tokens as a regex (sugar.js)
     ("src/UI/Settings/General/GeneralView.js", "        'click .x-copy-api-key'      : '_copyApiKeyToClipboard',"),
