@@ -563,6 +563,20 @@ def test_k8s_secret_of_minios_documented_default_is_not_reported():
         ("meta-password", "Vq8tL2r" + "Xw9kP4s")]
 
 
+def test_k8s_secret_certificate_is_public_whatever_its_key_is_named():
+    """telepresence's agent-injector Secret: a certificate under `crt.pem` (or a public key)
+    is sent to every peer, not a secret; a token beside it is."""
+    body = base64.b64encode(bytes(range(256)) * 3).decode()
+    cert = "-----BEGIN CERTIFICATE-----\n" + "\n".join(body[i:i + 64] for i in range(0, len(body), 64)) + \
+        "\n-----END CERTIFICATE-----\n"
+    text = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: injector\ndata:\n"
+            "  crt.pem: " + _b64(cert) + "\n  ca.pem: " + _b64(cert + cert) + "\n"
+            "  pub.pem: " + _b64(cert.replace("CERTIFICATE", "PUBLIC KEY")) + "\n"
+            "  token: " + _b64("Vq8tL2r" + "Xw9kP4s") + "\n")
+    assert [(h.context["key"], h.secret) for h in _hits("k8s/injector.yaml", text, "kubernetes-secret")] == [
+        ("token", "Vq8tL2r" + "Xw9kP4s")]
+
+
 def test_k8s_dockerconfigjson_secret():
     dcj = json.dumps({"auths": {"ghcr.io": {"auth": _b64("bot:ghp_R08qzjI6GKFSufrdZSlB5er8bOfZqfM2oeq3")}}})
     text = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\n  namespace: prod\n"

@@ -26,6 +26,10 @@ _NOT_SECRET_KEY = re.compile(r"(?i)(?:^|[_.\-])(?:user(?:name)?|host|port|id|url
 # the access key is the user name, the secret key its password): one that is a lower-case
 # name (`enterprise-metrics`, `minio`: generic.lower_name) is that name, not a generated key ID
 _ACCESS_KEY = re.compile(r"(?i)access[_.\-]?key$")
+# a certificate or a public key, whatever the key it is under is named (telepresence's
+# `crt.pem`, beside its `key.pem`): public material, sent to every peer
+_PUBLIC_PEM = re.compile(r"^(?:\s*-----BEGIN (?:X509 |TRUSTED )?(?:CERTIFICATE|PUBLIC KEY)-----[A-Za-z0-9+/=\s]*"
+                         r"-----END (?:X509 |TRUSTED )?(?:CERTIFICATE|PUBLIC KEY)-----)+\s*$")
 # the documents of a multi-document manifest worth composing: a Secret, or a List of them
 WANTED = declaring("Secret", "List")
 
@@ -79,7 +83,8 @@ def scan(text: str) -> list[Hit]:
         if not SECRET_KEY.search(key) or _NOT_SECRET_KEY.search(key):
             continue
         secret = s.strip() if s is not None else "".join(raw.split())
-        if len(secret) < 6 or is_placeholder(secret) or _ACCESS_KEY.search(key) and lower_name(secret):
+        if len(secret) < 6 or is_placeholder(secret) or _ACCESS_KEY.search(key) and lower_name(secret) or \
+                secret.startswith("-----BEGIN ") and _PUBLIC_PEM.match(secret):
             continue
         hits.append(Hit("kubernetes-secret", secret, line, col, c))
     return hits
