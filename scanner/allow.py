@@ -1,6 +1,6 @@
 """Inline allow markers: `credfence: allow`, and those users already have in their code
 (detect-secrets' `pragma: allowlist secret`, `gitleaks:allow`, `kingfisher:ignore`,
-`trufflehog:ignore`, and the markers that silence the hard-coded credential checks of gosec
+`trufflehog:ignore`, GitGuardian's `ggignore`, and the markers that silence the hard-coded credential checks of gosec
 and bandit, `#nosec` and golangci-lint's `nolint:gosec`: cloudflared's Sentry DSN is
 `//nolint:gosec // ... safe to be public`), on the hit's line or the line before."""
 from __future__ import annotations
@@ -13,11 +13,12 @@ _MARKER = re.compile(
     r"|gitleaks\s*:\s*allow"
     r"|kingfisher\s*:\s*ignore"
     r"|trufflehog\s*:\s*ignore"
+    r"|(?<![\w.])ggignore\b"
     r"|#\s*nosec\b"
     r"|nolint\s*:\s*(?:[\w-]+,)*gosec\b",
     re.IGNORECASE,
 )
-_TOOLS = ("credfence", "pragma", "gitleaks", "kingfisher", "trufflehog", "nosec", "gosec")
+_TOOLS = ("credfence", "pragma", "gitleaks", "kingfisher", "trufflehog", "ggignore", "nosec", "gosec")
 
 
 def has_allow_marker(line: str) -> bool:

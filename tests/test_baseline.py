@@ -196,6 +196,9 @@ def test_both_baselines_merge_and_explicit_detect_secrets(tmp_path):
     f'key = "{STRIPE_KEY}"  # gitleaks:allow',
     f'key = "{STRIPE_KEY}"  # kingfisher:ignore',
     f'key = "{STRIPE_KEY}"  # trufflehog:ignore',
+    # GitGuardian's ggshield (garden's Segment keys: `// ggignore`)
+    f'key = "{STRIPE_KEY}"  // ggignore',
+    f'key = "{STRIPE_KEY}"  # ggignore: a test fixture',
     f'<!-- credfence: allow --> {STRIPE_KEY}',
     # gosec's, bandit's and golangci-lint's (cloudflared's Sentry DSN)
     f'\tkey = "{STRIPE_KEY}" // #nosec G101',
@@ -216,6 +219,8 @@ def test_allow_markers(line):
     # another linter's, and a word that merely holds the letters
     f'\tkey = "{STRIPE_KEY}" //nolint:errcheck',
     "# the nosecurity flag",
+    # the name of ggshield's file, not its marker
+    "# see .ggignore in the project's root",
 ])
 def test_not_allow_markers(line):
     assert not has_allow_marker(line)

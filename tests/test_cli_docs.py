@@ -116,7 +116,7 @@ def test_marker_forms_suppress_through_the_cli(tmp_path):
     repo = Repo(tmp_path / "r")
     lines = []
     for m in ("CREDFENCE: ALLOW", "pragma: allowlist secret", "gitleaks:allow", "trufflehog:ignore",
-              "kingfisher:ignore", "PRAGMA: ALLOWLIST SECRET", "#nosec G101", "nolint:gosec"):
+              "kingfisher:ignore", "PRAGMA: ALLOWLIST SECRET", "#nosec G101", "nolint:gosec", "ggignore"):
         lines.append(f"T = '{github_pat()}'  # {m}")
     lines.append("# pragma: allowlist nextline secret")
     lines.append(f"T = '{github_pat()}'")
