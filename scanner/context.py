@@ -56,12 +56,14 @@ _COMMENT_START = re.compile(r"^\s*(?:#|//|--|;|/?\*)")
 _CHANGE_COMMENT_LINES = 3
 # words that call a value no secret: `# not a secret`, `// not really secret`, a mapping
 # named `not_secret` or `NON_SECRET_DEFAULTS` (gcsfs's installed-app OAuth client, whose
-# secret Google's documentation says is not treated as one)
-_NOT_SECRET = re.compile(r"(?i)(?<![A-Za-z])(?:not[\s_-]?(?:a[\s_-]|so[\s_-]?|really[\s_-](?:a[\s_-])?)?|"
-                         r"non[\s_-]?|isn'?t\s(?:a\s|really\s(?:a\s)?)?)secret(?![A-Za-z])")
+# secret Google's documentation says is not treated as one), or not sensitive (garden's
+# `// These keys aren't sensitive` above its analytics keys), but not "not sensitive to"
+_NOT_SECRET = re.compile(r"(?i)(?<![A-Za-z])(?:(?:not[\s_-]?(?:a[\s_-]|so[\s_-]?|really[\s_-](?:a[\s_-])?)?|"
+                         r"non[\s_-]?|isn'?t\s(?:a\s|really\s(?:a\s)?)?)secret|"
+                         r"(?:not|non|isn'?t|aren'?t)[\s_-]?(?:really\s|very\s)?sensitive(?!\s+to\b))(?![A-Za-z])")
 # the same words in a name, joined without spaces (Python's `if not secret:` is code)
-_NOT_SECRET_NAME = re.compile(r"(?i)(?<![A-Za-z])(?:not[_-]?(?:a[_-]|so[_-]?|really[_-](?:a[_-])?)?|non[_-]?)"
-                              r"secret(?![A-Za-z])")
+_NOT_SECRET_NAME = re.compile(r"(?i)(?<![A-Za-z])(?:(?:not[_-]?(?:a[_-]|so[_-]?|really[_-](?:a[_-])?)?|non[_-]?)"
+                              r"secret|(?:not|non)[_-]?sensitive)(?![A-Za-z])")
 # a line comment after a value: what follows it on the line
 _TRAILING_COMMENT = re.compile(r"\s(?:#|//|--|/\*)\s?(.*)$")
 _URL_HOST = re.compile(r"://(?:[^@/\s\"']*@)?\[?([A-Za-z0-9_.\-]+)")

@@ -1076,6 +1076,9 @@ _GUESSED = "Wq7Zr" + "K2vLx9pNc4TbYh8Md"  # a made-up value under a secret's nam
     f'CLIENT_SECRET = "{_GUESSED}"  # not really a secret: the desktop app ships it\n',
     f'# This is not a secret; every install has it\nCLIENT_SECRET = "{_GUESSED}"\n',
     f'NON_SECRET_DEFAULTS:\n  api_secret: {_GUESSED}\n',
+    # not sensitive (garden's analytics keys)
+    f"// These keys aren't sensitive, so we ship them\nSEGMENT_API_KEY = \"{_GUESSED}\"\n",
+    f'NON_SENSITIVE_DEFAULTS = {{\n    "api_token": "{_GUESSED}",\n}}\n',
 ])
 def test_a_guess_the_code_calls_no_secret_is_rated_low(tmp_path, text):
     b = blast({"app/config.py" if "=" in text else "app/config.yaml": text}, tmp_path)
@@ -1088,6 +1091,7 @@ def test_a_guess_the_code_calls_no_secret_is_rated_low(tmp_path, text):
     # words that are not about the value
     f'# do not commit secrets here\nDB_PASSWORD = "{_GUESSED}"\n',
     f'DB_PASSWORD = "{_GUESSED}"  # keep secret\n',
+    f'API_TOKEN = "{_GUESSED}"  # the comparison is not sensitive to timing\n',
     # code that tests for no secret (pritunl's radius.py reads one when none is set)
     f'if not secret:\n    secret = "{_GUESSED}"\n',
 ])
