@@ -643,6 +643,9 @@ _FILE_NAME = re.compile(r"^(?:[\w.\-]+::|@)?[\w.\-/]*\.(?:json|ya?ml|txt|baselin
 _WEAK = re.compile(r"(?i)^(?:pass(?:word|wd)?|passw0rd|p@ssw0rd|secret|token|changeit|letmein|admin|root|test|"
                    r"qwerty|welcome|default|guest|user|none|null|nil|true|false|undefined|empty|required|optional|"
                    r"string|str|bytes|text|hidden|masked|redacted|unset|disabled|enabled)[\d!@#$%_\-]*$")
+# a JSON key and its colon, the text a program looks for in a response (domoticz's Harmony
+# Hub client, `strAuthTokenTag = "UserAuthToken\\":\\""`)
+_JSON_KEY_TEXT = re.compile(r'^[A-Za-z_][\w.-]{0,63}\\?"\s?:\s?(?:\\?")?$')
 # (read in a quoted literal: an escape `\n`, `\r` or `\t` ends the value, as the line break it
 # writes does: `&Password=NewPassword\n&AUTHPARAMS` in a JSON string of API documentation)
 _CONN_KEY = re.compile(r"(?i)(?:^|[;\s&?,])\s*((?:password|passwd|pwd|pass|user\s+password)\s*=\s*)"
@@ -1073,8 +1076,10 @@ def value_ok(key: str, value: str, word: str) -> bool:
     dsn = "@" in v and _GO_DSN.match(v)
     if dsn and (not dsn.group(1) or is_placeholder(dsn.group(1))):
         return False
-    if _FILE_NAME.match(v) or _WEAK.match(v) or "://" in v or _PASS_SOURCE.match(v):
-        return False  # a file's name (`@file.json`: read from the file), a weak word, a URL, where OpenSSL reads it
+    if _FILE_NAME.match(v) or _WEAK.match(v) or "://" in v or _PASS_SOURCE.match(v) or '"' in v and _JSON_KEY_TEXT.match(v):
+        # a file's name (`@file.json`: read from the file), a weak word, a URL, where OpenSSL
+        # reads it, a JSON key's text
+        return False
     if _EMAIL.match(v):
         return False  # an e-mail address: whom to write to, or anonymous FTP's password by convention (RFC 1635)
     if _REL_PATH.match(v) and not (any(c.isupper() for c in v) and any(c.isdigit() for c in v)):

@@ -235,6 +235,8 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a JSON key and its colon, looked for in a response (domoticz's Harmony Hub client)
+    ("hardware/HarmonyHub.cpp", '\tstd::string strAuthTokenTag = "UserAuthToken\\":\\"";'),
     # a Go driver's data source name without a password, under a name that says so (sqlc)
     ("internal/sqltest/native/mysql.go",
      '\turiNoPassword := "root@tcp(localhost:3306)/mysql?multiStatements=true&parseTime=true"'),
