@@ -34,8 +34,8 @@ from detectors.vocabulary import CODE_OBJECTS, PASSWORD_WORDS_ABROAD
 # whole value that a page's server side writes: PHP's `<?= $token->generate() ?>` (concretecms'
 # views), ERB's, JSP's and EJS's `<%= ... %>`. Anywhere: Ruby's (and CoffeeScript's, Elixir's,
 # Spring's expression language's) `#{...}` (a Chef recipe's `PASSWORD '#{node['postgresql']['password']}'`:
-# sous-chefs/postgresql).
-_TEMPLATE = re.compile(r"^<\?(?:=|php\s)[^\n]*\?>$|^<%[=-]?[^\n]*%>$|#\{[^{}]+\}|"
+# sous-chefs/postgresql), and Swift's `\\(...)` (vapor's `"vapor:session-cookie:\\(cookieName)"`).
+_TEMPLATE = re.compile(r"^<\?(?:=|php\s)[^\n]*\?>$|^<%[=-]?[^\n]*%>$|#\{[^{}]+\}|\\\([A-Za-z_][^()\n]*\)|"
                        r"crwdns\d+:\d+crwdne\d+:\d+|\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\([A-Za-z_][\w.-]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|"
                        r"\$\([A-Za-z_][\w./= -]*\)|^\$[A-Za-z_]|%[A-Z_]+%|\.\.\.|…|\{\$[A-Za-z_]|"
                        r"^%(?:env\([\w:.-]+\)|[A-Za-z_][\w.-]*)%$|^%%[A-Za-z_][\w.-]*%%$|^@(?:env|keychain):[\w.-]+$|"
@@ -60,7 +60,7 @@ _WORD_LEADS = tuple(re.match(r"(?:[a-z0-9]|\\\*)+", f).group(0).replace("\\", ""
 
 
 # what each of _TEMPLATE's forms holds: a text with none of them has no template slot
-_TEMPLATE_MARKS = ("$", "{{", "}}", "<", "%", "...", "\u2026", "crwdns", "@env:", "@keychain:", "credentialsJSON:", "((", "#{")
+_TEMPLATE_MARKS = ("$", "{{", "}}", "<", "%", "...", "\u2026", "crwdns", "@env:", "@keychain:", "credentialsJSON:", "((", "#{", "\\(")
 
 
 def _has_template(s: str) -> bool:

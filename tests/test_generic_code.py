@@ -235,6 +235,12 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # Debian packages' versions, pinned under their names (openstack-ansible's scripts/)
+    ("scripts/repo_config.yml", '    "libpam-smbpass": "2:4.1.6+dfsg-1ubuntu2"'),
+    ("scripts/repo_config.yml", "  ssh-askpass-gnome: 1:6.6p1-2ubuntu2"),
+    ("scripts/repo_config.yml", "  slapd-smbk5pwd: 2.4.31-1+nmu2ubuntu8"),
+    # Swift's string interpolation (vapor)
+    ("Sources/Vapor/Request+Session.swift", '            extendToken = "vapor:session-cookie:\\(cookieName)"'),
     # a JSON key and its colon, looked for in a response (domoticz's Harmony Hub client)
     ("hardware/HarmonyHub.cpp", '\tstd::string strAuthTokenTag = "UserAuthToken\\":\\"";'),
     # a Go driver's data source name without a password, under a name that says so (sqlc)
