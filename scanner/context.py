@@ -51,7 +51,7 @@ _CHANGE_FOR_PRODUCTION = re.compile(r"(?i)^\s*(?:#|//|--|;|/?\*)\s*(?!.*\b(?:not
 # this with your own secret key` above its signing key's default; papercups' compose file,
 # `# PUT YOUR OWN SECRET KEYBASE HERE`; docker-swag's DNS plugin defaults, `# Replace with your values`)
 _REPLACE_WITH_YOUR_OWN = re.compile(r"(?i)^\s*(?:#|//|--|;|/?\*)\s*(?!.*\b(?:not|never|don'?t)\b).*"
-                                    r"\b(?:change|replace|update|override|set|put|use|insert)\b.{0,40}?\byour (?:own|values?)\b")
+                                    r"\b(?:change|replace|update|override|set|put|use|insert|generate|create)\b.{0,40}?\byour (?:own|values?)\b")
 _COMMENT_START = re.compile(r"^\s*(?:#|//|--|;|/?\*)")
 _CHANGE_COMMENT_LINES = 3
 # words that call a value no secret: `# not a secret`, `// not really secret`, a mapping

@@ -1032,6 +1032,8 @@ def test_vagrant_s_published_insecure_key_is_local(tmp_path):
     ("# Make sure you update this with your own secret key", "development"),
     ("# PUT YOUR OWN SECRET KEYBASE HERE", "development"),
     ("# Replace with your values", "development"),
+    # (zero-to-jupyterhub's manifest, a proxy token made with pwgen)
+    ("# Please generate a new one for your own deployment!", "development"),
     ("# you do not need to replace this with your own", "unknown"),
     # a comment that says it must not be changed, or Django's warning, says nothing of the kind
     ("# do not change this in production", "unknown"),
