@@ -261,10 +261,11 @@ _EXT_KIND = {}
 # (Ruby's type signatures too, Sorbet's .rbi and RBS's .rbs: stripe-ruby's generated
 # `sig { params(token: String).void }`, a parameter's type, 18 places)
 # (and CoffeeScript, whose `@x` is this.x: bazarr's bundled dropzone.coffee, `xhr.withCredentials =
-# !!@options.withCredentials`)
+# !!@options.withCredentials`; Erlang's headers, .hrl, whose records' fields default to atoms:
+# ejabberd's `credentials = asn1_NOVALUE`)
 for _e in ("py pyw pyi js jsx mjs cjs ts tsx go java kt kts scala groovy gradle cs fs vb rb rbi rbs php swift rs c h cc "
            "cpp coffee litcoffee "
-           "cxx hpp hh m mm dart lua pl pm r ex exs erl hs clj cljs elm jl nim zig v sol tf hcl jsonnet cue "
+           "cxx hpp hh m mm dart lua pl pm r ex exs erl hrl hs clj cljs elm jl nim zig v sol tf hcl jsonnet cue "
            # schemas, where `access_token: String_comparison_exp` names a type
            "graphql gql prisma proto "
            # single-file components: a script block and a template of expressions

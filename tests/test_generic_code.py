@@ -235,6 +235,10 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # an Erlang header's record, whose fields default to an atom (ejabberd's ELDAPv3.hrl)
+    ("include/ELDAPv3.hrl", "userIdentity = asn1_NOVALUE, oldPasswd = asn1_NOVALUE, newPasswd = asn1_NOVALUE})."),
+    # Swift's interpolation of a user and a password (vapor's BasicAuthorization)
+    ("Sources/Vapor/BasicAuthorization.swift", '                let credentials = "\\(basic.username):\\(basic.password)"'),
     # Debian packages' versions, pinned under their names (openstack-ansible's scripts/)
     ("scripts/repo_config.yml", '    "libpam-smbpass": "2:4.1.6+dfsg-1ubuntu2"'),
     ("scripts/repo_config.yml", "  ssh-askpass-gnome: 1:6.6p1-2ubuntu2"),
