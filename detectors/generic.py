@@ -266,8 +266,9 @@ _EXT_KIND = {}
 for _e in ("py pyw pyi js jsx mjs cjs ts tsx go java kt kts scala groovy gradle cs fs vb rb rbi rbs php swift rs c h cc "
            "cpp coffee litcoffee "
            "cxx hpp hh m mm dart lua pl pm r ex exs erl hrl hs clj cljs elm jl nim zig v sol tf hcl jsonnet cue "
-           # schemas, where `access_token: String_comparison_exp` names a type
-           "graphql gql prisma proto "
+           # schemas, where `access_token: String_comparison_exp` names a type (and Telegram's Type
+           # Language, `future_auth_token:flags.2?bytes`: mautrix-telegram's vendored gotd schema)
+           "graphql gql prisma proto tl "
            # single-file components: a script block and a template of expressions
            "vue svelte astro").split():
     _EXT_KIND[_e] = CODE

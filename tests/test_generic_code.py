@@ -235,6 +235,9 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # Telegram's Type Language schema: a field's type, set by a flag (mautrix-telegram's vendored gotd)
+    ("pkg/gotd/_schema/tdesktop.tl", "auth.authorization#2ea2c0d4 flags:# tmp_sessions:flags.0?int "
+     "future_auth_token:flags.2?bytes user:User = auth.Authorization;"),
     # an Erlang header's record, whose fields default to an atom (ejabberd's ELDAPv3.hrl)
     ("include/ELDAPv3.hrl", "userIdentity = asn1_NOVALUE, oldPasswd = asn1_NOVALUE, newPasswd = asn1_NOVALUE})."),
     # Swift's interpolation of a user and a password (vapor's BasicAuthorization)
