@@ -34,10 +34,12 @@ from detectors.vocabulary import CODE_OBJECTS, PASSWORD_WORDS_ABROAD
 # whole value that a page's server side writes: PHP's `<?= $token->generate() ?>` (concretecms'
 # views), ERB's, JSP's and EJS's `<%= ... %>`. Anywhere: Ruby's (and CoffeeScript's, Elixir's,
 # Spring's expression language's) `#{...}` (a Chef recipe's `PASSWORD '#{node['postgresql']['password']}'`:
-# sous-chefs/postgresql; or one a quote inside it cut, which runs to the value's end,
-# `'#{node['postgresql']...` read as `#{node[`), and Swift's `\\(...)` (vapor's
-# `"vapor:session-cookie:\\(cookieName)"`).
-_TEMPLATE = re.compile(r"^<\?(?:=|php\s)[^\n]*\?>$|^<%[=-]?[^\n]*%>$|#\{(?:[^{}]+\}|[A-Za-z_@$][^{}]*$)|\\\([A-Za-z_][^()\n]*\)|"
+# sous-chefs/postgresql; or one a quote inside it cut at the value's end, `'#{node['postgresql']...`
+# read as `#{node[`), an expression of names, not any characters between braces: WordPress's
+# salts draw from every printable character, and one held `#{D[-t>yIUZ8...` (leaky-repo's
+# wp-config.php); and Swift's `\\(...)` (vapor's `"vapor:session-cookie:\\(cookieName)"`).
+_TEMPLATE = re.compile(r"^<\?(?:=|php\s)[^\n]*\?>$|^<%[=-]?[^\n]*%>$|"
+                       r"#\{[A-Za-z_@$](?:[\w.:@$'\"\[\]() ,+*/-]*\}|[\w.:@$]*[\[(]?$)|\\\([A-Za-z_][\w.:'\"\[\] ,+*/-]*\)|"
                        r"crwdns\d+:\d+crwdne\d+:\d+|\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\([A-Za-z_][\w.-]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|"
                        r"\$\([A-Za-z_][\w./= -]*\)|^\$[A-Za-z_]|%[A-Z_]+%|\.\.\.|…|\{\$[A-Za-z_]|"
                        r"^%(?:env\([\w:.-]+\)|[A-Za-z_][\w.-]*)%$|^%%[A-Za-z_][\w.-]*%%$|^@(?:env|keychain):[\w.-]+$|"
