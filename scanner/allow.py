@@ -1,8 +1,9 @@
 """Inline allow markers: `credfence: allow`, and those users already have in their code
 (detect-secrets' `pragma: allowlist secret`, `gitleaks:allow`, `kingfisher:ignore`,
-`trufflehog:ignore`, GitGuardian's `ggignore`, and the markers that silence the hard-coded credential checks of gosec
-and bandit, `#nosec` and golangci-lint's `nolint:gosec`: cloudflared's Sentry DSN is
-`//nolint:gosec // ... safe to be public`), on the hit's line or the line before."""
+`trufflehog:ignore`, GitGuardian's `ggignore` (its own tests mark their fixtures so), and the
+markers that silence the hard-coded credential checks of gosec and bandit, `#nosec` and
+golangci-lint's `nolint:gosec`: cloudflared's Sentry DSN is `//nolint:gosec // ... safe to be
+public`), on the hit's line or the line before."""
 from __future__ import annotations
 
 import re

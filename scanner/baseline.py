@@ -38,8 +38,8 @@ detect-secrets baseline (``.secrets.baseline``)::
 Inline markers (``has_allow_marker``, ``line_allowed``), case-insensitive, on the hit line
 or the line before: ``credfence: allow``; detect-secrets' ``pragma: allowlist secret`` and
 ``pragma: allowlist nextline secret``; ``gitleaks:allow``; kingfisher's
-``kingfisher:ignore``; trufflehog's ``trufflehog:ignore``; GitGuardian's ``ggignore``; gosec's and bandit's ``#nosec``
-and golangci-lint's ``nolint:gosec`` (scanner/allow.py).
+``kingfisher:ignore``; trufflehog's ``trufflehog:ignore``; GitGuardian's ``ggignore``; gosec's
+and bandit's ``#nosec`` and golangci-lint's ``nolint:gosec`` (scanner/allow.py).
 """
 from __future__ import annotations
 
