@@ -1520,6 +1520,8 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
         if got is None:
             continue
         value, col, how = got
+        if how == "bare" and line[max(0, t.start - 2):t.start] == "//":
+            continue  # a URL's host and port (nginx's `proxy_pass SCHEME://UPSTREAM_HOST:UPSTREAM_PORT/`)
         tok = toks[k]
         if how == "bare" and i >= 2 and toks[i - 1].kind == OP and toks[i - 1].text in ("/", "|") and \
                 toks[i - 2].kind == NAME and toks[i - 2].text.lower() in _ID_WORDS and \

@@ -235,6 +235,9 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a URL's host and port, named by variables a container's start script fills (metasfresh's nginx)
+    ("docker/nginx/default.conf",
+     "        proxy_pass MSV3_API_PROXYPASS_PROTOCOL://MSV3_API_PROXYPASS_HOST:MSV3_API_PROXYPASS_PORT/; "),
     # Telegram's Type Language schema: a field's type, set by a flag (mautrix-telegram's vendored gotd)
     ("pkg/gotd/_schema/tdesktop.tl", "auth.authorization#2ea2c0d4 flags:# tmp_sessions:flags.0?int "
      "future_auth_token:flags.2?bytes user:User = auth.Authorization;"),
