@@ -1520,8 +1520,10 @@ def _find_assignments(toks: list[Tok], lang: str, bare_ok: bool, line: str):
         if got is None:
             continue
         value, col, how = got
-        if how == "bare" and line[max(0, t.start - 2):t.start] == "//":
-            continue  # a URL's host and port (nginx's `proxy_pass SCHEME://UPSTREAM_HOST:UPSTREAM_PORT/`)
+        if how == "bare" and line[max(0, t.start - 2):t.start] == "//" and "@" not in line[col:col + len(value) + 1]:
+            # a URL's host and port (nginx's `proxy_pass SCHEME://UPSTREAM_HOST:UPSTREAM_PORT/`);
+            # a user and a password before `@` are still read
+            continue
         tok = toks[k]
         if how == "bare" and i >= 2 and toks[i - 1].kind == OP and toks[i - 1].text in ("/", "|") and \
                 toks[i - 2].kind == NAME and toks[i - 2].text.lower() in _ID_WORDS and \

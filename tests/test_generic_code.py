@@ -19,6 +19,8 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a scheme-relative URL's user and password: still read, unlike a URL's host and port
+    ("deploy/env.sh", "PASSWORD_URL=//password:Kq8vT2m" + "Wx9Lp3nQrT5@host", "Kq8vT2m" + "Wx9Lp3nQrT5@host"),
     # a Go driver's data source name with a password in it
     ("db/open.go", '\tpassword := "root:Kq8vT2m' + 'Wx9Lp3n@tcp(db:3306)/app"', "root:Kq8vT2m" + "Wx9Lp3n@tcp(db:3306)/app"),
     # a random value under a name that is no file's
