@@ -129,7 +129,14 @@ def _secret_group(m: re.Match) -> str:
 
 
 def _secret_of(m: re.Match) -> str | None:
-    return m.group(_secret_group(m))
+    """The secret a match holds. A value read up to an escaped closing quote, `\\"` (a JSON
+    document inside a string: scanner/rules.py's escaped_quotes_too), ends before the escape."""
+    g = _secret_group(m)
+    secret = m.group(g)
+    if secret and secret[-1] == "\\" and m.string[m.end(g):m.end(g) + 1] in ("\"", "'") \
+            and not secret.endswith("\\\\"):
+        return secret[:-1]
+    return secret
 
 
 CONFIG_FAMILY = "config"  # rules from the user's .credfence.yaml / pyproject.toml

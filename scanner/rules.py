@@ -98,10 +98,25 @@ def _check(d: dict, where: str) -> None:
             raise RuleError(f"{where}: prefilter: context needs requires: [context] and a one-line pattern")
 
 
+# an optional quote in a pattern, `["']?` (a backtick too, escaped or not): it also takes the
+# backslash that escapes it, for a JSON document written inside a string, `"{\"password\":
+# \"...\"}"` in a Java or C# test, a curl -d payload in a script (CredSweeper's samples hold
+# such lines; every rule's separator missed them). Only an optional one: a quote a pattern
+# requires is part of a format.
+_OPTIONAL_QUOTE = re.compile(r"""(?<!\\)\[(\\?"'`?)\]\?""")
+
+
+def escaped_quotes_too(pattern: str) -> str:
+    """The pattern with each optional quote class also taking a backslash before the quote
+    (idempotent: the rewritten form has no `["']?` left)."""
+    return _OPTIONAL_QUOTE.sub(lambda m: "(?:\\\\?[" + m.group(1) + "])?", pattern)
+
+
 def _build(d: dict, family: str) -> Rule:
     ex = d.get("examples") or {}
     return Rule(
-        id=d["id"], provider=d["provider"], name=d.get("name") or d["id"], pattern=d.get("pattern") or "",
+        id=d["id"], provider=d["provider"], name=d.get("name") or d["id"],
+        pattern=escaped_quotes_too(d.get("pattern") or ""),
         keywords=[str(k) for k in (d.get("keywords") or [])],
         scope=d.get("scope", "unknown"), privilege=d.get("privilege", "unknown"),
         entropy=d.get("entropy"), context=d.get("context"), context_lines=int(d.get("context_lines", 3)),

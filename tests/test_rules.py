@@ -440,6 +440,37 @@ def test_aligned_assignment_found(rule, m):
         assert found, f"{rule.id}: aligned assignment not found: {text[:120]!r}"
 
 
+def _json_pairs():
+    # every one-assignment positive example (_ASSIGNMENT) written as a JSON member, and every
+    # example that already holds one: `"name": "value"`
+    for r in PATTERN_RULES:
+        for i, ex in enumerate(r.positive):
+            if "\n" in ex or "\\" in ex:
+                continue
+            m = _ASSIGNMENT.match(ex)
+            if m and "_" in m["name"]:
+                name = m["name"].strip().removeprefix("export").strip().strip("\"'")
+                value = m["rest"].strip().rstrip(",;").strip("\"'")
+                yield pytest.param(r, f'{{"{name}": "{value}"}}', id=f"{r.id}+{i}")
+            elif re.search(r"""(?<![\w"])"[A-Za-z_][\w.-]*"\]?\s*(?::|=>|=)""", ex):
+                yield pytest.param(r, ex, id=f"{r.id}+{i}")
+
+
+@pytest.mark.skipif(not _engine_available(), reason="scanner.engine not available")
+@pytest.mark.parametrize("rule,example", list(_json_pairs()))
+def test_a_json_document_inside_a_string_is_read(rule, example):
+    """A pair a rule reads as JSON it reads written inside a string, every quote escaped: `"{\\"aws_secret_access_key\\":
+    \\"...\\"}"` in a Java test, a curl -d payload (CredSweeper's samples: salt.py,
+    password_TRUE); the secret ends before the escape of its closing quote."""
+    engine = _engine(_hyperscan_available())
+    want = {h.secret for h in engine.scan_text(example, path="example.txt") if h.rule_id == rule.id}
+    if not want:
+        pytest.skip("not read as JSON either")
+    escaped = example.replace('"', '\\"')
+    got = {h.secret for h in engine.scan_text(escaped, path="example.txt") if h.rule_id == rule.id}
+    assert got == want, (rule.id, escaped[:120], got)
+
+
 @pytest.mark.skipif(not _engine_available(), reason="scanner.engine not available")
 @pytest.mark.parametrize("text,secret,host", [
     ("MONGO_URI=mongodb+srv://orders:Kq7@vLm2!xR9@cluster0.x8k2pq.mongodb.net/orders", "Kq7@vLm2!xR9",
