@@ -50,12 +50,14 @@ RULE_ID = "generic-secret"
 # another is a path's separator (Rust's and C++'s `Token::Str`, PHP's and Ruby's
 # `Password::hash`, Haskell's `token :: String`), never a key's: generic_hits reads no
 # value after one, and in serde's tests every `Token::` line was a candidate judged for
-# nothing (a third of the workers' time).
+# nothing (a third of the workers' time). The name's closing quote may be escaped, by one
+# backslash or three: a JSON document inside a string, or inside a string inside JSON
+# (_escaped_json); two are an escaped backslash and the quote (composer.json's `"App\\":`).
 CANDIDATE = (
     r"(?i)(?:(?:pass(?:word|wd|phrase)?|pa?s{1,2}w(?:o?r)?d|pwd|pw|secret|token|api[_\-. ]?key|apikey|auth(?:entication)?[_\-. ]?key|authorization|"
     r"credential|private[_\-. ]?key|access[_\-. ]?key|client[_\-. ]?secret|app[_\-. ]?key|" + PASSWORD_WORDS_ABROAD + "|"
     r"Пароль|ПАРОЛЬ|密码|密碼|口令|パスワード|비밀번호)"
-    r"[A-Za-z0-9_.\-]{0,64}(?:[ \t]{1,16}[A-Za-z]{2,16})?[\"']?\s*(?:=|:(?:[^:]|$)|=>|!=|\(\s*[\"']|,\s*[\"']|\s+[\"'])"
+    r"[A-Za-z0-9_.\-]{0,64}(?:[ \t]{1,16}[A-Za-z]{2,16})?(?:\\(?:\\\\)?)?[\"']?\s*(?:=|:(?:[^:]|$)|=>|!=|\(\s*[\"']|,\s*[\"']|\s+[\"'])"
     r"|(?:^|\s)--?(?:[A-Za-z0-9]+[-_]){0,4}(?:password|passwd|passphrase|pass|pwd|token|api-?key|secret|bearer)[= ]"
     r"|(?:mysql|mariadb|sshpass)[^\n]{0,200}\s-p\S|(?:redis-cli[^\n]{0,200}\s-a|(?:sqlcmd|bcp)[^\n]{0,200}\s-P|"
     r"ldap[a-z]{0,8}[^\n]{0,200}\s-w|mongo[a-z]{0,8}[^\n]{0,200}\s-p|zip[^\n]{0,200}\s-P|7za?[^\n]{0,200}\s-p|"
@@ -1599,6 +1601,37 @@ def _strings_as_config(toks: list[Tok]):
             out.append(("password", m.group(2), off + m.start(2), "connection string", "password"))
         for key, v, col, how, word in _flags(body):
             out.append((key, v, off + col, how, word))
+        if '\\"' in body:
+            out += _escaped_json(body, off)
+    return out
+
+
+def _escaped_json(body: str, off: int) -> list:
+    """The pairs of a JSON document written inside a string, its quotes escaped (`"{\\"password\\":
+    \\"...\\"}"` in a Java or C# test, a curl -d payload in a script): the body unescaped is read
+    as code, each value's column mapped back to the line (`off`: where the body starts)."""
+    text: list[str] = []
+    at: list[int] = []  # the body's index of each character of the unescaped text
+    i, n = 0, len(body)
+    while i < n:
+        j = i
+        while j < n and body[j] == "\\":
+            j += 1
+        if j < n and body[j] == '"':
+            i = j  # `\"`, or `\\\"` for JSON inside a string inside JSON: a quote
+        elif j > i:
+            text.extend(body[i:j])
+            at.extend(range(i, j))
+            i = j
+            continue
+        text.append(body[i])
+        at.append(i)
+        i += 1
+    unescaped = "".join(text)
+    out = []
+    for key, value, where, how, word in _find_assignments(lex(unescaped, "js"), "js", False, unescaped):
+        col = where.start + (1 if where.kind == STR else 0) if isinstance(where, Tok) else where
+        out.append((key, value, off + at[min(col, len(at) - 1)], how, word))
     return out
 
 

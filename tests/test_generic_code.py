@@ -19,6 +19,12 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a JSON document written inside a string, its quotes escaped once or twice
+    ("src/test/java/LoginTest.java", '    String body = "{\\"user\\":\\"svc\\",\\"password\\":\\"Xk29fjQ' + 'p3LmZ\\"}";',
+     "Xk29fjQ" + "p3LmZ"),
+    ("scripts/login.sh", 'curl -X POST -d "{\\"api_key\\": \\"Qm7tLx2Vb9R' + 'kP4wZs8Nc\\"}" https://api.acme.io',
+     "Qm7tLx2Vb9R" + "kP4wZs8Nc"),
+    ("tests/fixtures.py", 'payload = "{\\\\\\"password\\\\\\":\\\\\\"Xk29fjQ' + 'p3LmZ\\\\\\"}"', "Xk29fjQ" + "p3LmZ"),
     # a scheme-relative URL's user and password: still read, unlike a URL's host and port
     ("deploy/env.sh", "PASSWORD_URL=//password:Kq8vT2m" + "Wx9Lp3nQrT5@host", "Kq8vT2m" + "Wx9Lp3nQrT5@host"),
     # a Go driver's data source name with a password in it
@@ -71,7 +77,7 @@ POSITIVE = [
     ("config/app.yml", "? 'password' : 'Kq8vT2mWx9Lp4RzY7nA2'", "Kq8vT2mWx9Lp4RzY7nA2"),
     # Android's Gradle builds: a String field's value in escaped quotes (Groovy, Kotlin), a resource
     ("app/build.gradle", 'buildConfigField "String", "API_KEY", "\\"Kq8vT2mWx9Lp4RzY7nB3\\""', "Kq8vT2mWx9Lp4RzY7nB3"),
-    ("app/build.gradle", "buildConfigField 'String', 'CLIENT_SECRET', '\"Kq8vT2mWx9Lp4RzY7nB4\"'", "Kq8vT2mWx9Lp4RzY7nB4"),
+    ("app/build.gradle", "buildConfigField 'String', 'CLIENT_SECRET', '\"Kq8vT2mWx9" + "Lp4RzY7nB4\"'", "Kq8vT2mWx9" + "Lp4RzY7nB4"),
     ("app/build.gradle.kts", '    buildConfigField("String", "API_TOKEN", "\\"Kq8vT2mWx9Lp4RzY7nB5\\"")', "Kq8vT2mWx9Lp4RzY7nB5"),
     ("app/build.gradle", 'resValue "string", "maps_api_key", "Kq8vT2mWx9Lp4RzY7nB6"', "Kq8vT2mWx9Lp4RzY7nB6"),
     # an STS session token: its `//////////` is one gap, not the folders of a path
@@ -237,6 +243,11 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a PSR-4 namespace's escaped backslash before its closing quote, not an escaped quote (teampass)
+    ("composer.json", '            "TeampassWebSocket\\\\": "app/websocket/src/"'),
+    # JSON inside a string built around a variable, or holding a placeholder
+    ("src/main/java/Audit.java", '        log.info("{\\"token\\":\\"" + token + "\\"}");'),
+    ("scripts/login.sh", 'curl -d "{\\"password\\": \\"<your-password>\\"}" https://api.acme.io'),
     # a URL's host and port, named by variables a container's start script fills (metasfresh's nginx)
     ("docker/nginx/default.conf",
      "        proxy_pass MSV3_API_PROXYPASS_PROTOCOL://MSV3_API_PROXYPASS_HOST:MSV3_API_PROXYPASS_PORT/; "),
