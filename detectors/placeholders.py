@@ -123,6 +123,9 @@ _FORMAT_SLOT = re.compile(r"^\{[A-Za-z_][A-Za-z_ ]*(?:,-?\d{1,3})?:(?:[0#<>^=+ ,
 _LEET = str.maketrans("4@3105$7", "aaeiosst")
 # only these of _WORDS: all of them on the de-leeted text cost one CredSweeper positive
 _CHANGE_ME = re.compile(r"(?i)change[_-]?(?:me|this)|replace[_-]?(?:me|this)")
+# (a 1 may stand for an i or an l, and the spelling may be loose: `acc35` and `53KR3T`)
+_LEET_BUT_1 = str.maketrans("4@305$7", "aaeosst")
+_CREDENTIAL_NAME = re.compile(r"(?i)(?:acc?ess?|c[1il]{2}ent)[_-]?(?:token|se?[ck]ret)")
 # lower-case words naming a secret, as a documentation writes where one goes
 # (`s3://access_key:access_secret@host:port/bucket`, appwrite's variables.php), after the
 # length it must have, maybe (coolify's .env template: `32-character-long-secret-key`); or
@@ -544,8 +547,13 @@ def _leet_stand_in(body: str) -> bool:
         return False
     plain = body.translate(_LEET)
     # (or the word example: AWS's documented key ID edited to slip past scanners' allow-lists,
-    # checkov's test `AKIAIOS3F6KN7EXAMPL3`)
-    return bool(_CHANGE_ME.search(plain)) or "example" in plain.lower()
+    # checkov's test `AKIAIOS3F6KN7EXAMPL3`; or the credential's own name, as Akamai's
+    # techdocs spell an .edgerc's `akab-acc35t0k3n...` and `C113nt53KR3T...`)
+    if _CHANGE_ME.search(plain) or "example" in plain.lower():
+        return True
+    # (the name itself spelt so: `?access_token=$...` names a value it holds)
+    name = _CREDENTIAL_NAME.search(body.translate(_LEET_BUT_1))
+    return name is not None and any(c in "4@3105$7" for c in body[name.start():name.end()])
 
 
 # a name in code: CamelCase or camelCase words of letters (ConfigurationManager), or words
