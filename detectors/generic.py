@@ -1304,6 +1304,9 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
             return first.body, first.start, "literal"
         if lang in ("yaml", "text", "ini") and len(val) >= 2:
             return None
+        if len(val) == 2 and val[1].kind == OP and val[1].text == "{" and lang in ("go", "c"):
+            # the block a comparison opens: Go's and Rust's `if password == "..." {`
+            return first.body, first.start, "literal"
         if len(val) >= 2 and val[1].kind == OP and val[1].text == "+":
             return None  # "abc" + x: a fragment of a concatenation
         if val[-1].kind == OP and val[-1].text in (",", ";"):

@@ -19,6 +19,9 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a literal compared before the block the comparison opens (Go, Rust)
+    ("cmd/server/auth.go", '\tif creds.Secret != "Xk29fjQ' + 'p3LmZ" {', "Xk29fjQ" + "p3LmZ"),
+    ("src/auth.rs", '    if token == "Qm7tLx2Vb9R' + 'kP4wZs8Nc" {', "Qm7tLx2Vb9R" + "kP4wZs8Nc"),
     # a JSON document written inside a string, its quotes escaped once or twice
     ("src/test/java/LoginTest.java", '    String body = "{\\"user\\":\\"svc\\",\\"password\\":\\"Xk29fjQ' + 'p3LmZ\\"}";',
      "Xk29fjQ" + "p3LmZ"),
@@ -243,6 +246,9 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a comparison's block opened on a placeholder, or on a map literal
+    ("cmd/server/auth.go", '\tif password == "changeme" {'),
+    ("cmd/server/auth.go", '\tpasswords := map[string]string{'),
     # a PSR-4 namespace's escaped backslash before its closing quote, not an escaped quote (teampass)
     ("composer.json", '            "TeampassWebSocket\\\\": "app/websocket/src/"'),
     # JSON inside a string built around a variable, or holding a placeholder
