@@ -675,12 +675,13 @@ _HASHED = re.compile(r"^(?:![A-Za-z0-9]{40}|"
                      r"\{(?:SSHA|SHA|SMD5|MD5|CRYPT|SSHA256|SSHA512|PBKDF2[\w-]*|ARGON2)\}\S{8,}))$", re.I)
 _B64_61 = re.compile(r"^AQAAAA[A-Za-z0-9+/]{76}={0,2}$")  # base64 of 61 bytes starting 0x01 0x00 0x00 0x00
 # a relative path to a file, whatever its type: folders, then a name with a lower-case
-# extension (`environments/default/main.jsonnet`, `templates/secret.yaml.j2`); base64 has no
+# extension (`environments/default/main.jsonnet`, `templates/secret.yaml.j2`), maybe a Java
+# resource on the class path (`classpath:features/cats-create.feature`); base64 has no
 # `.`, base64url no `/` (value_ok keeps one that mixes capitals and digits)
 # OpenSSL's pass phrase arguments that say where the pass phrase is (openssl-passphrase-options(1):
 # `file:pathname`, `env:var`, `fd:number`), not the pass phrase (pulp's `-password file:$PWDFILE`)
 _PASS_SOURCE = re.compile(r"^(?:file|env|fd):[\w$./{}\-]+$")
-_REL_PATH = re.compile(r"^(?:[\w\-]+/)+[\w\-]+(?:\.[\w\-]+)*\.[a-z][a-z0-9]{0,9}$")
+_REL_PATH = re.compile(r"^(?:classpath\*?:/?)?(?:[\w\-]+/)+[\w\-]+(?:\.[\w\-]+)*\.[a-z][a-z0-9]{0,9}$")
 # a name that is a path of lower-case names, three or more (ory's AEAD context
 # "ory/keysetpagination_v2/page_token"; one slash may be Oracle's user/password), and a URN
 # (RFC 8141: "urn:safelayer:tws:policies:authentication:level:low", an OAuth ACR value)

@@ -246,6 +246,9 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a Java resource on the class path under a name saying a test passes (karate's LogReplayerTest)
+    ("src/test/java/io/karatelabs/gatling/LogReplayerTest.java",
+     '    private static final String PASS_FEATURE = "classpath:features/cats-create.feature";'),
     # a comparison's block opened on a placeholder, or on a map literal
     ("cmd/server/auth.go", '\tif password == "changeme" {'),
     ("cmd/server/auth.go", '\tpasswords := map[string]string{'),
