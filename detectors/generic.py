@@ -1634,6 +1634,8 @@ def _escaped_json(body: str, off: int) -> list:
     unescaped = "".join(text)
     out = []
     for key, value, where, how, word in _find_assignments(lex(unescaped, "js"), "js", False, unescaped):
+        if _EXPANSION.search(value):
+            continue  # JSON a script builds around a variable: skaffold's `echo "{\"Secret\":\"TOKEN_$server\"}"`
         col = where.start + (1 if where.kind == STR else 0) if isinstance(where, Tok) else where
         out.append((key, value, off + at[min(col, len(at) - 1)], how, word))
     return out

@@ -257,6 +257,7 @@ NEGATIVE = [
     # JSON inside a string built around a variable, or holding a placeholder
     ("src/main/java/Audit.java", '        log.info("{\\"token\\":\\"" + token + "\\"}");'),
     ("scripts/login.sh", 'curl -d "{\\"password\\": \\"<your-password>\\"}" https://api.acme.io'),
+    ("pkg/skaffold/docker/auth_test.go", '\t\techo "{\\"Username\\":\\"<token>\\",\\"Secret\\":\\"TOKEN_$server\\"}"`).'),
     # a URL's host and port, named by variables a container's start script fills (metasfresh's nginx)
     ("docker/nginx/default.conf",
      "        proxy_pass MSV3_API_PROXYPASS_PROTOCOL://MSV3_API_PROXYPASS_HOST:MSV3_API_PROXYPASS_PORT/; "),
