@@ -382,9 +382,11 @@ def is_doc_snippet(path: str) -> bool:
 # a translation catalogue: a file named for a locale (da-DK.json, pt_BR.po, zh-Hant.yml), or
 # in a folder so named (locales/de/translation.json), under a folder for translations; its
 # values are a user interface's words in a language ("RadiusSecret": "Radius-hemmelighed")
+# (a folder of strings or messages with one file per locale: jellyfin-web's src/strings/nb.json,
+# next-intl's messages/de.json)
 _CATALOG_DIRS = frozenset(("lang", "langs", "language", "languages", "locale", "locales", "i18n", "l10n", "intl",
                            "translation", "translations", "localization", "localizations", "localisation",
-                           "localisations"))
+                           "localisations", "strings", "messages"))
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_](?:[a-z]{4}|[a-z]{2}|\d{3}))*$")
 # a catalogue's file may put a name before its locale: syncthing's lang/lang-da.json, a Java
 # resource bundle's messages_de.properties, two names: thingsboard's locale/locale.constant-da_DK.json;
@@ -1181,11 +1183,13 @@ def value_ok(key: str, value: str, word: str) -> bool:
     if not pw and (is_pascal_name(v.removesuffix(":")) or "[" in v and _INDEXED_PATH.match(v)
                    or ":" in v and _QNAME_PREFIX.match(v) and (is_pascal_name(v[v.index(":") + 1:])
                                                                 or is_camel_name(v[v.index(":") + 1:], 2))
-                   or is_camel_name(v) or v[0] == "+" and is_camel_name(v.strip("+="), 2)) \
+                   or is_camel_name(v) or v[0] == "+" and is_camel_name(v.strip("+="), 2)
+                   or v[-1] == ":" and is_camel_name(v[:-1], 2)) \
             or pw and is_camel_name(v, 5) and len(name_words(v)) >= 5:
         # a name, a property path or a qualified name where a token or a key would be (or a
         # marker made of a name, kubevela's `InsertSecretToTag = "+insertSecretTo="`, or a
-        # label output is parsed by, spinnaker's `"ManagedImageSharedImageGalleryId: "`); a
+        # label output is parsed by, spinnaker's `"ManagedImageSharedImageGalleryId: "`, or a
+        # camel-case one, uBlock's editor mode `{ token: 'excludedTopDomains:' }`); a
         # method's name of five words or more under a password's (matomo's event hooks,
         # `'Controller.Login.confirmPassword' => 'beforeLoginCheckBruteForce'`)
         return False

@@ -246,6 +246,10 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a key's text and its colon, as a syntax highlighter's token (uBlock's rule editor)
+    ("platform/mv3/extension/js/rw-dnr-editor.js", "                    { token: 'excludedTopDomains:', after: '\\n    - ' },"),
+    # a translation catalogue in a folder of strings, one file per locale (jellyfin-web)
+    ("src/strings/nb.json", '    "LabelCertificatePassword": "Sertifikatpassord:",'),
     # a Java resource on the class path under a name saying a test passes (karate's LogReplayerTest)
     ("src/test/java/io/karatelabs/gatling/LogReplayerTest.java",
      '    private static final String PASS_FEATURE = "classpath:features/cats-create.feature";'),
