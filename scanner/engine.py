@@ -855,9 +855,10 @@ class Engine:
         for i in self._always:
             rule_lines[i] = set(range(len(lines.starts)))
         hits: list[Hit] = []
-        # line index -> (its allow marker, where it starts in bytes, its bytes) for lines over
-        # GIANT_LINE, worked out once for every rule with a match there
-        giant: dict[int, tuple[bool, int, bytes | None]] = {}
+        # line index -> [its allow marker (None until a rule finds something there), where it
+        # starts in bytes, its bytes] for lines over GIANT_LINE, worked out once for every rule
+        # with a match there
+        giant: dict[int, list] = {}
         for i, lset in rule_lines.items():
             rule = self.regex_rules[i]
             if rule.id in self.over_budget:
@@ -875,17 +876,25 @@ class Engine:
                         if li < len(lines.lines):
                             line = lines.lines[li]
                             if len(line) > GIANT_LINE and cand.rule_ends.get(i):
-                                # (the allow marker too: the windows' own checks would push
-                                # the line out of allowed()'s one-text memo)
+                                # (the allow marker too, looked for once a rule finds something
+                                # there: the windows' own checks would push the line out of
+                                # allowed()'s one-text memo, and most giant lines hold no hit,
+                                # while the search reads the whole line, once per version of a
+                                # built site's page)
                                 if li not in giant:
-                                    giant[li] = (allowed(lines.lines, li), *_line_bytes(lines, li))
-                                marked, start, raw = giant[li]
-                                if marked:
+                                    giant[li] = [None, *_line_bytes(lines, li)]
+                                entry = giant[li]
+                                if entry[0]:
                                     continue
+                                start, raw = entry[1], entry[2]
                                 if raw is None:  # a lone surrogate (UTF-16 text): the whole line, as before
-                                    found += self._confirm(rule, lines, li, line)
+                                    got = self._confirm(rule, lines, li, line)
                                 else:
-                                    found += self._confirm_giant(rule, li, start, raw, cand.rule_ends[i])
+                                    got = self._confirm_giant(rule, li, start, raw, cand.rule_ends[i])
+                                if got and entry[0] is None:
+                                    entry[0] = allowed(lines.lines, li)
+                                if got and not entry[0]:
+                                    found += got
                                 continue
                             if (i, line) in self._rule_quiet:
                                 continue  # rejected before: no hit, whatever is around it
