@@ -1697,6 +1697,13 @@ _PAIR_CALL = re.compile(r"""(?:\b(?:HTTPBasicAuth|HTTPDigestAuth|HttpBasicAuth|B
                         r"""(["'])(?P<pw>[^"'\\\n]{1,256})\3\s*(?:\.toCharArray\(\)\s*)?[,)\]]""")
 
 
+def _repeated_element(line: str, name: str) -> bool:
+    """Does the element open three times or more on its line? A configuration sets a
+    password or a token once; a run of them is a list of records or a document's words (an
+    annotated corpus's `<token pos="NN">IFN-beta-transformed</token>`, nltk's BioCreative)."""
+    return len(re.findall(rf"<{re.escape(name)}[\s/>]", line, re.I)) >= 3
+
+
 def _sql_and_xml(line: str):
     """SQL's `IDENTIFIED BY '...'` and `PASSWORD '...'`, an XML element <password>...</password>,
     a .NET <add key="..." value="..."/>, a user and password passed together."""
@@ -1720,7 +1727,7 @@ def _sql_and_xml(line: str):
             # the element's name is read as any other name: <UserSecretsId> (.NET's user-secrets
             # store id), <PasswordHash>, <tokenEndpoint> name no secret
             w = secret_name(m.group(1).rpartition(":")[2])
-            if w and not _JOINED.search(m.group(2)):
+            if w and not _JOINED.search(m.group(2)) and not _repeated_element(line, m.group(1)):
                 out.append((m.group(1), m.group(2), m.start(2), "xml", w))
     return out
 
