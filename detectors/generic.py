@@ -874,8 +874,8 @@ _ENV_ASSIGN = re.compile(r"^(_?[A-Z][A-Z0-9_]{2,})=([^=].*)$")
 _ENTRY_POINT = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
 # a web framework's route target, controller#action (Rails' "email_confirmations#update")
 _ROUTE_TARGET = re.compile(r"^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*#[a-z_][a-z0-9_]*[?!]?$")
-# identifiers joined by dots, then a call's parenthesis
-_MEMBER_CALL = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+\(")
+# identifiers joined by dots (or Rust's, C++'s and PHP's `::`), then a call's parenthesis
+_MEMBER_CALL = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)+\(")
 # a whole value that is a function's call on names: a Vue binding's expression (openobserve's
 # `<OGlyph :token="iconFor(tab)">`), a template's helper call
 _NAME_CALL = re.compile(r"^[a-z_$][\w$]*\((?:[A-Za-z_$][\w$.]*(?:\s*,\s*[A-Za-z_$][\w$.]*)*)?\)$")
@@ -1204,7 +1204,8 @@ def value_ok(key: str, value: str, word: str) -> bool:
     if "," in v and _TAG_OPTIONS.match(v):
         return False  # a struct tag's field name and options
     if "(" in v and (_MEMBER_CALL.match(v, 1 if v[0] == "{" else 0) or _NAME_CALL.match(v)):
-        # a method's call (`_jsCookie.default.get(\"password\")` in a bundle's eval string), or
+        # a method's call (`_jsCookie.default.get(\"password\")` in a bundle's eval string,
+        # pyo3's `#[args(word_delimiter_token = "String::from(\"|\")")]` in tokenizers), or
         # an f-string's field calling one (`--token {integration.get_bc_api_key()}`); a
         # function's call on names
         return False

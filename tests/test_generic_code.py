@@ -420,6 +420,8 @@ NEGATIVE = [
     ("build.earth", "\tRUN --secret GIT_PASSWORD=+secrets/GITHUB_TOKEN \\"),
     ("files.md5", "  './modules/Users/GeneratePassword.php' => '0b9a5454d25bda8e317b96f7fc970db5',"),
     ("application/src/main/data/lwm2m-registry/3378.xml", "pass=1]]></Description>"),
+    # a Rust expression as a default's text (huggingface/tokenizers' pyo3 bindings)
+    ("bindings/python/src/decoders.rs", '        word_delimiter_token = "String::from(\\"|\\")",'),
     # an annotated corpus: every word a <token> element (nltk's BioCreative PPI sentences)
     ("corpora/biocreative_ppi/bc_sentences.xml", '<sentence id="@@0034"> <token pos="DT">These</token> <token pos="JJ">'
      'human</token> <token pos="NNP">IFN-beta-transformed</token> <token pos="NN">cell</token>'),
