@@ -381,6 +381,29 @@ _DIGEST_OF_LENGTH = {32: "md5", 40: "sha1", 64: "sha256"}
 _LINE_WORD = re.compile(r"[^\s'\"`,;()\[\]{}<>=|]+")
 
 
+# a name's words that say its value is a digest of something (the generic detector's
+# _DIGESTS and _NOT_TAIL say the same of a secret's name)
+_DIGEST_WORDS = frozenset({"checksum", "checksums", "sha", "sha1", "sha224", "sha256", "sha384", "sha512",
+                           "md5", "digest", "hash", "fingerprint"})
+_NAME_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")  # dbPassword -> db, Password
+# the name a value is given to, just before it: `NAME=`, `name: "`, `name := "`, `"name" => '`
+_NAME_BEFORE = re.compile(r"""([A-Za-z_][\w.-]*)["'\]]?[ \t]*(?::=|=>|[:=])[ \t]*["'`]?$""")
+
+
+def digest_by_name(secret: str, line: str) -> bool:
+    """A hex value of a digest's length given to a name that calls it a checksum, a hash or
+    a digest: a download's checksum next to a provider's name (rancher's
+    `DOCKER_MACHINE_LINODE_CHECKSUM_amd64=<sha256>`, `linodeDriverChecksum := "..."`),
+    which a rule that reads any hex value after the provider's name took for its token."""
+    if not _HEX_DIGEST.fullmatch(secret):
+        return False
+    at = line.find(secret)
+    m = _NAME_BEFORE.search(line, 0, at) if at > 0 else None
+    if m is None:
+        return False
+    return not _DIGEST_WORDS.isdisjoint(w.lower() for w in _NAME_PART.findall(m.group(1)))
+
+
 def digest_of_neighbour(secret: str, line: str) -> bool:
     """A hex value that is the MD5, SHA-1 or SHA-256 of another word on its line is that
     word's digest, not a secret: seed data's Gravatar hash beside the e-mail it is taken of

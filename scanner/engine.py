@@ -26,8 +26,8 @@ from scanner.model import Hit, Rule
 from detectors.generic import DOC, RULE_ID as GENERIC_RULE, comment_line, file_kind, secret_name
 from detectors.lines import Lines
 from detectors.memo import BoundedMemo
-from detectors.placeholders import (digest_of_neighbour, domain_verification, git_object_id, is_camel_name, is_code_member,
-                                    is_code_name, is_pascal_name, is_placeholder, is_placeholder_text, is_word_chain,
+from detectors.placeholders import (digest_by_name, digest_of_neighbour, domain_verification, git_object_id, is_camel_name,
+                                    is_code_member, is_code_name, is_pascal_name, is_placeholder, is_placeholder_text, is_word_chain,
                                     shannon_entropy)
 from detectors.vocabulary import SECRET_WORDS
 
@@ -1069,7 +1069,8 @@ class Engine:
         if rule.entropy and shannon_entropy(secret) < rule.entropy:
             return False
         line = lines[li]
-        if digest_of_neighbour(secret, line) or git_object_id(secret, line) or domain_verification(secret, line):
+        if digest_of_neighbour(secret, line) or digest_by_name(secret, line) or git_object_id(secret, line) or \
+                domain_verification(secret, line):
             return False
         if rule.context and rule.context_regex is None:
             regex_of(rule)
