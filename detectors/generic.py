@@ -831,6 +831,8 @@ _SLASHED_WORDS = re.compile(r"^[A-Za-z]+(?:/[A-Za-z]+)+$")
 # an identifier of letters with at most two digits, in words (`pac4jCsrfToken`, `oauth2Secret`)
 _DIGIT_WORD_NAME = re.compile(r"^(?=(?:[A-Za-z]*\d){1,2}[A-Za-z]*$)[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]+)+$")
 # the rest of a name after its namespace: words and digits joined by `-` or `_`
+# identifiers joined by `-`, `.`, `:` or `/`: a field's or a setting's path
+_NAME_CHAIN = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-.:/_][A-Za-z][A-Za-z0-9]*)+$")
 _WORDS_TAIL = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*$")
 # lower-case words and whole numbers joined by underscores, a number first as _IDENT does
 # not allow: Django's migration `0003_tokenproxy` (a dependency's `('authtoken',
@@ -955,9 +957,12 @@ _CMDLET = re.compile(r"^(?:Get|Set|New|Remove|Add|Clear|Copy|Move|Rename|Invoke|
 # CryptoDetails.md; TeamPass' settings.php `DB_PASSWD`; its key's own form starts def00000)
 # (and Cloud KMS's ciphertext, base64 of a message whose first field is 36 bytes long, `CiQA`:
 # what `gcloud kms encrypt` writes and Cloud Build's `secretEnv` holds, kustomize's releasing/cloudbuild.yaml)
+# (and Jenkins' hudson.util.Secret as its config.xml files keep it, `{` base64 `}` of a payload
+# whose version byte is 1 and whose IV is 16 bytes long, `{AQAAABAAAAA...}`: encrypted with the
+# controller's own master key; rancher's pipeline template's `<apiToken>`)
 _ENCRYPTED = re.compile(r"^(?:ENC\(.*\)|\{cipher\}.*|\$ANSIBLE_VAULT.*|vault:v\d+:.*|"
                         r"ENC\[AES256_GCM,data:.*|EJ\[\d+:[A-Za-z0-9+/=]{40,}:.*|encrypted:[A-Za-z0-9+/=]{40,}|"
-                        r"CiQA[A-Za-z0-9+/]{60,}={0,2}|def50200[0-9a-f]{160,})$")
+                        r"CiQA[A-Za-z0-9+/]{60,}={0,2}|def50200[0-9a-f]{160,}|\{AQAAABAAAA[A-Za-z0-9+/]{20,}={0,2}\})$")
 # (a quote that ends the program's string, then a variable or a constant joined on, is no
 # literal: roundcube's `' IDENTIFIED BY '.$password.$tablespace`)
 _SQL = re.compile(r"(?i)\b(?:identified\s+(?:with\s+\S+\s+)?by|(?:login\s+|with\s+)?password)\s*=?\s*"
@@ -1114,6 +1119,15 @@ def value_ok(key: str, value: str, word: str) -> bool:
         return False  # the name itself: password="PASSWORD", token: "api_token"
     if vw and kw.startswith(vw) and kw[len(vw):] in ("key", "name", "field", "param", "prop", "attr"):
         return False  # the name of what it holds under: casdoor's `Web3AuthTokenKey = "web3AuthToken"`
+    kws = name_words(key)
+    if len(vw) >= 12 and len(kws) > 2 and kw.startswith(vw) and kw[len(vw):] == kws[-1]:
+        # the name without its last word, in one case (rancher's settings,
+        # `migrateHarvesterCloudCredentialExpirationConfig = "migrateharvestercloudcredentialexpiration"`)
+        return False
+    if len(kws) >= 2 and _NAME_CHAIN.match(v) and name_words(v)[-2:] == kws[-2:]:
+        # a field's path that ends in the name's own words (rancher's
+        # `awsAccessKey = "amazonec2credentialConfig-accessKey"`)
+        return False
     if "%" in v:
         from urllib.parse import unquote
         v2 = unquote(v)

@@ -420,6 +420,11 @@ NEGATIVE = [
     ("build.earth", "\tRUN --secret GIT_PASSWORD=+secrets/GITHUB_TOKEN \\"),
     ("files.md5", "  './modules/Users/GeneratePassword.php' => '0b9a5454d25bda8e317b96f7fc970db5',"),
     ("application/src/main/data/lwm2m-registry/3378.xml", "pass=1]]></Description>"),
+    # Jenkins' encrypted hudson.util.Secret, as a job's config.xml keeps it
+    ("pipeline/deploy.go", "      <apiToken>{AQAAABAAAAAw" + "Kq3vN8pLm2xR7tYw9ZbC4dF6gH1jS5kE0uI3oP8aQ2sD7fG9hJ4kL6zX1cV3bN5mM==}</apiToken>"),
+    # rancher's settings: a name without its last word, a field's path ending in the name's words
+    ("pkg/rancher/migrations.go", '\tmigrateHarvesterCloudCredentialExpirationConfig = "migrateharvestercloudcredentialexpiration"'),
+    ("pkg/controllers/management/eks/eks_cluster_handler.go", '\tawsSecretKey        = "amazonec2credentialConfig-secretKey"'),
     # a Rust expression as a default's text (huggingface/tokenizers' pyo3 bindings)
     ("bindings/python/src/decoders.rs", '        word_delimiter_token = "String::from(\\"|\\")",'),
     # an annotated corpus: every word a <token> element (nltk's BioCreative PPI sentences)
