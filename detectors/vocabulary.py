@@ -14,7 +14,7 @@ SECRET_WORDS = r"pass(?:word|wd|phrase)?|pwd|secret|token|api[_.\-]?key|apikey|a
 # name (detectors.generic.CANDIDATE) and as a translation writes a password's slot in a URL
 # (detectors.placeholders' _SECRET_WORD: Duplicati's `ftp://benutzername:kennwort@hostname`)
 PASSWORD_WORDS_ABROAD = (r"passwort|kennwort|contrase(?:ñ|n)[ay]|senha|wachtwoord|l(?:ö|o)senord|salasana|has(?:ł|l)o|"
-                         r"parola|heslo|jelsz(?:ó|o)|(?:ş|s)ifre|parol|mot[_\- ]?de[_\- ]?passe|mdp|lozinka|passord|"
+                         r"parola|heslo|jelsz(?:ó|o)|(?:ş|s)ifre|parol|mot[_\- ]?(?:de[_\- ]?)?passe|mdp|lozinka|passord|"
                          r"sandi|пароль")
 
 # the names code conventionally gives an object whose members are read (the instance, the
