@@ -1217,11 +1217,12 @@ def value_ok(key: str, value: str, word: str) -> bool:
         return False  # a Razor page's expression: the server writes the value there
     if "," in v and _TAG_OPTIONS.match(v):
         return False  # a struct tag's field name and options
-    if "(" in v and (_MEMBER_CALL.match(v, 1 if v[0] == "{" else 0) or _NAME_CALL.match(v)):
+    if "(" in v and (_MEMBER_CALL.match(v, 1 if v[0] == "{" else 0) or _NAME_CALL.match(v[1:] if v[0] == "." else v)):
         # a method's call (`_jsCookie.default.get(\"password\")` in a bundle's eval string,
         # pyo3's `#[args(word_delimiter_token = "String::from(\"|\")")]` in tokenizers), or
         # an f-string's field calling one (`--token {integration.get_bc_api_key()}`); a
-        # function's call on names
+        # function's call on names, or a method's written after its dot (gatling's expression
+        # language, `val token = ".toJsonValue()"`)
         return False
     handler = _HANDLER_REF.match(v) if ":" in v or "@" in v else None
     if handler and is_pascal_name(handler.group(1)):

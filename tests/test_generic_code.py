@@ -420,6 +420,9 @@ NEGATIVE = [
     ("build.earth", "\tRUN --secret GIT_PASSWORD=+secrets/GITHUB_TOKEN \\"),
     ("files.md5", "  './modules/Users/GeneratePassword.php' => '0b9a5454d25bda8e317b96f7fc970db5',"),
     ("application/src/main/data/lwm2m-registry/3378.xml", "pass=1]]></Description>"),
+    # an expression language's accessor, a method's call after its dot (gatling's ELCompiler)
+    ("gatling-core/src/main/scala/io/gatling/core/session/el/ELCompiler.scala",
+     '  case object AccessToJsonValue extends AccessToken { val token = ".toJsonValue()" }'),
     # Jenkins' encrypted hudson.util.Secret, as a job's config.xml keeps it
     ("pipeline/deploy.go", "      <apiToken>{AQAAABAAAAAw" + "Kq3vN8pLm2xR7tYw9ZbC4dF6gH1jS5kE0uI3oP8aQ2sD7fG9hJ4kL6zX1cV3bN5mM==}</apiToken>"),
     # rancher's settings: a name without its last word, a field's path ending in the name's words
