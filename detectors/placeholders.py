@@ -97,8 +97,12 @@ _PREFIX = r"(?:my|your|our|the|some|super|very|top|dev|local|default)"
 # `s3://identifiant_aws:clef_aws@...`, `kullaniciadi:parola@klasor`)
 # A word written in a legacy 8-bit encoding (Latin-1, as old C sources' translated messages
 # are: mplayer's help_mp-es.h in mpv's history, `http://usuario:contrase\xf1a@servidor/`) is
-# read with U+FFFD where its letter was: each accented letter's alternatives take it too.
-_ABROAD_8BIT = re.sub(r"\(\?:([^\x00-\x7f])\|", lambda m: f"(?:{m.group(1)}|\ufffd|", PASSWORD_WORDS_ABROAD)
+# read with its byte escaped where its letter was (a lone surrogate, U+DC80-U+DCFF, as
+# contents are decoded; U+FFFD where a decoder replaced it): each accented letter's
+# alternatives take those too.
+_LEGACY_BYTE = "\ufffd\udc80-\udcff"
+_ABROAD_8BIT = re.sub(r"\(\?:([^\x00-\x7f])\|", lambda m: f"(?:{m.group(1)}|[{_LEGACY_BYTE}]|",
+                      PASSWORD_WORDS_ABROAD)
 _SECRET_WORD = (r"(?:secret|password|passw0rd|passwd|pass|pwd|token|key|" + _ABROAD_8BIT +
                 r"|clef|cl(?:é|e)|clave|llave|chave|chiave|schl(?:ü|ue)ssel|sleutel|nyckel|klucz|avain)")
 _STAND_IN = re.compile(rf"(?i)^(?:(?:{_PREFIX}[_\-.]?)+{_SECRET_WORD}|{_SECRET_WORD}[_\-.]?{_SECRET_WORD})"
@@ -138,7 +142,7 @@ _CREDENTIAL_NAME = re.compile(r"(?i)(?:acc?ess?|c[1il]{2}ent)[_-]?(?:token|se?[c
 # `curl -u "BROWSERSTACK_USERNAME:BROWSERSTACK_ACCESSKEY"`: ably-js' karma.conf.js)
 # (letters of any alphabet, as the words abroad are written: Mayan EDMS' Spanish catalogue,
 # `transporte://usuario:contraseña@servidor:puerto/virtual_host`)
-_NAMED_SLOT = re.compile(rf"(?i)^(?:\d{{1,3}}[_\-])?(?=(?:[^\W\d]|[\-/\ufffd])+$)(?:(?:[a-z]+[_\-/])*{_SECRET_WORD}(?:[_\-/][a-z]+)*|"
+_NAMED_SLOT = re.compile(rf"(?i)^(?:\d{{1,3}}[_\-])?(?=(?:[^\W\d]|[\-/{_LEGACY_BYTE}])+$)(?:(?:[a-z]+[_\-/])*{_SECRET_WORD}(?:[_\-/][a-z]+)*|"
                          rf"(?:[a-z]+[_\-/])+(?:access|api|auth|client|private|secret){_SECRET_WORD})$")
 # the same in camel or Pascal case, ending in the secret's word: jumpserver's
 # `http://esUser:esPassword@esHost`, `ClientId:ClientSecret` encoded in a Basic header

@@ -663,3 +663,13 @@ def test_a_man_page_s_escaped_hyphens_are_hyphens():
     from detectors.placeholders import is_placeholder
     assert is_placeholder(r"your\-api\-key\-generated\-in\-the\-console")
     assert not is_placeholder(r"Zq8r\-Lw2mXv9k\-Tn4pQ7d")
+
+
+def test_a_password_word_written_in_latin_1_is_read_as_the_word(engine):
+    # mplayer's translated help in mpv's history is Latin-1: the n with a tilde of
+    # "contraseña" reaches the rules as an escaped byte, and the URL's slot is still a stand-in
+    slot = b'"http://usuario:contrase\xf1a@servidor/archivo\\n"\n'
+    assert detect(engine, slot, "help/help_mp-es.h")[0] == []
+    # a random password holding such a byte is still one
+    real = b'url = "http://admin:Xk9mQ2\xf1vLp7@db.internal/x"\n'
+    assert [h.rule_id for h in detect(engine, real, "conf/app.py")[0]] == ["url-credentials"]
