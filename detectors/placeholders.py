@@ -239,8 +239,16 @@ def is_word_chain(v: str) -> bool:
 JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 # keys a provider publishes for automated tests, which pass every check and protect nothing:
 # Google's reCAPTCHA v2 test site key and secret key (developers.google.com/recaptcha/docs/faq,
-# "I'd like to run automated tests with reCAPTCHA"), committed in many apps' development settings
-_PUBLISHED_TEST_KEYS = frozenset({"6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI", "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe"})
+# "I'd like to run automated tests with reCAPTCHA"), committed in many apps' development settings;
+# and the fixed keys of Microsoft's local emulators, the same on every install: Azurite's and the
+# legacy Storage Emulator's devstoreaccount1 key (learn.microsoft.com, storage-use-azurite,
+# "Well-known storage account and key") and the Azure Cosmos DB emulator's key (cosmos-db/emulator,
+# "Authenticate requests"), in every test suite that runs against them (DataDog's dd-trace-py)
+_PUBLISHED_TEST_KEYS = frozenset({
+    "6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI", "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+    "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==",
+})
 # the random part of AWS's documented example keys (the IAM User Guide's AKIAIOSFODNN7EXAMPLE
 # and AKIAI44QH8DHBEXAMPLE, their secret keys wJalrXUtnFEMI/... and je7MtGbClwBF/...), which
 # tests keep with the EXAMPLE tail changed (checkov's `AKIAIOSFODNN7EXAMAAA`)
