@@ -107,6 +107,10 @@ _SECRET_WORD = (r"(?:secret|password|passw0rd|passwd|pass|pwd|token|key|" + _ABR
                 r"|clef|cl(?:é|e)|clave|llave|chave|chiave|schl(?:ü|ue)ssel|sleutel|nyckel|klucz|avain)")
 _STAND_IN = re.compile(rf"(?i)^(?:(?:{_PREFIX}[_\-.]?)+{_SECRET_WORD}|{_SECRET_WORD}[_\-.]?{_SECRET_WORD})"
                        rf"(?:[_\-.]?{_SECRET_WORD})*[_\-.]?\d{{0,4}}!?$")
+# the same with words between, run together in lower case: octokit's docs,
+# `auth: "mypersonalaccesstoken123"` (each word's own case or a separator is read by the
+# word checks below; a run of letters without either is read only after such a prefix)
+_STAND_IN_RUN = re.compile(rf"^{_PREFIX}[a-z]{{2,24}}?{_SECRET_WORD}\d{{0,4}}$")
 # a value of words that says it is not safe to use (atuin's k8s Secret, `ATUIN_DB_PASSWORD:
 # seriously-insecure`; `insecure-password`, `unsafe_secret`), or that it is for development
 # alone (homebox's Taskfile, `dev-only-pepper-not-for-production-use-32b+`): the writer's
@@ -350,7 +354,7 @@ def _is_placeholder(secret: str, prefixes: tuple[str, ...]) -> bool:
             break
     # (a known word also in a syntax's brackets: `postgres://[user[:password]]@host` in a usage line)
     if s.strip("[]()<>{}").lower() in _KNOWN or body.lower() in _KNOWN or _SQUEEZE.sub("", body).lower() in _KNOWN or \
-            _STAND_IN.match(body) or _NAMED_SLOT.match(s) or \
+            _STAND_IN.match(body) or len(body) >= 12 and _STAND_IN_RUN.match(body) or _NAMED_SLOT.match(s) or \
             _CAMEL_SLOT.match(s) or _METASYNTACTIC.match(body) or \
             _SAYS_INSECURE.search(body) and _WORDS_ONLY.match(body):
         return True

@@ -652,6 +652,10 @@ def test_a_value_on_a_generated_html_page_is_judged_as_the_page_shows_it(engine,
     ("django-insecure-4k!w%(q8z=m2x$(v7r^p0t&y9_u3n*s6e+l1o#h-j5c)b", False), ("unsafeZq8rLw2mXv9k", False),
     # an early Argo workflow template's parameter, whole
     ("%%inputs.parameters.REG_PASSWORD%%", True), ("Zq8r%%Lw2m%%Xv9k", False),
+    # "my" and words run together before the secret's word (octokit.js' docs,
+    # `Authorization: token mypersonalaccesstoken123`); a random middle is no description
+    ("mypersonalaccesstoken123", True), ("yourslackbottoken", True), ("myq8zk3wtoken", False),
+    ("topmonkey", False), ("xmypersonalaccesstoken", False),
 ])
 def test_a_value_that_describes_itself_or_holds_no_secret(value, placeholder):
     from detectors.placeholders import is_placeholder
