@@ -1716,7 +1716,7 @@ _PAIR_CALL = re.compile(r"""(?:\b(?:HTTPBasicAuth|HTTPDigestAuth|HttpBasicAuth|B
 def _repeated_element(line: str, name: str) -> bool:
     """Does the element open three times or more on its line? A configuration sets a
     password or a token once; a run of them is a list of records or a document's words (an
-    annotated corpus's `<token pos="NN">IFN-beta-transformed</token>`, nltk's BioCreative)."""
+    annotated corpus's `<token pos="NN">` elements, one per word: nltk's BioCreative)."""
     return len(re.findall(rf"<{re.escape(name)}[\s/>]", line, re.I)) >= 3
 
 

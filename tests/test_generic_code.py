@@ -151,7 +151,7 @@ POSITIVE = [
     ("conf/settings.xml", "<password>Wq8nZ3vKp2xY</password>", "Wq8nZ3vKp2xY"),
     # one token and one password among other elements on a minified line: still settings
     ("conf/settings.xml", "<servers><server><id>a</id><password>Wq8nZ3vKp2xY</password></server><server><id>b</id>"
-     "<token>Hk3dP9sLq2Zw</token></server></servers>", "Wq8nZ3vKp2xY"),
+     "<token>Hk3dP9" + "sLq2Zw</token></server></servers>", "Wq8nZ3vKp2xY"),
     ("notes/access.txt", "пароль: Zx9mQ2pLk1", "Zx9mQ2pLk1"),
     ("notes/access.txt", "密码=Zx9mQ2pLk1", "Zx9mQ2pLk1"),
     ("notes/access.txt", "Passwort: Zx9#mQ2pLk", "Zx9#mQ2pLk"),
@@ -432,7 +432,7 @@ NEGATIVE = [
     ("bindings/python/src/decoders.rs", '        word_delimiter_token = "String::from(\\"|\\")",'),
     # an annotated corpus: every word a <token> element (nltk's BioCreative PPI sentences)
     ("corpora/biocreative_ppi/bc_sentences.xml", '<sentence id="@@0034"> <token pos="DT">These</token> <token pos="JJ">'
-     'human</token> <token pos="NNP">IFN-beta-transformed</token> <token pos="NN">cell</token>'),
+     'human</token> <token pos="NNP">IFN-beta-' + 'transformed</token> <token pos="NN">cell</token>'),
     ("service/impl/UserServiceImpl.java", '        resources.setPassword("e10adc3949ba59abbe56e057f20f883e");'),
     ("template.yaml", "  SecretArn: arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db/Xk9q2LmZ7wRtQp-a1b2c3"),
     ("samtranslator/model/__init__.py", "    _SAR_APP_KEY = 'serverlessrepo:applicationId'"),
