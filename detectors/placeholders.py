@@ -377,6 +377,11 @@ def _is_placeholder(secret: str, prefixes: tuple[str, ...]) -> bool:
         return True
     if any(2 * len(m.group(0)) >= len(body) for m in _PERIODIC.finditer(body)):
         return True  # half the value or more is one unit repeated (terragrunt's AKIAFUZZFUZZFUZZFUZZ)
+    if body is not s and len(body) >= 24 and (body + body).find(body, 1) < len(body):
+        # a provider's token whose random part after its prefix is one longer part said twice
+        # or more: a test's token made by doubling a shorter one (doctl's `dop_v1_` + 32 hex
+        # digits twice); the provider's generator never repeats itself
+        return True
     if len(body) >= 6 and (len(set(body)) <= 2 or _sequential(body.lower())):
         return True
     if len(body) >= 9 and _all_runs(body):

@@ -657,9 +657,22 @@ def test_a_value_on_a_generated_html_page_is_judged_as_the_page_shows_it(engine,
     ("mypersonalaccesstoken123", True), ("yourslackbottoken", True), ("myq8zk3wtoken", False),
     ("topmonkey", False), ("xmypersonalaccesstoken", False),
 ])
+
 def test_a_value_that_describes_itself_or_holds_no_secret(value, placeholder):
     from detectors.placeholders import is_placeholder
     assert is_placeholder(value) is placeholder
+
+
+@pytest.mark.parametrize("value, placeholder", [
+    # a provider token whose part after its prefix is one part said twice (doctl's test
+    # token, 32 hex digits doubled); a random one is a token; without a prefix the value is
+    # left to the other checks
+    ("dop_v1_" + "a7bbe7e8af7411ec912e47a270a2ee78" * 2, True),
+    ("dop_v1_" + "a7bbe7e8af7411ec912e47a270a2ee78c0d5f1b29e6a4873d1c9b0e2f4a6c8e1", False),
+])
+def test_a_provider_token_whose_body_repeats_is_a_stand_in(value, placeholder):
+    from detectors.placeholders import is_placeholder
+    assert is_placeholder(value, ["dop_v1_"]) is placeholder
 
 
 def test_a_man_page_s_escaped_hyphens_are_hyphens():
