@@ -58,9 +58,12 @@ TEST_FOLDER = re.compile(r"(?i)(?:^|/)(t|suites?|conformance|certification|inter
 # testcases/, pgx's testsetup/ with the CA its test servers are signed with): the generic
 # detector reads `test` + one of them, with or without a `_` or `-` between, as a test path;
 # scanner/blast.py reads the joined word as the test environment; and the project or app a
-# framework's tests run against (celery's testproj/, Django's testproject/ and testapp/)
+# framework's tests run against (celery's testproj/, Django's testproject/ and testapp/), and
+# a test's fixtures (Gradle's java-test-fixtures plugin's src/testFixtures/, scaleway-cli's
+# testfixture/ with the SSH key its instance tests install)
 TEST_COMPOUNDS = ("util", "utils", "helper", "helpers", "case", "cases", "support", "resources", "setup", "env",
-                  "files", "keys", "certs", "server", "proj", "project", "projects", "app", "apps", "site")
+                  "files", "keys", "certs", "server", "proj", "project", "projects", "app", "apps", "site",
+                  "fixture", "fixtures")
 # a test double's word before one of them names the same kind of folder: urllib3's
 # dummyserver/ (the server its tests run against, its CA, server and client keys beside it),
 # a mockserver/, a fakeapp/

@@ -177,6 +177,7 @@ def test_variable_name_beats_the_path(tmp_path):
     ("plugins/store/testcases/live/key.pem", "test"),
     ("testsetup/certs/ca.key", "test"),  # pgx's test servers' CA
     ("testproj/certs/server.key", "test"),  # the project a framework's tests run against (celery)
+    ("internal/namespaces/instance/v1/testfixture/id_rsa", "test"),  # a test's fixtures (scaleway-cli)
     # a test's key named in one word (goreleaser's internal/http/testkey.pem)
     ("internal/http/testkey.pem", "test"),
     ("pkg/signer/dummycert.key", "test"),

@@ -1340,6 +1340,8 @@ def test_test_folders_that_no_test_word_names():
               "src/mock-server/db.ts",
               "internal/testutil/keys.go", "plugins/http/testcases/mixed/secrets.json", "src/test-helpers/db.ts",
               "testsetup/certs/ca.key.b64", "pkg/test_certs/server.pem",
+              # a test's fixtures (scaleway-cli's testfixture/, Gradle's src/testFixtures/)
+              "internal/namespaces/instance/v1/testfixture/id_rsa", "lib/src/testFixtures/java/Keys.java",
               # the project or app a framework's tests run against
               "testproj/settings.py", "testproject/settings.py", "django_app/testapp/settings.py",
               # the end-to-end runners' folders, and Jest's
@@ -1351,7 +1353,7 @@ def test_test_folders_that_no_test_word_names():
               "core/src/it/java/ITCase.java"):
         assert is_test_path(p), p
     for p in ("tools/t.py", "contests/settings.py", "latest/settings.py", "at/app.cfg", "testimonials/a.cfg",
-              "testserverless/app.cfg", "testappliance/settings.py", "protestproj/settings.py",
+              "testserverless/app.cfg", "testappliance/settings.py", "protestproj/settings.py", "latestfixtures/a.cfg",
               "cypress.config.js", "src/playwright.ts"):
         assert not is_test_path(p), p
 
