@@ -1344,9 +1344,11 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
     if first.kind == NAME and first.text.startswith("$"):
         return None
     s = first.start
-    if lang in ("yaml", "ini"):
+    if lang in ("yaml", "ini") and not (j >= 2 and line[toks[j - 2].start - 1:toks[j - 2].start] in ("?", "&")):
         e = val[-1].end
     else:
+        # (a name after a URL's `?` or `&` is a query's parameter, in YAML too: its value ends
+        # at the next `&`, supabase's vector config `...logs?api_key=logflare_api_key&source=...`)
         e = s
         while e < len(line) and not line[e].isspace() and line[e] not in ";&|\"'`":
             e += 1
