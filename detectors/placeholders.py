@@ -290,7 +290,12 @@ _EXAMPLE_HMAC_KEYS = (b"secret", b"your-256-bit-secret", b"your-384-bit-secret",
                       b"key", b"secret-key", b"secret_key", b"secretkey", b"mysecret", b"my-secret",
                       b"my_secret", b"mysecretkey", b"shhhhh", b"shhhhhhared-secret", b"changeme", b"test",
                       b"supersecret", b"super-secret", b"your-secret-key", b"s3cr3t", b"jwt-secret", b"jwt_secret",
-                      b"keyboard cat", b"password")
+                      b"keyboard cat", b"password",
+                      # Supabase's local development secret, the same for every `supabase start`
+                      # (its CLI's docs and config), and its self-hosting .env.example's: the anon
+                      # and service_role keys signed with them are public defaults (supabase/cli)
+                      b"super-secret-jwt-token-with-at-least-32-characters-long",
+                      b"your-super-secret-jwt-token-with-at-least-32-characters-long")
 _HMAC_ALGS = {"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}
 _JWT_SHAPE = re.compile(r"^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{16,}$")
 
