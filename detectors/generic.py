@@ -830,9 +830,9 @@ _QUERY_OF_VARIABLE = re.compile(r"^[?&]?[\w.-]+=\$(?:[A-Za-z_]\w*|\{[\w:.-]+\}|\
 _SLASHED_WORDS = re.compile(r"^[A-Za-z]+(?:/[A-Za-z]+)+$")
 # an identifier of letters with at most two digits, in words (`pac4jCsrfToken`, `oauth2Secret`)
 _DIGIT_WORD_NAME = re.compile(r"^(?=(?:[A-Za-z]*\d){1,2}[A-Za-z]*$)[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]+)+$")
-# the rest of a name after its namespace: words and digits joined by `-` or `_`
-# identifiers joined by `-`, `.`, `:` or `/`: a field's or a setting's path
+# identifiers joined by `-`, `.`, `:`, `/` or `_`: a field's or a setting's path
 _NAME_CHAIN = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-.:/_][A-Za-z][A-Za-z0-9]*)+$")
+# the rest of a name after its namespace: words and digits joined by `-` or `_`
 _WORDS_TAIL = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*$")
 # lower-case words and whole numbers joined by underscores, a number first as _IDENT does
 # not allow: Django's migration `0003_tokenproxy` (a dependency's `('authtoken',

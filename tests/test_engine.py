@@ -657,7 +657,6 @@ def test_a_value_on_a_generated_html_page_is_judged_as_the_page_shows_it(engine,
     ("mypersonalaccesstoken123", True), ("yourslackbottoken", True), ("myq8zk3wtoken", False),
     ("topmonkey", False), ("xmypersonalaccesstoken", False),
 ])
-
 def test_a_value_that_describes_itself_or_holds_no_secret(value, placeholder):
     from detectors.placeholders import is_placeholder
     assert is_placeholder(value) is placeholder
