@@ -904,10 +904,11 @@ _HEADER_NAME = re.compile(r"^(?:[a-z]+:)?(?:(?:X|Sec)(?:-(?:[A-Z]{1,8}\d{0,3}|(?
 # "wxMa:access_token:"`, WeChat's mini-program, Ma, and official-account, Mp)
 _KEY_PREFIX = re.compile(r"^(?:[a-z][a-z0-9_.-]*:)+$|^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+:(?:[a-z][a-z0-9_.-]*:)+$")
 # an Android resource's reference (`app:passwordToggleDrawable="@drawable/password_visibility_selector"`
-# in nextcloud/android's layouts; `?attr/...` a theme's attribute)
+# in nextcloud/android's layouts; `?attr/...` a theme's attribute, whose type a package's name
+# may stand in for: `?[package:][type/]name`, Conversations' `app:passwordToggleTint="?android:textColorSecondary"`)
 _ANDROID_RESOURCE = re.compile(r"^[@?](?:\+?[a-z]+:)?(?:\+?id|anim|animator|array|attr|bool|color|dimen|drawable|font|"
                                r"fraction|integer|interpolator|layout|menu|mipmap|navigation|plurals|raw|string|style|"
-                               r"transition|xml)/[A-Za-z_][\w.]*$")
+                               r"transition|xml)/[A-Za-z_][\w.]*$|^\?[a-z]+(?:\.[a-z]+)*:[a-z][A-Za-z_]*\d?$")
 # a constant's name under a dotted lower-case namespace, as Android's intent actions are
 # written (KeePassDX's `"android.fido.intent.action.HMAC_SECRET_CHALLENGE_RESPONSE"`)
 _DOTTED_CONSTANT = re.compile(r"^[a-z][a-z0-9]*(?:\.[a-z][a-z0-9_]*)+\.[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")

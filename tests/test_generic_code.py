@@ -878,6 +878,7 @@ NEGATIVE = [
     # an Android resource's reference (nextcloud/android's layouts)
     ("src/main/res/layout/account_setup.xml", '            app:passwordToggleDrawable="@drawable/password_visibility_selector"'),
     ("app/src/main/res/layout/login.xml", '        android:password="?attr/secretTextColor"'),
+    ("src/main/res/layout/activity_edit_account.xml", '        app:passwordToggleTint="?android:textColorSecondary"'),
     # an intent action, a constant's name under a dotted namespace (KeePassDX)
     ("app/src/main/java/com/kunzisoft/keepass/credentialprovider/viewmodel/HardwareKeyLauncherViewModel.kt",
      '        private const val HMAC_SECRET_CHALLENGE_RESPONSE_INTENT = "android.fido.intent.action.HMAC_SECRET_CHALLENGE_RESPONSE"'),
