@@ -428,7 +428,9 @@ def digest_by_name(secret: str, line: str) -> bool:
     if not _HEX_DIGEST.fullmatch(secret):
         return False
     at = line.find(secret)
-    m = _NAME_BEFORE.search(line, 0, at) if at > 0 else None
+    # (the name and its operator just before the value: a bounded window, so a giant line's
+    # long run of word characters is not searched from every position)
+    m = _NAME_BEFORE.search(line, max(0, at - 160), at) if at > 0 else None
     if m is None:
         return False
     return not _DIGEST_WORDS.isdisjoint(w.lower() for w in _NAME_PART.findall(m.group(1)))
