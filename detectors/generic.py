@@ -35,7 +35,7 @@ from bisect import bisect_right
 
 from scanner.model import Hit
 from detectors.memo import BoundedMemo
-from detectors.placeholders import is_camel_name, is_pascal_name, is_placeholder, shannon_entropy
+from detectors.placeholders import NAME_PART, is_camel_name, is_pascal_name, is_placeholder, shannon_entropy
 from detectors.vocabulary import (CODE_OBJECTS, PASSWORD_WORDS_ABROAD, STORYBOOK_FILE, TEST_COMPOUNDS, TEST_DOUBLES,
                                   TEST_FOLDER)
 
@@ -142,7 +142,6 @@ _NOT_HEAD = {"is", "has", "use", "uses", "show", "hide", "enable", "disable", "n
              # a digest of the secret: Helm's `checksum/secret` pod annotation
              "checksum", "digest"}
 
-_ASCII_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
 _SPLIT = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -153,7 +152,7 @@ def name_words(name: str) -> list[str]:
         if not part:
             continue
         if part.isascii():
-            out += [w.lower() for w in _ASCII_PART.findall(part)]
+            out += [w.lower() for w in NAME_PART.findall(part)]
         else:
             out.append(part.lower())
     return out

@@ -415,7 +415,10 @@ _LINE_WORD = re.compile(r"[^\s'\"`,;()\[\]{}<>=|]+")
 # _DIGESTS and _NOT_TAIL say the same of a secret's name)
 _DIGEST_WORDS = frozenset({"checksum", "checksums", "sha", "sha1", "sha224", "sha256", "sha384", "sha512",
                            "md5", "digest", "hash", "fingerprint"})
-_NAME_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")  # dbPassword -> db, Password
+# an ASCII name's words in any case convention, digits kept on the word before them
+# (`dbPassword`, `DB_PASSWORD_SHA256` -> db, Password; DB, PASSWORD, SHA256): what
+# detectors.generic.name_words splits a name with too
+NAME_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
 # the name a value is given to, just before it: `NAME=`, `name: "`, `name := "`, `"name" => '`
 _NAME_BEFORE = re.compile(r"""([A-Za-z_][\w.-]*)["'\]]?[ \t]*(?::=|=>|[:=])[ \t]*["'`]?$""")
 
@@ -433,7 +436,7 @@ def digest_by_name(secret: str, line: str) -> bool:
     m = _NAME_BEFORE.search(line, max(0, at - 160), at) if at > 0 else None
     if m is None:
         return False
-    return not _DIGEST_WORDS.isdisjoint(w.lower() for w in _NAME_PART.findall(m.group(1)))
+    return not _DIGEST_WORDS.isdisjoint(w.lower() for w in NAME_PART.findall(m.group(1)))
 
 
 def digest_of_neighbour(secret: str, line: str) -> bool:
