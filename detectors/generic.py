@@ -630,6 +630,14 @@ _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:__?[A-Z0-9]+)+$")
 # tox passenv's, where a name that says PASS is followed by the next name (ansible-lint)
 _ENV_NAME_LIST = re.compile(r"^(?=[^_]*[A-Z0-9]_[A-Z0-9])[A-Z][A-Z0-9_]*(?:/[lpuw]+)?(?:[:,;][A-Z][A-Z0-9_]*(?:/[lpuw]+)?)+$")
 _IDENT = re.compile(r"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$")  # snake/dotted/kebab identifier, lower case
+# a secret store's reference, a path of three words or more and the field read from it after a
+# colon: grafana's shared workflows fetch each secret from Vault by one,
+# `SNYK_TOKEN=<vault path>:<field>` under `common_secrets: |`
+_STORE_REFERENCE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}:[a-z][a-z0-9_\-]*$")
+# a numbered name, four digits, `_` and lower-case words: a Django migration's, which a
+# migration's `dependencies` pair with its app's label (`('auth_token', '0006_googleoauth2token')`
+# in grafana/oncall)
+_MIGRATION_NAME = re.compile(r"^\d{4}_[a-z][a-z0-9_]*$")
 _SNAKE_NAME = re.compile(r"^[A-Za-z][a-z]*(?:_[A-Za-z][a-z]*)+$")  # words of letters joined by _, any case per word
 # (`{$name`: PHP's interpolation of a variable, a property or an element into a string,
 # `"-p{$this->db->password}"` in coolify's backup job; a quote, then a concatenation: the
@@ -1099,10 +1107,10 @@ def value_ok(key: str, value: str, word: str) -> bool:
         # (a password with a slash and a dot mixes capitals and digits: `Xk9/aB3qQz.ab12`)
         return False
     if _ENV_NAME.match(v) or _ENV_NAME_LIST.match(v) or (_IDENT.match(v) and not _UUID.match(v)) or \
-            _NAME_PATH.match(v) or _URN.match(v):
+            _NAME_PATH.match(v) or _URN.match(v) or _STORE_REFERENCE.match(v) or _MIGRATION_NAME.match(v):
         # an environment variable's or a constant's name, or a list of them, an identifier (a UUID that begins
         # with a letter is no more a name than one that begins with a digit: generic_hits
-        # rates both low)
+        # rates both low), a secret store's reference, a migration's name
         return False
     if (_SNAKE_NAME.match(v) or _FIELD_NAME.match(v)) and (not pw or _names_a_secret(v)):
         # a field's name that names a secret (redash's "secret": ["private_key_File"]), or

@@ -19,6 +19,9 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a user and password pair after a colon, and a numbered value that is no lower-case name
+    ("deploy/.env", "API_TOKEN=svc_deploy:Xk29fjQ" + "p3LmZ", "svc_deploy:Xk29fjQ" + "p3LmZ"),
+    ("app/settings.py", "token = '0006_Xk9aB3q" + "Qzab12'", "0006_Xk9aB3q" + "Qzab12"),
     # a literal compared before the block the comparison opens (Go, Rust)
     ("cmd/server/auth.go", '\tif creds.Secret != "Xk29fjQ' + 'p3LmZ" {', "Xk29fjQ" + "p3LmZ"),
     ("src/auth.rs", '    if token == "Qm7tLx2Vb9R' + 'kP4wZs8Nc" {', "Qm7tLx2Vb9R" + "kP4wZs8Nc"),
@@ -249,6 +252,13 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a reference to a secret in Vault, its path and field (grafana's shared workflows,
+    # `common_secrets: |`), and a Django migration's name paired with its app's label
+    (".github/workflows/snyk-security-scan.yml", "            SNYK_TOKEN=snyk_scan_github_action:token"),
+    (".github/workflows/release.yml",
+     "            GRAFANA_ACCESS_POLICY_TOKEN=grafana_cloud_access_policy_" + "token:value"),
+    ("engine/apps/auth_token/migrations/0007_serviceaccounttoken.py",
+     "        ('auth_token', '0006_google" + "oauth2token'),"),
     # a key's text and its colon, as a syntax highlighter's token (uBlock's rule editor)
     ("platform/mv3/extension/js/rw-dnr-editor.js", "                    { token: 'excludedTopDomains:', after: '\\n    - ' },"),
     # a translation catalogue in a folder of strings, one file per locale (jellyfin-web)
