@@ -247,11 +247,15 @@ JWTIO_SIG = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 # and the fixed keys of Microsoft's local emulators, the same on every install: Azurite's and the
 # legacy Storage Emulator's devstoreaccount1 key (learn.microsoft.com, storage-use-azurite,
 # "Well-known storage account and key") and the Azure Cosmos DB emulator's key (cosmos-db/emulator,
-# "Authenticate requests"), in every test suite that runs against them (DataDog's dd-trace-py)
+# "Authenticate requests"), in every test suite that runs against them (DataDog's dd-trace-py);
+# and the bot token of the example response in Slack's API reference for oauth.v2.access (its
+# "Slack Softball Team"), copied into the clients' tests and constants (grafana/oncall's
+# SLACK_OAUTH_ACCESS_RESPONSE)
 _PUBLISHED_TEST_KEYS = frozenset({
     "6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI", "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
     "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==",
+    "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
 })
 # the random part of AWS's documented example keys (the IAM User Guide's AKIAIOSFODNN7EXAMPLE
 # and AKIAI44QH8DHBEXAMPLE, their secret keys wJalrXUtnFEMI/... and je7MtGbClwBF/...), which
