@@ -109,6 +109,14 @@ _SIBLINGS = 12  # lines read up and down a block for a connection's host
 # phx.new` writes config/config.exs): the host the endpoint serves, whose secret_key_base
 # signs that endpoint's cookies
 _ENDPOINT_URL = re.compile(r'^\s*url:\s*\[\s*host:\s*"([A-Za-z0-9_.\-]+)"')
+# a YAML block that holds only the credentials of an endpoint its parent names (Prometheus'
+# and Grafana Agent's `remote_write: - url: ...` with `basic_auth:`, Alertmanager's
+# `http_config:`, Vector's `auth:`, an OpenTelemetry exporter's `headers:`): its opener
+_AUTH_BLOCK = re.compile(r"""^\s*(?:-\s+)?["']?(?:basic_?auth|auth|authorization|credentials|http_config|headers)["']?\s*:\s*$""",
+                         re.I)
+# that endpoint: a key of the opener's own block whose value is an HTTP URL, and its host
+_ENDPOINT_KEY = re.compile(r"""^\s*(?:-\s+)?["']?(?:url|uri|endpoint|address|api_url|base_url)["']?\s*:\s*["']?"""
+                           r"""https?://(?:[^@/\s"']*@)?\[?([A-Za-z0-9_.\-]+)""", re.I)
 
 
 # the end of a line that opens a multi-line string: a template literal's backtick, a triple
@@ -387,6 +395,42 @@ def _sibling_host(lines: list[str], idx: int, key: str | None) -> str | None:
             return host
         if not prefix and names & _CONNECTION_KEYS:
             return host
+    return _endpoint_host(lines, idx)
+
+
+def _key_column(line: str) -> int:
+    """Where a YAML line's key starts: a list item's after its dash (`- url:`)."""
+    t = line.lstrip()
+    return _indent(line) + (len(t) - len(t[1:].lstrip()) if t.startswith("- ") else 0)
+
+
+def _endpoint_host(lines: list[str], idx: int) -> str | None:
+    """The host of the endpoint a YAML block of credentials is sent to, from its opener's
+    sibling (grafana/agent's `remote_write: - url: https://prometheus-prod-...grafana.net/...`
+    above `basic_auth: {username, password}`: a Grafana Cloud key, whatever the file's name
+    says), through one more such opener (Alertmanager's `http_config: basic_auth:`)."""
+    p = _parent(lines, idx, max(0, idx - _SIBLINGS))
+    for _ in range(2):
+        if p is None or not _AUTH_BLOCK.match(lines[p]):
+            return None
+        own = _key_column(lines[p])
+        for step in (-1, 1):
+            j = p + step
+            while 0 <= j < len(lines) and abs(j - p) <= _SIBLINGS:
+                line = lines[j]
+                j += step
+                if _blank(line):
+                    continue
+                col, item = _key_column(line), line.lstrip().startswith("- ")
+                if col < own or (col == own and item and step == 1):
+                    break  # the mapping ended, or the next list item began
+                if col == own:
+                    m = _ENDPOINT_KEY.match(line)
+                    if m:
+                        return m.group(1)
+                    if item:
+                        break  # the first key of the opener's own list item
+        p = _parent(lines, p, max(0, p - _SIBLINGS))
     return None
 
 

@@ -892,6 +892,37 @@ def test_a_host_beside_a_secret_that_is_not_its_connection_s_says_nothing(tmp_pa
     assert blast({"config/app.yml": text}, tmp_path).env == "unknown"
 
 
+# ---- env: the endpoint a block of credentials is sent to -------------------------------------
+@pytest.mark.parametrize("path,text,env", [
+    # grafana/agent's agent-local-config.yaml: a Grafana Cloud key under remote_write's
+    # basic_auth; the endpoint names production, whatever the file's name says
+    ("cmd/agent/agent-local-config.yaml",
+     "metrics:\n  configs:\n    - name: default\n      remote_write:\n"
+     "      - url: https://prometheus-prod-01-eu-west-0.grafana.net/api/prom/push\n"
+     f"        basic_auth:\n          username: 297344\n          password: {PW}\n", "production"),
+    # the same block's key after it, and Alertmanager's http_config around basic_auth
+    ("deploy/alertmanager.yml",
+     "receivers:\n  - name: ops\n    webhook_configs:\n      - http_config:\n          basic_auth:\n"
+     f"            password: {PW}\n        url: http://localhost:9093/hook\n", "development"),
+    ("otel/config.yaml",
+     "exporters:\n  otlphttp:\n    endpoint: https://otlp.staging.acme.io\n    headers:\n"
+     f"      api-key: {PW}\n", "staging"),
+])
+def test_a_credentials_block_is_for_the_endpoint_its_parent_names(tmp_path, path, text, env):
+    assert blast({path: text}, tmp_path).env == env
+
+
+@pytest.mark.parametrize("text", [
+    # another list item's endpoint; a URL beside a block that is no credentials' block
+    "remote_write:\n  - url: https://prometheus-prod-01.grafana.net/api/prom/push\n  - name: other\n"
+    f"    basic_auth:\n      password: {PW}\n",
+    "service:\n  url: https://api.prod.acme.io\n  database:\n"
+    f"    password: {PW}\n",
+])
+def test_an_endpoint_outside_the_credentials_block_s_own_parent_says_nothing(tmp_path, text):
+    assert blast({"config/app.yml": text}, tmp_path).env == "unknown"
+
+
 
 _RUST = """use std::str::FromStr;
 
