@@ -192,6 +192,18 @@ def test_a_hashed_bundle_is_skipped_in_the_history_and_the_work_tree_alike(tmp_p
     assert rep["stats"]["skipped"].get("noise-file", 0) >= 2  # the bundle's blob and its file
 
 
+@pytest.mark.parametrize("path", ["deno.lock", "web/bun.lock", "pdm.lock", "app/pubspec.lock", "ios/Podfile.lock",
+                                  "App.xcworkspace/xcshareddata/swiftpm/Package.resolved", "src/packages.lock.json",
+                                  "mix.lock", "flake.lock", "gradle.lockfile", "infra/.terraform.lock.hcl"])
+def test_every_package_manager_s_lock_file_is_noise(path):
+    """Names, versions and digests (remix-run/remix's deno.lock: `"minipass": "minipass@7.1.2"`
+    read as a password)."""
+    from scanner.sources.workspace import noise_path
+
+    assert noise_path(path)
+    assert not noise_path(path + ".bak") and not noise_path(path.rsplit("/", 1)[0] + "/lock.txt")
+
+
 def test_noise_suffixes_are_whole_name_endings():
     from scanner.sources.workspace import noise_path
 

@@ -23,6 +23,12 @@ NOISE_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".
               ".gradle", ".idea/caches", "site-packages"}
 NOISE_FILES = {"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Pipfile.lock", "Cargo.lock",
                "composer.lock", "Gemfile.lock", "go.sum", "uv.lock", "bun.lockb", "npm-shrinkwrap.json",
+               # the other package managers' lock files, package names, versions and digests:
+               # Deno's (remix-run/remix's deno.lock, `"minipass": "minipass@7.1.2"`, read as a
+               # password), Bun's text one, PDM's, pixi's, Dart's, CocoaPods', SwiftPM's, NuGet's,
+               # Mix's, Nix flakes', Gradle's and Terraform's providers'
+               "deno.lock", "bun.lock", "pdm.lock", "pixi.lock", "pubspec.lock", "Podfile.lock", "Package.resolved",
+               "packages.lock.json", "mix.lock", "flake.lock", "gradle.lockfile", ".terraform.lock.hcl",
                ".credfence-baseline.json", ".secrets.baseline",
                # built documentation's search index, the site's text in one line of JSON or
                # JS (MkDocs search/search_index.json, Sphinx searchindex.js): pydantic's
