@@ -695,6 +695,10 @@ _REL_PATH = re.compile(r"^(?:classpath\*?:/?)?(?:[\w\-]+/)+[\w\-]+(?:\.[\w\-]+)*
 # "ory/keysetpagination_v2/page_token"; one slash may be Oracle's user/password), and a URN
 # (RFC 8141: "urn:safelayer:tws:policies:authentication:level:low", an OAuth ACR value)
 _NAME_PATH = re.compile(r"^[a-z][a-z0-9_.\-]*(?:/[a-z0-9][a-z0-9_.\-]*){2,}$")
+# a web route with a parameter segment, Express' and Rails' `:id` (confidant's API paths,
+# `CREDENTIAL: 'v1/credentials/:id'`)
+_ROUTE = re.compile(r"^/?[a-z][a-z0-9_.\-]*(?:/(?:[a-z0-9][a-z0-9_.\-]*|:[a-z_][A-Za-z_]*))*/:[a-z_][A-Za-z_]*"
+                    r"(?:/(?:[a-z0-9][a-z0-9_.\-]*|:[a-z_][A-Za-z_]*))*/?$")
 _URN = re.compile(r"(?i)^urn:[a-z0-9][a-z0-9-]{0,31}:\S+$")
 # the whole value standard base64 with its padding, as a Kubernetes Secret's `data:` holds it
 _B64_TEXT = re.compile(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
@@ -1107,10 +1111,11 @@ def value_ok(key: str, value: str, word: str) -> bool:
         # (a password with a slash and a dot mixes capitals and digits: `Xk9/aB3qQz.ab12`)
         return False
     if _ENV_NAME.match(v) or _ENV_NAME_LIST.match(v) or (_IDENT.match(v) and not _UUID.match(v)) or \
-            _NAME_PATH.match(v) or _URN.match(v) or _STORE_REFERENCE.match(v) or _MIGRATION_NAME.match(v):
+            _NAME_PATH.match(v) or _URN.match(v) or _STORE_REFERENCE.match(v) or _MIGRATION_NAME.match(v) or \
+            "/:" in v and _ROUTE.match(v):
         # an environment variable's or a constant's name, or a list of them, an identifier (a UUID that begins
         # with a letter is no more a name than one that begins with a digit: generic_hits
-        # rates both low), a secret store's reference, a migration's name
+        # rates both low), a secret store's reference, a migration's name, a route
         return False
     if (_SNAKE_NAME.match(v) or _FIELD_NAME.match(v)) and (not pw or _names_a_secret(v)):
         # a field's name that names a secret (redash's "secret": ["private_key_File"]), or

@@ -19,6 +19,8 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a password with a slash and a colon is no route: its "parameter" is random
+    ("config/app.js", "  password: 'abc/:Xk9aB3q" + "Qzab12Zz',", "abc/:Xk9aB3q" + "Qzab12Zz"),
     # a user and password pair after a colon, and a numbered value that is no lower-case name
     ("deploy/.env", "API_TOKEN=svc_deploy:Xk29fjQ" + "p3LmZ", "svc_deploy:Xk29fjQ" + "p3LmZ"),
     ("app/settings.py", "token = '0006_Xk9aB3q" + "Qzab12'", "0006_Xk9aB3q" + "Qzab12"),
@@ -252,6 +254,10 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a web route with a parameter segment (confidant's API paths)
+    ("confidant/public/modules/common/constants.js", "        CREDENTIAL: 'v1/credentials/:id',"),
+    ("confidant/public/modules/common/constants.js",
+     "        BLIND_CREDENTIAL: 'v1/blind_credentials/:id',"),
     # a reference to a secret in Vault, its path and field (grafana's shared workflows,
     # `common_secrets: |`), and a Django migration's name paired with its app's label
     (".github/workflows/snyk-security-scan.yml", "            SNYK_TOKEN=snyk_scan_github_action:token"),
