@@ -607,6 +607,25 @@ def named_token(secret: str, m) -> bool:
     return words[-1] not in _ID_WORDS
 
 
+_NX_CLOUD = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\|(read-only|read-write|read)")
+
+
+def nx_cloud_token(secret: str, match: re.Match | None = None) -> bool | dict:
+    """An Nx Cloud CI access token is base64 of "<workspace token's UUID>|<access>". Nx
+    Cloud's documentation (CI Access Tokens) gives two accesses: read-only tokens read the
+    shared remote cache and write only to an isolated one (the kind public repositories
+    commit to nx.json), read-write tokens write task results other machines replay."""
+    raw = _b64decode(secret)
+    m = _NX_CLOUD.fullmatch(raw) if raw else None
+    if not m:
+        return False
+    if m.group(1) == b"read-write":
+        return {"privilege": "write",
+                "privilege_evidence": "a read-write token: its task results land in the cache every CI run replays"}
+    return {"privilege": "read",
+            "privilege_evidence": "a read-only token: it reads the remote cache, and writes only to an isolated one"}
+
+
 VALIDATORS = {
     "github-crc32": github_crc32,
     "npm-crc32": npm_crc32,
@@ -625,4 +644,5 @@ VALIDATORS = {
     "azure-sas": azure_sas,
     "crypt-cleartext": crypt_cleartext,
     "named-token": named_token,
+    "nx-cloud-token": nx_cloud_token,
 }

@@ -1144,3 +1144,14 @@ def test_a_local_cluster_tool_s_values_are_development(tmp_path, path):
     """opal's values-tilt.yaml: the values Tilt deploys to a developer's own cluster."""
     b = blast({path: "env:\n  PRIVATE_KEY: |\n" + "".join("    " + ln + "\n" for ln in _pem_in().splitlines())}, tmp_path)
     assert b.env == "development", ev(b)
+
+
+# ---- privilege: what an Nx Cloud CI access token says of itself -------------------------------
+@pytest.mark.parametrize("access,privilege", [("read-only", "read"), ("read", "read"), ("read-write", "write")])
+def test_an_nx_cloud_token_s_access_sets_its_privilege(tmp_path, access, privilege):
+    """The token is base64 of its workspace token's UUID and its access (ghostfolio's nx.json
+    kept a read-only one, as Nx Cloud's guide lets public repositories do)."""
+    token = base64.b64encode(f"5f0c9a1e-7b2d-4c3e-9a8f-1d2e3f4a5b6c|{access}".encode()).decode()
+    b = blast({"nx.json": '{\n  "tasksRunnerOptions": {"default": {"options": {"accessToken": "' + token + '"}}}\n}\n'},
+              tmp_path, token)
+    assert b.privilege == privilege
