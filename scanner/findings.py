@@ -12,11 +12,16 @@ class FindingSet:
         # id(finding) -> the (kind, path, line, commit) of its locations, for _append: a
         # fixture's password in thousands of versions was a walk along every location per add
         self._places: dict[int, set[tuple]] = {}
+        # secret -> the places a public-by-design rule recognised it (findings())
+        self._public: dict[str, list[tuple[Location, dict]]] = {}
 
-    def _finding(self, hit: Hit) -> Finding | None:
+    def _finding(self, hit: Hit, loc: Location) -> Finding | None:
         rule = self.rules.get(hit.rule_id)
-        if rule is None or rule.public:
-            return None  # public-by-design values are not credentials
+        if rule is None:
+            return None
+        if rule.public:  # public-by-design values are not credentials, unless reported elsewhere
+            self._public.setdefault(hit.secret, []).append((loc, hit.context))
+            return None
         key = (rule.id, hit.secret)
         f = self._by_key.get(key)
         if f is None:
@@ -24,13 +29,13 @@ class FindingSet:
         return f
 
     def add(self, hit: Hit, loc: Location) -> None:
-        f = self._finding(hit)
+        f = self._finding(hit, loc)
         if f is not None:
             self._append(f, loc, hit.context)
 
     def add_location(self, rule: Rule, secret: str, loc: Location, context: dict) -> None:
         """A location found elsewhere (a nested repository's own scan)."""
-        f = self._finding(Hit(rule.id, secret, loc.line, loc.column, context))
+        f = self._finding(Hit(rule.id, secret, loc.line, loc.column, context), loc)
         if f is not None:
             self._append(f, loc, context)
 
@@ -75,7 +80,17 @@ class FindingSet:
             if target is not None:
                 for loc, ctx in zip(f.locations, f.contexts):
                     self._append(target, loc, ctx)
-        out = [f for f in out if not f.rule.generic or f.secret not in specific]
+        # a value a public-by-design rule recognised somewhere (a DocSearch configuration's
+        # search key) and a provider's rule reports elsewhere is that credential wherever it
+        # is: botpress used its Algolia admin key in `jekyll algolia push` and in its docs'
+        # docsearch() call, a place of the admin key's finding. Read only by generic guesses
+        # elsewhere, it is the public value the provider's rule says it is.
+        for secret, places in self._public.items():
+            target = specific.get(secret)
+            if target is not None:
+                for loc, ctx in places:
+                    self._append(target, loc, ctx)
+        out = [f for f in out if not f.rule.generic or (f.secret not in specific and f.secret not in self._public)]
         order = {"worktree": 0, "staged": 1, "history": 2}
         for f in out:
             pairs = _first_introductions(list(zip(f.locations, f.contexts)))

@@ -1155,3 +1155,27 @@ def test_an_nx_cloud_token_s_access_sets_its_privilege(tmp_path, access, privile
     b = blast({"nx.json": '{\n  "tasksRunnerOptions": {"default": {"options": {"accessToken": "' + token + '"}}}\n}\n'},
               tmp_path, token)
     assert b.privilege == privilege
+
+
+# ---- a public-by-design rule's places of a value another rule reports ------------------------
+_ALG = "5c0e7a19d2b8" + "4f63a91e0d47b2c83f5e"
+
+
+def test_a_value_a_public_rule_saw_is_a_place_of_the_credential_another_rule_reports(tmp_path):
+    """botpress pushed its docs' index with its Algolia admin key (`jekyll algolia push`)
+    and put the same key in its docsearch() call: both are places of the admin key."""
+    root = write_tree(tmp_path / "ws", {
+        "docs/Makefile": f"index:\n\tALGOLIA_API_KEY={_ALG} bundle exec jekyll algolia push\n",
+        "docs/assets/search.js": f"docsearch({{\n  apiKey: '{_ALG}',\n  indexName: 'acme-docs',\n}});\n",
+    })
+    fs = [f for f in scan_api(root).findings if f.secret == _ALG]
+    assert [f.rule.id for f in fs] == ["algolia-admin-key"]
+    assert sorted(loc.path for loc in fs[0].locations) == ["docs/Makefile", "docs/assets/search.js"]
+
+
+def test_a_value_a_public_rule_saw_is_not_reported_from_a_generic_guess_elsewhere(tmp_path):
+    root = write_tree(tmp_path / "ws", {
+        "website/docusaurus.config.js": f"  algolia: {{\n    apiKey: '{_ALG}',\n    indexName: 'acme',\n  }},\n",
+        "scripts/search.py": f'API_KEY = "{_ALG}"\n',
+    })
+    assert not [f for f in scan_api(root).findings if f.secret == _ALG]
