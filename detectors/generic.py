@@ -634,10 +634,10 @@ _IDENT = re.compile(r"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$")  # snake/dotted/keb
 # colon: grafana's shared workflows fetch each secret from Vault by one,
 # `SNYK_TOKEN=<vault path>:<field>` under `common_secrets: |`
 _STORE_REFERENCE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}:[a-z][a-z0-9_\-]*$")
-# a numbered name, four digits, `_` and lower-case words: a Django migration's, which a
+# a numbered name, four digits from 0, `_` and lower-case words: a Django migration's, which a
 # migration's `dependencies` pair with its app's label (`('auth_token', '0006_googleoauth2token')`
-# in grafana/oncall)
-_MIGRATION_NAME = re.compile(r"^\d{4}_[a-z][a-z0-9_]*$")
+# in grafana/oncall); a year's digits (`2024_summer`) are a password's
+_MIGRATION_NAME = re.compile(r"^0\d{3}_[a-z][a-z0-9_]*$")
 _SNAKE_NAME = re.compile(r"^[A-Za-z][a-z]*(?:_[A-Za-z][a-z]*)+$")  # words of letters joined by _, any case per word
 # (`{$name`: PHP's interpolation of a variable, a property or an element into a string,
 # `"-p{$this->db->password}"` in coolify's backup job; a quote, then a concatenation: the

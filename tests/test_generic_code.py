@@ -24,6 +24,7 @@ POSITIVE = [
     # a user and password pair after a colon, and a numbered value that is no lower-case name
     ("deploy/.env", "API_TOKEN=svc_deploy:Xk29fjQ" + "p3LmZ", "svc_deploy:Xk29fjQ" + "p3LmZ"),
     ("app/settings.py", "token = '0006_Xk9aB3q" + "Qzab12'", "0006_Xk9aB3q" + "Qzab12"),
+    ("deploy/db.env", "DB_PASSWORD=2024_kq7z" + "mx9wpt", "2024_kq7z" + "mx9wpt"),
     # a literal compared before the block the comparison opens (Go, Rust)
     ("cmd/server/auth.go", '\tif creds.Secret != "Xk29fjQ' + 'p3LmZ" {', "Xk29fjQ" + "p3LmZ"),
     ("src/auth.rs", '    if token == "Qm7tLx2Vb9R' + 'kP4wZs8Nc" {', "Qm7tLx2Vb9R" + "kP4wZs8Nc"),
