@@ -326,6 +326,11 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
         # a generic guess or a documentation example: reported for review, never above low
         b.severity = "low"
         ev.append("low confidence (a generic guess or a documentation example): rated low, reported for review")
+    variant = ctx0.get("hand_made_variant")
+    if variant and b.severity not in ("low", "info"):
+        b.severity = "low"
+        ev.append(f"the same token as another of this provider's here ({variant}) but for a few characters, "
+                  "or cut short: a test's hand-made variants, not issued tokens; rated low")
     if rule.public:
         b.severity = "info"
     return b
@@ -384,6 +389,46 @@ def share_lifetimes(findings: list[Finding]) -> None:
         if key is not None:
             f.contexts[0] = {**f.contexts[0], "lifetime_hours": key["lifetime_hours"],
                              "lifetime_from": f"beside {key.get('lifetime_from')}"}
+
+
+# a token's hand-made variants: how many of a same-length token's characters may differ
+VARIANT_SHARE = 4  # at most a quarter (and two), or one is the other cut short or extended
+_TOKEN_LIKE = re.compile(r"^[A-Za-z0-9_+.\-]{20,200}$")
+
+
+def mark_hand_made_variants(findings: list[Finding]) -> None:
+    """Two tokens of one provider that are the same but for a few characters, or one the
+    other cut short or extended, were edited by hand from one another: a test's cases
+    (supabase/supavisor's just-in-time access tests, `sbp_04fee3d2...c836`, `...c000`,
+    `sbp_aaaa00d2...`, `sbp_112233d2...`; doctl's `dop_v1_` token beside its `doo_v1_`,
+    truncated and extended forms). A provider's generator makes each token's random part
+    anew, so no two issued tokens share most of their characters. Provider rules only, and
+    tokens only: a URL, a header or a connection string (a carrier's) shares its fixed
+    parts with the next. Each such finding's first context says so (classify rates it low)."""
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        if not f.rule.generic and not f.rule.carrier and f.contexts and _TOKEN_LIKE.match(f.secret) \
+                and not f.secret.startswith("eyJ"):
+            groups.setdefault(f.rule.provider, []).append(f)
+    for group in groups.values():
+        if len(group) < 2 or len(group) > 400:  # (pairwise; a provider's hundreds of tokens are no test's cases)
+            continue
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if _variants(a.secret, b.secret):
+                    for f, other in ((a, b), (b, a)):
+                        if "hand_made_variant" not in f.contexts[0]:
+                            f.contexts[0] = {**f.contexts[0], "hand_made_variant": other.secret[:4] + "…"}
+
+
+def _variants(a: str, b: str) -> bool:
+    if a == b:
+        return False
+    if len(a) != len(b):
+        short, long_ = (a, b) if len(a) < len(b) else (b, a)
+        return long_.startswith(short)
+    differ = sum(1 for x, y in zip(a, b) if x != y)
+    return differ <= max(2, len(a) // VARIANT_SHARE)
 
 
 def _merged_context(f: Finding) -> dict:

@@ -928,10 +928,11 @@ def history_note(f: Finding) -> str | None:
 def annotate(result: ScanResult, task=None, agent_view=None) -> None:
     """Blast radius, task relatedness and agent visibility for every finding, in place;
     findings sorted most severe first."""
-    from scanner.blast import classify, share_lifetimes
+    from scanner.blast import classify, mark_hand_made_variants, share_lifetimes
     from scanner.confidence import finding_confidence
 
     share_lifetimes(result.findings)
+    mark_hand_made_variants(result.findings)
     for f in result.findings:
         f.confidence = finding_confidence(f)
         note = history_note(f)

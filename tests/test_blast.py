@@ -1179,3 +1179,37 @@ def test_a_value_a_public_rule_saw_is_not_reported_from_a_generic_guess_elsewher
         "scripts/search.py": f'API_KEY = "{_ALG}"\n',
     })
     assert not [f for f in scan_api(root).findings if f.secret == _ALG]
+
+
+# ---- a token's hand-made variants ---------------------------------------------------------------
+_SBP = "sbp_04fee3d26b63d9a3" + "557c72a1b9902cbb8412c836"
+_SBP2 = "sbp_9a1c7e42f0b85d36" + "e2a4c19f07b3d58e6a2f41c9"  # another token, made anew
+
+
+def test_tokens_edited_from_one_another_are_a_test_s_variants(tmp_path):
+    """supabase/supavisor's just-in-time access tests: one token, a few characters changed,
+    its start replaced (critical each, account-wide by type, before)."""
+    cases = [_SBP, _SBP[:-3] + "000", "sbp_aaaa00" + _SBP[10:]]
+    text = "".join(f'    {{"auth": "{c}", "expected_role": "postgres"}},\n' for c in cases)
+    root = write_tree(tmp_path / "ws", {"priv/jit/server.py": "testCases = [\n" + text + "]\n"})
+    fs = [f for f in scan_api(root).findings if f.rule.id == "supabase-access-token"]
+    assert len(fs) == 3 and {f.blast.severity for f in fs} == {"low"}
+    assert any("hand-made variants" in e for e in fs[0].blast.evidence)
+
+
+def test_two_tokens_made_anew_are_no_variants(tmp_path):
+    root = write_tree(tmp_path / "ws", {"deploy/tokens.env": f"SUPABASE_ACCESS_TOKEN={_SBP}\nSUPABASE_CI_TOKEN={_SBP2}\n"})
+    fs = [f for f in scan_api(root).findings if f.rule.id == "supabase-access-token"]
+    assert len(fs) == 2 and {f.blast.severity for f in fs} == {"critical"}
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("dop_v1_53918d3cd735062ca6ea7914", "dop_v1_53918d3cd735062ca6ea791427", True),  # cut short
+    ("dop_v1_53918d3cd735062ca6ea7914", "doo_v1_53918d3cd735062ca6ea7914", True),
+    ("sbp_04fee3d26b63d9a3557c72a1", "sbp_9a1c7e42f0b85d36e2a4c19f", False),
+    ("sbp_04fee3d26b63d9a3557c72a1", "sbp_04fee3d26b63d9a3557c72a1", False),  # one token, not two
+])
+def test_variants_are_few_characters_apart_or_one_the_other_cut_short(a, b, same):
+    from scanner.blast import _variants
+
+    assert _variants(a, b) is same
