@@ -643,7 +643,9 @@ _SNAKE_NAME = re.compile(r"^[A-Za-z][a-z]*(?:_[A-Za-z][a-z]*)+$")  # words of le
 # `"-p{$this->db->password}"` in coolify's backup job; a quote, then a concatenation: the
 # literal around the value ended, and code joins a variable in, as in JSON written in a PHP
 # or JavaScript string, `"paymethod_token": "'.$data->payment_token.'"` in invoiceninja)
-_TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|#\{|\{\$[A-Za-z_]|^['\"]\s*(?:\.\s*\$|\+\s*[A-Za-z_$])|"
+# (`%{SYNTAX:field}`: a Grok pattern's capture, Logstash's and Elastic's ingest pipelines' log
+# parsers, quickwit's `"rule": "PWD=%{notSpace:system.pwd} ;"`)
+_TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|#\{|\{\$[A-Za-z_]|%\{[A-Za-z_][\w.]*(?::[^}\s]*)?\}|^['\"]\s*(?:\.\s*\$|\+\s*[A-Za-z_$])|"
                        r"%\(\w+\)[sd]|%[sd](?![A-Za-z0-9])|\{\d*\}|\{\.?[A-Za-z_][\w.]*\}|^\$\$?[A-Za-z_(]|"
                        r"^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<[^>]+>$|^\[[^\]]+\]$|^\*+$")
 # (a template named by its bundle, Symfony's `SyliusPayumBundle::Action/obtainCheckoutToken.html.twig`

@@ -255,6 +255,9 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a Grok pattern's capture in a log parser's rules (quickwit's grok rules.json)
+    ("quickwit/quickwit-processing/src/transformers/grok/rules.json",
+     '                "rule": "PWD=%{notSpace:system.pwd} ;"'),
     # a web route with a parameter segment (confidant's API paths)
     ("confidant/public/modules/common/constants.js", "        CREDENTIAL: 'v1/credentials/:id',"),
     ("confidant/public/modules/common/constants.js",
