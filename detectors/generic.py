@@ -634,10 +634,6 @@ _IDENT = re.compile(r"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$")  # snake/dotted/keb
 # colon: grafana's shared workflows fetch each secret from Vault by one,
 # `SNYK_TOKEN=<vault path>:<field>` under `common_secrets: |`
 _STORE_REFERENCE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}:[a-z][a-z0-9_\-]*$")
-# a numbered name, four digits from 0, `_` and lower-case words: a Django migration's, which a
-# migration's `dependencies` pair with its app's label (`('auth_token', '0006_googleoauth2token')`
-# in grafana/oncall); a year's digits (`2024_summer`) are a password's
-_MIGRATION_NAME = re.compile(r"^0\d{3}_[a-z][a-z0-9_]*$")
 _SNAKE_NAME = re.compile(r"^[A-Za-z][a-z]*(?:_[A-Za-z][a-z]*)+$")  # words of letters joined by _, any case per word
 # (`{$name`: PHP's interpolation of a variable, a property or an element into a string,
 # `"-p{$this->db->password}"` in coolify's backup job; a quote, then a concatenation: the
@@ -849,8 +845,10 @@ _NAME_CHAIN = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-.:/_][A-Za-z][A-Za-z0-9]*)+
 _WORDS_TAIL = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*$")
 # lower-case words and whole numbers joined by underscores, a number first as _IDENT does
 # not allow: Django's migration `0003_tokenproxy` (a dependency's `('authtoken',
-# '0003_tokenproxy')`); a token mixes letters and digits inside its parts
-_NUMBERED_NAME = re.compile(r"^(?:[a-z]+|\d+)(?:_(?:[a-z]+|\d+))+$")
+# '0003_tokenproxy')`); a token mixes letters and digits inside its parts, but a migration's
+# number (0 and three digits: a year's, `2024_...`, is a password's) may be followed by words
+# that hold digits (grafana/oncall's `('auth_token', '0006_googleoauth2token')`)
+_NUMBERED_NAME = re.compile(r"^(?:(?:[a-z]+|\d+)(?:_(?:[a-z]+|\d+))+|0\d{3}_[a-z][a-z0-9_]*)$")
 # a CSS custom property's value read from another one (`'--code-token': 'var(--syntax-fg)'`),
 # or its name (a design token's: flagsmith's stories, `token: '--colorIconStandard'`)
 _CSS_VAR = re.compile(r"^(?:var\(\s*--[\w-]+\s*(?:,[^()]*)?\)|--[A-Za-z][\w-]*)$")
@@ -1113,11 +1111,10 @@ def value_ok(key: str, value: str, word: str) -> bool:
         # (a password with a slash and a dot mixes capitals and digits: `Xk9/aB3qQz.ab12`)
         return False
     if _ENV_NAME.match(v) or _ENV_NAME_LIST.match(v) or (_IDENT.match(v) and not _UUID.match(v)) or \
-            _NAME_PATH.match(v) or _URN.match(v) or _STORE_REFERENCE.match(v) or _MIGRATION_NAME.match(v) or \
-            "/:" in v and _ROUTE.match(v):
+            _NAME_PATH.match(v) or _URN.match(v) or _STORE_REFERENCE.match(v) or "/:" in v and _ROUTE.match(v):
         # an environment variable's or a constant's name, or a list of them, an identifier (a UUID that begins
         # with a letter is no more a name than one that begins with a digit: generic_hits
-        # rates both low), a secret store's reference, a migration's name, a route
+        # rates both low), a secret store's reference, a route
         return False
     if (_SNAKE_NAME.match(v) or _FIELD_NAME.match(v)) and (not pw or _names_a_secret(v)):
         # a field's name that names a secret (redash's "secret": ["private_key_File"]), or
