@@ -2,6 +2,7 @@
 # Install the AI coding agents' own code that credfence's agent tests run offline:
 #   npm  @anthropic-ai/claude-code (with its platform binary), @openai/codex (with its
 #        platform package), @google/gemini-cli-core, ignore   -> .ci/npm/agents
+#        cline's bundle (npm pack, nothing run)                -> .ci/npm/cline
 #   PyPI aider-chat (no dependencies: the tests import only its ignore logic) -> .venv
 #   apt  bubblewrap, socat (the sandboxes of Codex and Claude Code)
 # Idempotent and fast on re-runs (a stamp per step). Never fails the CI run: a package
@@ -47,6 +48,28 @@ else
     done
     say "npm installed:${ok:- nothing}"
     [ "$ok" = " $NPM_PKGS" ] && echo "$NPM_PKGS" >"$stamp"
+fi
+
+# ---- npm cline 2.18.0 (the CLI that bundles the VS Code extension's core): only its bundle's
+# text is read (tests/agents_real/cline_ignore.mjs takes ClineIgnoreController out of it), so
+# it is fetched with `npm pack`, no dependency installed and no install script run
+CLINE_PKG="cline@2.18.0"
+cline_dir=.ci/npm/cline
+if [ -f "$cline_dir/.installed" ] && [ "$(cat "$cline_dir/.installed")" = "$CLINE_PKG" ]; then
+    say "cline: already unpacked in $cline_dir"
+elif ! command -v npm >/dev/null 2>&1; then
+    say "npm not found: the Cline test will skip"
+else
+    rm -rf "$cline_dir" && mkdir -p "$cline_dir"
+    log=$(mktemp)
+    if tgz=$(cd "$cline_dir" && npm pack --silent "$CLINE_PKG" 2>"$log") && tar -xzf "$cline_dir/$tgz" -C "$cline_dir" package/dist/lib.mjs package/package.json 2>>"$log"; then
+        rm -f "$cline_dir/$tgz"
+        echo "$CLINE_PKG" >"$cline_dir/.installed"
+        say "cline: unpacked in $cline_dir"
+    else
+        say "npm pack $CLINE_PKG failed, the Cline test will skip: $(tail -n 1 "$log")"
+    fi
+    rm -f "$log"
 fi
 
 # ---- PyPI aider-chat, with the exact oslex and pathspec it pins, in a directory of its own

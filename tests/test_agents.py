@@ -47,7 +47,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 def test_registry_order_and_fields():
     assert list(A.AGENTS) == [
         "cursor", "claude-code", "gemini-cli", "jetbrains", "android-studio", "aider", "windsurf",
-        "roo-code", "kilo-code", "kiro", "goose", "codex", "copilot",
+        "cline", "roo-code", "kilo-code", "kiro", "goose", "codex", "copilot",
     ]
     for spec in A.AGENTS.values():
         assert spec.human and spec.docs.startswith("https://")
@@ -357,10 +357,42 @@ def test_detect_and_resolve(tmp_path):
     (tmp_path / ".kiro").mkdir()
     assert A.detect_configured(tmp_path) == ["claude-code", "aider", "kiro", "codex", "copilot"]
     assert A.resolve_agents(tmp_path, "auto") == ["claude-code", "aider", "kiro", "codex", "copilot"]
+    (tmp_path / ".clinerules").mkdir()  # Cline's rules: a folder, or one file of that name
+    assert A.detect_configured(tmp_path) == ["claude-code", "aider", "cline", "kiro", "codex", "copilot"]
     assert A.resolve_agents(tmp_path, "codex,cursor") == ["cursor", "codex"]
     with pytest.raises(ValueError) as exc:
         A.resolve_agents(tmp_path, "cursor,vim")
     assert "vim" in str(exc.value) and "claude-code" in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_cline_include_lines(tmp_path):
+    """Cline replaces a `!include FILE` line by FILE's text (tests/test_agents_real.py runs
+    its controller on the same shapes): credfence reads FILE under the root only, never a
+    name leading out of it or through a symlink, and does not call the line a re-inclusion."""
+    make_repo(tmp_path)
+    (tmp_path / "team.ignore").write_text("keys/\n")
+    (tmp_path.parent / "far.ignore").write_text("src/\n")
+    (tmp_path / "link.ignore").symlink_to(tmp_path.parent / "far.ignore")
+    user = "!include team.ignore\n!include /team.ignore\n!include ../far.ignore\n!include link.ignore\n!include gone\n"
+    (tmp_path / ".clineignore").write_text(user)
+    [c] = A.plan(tmp_path, [".env"], ["cline"])
+    assert not c.conflicts and not c.error
+    A.apply(tmp_path, [c])
+    assert (tmp_path / ".clineignore").read_text().startswith(user)
+    view = A.AgentView(tmp_path, ["cline"])
+    assert view.hidden_from(".env") == ["cline"] and view.hidden_from("keys/a.pem") == ["cline"]
+    assert view.hidden_from(".clineignore") == ["cline"]  # Cline always ignores its own file
+    assert view.hidden_from("src/app.py") == [] and view.hidden_from("gone") == []
+    # an empty file hides nothing (Cline treats empty content as no file)
+    (tmp_path / ".clineignore").write_text("")
+    assert A.AgentView(tmp_path, ["cline"]).hidden_from(".clineignore") == []
+    # a user's real negation after the block is still a conflict
+    (tmp_path / ".clineignore").write_text(user)
+    A.apply(tmp_path, A.plan(tmp_path, [".env"], ["cline"]))
+    with open(tmp_path / ".clineignore", "a") as f:
+        f.write("!/.env\n")
+    [c] = A.plan(tmp_path, [".env"], ["cline"])
+    assert any("re-includes .env" in m for m in c.conflicts)
 
 
 def test_agent_view_parses_once(tmp_path):

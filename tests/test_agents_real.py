@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 NODE_MODULES = REPO / ".ci/npm/agents/node_modules"
 AIDER_DIR = REPO / ".ci/npm/py-aider"
 HERE = Path(__file__).resolve().parent / "agents_real"
+CLINE_BUNDLE = REPO / ".ci/npm/cline/package/dist/lib.mjs"
 CODEX_VENDOR = NODE_MODULES / "@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl"
 
 AWKWARD = ["a b.env", "#hash.env", "!bang.env", "br[1].env", "uni/ключ-🔑.env", "trail ", "star*.env",
@@ -84,6 +85,50 @@ def test_npm_ignore_roo_and_kilo(tmp_path, agent):
     real = verdicts(["node", str(HERE / "npm_ignore.cjs"), str(ign), str(tmp_path / A.AGENTS[agent].file),
                      *AWKWARD, *ORDINARY, *NEIGHBOURS])
     agree(tmp_path, agent, real)
+
+
+def cline_verdicts(root: Path, paths: list[str]) -> dict[str, bool]:
+    need(CLINE_BUNDLE, "npm cline (its bundle)")
+    need(NODE_MODULES / "ignore", "npm ignore")
+    return verdicts(["node", str(HERE / "cline_ignore.mjs"), str(CLINE_BUNDLE), str(NODE_MODULES / "ignore"),
+                     str(root), *paths])
+
+
+def test_cline_ignore_controller(tmp_path):
+    need(CLINE_BUNDLE, "npm cline (its bundle)")
+    make(tmp_path, ["cline"])
+    real = cline_verdicts(tmp_path, AWKWARD + ORDINARY + NEIGHBOURS)
+    agree(tmp_path, "cline", real)
+    assert not real["back\\slash.env"]  # its paths' backslashes become slashes: credfence says so
+
+
+def test_cline_include_and_the_users_lines(tmp_path):
+    """A user's .clineignore with Cline's `!include` (of a file under the root, of a missing
+    one, of one outside) and a negation: credfence's block added, every line of the user's
+    kept, and credfence's model agreeing with Cline's controller on every name."""
+    need(CLINE_BUNDLE, "npm cline (its bundle)")
+    for p in ["keys/a.pem", "keys/b.pem", "logs/x.log", "src/app.py", "config/prod.env", "include extra", ".clineignore"]:
+        (tmp_path / p).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / p).write_text("x\n")
+    (tmp_path / "shared.ignore").write_text("keys/*.pem\n!keys/b.pem\n")
+    (tmp_path.parent / "outside.ignore").write_text("src/\n")
+    user = "logs/\n  !include shared.ignore\n!include missing.ignore\n!include ../outside.ignore\n"
+    (tmp_path / ".clineignore").write_text(user)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    changes = A.plan(tmp_path, ["config/prod.env"], ["cline"])
+    assert not changes[0].conflicts  # `!include` is Cline's directive, not a re-inclusion
+    A.apply(tmp_path, changes)
+    assert (tmp_path / ".clineignore").read_text().startswith(user)
+    names = ["keys/a.pem", "keys/b.pem", "logs/x.log", "src/app.py", "config/prod.env", "include extra",
+             ".clineignore", "shared.ignore"]
+    real = cline_verdicts(tmp_path, names)
+    assert real["config/prod.env"] and real["keys/a.pem"] and not real["keys/b.pem"], real
+    model = {p: "cline" in A.AgentView(tmp_path).hidden_from(p) for p in names}
+    # the one difference allowed is on the safe side: a file outside the root that Cline
+    # reads (src/ here) is not read by credfence, so src/app.py is not claimed hidden
+    assert real["src/app.py"] and not model["src/app.py"]
+    assert {p: v for p, v in model.items() if p != "src/app.py"} == \
+        {p: v for p, v in real.items() if p != "src/app.py"}
 
 
 def test_aider_ignored_file(tmp_path):

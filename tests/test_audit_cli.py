@@ -18,8 +18,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-FILE_AGENTS = ["cursor", "claude-code", "gemini-cli", "jetbrains", "android-studio", "aider", "windsurf", "roo-code",
-               "kilo-code", "kiro", "goose", "codex"]
+FILE_AGENTS = ["cursor", "claude-code", "gemini-cli", "jetbrains", "android-studio", "aider", "windsurf", "cline",
+               "roo-code", "kilo-code", "kiro", "goose", "codex"]
 RAILWAY = "ops/railway.env"
 
 

@@ -29,10 +29,10 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 SEVERITY = ["info", "low", "medium", "high", "critical"]
 
 GITIGNORE_STYLE = [".cursorignore", ".geminiignore", ".aiignore", ".aiexclude", ".aiderignore", ".codeiumignore",
-                   ".rooignore", ".kilocodeignore", ".kiroignore", ".gooseignore"]
+                   ".clineignore", ".rooignore", ".kilocodeignore", ".kiroignore", ".gooseignore"]
 AGENT_FILES = GITIGNORE_STYLE + [".claude/settings.json", ".codex/config.toml"]
-FILE_AGENTS = ["cursor", "claude-code", "gemini-cli", "jetbrains", "android-studio", "aider", "windsurf", "roo-code",
-               "kilo-code", "kiro", "goose", "codex"]
+FILE_AGENTS = ["cursor", "claude-code", "gemini-cli", "jetbrains", "android-studio", "aider", "windsurf", "cline",
+               "roo-code", "kilo-code", "kiro", "goose", "codex"]
 # the user's own .cursorignore: CRLF, a comment, a pattern, a `!` line re-including a credential file
 USER_CURSORIGNORE = b"# my own rules, keep them\r\nbuild/\r\n!/config/reporting.yml\r\n*.log\r\n"
 
@@ -212,7 +212,7 @@ def test_without_write_prints_a_diff_and_changes_nothing(repo):
     assert "--- a/.cursorignore" in p.stdout and "--- /dev/null" in p.stdout
     assert "+/scripts/staging_volume_cleanup.sh" in p.stdout
     assert "+# >>> credfence >>>" in p.stdout
-    assert "12 agent file(s) would change" in p.stderr and "--write" in p.stderr
+    assert "13 agent file(s) would change" in p.stderr and "--write" in p.stderr
 
 
 @pytest.mark.parametrize("marker", ["claude-dir", "CLAUDE.md"])
@@ -235,7 +235,7 @@ def test_auto_with_no_agent_configured_means_all(repo):
     p = run("ignore", str(repo), "--agents", "auto", "--write")
     assert p.returncode == 0, p.stderr
     assert all((repo / f).is_file() for f in AGENT_FILES)
-    assert "hidden from 13 agent(s)" in p.stdout
+    assert "hidden from 14 agent(s)" in p.stdout
 
 
 @pytest.mark.parametrize("cmd, spec", [("ignore", "bogus"), ("audit", "cursor,bogus")])
