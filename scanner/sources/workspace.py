@@ -29,6 +29,9 @@ NOISE_FILES = {"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock"
                # Mix's, Nix flakes', Gradle's and Terraform's providers'
                "deno.lock", "bun.lock", "pdm.lock", "pixi.lock", "pubspec.lock", "Podfile.lock", "Package.resolved",
                "packages.lock.json", "mix.lock", "flake.lock", "gradle.lockfile", ".terraform.lock.hcl",
+               # `cargo vendor`'s record of each vendored crate: its files' SHA-256 digests, one
+               # line of JSON keyed by file names (foundry's vendored elliptic-curve crate)
+               ".cargo-checksum.json",
                ".credfence-baseline.json", ".secrets.baseline",
                # built documentation's search index, the site's text in one line of JSON or
                # JS (MkDocs search/search_index.json, Sphinx searchindex.js): pydantic's
