@@ -641,9 +641,13 @@ def is_code_name(secret: str) -> bool:
 # a syllable (a vowel, no four consonants in a row): of random base62 strings, 2 in 1,000 of 12
 # characters pass, 3 in 10,000 of 16, none of 20 or more in 10,000 (1 in 8,000 in 200,000)
 # A part of two letters is one of English's short words a name joins its words with
-# (Radarr's `_copyApiKeyToClipboard`, `TokenById`, `SignIn`).
-_PASCAL_NAME = re.compile(r"^(?:[A-Z]{1,5}(?=[A-Z][a-z]{2})|[A-Z][a-z]{2,}\d{0,2}|"
-                          r"(?:To|Id|Of|By|At|In|On|Up|Or|As|Is|If|No)(?=[A-Z])){1,7}[A-Z][a-z]+\d{0,2}$")
+# (Radarr's `_copyApiKeyToClipboard`, `TokenById`, `SignIn`). A name may start with a
+# standard's acronym and number (OpenZeppelin's `ERC20VotesHarness`, `HTTP2ServerConfig`,
+# `EC2InstanceConnect`): with it, of random base62 strings 243 in 100,000 of 12 characters
+# pass (212 without), 68 of 16 (60), 28 in 200,000 of 20 (27).
+_PASCAL_PART = r"(?:[A-Z]{1,5}(?=[A-Z][a-z]{2})|[A-Z][a-z]{2,}\d{0,2}|(?:To|Id|Of|By|At|In|On|Up|Or|As|Is|If|No)(?=[A-Z]))"
+_PASCAL_NAME = re.compile(rf"^(?:[A-Z]{{2,5}}\d{{1,3}}(?=[A-Z][a-z]{{2}}){_PASCAL_PART}{{0,6}}|{_PASCAL_PART}{{1,7}})"
+                          r"[A-Z][a-z]+\d{0,2}$")
 _HUMP = re.compile(r"[A-Z]([a-z]+)")
 _SYLLABLE = re.compile(r"[aeiouy]")
 _CONSONANTS = re.compile(r"[^aeiouy]{4}")

@@ -19,6 +19,8 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # an acronym and a number before random letters is no class name (four consonants in a row)
+    ("deploy/run.sh", "  --opt token=ERC20" + "Rwtpzqmfkxbvn", "ERC20" + "Rwtpzqmfkxbvn"),
     # a password with a slash and a colon is no route: its "parameter" is random
     ("config/app.js", "  password: 'abc/:Xk9aB3q" + "Qzab12Zz',", "abc/:Xk9aB3q" + "Qzab12Zz"),
     # a user and password pair after a colon, and a numbered value that is no lower-case name
@@ -255,6 +257,10 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a class named with a standard's acronym and number (OpenZeppelin's Certora scripts link
+    # a harness contract: `--link Wizard:token=ERC20VotesHarness`)
+    ("certora/scripts/verifyAll.sh", "  --link WizardFirstPriority:token=ERC20VotesHarness \\"),
+    ("src/net.py", "api_key = 'HTTP2ServerConfig'"),
     # a Grok pattern's capture in a log parser's rules (quickwit's grok rules.json)
     ("quickwit/quickwit-processing/src/transformers/grok/rules.json",
      '                "rule": "PWD=%{notSpace:system.pwd} ;"'),
@@ -1425,6 +1431,7 @@ def test_random_tokens_are_rarely_taken_for_pascal_case_names():
         tokens = ["".join(rng.choice(alphabet) for _ in range(n)) for _ in range(10000)]
         assert sum(map(is_pascal_name, tokens)) <= most * len(tokens), n
     assert is_pascal_name("OAuth2Application") and is_pascal_name("ExclusiveStartShardId")
+    assert is_pascal_name("ERC721Enumerable") and not is_pascal_name("Enumerable")
 
 
 def _rated_as_doc(engine, path: str, text: str, keep) -> bool:
