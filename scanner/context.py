@@ -124,6 +124,11 @@ _ENDPOINT_KEY = re.compile(r"""^\s*(?:-\s+)?["']?(?:url|uri|endpoint|address|api
 _OPENS_A_BLOCK = re.compile(r"""(?:`|"{3}|'{3}|[:=]\s*[|>][-+]?[1-9]?|<<[-~]?\s*["']?\w+["']?)\s*$""")
 # the line comment marks a commented-out block's lines start with
 _COMMENT_MARKS = ("#", "//", ";", "--")
+# a C string literal that continues the line above, which names it: a macro's `#define NAME \`
+# or an initializer's `static const char name[] =` (mbed TLS's library/certs.c, copied into
+# firmware trees, defines TEST_CA_KEY_EC_PEM as quoted lines of its test CA's key)
+_C_NAMES_NEXT = re.compile(r"^\s*#\s*define\s+([A-Za-z_]\w*)\s*\\$|"
+                           r"\b([A-Za-z_]\w*)\s*(?:\[\s*\w*\s*\])+\s*=\s*$")
 
 
 def _key_near(line: str, col: int) -> str | None:
@@ -453,6 +458,11 @@ def _extract(lines: list[str], idx: int, col: int, groups: dict | None = None) -
             above = above[len(before):] if above.startswith(before) else ""
         if _OPENS_A_BLOCK.search(above):
             key = _key_near(above, len(above))
+    elif not key and 0 < idx < len(lines) and before in ('"', 'L"', 'u8"'):
+        above = lines[idx - 1].rstrip()
+        m = _C_NAMES_NEXT.search(above)
+        # (or any declaration left open at `=`: C's `const char *server_key =`, Java's `String KEY =`)
+        key = m.group(1) or m.group(2) if m else _key_near(above, len(above)) if above.endswith("=") else None
     if key:
         ctx["key"] = key
     if groups:

@@ -206,6 +206,30 @@ def test_the_words_below_a_test_or_example_folder_are_the_fixture_s(tmp_path, pa
     assert b.env == env, ev(b)
 
 
+def _c_string_pem(opening: str) -> str:
+    """A PEM key written as C string literals, one quoted line each, below `opening`."""
+    key = base64.b64encode(bytes(range(256)) * 3).decode()
+    rows = ["-----BEGIN PRIVATE KEY-----", *(key[i:i + 64] for i in range(0, len(key), 64)),
+            "-----END PRIVATE KEY-----"]
+    return opening + "\n" + "".join(f'    "{r}\\r\\n" \\\n' for r in rows) + "    \"\"\n"
+
+
+@pytest.mark.parametrize("opening,name,env", [
+    # mbed TLS's library/certs.c (copied into trezor-firmware's nrf52 SDK under external/)
+    ("#define TEST_CA_KEY_EC_PEM                                                 \\", "TEST_CA_KEY_EC_PEM", "test"),
+    ("static const char test_srv_key[] =", "test_srv_key", "test"),
+    ("const char *prod_server_key =", "prod_server_key", "production"),
+])
+def test_a_c_string_names_the_key_its_macro_or_array_defines(tmp_path, opening, name, env):
+    b = blast({"sdk/external/tls/library/certs.c": _c_string_pem(opening)}, tmp_path)
+    assert b.env == env and f"variable name {name}" in ev(b), ev(b)
+
+
+def test_a_c_string_key_without_a_name_above_it_stays_unnamed(tmp_path):
+    b = blast({"sdk/external/tls/library/certs.c": _c_string_pem("foo(bar,")}, tmp_path)
+    assert b.env == "unknown" and b.severity == "high", ev(b)
+
+
 def _pem_in(text_before: str = "") -> str:
     key = base64.b64encode(bytes(range(256)) * 3).decode()
     body = "\n".join(key[i:i + 64] for i in range(0, len(key), 64))
