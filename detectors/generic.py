@@ -271,7 +271,10 @@ for _e in ("py pyw pyi js jsx mjs cjs ts tsx go java kt kts scala groovy gradle 
            # Language, `future_auth_token:flags.2?bytes`: mautrix-telegram's vendored gotd schema)
            "graphql gql prisma proto tl "
            # single-file components: a script block and a template of expressions
-           "vue svelte astro").split():
+           "vue svelte astro "
+           # Pascal and Delphi (Nim's bootstrap compiler, nim/passes.pas: `PPassContext =
+           # ^TPassContext;`, a pointer type), OCaml, F# scripts, Crystal, Ada, Fortran, Tcl
+           "pas pp dpr lpr dpk ml mli fsx fsi cr adb ads f90 f95 f03 tcl").split():
     _EXT_KIND[_e] = CODE
 for _e in ("env ini cfg conf cnf properties prefs toml yaml yml json jsonc json5 xml plist config npmrc pypirc "
            "netrc pgpass tfvars sql csv tsv htpasswd service desktop").split():
@@ -835,6 +838,11 @@ _OBJECT_REF = re.compile(r"^[a-z]+(?:-[a-z]+)*/[a-z]+(?:-[a-z]+)*$")
 # (dotnet/arcade's telemetry step, vendored in openiddict: `accessTokenParameter=
 # "?access_token=$HelixApiAccessToken"`, `"?access_token=$($env:HelixApiAccessToken)"`)
 _QUERY_OF_VARIABLE = re.compile(r"^[?&]?[\w.-]+=\$(?:[A-Za-z_]\w*|\{[\w:.-]+\}|\(\$?[\w:.-]+\))$")
+# a query string of two parameters or more whose values are words or numbers: data shown as
+# a value (Dancer2's POD sets a cookie to a key/value URI pair, `cookie token =>
+# 'name=Sawyer&username=xsawyerx'`); a random value among them (`sig=Xk9...`) keeps it a secret
+_QUERY_OF_WORDS = re.compile(r"^[?&]?[A-Za-z_][\w.-]*=(?:[A-Z]?[a-z]{1,20}|\d{1,10})?"
+                             r"(?:&[A-Za-z_][\w.-]*=(?:[A-Z]?[a-z]{1,20}|\d{1,10})?)+$")
 # words of letters joined by slashes, a route or a path of names (`myself/userTokenList`)
 _SLASHED_WORDS = re.compile(r"^[A-Za-z]+(?:/[A-Za-z]+)+$")
 # an identifier of letters with at most two digits, in words (`pac4jCsrfToken`, `oauth2Secret`)
@@ -1088,7 +1096,7 @@ def value_ok(key: str, value: str, word: str) -> bool:
     if not any(ch.isalnum() for ch in v):
         return False  # no letter or digit: a set of characters (RFC 9110's token specials), a separator
     if _TEMPLATE.search(v) or is_placeholder(v) or _b64_of_stand_in(v) or ("$" in v and _MONARCH_TOKEN.match(v)) \
-            or "=$" in v and _QUERY_OF_VARIABLE.match(v):
+            or "=$" in v and _QUERY_OF_VARIABLE.match(v) or "&" in v and _QUERY_OF_WORDS.match(v):
         return False
     if v[:len(key)].lower() == key.lower() and v[len(key):len(key) + 1] in ("-", "_") and \
             v[len(key) + 1:].isdigit() and len(v) - len(key) > 8:

@@ -19,6 +19,9 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a Pascal string literal is still read, and a query string holding a random value
+    ("src/Config.pas", "  Password := 'Xk9aB3q" + "Qzab12ZzWq';", "Xk9aB3q" + "Qzab12ZzWq"),
+    ("app/session.py", "token = 'id=42&sig=Xk9aB3q" + "Qzab12ZzWq'", "id=42&sig=Xk9aB3q" + "Qzab12ZzWq"),
     # an acronym and a number before random letters is no class name (four consonants in a row)
     ("deploy/run.sh", "  --opt token=ERC20" + "Rwtpzqmfkxbvn", "ERC20" + "Rwtpzqmfkxbvn"),
     # a password with a slash and a colon is no route: its "parameter" is random
@@ -257,6 +260,12 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # Pascal's pointer type (Nim's bootstrap compiler): Pascal is code, an unquoted value a name
+    ("nim/passes.pas", "  PPassContext = ^TPassContext;"),
+    ("src/auth.dpr", "  PPasswordRec = ^TPasswordRec;"),
+    # a query string of words shown as a cookie's value (Dancer2's POD)
+    ("lib/Dancer2.pm", "    cookie token => 'name=Sawyer&username=xsawyerx';"),
+    ("app/session.py", "token = 'user=alice&role=admin&id=42'"),
     # a class named with a standard's acronym and number (OpenZeppelin's Certora scripts link
     # a harness contract: `--link Wizard:token=ERC20VotesHarness`)
     ("certora/scripts/verifyAll.sh", "  --link WizardFirstPriority:token=ERC20VotesHarness \\"),
