@@ -274,7 +274,10 @@ for _e in ("py pyw pyi js jsx mjs cjs ts tsx go java kt kts scala groovy gradle 
            "vue svelte astro "
            # Pascal and Delphi (Nim's bootstrap compiler, nim/passes.pas: `PPassContext =
            # ^TPassContext;`, a pointer type), OCaml, F# scripts, Crystal, Ada, Fortran, Tcl
-           "pas pp dpr lpr dpk ml mli fsx fsi cr adb ads f90 f95 f03 tcl").split():
+           "pas pp dpr lpr dpk ml mli fsx fsi cr adb ads f90 f95 f03 tcl "
+           # CGI and PSGI scripts and Perl's tests (Bugzilla's github.cgi: `my $github_secret2 =
+           # Bugzilla->github_secret`, a method call)
+           "cgi fcgi psgi t").split():
     _EXT_KIND[_e] = CODE
 for _e in ("env ini cfg conf cnf properties prefs toml yaml yml json jsonc json5 xml plist config npmrc pypirc "
            "netrc pgpass tfvars sql csv tsv htpasswd service desktop").split():

@@ -21,6 +21,7 @@ from tests.gitrepo import Repo, credfence, scan_json
 POSITIVE = [
     # a Pascal string literal is still read, and a query string holding a random value
     ("src/Config.pas", "  Password := 'Xk9aB3q" + "Qzab12ZzWq';", "Xk9aB3q" + "Qzab12ZzWq"),
+    ("admin/setup.cgi", "my $password = 'Xk9aB3q" + "Qzab12ZzWq';", "Xk9aB3q" + "Qzab12ZzWq"),
     ("app/session.py", "token = 'id=42&sig=Xk9aB3q" + "Qzab12ZzWq'", "id=42&sig=Xk9aB3q" + "Qzab12ZzWq"),
     # an acronym and a number before random letters is no class name (four consonants in a row)
     ("deploy/run.sh", "  --opt token=ERC20" + "Rwtpzqmfkxbvn", "ERC20" + "Rwtpzqmfkxbvn"),
@@ -263,6 +264,7 @@ NEGATIVE = [
     # Pascal's pointer type (Nim's bootstrap compiler): Pascal is code, an unquoted value a name
     ("nim/passes.pas", "  PPassContext = ^TPassContext;"),
     ("src/auth.dpr", "  PPasswordRec = ^TPasswordRec;"),
+    ("github.cgi", "  my $github_secret2 = Bugzilla->github_secret"),
     # a query string of words shown as a cookie's value (Dancer2's POD)
     ("lib/Dancer2.pm", "    cookie token => 'name=Sawyer&username=xsawyerx';"),
     ("app/session.py", "token = 'user=alice&role=admin&id=42'"),
