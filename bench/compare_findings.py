@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Finding by finding, what a change of credfence did on real clones (BENCHMARKS.md's
-"compare.py" rows).
+`bench/compare_findings.py` rows).
 
-    python bench/compare_findings.py OUT A_TREE B_TREE REPO... [-- SCAN OPTIONS...]
+    .venv/bin/python bench/compare_findings.py OUT A_TREE B_TREE REPO... [-- SCAN OPTIONS...]
 
 A_TREE and B_TREE: two checkouts of credfence (`git worktree add --detach DIR REV`, then
-`python -m compileall -q scanner detectors` in each). Each REPO is scanned from both with
-this venv's Python (`python -m scanner.cli scan REPO --format json`, plus the scan options
-after `--`, e.g. `-- --no-history` for work trees only), two scans at a time; the reports are
+`python -m compileall -q scanner detectors` in each). Each REPO is scanned from both by the
+Python that runs this script, `python -m scanner.cli scan REPO --format json` plus the scan
+options after `--` (`-- --no-history` for work trees only): the venv's, since a Python without
+Hyperscan falls back to the slower engine. Two scans at a time; the reports are
 kept as OUT/NAME.a.json and OUT/NAME.b.json and reused when present (so a second B_TREE can
 be compared against the same A reports). A finding is its rule, its secret's SHA-256, its
 severity and its number of locations; a repository whose sets differ is printed with each
