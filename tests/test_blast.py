@@ -230,6 +230,33 @@ def test_a_c_string_key_without_a_name_above_it_stays_unnamed(tmp_path):
     assert b.env == "unknown" and b.severity == "high", ev(b)
 
 
+def _xprv(version: str) -> str:
+    """A BIP-32 extended private key of random chain code and key, under these version bytes."""
+    import hashlib
+    import os as _os
+
+    body = bytes.fromhex(version) + bytes(9) + _os.urandom(32) + b"\0" + _os.urandom(32)
+    raw = body + hashlib.sha256(hashlib.sha256(body).digest()).digest()[:4]
+    n, out = int.from_bytes(raw, "big"), ""
+    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    while n:
+        n, r = divmod(n, 58)
+        out = alphabet[r] + out
+    return out
+
+
+@pytest.mark.parametrize("version,path,env,severity", [
+    ("0488ade4", "wallet/backup.json", "unknown", "high"),  # a Copay backup's xPrivKey (bitpay/bitcore's copay.dat)
+    ("04b2430c", "deploy/prod/signer.env", "production", "critical"),
+    ("04358394", "wallet/backup.json", "test", "low"),  # tprv: testnet coins, by the key's own prefix
+    ("0488ade4", "test/fixtures/bip32.json", "test", "low"),  # a library's test vectors
+])
+def test_an_hd_wallet_key_is_rated_by_what_names_its_wallet(tmp_path, version, path, env, severity):
+    key = _xprv(version)
+    b = blast({path: f'{{"xPrivKey": "{key}"}}\n'}, tmp_path)
+    assert (b.env, b.privilege, b.severity) == (env, "destructive", severity), ev(b)
+
+
 def _pem_in(text_before: str = "") -> str:
     key = base64.b64encode(bytes(range(256)) * 3).decode()
     body = "\n".join(key[i:i + 64] for i in range(0, len(key), 64))
