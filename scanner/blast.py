@@ -304,6 +304,13 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
         # (gcsfs's `not_secret = {"client_id": ..., "client_secret": ...}`): reported, rated low
         b.severity = "low"
         ev.append(f"the code beside it calls it no secret ('{said}'): rated low, reported for review")
+    fake = ctx0.get("test_says_fake")
+    if isinstance(fake, str) and b.severity not in ("info", "low") and \
+            all(c.get("test_says_fake") for c in finding.contexts):
+        # the test's own description calls the value a stand-in (shoutrrr's `When("given a valid
+        # request with a faked token", ...)`), wherever it is: any rule, an account-wide type too
+        b.severity = "low"
+        ev.append(f"the test case around it calls its value {fake}: a stand-in, rated low")
     expired = _expired(finding, ctx0)
     if expired:
         # rejected by the service whatever it could once reach: no longer "reaches production"

@@ -64,6 +64,15 @@ _NOT_SECRET = re.compile(r"(?i)(?<![A-Za-z])(?:(?:not[\s_-]?(?:a[\s_-]|so[\s_-]?
 # the same words in a name, joined without spaces (Python's `if not secret:` is code)
 _NOT_SECRET_NAME = re.compile(r"(?i)(?<![A-Za-z])(?:(?:not[_-]?(?:a[_-]|so[_-]?|really[_-](?:a[_-])?)?|non[_-]?)"
                               r"secret|(?:not|non)[_-]?sensitive)(?![A-Za-z])")
+# a test framework's block that describes its case (Ginkgo's and Jest's `When("...")`,
+# `it('...')`, RSpec's `context "..."`, Go's `t.Run("...")`) and a test function named for it
+# (`def test_rejects_fake_token`), whose words call the value a stand-in: shoutrrr's
+# `When("given a valid request with a faked token", ...)` above a Telegram bot token
+_TEST_BLOCK = re.compile(r"""^\s*(?:(?:describe|context|when|it|test|specify|scenario|Describe|Context|When|It|"""
+                         r"""Specify|Entry|t\.Run|s\.Run)\s*\(?\s*(["'`])(?P<text>[^"'`\n]{0,200})\1|"""
+                         r"""(?:async\s+)?(?:def|fn|func)\s+(?P<name>[Tt]est\w*))""")
+_FAKE_WORDS = re.compile(r"(?i)(?:^|[^a-z])(fake[ds]?|faked|dummy|bogus|made[ -]up)(?:[^a-z]|$)")
+_TEST_LEVELS = 4  # enclosing blocks looked at
 # a line comment after a value: what follows it on the line
 _TRAILING_COMMENT = re.compile(r"\s(?:#|//|--|/\*)\s?(.*)$")
 _URL_HOST = re.compile(r"://(?:[^@/\s\"']*@)?\[?([A-Za-z0-9_.\-]+)")
@@ -332,6 +341,24 @@ def _said_not_secret(lines: list[str], idx: int, col: int) -> str | None:
     return None
 
 
+def _test_says_fake(lines: list[str], idx: int) -> str | None:
+    """The words of an enclosing test case's description or test function's name that call
+    the values inside it fakes (`a faked token`, `test_dummy_key`), or None; the blocks are
+    found by indentation (_parent), _TEST_LEVELS of them at most."""
+    lo = max(0, idx - _MAX_UP)
+    p = _parent(lines, idx, lo) if lines[idx].strip() else None
+    for _ in range(_TEST_LEVELS):
+        if p is None:
+            return None
+        line = lines[p]
+        if len(line) <= 400 and (m := _TEST_BLOCK.match(line)):
+            words = m.group("text") if m.group("text") is not None else m.group("name").replace("_", " ")
+            if fake := _FAKE_WORDS.search(words):
+                return fake.group(1)
+        p = _parent(lines, p, lo)
+    return None
+
+
 def _message_host(lines: list[str], idx: int) -> str | None:
     """The host of the HTTP request whose header block holds lines[idx] (from its request
     line, `POST /revoke HTTP/1.1`, to a blank line): the request line's URL's, else its Host
@@ -489,6 +516,9 @@ def _extract(lines: list[str], idx: int, col: int, groups: dict | None = None) -
         said = _said_not_secret(lines, idx, col)
         if said:
             ctx["said_not_secret"] = said
+        fake = _test_says_fake(lines, idx)
+        if fake:
+            ctx["test_says_fake"] = fake
         if secs:
             ctx["section"] = secs
         if marks:

@@ -257,6 +257,32 @@ def test_an_hd_wallet_key_is_rated_by_what_names_its_wallet(tmp_path, version, p
     assert (b.env, b.privilege, b.severity) == (env, "destructive", severity), ev(b)
 
 
+TELEGRAM = "703391768:" + "AAEWjOpAH_szG7Ym-WaaiPp6emexFc13uf0"
+
+
+@pytest.mark.parametrize("opening,severity", [
+    # shoutrrr's Ginkgo suite: the case's own words call the token faked
+    ('\tWhen("given a valid request with a faked token", func() {', "low"),
+    ("  it('rejects a dummy bot token', () => {", "low"),
+    ("    def test_bogus_token_is_refused(self):", "low"),
+    # a case that says nothing of the kind keeps the account-wide type's rating
+    ('\tWhen("given a valid request", func() {', "high"),
+    ('\tWhen("the token is faked elsewhere", func() {', "low"),
+])
+def test_a_test_case_that_calls_its_token_fake(tmp_path, opening, severity):
+    indent = opening[:len(opening) - len(opening.lstrip())]
+    body = f'{opening}\n{indent}    url = "telegram://{TELEGRAM}/channel-id"\n'
+    b = blast({"pkg/plugins/telegram/telegram_test.go": body}, tmp_path)
+    assert b.env == "test" and b.severity == severity, ev(b)
+    assert ("calls its value" in ev(b)) == (severity == "low")
+
+
+def test_a_token_a_test_calls_fake_but_used_elsewhere_keeps_its_rating(tmp_path):
+    fake = f'\tWhen("given a faked token", func() {{\n\t    url = "telegram://{TELEGRAM}/channel-id"\n'
+    b = blast({"pkg/telegram_test.go": fake, "deploy/bot.env": f"BOT_TOKEN={TELEGRAM}\n"}, tmp_path)
+    assert b.severity in ("high", "critical") and "calls its value" not in ev(b), ev(b)
+
+
 def _pem_in(text_before: str = "") -> str:
     key = base64.b64encode(bytes(range(256)) * 3).decode()
     body = "\n".join(key[i:i + 64] for i in range(0, len(key), 64))
