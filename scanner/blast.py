@@ -9,6 +9,7 @@ context still reaches production, and the evidence says so: that is the incident
 """
 from __future__ import annotations
 
+import os
 import re
 import time
 from datetime import datetime, timezone
@@ -435,7 +436,14 @@ def _variants(a: str, b: str) -> bool:
         return False
     if len(a) != len(b):
         short, long_ = (a, b) if len(a) < len(b) else (b, a)
-        return long_.startswith(short)
+        if long_.startswith(short):
+            return True
+        # the same but for a few characters put in or taken out in one place: their common
+        # start and end hold all of the shorter (checkout-sdk-python's tests build an SDK with
+        # `sk_sbox_m73d...` and with `sk_m73d...`, the sandbox key with its `sbox_` taken out)
+        start = len(os.path.commonprefix([short, long_]))
+        end = len(os.path.commonprefix([short[start:][::-1], long_[start:][::-1]]))
+        return start + end == len(short) and len(long_) - len(short) <= max(2, len(long_) // VARIANT_SHARE)
     differ = sum(1 for x, y in zip(a, b) if x != y)
     return differ <= max(2, len(a) // VARIANT_SHARE)
 

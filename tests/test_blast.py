@@ -1274,6 +1274,18 @@ def test_tokens_edited_from_one_another_are_a_test_s_variants(tmp_path):
     assert any("hand-made variants" in e for e in fs[0].blast.evidence)
 
 
+def test_a_sandbox_key_and_its_live_form_cut_from_it_are_variants(tmp_path):
+    """checkout-sdk-python's tests build an SDK with a sandbox key and with the same key
+    without `sbox_` (critical each before: account-wide, in a test folder)."""
+    body = "m73dzbpy7cf3gfd46xr4yj5xo4e"
+    text = (f"def test_sandbox():\n    CheckoutSdk.builder().secret_key('sk_sbox_{body}')\n\n\n"
+            f"def test_production():\n    CheckoutSdk.builder().secret_key('sk_{body}')\n")
+    root = write_tree(tmp_path / "ws", {"tests/checkout_sdk_test.py": text})
+    fs = {f.secret: f.blast for f in scan_api(root).findings if f.rule.id == "checkout-secret-key"}
+    assert {s: b.severity for s, b in fs.items()} == {f"sk_sbox_{body}": "low", f"sk_{body}": "low"}
+    assert fs[f"sk_sbox_{body}"].env == "test" and "key prefix sk_sbox_ means test" in ev(fs[f"sk_sbox_{body}"])
+
+
 def test_two_tokens_made_anew_are_no_variants(tmp_path):
     root = write_tree(tmp_path / "ws", {"deploy/tokens.env": f"SUPABASE_ACCESS_TOKEN={_SBP}\nSUPABASE_CI_TOKEN={_SBP2}\n"})
     fs = [f for f in scan_api(root).findings if f.rule.id == "supabase-access-token"]
@@ -1285,6 +1297,11 @@ def test_two_tokens_made_anew_are_no_variants(tmp_path):
     ("dop_v1_53918d3cd735062ca6ea7914", "doo_v1_53918d3cd735062ca6ea7914", True),
     ("sbp_04fee3d26b63d9a3557c72a1", "sbp_9a1c7e42f0b85d36e2a4c19f", False),
     ("sbp_04fee3d26b63d9a3557c72a1", "sbp_04fee3d26b63d9a3557c72a1", False),  # one token, not two
+    # a few characters put in or taken out in one place (checkout-sdk-python's sandbox key, `sbox_` cut out)
+    ("sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e", "sk_m73dzbpy7cf3gfd46xr4yj5xo4e", True),
+    ("sk_sbox_3qpejgruq6bb5bjuqasy7mir5ay", "sk_m73dzbpy7cf3gfd46xr4yj5xo4e", False),
+    # many characters put in: no hand edit of one token
+    ("sbp_04fee3d26b63d9a3557c72a1", "sbp_04fee3d2" + "9a1c7e42f0b85d36e2a4c1" + "6b63d9a3557c72a1", False),
 ])
 def test_variants_are_few_characters_apart_or_one_the_other_cut_short(a, b, same):
     from scanner.blast import _variants
