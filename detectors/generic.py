@@ -846,6 +846,9 @@ _QUERY_OF_VARIABLE = re.compile(r"^[?&]?[\w.-]+=\$(?:[A-Za-z_]\w*|\{[\w:.-]+\}|\
 # 'name=Sawyer&username=xsawyerx'`); a random value among them (`sig=Xk9...`) keeps it a secret
 _QUERY_OF_WORDS = re.compile(r"^[?&]?[A-Za-z_][\w.-]*=(?:[A-Z]?[a-z]{1,20}|\d{1,10})?"
                              r"(?:&[A-Za-z_][\w.-]*=(?:[A-Z]?[a-z]{1,20}|\d{1,10})?)+$")
+# a media type (RFC 6838's top-level types, a vendor tree's `vnd.` names and a `+json`
+# suffix): go-github's `mediaTypeRevokeTokenPreview = "application/vnd.github.gambit-preview+json"`
+_MEDIA_TYPE = re.compile(r"^(?:application|text|image|audio|video|multipart|message|font|model)/[A-Za-z0-9][\w.+-]*$")
 # words of letters joined by slashes, a route or a path of names (`myself/userTokenList`)
 _SLASHED_WORDS = re.compile(r"^[A-Za-z]+(?:/[A-Za-z]+)+$")
 # an identifier of letters with at most two digits, in words (`pac4jCsrfToken`, `oauth2Secret`)
@@ -1099,7 +1102,8 @@ def value_ok(key: str, value: str, word: str) -> bool:
     if not any(ch.isalnum() for ch in v):
         return False  # no letter or digit: a set of characters (RFC 9110's token specials), a separator
     if _TEMPLATE.search(v) or is_placeholder(v) or _b64_of_stand_in(v) or ("$" in v and _MONARCH_TOKEN.match(v)) \
-            or "=$" in v and _QUERY_OF_VARIABLE.match(v) or "&" in v and _QUERY_OF_WORDS.match(v):
+            or "=$" in v and _QUERY_OF_VARIABLE.match(v) or "&" in v and _QUERY_OF_WORDS.match(v) \
+            or "/" in v and _MEDIA_TYPE.match(v):
         return False
     if v[:len(key)].lower() == key.lower() and v[len(key):len(key) + 1] in ("-", "_") and \
             v[len(key) + 1:].isdigit() and len(v) - len(key) > 8:

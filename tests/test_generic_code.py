@@ -261,6 +261,8 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a media type under a token's name (go-github's preview media types)
+    ("github/github.go", '\tmediaTypeRevokeTokenPreview = "application/vnd.github.gambit-preview+json"'),
     # Pascal's pointer type (Nim's bootstrap compiler): Pascal is code, an unquoted value a name
     ("nim/passes.pas", "  PPassContext = ^TPassContext;"),
     ("src/auth.dpr", "  PPasswordRec = ^TPasswordRec;"),
