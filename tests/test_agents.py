@@ -395,6 +395,19 @@ def test_cline_include_lines(tmp_path):
     assert any("re-includes .env" in m for m in c.conflicts)
 
 
+def test_cline_file_of_bytes_that_are_not_utf8(tmp_path):
+    """A .clineignore (or a file it includes) holding bytes that are not UTF-8 is kept byte
+    for byte and read (tests/test_agents_merge_property.py found `b"\\x80"` failing)."""
+    make_repo(tmp_path)
+    (tmp_path / "extra.ignore").write_bytes(b"caf\xe9/\n")
+    (tmp_path / ".clineignore").write_bytes(b"\x80\n!include extra.ignore\n")
+    [c] = A.plan(tmp_path, [".env"], ["cline"])
+    assert not c.error
+    A.apply(tmp_path, [c])
+    assert (tmp_path / ".clineignore").read_bytes().startswith(b"\x80\n!include extra.ignore\n")
+    assert A.AgentView(tmp_path, ["cline"]).hidden_from(".env") == ["cline"]
+
+
 def test_agent_view_parses_once(tmp_path):
     make_repo(tmp_path)
     run(tmp_path, agents="cursor,claude-code")

@@ -17,7 +17,7 @@ so it is not counted as covering the shell. Its paths' backslashes become slashe
 from pathlib import Path
 from typing import Callable
 
-from ._managed import AgentFileError, GitignoreAgent, decode, line_content, read_target, split_lines
+from ._managed import AgentFileError, Encoding, GitignoreAgent, decode, encode, line_content, read_target, split_lines
 
 INCLUDE = "!include "
 
@@ -39,7 +39,8 @@ class Cline(GitignoreAgent):
         text, _ = decode(data)
         if INCLUDE in text:
             text = "\n".join(_included(root, line) for line in split_lines(text))
-        return super().matcher(root, (text + "\n" + self.file).encode())
+        # (bytes that are not UTF-8 were decoded with surrogateescape: encode() gives them back)
+        return super().matcher(root, encode(text + "\n" + self.file, Encoding("utf-8", b"")))
 
     def conflicts(self, text: str, paths: list[str]) -> list[str]:
         # `!include FILE` is Cline's directive, not a negation of the pattern `include FILE`:
