@@ -124,6 +124,12 @@ def safe_env(repo: Path | str | None = None) -> dict[str, str]:
     return keep
 
 
+# Reading a repository's whole configuration (includes too) takes milliseconds; past this
+# it is waiting on something that never ends (repo_overrides).
+CONFIG_SECONDS = 20
+_CONFIG_HANGS: dict[str, str] = {}  # repository -> why its configuration could not be read
+
+
 @functools.lru_cache(maxsize=64)
 def repo_overrides(repo: str) -> tuple[tuple[str, str], ...]:
     """Config entries that switch off everything the repository's config names by an
@@ -139,13 +145,23 @@ def repo_overrides(repo: str) -> tuple[tuple[str, str], ...]:
     - transports: `protocol.x.allow=always` beats `protocol.allow=never`: every name the
       config mentions gets `never` (the fixed PROTOCOLS too).
 
-    Listing the config runs nothing (includes are files read, not programs run).
+    Listing the config runs nothing (includes are files read, not programs run), but an
+    include can name a pipe or a device that never ends: every git command would wait on
+    it, so a listing that does not finish in CONFIG_SECONDS is an error (GitError), and
+    later calls fail at once rather than wait again.
     """
+    if repo in _CONFIG_HANGS:
+        raise GitError(_CONFIG_HANGS[repo])
     try:
         p = subprocess.run(git_argv(repo, "config", "-z", "--list"), stdout=subprocess.PIPE,
-                           stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=safe_env(), timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
+                           stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=safe_env(),
+                           timeout=CONFIG_SECONDS)
+    except OSError:
         return ()
+    except subprocess.TimeoutExpired:
+        _CONFIG_HANGS[repo] = (f"git did not finish reading the repository's configuration in {CONFIG_SECONDS} s "
+                               "(does a config include name a pipe or a device?): not scanned")
+        raise GitError(_CONFIG_HANGS[repo]) from None
     sections: dict[str, set[str]] = {"filter": set(), "remote": set(), "protocol": set(PROTOCOLS)}
     for entry in p.stdout.split(b"\0"):
         key = entry.split(b"\n", 1)[0].decode("utf-8", "surrogateescape")

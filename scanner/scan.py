@@ -5,6 +5,7 @@ from scanner.errors import CredfenceError
 
 import gc
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,43 @@ def _contain_dotgit(root: Path, bound: Path) -> None:
 
 def _looks_like_git_dir(d: Path) -> bool:
     return (d / "HEAD").is_file() and (d / "objects").is_dir() and (d / "refs").is_dir()
+
+
+def _pipe_or_device(git_dir: Path) -> Path | None:
+    """The first pipe or device in a git directory, or None. git reads the files there
+    (HEAD, the index, refs, packed-refs, loose objects, info/exclude, shallow...) with plain
+    reads, and a pipe nobody writes to, or a terminal, makes every git command wait forever:
+    a hostile repository's way to hang a pre-commit hook or a CI job. A symlink is judged by
+    what it leads to; directories behind symlinks are not entered (git dirs hold none).
+    os.scandir's entry types come with the listing, so only symlinks cost a stat."""
+    todo = [git_dir]
+    while todo:
+        try:
+            with os.scandir(todo.pop()) as it:
+                for e in it:
+                    try:
+                        if e.is_dir(follow_symlinks=False):
+                            todo.append(Path(e.path))
+                            continue
+                        if e.is_file(follow_symlinks=False):
+                            continue
+                        mode = os.stat(e.path).st_mode if e.is_symlink() else e.stat(follow_symlinks=False).st_mode
+                    except OSError:  # a dangling symlink, a file gone meanwhile: nothing to wait on
+                        continue
+                    if (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode)) \
+                            and os.path.realpath(e.path) != os.devnull:
+                        return Path(e.path)
+        except OSError:
+            continue
+    return None
+
+
+def _refuse_pipes(root: Path, git_dirs) -> None:
+    for d in dict.fromkeys(os.path.realpath(d) for d in git_dirs if d is not None and os.path.isdir(d)):
+        bad = _pipe_or_device(Path(d))
+        if bad is not None:
+            raise ScanError(f"{_show(root)}: {_show(bad)} is a pipe or a device, not a file, and git would wait "
+                            "on it forever: not scanned")
 
 
 def _alternates(objects: Path, depth: int = 0) -> list[Path]:
@@ -276,6 +314,9 @@ def run_scan(opts: ScanOptions) -> ScanResult:
     incomplete: list[dict] = []
     if not opts.allow_outside_git_dir:
         _contain_dotgit(root, opts.contain or root)
+    # before git opens it: the git directory at the root (or the root itself, bare)
+    _refuse_pipes(root, [root / ".git" if os.path.lexists(root / ".git") else
+                         root if (root / "objects").is_dir() and (root / "refs").is_dir() else None])
     found = gitcmd.discover(root)
     top, gdir = found.top, found.git_dir
     bare = gdir is not None and top is None and found.bare
@@ -300,6 +341,7 @@ def run_scan(opts: ScanOptions) -> ScanResult:
             name = "." if broken == root else ".git"
             warnings.append(f"history not scanned: {name} looks like a git repository that git cannot open")
             incomplete.append({"what": "history", "reason": f"{name} looks like a git repository that git cannot open"})
+    _refuse_pipes(root, [found.git_dir, found.common_dir])  # a subdirectory's, a worktree's
     if in_repo and not opts.allow_outside_git_dir:
         _contain_repository(root, found, opts.contain or root)
     if opts.since:
@@ -742,14 +784,48 @@ def _tracked_blobs(root: Path, warnings: list[str]) -> tuple[dict[str, str], dic
     """path -> index blob id of the tracked files whose working copy matches the index, and
     of those whose working copy differs from it (edited or deleted since they were
     staged). Two git calls for the whole tree."""
+    index = _index_blobs(root, warnings)
+    pipe = _attributes_pipe(root, index)
+    if pipe is not None:  # diff-files reads the attributes of the tracked paths it compares
+        warnings.append(f"{_show(pipe)} is a pipe or a device, on which git would wait forever: did not compare the "
+                        "working tree with the index, rescanned every file")
+        return {}, {}
     try:
         modified = set(gitcmd.ls_z(root, "diff-files", "--name-only", "-z", "--no-renames", "--ignore-submodules"))
     except gitcmd.GitError as e:
         warnings.append(f"could not compare the working tree with the index ({e}); rescanned every file")
         return {}, {}
-    index = _index_blobs(root, warnings)
     return ({rel: oid for rel, oid in index.items() if rel not in modified},
             {rel: oid for rel, oid in index.items() if rel in modified})
+
+
+def _attributes_pipe(root: Path, tracked) -> Path | None:
+    """A `.gitattributes` that is a pipe or a device where `git diff-files` would read one:
+    in each directory holding a tracked path, and the root's own up to the work tree's
+    top. None when there is none."""
+    dirs = {os.path.dirname(p) for p in tracked}
+    for d in list(dirs):
+        while d and (d := os.path.dirname(d)) not in dirs:
+            dirs.add(d)
+    up = root
+    while not os.path.lexists(up / ".git") and up.parent != up:
+        up = up.parent
+        dirs.add(str(up))
+    for d in dirs:
+        f = root / d / ".gitattributes"
+        if _special(f):
+            return f
+    return None
+
+
+def _special(path: Path) -> bool:
+    """path is a pipe or a device (itself, not through a symlink: git opens .gitattributes
+    with O_NOFOLLOW)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
 
 
 def _index_blobs(root: Path, warnings: list[str]) -> dict[str, str]:

@@ -702,3 +702,65 @@ def test_a_staged_line_already_judged_in_the_history_keeps_its_evidence(tmp_path
     assert rep["warnings"] == []
     kinds = sorted(loc["kind"] for f in rep["findings"] for loc in f["locations"])
     assert kinds == ["history", "staged"], rep["findings"]
+
+
+# ---- pipes where git reads files ----------------------------------------------------------------
+# git opens HEAD, the index, refs, objects and its config includes with plain reads: a pipe
+# that nobody writes to (or a terminal) makes every git command wait forever, a hostile
+# repository's way to hang a pre-commit hook or a CI job. Each must end in seconds with
+# one line, never hang and never pass as clean.
+def _pipe_repo(tmp_path) -> Repo:
+    r, _, _ = _old_secret_removed(tmp_path)
+    r.git("pack-refs", "--all")
+    r.commit("three", {"README": "still ok\n"})  # a loose ref and loose objects again
+    return r
+
+
+def _make_pipe(path: Path) -> None:
+    if path.exists():
+        path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+
+
+@pytest.mark.parametrize("where", ["HEAD", "index", "packed-refs", "refs/heads/main", "objects/info/alternates",
+                                   "info/exclude", "shallow", "logs/HEAD", "a loose object"])
+@pytest.mark.parametrize("args", [[], ["--no-history"]])
+def test_a_pipe_in_the_git_directory_is_refused_at_once(tmp_path, where, args):
+    r = _pipe_repo(tmp_path)
+    gd = r.path / ".git"
+    if where == "a loose object":
+        where = next(str(p.relative_to(gd)) for p in sorted((gd / "objects").glob("??/*")))
+    _make_pipe(gd / where)
+    p = cli("scan", str(r.path), *args, "--format", "json", "-q", env=clean_env(), timeout=60)
+    assert_clean_exit(p, (2,))
+    assert f".git/{where} is a pipe or a device" in p.stderr, p.stderr
+
+
+def test_a_pipe_named_by_a_config_include_is_an_incomplete_scan(tmp_path):
+    """An include outside the git directory (here beside the work tree) is read by every git
+    command: credfence gives up on git after CONFIG_SECONDS and says the history was not
+    scanned (exit 3), and a work-tree-only scan reads the files itself."""
+    r = _pipe_repo(tmp_path)
+    _make_pipe(tmp_path / "never")
+    with open(r.path / ".git" / "config", "a") as fh:
+        fh.write(f"[include]\n\tpath = {tmp_path / 'never'}\n")
+    p = cli("scan", str(r.path), "--format", "json", "-q", env=clean_env(), timeout=90)
+    assert_clean_exit(p, (3,))
+    gaps = json.loads(p.stdout)["stats"]["incomplete"]
+    assert gaps and "configuration" in gaps[0]["reason"], gaps
+
+
+def test_a_pipe_for_gitattributes_does_not_hang_the_work_tree_scan(tmp_path):
+    """`git diff-files` reads the attributes of the tracked paths it compares: a pipe there
+    is skipped (every tracked file is read from disk instead) and said, the scan completes."""
+    r = _pipe_repo(tmp_path)
+    (r.path / "conf").mkdir()
+    (r.path / "conf" / "app.env").write_text(f"STRIPE_KEY={OLD}\n")
+    r.git("add", "conf/app.env")
+    _make_pipe(r.path / "conf" / ".gitattributes")
+    p = cli("scan", str(r.path), "--format", "json", "-q", env=clean_env(), timeout=60)
+    assert_clean_exit(p, (1,))
+    rep = json.loads(p.stdout)
+    assert any("conf/.gitattributes is a pipe or a device" in w for w in rep["warnings"]), rep["warnings"]
+    assert any(loc["path"] == "conf/app.env" for f in _found_old(rep) for loc in f["locations"])
