@@ -121,17 +121,29 @@ def _pipe_or_device(git_dir: Path) -> Path | None:
                         mode = os.stat(e.path).st_mode if e.is_symlink() else e.stat(follow_symlinks=False).st_mode
                     except OSError:  # a dangling symlink, a file gone meanwhile: nothing to wait on
                         continue
-                    if (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode)) \
-                            and os.path.realpath(e.path) != os.devnull:
+                    if _waits(mode) and os.path.realpath(e.path) != os.devnull:
                         return Path(e.path)
         except OSError:
             continue
     return None
 
 
+def _special(path: Path) -> bool:
+    """path is itself (a symlink is not followed: git opens .gitattributes with O_NOFOLLOW)
+    a pipe or a device, which a reader could wait on forever."""
+    try:
+        return _waits(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _waits(mode: int) -> bool:
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+
+
 def _refuse_pipes(root: Path, git_dirs) -> None:
-    for d in dict.fromkeys(os.path.realpath(d) for d in git_dirs if d is not None and os.path.isdir(d)):
-        bad = _pipe_or_device(Path(d))
+    for d in dict.fromkeys(os.path.realpath(d) for d in git_dirs if d is not None):
+        bad = Path(d) if _special(Path(d)) else _pipe_or_device(Path(d)) if os.path.isdir(d) else None
         if bad is not None:
             raise ScanError(f"{_show(root)}: {_show(bad)} is a pipe or a device, not a file, and git would wait "
                             "on it forever: not scanned")
@@ -816,16 +828,6 @@ def _attributes_pipe(root: Path, tracked) -> Path | None:
         if _special(f):
             return f
     return None
-
-
-def _special(path: Path) -> bool:
-    """path is a pipe or a device (itself, not through a symlink: git opens .gitattributes
-    with O_NOFOLLOW)."""
-    try:
-        mode = os.lstat(path).st_mode
-    except OSError:
-        return False
-    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
 
 
 def _index_blobs(root: Path, warnings: list[str]) -> dict[str, str]:

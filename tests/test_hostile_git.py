@@ -737,6 +737,15 @@ def test_a_pipe_in_the_git_directory_is_refused_at_once(tmp_path, where, args):
     assert f".git/{where} is a pipe or a device" in p.stderr, p.stderr
 
 
+def test_a_pipe_for_dot_git_is_refused_at_once(tmp_path):
+    (tmp_path / "w").mkdir()
+    (tmp_path / "w" / "a.txt").write_text("hello\n")
+    _make_pipe(tmp_path / "w" / ".git")
+    p = cli("scan", str(tmp_path / "w"), "--format", "json", "-q", env=clean_env(), timeout=60)
+    assert_clean_exit(p, (2,))
+    assert "w/.git is a pipe or a device" in p.stderr, p.stderr
+
+
 def test_a_pipe_named_by_a_config_include_is_an_incomplete_scan(tmp_path):
     """An include outside the git directory (here beside the work tree) is read by every git
     command: credfence gives up on git after CONFIG_SECONDS and says the history was not
