@@ -14,6 +14,7 @@ from scanner.errors import CredfenceError
 import functools
 import os
 import shutil
+import stat
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -181,6 +182,13 @@ def repo_overrides(repo: str) -> tuple[tuple[str, str], ...]:
                 (f"remote.{n}.promisor", "false"), (f"remote.{n}.proxy", "")]
     for n in sorted(sections["protocol"]):
         out.append((f"protocol.{n}.allow", "never"))
+    for entry in p.stdout.split(b"\0"):
+        # files git reads for every listing or comparison: one that is a pipe would hang it
+        key, _, value = entry.partition(b"\n")
+        if key in (b"core.excludesfile", b"core.attributesfile") and value:
+            named = os.path.join(repo, os.path.expanduser(value.decode("utf-8", "surrogateescape")))
+            if is_pipe_or_device(named):
+                out.append((key.decode(), os.devnull))
     for entry in p.stdout.split(b"\0"):  # `<helper>::address` URLs name their transport
         key, _, value = entry.partition(b"\n")
         if key.startswith(b"remote.") and key.endswith((b".url", b".pushurl", b".vcs")):
@@ -189,6 +197,18 @@ def repo_overrides(repo: str) -> tuple[tuple[str, str], ...]:
             if helper and ("protocol." + helper + ".allow", "never") not in out:
                 out.append((f"protocol.{helper}.allow", "never"))
     return tuple(out)
+
+
+def waits_forever(mode: int) -> bool:
+    """A file of this mode is a pipe or a device: a reader can wait on it forever."""
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+
+
+def is_pipe_or_device(path: str | Path, follow: bool = True) -> bool:
+    try:
+        return waits_forever(os.stat(path, follow_symlinks=follow).st_mode)
+    except OSError:
+        return False
 
 
 def filter_overrides(repo: str) -> tuple[tuple[str, str], ...]:

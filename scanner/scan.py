@@ -5,7 +5,6 @@ from scanner.errors import CredfenceError
 
 import gc
 import os
-import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,29 +120,16 @@ def _pipe_or_device(git_dir: Path) -> Path | None:
                         mode = os.stat(e.path).st_mode if e.is_symlink() else e.stat(follow_symlinks=False).st_mode
                     except OSError:  # a dangling symlink, a file gone meanwhile: nothing to wait on
                         continue
-                    if _waits(mode) and os.path.realpath(e.path) != os.devnull:
+                    if gitcmd.waits_forever(mode) and os.path.realpath(e.path) != os.devnull:
                         return Path(e.path)
         except OSError:
             continue
     return None
 
 
-def _special(path: Path) -> bool:
-    """path is itself (a symlink is not followed: git opens .gitattributes with O_NOFOLLOW)
-    a pipe or a device, which a reader could wait on forever."""
-    try:
-        return _waits(os.lstat(path).st_mode)
-    except OSError:
-        return False
-
-
-def _waits(mode: int) -> bool:
-    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-
-
 def _refuse_pipes(root: Path, git_dirs) -> None:
     for d in dict.fromkeys(os.path.realpath(d) for d in git_dirs if d is not None):
-        bad = Path(d) if _special(Path(d)) else _pipe_or_device(Path(d)) if os.path.isdir(d) else None
+        bad = Path(d) if gitcmd.is_pipe_or_device(d) else _pipe_or_device(Path(d)) if os.path.isdir(d) else None
         if bad is not None:
             raise ScanError(f"{_show(root)}: {_show(bad)} is a pipe or a device, not a file, and git would wait "
                             "on it forever: not scanned")
@@ -825,7 +811,7 @@ def _attributes_pipe(root: Path, tracked) -> Path | None:
         dirs.add(str(up))
     for d in dirs:
         f = root / d / ".gitattributes"
-        if _special(f):
+        if gitcmd.is_pipe_or_device(f, follow=False):  # git opens it with O_NOFOLLOW
             return f
     return None
 

@@ -760,6 +760,19 @@ def test_a_pipe_named_by_a_config_include_is_an_incomplete_scan(tmp_path):
     assert gaps and "configuration" in gaps[0]["reason"], gaps
 
 
+@pytest.mark.parametrize("key", ["core.excludesFile", "core.attributesFile"])
+@pytest.mark.parametrize("where", ["outside", "relative"])
+def test_a_pipe_named_as_the_excludes_or_attributes_file_is_not_read(tmp_path, key, where):
+    """git reads both files for every listing and comparison; a pipe named there is replaced by
+    the empty file for credfence's git (the scan completes and finds the history's key)."""
+    r = _pipe_repo(tmp_path)
+    pipe = tmp_path / "never" if where == "outside" else r.path / "never"
+    _make_pipe(pipe)
+    r.git("config", key, str(pipe) if where == "outside" else "never")
+    rep = _scan_json(r.path)
+    assert _found_old(rep)
+
+
 def test_a_pipe_for_gitattributes_does_not_hang_the_work_tree_scan(tmp_path):
     """`git diff-files` reads the attributes of the tracked paths it compares: a pipe there
     is skipped (every tracked file is read from disk instead) and said, the scan completes."""
