@@ -3,18 +3,29 @@
 the false alarms of repositories nobody here wrote.
 
     python bench/severity_diff.py --before REV [--after REV] REPO...
+    python bench/severity_diff.py --before REV --brief --out DIR --jobs 2 REPO... [-- SCAN OPTIONS...]
 
 REPO: a git clone, or a NAME under ~/.cache/credfence-realworld/. Each commit is exported
 with `git archive` to bench/out/trees/<commit>/ and run from there (`python -m scanner.cli
-scan REPO --format json`, full history), so the installed checkout does not decide which code
-runs. Prints a Markdown table (HEAD, commits, refs, findings by severity at each commit;
+scan REPO --format json`, full history, plus the scan options after `--`: `-- --no-history`
+for work trees only), by the Python running this script (the venv's: one without Hyperscan
+falls back to the slower engine), so the installed checkout does not decide which code runs.
+Prints a Markdown table (HEAD, commits, refs, findings by severity at each commit;
 "incomplete" when the scan exits 3), then every finding whose severity changed, appeared or
 disappeared, by rule, first path and line, and the secret's hash prefix (never the secret).
+
+--brief, for hundreds of clones: no table; a finding is its rule, its secret's SHA-256, its
+severity and its number of locations, and only a repository whose findings differ is printed,
+each finding only the first commit had (`-`) and only the second has (`+`); ends with how many
+repositories were the same. --out DIR keeps each report as DIR/NAME.COMMIT.json and reuses it
+when present (a second --after compares against the same --before reports); --jobs N scans N
+at a time.
 """
 from __future__ import annotations
 
 import argparse
 import collections
+from concurrent.futures import ThreadPoolExecutor
 import json
 import os
 import subprocess
@@ -47,12 +58,18 @@ def tree_of(rev: str) -> Path:
     return out
 
 
-def scan(tree: Path, repo: Path) -> tuple[dict, int]:
-    report = tree / f"report-{repo.name}.json"
+def scan(tree: Path, repo: Path, options: list[str] = (), out: Path | None = None) -> tuple[dict | None, int]:
+    """credfence at tree on repo: (its report, its exit code); (None, code) when it failed and
+    --out was given (a run over hundreds of clones goes on), else it stops the run."""
+    report = (out / f"{repo.name}.{tree.name}.json") if out else tree / f"report-{repo.name}.json"
+    if out and report.exists():
+        return json.loads(report.read_text()), 0
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    p = subprocess.run([sys.executable, "-m", "scanner.cli", "scan", str(repo), "--format", "json", "-q", "-o", str(report)],
-                       cwd=tree, env=env, capture_output=True, text=True)
+    p = subprocess.run([sys.executable, "-m", "scanner.cli", "scan", str(repo), "--format", "json", "-q",
+                        "-o", str(report), *options], cwd=tree, env=env, capture_output=True, text=True)
     if p.returncode not in (0, 1, 3):
+        if out:
+            return None, p.returncode
         raise SystemExit(f"{repo.name}: credfence exited {p.returncode}: {p.stderr.strip()[:300]}")
     return json.loads(report.read_text()), p.returncode
 
@@ -67,22 +84,65 @@ def keyed(rep: dict) -> dict[tuple, dict]:
     return {(f["rule"], f.get("secret_sha256") or f["fingerprint"]): f for f in rep["findings"]}
 
 
-def main() -> int:
+def brief_keys(rep: dict) -> dict[tuple, str]:
+    """--brief's finding: (rule, secret digest, severity, location count) -> its first path."""
+    return {(f["rule"], str(f.get("secret_sha256") or f["fingerprint"]), f["blast"]["severity"], len(f["locations"])):
+            (f["locations"][0]["path"] if f["locations"] else "") for f in rep["findings"]}
+
+
+def brief(before: Path, after: Path, repos: list[Path], options: list[str], out: Path | None, jobs: int) -> None:
+    same = 0
+
+    def both(repo: Path):
+        return repo, scan(before, repo, options, out)[0], scan(after, repo, options, out)[0]
+
+    with ThreadPoolExecutor(jobs) as pool:
+        for repo, rb, ra in pool.map(both, repos):
+            if rb is None or ra is None:
+                print("FAILED", repo.name, flush=True)
+                continue
+            kb, ka = brief_keys(rb), brief_keys(ra)
+            if kb.keys() == ka.keys():
+                same += 1
+                continue
+            print(f"DIFF {repo.name}: {dict(collections.Counter(k[2] for k in kb))} -> "
+                  f"{dict(collections.Counter(k[2] for k in ka))}")
+            for sign, keys, src in (("-", kb.keys() - ka.keys(), kb), ("+", ka.keys() - kb.keys(), ka)):
+                for k in sorted(keys):
+                    print("   ", sign, k[0], k[2], k[1][:8], k[3], src[k][:110])
+            sys.stdout.flush()
+    print("same", same, "of", len(repos))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    options = argv[argv.index("--") + 1:] if "--" in argv else []
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--before", required=True)
     ap.add_argument("--after", default="HEAD")
+    ap.add_argument("--brief", action="store_true", help="only the repositories whose findings differ")
+    ap.add_argument("--out", type=Path, help="keep the reports here and reuse them")
+    ap.add_argument("--jobs", type=int, default=1, help="scans at a time (--brief)")
     ap.add_argument("repos", nargs="+")
-    args = ap.parse_args()
+    args = ap.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
     before, after = tree_of(args.before), tree_of(args.after)
+    repos = [Path(name.rstrip("/")) if os.sep in name.rstrip("/") else HOME / name for name in args.repos]
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+    if args.brief:
+        brief(before, after, repos, options, args.out, max(1, args.jobs))
+        return 0
     changes = []
     print(f"| repository | HEAD | commits | refs | before ({before.name[:7]}) | now ({after.name[:7]}) |")
     print("|---|---|---|---|---|---|")
-    for name in args.repos:
-        repo = Path(name) if os.sep in name else HOME / name
+    for repo in repos:
         head = _git("rev-parse", "--short=10", "HEAD", cwd=repo)
         commits = int(_git("rev-list", "--all", "--count", cwd=repo))
         refs = len(_git("for-each-ref", cwd=repo).splitlines())
-        (rb, cb), (ra, ca) = scan(before, repo), scan(after, repo)
+        (rb, cb), (ra, ca) = scan(before, repo, options, args.out), scan(after, repo, options, args.out)
+        if rb is None or ra is None:
+            print(f"| {repo.name} | {head} | {commits:,} | {refs} | failed | failed |")
+            continue
         print(f"| {repo.name} | {head} | {commits:,} | {refs} | {by_severity(rb, cb)} | {by_severity(ra, ca)} |")
         kb, ka = keyed(rb), keyed(ra)
         for k in sorted(set(kb) | set(ka)):
