@@ -13,7 +13,7 @@ from __future__ import annotations
 from scanner.model import Hit  # noqa: F401 - the type detect returns
 
 from detectors.generic import reading_path
-from scanner.engine import BOMS, Engine, decode, dedupe, is_binary, mark_generated
+from scanner.engine import BOMS, Engine, decode, dedupe, is_binary, mark_generated, without_terminal_codes
 from scanner.sources.workspace import LFS_MAGIC
 
 __all__ = ["BOMS", "detect", "dedupe", "structured_parsers"]
@@ -25,6 +25,7 @@ def detect(engine: Engine, data: bytes, path: str, cand=None) -> tuple[list[Hit]
     the content's candidates when they were matched already (a chunk of blobs at once)."""
     if is_binary(data):
         return None, "binary"
+    data = without_terminal_codes(data)  # (a history chunk's were blanked in its buffer)
     if data.startswith(LFS_MAGIC):
         return None, "lfs-pointer"
     if data.startswith(b"{"):

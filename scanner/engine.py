@@ -99,6 +99,27 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
+# A terminal's colour and cursor codes (ECMA-48's CSI: ESC [, parameter bytes, intermediate
+# bytes, a final byte) in a captured log glue a letter to the token after them
+# (`ESC[93msk-...`: the `m` defeats every rule's word boundary). They are blanked before
+# matching, each byte a space, so that offsets, lines and columns stay where they were.
+_TERMINAL_CODE = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]")
+
+
+def blank_terminal_codes(buf: bytearray, lo: int = 0, hi: int | None = None) -> None:
+    """Blank, in place, the terminal codes of buf[lo:hi] (a history chunk's buffer). Only
+    called where an ESC byte is (a one-byte find is a memchr: 0.02 s over flask's 157 MB)."""
+    for m in _TERMINAL_CODE.finditer(buf, lo, len(buf) if hi is None else hi):
+        buf[m.start():m.end()] = b" " * (m.end() - m.start())
+
+
+def without_terminal_codes(data: bytes) -> bytes:
+    """data with its terminal codes blanked (data itself when it holds no ESC byte)."""
+    if b"\x1b" not in data:
+        return data
+    return _TERMINAL_CODE.sub(lambda m: b" " * (m.end() - m.start()), data)
+
+
 # a byte-order mark: such content is decoded before matching (Hyperscan matches bytes), but
 # in a history's chunks, where a UTF-8 one is jumped over (pipeline._match_groups)
 UTF8_BOM = b"\xef\xbb\xbf"

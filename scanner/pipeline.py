@@ -16,7 +16,7 @@ from detectors.generic import reading_path
 from scanner.baseline import is_baseline_file
 from scanner.detect import BOMS, dedupe, detect, structured_parsers
 
-from scanner.engine import UTF8_BOM, Engine, is_binary_at, unchanged_lines
+from scanner.engine import UTF8_BOM, Engine, blank_terminal_codes, is_binary_at, unchanged_lines
 from scanner.sources.workspace import LFS_MAGIC
 from scanner.model import Hit
 
@@ -195,6 +195,8 @@ def _match_groups(groups, blobs: list[tuple] | None = None):
     # index -> (start, end, matches, none of the context-gated rules' own patterns) of those bases
     kept: dict[int, tuple[int, int, list, bool]] = {}
     for buf, lo, hi, group in groups:
+        if buf.find(b"\x1b", lo, hi) >= 0:  # a captured terminal's colour codes, as detect() does
+            blank_terminal_codes(buf, lo, hi)
         present, binary = [], []  # (index in blobs, start, end from lo): binary ones are not matched
         marks = []  # (start, end) from lo of the UTF-8 byte-order marks the pass jumps over
         for i, st, en in group:

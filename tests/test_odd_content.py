@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from gitrepo import ROOT, sha
-from helpers import GITHUB, STRIPE, assert_clean_exit, cli
+from helpers import GITHUB, STRIPE, assert_clean_exit, clean_env, cli
 
 SK2 = "sk_live_" + "Utf16Rmn86Xx1XR2hlqeIjuI62hI"
 SK3 = "sk_live_" + "BigL1neXx1XR2hlqeIjuI62hIrK4"
@@ -256,3 +256,27 @@ def test_a_digest_s_name_is_looked_for_just_before_it():
     except subprocess.TimeoutExpired:
         pytest.fail("the digest's name was searched for from every position of a long line")
     assert p.stdout.split() == ["False", "True"], p.stderr[-2000:]
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "python"])
+def test_a_token_right_after_a_terminal_colour_code_is_found(tmp_path, engine):
+    """A captured terminal log (CI output, a test run's log) writes `ESC[93m` just before the
+    token: the `m` stood against every rule's word boundary and the token was missed, in the
+    work tree and in the history (CredSweeper's samples: a Square secret and a DeepSeek key
+    in colour). The codes are blanked before matching; lines and columns stay as on disk."""
+    from gitrepo import Repo
+
+    log = (f"run 1: ok\n\x1b[1;32mPASS\x1b[0m token: \x1b[93m{GITHUB}\x1b[0m\n"
+           f"\x1b[94m{STRIPE}\x1b[0m;\n")
+    r = Repo(tmp_path / "r")
+    r.commit("a log", {"ci.log": log})
+    r.commit("gone", {"ci.log": None})
+    (r.path / "now.log").write_text(log)
+    p = cli("scan", str(r.path), "--format", "json", "-q", env=clean_env(CREDFENCE_ENGINE=engine))
+    assert_clean_exit(p)
+    rep = json.loads(p.stdout)
+    for secret, line, col in ((GITHUB, 2, 29), (STRIPE, 3, 6)):
+        f = next((f for f in rep["findings"] if f["secret_sha256"] == sha(secret)), None)
+        assert f is not None, (secret[:6], rep["findings"])
+        where = {(loc["kind"], loc["path"], loc["line"], loc["column"]) for loc in f["locations"]}
+        assert ("worktree", "now.log", line, col) in where and ("history", "ci.log", line, col) in where, where
