@@ -334,14 +334,18 @@ class Guard:
 
 
 def _strings(obj, key: str, out: list) -> None:
-    if isinstance(obj, str):
-        out.append((key, obj))
-    elif isinstance(obj, dict):
-        for k, v in obj.items():
-            _strings(v, str(k), out)
-    elif isinstance(obj, list):
-        for v in obj:
-            _strings(v, key, out)
+    """Every string in obj, with the key it is under (a list's items take the list's key), in
+    document order. A loop, not recursion: a tool input is the model's to shape, and one
+    nested deeper than Python's recursion limit must not carry a value past the guard."""
+    todo = [(key, obj)]
+    while todo:
+        key, obj = todo.pop()
+        if isinstance(obj, str):
+            out.append((key, obj))
+        elif isinstance(obj, dict):
+            todo.extend(reversed([(str(k), v) for k, v in obj.items()]))
+        elif isinstance(obj, list):
+            todo.extend(reversed([(key, v) for v in obj]))
 
 
 def shell_words(command: str) -> list[str]:
@@ -456,6 +460,12 @@ def run(argv: list[str], stdin, stdout, stderr) -> int:
         event = json.loads(stdin.read() or "{}")
         if not isinstance(event, dict):
             raise ValueError("not a JSON object")
+    except RecursionError:
+        # valid JSON too deep for Python's parser: no agent writes that, a model steered to
+        # slip a value past the guard could; denied whatever --fail-closed says
+        stdout.write(render(agent or "claude-code", "", "credfence guard: the tool call is nested too deeply to "
+                            "check, denied") + "\n")
+        return 0
     except (ValueError, UnicodeDecodeError) as exc:
         msg = f"credfence guard: unreadable hook input ({type(exc).__name__})"
         if fail_closed:

@@ -231,3 +231,24 @@ def test_credfence_guard_subcommand_is_the_same_hook(repo):
     p = subprocess.run([sys.executable, "-m", "scanner.cli", "guard", "--agent", "gemini-cli"], input=json.dumps(ev),
                        text=True, capture_output=True, timeout=60)
     assert p.returncode == 0 and json.loads(p.stdout)["decision"] == "deny", p.stderr
+
+
+def test_a_tool_input_nested_too_deep_to_read_is_denied(repo):
+    """A tool input is the model's to shape: one nested past Python's parser (a value at its
+    bottom) crashed the guard with a traceback, and a hook that fails lets the call run."""
+    token = railway_token(repo)
+    deep = {"hook_event_name": "PreToolUse", "tool_name": "mcp__x__y", "cwd": str(repo), "tool_input": {}}
+    text = json.dumps(deep).replace('"tool_input": {}', '"tool_input": {"a": ' + "[" * 50000 + json.dumps(token)
+                                    + "]" * 50000 + "}")
+    p = subprocess.run([sys.executable, "-m", "scanner.guard"], input=text, text=True, capture_output=True, timeout=60)
+    assert p.returncode == 0 and "Traceback" not in p.stderr, p.stderr
+    assert "nested too deeply" in denied_claude(json.loads(p.stdout))
+
+
+def test_strings_are_read_at_any_depth_in_document_order():
+    x: object = "deep"
+    for _ in range(20000):  # far past the recursion limit
+        x = [x]
+    out: list = []
+    G._strings({"a": "1", "b": [{"c": "2"}, "3"], "d": x}, "", out)
+    assert out == [("a", "1"), ("c", "2"), ("b", "3"), ("d", "deep")]
