@@ -374,6 +374,8 @@ def mixed_token(secret: str, match: re.Match | None = None) -> bool:
 _CAPS_SLOT = re.compile(r"^[A-Z]{2,}(?:_[A-Z]{2,})*$")
 
 
+# an e-mail address, the whole of a password (anonymous FTP's)
+_MAIL_ADDRESS = re.compile(r"[^@\s:/]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # a URL's host a documentation writes for any host (apprise's `rocket://user:webhook@host`)
 _SLOT_HOSTS = {"host", "hostname", "yourhost", "your-host", "your_host", "myhost", "my-host"}
 
@@ -394,6 +396,8 @@ def url_password(secret: str, match: re.Match | None = None) -> bool:
     user, host = groups.get("user"), groups.get("host")
     if host and host.lower() in _SLOT_HOSTS and secret.isalpha() and secret.islower():
         return False
+    if user and user.lower() in ("anonymous", "ftp") and _MAIL_ADDRESS.fullmatch(unquote(secret)):
+        return False  # anonymous FTP (RFC 1635): the password is, by convention, the user's e-mail address
     return not (user and _CAPS_SLOT.match(user) and _CAPS_SLOT.match(secret))
 
 
