@@ -846,6 +846,21 @@ _QUERY_OF_VARIABLE = re.compile(r"^[?&]?[\w.-]+=\$(?:[A-Za-z_]\w*|\{[\w:.-]+\}|\
 # 'name=Sawyer&username=xsawyerx'`); a random value among them (`sig=Xk9...`) keeps it a secret
 _QUERY_OF_WORDS = re.compile(r"^[?&]?[A-Za-z_][\w.-]*=(?:[A-Z]?[a-z]{1,20}|\d{1,10})?"
                              r"(?:&[A-Za-z_][\w.-]*=(?:[A-Z]?[a-z]{1,20}|\d{1,10})?)+$")
+# alternatives joined by `|` (a grep or regex alternation, `\|` in basic regexes), four or
+# more, short, most of them words: what to look for, not a secret (PEASS-ng's linpeas.sh,
+# `pwd_inside_history="7z|unzip|useradd|...|^ssh|@"`)
+_ALTERNATIVE = re.compile(r"^\^?[\w@.=:/*-]{1,24}\$?$")
+
+
+def _alternation(v: str) -> bool:
+    parts = re.split(r"\\?\|", v)
+    if len(parts) < 4 or not all(_ALTERNATIVE.match(p) for p in parts):
+        return False
+    words = [w for w in (p.strip("^$=:") for p in parts) if len(w) >= 3 and w.isalpha() and
+             (w.islower() or w.isupper() or w.istitle())]
+    return 2 * len(words) >= len(parts)
+
+
 # a media type (RFC 6838's top-level types, a vendor tree's `vnd.` names and a `+json`
 # suffix): go-github's `mediaTypeRevokeTokenPreview = "application/vnd.github.gambit-preview+json"`
 _MEDIA_TYPE = re.compile(r"^(?:application|text|image|audio|video|multipart|message|font|model)/[A-Za-z0-9][\w.+-]*$")
@@ -1103,7 +1118,7 @@ def value_ok(key: str, value: str, word: str) -> bool:
         return False  # no letter or digit: a set of characters (RFC 9110's token specials), a separator
     if _TEMPLATE.search(v) or is_placeholder(v) or _b64_of_stand_in(v) or ("$" in v and _MONARCH_TOKEN.match(v)) \
             or "=$" in v and _QUERY_OF_VARIABLE.match(v) or "&" in v and _QUERY_OF_WORDS.match(v) \
-            or "/" in v and _MEDIA_TYPE.match(v):
+            or "/" in v and _MEDIA_TYPE.match(v) or v.count("|") >= 3 and _alternation(v):
         return False
     if v[:len(key)].lower() == key.lower() and v[len(key):len(key) + 1] in ("-", "_") and \
             v[len(key) + 1:].isdigit() and len(v) - len(key) > 8:

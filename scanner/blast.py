@@ -312,6 +312,12 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
         # request with a faked token", ...)`), wherever it is: any rule, an account-wide type too
         b.severity = "low"
         ev.append(f"the test case around it calls its value {fake}: a stand-in, rated low")
+    if ctx0.get("pattern_example") and b.severity not in ("info", "low") and \
+            all(c.get("pattern_example") for c in finding.contexts):
+        # a rule file's sample of what its pattern matches (a secret scanner's own list), made
+        # to fit the pattern, wherever it is: any rule, an account-wide type too
+        b.severity = "low"
+        ev.append("given as the example of a pattern beside it (a scanner's rule file): a sample, rated low")
     expired = _expired(finding, ctx0)
     if expired:
         # rejected by the service whatever it could once reach: no longer "reaches production"

@@ -359,6 +359,54 @@ def _test_says_fake(lines: list[str], idx: int) -> str | None:
     return None
 
 
+# a record's example of what its pattern matches, and the pattern beside it: a secret
+# scanner's rule file (PEASS-ng's regexes.yaml: `regex: '[0-9a-f]{32}-us[0-9]{1,2}'` above
+# `example: >` and a made-up Mailchimp key; kingfisher's and noseyparker's `pattern:` and
+# `examples:`), keys as YAML, JSON or TOML write them
+_EXAMPLE_KEY = re.compile(r"""^\s*(?:-\s+|[\[{]\s*)*["']?(?:examples?|samples?|example_?value|positive_examples)["']?\s*[:=]""", re.I)
+_PATTERN_KEY = re.compile(r"""(?:^\s*(?:-\s+)?|[{,]\s*)["']?(?:regexp?|regexe?s|patterns?|re2?)["']?\s*[:=]""", re.I)
+_PATTERN_SIBLINGS = 40  # lines looked at above and below the example's key for its pattern
+
+
+def _pattern_example(lines: list[str], idx: int) -> bool:
+    """Is the hit's value the example a record gives of the pattern beside it: under a key
+    named example(s) (on its line, or the block holding it, two levels up at most) with a
+    sibling key at the same indentation, in the same block, naming a regex or a pattern?"""
+    line = lines[idx]
+    if _EXAMPLE_KEY.match(line[:200]) and _PATTERN_KEY.search(line[line.find(":") + 1:][:400]):
+        return True  # one record on one line: {"example": "...", "regex": "..."}
+    k: int | None = idx
+    lo = max(0, idx - _MAX_UP)
+    for _ in range(3):
+        if k is None:
+            return False
+        if _EXAMPLE_KEY.match(lines[k][:200]):  # (a key's start: a long line's value is not read)
+            return _sibling_pattern(lines, k)
+        k = _parent(lines, k, lo) if lines[k].strip() else None
+    return False
+
+
+def _sibling_pattern(lines: list[str], k: int) -> bool:
+    ind = _key_indent(lines[k])
+    for step in (-1, 1):
+        j = k + step
+        while 0 <= j < len(lines) and abs(j - k) <= _PATTERN_SIBLINGS:
+            s = lines[j]
+            if s.strip():
+                if _indent(s) < ind and _key_indent(s) != ind:
+                    break  # the block's end (a list item's `- ` line may hold a sibling key)
+                if _key_indent(s) == ind and _PATTERN_KEY.match(s[:200]):
+                    return True
+            j += step
+    return False
+
+
+def _key_indent(s: str) -> int:
+    """Where a line's key starts: after its indentation and a YAML list item's `- `."""
+    t = s.lstrip()
+    return len(s) - len(t) + (2 if t.startswith("- ") else 0)
+
+
 def _message_host(lines: list[str], idx: int) -> str | None:
     """The host of the HTTP request whose header block holds lines[idx] (from its request
     line, `POST /revoke HTTP/1.1`, to a blank line): the request line's URL's, else its Host
@@ -519,6 +567,8 @@ def _extract(lines: list[str], idx: int, col: int, groups: dict | None = None) -
         fake = _test_says_fake(lines, idx)
         if fake:
             ctx["test_says_fake"] = fake
+        if _pattern_example(lines, idx):
+            ctx["pattern_example"] = True
         if secs:
             ctx["section"] = secs
         if marks:

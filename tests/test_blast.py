@@ -283,6 +283,34 @@ def test_a_token_a_test_calls_fake_but_used_elsewhere_keeps_its_rating(tmp_path)
     assert b.severity in ("high", "critical") and "calls its value" not in ev(b), ev(b)
 
 
+MAILCHIMP = "1a5576f801fd3090" + "54c2a33565a4861a-us6"
+
+
+@pytest.mark.parametrize("path,body", [
+    # PEASS-ng's regexes.yaml: each record's regex, and an example made to fit it
+    ("build_lists/regexes.yaml", "  - name: Mailchimp API Key\n    regex: '[0-9a-f]{32}-us[0-9]{1,2}'\n"
+                                 f"    example: >\n      {MAILCHIMP}\n"),
+    ("build_lists/regexes.yaml", f"  - name: Mailchimp API Key\n    example: {MAILCHIMP}\n"
+                                 "    regex: '[0-9a-f]{32}-us[0-9]{1,2}'\n"),
+    # kingfisher's and noseyparker's shape: a pattern, then a list of examples
+    ("data/rules/mailchimp.yml", "rules:\n  - name: Mailchimp\n    pattern: |\n      (?x) [0-9a-f]{32}-us\\d{1,2}\n"
+                                 f"    examples:\n      - '{MAILCHIMP}'\n"),
+    ("rules.json", f'[{{"example": "{MAILCHIMP}", "regex": "[0-9a-f]{{32}}-us[0-9]{{1,2}}"}}]\n'),
+])
+def test_a_rule_files_example_of_its_pattern_is_a_sample(tmp_path, path, body):
+    b = blast({path: body}, tmp_path)
+    assert b.severity == "low" and "example of a pattern" in ev(b), ev(b)
+
+
+def test_an_example_key_without_a_pattern_beside_it_keeps_its_rating(tmp_path):
+    b = blast({"config/mail.yml": f"mailchimp:\n  name: newsletter\n  example: {MAILCHIMP}\n"}, tmp_path)
+    assert "example of a pattern" not in ev(b), ev(b)
+    # the rule file's sample also sits in a deploy file: a real key, rated as one
+    b = blast({"rules.yml": f"- regex: x\n  example: {MAILCHIMP}\n", "deploy/app.env": f"MAILCHIMP_KEY={MAILCHIMP}\n"},
+              tmp_path / "2")
+    assert b.severity in ("high", "critical") and "example of a pattern" not in ev(b), ev(b)
+
+
 def _pem_in(text_before: str = "") -> str:
     key = base64.b64encode(bytes(range(256)) * 3).decode()
     body = "\n".join(key[i:i + 64] for i in range(0, len(key), 64))

@@ -19,6 +19,8 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a password with pipes between random pieces is no list of words
+    ("config/app.py", "password = 'Zq8v|Lp2r" + "|Ty6w|XmB4n'", "Zq8v|Lp2r" + "|Ty6w|XmB4n"),
     # a Pascal string literal is still read, and a query string holding a random value
     ("src/Config.pas", "  Password := 'Xk9aB3q" + "Qzab12ZzWq';", "Xk9aB3q" + "Qzab12ZzWq"),
     ("admin/setup.cgi", "my $password = 'Xk9aB3q" + "Qzab12ZzWq';", "Xk9aB3q" + "Qzab12ZzWq"),
@@ -261,6 +263,9 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a grep pattern's alternatives under a password's name (PEASS-ng's linpeas.sh)
+    ("linPEAS/linpeas.sh", 'pwd_inside_history="7z|unzip|useradd|linenum|mkpasswd|PASSW|passw|root|sudo|^su|^ftp|^ssh|@"'),
+    ("linPEAS/linpeas.sh", r'pwd_inside_history="7z\|unzip\|PASSW\|passw\|root\|sudo\|^su\|pkexec\|^ftp"'),
     # a media type under a token's name (go-github's preview media types)
     ("github/github.go", '\tmediaTypeRevokeTokenPreview = "application/vnd.github.gambit-preview+json"'),
     # Pascal's pointer type (Nim's bootstrap compiler): Pascal is code, an unquoted value a name
