@@ -314,10 +314,12 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
         ev.append(f"the test case around it calls its value {fake}: a stand-in, rated low")
     if ctx0.get("pattern_example") and b.severity not in ("info", "low") and \
             all(c.get("pattern_example") for c in finding.contexts):
-        # a rule file's sample of what its pattern matches (a secret scanner's own list), made
-        # to fit the pattern, wherever it is: any rule, an account-wide type too
+        # a rule file's sample of what its pattern matches (a secret scanner's own list, a rule
+        # test's annotated target), made to fit the pattern, wherever it is: any rule, an
+        # account-wide type too
         b.severity = "low"
-        ev.append("given as the example of a pattern beside it (a scanner's rule file): a sample, rated low")
+        ev.append("given as the example of a pattern beside it or a rule test's target (a scanner's rule "
+                  "files): a sample, rated low")
     expired = _expired(finding, ctx0)
     if expired:
         # rejected by the service whatever it could once reach: no longer "reaches production"

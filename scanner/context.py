@@ -192,6 +192,7 @@ class _Index:
         self.docseps = [j for j, s in enumerate(lines) if s[:3] in ("---", "...") and _DOC_SEP.match(s)]
         self.headers = [j for j, s in enumerate(lines) if "[" in s and _INI_HEADER.match(s)]
         self.parents: dict[int, int | None] = {}
+        self.rule_test = _rule_test_lines(lines)
 
 
 _LAST: list = [None]
@@ -407,6 +408,33 @@ def _key_indent(s: str) -> int:
     return len(s) - len(t) + (2 if t.startswith("- ") else 0)
 
 
+# Semgrep's rule-test annotation, on the line above a test target's line (or after it on the
+# line): `// ruleid: mailchimp-api-key` says the next line must match that rule, `# ok:
+# x-y` that it must not (todoruleid:/todook: for known misses). The comment holds only the
+# annotation; an `ok:` names a rule id with a - . or _ (a comment `# ok: fine` is prose).
+# semgrep-rules' generic/secrets/gitleaks/*.go: a made-up key of each provider, annotated.
+_RULE_TEST = re.compile(r"""^\s*(?:#|//|--|;|<!--|/?\*)\s*(?:todo)?(?:ruleid:\s*[\w.\-/]+|ok:\s*[\w/]*[\-._][\w.\-/]*)"""
+                        r"""(?:\s*,\s*[\w.\-/]+)*\s*(?:-->|\*/)?\s*$""")
+_TRAILING_RULE_TEST = re.compile(r"""\s(?:#|//|--|<!--|/\*)\s*(?:todo)?ruleid:\s*[\w.\-/]+\s*(?:-->|\*/)?\s*$""")
+
+
+def _rule_test_lines(lines) -> bool:
+    return any(("ruleid:" in s or "ok:" in s) and (_RULE_TEST.match(s[:200]) or _TRAILING_RULE_TEST.search(s[-200:]))
+               for s in lines)
+
+
+def rule_test_text(text: str) -> bool:
+    """_rule_test_sample for a whole text (the structured parsers' hits, which build their
+    own context)."""
+    return ("ruleid:" in text or "ok:" in text) and _rule_test_lines(text.split("\n"))
+
+
+def _rule_test_sample(lines: list[str]) -> bool:
+    """Is the file a rule test's target: one carrying Semgrep's annotations (every line of it
+    is test data, the ones under an annotation and the others a case shares them with)?"""
+    return _index(lines).rule_test
+
+
 def _message_host(lines: list[str], idx: int) -> str | None:
     """The host of the HTTP request whose header block holds lines[idx] (from its request
     line, `POST /revoke HTTP/1.1`, to a blank line): the request line's URL's, else its Host
@@ -567,7 +595,7 @@ def _extract(lines: list[str], idx: int, col: int, groups: dict | None = None) -
         fake = _test_says_fake(lines, idx)
         if fake:
             ctx["test_says_fake"] = fake
-        if _pattern_example(lines, idx):
+        if _pattern_example(lines, idx) or _rule_test_sample(lines):
             ctx["pattern_example"] = True
         if secs:
             ctx["section"] = secs

@@ -13,6 +13,7 @@ from __future__ import annotations
 from scanner.model import Hit  # noqa: F401 - the type detect returns
 
 from detectors.generic import reading_path
+from scanner.context import rule_test_text
 from scanner.engine import BOMS, Engine, decode, dedupe, is_binary, mark_generated, without_terminal_codes
 from scanner.sources.workspace import LFS_MAGIC
 
@@ -52,7 +53,11 @@ def detect(engine: Engine, data: bytes, path: str, cand=None) -> tuple[list[Hit]
         text = decode(data)
     hits = engine.confirm(text, cand, rpath) if not cand.empty else []
     if parse:
-        hits += structured.scan_structured(path, text)
+        found = structured.scan_structured(path, text)
+        if found and rule_test_text(text):  # (a regex hit's context says so itself: context.extract)
+            for h in found:
+                h.context["pattern_example"] = True
+        hits += found
     # texts hidden inside other encodings are decoded once and scanned with the regex rules:
     # notebook cells and k8s Secret data (whole file), encoded values under secret-bearing keys
     virtual: list = []  # detectors.structured.VirtualText

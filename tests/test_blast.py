@@ -296,6 +296,13 @@ MAILCHIMP = "1a5576f801fd3090" + "54c2a33565a4861a-us6"
     ("data/rules/mailchimp.yml", "rules:\n  - name: Mailchimp\n    pattern: |\n      (?x) [0-9a-f]{32}-us\\d{1,2}\n"
                                  f"    examples:\n      - '{MAILCHIMP}'\n"),
     ("rules.json", f'[{{"example": "{MAILCHIMP}", "regex": "[0-9a-f]{{32}}-us[0-9]{{1,2}}"}}]\n'),
+    # Semgrep's rule tests: `ruleid:` annotates the target line (semgrep-rules' gitleaks ports),
+    # and the file's other lines are its test data too
+    ("generic/secrets/gitleaks/mailchimp-api-key.go", f'// ruleid: mailchimp-api-key\nmailchimp_api_token = "{MAILCHIMP}"\n'),
+    ("generic/secrets/gitleaks/mailgun.go", f'// ruleid: mailgun-pub-key\nx = "y"\nmailchimp_api_token = "{MAILCHIMP}"\n'),
+    ("rules/mail.py", f'MAILCHIMP = "{MAILCHIMP}"  # ruleid: detected-mailchimp-api-key\n'),
+    # a structured parser's hit too (semgrep-rules' Terraform targets)
+    ("terraform/rds.tf", f'resource "aws_db_instance" "x" {{\n  # ruleid: rds-insecure-password\n  password = "{PW}"\n}}\n'),
 ])
 def test_a_rule_files_example_of_its_pattern_is_a_sample(tmp_path, path, body):
     b = blast({path: body}, tmp_path)
@@ -305,6 +312,9 @@ def test_a_rule_files_example_of_its_pattern_is_a_sample(tmp_path, path, body):
 def test_an_example_key_without_a_pattern_beside_it_keeps_its_rating(tmp_path):
     b = blast({"config/mail.yml": f"mailchimp:\n  name: newsletter\n  example: {MAILCHIMP}\n"}, tmp_path)
     assert "example of a pattern" not in ev(b), ev(b)
+    # a comment that only looks like an annotation is prose
+    b = blast({"deploy/mail.env": f"# ok: fine\nMAILCHIMP_KEY={MAILCHIMP}\n"}, tmp_path / "3")
+    assert b.severity in ("high", "critical") and "example of a pattern" not in ev(b), ev(b)
     # the rule file's sample also sits in a deploy file: a real key, rated as one
     b = blast({"rules.yml": f"- regex: x\n  example: {MAILCHIMP}\n", "deploy/app.env": f"MAILCHIMP_KEY={MAILCHIMP}\n"},
               tmp_path / "2")
