@@ -1020,7 +1020,10 @@ _SQL_STMT = re.compile(r"(?i)\b(?:create|alter)\s+(?:user|login|role)\b|\bset\s+
 # (and a bounded repeat among alternatives: sugar.js' date-format tokens, `'f{1,4}|ms|milliseconds'`;
 # and two ranges side by side in a class, wherever the class starts: h11's RFC 7230 grammar,
 # `token = r"[-!#$%&'*+.^_`|~0-9a-zA-Z]+"`, vendored in bazarr)
-_REGEX_VALUE = re.compile(r"\(\?[:=!<P]|\\[wdsbWDS]|\[\^|\[[a-z]-[a-z]|\.\*|\.\+|[\w)\]]\{\d{1,3},\d{0,3}\}(?=.*\|)|"
+# (and inline flags, `(?i)` and `(?-i)`, and a bounded repeat of any character, `.{0,20}`: the
+# YARA strings of deepfence's secret.yar, `$fb_secret = "(?i)(facebook|fb)(.{0,20})?(?-i)..."`)
+_REGEX_VALUE = re.compile(r"\(\?[:=!<P]|\(\?-?[imsxu]{1,4}\)|\.\{\d{1,3},\d{0,3}\}|\\[wdsbWDS]|\[\^|\[[a-z]-[a-z]|\.\*|\.\+|"
+                          r"[\w)\]]\{\d{1,3},\d{0,3}\}(?=.*\|)|"
                           r"(?:a-z|A-Z|0-9)(?:a-z|A-Z|0-9)[^\[\]]*\]")
 _XML_ELEM = re.compile(r"<([\w:.-]*(?:password|passwd|secret|token|apikey|api[_-]key)[\w.-]*)(?:\s[^>]*)?>([^<\s]{4,})</\1>", re.I)
 # a quote beside a `+`: an element's text built in code (`<clientToken>ABC"""+ID+"""</clientToken>`)

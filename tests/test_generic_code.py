@@ -263,6 +263,9 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a YARA rule's regex string: inline flags and a bounded repeat of any character (deepfence's secret.yar)
+    ("secret.yar", r'''$fb_secret = "(?i)(facebook|fb)(.{0,20})?(?-i)['"][0-9a-f]{32}['"]"'''),
+    ("secret.yar", r'''$tw_secret = "(?i)twitter(.{0,20})?['"][0-9a-z]{35,44}['"]"'''),
     # a grep pattern's alternatives under a password's name (PEASS-ng's linpeas.sh)
     ("linPEAS/linpeas.sh", 'pwd_inside_history="7z|unzip|useradd|linenum|mkpasswd|PASSW|passw|root|sudo|^su|^ftp|^ssh|@"'),
     ("linPEAS/linpeas.sh", r'pwd_inside_history="7z\|unzip\|PASSW\|passw\|root\|sudo\|^su\|pkexec\|^ftp"'),
