@@ -61,7 +61,10 @@ def main() -> int:
     trees = {"a": args.a.resolve(), "b": args.b.resolve()}
     with tempfile.TemporaryDirectory() as scratch:
         for tree in trees.values():
-            subprocess.run([str(PYTHON), "-m", "compileall", "-q", "scanner", "detectors"], cwd=tree,
+            # -f: compileall takes a .pyc as current by its source's mtime in whole seconds; a
+            # file rewritten in the same second (a checkout, a stash) keeps a stale one, which
+            # the import refuses (it checks the size too) and compiles the source at every run
+            subprocess.run([str(PYTHON), "-m", "compileall", "-f", "-q", "scanner", "detectors"], cwd=tree,
                            stdout=subprocess.DEVNULL, check=True)
             _check(tree, scratch)
         for repo in args.repos:
