@@ -312,9 +312,10 @@ def run_scan(opts: ScanOptions) -> ScanResult:
     incomplete: list[dict] = []
     if not opts.allow_outside_git_dir:
         _contain_dotgit(root, opts.contain or root)
-    # before git opens it: the git directory at the root (or the root itself, bare)
-    _refuse_pipes(root, [root / ".git" if os.path.lexists(root / ".git") else
-                         root if (root / "objects").is_dir() and (root / "refs").is_dir() else None])
+    # before git opens it: the git directory at the root (or the root itself, bare: its HEAD,
+    # objects and refs, so that a plain directory is never walked whole)
+    bare_root = os.path.lexists(root / "HEAD") and (root / "objects").is_dir() and (root / "refs").is_dir()
+    _refuse_pipes(root, [root / ".git" if os.path.lexists(root / ".git") else root if bare_root else None])
     found = gitcmd.discover(root)
     top, gdir = found.top, found.git_dir
     bare = gdir is not None and top is None and found.bare
