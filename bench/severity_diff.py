@@ -17,8 +17,8 @@ disappeared, by rule, first path and line, and the secret's hash prefix (never t
 --brief, for hundreds of clones: no table; a finding is its rule, its secret's SHA-256, its
 severity and its number of locations, and only a repository whose findings differ is printed,
 each finding only the first commit had (`-`) and only the second has (`+`); ends with how many
-repositories were the same. --out DIR keeps each report as DIR/NAME.COMMIT.json and reuses it
-when present (a second --after compares against the same --before reports); --jobs N scans N
+repositories were the same. --out DIR keeps each report as DIR/NAME.COMMIT[.OPTIONS].json and
+reuses it when present (a second --after compares against the same --before reports); --jobs N scans N
 at a time.
 """
 from __future__ import annotations
@@ -58,26 +58,29 @@ def tree_of(rev: str) -> Path:
     return out
 
 
-def scan(tree: Path, repo: Path, options: list[str] = (), out: Path | None = None) -> tuple[dict | None, int]:
-    """credfence at tree on repo: (its report, its exit code); (None, code) when it failed and
-    --out was given (a run over hundreds of clones goes on), else it stops the run."""
-    report = (out / f"{repo.name}.{tree.name}.json") if out else tree / f"report-{repo.name}.json"
+def scan(tree: Path, repo: Path, options: list[str] = (), out: Path | None = None) -> dict | None:
+    """credfence at tree on repo: its report; None when it failed and --out was given (a run
+    over hundreds of clones goes on), else it stops the run. A kept report's name holds the
+    scan options (`-- --no-history` and a full history never share one)."""
+    tag = "".join(o.strip("-")[0] + o.strip("-").split("-")[-1][:3] for o in options if o.startswith("-"))
+    report = (out / f"{repo.name}.{tree.name}{'.' + tag if tag else ''}.json") if out else tree / f"report-{repo.name}.json"
     if out and report.exists():
-        return json.loads(report.read_text()), 0
+        return json.loads(report.read_text())
     env = {**os.environ, "PYTHONPATH": str(tree)}
     p = subprocess.run([sys.executable, "-m", "scanner.cli", "scan", str(repo), "--format", "json", "-q",
                         "-o", str(report), *options], cwd=tree, env=env, capture_output=True, text=True)
     if p.returncode not in (0, 1, 3):
         if out:
-            return None, p.returncode
+            return None
         raise SystemExit(f"{repo.name}: credfence exited {p.returncode}: {p.stderr.strip()[:300]}")
-    return json.loads(report.read_text()), p.returncode
+    return json.loads(report.read_text())
 
 
-def by_severity(rep: dict, code: int) -> str:
+def by_severity(rep: dict) -> str:
     c = collections.Counter(f["blast"]["severity"] for f in rep["findings"])
     cell = ", ".join(f"{c[k]} {k}" for k in ORDER if c[k]) or "none"
-    return cell + ("; incomplete" if code == 3 else "")
+    # the report says what could not be scanned (exit 3), a kept report as well as a fresh one
+    return cell + ("; incomplete" if rep.get("stats", {}).get("incomplete") else "")
 
 
 def keyed(rep: dict) -> dict[tuple, dict]:
@@ -94,7 +97,7 @@ def brief(before: Path, after: Path, repos: list[Path], options: list[str], out:
     same = 0
 
     def both(repo: Path):
-        return repo, scan(before, repo, options, out)[0], scan(after, repo, options, out)[0]
+        return repo, scan(before, repo, options, out), scan(after, repo, options, out)
 
     with ThreadPoolExecutor(jobs) as pool:
         for repo, rb, ra in pool.map(both, repos):
@@ -139,11 +142,11 @@ def main(argv: list[str] | None = None) -> int:
         head = _git("rev-parse", "--short=10", "HEAD", cwd=repo)
         commits = int(_git("rev-list", "--all", "--count", cwd=repo))
         refs = len(_git("for-each-ref", cwd=repo).splitlines())
-        (rb, cb), (ra, ca) = scan(before, repo, options, args.out), scan(after, repo, options, args.out)
+        rb, ra = scan(before, repo, options, args.out), scan(after, repo, options, args.out)
         if rb is None or ra is None:
             print(f"| {repo.name} | {head} | {commits:,} | {refs} | failed | failed |")
             continue
-        print(f"| {repo.name} | {head} | {commits:,} | {refs} | {by_severity(rb, cb)} | {by_severity(ra, ca)} |")
+        print(f"| {repo.name} | {head} | {commits:,} | {refs} | {by_severity(rb)} | {by_severity(ra)} |")
         kb, ka = keyed(rb), keyed(ra)
         for k in sorted(set(kb) | set(ka)):
             sb = kb[k]["blast"]["severity"] if k in kb else "absent"
