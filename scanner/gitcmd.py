@@ -122,7 +122,21 @@ def safe_env(repo: Path | str | None = None) -> dict[str, str]:
         for i, (k, v) in enumerate(over):
             keep[f"GIT_CONFIG_KEY_{i}"] = k
             keep[f"GIT_CONFIG_VALUE_{i}"] = v
+        work_tree = _WORK_TREES.get(str(repo))
+        if work_tree is not None:
+            keep["GIT_WORK_TREE"] = work_tree
     return keep
+
+
+_WORK_TREES: dict[str, str] = {}  # repository path -> the work tree git is told (set_work_tree)
+
+
+def set_work_tree(repo: Path) -> None:
+    """Have every later git command on `repo` take it as its work tree (GIT_WORK_TREE).
+
+    For a `.git` whose config says `core.bare = true`: git then lists no file beside it (no
+    ls-files, no status), while an agent opened in the directory reads every one of them."""
+    _WORK_TREES[str(repo)] = str(repo)
 
 
 # Reading a repository's whole configuration (includes too) takes milliseconds; past this

@@ -317,6 +317,12 @@ def run_scan(opts: ScanOptions) -> ScanResult:
     bare_root = os.path.lexists(root / "HEAD") and (root / "objects").is_dir() and (root / "refs").is_dir()
     _refuse_pipes(root, [root / ".git" if os.path.lexists(root / ".git") else root if bare_root else None])
     found = gitcmd.discover(root)
+    if found.bare and found.git_dir is not None and os.path.lexists(root / ".git"):
+        # a `.git` beside the files that calls itself bare would hide all of them from git
+        gitcmd.set_work_tree(root)
+        found = gitcmd.discover(root)
+        warnings.append("the repository's config says core.bare = true, yet its .git sits among the files: scanned "
+                        "them as its work tree (git itself lists none of them; an agent opened here reads them all)")
     top, gdir = found.top, found.git_dir
     bare = gdir is not None and top is None and found.bare
     in_repo = top is not None or bare

@@ -704,6 +704,37 @@ def test_a_staged_line_already_judged_in_the_history_keeps_its_evidence(tmp_path
     assert kinds == ["history", "staged"], rep["findings"]
 
 
+@pytest.mark.parametrize("bare_by", ["config", "worktree config", "a gitfile's directory"])
+@pytest.mark.parametrize("args", [[], ["--no-history"]])
+def test_a_dot_git_that_calls_itself_bare_does_not_hide_the_files(tmp_path, bare_by, args):
+    """`core.bare = true` in a `.git` beside the files: git lists none of them (`git status`:
+    "must be run in a work tree"), so a scan that takes git's word finds a clean directory,
+    while an agent opened there reads every file. The files are scanned, tracked or not."""
+    import hashlib
+
+    r = Repo(tmp_path / "r")
+    r.commit("one", {"app.cfg": f"token = {GITHUB}\n"})
+    r.write(".env", f"STRIPE_KEY={STRIPE}\n")  # untracked, as the agents' .env files are
+    if bare_by == "config":
+        r.git("config", "core.bare", "true")
+    elif bare_by == "worktree config":  # .git/config.worktree, read when the extension is on
+        r.git("config", "extensions.worktreeConfig", "true")
+        r.git("config", "--worktree", "core.bare", "true")
+    else:  # `.git` a file naming the git directory, which says bare
+        (r.path / ".git").rename(r.path / "store")
+        (r.path / ".git").write_text("gitdir: store\n")
+        r.git("--git-dir=store", "config", "core.bare", "true")
+    assert subprocess.run(["git", "status"], cwd=r.path, env=git_env(), capture_output=True).returncode != 0
+    p = cli("scan", str(r.path), "--format", "json", "-q", *args, env=clean_env())
+    assert_clean_exit(p, (1,))
+    rep = json.loads(p.stdout)
+    where = {hashlib.sha256(s.encode()).hexdigest(): s for s in (GITHUB, STRIPE)}
+    seen = {(where.get(f["secret_sha256"]), loc.get("status"), loc["path"])
+            for f in rep["findings"] for loc in f["locations"] if loc["kind"] == "worktree"}
+    assert {(GITHUB, "tracked", "app.cfg"), (STRIPE, "untracked", ".env")} <= seen, rep["findings"]
+    assert any("core.bare" in w for w in rep["warnings"]), rep["warnings"]
+
+
 # ---- pipes where git reads files ----------------------------------------------------------------
 # git opens HEAD, the index, refs, objects and its config includes with plain reads: a pipe
 # that nobody writes to (or a terminal) makes every git command wait forever, a hostile
