@@ -318,8 +318,8 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
         # test's annotated target), made to fit the pattern, wherever it is: any rule, an
         # account-wide type too
         b.severity = "low"
-        ev.append("given as the example of a pattern beside it or a rule test's target (a scanner's rule "
-                  "files): a sample, rated low")
+        ev.append("given as the example of a pattern beside it, a rule test's target or a detector test's "
+                  "sample (a scanner's rule files and tests): a sample, rated low")
     expired = _expired(finding, ctx0)
     if expired:
         # rejected by the service whatever it could once reach: no longer "reaches production"

@@ -192,7 +192,7 @@ class _Index:
         self.docseps = [j for j, s in enumerate(lines) if s[:3] in ("---", "...") and _DOC_SEP.match(s)]
         self.headers = [j for j, s in enumerate(lines) if "[" in s and _INI_HEADER.match(s)]
         self.parents: dict[int, int | None] = {}
-        self.rule_test = _rule_test_lines(lines)
+        self.rule_test = _rule_test_lines(lines) or _detector_test_lines(lines)
 
 
 _LAST: list = [None]
@@ -423,15 +423,33 @@ def _rule_test_lines(lines) -> bool:
                for s in lines)
 
 
+# A detector's own test, in the words secret scanners use for the samples of the pattern under
+# test: true and false positives (gitleaks' rule files list `tps` and `fps` beside the rule's
+# Regex), a valid or invalid pattern (trufflehog's `validPattern`, `TestX_Pattern...`, cases
+# named "valid pattern"), whether the detector should flag the line (detect-secrets'
+# `should_flag`); and a scanner's configuration of allowed values (gitleaks' TOML
+# `[[rules.allowlists]]`: known examples its rules must not report)
+_DETECTOR_TEST = re.compile(r"""\b(?:(?:tps|fps|true_?positives?|false_?positives?)\s*(?::?=|\+=)"""
+                            r"""|(?:in)?valid_?pattern\b|["'`](?:in)?valid pattern|Test\w*Pattern\w*\s*\(|should_?(?:flag|match|detect)\b)"""
+                            r"""|^\s*\[\[?(?:rules\.)?allowlists?\]\]?\s*$""", re.I)
+_DETECTOR_TEST_WORDS = ("tps", "fps", "ositive", "attern", "hould", "llowlist")
+
+
+def _detector_test_lines(lines) -> bool:
+    return any(any(w in s for w in _DETECTOR_TEST_WORDS) and _DETECTOR_TEST.search(s[:400]) for s in lines)
+
+
 def rule_test_text(text: str) -> bool:
     """_rule_test_sample for a whole text (the structured parsers' hits, which build their
     own context)."""
-    return ("ruleid:" in text or "ok:" in text) and _rule_test_lines(text.split("\n"))
+    return (("ruleid:" in text or "ok:" in text) and _rule_test_lines(text.split("\n"))
+            or any(w in text for w in _DETECTOR_TEST_WORDS) and _detector_test_lines(text.split("\n")))
 
 
 def _rule_test_sample(lines: list[str]) -> bool:
-    """Is the file a rule test's target: one carrying Semgrep's annotations (every line of it
-    is test data, the ones under an annotation and the others a case shares them with)?"""
+    """Is the file a rule test's target (Semgrep's annotations) or a detector's own test (the
+    samples of its pattern)? Every line of it is test data: the ones a case names and the
+    others it shares them with."""
     return _index(lines).rule_test
 
 

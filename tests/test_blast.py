@@ -301,6 +301,17 @@ MAILCHIMP = "1a5576f801fd3090" + "54c2a33565a4861a-us6"
     ("generic/secrets/gitleaks/mailchimp-api-key.go", f'// ruleid: mailchimp-api-key\nmailchimp_api_token = "{MAILCHIMP}"\n'),
     ("generic/secrets/gitleaks/mailgun.go", f'// ruleid: mailgun-pub-key\nx = "y"\nmailchimp_api_token = "{MAILCHIMP}"\n'),
     ("rules/mail.py", f'MAILCHIMP = "{MAILCHIMP}"  # ruleid: detected-mailchimp-api-key\n'),
+    # a detector's own test, in secret scanners' words for its samples: true positives beside
+    # the rule's regex (a Go rule file), a valid pattern (a Go detector test), whether the
+    # detector should flag the line (a pytest table), a scanner configuration's allowed values
+    ("rules/mailchimp.go", '\tr := config.Rule{\n\t\tRegex: `[0-9a-f]{32}-us\\d{1,2}`,\n\t}\n'
+                           f'\ttps := []string{{\n\t\t`mailchimp: "{MAILCHIMP}"`,\n\t}}\n'),
+    ("pkg/mailchimp/mailchimp_test.go", f'var (\n\tvalidPattern = "mailchimp {MAILCHIMP}"\n)\n'),
+    ("pkg/mailchimp/mailchimp_test.go", '\tfunc TestMailchimp_PatternInText(t *testing.T) {\n\t\tcases := []struct{\n'
+                                        f'\t\t\t{{name: "key in a sentence", input: "mailchimp {MAILCHIMP}"}},\n'),
+    ("tests/plugins/mailchimp_test.py", "@pytest.mark.parametrize('line,should_flag', [\n"
+                                        f"    ('mailchimp = {MAILCHIMP}', True),\n])\n"),
+    ("config/scanner.toml", f'[[rules]]\nid = "mailchimp"\n[[rules.allowlists]]\nregexes = [\n  "{MAILCHIMP}",\n]\n'),
     # a structured parser's hit too (semgrep-rules' Terraform targets)
     ("terraform/rds.tf", f'resource "aws_db_instance" "x" {{\n  # ruleid: rds-insecure-password\n  password = "{PW}"\n}}\n'),
 ])
@@ -312,6 +323,9 @@ def test_a_rule_files_example_of_its_pattern_is_a_sample(tmp_path, path, body):
 def test_an_example_key_without_a_pattern_beside_it_keeps_its_rating(tmp_path):
     b = blast({"config/mail.yml": f"mailchimp:\n  name: newsletter\n  example: {MAILCHIMP}\n"}, tmp_path)
     assert "example of a pattern" not in ev(b), ev(b)
+    # prose about patterns or false positives is no detector's test
+    b = blast({"deploy/mail.env": f"# a valid pattern, no false positives\nMAILCHIMP_KEY={MAILCHIMP}\n"}, tmp_path / "4")
+    assert b.severity in ("high", "critical") and "example of a pattern" not in ev(b), ev(b)
     # a comment that only looks like an annotation is prose
     b = blast({"deploy/mail.env": f"# ok: fine\nMAILCHIMP_KEY={MAILCHIMP}\n"}, tmp_path / "3")
     assert b.severity in ("high", "critical") and "example of a pattern" not in ev(b), ev(b)
