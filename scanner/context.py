@@ -364,27 +364,52 @@ def _test_says_fake(lines: list[str], idx: int) -> str | None:
 # scanner's rule file (PEASS-ng's regexes.yaml: `regex: '[0-9a-f]{32}-us[0-9]{1,2}'` above
 # `example: >` and a made-up Mailchimp key; kingfisher's and noseyparker's `pattern:` and
 # `examples:`), keys as YAML, JSON or TOML write them
-_EXAMPLE_KEY = re.compile(r"""^\s*(?:-\s+|[\[{]\s*)*["']?(?:examples?|samples?|example_?value|positive_examples)["']?\s*[:=]""", re.I)
+_EXAMPLE_KEY = re.compile(r"""^\s*(?:-\s+|[\[{]\s*)*["']?(?:examples?|samples?|example_?value|(?:positive|negative)_examples)["']?\s*[:=]""", re.I)
 _PATTERN_KEY = re.compile(r"""(?:^\s*(?:-\s+)?|[{,]\s*)["']?(?:regexp?|regexe?s|patterns?|re2?)["']?\s*[:=]""", re.I)
-_PATTERN_SIBLINGS = 40  # lines looked at above and below the example's key for its pattern
+_PATTERN_SIBLINGS = 60  # lines looked at above and below the example's key for its pattern
+# blocks looked up from the value for the example's key: an example may be a whole file
+# (`- |`, then a JSON object, its member, the value: kingfisher's rule files)
+_EXAMPLE_LEVELS = 6
 
 
 def _pattern_example(lines: list[str], idx: int) -> bool:
     """Is the hit's value the example a record gives of the pattern beside it: under a key
-    named example(s) (on its line, or the block holding it, two levels up at most) with a
+    named example(s) (on its line, or a block holding it, _EXAMPLE_LEVELS up at most) with a
     sibling key at the same indentation, in the same block, naming a regex or a pattern?"""
     line = lines[idx]
     if _EXAMPLE_KEY.match(line[:200]) and _PATTERN_KEY.search(line[line.find(":") + 1:][:400]):
         return True  # one record on one line: {"example": "...", "regex": "..."}
     k: int | None = idx
     lo = max(0, idx - _MAX_UP)
-    for _ in range(3):
+    for _ in range(_EXAMPLE_LEVELS):
         if k is None:
             return False
         if _EXAMPLE_KEY.match(lines[k][:200]):  # (a key's start: a long line's value is not read)
             return _sibling_pattern(lines, k)
+        key = _compact_list_key(lines, k, lo)
+        if key is not None and _EXAMPLE_KEY.match(lines[key][:200]):
+            return _sibling_pattern(lines, key)
         k = _parent(lines, k, lo) if lines[k].strip() else None
     return False
+
+
+def _compact_list_key(lines: list[str], k: int, lo: int) -> int | None:
+    """For a YAML list item written at its key's own indentation (`examples:` and then `- a`
+    in the same column, noseyparker's rule files), the key's line; else None."""
+    s = lines[k]
+    t = s.lstrip()
+    if not t.startswith("- "):
+        return None
+    ind = len(s) - len(t)
+    for j in range(k - 1, lo - 1, -1):
+        u = lines[j]
+        if not u.strip() or _indent(u) > ind or u.lstrip().startswith("#"):
+            continue  # a blank line, an earlier item's continuation, a comment
+        if _indent(u) < ind:
+            return None
+        if not u.lstrip().startswith("- "):
+            return j  # the first line above the items in their column
+    return None
 
 
 def _sibling_pattern(lines: list[str], k: int) -> bool:

@@ -296,6 +296,12 @@ MAILCHIMP = "1a5576f801fd3090" + "54c2a33565a4861a-us6"
     ("data/rules/mailchimp.yml", "rules:\n  - name: Mailchimp\n    pattern: |\n      (?x) [0-9a-f]{32}-us\\d{1,2}\n"
                                  f"    examples:\n      - '{MAILCHIMP}'\n"),
     ("rules.json", f'[{{"example": "{MAILCHIMP}", "regex": "[0-9a-f]{{32}}-us[0-9]{{1,2}}"}}]\n'),
+    # an example that is a whole file, the value four blocks down
+    ("rules/mail.yml", "  - name: Mailchimp\n    pattern: |\n      [0-9a-f]{32}-us\\d{1,2}\n    examples:\n      - |\n"
+                       f'        {{\n          "mail": {{\n            "key": "{MAILCHIMP}"\n          }}\n        }}\n'),
+    # YAML's compact list, the items in their key's column, one of them a block
+    ("rules/mailchimp.yml", "- name: Mailchimp\n  pattern: |\n    [0-9a-f]{32}-us\\d{1,2}\n\n  examples:\n"
+                            f"  # from the provider's guide\n  - 'key: {MAILCHIMP}'\n  - |\n    other = 'x'\n    mailchimp = '{MAILCHIMP}'\n"),
     # Semgrep's rule tests: `ruleid:` annotates the target line (semgrep-rules' gitleaks ports),
     # and the file's other lines are its test data too
     ("generic/secrets/gitleaks/mailchimp-api-key.go", f'// ruleid: mailchimp-api-key\nmailchimp_api_token = "{MAILCHIMP}"\n'),
