@@ -296,6 +296,8 @@ MAILCHIMP = "1a5576f801fd3090" + "54c2a33565a4861a-us6"
     ("data/rules/mailchimp.yml", "rules:\n  - name: Mailchimp\n    pattern: |\n      (?x) [0-9a-f]{32}-us\\d{1,2}\n"
                                  f"    examples:\n      - '{MAILCHIMP}'\n"),
     ("rules.json", f'[{{"example": "{MAILCHIMP}", "regex": "[0-9a-f]{{32}}-us[0-9]{{1,2}}"}}]\n'),
+    # a negative example: a value the rule must not match, often another rule's sample
+    ("rules/other.yml", f"- name: Other\n  pattern: 'other_[a-z]{{8}}'\n  negative_examples:\n  - 'mc = {MAILCHIMP}'\n"),
     # an example that is a whole file, the value four blocks down
     ("rules/mail.yml", "  - name: Mailchimp\n    pattern: |\n      [0-9a-f]{32}-us\\d{1,2}\n    examples:\n      - |\n"
                        f'        {{\n          "mail": {{\n            "key": "{MAILCHIMP}"\n          }}\n        }}\n'),
