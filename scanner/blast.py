@@ -59,6 +59,10 @@ _SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 # a name saying its value is stored encrypted (rclone's rclonePersonalEncryptedClientSecret,
 # an encrypted_password): ciphertext, as dangerous as the key that decrypts it
 _STORED_ENCRYPTED = {"encrypted", "obscured", "ciphertext"}
+# a name that calls its own value a stand-in (1Password's shell-plugins tests: `const
+# example_token = "dapi..."`; `fakeToken`, `DUMMY_SECRET`), unlike `test`, which names the
+# environment a real credential may serve
+_STAND_IN_NAME = {"example", "sample", "fake", "dummy", "bogus", "placeholder"}
 # another project's code copied in: Go's vendor/ and Godeps/_workspace/, PHP's and Ruby's
 # vendor/, third_party/ (minio's vendored triton-go keeps a dummy key, hydra's Godeps lib/pq
 # its test server's key)
@@ -82,6 +86,14 @@ def _loopback(host: str) -> bool:
 
 def tokens(s: str) -> list[str]:
     return [t.lower() for t in _SPLIT.split(s) if t]
+
+
+def _stand_in_name(key) -> str | None:
+    """The word of a variable's name that calls its value a stand-in, when the name names no
+    deployment (`PROD_SAMPLE_KEY` is not one)."""
+    if not isinstance(key, str) or env_of_words(key) != "test":
+        return None
+    return next((t for t in tokens(key) if t in _STAND_IN_NAME), None)
 
 
 def env_of_words(s: str) -> str | None:
@@ -312,6 +324,11 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
         # request with a faked token", ...)`), wherever it is: any rule, an account-wide type too
         b.severity = "low"
         ev.append(f"the test case around it calls its value {fake}: a stand-in, rated low")
+    named = _stand_in_name(ctx0.get("key"))
+    if named and b.severity not in ("info", "low") and all(_stand_in_name(c.get("key")) for c in finding.contexts):
+        # what the code calls the value, wherever it is: any rule, an account-wide type too
+        b.severity = "low"
+        ev.append(f"variable name {ctx0.get('key')} calls its value {named}: a stand-in, rated low")
     if ctx0.get("pattern_example") and b.severity not in ("info", "low") and \
             all(c.get("pattern_example") for c in finding.contexts):
         # a rule file's sample of what its pattern matches (a secret scanner's own list, a rule

@@ -283,6 +283,25 @@ def test_a_token_a_test_calls_fake_but_used_elsewhere_keeps_its_rating(tmp_path)
     assert b.severity in ("high", "critical") and "calls its value" not in ev(b), ev(b)
 
 
+@pytest.mark.parametrize("name,severity", [
+    ("example_token", "low"), ("fakeToken", "low"), ("DUMMY_BOT_TOKEN", "low"), ("sampleApiKey", "low"),
+    # `test` names the environment a real credential may serve; a deployment's name wins
+    ("test_token", None), ("PROD_EXAMPLE_TOKEN", None), ("bot_token", None),
+])
+def test_a_name_that_calls_its_value_a_stand_in(tmp_path, name, severity):
+    b = blast({"pkg/bot/bot_test.go": f'const {name} = "{TELEGRAM}"\n'}, tmp_path)
+    if severity:
+        assert b.severity == severity and "calls its value" in ev(b), ev(b)
+    else:
+        assert b.severity in ("high", "critical") and "calls its value" not in ev(b), ev(b)
+
+
+def test_a_stand_in_name_does_not_hide_the_same_value_used_elsewhere(tmp_path):
+    b = blast({"pkg/bot/bot_test.go": f'const example_token = "{TELEGRAM}"\n', "deploy/bot.env": f"BOT_TOKEN={TELEGRAM}\n"},
+              tmp_path)
+    assert b.severity in ("high", "critical") and "calls its value" not in ev(b), ev(b)
+
+
 MAILCHIMP = "1a5576f801fd3090" + "54c2a33565a4861a-us6"
 
 
