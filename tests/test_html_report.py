@@ -96,6 +96,24 @@ def test_html_escapes_everything(tmp_path):
     assert "<img" not in p.stdout and html.escape(evil) in p.stdout
 
 
+def test_a_path_that_is_not_utf8_or_holds_controls_is_shown_escaped(tmp_path):
+    """A file name with a byte that is not UTF-8, a terminal's escape and a right-to-left
+    override: the page is written (it crashed on the undecodable byte) as valid UTF-8, and
+    shows each as the terminal report does, never the character itself."""
+    from gitrepo import Repo, github_pat
+
+    repo = Repo(tmp_path / "r")
+    repo.write("CLAUDE.md", "# n\n")
+    name = b"cr\xffeds\x1b[31m\xe2\x80\xaegpj.env"
+    (repo.path / os.fsdecode(name)).write_text(f"GITHUB_TOKEN={github_pat()}\n")
+    out = tmp_path / "audit.html"
+    p = cf("audit", ".", "--format", "html", "--no-history", "--output", str(out), cwd=repo.path)
+    assert p.returncode == 1, p.stderr
+    page = out.read_bytes().decode("utf-8")  # strict: the page is valid UTF-8
+    assert "cr\\xffeds\\x1b[31m\\u202egpj.env" in page
+    assert "\x1b" not in page and "\u202e" not in page
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/install-chromium.sh installs it with apt)")
 def test_chromium_renders_the_page(demo_page, tmp_path):
     _, rep, page, path = demo_page

@@ -54,7 +54,12 @@ article.finding,tr{break-inside:avoid}h2{break-after:avoid}a{color:inherit;text-
 
 
 def e(value) -> str:
-    return _html.escape(str(value), quote=True)
+    """Escaped for HTML, after every control, invisible or reordering character and every
+    byte a file name held that is not UTF-8 is written as a visible escape (escape_terminal):
+    a page shows a repository's path as the terminal does, and is always valid UTF-8."""
+    from scanner.redact import escape_terminal
+
+    return _html.escape(escape_terminal(str(value), keep_newlines=True), quote=True)
 
 
 def ecode(value) -> str:
