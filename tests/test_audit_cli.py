@@ -121,3 +121,30 @@ def test_copilot_is_never_counted_as_hiding(repo):
     assert copilot["file"] is None and not copilot["hidden"]
     assert "scripts/staging_volume_cleanup.sh" in copilot["visible"]
     assert re.fullmatch(r"[0-9a-f]{64}", rep["audit"]["exposed"][0])
+
+
+@pytest.mark.parametrize("kept", ["the repository's exclude", "the repository's baseline", "its min_severity"])
+def test_a_clean_audit_says_what_the_repositorys_own_files_kept_out(tmp_path, kept):
+    """The audited repository's own .credfence.yaml or baseline can keep a credential out of
+    the audit, and an agent reads it all the same: the audit says what was kept out, never
+    "nothing for an agent to meet", and says how to audit it too."""
+    from gitrepo import Repo
+    from helpers import STRIPE
+
+    r = Repo(tmp_path / "r")
+    if kept == "its min_severity":
+        r.commit("one", {"tests/fixture.env": "DB_PASSWORD=Zq8rLw2mXv9kTn4pQ\n", "README": "ok\n"})  # a low finding
+        r.write(".credfence.yaml", "min_severity: critical\n")
+    else:
+        r.commit("one", {"deploy/app.env": f"STRIPE_KEY={STRIPE}\n", "README": "ok\n"})
+        if kept == "the repository's exclude":
+            r.write(".credfence.yaml", 'exclude: ["deploy/"]\n')
+        else:
+            assert run("baseline", str(r.path)).returncode == 0
+    p = run("audit", str(r.path))
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "nothing for an agent to meet" not in p.stdout and "not in this audit" in p.stdout, p.stdout
+    own = tmp_path / "mine.yaml"
+    own.write_text("")
+    p = run("audit", str(r.path), "--no-baseline", "--config", str(own))
+    assert "STRIPE" in p.stdout or "DB_PASSWORD" in p.stdout or "fixture.env" in p.stdout, p.stdout

@@ -16,6 +16,28 @@ SANDBOX_HINTS = {
 }
 
 
+def kept_out(report) -> str | None:
+    """What this audit did not look at that an agent reads all the same: files the
+    configuration excludes, findings a baseline or allow markers accept, findings under the
+    reporting threshold. The configuration and the baseline may be the repository's own,
+    so a clean audit must not hide that they decided part of it."""
+    result = report.result
+    parts = []
+    excluded = (result.stats.get("skipped") or {}).get("excluded", 0)
+    if excluded:
+        src = getattr(report.config, "source", None)
+        parts.append(f"{excluded} file(s) the configuration{f' ({src.name})' if src else ''} excludes")
+    if report.suppressed:
+        parts.append(f"{report.suppressed} finding(s) a baseline or allow markers accept")
+    below = len(result.findings) - len(report.findings)
+    if below:
+        parts.append(f"{below} finding(s) under the reporting threshold")
+    if not parts:
+        return None
+    return ("not in this audit: " + ", ".join(parts) + "; an agent reads them all the same (`--no-baseline`, "
+            "`--min-severity low` and `--config` with a file of your own audit them)")
+
+
 def agent_view(findings, agents: list[str]) -> dict:
     """agent -> {"visible": [paths], "hidden": [paths]} over the credential files."""
     out = {a: {"visible": set(), "hidden": set()} for a in agents}
@@ -157,8 +179,12 @@ def _render(con, report, snippets) -> None:
         con.print("[bold red]No credentials found in what could be scanned, but the scan is incomplete:[/bold red] "
                   "this is not a clean result (exit 3).")
         return
+    left = kept_out(report)
+    if left:
+        con.print(f"[yellow]note:[/yellow] {escape(left)}")
     if not findings:
-        con.print("[green]No credentials found: nothing for an agent to meet.[/green]")
+        con.print("[yellow]No credentials reported in what was audited (see the note above).[/yellow]" if left
+                  else "[green]No credentials found: nothing for an agent to meet.[/green]")
         return
     if ex:
         con.print(f"\n[{STYLE['critical']}] {len(ex)} EXPOSED [/] critical or high credentials an agent can still reach:")

@@ -167,6 +167,9 @@ agents configured here: {e(', '.join(AGENTS[a].human for a in configured) or 'no
 </header>"""]
     for w in result.warnings:
         parts.append(f'<p class="note">warning: {e(w)}</p>')
+    left = A.kept_out(report)
+    if left:
+        parts.append(f'<p class="note">{ecode(left)}</p>')
     parts.append(f'<section id="exposed"><h2>On disk and readable: {len(on_disk)}</h2>')
     if on_disk:
         parts += [_finding(f, report, snippets) for f in on_disk]
