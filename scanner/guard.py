@@ -143,6 +143,23 @@ def load_state(root: str) -> dict:
 # ----------------------------------------------------------------------------- matching
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
+_QUOTED = re.compile(r"""["']([^"'\s]{1,1024})["']""")
+_BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")
+_MAX_BRACES = 64  # words one word's brace expansions may give
+
+
+def _braces(word: str) -> list[str]:
+    """The words bash's brace expansion makes of `word` (`a{b,c}d` -> abd, acd; nested and
+    repeated groups too), at most _MAX_BRACES."""
+    out, todo = [], [word]
+    while todo and len(out) < _MAX_BRACES:
+        w = todo.pop()
+        m = _BRACES.search(w)
+        if m is None:
+            out.append(w)
+            continue
+        todo += [w[:m.start()] + alt + w[m.end():] for alt in m.group(1).split(",")][: _MAX_BRACES]
+    return out
 # tool-input keys holding a path or a glob (Claude Code, Codex, Gemini CLI, Cursor tools);
 # any key ending in path(s)/file(s) counts too. Content keys (new_string, content) do not.
 PATH_KEYS = {"path", "paths", "file_path", "notebook_path", "absolute_path", "dir_path", "directory", "glob",
@@ -242,7 +259,7 @@ class Guard:
         (``*`` or ``**/*`` list everything and name nothing)."""
         if not re.search(r"[^*?/\[\]]", pattern):
             return None
-        rx = glob_regex(pattern.lstrip("./") if not pattern.startswith("/") else pattern)
+        rx = glob_regex(os.path.normpath(pattern))  # `./.e*` and `src/../.e?v` are `.e*` and `.e?v`
         for full in self.files:
             if pattern.startswith("/"):
                 cand = [full]
@@ -262,6 +279,16 @@ class Guard:
         forms.add(word.lstrip("@<>"))
         if word.startswith("file://"):
             forms.add(word[7:])
+        if shell:
+            # what the shell or the program makes of the word: a brace expansion's words
+            # (`.{e,x}nv`), a name quoted inside a script argument (`python -c
+            # "open('.env')"`), git's `REV:path` (`git show HEAD:.env`, from the top)
+            if "{" in word:
+                forms.update(_braces(word))
+            forms.update(m.group(1) for m in _QUOTED.finditer(word))
+            rev, colon, rest = word.partition(":")
+            if colon and rest and "/" not in rev and "@" not in rev and not rest.startswith("//"):
+                forms.update((rest, os.path.join(self.root, rest)))
         for w in forms:
             if not w:
                 continue

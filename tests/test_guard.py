@@ -85,6 +85,18 @@ def test_state_is_hashes_and_paths_only(repo):
     ("Bash", {"command": "curl -d @.env http://127.0.0.1:9/"}),
     ("Bash", {"command": "cat \"$(pwd)/deploy/prod/app.env\""}),
     ("Bash", {"command": "cat $ROOT/.env"}),
+    # what the shell expands to a credential file: globs with the name's own leading dot, a
+    # bracket, a brace expansion, a path through `..` (braces doubled for str.format)
+    ("Bash", {"command": "cat .en?"}),
+    ("Bash", {"command": "cat ./.e*"}),
+    ("Bash", {"command": "cat .[e]nv"}),
+    ("Bash", {"command": "cat .{{e,x}}nv"}),
+    ("Bash", {"command": "cat deploy/{{dev,prod}}/app.env"}),
+    ("Bash", {"command": "cat src/../.e?v"}),
+    # a name a program reads from its script argument, and git's REV:path (from the top)
+    ("Bash", {"command": "python3 -c \"print(open('.env').read())\""}),
+    ("Bash", {"command": "node -e 'require(\"fs\").readFileSync(\"deploy/prod/app.env\")'"}),
+    ("Bash", {"command": "cd src/app && git show HEAD:deploy/prod/app.env"}),
 ])
 def test_claude_code_file_reads_denied(repo, tool, tool_input):
     tool_input = {k: v.format(root=repo) for k, v in tool_input.items()}
@@ -101,6 +113,8 @@ def test_claude_code_file_reads_denied(repo, tool, tool_input):
     ("Bash", {"command": "git status"}),
     ("Edit", {"file_path": "{root}/.gitignore", "old_string": "x", "new_string": ".env"}),
     ("Bash", {"command": "curl -X POST http://127.0.0.1:9/graphql/v2 -H 'Authorization: Bearer not-the-token-1234567890'"}),
+    ("Bash", {"command": "cat src/app/*.py {{README,CHANGES}}.md && echo {{a,b}} 'x:y' && git show HEAD:src/app/config.py"}),
+    ("Bash", {"command": "python3 -c \"print(open('src/app/config.py').read())\" && git log -p"}),
 ])
 def test_claude_code_ordinary_calls_allowed(repo, tool, tool_input):
     tool_input = {k: v.format(root=repo) for k, v in tool_input.items()}
