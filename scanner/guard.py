@@ -256,10 +256,12 @@ class Guard:
 
     def glob_hit(self, pattern: str, cwd: str, anywhere: bool) -> str | None:
         """A glob naming a credential file: it matches it and holds a literal character
-        (``*`` or ``**/*`` list everything and name nothing)."""
+        (``*`` or ``**/*`` list everything and name nothing). A tool's glob (``anywhere``)
+        may match a leading dot, as ripgrep's and Gemini CLI's do (`*.env` takes `.env`);
+        the shell's does not."""
         if not re.search(r"[^*?/\[\]]", pattern):
             return None
-        rx = glob_regex(os.path.normpath(pattern))  # `./.e*` and `src/../.e?v` are `.e*` and `.e?v`
+        rx = glob_regex(os.path.normpath(pattern), dotfiles=anywhere)  # `./.e*`, `src/../.e?v`: `.e*`, `.e?v`
         for full in self.files:
             if pattern.startswith("/"):
                 cand = [full]

@@ -78,6 +78,7 @@ def test_state_is_hashes_and_paths_only(repo):
     ("Grep", {"pattern": "DATABASE_URL", "glob": "*.env"}),
     ("Grep", {"pattern": "x", "path": "{root}/deploy/prod/app.env"}),
     ("Glob", {"pattern": "deploy/**/*.env"}),
+    ("Grep", {"pattern": "KEY", "glob": "?env"}),  # ripgrep's wildcards take a leading dot: .env
     ("Bash", {"command": "cat .env"}),
     ("Bash", {"command": "grep -r KEY deploy/*/app.env"}),
     ("Bash", {"command": "cd src/app && cat ../../deploy/prod/app.env"}),
