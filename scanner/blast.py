@@ -324,11 +324,6 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
         # request with a faked token", ...)`), wherever it is: any rule, an account-wide type too
         b.severity = "low"
         ev.append(f"the test case around it calls its value {fake}: a stand-in, rated low")
-    named = _stand_in_name(ctx0.get("key"))
-    if named and b.severity not in ("info", "low") and all(_stand_in_name(c.get("key")) for c in finding.contexts):
-        # what the code calls the value, wherever it is: any rule, an account-wide type too
-        b.severity = "low"
-        ev.append(f"variable name {ctx0.get('key')} calls its value {named}: a stand-in, rated low")
     if ctx0.get("pattern_example") and b.severity not in ("info", "low") and \
             all(c.get("pattern_example") for c in finding.contexts):
         # a rule file's sample of what its pattern matches (a secret scanner's own list, a rule
@@ -337,6 +332,11 @@ def classify(finding: Finding, history_only_note: str | None = None) -> Blast:
         b.severity = "low"
         ev.append("given as the example of a pattern beside it, a rule test's target or a detector test's "
                   "sample (a scanner's rule files and tests): a sample, rated low")
+    named = _stand_in_name(ctx0.get("key"))
+    if named and b.severity not in ("info", "low") and all(_stand_in_name(c.get("key")) for c in finding.contexts):
+        # what the code calls the value, wherever it is: any rule, an account-wide type too
+        b.severity = "low"
+        ev.append(f"variable name {ctx0.get('key')} calls its value {named}: a stand-in, rated low")
     expired = _expired(finding, ctx0)
     if expired:
         # rejected by the service whatever it could once reach: no longer "reaches production"
