@@ -649,7 +649,9 @@ _SNAKE_NAME = re.compile(r"^[A-Za-z][a-z]*(?:_[A-Za-z][a-z]*)+$")  # words of le
 # parsers, quickwit's `"rule": "PWD=%{notSpace:system.pwd} ;"`)
 _TEMPLATE = re.compile(r"\$\{|\{\{|\}\}|#\{|\{\$[A-Za-z_]|%\{[A-Za-z_][\w.]*(?::[^}\s]*)?\}|^['\"]\s*(?:\.\s*\$|\+\s*[A-Za-z_$])|"
                        r"%\(\w+\)[sd]|%[sd](?![A-Za-z0-9])|\{\d*\}|\{\.?[A-Za-z_][\w.]*\}|^\$\$?[A-Za-z_(]|"
-                       r"^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<[^>]+>$|^\[[^\]]+\]$|^\*+$")
+                       r"^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<[^>]+>$|^\[[^\]]+\]$|^\*+$|"
+                       # an f-string's or a template literal's call (`-p '{process_secret(conn.password)}'`)
+                       r"^\{[A-Za-z_][\w.]*\([^{}]*\)\}$")
 # (a template named by its bundle, Symfony's `SyliusPayumBundle::Action/obtainCheckoutToken.html.twig`
 # under `payum.template.obtain_token`: Sylius' app config)
 # (or a place in a page: LibreOffice's help index, `'dbaccess/ui/password/newpassword':
@@ -1096,6 +1098,20 @@ def _settings_hold_a_secret(v: str, word: str) -> bool:
     return any(value_ok(m[1], m[2], secret_name(m[1]) or word) for m in settings)
 
 
+_HEX_BYTES = re.compile(r"(?:\\x[0-9A-Fa-f]{2})+")
+
+
+def _binary_escapes(v: str) -> bool:
+    r"""A value written as `\xNN` bytes, most of it, some of them no printable character:
+    binary data (a hash, a key, a protocol's field: Responder's `"\xe3\xa7\x10..."`,
+    hashcat's self-test `ST_PASS`), not a password a person types (`"Pass\x21word"` is one)."""
+    runs = _HEX_BYTES.findall(v)
+    escaped = sum(len(r) for r in runs)
+    if escaped * 2 < len(v):
+        return False
+    return any(not 0x20 <= int(r[i + 2:i + 4], 16) < 0x7f for r in runs for i in range(0, len(r), 4))
+
+
 def value_ok(key: str, value: str, word: str) -> bool:
     """Does a literal assigned to `key` look like a secret rather than a name, a path, a
     reference or prose?"""
@@ -1103,7 +1119,8 @@ def value_ok(key: str, value: str, word: str) -> bool:
     # `events={'(?i)password': 'secret\\n'}` answers a prompt with "secret")
     v = value.strip()
     end = len(v)
-    while v[end - 2:end] in ("\\n", "\\r"):  # `\n`, `\r\n`, or `\\n` in a string's source
+    # (`\n`, `\r\n` or `\\n` in a string's source; `\0`, a C string's terminator: `"NTPASSWORD\0"`)
+    while v[end - 2:end] in ("\\n", "\\r", "\\0"):
         end -= 3 if v[end - 3:end - 2] == "\\" else 2
     v = v[:end]
     if not v or len(v) > MAX_VALUE or "\n" in v:
@@ -1114,6 +1131,8 @@ def value_ok(key: str, value: str, word: str) -> bool:
     if ("\\x" in v or "\\u" in v) and len(_BYTE_ESCAPE.sub("x", v)) < (6 if pw else 12):
         # as long in bytes or characters, each `\xNN` or `\uNNNN` one: a protocol's bytes
         # (`listToken = "\x04\x82list"`), an icon font's glyph (gotestsum's `pass: "\ueba4"`)
+        return False
+    if "\\x" in v and _binary_escapes(v):
         return False
     if any(ch.isspace() for ch in v):
         return False  # prose, a command, a list

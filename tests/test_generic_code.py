@@ -19,6 +19,8 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a password with a printable character written as a byte escape is still typed text
+    ("app/settings.py", 'DB_PASSWORD = "Kq7\\x21vR2' + 'mZp9"', "Kq7\\x21vR2" + "mZp9"),
     # a password with pipes between random pieces is no list of words
     ("config/app.py", "password = 'Zq8v|Lp2r" + "|Ty6w|XmB4n'", "Zq8v|Lp2r" + "|Ty6w|XmB4n"),
     # a Pascal string literal is still read, and a query string holding a random value
@@ -263,6 +265,14 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # bytes written as escapes, some no printable character: a protocol's field, a hash
+    # (Responder's NTLM packets, hashcat's self-test values)
+    ("RelayPackets.py", '        ("AnsiPasswd", "\\xe3\\xa7\\x10\\x56\\x58\\xed\\x92\\xa1\\xea\\x9d\\x55\\xb1"),'),
+    ("src/modules/module_05510.c", 'static const char *ST_PASS = "\\xb4\\xb9\\xb0\\x2e\\x6f\\x09\\xa9\\xbd\\x76\\x0f\\x38\\x8b";'),
+    # the name itself, ended by a C string's NUL (SAM constants in a Python port)
+    ("cme/credentials/sam.py", '        NTPASSWORD = "NTPASSWORD\\0"'),
+    # an f-string's call under a password flag
+    ("nxc/modules/get_gpos.py", """    log(f"nxc smb {host} -u '{user}' -p '{process_secret(conn.password)}' --share SYSVOL")"""),
     # a YARA rule's regex string: inline flags and a bounded repeat of any character (deepfence's secret.yar)
     ("secret.yar", r'''$fb_secret = "(?i)(facebook|fb)(.{0,20})?(?-i)['"][0-9a-f]{32}['"]"'''),
     ("secret.yar", r'''$tw_secret = "(?i)twitter(.{0,20})?['"][0-9a-z]{35,44}['"]"'''),
