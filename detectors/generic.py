@@ -1103,7 +1103,7 @@ _HEX_BYTES = re.compile(r"(?:\\x[0-9A-Fa-f]{2})+")
 
 def _binary_escapes(v: str) -> bool:
     r"""A value written as `\xNN` bytes, most of it, some of them no printable character:
-    binary data (a hash, a key, a protocol's field: Responder's `"\xe3\xa7\x10..."`,
+    binary data (a hash, a protocol's field: Responder's `AnsiPasswd` `"\xe3\xa7\x10..."`,
     hashcat's self-test `ST_PASS`), not a password a person types (`"Pass\x21word"` is one)."""
     runs = _HEX_BYTES.findall(v)
     escaped = sum(len(r) for r in runs)
@@ -1132,8 +1132,8 @@ def value_ok(key: str, value: str, word: str) -> bool:
         # as long in bytes or characters, each `\xNN` or `\uNNNN` one: a protocol's bytes
         # (`listToken = "\x04\x82list"`), an icon font's glyph (gotestsum's `pass: "\ueba4"`)
         return False
-    if "\\x" in v and _binary_escapes(v):
-        return False
+    if pw and "\\x" in v and _binary_escapes(v):
+        return False  # (a key may be such bytes: Flask's docs' `SECRET_KEY = '?\\xbf,\\xb4...'`, os.urandom's)
     if any(ch.isspace() for ch in v):
         return False  # prose, a command, a list
     if not any(ch.isalnum() for ch in v):

@@ -19,6 +19,9 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a key of random bytes written as escapes is a key (Flask's docs showed os.urandom's)
+    ("docs/config.rst", "    SECRET_KEY = '?\\xbf,\\xb4\\x8d\\xa3\"<\\x9c\\xb0@\\x0f5\\xab," + "w\\xee\\x8d$0\\x13\\x8b83'",
+     "?\\xbf,\\xb4\\x8d\\xa3\"<\\x9c\\xb0@\\x0f5\\xab," + "w\\xee\\x8d$0\\x13\\x8b83"),
     # a password with a printable character written as a byte escape is still typed text
     ("app/settings.py", 'DB_PASSWORD = "Kq7\\x21vR2' + 'mZp9"', "Kq7\\x21vR2" + "mZp9"),
     # a password with pipes between random pieces is no list of words
