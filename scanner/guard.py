@@ -34,6 +34,7 @@ detectors), so a call costs about one interpreter start.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -145,21 +146,29 @@ def load_state(root: str) -> dict:
 _GLOB_CHARS = re.compile(r"[*?\[]")
 _QUOTED = re.compile(r"""["']([^"'\s]{1,1024})["']""")
 _BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")
-_MAX_BRACES = 64  # words one word's brace expansions may give
+# a word's expansions read, at most: the model shapes the input, and a word of a million
+# alternatives must not stall the hook (a hook that fails lets the call run); a word longer
+# than _MAX_EXPANDED_WORD is matched as written only
+_MAX_FORMS = 64
+_MAX_EXPANDED_WORD = 1 << 16
 
 
 def _braces(word: str) -> list[str]:
     """The words bash's brace expansion makes of `word` (`a{b,c}d` -> abd, acd; nested and
-    repeated groups too), at most _MAX_BRACES."""
-    out, todo = [], [word]
-    while todo and len(out) < _MAX_BRACES:
+    repeated groups too), the first _MAX_FORMS of them (4 x _MAX_FORMS words built at most)."""
+    out, todo, built = [], [word], 0
+    while todo and len(out) < _MAX_FORMS and built < 4 * _MAX_FORMS:
         w = todo.pop()
         m = _BRACES.search(w)
         if m is None:
             out.append(w)
             continue
-        todo += [w[:m.start()] + alt + w[m.end():] for alt in m.group(1).split(",")][: _MAX_BRACES]
+        alts = m.group(1).split(",", _MAX_FORMS)[:_MAX_FORMS]
+        built += len(alts)
+        todo += [w[:m.start()] + alt + w[m.end():] for alt in alts]
     return out
+
+
 # tool-input keys holding a path or a glob (Claude Code, Codex, Gemini CLI, Cursor tools);
 # any key ending in path(s)/file(s) counts too. Content keys (new_string, content) do not.
 PATH_KEYS = {"path", "paths", "file_path", "notebook_path", "absolute_path", "dir_path", "directory", "glob",
@@ -281,13 +290,13 @@ class Guard:
         forms.add(word.lstrip("@<>"))
         if word.startswith("file://"):
             forms.add(word[7:])
-        if shell:
+        if shell and len(word) <= _MAX_EXPANDED_WORD:
             # what the shell or the program makes of the word: a brace expansion's words
             # (`.{e,x}nv`), a name quoted inside a script argument (`python -c
             # "open('.env')"`), git's `REV:path` (`git show HEAD:.env`, from the top)
             if "{" in word:
                 forms.update(_braces(word))
-            forms.update(m.group(1) for m in _QUOTED.finditer(word))
+            forms.update(m.group(1) for m in itertools.islice(_QUOTED.finditer(word), _MAX_FORMS))
             rev, colon, rest = word.partition(":")
             if colon and rest and "/" not in rev and "@" not in rev and not rest.startswith("//"):
                 forms.update((rest, os.path.join(self.root, rest)))

@@ -267,3 +267,16 @@ def test_strings_are_read_at_any_depth_in_document_order():
     out: list = []
     G._strings({"a": "1", "b": [{"c": "2"}, "3"], "d": x}, "", out)
     assert out == [("a", "1"), ("c", "2"), ("b", "3"), ("d", "deep")]
+
+
+def test_a_word_of_many_alternatives_is_expanded_within_bounds():
+    """The model shapes the tool input: a word of 200,000 brace alternatives or 3,000 groups
+    gives at most 64 words, at once, and a short one all of its own."""
+    import time
+
+    t0 = time.monotonic()
+    assert len(G._braces("{" + ",".join(["a"] * 200_000) + "}")) == 64
+    assert len(G._braces("x" * 60_000 + "{a,b}" * 3_000)) <= 64
+    assert time.monotonic() - t0 < 5
+    assert sorted(G._braces("deploy/{dev,prod}/app.{env,txt}")) == [
+        "deploy/dev/app.env", "deploy/dev/app.txt", "deploy/prod/app.env", "deploy/prod/app.txt"]
