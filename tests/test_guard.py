@@ -275,7 +275,7 @@ def test_a_word_of_many_alternatives_is_expanded_within_bounds():
     import time
 
     t0 = time.monotonic()
-    assert len(G._braces("{" + ",".join(["a"] * 200_000) + "}")) == 64
+    assert len(G._braces("x" * 20_000 + "{" + ",".join(["a"] * 100_000) + "}")) == 64  # not 2 GB of words
     assert len(G._braces("x" * 60_000 + "{a,b}" * 3_000)) <= 64
     assert time.monotonic() - t0 < 5
     assert sorted(G._braces("deploy/{dev,prod}/app.{env,txt}")) == [
