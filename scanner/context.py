@@ -450,12 +450,13 @@ def _rule_test_lines(lines) -> bool:
 
 # A detector's own test, in the words secret scanners use for the samples of the pattern under
 # test: true and false positives (gitleaks' rule files list `tps` and `fps` beside the rule's
-# Regex: `tps := []string{`, `tps = append(tps, ...)`; a bare `fps = 30` is frames per second),
+# Regex: `tps := []string{`, `tps := map[string]string{`, `tps = append(tps, ...)`; a bare `fps =
+# 30` is frames per second),
 # a valid or invalid pattern (trufflehog's `validPattern`, `TestX_Pattern...`, cases
 # named "valid pattern"), whether the detector should flag the line (detect-secrets'
 # `should_flag`); and a scanner's configuration of allowed values (gitleaks' TOML
 # `[[rules.allowlists]]`: known examples its rules must not report)
-_DETECTOR_TEST = re.compile(r"""\b(?:(?:tps|fps)\s*(?::?=|\+=)\s*(?:\[|append\(|\w+\.Generate)"""
+_DETECTOR_TEST = re.compile(r"""\b(?:(?:tps|fps)\s*(?::?=|\+=)\s*(?:\[|map\[|append\(|\w+\.Generate)"""
                             r"""|(?:true|false)_?positives?\s*(?::?=|\+=)"""
                             r"""|(?:in)?valid_?pattern\b|["'`](?:in)?valid pattern|Test\w*Pattern\w*\s*\(|should_?(?:flag|match|detect)\b)"""
                             r"""|^\s*\[\[?(?:rules\.)?allowlists?\]\]?\s*$""", re.I)

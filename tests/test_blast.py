@@ -333,6 +333,7 @@ MAILCHIMP = "1a5576f801fd3090" + "54c2a33565a4861a-us6"
     # detector should flag the line (a pytest table), a scanner configuration's allowed values
     ("rules/mailchimp.go", '\tr := config.Rule{\n\t\tRegex: `[0-9a-f]{32}-us\\d{1,2}`,\n\t}\n'
                            f'\ttps := []string{{\n\t\t`mailchimp: "{MAILCHIMP}"`,\n\t}}\n'),
+    ("rules/mail.go", f'\ttps := map[string]string{{\n\t\t"mail.cfg": `key = "{MAILCHIMP}"`,\n\t}}\n'),
     ("pkg/mailchimp/mailchimp_test.go", f'var (\n\tvalidPattern = "mailchimp {MAILCHIMP}"\n)\n'),
     ("pkg/mailchimp/mailchimp_test.go", '\tfunc TestMailchimp_PatternInText(t *testing.T) {\n\t\tcases := []struct{\n'
                                         f'\t\t\t{{name: "key in a sentence", input: "mailchimp {MAILCHIMP}"}},\n'),
