@@ -26,7 +26,8 @@ def kept_out(report) -> str | None:
     excluded = (result.stats.get("skipped") or {}).get("excluded", 0)
     if excluded:
         src = getattr(report.config, "source", None)
-        parts.append(f"{excluded} file(s) the configuration{f' ({src.name})' if src else ''} excludes")
+        # (a count of files on disk and of their versions in the history)
+        parts.append(f"{excluded} file(s) or past version(s) the configuration{f' ({src.name})' if src else ''} excludes")
     if report.suppressed:
         parts.append(f"{report.suppressed} finding(s) a baseline or allow markers accept")
     below = len(result.findings) - len(report.findings)
