@@ -636,6 +636,26 @@ _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:__?[A-Z0-9]+)+$")
 # tox passenv's, where a name that says PASS is followed by the next name (ansible-lint)
 _ENV_NAME_LIST = re.compile(r"^(?=[^_]*[A-Z0-9]_[A-Z0-9])[A-Z][A-Z0-9_]*(?:/[lpuw]+)?(?:[:,;][A-Z][A-Z0-9_]*(?:/[lpuw]+)?)+$")
 _IDENT = re.compile(r"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$")  # snake/dotted/kebab identifier, lower case
+_LETTER_DIGIT = re.compile(r"[A-Za-z](?=\d)|\d(?=[A-Za-z])")
+_HEX_PARTS = re.compile(r"^[0-9a-f]+(?:[_.\-][0-9a-f]+)+$|^[0-9A-F]+(?:[_.\-][0-9A-F]+)+$")
+_UUID_SHAPED = re.compile(r"^(?=[^-]*\d)[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$")
+
+
+def _random_parts(v: str) -> bool:
+    """A value in a name's shape (_IDENT, _ENV_NAME: words joined by `_`, `.` or `-`) whose
+    letters and digits are drawn at random, as a token's are, not a name's: a part of 12
+    characters or more that turns between letters and digits four times or more
+    (`sk_d21e2be36220...`, a vendor's prefix and a hex or base-36 key; `API_KEYN2B1NFN5CP...`),
+    where a name's words turn once or twice (`python3-pip`, `v2beta1`, `x509v3`); hex split
+    by dashes (`a289-1dad-dbeeeb-2c0b1f-dc0ed546`); a UUID's shape in base 36. Random base-36
+    turns about every other character, hex more often."""
+    if len(v) < 16:
+        return False
+    if _UUID_SHAPED.match(v) or _HEX_PARTS.match(v) and len(_LETTER_DIGIT.findall(v)) >= 4:
+        return True
+    return any(len(part) >= 12 and len(_LETTER_DIGIT.findall(part)) >= 4 for part in re.split(r"[_.\-]", v))
+
+
 # a secret store's reference, a path of three words or more and the field read from it after a
 # colon: grafana's shared workflows fetch each secret from Vault by one,
 # `SNYK_TOKEN=<vault path>:<field>` under `common_secrets: |`
@@ -1162,7 +1182,7 @@ def value_ok(key: str, value: str, word: str) -> bool:
     if _REL_PATH.match(v) and not (any(c.isupper() for c in v) and any(c.isdigit() for c in v)):
         # (a password with a slash and a dot mixes capitals and digits: `Xk9/aB3qQz.ab12`)
         return False
-    if _ENV_NAME.match(v) or _ENV_NAME_LIST.match(v) or (_IDENT.match(v) and not _UUID.match(v)) or \
+    if (_ENV_NAME.match(v) or _IDENT.match(v) and not _UUID.match(v)) and not _random_parts(v) or _ENV_NAME_LIST.match(v) or \
             _NAME_PATH.match(v) or _URN.match(v) or _STORE_REFERENCE.match(v) or "/:" in v and _ROUTE.match(v):
         # an environment variable's or a constant's name, or a list of them, an identifier (a UUID that begins
         # with a letter is no more a name than one that begins with a digit: generic_hits

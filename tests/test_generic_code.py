@@ -19,6 +19,16 @@ from tests.gitrepo import Repo, credfence, scan_json
 
 # (path, line, the secret it must yield) -- values are made-up random strings
 POSITIVE = [
+    # a lower-case value in a name's shape whose parts are random: a vendor's prefix and a
+    # hex or base-36 key, base-36 in a UUID's shape, hex split by dashes, an upper-case one
+    # (the shapes of trufflehog's detector tests' valid patterns: Tickettailor's and IEX
+    # Cloud's `sk_`, Postmark's, Everhour's)
+    ("app/settings.py", "api_token = 'sk_d21e2be3" + "622049c7809f95cc02313821'", "sk_d21e2be3" + "622049c7809f95cc02313821"),
+    ("config/app.yaml", "  billing_token: 'sk_6551_225099_d9a4d4b7" + "d506fba4d2cbb2ed803d088b'",
+     "sk_6551_225099_d9a4d4b7" + "d506fba4d2cbb2ed803d088b"),
+    ("config/app.yaml", "  mail_token: 'uigi9zkt-7q3u" + "-v1v9-5x2s-91p78wlmsuxv'", "uigi9zkt-7q3u" + "-v1v9-5x2s-91p78wlmsuxv"),
+    ("config/app.yaml", "  everhour_secret: 'a289-1dad" + "-dbeeeb-2c0b1f-dc0ed546'", "a289-1dad" + "-dbeeeb-2c0b1f-dc0ed546"),
+    ("deploy/app.env", "FINAGE_SECRET=API_KEYN2B1NFN5" + "CP6CK5BJHY8B15YF535TP681", "API_KEYN2B1NFN5" + "CP6CK5BJHY8B15YF535TP681"),
     # a key of random bytes written as escapes is a key (Flask's docs showed os.urandom's)
     ("docs/config.rst", "    SECRET_KEY = '?\\xbf,\\xb4\\x8d\\xa3\"<\\x9c\\xb0@\\x0f5\\xab," + "w\\xee\\x8d$0\\x13\\x8b83'",
      "?\\xbf,\\xb4\\x8d\\xa3\"<\\x9c\\xb0@\\x0f5\\xab," + "w\\xee\\x8d$0\\x13\\x8b83"),
@@ -268,6 +278,10 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # names with a digit or two in their words are names still (_random_parts)
+    ("app/settings.py", "token_backend = 'python3-pip-lib2to3'"),
+    ("deploy/app.env", "SECRET_STORE=AWS_S3_BUCKET_V2"),
+    ("config/app.yaml", "  tls_secret: my-secret-7f9c8d6b5k"),
     # bytes written as escapes, some no printable character: a protocol's field, a hash
     # (Responder's NTLM packets, hashcat's self-test values)
     ("RelayPackets.py", '        ("AnsiPasswd", "\\xe3\\xa7\\x10\\x56\\x58\\xed\\x92\\xa1\\xea\\x9d\\x55\\xb1"),'),
