@@ -66,7 +66,7 @@ CANDIDATE = (
     r"|(?:(?:^|\s)ENV|%define|%global)\s+[A-Za-z0-9_]{0,40}(?:pass|pwd|secret|token|key)[A-Za-z0-9_]{0,40}\s+\S"
     r"|<[A-Za-z0-9_:.\-]{0,40}(?:password|passwd|secret|token|api[_\-]?key)[^<>\n]{0,80}>[^<\s]"
     r"|(?:Auth|Credentials?|login|authenticate)\s*\(\s*[\"'][^\"'\n]{1,128}[\"']\s*,\s*[\"']"
-    r"|\bauth\s*[=:]\s*[(\[]\s*[\"']|<add\s+key\s*=)"
+    r"|\bauth\s*[=:]\s*[(\[]\s*[\"']|<add\s+key\s*=|[A-Za-z0-9][_\-.]?key[\"']?(?:[ \t]{1,16}[A-Za-z]{2,16})?[ \t]*[:=][ \t]*[\"']?[A-Za-z0-9_\-]{20})"
 )
 MIN_LEN = 8
 MIN_ENTROPY = 3.0
@@ -206,7 +206,24 @@ def secret_name(name: str) -> str | None:
     for k, (a, b) in enumerate(zip(ws, ws[1:])):
         if (a, b) in _PAIRS:
             return None if k + 2 < len(ws) and ws[k + 2] in _QUALIFIER else f"{a} {b}"
+    if len(ws) >= 2 and ws[-1] == "key" and ws[-2] not in _NOT_KEY_HEAD:
+        return "key"  # a service's key (`censys_key`, `fastlyKey`): only a random value counts (value_ok)
     return None
+
+
+# what a name's word before `key` says when the key is no credential: a map's or a store's
+# key, a database's, a public or a browser's one, a translation's (`cache_key`, `sort_key`,
+# `primary_key`, `site_key`, `i18n_key`); a session's key is the session's id
+_NOT_KEY_HEAD = {
+    "cache", "sort", "partition", "primary", "foreign", "unique", "lookup", "hash", "range", "row", "object",
+    "i18n", "l10n", "translation", "message", "msg", "idempotency", "dedup", "dedupe", "public", "pub", "site",
+    "publishable", "map", "dict", "table", "index", "group", "order", "shard", "cursor", "page", "list", "item",
+    "entry", "field", "column", "attr", "property", "prop", "config", "setting", "settings", "option", "state",
+    "store", "storage", "session", "request", "event", "metric", "label", "tag", "annotation", "feature", "flag",
+    "route", "path", "url", "file", "bucket", "s3", "blob", "react", "composite", "natural", "sharding",
+    "json", "yaml", "registry", "schema", "type", "name", "id", "user", "project",
+    "device", "node", "host", "ssh", "gpg", "pgp", "verify", "verification", "recaptcha", "captcha", "vapid",
+}
 
 
 def _names_something_else(ws: list[str]) -> bool:
@@ -248,7 +265,7 @@ def _names_a_secret(name: str) -> bool:
 
 
 def password_like(word: str) -> bool:
-    return word not in ("secret", "token", "bearer", "authorization", "apikey", "credential", "credentials", "privatekey", "accesskey",
+    return word not in ("secret", "token", "key", "bearer", "authorization", "apikey", "credential", "credentials", "privatekey", "accesskey",
                         "secretkey", "authkey", "clientsecret", "api key", "auth key", "private key",
                         "access key", "app key", "client secret", "signing key", "encryption key", "master key")
 
@@ -654,6 +671,21 @@ def _random_parts(v: str) -> bool:
     if _UUID_SHAPED.match(v) or _HEX_PARTS.match(v) and len(_LETTER_DIGIT.findall(v)) >= 4:
         return True
     return any(len(part) >= 12 and len(_LETTER_DIGIT.findall(part)) >= 4 for part in re.split(r"[_.\-]", v))
+
+
+def _random_key(v: str) -> bool:
+    """A value a name only ending in `key` holds that is a service's key, not a map's: 20
+    characters or more of letters and digits (and `_`, `-`, `.`, `=`) that turn between
+    letters and digits six times or more, neither a digest (hex of a digest's length) nor a
+    UUID (an id)."""
+    return len(v) >= 20 and _KEY_CHARS.match(v) is not None and len(_LETTER_DIGIT.findall(v)) >= 6 \
+        and not _HEX_DIGEST_OR_ID.match(v)
+
+
+_KEY_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.=\-]*$")
+_HEX_DIGEST_OR_ID = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56,64}|[0-9a-f]{96}|[0-9a-f]{128}|"
+                               r"[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64}|"
+                               r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", re.I)
 
 
 # a secret store's reference, a path of three words or more and the field read from it after a
@@ -1145,6 +1177,8 @@ def value_ok(key: str, value: str, word: str) -> bool:
     v = v[:end]
     if not v or len(v) > MAX_VALUE or "\n" in v:
         return False
+    if word == "key" and not _random_key(v):
+        return False
     pw = password_like(word)
     if len(v) < (6 if pw else 12):  # tokens and keys are long; passwords may be short
         return False
@@ -1342,8 +1376,8 @@ def value_ok(key: str, value: str, word: str) -> bool:
 
 
 def _confidence(value: str, word: str, kind: str, doc: bool, test: bool, comment: bool) -> str:
-    if doc or test or comment:
-        return "low"
+    if doc or test or comment or word == "key":
+        return "low"  # (a name ending in `key` only: a service's, or a map's whose value is random)
     if kind == DOC:
         return "low"
     classes = sum((any(c.islower() for c in value), any(c.isupper() for c in value),

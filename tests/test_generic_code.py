@@ -29,6 +29,10 @@ POSITIVE = [
     ("config/app.yaml", "  mail_token: 'uigi9zkt-7q3u" + "-v1v9-5x2s-91p78wlmsuxv'", "uigi9zkt-7q3u" + "-v1v9-5x2s-91p78wlmsuxv"),
     ("config/app.yaml", "  everhour_secret: 'a289-1dad" + "-dbeeeb-2c0b1f-dc0ed546'", "a289-1dad" + "-dbeeeb-2c0b1f-dc0ed546"),
     ("deploy/app.env", "FINAGE_SECRET=API_KEYN2B1NFN5" + "CP6CK5BJHY8B15YF535TP681", "API_KEYN2B1NFN5" + "CP6CK5BJHY8B15YF535TP681"),
+    # a name only ending in `key`, a service's, and a random value (trufflehog's detector
+    # tests' configurations, `censys_key: "..."`; a Go constant, `fastlyKey string = "..."`)
+    ("config/services.yaml", '    censys_key: "roLtT01S6znCR' + 'hgoSwNNKY8O7AELn8e4"', "roLtT01S6znCR" + "hgoSwNNKY8O7AELn8e4"),
+    ("internal/fastly/client.go", '\tconst fastlyKey string = "TVAWji0p7uDI' + '6OP9DyWvmV-vgoUoXIuf"', "TVAWji0p7uDI" + "6OP9DyWvmV-vgoUoXIuf"),
     # a key of random bytes written as escapes is a key (Flask's docs showed os.urandom's)
     ("docs/config.rst", "    SECRET_KEY = '?\\xbf,\\xb4\\x8d\\xa3\"<\\x9c\\xb0@\\x0f5\\xab," + "w\\xee\\x8d$0\\x13\\x8b83'",
      "?\\xbf,\\xb4\\x8d\\xa3\"<\\x9c\\xb0@\\x0f5\\xab," + "w\\xee\\x8d$0\\x13\\x8b83"),
@@ -282,6 +286,16 @@ NEGATIVE = [
     ("app/settings.py", "token_backend = 'python3-pip-lib2to3'"),
     ("deploy/app.env", "SECRET_STORE=AWS_S3_BUCKET_V2"),
     ("config/app.yaml", "  tls_secret: my-secret-7f9c8d6b5k"),
+    # a name only ending in `key`: a map's, a store's or a database's key, a digest, an id,
+    # a name, or a bare `key` (_random_key, _NOT_KEY_HEAD)
+    ("app/cache.py", 'cache_key = "u1x9k2m3p4q5r6s7t8v9w0"'),
+    ("app/cache.py", 'etag_key = "d41d8cd98f00b204' + 'e9800998ecf8427e"'),
+    ("app/jobs.py", 'idempotency_key = "3f2a9c1b-8d7e-4f6a-9b5c-2d1e0f9a8b7c"'),
+    ("app/jobs.py", 'retry_key = "4a7e2c9b-1f3d-4e8a-b6c5-0d9f8e7a6b5c"'),
+    ("app/models.py", 'sa_dataclass_metadata_key = "dataclass_metadata_key_v2"'),
+    ("app/ui.js", '  key: "kq7zX2mW9pL4rT8vB3nY6cH1",'),
+    ("config/app.yaml", '  sort_key: "kq7zX2mW9pL4rT8vB3nY6cH1"'),
+    ("config/app.yaml", '  signing_key_path: "kq7zX2mW9pL4rT8vB3nY6cH1"'),
     # bytes written as escapes, some no printable character: a protocol's field, a hash
     # (Responder's NTLM packets, hashcat's self-test values)
     ("RelayPackets.py", '        ("AnsiPasswd", "\\xe3\\xa7\\x10\\x56\\x58\\xed\\x92\\xa1\\xea\\x9d\\x55\\xb1"),'),
@@ -1604,3 +1618,13 @@ def test_an_example_a_prose_paragraph_introduces_is_a_documentation_example(engi
     for text, doc in ((intro + request, True), (intro + body_below, True), (plain, False), (far, False)):
         assert _rated_as_doc(engine, "rfc/draft-oauth.txt", text,
                              lambda h: h.rule_id == "http-basic-auth") is doc, text
+
+
+def test_a_value_under_a_name_only_ending_in_key_is_low_confidence(engine):
+    """`<service>_key` names a service's key as often as a map's: a random value there is
+    reported, at low confidence, where an `api_key`'s is medium."""
+    value = "roLtT01S6znCR" + "hgoSwNNKY8O7AELn8e4"
+    (hit,) = engine.scan_text(f'censys_key = "{value}"\n', "app/settings.py")
+    assert hit.secret == value and hit.context["confidence"] == "low"
+    (hit,) = engine.scan_text(f'censys_api_key = "{value}"\n', "app/settings.py")
+    assert hit.context["confidence"] == "medium"
