@@ -679,7 +679,19 @@ def _random_key(v: str) -> bool:
     letters and digits six times or more, neither a digest (hex of a digest's length) nor a
     UUID (an id)."""
     return len(v) >= 20 and _KEY_CHARS.match(v) is not None and len(_LETTER_DIGIT.findall(v)) >= 6 \
-        and not _HEX_DIGEST_OR_ID.match(v)
+        and not _HEX_DIGEST_OR_ID.match(v) and not _ec_public_point(v)
+
+
+def _ec_public_point(v: str) -> bool:
+    """An uncompressed P-256 public key in base64url, 65 bytes from 0x04: Web Push's VAPID
+    `applicationServerKey` (RFC 8292), which every browser that subscribes is given."""
+    if len(v) != 87 or v[0] != "B":
+        return False
+    try:
+        raw = base64.urlsafe_b64decode(v + "=")
+    except (binascii.Error, ValueError):
+        return False
+    return len(raw) == 65 and raw[0] == 4
 
 
 _KEY_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.=\-]*$")

@@ -296,6 +296,8 @@ NEGATIVE = [
     ("app/ui.js", '  key: "kq7zX2mW9pL4rT8vB3nY6cH1",'),
     ("config/app.yaml", '  sort_key: "kq7zX2mW9pL4rT8vB3nY6cH1"'),
     ("config/app.yaml", '  signing_key_path: "kq7zX2mW9pL4rT8vB3nY6cH1"'),
+    # a Web Push (VAPID) public key under an application's key (firebase-js-sdk's messaging tests)
+    ("test/static/index.html", "          applicationKey: 'BK1qQ-vu8lW1fRN_NwqLMWE7yTQdsGgNoX4U-VEFyNldW" + "ogxMmMlO0Xt09C6xbRt7eCOoWk7IASyot6RaCSpTXc',"),
     # bytes written as escapes, some no printable character: a protocol's field, a hash
     # (Responder's NTLM packets, hashcat's self-test values)
     ("RelayPackets.py", '        ("AnsiPasswd", "\\xe3\\xa7\\x10\\x56\\x58\\xed\\x92\\xa1\\xea\\x9d\\x55\\xb1"),'),
