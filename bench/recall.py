@@ -26,6 +26,13 @@ Data: public repositories fetched with the search tool's `fetch` (their git dire
                other rules' validation uses) and is not an identifier (categories `identifier`
                or `domain`: account IDs, user names, host names). Recall only; written by
                kingfisher's maintainers for kingfisher's own patterns, so it favours kingfisher.
+  trufflehog   trufflesecurity/trufflehog's detector tests (pkg/detectors/*/*_test.go): each test's
+               valid pattern (`validPattern...` variables) written as that test feeds it to its
+               detector: the pattern as is when the test has `input: validPattern`, else its
+               commonest form `fmt.Sprintf("%s token = '%s'", keyword, validPattern)`; a pattern
+               fed in neither way is left out. Recall only (a file is found when a tool flags any
+               line of it); many patterns are random strings in a provider's shape, behind the
+               provider's name. Written by trufflehog's maintainers for trufflehog, not a peer here.
   leaky        Plazmaz/leaky-repo. Labels: .leaky-meta/secrets.csv, per file the number of lines
                holding a risk (a credential) and of informative lines. Scored per file: found =
                min(lines a tool flags, risk lines); false = lines flagged beyond risk + informative;
@@ -42,6 +49,7 @@ import csv
 import datetime as _dt
 import io
 import json
+import re
 import shlex
 import shutil
 import subprocess
@@ -57,7 +65,8 @@ import run as R  # noqa: E402
 OUT = R.OUT / "recall"
 MIRROR = Path("/work/.mirror")
 SETS = {"credsweeper": "Samsung+CredSweeper", "leaky": "Plazmaz+leaky-repo",
-        "noseyparker": "praetorian-inc+noseyparker", "kingfisher": "mongodb+kingfisher"}
+        "noseyparker": "praetorian-inc+noseyparker", "kingfisher": "mongodb+kingfisher",
+        "trufflehog": "trufflesecurity+trufflehog"}
 
 
 def _git(gitdir: Path, *args: str) -> bytes:
@@ -177,6 +186,47 @@ def noseyparker_examples(gitdir: Path, dest: Path, base: str = "crates/noseypark
     return commit, files
 
 
+_GO_STRING = r'(?:"((?:[^"\\\n]|\\.)*)"|`([^`]*)`)'
+_GO_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "'": "'"}
+
+
+def _go_string(quoted: str | None, raw: str | None) -> str:
+    if quoted is None or raw:
+        return raw or ""
+    return re.sub(r"\\(.)", lambda m: _GO_ESCAPES.get(m.group(1), "\\" + m.group(1)), quoted)
+
+
+def trufflehog_inputs(gitdir: Path, dest: Path, base: str = "pkg/detectors/") -> tuple[str, list[str]]:
+    """Write each detector test's valid patterns, in the form the test feeds them to its
+    detector, to dest/<detector>/<variable>.txt; (commit, the files)."""
+    commit = _git(gitdir, "rev-parse", "HEAD").decode().strip()
+    names = [n for n in _git(gitdir, "ls-tree", "-r", "--name-only", "HEAD", base).decode().splitlines()
+             if n.endswith("_test.go") and not n.endswith("_integration_test.go")]
+    if dest.exists():
+        shutil.rmtree(dest)
+    valid = re.compile(r"\b(validPattern\w*)\s*=\s*" + _GO_STRING)
+    keyword = re.compile(r"\bkeyword\s*=\s*" + _GO_STRING)
+    files = []
+    for n in sorted(names):
+        text = _git(gitdir, "show", f"HEAD:{n}").decode("utf-8", "replace")
+        kw = keyword.search(text)
+        for var, quoted, raw in valid.findall(text):
+            value = _go_string(quoted, raw)
+            if re.search(rf"\binput:\s*{var}\s*,", text):
+                sample = value
+            elif kw and re.search(rf'fmt\.Sprintf\("%s token = \'%s\'", keyword, {var}\)', text):
+                sample = f"{_go_string(kw.group(1), kw.group(2))} token = '{value}'"
+            else:
+                continue
+            if not value.strip():
+                continue
+            f = dest / n.split("/")[-2] / f"{var}.txt"
+            f.parent.mkdir(parents=True, exist_ok=True)
+            f.write_text(sample if sample.endswith("\n") else sample + "\n")
+            files.append(str(f.relative_to(dest)))
+    return commit, files
+
+
 def _kingfisher_reported(rule: dict) -> bool:
     """A kingfisher rule whose matches it reports as secrets: not a rule only other rules'
     validation uses (`visible: false`), not an identifier (an account ID, a user or host name)."""
@@ -197,14 +247,18 @@ def run_set(name: str, mirror: Path, tools: set[str] | None) -> dict:
     if not gitdir.exists():
         return {"set": name, "error": f"{gitdir} missing: fetch github:{SETS[name].replace('+', '/')} first"}
     root = OUT / name / "tree"
-    if name in ("noseyparker", "kingfisher"):
+    if name in ("noseyparker", "kingfisher", "trufflehog"):
         if name == "noseyparker":
             commit, files = noseyparker_examples(gitdir, root)
+        elif name == "trufflehog":
+            commit, files = trufflehog_inputs(gitdir, root)
         else:
             commit, files = noseyparker_examples(gitdir, root, "data/rules/", _kingfisher_reported)
         scan_root = root
         scorer = lambda u: score_files(u, files)  # noqa: E731
-        info = f"{len(files)} examples of {len({f.split('/')[0] for f in files})} secret rules (recall only)"
+        info = f"{len(files)} examples of {len({f.split('/')[0] for f in files})} secret rules (recall only)" \
+            if name != "trufflehog" else \
+            f"{len(files)} valid patterns of {len({f.split('/')[0] for f in files})} detectors' tests (recall only)"
     elif name == "credsweeper":
         commit = export(gitdir, "tests/samples", root)
         scan_root = root / "tests" / "samples"
