@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Recall on public labelled credential samples nobody here wrote, credfence beside its peers.
 
-    python bench/recall.py [--set credsweeper|leaky|noseyparker|kingfisher] [-v] [--json OUT.json]
+    python bench/recall.py [--set credsweeper|leaky|noseyparker|kingfisher|trufflehog] [-v] [--json OUT.json]
 
 Data: public repositories fetched with the search tool's `fetch` (their git directories under
 /work/.mirror, or pass --mirror DIR), exported at the commit printed in the results:
