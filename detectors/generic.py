@@ -656,6 +656,7 @@ _IDENT = re.compile(r"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$")  # snake/dotted/keb
 _LETTER_DIGIT = re.compile(r"[A-Za-z](?=\d)|\d(?=[A-Za-z])")
 _HEX_PARTS = re.compile(r"^[0-9a-f]+(?:[_.\-][0-9a-f]+)+$|^[0-9A-F]+(?:[_.\-][0-9A-F]+)+$")
 _UUID_SHAPED = re.compile(r"^(?=[^-]*\d)[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$")
+_NAME_JOINERS = re.compile(r"[_.\-]")
 
 
 def _random_parts(v: str) -> bool:
@@ -670,7 +671,7 @@ def _random_parts(v: str) -> bool:
         return False
     if _UUID_SHAPED.match(v) or _HEX_PARTS.match(v) and len(_LETTER_DIGIT.findall(v)) >= 4:
         return True
-    return any(len(part) >= 12 and len(_LETTER_DIGIT.findall(part)) >= 4 for part in re.split(r"[_.\-]", v))
+    return any(len(part) >= 12 and len(_LETTER_DIGIT.findall(part)) >= 4 for part in _NAME_JOINERS.split(v))
 
 
 def _random_key(v: str) -> bool:
@@ -696,7 +697,6 @@ def _ec_public_point(v: str) -> bool:
 
 _KEY_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.=\-]*$")
 _HEX_DIGEST_OR_ID = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56,64}|[0-9a-f]{96}|[0-9a-f]{128}|"
-                               r"[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64}|"
                                r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", re.I)
 
 
