@@ -677,10 +677,10 @@ def _random_parts(v: str) -> bool:
 def _random_key(v: str) -> bool:
     """A value a name only ending in `key` holds that is a service's key, not a map's: 20
     characters or more of letters and digits (and `_`, `-`, `.`, `=`) that turn between
-    letters and digits six times or more, neither a digest (hex of a digest's length) nor a
-    UUID (an id)."""
+    letters and digits six times or more, neither hex of a digest's length or more
+    (_HEX_DIGEST) nor a UUID (an id)."""
     return len(v) >= 20 and _KEY_CHARS.match(v) is not None and len(_LETTER_DIGIT.findall(v)) >= 6 \
-        and not _HEX_DIGEST_OR_ID.match(v) and not _ec_public_point(v)
+        and not _HEX_DIGEST.match(v) and not _UUID.match(v) and not _ec_public_point(v)
 
 
 def _ec_public_point(v: str) -> bool:
@@ -696,8 +696,6 @@ def _ec_public_point(v: str) -> bool:
 
 
 _KEY_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.=\-]*$")
-_HEX_DIGEST_OR_ID = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56,64}|[0-9a-f]{96}|[0-9a-f]{128}|"
-                               r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", re.I)
 
 
 # a secret store's reference, a path of three words or more and the field read from it after a
