@@ -677,10 +677,9 @@ def _random_parts(v: str) -> bool:
 def _random_key(v: str) -> bool:
     """A value a name only ending in `key` holds that is a service's key, not a map's: 20
     characters or more of letters and digits (and `_`, `-`, `.`, `=`) that turn between
-    letters and digits six times or more, neither hex of a digest's length or more
-    (_HEX_DIGEST) nor a UUID (an id)."""
+    letters and digits six times or more, neither hex of a digest's length nor a UUID (an id)."""
     return len(v) >= 20 and _KEY_CHARS.match(v) is not None and len(_LETTER_DIGIT.findall(v)) >= 6 \
-        and not _HEX_DIGEST.match(v) and not _UUID.match(v) and not _ec_public_point(v)
+        and not _DIGEST_HEX.match(v) and not _UUID.match(v) and not _ec_public_point(v)
 
 
 def _ec_public_point(v: str) -> bool:
@@ -696,6 +695,10 @@ def _ec_public_point(v: str) -> bool:
 
 
 _KEY_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.=\-]*$")
+# hex of a digest's length (MD5, SHA-1, SHA-224/256, SHA-384, SHA-512): narrower than
+# _HEX_DIGEST, since other lengths under a key's name are keys (ASP.NET's 48-digit
+# decryptionKey, PayloadsAllTheThings' IIS-Machine-Keys.md)
+_DIGEST_HEX = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$", re.I)
 
 
 # a secret store's reference, a path of three words or more and the field read from it after a
