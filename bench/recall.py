@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Recall on public labelled credential samples nobody here wrote, credfence beside its peers.
 
-    python bench/recall.py [--set credsweeper|leaky|noseyparker|kingfisher|trufflehog] [-v] [--json OUT.json]
+    python bench/recall.py [--set credsweeper|leaky|noseyparker|kingfisher|trufflehog|gitleaks] [-v] [--json OUT.json]
 
 Data: public repositories fetched with the search tool's `fetch` (their git directories under
 /work/.mirror, or pass --mirror DIR), exported at the commit printed in the results:
@@ -33,6 +33,15 @@ Data: public repositories fetched with the search tool's `fetch` (their git dire
                fed in neither way is left out. Recall only (a file is found when a tool flags any
                line of it); many patterns are random strings in a provider's shape, behind the
                provider's name. Written by trufflehog's maintainers for trufflehog, not a peer here.
+  gitleaks     gitleaks/gitleaks' rule tests (cmd/generate/config/rules/*.go): every true positive
+               written as a Go string literal (`tps`), each to its own file, a `map[path]sample` one
+               under its path; a `utils.GenerateSampleSecrets(name, literal)` as one of the forms
+               gitleaks expands it to, `{name}Token = "{literal}"`. Samples built at run time
+               (`secrets.NewSecret`, `fmt.Sprintf`) are left out. Its false positives (`fps`, the
+               same way) are the negatives: a file a tool flags is a false alarm. They are what one
+               rule must not match, chosen by gitleaks' maintainers mostly from real code; a few
+               may be another rule's secret (read the list with -v). betterleaks is gitleaks'
+               successor: this set favours it.
   leaky        Plazmaz/leaky-repo. Labels: .leaky-meta/secrets.csv, per file the number of lines
                holding a risk (a credential) and of informative lines. Scored per file: found =
                min(lines a tool flags, risk lines); false = lines flagged beyond risk + informative;
@@ -66,7 +75,7 @@ OUT = R.OUT / "recall"
 MIRROR = Path("/work/.mirror")
 SETS = {"credsweeper": "Samsung+CredSweeper", "leaky": "Plazmaz+leaky-repo",
         "noseyparker": "praetorian-inc+noseyparker", "kingfisher": "mongodb+kingfisher",
-        "trufflehog": "trufflesecurity+trufflehog"}
+        "trufflehog": "trufflesecurity+trufflehog", "gitleaks": "gitleaks+gitleaks"}
 
 
 def _git(gitdir: Path, *args: str) -> bytes:
@@ -227,6 +236,118 @@ def trufflehog_inputs(gitdir: Path, dest: Path, base: str = "pkg/detectors/") ->
     return commit, files
 
 
+_GO_TOKEN = re.compile(r"//[^\n]*|/\*.*?\*/|`[^`]*`|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|\.\.\.|:=|"
+                       r"[A-Za-z_][\w.]*|[0-9]+|\S", re.S)
+
+
+def _go_tokens(text: str) -> list[str]:
+    return [t for t in _GO_TOKEN.findall(text) if not t.startswith(("//", "/*"))]
+
+
+def _go_group(toks: list[str], i: int) -> tuple[list[list[str]], int]:
+    """The comma-separated elements inside the bracket at toks[i], and the index after its close."""
+    close = {"(": ")", "{": "}", "[": "]"}
+    elems, cur, depth, k = [], [], 0, i + 1
+    while k < len(toks):
+        t = toks[k]
+        if t in close:
+            depth += 1
+        elif t in close.values():
+            if depth == 0:
+                if cur:
+                    elems.append(cur)
+                return elems, k + 1
+            depth -= 1
+        if t == "," and depth == 0:
+            elems.append(cur)
+            cur = []
+        else:
+            cur.append(t)
+        k += 1
+    return elems, k
+
+
+def _go_literal(elem: list[str]) -> str | None:
+    """The text of an element made of string literals joined by `+` only, else None."""
+    if not elem or len(elem) % 2 == 0 or any(t != "+" for t in elem[1::2]):
+        return None
+    parts = []
+    for t in elem[::2]:
+        if t.startswith("`"):
+            parts.append(t[1:-1])
+        elif t.startswith('"'):
+            parts.append(_go_string(t[1:-1], None))
+        else:
+            return None
+    return "".join(parts)
+
+
+def gitleaks_samples(text: str) -> dict[str, list[tuple[str, str]]]:
+    """{'tps': [(file name, sample)], 'fps': [...]} of one gitleaks rule file's Go source."""
+    toks = _go_tokens(text)
+    out: dict[str, list[tuple[str, str]]] = {"tps": [], "fps": []}
+
+    def elements(k: int) -> list[list[str]]:  # the samples an expression at toks[k] lists
+        if toks[k] == "[" and toks[k + 1] == "]" and toks[k + 3] == "{":  # []string{...}
+            return _go_group(toks, k + 3)[0]
+        if toks[k] == "map" and "{" in toks[k:k + 8]:  # map[string]string{path: sample}
+            return _go_group(toks, toks.index("{", k))[0]
+        if toks[k] in ("append", "utils.GenerateSampleSecrets") and toks[k + 1] == "(":
+            args = _go_group(toks, k + 1)[0]
+            return args[1:] if toks[k] == "append" else [toks[k:k + 1] + ["("] + [x for a in args for x in a + [","]] + [")"]]
+        return []
+
+    for k in range(len(toks) - 2):
+        if toks[k] not in ("tps", "fps") or toks[k + 1] not in (":=", "="):
+            continue
+        for n, elem in enumerate(elements(k + 2)):
+            name = f"{toks[k]}-{k}-{n}.txt"
+            if elem[:2] == ["utils.GenerateSampleSecrets", "("]:
+                args = _go_group(elem, 1)[0]
+                ident, secret = (_go_literal(a) for a in (args + [[], []])[:2])
+                if ident is not None and secret is not None:
+                    out[toks[k]].append((name, f'{ident}Token = "{secret}"'))
+            elif len(elem) >= 3 and elem[1] == ":" and _go_literal(elem[:1]) is not None:  # a map's path: sample
+                path, sample = _go_literal(elem[:1]), _go_literal(elem[2:])
+                if sample is not None and path and ".." not in path and not path.startswith("/"):
+                    out[toks[k]].append((f"{toks[k]}-{k}-{n}/{path}", sample))
+            else:
+                sample = _go_literal(elem)
+                if sample is not None and sample.strip():
+                    out[toks[k]].append((name, sample))
+    return out
+
+
+def gitleaks_inputs(gitdir: Path, dest: Path, base: str = "cmd/generate/config/rules/") -> tuple[str, list[str], list[str]]:
+    """Write each rule file's true and false positives to dest/<file>/<tps|fps>-...; (commit,
+    the true positives' files, the false positives')."""
+    commit = _git(gitdir, "rev-parse", "HEAD").decode().strip()
+    names = [n for n in _git(gitdir, "ls-tree", "--name-only", f"HEAD:{base}").decode().split() if n.endswith(".go")]
+    if dest.exists():
+        shutil.rmtree(dest)
+    found: dict[str, list[str]] = {"tps": [], "fps": []}
+    for n in sorted(names):
+        for kind, samples in gitleaks_samples(_git(gitdir, "show", f"HEAD:{base}{n}").decode("utf-8", "replace")).items():
+            for name, sample in samples:
+                f = dest / n[:-3] / name
+                f.parent.mkdir(parents=True, exist_ok=True)
+                f.write_text(sample if sample.endswith("\n") else sample + "\n")
+                found[kind].append(str(f.relative_to(dest)))
+    return commit, found["tps"], found["fps"]
+
+
+def score_files_negatives(units: dict, files: list[str], negatives: list[str]) -> dict:
+    """score_files, and each negative file a tool flags counted as a false alarm."""
+    res = score_files(units, files)
+    flagged = {p for p, _ in units}
+    fps = sorted(f for f in negatives if f in flagged)
+    res["fp"], res["fp_list"] = len(fps), fps
+    res["precision"] = res["found"] / (res["found"] + len(fps)) if res["found"] + len(fps) else float("nan")
+    p, r = res["precision"], res["recall"]
+    res["f1"] = 2 * p * r / (p + r) if p + r else 0.0
+    return res
+
+
 def _kingfisher_reported(rule: dict) -> bool:
     """A kingfisher rule whose matches it reports as secrets: not a rule only other rules'
     validation uses (`visible: false`), not an identifier (an account ID, a user or host name)."""
@@ -247,7 +368,12 @@ def run_set(name: str, mirror: Path, tools: set[str] | None) -> dict:
     if not gitdir.exists():
         return {"set": name, "error": f"{gitdir} missing: fetch github:{SETS[name].replace('+', '/')} first"}
     root = OUT / name / "tree"
-    if name in ("noseyparker", "kingfisher", "trufflehog"):
+    if name == "gitleaks":
+        commit, files, negatives = gitleaks_inputs(gitdir, root)
+        scan_root = root
+        scorer = lambda u: score_files_negatives(u, files, negatives)  # noqa: E731
+        info = f"{len(files)} true and {len(negatives)} false positives of {len({f.split('/')[0] for f in files + negatives})} rule files"
+    elif name in ("noseyparker", "kingfisher", "trufflehog"):
         if name == "noseyparker":
             commit, files = noseyparker_examples(gitdir, root)
         elif name == "trufflehog":
