@@ -369,6 +369,15 @@ def mixed_token(secret: str, match: re.Match | None = None) -> bool:
     return True
 
 
+def random_token(secret: str, match: re.Match | None = None) -> bool:
+    """A mixed token whose letters and digits turn four times or more, as a random one's do:
+    what follows `Authorization:` under a scheme a provider names, or bare, can as well be
+    code (`Authorization = new AuthorizationV2Header()`), whose names turn once or twice."""
+    from detectors.generic import _LETTER_DIGIT  # (loaded by then: the workers import it first)
+
+    return mixed_token(secret, match) and len(_LETTER_DIGIT.findall(secret)) >= 4
+
+
 # a name in capitals, as a documentation writes the slots of a URL (Symfony Mailer's DSNs,
 # `mailgun://KEY:DOMAIN@default`, `ses://ACCESS_KEY:SECRET_KEY@default`: kimai's .env.dist)
 _CAPS_SLOT = re.compile(r"^[A-Z]{2,}(?:_[A-Z]{2,})*$")
@@ -666,6 +675,7 @@ VALIDATORS = {
     "b64-private-key": b64_private_key,
     "basic-auth": basic_auth,
     "mixed-token": mixed_token,
+    "random-token": random_token,
     "url-password": url_password,
     "bech32": bech32,
     "aws-real-account": aws_real_account,
