@@ -982,7 +982,7 @@ class Engine:
                 return []
         for m in regex_of(rule).finditer(line):
             secret = _secret_of(m)
-            if not secret or _inside_a_word(line, m.start()):
+            if not secret or _inside_a_word(line, m.start()) or _name_runs_into_a_word(line, m.start(), rule.keywords):
                 continue
             col = m.start(_secret_group(m))
             if rule.family == CONFIG_FAMILY:
@@ -1729,6 +1729,24 @@ def _inside_a_word(line: str, at: int) -> bool:
     part (`ETSY_KEY`, `myEtsyKey`), or after a capital (Java's `-Dsonar.login=`), is
     one; patterns that start with a prefix or a boundary of their own never start so."""
     return at > 0 and line[at].islower() and (line[at - 1].islower() or line[at - 1].isdigit())
+
+
+def _name_runs_into_a_word(line: str, at: int, keywords: list[str]) -> bool:
+    """Does the provider's name matched at `at` end inside a camel-case word that began within
+    it? `sumOfExposures` holds Sumo's name case-insensitively, but its `O` starts the word
+    `Of`: not Sumo's setting. A brand's own capitals end with the name (`GitHubClientSecret`,
+    `sendGridKey`), a name without one inside (`SUMO_KEY`, `sumologic`) is whole, and so is
+    a prefix with capitals of its own (a JWT's `eyJ`)."""
+    for k in keywords:
+        end = at + len(k)
+        name = line[at:end]
+        if name.lower() != k.lower():
+            continue
+        if end < len(line) and line[end].islower():
+            return any(name[i - 1].islower() and name[i].isupper() and not (k[i - 1].islower() and k[i].isupper())
+                       for i in range(1, len(name)))
+        return False
+    return False
 
 
 def _utf8(text: str) -> bytes:
