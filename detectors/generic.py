@@ -996,6 +996,8 @@ _TAG_OPTIONS = re.compile(r"^[A-Za-z_][\w.-]*(?:,(?:omitempty|omitzero|inline|st
 _HANDLER_REF = re.compile(r"^(?:[A-Z]\w*\\)*([A-Z][A-Za-z0-9]+)(?:::?|@)([a-z][a-z]{2,}(?:[A-Z][a-z]+)*)$")
 # mount or build-secret options naming where a secret comes from, not the secret: Docker's
 # `--secret id=NAME,src=PATH`, `--mount=type=secret,id=NAME,env=VAR`
+# Earthly's build secret, `--secret <env var>=<secret id>`, as it ends before the value
+_SECRET_MOUNT = re.compile(r"--secret[ \t]+[A-Za-z_]\w*=$")
 _MOUNT_OPTIONS = re.compile(r"^(?:id|src|source|env|type|target|dst|destination)=[^,\s=]*(?:,[a-z]+=[^,\s=]*)*$")
 # words joined by hyphens, each capitalised or an upper-case acronym with a version: an HTTP
 # header's name (`X-CSRF-Token`, `X-Oss-Security-Token`), optionally behind a lookup source
@@ -1432,6 +1434,11 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
     val = toks[j:end]
     while len(val) > 1 and val[-1].kind == OP and val[-1].text in (",", ";"):
         val = val[:-1]  # `"key": "value",` in prose and JSON
+    if lang in ("text", "sh") and len(val) > 1 and val[-1].text == "\\" and not line[val[-1].end:].strip():
+        # a command the next line continues (`curl -d access_token=... \` in a README): the
+        # backslash ends the line, not the value
+        val = val[:-1]
+        end -= 1
     if not val:
         return None
     first = val[0]
@@ -2316,6 +2323,8 @@ def generic_hits(line: str, line_no: int, path: str = "", lines: list[str] | Non
             continue
         if "<" in line and _names_a_pair(line, key, col) or key[:1] == "$" and _EXPANSION_ONLY.match(key):
             continue
+        if "--secret" in line and _SECRET_MOUNT.search(line, max(0, col - 80), col):
+            continue  # Earthly's `RUN --secret GIT_PASSWORD=+secrets/TOKEN` names both, read as an assignment too
         if "$" in value and (kind == SHELL or lang == "php") and isinstance(where, Tok) and where.kind == STR and \
                 where.quote == '"' and _EXPANSION.search(value):
             continue  # a double-quoted string that expands a variable: the value is built from it

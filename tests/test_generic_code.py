@@ -214,6 +214,10 @@ POSITIVE = [
     ("bin/run.sh", 'tool --oauth-token "eZs2fK9qLmN3pR7tV1xY5zA8b"', "eZs2fK9qLmN3pR7tV1xY5zA8b"),
     ("bin/run.sh", '    --oauth2-bearer "eZs2fjkjL9xQm3vT8wRz4pKd==" \\', "eZs2fjkjL9xQm3vT8wRz4pKd=="),
     ("conf/auth.json", '"authorization": "aMgHAgIKhwLgZq3Xk9vT2pR8wL5m"', "aMgHAgIKhwLgZq3Xk9vT2pR8wL5m"),
+    # a command in a README that the next line continues: the backslash ends the line, not the
+    # value (noseyparker's Particle example)
+    ("README.md", "curl -d access_token=38bb7b318cc6898c80317decb34525844bc9db55 \\", "38bb7b318cc6898c80317decb34525844bc9db55"),
+    ("docs/setup.txt", "  -d client_secret=Xk29fjQ0pLm3Vn84hsK2qWe7Pq73ndL5 \\", "Xk29fjQ0pLm3Vn84hsK2qWe7Pq73ndL5"),
     # Gradle/Groovy DSL without parentheses; a shell assignment before a command
     ("build.gradle", '            password "Hq7vN2kLp9XwR4tA"', "Hq7vN2kLp9XwR4tA"),
     ("bin/run.sh", "PGPASSWORD=Zx9mQ2pLk1wE psql -h db -U app", "Zx9mQ2pLk1wE"),
@@ -508,6 +512,7 @@ NEGATIVE = [
     ("script/build_docker.sh", "  --secret id=BUNDLE_PACKAGER__DEV \\"),
     ("ci/build.sh", "docker buildx build --secret id=npm_token,src=$HOME/.npmrc ."),
     ("build.earth", "\tRUN --secret GIT_PASSWORD=+secrets/GITHUB_TOKEN \\"),
+    ("build.earth", "\tRUN --secret GIT_PASSWORD=+secrets/GITHUB_TOKEN"),
     ("files.md5", "  './modules/Users/GeneratePassword.php' => '0b9a5454d25bda8e317b96f7fc970db5',"),
     ("application/src/main/data/lwm2m-registry/3378.xml", "pass=1]]></Description>"),
     # a query's parameter in a folded YAML value ends at the next `&` (supabase's vector config)
