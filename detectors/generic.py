@@ -1503,8 +1503,9 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
     return text, s, "bare"
 
 
-# a comma, then the next keyword argument of a call or pair of a list (kitsune's Sphinx config)
-_NEXT_ARG = re.compile(r",[A-Za-z_]\w{0,30}=")
+# a comma, then the next keyword argument of a call or pair of a list (kitsune's Sphinx config),
+# or Helm's next dotted value (`--set auth.rootPassword=...,auth.database=app`)
+_NEXT_ARG = re.compile(r",[A-Za-z_][\w.]{0,30}=")
 # after a bare word in prose, the next `label: value` or `label=value` of a line of several pairs
 # (`password:... username:master`, `PW:... ID:...`): the word was the whole value
 _NEXT_PAIR = re.compile(r"[ \t]*[,;]?[ \t]+[^\W\d][\w.\-]{0,30}[ \t]*[:=]", re.UNICODE)

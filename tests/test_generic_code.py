@@ -218,6 +218,9 @@ POSITIVE = [
     # value (noseyparker's Particle example)
     ("README.md", "curl -d access_token=38bb7b318cc6898c80317decb34525844bc9db55 \\", "38bb7b318cc6898c80317decb34525844bc9db55"),
     ("docs/setup.txt", "  -d client_secret=Xk29fjQ0pLm3Vn84hsK2qWe7Pq73ndL5 \\", "Xk29fjQ0pLm3Vn84hsK2qWe7Pq73ndL5"),
+    # Helm's --set takes pairs joined by commas, their names dotted: the value ends at the next
+    ("deploy/install.sh", "helm install db bitnami/mysql --set auth.rootPassword=Xk29fjQ0pLm3Vn84,auth.database=app",
+     "Xk29fjQ0pLm3Vn84"),
     # Gradle/Groovy DSL without parentheses; a shell assignment before a command
     ("build.gradle", '            password "Hq7vN2kLp9XwR4tA"', "Hq7vN2kLp9XwR4tA"),
     ("bin/run.sh", "PGPASSWORD=Zx9mQ2pLk1wE psql -h db -U app", "Zx9mQ2pLk1wE"),
@@ -513,6 +516,8 @@ NEGATIVE = [
     ("ci/build.sh", "docker buildx build --secret id=npm_token,src=$HOME/.npmrc ."),
     ("build.earth", "\tRUN --secret GIT_PASSWORD=+secrets/GITHUB_TOKEN \\"),
     ("build.earth", "\tRUN --secret GIT_PASSWORD=+secrets/GITHUB_TOKEN"),
+    # a chart's README: a stand-in, once the next pair is cut off it
+    ("README.md", "  --set auth.rootPassword=secretpassword,auth.database=app_database \\"),
     ("files.md5", "  './modules/Users/GeneratePassword.php' => '0b9a5454d25bda8e317b96f7fc970db5',"),
     ("application/src/main/data/lwm2m-registry/3378.xml", "pass=1]]></Description>"),
     # a query's parameter in a folded YAML value ends at the next `&` (supabase's vector config)
