@@ -996,9 +996,9 @@ _TAG_OPTIONS = re.compile(r"^[A-Za-z_][\w.-]*(?:,(?:omitempty|omitzero|inline|st
 _HANDLER_REF = re.compile(r"^(?:[A-Z]\w*\\)*([A-Z][A-Za-z0-9]+)(?:::?|@)([a-z][a-z]{2,}(?:[A-Z][a-z]+)*)$")
 # mount or build-secret options naming where a secret comes from, not the secret: Docker's
 # `--secret id=NAME,src=PATH`, `--mount=type=secret,id=NAME,env=VAR`
+_MOUNT_OPTIONS = re.compile(r"^(?:id|src|source|env|type|target|dst|destination)=[^,\s=]*(?:,[a-z]+=[^,\s=]*)*$")
 # Earthly's build secret, `--secret <env var>=<secret id>`, as it ends before the value
 _SECRET_MOUNT = re.compile(r"--secret[ \t]+[A-Za-z_]\w*=$")
-_MOUNT_OPTIONS = re.compile(r"^(?:id|src|source|env|type|target|dst|destination)=[^,\s=]*(?:,[a-z]+=[^,\s=]*)*$")
 # words joined by hyphens, each capitalised or an upper-case acronym with a version: an HTTP
 # header's name (`X-CSRF-Token`, `X-Oss-Security-Token`), optionally behind a lookup source
 # (`header:X-CSRF-Token`), or an algorithm's (`AWS4-HMAC-SHA256`), not a value of one
