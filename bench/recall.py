@@ -292,9 +292,10 @@ def gitleaks_samples(text: str) -> dict[str, list[tuple[str, str]]]:
             return _go_group(toks, k + 3)[0]
         if toks[k] == "map" and "{" in toks[k:k + 8]:  # map[string]string{path: sample}
             return _go_group(toks, toks.index("{", k))[0]
-        if toks[k] in ("append", "utils.GenerateSampleSecrets") and toks[k + 1] == "(":
-            args = _go_group(toks, k + 1)[0]
-            return args[1:] if toks[k] == "append" else [toks[k:k + 1] + ["("] + [x for a in args for x in a + [","]] + [")"]]
+        if toks[k] == "append" and toks[k + 1] == "(":
+            return _go_group(toks, k + 1)[0][1:]
+        if toks[k] == "utils.GenerateSampleSecrets" and toks[k + 1] == "(":
+            return [toks[k:_go_group(toks, k + 1)[1]]]  # the call itself, read below
         return []
 
     for k in range(len(toks) - 2):
