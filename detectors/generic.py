@@ -142,7 +142,9 @@ _NOT_HEAD = {"is", "has", "use", "uses", "show", "hide", "enable", "disable", "n
              # a digest of the secret: Helm's `checksum/secret` pod annotation
              "checksum", "digest"}
 
-_SPLIT = re.compile(r"[\W_]+", re.UNICODE)
+# (\w and \W of a str pattern are Unicode's without re.UNICODE; given no flag it is
+# also what scanner/regex_cache.py keeps it under)
+_SPLIT = re.compile(r"[\W_]+")
 
 
 def name_words(name: str) -> list[str]:
@@ -466,7 +468,7 @@ def is_test_path(path: str) -> bool:
 STR, NAME, NUM, OP, WORD, COMMENT = "str", "name", "num", "op", "word", "comment"
 _PY_PREFIX = re.compile(r"(?i)(?:[rbuf]|rb|br|fr|rf)(?=['\"])")
 # `$password` (PHP, Perl, shell) is one name; `${` and `$(` open a reference
-_NAME_RE = re.compile(r"[^\W\d][\w$]*|\$\w+|\$[{(]", re.UNICODE)
+_NAME_RE = re.compile(r"[^\W\d][\w$]*|\$\w+|\$[{(]")  # (Unicode letters, as _SPLIT)
 _NUM_RE = re.compile(r"\d[\w.]*")
 _OPS = ("===", "!==", "=>", ":=", "==", "!=", "?=", "||=", "+=", "::", "->", "<-")
 # the operators by their first character, in _OPS's order (the first that matches wins)
@@ -1508,7 +1510,7 @@ def _value_of(toks: list[Tok], j: int, lang: str, bare_ok: bool, line: str):
 _NEXT_ARG = re.compile(r",[A-Za-z_][\w.]{0,30}=")
 # after a bare word in prose, the next `label: value` or `label=value` of a line of several pairs
 # (`password:... username:master`, `PW:... ID:...`): the word was the whole value
-_NEXT_PAIR = re.compile(r"[ \t]*[,;]?[ \t]+[^\W\d][\w.\-]{0,30}[ \t]*[:=]", re.UNICODE)
+_NEXT_PAIR = re.compile(r"[ \t]*[,;]?[ \t]+[^\W\d][\w.\-]{0,30}[ \t]*[:=]")  # (Unicode letters)
 
 
 def _one_word(val: list[Tok], line: str) -> bool:

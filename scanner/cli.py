@@ -24,6 +24,9 @@ def _interrupted_early(signum, frame):  # pragma: no cover - timing-dependent
 if __name__ == "__main__" or os.path.basename(sys.argv[0]) == "credfence":
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _interrupted_early)
+from scanner import regex_cache  # noqa: E402 - after the start-up Ctrl-C handler
+
+regex_cache.warm()  # before the modules below compile their patterns
 from pathlib import Path  # noqa: E402 - after the start-up Ctrl-C handler
 
 import click  # noqa: E402 - after the start-up Ctrl-C handler
@@ -593,6 +596,10 @@ def entry() -> None:
         code = 0
     except SystemExit as e:
         code = e.code
+    try:
+        regex_cache.keep()
+    except Exception:  # noqa: BLE001 - a cache that cannot be kept is compiled again next time
+        pass
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
     if run_exit_handlers is None or not isinstance(code, (int, type(None))):
         sys.exit(code)  # (a message for an exit code: Python prints it, then exits 1)
