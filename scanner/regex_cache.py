@@ -81,9 +81,11 @@ def _held_patterns() -> list[re.Pattern]:
                 take(x, depth + 1)
 
     for name, module in list(sys.modules.items()):
-        if module is None or not (name.startswith(("scanner.", "detectors.")) or name in ("scanner", "detectors")):
+        if module is None or name == __name__ or not name.startswith(("scanner.", "detectors.")):
             continue
-        for v in list(vars(module).values()):
+        for k, v in list(vars(module).items()):
+            if k.startswith("__"):  # __builtins__ and the like
+                continue
             if isinstance(v, type) and v.__module__ == name:
                 for x in list(vars(v).values()):
                     take(x)
