@@ -122,6 +122,9 @@ _NOT_TAIL = {
     # where the secret lives: terraform-google-kubernetes-engine's
     # `operator_credential_namespace = "config-management-system"`
     "namespace", "namespaces",
+    # an Amazon Resource Name, which names the secret (CDK's and CloudFormation's
+    # `docDbClusterSecretArn`, a `SecretArn` output)
+    "arn", "arns",
     # the key a browser's or a cache's store keeps it under (logto's
     # `generatedPasswordStorageKey = 'logto:admin_console:generated_password'`)
     "storage_key", "cache_key",
@@ -773,6 +776,11 @@ _NAME_PATH = re.compile(r"^[a-z][a-z0-9_.\-]*(?:/[a-z0-9][a-z0-9_.\-]*){2,}$")
 _ROUTE = re.compile(r"^/?[a-z][a-z0-9_.\-]*(?:/(?:[a-z0-9][a-z0-9_.\-]*|:[a-z_][A-Za-z_]*))*/:[a-z_][A-Za-z_]*"
                     r"(?:/(?:[a-z0-9][a-z0-9_.\-]*|:[a-z_][A-Za-z_]*))*/?$")
 _URN = re.compile(r"(?i)^urn:[a-z0-9][a-z0-9-]{0,31}:\S+$")
+# an Amazon Resource Name (AWS's IAM User Guide, "ARN format": arn:partition:service:region:
+# account-id:resource, the region and the account empty for global resources, the account
+# `aws` for AWS's managed policies): a name of a resource, a Secrets Manager secret's too,
+# never the secret
+_ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12}|aws)?:\S+$")
 # the whole value standard base64 with its padding, as a Kubernetes Secret's `data:` holds it
 _B64_TEXT = re.compile(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
 
@@ -1234,7 +1242,7 @@ def value_ok(key: str, value: str, word: str) -> bool:
         # (a password with a slash and a dot mixes capitals and digits: `Xk9/aB3qQz.ab12`)
         return False
     if (_ENV_NAME.match(v) or _IDENT.match(v) and not _UUID.match(v)) and not _random_parts(v) or _ENV_NAME_LIST.match(v) or \
-            _NAME_PATH.match(v) or _URN.match(v) or _STORE_REFERENCE.match(v) or "/:" in v and _ROUTE.match(v):
+            _NAME_PATH.match(v) or _URN.match(v) or _ARN.match(v) or _STORE_REFERENCE.match(v) or "/:" in v and _ROUTE.match(v):
         # an environment variable's or a constant's name, or a list of them, an identifier (a UUID that begins
         # with a letter is no more a name than one that begins with a digit: generic_hits
         # rates both low), a secret store's reference, a route

@@ -528,6 +528,9 @@ def _structural_run(body: str) -> bool:
 # header alone ({"alg":"HS256","typ":"JWT"}), which signs nothing
 _PROSE = re.compile(r"^[A-Za-z][A-Za-z',]*(?: [A-Za-z',]+){2,}[.!?]?\n?$")
 _JWT_HEADER = re.compile(r'^\{\s*"(?:alg|typ|kid)"\s*:\s*"[^"]*"(?:\s*,\s*"(?:alg|typ|kid)"\s*:\s*"[^"]*")*\s*\}$')
+# ...or a JWT's header cut short inside a value: a sample request's `"Authorization":
+# "eyJraWQiOiJLTzRVMWZs"` ({"kid":"KO4U1fl), the start of a token a document leaves out
+_JWT_HEADER_CUT = re.compile(r'^\{\s*(?:"(?:alg|typ|kid)"\s*:\s*"[^"]*"\s*,\s*)*"(?:alg|typ|kid)"\s*:\s*"[^"]*$')
 _B64_VALUE = re.compile(r"^[A-Za-z0-9+/_-]{16,}={0,2}$")
 _PLAIN_WORD = re.compile(r"^[\w.@!#%+-]{6,64}$")
 
@@ -589,6 +592,8 @@ def _decodes_to_no_secret(s: str) -> bool:
     if not _B64_VALUE.match(s):
         return False
     t = s.rstrip("=")
+    if len(t) % 4 == 1 and t.startswith("eyJ"):
+        t = t[:-1]  # cut between two bytes: the last character holds only part of one
     try:
         raw = base64.b64decode(t.replace("-", "+").replace("_", "/") + "=" * (-len(t) % 4), validate=True)
         text = raw.decode("ascii")
@@ -597,7 +602,7 @@ def _decodes_to_no_secret(s: str) -> bool:
     # ...or a stand-in password itself, encoded as a Kubernetes Secret's data is (bitnami's
     # mariadb-secrets.yaml: "bXktcm9vdC1wYXNzd29yZA==", my-root-password); a token's own
     # structure (JSON, `kind:id:key`) is judged by its rule, not here
-    return bool(_PROSE.match(text) or _JWT_HEADER.match(text) or _PLAIN_WORD.match(text) and is_placeholder(text)
+    return bool(_PROSE.match(text) or _JWT_HEADER.match(text) or _JWT_HEADER_CUT.match(text) or _PLAIN_WORD.match(text) and is_placeholder(text)
                 or text[:1] in "{[" and _json_holds_no_secret(text))
 
 

@@ -286,9 +286,21 @@ POSITIVE = [
     ("app/config/key.php", 'define("ENCRYPTION_SECRET", "def00000' + hashlib.sha256(b"a key").hexdigest()
      + hashlib.sha1(b"a key").hexdigest() + '");',
      "def00000" + hashlib.sha256(b"a key").hexdigest() + hashlib.sha1(b"a key").hexdigest()),
+    # base64 of a whole JSON object under a key's name is a key still (Grafana's API keys
+    # are base64 of {"k":...,"n":...,"id":...}); only a JWT header cut short is none
+    ("conf/grafana.ini", "api_key = eyJrIjoiWHE4dlQybVd4OUxwNFJ6WTduQjdj" + "M0QiLCJuIjoiZGVwbG95IiwiaWQiOjF9",
+     "eyJrIjoiWHE4dlQybVd4OUxwNFJ6WTduQjdj" + "M0QiLCJuIjoiZGVwbG95IiwiaWQiOjF9"),
 ]
 
 NEGATIVE = [
+    # an Amazon Resource Name names a resource, a secret in Secrets Manager too: under a
+    # name that ends in Arn (a CDK stack's props), or as the value of a password's name
+    ("cdk/bin/app.ts", "  dbClusterSecretArn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:AppDbSecret-Q7xK2m',"),
+    ("deploy/settings.py", 'DB_PASSWORD = "arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:prod/db-Ab12Cd"'),
+    # a JWT's header cut short in a sample request ({"alg":"RS256","kid":"Mq7wPz, and the
+    # same with its last character cut between two bytes)
+    ("events/request.json", '    "Authorization": "eyJhbGciOiJSUzI1NiIsImtpZCI6Ik1xN3dQeg",'),
+    ("events/request.json", '    "authToken": "eyJhbGciOiJSUzI1NiIsImtpZCI6Ik1xN3dQegZ",'),
     # names with a digit or two in their words are names still (_random_parts)
     ("app/settings.py", "token_backend = 'python3-pip-lib2to3'"),
     ("deploy/app.env", "SECRET_STORE=AWS_S3_BUCKET_V2"),
