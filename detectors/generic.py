@@ -907,8 +907,11 @@ _USERINFO = re.compile(r"^[^:@\s/]{1,64}:([^@\s/]{1,128})@[\w.-]+(?::\d{1,5})?(?
 # (sqlc's `uriNoPassword := "root@tcp(localhost:3306)/mysql?parseTime=true"`)
 _GO_DSN = re.compile(r"^[^:@\s/()]{0,64}(?::([^@\s]{0,128}))?@[a-z][a-z0-9]{1,15}\([^()\s]{0,253}\)/\S*$")
 # a version, or an image's tag, or a Debian package's version, `[epoch:]upstream[-revision]`
-# (openstack-ansible's pinned packages, `libpam-smbpass: 2:4.1.6+dfsg-1ubuntu2`)
-_VERSION = re.compile(r"^(?:\d{1,4}:)?v?\d+(?:\.\d+){1,3}(?:[a-z]{1,2}\d{0,3})?(?:[-+~][0-9A-Za-z]+(?:[.+~-][0-9A-Za-z]+)*)?$")
+# (openstack-ansible's pinned packages, `libpam-smbpass: 2:4.1.6+dfsg-1ubuntu2`), or a range
+# of versions after its operator (npm's `^1.0.0-alpha.23` and `~1.2.3`, pip's `>=2.1`, a
+# package.json's dependency named for a credential provider: amplify-js' `"@aws-sdk/
+# credential-provider-cognito-identity": "^1.0.0-alpha.23"`)
+_VERSION = re.compile(r"^(?:[\^~=]|[<>!]=|[<>]|~>|===?)?(?:\d{1,4}:)?v?\d+(?:\.\d+){1,3}(?:[a-z]{1,2}\d{0,3})?(?:[-+~][0-9A-Za-z]+(?:[.+~-][0-9A-Za-z]+)*)?$")
 # the IDs Google's analytics tags are configured with, in the page of every site they measure:
 # Universal Analytics' UA-<account>-<property>, GA4's measurement G-<10>, Tag Manager's GTM-,
 # Google Ads' AW- (keycloak-quickstarts' GitBook config: `"ga": {"token": "UA-86203452-1"}`)

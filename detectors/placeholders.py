@@ -55,6 +55,10 @@ _WORD_FORMS = (
     "specimen",
     # or that it must go: JHipster's `my-secret-key-which-should-be-changed-in-production...`
     r"should[_-]?be[_-]?changed", r"must[_-]?be[_-]?changed",
+    # or when it must be changed (aws-doc-sdk-examples' Flask config, `SECRET_KEY =
+    # "change-for-production!"`; `replace-in-production`, `change_before_deploy`)
+    r"change[_-]?(?:it[_-]?)?(?:for|in|before|on)[_-]?(?:prod|deploy|release)",
+    r"replace[_-]?(?:it[_-]?)?(?:for|in|before|on)[_-]?(?:prod|deploy|release)",
 )
 _WORDS = re.compile("(?i)" + "|".join(_WORD_FORMS))
 # the literal each form starts with: an ASCII text holding none of them, lower-cased, has no

@@ -293,6 +293,13 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a value saying when it is to be changed; a range of versions of a package whose name
+    # names a credential (an npm dependency's caret and tilde ranges)
+    ("app/settings.py", 'SECRET_KEY = "Change-For-Production!"'),
+    ("app/settings.py", 'SECRET_KEY = "replace_before_release_7Qx"'),
+    ("deploy/app.env", "JWT_SECRET=change_before_deploy_Xk9"),
+    ("packages/core/package.json", '    "@aws-sdk/credential-provider-web-identity": "^3.0.0-preview.11",'),
+    ("packages/core/package.json", '    "secret-handshake": "~1.2.3-beta.4",'),
     # an Amazon Resource Name names a resource, a secret in Secrets Manager too: under a
     # name that ends in Arn (a CDK stack's props), or as the value of a password's name
     ("cdk/bin/app.ts", "  dbClusterSecretArn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:AppDbSecret-Q7xK2m',"),
