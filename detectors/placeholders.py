@@ -29,7 +29,9 @@ from detectors.vocabulary import CODE_OBJECTS, PASSWORD_WORDS_ABROAD
 # (`-p @env:FL_NOTARIZE_PASSWORD`, `@keychain:AC_PASSWORD`: fastlane), TeamCity's reference to a
 # secure value its server keeps (`password("env.VPN_PASSWORD", "credentialsJSON:<uuid>")`:
 # packer's .teamcity/ Kotlin settings), Concourse's variables, which its credential manager fills
-# (`((registry.password))`, `((vault:path.field))`). Anywhere: PHP's braced
+# (`((registry.password))`, `((vault:path.field))`), a Windows batch file's variable expanded
+# late with a substitution or a substring (`!AZURE_CONTAINER_SASTOKEN:%%3A=:!`: azure-iot-
+# sdk-python's old C build scripts; `!TOKEN:~0,8!`). Anywhere: PHP's braced
 # interpolation in a double-quoted string (`"{$auth[0]}:{$auth[1]}"`, mautic's curl call). A
 # whole value that a page's server side writes: PHP's `<?= $token->generate() ?>` (concretecms'
 # views), ERB's, JSP's and EJS's `<%= ... %>`. Anywhere: Ruby's (and CoffeeScript's, Elixir's,
@@ -43,7 +45,8 @@ _TEMPLATE = re.compile(r"^<\?(?:=|php\s)[^\n]*\?>$|^<%[=-]?[^\n]*%>$|"
                        r"crwdns\d+:\d+crwdne\d+:\d+|\$\{|\{\{|\}\}|<[A-Za-z_ -]+>|%\([A-Za-z_][\w.-]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|"
                        r"\$\([A-Za-z_][\w./= -]*\)|^\$[A-Za-z_]|%[A-Z_]+%|\.\.\.|…|\{\$[A-Za-z_]|"
                        r"^%(?:env\([\w:.-]+\)|[A-Za-z_][\w.-]*)%$|^%%[A-Za-z_][\w.-]*%%$|^@(?:env|keychain):[\w.-]+$|"
-                       r"^credentialsJSON:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$|^\(\([\w./:-]+\)\)$")
+                       r"^credentialsJSON:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$|^\(\([\w./:-]+\)\)$|"
+                       r"^![A-Za-z_]\w{2,}:(?:~-?\d+(?:,-?\d+)?|[^!=\s]*=[^!\s]*)!$")
 _WORD_FORMS = (
     "example", "placeholder", r"change[_-]?(?:me|this)", r"replace[_-]?(?:me|this)",
     r"your[_-]?(?:api|secret|token|key|password|own|access)", r"insert[_-]?(?:your|key|token)", "dummy", "redacted",
@@ -68,7 +71,7 @@ _WORD_LEADS = tuple(re.match(r"(?:[a-z0-9]|\\\*)+", f).group(0).replace("\\", ""
 
 
 # what each of _TEMPLATE's forms holds: a text with none of them has no template slot
-_TEMPLATE_MARKS = ("$", "{{", "}}", "<", "%", "...", "\u2026", "crwdns", "@env:", "@keychain:", "credentialsJSON:", "((", "#{", "\\(")
+_TEMPLATE_MARKS = ("$", "{{", "}}", "<", "%", "!", "...", "\u2026", "crwdns", "@env:", "@keychain:", "credentialsJSON:", "((", "#{", "\\(")
 
 
 def _has_template(s: str) -> bool:

@@ -1623,7 +1623,10 @@ def _common_run(buf, view, a: int, b: int, n: int, backwards: bool, step: int = 
 # that opens one (an AWS service model's documentation: "<examples> <queryrequest> ...
 # &AWSAccessKeyId=AKIA...", aws/aws-cli's botocore data; C#'s `/// <example>`)
 # (after a word's edge, or after an escaped newline in a string: a JSON description's "...\nExample:")
-_EXAMPLE_WORD = re.compile(r"(?i)(?:\b|\\[nt])(?:example\s*:|e\.g\.|for example\b|for instance\b)|<examples?>")
+# (or "Example below." or "Example auth header:", before a request in a Swagger description's
+# Markdown: the Bot Framework's Direct Line API, "Example below.\r\n\r\n```\r\n...
+# Authorization: Bearer ...")
+_EXAMPLE_WORD = re.compile(r"(?i)(?:\b|\\[nt])(?:example(?:\s+[a-z-]+){0,3}\s*:|examples?\s+below\b|e\.g\.|for example\b|for instance\b)|<examples?>")
 EXAMPLE_WORD_REACH = 4096  # characters before a hit that _after_an_example_word reads
 
 

@@ -293,6 +293,8 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # a Windows batch file's variable expanded late with a substitution: a reference to it
+    ("build/download_blob.cmd", "set sasToken=!AZURE_STORAGE_SASTOKEN:%%3A=:!"),
     # a value saying when it is to be changed; a range of versions of a package whose name
     # names a credential (an npm dependency's caret and tilde ranges)
     ("app/settings.py", 'SECRET_KEY = "Change-For-Production!"'),
@@ -1144,6 +1146,13 @@ def test_a_token_after_an_example_word_on_its_line_is_a_documentation_example(en
          '  Authorization: Bearer ' + token + '\\n </queryrequest>"\n', True),
         ('  "documentation": "<examples></examples><p>' + "Sends a message. " * 400 + '</p>\\n'
          '  Authorization: Bearer ' + token + '"\n', False),  # the markup too far before it
+        # a Swagger description's Markdown, one JSON string: "Example below." before a fenced
+        # request, "Example auth header:" before an indented one (the Bot Framework's Direct Line)
+        ('  "description": "Send it in every call.\\r\\nExample below.\\r\\n\\r\\n```\\r\\nPOST /v3/x HTTP/1.1\\r\\n'
+         'Authorization: Bearer ' + token + '\\r\\n```"\n', True),
+        ('  "description": "Supplied as is. Example auth header:\\r\\n\\r\\n    GET /api/tokens\\r\\n'
+         '    Authorization: Bearer ' + token + '"\n', True),
+        ('let h = "Authorization: Bearer ' + token + '"; // examples below\n', False),
     ]
     rule = engine.by_id["http-bearer-token"]
     for text, doc in cases:
