@@ -110,7 +110,7 @@ _PREFIX = r"(?:my|your|our|the|some|super|very|top|dev|local|default)"
 _LEGACY_BYTE = "\ufffd\udc80-\udcff"
 _ABROAD_8BIT = re.sub(r"\(\?:([^\x00-\x7f])\|", lambda m: f"(?:{m.group(1)}|[{_LEGACY_BYTE}]|",
                       PASSWORD_WORDS_ABROAD)
-_SECRET_WORD = (r"(?:secret|password|passw0rd|passwd|pass|pwd|token|key|" + _ABROAD_8BIT +
+_SECRET_WORD = (r"(?:secret|password|passw0rd|passwd|pass|pwd|pw|token|key|" + _ABROAD_8BIT +
                 r"|clef|cl(?:é|e)|clave|llave|chave|chiave|schl(?:ü|ue)ssel|sleutel|nyckel|klucz|avain)")
 _STAND_IN = re.compile(rf"(?i)^(?:(?:{_PREFIX}[_\-.]?)+{_SECRET_WORD}|{_SECRET_WORD}[_\-.]?{_SECRET_WORD})"
                        rf"(?:[_\-.]?{_SECRET_WORD})*[_\-.]?\d{{0,4}}!?$")

@@ -293,6 +293,9 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # PowerShell's value of a command where a parameter takes the password
+    ("scripts/cert.ps1", "Export-PfxCertificate -Cert $cert -FilePath c.pfx -Password (ConvertTo-SecureString -String $pw -Force -AsPlainText)"),
+    ("scripts/deploy.ps1", "New-LocalUser -Name svc -Password (Read-Host -AsSecureString)"),
     # a Windows batch file's variable expanded late with a substitution: a reference to it
     ("build/download_blob.cmd", "set sasToken=!AZURE_STORAGE_SASTOKEN:%%3A=:!"),
     # a value saying when it is to be changed; a range of versions of a package whose name
