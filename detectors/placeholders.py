@@ -31,7 +31,8 @@ from detectors.vocabulary import CODE_OBJECTS, PASSWORD_WORDS_ABROAD
 # packer's .teamcity/ Kotlin settings), Concourse's variables, which its credential manager fills
 # (`((registry.password))`, `((vault:path.field))`), a Windows batch file's variable expanded
 # late with a substitution or a substring (`!AZURE_CONTAINER_SASTOKEN:%%3A=:!`: azure-iot-
-# sdk-python's old C build scripts; `!TOKEN:~0,8!`). Anywhere: PHP's braced
+# sdk-python's old C build scripts; `!TOKEN:~0,8!`); a name in double angle brackets, digits
+# and all (wrangler's test stand-ins `<<funfetti-auth-jwt2>>`). Anywhere: PHP's braced
 # interpolation in a double-quoted string (`"{$auth[0]}:{$auth[1]}"`, mautic's curl call). A
 # whole value that a page's server side writes: PHP's `<?= $token->generate() ?>` (concretecms'
 # views), ERB's, JSP's and EJS's `<%= ... %>`. Anywhere: Ruby's (and CoffeeScript's, Elixir's,
@@ -46,7 +47,7 @@ _TEMPLATE = re.compile(r"^<\?(?:=|php\s)[^\n]*\?>$|^<%[=-]?[^\n]*%>$|"
                        r"\$\([A-Za-z_][\w./= -]*\)|^\$[A-Za-z_]|%[A-Z_]+%|\.\.\.|…|\{\$[A-Za-z_]|"
                        r"^%(?:env\([\w:.-]+\)|[A-Za-z_][\w.-]*)%$|^%%[A-Za-z_][\w.-]*%%$|^@(?:env|keychain):[\w.-]+$|"
                        r"^credentialsJSON:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$|^\(\([\w./:-]+\)\)$|"
-                       r"^![A-Za-z_]\w{2,}:(?:~-?\d+(?:,-?\d+)?|[^!=\s]*=[^!\s]*)!$")
+                       r"^![A-Za-z_]\w{2,}:(?:~-?\d+(?:,-?\d+)?|[^!=\s]*=[^!\s]*)!$|^<<[A-Za-z][\w.-]*>>$")
 _WORD_FORMS = (
     "example", "placeholder", r"change[_-]?(?:me|this)", r"replace[_-]?(?:me|this)",
     r"your[_-]?(?:api|secret|token|key|password|own|access)", r"insert[_-]?(?:your|key|token)", "dummy", "redacted",
@@ -656,9 +657,11 @@ def is_code_name(secret: str) -> bool:
 # (Radarr's `_copyApiKeyToClipboard`, `TokenById`, `SignIn`). A name may start with a
 # standard's acronym and number (OpenZeppelin's `ERC20VotesHarness`, `HTTP2ServerConfig`,
 # `EC2InstanceConnect`): with it, of random base62 strings 243 in 100,000 of 12 characters
-# pass (212 without), 68 of 16 (60), 28 in 200,000 of 20 (27).
+# pass (212 without), 68 of 16 (60), 28 in 200,000 of 20 (27). Up to twelve parts (an SDK's
+# model names: oci-python-sdk's `DatabaseApiGatewayConfigCertificatePrivateKeyFileName`), and
+# the word And, whose part has no vowel (`CreateVaultAndEncryptionKeyDetails`): 246, 68 and 28.
 _PASCAL_PART = r"(?:[A-Z]{1,5}(?=[A-Z][a-z]{2})|[A-Z][a-z]{2,}\d{0,2}|(?:To|Id|Of|By|At|In|On|Up|Or|As|Is|If|No)(?=[A-Z]))"
-_PASCAL_NAME = re.compile(rf"^(?:[A-Z]{{2,5}}\d{{1,3}}(?=[A-Z][a-z]{{2}}){_PASCAL_PART}{{0,6}}|{_PASCAL_PART}{{1,7}})"
+_PASCAL_NAME = re.compile(rf"^(?:[A-Z]{{2,5}}\d{{1,3}}(?=[A-Z][a-z]{{2}}){_PASCAL_PART}{{0,10}}|{_PASCAL_PART}{{1,11}})"
                           r"[A-Z][a-z]+\d{0,2}$")
 _HUMP = re.compile(r"[A-Z]([a-z]+)")
 _SYLLABLE = re.compile(r"[aeiouy]")
@@ -687,7 +690,7 @@ def is_pascal_name(v: str) -> bool:
     humps = _HUMP.findall(v)
     # (a long name may end in an abbreviation: ExclusiveStartBackupArn, a resource's ARN)
     return bool(_PASCAL_NAME.match(v)) and all(
-        len(h) < 2 or _SYLLABLE.search(h) and not _CONSONANTS.search(h)
+        len(h) < 2 or h == "nd" or _SYLLABLE.search(h) and not _CONSONANTS.search(h)
         or len(v) >= 16 and k == len(humps) - 1 and len(h) < 3
         for k, h in enumerate(humps))
 

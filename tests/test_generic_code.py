@@ -293,6 +293,10 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # an SDK model's type names, long ones and with And; a test's stand-in in double angle brackets
+    ("src/oci/models/bundle.py", "            'certificate_private_key': 'DatabaseApiGatewayConfigCertificatePrivateKeyFileName'"),
+    ("src/oci/models/member.py", "            'destination_encryption_key': 'CreateVaultAndEncryptionKeyDetails'"),
+    ("src/pages/upload.tsx", '  if (token === "<<staging-auth-token2>>") {'),
     # PowerShell's value of a command where a parameter takes the password
     ("scripts/cert.ps1", "Export-PfxCertificate -Cert $cert -FilePath c.pfx -Password (ConvertTo-SecureString -String $pw -Force -AsPlainText)"),
     ("scripts/deploy.ps1", "New-LocalUser -Name svc -Password (Read-Host -AsSecureString)"),
