@@ -915,11 +915,11 @@ _VERSION = re.compile(r"^(?:[\^~=]|[<>!]=|[<>]|~>|===?)?(?:\d{1,4}:)?v?\d+(?:\.\
 # the IDs Google's analytics tags are configured with, in the page of every site they measure:
 # Universal Analytics' UA-<account>-<property>, GA4's measurement G-<10>, Tag Manager's GTM-,
 # Google Ads' AW- (keycloak-quickstarts' GitBook config: `"ga": {"token": "UA-86203452-1"}`)
+_ANALYTICS_ID = re.compile(r"^(?:UA-\d{4,10}-\d{1,4}|G-[A-Z0-9]{10}|GTM-[A-Z0-9]{4,9}|AW-\d{9,11})$")
 # a PowerShell (sub)expression that runs a cmdlet (Verb-Noun) or reads a variable, where a
 # parameter takes a value (azure-functions-core-tools' help text, `Export-PfxCertificate ...
 # -Password (ConvertTo-SecureString -String ...)`)
 _PS_SUBEXPRESSION = re.compile(r"^\$?\((?:[A-Z][a-z]+(?:To|From)?-[A-Z][A-Za-z]+\b|\$[A-Za-z_])")
-_ANALYTICS_ID = re.compile(r"^(?:UA-\d{4,10}-\d{1,4}|G-[A-Z0-9]{10}|GTM-[A-Z0-9]{4,9}|AW-\d{9,11})$")
 _OBJECT_REF = re.compile(r"^[a-z]+(?:-[a-z]+)*/[a-z]+(?:-[a-z]+)*$")
 # a query's parameter whose value is a variable's expansion, the shell's or PowerShell's
 # (dotnet/arcade's telemetry step, vendored in openiddict: `accessTokenParameter=
