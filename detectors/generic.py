@@ -916,10 +916,6 @@ _VERSION = re.compile(r"^(?:[\^~=]|[<>!]=|[<>]|~>|===?)?(?:\d{1,4}:)?v?\d+(?:\.\
 # Universal Analytics' UA-<account>-<property>, GA4's measurement G-<10>, Tag Manager's GTM-,
 # Google Ads' AW- (keycloak-quickstarts' GitBook config: `"ga": {"token": "UA-86203452-1"}`)
 _ANALYTICS_ID = re.compile(r"^(?:UA-\d{4,10}-\d{1,4}|G-[A-Z0-9]{10}|GTM-[A-Z0-9]{4,9}|AW-\d{9,11})$")
-# a PowerShell (sub)expression that runs a cmdlet (Verb-Noun) or reads a variable, where a
-# parameter takes a value (azure-functions-core-tools' help text, `Export-PfxCertificate ...
-# -Password (ConvertTo-SecureString -String ...)`)
-_PS_SUBEXPRESSION = re.compile(r"^\$?\((?:[A-Z][a-z]+(?:To|From)?-[A-Z][A-Za-z]+\b|\$[A-Za-z_])")
 _OBJECT_REF = re.compile(r"^[a-z]+(?:-[a-z]+)*/[a-z]+(?:-[a-z]+)*$")
 # a query's parameter whose value is a variable's expansion, the shell's or PowerShell's
 # (dotnet/arcade's telemetry step, vendored in openiddict: `accessTokenParameter=
@@ -1298,8 +1294,11 @@ def value_ok(key: str, value: str, word: str) -> bool:
     if _REGEX_VALUE.search(v) or re.match(r"^\(\w+\)$", v):
         return False  # a regular expression; a (placeholder)
     if _HEX_NUMBER.match(v) or _ENCRYPTED.match(v) or _HASHED.match(_unescaped_dollars(v)) or _CMDLET.match(v) \
-            or _identity_hash(v):
-        return False  # a number written in hex; an encrypted or hashed value; a PowerShell command
+            or v[0] in "($" and _CMDLET.match(v.lstrip("$(").rstrip(")")) or _identity_hash(v):
+        # a number written in hex; an encrypted or hashed value; a PowerShell command, or its
+        # value in parentheses where a parameter takes one (`-Password (ConvertTo-SecureString ...)`,
+        # azure-functions-core-tools' help text)
+        return False
     if _RULE_LIST.match(v) or _QUALIFIED_CLASS.match(v) or _SCOPED_NAME.match(v) or _ROUTE_TARGET.match(v) \
             or _MOUNT_OPTIONS.match(v) or _PACKAGE_SPEC.match(v) or _IAM_ACTION.match(v) or _ACTION_REF.match(v) \
             or _STORED_NAME.match(v) or _POLICY_CHECK.match(v) or _TOKEN_LOOKUP.match(v) or _CPE.match(v) or _GITHUB_NODE_ID.match(v) \
@@ -1381,8 +1380,6 @@ def value_ok(key: str, value: str, word: str) -> bool:
         return False  # a version or an image's tag (`rmq-default-credential-updater:1.0.2-debian-11-r14`)
     if _ANALYTICS_ID.match(v):
         return False  # a web analytics property's ID: every page it measures carries it
-    if v[0] in "($" and _PS_SUBEXPRESSION.match(v):
-        return False  # PowerShell's value of a command: `-Password (ConvertTo-SecureString ...)`
     if v[:4] == "B2C_" and _B2C_POLICY.match(v):
         return False  # an Azure AD B2C user flow's or custom policy's name
     if _OBJECT_REF.match(v):
